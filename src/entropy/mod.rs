@@ -1,0 +1,89 @@
+//! Entropy coding (T.81 Annexes F and G, Huffman only): scans ⇄ the coefficient image.
+//!
+//! * [`decode`] walks a parsed file's tables and scans (baseline, extended sequential,
+//!   progressive; interleaved or not; with restart intervals) into a [`CoefficientImage`].
+//! * [`encode`] writes a coefficient image back as DQT, SOFn, DRI, DHT and scans
+//!   (sequential or progressive, standard or optimal Huffman tables, restart intervals).
+
+mod decode;
+mod encode;
+
+pub use decode::decode;
+pub use encode::{default_progressive_script, encode};
+
+use crate::coeffs::CoefficientImage;
+use crate::container::{FrameHeader, ScanHeader};
+use crate::error::Warning;
+
+/// Resource limits, checked before allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest width × height accepted.
+    pub max_pixels: u64,
+    /// Largest number of scans accepted.
+    pub max_scans: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // 2^28 pixels (268 megapixels) costs at most 1.6 GB of coefficients at 4:4:4.
+        Limits { max_pixels: 1 << 28, max_scans: 1000 }
+    }
+}
+
+/// The result of entropy-decoding a file.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The coefficients and quantization tables.
+    pub image: CoefficientImage,
+    /// The frame header as found (height replaced by the DNL value when it was 0).
+    pub frame: FrameHeader,
+    /// Every scan header, in order.
+    pub scans: Vec<ScanHeader>,
+    /// The restart interval (DRI, in MCUs) in force at the first scan; 0 if none.
+    pub restart_interval: u16,
+    /// What was tolerated (premature end of data, bad restart markers, corrupt codes).
+    pub warnings: Vec<Warning>,
+}
+
+/// Sequential (one pass per scan, all coefficients) or progressive (T.81 Annex G).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodingMode {
+    /// One interleaved scan (SOF0 when tables fit baseline limits, else SOF1).
+    Sequential,
+    /// SOF2 with a scan script (the default one unless given).
+    Progressive,
+}
+
+/// Which Huffman tables the encoder writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HuffmanChoice {
+    /// The Annex K.3 example tables (sequential only; progressive always optimises).
+    Standard,
+    /// Tables built from the image's own symbol statistics (T.81 K.2).
+    Optimal,
+}
+
+/// How to encode a coefficient image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeOptions {
+    /// Sequential or progressive.
+    pub mode: CodingMode,
+    /// Standard or optimal Huffman tables.
+    pub huffman: HuffmanChoice,
+    /// Restart interval in MCUs (0: none).
+    pub restart_interval: u16,
+    /// Progressive scan script; `None` uses [`default_progressive_script`].
+    pub scan_script: Option<Vec<ScanHeader>>,
+}
+
+impl Default for EncodeOptions {
+    fn default() -> Self {
+        EncodeOptions {
+            mode: CodingMode::Sequential,
+            huffman: HuffmanChoice::Optimal,
+            restart_interval: 0,
+            scan_script: None,
+        }
+    }
+}

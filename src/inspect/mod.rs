@@ -1,0 +1,1 @@
+//! Reports on a file's structure (stub).

@@ -1,0 +1,1 @@
+//! parse → decode → plan → encode → write (stub).
