@@ -1,1 +1,7 @@
-fn main() {}
+//! The `jtool` command: argument parsing, files and exit codes on top of the library.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::run());
+}

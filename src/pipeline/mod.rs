@@ -1,1 +1,114 @@
-//! parse → decode → plan → encode → write (stub).
+//! The library form of "jpegtran main": parse → decode → (plan → apply) → encode → write.
+//! Bytes in, bytes out; the CLI owns files.
+
+use crate::container::{classify, write_segment, JpegFile, KeepPolicy, Marker};
+use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, Limits};
+use crate::error::{Error, Result, Warning};
+
+/// The result of an operation: the output file and what was tolerated on the way.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The complete output file.
+    pub bytes: Vec<u8>,
+    /// Warnings from parsing and decoding the input.
+    pub warnings: Vec<Warning>,
+}
+
+/// The restart interval of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestartSpec {
+    /// Keep the input's restart interval (in MCUs).
+    Keep,
+    /// Every N MCUs (0: no restart markers).
+    Mcus(u16),
+    /// Every N MCU rows.
+    Rows(u16),
+}
+
+/// How `copy` re-encodes the coefficients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyOptions {
+    /// Force sequential or progressive output; `None` keeps the input's mode.
+    pub mode: Option<CodingMode>,
+    /// Standard or optimal Huffman tables.
+    pub huffman: HuffmanChoice,
+    /// Restart interval of the output.
+    pub restart: RestartSpec,
+    /// Which metadata segments are kept.
+    pub keep: KeepPolicy,
+    /// Resource limits.
+    pub limits: Limits,
+    /// Turn the first warning into an error.
+    pub strict: bool,
+}
+
+impl Default for CopyOptions {
+    fn default() -> Self {
+        CopyOptions {
+            mode: None,
+            huffman: HuffmanChoice::Optimal,
+            restart: RestartSpec::Keep,
+            keep: KeepPolicy::All,
+            limits: Limits::default(),
+            strict: false,
+        }
+    }
+}
+
+/// Decodes the coefficients of `data` and writes them back unchanged: what
+/// `jpegtran -copy all` does, but keeping the coding mode, the restart interval,
+/// every kept metadata segment in its order, and the data after EOI.
+pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
+    let file = JpegFile::parse(data)?;
+    let decoded = entropy::decode(&file, &opts.limits)?;
+    let mut warnings = file.warnings.clone();
+    warnings.extend(decoded.warnings.iter().cloned());
+    check_strict(opts.strict, &warnings)?;
+
+    let mode = opts.mode.unwrap_or(if decoded.frame.marker.is_progressive_sof() {
+        CodingMode::Progressive
+    } else {
+        CodingMode::Sequential
+    });
+    let restart_interval = match opts.restart {
+        RestartSpec::Keep => decoded.restart_interval,
+        RestartSpec::Mcus(n) => n,
+        RestartSpec::Rows(n) => rows_to_mcus(&decoded.image, n)?,
+    };
+    let enc = EncodeOptions { mode, huffman: opts.huffman, restart_interval, scan_script: None };
+    let coded = entropy::encode(&decoded.image, &enc)?;
+    Ok(Output { bytes: assemble(&file, opts.keep, &coded), warnings })
+}
+
+/// Fails with the first warning when `strict` is set.
+pub fn check_strict(strict: bool, warnings: &[Warning]) -> Result<()> {
+    match warnings.first() {
+        Some(w) if strict => Err(Error::Strict(w.clone())),
+        _ => Ok(()),
+    }
+}
+
+/// MCUs in `rows` MCU rows, as libjpeg counts them: a one-component image's MCU is a
+/// single block, so a row is its block width; otherwise a row of interleaved MCUs.
+fn rows_to_mcus(image: &crate::coeffs::CoefficientImage, rows: u16) -> Result<u16> {
+    let g = image.geometry();
+    let per_row = if image.components.len() == 1 { g.real_blocks(0).0 } else { g.mcus_x() };
+    let n = per_row as u64 * rows as u64;
+    u16::try_from(n).map_err(|_| Error::BadRequest(format!("restart interval of {rows} rows is {n} MCUs, more than 65535")))
+}
+
+/// SOI, the kept metadata segments in their original order, the coded frame and scans,
+/// EOI and the input's trailer.
+pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(coded.len() + 4096 + file.trailer.len());
+    write_segment(&mut out, Marker::SOI, &[]);
+    for seg in file.segments() {
+        if keep.keeps(classify(seg)) {
+            write_segment(&mut out, seg.marker, seg.body);
+        }
+    }
+    out.extend_from_slice(coded);
+    write_segment(&mut out, Marker::EOI, &[]);
+    out.extend_from_slice(file.trailer);
+    out
+}

@@ -1,0 +1,31 @@
+#!/bin/bash
+# Times jtool against jpegtran on the same files in one run and prints the ratios.
+#   bench/run.sh [IMAGE_DIR]     (default: $TMPDIR/jtool-bench-images, made if missing)
+# Needs hyperfine, libjpeg-turbo-progs, imagemagick (for the images).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+IMG=${1:-${TMPDIR:-/tmp}/jtool-bench-images}
+[ -f "$IMG/big_420_q90.jpg" ] || bash "$HERE/../../shared/bench/make-images.sh" "$IMG" >/dev/null
+cargo build --release --quiet --manifest-path "$HERE/../Cargo.toml"
+JT="$HERE/../target/release/jtool"
+OUT=$(mktemp -d); trap 'rm -rf "$OUT"' EXIT
+
+compare() { # name, jtool command, peer command
+  hyperfine -N --warmup 2 --runs "${RUNS:-10}" --export-json "$OUT/r.json" -n jtool "$2" -n peer "$3" >/dev/null
+  python3 - "$1" "$OUT/r.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[2]))["results"]}
+j, p = r["jtool"]["median"] * 1000, r["peer"]["median"] * 1000
+print(f"{sys.argv[1]:<48} jtool {j:8.1f} ms   peer {p:8.1f} ms   peer/jtool = {p / j:5.2f}x")
+PY
+}
+
+for f in big_420_q90 big_prog big_rst photo_420_q90; do
+  [ -f "$IMG/$f.jpg" ] || continue
+  compare "copy $f (vs jpegtran -copy all -optimize)" \
+    "$JT copy $IMG/$f.jpg $OUT/a.jpg" "jpegtran -copy all -optimize -outfile $OUT/b.jpg $IMG/$f.jpg"
+done
+compare "copy --progressive big_420_q90 (vs jpegtran -progressive)" \
+  "$JT copy --progressive $IMG/big_420_q90.jpg $OUT/a.jpg" "jpegtran -copy all -progressive -outfile $OUT/b.jpg $IMG/big_420_q90.jpg"
+compare "copy --baseline --standard-huffman big_prog (vs jpegtran)" \
+  "$JT copy --baseline --standard-huffman $IMG/big_prog.jpg $OUT/a.jpg" "jpegtran -copy all -outfile $OUT/b.jpg $IMG/big_prog.jpg"

@@ -1,0 +1,159 @@
+//! Files for the CLI: mapped or read input, atomic output through a temporary file in
+//! the target directory, refusal to overwrite the input, stdin/stdout as `-`.
+
+#![allow(unsafe_code)]
+
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+
+/// Where bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+/// Where bytes go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dest {
+    Stdout,
+    File(PathBuf),
+}
+
+impl Source {
+    pub fn from_arg(a: &OsStr) -> Self {
+        if a == "-" { Source::Stdin } else { Source::File(PathBuf::from(a)) }
+    }
+    /// The name used in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "-".into(),
+            Source::File(p) => escape(&p.to_string_lossy()),
+        }
+    }
+}
+
+impl Dest {
+    pub fn from_arg(a: &OsStr) -> Self {
+        if a == "-" { Dest::Stdout } else { Dest::File(PathBuf::from(a)) }
+    }
+}
+
+/// Input bytes: a memory map for regular files, a buffer otherwise.
+pub enum Input {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Deref for Input {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Input::Mapped(m) => m,
+            Input::Owned(v) => v,
+        }
+    }
+}
+
+/// Reads the whole input.
+pub fn read_input(src: &Source) -> io::Result<Input> {
+    match src {
+        Source::Stdin => {
+            let mut v = Vec::new();
+            io::stdin().lock().read_to_end(&mut v)?;
+            Ok(Input::Owned(v))
+        }
+        Source::File(p) => {
+            let f = File::open(p)?;
+            let meta = f.metadata()?;
+            if meta.is_dir() {
+                return Err(io::Error::other("is a directory"));
+            }
+            if !meta.is_file() || meta.len() == 0 {
+                let mut v = Vec::new();
+                (&f).read_to_end(&mut v)?;
+                return Ok(Input::Owned(v));
+            }
+            // SAFETY: the map is read-only and lives only while this file is processed.
+            // If another process truncates the file meanwhile, reads may fault; jtool
+            // accepts that risk for the speed of zero-copy input, as other tools do.
+            let map = unsafe { memmap2::Mmap::map(&f)? };
+            Ok(Input::Mapped(map))
+        }
+    }
+}
+
+/// Whether two paths name the same existing file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+/// Writes `bytes` to `dest`. Files are written to a temporary file beside the target
+/// and renamed over it, so a failure never leaves a partial output. `like` gives the
+/// permissions to copy (the input's, for --in-place).
+pub fn write_output(dest: &Dest, bytes: &[u8], like: Option<&Path>) -> io::Result<()> {
+    match dest {
+        Dest::Stdout => {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()
+        }
+        Dest::File(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let mut b = tempfile::Builder::new();
+            b.prefix(".jtool-").suffix(".tmp");
+            let perms = match like.and_then(|p| fs::metadata(p).ok()) {
+                Some(m) => m.permissions(),
+                None => {
+                    use std::os::unix::fs::PermissionsExt;
+                    fs::Permissions::from_mode(0o666) // the umask applies at creation
+                }
+            };
+            b.permissions(perms);
+            let mut tmp = b.tempfile_in(dir)?;
+            tmp.write_all(bytes)?;
+            tmp.persist(path).map_err(|e| e.error)?;
+            Ok(())
+        }
+    }
+}
+
+/// The output path for `input` inside `dir`.
+pub fn out_dir_path(dir: &Path, input: &OsString) -> Option<PathBuf> {
+    Path::new(input).file_name().map(|n| dir.join(n))
+}
+
+/// Escapes control characters so a file name cannot garble the terminal.
+pub fn escape(s: &str) -> String {
+    s.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_control_characters() {
+        assert_eq!(escape("a\nb\x1b"), "a\\nb\\u{1b}");
+    }
+
+    #[test]
+    fn atomic_write_replaces_target() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("out.jpg");
+        fs::write(&p, b"old").unwrap();
+        write_output(&Dest::File(p.clone()), b"new", None).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+}

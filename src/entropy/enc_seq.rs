@@ -1,0 +1,146 @@
+//! Scan walks shared by all scan kinds, and the sequential (Annex F) block coder.
+
+use super::huffenc::{category, Sink};
+use crate::coeffs::{Block, BlockPlane, ZIGZAG};
+
+/// One component of a scan, as the walks need it.
+pub struct ScanComp<'a> {
+    /// The component's blocks (padded to whole iMCUs).
+    pub plane: &'a BlockPlane,
+    /// Sampling factors: blocks per MCU across and down in an interleaved scan.
+    pub h: usize,
+    pub v: usize,
+    /// The component's block grid in a non-interleaved scan (T.81 A.2.1).
+    pub real: (usize, usize),
+    /// DC and AC table indices (see `huffenc::table_index`).
+    pub dc: usize,
+    pub ac: usize,
+}
+
+/// What a walk does with each block.
+pub trait BlockCoder {
+    /// Codes block `blk` of scan component `ci`.
+    fn block(&mut self, ci: usize, blk: &Block);
+    /// Ends a restart interval: flushes whatever is pending, then RSTn (n = `n mod 8`),
+    /// and resets predictions.
+    fn restart(&mut self, n: usize);
+}
+
+/// Visits the blocks of a scan in coding order (T.81 A.2): one component: its real
+/// blocks row by row, one block per MCU; several: MCU by MCU over the `mcus` grid,
+/// each MCU holding h×v blocks of each component in raster order. Between every
+/// `ri` MCUs (0: never) comes a restart, never after the last MCU.
+pub fn walk<B: BlockCoder>(coder: &mut B, comps: &[ScanComp], mcus: (usize, usize), ri: usize) {
+    let mut left = if ri == 0 { usize::MAX } else { ri };
+    let mut nrst = 0;
+    let mut tick = |coder: &mut B| {
+        if left == 0 {
+            coder.restart(nrst);
+            nrst += 1;
+            left = ri;
+        }
+        left -= 1;
+    };
+    if comps.len() == 1 {
+        let c = &comps[0];
+        let (w, h) = c.real;
+        for by in 0..h {
+            let row = &c.plane.blocks[by * c.plane.width_blocks..][..w];
+            if ri == 0 {
+                for blk in row {
+                    coder.block(0, blk);
+                }
+            } else {
+                for blk in row {
+                    tick(coder);
+                    coder.block(0, blk);
+                }
+            }
+        }
+        return;
+    }
+    for my in 0..mcus.1 {
+        for mx in 0..mcus.0 {
+            tick(coder);
+            for (ci, c) in comps.iter().enumerate() {
+                for y in 0..c.v {
+                    let row = &c.plane.blocks[(my * c.v + y) * c.plane.width_blocks + mx * c.h..][..c.h];
+                    for blk in row {
+                        coder.block(ci, blk);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sequential Huffman coding of whole blocks (T.81 F.1.2.1–F.1.2.2).
+pub struct SeqCoder<'s, S: Sink> {
+    pub sink: &'s mut S,
+    pred: [i32; 4],
+    dc_t: [usize; 4],
+    ac_t: [usize; 4],
+    /// OR of every AC magnitude and of every DC difference magnitude coded, so the
+    /// caller can check the categories against the 8-bit limits (10 and 11).
+    pub ac_or: u32,
+    pub dc_or: u32,
+}
+
+impl<'s, S: Sink> SeqCoder<'s, S> {
+    pub fn new(sink: &'s mut S, comps: &[ScanComp]) -> Self {
+        let mut dc_t = [0; 4];
+        let mut ac_t = [0; 4];
+        for (i, c) in comps.iter().enumerate() {
+            dc_t[i] = c.dc;
+            ac_t[i] = c.ac;
+        }
+        SeqCoder { sink, pred: [0; 4], dc_t, ac_t, ac_or: 0, dc_or: 0 }
+    }
+}
+
+impl<S: Sink> BlockCoder for SeqCoder<'_, S> {
+    #[inline(always)]
+    fn block(&mut self, ci: usize, blk: &Block) {
+        let ci = ci & 3;
+        let sink = &mut *self.sink;
+        let dc = blk[0] as i32;
+        let (nb, extra, mag) = category(dc - self.pred[ci]);
+        self.pred[ci] = dc;
+        self.dc_or |= mag;
+        sink.sym(self.dc_t[ci], nb, extra, nb);
+
+        // Zigzag order and a mask of the nonzero AC coefficients.
+        let mut zz = [0i16; 64];
+        let mut mask = 0u64;
+        for k in 1..64 {
+            let v = blk[ZIGZAG[k] & 63];
+            zz[k] = v;
+            mask |= ((v != 0) as u64) << k;
+        }
+        let ac_t = self.ac_t[ci];
+        let mut last = 0u32;
+        let mut acc = 0u32;
+        while mask != 0 {
+            let k = mask.trailing_zeros();
+            mask &= mask - 1;
+            let mut run = k - last - 1;
+            last = k;
+            while run >= 16 {
+                sink.sym(ac_t, 0xF0, 0, 0);
+                run -= 16;
+            }
+            let (nb, extra, mag) = category(zz[k as usize & 63] as i32);
+            acc |= mag;
+            sink.sym(ac_t, (run << 4) | nb, extra, nb);
+        }
+        self.ac_or |= acc;
+        if last != 63 {
+            sink.sym(ac_t, 0x00, 0, 0);
+        }
+    }
+
+    fn restart(&mut self, n: usize) {
+        self.sink.restart(n);
+        self.pred = [0; 4];
+    }
+}

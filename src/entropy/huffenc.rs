@@ -1,0 +1,180 @@
+//! Huffman encoding tables (T.81 Annex C: EHUFCO/EHUFSI) and the two sinks that the
+//! scan walks feed: one counts symbols for optimal tables, the other writes bits.
+//!
+//! A scan walk is generic over [`Sink`], so the statistics pass and the output pass are
+//! the same code and cannot disagree about which symbols are emitted.
+
+use super::bitwrite::BitWriter;
+use crate::container::HuffmanSpec;
+
+/// Tables are addressed as `class * 4 + id`: DC 0–3, AC 4–7.
+pub const NTABLES: usize = 8;
+
+/// Index of the table of `class` (0 DC, 1 AC) and destination `id`.
+#[inline]
+pub fn table_index(class: u8, id: u8) -> usize {
+    class as usize * 4 + id as usize
+}
+
+/// EHUFCO and EHUFSI of one table, packed as `code << 8 | size`; size 0: no code.
+#[derive(Clone)]
+pub struct EncTable {
+    entries: [u32; 256],
+}
+
+impl Default for EncTable {
+    fn default() -> Self {
+        EncTable { entries: [0; 256] }
+    }
+}
+
+impl EncTable {
+    /// Codes from a specification (Figures C.1–C.3).
+    pub fn from_spec(spec: &HuffmanSpec) -> Self {
+        let mut entries = [0u32; 256];
+        let mut code = 0u32;
+        let mut k = 0;
+        for (l, &n) in spec.counts.iter().enumerate() {
+            let size = l as u32 + 1;
+            for _ in 0..n {
+                if let Some(&sym) = spec.symbols.get(k) {
+                    entries[sym as usize] = (code << 8) | size;
+                }
+                code += 1;
+                k += 1;
+            }
+            code <<= 1;
+        }
+        EncTable { entries }
+    }
+
+    /// (code, size) of `sym`; size 0 when the table has no code for it.
+    #[inline(always)]
+    pub fn get(&self, sym: usize) -> (u32, u32) {
+        let e = self.entries[sym & 255];
+        (e >> 8, e & 0xFF)
+    }
+}
+
+/// Magnitude category SSSS of `v` (T.81 Tables F.1/F.2), the additional bits that
+/// follow the Huffman code (F.1.2.1: the low SSSS bits of `v`, or of `v − 1` when
+/// negative) and |v|.
+#[inline(always)]
+pub fn category(v: i32) -> (u32, u32, u32) {
+    let sign = v >> 31;
+    let mag = ((v ^ sign) - sign) as u32;
+    let nbits = 32 - mag.leading_zeros();
+    let extra = ((v + sign) as u32) & ((1u32 << nbits) - 1);
+    (nbits, extra, mag)
+}
+
+/// Where a scan walk sends its symbols and bits.
+pub trait Sink {
+    /// Whether raw bits matter (false for statistics, so correction bits need not be kept).
+    const WRITES: bool;
+    /// Huffman symbol `sym` of table `t` (see [`table_index`]) followed by `nbits`
+    /// additional bits `extra` (no bits above `nbits` set; `nbits` ≤ 16).
+    fn sym(&mut self, t: usize, sym: u32, extra: u32, nbits: u32);
+    /// `n` ≤ 32 raw bits (DC and AC correction bits of refinement scans).
+    fn bits(&mut self, v: u32, n: u32);
+    /// A restart marker RSTn, n = `n mod 8`, after padding.
+    fn restart(&mut self, n: usize);
+}
+
+/// Counts symbols per table.
+pub struct Stats {
+    /// `freq[t][sym]`.
+    pub freq: Box<[[u32; 256]; NTABLES]>,
+}
+
+impl Stats {
+    pub fn new() -> Self {
+        Stats { freq: Box::new([[0; 256]; NTABLES]) }
+    }
+    /// Whether table `t` received any symbol.
+    pub fn used(&self, t: usize) -> bool {
+        self.freq[t].iter().any(|&f| f > 0)
+    }
+}
+
+impl Sink for Stats {
+    const WRITES: bool = false;
+    #[inline(always)]
+    fn sym(&mut self, t: usize, sym: u32, _extra: u32, _nbits: u32) {
+        self.freq[t & (NTABLES - 1)][sym as usize & 255] += 1;
+    }
+    #[inline(always)]
+    fn bits(&mut self, _v: u32, _n: u32) {}
+    #[inline(always)]
+    fn restart(&mut self, _n: usize) {}
+}
+
+/// Writes codes through a [`BitWriter`].
+pub struct Writer {
+    pub w: BitWriter,
+    tabs: Box<[EncTable; NTABLES]>,
+    /// Set when a symbol had no code in its table.
+    pub missing: bool,
+}
+
+impl Writer {
+    /// A writer appending to `out`, with every table empty.
+    pub fn new(out: Vec<u8>) -> Self {
+        Writer { w: BitWriter::new(out), tabs: Box::default(), missing: false }
+    }
+    /// Installs table `t`.
+    pub fn set_table(&mut self, t: usize, spec: &HuffmanSpec) {
+        self.tabs[t] = EncTable::from_spec(spec);
+    }
+}
+
+impl Sink for Writer {
+    const WRITES: bool = true;
+    #[inline(always)]
+    fn sym(&mut self, t: usize, sym: u32, extra: u32, nbits: u32) {
+        let (code, size) = self.tabs[t & (NTABLES - 1)].get(sym as usize);
+        self.missing |= size == 0;
+        self.w.put((code << nbits) | extra, size + nbits);
+    }
+    #[inline(always)]
+    fn bits(&mut self, v: u32, n: u32) {
+        self.w.put(v, n);
+    }
+    fn restart(&mut self, n: usize) {
+        self.w.restart(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::std_tables;
+
+    #[test]
+    fn categories() {
+        assert_eq!(category(0), (0, 0, 0));
+        assert_eq!(category(1), (1, 1, 1));
+        assert_eq!(category(-1), (1, 0, 1));
+        assert_eq!(category(-2), (2, 1, 2));
+        assert_eq!(category(3), (2, 3, 3));
+        assert_eq!(category(-3), (2, 0, 3));
+        assert_eq!(category(1023), (10, 1023, 1023));
+        assert_eq!(category(-1024), (11, 1023, 1024));
+        assert_eq!(category(-32768), (16, 32767, 32768));
+    }
+
+    #[test]
+    fn standard_dc_luma_codes() {
+        // Table K.3: category 0 → 00, 1 → 010, 5 → 110, 11 → 111111110.
+        let t = EncTable::from_spec(&std_tables::std_dc_luma(0));
+        assert_eq!(t.get(0), (0b00, 2));
+        assert_eq!(t.get(1), (0b010, 3));
+        assert_eq!(t.get(5), (0b110, 3));
+        assert_eq!(t.get(11), (0b1_1111_1110, 9));
+        assert_eq!(t.get(12).1, 0);
+        // Table K.5: EOB → 1010, ZRL → 11111111001.
+        let t = EncTable::from_spec(&std_tables::std_ac_luma(0));
+        assert_eq!(t.get(0x00), (0b1010, 4));
+        assert_eq!(t.get(0xF0), (0b111_1111_1001, 11));
+    }
+}

@@ -1,0 +1,21 @@
+#!/bin/bash
+# Regenerates jtool's own test files. Needs imagemagick, libjpeg-turbo-progs, libimage-exiftool-perl.
+# The committed files are what the tests use; regenerating with other tool versions may change bytes.
+set -euo pipefail
+cd "$(dirname "$0")"
+IM="convert-im6.q16 -limit thread 1"
+$IM -seed 7 -size 67x45 plasma:fractal -depth 8 src_67x45.ppm
+$IM -seed 8 -size 33x17 plasma:fractal -depth 8 src_33x17.ppm
+cjpeg -quality 85 -outfile baseline_420_q85_67x45.jpg src_67x45.ppm
+cjpeg -quality 90 -sample 1x1 -optimize -outfile opt_444_q90_67x45.jpg src_67x45.ppm
+cjpeg -quality 75 -progressive -outfile prog_420_q75_67x45.jpg src_67x45.ppm
+cjpeg -quality 80 -sample 2x1 -restart 1 -outfile rst1row_422_q80_67x45.jpg src_67x45.ppm
+cjpeg -quality 80 -sample 1x2 -optimize -outfile sub440_q80_67x45.jpg src_67x45.ppm
+cjpeg -quality 80 -sample 4x1 -outfile sub411_q80_67x45.jpg src_67x45.ppm
+cjpeg -quality 90 -grayscale -outfile gray_q90_67x45.jpg src_67x45.ppm
+cjpeg -quality 10 -outfile qt16_q10_33x17.jpg src_33x17.ppm
+cjpeg -quality 85 -progressive -restart 2B -sample 1x1 -outfile prog_rst2b_444_33x17.jpg src_33x17.ppm
+# metadata: Exif (Orientation 6, Make/Model), a comment, and data after EOI
+cjpeg -quality 85 -outfile meta_420_67x45.jpg src_67x45.ppm
+exiftool -q -overwrite_original -Make=jtool-testdata -Model=Synthetic -Orientation#=6 -Comment='made for jtool tests' meta_420_67x45.jpg
+printf 'TRAILER-DATA-AFTER-EOI' >> meta_420_67x45.jpg

@@ -1,0 +1,213 @@
+//! The command line, end to end, in temporary directories: exit codes, silence on
+//! success, stdin/stdout, atomic output, refusal to overwrite the input, bad input.
+
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn jtool() -> Command {
+    Command::cargo_bin("jtool").unwrap()
+}
+
+fn sample() -> PathBuf {
+    testdata_dir().join("meta_420_67x45.jpg")
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn copy_is_silent_and_writes_the_output() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out.jpg");
+    jtool().arg("copy").arg(sample()).arg(&out).assert().success().stdout("").stderr("");
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8]);
+    assert!(bytes.ends_with(b"TRAILER-DATA-AFTER-EOI"), "data after EOI is kept");
+    assert_eq!(files_in(d.path()), vec!["out.jpg"], "no temporary file left behind");
+    if let Some(dj) = tool("djpeg") {
+        assert_eq!(djpeg(&dj, &bytes), djpeg(&dj, &std::fs::read(sample()).unwrap()));
+    }
+}
+
+#[test]
+fn dash_means_stdin_and_stdout() {
+    let input = std::fs::read(sample()).unwrap();
+    let a = jtool().args(["copy", "-", "-"]).write_stdin(input.clone()).assert().success();
+    let via_dash = a.get_output().stdout.clone();
+    let b = jtool().arg("copy").arg(sample()).assert().success();
+    assert_eq!(via_dash, b.get_output().stdout, "OUT omitted is stdout too");
+    assert_eq!(&via_dash[..2], &[0xFF, 0xD8]);
+}
+
+#[test]
+fn refuses_to_overwrite_input_without_in_place() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("a.jpg");
+    std::fs::copy(sample(), &f).unwrap();
+    let before = std::fs::read(&f).unwrap();
+    jtool().arg("copy").arg(&f).arg(&f).assert().code(1).stderr(predicates_contains("--in-place"));
+    assert_eq!(std::fs::read(&f).unwrap(), before);
+    jtool().args(["copy", "--in-place", "--copy", "none"]).arg(&f).assert().success().stderr("");
+    let after = std::fs::read(&f).unwrap();
+    assert_ne!(after, before, "metadata was dropped in place");
+    assert_eq!(files_in(d.path()), vec!["a.jpg"]);
+}
+
+#[test]
+fn out_dir_processes_several_files_and_reports_each_failure() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = d.path().join("bad.jpg");
+    std::fs::write(&bad, b"\xFF\xD8\xFF\xDB\x00").unwrap();
+    let out = d.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let a = testdata_dir().join("gray_q90_67x45.jpg");
+    let b = testdata_dir().join("prog_420_q75_67x45.jpg");
+    let r = jtool().arg("copy").arg("--out-dir").arg(&out).arg(&a).arg(&bad).arg(&b).assert().code(1);
+    let err = String::from_utf8_lossy(&r.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "one line per failed file: {err}");
+    assert!(err.starts_with(&format!("jtool: {}: ", bad.display())), "{err}");
+    assert!(err.contains("(at byte "), "{err}");
+    assert_eq!(files_in(&out), vec!["gray_q90_67x45.jpg", "prog_420_q75_67x45.jpg"]);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    jtool().assert().code(2);
+    jtool().args(["copy", "a", "b", "c"]).assert().code(2);
+    jtool().args(["copy", "--restart", "x"]).arg(sample()).assert().code(2);
+    jtool().args(["copy", "--progressive", "--baseline"]).arg(sample()).assert().code(2);
+    jtool().args(["frobnicate"]).assert().code(2);
+    jtool().arg("--help").assert().success();
+}
+
+#[test]
+fn missing_input_is_a_one_line_error() {
+    let d = tempfile::tempdir().unwrap();
+    let r = jtool().arg("copy").arg(d.path().join("nope.jpg")).arg(d.path().join("o.jpg")).assert().code(1);
+    let err = String::from_utf8_lossy(&r.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1);
+    assert!(err.contains("nope.jpg: No such file"), "{err}");
+    assert!(files_in(d.path()).is_empty());
+}
+
+#[test]
+fn copy_options_are_accepted() {
+    let d = tempfile::tempdir().unwrap();
+    for (i, args) in [
+        vec!["--baseline", "--standard-huffman"],
+        vec!["--progressive"],
+        vec!["--restart", "1"],
+        vec!["--restart", "5B"],
+        vec!["--restart", "0"],
+        vec!["--copy", "comments"],
+        vec!["--copy", "icc"],
+        vec!["--copy", "exif"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = d.path().join(format!("{i}.jpg"));
+        jtool().arg("copy").args(args).arg(sample()).arg(&out).assert().success().stderr("");
+        if let Some(dj) = tool("djpeg") {
+            let (code, _, err) = run_with_stdin(&dj, &["-dct", "int"], &std::fs::read(&out).unwrap());
+            assert!(code == 0 && err.is_empty(), "{args:?}: djpeg says {err}");
+        }
+    }
+}
+
+#[test]
+fn broken_pipe_ends_quietly() {
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("jtool"))
+        .arg("copy")
+        .arg(testdata_dir().join("opt_444_q90_67x45.jpg"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn inspect_text_and_json() {
+    let r = jtool().arg("inspect").arg(sample()).assert().success();
+    let text = String::from_utf8_lossy(&r.get_output().stdout).into_owned();
+    assert!(text.contains("SOF0"), "{text}");
+    let r = jtool().args(["inspect", "--json"]).arg(sample()).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&r.get_output().stdout).unwrap();
+    assert!(v.is_object());
+    let r = jtool().args(["inspect", "--json"]).arg(sample()).arg(testdata_dir().join("gray_q90_67x45.jpg")).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&r.get_output().stdout).unwrap();
+    assert_eq!(v.as_array().map(|a| a.len()), Some(2));
+}
+
+/// Every malformed corpus file through `copy`: exit 0 with an output, or exit 1 with one
+/// line on stderr and no output file; never a crash, never slow.
+#[test]
+fn malformed_corpus_through_the_cli() {
+    let Some(c) = corpus_dir() else { return };
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out.jpg");
+    let (mut ok, mut failed) = (0, 0);
+    for f in jpegs_in(&c.join("malformed")) {
+        let t = Instant::now();
+        let r = jtool().arg("copy").arg(&f).arg(&out).timeout(Duration::from_secs(20)).output().unwrap();
+        let elapsed = t.elapsed();
+        assert!(elapsed < Duration::from_secs(10), "{}: took {elapsed:?}", f.display());
+        let err = String::from_utf8_lossy(&r.stderr).into_owned();
+        match r.status.code() {
+            Some(0) => {
+                assert!(out.exists(), "{}", f.display());
+                std::fs::remove_file(&out).unwrap();
+                ok += 1;
+            }
+            Some(1) => {
+                assert!(!out.exists(), "{}: partial output left", f.display());
+                let last = err.lines().last().unwrap_or("");
+                assert!(last.starts_with("jtool: "), "{}: {err}", f.display());
+                assert!(!err.contains("panicked"), "{}: {err}", f.display());
+                failed += 1;
+            }
+            other => panic!("{}: exit {other:?}: {err}", f.display()),
+        }
+        assert_eq!(files_in(d.path()).len(), 0, "{}: stray files", f.display());
+    }
+    println!("malformed corpus: {ok} copied (with warnings), {failed} refused with an error");
+}
+
+fn predicates_contains(s: &'static str) -> impl predicates::Predicate<[u8]> {
+    predicates::str::contains(s).from_utf8()
+}
+
+/// Every long option that `--help` of a subcommand lists is documented in the man page
+/// and the README.
+#[test]
+fn man_page_and_readme_document_every_flag() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let man = std::fs::read_to_string(root.join("man/jtool.1")).unwrap().replace("\\-", "-");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for sub in ["copy", "inspect"] {
+        let r = jtool().args([sub, "--help"]).assert().success();
+        let help = String::from_utf8_lossy(&r.get_output().stdout).into_owned();
+        for word in help.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']') {
+            let Some(flag) = word.strip_prefix("--") else { continue };
+            let flag: String = flag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+            if flag.is_empty() || flag == "help" || flag == "version" {
+                continue;
+            }
+            assert!(man.contains(&format!("--{flag}")), "man/jtool.1 lacks --{flag} ({sub})");
+            assert!(readme.contains(&format!("--{flag}")), "README.md lacks --{flag} ({sub})");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Shared helpers for the integration tests: where the corpus is, what MANIFEST.tsv
+//! says about each file, and the reference tools (jpegtran, djpeg, cjpeg).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The crate's own test files.
+pub fn testdata_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// `../shared/corpus` if present.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if d.join("MANIFEST.tsv").is_file() {
+        Some(d)
+    } else if ci() {
+        panic!("../shared/corpus is missing, but CI=true requires it");
+    } else {
+        eprintln!("note: ../shared/corpus not found; corpus tests skipped");
+        None
+    }
+}
+
+/// Whether the tests run under CI (oracle tools and corpus are then mandatory).
+pub fn ci() -> bool {
+    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+}
+
+/// The path of a reference tool, or `None` (with a visible message) when it is missing
+/// outside CI. Under CI a missing tool fails the test.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|p| p.join(name)).find(|p| p.is_file())
+    });
+    match found {
+        Some(p) => Some(p),
+        None if ci() => panic!("{name} is required when CI=true (apt-get install libjpeg-turbo-progs)"),
+        None => {
+            eprintln!("note: {name} not found; oracle test skipped");
+            None
+        }
+    }
+}
+
+/// A MANIFEST.tsv row as column name → value.
+pub type Row = HashMap<String, String>;
+
+/// Every row of MANIFEST.tsv, keyed by `file` (e.g. `valid/x.jpg`).
+pub fn manifest(corpus: &Path) -> HashMap<String, Row> {
+    let text = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    lines
+        .map(|l| {
+            let row: Row = header.iter().zip(l.split('\t')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            (row["file"].clone(), row)
+        })
+        .collect()
+}
+
+/// Sorted `.jpg`/`.jpeg` files of a folder.
+pub fn jpegs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.is_file());
+    v.sort();
+    v
+}
+
+/// The JPEG files of the crate's testdata folder.
+pub fn testdata_jpegs() -> Vec<PathBuf> {
+    let mut v = jpegs_in(&testdata_dir());
+    v.retain(|p| p.extension().is_some_and(|e| e == "jpg"));
+    v
+}
+
+/// Runs `prog args...` with `input` on stdin; returns (exit code, stdout, stderr).
+pub fn run_with_stdin(prog: &Path, args: &[&str], input: &[u8]) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(prog)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().unwrap();
+    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// `djpeg -dct int` output (PNM) of `jpeg`; None if djpeg fails.
+pub fn djpeg(djpeg: &Path, jpeg: &[u8]) -> Option<Vec<u8>> {
+    let (code, out, _) = run_with_stdin(djpeg, &["-dct", "int"], jpeg);
+    (code == 0 || code == 2).then_some(out)
+}

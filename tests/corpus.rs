@@ -1,0 +1,115 @@
+//! Corpus tests for the lossless core: byte-exact container round trips, `copy` checked
+//! against djpeg (coefficients survive), unsupported processes, and sizes.
+
+mod common;
+
+use common::*;
+use jtool::container::JpegFile;
+use jtool::entropy::{CodingMode, HuffmanChoice};
+use jtool::pipeline::{copy, CopyOptions};
+use std::path::PathBuf;
+
+/// Every corpus file (valid and malformed) and testdata file that parses writes back
+/// byte for byte; every valid file parses.
+#[test]
+fn container_round_trip_is_exact() {
+    let mut files: Vec<(PathBuf, bool)> = testdata_jpegs().into_iter().map(|p| (p, true)).collect();
+    if let Some(c) = corpus_dir() {
+        files.extend(jpegs_in(&c.join("valid")).into_iter().map(|p| (p, true)));
+        files.extend(jpegs_in(&c.join("malformed")).into_iter().map(|p| (p, false)));
+    }
+    let mut parsed = 0;
+    for (path, must_parse) in &files {
+        let data = std::fs::read(path).unwrap();
+        match JpegFile::parse(&data) {
+            Ok(f) => {
+                assert!(f.to_bytes() == data, "round trip differs: {}", path.display());
+                parsed += 1;
+            }
+            Err(e) => assert!(!must_parse, "{}: {e}", path.display()),
+        }
+    }
+    println!("container round trip: {parsed} of {} files parsed and written back byte for byte", files.len());
+}
+
+/// The files the oracle test runs on: testdata plus corpus files djpeg decodes cleanly.
+fn oracle_files() -> Vec<PathBuf> {
+    let mut files = testdata_jpegs();
+    if let Some(c) = corpus_dir() {
+        let m = manifest(&c);
+        let mut rows: Vec<_> = m.values().filter(|r| r["category"] == "valid" && r["djpeg_ok"] == "yes").collect();
+        rows.retain(|r| !r["sof"].starts_with("SOF9") && !r["sof"].starts_with("SOF10"));
+        rows.sort_by(|a, b| a["file"].cmp(&b["file"]));
+        files.extend(rows.iter().map(|r| c.join(&r["file"])));
+    }
+    files
+}
+
+/// `copy` with `opts` on every oracle file: djpeg of the output equals djpeg of the input.
+fn check_copy_against_djpeg(opts: &CopyOptions, label: &str) {
+    let Some(djpeg_bin) = tool("djpeg") else { return };
+    let mut failures = Vec::new();
+    let files = oracle_files();
+    for path in &files {
+        let data = std::fs::read(path).unwrap();
+        let out = match copy(&data, opts) {
+            Ok(o) => o,
+            Err(e) => {
+                failures.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
+        let (code, _, err) = run_with_stdin(&djpeg_bin, &["-dct", "int"], &out.bytes);
+        if code != 0 || !err.is_empty() {
+            failures.push(format!("{}: djpeg on output: exit {code}: {err}", path.display()));
+            continue;
+        }
+        if djpeg(&djpeg_bin, &data) != djpeg(&djpeg_bin, &out.bytes) {
+            failures.push(format!("{}: decoded pixels differ", path.display()));
+        }
+    }
+    println!("copy {label}: {} of {} files identical under djpeg -dct int", files.len() - failures.len(), files.len());
+    assert!(failures.is_empty(), "copy {label} failed on {} files:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn copy_default_keeps_coefficients() {
+    check_copy_against_djpeg(&CopyOptions::default(), "(default)");
+}
+
+#[test]
+fn copy_baseline_standard_huffman_keeps_coefficients() {
+    let opts = CopyOptions {
+        mode: Some(CodingMode::Sequential),
+        huffman: HuffmanChoice::Standard,
+        ..CopyOptions::default()
+    };
+    check_copy_against_djpeg(&opts, "--baseline --standard-huffman");
+}
+
+#[test]
+fn copy_progressive_keeps_coefficients() {
+    let opts = CopyOptions { mode: Some(CodingMode::Progressive), ..CopyOptions::default() };
+    check_copy_against_djpeg(&opts, "--progressive");
+}
+
+/// 12-bit, lossless and arithmetic files get a clear `unsupported` error.
+#[test]
+fn unsupported_processes_are_reported() {
+    let Some(c) = corpus_dir() else { return };
+    let m = manifest(&c);
+    let mut n = 0;
+    for r in m.values().filter(|r| r["category"] == "valid") {
+        let unsupported = r["precision"] != "8" || r["sof"] == "SOF3" || r["arithmetic"] == "yes";
+        if !unsupported {
+            continue;
+        }
+        let data = std::fs::read(c.join(&r["file"])).unwrap();
+        match copy(&data, &CopyOptions::default()) {
+            Err(jtool::Error::Unsupported { .. }) => n += 1,
+            Err(e) => panic!("{}: expected an unsupported error, got {e}", r["file"]),
+            Ok(_) => panic!("{}: expected an unsupported error, got output", r["file"]),
+        }
+    }
+    assert!(n >= 5, "expected the corpus's 12-bit, lossless and arithmetic files");
+}
