@@ -12,5 +12,6 @@ pub mod entropy;
 pub mod error;
 pub mod inspect;
 pub mod pipeline;
+pub mod transform;
 
 pub use error::{Error, Result, Warning, WarningKind};

@@ -32,6 +32,24 @@ pub enum Command {
     Copy(CopyArgs),
     /// Show segments, frame, tables, scans and metadata of each file.
     Inspect(InspectArgs),
+    /// Crop losslessly to a region (its corner snaps to the iMCU grid, as in jpegtran).
+    Crop(CropArgs),
+    /// Rotate losslessly by 90, 180 or 270 degrees clockwise.
+    Rotate(RotateArgs),
+    /// Mirror losslessly: horizontal (left-right) or vertical (top-bottom).
+    Flip(FlipArgs),
+    /// Mirror about the main diagonal.
+    Transpose(PlainTransformArgs),
+    /// Mirror about the anti-diagonal.
+    Transverse(PlainTransformArgs),
+    /// Apply the EXIF Orientation losslessly and set it to 1.
+    AutoOrient(PlainTransformArgs),
+    /// Keep only the luminance component (jpegtran -grayscale).
+    Grayscale(PlainTransformArgs),
+    /// Combine a rotation or flip, a crop and grayscale in one pass.
+    Transform(TransformArgs),
+    /// Remove metadata segments without touching the entropy-coded data.
+    Strip(StripArgs),
 }
 
 /// Where the output of a file-writing subcommand goes.
@@ -63,8 +81,9 @@ pub enum CopyKind {
     All,
 }
 
+/// How the output is encoded, shared by every subcommand that re-encodes scans.
 #[derive(Debug, Args)]
-pub struct CopyArgs {
+pub struct EncodeArgs {
     /// Write a sequential file (SOF0, or SOF1 when tables need 16 bits).
     #[arg(long, conflicts_with = "progressive")]
     pub baseline: bool,
@@ -80,6 +99,147 @@ pub struct CopyArgs {
     /// Which metadata to keep.
     #[arg(long, value_enum, default_value = "all", value_name = "WHAT")]
     pub copy: CopyKind,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Partial-iMCU policy and reporting, shared by the transform subcommands.
+#[derive(Debug, Args)]
+pub struct EdgeArgs {
+    /// Drop partial edge blocks that cannot be transformed (jpegtran -trim).
+    #[arg(long, conflicts_with = "perfect")]
+    pub trim: bool,
+    /// Fail if there are partial edge blocks that cannot be transformed (jpegtran -perfect).
+    #[arg(long)]
+    pub perfect: bool,
+    /// Print a JSON line per file with the output size and the region written.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// An angle for `rotate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Angle {
+    #[value(name = "90")]
+    R90,
+    #[value(name = "180")]
+    R180,
+    #[value(name = "270")]
+    R270,
+}
+
+/// A direction for `flip`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Direction {
+    #[value(name = "horizontal", alias = "h")]
+    Horizontal,
+    #[value(name = "vertical", alias = "v")]
+    Vertical,
+}
+
+#[derive(Debug, Args)]
+pub struct CropArgs {
+    /// Left edge of the region (snapped left to the iMCU grid).
+    #[arg(long, value_name = "X", conflicts_with = "geometry")]
+    pub x: Option<u32>,
+    /// Top edge of the region (snapped up to the iMCU grid).
+    #[arg(long, value_name = "Y", conflicts_with = "geometry")]
+    pub y: Option<u32>,
+    /// Width of the region (default: the rest of the image).
+    #[arg(long, value_name = "W", conflicts_with = "geometry")]
+    pub width: Option<u32>,
+    /// Height of the region (default: the rest of the image).
+    #[arg(long, value_name = "H", conflicts_with = "geometry")]
+    pub height: Option<u32>,
+    /// The region in jpegtran's syntax: WxH+X+Y (W/H may end in f to force the size; -X/-Y
+    /// count from the right/bottom edge).
+    #[arg(long, value_name = "WxH+X+Y")]
+    pub geometry: Option<String>,
+    /// Keep the requested width and height after snapping the corner (jpegtran's Wf/Hf).
+    #[arg(long)]
+    pub exact: bool,
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// Degrees clockwise.
+    pub angle: Angle,
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FlipArgs {
+    /// horizontal (h) mirrors left-right, vertical (v) top-bottom.
+    pub direction: Direction,
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlainTransformArgs {
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TransformArgs {
+    /// Rotate clockwise by this many degrees.
+    #[arg(long, value_name = "DEG", group = "op")]
+    pub rotate: Option<Angle>,
+    /// Mirror: horizontal (h) or vertical (v).
+    #[arg(long, value_name = "DIR", group = "op")]
+    pub flip: Option<Direction>,
+    /// Mirror about the main diagonal.
+    #[arg(long, group = "op")]
+    pub transpose: bool,
+    /// Mirror about the anti-diagonal.
+    #[arg(long, group = "op")]
+    pub transverse: bool,
+    /// Crop to WxH+X+Y in output coordinates (after the rotation or flip), as jpegtran does.
+    #[arg(long, value_name = "WxH+X+Y")]
+    pub crop: Option<String>,
+    /// Keep only the luminance component.
+    #[arg(long)]
+    pub grayscale: bool,
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StripArgs {
+    /// Metadata to keep, comma-separated: exif, icc, xmp, comments, jfif, adobe, jfxx, mpf,
+    /// photoshop (iptc), ducky, c2pa, other; or all / none. Default: jfif,adobe.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub keep: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -4,12 +4,16 @@
 mod args;
 mod io;
 
-use args::{Cli, Command, CopyArgs, CopyKind, InspectArgs, OutputArgs};
+use args::{
+    Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, Direction, EdgeArgs, EncodeArgs, InspectArgs, OutputArgs,
+    PlainTransformArgs, StripArgs, TransformArgs,
+};
 use clap::Parser;
 use io::{Dest, Source};
 use jtool::container::KeepPolicy;
 use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
-use jtool::pipeline::{self, CopyOptions, RestartSpec};
+use jtool::pipeline::{self, CopyOptions, RestartSpec, TransformOptions, Transformed};
+use jtool::transform::{CropOffset, CropSpec, EdgePolicy, Orientation, Request};
 use std::io::Write;
 
 /// Exit code: every file succeeded.
@@ -32,6 +36,22 @@ pub fn run() -> i32 {
     match &cli.command {
         Command::Copy(a) => run_copy(&ctx, a),
         Command::Inspect(a) => run_inspect(&ctx, a),
+        Command::Crop(a) => run_crop(&ctx, a),
+        Command::Rotate(a) => {
+            let o = match a.angle {
+                Angle::R90 => Orientation::Rot90,
+                Angle::R180 => Orientation::Rot180,
+                Angle::R270 => Orientation::Rot270,
+            };
+            run_transform(&ctx, o, None, false, false, &a.edge, &a.encode, &a.output)
+        }
+        Command::Flip(a) => run_transform(&ctx, flip(a.direction), None, false, false, &a.edge, &a.encode, &a.output),
+        Command::Transpose(a) => plain(&ctx, Orientation::Transpose, false, false, a),
+        Command::Transverse(a) => plain(&ctx, Orientation::Transverse, false, false, a),
+        Command::AutoOrient(a) => plain(&ctx, Orientation::Identity, false, true, a),
+        Command::Grayscale(a) => plain(&ctx, Orientation::Identity, true, false, a),
+        Command::Transform(a) => run_combined(&ctx, a),
+        Command::Strip(a) => run_strip(&ctx, a),
     }
 }
 
@@ -97,10 +117,23 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
     }
 }
 
+/// What an operation produced for one file: the output, and an optional report line
+/// (printed with -v, or as JSON with --json).
+struct Done {
+    output: pipeline::Output,
+    report: Option<serde_json::Value>,
+}
+
+impl From<pipeline::Output> for Done {
+    fn from(output: pipeline::Output) -> Self {
+        Done { output, report: None }
+    }
+}
+
 /// Runs `op` over every job, printing errors and warnings; returns the exit code.
 fn run_jobs<F>(ctx: &Context, jobs: Vec<Job>, op: F) -> i32
 where
-    F: Fn(&[u8]) -> jtool::Result<pipeline::Output>,
+    F: Fn(&[u8]) -> jtool::Result<Done>,
 {
     let mut code = EXIT_OK;
     for job in jobs {
@@ -118,7 +151,7 @@ where
 
 fn run_job<F>(ctx: &Context, job: &Job, op: &F) -> Result<(), Failure>
 where
-    F: Fn(&[u8]) -> jtool::Result<pipeline::Output>,
+    F: Fn(&[u8]) -> jtool::Result<Done>,
 {
     if let (Source::File(i), Dest::File(o)) = (&job.src, &job.dest) {
         if !job.in_place && io::same_file(i, o) {
@@ -126,7 +159,8 @@ where
         }
     }
     let input = io::read_input(&job.src).map_err(|e| Failure::File(io_message(&e)))?;
-    let out = op(&input).map_err(|e| Failure::File(describe(&e)))?;
+    let done = op(&input).map_err(|e| Failure::File(describe(&e)))?;
+    let out = &done.output;
     if !ctx.quiet {
         for w in &out.warnings {
             eprintln!("jtool: {}: warning: {w}", job.src.name());
@@ -141,9 +175,7 @@ where
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(EXIT_OK),
         Err(e) => return Err(Failure::File(format!("cannot write output: {}", io_message(&e)))),
     }
-    if ctx.verbose > 0 {
-        eprintln!("jtool: {}: wrote {} bytes", job.src.name(), out.bytes.len());
-    }
+    report(ctx, job, &done);
     Ok(())
 }
 
@@ -174,20 +206,19 @@ fn parse_restart(s: &str) -> Result<RestartSpec, String> {
 }
 
 fn keep_policy(k: CopyKind) -> KeepPolicy {
-    match k {
-        CopyKind::None => KeepPolicy::None,
-        CopyKind::Comments => KeepPolicy::Comments,
-        CopyKind::Icc => KeepPolicy::Icc,
-        CopyKind::Exif => KeepPolicy::Exif,
-        CopyKind::All => KeepPolicy::All,
-    }
+    let name = match k {
+        CopyKind::None => "none",
+        CopyKind::Comments => "comments",
+        CopyKind::Icc => "icc",
+        CopyKind::Exif => "exif",
+        CopyKind::All => "all",
+    };
+    KeepPolicy::level(name).expect("every CopyKind is a level")
 }
 
-fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
-    let restart = match a.restart.as_deref().map(parse_restart).transpose() {
-        Ok(r) => r.unwrap_or(RestartSpec::Keep),
-        Err(m) => return usage(&m),
-    };
+/// Encoding choices from the command line, or a usage message.
+fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
+    let restart = a.restart.as_deref().map(parse_restart).transpose()?.unwrap_or(RestartSpec::Keep);
     let mode = if a.progressive {
         Some(CodingMode::Progressive)
     } else if a.baseline || a.standard_huffman {
@@ -195,16 +226,187 @@ fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
     } else {
         None
     };
-    let opts = CopyOptions {
+    Ok(CopyOptions {
         mode,
         huffman: if a.standard_huffman { HuffmanChoice::Standard } else { HuffmanChoice::Optimal },
         restart,
         keep: keep_policy(a.copy),
         limits: ctx.limits(),
         strict: ctx.strict,
+    })
+}
+
+fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
+    let opts = match copy_options(ctx, &a.encode) {
+        Ok(o) => o,
+        Err(m) => return usage(&m),
     };
     match plan_jobs(&a.output) {
-        Ok(jobs) => run_jobs(ctx, jobs, |data| pipeline::copy(data, &opts)),
+        Ok(jobs) => run_jobs(ctx, jobs, |data| pipeline::copy(data, &opts).map(Done::from)),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
+}
+
+fn flip(d: Direction) -> Orientation {
+    match d {
+        Direction::Horizontal => Orientation::FlipH,
+        Direction::Vertical => Orientation::FlipV,
+    }
+}
+
+fn plain(ctx: &Context, o: Orientation, gray: bool, auto: bool, a: &PlainTransformArgs) -> i32 {
+    run_transform(ctx, o, None, gray, auto, &a.edge, &a.encode, &a.output)
+}
+
+fn edge_policy(e: &EdgeArgs) -> EdgePolicy {
+    if e.trim {
+        EdgePolicy::Trim
+    } else if e.perfect {
+        EdgePolicy::Perfect
+    } else {
+        EdgePolicy::Keep
+    }
+}
+
+/// Runs one transform request over the jobs, reporting the plan with -v / --json.
+#[allow(clippy::too_many_arguments)]
+fn run_transform(
+    ctx: &Context,
+    orientation: Orientation,
+    crop: Option<CropSpec>,
+    grayscale: bool,
+    auto: bool,
+    edge: &EdgeArgs,
+    encode: &EncodeArgs,
+    output: &OutputArgs,
+) -> i32 {
+    let out = match copy_options(ctx, encode) {
+        Ok(o) => o,
+        Err(m) => return usage(&m),
+    };
+    let request = Request { orientation, crop, edge: edge_policy(edge), grayscale };
+    let opts = TransformOptions { request, output: out, reset_orientation: false };
+    let json = edge.json;
+    let op = |data: &[u8]| {
+        let t = if auto { pipeline::auto_orient(data, &opts) } else { pipeline::transform(data, &opts) }?;
+        Ok(transformed_done(t, json))
+    };
+    match plan_jobs(output) {
+        Ok(jobs) => run_jobs(ctx, jobs, op),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
+}
+
+fn transformed_done(t: Transformed, json: bool) -> Done {
+    let p = &t.plan;
+    let report = serde_json::json!({
+        "operation": p.orientation.name(),
+        "width": p.width,
+        "height": p.height,
+        "region": p.region,
+        "json": json,
+    });
+    Done { output: t.output, report: Some(report) }
+}
+
+/// Prints a job's report: JSON with --json (to stdout unless the image goes there),
+/// a sentence with -v.
+fn report(ctx: &Context, job: &Job, done: &Done) {
+    let bytes = done.output.bytes.len();
+    let Some(r) = &done.report else {
+        if ctx.verbose > 0 {
+            eprintln!("jtool: {}: wrote {bytes} bytes", job.src.name());
+        }
+        return;
+    };
+    if r["json"] == serde_json::Value::Bool(true) {
+        let mut v = r.clone();
+        v.as_object_mut().map(|o| o.remove("json"));
+        v["file"] = serde_json::Value::String(job.src.name());
+        v["bytes"] = bytes.into();
+        let line = serde_json::to_string(&v).expect("json");
+        if job.dest == Dest::Stdout {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    } else if ctx.verbose > 0 {
+        let g = &r["region"];
+        eprintln!(
+            "jtool: {}: {}, {}x{} from region {}x{}+{}+{}, {bytes} bytes",
+            job.src.name(),
+            r["operation"].as_str().unwrap_or(""),
+            r["width"],
+            r["height"],
+            g["width"],
+            g["height"],
+            g["x"],
+            g["y"]
+        );
+    }
+}
+
+fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
+    let mut spec = match &a.geometry {
+        Some(g) => match CropSpec::parse(g) {
+            Some(s) => s,
+            None => return usage(&format!("invalid --geometry '{g}' (WxH+X+Y)")),
+        },
+        None => CropSpec {
+            x: CropOffset { value: a.x.unwrap_or(0), from_end: false },
+            y: CropOffset { value: a.y.unwrap_or(0), from_end: false },
+            width: a.width,
+            height: a.height,
+            ..CropSpec::default()
+        },
+    };
+    if a.exact {
+        spec.force_width = spec.width.is_some();
+        spec.force_height = spec.height.is_some();
+    }
+    if spec.width == Some(0) || spec.height == Some(0) {
+        return usage("crop width and height must be at least 1");
+    }
+    run_transform(ctx, Orientation::Identity, Some(spec), false, false, &a.edge, &a.encode, &a.output)
+}
+
+fn run_combined(ctx: &Context, a: &TransformArgs) -> i32 {
+    let o = match (a.rotate, a.flip) {
+        (Some(Angle::R90), _) => Orientation::Rot90,
+        (Some(Angle::R180), _) => Orientation::Rot180,
+        (Some(Angle::R270), _) => Orientation::Rot270,
+        (None, Some(d)) => flip(d),
+        _ if a.transpose => Orientation::Transpose,
+        _ if a.transverse => Orientation::Transverse,
+        _ => Orientation::Identity,
+    };
+    let crop = match a.crop.as_deref().map(|g| CropSpec::parse(g).ok_or(g)).transpose() {
+        Ok(c) => c,
+        Err(g) => return usage(&format!("invalid --crop '{g}' (WxH+X+Y)")),
+    };
+    run_transform(ctx, o, crop, a.grayscale, false, &a.edge, &a.encode, &a.output)
+}
+
+fn run_strip(ctx: &Context, a: &StripArgs) -> i32 {
+    let mut keep = KeepPolicy::COLOUR;
+    for name in &a.keep {
+        keep = match name.as_str() {
+            "none" => KeepPolicy::NOTHING,
+            "all" => KeepPolicy::ALL,
+            n => match KeepPolicy::class_by_name(n) {
+                Some(c) => keep.with(c),
+                None => return usage(&format!("unknown --keep class '{n}'")),
+            },
+        };
+    }
+    let strict = ctx.strict;
+    let op = |data: &[u8]| {
+        let out = pipeline::strip(data, keep)?;
+        pipeline::check_strict(strict, &out.warnings)?;
+        Ok(Done::from(out))
+    };
+    match plan_jobs(&a.output) {
+        Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
 }

@@ -59,33 +59,65 @@ pub fn classify(seg: &Segment) -> MetaClass {
     }
 }
 
-/// Which metadata segments survive an operation (jpegtran's `-copy`, extended).
+/// Which metadata segments survive an operation: a set of classes, modelled as data.
+/// jpegtran's `-copy none|comments|icc|all` levels and `strip --keep` lists are both
+/// values of this one type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeepPolicy {
-    /// Only what carries colour interpretation (JFIF APP0, Adobe APP14).
-    None,
-    /// Also comments (COM).
-    Comments,
-    /// Also ICC profiles.
-    Icc,
-    /// Also Exif (and ICC and comments).
-    Exif,
-    /// Everything.
-    All,
+pub struct KeepPolicy {
+    /// Bit `1 << class as u32` set for every kept class.
+    mask: u32,
 }
 
 impl KeepPolicy {
+    /// Keeps every segment.
+    pub const ALL: KeepPolicy = KeepPolicy { mask: u32::MAX & !(1 << MetaClass::NotMetadata as u32) };
+    /// Keeps nothing, not even JFIF or Adobe (`strip --keep none`).
+    pub const NOTHING: KeepPolicy = KeepPolicy { mask: 0 };
+    /// JFIF APP0 and Adobe APP14, which define how colours are read (jpegtran -copy none).
+    pub const COLOUR: KeepPolicy = KeepPolicy::NOTHING.with(MetaClass::Jfif).with(MetaClass::Adobe);
+
+    /// This policy plus `class`.
+    pub const fn with(self, class: MetaClass) -> KeepPolicy {
+        KeepPolicy { mask: self.mask | 1 << class as u32 }
+    }
+
+    /// jpegtran's `-copy` levels, plus `exif` (Exif, ICC and comments).
+    pub fn level(name: &str) -> Option<KeepPolicy> {
+        use MetaClass::*;
+        let comments = KeepPolicy::COLOUR.with(Comment);
+        Some(match name {
+            "none" => KeepPolicy::COLOUR,
+            "comments" => comments,
+            "icc" => comments.with(Icc),
+            "exif" => comments.with(Icc).with(Exif),
+            "all" => KeepPolicy::ALL,
+            _ => return None,
+        })
+    }
+
+    /// The class a `--keep` name stands for.
+    pub fn class_by_name(name: &str) -> Option<MetaClass> {
+        use MetaClass::*;
+        Some(match name {
+            "jfif" => Jfif,
+            "jfxx" | "thumbnail" => Jfxx,
+            "exif" => Exif,
+            "xmp" => Xmp,
+            "icc" => Icc,
+            "mpf" => Mpf,
+            "c2pa" | "jumbf" => Jumbf,
+            "ducky" => Ducky,
+            "photoshop" | "iptc" => Photoshop,
+            "adobe" => Adobe,
+            "comments" | "com" => Comment,
+            "other" => OtherApp,
+            _ => return None,
+        })
+    }
+
     /// Whether a segment of this class is kept.
     pub fn keeps(self, class: MetaClass) -> bool {
-        use MetaClass::*;
-        match class {
-            NotMetadata => false,
-            Jfif | Adobe => true,
-            Comment => self != KeepPolicy::None,
-            Icc => matches!(self, KeepPolicy::Icc | KeepPolicy::Exif | KeepPolicy::All),
-            Exif => matches!(self, KeepPolicy::Exif | KeepPolicy::All),
-            _ => self == KeepPolicy::All,
-        }
+        self.mask & (1 << class as u32) != 0
     }
 }
 
@@ -109,11 +141,15 @@ mod tests {
 
     #[test]
     fn keep_policy() {
-        assert!(KeepPolicy::None.keeps(MetaClass::Jfif));
-        assert!(!KeepPolicy::None.keeps(MetaClass::Comment));
-        assert!(KeepPolicy::Comments.keeps(MetaClass::Comment));
-        assert!(!KeepPolicy::Icc.keeps(MetaClass::Exif));
-        assert!(KeepPolicy::Exif.keeps(MetaClass::Icc));
-        assert!(KeepPolicy::All.keeps(MetaClass::Mpf));
+        let level = |n| KeepPolicy::level(n).unwrap();
+        assert!(level("none").keeps(MetaClass::Jfif));
+        assert!(!level("none").keeps(MetaClass::Comment));
+        assert!(level("comments").keeps(MetaClass::Comment));
+        assert!(!level("icc").keeps(MetaClass::Exif));
+        assert!(level("exif").keeps(MetaClass::Icc));
+        assert!(level("all").keeps(MetaClass::Mpf));
+        assert!(!KeepPolicy::ALL.keeps(MetaClass::NotMetadata));
+        assert!(!KeepPolicy::NOTHING.keeps(MetaClass::Adobe));
+        assert_eq!(KeepPolicy::class_by_name("iptc"), Some(MetaClass::Photoshop));
     }
 }

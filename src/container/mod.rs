@@ -3,6 +3,8 @@
 mod file;
 mod headers;
 mod marker;
+pub mod exif;
+pub mod edit;
 pub mod metadata;
 
 pub use file::{write_segment, Item, JpegFile, Scan, Segment, MAX_SEGMENTS};

@@ -138,9 +138,13 @@ impl<'a> BitReader<'a> {
         b
     }
 
-    /// Reads `s` bits (1 ≤ s ≤ 16) and sign-extends them as T.81 F.2.2.1 EXTEND does.
+    /// Reads `s` bits (0 ≤ s ≤ 16) and sign-extends them as T.81 F.2.2.1 EXTEND does
+    /// (0 bits: the value 0).
     #[inline(always)]
     pub fn receive_extend(&mut self, s: u32) -> i32 {
+        if s == 0 {
+            return 0;
+        }
         extend(self.get_bits(s) as i32, s)
     }
 
@@ -148,11 +152,6 @@ impl<'a> BitReader<'a> {
     #[inline(always)]
     pub fn overrun(&self) -> bool {
         self.fake > self.nbits
-    }
-
-    /// Whether the reader has stopped at a marker or the end of the data.
-    pub fn stopped(&self) -> bool {
-        self.stopped
     }
 
     /// Approximate offset (into `data`) of the byte holding the next unread bit.

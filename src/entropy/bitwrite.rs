@@ -97,21 +97,6 @@ impl BitWriter {
         self.pad();
         self.out
     }
-
-    /// Bytes written so far (pending bits excluded).
-    pub fn len(&self) -> usize {
-        self.out.len()
-    }
-
-    /// Whether nothing at all was written.
-    pub fn is_empty(&self) -> bool {
-        self.out.is_empty() && self.free == 64
-    }
-
-    /// Reserves room for `n` more bytes.
-    pub fn reserve(&mut self, n: usize) {
-        self.out.reserve(n);
-    }
 }
 
 #[cfg(test)]
@@ -152,9 +137,9 @@ mod tests {
     #[test]
     fn words_without_ff_and_straddling() {
         let seq = [(0x1, 1), (0x7FFF_FFFF, 31), (0xABCD, 16), (0x123, 12), (0x5, 3), (0x1F, 5)];
-        // bits: 1 then 31 ones = 0xFFFFFFFF, then ABCD, 123, 101, 11111
+        // bits: 1 then 31 ones = 0xFFFFFFFF, then ABCD, 123, 101, 11111 (+ 1111 padding)
         let out = write(&seq);
-        assert_eq!(out, vec![0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0, 0xAB, 0xCD, 0x12, 0x3A, 0xFF, 0]);
+        assert_eq!(out, vec![0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0, 0xAB, 0xCD, 0x12, 0x3B, 0xFF, 0]);
     }
 
     #[test]
@@ -173,7 +158,7 @@ mod tests {
         for i in 0..8 {
             assert!(has_ff_byte(0xFFu64 << (8 * i)));
             assert!(!has_ff_byte(0xFEu64 << (8 * i)));
-            assert!(!has_ff_byte(0x7F7F_7F7F_7F7F_7F7F | (0xFEu64 << (8 * i))));
+            assert!(!has_ff_byte(0x7E7E_7E7E_7E7E_7E7E | (0xFEu64 << (8 * i))));
         }
         assert!(!has_ff_byte(0));
         assert!(!has_ff_byte(0xFEFE_FEFE_FEFE_FEFE));

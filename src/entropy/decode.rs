@@ -1,10 +1,330 @@
-//! Scan decoding (stub until the decoder lands).
+//! Entropy decoding of a parsed file: walks the items in order, keeping the tables in
+//! force (DQT, DHT, DRI), sets up the coefficient image at the frame header and
+//! decodes each scan with the tables of that moment (T.81 Annex B, E.2).
+//!
+//! The per-scan work (MCU walk, restarts, block decoders) is in `decode_scan` and
+//! `decode_prog`; bits and Huffman codes in `bitread` and `huffdec`.
 
+use super::decode_prog::{AcFirst, AcRefine, DcFirst, DcRefine};
+use super::decode_scan::{clear, run_scan, BlockDecode, Layout, ScanData, Sequential};
+use super::huffdec::HuffDecoder;
 use super::{Decoded, Limits};
-use crate::container::JpegFile;
-use crate::error::{Error, Result};
+use crate::coeffs::{CoefficientImage, Geometry, QuantTable};
+use crate::container::{
+    parse_dht, parse_dnl, parse_dqt, parse_dri, parse_frame, parse_scan, std_tables, FrameHeader, HuffmanSpec,
+    Item, JpegFile, Marker, Scan, ScanHeader, Segment,
+};
+use crate::error::{Error, LimitKind, MalformedKind, Result, Warning, WarningKind};
 
 /// Decodes every scan of `file` into a coefficient image.
-pub fn decode(_file: &JpegFile, _limits: &Limits) -> Result<Decoded> {
-    Err(Error::unsupported("entropy decoding not implemented yet", None))
+pub fn decode(file: &JpegFile, limits: &Limits) -> Result<Decoded> {
+    let mut st = State::default();
+    for (i, item) in file.items.iter().enumerate() {
+        match item {
+            Item::Segment(seg) => st.segment(seg, &file.items[i + 1..], limits)?,
+            Item::Scan(scan) => st.scan(scan, limits)?,
+        }
+    }
+    st.finish(file)
+}
+
+/// A Huffman table specification and the offset of the DHT that defined it.
+type TableSlot = Option<(HuffmanSpec, usize)>;
+
+/// The frame and its image, once SOFn has been seen.
+struct Frame {
+    header: FrameHeader,
+    image: CoefficientImage,
+    /// Per component: quantization table latched (first scan seen).
+    latched: Vec<bool>,
+    /// Per component: coefficients written by a sequential scan.
+    sequential_done: Vec<bool>,
+}
+
+#[derive(Default)]
+struct State {
+    quant: [Option<QuantTable>; 4],
+    dc: [TableSlot; 4],
+    ac: [TableSlot; 4],
+    restart: u16,
+    frame: Option<Frame>,
+    scans: Vec<ScanHeader>,
+    first_restart: u16,
+    warnings: Vec<Warning>,
+}
+
+fn bad(offset: usize, msg: impl Into<String>) -> Error {
+    Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
+}
+
+impl State {
+    fn segment(&mut self, seg: &Segment, rest: &[Item], limits: &Limits) -> Result<()> {
+        match seg.marker {
+            Marker::DQT => {
+                for (slot, table) in parse_dqt(seg)? {
+                    self.quant[slot as usize & 3] = Some(table);
+                }
+            }
+            Marker::DHT => {
+                for spec in parse_dht(seg)? {
+                    let id = spec.id as usize & 3;
+                    let slots = if spec.class == 0 { &mut self.dc } else { &mut self.ac };
+                    slots[id] = Some((spec, seg.offset));
+                }
+            }
+            Marker::DRI => self.restart = parse_dri(seg)?,
+            m if m.is_sof() => self.frame(seg, rest, limits)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn frame(&mut self, seg: &Segment, rest: &[Item], limits: &Limits) -> Result<()> {
+        let m = seg.marker;
+        let name = m.name();
+        let at = Some(seg.offset);
+        match m.0 {
+            0xC0..=0xC2 => {}
+            0xC3 => return Err(Error::unsupported(format!("lossless JPEG ({name})"), at)),
+            0xC5..=0xC7 => return Err(Error::unsupported(format!("hierarchical JPEG ({name})"), at)),
+            _ => return Err(Error::unsupported(format!("arithmetic coding ({name})"), at)),
+        }
+        if self.frame.is_some() {
+            return Err(bad(seg.offset, "second frame header (SOFn)"));
+        }
+        let mut header = parse_frame(seg)?;
+        if header.precision != 8 {
+            return Err(Error::unsupported(format!("{}-bit precision", header.precision), at));
+        }
+        if header.components.len() > 4 {
+            return Err(Error::unsupported(format!("{} components", header.components.len()), at));
+        }
+        if header.height == 0 {
+            header.height = dnl_height(seg, rest)?;
+        }
+        let (w, h) = (header.width as u32, header.height as u32);
+        let pixels = w as u64 * h as u64;
+        if pixels > limits.max_pixels {
+            return Err(Error::Limit(LimitKind::Pixels(pixels)));
+        }
+        let factors: Vec<(u8, u8)> = header.components.iter().map(|c| (c.h, c.v)).collect();
+        // Padding to whole iMCUs can multiply tiny images; bound the blocks too.
+        let max_blocks = (limits.max_pixels / 64).saturating_mul(8).saturating_add(1 << 16);
+        if Geometry::new(w, h, &factors).total_blocks() > max_blocks {
+            return Err(Error::Limit(LimitKind::Pixels(pixels)));
+        }
+        let comps: Vec<(u8, u8, u8, u8)> = header.components.iter().map(|c| (c.id, c.h, c.v, c.tq)).collect();
+        let n = comps.len();
+        let image = CoefficientImage::zeroed(w, h, header.precision, &comps);
+        self.frame = Some(Frame { header, image, latched: vec![false; n], sequential_done: vec![false; n] });
+        Ok(())
+    }
+
+    fn scan(&mut self, scan: &Scan, limits: &Limits) -> Result<()> {
+        let seg = &scan.header;
+        let Some(frame) = self.frame.as_mut() else {
+            return Err(Error::malformed(seg.offset, MalformedKind::NoFrame));
+        };
+        if self.scans.len() >= limits.max_scans {
+            return Err(Error::Limit(LimitKind::Scans(limits.max_scans)));
+        }
+        let hdr = parse_scan(seg)?;
+        let at = seg.body_offset();
+        let progressive = frame.header.marker == Marker::SOF2;
+        let ci = scan_components(&hdr, &frame.header, at)?;
+        check_parameters(&hdr, progressive, at, &mut self.warnings)?;
+        if ci.len() > 1 {
+            let blocks: usize = ci.iter().map(|&i| frame.image.components[i].h as usize * frame.image.components[i].v as usize).sum();
+            if blocks > 10 {
+                return Err(bad(at, format!("{blocks} blocks per MCU (at most 10)")));
+            }
+        }
+        for &i in &ci {
+            if !frame.latched[i] {
+                let c = &mut frame.image.components[i];
+                let slot = c.quant_slot as usize & 3;
+                let Some(q) = self.quant[slot] else {
+                    return Err(Error::malformed(seg.offset, MalformedKind::MissingTable(format!("quantization table {slot}"))));
+                };
+                c.quant = q;
+                frame.latched[i] = true;
+            }
+        }
+        if self.scans.is_empty() {
+            self.first_restart = self.restart;
+        }
+
+        let g = frame.image.geometry();
+        let layout = if ci.len() == 1 {
+            let (bw, bh) = g.real_blocks(ci[0]);
+            Layout::Single { comp: ci[0], bw, bh }
+        } else {
+            let comps = ci
+                .iter()
+                .map(|&i| (i, frame.image.components[i].h as usize, frame.image.components[i].v as usize))
+                .collect();
+            Layout::Interleaved { comps, mcus_x: g.mcus_x(), mcus_y: g.mcus_y() }
+        };
+        let data = ScanData { ecs: scan.ecs, offset: scan.ecs_offset(), restart_interval: self.restart as usize };
+        let comps = &mut frame.image.components;
+        let w = &mut self.warnings;
+        let dc_tables = |st_dc: &[TableSlot; 4]| -> Result<Vec<Box<HuffDecoder>>> {
+            hdr.components.iter().map(|c| build(st_dc, 0, c.td, at)).collect()
+        };
+        if !progressive {
+            for &i in &ci {
+                if frame.sequential_done[i] {
+                    clear(&mut comps[i]);
+                }
+                frame.sequential_done[i] = true;
+            }
+            let dc = dc_tables(&self.dc)?;
+            let ac: Vec<Box<HuffDecoder>> = hdr.components.iter().map(|c| build(&self.ac, 1, c.ta, at)).collect::<Result<_>>()?;
+            let mut d = Sequential { dc: dc.iter().map(|b| &**b).collect(), ac: ac.iter().map(|b| &**b).collect(), pred: [0; 4] };
+            go(&mut d, &data, &layout, comps, w);
+        } else if hdr.ss == 0 {
+            if hdr.ah == 0 {
+                let dc = dc_tables(&self.dc)?;
+                let mut d = DcFirst { dc: dc.iter().map(|b| &**b).collect(), pred: [0; 4], al: hdr.al };
+                go(&mut d, &data, &layout, comps, w);
+            } else {
+                go(&mut DcRefine { al: hdr.al }, &data, &layout, comps, w);
+            }
+        } else {
+            let ac = build(&self.ac, 1, hdr.components[0].ta, at)?;
+            let (ss, se, al) = (hdr.ss, hdr.se, hdr.al);
+            if hdr.ah == 0 {
+                go(&mut AcFirst { ac: &ac, ss, se, al, eobrun: 0 }, &data, &layout, comps, w);
+            } else {
+                go(&mut AcRefine { ac: &ac, ss, se, al, eobrun: 0 }, &data, &layout, comps, w);
+            }
+        }
+        self.scans.push(hdr);
+        Ok(())
+    }
+
+    fn finish(mut self, file: &JpegFile) -> Result<Decoded> {
+        if self.scans.is_empty() {
+            let at = file.trailer_offset;
+            return Err(Error::malformed(at, MalformedKind::NoScan));
+        }
+        // Scans imply a frame (a scan before SOFn is an error above).
+        let Some(mut frame) = self.frame.take() else {
+            return Err(Error::malformed(file.trailer_offset, MalformedKind::NoFrame));
+        };
+        for (i, c) in frame.image.components.iter_mut().enumerate() {
+            if frame.latched[i] {
+                continue;
+            }
+            if let Some(q) = self.quant[c.quant_slot as usize & 3] {
+                c.quant = q;
+            }
+            let msg = format!("component {} appears in no scan; its coefficients are zero", c.id);
+            self.warnings.push(Warning { offset: None, kind: WarningKind::Other(msg) });
+        }
+        Ok(Decoded {
+            image: frame.image,
+            frame: frame.header,
+            scans: self.scans,
+            restart_interval: self.first_restart,
+            warnings: self.warnings,
+        })
+    }
+}
+
+fn go<D: BlockDecode>(d: &mut D, data: &ScanData, layout: &Layout, comps: &mut [crate::coeffs::Component], w: &mut Vec<Warning>) {
+    run_scan(d, data, layout, comps, w)
+}
+
+/// The number of lines from the first DNL segment after the frame header.
+fn dnl_height(sof: &Segment, rest: &[Item]) -> Result<u16> {
+    let dnl = rest.iter().find_map(|it| match it {
+        Item::Segment(s) if s.marker == Marker::DNL => Some(s),
+        _ => None,
+    });
+    let Some(dnl) = dnl else {
+        return Err(bad(sof.offset, "frame height 0 and no DNL segment"));
+    };
+    match parse_dnl(dnl)? {
+        0 => Err(bad(dnl.body_offset(), "DNL with 0 lines")),
+        h => Ok(h),
+    }
+}
+
+/// Frame component indices of the scan's components, in scan order.
+fn scan_components(hdr: &ScanHeader, frame: &FrameHeader, at: usize) -> Result<Vec<usize>> {
+    let mut out: Vec<usize> = Vec::with_capacity(hdr.components.len());
+    for (j, sc) in hdr.components.iter().enumerate() {
+        let off = at + 1 + 2 * j;
+        let Some(i) = frame.components.iter().position(|c| c.id == sc.id) else {
+            return Err(bad(off, format!("scan component {} is not in the frame", sc.id)));
+        };
+        if out.contains(&i) {
+            return Err(bad(off, format!("component {} twice in one scan", sc.id)));
+        }
+        if sc.td > 3 || sc.ta > 3 {
+            return Err(bad(off + 1, format!("bad Huffman table selectors {}/{}", sc.td, sc.ta)));
+        }
+        out.push(i);
+    }
+    Ok(out)
+}
+
+/// Checks Ss, Se, Ah, Al (T.81 B.2.3, G.1.1.1.1).
+fn check_parameters(hdr: &ScanHeader, progressive: bool, at: usize, warnings: &mut Vec<Warning>) -> Result<()> {
+    let (ss, se, ah, al) = (hdr.ss, hdr.se, hdr.ah, hdr.al);
+    let p = at + 1 + 2 * hdr.components.len();
+    if !progressive {
+        // libjpeg decodes such scans as full sequential scans with a warning; so do we.
+        if (ss, se, ah, al) != (0, 63, 0, 0) {
+            let msg = format!("sequential scan with Ss={ss} Se={se} Ah={ah} Al={al}, decoded as Ss=0 Se=63");
+            warnings.push(Warning::at(p, WarningKind::Other(msg)));
+        }
+        return Ok(());
+    }
+    let what = if ss == 0 {
+        (se != 0).then_some("a DC scan must have Se = 0")
+    } else if ss > se || se > 63 {
+        Some("spectral selection out of order or past 63")
+    } else if hdr.components.len() != 1 {
+        Some("an AC scan must have one component")
+    } else {
+        None
+    };
+    let what = what.or_else(|| {
+        if al > 13 {
+            Some("Al above 13")
+        } else if ah != 0 && al + 1 != ah {
+            Some("a refinement scan must have Al = Ah - 1")
+        } else {
+            None
+        }
+    });
+    match what {
+        Some(w) => Err(bad(p, format!("bad progressive scan Ss={ss} Se={se} Ah={ah} Al={al}: {w}"))),
+        None => Ok(()),
+    }
+}
+
+/// The decoder for table `id` of `class`: defined by DHT, else (ids 0 and 1, as
+/// Motion-JPEG expects) the Annex K table, else an error.
+fn build(slots: &[TableSlot; 4], class: u8, id: u8, at: usize) -> Result<Box<HuffDecoder>> {
+    let std;
+    let (spec, offset) = match &slots[id as usize & 3] {
+        Some((spec, off)) => (spec, *off),
+        None => {
+            std = match (class, id) {
+                (0, 0) => std_tables::std_dc_luma(0),
+                (0, 1) => std_tables::std_dc_chroma(1),
+                (1, 0) => std_tables::std_ac_luma(0),
+                (1, 1) => std_tables::std_ac_chroma(1),
+                _ => {
+                    let kind = if class == 0 { "DC" } else { "AC" };
+                    return Err(Error::malformed(at, MalformedKind::MissingTable(format!("{kind} Huffman table {id}"))));
+                }
+            };
+            (&std, at)
+        }
+    };
+    HuffDecoder::new(spec, class == 0).map_err(|e| bad(offset, e.to_string()))
 }

@@ -1,17 +1,361 @@
-//! Scan encoding (stub until the encoder lands).
+//! Writing a coefficient image as DQT, SOFn, DRI, and DHT + SOS + entropy-coded data
+//! per scan (T.81 Annexes B, F, G, K).
+//!
+//! ```text
+//! DQT  one segment, a table per quantization slot used
+//! SOFn SOF0 (baseline) / SOF1 (16-bit tables) / SOF2 (progressive)
+//! DRI  only with a restart interval
+//! sequential:  DHT (all tables)  SOS  data [RSTn data]...      (one scan, or one per
+//!              component when an interleaved MCU would exceed 10 blocks)
+//! progressive: [DHT (this scan's tables)]  SOS  data ...       per scan of the script
+//! ```
 
-use super::EncodeOptions;
-use crate::coeffs::CoefficientImage;
-use crate::container::ScanHeader;
+use super::enc_prog::{prog_scan, Ranges};
+use super::enc_seq::{walk, ScanComp, SeqCoder};
+use super::huffenc::{table_index, Stats, Writer};
+use super::optimal::optimal_spec;
+use super::script;
+use super::{CodingMode, EncodeOptions, HuffmanChoice};
+use crate::coeffs::{CoefficientImage, Geometry, QuantTable};
+use crate::container::{
+    std_tables, write_dht_entry, write_dqt_entry, write_frame, write_scan, write_segment, FrameComponent,
+    FrameHeader, HuffmanSpec, Marker, ScanComponent, ScanHeader,
+};
 use crate::error::{Error, Result};
 
 /// Encodes `image` as DQT, SOFn, DRI (if any), and DHT + SOS + entropy-coded data for
 /// each scan. The caller adds SOI, metadata and EOI.
-pub fn encode(_image: &CoefficientImage, _opts: &EncodeOptions) -> Result<Vec<u8>> {
-    Err(Error::unsupported("entropy encoding not implemented yet", None))
+///
+/// Sequential output is one interleaved scan (one per component if an MCU would hold
+/// more than 10 blocks), with the Annex K tables or optimal ones (K.2). Progressive
+/// output follows `opts.scan_script` or [`default_progressive_script`], always with
+/// optimal tables per scan. `opts.scan_script` is ignored in sequential mode.
+pub fn encode(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>> {
+    check_image(image)?;
+    let g = image.geometry();
+    let mut out = Vec::new();
+
+    let (tables, slots) = assign_quant_slots(image);
+    let mut body = Vec::new();
+    for (slot, t) in &tables {
+        write_dqt_entry(&mut body, *slot, t);
+    }
+    write_segment(&mut out, Marker::DQT, &body);
+
+    let marker = match opts.mode {
+        CodingMode::Progressive => Marker::SOF2,
+        CodingMode::Sequential if tables.iter().all(|(_, t)| !t.sixteen_bit && t.fits_8bit()) => Marker::SOF0,
+        CodingMode::Sequential => Marker::SOF1,
+    };
+    let frame = FrameHeader {
+        marker,
+        precision: image.precision,
+        height: image.height as u16,
+        width: image.width as u16,
+        components: image
+            .components
+            .iter()
+            .zip(&slots)
+            .map(|(c, &tq)| FrameComponent { id: c.id, h: c.h, v: c.v, tq })
+            .collect(),
+    };
+    body.clear();
+    write_frame(&mut body, &frame);
+    write_segment(&mut out, marker, &body);
+
+    if opts.restart_interval > 0 {
+        write_segment(&mut out, Marker::DRI, &opts.restart_interval.to_be_bytes());
+    }
+
+    match opts.mode {
+        CodingMode::Sequential => encode_sequential(image, &g, opts, out),
+        CodingMode::Progressive => {
+            let script = match &opts.scan_script {
+                Some(s) => s.clone(),
+                None => script::default_script(image),
+            };
+            encode_progressive(image, &g, opts, &script, out)
+        }
+    }
 }
 
 /// The scan script jtool uses for progressive output when none is given.
-pub fn default_progressive_script(_image: &CoefficientImage) -> Vec<ScanHeader> {
-    Vec::new()
+pub fn default_progressive_script(image: &CoefficientImage) -> Vec<ScanHeader> {
+    script::default_script(image)
+}
+
+fn check_image(image: &CoefficientImage) -> Result<()> {
+    if image.precision != 8 {
+        return Err(Error::unsupported(format!("encoding {}-bit precision", image.precision), None));
+    }
+    let n = image.components.len();
+    if n == 0 {
+        return Err(Error::BadRequest("image has no components".into()));
+    }
+    if n > 4 {
+        return Err(Error::unsupported(format!("encoding {n} components"), None));
+    }
+    if image.width == 0 || image.height == 0 || image.width > 65535 || image.height > 65535 {
+        return Err(Error::BadRequest(format!(
+            "image size {}x{} cannot be stored in a frame header (1 to 65535)",
+            image.width, image.height
+        )));
+    }
+    for (i, c) in image.components.iter().enumerate() {
+        if !(1..=4).contains(&c.h) || !(1..=4).contains(&c.v) {
+            return Err(Error::BadRequest(format!("component {i}: bad sampling factors {}x{}", c.h, c.v)));
+        }
+        if image.components[..i].iter().any(|d| d.id == c.id) {
+            return Err(Error::BadRequest(format!("duplicate component id {}", c.id)));
+        }
+    }
+    let g = image.geometry();
+    for (i, c) in image.components.iter().enumerate() {
+        let (w, h) = g.padded_blocks(i);
+        let p = &c.plane;
+        if p.width_blocks < w || p.height_blocks < h || p.blocks.len() != p.width_blocks * p.height_blocks {
+            return Err(Error::BadRequest(format!(
+                "component {i}: plane of {}x{} blocks, the geometry needs {w}x{h}",
+                p.width_blocks, p.height_blocks
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Distinct quantization tables in order of first use with their slots, and each
+/// component's slot. Components keep their slot unless another table already holds
+/// it; then they move to a slot nobody asked for.
+fn assign_quant_slots(image: &CoefficientImage) -> (Vec<(u8, QuantTable)>, Vec<u8>) {
+    let mut tables: Vec<(u8, QuantTable)> = Vec::new();
+    let mut slots = vec![None; image.components.len()];
+    for (i, c) in image.components.iter().enumerate() {
+        if c.quant_slot > 3 {
+            continue;
+        }
+        match tables.iter().find(|(s, _)| *s == c.quant_slot) {
+            Some((_, t)) if *t == c.quant => slots[i] = Some(c.quant_slot),
+            Some(_) => {}
+            None => {
+                tables.push((c.quant_slot, c.quant));
+                slots[i] = Some(c.quant_slot);
+            }
+        }
+    }
+    for (i, c) in image.components.iter().enumerate() {
+        if slots[i].is_some() {
+            continue;
+        }
+        if let Some((s, _)) = tables.iter().find(|(_, t)| *t == c.quant) {
+            slots[i] = Some(*s);
+            continue;
+        }
+        let requested = |s: u8| image.components.iter().any(|c| c.quant_slot == s);
+        let taken = |s: u8, tables: &Vec<(u8, QuantTable)>| tables.iter().any(|(t, _)| *t == s);
+        let free = (0..4u8)
+            .find(|&s| !taken(s, &tables) && !requested(s))
+            .or_else(|| (0..4u8).find(|&s| !taken(s, &tables)))
+            .expect("at most 4 components, so a slot is free");
+        tables.push((free, c.quant));
+        slots[i] = Some(free);
+    }
+    // Order the DQT entries by first use.
+    let slots: Vec<u8> = slots.into_iter().map(|s| s.unwrap_or(0)).collect();
+    let mut ordered = Vec::with_capacity(tables.len());
+    for &s in &slots {
+        if !ordered.iter().any(|(t, _): &(u8, QuantTable)| *t == s) {
+            let t = tables.iter().find(|(t, _)| *t == s).expect("assigned slot has a table");
+            ordered.push(*t);
+        }
+    }
+    (ordered, slots)
+}
+
+fn scan_comps<'a>(image: &'a CoefficientImage, g: &Geometry, idx: &[usize], sel: &[(u8, u8)]) -> Vec<ScanComp<'a>> {
+    idx.iter()
+        .zip(sel)
+        .map(|(&c, &(td, ta))| {
+            let comp = &image.components[c];
+            ScanComp {
+                plane: &comp.plane,
+                h: comp.h as usize,
+                v: comp.v as usize,
+                real: g.real_blocks(c),
+                dc: table_index(0, td),
+                ac: table_index(1, ta),
+            }
+        })
+        .collect()
+}
+
+fn check_ranges(r: Ranges) -> Result<()> {
+    if r.ac_or >= 1 << 10 {
+        return Err(Error::BadRequest(
+            "AC coefficient out of range for 8-bit precision (magnitude category above 10)".into(),
+        ));
+    }
+    if r.dc_or >= 1 << 11 {
+        return Err(Error::BadRequest(
+            "DC difference out of range for 8-bit precision (magnitude category above 11)".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn write_dht(out: &mut Vec<u8>, specs: &[HuffmanSpec]) {
+    if specs.is_empty() {
+        return;
+    }
+    let mut body = Vec::new();
+    for s in specs {
+        write_dht_entry(&mut body, s);
+    }
+    write_segment(out, Marker::DHT, &body);
+}
+
+fn seq_table_ids(c: usize) -> (u8, u8) {
+    if c == 0 {
+        (0, 0)
+    } else {
+        (1, 1)
+    }
+}
+
+fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOptions, mut out: Vec<u8>) -> Result<Vec<u8>> {
+    let n = image.components.len();
+    let all: Vec<usize> = (0..n).collect();
+    let scans: Vec<Vec<usize>> =
+        if script::can_interleave(image, &all) { vec![all] } else { (0..n).map(|c| vec![c]).collect() };
+    let mcus = (g.mcus_x(), g.mcus_y());
+    let ri = opts.restart_interval as usize;
+    let sel: Vec<(u8, u8)> = (0..n).map(seq_table_ids).collect();
+    let comps_of = |idx: &[usize]| {
+        let s: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
+        scan_comps(image, g, idx, &s)
+    };
+
+    let specs: Vec<HuffmanSpec> = match opts.huffman {
+        HuffmanChoice::Standard => {
+            let mut v = vec![std_tables::std_dc_luma(0), std_tables::std_ac_luma(0)];
+            if n > 1 {
+                v.push(std_tables::std_dc_chroma(1));
+                v.push(std_tables::std_ac_chroma(1));
+            }
+            v
+        }
+        HuffmanChoice::Optimal => {
+            let mut stats = Stats::new();
+            for idx in &scans {
+                let comps = comps_of(idx);
+                let mut coder = SeqCoder::new(&mut stats, &comps);
+                walk(&mut coder, &comps, mcus, ri);
+                check_ranges(Ranges { ac_or: coder.ac_or, dc_or: coder.dc_or })?;
+            }
+            let mut v = Vec::new();
+            for id in 0..2u8 {
+                for class in 0..2u8 {
+                    let t = table_index(class, id);
+                    if stats.used(t) {
+                        v.push(optimal_spec(class, id, &stats.freq[t]));
+                    }
+                }
+            }
+            v
+        }
+    };
+    write_dht(&mut out, &specs);
+
+    for idx in &scans {
+        let comps = comps_of(idx);
+        let header = ScanHeader {
+            components: idx
+                .iter()
+                .map(|&c| ScanComponent { id: image.components[c].id, td: sel[c].0, ta: sel[c].1 })
+                .collect(),
+            ss: 0,
+            se: 63,
+            ah: 0,
+            al: 0,
+        };
+        let mut body = Vec::new();
+        write_scan(&mut body, &header);
+        write_segment(&mut out, Marker::SOS, &body);
+
+        let mut w = Writer::new(out);
+        for s in &specs {
+            w.set_table(table_index(s.class, s.id), s);
+        }
+        let mut coder = SeqCoder::new(&mut w, &comps);
+        walk(&mut coder, &comps, mcus, ri);
+        check_ranges(Ranges { ac_or: coder.ac_or, dc_or: coder.dc_or })?;
+        if w.missing {
+            return Err(Error::BadRequest("a symbol has no Huffman code".into()));
+        }
+        out = w.w.finish();
+    }
+    Ok(out)
+}
+
+fn encode_progressive(
+    image: &CoefficientImage,
+    g: &Geometry,
+    opts: &EncodeOptions,
+    script: &[ScanHeader],
+    mut out: Vec<u8>,
+) -> Result<Vec<u8>> {
+    let idxs = script::validate(image, script)?;
+    let mcus = (g.mcus_x(), g.mcus_y());
+    let ri = opts.restart_interval as usize;
+    for (s, idx) in script.iter().zip(&idxs) {
+        let sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
+        let comps = scan_comps(image, g, idx, &sel);
+        let is_dc = s.ss == 0;
+
+        // Tables: DC first scans use each component's DC table, AC scans their one AC
+        // table, DC refinement none.
+        let mut specs = Vec::new();
+        if !(is_dc && s.ah != 0) {
+            let mut stats = Stats::new();
+            let r = prog_scan(&mut stats, &comps, mcus, ri, s.ss, s.se, s.ah, s.al);
+            check_ranges(r)?;
+            let mut done = Vec::new();
+            for &(td, ta) in &sel {
+                let (class, id) = if is_dc { (0, td) } else { (1, ta) };
+                if !done.contains(&id) {
+                    done.push(id);
+                    specs.push(optimal_spec(class, id, &stats.freq[table_index(class, id)]));
+                }
+            }
+            write_dht(&mut out, &specs);
+        }
+
+        // Selectors of tables the scan does not use are written as 0.
+        let header = ScanHeader {
+            components: s
+                .components
+                .iter()
+                .map(|c| ScanComponent {
+                    id: c.id,
+                    td: if is_dc && s.ah == 0 { c.td } else { 0 },
+                    ta: if is_dc { 0 } else { c.ta },
+                })
+                .collect(),
+            ..s.clone()
+        };
+        let mut body = Vec::new();
+        write_scan(&mut body, &header);
+        write_segment(&mut out, Marker::SOS, &body);
+
+        let mut w = Writer::new(out);
+        for sp in &specs {
+            w.set_table(table_index(sp.class, sp.id), sp);
+        }
+        let r = prog_scan(&mut w, &comps, mcus, ri, s.ss, s.se, s.ah, s.al);
+        check_ranges(r)?;
+        if w.missing {
+            return Err(Error::BadRequest("a symbol has no Huffman code".into()));
+        }
+        out = w.w.finish();
+    }
+    Ok(out)
 }

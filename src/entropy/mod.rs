@@ -5,8 +5,22 @@
 //! * [`encode`] writes a coefficient image back as DQT, SOFn, DRI, DHT and scans
 //!   (sequential or progressive, standard or optimal Huffman tables, restart intervals).
 
+mod bitread;
 mod decode;
+mod decode_prog;
+mod decode_scan;
+#[cfg(test)]
+mod decode_tests;
+mod huffdec;
 mod encode;
+mod bitwrite;
+mod enc_prog;
+mod enc_seq;
+#[cfg(test)]
+mod enc_tests;
+mod huffenc;
+mod optimal;
+mod script;
 
 pub use decode::decode;
 pub use encode::{default_progressive_script, encode};

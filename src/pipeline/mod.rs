@@ -1,7 +1,15 @@
 //! The library form of "jpegtran main": parse → decode → (plan → apply) → encode → write.
 //! Bytes in, bytes out; the CLI owns files.
 
-use crate::container::{classify, write_segment, JpegFile, KeepPolicy, Marker};
+mod assemble;
+mod strip;
+mod transform;
+
+pub use assemble::{assemble, MetaEdits};
+pub use strip::strip;
+pub use transform::{auto_orient, transform, TransformOptions, Transformed};
+
+use crate::container::{JpegFile, KeepPolicy};
 use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, Limits};
 use crate::error::{Error, Result, Warning};
 
@@ -48,7 +56,7 @@ impl Default for CopyOptions {
             mode: None,
             huffman: HuffmanChoice::Optimal,
             restart: RestartSpec::Keep,
-            keep: KeepPolicy::All,
+            keep: KeepPolicy::ALL,
             limits: Limits::default(),
             strict: false,
         }
@@ -77,7 +85,7 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     };
     let enc = EncodeOptions { mode, huffman: opts.huffman, restart_interval, scan_script: None };
     let coded = entropy::encode(&decoded.image, &enc)?;
-    Ok(Output { bytes: assemble(&file, opts.keep, &coded), warnings })
+    Ok(Output { bytes: assemble(&file, opts.keep, &coded, &MetaEdits::default()), warnings })
 }
 
 /// Fails with the first warning when `strict` is set.
@@ -90,25 +98,10 @@ pub fn check_strict(strict: bool, warnings: &[Warning]) -> Result<()> {
 
 /// MCUs in `rows` MCU rows, as libjpeg counts them: a one-component image's MCU is a
 /// single block, so a row is its block width; otherwise a row of interleaved MCUs.
-fn rows_to_mcus(image: &crate::coeffs::CoefficientImage, rows: u16) -> Result<u16> {
+pub(crate) fn rows_to_mcus(image: &crate::coeffs::CoefficientImage, rows: u16) -> Result<u16> {
     let g = image.geometry();
     let per_row = if image.components.len() == 1 { g.real_blocks(0).0 } else { g.mcus_x() };
     let n = per_row as u64 * rows as u64;
     u16::try_from(n).map_err(|_| Error::BadRequest(format!("restart interval of {rows} rows is {n} MCUs, more than 65535")))
 }
 
-/// SOI, the kept metadata segments in their original order, the coded frame and scans,
-/// EOI and the input's trailer.
-pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(coded.len() + 4096 + file.trailer.len());
-    write_segment(&mut out, Marker::SOI, &[]);
-    for seg in file.segments() {
-        if keep.keeps(classify(seg)) {
-            write_segment(&mut out, seg.marker, seg.body);
-        }
-    }
-    out.extend_from_slice(coded);
-    write_segment(&mut out, Marker::EOI, &[]);
-    out.extend_from_slice(file.trailer);
-    out
-}

@@ -1,0 +1,136 @@
+//! Same-size edits inside metadata segments, for operations that change the image's
+//! geometry: the Exif orientation and pixel-dimension tags, and the offsets of an MPF
+//! (CIPA DC-007) index whose secondary images follow EOI.
+
+use super::exif::{self, ByteOrder, IfdEntry, APP1_TIFF_START};
+
+/// What to change in an Exif APP1 segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExifEdit {
+    /// New Orientation value, written in IFD0 and IFD1 where the tag exists.
+    pub orientation: Option<u16>,
+    /// New PixelXDimension / PixelYDimension (Exif IFD), where the tags exist.
+    pub dimensions: Option<(u32, u32)>,
+}
+
+fn put(order: ByteOrder, buf: &mut [u8], at: usize, e: &IfdEntry, value: u32) -> bool {
+    let bytes: Vec<u8> = match (e.typ, order) {
+        (exif::field_type::SHORT, ByteOrder::BigEndian) if value <= 0xFFFF => (value as u16).to_be_bytes().to_vec(),
+        (exif::field_type::SHORT, ByteOrder::LittleEndian) if value <= 0xFFFF => {
+            (value as u16).to_le_bytes().to_vec()
+        }
+        (exif::field_type::LONG, ByteOrder::BigEndian) => value.to_be_bytes().to_vec(),
+        (exif::field_type::LONG, ByteOrder::LittleEndian) => value.to_le_bytes().to_vec(),
+        _ => return false,
+    };
+    match buf.get_mut(at..at + bytes.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(&bytes);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Applies `edit` to an Exif APP1 body, returning the edited copy, or `None` when the body
+/// is not Exif or nothing needed changing. Values are rewritten in place, so every other
+/// byte (maker notes with absolute offsets included) stays where it was.
+pub fn edit_exif(body: &[u8], edit: &ExifEdit) -> Option<Vec<u8>> {
+    let parsed = exif::parse_app1(body)?;
+    let mut out = body.to_vec();
+    let mut changed = false;
+    let mut set = |ifd: &Option<exif::Ifd>, tag: u16, value: u32| {
+        if let Some(e) = ifd.as_ref().and_then(|i| i.find(tag)) {
+            if let Some(v) = e.value_offset {
+                changed |= put(parsed.byte_order, &mut out, APP1_TIFF_START + v, e, value);
+            }
+        }
+    };
+    if let Some(o) = edit.orientation {
+        set(&parsed.ifd0, exif::tags::ORIENTATION, o as u32);
+        set(&parsed.ifd1, exif::tags::ORIENTATION, o as u32);
+    }
+    if let Some((w, h)) = edit.dimensions {
+        set(&parsed.exif_ifd, exif::tags::PIXEL_X_DIMENSION, w);
+        set(&parsed.exif_ifd, exif::tags::PIXEL_Y_DIMENSION, h);
+    }
+    (changed && out != body).then_some(out)
+}
+
+/// The Orientation value of IFD0 in an Exif APP1 body.
+pub fn exif_orientation(body: &[u8]) -> Option<u16> {
+    exif::parse_app1(body)?.orientation.map(|t| t.value)
+}
+
+/// Offset of the TIFF header inside an MPF APP2 body ("MPF\0").
+const MPF_TIFF_START: usize = 4;
+/// MP Entry tag of the MP Index IFD (CIPA DC-007 5.2.3.3).
+const MP_ENTRY: u16 = 0xB002;
+
+/// Moves the image offsets of an MPF index. Offsets count from the MPF TIFF header, so
+/// when the bytes between that header and the images after EOI change length (a new scan),
+/// each offset that pointed at or past `old_trailer` (the old end of the first image,
+/// relative to the TIFF header) is shifted by `delta`. Returns `None` if nothing changed.
+pub fn patch_mpf(body: &[u8], old_trailer: u64, delta: i64) -> Option<Vec<u8>> {
+    if !body.starts_with(b"MPF\0") || delta == 0 {
+        return None;
+    }
+    let tiff = exif::Tiff::parse(body.get(MPF_TIFF_START..)?)?;
+    let ifd = tiff.read_ifd(tiff.ifd0_offset, &mut Vec::new())?;
+    let entry = ifd.find(MP_ENTRY)?;
+    let start = MPF_TIFF_START + entry.value_offset?;
+    let n = entry.count as usize / 16;
+    let mut out = body.to_vec();
+    let mut changed = false;
+    for i in 0..n {
+        let at = start + 16 * i + 8; // attribute (4), size (4), offset (4), dependents (2+2)
+        let old = tiff.order.u32(&body[MPF_TIFF_START..], at - MPF_TIFF_START)? as u64;
+        if old == 0 || old < old_trailer {
+            continue; // 0 is the first image itself
+        }
+        let new = u32::try_from(old as i64 + delta).ok()?;
+        let bytes = match tiff.order {
+            ByteOrder::BigEndian => new.to_be_bytes(),
+            ByteOrder::LittleEndian => new.to_le_bytes(),
+        };
+        out.get_mut(at..at + 4)?.copy_from_slice(&bytes);
+        changed = true;
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A big-endian Exif body: IFD0 {Orientation=6, ExifIFD→}, Exif IFD {PixelX=640 LONG, PixelY=480 SHORT}.
+    fn sample() -> Vec<u8> {
+        let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
+        t.extend_from_slice(&[0, 2]);
+        t.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
+        t.extend_from_slice(&[0x87, 0x69, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38]);
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend_from_slice(&[0, 2]);
+        t.extend_from_slice(&[0xA0, 0x02, 0, 4, 0, 0, 0, 1, 0, 0, 2, 128]);
+        t.extend_from_slice(&[0xA0, 0x03, 0, 3, 0, 0, 0, 1, 1, 224, 0, 0]);
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        let mut body = b"Exif\0\0".to_vec();
+        body.extend_from_slice(&t);
+        body
+    }
+
+    #[test]
+    fn edits_orientation_and_dimensions_in_place() {
+        let body = sample();
+        assert_eq!(exif_orientation(&body), Some(6));
+        let e = ExifEdit { orientation: Some(1), dimensions: Some((480, 640)) };
+        let out = edit_exif(&body, &e).unwrap();
+        assert_eq!(out.len(), body.len());
+        let p = exif::parse_app1(&out).unwrap();
+        assert_eq!(p.orientation.unwrap().value, 1);
+        assert_eq!(p.pixel_x_dimension.unwrap().value, 480);
+        assert_eq!(p.pixel_y_dimension.unwrap().value, 640);
+        assert!(edit_exif(&out, &e).is_none(), "nothing left to change");
+        assert!(edit_exif(b"Exif\0\0garbage", &e).is_none());
+    }
+}

@@ -1,0 +1,294 @@
+//! One scan's entropy-coded data → blocks: the MCU walk (T.81 A.2), restart
+//! intervals (F.1.2.3) with resynchronisation, and the sequential block decoder
+//! (F.2.2). The progressive block decoders are in `decode_prog`.
+
+use super::bitread::BitReader;
+use super::huffdec::HuffDecoder;
+use crate::coeffs::{Block, Component, ZIGZAG};
+use crate::error::{Warning, WarningKind};
+
+/// Zigzag position → natural index, extended to 128 entries: positions past 63
+/// (reachable only through corrupt run lengths) map to 63, as in libjpeg, so a
+/// masked index never leaves the block.
+pub(super) const ZZ: [u8; 128] = {
+    let mut t = [63u8; 128];
+    let mut i = 0;
+    while i < 64 {
+        t[i] = ZIGZAG[i] as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Natural index of zigzag position `k` (any `k`; see [`ZZ`]).
+#[inline(always)]
+pub(super) fn nat(k: usize) -> usize {
+    ZZ[k & 127] as usize & 63
+}
+
+/// A Huffman code matched no table entry, or a symbol is impossible here.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Corrupt(pub &'static str);
+
+/// Decodes the blocks of one scan kind (sequential, DC first, ...).
+pub(super) trait BlockDecode {
+    /// Resets the per-interval state (DC predictions, EOBRUN): at the start of the
+    /// scan and after each restart marker.
+    fn reset(&mut self);
+    /// Decodes the next block of scan component `sc` into `blk`.
+    fn decode(&mut self, br: &mut BitReader, sc: usize, blk: &mut Block) -> Result<(), Corrupt>;
+}
+
+/// Which blocks a scan covers, in coding order.
+#[derive(Debug, Clone)]
+pub(super) enum Layout {
+    /// Several components: MCUs of `h × v` blocks of each, over the padded grid.
+    Interleaved {
+        /// (frame component index, h, v) in scan order.
+        comps: Vec<(usize, usize, usize)>,
+        mcus_x: usize,
+        mcus_y: usize,
+    },
+    /// One component: its real blocks (T.81 A.2.1), one block per MCU.
+    Single { comp: usize, bw: usize, bh: usize },
+}
+
+impl Layout {
+    fn total_mcus(&self) -> usize {
+        match *self {
+            Layout::Interleaved { mcus_x, mcus_y, .. } => mcus_x * mcus_y,
+            Layout::Single { bw, bh, .. } => bw * bh,
+        }
+    }
+}
+
+/// Where the scan's data is.
+pub(super) struct ScanData<'a> {
+    /// The stored entropy-coded bytes (stuffing and RSTn included).
+    pub ecs: &'a [u8],
+    /// Offset of `ecs` in the file.
+    pub offset: usize,
+    /// Restart interval in MCUs (0: none).
+    pub restart_interval: usize,
+}
+
+/// Warnings of one kind beyond this many per scan are dropped.
+const MAX_WARNINGS_PER_SCAN: usize = 8;
+
+struct Walk<'w> {
+    offset: usize,
+    ecs_len: usize,
+    warnings: &'w mut Vec<Warning>,
+    emitted: usize,
+    ended: bool,
+}
+
+impl Walk<'_> {
+    fn warn(&mut self, at: usize, kind: WarningKind) {
+        if self.emitted < MAX_WARNINGS_PER_SCAN {
+            self.warnings.push(Warning::at(self.offset + at.min(self.ecs_len), kind));
+            self.emitted += 1;
+        }
+    }
+}
+
+enum Resync {
+    /// Continue after skipping this many whole intervals.
+    Resume(usize),
+    /// No usable marker: the rest of the scan is zero.
+    Stop,
+}
+
+/// Finds the restart marker that should come next (`expected` = 0..7).
+fn resync(br: &mut BitReader, walk: &mut Walk, expected: u8) -> Resync {
+    loop {
+        match br.next_marker() {
+            Some((at, code)) if (0xD0..=0xD7).contains(&code) => {
+                let diff = (code - 0xD0).wrapping_sub(expected) & 7;
+                if diff == 0 {
+                    br.skip_marker();
+                    return Resync::Resume(0);
+                }
+                walk.warn(at, WarningKind::BadRestart);
+                br.skip_marker();
+                if diff <= 4 {
+                    // Markers (and their intervals) were lost: resume at this one.
+                    return Resync::Resume(diff as usize);
+                }
+                // An earlier marker number: drop it and look further.
+            }
+            other => {
+                if !walk.ended {
+                    let at = other.map_or(walk.ecs_len, |m| m.0);
+                    walk.warn(at, WarningKind::BadRestart);
+                }
+                return Resync::Stop;
+            }
+        }
+    }
+}
+
+/// Decodes one scan into `comps` with block decoder `d`; problems become warnings.
+pub(super) fn run_scan<D: BlockDecode>(
+    d: &mut D,
+    data: &ScanData,
+    layout: &Layout,
+    comps: &mut [Component],
+    warnings: &mut Vec<Warning>,
+) {
+    let mut br = BitReader::new(data.ecs);
+    let mut walk = Walk { offset: data.offset, ecs_len: data.ecs.len(), warnings, emitted: 0, ended: false };
+    let total = layout.total_mcus();
+    let ri = data.restart_interval;
+    let mut next_rst = if ri > 0 { ri } else { usize::MAX };
+    let mut rst_num: usize = 0;
+    let mut m = 0;
+    d.reset();
+    while m < total {
+        if m == next_rst {
+            match resync(&mut br, &mut walk, (rst_num & 7) as u8) {
+                Resync::Resume(skip) => {
+                    let resume = m.saturating_add(skip.saturating_mul(ri));
+                    rst_num += skip + 1;
+                    next_rst = resume.saturating_add(ri);
+                    d.reset();
+                    if resume > m {
+                        m = resume;
+                        continue;
+                    }
+                }
+                Resync::Stop => return,
+            }
+        }
+        let result = match layout {
+            Layout::Interleaved { comps: sc, mcus_x, .. } => {
+                let (mx, my) = (m % mcus_x, m / mcus_x);
+                decode_mcu(d, &mut br, sc, mx, my, comps)
+            }
+            &Layout::Single { comp, bw, .. } => {
+                let plane = &mut comps[comp].plane;
+                let idx = (m / bw) * plane.width_blocks + m % bw;
+                match plane.blocks.get_mut(idx) {
+                    Some(blk) => d.decode(&mut br, 0, blk),
+                    None => Ok(()),
+                }
+            }
+        };
+        m += 1;
+        let failed = match result {
+            Err(Corrupt(what)) => {
+                walk.warn(br.byte_offset(), WarningKind::CorruptData(what.to_string()));
+                true
+            }
+            Ok(()) if br.overrun() => {
+                if !walk.ended {
+                    walk.ended = true;
+                    let at = br.stop_offset().unwrap_or(walk.ecs_len);
+                    walk.warn(at, WarningKind::PrematureEnd);
+                }
+                true
+            }
+            Ok(()) => false,
+        };
+        if failed {
+            // The rest of this restart interval (or of the scan) stays zero.
+            if ri == 0 {
+                return;
+            }
+            m = m.max(next_rst);
+        }
+    }
+}
+
+#[inline(always)]
+fn decode_mcu<D: BlockDecode>(
+    d: &mut D,
+    br: &mut BitReader,
+    scan_comps: &[(usize, usize, usize)],
+    mx: usize,
+    my: usize,
+    comps: &mut [Component],
+) -> Result<(), Corrupt> {
+    for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
+        let plane = &mut comps[ci].plane;
+        let wb = plane.width_blocks;
+        for by in 0..v {
+            let row = (my * v + by) * wb + mx * h;
+            let Some(blocks) = plane.blocks.get_mut(row..row + h) else { continue };
+            for blk in blocks {
+                d.decode(br, sc, blk)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Baseline and extended sequential blocks (T.81 F.2.2): DC difference, then AC
+/// run/size codes up to EOB, every coefficient of the block.
+pub(super) struct Sequential<'t> {
+    pub dc: Vec<&'t HuffDecoder>,
+    pub ac: Vec<&'t HuffDecoder>,
+    pub pred: [i32; 4],
+}
+
+impl BlockDecode for Sequential<'_> {
+    fn reset(&mut self) {
+        self.pred = [0; 4];
+    }
+
+    #[inline(always)]
+    fn decode(&mut self, br: &mut BitReader, sc: usize, blk: &mut Block) -> Result<(), Corrupt> {
+        let (dc, ac) = (self.dc[sc], self.ac[sc]);
+        if br.bits_left() < 32 {
+            br.refill();
+        }
+        let e = dc.fast_entry(br);
+        let diff = if e & 0xFF != 0 {
+            br.consume((e & 0xFF) as u32);
+            e >> 16
+        } else {
+            let s = dc.decode_buffered(br).ok_or(Corrupt("invalid DC Huffman code"))?;
+            // DC tables hold categories ≤ 15 (checked when the table was built).
+            br.receive_extend(s as u32 & 15)
+        };
+        let p = &mut self.pred[sc & 3];
+        *p = p.wrapping_add(diff);
+        blk[0] = *p as i16;
+        let mut k = 1usize;
+        while k < 64 {
+            if br.bits_left() < 32 {
+                br.refill();
+            }
+            let e = ac.fast_entry(br);
+            if e >> 16 != 0 {
+                k += ((e >> 8) & 15) as usize;
+                blk[nat(k)] = (e >> 16) as i16;
+                br.consume((e & 0xFF) as u32);
+                k += 1;
+                continue;
+            }
+            if e != 0 {
+                br.consume(e as u32); // EOB
+                break;
+            }
+            let rs = ac.decode_buffered(br).ok_or(Corrupt("invalid AC Huffman code"))?;
+            let (r, s) = ((rs >> 4) as usize, (rs & 15) as u32);
+            if s != 0 {
+                k += r;
+                blk[nat(k)] = br.receive_extend(s) as i16;
+            } else if r == 15 {
+                k += 15;
+            } else {
+                break; // EOB (an EOBn code is not valid here; libjpeg ends the block too)
+            }
+            k += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Overwrites the plane of a component with zeros (a later sequential scan of the
+/// same component replaces the earlier one).
+pub(super) fn clear(c: &mut Component) {
+    c.plane.blocks.iter_mut().for_each(|b| *b = [0; 64]);
+}

@@ -1,0 +1,380 @@
+//! Decoder tests on the shared corpus and against libjpeg-turbo's jpegtran.
+//!
+//! The corpus tests skip (with a message) when `shared/corpus` is absent. The jpegtran
+//! oracle: `jpegtran` re-encodes the coefficients it decoded, so decoding its output
+//! must give the same coefficients as decoding the input. That test skips when
+//! jpegtran is missing, but fails when `CI=true`.
+
+use super::{decode, Decoded, Limits};
+use crate::container::JpegFile;
+use crate::error::WarningKind;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = match std::env::var_os("JTOOL_CORPUS") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
+    };
+    if dir.join("valid").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("corpus not found at {}: skipping", dir.display());
+        None
+    }
+}
+
+/// MANIFEST.tsv rows by file name (relative to the corpus root).
+fn manifest(dir: &std::path::Path) -> HashMap<String, HashMap<String, String>> {
+    let Ok(text) = std::fs::read_to_string(dir.join("MANIFEST.tsv")) else { return HashMap::new() };
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+    lines
+        .map(|l| {
+            let row: HashMap<String, String> =
+                head.iter().zip(l.split('\t')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            (row.get("file").cloned().unwrap_or_default(), row)
+        })
+        .collect()
+}
+
+fn files(dir: PathBuf) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.is_file() && !p.extension().is_some_and(|e| e == "md" || e == "tsv"));
+    v.sort();
+    v
+}
+
+fn decode_bytes(b: &[u8]) -> crate::Result<Decoded> {
+    let f = JpegFile::parse(b)?;
+    decode(&f, &Limits::default())
+}
+
+/// Compares the blocks that hold image data (padding blocks may differ: jpegtran
+/// writes its own dummy blocks).
+fn same_real_blocks(a: &Decoded, b: &Decoded) -> Result<(), String> {
+    let (ia, ib) = (&a.image, &b.image);
+    if (ia.width, ia.height, ia.components.len()) != (ib.width, ib.height, ib.components.len()) {
+        return Err("geometry differs".into());
+    }
+    let g = ia.geometry();
+    for (i, (ca, cb)) in ia.components.iter().zip(&ib.components).enumerate() {
+        if ca.quant != cb.quant {
+            return Err(format!("component {i}: quantization tables differ"));
+        }
+        let (bw, bh) = g.real_blocks(i);
+        for by in 0..bh {
+            for bx in 0..bw {
+                if ca.plane.block(bx, by) != cb.plane.block(bx, by) {
+                    return Err(format!(
+                        "component {i} block ({bx},{by}): {:?} vs {:?}",
+                        ca.plane.block(bx, by),
+                        cb.plane.block(bx, by)
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn supported_row(row: &HashMap<String, String>) -> bool {
+    let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
+    get("djpeg_ok") == "yes" && matches!(get("sof"), "SOF0" | "SOF1" | "SOF2") && get("precision") == "8"
+}
+
+#[test]
+fn valid_corpus_decodes() {
+    let Some(dir) = corpus() else { return };
+    let rows = manifest(&dir);
+    let mut strict = 0;
+    let mut failures = Vec::new();
+    for path in files(dir.join("valid")) {
+        let name = format!("valid/{}", path.file_name().unwrap().to_string_lossy());
+        let bytes = std::fs::read(&path).unwrap();
+        let result = std::panic::catch_unwind(|| decode_bytes(&bytes));
+        let Ok(result) = result else {
+            failures.push(format!("{name}: panic"));
+            continue;
+        };
+        if rows.get(&name).is_some_and(supported_row) {
+            strict += 1;
+            match result {
+                Ok(d) if d.warnings.is_empty() => {}
+                Ok(d) => failures.push(format!("{name}: warnings {:?}", d.warnings)),
+                Err(e) => failures.push(format!("{name}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(strict > 100, "only {strict} files were checked strictly");
+}
+
+#[test]
+fn malformed_corpus_never_panics_or_hangs() {
+    let Some(dir) = corpus() else { return };
+    let mut failures = Vec::new();
+    for path in files(dir.join("malformed")) {
+        let bytes = std::fs::read(&path).unwrap();
+        let start = Instant::now();
+        let result = std::panic::catch_unwind(|| decode_bytes(&bytes).map(|d| d.warnings.len()));
+        let took = start.elapsed();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if result.is_err() {
+            failures.push(format!("{name}: panic"));
+        }
+        if took > Duration::from_secs(2) {
+            failures.push(format!("{name}: took {took:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Runs jpegtran; `None` when it is not installed (the caller decides to skip).
+fn jpegtran(args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut child = match Command::new("jpegtran")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(_) => {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "jpegtran is required when CI=true");
+            return None;
+        }
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(!out.stdout.is_empty(), "jpegtran {args:?} wrote nothing");
+    Some(out.stdout)
+}
+
+/// Decodes `name`, re-encodes it with jpegtran `args`, decodes that and compares.
+/// Returns false when jpegtran is unavailable.
+fn check_with_jpegtran(name: &str, bytes: &[u8], args: &[&str], failures: &mut Vec<String>) -> bool {
+    let ours = match decode_bytes(bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            failures.push(format!("{name}: {e}"));
+            return true;
+        }
+    };
+    let Some(y) = jpegtran(args, bytes) else { return false };
+    match decode_bytes(&y) {
+        Ok(theirs) => {
+            if !theirs.warnings.is_empty() {
+                failures.push(format!("{name} {args:?}: warnings on jpegtran output {:?}", theirs.warnings));
+            }
+            if let Err(e) = same_real_blocks(&ours, &theirs) {
+                failures.push(format!("{name} {args:?}: {e}"));
+            }
+        }
+        Err(e) => failures.push(format!("{name} {args:?}: jpegtran output: {e}")),
+    }
+    true
+}
+
+#[test]
+fn progressive_coefficients_match_jpegtran() {
+    let Some(dir) = corpus() else { return };
+    let rows = manifest(&dir);
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in files(dir.join("valid")) {
+        let file = path.file_name().unwrap().to_string_lossy().to_string();
+        let name = format!("valid/{file}");
+        let progressive = rows.get(&name).is_some_and(|r| supported_row(r) && r["sof"] == "SOF2");
+        if !progressive {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        if !check_with_jpegtran(&name, &bytes, &["-copy", "none"], &mut failures) {
+            eprintln!("jpegtran not found: skipping the coefficient comparison");
+            return;
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 20, "only {checked} progressive files");
+}
+
+/// Baseline files turned progressive (with and without restart intervals) and back:
+/// exercises every progressive scan kind, EOBRUN and restarts against libjpeg's
+/// encoder, and the sequential decoder against libjpeg's decoder.
+#[test]
+fn sequential_and_restarts_match_jpegtran() {
+    let Some(dir) = corpus() else { return };
+    let picks = [
+        "ijg_testorig_227x149.jpg",
+        "cam_casio_ex_s1_dri4_640x480.jpg",
+        "dri_jpegdecoder_restarts_33x33.jpg",
+        "dri13_jxl_flower_420_2268x1512.jpg",
+        "cam_minolta_dimage_ex_sub_2x2_1x2_1x2.jpg",
+        "mjpeg_no_dht_jpegdecoder_960x720.jpg",
+    ];
+    let mut failures = Vec::new();
+    for file in picks {
+        let Ok(bytes) = std::fs::read(dir.join("valid").join(file)) else {
+            eprintln!("{file} missing: skipped");
+            continue;
+        };
+        for args in [
+            &["-copy", "none"][..],
+            &["-copy", "none", "-optimize", "-restart", "1"],
+            &["-copy", "none", "-progressive"],
+            &["-copy", "none", "-progressive", "-restart", "1"],
+            &["-copy", "none", "-progressive", "-restart", "3B"],
+        ] {
+            if !check_with_jpegtran(file, &bytes, args, &mut failures) {
+                eprintln!("jpegtran not found: skipping the coefficient comparison");
+                return;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn rst_positions(b: &[u8]) -> Vec<usize> {
+    (0..b.len().saturating_sub(1)).filter(|&i| b[i] == 0xFF && (0xD0..=0xD7).contains(&b[i + 1])).collect()
+}
+
+/// A file with restart markers, made by jpegtran from a corpus file (or the corpus
+/// file itself when jpegtran is missing).
+fn restart_file() -> Option<Vec<u8>> {
+    let dir = corpus()?;
+    let bytes = std::fs::read(dir.join("valid/ijg_testorig_227x149.jpg")).ok()?;
+    jpegtran(&["-copy", "none", "-restart", "1"], &bytes)
+        .or_else(|| std::fs::read(dir.join("valid/cam_casio_ex_s1_dri4_640x480.jpg")).ok())
+}
+
+#[test]
+fn missing_restart_marker_resynchronises() {
+    let Some(good) = restart_file() else { return };
+    let reference = decode_bytes(&good).unwrap();
+    assert!(reference.warnings.is_empty());
+    assert!(reference.restart_interval > 0);
+    let rst = rst_positions(&good);
+    assert!(rst.len() > 4);
+    // Drop the third marker: its interval is lost, the rest must decode as before.
+    let mut bad = good.clone();
+    bad.drain(rst[2]..rst[2] + 2);
+    let d = decode_bytes(&bad).unwrap();
+    assert!(d.warnings.iter().any(|w| w.kind == WarningKind::BadRestart), "{:?}", d.warnings);
+    let (ca, cb) = (&reference.image.components[0], &d.image.components[0]);
+    let n = ca.plane.blocks.len();
+    assert_eq!(ca.plane.blocks[..2], cb.plane.blocks[..2], "first intervals unchanged");
+    assert_eq!(ca.plane.blocks[n - 8..], cb.plane.blocks[n - 8..], "last blocks unchanged");
+    // Two markers swapped in number: warnings, no panic.
+    let mut swapped = good.clone();
+    swapped[rst[1] + 1] = 0xD7;
+    let d = decode_bytes(&swapped).unwrap();
+    assert!(d.warnings.iter().any(|w| w.kind == WarningKind::BadRestart));
+}
+
+#[test]
+fn corrupt_code_zeroes_only_its_interval() {
+    let Some(good) = restart_file() else { return };
+    let reference = decode_bytes(&good).unwrap();
+    let rst = rst_positions(&good);
+    // Overwrite the whole interval after the 4th marker with 0xFE bytes (no valid
+    // code sequence ends well there); markers stay intact.
+    let mut bad = good.clone();
+    for b in &mut bad[rst[3] + 2..rst[4]] {
+        *b = 0xFE;
+    }
+    let d = decode_bytes(&bad).unwrap();
+    assert!(!d.warnings.is_empty());
+    let (ca, cb) = (&reference.image.components[0], &d.image.components[0]);
+    let n = ca.plane.blocks.len();
+    assert_eq!(ca.plane.blocks[n - 8..], cb.plane.blocks[n - 8..], "later intervals unchanged");
+}
+
+#[test]
+fn truncated_file_warns_and_keeps_the_start() {
+    let Some(dir) = corpus() else { return };
+    let good = std::fs::read(dir.join("valid/ijg_testorig_227x149.jpg")).unwrap();
+    let reference = decode_bytes(&good).unwrap();
+    let cut = &good[..good.len() * 2 / 3];
+    let d = decode_bytes(cut).unwrap();
+    assert!(d.warnings.iter().any(|w| w.kind == WarningKind::PrematureEnd), "{:?}", d.warnings);
+    let (ca, cb) = (&reference.image.components[0], &d.image.components[0]);
+    assert_eq!(ca.plane.blocks[..60], cb.plane.blocks[..60]);
+    assert!(cb.plane.blocks.last().unwrap().iter().all(|&c| c == 0));
+    // Every prefix: no panic.
+    for len in (0..good.len()).step_by(97) {
+        let _ = decode_bytes(&good[..len]);
+    }
+}
+
+#[test]
+fn bit_flips_never_panic() {
+    let Some(dir) = corpus() else { return };
+    for file in ["ijg_testimgp_prog_227x149.jpg", "ijg_testorig_227x149.jpg", "dri_jpegdecoder_restarts_33x33.jpg"] {
+        let Ok(good) = std::fs::read(dir.join("valid").join(file)) else { continue };
+        let mut x: u32 = 12345;
+        for _ in 0..300 {
+            let mut b = good.clone();
+            for _ in 0..4 {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                let i = (x >> 8) as usize % b.len();
+                b[i] ^= 1 << (x % 8);
+            }
+            let _ = decode_bytes(&b);
+        }
+    }
+}
+
+#[test]
+fn errors_for_unsupported_and_missing_parts() {
+    use crate::error::{Error, MalformedKind};
+    let Some(dir) = corpus() else { return };
+    let read = |f: &str| std::fs::read(dir.join("valid").join(f)).unwrap();
+    match decode_bytes(&read("arith_ijg_testimgari_sof9.jpg")) {
+        Err(Error::Unsupported { feature, offset: Some(_) }) => assert!(feature.contains("arithmetic"), "{feature}"),
+        other => panic!("{other:?}"),
+    }
+    match decode_bytes(&read("p12_ijg_testorig12_sof1.jpg")) {
+        Err(Error::Unsupported { feature, .. }) => assert!(feature.contains("12-bit"), "{feature}"),
+        other => panic!("{other:?}"),
+    }
+    // No scan: cut before the first SOS.
+    let good = read("ijg_testorig_227x149.jpg");
+    let sos = (0..good.len()).find(|&i| good[i] == 0xFF && good[i + 1] == 0xDA).unwrap();
+    let mut no_scan = good[..sos].to_vec();
+    no_scan.extend_from_slice(&[0xFF, 0xD9]);
+    assert!(matches!(decode_bytes(&no_scan), Err(Error::Malformed { kind: MalformedKind::NoScan, .. })));
+    // Pixel limit.
+    let f = JpegFile::parse(&good).unwrap();
+    let tiny = Limits { max_pixels: 1000, max_scans: 10 };
+    assert!(matches!(decode(&f, &tiny), Err(Error::Limit(_))));
+}
+
+/// Timing on a big file: `JTOOL_BENCH=/path/big.jpg cargo test --release --lib
+/// decode_bench -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn decode_bench() {
+    let Some(path) = std::env::var_os("JTOOL_BENCH") else { return };
+    let bytes = std::fs::read(path).unwrap();
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let start = Instant::now();
+        let d = decode_bytes(&bytes).unwrap();
+        times.push(start.elapsed());
+        assert!(d.warnings.is_empty());
+    }
+    times.sort();
+    eprintln!("decode: min {:?}, median {:?}", times[0], times[times.len() / 2]);
+}

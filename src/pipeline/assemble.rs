@@ -1,0 +1,47 @@
+//! Writing the output file around newly coded scans: SOI, the kept metadata segments in
+//! their original order (edited where the geometry changed), the coded frame, EOI, and
+//! the input's data after EOI with any MPF index pointing at it again.
+
+use crate::container::edit::{edit_exif, patch_mpf, ExifEdit};
+use crate::container::{classify, write_segment, JpegFile, KeepPolicy, Marker, MetaClass};
+
+/// Metadata changes that follow from the operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MetaEdits {
+    /// Edits to the Exif segment.
+    pub exif: ExifEdit,
+}
+
+/// Builds the output file. `coded` is the encoder's DQT…scans part.
+pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdits) -> Vec<u8> {
+    let mut out = Vec::with_capacity(coded.len() + 65536 + file.trailer.len());
+    write_segment(&mut out, Marker::SOI, &[]);
+    let mut mpf: Option<(usize, usize)> = None; // (old body offset, new body offset)
+    for seg in file.segments() {
+        let class = classify(seg);
+        if !keep.keeps(class) {
+            continue;
+        }
+        let edited = match class {
+            MetaClass::Exif if edits.exif != ExifEdit::default() => edit_exif(seg.body, &edits.exif),
+            _ => None,
+        };
+        if class == MetaClass::Mpf && mpf.is_none() {
+            mpf = Some((seg.body_offset(), out.len() + 4));
+        }
+        write_segment(&mut out, seg.marker, edited.as_deref().unwrap_or(seg.body));
+    }
+    out.extend_from_slice(coded);
+    write_segment(&mut out, Marker::EOI, &[]);
+    if let (Some((old_body, new_body)), false) = (mpf, file.trailer.is_empty()) {
+        // MPF offsets count from the TIFF header 4 bytes into the segment body.
+        let old_rel = file.trailer_offset as i64 - (old_body + 4) as i64;
+        let new_rel = out.len() as i64 - (new_body + 4) as i64;
+        let len = u16::from_be_bytes([out[new_body - 2], out[new_body - 1]]) as usize - 2;
+        if let Some(p) = patch_mpf(&out[new_body..new_body + len], old_rel.max(0) as u64, new_rel - old_rel) {
+            out[new_body..new_body + len].copy_from_slice(&p);
+        }
+    }
+    out.extend_from_slice(file.trailer);
+    out
+}

@@ -1,0 +1,117 @@
+//! Lossless transforms: parse → decode → plan → apply → encode → assemble, with the Exif
+//! and MPF edits the new geometry calls for.
+
+use super::{check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec};
+use crate::coeffs::CoefficientImage;
+use crate::container::edit::exif_orientation;
+use crate::container::{classify, JpegFile, MetaClass};
+use crate::entropy::{self, CodingMode, Decoded, EncodeOptions};
+use crate::error::{Error, Result, Warning, WarningKind};
+use crate::transform::{self, Orientation, Plan, Request};
+
+/// A transform request and how to write the result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransformOptions {
+    /// What to do to the coefficients.
+    pub request: Request,
+    /// Coding mode, Huffman tables, restart interval, metadata, limits, strictness.
+    pub output: CopyOptions,
+    /// Set the Exif Orientation to 1 (auto-orient).
+    pub reset_orientation: bool,
+}
+
+/// The output and the plan that made it (output size, region of the source written).
+#[derive(Debug, Clone)]
+pub struct Transformed {
+    /// The output file and warnings.
+    pub output: Output,
+    /// The executed plan.
+    pub plan: Plan,
+}
+
+/// Applies a lossless transform. Coefficients move as jpegtran moves them; the rest of
+/// the file is kept as `copy` keeps it.
+pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
+    let file = JpegFile::parse(data)?;
+    let decoded = entropy::decode(&file, &opts.output.limits)?;
+    let mut warnings = file.warnings.clone();
+    warnings.extend(decoded.warnings.iter().cloned());
+    check_strict(opts.output.strict, &warnings)?;
+    if opts.request.grayscale {
+        check_grayscale(&file, &decoded)?;
+    }
+    let img = &decoded.image;
+    let factors: Vec<(u8, u8)> = img.components.iter().map(|c| (c.h, c.v)).collect();
+    let plan = transform::plan(img.width, img.height, &factors, &opts.request)?;
+    let out_img = transform::apply(img, &plan);
+    let enc = EncodeOptions {
+        mode: output_mode(&opts.output, &decoded),
+        huffman: opts.output.huffman,
+        restart_interval: restart_interval(&opts.output, &decoded, &out_img)?,
+        scan_script: None,
+    };
+    let coded = entropy::encode(&out_img, &enc)?;
+    let mut edits = MetaEdits::default();
+    if (plan.width, plan.height) != (img.width, img.height) {
+        edits.exif.dimensions = Some((plan.width, plan.height));
+    }
+    if opts.reset_orientation {
+        edits.exif.orientation = Some(1);
+    }
+    if has_class(&file, MetaClass::Jumbf) && opts.output.keep.keeps(MetaClass::Jumbf) {
+        warnings.push(Warning { offset: None, kind: WarningKind::Other(
+            "C2PA/JUMBF manifest kept, but its signature no longer matches the changed image".into(),
+        ) });
+    }
+    let bytes = super::assemble(&file, opts.output.keep, &coded, &edits);
+    Ok(Transformed { output: Output { bytes, warnings }, plan })
+}
+
+/// Reads the Exif Orientation and applies the transform that makes the image upright,
+/// then sets Orientation to 1. With no orientation (or 1) the coefficients are unchanged.
+pub fn auto_orient(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
+    let file = JpegFile::parse(data)?;
+    let n = file.segments().filter(|s| classify(s) == MetaClass::Exif).find_map(|s| exif_orientation(s.body));
+    let orientation = n.and_then(Orientation::from_exif).unwrap_or(Orientation::Identity);
+    let request = Request { orientation: orientation.then(opts.request.orientation), ..opts.request };
+    transform(data, &TransformOptions { request, reset_orientation: n.is_some(), ..opts.clone() })
+}
+
+fn has_class(file: &JpegFile, class: MetaClass) -> bool {
+    file.segments().any(|s| classify(s) == class)
+}
+
+/// Grayscale output needs a luminance first component: YCbCr or gray, not RGB/CMYK/YCCK.
+fn check_grayscale(file: &JpegFile, decoded: &Decoded) -> Result<()> {
+    let n = decoded.image.components.len();
+    let adobe = file.segments().find(|s| classify(s) == MetaClass::Adobe).and_then(|s| s.body.get(11).copied());
+    let ids: Vec<u8> = decoded.image.components.iter().map(|c| c.id).collect();
+    let rgb = adobe == Some(0) && !has_class(file, MetaClass::Jfif) || ids == [b'R', b'G', b'B'];
+    if n == 1 || n == 3 && !rgb {
+        Ok(())
+    } else {
+        Err(Error::BadRequest("grayscale needs a YCbCr or grayscale image".into()))
+    }
+}
+
+fn output_mode(o: &CopyOptions, d: &Decoded) -> CodingMode {
+    o.mode.unwrap_or(if d.frame.marker.is_progressive_sof() { CodingMode::Progressive } else { CodingMode::Sequential })
+}
+
+/// The output's restart interval. Kept from the input: as MCU rows when the input's
+/// interval was whole rows (so it stays whole rows of the new geometry), else as MCUs.
+fn restart_interval(o: &CopyOptions, d: &Decoded, out: &CoefficientImage) -> Result<u16> {
+    match o.restart {
+        RestartSpec::Mcus(n) => Ok(n),
+        RestartSpec::Rows(n) => rows_to_mcus(out, n),
+        RestartSpec::Keep if d.restart_interval == 0 => Ok(0),
+        RestartSpec::Keep => {
+            let per_row = rows_to_mcus(&d.image, 1)?;
+            if per_row > 0 && d.restart_interval % per_row == 0 {
+                rows_to_mcus(out, d.restart_interval / per_row).or(Ok(d.restart_interval))
+            } else {
+                Ok(d.restart_interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Lossless transforms on coefficients only: the orientation group, planning (geometry,
+//! crop, edge policy) and the block walk. Never sees bytes or EXIF.
+
+mod apply;
+mod orientation;
+mod plan;
+
+pub use apply::apply;
+pub use orientation::{Orientation, ALL as ALL_ORIENTATIONS};
+pub use plan::{plan, CropOffset, CropSpec, EdgePolicy, Plan, Rect, Request};
