@@ -187,6 +187,7 @@ fn malformed_corpus_through_the_cli() {
 }
 
 fn predicates_contains(s: &'static str) -> impl predicates::Predicate<[u8]> {
+    use predicates::str::PredicateStrExt;
     predicates::str::contains(s).from_utf8()
 }
 

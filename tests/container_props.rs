@@ -69,7 +69,7 @@ proptest! {
                                     trailer in prop::collection::vec(any::<u8>(), 0..40)) {
         let bytes = build(&pieces, &trailer);
         let file = JpegFile::parse(&bytes).unwrap();
-        prop_assert_eq!(file.to_bytes(), bytes);
+        prop_assert_eq!(&file.to_bytes(), &bytes);
         prop_assert_eq!(file.trailer, &trailer[..]);
         prop_assert!(file.warnings.is_empty());
         // SOI + pieces + EOI, each piece recognised as what it was.
@@ -91,7 +91,7 @@ proptest! {
     fn arbitrary_bytes_never_panic(mut bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         if bytes.len() >= 2 { bytes[0] = 0xFF; bytes[1] = 0xD8; }
         if let Ok(f) = JpegFile::parse(&bytes) {
-            prop_assert_eq!(f.to_bytes(), bytes);
+            prop_assert_eq!(&f.to_bytes(), &bytes);
         }
     }
 }

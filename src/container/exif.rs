@@ -147,7 +147,11 @@ impl<'a> Tiff<'a> {
             _ => return None,
         };
         let ifd0_offset = order.u32(data, 4)?;
-        Some(Tiff { data, order, ifd0_offset })
+        Some(Tiff {
+            data,
+            order,
+            ifd0_offset,
+        })
     }
 
     /// Reads the IFD at `offset`. Fails (with a description) only when not even the
@@ -156,26 +160,41 @@ impl<'a> Tiff<'a> {
     pub fn read_ifd(&self, offset: u32, problems: &mut Vec<String>) -> Option<Ifd> {
         let at = offset as usize;
         let Some(stored_count) = self.order.u16(self.data, at) else {
-            problems.push(format!("IFD offset {offset} is outside the {} bytes of TIFF data", self.data.len()));
+            problems.push(format!(
+                "IFD offset {offset} is outside the {} bytes of TIFF data",
+                self.data.len()
+            ));
             return None;
         };
         let mut entries = Vec::new();
         let wanted = (stored_count as usize).min(MAX_IFD_ENTRIES);
         if wanted < stored_count as usize {
-            problems.push(format!("IFD at {offset} claims {stored_count} entries; read the first {MAX_IFD_ENTRIES}"));
+            problems.push(format!(
+                "IFD at {offset} claims {stored_count} entries; read the first {MAX_IFD_ENTRIES}"
+            ));
         }
         for i in 0..wanted {
             let e = at + 2 + 12 * i;
             if e.checked_add(12).map_or(true, |end| end > self.data.len()) {
-                problems.push(format!("IFD at {offset} is truncated after {i} of {stored_count} entries"));
+                problems.push(format!(
+                    "IFD at {offset} is truncated after {i} of {stored_count} entries"
+                ));
                 break;
             }
-            let (Some(tag), Some(typ), Some(count)) =
-                (self.order.u16(self.data, e), self.order.u16(self.data, e + 2), self.order.u32(self.data, e + 4))
-            else {
+            let (Some(tag), Some(typ), Some(count)) = (
+                self.order.u16(self.data, e),
+                self.order.u16(self.data, e + 2),
+                self.order.u32(self.data, e + 4),
+            ) else {
                 break;
             };
-            let mut entry = IfdEntry { tag, typ, count, entry_offset: e, value_offset: None };
+            let mut entry = IfdEntry {
+                tag,
+                typ,
+                count,
+                entry_offset: e,
+                value_offset: None,
+            };
             entry.value_offset = match entry.byte_len() {
                 Some(n) if n <= 4 => Some(e + 8),
                 Some(n) => self
@@ -188,11 +207,17 @@ impl<'a> Tiff<'a> {
             entries.push(entry);
         }
         let next = if entries.len() == stored_count as usize {
-            self.order.u32(self.data, at + 2 + 12 * stored_count as usize)
+            self.order
+                .u32(self.data, at + 2 + 12 * stored_count as usize)
         } else {
             None
         };
-        Some(Ifd { offset: at, stored_count, entries, next })
+        Some(Ifd {
+            offset: at,
+            stored_count,
+            entries,
+            next,
+        })
     }
 
     /// The bytes of an entry's values, if they lie inside the data.
@@ -218,7 +243,10 @@ impl<'a> Tiff<'a> {
     /// An ASCII entry as text: up to the first NUL, trailing spaces trimmed, invalid
     /// UTF-8 replaced. (Some writers use type UNDEFINED or BYTE for strings; accepted.)
     pub fn string(&self, e: &IfdEntry) -> Option<String> {
-        if !matches!(e.typ, field_type::ASCII | field_type::UNDEFINED | field_type::BYTE) {
+        if !matches!(
+            e.typ,
+            field_type::ASCII | field_type::UNDEFINED | field_type::BYTE
+        ) {
             return None;
         }
         let b = self.value_bytes(e)?;
@@ -348,7 +376,10 @@ pub fn parse(tiff_bytes: &[u8]) -> Option<Exif> {
         exif.model = string(ifd0, tags::MODEL);
         exif.software = string(ifd0, tags::SOFTWARE);
         exif.orientation = tagged(ifd0, tags::ORIENTATION, |e| {
-            if matches!(e.typ, field_type::SHORT | field_type::LONG | field_type::BYTE) {
+            if matches!(
+                e.typ,
+                field_type::SHORT | field_type::LONG | field_type::BYTE
+            ) {
                 tiff.uint(e, 0).map(|v| v.min(u16::MAX as u32) as u16)
             } else {
                 None
@@ -377,7 +408,12 @@ pub fn parse(tiff_bytes: &[u8]) -> Option<Exif> {
 
 fn tagged<T>(ifd: &Ifd, tag: u16, read: impl Fn(&IfdEntry) -> Option<T>) -> Option<Tagged<T>> {
     let e = ifd.find(tag)?;
-    Some(Tagged { value: read(e)?, typ: e.typ, entry_offset: e.entry_offset, value_offset: e.value_offset? })
+    Some(Tagged {
+        value: read(e)?,
+        typ: e.typ,
+        entry_offset: e.entry_offset,
+        value_offset: e.value_offset?,
+    })
 }
 
 #[cfg(test)]
@@ -395,7 +431,11 @@ mod tests {
             ByteOrder::LittleEndian => t.extend_from_slice(&v.to_le_bytes()),
             ByteOrder::BigEndian => t.extend_from_slice(&v.to_be_bytes()),
         };
-        t.extend_from_slice(if order == ByteOrder::LittleEndian { b"II" } else { b"MM" });
+        t.extend_from_slice(if order == ByteOrder::LittleEndian {
+            b"II"
+        } else {
+            b"MM"
+        });
         w16(&mut t, 42);
         w32(&mut t, 8);
         // IFD0 at 8: 3 entries → ends at 8 + 2 + 36 + 4 = 50.
@@ -512,7 +552,11 @@ mod tests {
         let t = b"II\x2A\0\x08\0\0\0\0\0\x08\0\0\0";
         let e = parse(t).unwrap();
         assert!(e.ifd1.is_none());
-        assert!(e.problems.iter().any(|p| p.contains("loop")), "{:?}", e.problems);
+        assert!(
+            e.problems.iter().any(|p| p.contains("loop")),
+            "{:?}",
+            e.problems
+        );
         // An IFD claiming 65535 entries in a tiny buffer.
         let t = b"MM\0\x2A\0\0\0\x08\xFF\xFF\0\0\0\0";
         let e = parse(t).unwrap();

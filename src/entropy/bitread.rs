@@ -9,7 +9,10 @@
 //! ([`BitReader::overrun`]).
 
 /// A bit reader over stuffed entropy-coded bytes.
-#[derive(Debug, Clone)]
+///
+/// It is `Copy` so that hot loops can keep it in registers: nothing that is not
+/// inlined ever takes it by reference (the slow refill takes and returns it by value).
+#[derive(Debug, Clone, Copy)]
 pub struct BitReader<'a> {
     data: &'a [u8],
     /// Next byte of `data` not yet in the buffer.
@@ -62,18 +65,18 @@ impl<'a> BitReader<'a> {
                 }
             }
         }
-        self.refill_slow();
+        *self = self.refill_slow();
     }
 
     #[cold]
     #[inline(never)]
-    fn refill_slow(&mut self) {
+    fn refill_slow(mut self) -> Self {
         while self.nbits < 56 {
             if self.stopped {
                 let add = (63 - self.nbits) & !7;
                 self.nbits += add;
                 self.fake = self.fake.saturating_add(add);
-                return;
+                return self;
             }
             let Some(&b) = self.data.get(self.pos) else {
                 self.stopped = true;
@@ -95,6 +98,7 @@ impl<'a> BitReader<'a> {
             self.buf |= (byte as u64) << (56 - self.nbits);
             self.nbits += 8;
         }
+        self
     }
 
     /// The next `n` bits (1 ≤ n ≤ 32) without consuming them. The caller must have

@@ -6,7 +6,7 @@
 //! the end of a scan the last byte is padded with 1-bits.
 
 /// Writes codes MSB-first with 0xFF → FF 00 stuffing.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct BitWriter {
     out: Vec<u8>,
     /// Pending bits, right-aligned; bits above the `64 - free` valid ones are stale
@@ -21,6 +21,19 @@ pub struct BitWriter {
 fn has_ff_byte(x: u64) -> bool {
     let y = !x;
     (y.wrapping_sub(0x0101_0101_0101_0101) & !y & 0x8080_8080_8080_8080) != 0
+}
+
+/// Writes the bytes of `w` with a 0x00 after each 0xFF. A free function taking only
+/// the vector, so that a writer held in local variables stays in registers.
+#[cold]
+#[inline(never)]
+fn flush_word_slow(out: &mut Vec<u8>, w: u64) {
+    for b in w.to_be_bytes() {
+        out.push(b);
+        if b == 0xFF {
+            out.push(0);
+        }
+    }
 }
 
 impl BitWriter {
@@ -51,17 +64,7 @@ impl BitWriter {
         if !has_ff_byte(w) {
             self.out.extend_from_slice(&w.to_be_bytes());
         } else {
-            self.flush_word_slow(w);
-        }
-    }
-
-    #[cold]
-    fn flush_word_slow(&mut self, w: u64) {
-        for b in w.to_be_bytes() {
-            self.out.push(b);
-            if b == 0xFF {
-                self.out.push(0);
-            }
+            flush_word_slow(&mut self.out, w);
         }
     }
 

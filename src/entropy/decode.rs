@@ -39,6 +39,9 @@ struct Frame {
     latched: Vec<bool>,
     /// Per component: coefficients written by a sequential scan.
     sequential_done: Vec<bool>,
+    /// Per component and zigzag position: Al of the last progressive scan that
+    /// coded it, −1 before any (as libjpeg tracks it, to warn about bad progressions).
+    coef_bits: Vec<[i8; 64]>,
 }
 
 #[derive(Default)]
@@ -48,6 +51,7 @@ struct State {
     ac: [TableSlot; 4],
     restart: u16,
     frame: Option<Frame>,
+    soi_seen: bool,
     scans: Vec<ScanHeader>,
     first_restart: u16,
     warnings: Vec<Warning>,
@@ -73,6 +77,13 @@ impl State {
                 }
             }
             Marker::DRI => self.restart = parse_dri(seg)?,
+            Marker::SOI => {
+                if self.soi_seen {
+                    let w = WarningKind::Other("second SOI marker ignored".into());
+                    self.warnings.push(Warning::at(seg.offset, w));
+                }
+                self.soi_seen = true;
+            }
             m if m.is_sof() => self.frame(seg, rest, limits)?,
             _ => {}
         }
@@ -116,7 +127,13 @@ impl State {
         let comps: Vec<(u8, u8, u8, u8)> = header.components.iter().map(|c| (c.id, c.h, c.v, c.tq)).collect();
         let n = comps.len();
         let image = CoefficientImage::zeroed(w, h, header.precision, &comps);
-        self.frame = Some(Frame { header, image, latched: vec![false; n], sequential_done: vec![false; n] });
+        self.frame = Some(Frame {
+            header,
+            image,
+            latched: vec![false; n],
+            sequential_done: vec![false; n],
+            coef_bits: vec![[-1; 64]; n],
+        });
         Ok(())
     }
 
@@ -133,6 +150,13 @@ impl State {
         let progressive = frame.header.marker == Marker::SOF2;
         let ci = scan_components(&hdr, &frame.header, at)?;
         check_parameters(&hdr, progressive, at, &mut self.warnings)?;
+        if ci.windows(2).any(|w| w[0] > w[1]) {
+            let w = WarningKind::Other("scan components are not in frame order (T.81 B.2.3)".into());
+            self.warnings.push(Warning::at(at, w));
+        }
+        if progressive {
+            check_progression(&hdr, &ci, frame, at, &mut self.warnings);
+        }
         if ci.len() > 1 {
             let blocks: usize = ci.iter().map(|&i| frame.image.components[i].h as usize * frame.image.components[i].v as usize).sum();
             if blocks > 10 {
@@ -268,6 +292,25 @@ fn scan_components(hdr: &ScanHeader, frame: &FrameHeader, at: usize) -> Result<V
         out.push(i);
     }
     Ok(out)
+}
+
+/// Warns when a progressive scan does not follow from the earlier ones (G.1.1.1.1:
+/// DC before AC; each refinement's Ah equal to the previous Al of its coefficients).
+fn check_progression(hdr: &ScanHeader, ci: &[usize], frame: &mut Frame, at: usize, warnings: &mut Vec<Warning>) {
+    let (ss, se) = (hdr.ss as usize, (hdr.se as usize).min(63));
+    for &i in ci {
+        let bits = &mut frame.coef_bits[i];
+        let mut bad = ss > 0 && bits[0] < 0;
+        for b in &mut bits[ss.min(se)..=se] {
+            bad |= hdr.ah as i8 != (*b).max(0);
+            *b = hdr.al as i8;
+        }
+        if bad {
+            let id = frame.header.components[i].id;
+            let msg = format!("inconsistent progression sequence for component {id}");
+            warnings.push(Warning::at(at, WarningKind::Other(msg)));
+        }
+    }
 }
 
 /// Checks Ss, Se, Ah, Al (T.81 B.2.3, G.1.1.1.1).

@@ -160,44 +160,82 @@ pub(super) fn run_scan<D: BlockDecode>(
                 Resync::Stop => return,
             }
         }
-        let result = match layout {
-            Layout::Interleaved { comps: sc, mcus_x, .. } => {
-                let (mx, my) = (m % mcus_x, m / mcus_x);
-                decode_mcu(d, &mut br, sc, mx, my, comps)
-            }
-            &Layout::Single { comp, bw, .. } => {
-                let plane = &mut comps[comp].plane;
-                let idx = (m / bw) * plane.width_blocks + m % bw;
-                match plane.blocks.get_mut(idx) {
-                    Some(blk) => d.decode(&mut br, 0, blk),
-                    None => Ok(()),
-                }
-            }
-        };
-        m += 1;
-        let failed = match result {
-            Err(Corrupt(what)) => {
+        let (b, next, halt) = decode_span(d, br, layout, comps, m, next_rst.min(total));
+        br = b;
+        m = next;
+        match halt {
+            Halt::Done => continue,
+            Halt::Corrupt(what) => {
                 walk.warn(br.byte_offset(), WarningKind::CorruptData(what.to_string()));
-                true
             }
-            Ok(()) if br.overrun() => {
+            Halt::Overrun => {
                 if !walk.ended {
                     walk.ended = true;
                     let at = br.stop_offset().unwrap_or(walk.ecs_len);
                     walk.warn(at, WarningKind::PrematureEnd);
                 }
-                true
             }
-            Ok(()) => false,
-        };
-        if failed {
-            // The rest of this restart interval (or of the scan) stays zero.
-            if ri == 0 {
-                return;
+        }
+        // The rest of this restart interval (or of the scan) stays zero.
+        if ri == 0 {
+            return;
+        }
+        m = m.max(next_rst);
+    }
+}
+
+/// Why [`decode_span`] stopped.
+enum Halt {
+    /// All MCUs of the span were decoded.
+    Done,
+    /// Corrupt data in the MCU before the returned index.
+    Corrupt(&'static str),
+    /// The MCU before the returned index used bits past the end of the data.
+    Overrun,
+}
+
+/// Decodes MCUs `from..to` (no restart marker in between). The reader goes in and
+/// out by value so that it lives in registers in the loop. Returns the index after
+/// the last MCU decoded.
+#[inline(never)]
+fn decode_span<'a, D: BlockDecode>(
+    d: &mut D,
+    reader: BitReader<'a>,
+    layout: &Layout,
+    comps: &mut [Component],
+    from: usize,
+    to: usize,
+) -> (BitReader<'a>, usize, Halt) {
+    // A local copy (not the by-pointer argument) can be kept in registers.
+    let mut br = reader;
+    match layout {
+        Layout::Interleaved { comps: sc, mcus_x, .. } => {
+            let mcus_x = (*mcus_x).max(1);
+            for m in from..to {
+                if let Err(Corrupt(what)) = decode_mcu(d, &mut br, sc, m % mcus_x, m / mcus_x, comps) {
+                    return (br, m + 1, Halt::Corrupt(what));
+                }
+                if br.overrun() {
+                    return (br, m + 1, Halt::Overrun);
+                }
             }
-            m = m.max(next_rst);
+        }
+        &Layout::Single { comp, bw, .. } => {
+            let bw = bw.max(1);
+            let plane = &mut comps[comp].plane;
+            let wb = plane.width_blocks;
+            for m in from..to {
+                let Some(blk) = plane.blocks.get_mut((m / bw) * wb + m % bw) else { break };
+                if let Err(Corrupt(what)) = d.decode(&mut br, 0, blk) {
+                    return (br, m + 1, Halt::Corrupt(what));
+                }
+                if br.overrun() {
+                    return (br, m + 1, Halt::Overrun);
+                }
+            }
         }
     }
+    (br, to, Halt::Done)
 }
 
 #[inline(always)]

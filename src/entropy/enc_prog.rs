@@ -1,12 +1,17 @@
 //! Progressive block coders (T.81 G.1.2): DC first and refinement scans, AC first
 //! scans with end-of-band runs, AC refinement scans with correction bits.
 
-use super::enc_seq::{walk, BlockCoder, ScanComp};
+use super::enc_seq::{pack_bits, walk, zigzag, BlockCoder, ScanComp};
 use super::huffenc::{category, Sink};
-use crate::coeffs::{Block, ZIGZAG};
+use crate::coeffs::Block;
 
 /// Longest end-of-band run (EOB14 with 14 additional bits, T.81 Table G.1).
 const MAX_EOBRUN: u32 = 0x7FFF;
+
+/// An end-of-band run of a refinement scan is also ended once its blocks have more
+/// than this many correction bits pending. Any bound is valid; this one (1000 − 64 + 1)
+/// is libjpeg's, so that output matches jpegtran's byte for byte.
+const MAX_RUN_CORRECTION_BITS: u32 = 937;
 
 /// Magnitude checks of what a scan coded (see [`super::enc_seq::SeqCoder`]).
 #[derive(Debug, Default, Clone, Copy)]
@@ -55,19 +60,11 @@ pub fn prog_scan<S: Sink>(
             al,
             eobrun: 0,
             be: Vec::new(),
-            br: Vec::new(),
+            be_bits: 0,
         };
         walk(&mut c, comps, mcus, ri);
         c.emit_eobrun();
         Ranges::default()
-    }
-}
-
-/// Emits buffered single bits, 32 at a time.
-fn emit_bits<S: Sink>(sink: &mut S, bits: &[u8]) {
-    for chunk in bits.chunks(32) {
-        let v = chunk.iter().fold(0u32, |v, &b| (v << 1) | b as u32);
-        sink.bits(v, chunk.len() as u32);
     }
 }
 
@@ -113,6 +110,36 @@ impl<S: Sink> BlockCoder for DcRefine<'_, S> {
     }
 }
 
+/// Mask of the zigzag positions `ss..=se`.
+#[inline(always)]
+fn band_mask(ss: usize, se: usize) -> u64 {
+    (u64::MAX >> (63 - se)) & (u64::MAX << ss)
+}
+
+/// The AC coefficients of `blk` in zigzag order (position 0 set to 0) after the point
+/// transform of T.81 G.1.2.2 (|v| >> Al with the sign of v), the mask of the nonzero
+/// ones, the mask of those of magnitude 1, and the OR of the AC magnitudes before the
+/// transform.
+#[inline(always)]
+fn transform_ac(blk: &Block, al: u32) -> ([i16; 64], u64, u64, u32) {
+    let mut zz = zigzag(blk);
+    zz[0] = 0;
+    let mut nzb = [0u8; 64];
+    let mut oneb = [0u8; 64];
+    let mut raw = 0u16;
+    for k in 0..64 {
+        let v = zz[k];
+        let s = v >> 15;
+        let m = (v ^ s).wrapping_sub(s) as u16;
+        raw |= m;
+        let t = m >> al;
+        nzb[k] = (t != 0) as u8;
+        oneb[k] = (t == 1) as u8;
+        zz[k] = ((t as i16) ^ s).wrapping_sub(s);
+    }
+    (zz, pack_bits(&nzb), pack_bits(&oneb), raw as u32)
+}
+
 /// AC first scan over Ss..=Se with point transform Al (division by 2^Al rounding
 /// toward zero) and end-of-band runs (T.81 G.1.2.2).
 struct AcFirst<'s, S: Sink> {
@@ -125,58 +152,71 @@ struct AcFirst<'s, S: Sink> {
     ac_or: u32,
 }
 
+/// Emits the pending end-of-band run, if any: EOBn symbol n = ⌊log2 run⌋, then the
+/// low n bits of the run.
+#[inline(always)]
+fn emit_eobrun<S: Sink>(sink: &mut S, t: usize, eobrun: &mut u32) {
+    if *eobrun > 0 {
+        let nb = 31 - eobrun.leading_zeros();
+        sink.sym(t, nb << 4, *eobrun & ((1 << nb) - 1), nb);
+        *eobrun = 0;
+    }
+}
+
 impl<S: Sink> AcFirst<'_, S> {
     fn emit_eobrun(&mut self) {
-        if self.eobrun > 0 {
-            let nb = 31 - self.eobrun.leading_zeros();
-            self.sink.sym(self.t, nb << 4, self.eobrun & ((1 << nb) - 1), nb);
-            self.eobrun = 0;
-        }
+        emit_eobrun(self.sink, self.t, &mut self.eobrun);
     }
 }
 
 impl<S: Sink> BlockCoder for AcFirst<'_, S> {
     #[inline(always)]
     fn block(&mut self, _ci: usize, blk: &Block) {
-        let mut vals = [0i32; 64];
-        let mut mask = 0u64;
-        // The range check covers the values before the point transform, so that every
-        // mode accepts the same coefficients.
-        let mut acc = 0;
-        for k in self.ss..=self.se {
-            let v = blk[ZIGZAG[k & 63] & 63] as i32;
-            let sign = v >> 31;
-            let mag = (v ^ sign) - sign;
-            acc |= mag as u32;
-            let t = ((mag >> self.al) ^ sign) - sign;
-            vals[k & 63] = t;
-            mask |= ((t != 0) as u64) << k;
-        }
-        let mut pos = self.ss as u32;
-        while mask != 0 {
-            let k = mask.trailing_zeros();
-            mask &= mask - 1;
-            let mut run = k - pos;
-            pos = k + 1;
-            self.emit_eobrun();
-            while run >= 16 {
-                self.sink.sym(self.t, 0xF0, 0, 0);
-                run -= 16;
+        let (t, ss, se) = (self.t, self.ss, self.se);
+        let (vals, nz, _, raw) = transform_ac(blk, self.al);
+        // The range check covers every AC coefficient before the point transform, so
+        // that every mode accepts the same coefficients.
+        self.ac_or |= raw;
+        let mut mask = nz & band_mask(ss, se);
+        let mut eobrun = self.eobrun;
+        self.sink.local(|sink| {
+            let mut pos = ss as u32;
+            while mask != 0 {
+                let k = mask.trailing_zeros();
+                mask &= mask - 1;
+                let mut run = k - pos;
+                pos = k + 1;
+                emit_eobrun(sink, t, &mut eobrun);
+                while run >= 16 {
+                    sink.sym(t, 0xF0, 0, 0);
+                    run -= 16;
+                }
+                let (nb, extra, _) = category(vals[k as usize & 63] as i32);
+                sink.sym(t, (run << 4) | nb, extra, nb);
             }
-            let (nb, extra, _) = category(vals[k as usize & 63]);
-            self.sink.sym(self.t, (run << 4) | nb, extra, nb);
-        }
-        self.ac_or |= acc;
-        if pos as usize <= self.se {
-            self.eobrun += 1;
-            if self.eobrun == MAX_EOBRUN {
-                self.emit_eobrun();
+            if pos as usize <= se {
+                eobrun += 1;
+                if eobrun == MAX_EOBRUN {
+                    emit_eobrun(sink, t, &mut eobrun);
+                }
             }
-        }
+        });
+        self.eobrun = eobrun;
     }
     fn restart(&mut self, n: usize) {
         self.emit_eobrun();
         self.sink.restart(n);
+    }
+}
+
+/// Emits up to 64 buffered bits.
+#[inline(always)]
+fn put_bits64<S: Sink>(sink: &mut S, bits: u64, n: u32) {
+    if n > 32 {
+        sink.bits((bits >> 32) as u32, n - 32);
+        sink.bits(bits as u32, 32);
+    } else if n > 0 {
+        sink.bits(bits as u32, n);
     }
 }
 
@@ -192,20 +232,24 @@ struct AcRefine<'s, S: Sink> {
     se: usize,
     al: u32,
     eobrun: u32,
-    /// Correction bits of the blocks in the pending end-of-band run.
-    be: Vec<u8>,
-    /// Correction bits of the current block not yet emitted.
-    br: Vec<u8>,
+    /// Correction bits of the blocks in the pending end-of-band run, per block
+    /// (bits, count), and their number.
+    be: Vec<(u64, u32)>,
+    be_bits: u32,
 }
 
 impl<S: Sink> AcRefine<'_, S> {
     fn emit_eobrun(&mut self) {
         if self.eobrun > 0 {
-            let nb = 31 - self.eobrun.leading_zeros();
-            self.sink.sym(self.t, nb << 4, self.eobrun & ((1 << nb) - 1), nb);
-            self.eobrun = 0;
+            emit_eobrun(self.sink, self.t, &mut self.eobrun);
+            self.be_bits = 0;
             if S::WRITES {
-                emit_bits(self.sink, &self.be);
+                let sink = &mut *self.sink;
+                sink.local(|sink| {
+                    for &(b, n) in &self.be {
+                        put_bits64(sink, b, n);
+                    }
+                });
                 self.be.clear();
             }
         }
@@ -213,65 +257,70 @@ impl<S: Sink> AcRefine<'_, S> {
 }
 
 impl<S: Sink> BlockCoder for AcRefine<'_, S> {
+    #[inline(always)]
     fn block(&mut self, _ci: usize, blk: &Block) {
-        let mut absv = [0u32; 64];
-        let mut nz = 0u64;
-        let mut neg = 0u64;
-        let mut eob = 0;
-        for k in self.ss..=self.se {
-            let v = blk[ZIGZAG[k & 63] & 63] as i32;
-            let a = v.unsigned_abs() >> self.al;
-            absv[k & 63] = a;
-            nz |= ((a != 0) as u64) << k;
-            neg |= ((v < 0) as u64) << k;
-            if a == 1 {
-                eob = k;
+        let (t, ss, se) = (self.t, self.ss, self.se);
+        let (vals, nz, ones, _) = transform_ac(blk, self.al);
+        let band = band_mask(ss, se);
+        let mut nz = nz & band;
+        let ones = ones & band;
+        // Last newly nonzero coefficient (0: none).
+        let eob = if ones == 0 { 0 } else { 63 - ones.leading_zeros() as usize };
+        if nz == 0 {
+            // Nothing but zero-history coefficients: the block joins the run.
+            self.eobrun += 1;
+            if self.eobrun == MAX_EOBRUN {
+                self.emit_eobrun();
             }
+            return;
         }
         let mut r = 0;
-        let mut pos = self.ss;
-        let mut nbr = 0usize;
-        self.br.clear();
+        let mut pos = ss;
+        // Correction bits of this block not yet emitted.
+        let mut br = 0u64;
+        let mut nbr = 0u32;
         while nz != 0 {
             let k = nz.trailing_zeros() as usize;
             nz &= nz - 1;
             r += k - pos;
             pos = k + 1;
-            while r > 15 && k <= eob {
+            if r > 15 && k <= eob {
                 self.emit_eobrun();
-                self.sink.sym(self.t, 0xF0, 0, 0);
-                r -= 16;
-                if S::WRITES {
-                    emit_bits(self.sink, &self.br);
-                    self.br.clear();
-                }
-                nbr = 0;
+                self.sink.local(|sink| {
+                    while r > 15 {
+                        sink.sym(t, 0xF0, 0, 0);
+                        r -= 16;
+                        put_bits64(sink, br, nbr);
+                        br = 0;
+                        nbr = 0;
+                    }
+                });
             }
-            let a = absv[k & 63];
-            if a > 1 {
-                if S::WRITES {
-                    self.br.push((a & 1) as u8);
-                }
+            let v = vals[k & 63];
+            if (ones >> k) & 1 == 0 {
+                br = (br << 1) | ((v.unsigned_abs() & 1) as u64);
                 nbr += 1;
                 continue;
             }
-            self.emit_eobrun();
-            let sign = ((neg >> k) & 1) as u32 ^ 1;
-            self.sink.sym(self.t, ((r as u32) << 4) | 1, sign, 1);
-            if S::WRITES {
-                emit_bits(self.sink, &self.br);
-                self.br.clear();
+            if self.eobrun > 0 {
+                self.emit_eobrun();
             }
+            self.sink.local(|sink| {
+                sink.sym(t, ((r as u32) << 4) | 1, (v > 0) as u32, 1);
+                put_bits64(sink, br, nbr);
+            });
+            br = 0;
             nbr = 0;
             r = 0;
         }
-        r += self.se + 1 - pos;
+        r += se + 1 - pos;
         if r > 0 || nbr > 0 {
             self.eobrun += 1;
-            if S::WRITES {
-                self.be.extend_from_slice(&self.br);
+            if S::WRITES && nbr > 0 {
+                self.be.push((br, nbr));
             }
-            if self.eobrun == MAX_EOBRUN {
+            self.be_bits += nbr;
+            if self.eobrun == MAX_EOBRUN || self.be_bits > MAX_RUN_CORRECTION_BITS {
                 self.emit_eobrun();
             }
         }

@@ -98,45 +98,78 @@ impl<'s, S: Sink> SeqCoder<'s, S> {
     }
 }
 
+/// Bit k of the result is `bytes[k]` (each byte 0 or 1): eight bytes at a time,
+/// a multiplication gathers their low bits into the top byte.
+#[inline(always)]
+pub fn pack_bits(bytes: &[u8; 64]) -> u64 {
+    let mut m = 0u64;
+    for (w, chunk) in bytes.chunks_exact(8).enumerate() {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(b);
+        m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * w);
+    }
+    m
+}
+
+/// Mask of the nonzero entries of `zz`.
+#[inline(always)]
+pub fn nonzero_mask(zz: &[i16; 64]) -> u64 {
+    let mut b = [0u8; 64];
+    for (d, &v) in b.iter_mut().zip(zz.iter()) {
+        *d = (v != 0) as u8;
+    }
+    pack_bits(&b)
+}
+
+/// The block in zigzag order.
+#[inline(always)]
+pub fn zigzag(blk: &Block) -> [i16; 64] {
+    let mut zz = [0i16; 64];
+    for (d, &n) in zz.iter_mut().zip(ZIGZAG.iter()) {
+        *d = blk[n & 63];
+    }
+    zz
+}
+
+/// Codes one block (T.81 F.1.2.1–F.1.2.2); returns the magnitudes of the DC
+/// difference and the OR of the AC magnitudes.
+#[inline(always)]
+fn seq_block<S: Sink>(sink: &mut S, blk: &Block, pred: i32, dc_t: usize, ac_t: usize) -> (u32, u32) {
+    let (nb, extra, dc_mag) = category(blk[0] as i32 - pred);
+    sink.sym(dc_t, nb, extra, nb);
+    let zz = zigzag(blk);
+    let mut mask = nonzero_mask(&zz) & !1;
+    let mut last = 0u32;
+    let mut acc = 0u32;
+    while mask != 0 {
+        let k = mask.trailing_zeros();
+        mask &= mask - 1;
+        let mut run = k - last - 1;
+        last = k;
+        while run >= 16 {
+            sink.sym(ac_t, 0xF0, 0, 0);
+            run -= 16;
+        }
+        let (nb, extra, mag) = category(zz[k as usize & 63] as i32);
+        acc |= mag;
+        sink.sym(ac_t, (run << 4) | nb, extra, nb);
+    }
+    if last != 63 {
+        sink.sym(ac_t, 0x00, 0, 0);
+    }
+    (dc_mag, acc)
+}
+
 impl<S: Sink> BlockCoder for SeqCoder<'_, S> {
     #[inline(always)]
     fn block(&mut self, ci: usize, blk: &Block) {
         let ci = ci & 3;
-        let sink = &mut *self.sink;
-        let dc = blk[0] as i32;
-        let (nb, extra, mag) = category(dc - self.pred[ci]);
-        self.pred[ci] = dc;
-        self.dc_or |= mag;
-        sink.sym(self.dc_t[ci], nb, extra, nb);
-
-        // Zigzag order and a mask of the nonzero AC coefficients.
-        let mut zz = [0i16; 64];
-        let mut mask = 0u64;
-        for k in 1..64 {
-            let v = blk[ZIGZAG[k] & 63];
-            zz[k] = v;
-            mask |= ((v != 0) as u64) << k;
-        }
-        let ac_t = self.ac_t[ci];
-        let mut last = 0u32;
-        let mut acc = 0u32;
-        while mask != 0 {
-            let k = mask.trailing_zeros();
-            mask &= mask - 1;
-            let mut run = k - last - 1;
-            last = k;
-            while run >= 16 {
-                sink.sym(ac_t, 0xF0, 0, 0);
-                run -= 16;
-            }
-            let (nb, extra, mag) = category(zz[k as usize & 63] as i32);
-            acc |= mag;
-            sink.sym(ac_t, (run << 4) | nb, extra, nb);
-        }
-        self.ac_or |= acc;
-        if last != 63 {
-            sink.sym(ac_t, 0x00, 0, 0);
-        }
+        let (pred, dc_t, ac_t) = (self.pred[ci], self.dc_t[ci], self.ac_t[ci]);
+        let (dc_mag, ac_mag) = self.sink.local(|s| seq_block(s, blk, pred, dc_t, ac_t));
+        self.pred[ci] = blk[0] as i32;
+        self.dc_or |= dc_mag;
+        self.ac_or |= ac_mag;
     }
 
     fn restart(&mut self, n: usize) {

@@ -133,8 +133,6 @@ fn opts(mode: CodingMode, huffman: HuffmanChoice, ri: u16) -> EncodeOptions {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
-
     #[test]
     fn sequential_round_trip(s in spec_strategy(), ri in prop_oneof![Just(0u16), 1u16..6], std in any::<bool>()) {
         let img = make_image(&s, !interleaved_sequential(&s));
@@ -350,6 +348,63 @@ fn djpeg_accepts_output() {
             let res = std::process::Command::new(djpeg).arg("-outfile").arg("/dev/null").arg(&path).output().unwrap();
             let err = String::from_utf8_lossy(&res.stderr);
             assert!(res.status.success() && err.is_empty(), "djpeg on {o:?} {s:?}: {err}");
+        }
+    }
+}
+
+/// Timing and size against a real file: `JTOOL_BENCH_FILE=x.jpg cargo test --release
+/// --lib bench_encode -- --ignored --nocapture`; writes the outputs next to /tmp.
+#[test]
+#[ignore]
+fn bench_encode() {
+    let Ok(path) = std::env::var("JTOOL_BENCH_FILE") else {
+        eprintln!("set JTOOL_BENCH_FILE");
+        return;
+    };
+    let data = std::fs::read(&path).unwrap();
+    let file = JpegFile::parse(&data).unwrap();
+    let t = std::time::Instant::now();
+    let dec = decode(&file, &Limits::default()).unwrap();
+    eprintln!("decode: {:?}", t.elapsed());
+    let reps: usize = std::env::var("JTOOL_BENCH_REPS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    for (name, o) in [
+        ("seq_std", opts(CodingMode::Sequential, HuffmanChoice::Standard, 0)),
+        ("seq_opt", opts(CodingMode::Sequential, HuffmanChoice::Optimal, 0)),
+        ("prog", opts(CodingMode::Progressive, HuffmanChoice::Optimal, 0)),
+    ] {
+        let mut best = std::time::Duration::MAX;
+        let mut out = Vec::new();
+        for _ in 0..reps {
+            let t = std::time::Instant::now();
+            out = encode(&dec.image, &o).unwrap();
+            best = best.min(t.elapsed());
+        }
+        let f = wrap(&out);
+        eprintln!("{name}: {best:?}, {} bytes", f.len());
+        std::fs::write(format!("/tmp/jtool_enc_{name}.jpg"), &f).unwrap();
+    }
+}
+
+/// Writes `/tmp/jd_{seq_std,seq_opt,prog}_{ri}.jpg` for `JTOOL_DUMP_IN`, restart
+/// intervals from `JTOOL_DUMP_RI` (comma-separated MCU counts), to compare with jpegtran.
+#[test]
+#[ignore]
+fn dump_encodings() {
+    let Ok(path) = std::env::var("JTOOL_DUMP_IN") else {
+        return;
+    };
+    let data = std::fs::read(&path).unwrap();
+    let file = JpegFile::parse(&data).unwrap();
+    let dec = decode(&file, &Limits::default()).unwrap();
+    let ris = std::env::var("JTOOL_DUMP_RI").unwrap_or_else(|_| "0".into());
+    for ri in ris.split(',').map(|s| s.trim().parse::<u16>().unwrap()) {
+        for (name, mode, h) in [
+            ("seq_std", CodingMode::Sequential, HuffmanChoice::Standard),
+            ("seq_opt", CodingMode::Sequential, HuffmanChoice::Optimal),
+            ("prog", CodingMode::Progressive, HuffmanChoice::Optimal),
+        ] {
+            let out = encode(&dec.image, &opts(mode, h, ri)).unwrap();
+            std::fs::write(format!("/tmp/jd_{name}_{ri}.jpg"), wrap(&out)).unwrap();
         }
     }
 }

@@ -12,7 +12,7 @@
 
 use super::enc_prog::{prog_scan, Ranges};
 use super::enc_seq::{walk, ScanComp, SeqCoder};
-use super::huffenc::{table_index, Stats, Writer};
+use super::huffenc::{empty_tables, table_index, EncTable, Stats, Writer};
 use super::optimal::optimal_spec;
 use super::script;
 use super::{CodingMode, EncodeOptions, HuffmanChoice};
@@ -281,10 +281,11 @@ fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOption
         write_scan(&mut body, &header);
         write_segment(&mut out, Marker::SOS, &body);
 
-        let mut w = Writer::new(out);
+        let mut tabs = empty_tables();
         for s in &specs {
-            w.set_table(table_index(s.class, s.id), s);
+            tabs[table_index(s.class, s.id)] = EncTable::from_spec(s);
         }
+        let mut w = Writer::new(out, &tabs);
         let mut coder = SeqCoder::new(&mut w, &comps);
         walk(&mut coder, &comps, mcus, ri);
         check_ranges(Ranges { ac_or: coder.ac_or, dc_or: coder.dc_or })?;
@@ -346,10 +347,11 @@ fn encode_progressive(
         write_scan(&mut body, &header);
         write_segment(&mut out, Marker::SOS, &body);
 
-        let mut w = Writer::new(out);
+        let mut tabs = empty_tables();
         for sp in &specs {
-            w.set_table(table_index(sp.class, sp.id), sp);
+            tabs[table_index(sp.class, sp.id)] = EncTable::from_spec(sp);
         }
+        let mut w = Writer::new(out, &tabs);
         let r = prog_scan(&mut w, &comps, mcus, ri, s.ss, s.se, s.ah, s.al);
         check_ranges(r)?;
         if w.missing {

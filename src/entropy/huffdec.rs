@@ -12,7 +12,7 @@ use super::bitread::{extend, BitReader};
 use crate::container::HuffmanSpec;
 
 /// Bits looked at in one table lookup.
-pub const LOOKAHEAD: u32 = 9;
+pub const LOOKAHEAD: u32 = 10;
 const LUT_SIZE: usize = 1 << LOOKAHEAD;
 
 /// Why a table specification cannot be used.
@@ -138,22 +138,29 @@ impl HuffDecoder {
             br.consume((e >> 8) as u32);
             return Some(e as u8);
         }
-        self.decode_long(br)
+        let e = self.decode_long(br.peek(16));
+        if e == 0 {
+            return None;
+        }
+        br.consume(e >> 8);
+        Some(e as u8)
     }
 
+    /// A code longer than the lookahead, from the next 16 bits: `length << 8 | symbol`,
+    /// or 0 when the bits start with no code. (Takes bits, not the reader, so the
+    /// reader never escapes the hot loop.)
     #[cold]
     #[inline(never)]
-    fn decode_long(&self, br: &mut BitReader) -> Option<u8> {
-        let bits = br.peek(16) as i32;
+    fn decode_long(&self, bits: u32) -> u32 {
+        let bits = bits as i32;
         for len in LOOKAHEAD + 1..=16 {
             let code = bits >> (16 - len);
             if code <= self.maxcode[len as usize] {
-                br.consume(len);
                 let i = (code + self.valoff[len as usize]) as usize;
-                return self.symbols.get(i).copied();
+                return self.symbols.get(i).map_or(0, |&s| len << 8 | s as u32);
             }
         }
-        None
+        0
     }
 
     /// Decodes one symbol, refilling the reader first when needed.

@@ -79,6 +79,12 @@ pub trait Sink {
     fn bits(&mut self, v: u32, n: u32);
     /// A restart marker RSTn, n = `n mod 8`, after padding.
     fn restart(&mut self, n: usize);
+    /// Runs `f` with the sink's hot state copied into local variables (so that the
+    /// compiler can keep it in registers), then stores it back.
+    #[inline(always)]
+    fn local<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        f(self)
+    }
 }
 
 /// Counts symbols per table.
@@ -109,26 +115,30 @@ impl Sink for Stats {
     fn restart(&mut self, _n: usize) {}
 }
 
+/// The code tables of a scan, by [`table_index`].
+pub type EncTables = [EncTable; NTABLES];
+
+/// A fresh set of empty tables.
+pub fn empty_tables() -> Box<EncTables> {
+    Box::new(std::array::from_fn(|_| EncTable::default()))
+}
+
 /// Writes codes through a [`BitWriter`].
-pub struct Writer {
+pub struct Writer<'t> {
     pub w: BitWriter,
-    tabs: Box<[EncTable; NTABLES]>,
+    tabs: &'t EncTables,
     /// Set when a symbol had no code in its table.
     pub missing: bool,
 }
 
-impl Writer {
-    /// A writer appending to `out`, with every table empty.
-    pub fn new(out: Vec<u8>) -> Self {
-        Writer { w: BitWriter::new(out), tabs: Box::default(), missing: false }
-    }
-    /// Installs table `t`.
-    pub fn set_table(&mut self, t: usize, spec: &HuffmanSpec) {
-        self.tabs[t] = EncTable::from_spec(spec);
+impl<'t> Writer<'t> {
+    /// A writer appending to `out` with codes from `tabs`.
+    pub fn new(out: Vec<u8>, tabs: &'t EncTables) -> Self {
+        Writer { w: BitWriter::new(out), tabs, missing: false }
     }
 }
 
-impl Sink for Writer {
+impl Sink for Writer<'_> {
     const WRITES: bool = true;
     #[inline(always)]
     fn sym(&mut self, t: usize, sym: u32, extra: u32, nbits: u32) {
@@ -142,6 +152,15 @@ impl Sink for Writer {
     }
     fn restart(&mut self, n: usize) {
         self.w.restart(n);
+    }
+    #[inline(always)]
+    fn local<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let w = std::mem::replace(&mut self.w, BitWriter::new(Vec::new()));
+        let mut l = Writer { w, tabs: self.tabs, missing: false };
+        let r = f(&mut l);
+        self.w = l.w;
+        self.missing |= l.missing;
+        r
     }
 }
 

@@ -37,7 +37,16 @@ pub enum MetaDetails {
 
 /// Up to `n` bytes shown as ASCII with non-printable bytes as '.'.
 pub fn printable_prefix(b: &[u8], n: usize) -> String {
-    b.iter().take(n).map(|&c| if (0x20..0x7F).contains(&c) { c as char } else { '.' }).collect()
+    b.iter()
+        .take(n)
+        .map(|&c| {
+            if (0x20..0x7F).contains(&c) {
+                c as char
+            } else {
+                '.'
+            }
+        })
+        .collect()
 }
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
@@ -45,7 +54,9 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_be_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 // ---------------------------------------------------------------- JFIF / JFXX
@@ -182,8 +193,16 @@ pub fn exif_info(b: &[u8]) -> ExifInfo {
         problems: Vec::new(),
     };
     let Some(e) = exif::parse_app1(b) else {
-        let seen: Vec<String> = b.iter().skip(6).take(8).map(|c| format!("{c:02X}")).collect();
-        info.problems.push(format!("no valid TIFF header after the Exif identifier (found {})", seen.join(" ")));
+        let seen: Vec<String> = b
+            .iter()
+            .skip(6)
+            .take(8)
+            .map(|c| format!("{c:02X}"))
+            .collect();
+        info.problems.push(format!(
+            "no valid TIFF header after the Exif identifier (found {})",
+            seen.join(" ")
+        ));
         return info;
     };
     info.byte_order = Some(e.byte_order.describe());
@@ -245,7 +264,12 @@ pub fn icc_chunk(b: &[u8]) -> Option<IccChunk> {
     if b.len() < ICC_HEADER {
         return None;
     }
-    Some(IccChunk { chunk: b[12], chunks: b[13], data_length: b.len() - ICC_HEADER, profile: None })
+    Some(IccChunk {
+        chunk: b[12],
+        chunks: b[13],
+        data_length: b.len() - ICC_HEADER,
+        profile: None,
+    })
 }
 
 /// Reassembles a profile from `(sequence, count, data)` chunks when complete.
@@ -283,7 +307,9 @@ pub fn icc_profile(p: &[u8]) -> Option<IccProfile> {
     Some(IccProfile {
         size: p.len(),
         declared_size: be32(p, 0),
-        version: p.get(8..10).map(|v| format!("{}.{}.{}", v[0], v[1] >> 4, v[1] & 15)),
+        version: p
+            .get(8..10)
+            .map(|v| format!("{}.{}.{}", v[0], v[1] >> 4, v[1] & 15)),
         device_class: sig(p, 12),
         color_space: sig(p, 16),
         description: icc_description(p),
@@ -349,7 +375,10 @@ fn decode_text_tag(t: &[u8]) -> Option<String> {
             let len = be32(t, r + 4)? as usize;
             let off = be32(t, r + 8)? as usize;
             let s = t.get(off..off.checked_add(len)?)?;
-            let units: Vec<u16> = s.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            let units: Vec<u16> = s
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
             clean(String::from_utf16_lossy(&units))
         }
         _ => None,
@@ -414,7 +443,11 @@ pub fn creator_tool(packet: &[u8]) -> Option<String> {
         let after = start + KEY.len();
         from = after;
         // A prefix must precede the colon (and this must not be a closing tag).
-        let prefix_len = packet[..start].iter().rev().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+        let prefix_len = packet[..start]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
         if prefix_len == 0 || packet[..start - prefix_len].ends_with(b"/") {
             continue;
         }
@@ -549,10 +582,22 @@ fn mp_type_name(code: u32) -> &'static str {
 /// Parses an MPF APP2 body (starting with "MPF\0"). `mp_header_file_offset` is the file
 /// offset of the MP header (body offset + 4), used to resolve image offsets in `file`.
 pub fn mpf(b: &[u8], mp_header_file_offset: usize, file: &[u8]) -> Mpf {
-    let mut m = Mpf { byte_order: None, version: None, number_of_images: None, images: Vec::new(), problems: Vec::new() };
+    let mut m = Mpf {
+        byte_order: None,
+        version: None,
+        number_of_images: None,
+        images: Vec::new(),
+        problems: Vec::new(),
+    };
     let Some(tiff) = b.get(4..).and_then(Tiff::parse) else {
-        let seen: Vec<String> = b.iter().skip(4).take(4).map(|c| format!("{c:02X}")).collect();
-        m.problems.push(format!("no valid MP header (found {})", seen.join(" ")));
+        let seen: Vec<String> = b
+            .iter()
+            .skip(4)
+            .take(4)
+            .map(|c| format!("{c:02X}"))
+            .collect();
+        m.problems
+            .push(format!("no valid MP header (found {})", seen.join(" ")));
         return m;
     };
     m.byte_order = Some(tiff.order.describe());
@@ -567,10 +612,13 @@ pub fn mpf(b: &[u8], mp_header_file_offset: usize, file: &[u8]) -> Mpf {
         match tiff.value_bytes(e) {
             Some(v) => {
                 for ent in v.chunks_exact(16).take(256) {
-                    m.images.push(mp_entry(tiff.order, ent, mp_header_file_offset, file));
+                    m.images
+                        .push(mp_entry(tiff.order, ent, mp_header_file_offset, file));
                 }
             }
-            None => m.problems.push("MP entry data is outside the segment".into()),
+            None => m
+                .problems
+                .push("MP entry data is outside the segment".into()),
         }
     }
     m
@@ -580,7 +628,11 @@ fn mp_entry(order: ByteOrder, ent: &[u8], base: usize, file: &[u8]) -> MpImage {
     let attribute = order.u32(ent, 0).unwrap_or(0);
     let size = order.u32(ent, 4).unwrap_or(0);
     let offset = order.u32(ent, 8).unwrap_or(0);
-    let file_offset = if offset == 0 { 0 } else { base.saturating_add(offset as usize) };
+    let file_offset = if offset == 0 {
+        0
+    } else {
+        base.saturating_add(offset as usize)
+    };
     MpImage {
         attribute,
         type_code: attribute & 0x00FF_FFFF,
@@ -591,7 +643,8 @@ fn mp_entry(order: ByteOrder, ent: &[u8], base: usize, file: &[u8]) -> MpImage {
         size,
         offset,
         file_offset,
-        starts_with_soi: file.get(file_offset..file_offset.saturating_add(2)) == Some(&[0xFF, 0xD8][..]),
+        starts_with_soi: file.get(file_offset..file_offset.saturating_add(2))
+            == Some(&[0xFF, 0xD8][..]),
     }
 }
 
@@ -681,21 +734,31 @@ const MAX_PS_RESOURCES: usize = 4096;
 
 /// Parses a Photoshop APP13 body (starting with "Photoshop 3.0\0").
 pub fn photoshop(b: &[u8]) -> Photoshop {
-    let mut ps = Photoshop { resources: Vec::new(), jpeg_quality: None, problems: Vec::new() };
+    let mut ps = Photoshop {
+        resources: Vec::new(),
+        jpeg_quality: None,
+        problems: Vec::new(),
+    };
     let mut p = b"Photoshop 3.0\0".len();
     while p < b.len() {
         if ps.resources.len() >= MAX_PS_RESOURCES {
-            ps.problems.push(format!("more than {MAX_PS_RESOURCES} resources; the rest are not listed"));
+            ps.problems.push(format!(
+                "more than {MAX_PS_RESOURCES} resources; the rest are not listed"
+            ));
             break;
         }
         let Some(signature) = b.get(p..p + 4) else {
-            ps.problems.push(format!("{} stray bytes at the end", b.len() - p));
+            ps.problems
+                .push(format!("{} stray bytes at the end", b.len() - p));
             break;
         };
         if !matches!(signature, b"8BIM" | b"MeSa" | b"PHUT" | b"AgHg" | b"DCSR") {
             // Padding (zeros) after the last block is common; anything else is damage.
             if b[p..].iter().any(|&c| c != 0) {
-                ps.problems.push(format!("unknown resource signature {:?}", printable_prefix(signature, 4)));
+                ps.problems.push(format!(
+                    "unknown resource signature {:?}",
+                    printable_prefix(signature, 4)
+                ));
             }
             break;
         }
@@ -710,7 +773,10 @@ pub fn photoshop(b: &[u8]) -> Photoshop {
         let name_len = name_len as usize;
         // The Pascal string (length byte + characters) is padded to an even size.
         let name_total = (1 + name_len + 1) & !1;
-        let name = b.get(p + 7..p + 7 + name_len).map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+        let name = b
+            .get(p + 7..p + 7 + name_len)
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default();
         let Some(size) = be32(b, p + 6 + name_total) else {
             ps.problems.push("truncated resource header".into());
             break;
@@ -738,7 +804,9 @@ pub fn photoshop(b: &[u8]) -> Photoshop {
             size,
         });
         if data.is_none() {
-            ps.problems.push(format!("resource 0x{id:04X} runs past the end of the segment"));
+            ps.problems.push(format!(
+                "resource 0x{id:04X} runs past the end of the segment"
+            ));
             break;
         }
         p = data_at + ((size as usize + 1) & !1);
@@ -762,18 +830,34 @@ pub struct Ducky {
 /// Parses a Ducky APP12 body: "Ducky", then blocks of u16 tag, u16 length, data,
 /// ending with tag 0.
 pub fn ducky(b: &[u8]) -> Ducky {
-    let mut d = Ducky { quality: None, comment: None, copyright: None };
+    let mut d = Ducky {
+        quality: None,
+        comment: None,
+        copyright: None,
+    };
     let mut p = 5;
     for _ in 0..64 {
-        let (Some(tag), Some(len)) = (be16(b, p), be16(b, p + 2)) else { break };
+        let (Some(tag), Some(len)) = (be16(b, p), be16(b, p + 2)) else {
+            break;
+        };
         if tag == 0 {
             break;
         }
-        let Some(data) = b.get(p + 4..p + 4 + len as usize) else { break };
+        let Some(data) = b.get(p + 4..p + 4 + len as usize) else {
+            break;
+        };
         let text = || {
             // u32 character count, then UTF-16BE text.
-            let units: Vec<u16> = data.get(4..)?.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
-            Some(String::from_utf16_lossy(&units).trim_end_matches('\0').to_string())
+            let units: Vec<u16> = data
+                .get(4..)?
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            Some(
+                String::from_utf16_lossy(&units)
+                    .trim_end_matches('\0')
+                    .to_string(),
+            )
         };
         match tag {
             1 => d.quality = be32(data, 0),
@@ -805,7 +889,13 @@ pub struct Jumbf {
 
 /// Parses a JUMBF APP11 body (starting with "JP").
 pub fn jumbf(b: &[u8]) -> Jumbf {
-    let mut j = Jumbf { box_instance: be16(b, 2), sequence: be32(b, 4), box_type: None, label: None, c2pa: false };
+    let mut j = Jumbf {
+        box_instance: be16(b, 2),
+        sequence: be32(b, 4),
+        box_type: None,
+        label: None,
+        c2pa: false,
+    };
     // Superbox header at 8: LBox, TBox (+ XLBox when LBox = 1).
     let Some(tbox) = b.get(12..16) else { return j };
     j.box_type = Some(printable_prefix(tbox, 4));
@@ -823,7 +913,10 @@ pub fn jumbf(b: &[u8]) -> Jumbf {
             }
         }
     }
-    j.c2pa = j.label.as_deref().is_some_and(|l| l.to_ascii_lowercase().contains("c2pa"));
+    j.c2pa = j
+        .label
+        .as_deref()
+        .is_some_and(|l| l.to_ascii_lowercase().contains("c2pa"));
     j
 }
 
@@ -840,7 +933,10 @@ pub struct Comment {
 
 /// Reads a COM body.
 pub fn comment(b: &[u8]) -> Comment {
-    Comment { text: String::from_utf8_lossy(b).into_owned(), length: b.len() }
+    Comment {
+        text: String::from_utf8_lossy(b).into_owned(),
+        length: b.len(),
+    }
 }
 
 /// An APPn segment not recognised.
@@ -858,7 +954,10 @@ pub fn unknown(b: &[u8]) -> Unknown {
     let identifier = id_end
         .filter(|&n| n > 0 && b[..n].iter().all(|c| (0x20..0x7F).contains(c)))
         .map(|n| String::from_utf8_lossy(&b[..n]).into_owned());
-    Unknown { preview: printable_prefix(b, 32), identifier }
+    Unknown {
+        preview: printable_prefix(b, 32),
+        identifier,
+    }
 }
 
 // ---------------------------------------------------------------- summaries
@@ -868,22 +967,30 @@ impl MetaDetails {
     pub fn summary(&self) -> String {
         match self {
             MetaDetails::Jfif(j) => {
-                let mut s = format!("JFIF {}, density {}x{} {}", j.version, j.x_density, j.y_density, j.units_name);
+                let mut s = format!(
+                    "JFIF {}, density {}x{} {}",
+                    j.version, j.x_density, j.y_density, j.units_name
+                );
                 if j.thumbnail_width > 0 || j.thumbnail_height > 0 {
                     s += &format!(", thumbnail {}x{}", j.thumbnail_width, j.thumbnail_height);
                 }
                 s
             }
-            MetaDetails::Jfxx(j) => format!("JFXX thumbnail ({}), {} bytes", j.format, j.thumbnail_bytes),
+            MetaDetails::Jfxx(j) => {
+                format!("JFXX thumbnail ({}), {} bytes", j.format, j.thumbnail_bytes)
+            }
             MetaDetails::Exif(e) => match e.byte_order {
                 None => "Exif (invalid TIFF header)".into(),
                 Some(o) => {
                     let mut s = format!("Exif ({o}), {} entries in IFD0", e.ifd0_entries);
-                    if let Some(m) = &e.make {
-                        s += &format!(", {m}");
-                        if let Some(md) = &e.model {
-                            s += &format!(" {md}");
+                    // Many models repeat the make ("Canon" "Canon EOS 300D"): say it once.
+                    match (&e.make, &e.model) {
+                        (Some(m), Some(md)) if md.starts_with(m.as_str()) => {
+                            s += &format!(", {md}")
                         }
+                        (Some(m), Some(md)) => s += &format!(", {m} {md}"),
+                        (Some(m), None) | (None, Some(m)) => s += &format!(", {m}"),
+                        (None, None) => {}
                     }
                     if let Some(o) = e.orientation {
                         s += &format!(", orientation {o}");
@@ -898,7 +1005,10 @@ impl MetaDetails {
                 }
             },
             MetaDetails::Icc(c) => {
-                let mut s = format!("ICC_PROFILE chunk {}/{}, {} bytes", c.chunk, c.chunks, c.data_length);
+                let mut s = format!(
+                    "ICC_PROFILE chunk {}/{}, {} bytes",
+                    c.chunk, c.chunks, c.data_length
+                );
                 if let Some(d) = c.profile.as_ref().and_then(|p| p.description.as_ref()) {
                     s += &format!(", \"{d}\"");
                 }
@@ -906,7 +1016,11 @@ impl MetaDetails {
             }
             MetaDetails::Xmp(x) => {
                 let mut s = if x.extended {
-                    format!("extended XMP chunk, {} bytes at {}", x.length, x.chunk_offset.unwrap_or(0))
+                    format!(
+                        "extended XMP chunk, {} bytes at {}",
+                        x.length,
+                        x.chunk_offset.unwrap_or(0)
+                    )
                 } else {
                     format!("XMP, {} bytes", x.length)
                 };
@@ -915,7 +1029,10 @@ impl MetaDetails {
                 }
                 s
             }
-            MetaDetails::Adobe(a) => format!("Adobe, version {}, transform {} ({})", a.version, a.transform, a.transform_meaning),
+            MetaDetails::Adobe(a) => format!(
+                "Adobe, version {}, transform {} ({})",
+                a.version, a.transform, a.transform_meaning
+            ),
             MetaDetails::Mpf(m) => match (m.byte_order, m.number_of_images) {
                 (None, _) => "MPF (invalid MP header)".into(),
                 (Some(_), Some(n)) => format!("MPF, {n} images"),
@@ -986,7 +1103,9 @@ mod tests {
         assert_eq!(e.orientation, Some(3));
         assert_eq!(e.ifd0_entries, 1);
         assert!(e.problems.is_empty(), "{:?}", e.problems);
-        assert!(MetaDetails::Exif(e).summary().starts_with("Exif (big-endian), 1 entries in IFD0"));
+        assert!(MetaDetails::Exif(e)
+            .summary()
+            .starts_with("Exif (big-endian), 1 entries in IFD0"));
         let e = exif_info(b"Exif\0\0garbage");
         assert_eq!(e.byte_order, None);
         assert!(!e.problems.is_empty());
@@ -1061,7 +1180,10 @@ mod tests {
         assert_eq!(x.creator_tool.as_deref(), Some("GIMP 2.10"));
         let mut b = XMP_ID.to_vec();
         b.extend_from_slice(b"<xmp:CreatorTool>Adobe Photoshop CS2 &amp; co</xmp:CreatorTool>");
-        assert_eq!(xmp(&b).unwrap().creator_tool.as_deref(), Some("Adobe Photoshop CS2 & co"));
+        assert_eq!(
+            xmp(&b).unwrap().creator_tool.as_deref(),
+            Some("Adobe Photoshop CS2 & co")
+        );
         let mut b = XMP_EXT_ID.to_vec();
         b.extend_from_slice(&[b'A'; 32]);
         b.extend_from_slice(&1000u32.to_be_bytes());
@@ -1069,9 +1191,18 @@ mod tests {
         b.extend_from_slice(b"<x/>");
         let x = xmp(&b).unwrap();
         assert!(x.extended);
-        assert_eq!((x.full_length, x.chunk_offset, x.length), (Some(1000), Some(500), 4));
-        assert_eq!(creator_tool(b"<x:CreatorTool>a</x:CreatorTool>").as_deref(), Some("a"));
-        assert_eq!(creator_tool(b"</x:CreatorTool>a<x:CreatorTool='b'").as_deref(), Some("b"));
+        assert_eq!(
+            (x.full_length, x.chunk_offset, x.length),
+            (Some(1000), Some(500), 4)
+        );
+        assert_eq!(
+            creator_tool(b"<x:CreatorTool>a</x:CreatorTool>").as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            creator_tool(b"</x:CreatorTool>a<x:CreatorTool='b'").as_deref(),
+            Some("b")
+        );
         assert_eq!(creator_tool(b":CreatorTool='b'"), None);
         assert_eq!(creator_tool(b"xmp:CreatorTool"), None);
         assert_eq!(creator_tool(b"xmp:CreatorTool=\"unterminated"), None);
@@ -1092,9 +1223,11 @@ mod tests {
         let ifd_len = 2 + 3 * 12 + 4;
         let entries_at = 8 + ifd_len;
         b.extend_from_slice(&3u16.to_le_bytes());
-        for (tag, typ, count, val) in
-            [(0xB000u16, 7u16, 4u32, u32::from_le_bytes(*b"0100")), (0xB001, 4, 1, 2), (0xB002, 7, 32, entries_at as u32)]
-        {
+        for (tag, typ, count, val) in [
+            (0xB000u16, 7u16, 4u32, u32::from_le_bytes(*b"0100")),
+            (0xB001, 4, 1, 2),
+            (0xB002, 7, 32, entries_at as u32),
+        ] {
             b.extend_from_slice(&tag.to_le_bytes());
             b.extend_from_slice(&typ.to_le_bytes());
             b.extend_from_slice(&count.to_le_bytes());
@@ -1134,10 +1267,16 @@ mod tests {
         b.extend_from_slice(b"8BIM\x04\x06\x01q\0\0\0\x06\0\x08\0\0\0\x01");
         let p = photoshop(&b);
         assert!(p.problems.is_empty(), "{:?}", p.problems);
-        assert_eq!(p.resources.iter().map(|r| r.id).collect::<Vec<_>>(), [0x0404, 0x0406]);
+        assert_eq!(
+            p.resources.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [0x0404, 0x0406]
+        );
         assert_eq!(p.resources[1].name, "q");
         let q = p.jpeg_quality.unwrap();
-        assert_eq!((q.raw_quality, q.photoshop_quality, q.format, q.scans), (8, 12, Some(0), Some(1)));
+        assert_eq!(
+            (q.raw_quality, q.photoshop_quality, q.format, q.scans),
+            (8, 12, Some(0), Some(1))
+        );
         for n in 0..b.len() {
             let _ = photoshop(&b[..n]);
         }

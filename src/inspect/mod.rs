@@ -11,8 +11,8 @@ pub mod meta;
 mod text;
 
 use crate::container::{
-    self, classify, parse_dht, parse_dnl, parse_dqt, parse_dri, parse_frame, parse_scan, std_tables, Item, JpegFile,
-    Marker, MetaClass, ScanHeader, Segment,
+    self, classify, parse_dht, parse_dnl, parse_dqt, parse_dri, parse_frame, parse_scan,
+    std_tables, Item, JpegFile, Marker, MetaClass, ScanHeader, Segment,
 };
 use crate::error::{Result, Warning};
 use meta::MetaDetails;
@@ -214,7 +214,7 @@ pub struct TrailerInfo {
 /// Something wrong inside a segment's contents.
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
-    /// Offset of the segment's marker.
+    /// Offset of the fault: the offending byte when known, else the segment's marker.
     pub offset: usize,
     /// What is wrong.
     pub message: String,
@@ -225,7 +225,11 @@ pub struct Problem {
 /// `problems`, and parser leniency `warnings`.
 pub fn inspect(data: &[u8]) -> Result<Report> {
     let file = JpegFile::parse(data)?;
-    let mut b = Builder { data, r: Report::empty(data.len()), icc: Vec::new() };
+    let mut b = Builder {
+        data,
+        r: Report::empty(data.len()),
+        icc: Vec::new(),
+    };
     for item in &file.items {
         match item {
             Item::Segment(s) => b.segment(s),
@@ -239,23 +243,30 @@ pub fn inspect(data: &[u8]) -> Result<Report> {
     r.trailer = TrailerInfo {
         offset: file.trailer_offset,
         length: file.trailer.len(),
-        kind: if file.trailer.is_empty() {
-            "none"
-        } else if !file.has_eoi() {
-            "unterminated (no EOI)"
-        } else if file.trailer.starts_with(&[0xFF, 0xD8]) {
-            "JPEG (SOI)"
-        } else if file.trailer.iter().all(|&c| c == 0) {
-            "zero padding"
-        } else if file.trailer.iter().skip_while(|&&c| c == 0).take(2).eq(&[0xFF, 0xD8]) {
-            "zero padding, then JPEG (SOI)"
-        } else {
-            "unknown"
-        },
+        kind: trailer_kind(file.trailer, file.has_eoi()),
     };
     r.eoi_present = file.has_eoi();
     r.warnings = file.warnings.clone();
     Ok(r)
+}
+
+/// What the bytes after EOI look like (see [`TrailerInfo::kind`]).
+fn trailer_kind(t: &[u8], eoi: bool) -> &'static str {
+    let soi = |b: &[u8]| b.starts_with(&[0xFF, 0xD8]);
+    let after_zeros = &t[t.iter().take_while(|&&c| c == 0).count()..];
+    if t.is_empty() {
+        "none"
+    } else if !eoi {
+        "unterminated (no EOI)"
+    } else if soi(t) {
+        "JPEG (SOI)"
+    } else if after_zeros.is_empty() {
+        "zero padding"
+    } else if soi(after_zeros) {
+        "zero padding, then JPEG (SOI)"
+    } else {
+        "unknown"
+    }
 }
 
 impl Report {
@@ -271,7 +282,11 @@ impl Report {
             scans: Vec::new(),
             restart_interval: Vec::new(),
             metadata: Vec::new(),
-            trailer: TrailerInfo { offset: size, length: 0, kind: "none" },
+            trailer: TrailerInfo {
+                offset: size,
+                length: 0,
+                kind: "none",
+            },
             eoi_present: false,
             warnings: Vec::new(),
             problems: Vec::new(),
@@ -293,7 +308,10 @@ impl Report {
             Some(MetaDetails::Adobe(a)) => Some(a.transform),
             _ => None,
         });
-        let dnl = file.segments().filter(|s| s.marker == Marker::DNL).find_map(|s| parse_dnl(s).ok());
+        let dnl = file
+            .segments()
+            .filter(|s| s.marker == Marker::DNL)
+            .find_map(|s| parse_dnl(s).ok());
         for f in self.frame.iter_mut().chain(self.other_frames.iter_mut()) {
             let ids: Vec<u8> = f.components.iter().map(|c| c.id).collect();
             let (space, names) = color_space(&ids, jfif, adobe);
@@ -309,12 +327,16 @@ impl Report {
 
     /// Writes the scan lines of `segments`, naming components after the frame.
     fn finish_scans(&mut self) {
-        for seg in self.segments.iter_mut().filter(|s| s.data_length.is_some()) {
-            let Some(scan) = self.scans.iter().find(|s| s.offset == seg.offset) else { continue };
+        // Scans and the segment entries with data are in the same (file) order.
+        let scan_segments = self.segments.iter_mut().filter(|s| s.data_length.is_some());
+        for (seg, scan) in scan_segments.zip(&self.scans) {
             seg.summary = match &scan.header {
                 Some(h) => {
-                    let comps: Vec<String> =
-                        h.components.iter().map(|c| component_name(self.frame.as_ref(), c.id)).collect();
+                    let comps: Vec<String> = h
+                        .components
+                        .iter()
+                        .map(|c| component_name(self.frame.as_ref(), c.id))
+                        .collect();
                     let mut t = format!(
                         "scan {}: Ss={} Se={} Ah={} Al={}, {} bytes of data",
                         comps.join(","),
@@ -345,7 +367,11 @@ pub(crate) fn component_name(frame: Option<&FrameInfo>, id: u8) -> String {
 
 /// Guesses the colour space as libjpeg does (JFIF → YCbCr; Adobe transform; ids), and
 /// returns conventional component names.
-fn color_space(ids: &[u8], jfif: bool, adobe: Option<u8>) -> (&'static str, &'static [&'static str]) {
+fn color_space(
+    ids: &[u8],
+    jfif: bool,
+    adobe: Option<u8>,
+) -> (&'static str, &'static [&'static str]) {
     const GRAY: &[&str] = &["Y"];
     const YCC: &[&str] = &["Y", "Cb", "Cr"];
     const RGB: &[&str] = &["R", "G", "B"];
@@ -366,8 +392,8 @@ fn color_space(ids: &[u8], jfif: bool, adobe: Option<u8>) -> (&'static str, &'st
             }
         }
         4 => match adobe {
-            Some(2) => ("YCCK", YCCK),
-            _ => ("CMYK", CMYK),
+            Some(0) | None => ("CMYK", CMYK),
+            Some(_) => ("YCCK", YCCK),
         },
         _ => ("unknown", &[]),
     }
@@ -375,7 +401,13 @@ fn color_space(ids: &[u8], jfif: bool, adobe: Option<u8>) -> (&'static str, &'st
 
 /// The sampling label of a frame (see [`FrameInfo::sampling`]).
 pub fn sampling_label(factors: &[(u8, u8)]) -> String {
-    let list = || factors.iter().map(|(h, v)| format!("{h}x{v}")).collect::<Vec<_>>().join(",");
+    let list = || {
+        factors
+            .iter()
+            .map(|(h, v)| format!("{h}x{v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     match factors {
         [_] => "gray".into(),
         [(h, v), c1, c2] if c1 == c2 && h % c1.0 == 0 && v % c1.1 == 0 => {
@@ -397,8 +429,18 @@ pub fn sampling_label(factors: &[(u8, u8)]) -> String {
 struct Builder<'d> {
     data: &'d [u8],
     r: Report,
-    /// ICC chunks seen: (index into metadata, sequence, count, profile bytes).
-    icc: Vec<(usize, u8, u8, &'d [u8])>,
+    /// ICC chunks seen, in file order.
+    icc: Vec<IccSeen<'d>>,
+}
+
+/// An ICC_PROFILE chunk and where its report entries are.
+struct IccSeen<'d> {
+    /// Index into `Report::metadata`.
+    meta: usize,
+    /// Index into `Report::segments`.
+    segment: usize,
+    /// Chunk sequence number, chunk count, and profile bytes.
+    chunk: (u8, u8, &'d [u8]),
 }
 
 impl<'d> Builder<'d> {
@@ -429,7 +471,10 @@ impl<'d> Builder<'d> {
         } else if m == Marker::DRI {
             match parse_dri(s) {
                 Ok(interval) => {
-                    self.r.restart_interval.push(RestartInfo { offset: s.offset, interval });
+                    self.r.restart_interval.push(RestartInfo {
+                        offset: s.offset,
+                        interval,
+                    });
                     format!("restart interval {interval} MCUs")
                 }
                 Err(e) => self.bad(s, e),
@@ -454,9 +499,13 @@ impl<'d> Builder<'d> {
         self.push(s, summary, None);
     }
 
+    /// Records a header parse error as a problem at the error's own offset.
     fn bad(&mut self, s: &Segment, e: crate::error::Error) -> String {
-        let msg = e.to_string();
-        self.problem(s.offset, format!("{}: {msg}", s.marker.name()));
+        let (offset, msg) = match e {
+            crate::error::Error::Malformed { offset, kind } => (offset, kind.to_string()),
+            e => (s.offset, e.to_string()),
+        };
+        self.problem(offset, format!("{}: {msg}", s.marker.name()));
         format!("invalid: {msg}")
     }
 
@@ -477,11 +526,21 @@ impl<'d> Builder<'d> {
             components: f
                 .components
                 .iter()
-                .map(|c| ComponentInfo { id: c.id, h: c.h, v: c.v, tq: c.tq, name: None })
+                .map(|c| ComponentInfo {
+                    id: c.id,
+                    h: c.h,
+                    v: c.v,
+                    tq: c.tq,
+                    name: None,
+                })
                 .collect(),
             color_space: "unknown",
             sampling: sampling_label(&factors),
-            sampling_factors: factors.iter().map(|(h, v)| format!("{h}x{v}")).collect::<Vec<_>>().join(","),
+            sampling_factors: factors
+                .iter()
+                .map(|(h, v)| format!("{h}x{v}"))
+                .collect::<Vec<_>>()
+                .join(","),
             progressive: f.marker.is_progressive_sof(),
             arithmetic: f.marker.is_arithmetic_sof(),
             lossless: matches!(f.marker.0, 0xC3 | 0xC7 | 0xCB | 0xCF),
@@ -551,7 +610,11 @@ impl<'d> Builder<'d> {
 
     fn scan(&mut self, scan: &container::Scan) {
         let s = &scan.header;
-        let rst_count = scan.ecs.windows(2).filter(|w| w[0] == 0xFF && Marker(w[1]).is_rst()).count();
+        let rst_count = scan
+            .ecs
+            .windows(2)
+            .filter(|w| w[0] == 0xFF && Marker(w[1]).is_rst())
+            .count();
         let header = match parse_scan(s) {
             Ok(h) => Some(h),
             Err(e) => {
@@ -559,7 +622,12 @@ impl<'d> Builder<'d> {
                 None
             }
         };
-        self.r.scans.push(ScanInfo { offset: s.offset, header, data_length: scan.ecs.len(), rst_count });
+        self.r.scans.push(ScanInfo {
+            offset: s.offset,
+            header,
+            data_length: scan.ecs.len(),
+            rst_count,
+        });
         // The summary needs component names, known only at the end (finish_scans).
         self.push(s, String::new(), Some(scan.ecs.len()));
     }
@@ -573,21 +641,39 @@ impl<'d> Builder<'d> {
             MetaClass::Exif => Some(MetaDetails::Exif(meta::exif_info(b))),
             MetaClass::Xmp => meta::xmp(b).map(MetaDetails::Xmp),
             MetaClass::Icc => meta::icc_chunk(b).map(MetaDetails::Icc),
-            MetaClass::Mpf => Some(MetaDetails::Mpf(meta::mpf(b, s.body_offset() + 4, self.data))),
+            MetaClass::Mpf => Some(MetaDetails::Mpf(meta::mpf(
+                b,
+                s.body_offset() + 4,
+                self.data,
+            ))),
             MetaClass::Jumbf => Some(MetaDetails::Jumbf(meta::jumbf(b))),
             MetaClass::Ducky => Some(MetaDetails::Ducky(meta::ducky(b))),
             MetaClass::Photoshop => Some(MetaDetails::Photoshop(meta::photoshop(b))),
             MetaClass::Adobe => meta::adobe(b).map(MetaDetails::Adobe),
             MetaClass::Comment => Some(MetaDetails::Comment(meta::comment(b))),
-            MetaClass::OtherApp | MetaClass::NotMetadata => Some(MetaDetails::Unknown(meta::unknown(b))),
+            MetaClass::OtherApp | MetaClass::NotMetadata => {
+                Some(MetaDetails::Unknown(meta::unknown(b)))
+            }
         };
         if let Some(MetaDetails::Icc(c)) = &details {
-            self.icc.push((self.r.metadata.len(), c.chunk, c.chunks, &b[meta::ICC_HEADER..]));
+            self.icc.push(IccSeen {
+                meta: self.r.metadata.len(),
+                // `segment` pushes this segment's entry after `meta` returns.
+                segment: self.r.segments.len(),
+                chunk: (c.chunk, c.chunks, &b[meta::ICC_HEADER..]),
+            });
         }
         let summary = match &details {
             Some(d) => d.summary(),
             None => {
-                self.problem(s.offset, format!("{}: {class:?} segment too short ({} bytes)", s.marker.name(), b.len()));
+                self.problem(
+                    s.offset,
+                    format!(
+                        "{}: {class:?} segment too short ({} bytes)",
+                        s.marker.name(),
+                        b.len()
+                    ),
+                );
                 format!("{class:?} segment too short to read")
             }
         };
@@ -609,44 +695,56 @@ impl<'d> Builder<'d> {
         if self.icc.is_empty() {
             return;
         }
+        // Complete profiles, by the ICC entry whose chunk 1 they start in.
         let mut complete: Vec<(usize, Vec<u8>)> = Vec::new();
-        for c in self.icc.iter().filter(|c| c.1 == 1 && c.2 == 1) {
-            complete.push((c.0, c.3.to_vec()));
+        for (i, c) in self.icc.iter().enumerate() {
+            if c.chunk.0 == 1 && c.chunk.1 == 1 {
+                complete.push((i, c.chunk.2.to_vec()));
+            }
         }
-        let multi: Vec<(u8, u8, &[u8])> = self.icc.iter().filter(|c| c.2 != 1).map(|c| (c.1, c.2, c.3)).collect();
-        let first_multi = self.icc.iter().find(|c| c.1 == 1 && c.2 != 1).map(|c| c.0);
+        let multi: Vec<_> = self
+            .icc
+            .iter()
+            .map(|c| c.chunk)
+            .filter(|c| c.1 != 1)
+            .collect();
+        let first_multi = self
+            .icc
+            .iter()
+            .position(|c| c.chunk.0 == 1 && c.chunk.1 != 1);
         if let (Some(first), Some(profile)) = (first_multi, meta::reassemble_icc(&multi)) {
             complete.push((first, profile));
         }
-        let mut described = Vec::new();
-        for (index, profile) in complete {
-            match meta::icc_profile(&profile) {
-                Some(info) => described.push((index, info)),
-                None => {
-                    let offset = self.r.metadata[index].offset;
-                    let msg = format!("ICC profile of {} bytes is shorter than its 128-byte header", profile.len());
-                    self.problem(offset, msg);
-                }
-            }
-        }
-        let all: Vec<(u8, u8, &[u8])> = self.icc.iter().map(|c| (c.1, c.2, c.3)).collect();
+        let all: Vec<_> = self.icc.iter().map(|c| c.chunk).collect();
         if meta::reassemble_icc(&all).is_none() {
-            let offset = self.r.metadata[self.icc[0].0].offset;
-            let counts: Vec<String> = self.icc.iter().map(|c| format!("{}/{}", c.1, c.2)).collect();
-            self.problem(
-                offset,
-                format!("ICC_PROFILE chunks do not form one complete profile: {}", abbreviate(&counts)),
+            let counts: Vec<String> = all.iter().map(|c| format!("{}/{}", c.0, c.1)).collect();
+            let offset = self.r.metadata[self.icc[0].meta].offset;
+            let msg = format!(
+                "ICC_PROFILE chunks do not form one complete profile: {}",
+                abbreviate(&counts)
             );
+            self.problem(offset, msg);
         }
-        for (index, info) in described {
-            let m = &mut self.r.metadata[index];
+        for (i, profile) in complete {
+            let IccSeen {
+                meta: entry,
+                segment,
+                ..
+            } = self.icc[i];
+            let m = &mut self.r.metadata[entry];
+            let Some(info) = meta::icc_profile(&profile) else {
+                let msg = format!(
+                    "ICC profile of {} bytes is shorter than its 128-byte header",
+                    profile.len()
+                );
+                let offset = m.offset;
+                self.problem(offset, msg);
+                continue;
+            };
             if let Some(MetaDetails::Icc(c)) = &mut m.details {
                 c.profile = Some(info);
                 m.summary = MetaDetails::Icc(c.clone()).summary();
-            }
-            let (summary, offset) = (m.summary.clone(), m.offset);
-            if let Some(seg) = self.r.segments.iter_mut().find(|s| s.offset == offset) {
-                seg.summary = summary;
+                self.r.segments[segment].summary = m.summary.clone();
             }
         }
     }

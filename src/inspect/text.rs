@@ -8,6 +8,9 @@ use std::fmt::Write;
 /// Longest comment or metadata string printed in full (non-verbose).
 const MAX_TEXT: usize = 200;
 
+/// Most warnings (and problems) listed in the short form.
+const MAX_LISTED: usize = 20;
+
 /// Escapes control characters (and backslashes) so the result is one printable line.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -45,7 +48,13 @@ pub(super) fn render(r: &Report, verbose: bool) -> String {
 }
 
 fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
-    writeln!(o, "size: {} bytes, {} segments, {} scans", r.size, r.segments.len(), r.scans.len())?;
+    writeln!(
+        o,
+        "size: {} bytes, {} segments, {} scans",
+        r.size,
+        r.segments.len(),
+        r.scans.len()
+    )?;
 
     // Frame.
     match &r.frame {
@@ -65,19 +74,36 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             let comps: Vec<String> = f
                 .components
                 .iter()
-                .map(|c| format!("{} (id {}) {}x{} q{}", c.name.unwrap_or("?"), c.id, c.h, c.v, c.tq))
+                .map(|c| {
+                    format!(
+                        "{} (id {}) {}x{} q{}",
+                        c.name.unwrap_or("?"),
+                        c.id,
+                        c.h,
+                        c.v,
+                        c.tq
+                    )
+                })
                 .collect();
             writeln!(o, "  components: {}", comps.join(", "))?;
         }
         None => writeln!(o, "frame: none")?,
     }
     for f in &r.other_frames {
-        writeln!(o, "  another frame: {} at {}, {}x{}", f.marker, f.offset, f.width, f.height)?;
+        writeln!(
+            o,
+            "  another frame: {} at {}, {}x{}",
+            f.marker, f.offset, f.width, f.height
+        )?;
     }
 
     // Segments, one line each.
     writeln!(o, "segments:")?;
-    writeln!(o, "  {:>10}  {:<6} {:>8}  summary", "offset", "marker", "length")?;
+    writeln!(
+        o,
+        "  {:>10}  {:<6} {:>8}  summary",
+        "offset", "marker", "length"
+    )?;
     for s in &r.segments {
         let mut line = format!("  {:>10}  {:<6} {:>8}", s.offset, s.marker, s.length);
         if s.fill_bytes > 0 {
@@ -93,8 +119,16 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     if !r.quant_tables.is_empty() {
         writeln!(o, "quantization tables:")?;
         for q in &r.quant_tables {
-            writeln!(o, "  slot {}, {}-bit (DQT at {}):", q.slot, q.precision, q.offset)?;
-            let width = if q.values.iter().any(|&v| v > 999) { 6 } else { 4 };
+            writeln!(
+                o,
+                "  slot {}, {}-bit (DQT at {}):",
+                q.slot, q.precision, q.offset
+            )?;
+            let width = if q.values.iter().any(|&v| v > 999) {
+                6
+            } else {
+                4
+            };
             for row in q.values.chunks(8) {
                 let cells: String = row.iter().map(|v| format!("{v:>width$}")).collect();
                 writeln!(o, "   {cells}")?;
@@ -108,7 +142,10 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             writeln!(o, "Huffman tables:")?;
             for h in &r.huffman_tables {
                 let counts: Vec<String> = h.counts.iter().map(|c| c.to_string()).collect();
-                let std = h.standard.map(|s| format!(" = Annex {s}")).unwrap_or_default();
+                let std = h
+                    .standard
+                    .map(|s| format!(" = Annex {s}"))
+                    .unwrap_or_default();
                 writeln!(
                     o,
                     "  {}{} (DHT at {}): {} symbols, counts {}{}",
@@ -142,7 +179,14 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
                     let comps: Vec<String> = h
                         .components
                         .iter()
-                        .map(|c| format!("{} DC{} AC{}", component_name(r.frame.as_ref(), c.id), c.td, c.ta))
+                        .map(|c| {
+                            format!(
+                                "{} DC{} AC{}",
+                                component_name(r.frame.as_ref(), c.id),
+                                c.td,
+                                c.ta
+                            )
+                        })
                         .collect();
                     writeln!(
                         o,
@@ -158,13 +202,23 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
                         s.rst_count
                     )?;
                 }
-                None => writeln!(o, "  {:>3} at {}: invalid header; {} bytes", i + 1, s.offset, s.data_length)?,
+                None => writeln!(
+                    o,
+                    "  {:>3} at {}: invalid header; {} bytes",
+                    i + 1,
+                    s.offset,
+                    s.data_length
+                )?,
             }
         }
     }
 
     for d in &r.restart_interval {
-        writeln!(o, "restart interval: {} MCUs (DRI at {})", d.interval, d.offset)?;
+        writeln!(
+            o,
+            "restart interval: {} MCUs (DRI at {})",
+            d.interval, d.offset
+        )?;
     }
 
     // Metadata: the segment lines carry the summaries; add the interesting fields
@@ -184,22 +238,47 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             writeln!(o, "metadata:")?;
             header_done = true;
         }
-        writeln!(o, "  {} at {}: {}", m.marker, m.offset, clip(&m.summary, 160))?;
+        writeln!(
+            o,
+            "  {} at {}: {}",
+            m.marker,
+            m.offset,
+            clip(&m.summary, 160)
+        )?;
         o.push_str(&lines);
     }
 
     // Trailer, warnings, problems.
     if r.trailer.length > 0 {
-        writeln!(o, "trailer: {} bytes at {} ({})", r.trailer.length, r.trailer.offset, r.trailer.kind)?;
+        writeln!(
+            o,
+            "trailer: {} bytes at {} ({})",
+            r.trailer.length, r.trailer.offset, r.trailer.kind
+        )?;
     }
     if !r.eoi_present {
         writeln!(o, "EOI: missing")?;
     }
-    for w in &r.warnings {
+    let limit = if verbose { usize::MAX } else { MAX_LISTED };
+    for w in r.warnings.iter().take(limit) {
         writeln!(o, "warning: {}", escape(&w.to_string()))?;
     }
-    for p in &r.problems {
+    if r.warnings.len() > limit {
+        writeln!(
+            o,
+            "warning: … {} more (use verbose output to list all)",
+            r.warnings.len() - limit
+        )?;
+    }
+    for p in r.problems.iter().take(limit) {
         writeln!(o, "problem: {} (at byte {})", escape(&p.message), p.offset)?;
+    }
+    if r.problems.len() > limit {
+        writeln!(
+            o,
+            "problem: … {} more (use verbose output to list all)",
+            r.problems.len() - limit
+        )?;
     }
     Ok(())
 }
@@ -245,13 +324,21 @@ fn write_highlights(o: &mut String, d: &MetaDetails) -> std::fmt::Result {
                     im.type_name,
                     im.size,
                     im.file_offset,
-                    if im.starts_with_soi { "" } else { " (no SOI there)" }
+                    if im.starts_with_soi {
+                        ""
+                    } else {
+                        " (no SOI there)"
+                    }
                 );
                 field(&format!("image {}", i + 1), &Some(v))?;
             }
         }
         MetaDetails::Photoshop(p) => {
-            let ids: Vec<String> = p.resources.iter().map(|r| format!("0x{:04X}", r.id)).collect();
+            let ids: Vec<String> = p
+                .resources
+                .iter()
+                .map(|r| format!("0x{:04X}", r.id))
+                .collect();
             field("resources", &Some(ids.join(" ")))?;
             for p in &p.problems {
                 field("problem", &Some(p.clone()))?;
@@ -265,7 +352,9 @@ fn write_highlights(o: &mut String, d: &MetaDetails) -> std::fmt::Result {
 
 /// Every field of the details, one per line, via their JSON form.
 fn write_fields(o: &mut String, d: &MetaDetails) -> std::fmt::Result {
-    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(d) else { return Ok(()) };
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(d) else {
+        return Ok(());
+    };
     for (k, v) in map.iter().filter(|(k, _)| k.as_str() != "kind") {
         write_value(o, 4, k, v)?;
     }
