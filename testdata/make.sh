@@ -15,7 +15,12 @@ cjpeg -quality 80 -sample 4x1 -outfile sub411_q80_67x45.jpg src_67x45.ppm
 cjpeg -quality 90 -grayscale -outfile gray_q90_67x45.jpg src_67x45.ppm
 cjpeg -quality 10 -outfile qt16_q10_33x17.jpg src_33x17.ppm
 cjpeg -quality 85 -progressive -restart 2B -sample 1x1 -outfile prog_rst2b_444_33x17.jpg src_33x17.ppm
-# metadata: Exif (Orientation 6, Make/Model), a comment, and data after EOI
+# metadata: Exif (Orientation 6, Make/Model, pixel dimensions, a 24x16 JPEG thumbnail),
+# a comment, and data after EOI
 cjpeg -quality 85 -outfile meta_420_67x45.jpg src_67x45.ppm
-exiftool -q -overwrite_original -Make=jtool-testdata -Model=Synthetic -Orientation#=6 -Comment='made for jtool tests' meta_420_67x45.jpg
+$IM src_67x45.ppm -resize '24x16!' -depth 8 thumb.ppm
+cjpeg -quality 80 -outfile thumb.jpg thumb.ppm
+exiftool -q -overwrite_original -Make=jtool-testdata -Model=Synthetic -Orientation#=6 \
+  -ExifImageWidth=67 -ExifImageHeight=45 '-ThumbnailImage<=thumb.jpg' -Comment='made for jtool tests' meta_420_67x45.jpg
+rm thumb.ppm thumb.jpg
 printf 'TRAILER-DATA-AFTER-EOI' >> meta_420_67x45.jpg

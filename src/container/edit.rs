@@ -62,6 +62,38 @@ pub fn exif_orientation(body: &[u8]) -> Option<u16> {
     exif::parse_app1(body)?.orientation.map(|t| t.value)
 }
 
+/// The Exif thumbnail (IFD1 JPEGInterchangeFormat) of an APP1 body, when it is a JPEG
+/// that lies inside the segment: (offset in the body, length).
+pub fn exif_thumbnail(body: &[u8]) -> Option<(usize, usize)> {
+    let parsed = exif::parse_app1(body)?;
+    let at = APP1_TIFF_START + parsed.thumbnail_offset?.value as usize;
+    let len = parsed.thumbnail_length?.value as usize;
+    let thumb = body.get(at..at.checked_add(len)?)?;
+    thumb.starts_with(&[0xFF, 0xD8]).then_some((at, len))
+}
+
+/// Replaces the Exif thumbnail with `thumb`. When the old thumbnail ends the TIFF data
+/// (the usual layout) it is replaced there; otherwise the new one is appended and IFD1 is
+/// pointed at it. Returns `None` when the segment would exceed 64 KiB or has no thumbnail.
+pub fn replace_exif_thumbnail(body: &[u8], thumb: &[u8]) -> Option<Vec<u8>> {
+    let parsed = exif::parse_app1(body)?;
+    let (at, len) = exif_thumbnail(body)?;
+    let ifd1 = parsed.ifd1.as_ref()?;
+    let off_entry = *ifd1.find(exif::tags::THUMBNAIL_OFFSET)?;
+    let len_entry = *ifd1.find(exif::tags::THUMBNAIL_LENGTH)?;
+    let mut out = body.to_vec();
+    let new_at = if at + len == body.len() { at } else { body.len() };
+    out.truncate(new_at);
+    out.extend_from_slice(thumb);
+    if out.len() + 2 > 0xFFFF {
+        return None;
+    }
+    let order = parsed.byte_order;
+    let ok = put(order, &mut out, APP1_TIFF_START + off_entry.value_offset?, &off_entry, (new_at - APP1_TIFF_START) as u32)
+        && put(order, &mut out, APP1_TIFF_START + len_entry.value_offset?, &len_entry, thumb.len() as u32);
+    ok.then_some(out)
+}
+
 /// Offset of the TIFF header inside an MPF APP2 body ("MPF\0").
 const MPF_TIFF_START: usize = 4;
 /// MP Entry tag of the MP Index IFD (CIPA DC-007 5.2.3.3).
@@ -117,6 +149,34 @@ mod tests {
         let mut body = b"Exif\0\0".to_vec();
         body.extend_from_slice(&t);
         body
+    }
+
+    /// `sample()` plus IFD1 holding a 4-byte "JPEG" thumbnail at the end.
+    fn with_thumbnail() -> Vec<u8> {
+        let mut body = sample();
+        // Point IFD0's next-IFD field (after its 2 entries) at a new IFD1.
+        let ifd1 = (body.len() - 6) as u32;
+        body[6 + 8 + 2 + 24..6 + 8 + 2 + 24 + 4].copy_from_slice(&ifd1.to_be_bytes());
+        let thumb_at = ifd1 + 2 + 24 + 4;
+        body.extend_from_slice(&[0, 2]);
+        body.extend_from_slice(&[0x02, 0x01, 0, 4, 0, 0, 0, 1]);
+        body.extend_from_slice(&thumb_at.to_be_bytes());
+        body.extend_from_slice(&[0x02, 0x02, 0, 4, 0, 0, 0, 1, 0, 0, 0, 4]);
+        body.extend_from_slice(&[0, 0, 0, 0]);
+        body.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xD9]);
+        body
+    }
+
+    #[test]
+    fn replaces_a_thumbnail_at_the_end() {
+        let body = with_thumbnail();
+        let (at, len) = exif_thumbnail(&body).unwrap();
+        assert_eq!((at + len, len), (body.len(), 4));
+        let out = replace_exif_thumbnail(&body, &[0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9]).unwrap();
+        let (at2, len2) = exif_thumbnail(&out).unwrap();
+        assert_eq!((at2, len2), (at, 7));
+        assert_eq!(&out[at2..], &[0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9]);
+        assert!(replace_exif_thumbnail(&sample(), &[0xFF, 0xD8]).is_none(), "no thumbnail");
     }
 
     #[test]

@@ -39,7 +39,14 @@ fn has_ff(x: u64) -> bool {
 impl<'a> BitReader<'a> {
     /// A reader at the start of `data` (stuffed bytes, as stored in the file).
     pub fn new(data: &'a [u8]) -> Self {
-        BitReader { data, pos: 0, buf: 0, nbits: 0, fake: 0, stopped: false }
+        BitReader {
+            data,
+            pos: 0,
+            buf: 0,
+            nbits: 0,
+            fake: 0,
+            stopped: false,
+        }
     }
 
     /// Number of bits available without a refill.
@@ -228,18 +235,27 @@ mod tests {
     }
 
     fn bits_of(bytes: &[u8]) -> Vec<bool> {
-        bytes.iter().flat_map(|&b| (0..8).rev().map(move |i| b >> i & 1 == 1)).collect()
+        bytes
+            .iter()
+            .flat_map(|&b| (0..8).rev().map(move |i| b >> i & 1 == 1))
+            .collect()
     }
 
     #[test]
     fn plain_bytes_fast_path() {
-        let data: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37)).filter(|&b| b != 0xFF).collect();
+        let data: Vec<u8> = (0..40u8)
+            .map(|i| i.wrapping_mul(37))
+            .filter(|&b| b != 0xFF)
+            .collect();
         assert_eq!(read_all(&data, data.len() * 8), bits_of(&data));
         let mut r = BitReader::new(&data);
         r.refill();
         assert!(r.bits_left() >= 56);
         assert_eq!(r.get_bits(8), data[0] as u32);
-        assert_eq!(r.get_bits(16), u16::from_be_bytes([data[1], data[2]]) as u32);
+        assert_eq!(
+            r.get_bits(16),
+            u16::from_be_bytes([data[1], data[2]]) as u32
+        );
         assert!(!r.overrun());
     }
 
@@ -251,7 +267,9 @@ mod tests {
         let mut at = 0;
         for w in [1u32, 7, 13, 16, 3, 32, 9, 2, 16, 11, 5, 29, 1, 1, 15] {
             let v = r.get_bits(w);
-            let want = bits[at..at + w as usize].iter().fold(0u32, |a, &b| a << 1 | b as u32);
+            let want = bits[at..at + w as usize]
+                .iter()
+                .fold(0u32, |a, &b| a << 1 | b as u32);
             assert_eq!(v, want, "width {w} at bit {at}");
             at += w as usize;
         }
@@ -259,7 +277,9 @@ mod tests {
 
     #[test]
     fn stuffing_is_removed() {
-        let data = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0x00, 0xFF, 0x00, 0x56, 1, 2, 3, 4, 5, 6, 7, 8];
+        let data = [
+            0x12, 0xFF, 0x00, 0x34, 0xFF, 0x00, 0xFF, 0x00, 0x56, 1, 2, 3, 4, 5, 6, 7, 8,
+        ];
         let want = [0x12, 0xFF, 0x34, 0xFF, 0xFF, 0x56, 1, 2, 3, 4, 5, 6, 7, 8];
         let mut r = BitReader::new(&data);
         for &w in &want {

@@ -11,8 +11,8 @@ use super::huffdec::HuffDecoder;
 use super::{Decoded, Limits};
 use crate::coeffs::{CoefficientImage, Geometry, QuantTable};
 use crate::container::{
-    parse_dht, parse_dnl, parse_dqt, parse_dri, parse_frame, parse_scan, std_tables, FrameHeader, HuffmanSpec,
-    Item, JpegFile, Marker, Scan, ScanHeader, Segment,
+    parse_dht, parse_dnl, parse_dqt, parse_dri, parse_frame, parse_scan, std_tables, FrameHeader,
+    HuffmanSpec, Item, JpegFile, Marker, Scan, ScanHeader, Segment,
 };
 use crate::error::{Error, LimitKind, MalformedKind, Result, Warning, WarningKind};
 
@@ -72,7 +72,11 @@ impl State {
             Marker::DHT => {
                 for spec in parse_dht(seg)? {
                     let id = spec.id as usize & 3;
-                    let slots = if spec.class == 0 { &mut self.dc } else { &mut self.ac };
+                    let slots = if spec.class == 0 {
+                        &mut self.dc
+                    } else {
+                        &mut self.ac
+                    };
                     slots[id] = Some((spec, seg.offset));
                 }
             }
@@ -97,18 +101,34 @@ impl State {
         match m.0 {
             0xC0..=0xC2 => {}
             0xC3 => return Err(Error::unsupported(format!("lossless JPEG ({name})"), at)),
-            0xC5..=0xC7 => return Err(Error::unsupported(format!("hierarchical JPEG ({name})"), at)),
-            _ => return Err(Error::unsupported(format!("arithmetic coding ({name})"), at)),
+            0xC5..=0xC7 => {
+                return Err(Error::unsupported(
+                    format!("hierarchical JPEG ({name})"),
+                    at,
+                ))
+            }
+            _ => {
+                return Err(Error::unsupported(
+                    format!("arithmetic coding ({name})"),
+                    at,
+                ))
+            }
         }
         if self.frame.is_some() {
             return Err(bad(seg.offset, "second frame header (SOFn)"));
         }
         let mut header = parse_frame(seg)?;
         if header.precision != 8 {
-            return Err(Error::unsupported(format!("{}-bit precision", header.precision), at));
+            return Err(Error::unsupported(
+                format!("{}-bit precision", header.precision),
+                at,
+            ));
         }
         if header.components.len() > 4 {
-            return Err(Error::unsupported(format!("{} components", header.components.len()), at));
+            return Err(Error::unsupported(
+                format!("{} components", header.components.len()),
+                at,
+            ));
         }
         if header.height == 0 {
             header.height = dnl_height(seg, rest)?;
@@ -120,11 +140,17 @@ impl State {
         }
         let factors: Vec<(u8, u8)> = header.components.iter().map(|c| (c.h, c.v)).collect();
         // Padding to whole iMCUs can multiply tiny images; bound the blocks too.
-        let max_blocks = (limits.max_pixels / 64).saturating_mul(8).saturating_add(1 << 16);
+        let max_blocks = (limits.max_pixels / 64)
+            .saturating_mul(8)
+            .saturating_add(1 << 16);
         if Geometry::new(w, h, &factors).total_blocks() > max_blocks {
             return Err(Error::Limit(LimitKind::Pixels(pixels)));
         }
-        let comps: Vec<(u8, u8, u8, u8)> = header.components.iter().map(|c| (c.id, c.h, c.v, c.tq)).collect();
+        let comps: Vec<(u8, u8, u8, u8)> = header
+            .components
+            .iter()
+            .map(|c| (c.id, c.h, c.v, c.tq))
+            .collect();
         let n = comps.len();
         let image = CoefficientImage::zeroed(w, h, header.precision, &comps);
         self.frame = Some(Frame {
@@ -151,14 +177,20 @@ impl State {
         let ci = scan_components(&hdr, &frame.header, at)?;
         check_parameters(&hdr, progressive, at, &mut self.warnings)?;
         if ci.windows(2).any(|w| w[0] > w[1]) {
-            let w = WarningKind::Other("scan components are not in frame order (T.81 B.2.3)".into());
+            let w =
+                WarningKind::Other("scan components are not in frame order (T.81 B.2.3)".into());
             self.warnings.push(Warning::at(at, w));
         }
         if progressive {
             check_progression(&hdr, &ci, frame, at, &mut self.warnings);
         }
         if ci.len() > 1 {
-            let blocks: usize = ci.iter().map(|&i| frame.image.components[i].h as usize * frame.image.components[i].v as usize).sum();
+            let blocks: usize = ci
+                .iter()
+                .map(|&i| {
+                    frame.image.components[i].h as usize * frame.image.components[i].v as usize
+                })
+                .sum();
             if blocks > 10 {
                 return Err(bad(at, format!("{blocks} blocks per MCU (at most 10)")));
             }
@@ -168,7 +200,10 @@ impl State {
                 let c = &mut frame.image.components[i];
                 let slot = c.quant_slot as usize & 3;
                 let Some(q) = self.quant[slot] else {
-                    return Err(Error::malformed(seg.offset, MalformedKind::MissingTable(format!("quantization table {slot}"))));
+                    return Err(Error::malformed(
+                        seg.offset,
+                        MalformedKind::MissingTable(format!("quantization table {slot}")),
+                    ));
                 };
                 c.quant = q;
                 frame.latched[i] = true;
@@ -181,19 +216,40 @@ impl State {
         let g = frame.image.geometry();
         let layout = if ci.len() == 1 {
             let (bw, bh) = g.real_blocks(ci[0]);
-            Layout::Single { comp: ci[0], bw, bh }
+            Layout::Single {
+                comp: ci[0],
+                bw,
+                bh,
+            }
         } else {
             let comps = ci
                 .iter()
-                .map(|&i| (i, frame.image.components[i].h as usize, frame.image.components[i].v as usize))
+                .map(|&i| {
+                    (
+                        i,
+                        frame.image.components[i].h as usize,
+                        frame.image.components[i].v as usize,
+                    )
+                })
                 .collect();
-            Layout::Interleaved { comps, mcus_x: g.mcus_x(), mcus_y: g.mcus_y() }
+            Layout::Interleaved {
+                comps,
+                mcus_x: g.mcus_x(),
+                mcus_y: g.mcus_y(),
+            }
         };
-        let data = ScanData { ecs: scan.ecs, offset: scan.ecs_offset(), restart_interval: self.restart as usize };
+        let data = ScanData {
+            ecs: scan.ecs,
+            offset: scan.ecs_offset(),
+            restart_interval: self.restart as usize,
+        };
         let comps = &mut frame.image.components;
         let w = &mut self.warnings;
         let dc_tables = |st_dc: &[TableSlot; 4]| -> Result<Vec<Box<HuffDecoder>>> {
-            hdr.components.iter().map(|c| build(st_dc, 0, c.td, at)).collect()
+            hdr.components
+                .iter()
+                .map(|c| build(st_dc, 0, c.td, at))
+                .collect()
         };
         if !progressive {
             for &i in &ci {
@@ -203,13 +259,25 @@ impl State {
                 frame.sequential_done[i] = true;
             }
             let dc = dc_tables(&self.dc)?;
-            let ac: Vec<Box<HuffDecoder>> = hdr.components.iter().map(|c| build(&self.ac, 1, c.ta, at)).collect::<Result<_>>()?;
-            let mut d = Sequential { dc: dc.iter().map(|b| &**b).collect(), ac: ac.iter().map(|b| &**b).collect(), pred: [0; 4] };
+            let ac: Vec<Box<HuffDecoder>> = hdr
+                .components
+                .iter()
+                .map(|c| build(&self.ac, 1, c.ta, at))
+                .collect::<Result<_>>()?;
+            let mut d = Sequential {
+                dc: dc.iter().map(|b| &**b).collect(),
+                ac: ac.iter().map(|b| &**b).collect(),
+                pred: [0; 4],
+            };
             go(&mut d, &data, &layout, comps, w);
         } else if hdr.ss == 0 {
             if hdr.ah == 0 {
                 let dc = dc_tables(&self.dc)?;
-                let mut d = DcFirst { dc: dc.iter().map(|b| &**b).collect(), pred: [0; 4], al: hdr.al };
+                let mut d = DcFirst {
+                    dc: dc.iter().map(|b| &**b).collect(),
+                    pred: [0; 4],
+                    al: hdr.al,
+                };
                 go(&mut d, &data, &layout, comps, w);
             } else {
                 go(&mut DcRefine { al: hdr.al }, &data, &layout, comps, w);
@@ -218,9 +286,33 @@ impl State {
             let ac = build(&self.ac, 1, hdr.components[0].ta, at)?;
             let (ss, se, al) = (hdr.ss, hdr.se, hdr.al);
             if hdr.ah == 0 {
-                go(&mut AcFirst { ac: &ac, ss, se, al, eobrun: 0 }, &data, &layout, comps, w);
+                go(
+                    &mut AcFirst {
+                        ac: &ac,
+                        ss,
+                        se,
+                        al,
+                        eobrun: 0,
+                    },
+                    &data,
+                    &layout,
+                    comps,
+                    w,
+                );
             } else {
-                go(&mut AcRefine { ac: &ac, ss, se, al, eobrun: 0 }, &data, &layout, comps, w);
+                go(
+                    &mut AcRefine {
+                        ac: &ac,
+                        ss,
+                        se,
+                        al,
+                        eobrun: 0,
+                    },
+                    &data,
+                    &layout,
+                    comps,
+                    w,
+                );
             }
         }
         self.scans.push(hdr);
@@ -234,7 +326,10 @@ impl State {
         }
         // Scans imply a frame (a scan before SOFn is an error above).
         let Some(mut frame) = self.frame.take() else {
-            return Err(Error::malformed(file.trailer_offset, MalformedKind::NoFrame));
+            return Err(Error::malformed(
+                file.trailer_offset,
+                MalformedKind::NoFrame,
+            ));
         };
         for (i, c) in frame.image.components.iter_mut().enumerate() {
             if frame.latched[i] {
@@ -243,8 +338,14 @@ impl State {
             if let Some(q) = self.quant[c.quant_slot as usize & 3] {
                 c.quant = q;
             }
-            let msg = format!("component {} appears in no scan; its coefficients are zero", c.id);
-            self.warnings.push(Warning { offset: None, kind: WarningKind::Other(msg) });
+            let msg = format!(
+                "component {} appears in no scan; its coefficients are zero",
+                c.id
+            );
+            self.warnings.push(Warning {
+                offset: None,
+                kind: WarningKind::Other(msg),
+            });
         }
         Ok(Decoded {
             image: frame.image,
@@ -256,7 +357,13 @@ impl State {
     }
 }
 
-fn go<D: BlockDecode>(d: &mut D, data: &ScanData, layout: &Layout, comps: &mut [crate::coeffs::Component], w: &mut Vec<Warning>) {
+fn go<D: BlockDecode>(
+    d: &mut D,
+    data: &ScanData,
+    layout: &Layout,
+    comps: &mut [crate::coeffs::Component],
+    w: &mut Vec<Warning>,
+) {
     run_scan(d, data, layout, comps, w)
 }
 
@@ -281,13 +388,19 @@ fn scan_components(hdr: &ScanHeader, frame: &FrameHeader, at: usize) -> Result<V
     for (j, sc) in hdr.components.iter().enumerate() {
         let off = at + 1 + 2 * j;
         let Some(i) = frame.components.iter().position(|c| c.id == sc.id) else {
-            return Err(bad(off, format!("scan component {} is not in the frame", sc.id)));
+            return Err(bad(
+                off,
+                format!("scan component {} is not in the frame", sc.id),
+            ));
         };
         if out.contains(&i) {
             return Err(bad(off, format!("component {} twice in one scan", sc.id)));
         }
         if sc.td > 3 || sc.ta > 3 {
-            return Err(bad(off + 1, format!("bad Huffman table selectors {}/{}", sc.td, sc.ta)));
+            return Err(bad(
+                off + 1,
+                format!("bad Huffman table selectors {}/{}", sc.td, sc.ta),
+            ));
         }
         out.push(i);
     }
@@ -296,7 +409,13 @@ fn scan_components(hdr: &ScanHeader, frame: &FrameHeader, at: usize) -> Result<V
 
 /// Warns when a progressive scan does not follow from the earlier ones (G.1.1.1.1:
 /// DC before AC; each refinement's Ah equal to the previous Al of its coefficients).
-fn check_progression(hdr: &ScanHeader, ci: &[usize], frame: &mut Frame, at: usize, warnings: &mut Vec<Warning>) {
+fn check_progression(
+    hdr: &ScanHeader,
+    ci: &[usize],
+    frame: &mut Frame,
+    at: usize,
+    warnings: &mut Vec<Warning>,
+) {
     let (ss, se) = (hdr.ss as usize, (hdr.se as usize).min(63));
     for &i in ci {
         let bits = &mut frame.coef_bits[i];
@@ -314,13 +433,20 @@ fn check_progression(hdr: &ScanHeader, ci: &[usize], frame: &mut Frame, at: usiz
 }
 
 /// Checks Ss, Se, Ah, Al (T.81 B.2.3, G.1.1.1.1).
-fn check_parameters(hdr: &ScanHeader, progressive: bool, at: usize, warnings: &mut Vec<Warning>) -> Result<()> {
+fn check_parameters(
+    hdr: &ScanHeader,
+    progressive: bool,
+    at: usize,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
     let (ss, se, ah, al) = (hdr.ss, hdr.se, hdr.ah, hdr.al);
     let p = at + 1 + 2 * hdr.components.len();
     if !progressive {
         // libjpeg decodes such scans as full sequential scans with a warning; so do we.
         if (ss, se, ah, al) != (0, 63, 0, 0) {
-            let msg = format!("sequential scan with Ss={ss} Se={se} Ah={ah} Al={al}, decoded as Ss=0 Se=63");
+            let msg = format!(
+                "sequential scan with Ss={ss} Se={se} Ah={ah} Al={al}, decoded as Ss=0 Se=63"
+            );
             warnings.push(Warning::at(p, WarningKind::Other(msg)));
         }
         return Ok(());
@@ -344,7 +470,10 @@ fn check_parameters(hdr: &ScanHeader, progressive: bool, at: usize, warnings: &m
         }
     });
     match what {
-        Some(w) => Err(bad(p, format!("bad progressive scan Ss={ss} Se={se} Ah={ah} Al={al}: {w}"))),
+        Some(w) => Err(bad(
+            p,
+            format!("bad progressive scan Ss={ss} Se={se} Ah={ah} Al={al}: {w}"),
+        )),
         None => Ok(()),
     }
 }
@@ -363,7 +492,10 @@ fn build(slots: &[TableSlot; 4], class: u8, id: u8, at: usize) -> Result<Box<Huf
                 (1, 1) => std_tables::std_ac_chroma(1),
                 _ => {
                     let kind = if class == 0 { "DC" } else { "AC" };
-                    return Err(Error::malformed(at, MalformedKind::MissingTable(format!("{kind} Huffman table {id}"))));
+                    return Err(Error::malformed(
+                        at,
+                        MalformedKind::MissingTable(format!("{kind} Huffman table {id}")),
+                    ));
                 }
             };
             (&std, at)

@@ -21,7 +21,9 @@ impl BlockDecode for DcFirst<'_> {
 
     #[inline(always)]
     fn decode(&mut self, br: &mut BitReader, sc: usize, blk: &mut Block) -> Result<(), Corrupt> {
-        let s = self.dc[sc].decode(br).ok_or(Corrupt("invalid DC Huffman code"))?;
+        let s = self.dc[sc]
+            .decode(br)
+            .ok_or(Corrupt("invalid DC Huffman code"))?;
         let diff = br.receive_extend(s as u32 & 15);
         let p = &mut self.pred[sc & 3];
         *p = p.wrapping_add(diff);
@@ -81,7 +83,10 @@ impl BlockDecode for AcFirst<'_> {
                 k += 1;
                 continue;
             }
-            let rs = self.ac.decode_buffered(br).ok_or(Corrupt("invalid AC Huffman code"))?;
+            let rs = self
+                .ac
+                .decode_buffered(br)
+                .ok_or(Corrupt("invalid AC Huffman code"))?;
             let (r, s) = ((rs >> 4) as u32, (rs & 15) as u32);
             if s != 0 {
                 k += r as usize;
@@ -115,7 +120,11 @@ impl AcRefine<'_> {
     #[inline(always)]
     fn correct(br: &mut BitReader, c: &mut i16, p1: i16) {
         if br.get_bit() && (*c & p1) == 0 {
-            *c = if *c >= 0 { c.wrapping_add(p1) } else { c.wrapping_sub(p1) };
+            *c = if *c >= 0 {
+                c.wrapping_add(p1)
+            } else {
+                c.wrapping_sub(p1)
+            };
         }
     }
 }
@@ -131,7 +140,10 @@ impl BlockDecode for AcRefine<'_> {
         let mut k = self.ss as usize;
         if self.eobrun == 0 {
             while k <= se {
-                let rs = self.ac.decode(br).ok_or(Corrupt("invalid AC Huffman code"))?;
+                let rs = self
+                    .ac
+                    .decode(br)
+                    .ok_or(Corrupt("invalid AC Huffman code"))?;
                 let (mut r, s) = (rs >> 4, rs & 15);
                 let mut new = 0i16;
                 if s != 0 {

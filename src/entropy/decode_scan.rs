@@ -86,7 +86,8 @@ struct Walk<'w> {
 impl Walk<'_> {
     fn warn(&mut self, at: usize, kind: WarningKind) {
         if self.emitted < MAX_WARNINGS_PER_SCAN {
-            self.warnings.push(Warning::at(self.offset + at.min(self.ecs_len), kind));
+            self.warnings
+                .push(Warning::at(self.offset + at.min(self.ecs_len), kind));
             self.emitted += 1;
         }
     }
@@ -137,7 +138,13 @@ pub(super) fn run_scan<D: BlockDecode>(
     warnings: &mut Vec<Warning>,
 ) {
     let mut br = BitReader::new(data.ecs);
-    let mut walk = Walk { offset: data.offset, ecs_len: data.ecs.len(), warnings, emitted: 0, ended: false };
+    let mut walk = Walk {
+        offset: data.offset,
+        ecs_len: data.ecs.len(),
+        warnings,
+        emitted: 0,
+        ended: false,
+    };
     let total = layout.total_mcus();
     let ri = data.restart_interval;
     let mut next_rst = if ri > 0 { ri } else { usize::MAX };
@@ -209,10 +216,14 @@ fn decode_span<'a, D: BlockDecode>(
     // A local copy (not the by-pointer argument) can be kept in registers.
     let mut br = reader;
     match layout {
-        Layout::Interleaved { comps: sc, mcus_x, .. } => {
+        Layout::Interleaved {
+            comps: sc, mcus_x, ..
+        } => {
             let mcus_x = (*mcus_x).max(1);
             for m in from..to {
-                if let Err(Corrupt(what)) = decode_mcu(d, &mut br, sc, m % mcus_x, m / mcus_x, comps) {
+                if let Err(Corrupt(what)) =
+                    decode_mcu(d, &mut br, sc, m % mcus_x, m / mcus_x, comps)
+                {
                     return (br, m + 1, Halt::Corrupt(what));
                 }
                 if br.overrun() {
@@ -225,7 +236,9 @@ fn decode_span<'a, D: BlockDecode>(
             let plane = &mut comps[comp].plane;
             let wb = plane.width_blocks;
             for m in from..to {
-                let Some(blk) = plane.blocks.get_mut((m / bw) * wb + m % bw) else { break };
+                let Some(blk) = plane.blocks.get_mut((m / bw) * wb + m % bw) else {
+                    break;
+                };
                 if let Err(Corrupt(what)) = d.decode(&mut br, 0, blk) {
                     return (br, m + 1, Halt::Corrupt(what));
                 }
@@ -252,7 +265,9 @@ fn decode_mcu<D: BlockDecode>(
         let wb = plane.width_blocks;
         for by in 0..v {
             let row = (my * v + by) * wb + mx * h;
-            let Some(blocks) = plane.blocks.get_mut(row..row + h) else { continue };
+            let Some(blocks) = plane.blocks.get_mut(row..row + h) else {
+                continue;
+            };
             for blk in blocks {
                 d.decode(br, sc, blk)?;
             }
@@ -285,7 +300,9 @@ impl BlockDecode for Sequential<'_> {
             br.consume((e & 0xFF) as u32);
             e >> 16
         } else {
-            let s = dc.decode_buffered(br).ok_or(Corrupt("invalid DC Huffman code"))?;
+            let s = dc
+                .decode_buffered(br)
+                .ok_or(Corrupt("invalid DC Huffman code"))?;
             // DC tables hold categories ≤ 15 (checked when the table was built).
             br.receive_extend(s as u32 & 15)
         };
@@ -309,7 +326,9 @@ impl BlockDecode for Sequential<'_> {
                 br.consume(e as u32); // EOB
                 break;
             }
-            let rs = ac.decode_buffered(br).ok_or(Corrupt("invalid AC Huffman code"))?;
+            let rs = ac
+                .decode_buffered(br)
+                .ok_or(Corrupt("invalid AC Huffman code"))?;
             let (r, s) = ((rs >> 4) as usize, (rs & 15) as u32);
             if s != 0 {
                 k += r;

@@ -28,13 +28,18 @@ fn corpus() -> Option<PathBuf> {
 
 /// MANIFEST.tsv rows by file name (relative to the corpus root).
 fn manifest(dir: &std::path::Path) -> HashMap<String, HashMap<String, String>> {
-    let Ok(text) = std::fs::read_to_string(dir.join("MANIFEST.tsv")) else { return HashMap::new() };
+    let Ok(text) = std::fs::read_to_string(dir.join("MANIFEST.tsv")) else {
+        return HashMap::new();
+    };
     let mut lines = text.lines();
     let head: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
     lines
         .map(|l| {
-            let row: HashMap<String, String> =
-                head.iter().zip(l.split('\t')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let row: HashMap<String, String> = head
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
             (row.get("file").cloned().unwrap_or_default(), row)
         })
         .collect()
@@ -84,7 +89,9 @@ fn same_real_blocks(a: &Decoded, b: &Decoded) -> Result<(), String> {
 
 fn supported_row(row: &HashMap<String, String>) -> bool {
     let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
-    get("djpeg_ok") == "yes" && matches!(get("sof"), "SOF0" | "SOF1" | "SOF2") && get("precision") == "8"
+    get("djpeg_ok") == "yes"
+        && matches!(get("sof"), "SOF0" | "SOF1" | "SOF2")
+        && get("precision") == "8"
 }
 
 #[test]
@@ -110,7 +117,12 @@ fn valid_corpus_decodes() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(strict > 100, "only {strict} files were checked strictly");
 }
 
@@ -146,7 +158,10 @@ fn jpegtran(args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
     {
         Ok(c) => c,
         Err(_) => {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "jpegtran is required when CI=true");
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "jpegtran is required when CI=true"
+            );
             return None;
         }
     };
@@ -163,7 +178,12 @@ fn jpegtran(args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
 
 /// Decodes `name`, re-encodes it with jpegtran `args`, decodes that and compares.
 /// Returns false when jpegtran is unavailable.
-fn check_with_jpegtran(name: &str, bytes: &[u8], args: &[&str], failures: &mut Vec<String>) -> bool {
+fn check_with_jpegtran(
+    name: &str,
+    bytes: &[u8],
+    args: &[&str],
+    failures: &mut Vec<String>,
+) -> bool {
     let ours = match decode_bytes(bytes) {
         Ok(d) => d,
         Err(e) => {
@@ -171,11 +191,16 @@ fn check_with_jpegtran(name: &str, bytes: &[u8], args: &[&str], failures: &mut V
             return true;
         }
     };
-    let Some(y) = jpegtran(args, bytes) else { return false };
+    let Some(y) = jpegtran(args, bytes) else {
+        return false;
+    };
     match decode_bytes(&y) {
         Ok(theirs) => {
             if !theirs.warnings.is_empty() {
-                failures.push(format!("{name} {args:?}: warnings on jpegtran output {:?}", theirs.warnings));
+                failures.push(format!(
+                    "{name} {args:?}: warnings on jpegtran output {:?}",
+                    theirs.warnings
+                ));
             }
             if let Err(e) = same_real_blocks(&ours, &theirs) {
                 failures.push(format!("{name} {args:?}: {e}"));
@@ -195,7 +220,9 @@ fn progressive_coefficients_match_jpegtran() {
     for path in files(dir.join("valid")) {
         let file = path.file_name().unwrap().to_string_lossy().to_string();
         let name = format!("valid/{file}");
-        let progressive = rows.get(&name).is_some_and(|r| supported_row(r) && r["sof"] == "SOF2");
+        let progressive = rows
+            .get(&name)
+            .is_some_and(|r| supported_row(r) && r["sof"] == "SOF2");
         if !progressive {
             continue;
         }
@@ -247,7 +274,9 @@ fn sequential_and_restarts_match_jpegtran() {
 }
 
 fn rst_positions(b: &[u8]) -> Vec<usize> {
-    (0..b.len().saturating_sub(1)).filter(|&i| b[i] == 0xFF && (0xD0..=0xD7).contains(&b[i + 1])).collect()
+    (0..b.len().saturating_sub(1))
+        .filter(|&i| b[i] == 0xFF && (0xD0..=0xD7).contains(&b[i + 1]))
+        .collect()
 }
 
 /// A file with restart markers, made by jpegtran from a corpus file (or the corpus
@@ -271,11 +300,23 @@ fn missing_restart_marker_resynchronises() {
     let mut bad = good.clone();
     bad.drain(rst[2]..rst[2] + 2);
     let d = decode_bytes(&bad).unwrap();
-    assert!(d.warnings.iter().any(|w| w.kind == WarningKind::BadRestart), "{:?}", d.warnings);
+    assert!(
+        d.warnings.iter().any(|w| w.kind == WarningKind::BadRestart),
+        "{:?}",
+        d.warnings
+    );
     let (ca, cb) = (&reference.image.components[0], &d.image.components[0]);
     let n = ca.plane.blocks.len();
-    assert_eq!(ca.plane.blocks[..2], cb.plane.blocks[..2], "first intervals unchanged");
-    assert_eq!(ca.plane.blocks[n - 8..], cb.plane.blocks[n - 8..], "last blocks unchanged");
+    assert_eq!(
+        ca.plane.blocks[..2],
+        cb.plane.blocks[..2],
+        "first intervals unchanged"
+    );
+    assert_eq!(
+        ca.plane.blocks[n - 8..],
+        cb.plane.blocks[n - 8..],
+        "last blocks unchanged"
+    );
     // Two markers swapped in number: warnings, no panic.
     let mut swapped = good.clone();
     swapped[rst[1] + 1] = 0xD7;
@@ -298,7 +339,11 @@ fn corrupt_code_zeroes_only_its_interval() {
     assert!(!d.warnings.is_empty());
     let (ca, cb) = (&reference.image.components[0], &d.image.components[0]);
     let n = ca.plane.blocks.len();
-    assert_eq!(ca.plane.blocks[n - 8..], cb.plane.blocks[n - 8..], "later intervals unchanged");
+    assert_eq!(
+        ca.plane.blocks[n - 8..],
+        cb.plane.blocks[n - 8..],
+        "later intervals unchanged"
+    );
 }
 
 #[test]
@@ -308,7 +353,13 @@ fn truncated_file_warns_and_keeps_the_start() {
     let reference = decode_bytes(&good).unwrap();
     let cut = &good[..good.len() * 2 / 3];
     let d = decode_bytes(cut).unwrap();
-    assert!(d.warnings.iter().any(|w| w.kind == WarningKind::PrematureEnd), "{:?}", d.warnings);
+    assert!(
+        d.warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::PrematureEnd),
+        "{:?}",
+        d.warnings
+    );
     let (ca, cb) = (&reference.image.components[0], &d.image.components[0]);
     assert_eq!(ca.plane.blocks[..60], cb.plane.blocks[..60]);
     assert!(cb.plane.blocks.last().unwrap().iter().all(|&c| c == 0));
@@ -321,8 +372,14 @@ fn truncated_file_warns_and_keeps_the_start() {
 #[test]
 fn bit_flips_never_panic() {
     let Some(dir) = corpus() else { return };
-    for file in ["ijg_testimgp_prog_227x149.jpg", "ijg_testorig_227x149.jpg", "dri_jpegdecoder_restarts_33x33.jpg"] {
-        let Ok(good) = std::fs::read(dir.join("valid").join(file)) else { continue };
+    for file in [
+        "ijg_testimgp_prog_227x149.jpg",
+        "ijg_testorig_227x149.jpg",
+        "dri_jpegdecoder_restarts_33x33.jpg",
+    ] {
+        let Ok(good) = std::fs::read(dir.join("valid").join(file)) else {
+            continue;
+        };
         let mut x: u32 = 12345;
         for _ in 0..300 {
             let mut b = good.clone();
@@ -342,7 +399,10 @@ fn errors_for_unsupported_and_missing_parts() {
     let Some(dir) = corpus() else { return };
     let read = |f: &str| std::fs::read(dir.join("valid").join(f)).unwrap();
     match decode_bytes(&read("arith_ijg_testimgari_sof9.jpg")) {
-        Err(Error::Unsupported { feature, offset: Some(_) }) => assert!(feature.contains("arithmetic"), "{feature}"),
+        Err(Error::Unsupported {
+            feature,
+            offset: Some(_),
+        }) => assert!(feature.contains("arithmetic"), "{feature}"),
         other => panic!("{other:?}"),
     }
     match decode_bytes(&read("p12_ijg_testorig12_sof1.jpg")) {
@@ -351,13 +411,24 @@ fn errors_for_unsupported_and_missing_parts() {
     }
     // No scan: cut before the first SOS.
     let good = read("ijg_testorig_227x149.jpg");
-    let sos = (0..good.len()).find(|&i| good[i] == 0xFF && good[i + 1] == 0xDA).unwrap();
+    let sos = (0..good.len())
+        .find(|&i| good[i] == 0xFF && good[i + 1] == 0xDA)
+        .unwrap();
     let mut no_scan = good[..sos].to_vec();
     no_scan.extend_from_slice(&[0xFF, 0xD9]);
-    assert!(matches!(decode_bytes(&no_scan), Err(Error::Malformed { kind: MalformedKind::NoScan, .. })));
+    assert!(matches!(
+        decode_bytes(&no_scan),
+        Err(Error::Malformed {
+            kind: MalformedKind::NoScan,
+            ..
+        })
+    ));
     // Pixel limit.
     let f = JpegFile::parse(&good).unwrap();
-    let tiny = Limits { max_pixels: 1000, max_scans: 10 };
+    let tiny = Limits {
+        max_pixels: 1000,
+        max_scans: 10,
+    };
     assert!(matches!(decode(&f, &tiny), Err(Error::Limit(_))));
 }
 
@@ -366,7 +437,9 @@ fn errors_for_unsupported_and_missing_parts() {
 #[test]
 #[ignore]
 fn decode_bench() {
-    let Some(path) = std::env::var_os("JTOOL_BENCH") else { return };
+    let Some(path) = std::env::var_os("JTOOL_BENCH") else {
+        return;
+    };
     let bytes = std::fs::read(path).unwrap();
     let mut times = Vec::new();
     for _ in 0..7 {
@@ -376,5 +449,32 @@ fn decode_bench() {
         assert!(d.warnings.is_empty());
     }
     times.sort();
-    eprintln!("decode: min {:?}, median {:?}", times[0], times[times.len() / 2]);
+    eprintln!(
+        "decode: min {:?}, median {:?}",
+        times[0],
+        times[times.len() / 2]
+    );
+}
+
+/// A frame with height 0 takes its height from DNL; the same file with the height
+/// written into the frame header (which libjpeg can read) has the same coefficients.
+#[test]
+fn dnl_defines_the_height() {
+    let Some(dir) = corpus() else { return };
+    let Ok(bytes) = std::fs::read(dir.join("malformed/dnl_height0_beach_sof1.jpg")) else {
+        return;
+    };
+    let d = decode_bytes(&bytes).unwrap();
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    assert_eq!((d.frame.height, d.image.height), (200, 200));
+    let sof = (0..bytes.len() - 1)
+        .find(|&i| bytes[i] == 0xFF && bytes[i + 1] == 0xC1)
+        .unwrap();
+    let mut patched = bytes.clone();
+    patched[sof + 5..sof + 7].copy_from_slice(&200u16.to_be_bytes());
+    let mut failures = Vec::new();
+    check_with_jpegtran("dnl", &patched, &["-copy", "none"], &mut failures);
+    assert!(failures.is_empty(), "{failures:?}");
+    let p = decode_bytes(&patched).unwrap();
+    assert_eq!(p.image, d.image);
 }

@@ -408,3 +408,15 @@ fn dump_encodings() {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn dump_warnings() {
+    let Ok(path) = std::env::var("JTOOL_DUMP_IN") else {
+        return;
+    };
+    let data = std::fs::read(&path).unwrap();
+    let file = JpegFile::parse(&data).unwrap();
+    let dec = decode(&file, &Limits::default()).unwrap();
+    eprintln!("parse {:?} decode {:?}", file.warnings, dec.warnings);
+}

@@ -54,7 +54,9 @@ pub struct HuffDecoder {
 
 impl std::fmt::Debug for HuffDecoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HuffDecoder").field("maxcode", &self.maxcode).finish_non_exhaustive()
+        f.debug_struct("HuffDecoder")
+            .field("maxcode", &self.maxcode)
+            .finish_non_exhaustive()
     }
 }
 
@@ -107,7 +109,11 @@ impl HuffDecoder {
         let first = (code << shift) as usize;
         for idx in first..first + (1 << shift) {
             self.lut[idx] = ((len << 8) | sym as u32) as u16;
-            let (run, size) = if dc { (0, sym as u32) } else { ((sym >> 4) as u32, (sym & 15) as u32) };
+            let (run, size) = if dc {
+                (0, sym as u32)
+            } else {
+                ((sym >> 4) as u32, (sym & 15) as u32)
+            };
             if size == 0 {
                 if dc || sym == 0 {
                     self.fast[idx] = len as i32;
@@ -261,23 +267,57 @@ mod tests {
         let mut spec = std_tables::std_dc_luma(0);
         spec.counts[0] = 3; // three codes of length 1
         spec.symbols = vec![0; spec.counts.iter().map(|&c| c as usize).sum()];
-        assert_eq!(HuffDecoder::new(&spec, true).unwrap_err(), TableError::OverSubscribed);
-        let over = HuffmanSpec { class: 1, id: 0, counts: [0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0], symbols: vec![1; 510] };
+        assert_eq!(
+            HuffDecoder::new(&spec, true).unwrap_err(),
+            TableError::OverSubscribed
+        );
+        let over = HuffmanSpec {
+            class: 1,
+            id: 0,
+            counts: [0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0],
+            symbols: vec![1; 510],
+        };
         assert!(HuffDecoder::new(&over, false).is_err());
-        let mismatch = HuffmanSpec { class: 0, id: 0, counts: [2; 16], symbols: vec![0; 3] };
-        assert_eq!(HuffDecoder::new(&mismatch, true).unwrap_err(), TableError::BadCounts);
-        let bad_dc = HuffmanSpec { class: 0, id: 0, counts: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], symbols: vec![16] };
-        assert_eq!(HuffDecoder::new(&bad_dc, true).unwrap_err(), TableError::BadDcSymbol);
+        let mismatch = HuffmanSpec {
+            class: 0,
+            id: 0,
+            counts: [2; 16],
+            symbols: vec![0; 3],
+        };
+        assert_eq!(
+            HuffDecoder::new(&mismatch, true).unwrap_err(),
+            TableError::BadCounts
+        );
+        let bad_dc = HuffmanSpec {
+            class: 0,
+            id: 0,
+            counts: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            symbols: vec![16],
+        };
+        assert_eq!(
+            HuffDecoder::new(&bad_dc, true).unwrap_err(),
+            TableError::BadDcSymbol
+        );
         assert!(HuffDecoder::new(&bad_dc, false).is_ok());
         // A complete code (all-ones code used) is tolerated.
-        let full = HuffmanSpec { class: 0, id: 0, counts: [2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], symbols: vec![0, 1] };
+        let full = HuffmanSpec {
+            class: 0,
+            id: 0,
+            counts: [2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            symbols: vec![0, 1],
+        };
         assert!(HuffDecoder::new(&full, true).is_ok());
     }
 
     #[test]
     fn unknown_code_is_none() {
         // One code of length 1 ("0"): a 1-bit prefix is no code at all.
-        let spec = HuffmanSpec { class: 0, id: 0, counts: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], symbols: vec![5] };
+        let spec = HuffmanSpec {
+            class: 0,
+            id: 0,
+            counts: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            symbols: vec![5],
+        };
         let t = HuffDecoder::new(&spec, true).unwrap();
         let data = [0x7F, 0xFF, 0x00, 0xFF, 0x00];
         let mut br = BitReader::new(&data);
@@ -290,7 +330,12 @@ mod tests {
         // 16 codes of lengths 1..16 (a skewed table): all decode.
         let mut counts = [1u8; 16];
         counts[15] = 2;
-        let spec = HuffmanSpec { class: 1, id: 0, counts, symbols: (0..17).map(|i| (i * 3) as u8).collect() };
+        let spec = HuffmanSpec {
+            class: 1,
+            id: 0,
+            counts,
+            symbols: (0..17).map(|i| (i * 3) as u8).collect(),
+        };
         let t = HuffDecoder::new(&spec, false).unwrap();
         let cs = codes(&spec);
         let data = pack(&cs.iter().map(|&(_, c, l)| (c, l)).collect::<Vec<_>>());

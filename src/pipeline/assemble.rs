@@ -2,14 +2,16 @@
 //! their original order (edited where the geometry changed), the coded frame, EOI, and
 //! the input's data after EOI with any MPF index pointing at it again.
 
-use crate::container::edit::{edit_exif, patch_mpf, ExifEdit};
+use crate::container::edit::{edit_exif, patch_mpf, replace_exif_thumbnail, ExifEdit};
 use crate::container::{classify, write_segment, JpegFile, KeepPolicy, Marker, MetaClass};
 
 /// Metadata changes that follow from the operation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetaEdits {
     /// Edits to the Exif segment.
     pub exif: ExifEdit,
+    /// A new Exif thumbnail (JPEG) to put in place of the old one.
+    pub thumbnail: Option<Vec<u8>>,
 }
 
 /// Builds the output file. `coded` is the encoder's DQT…scans part.
@@ -23,7 +25,7 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
             continue;
         }
         let edited = match class {
-            MetaClass::Exif if edits.exif != ExifEdit::default() => edit_exif(seg.body, &edits.exif),
+            MetaClass::Exif => edit_exif_segment(seg.body, edits),
             _ => None,
         };
         if class == MetaClass::Mpf && mpf.is_none() {
@@ -44,4 +46,14 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
     }
     out.extend_from_slice(file.trailer);
     out
+}
+
+/// The Exif body with the thumbnail replaced and tags edited, or `None` if unchanged.
+fn edit_exif_segment(body: &[u8], edits: &MetaEdits) -> Option<Vec<u8>> {
+    let thumbed = edits.thumbnail.as_deref().and_then(|t| replace_exif_thumbnail(body, t));
+    let base = thumbed.as_deref().unwrap_or(body);
+    if edits.exif == ExifEdit::default() {
+        return thumbed;
+    }
+    edit_exif(base, &edits.exif).or(thumbed)
 }

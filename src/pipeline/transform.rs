@@ -3,11 +3,11 @@
 
 use super::{check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec};
 use crate::coeffs::CoefficientImage;
-use crate::container::edit::exif_orientation;
+use crate::container::edit::{exif_orientation, exif_thumbnail};
 use crate::container::{classify, JpegFile, MetaClass};
 use crate::entropy::{self, CodingMode, Decoded, EncodeOptions};
 use crate::error::{Error, Result, Warning, WarningKind};
-use crate::transform::{self, Orientation, Plan, Request};
+use crate::transform::{self, EdgePolicy, Orientation, Plan, Request};
 
 /// A transform request and how to write the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +57,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     }
     if opts.reset_orientation {
         edits.exif.orientation = Some(1);
+        edits.thumbnail = transformed_thumbnail(&file, opts);
     }
     if has_class(&file, MetaClass::Jumbf) && opts.output.keep.keeps(MetaClass::Jumbf) {
         warnings.push(Warning { offset: None, kind: WarningKind::Other(
@@ -75,6 +76,17 @@ pub fn auto_orient(data: &[u8], opts: &TransformOptions) -> Result<Transformed> 
     let orientation = n.and_then(Orientation::from_exif).unwrap_or(Orientation::Identity);
     let request = Request { orientation: orientation.then(opts.request.orientation), ..opts.request };
     transform(data, &TransformOptions { request, reset_orientation: n.is_some(), ..opts.clone() })
+}
+
+/// The Exif thumbnail put through the same orientation change (no crop), if it is a JPEG
+/// that jtool can decode; otherwise the thumbnail is left as it is.
+fn transformed_thumbnail(file: &JpegFile, opts: &TransformOptions) -> Option<Vec<u8>> {
+    let exif = file.segments().find(|s| classify(s) == MetaClass::Exif)?;
+    let (at, len) = exif_thumbnail(exif.body)?;
+    let request = Request { crop: None, grayscale: false, edge: EdgePolicy::Keep, ..opts.request };
+    let output = CopyOptions { mode: None, restart: RestartSpec::Keep, strict: false, ..opts.output.clone() };
+    let t = TransformOptions { request, output, reset_orientation: false };
+    transform(&exif.body[at..at + len], &t).ok().map(|t| t.output.bytes)
 }
 
 fn has_class(file: &JpegFile, class: MetaClass) -> bool {

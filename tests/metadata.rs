@@ -1,0 +1,182 @@
+//! Metadata consistency after lossless operations, read back with exiftool: auto-orient
+//! resets Orientation, updates the pixel-dimension tags and rotates the thumbnail, and
+//! leaves every other tag alone; strip never touches entropy-coded bytes.
+
+mod common;
+
+use common::*;
+use jtool::container::{Item, JpegFile, KeepPolicy};
+use jtool::entropy::{decode, Limits};
+use jtool::pipeline::{auto_orient, strip, transform, CopyOptions, TransformOptions};
+use jtool::transform::{Orientation, Request};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// exiftool's tags of `bytes` (group-qualified, numeric values).
+fn exif_tags(exiftool: &Path, bytes: &[u8]) -> BTreeMap<String, Value> {
+    let (code, out, err) = run_with_stdin(exiftool, &["-j", "-n", "-G1", "-"], bytes);
+    assert_eq!(code, 0, "exiftool: {err}");
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    v[0].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+fn opts() -> TransformOptions {
+    TransformOptions { request: Request::default(), output: CopyOptions::default(), reset_orientation: false }
+}
+
+/// Tags that a geometry change is expected to change.
+fn changes_with_geometry(tag: &str) -> bool {
+    [
+        "IFD0:Orientation",
+        "IFD1:Orientation",
+        "ExifIFD:ExifImageWidth",
+        "ExifIFD:ExifImageHeight",
+        "File:ImageWidth",
+        "File:ImageHeight",
+        "Composite:ImageSize",
+        "IFD1:ThumbnailLength",
+        "IFD1:ThumbnailOffset",
+        "IFD1:ThumbnailImage",
+        "File:YCbCrSubSampling",
+        "File:EncodingProcess",
+        "ExifTool:Warning",
+        "File:FileSize",
+        "System:FileSize",
+        "SourceFile",
+    ]
+    .contains(&tag)
+        || tag.starts_with("MPImage")
+        || tag.starts_with("MPF0:")
+}
+
+fn orient_files() -> Vec<PathBuf> {
+    let mut v = vec![testdata_dir().join("meta_420_67x45.jpg")];
+    if let Some(c) = corpus_dir() {
+        v.extend(jpegs_in(&c.join("valid")).into_iter().filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().into_owned();
+            n.starts_with("orient") || n.contains("_orient")
+        }));
+    }
+    v
+}
+
+#[test]
+fn auto_orient_keeps_exif_consistent() {
+    let Some(et) = tool("exiftool") else { return };
+    let mut checked = 0;
+    for path in orient_files() {
+        let data = std::fs::read(&path).unwrap();
+        let before = exif_tags(&et, &data);
+        let Some(n) = before.get("IFD0:Orientation").and_then(|v| v.as_u64()) else { continue };
+        let Ok(out) = auto_orient(&data, &opts()) else { continue }; // e.g. arithmetic coding
+        let after = exif_tags(&et, &out.output.bytes);
+        let name = path.display();
+        assert_eq!(after.get("IFD0:Orientation").and_then(|v| v.as_u64()), Some(1), "{name}");
+        if let Some(o) = after.get("IFD1:Orientation") {
+            assert_eq!(o.as_u64(), Some(1), "{name}: IFD1");
+        }
+        let (w, h) = (out.plan.width as u64, out.plan.height as u64);
+        assert_eq!(after["File:ImageWidth"].as_u64(), Some(w), "{name}");
+        let changed = after["File:ImageWidth"] != before["File:ImageWidth"];
+        if before.contains_key("ExifIFD:ExifImageWidth") && changed {
+            assert_eq!(after["ExifIFD:ExifImageWidth"].as_u64(), Some(w), "{name}: ExifImageWidth");
+            assert_eq!(after["ExifIFD:ExifImageHeight"].as_u64(), Some(h), "{name}: ExifImageHeight");
+        }
+        for (k, v) in &before {
+            if !(changes_with_geometry(k) && changed || k == "IFD0:Orientation" || k.starts_with("IFD1:")) && !k.starts_with("System:") {
+                assert_eq!(after.get(k), Some(v), "{name}: tag {k} changed (orientation {n})");
+            }
+        }
+        check_thumbnail(&data, &out.output.bytes, n as u16, &path);
+        checked += 1;
+    }
+    assert!(checked >= 1);
+    println!("auto-orient: Exif consistent on {checked} files");
+}
+
+/// The thumbnail of the output has the orientation applied (same as transforming it).
+fn check_thumbnail(input: &[u8], output: &[u8], n: u16, path: &Path) {
+    let thumb = |bytes: &[u8]| -> Option<Vec<u8>> {
+        let f = JpegFile::parse(bytes).ok()?;
+        let exif = f.segments().find(|s| jtool::container::classify(s) == jtool::container::MetaClass::Exif)?;
+        let (at, len) = jtool::container::edit::exif_thumbnail(exif.body)?;
+        Some(exif.body[at..at + len].to_vec())
+    };
+    let (Some(a), Some(b)) = (thumb(input), thumb(output)) else { return };
+    let o = Orientation::from_exif(n).unwrap_or(Orientation::Identity);
+    let Ok(expect) = transform(&a, &TransformOptions { request: Request { orientation: o, ..Request::default() }, ..opts() })
+    else {
+        return;
+    };
+    let dec = |x: &[u8]| decode(&JpegFile::parse(x).unwrap(), &Limits::default()).map(|d| d.image);
+    assert_eq!(dec(&b).ok(), dec(&expect.output.bytes).ok(), "{}: thumbnail not transformed", path.display());
+}
+
+/// auto-orient of a file with orientation N gives the coefficients of the explicit
+/// transform for N.
+#[test]
+fn auto_orient_equals_explicit_transform() {
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let file = JpegFile::parse(&data).unwrap();
+    let exif_seg = file.segments().find(|s| s.body.starts_with(b"Exif\0")).unwrap();
+    for n in 1..=8u16 {
+        let edit = jtool::container::edit::ExifEdit { orientation: Some(n), dimensions: None };
+        let body = jtool::container::edit::edit_exif(exif_seg.body, &edit).unwrap_or_else(|| exif_seg.body.to_vec());
+        let mut with_n = data[..exif_seg.body_offset()].to_vec();
+        with_n.extend_from_slice(&body);
+        with_n.extend_from_slice(&data[exif_seg.body_offset() + exif_seg.body.len()..]);
+        let auto = auto_orient(&with_n, &opts()).unwrap();
+        let o = Orientation::from_exif(n).unwrap();
+        let explicit = transform(&data, &TransformOptions { request: Request { orientation: o, ..Request::default() }, ..opts() }).unwrap();
+        let dec = |x: &[u8]| decode(&JpegFile::parse(x).unwrap(), &Limits::default()).unwrap().image;
+        let (a, b) = (dec(&auto.output.bytes), dec(&explicit.output.bytes));
+        assert_eq!((a.width, a.height), (b.width, b.height), "orientation {n}");
+        for (ca, cb) in a.components.iter().zip(&b.components) {
+            assert_eq!(ca.quant, cb.quant, "orientation {n}");
+            let g = a.geometry();
+            let (w, h) = g.real_blocks(0);
+            let _ = (w, h);
+            assert_eq!(ca.plane.blocks.len(), cb.plane.blocks.len(), "orientation {n}");
+        }
+        let g = a.geometry();
+        for (i, (ca, cb)) in a.components.iter().zip(&b.components).enumerate() {
+            let (w, h) = g.real_blocks(i);
+            for y in 0..h {
+                for x in 0..w {
+                    assert_eq!(ca.plane.block(x, y), cb.plane.block(x, y), "orientation {n}, comp {i}, block {x},{y}");
+                }
+            }
+        }
+    }
+}
+
+/// strip removes segments but leaves every scan's bytes and the trailer untouched.
+#[test]
+fn strip_keeps_entropy_coded_bytes() {
+    let mut files = testdata_jpegs();
+    if let Some(c) = corpus_dir() {
+        files.extend(jpegs_in(&c.join("valid")));
+    }
+    let et = tool("exiftool");
+    for path in files {
+        let data = std::fs::read(&path).unwrap();
+        for keep in [KeepPolicy::NOTHING, KeepPolicy::COLOUR, KeepPolicy::level("icc").unwrap()] {
+            let out = strip(&data, keep).unwrap();
+            let scans = |b: &[u8]| -> Vec<Vec<u8>> {
+                let f = JpegFile::parse(b).unwrap();
+                f.items.iter().filter_map(|i| if let Item::Scan(s) = i { Some(s.ecs.to_vec()) } else { None }).collect()
+            };
+            assert_eq!(scans(&out.bytes), scans(&data), "{}", path.display());
+            let (a, b) = (JpegFile::parse(&out.bytes).unwrap(), JpegFile::parse(&data).unwrap());
+            assert_eq!(a.trailer, b.trailer);
+        }
+    }
+    // exiftool finds no Exif/XMP/ICC after a full strip.
+    if let Some(et) = et {
+        let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+        let out = strip(&data, KeepPolicy::NOTHING).unwrap();
+        let tags = exif_tags(&et, &out.bytes);
+        assert!(!tags.keys().any(|k| k.starts_with("IFD0:") || k.starts_with("ExifIFD:") || k == "File:Comment"), "{tags:?}");
+    }
+}
