@@ -6,8 +6,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 IMG=${1:-${TMPDIR:-/tmp}/jtool-bench-images}
 [ -f "$IMG/big_420_q90.jpg" ] || bash "$HERE/../../shared/bench/make-images.sh" "$IMG" >/dev/null
-cargo build --release --quiet --manifest-path "$HERE/../Cargo.toml"
-JT="$HERE/../target/release/jtool"
+[ -n "${JT:-}" ] || cargo build --release --quiet --manifest-path "$HERE/../Cargo.toml"
+JT="${JT:-$HERE/../target/release/jtool}"
 OUT=$(mktemp -d); trap 'rm -rf "$OUT"' EXIT
 
 compare() { # name, jtool command, peer command
@@ -20,12 +20,32 @@ print(f"{sys.argv[1]:<48} jtool {j:8.1f} ms   peer {p:8.1f} ms   peer/jtool = {p
 PY
 }
 
-for f in big_420_q90 big_prog big_rst photo_420_q90; do
+B=$IMG/big_420_q90.jpg
+for f in big_420_q90 big_rst photo_420_q90 big_444_q95; do
   [ -f "$IMG/$f.jpg" ] || continue
   compare "copy $f (vs jpegtran -copy all -optimize)" \
     "$JT copy $IMG/$f.jpg $OUT/a.jpg" "jpegtran -copy all -optimize -outfile $OUT/b.jpg $IMG/$f.jpg"
 done
+compare "copy big_prog (vs jpegtran -copy all -progressive)" \
+  "$JT copy $IMG/big_prog.jpg $OUT/a.jpg" "jpegtran -copy all -progressive -outfile $OUT/b.jpg $IMG/big_prog.jpg"
 compare "copy --progressive big_420_q90 (vs jpegtran -progressive)" \
-  "$JT copy --progressive $IMG/big_420_q90.jpg $OUT/a.jpg" "jpegtran -copy all -progressive -outfile $OUT/b.jpg $IMG/big_420_q90.jpg"
+  "$JT copy --progressive $B $OUT/a.jpg" "jpegtran -copy all -progressive -outfile $OUT/b.jpg $B"
 compare "copy --baseline --standard-huffman big_prog (vs jpegtran)" \
   "$JT copy --baseline --standard-huffman $IMG/big_prog.jpg $OUT/a.jpg" "jpegtran -copy all -outfile $OUT/b.jpg $IMG/big_prog.jpg"
+# transforms: jpegtran -optimize so both write optimal Huffman tables
+for t in "rotate 90:-rotate 90" "flip h:-flip horizontal" "transpose:-transpose" "rotate 180:-rotate 180"; do
+  compare "${t%%:*} big_420_q90 (vs jpegtran ${t#*:} -optimize)" \
+    "$JT ${t%%:*} $B $OUT/a.jpg" "jpegtran -copy all -optimize ${t#*:} -outfile $OUT/b.jpg $B"
+done
+for g in 1024x1024+0+0 1024x1024+2488+1488; do
+  compare "crop $g big_420_q90 (vs jpegtran -crop -optimize)" \
+    "$JT crop --geometry $g $B $OUT/a.jpg" "jpegtran -copy all -optimize -crop $g -outfile $OUT/b.jpg $B"
+  compare "crop $g big_rst (vs jpegtran -crop -optimize)" \
+    "$JT crop --geometry $g $IMG/big_rst.jpg $OUT/a.jpg" "jpegtran -copy all -optimize -crop $g -outfile $OUT/b.jpg $IMG/big_rst.jpg"
+done
+echo "peak memory (max RSS, KiB):"
+for t in "rotate 90:-rotate 90" "crop --geometry 1024x1024+0+0:-crop 1024x1024+0+0"; do
+  a=$( { /usr/bin/time -f %M "$JT" ${t%%:*} "$B" "$OUT/a.jpg"; } 2>&1 )
+  b=$( { /usr/bin/time -f %M jpegtran -copy all -optimize ${t#*:} -outfile "$OUT/b.jpg" "$B"; } 2>&1 )
+  echo "  ${t%%:*}: jtool $a, jpegtran $b"
+done

@@ -122,6 +122,21 @@ pub struct Warning {
     pub offset: Option<usize>,
     /// What was tolerated.
     pub kind: WarningKind,
+    /// For entropy-decoding problems: the MCU being decoded (in its scan) when it was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mcu: Option<McuPosition>,
+}
+
+/// Where in a scan an entropy-decoding problem was found: the MCU's number in coding
+/// order and its column and row (for a one-component scan, an MCU is one block).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct McuPosition {
+    /// MCU number in the scan, from 0.
+    pub index: usize,
+    /// MCU column.
+    pub column: usize,
+    /// MCU row.
+    pub row: usize,
 }
 
 /// The kinds of leniency.
@@ -167,6 +182,6 @@ impl fmt::Display for Warning {
 
 impl Warning {
     pub(crate) fn at(offset: usize, kind: WarningKind) -> Self {
-        Warning { offset: Some(offset), kind }
+        Warning { offset: Some(offset), kind, mcu: None }
     }
 }

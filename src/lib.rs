@@ -12,6 +12,7 @@ pub mod entropy;
 pub mod error;
 pub mod inspect;
 pub mod pipeline;
+pub mod pixels;
 pub mod transform;
 
 pub use error::{Error, Result, Warning, WarningKind};

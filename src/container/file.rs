@@ -77,7 +77,8 @@ pub enum Item<'a> {
 pub struct JpegFile<'a> {
     /// SOI, every segment and scan, and EOI, in file order.
     pub items: Vec<Item<'a>>,
-    /// Bytes after EOI (multi-picture secondary images, gain maps, padding).
+    /// Bytes after EOI (multi-picture secondary images, gain maps, padding). In a file
+    /// with no EOI: whatever followed the last complete item.
     pub trailer: &'a [u8],
     /// Offset of the trailer (= input length minus trailer length).
     pub trailer_offset: usize,
@@ -114,7 +115,16 @@ impl<'a> JpegFile<'a> {
                 warnings.push(Warning::at(pos, WarningKind::ExtraneousBytes(skipped)));
             }
             let marker = Marker(data[ff + 1]);
-            let seg = read_segment(data, pos, ff, marker)?;
+            let seg = match read_segment(data, pos, ff, marker) {
+                Ok(seg) => seg,
+                // A file cut off in a segment after its scans still has its image:
+                // tolerate it (as libjpeg does) and keep the rest as unparsed tail.
+                Err(Error::Malformed { offset, kind }) if items.iter().any(|i| matches!(i, Item::Scan(_))) => {
+                    warnings.push(Warning::at(offset, WarningKind::Other(format!("{kind}; ignored"))));
+                    return Ok(JpegFile { items, trailer: &data[pos..], trailer_offset: pos, warnings });
+                }
+                Err(e) => return Err(e),
+            };
             pos = seg.body_offset() + seg.body.len();
             if marker == Marker::SOS {
                 let end = scan_end(data, pos);
@@ -275,6 +285,15 @@ mod tests {
     fn missing_eoi_round_trips() {
         let f = [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 1, 2, 3];
         let p = JpegFile::parse(&f).unwrap();
+        assert!(!p.has_eoi());
+        assert_eq!(p.to_bytes(), f);
+    }
+
+    #[test]
+    fn truncated_segment_after_a_scan_is_a_warning() {
+        let f = [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 1, 2, 0xFF, 0xE1, 0x10, 0x00, 1];
+        let p = JpegFile::parse(&f).unwrap();
+        assert_eq!(p.warnings.len(), 1);
         assert!(!p.has_eoi());
         assert_eq!(p.to_bytes(), f);
     }

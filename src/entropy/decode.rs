@@ -5,8 +5,9 @@
 //! The per-scan work (MCU walk, restarts, block decoders) is in `decode_scan` and
 //! `decode_prog`; bits and Huffman codes in `bitread` and `huffdec`.
 
+use super::decode_place::{metadata_image, Placed, PlacedSink, Placement};
 use super::decode_prog::{AcFirst, AcRefine, DcFirst, DcRefine};
-use super::decode_scan::{clear, run_scan, BlockDecode, Layout, ScanData, Sequential};
+use super::decode_scan::{clear, run_scan, BlockDecode, FullSink, Layout, ScanData, Sequential};
 use super::huffdec::HuffDecoder;
 use super::{Decoded, Limits};
 use crate::coeffs::{CoefficientImage, Geometry, QuantTable};
@@ -18,7 +19,20 @@ use crate::error::{Error, LimitKind, MalformedKind, Result, Warning, WarningKind
 
 /// Decodes every scan of `file` into a coefficient image.
 pub fn decode(file: &JpegFile, limits: &Limits) -> Result<Decoded> {
-    let mut st = State::default();
+    decode_with(file, limits, None).map(|(d, _)| d)
+}
+
+/// Decodes `file`; with a placement, into the placed output image (returned second)
+/// and with an image of empty planes in the result.
+pub(super) fn decode_with(
+    file: &JpegFile,
+    limits: &Limits,
+    placement: Option<&Placement>,
+) -> Result<(Decoded, Option<CoefficientImage>)> {
+    let mut st = State {
+        placement,
+        ..State::default()
+    };
     for (i, item) in file.items.iter().enumerate() {
         match item {
             Item::Segment(seg) => st.segment(seg, &file.items[i + 1..], limits)?,
@@ -42,10 +56,38 @@ struct Frame {
     /// Per component and zigzag position: Al of the last progressive scan that
     /// coded it, −1 before any (as libjpeg tracks it, to warn about bad progressions).
     coef_bits: Vec<[i8; 64]>,
+    /// With a placement: the output image the blocks go to (`image` has empty planes).
+    placed: Option<Placed>,
+}
+
+impl Frame {
+    /// Decodes one scan into the image or the placed output.
+    fn run<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        data: &ScanData,
+        layout: &Layout,
+        w: &mut Vec<Warning>,
+    ) {
+        match &mut self.placed {
+            None => run_scan(d, data, layout, &mut FullSink(&mut self.image.components), w),
+            Some(p) if p.oriented => run_scan(d, data, layout, &mut PlacedSink::<true>(p), w),
+            Some(p) => run_scan(d, data, layout, &mut PlacedSink::<false>(p), w),
+        }
+    }
+
+    /// Zeroes component `i` before a second sequential scan of it.
+    fn clear(&mut self, i: usize) {
+        match &mut self.placed {
+            None => clear(&mut self.image.components[i]),
+            Some(p) => p.clear(i),
+        }
+    }
 }
 
 #[derive(Default)]
-struct State {
+struct State<'p> {
+    placement: Option<&'p Placement>,
     quant: [Option<QuantTable>; 4],
     dc: [TableSlot; 4],
     ac: [TableSlot; 4],
@@ -61,7 +103,7 @@ fn bad(offset: usize, msg: impl Into<String>) -> Error {
     Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
 }
 
-impl State {
+impl State<'_> {
     fn segment(&mut self, seg: &Segment, rest: &[Item], limits: &Limits) -> Result<()> {
         match seg.marker {
             Marker::DQT => {
@@ -152,8 +194,16 @@ impl State {
             .map(|c| (c.id, c.h, c.v, c.tq))
             .collect();
         let n = comps.len();
-        let image = CoefficientImage::zeroed(w, h, header.precision, &comps);
+        let (image, placed) = match self.placement {
+            None => (CoefficientImage::zeroed(w, h, header.precision, &comps), None),
+            Some(p) => {
+                let image = metadata_image(w, h, header.precision, &comps);
+                let placed = Placed::new(p, &image, header.marker == Marker::SOF2)?;
+                (image, Some(placed))
+            }
+        };
         self.frame = Some(Frame {
+            placed,
             header,
             image,
             latched: vec![false; n],
@@ -243,7 +293,6 @@ impl State {
             offset: scan.ecs_offset(),
             restart_interval: self.restart as usize,
         };
-        let comps = &mut frame.image.components;
         let w = &mut self.warnings;
         let dc_tables = |st_dc: &[TableSlot; 4]| -> Result<Vec<Box<HuffDecoder>>> {
             hdr.components
@@ -254,7 +303,7 @@ impl State {
         if !progressive {
             for &i in &ci {
                 if frame.sequential_done[i] {
-                    clear(&mut comps[i]);
+                    frame.clear(i);
                 }
                 frame.sequential_done[i] = true;
             }
@@ -269,7 +318,7 @@ impl State {
                 ac: ac.iter().map(|b| &**b).collect(),
                 pred: [0; 4],
             };
-            go(&mut d, &data, &layout, comps, w);
+            frame.run(&mut d, &data, &layout, w);
         } else if hdr.ss == 0 {
             if hdr.ah == 0 {
                 let dc = dc_tables(&self.dc)?;
@@ -278,15 +327,15 @@ impl State {
                     pred: [0; 4],
                     al: hdr.al,
                 };
-                go(&mut d, &data, &layout, comps, w);
+                frame.run(&mut d, &data, &layout, w);
             } else {
-                go(&mut DcRefine { al: hdr.al }, &data, &layout, comps, w);
+                frame.run(&mut DcRefine { al: hdr.al }, &data, &layout, w);
             }
         } else {
             let ac = build(&self.ac, 1, hdr.components[0].ta, at)?;
             let (ss, se, al) = (hdr.ss, hdr.se, hdr.al);
             if hdr.ah == 0 {
-                go(
+                frame.run(
                     &mut AcFirst {
                         ac: &ac,
                         ss,
@@ -296,11 +345,10 @@ impl State {
                     },
                     &data,
                     &layout,
-                    comps,
                     w,
                 );
             } else {
-                go(
+                frame.run(
                     &mut AcRefine {
                         ac: &ac,
                         ss,
@@ -310,7 +358,6 @@ impl State {
                     },
                     &data,
                     &layout,
-                    comps,
                     w,
                 );
             }
@@ -319,7 +366,7 @@ impl State {
         Ok(())
     }
 
-    fn finish(mut self, file: &JpegFile) -> Result<Decoded> {
+    fn finish(mut self, file: &JpegFile) -> Result<(Decoded, Option<CoefficientImage>)> {
         if self.scans.is_empty() {
             let at = file.trailer_offset;
             return Err(Error::malformed(at, MalformedKind::NoScan));
@@ -344,27 +391,19 @@ impl State {
             );
             self.warnings.push(Warning {
                 offset: None,
+                mcu: None,
                 kind: WarningKind::Other(msg),
             });
         }
-        Ok(Decoded {
+        let decoded = Decoded {
             image: frame.image,
             frame: frame.header,
             scans: self.scans,
             restart_interval: self.first_restart,
             warnings: self.warnings,
-        })
+        };
+        Ok((decoded, frame.placed.map(|p| p.image)))
     }
-}
-
-fn go<D: BlockDecode>(
-    d: &mut D,
-    data: &ScanData,
-    layout: &Layout,
-    comps: &mut [crate::coeffs::Component],
-    w: &mut Vec<Warning>,
-) {
-    run_scan(d, data, layout, comps, w)
 }
 
 /// The number of lines from the first DNL segment after the frame header.

@@ -3,7 +3,7 @@
 //! Coefficients are stored multiplied by 2^Al, as G.1.2 defines them.
 
 use super::bitread::BitReader;
-use super::decode_scan::{nat, BlockDecode, Corrupt};
+use super::decode_scan::{BlockDecode, Corrupt, Order};
 use super::huffdec::HuffDecoder;
 use crate::coeffs::Block;
 
@@ -20,7 +20,13 @@ impl BlockDecode for DcFirst<'_> {
     }
 
     #[inline(always)]
-    fn decode(&mut self, br: &mut BitReader, sc: usize, blk: &mut Block) -> Result<(), Corrupt> {
+    fn decode<O: Order>(
+        &mut self,
+        br: &mut BitReader,
+        sc: usize,
+        blk: &mut Block,
+        _o: O,
+    ) -> Result<(), Corrupt> {
         let s = self.dc[sc]
             .decode(br)
             .ok_or(Corrupt("invalid DC Huffman code"))?;
@@ -41,7 +47,13 @@ impl BlockDecode for DcRefine {
     fn reset(&mut self) {}
 
     #[inline(always)]
-    fn decode(&mut self, br: &mut BitReader, _sc: usize, blk: &mut Block) -> Result<(), Corrupt> {
+    fn decode<O: Order>(
+        &mut self,
+        br: &mut BitReader,
+        _sc: usize,
+        blk: &mut Block,
+        _o: O,
+    ) -> Result<(), Corrupt> {
         if br.get_bit() {
             blk[0] |= 1 << self.al;
         }
@@ -59,12 +71,20 @@ pub(super) struct AcFirst<'t> {
 }
 
 impl BlockDecode for AcFirst<'_> {
+    const HISTORY: bool = true;
+
     fn reset(&mut self) {
         self.eobrun = 0;
     }
 
     #[inline(always)]
-    fn decode(&mut self, br: &mut BitReader, _sc: usize, blk: &mut Block) -> Result<(), Corrupt> {
+    fn decode<O: Order>(
+        &mut self,
+        br: &mut BitReader,
+        _sc: usize,
+        blk: &mut Block,
+        o: O,
+    ) -> Result<(), Corrupt> {
         if self.eobrun > 0 {
             self.eobrun -= 1;
             return Ok(());
@@ -78,7 +98,7 @@ impl BlockDecode for AcFirst<'_> {
             let e = self.ac.fast_entry(br);
             if e >> 16 != 0 {
                 k += ((e >> 8) & 15) as usize;
-                blk[nat(k)] = ((e >> 16) << al) as i16;
+                o.put(blk, k, ((e >> 16) << al) as i16);
                 br.consume((e & 0xFF) as u32);
                 k += 1;
                 continue;
@@ -90,7 +110,7 @@ impl BlockDecode for AcFirst<'_> {
             let (r, s) = ((rs >> 4) as u32, (rs & 15) as u32);
             if s != 0 {
                 k += r as usize;
-                blk[nat(k)] = (br.receive_extend(s) << al) as i16;
+                o.put(blk, k, (br.receive_extend(s) << al) as i16);
             } else if r == 15 {
                 k += 15;
             } else {
@@ -116,25 +136,34 @@ pub(super) struct AcRefine<'t> {
 }
 
 impl AcRefine<'_> {
-    /// Applies a correction bit to a coefficient with nonzero history.
+    /// Applies a correction bit to coefficient `k`, which has nonzero history `c`.
     #[inline(always)]
-    fn correct(br: &mut BitReader, c: &mut i16, p1: i16) {
-        if br.get_bit() && (*c & p1) == 0 {
-            *c = if *c >= 0 {
+    fn correct<O: Order>(br: &mut BitReader, blk: &mut Block, k: usize, c: i16, p1: i16, o: O) {
+        if br.get_bit() && (c & p1) == 0 {
+            let v = if c >= 0 {
                 c.wrapping_add(p1)
             } else {
                 c.wrapping_sub(p1)
             };
+            o.put(blk, k, v);
         }
     }
 }
 
 impl BlockDecode for AcRefine<'_> {
+    const HISTORY: bool = true;
+
     fn reset(&mut self) {
         self.eobrun = 0;
     }
 
-    fn decode(&mut self, br: &mut BitReader, _sc: usize, blk: &mut Block) -> Result<(), Corrupt> {
+    fn decode<O: Order>(
+        &mut self,
+        br: &mut BitReader,
+        _sc: usize,
+        blk: &mut Block,
+        o: O,
+    ) -> Result<(), Corrupt> {
         let p1: i16 = 1 << self.al;
         let se = self.se as usize;
         let mut k = self.ss as usize;
@@ -161,24 +190,25 @@ impl BlockDecode for AcRefine<'_> {
                 // the way); the next zero-history position takes the new value (or,
                 // for ZRL, is the 16th zero skipped).
                 while k <= se {
-                    let c = &mut blk[nat(k)];
-                    k += 1;
-                    if *c != 0 {
-                        Self::correct(br, c, p1);
+                    let c = o.get(blk, k);
+                    if c != 0 {
+                        Self::correct(br, blk, k, c, p1, o);
                     } else if r == 0 {
-                        *c = new;
+                        o.put(blk, k, new);
+                        k += 1;
                         break;
                     } else {
                         r -= 1;
                     }
+                    k += 1;
                 }
             }
         }
         if self.eobrun > 0 {
             while k <= se {
-                let c = &mut blk[nat(k)];
-                if *c != 0 {
-                    Self::correct(br, c, p1);
+                let c = o.get(blk, k);
+                if c != 0 {
+                    Self::correct(br, blk, k, c, p1, o);
                 }
                 k += 1;
             }

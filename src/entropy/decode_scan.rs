@@ -30,13 +30,132 @@ pub(super) fn nat(k: usize) -> usize {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Corrupt(pub &'static str);
 
+/// Where a block decoder puts zigzag coefficient `k` of the block it decodes: the
+/// natural position, or (for a decode straight into a transformed image) a transposed
+/// and/or sign-flipped one. Decoders read and write coefficients only through this,
+/// always with natural-orientation values.
+pub(super) trait Order: Copy {
+    /// The value of coefficient `k` (any `k`; see [`nat`]).
+    fn get(self, blk: &Block, k: usize) -> i16;
+    /// Stores `v` as coefficient `k`.
+    fn put(self, blk: &mut Block, k: usize, v: i16);
+}
+
+/// Coefficients in natural order ([`nat`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Natural;
+
+impl Order for Natural {
+    #[inline(always)]
+    fn get(self, blk: &Block, k: usize) -> i16 {
+        blk[nat(k)]
+    }
+    #[inline(always)]
+    fn put(self, blk: &mut Block, k: usize, v: i16) {
+        blk[nat(k)] = v;
+    }
+}
+
 /// Decodes the blocks of one scan kind (sequential, DC first, ...).
 pub(super) trait BlockDecode {
+    /// Whether decoding a block depends on what earlier scans left in it (AC
+    /// refinement), or records what later scans depend on (AC first scans).
+    const HISTORY: bool = false;
     /// Resets the per-interval state (DC predictions, EOBRUN): at the start of the
     /// scan and after each restart marker.
     fn reset(&mut self);
     /// Decodes the next block of scan component `sc` into `blk`.
-    fn decode(&mut self, br: &mut BitReader, sc: usize, blk: &mut Block) -> Result<(), Corrupt>;
+    fn decode<O: Order>(
+        &mut self,
+        br: &mut BitReader,
+        sc: usize,
+        blk: &mut Block,
+        o: O,
+    ) -> Result<(), Corrupt>;
+}
+
+/// Where the blocks of a scan go.
+pub(super) trait Sink {
+    /// The MCUs `[first, end)` of a scan with this layout that hold blocks the sink
+    /// wants (`(0, usize::MAX)`: all). Decoding starts at the restart interval holding
+    /// `first` when the scan has restart intervals and `history` is false (without
+    /// them every MCU before `first` must still be decoded), and stops at `end`.
+    fn range(&self, layout: &Layout, history: bool) -> (usize, usize);
+    /// Decodes MCU (`mx`, `my`) of an interleaved scan.
+    fn mcu<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        br: &mut BitReader,
+        scan_comps: &[(usize, usize, usize)],
+        mx: usize,
+        my: usize,
+    ) -> Result<(), Corrupt>;
+    /// Decodes block (`bx`, `by`) of frame component `comp` (scan component `sc`).
+    fn block<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        br: &mut BitReader,
+        sc: usize,
+        comp: usize,
+        bx: usize,
+        by: usize,
+    ) -> Result<(), Corrupt>;
+}
+
+/// Every block into the components' own planes, in natural order.
+pub(super) struct FullSink<'c>(pub &'c mut [Component]);
+
+impl Sink for FullSink<'_> {
+    fn range(&self, _: &Layout, _: bool) -> (usize, usize) {
+        (0, usize::MAX)
+    }
+
+    #[inline(always)]
+    fn mcu<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        br: &mut BitReader,
+        scan_comps: &[(usize, usize, usize)],
+        mx: usize,
+        my: usize,
+    ) -> Result<(), Corrupt> {
+        for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
+            let Some(c) = self.0.get_mut(ci) else {
+                continue;
+            };
+            let wb = c.plane.width_blocks;
+            for by in 0..v {
+                let row = (my * v + by) * wb + mx * h;
+                let Some(blocks) = c.plane.blocks.get_mut(row..row + h) else {
+                    continue;
+                };
+                for blk in blocks {
+                    d.decode(br, sc, blk, Natural)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn block<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        br: &mut BitReader,
+        sc: usize,
+        comp: usize,
+        bx: usize,
+        by: usize,
+    ) -> Result<(), Corrupt> {
+        let Some(c) = self.0.get_mut(comp) else {
+            return Ok(());
+        };
+        let wb = c.plane.width_blocks;
+        match c.plane.blocks.get_mut(by * wb + bx) {
+            Some(blk) => d.decode(br, sc, blk, Natural),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Which blocks a scan covers, in coding order.
@@ -54,7 +173,7 @@ pub(super) enum Layout {
 }
 
 impl Layout {
-    fn total_mcus(&self) -> usize {
+    pub(super) fn total_mcus(&self) -> usize {
         match *self {
             Layout::Interleaved { mcus_x, mcus_y, .. } => mcus_x * mcus_y,
             Layout::Single { bw, bh, .. } => bw * bh,
@@ -81,13 +200,17 @@ struct Walk<'w> {
     warnings: &'w mut Vec<Warning>,
     emitted: usize,
     ended: bool,
+    /// MCUs per row of the scan (to give warnings an MCU position).
+    cols: usize,
 }
 
 impl Walk<'_> {
-    fn warn(&mut self, at: usize, kind: WarningKind) {
+    fn warn(&mut self, at: usize, kind: WarningKind, mcu: usize) {
         if self.emitted < MAX_WARNINGS_PER_SCAN {
-            self.warnings
-                .push(Warning::at(self.offset + at.min(self.ecs_len), kind));
+            let mut w = Warning::at(self.offset + at.min(self.ecs_len), kind);
+            let cols = self.cols.max(1);
+            w.mcu = Some(crate::error::McuPosition { index: mcu, column: mcu % cols, row: mcu / cols });
+            self.warnings.push(w);
             self.emitted += 1;
         }
     }
@@ -101,7 +224,7 @@ enum Resync {
 }
 
 /// Finds the restart marker that should come next (`expected` = 0..7).
-fn resync(br: &mut BitReader, walk: &mut Walk, expected: u8) -> Resync {
+fn resync(br: &mut BitReader, walk: &mut Walk, expected: u8, mcu: usize) -> Resync {
     loop {
         match br.next_marker() {
             Some((at, code)) if (0xD0..=0xD7).contains(&code) => {
@@ -110,7 +233,7 @@ fn resync(br: &mut BitReader, walk: &mut Walk, expected: u8) -> Resync {
                     br.skip_marker();
                     return Resync::Resume(0);
                 }
-                walk.warn(at, WarningKind::BadRestart);
+                walk.warn(at, WarningKind::BadRestart, mcu);
                 br.skip_marker();
                 if diff <= 4 {
                     // Markers (and their intervals) were lost: resume at this one.
@@ -121,7 +244,7 @@ fn resync(br: &mut BitReader, walk: &mut Walk, expected: u8) -> Resync {
             other => {
                 if !walk.ended {
                     let at = other.map_or(walk.ecs_len, |m| m.0);
-                    walk.warn(at, WarningKind::BadRestart);
+                    walk.warn(at, WarningKind::BadRestart, mcu);
                 }
                 return Resync::Stop;
             }
@@ -129,14 +252,21 @@ fn resync(br: &mut BitReader, walk: &mut Walk, expected: u8) -> Resync {
     }
 }
 
-/// Decodes one scan into `comps` with block decoder `d`; problems become warnings.
-pub(super) fn run_scan<D: BlockDecode>(
+/// Decodes one scan into `sink` with block decoder `d`; problems become warnings.
+/// Only the MCUs the sink asks for ([`Sink::range`]) are decoded, and with restart
+/// intervals the ones before them are skipped without decoding when that is exact.
+pub(super) fn run_scan<D: BlockDecode, S: Sink>(
     d: &mut D,
     data: &ScanData,
     layout: &Layout,
-    comps: &mut [Component],
+    sink: &mut S,
     warnings: &mut Vec<Warning>,
 ) {
+    let (first, end) = sink.range(layout, D::HISTORY);
+    let total = layout.total_mcus().min(end);
+    if first >= total {
+        return;
+    }
     let mut br = BitReader::new(data.ecs);
     let mut walk = Walk {
         offset: data.offset,
@@ -144,16 +274,32 @@ pub(super) fn run_scan<D: BlockDecode>(
         warnings,
         emitted: 0,
         ended: false,
+        cols: match *layout {
+            Layout::Interleaved { mcus_x, .. } => mcus_x,
+            Layout::Single { bw, .. } => bw,
+        },
     };
-    let total = layout.total_mcus();
     let ri = data.restart_interval;
     let mut next_rst = if ri > 0 { ri } else { usize::MAX };
     let mut rst_num: usize = 0;
     let mut m = 0;
+    if ri > 0 && first >= ri && !D::HISTORY {
+        // Every interval starts afresh (DC predictions and EOB runs reset), so the
+        // intervals before the one holding `first` need no decoding: find the marker
+        // in front of it. Anything unusual on the way (a marker out of sequence, too
+        // few markers) and the walk starts at the beginning, as a full decode does.
+        let k = first / ri;
+        if let Some(r) = after_restarts(data.ecs, k) {
+            br = r;
+            m = k * ri;
+            rst_num = k;
+            next_rst = m.saturating_add(ri);
+        }
+    }
     d.reset();
     while m < total {
         if m == next_rst {
-            match resync(&mut br, &mut walk, (rst_num & 7) as u8) {
+            match resync(&mut br, &mut walk, (rst_num & 7) as u8, m) {
                 Resync::Resume(skip) => {
                     let resume = m.saturating_add(skip.saturating_mul(ri));
                     rst_num += skip + 1;
@@ -167,19 +313,19 @@ pub(super) fn run_scan<D: BlockDecode>(
                 Resync::Stop => return,
             }
         }
-        let (b, next, halt) = decode_span(d, br, layout, comps, m, next_rst.min(total));
+        let (b, next, halt) = decode_span(d, br, layout, sink, m, next_rst.min(total));
         br = b;
         m = next;
         match halt {
             Halt::Done => continue,
             Halt::Corrupt(what) => {
-                walk.warn(br.byte_offset(), WarningKind::CorruptData(what.to_string()));
+                walk.warn(br.byte_offset(), WarningKind::CorruptData(what.to_string()), next - 1);
             }
             Halt::Overrun => {
                 if !walk.ended {
                     walk.ended = true;
                     let at = br.stop_offset().unwrap_or(walk.ecs_len);
-                    walk.warn(at, WarningKind::PrematureEnd);
+                    walk.warn(at, WarningKind::PrematureEnd, next - 1);
                 }
             }
         }
@@ -189,6 +335,19 @@ pub(super) fn run_scan<D: BlockDecode>(
         }
         m = m.max(next_rst);
     }
+}
+
+/// A reader positioned after the `k`-th marker of `ecs`, if the first `k` markers are
+/// RST0, RST1, ... in sequence (as a full walk would find them).
+fn after_restarts(ecs: &[u8], k: usize) -> Option<BitReader<'_>> {
+    let mut br = BitReader::new(ecs);
+    for i in 0..k {
+        match br.next_marker() {
+            Some((_, code)) if code == 0xD0 + (i & 7) as u8 => br.skip_marker(),
+            _ => return None,
+        }
+    }
+    Some(br)
 }
 
 /// Why [`decode_span`] stopped.
@@ -205,11 +364,11 @@ enum Halt {
 /// out by value so that it lives in registers in the loop. Returns the index after
 /// the last MCU decoded.
 #[inline(never)]
-fn decode_span<'a, D: BlockDecode>(
+fn decode_span<'a, D: BlockDecode, S: Sink>(
     d: &mut D,
     reader: BitReader<'a>,
     layout: &Layout,
-    comps: &mut [Component],
+    sink: &mut S,
     from: usize,
     to: usize,
 ) -> (BitReader<'a>, usize, Halt) {
@@ -221,9 +380,7 @@ fn decode_span<'a, D: BlockDecode>(
         } => {
             let mcus_x = (*mcus_x).max(1);
             for m in from..to {
-                if let Err(Corrupt(what)) =
-                    decode_mcu(d, &mut br, sc, m % mcus_x, m / mcus_x, comps)
-                {
+                if let Err(Corrupt(what)) = sink.mcu(d, &mut br, sc, m % mcus_x, m / mcus_x) {
                     return (br, m + 1, Halt::Corrupt(what));
                 }
                 if br.overrun() {
@@ -233,13 +390,8 @@ fn decode_span<'a, D: BlockDecode>(
         }
         &Layout::Single { comp, bw, .. } => {
             let bw = bw.max(1);
-            let plane = &mut comps[comp].plane;
-            let wb = plane.width_blocks;
             for m in from..to {
-                let Some(blk) = plane.blocks.get_mut((m / bw) * wb + m % bw) else {
-                    break;
-                };
-                if let Err(Corrupt(what)) = d.decode(&mut br, 0, blk) {
+                if let Err(Corrupt(what)) = sink.block(d, &mut br, 0, comp, m % bw, m / bw) {
                     return (br, m + 1, Halt::Corrupt(what));
                 }
                 if br.overrun() {
@@ -249,31 +401,6 @@ fn decode_span<'a, D: BlockDecode>(
         }
     }
     (br, to, Halt::Done)
-}
-
-#[inline(always)]
-fn decode_mcu<D: BlockDecode>(
-    d: &mut D,
-    br: &mut BitReader,
-    scan_comps: &[(usize, usize, usize)],
-    mx: usize,
-    my: usize,
-    comps: &mut [Component],
-) -> Result<(), Corrupt> {
-    for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
-        let plane = &mut comps[ci].plane;
-        let wb = plane.width_blocks;
-        for by in 0..v {
-            let row = (my * v + by) * wb + mx * h;
-            let Some(blocks) = plane.blocks.get_mut(row..row + h) else {
-                continue;
-            };
-            for blk in blocks {
-                d.decode(br, sc, blk)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Baseline and extended sequential blocks (T.81 F.2.2): DC difference, then AC
@@ -290,7 +417,13 @@ impl BlockDecode for Sequential<'_> {
     }
 
     #[inline(always)]
-    fn decode(&mut self, br: &mut BitReader, sc: usize, blk: &mut Block) -> Result<(), Corrupt> {
+    fn decode<O: Order>(
+        &mut self,
+        br: &mut BitReader,
+        sc: usize,
+        blk: &mut Block,
+        o: O,
+    ) -> Result<(), Corrupt> {
         let (dc, ac) = (self.dc[sc], self.ac[sc]);
         if br.bits_left() < 32 {
             br.refill();
@@ -317,7 +450,7 @@ impl BlockDecode for Sequential<'_> {
             let e = ac.fast_entry(br);
             if e >> 16 != 0 {
                 k += ((e >> 8) & 15) as usize;
-                blk[nat(k)] = (e >> 16) as i16;
+                o.put(blk, k, (e >> 16) as i16);
                 br.consume((e & 0xFF) as u32);
                 k += 1;
                 continue;
@@ -332,7 +465,7 @@ impl BlockDecode for Sequential<'_> {
             let (r, s) = ((rs >> 4) as usize, (rs & 15) as u32);
             if s != 0 {
                 k += r;
-                blk[nat(k)] = br.receive_extend(s) as i16;
+                o.put(blk, k, br.receive_extend(s) as i16);
             } else if r == 15 {
                 k += 15;
             } else {

@@ -419,4 +419,10 @@ fn dump_warnings() {
     let file = JpegFile::parse(&data).unwrap();
     let dec = decode(&file, &Limits::default()).unwrap();
     eprintln!("parse {:?} decode {:?}", file.warnings, dec.warnings);
+    let out = wrap(&encode(&dec.image, &EncodeOptions::default()).unwrap());
+    let f2 = JpegFile::parse(&out).unwrap();
+    let d2 = decode(&f2, &Limits::default()).unwrap();
+    eprintln!("round trip equal: {}", d2.image == dec.image);
+    let nz: usize = dec.image.components.iter().map(|c| c.plane.blocks.iter().flatten().filter(|&&v| v != 0).count()).sum();
+    eprintln!("nonzero coefficients: {nz}; scans {:?}", dec.scans);
 }

@@ -7,6 +7,7 @@
 
 mod bitread;
 mod decode;
+mod decode_place;
 mod decode_prog;
 mod decode_scan;
 #[cfg(test)]
@@ -23,6 +24,7 @@ mod optimal;
 mod script;
 
 pub use decode::decode;
+pub use decode_place::{decode_placed, PlacedComponent, Placement};
 pub use encode::{default_progressive_script, encode};
 
 use crate::coeffs::CoefficientImage;

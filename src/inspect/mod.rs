@@ -7,7 +7,10 @@
 //! stable: fields may be added (with `jtool_inspect_version` unchanged), but not renamed
 //! or removed without bumping it.
 
+pub mod identify;
 pub mod meta;
+pub mod quality;
+pub mod signatures;
 mod text;
 
 use crate::container::{
@@ -52,6 +55,15 @@ pub struct Report {
     pub warnings: Vec<Warning>,
     /// Segments whose contents inspect could not parse (bad DQT, DHT, SOF, SOS, …).
     pub problems: Vec<Problem>,
+    /// IJG quality estimate of each quantization table and of the file; null when the
+    /// file defines no quantization table.
+    pub quality: Option<quality::QualityReport>,
+    /// Which encoder or camera wrote the file: ranked candidates with evidence.
+    pub identification: identify::Identification,
+    /// SHA-256 of the quantized coefficients and quantization tables (see
+    /// `pipeline::coefficient_hash`); null from `inspect` alone, filled by
+    /// `pipeline::inspect_full` when the entropy-coded data decodes.
+    pub coefficient_hash: Option<String>,
 }
 
 /// One item of the file: a marker segment, or a scan (its SOS header and data).
@@ -247,6 +259,8 @@ pub fn inspect(data: &[u8]) -> Result<Report> {
     };
     r.eoi_present = file.has_eoi();
     r.warnings = file.warnings.clone();
+    r.quality = r.estimate_quality();
+    r.identification = identify::identify(&r, r.quality.as_ref());
     Ok(r)
 }
 
@@ -290,7 +304,35 @@ impl Report {
             eoi_present: false,
             warnings: Vec::new(),
             problems: Vec::new(),
+            quality: None,
+            identification: identify::Identification::default(),
+            coefficient_hash: None,
         }
+    }
+
+    /// The quality estimate of every table, and of the tables the frame's components
+    /// use (the last definition of their slot before the first scan).
+    fn estimate_quality(&self) -> Option<quality::QualityReport> {
+        let tables: Vec<(u8, usize, [u16; 64])> = self
+            .quant_tables
+            .iter()
+            .filter_map(|q| Some((q.slot, q.offset, <[u16; 64]>::try_from(q.values.as_slice()).ok()?)))
+            .collect();
+        let refs: Vec<quality::TableRef> = tables
+            .iter()
+            .map(|(slot, offset, values)| quality::TableRef { slot: *slot, offset: *offset, values })
+            .collect();
+        let first_sos = self.scans.first().map_or(usize::MAX, |s| s.offset);
+        let used: Vec<Option<usize>> = self
+            .frame
+            .iter()
+            .flat_map(|f| f.components.iter())
+            .map(|c| {
+                let defs: Vec<usize> = (0..tables.len()).filter(|&i| tables[i].0 == c.tq).collect();
+                defs.iter().rev().find(|&&i| tables[i].1 < first_sos).or(defs.first()).copied()
+            })
+            .collect();
+        quality::estimate(&refs, &used)
     }
 
     /// Human-readable text: one line per segment, then the frame, tables and scans

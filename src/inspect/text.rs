@@ -248,6 +248,37 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
         o.push_str(&lines);
     }
 
+    // Quality, identification, coefficient hash.
+    if let Some(q) = &r.quality {
+        writeln!(o, "quality: {}", q.summary)?;
+        if verbose || q.tables.len() > 1 && q.tables.iter().any(|t| t.quality != q.quality) {
+            for t in &q.tables {
+                writeln!(o, "  slot {} (DQT at {}): {}", t.slot, t.offset, t.summary)?;
+            }
+        }
+    }
+    let id = &r.identification;
+    if !id.candidates.is_empty() {
+        writeln!(o, "source: {}", escape(&id.summary))?;
+        let shown = if verbose { id.candidates.len() } else { 3 };
+        for (i, c) in id.candidates.iter().enumerate().take(shown) {
+            if i > 0 || verbose {
+                writeln!(o, "  {}. {} (confidence {:.2})", i + 1, escape(&c.name), c.confidence)?;
+            }
+            if verbose {
+                for e in &c.evidence {
+                    writeln!(o, "       - {}", clip(e, 300))?;
+                }
+            }
+        }
+    }
+    for c in &id.contradictions {
+        writeln!(o, "contradiction: {}", escape(c))?;
+    }
+    if let Some(h) = &r.coefficient_hash {
+        writeln!(o, "coefficient hash: {h}")?;
+    }
+
     // Trailer, warnings, problems.
     if r.trailer.length > 0 {
         writeln!(

@@ -35,6 +35,9 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
     }
     out.extend_from_slice(coded);
     write_segment(&mut out, Marker::EOI, &[]);
+    if !file.has_eoi() {
+        return out; // no EOI: what followed the last item is debris, not data after EOI
+    }
     if let (Some((old_body, new_body)), false) = (mpf, file.trailer.is_empty()) {
         // MPF offsets count from the TIFF header 4 bytes into the segment body.
         let old_rel = file.trailer_offset as i64 - (old_body + 4) as i64;

@@ -2,11 +2,18 @@
 //! Bytes in, bytes out; the CLI owns files.
 
 mod assemble;
+mod hash;
+mod inspect_full;
+mod verify;
+pub mod pixels;
 mod strip;
 mod transform;
 
 pub use assemble::{assemble, MetaEdits};
 pub use strip::strip;
+pub use hash::{coefficient_hash, Sha256};
+pub use inspect_full::{inspect_full, inspect_full_with};
+pub use verify::{describe as verify_describe, verify, verify_with, Finding, Status, TrailerNote, Verdict};
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 
 use crate::container::{JpegFile, KeepPolicy};
@@ -65,7 +72,8 @@ impl Default for CopyOptions {
 
 /// Decodes the coefficients of `data` and writes them back unchanged: what
 /// `jpegtran -copy all` does, but keeping the coding mode, the restart interval,
-/// every kept metadata segment in its order, and the data after EOI.
+/// every kept metadata segment in its order, and the data after EOI. Padding blocks
+/// beyond the image edge, which no decoder shows, are rewritten as jpegtran writes them.
 pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     let file = JpegFile::parse(data)?;
     let decoded = entropy::decode(&file, &opts.limits)?;
@@ -84,7 +92,9 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
         RestartSpec::Rows(n) => rows_to_mcus(&decoded.image, n)?,
     };
     let enc = EncodeOptions { mode, huffman: opts.huffman, restart_interval, scan_script: None };
-    let coded = entropy::encode(&decoded.image, &enc)?;
+    let mut image = decoded.image;
+    image.normalize_padding(); // invisible blocks: written as jpegtran writes them
+    let coded = entropy::encode(&image, &enc)?;
     Ok(Output { bytes: assemble(&file, opts.keep, &coded, &MetaEdits::default()), warnings })
 }
 

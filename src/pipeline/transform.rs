@@ -60,7 +60,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
         edits.thumbnail = transformed_thumbnail(&file, opts);
     }
     if has_class(&file, MetaClass::Jumbf) && opts.output.keep.keeps(MetaClass::Jumbf) {
-        warnings.push(Warning { offset: None, kind: WarningKind::Other(
+        warnings.push(Warning { offset: None, mcu: None, kind: WarningKind::Other(
             "C2PA/JUMBF manifest kept, but its signature no longer matches the changed image".into(),
         ) });
     }

@@ -1,19 +1,12 @@
 //! Executing a [`Plan`]: a walk over the output block grid that fetches each block from
 //! its source position and transposes / negates its coefficients.
+//!
+//! The map from output blocks to source blocks is separable: [`block_axes`] gives it per
+//! axis, which is also what a decoder needs to put decoded blocks straight into place
+//! (the pipeline's direct decode); [`finish`] is the common last step.
 
 use super::plan::Plan;
-use crate::coeffs::{Block, CoefficientImage, Component};
-
-/// Where one output block comes from, and what happens to its coefficients.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Source {
-    /// Block column and row in the source plane.
-    bx: usize,
-    by: usize,
-    /// Negate odd columns (mirror in x) / odd rows (mirror in y) of the output block.
-    mirror_x: bool,
-    mirror_y: bool,
-}
+use crate::coeffs::{Block, CoefficientImage, Component, Geometry};
 
 /// One axis of the map from output to source blocks, in transformed-image block units:
 /// blocks inside the whole iMCUs of a mirrored axis are mirrored, the partial iMCU stays.
@@ -26,72 +19,125 @@ fn axis(out: usize, offset: usize, full: usize, mirrored: bool) -> (usize, bool)
     }
 }
 
-/// Applies `plan` to `image`: output components are the first `plan.factors.len()` of
-/// the source, with the planned sampling factors and the same quantization tables.
-pub fn apply(image: &CoefficientImage, plan: &Plan) -> CoefficientImage {
+/// The output → source block map of output component `ci` of `plan`, one axis at a time:
+/// for each real output block column, the transformed-image block column it shows and
+/// whether it is mirrored in x; the same for each real output block row (mirrored in y).
+///
+/// The source block of output block (bx, by) is (column of bx, row of by), or (row of by,
+/// column of bx) when the plan transposes; a source position outside the source plane
+/// gives a zero block. Distinct output blocks have distinct source blocks.
+pub fn block_axes(plan: &Plan, ci: usize) -> (Vec<(usize, bool)>, Vec<(usize, bool)>) {
+    let (_, fx, fy) = plan.orientation.parts();
+    let (h, v) = (plan.factors[ci].0 as usize, plan.factors[ci].1 as usize);
+    let (rw, rh) = Geometry::new(plan.width, plan.height, &plan.factors).real_blocks(ci);
+    let xs = (0..rw).map(|bx| axis(bx, plan.offset_imcus.0 * h, plan.full_imcus.0 * h, fx)).collect();
+    let ys = (0..rh).map(|by| axis(by, plan.offset_imcus.1 * v, plan.full_imcus.1 * v, fy)).collect();
+    (xs, ys)
+}
+
+/// The output image of `plan` for `image`, all zero: the first `plan.factors.len()`
+/// components with the planned sampling factors, identifiers and table slots kept.
+pub fn output_image(image: &CoefficientImage, plan: &Plan) -> CoefficientImage {
     let specs: Vec<(u8, u8, u8, u8)> = image
         .components
         .iter()
         .zip(&plan.factors)
         .map(|(c, &(h, v))| (c.id, h, v, c.quant_slot))
         .collect();
-    let mut out = CoefficientImage::zeroed(plan.width, plan.height, image.precision, &specs);
-    let geom = out.geometry();
-    let (t, fx, fy) = plan.orientation.parts();
+    CoefficientImage::zeroed(plan.width, plan.height, image.precision, &specs)
+}
+
+/// Applies `plan` to `image`: output components are the first `plan.factors.len()` of
+/// the source, with the planned sampling factors and the same quantization tables.
+pub fn apply(image: &CoefficientImage, plan: &Plan) -> CoefficientImage {
+    let mut out = output_image(image, plan);
+    let t = plan.orientation.parts().0;
+    let maps = [false, true].map(|my| [false, true].map(|mx| BlockMap::new(t, mx, my)));
     for (ci, dst) in out.components.iter_mut().enumerate() {
-        let src = &image.components[ci];
+        let src = &image.components[ci].plane;
+        let (xs, ys) = block_axes(plan, ci);
+        let wb = dst.plane.width_blocks;
+        for (row, &(ty, my)) in dst.plane.blocks.chunks_exact_mut(wb.max(1)).zip(&ys) {
+            for (d, &(tx, mx)) in row.iter_mut().zip(&xs) {
+                let (sx, sy) = if t { (ty, tx) } else { (tx, ty) };
+                if sx < src.width_blocks && sy < src.height_blocks {
+                    maps[my as usize][mx as usize].apply(src.block(sx, sy), d);
+                } // else: cannot happen for plans made by `plan`; zero is the safe answer
+            }
+        }
+    }
+    finish(&mut out, image, plan);
+    out
+}
+
+/// The last step of executing `plan` on `source`, once the output's real blocks are in
+/// place: quantization tables (transposed for a transposing plan) and padding blocks.
+/// Only the source's metadata (tables) is read.
+pub fn finish(out: &mut CoefficientImage, source: &CoefficientImage, plan: &Plan) {
+    let t = plan.orientation.parts().0;
+    let geom = out.geometry();
+    for (ci, dst) in out.components.iter_mut().enumerate() {
+        let src = &source.components[ci];
         dst.quant = src.quant;
         if t {
             // A transposed block needs the transposed step sizes (T.81 A.3.4: table
             // entry k scales coefficient k).
             dst.quant.values = std::array::from_fn(|k| src.quant.values[(k % 8) * 8 + k / 8]);
         }
-        let (h, v) = (dst.h as usize, dst.v as usize);
         let (rw, rh) = geom.real_blocks(ci);
-        for by in 0..rh {
-            let (ty, my) = axis(by, plan.offset_imcus.1 * v, plan.full_imcus.1 * v, fy);
-            for bx in 0..rw {
-                let (tx, mx) = axis(bx, plan.offset_imcus.0 * h, plan.full_imcus.0 * h, fx);
-                let s = if t {
-                    Source { bx: ty, by: tx, mirror_x: mx, mirror_y: my }
-                } else {
-                    Source { bx: tx, by: ty, mirror_x: mx, mirror_y: my }
-                };
-                *dst.plane.block_mut(bx, by) = transform_block(src, s, t);
-            }
-        }
         fill_padding(dst, rw, rh);
     }
-    out
 }
 
-/// The source block `s` of `src`, transposed if `t`, with the mirrors' sign changes.
-fn transform_block(src: &Component, s: Source, t: bool) -> Block {
-    let mut out = [0i16; 64];
-    if s.bx >= src.plane.width_blocks || s.by >= src.plane.height_blocks {
-        return out; // cannot happen for plans made by `plan`; zero is the safe answer
-    }
-    let b = src.plane.block(s.bx, s.by);
-    for r in 0..8 {
-        for c in 0..8 {
-            let v = if t { b[c * 8 + r] } else { b[r * 8 + c] };
-            let neg = (s.mirror_x && c & 1 == 1) ^ (s.mirror_y && r & 1 == 1);
-            out[r * 8 + c] = if neg { v.wrapping_neg() } else { v };
+/// What happens to the coefficients of one block: output index i takes source index
+/// `src[i]`, negated where `neg[i]` is −1.
+struct BlockMap {
+    transpose: bool,
+    src: [u8; 64],
+    neg: [i16; 64],
+}
+
+impl BlockMap {
+    fn new(t: bool, mirror_x: bool, mirror_y: bool) -> Self {
+        BlockMap {
+            transpose: t,
+            src: std::array::from_fn(|i| if t { ((i % 8) * 8 + i / 8) as u8 } else { i as u8 }),
+            neg: std::array::from_fn(|i| {
+                let (r, c) = (i / 8, i % 8);
+                -(((mirror_x && c & 1 == 1) ^ (mirror_y && r & 1 == 1)) as i16)
+            }),
         }
     }
-    out
+
+    #[inline(always)]
+    fn apply(&self, b: &Block, out: &mut Block) {
+        // (v ^ n) - n is v for n = 0 and -v (wrapping) for n = -1.
+        if self.transpose {
+            for ((o, &s), &n) in out.iter_mut().zip(&self.src).zip(&self.neg) {
+                *o = (b[s as usize & 63] ^ n).wrapping_sub(n);
+            }
+        } else {
+            for ((o, &v), &n) in out.iter_mut().zip(b).zip(&self.neg) {
+                *o = (v ^ n).wrapping_sub(n);
+            }
+        }
+    }
 }
 
 /// Padding blocks beyond the real ones get the DC of the block before them in the MCU
 /// and zero AC, which codes in a few bits and is discarded by every decoder.
 fn fill_padding(c: &mut Component, real_w: usize, real_h: usize) {
-    let (h, v) = (c.h as usize, c.v as usize);
+    let (h, v) = (c.h.max(1) as usize, c.v.max(1) as usize);
     let plane = &mut c.plane;
-    for my in (0..plane.height_blocks).step_by(v) {
-        for mx in (0..plane.width_blocks).step_by(h) {
+    let (mcus_x, mcus_y) = (plane.width_blocks / h, plane.height_blocks / v);
+    for my in 0..mcus_y {
+        // Only MCUs that hold padding: all of a row reaching below the real blocks,
+        // otherwise those reaching past the right edge.
+        let first = if (my + 1) * v > real_h { 0 } else { real_w / h };
+        for mx in first..mcus_x {
             let mut prev_dc = 0i16;
-            for y in my..my + v {
-                for x in mx..mx + h {
+            for y in my * v..(my + 1) * v {
+                for x in mx * h..(mx + 1) * h {
                     if x < real_w && y < real_h {
                         prev_dc = plane.block(x, y)[0];
                     } else {
@@ -104,7 +150,6 @@ fn fill_padding(c: &mut Component, real_w: usize, real_h: usize) {
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

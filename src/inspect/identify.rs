@@ -1,0 +1,756 @@
+//! Which encoder or camera wrote the file: a ranked list of candidates, each with a
+//! confidence and the evidence behind it, all read from the file itself.
+//!
+//! Evidence, strongest first: the quantization tables (exact matches against
+//! [`super::signatures`], also transposed; the IJG and mozjpeg scaling rules), the
+//! metadata that states a setting (Photoshop APP13 quality, APP12 Ducky "Save for
+//! Web" quality), Exif Make/Model/Software and XMP CreatorTool, then the layout of the
+//! table segments (one table per DQT/DHT segment as libjpeg writes them, or combined),
+//! sampling factors, Huffman tables (standard or optimized), restart interval,
+//! progressive scans, JFIF/Adobe APP segments and data after EOI.
+//!
+//! Scores are additive and ad hoc but documented: an exact table match of a listed
+//! signature is worth 0.85, of a rule (IJG) 0.8, a matching segment layout 0.10, and
+//! so on (see the constants below); the confidence is the score clamped to 0.01–0.99.
+
+use super::meta::MetaDetails;
+use super::quality::{ijg_table, transpose, QualityReport};
+use super::signatures::{Signature, SourceKind, SIGNATURES};
+use super::Report;
+use crate::container::MetaClass;
+use serde::Serialize;
+
+/// Score of an exact match of all tables with a listed signature.
+const EXACT: f64 = 0.85;
+/// Score of an exact match of the first (luminance) table only.
+const LUMA_ONLY: f64 = 0.55;
+/// Score of a camera signature whose tables are plain IJG tables (shared by many
+/// encoders, so weak evidence of that camera).
+const GENERIC_CAMERA: f64 = 0.45;
+/// Score of an IJG-rule match.
+const IJG_RULE: f64 = 0.8;
+/// Score of a mozjpeg-rule match.
+const MOZ_RULE: f64 = 0.9;
+/// Bonus when the segment layout equals the signature's.
+const LAYOUT: f64 = 0.10;
+/// Bonus when the sampling factors are equal.
+const SAMPLING: f64 = 0.04;
+/// Bonus when the Huffman choice (standard/optimized) is equal.
+const HUFFMAN: f64 = 0.03;
+
+/// One candidate source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// What wrote the file, e.g. "libjpeg/IJG-compatible encoder, quality 92".
+    pub name: String,
+    /// "camera" or "software".
+    pub kind: SourceKind,
+    /// Canonical maker ("Canon", "Adobe", "IJG").
+    pub maker: String,
+    /// 0.01–0.99.
+    pub confidence: f64,
+    /// Why, one fact per line.
+    pub evidence: Vec<String>,
+}
+
+/// The identification part of a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Identification {
+    /// Candidates, most likely first (at most 6).
+    pub candidates: Vec<Candidate>,
+    /// Facts that disagree (e.g. Exif names a camera but the tables are an editor's).
+    pub contradictions: Vec<String>,
+    /// One line: the best candidate and its confidence, or "unknown".
+    pub summary: String,
+}
+
+/// Canonical maker name from an Exif Make string ("NIKON CORPORATION" → "Nikon",
+/// "Asahi Optical Co.,Ltd." → "Pentax", "JK Imaging, Ltd." → "Kodak").
+pub fn canonical_maker(make: &str) -> String {
+    let m = make.trim().to_ascii_lowercase();
+    const MAP: &[(&str, &str)] = &[
+        ("nikon", "Nikon"),
+        ("kodak", "Kodak"),
+        ("jk imaging", "Kodak"),
+        ("olympus", "Olympus"),
+        ("om digital", "Olympus"),
+        ("asahi", "Pentax"),
+        ("pentax", "Pentax"),
+        ("ricoh imaging", "Pentax"),
+        ("konica", "Konica Minolta"),
+        ("minolta", "Konica Minolta"),
+        ("samsung", "Samsung"),
+        ("hewlett", "HP"),
+        ("fujifilm", "Fujifilm"),
+        ("fuji photo", "Fujifilm"),
+        ("sony", "Sony"),
+        ("canon", "Canon"),
+        ("panasonic", "Panasonic"),
+        ("casio", "Casio"),
+        ("ricoh", "Ricoh"),
+        ("caplio", "Ricoh"),
+        ("sanyo", "Sanyo"),
+        ("apple", "Apple"),
+        ("google", "Google"),
+        ("nokia", "Nokia"),
+        ("nintendo", "Nintendo"),
+        ("htc", "HTC"),
+        ("jvc", "JVC"),
+        ("flir", "FLIR"),
+        ("reconyx", "Reconyx"),
+        ("lg ", "LG"),
+        ("lge", "LG"),
+        ("xiaomi", "Xiaomi"),
+        ("huawei", "Huawei"),
+        ("oneplus", "OnePlus"),
+        ("leica", "Leica"),
+        ("sigma", "Sigma"),
+        ("motorola", "Motorola"),
+        ("kyocera", "Kyocera"),
+        ("polaroid", "Polaroid"),
+        ("wwl", "Polaroid"),
+        ("epson", "Epson"),
+        ("toshiba", "Toshiba"),
+        ("sharp", "Sharp"),
+        ("benq", "BenQ"),
+        ("dji", "DJI"),
+        ("gopro", "GoPro"),
+    ];
+    for (k, v) in MAP {
+        if m.starts_with(k) || m.contains(&format!(" {k}")) {
+            return (*v).to_string();
+        }
+    }
+    for (k, v) in MAP {
+        if m.contains(k.trim()) {
+            return (*v).to_string();
+        }
+    }
+    make.trim().to_string()
+}
+
+/// The structural facts of a file that signatures are compared on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Structure {
+    /// Quantization tables in use, component order, each slot once.
+    pub tables: Vec<[u16; 64]>,
+    /// Table-related markers up to the first SOS (see [`layout`]).
+    pub layout: String,
+    /// "HxV" per component, comma-separated.
+    pub sampling: String,
+    /// "std", "opt" or "none".
+    pub huffman: &'static str,
+    /// First restart interval (0: none).
+    pub restart: u16,
+    /// Progressive frame.
+    pub progressive: bool,
+}
+
+/// The table-related markers up to and including the first SOS: SOFn, DRI, and each
+/// DQT/DHT with the number of tables it defines ("DQT1 DQT1 SOF0 DHT1 DHT1 DHT1 DHT1 SOS"
+/// is libjpeg's layout; "DQT2 SOF0 DHT4 SOS" a typical camera's).
+pub fn layout(r: &Report) -> String {
+    let mut out = Vec::new();
+    for s in &r.segments {
+        let m = s.marker.as_str();
+        match m {
+            "DQT" => {
+                let n = r.quant_tables.iter().filter(|q| q.offset == s.offset).count();
+                out.push(format!("DQT{n}"));
+            }
+            "DHT" => {
+                let n = r.huffman_tables.iter().filter(|h| h.offset == s.offset).count();
+                out.push(format!("DHT{n}"));
+            }
+            "DRI" => out.push("DRI".into()),
+            "SOS" => {
+                out.push("SOS".into());
+                break;
+            }
+            m if m.starts_with("SOF") => out.push(m.into()),
+            _ => {}
+        }
+    }
+    out.join(" ")
+}
+
+/// The structure of a report.
+pub fn structure(r: &Report) -> Structure {
+    let first_sos = r.scans.first().map_or(usize::MAX, |s| s.offset);
+    let mut tables = Vec::new();
+    if let Some(f) = &r.frame {
+        let mut seen = Vec::new();
+        for c in &f.components {
+            if seen.contains(&c.tq) {
+                continue;
+            }
+            seen.push(c.tq);
+            let defs: Vec<_> = r.quant_tables.iter().filter(|q| q.slot == c.tq).collect();
+            let pick = defs
+                .iter()
+                .rev()
+                .find(|q| q.offset < first_sos)
+                .or(defs.first());
+            if let Some(q) = pick {
+                if let Ok(v) = <[u16; 64]>::try_from(q.values.as_slice()) {
+                    tables.push(v);
+                }
+            }
+        }
+    }
+    let huffman = if r.huffman_tables.is_empty() {
+        "none"
+    } else if r.huffman_tables.iter().all(|h| h.standard.is_some()) {
+        "std"
+    } else {
+        "opt"
+    };
+    Structure {
+        tables,
+        layout: layout(r),
+        sampling: r
+            .frame
+            .as_ref()
+            .map(|f| f.sampling_factors.clone())
+            .unwrap_or_default(),
+        huffman,
+        restart: r.restart_interval.first().map_or(0, |d| d.interval),
+        progressive: r.frame.as_ref().is_some_and(|f| f.progressive),
+    }
+}
+
+/// libjpeg's layout: every DQT and DHT segment holds one table, the DQTs come before
+/// SOFn and the DHTs after it.
+fn libjpeg_layout(layout: &str) -> bool {
+    let toks: Vec<&str> = layout.split(' ').collect();
+    let Some(sof) = toks.iter().position(|t| t.starts_with("SOF")) else {
+        return false;
+    };
+    toks.iter().all(|t| !t.starts_with("DQT") || *t == "DQT1")
+        && toks.iter().all(|t| !t.starts_with("DHT") || *t == "DHT1")
+        && toks[..sof].iter().all(|t| t.starts_with("DQT"))
+        && toks[sof + 1..]
+            .iter()
+            .all(|t| t.starts_with("DHT") || *t == "DRI" || *t == "SOS")
+}
+
+/// The table of the IJG rule with `base` tables equal to the file's tables at `q`,
+/// either variant, plain or transposed.
+fn rule_quality(tables: &[[u16; 64]], bases: &[&[u16; 64]]) -> Option<(u8, bool)> {
+    if tables.is_empty() {
+        return None;
+    }
+    for q in (1..=100u8).rev() {
+        for clamp in [true, false] {
+            for tr in [false, true] {
+                let ok = tables.iter().enumerate().all(|(i, t)| {
+                    let b = bases[i.min(bases.len() - 1)];
+                    let s = ijg_table(b, q, clamp);
+                    if tr {
+                        transpose(&s) == *t
+                    } else {
+                        s == *t
+                    }
+                });
+                if ok {
+                    return Some((q, tr));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The mozjpeg default table (N. Robidoux's, mozjpeg's table set 3), natural order.
+pub const MOZJPEG_DEFAULT: [u16; 64] = [
+    16, 16, 16, 18, 25, 37, 56, 85, //
+    16, 17, 20, 27, 34, 40, 53, 75, //
+    16, 20, 24, 31, 43, 62, 91, 135, //
+    18, 27, 31, 40, 53, 74, 106, 156, //
+    25, 34, 43, 53, 69, 94, 131, 189, //
+    37, 40, 62, 74, 94, 124, 169, 238, //
+    56, 53, 91, 106, 131, 169, 226, 311, //
+    85, 75, 135, 156, 189, 238, 311, 418,
+];
+
+/// Candidates as they are collected, before merging.
+struct Pending {
+    key: String,
+    name: String,
+    kind: SourceKind,
+    maker: String,
+    score: f64,
+    evidence: Vec<String>,
+}
+
+/// Metadata facts used as evidence.
+#[derive(Default)]
+struct MetaFacts {
+    make: Option<String>,
+    model: Option<String>,
+    software: Option<String>,
+    creator_tool: Option<String>,
+    ps_quality: Option<i32>,
+    ducky_quality: Option<u32>,
+    jfif: Option<String>,
+    adobe: bool,
+    icc: Option<String>,
+    app_order: Vec<String>,
+}
+
+fn meta_facts(r: &Report) -> MetaFacts {
+    let mut f = MetaFacts::default();
+    for m in &r.metadata {
+        if m.marker != "COM" {
+            let tag = match m.class {
+                MetaClass::OtherApp => m.marker.clone(),
+                c => format!("{}({c:?})", m.marker),
+            };
+            f.app_order.push(tag);
+        }
+        match &m.details {
+            Some(MetaDetails::Exif(e)) => {
+                f.make = f.make.take().or_else(|| e.make.clone().filter(|s| !s.trim().is_empty()));
+                f.model = f.model.take().or_else(|| e.model.clone().filter(|s| !s.trim().is_empty()));
+                f.software = f
+                    .software
+                    .take()
+                    .or_else(|| e.software.clone().filter(|s| !s.trim().is_empty()));
+            }
+            Some(MetaDetails::Xmp(x)) => {
+                f.creator_tool = f.creator_tool.take().or_else(|| x.creator_tool.clone());
+            }
+            Some(MetaDetails::Photoshop(p)) => {
+                if let Some(q) = &p.jpeg_quality {
+                    f.ps_quality = Some(q.photoshop_quality);
+                }
+            }
+            Some(MetaDetails::Ducky(d)) => f.ducky_quality = d.quality,
+            Some(MetaDetails::Jfif(j)) => {
+                f.jfif = Some(format!(
+                    "JFIF {} density {}x{} {}",
+                    j.version, j.x_density, j.y_density, j.units_name
+                ))
+            }
+            Some(MetaDetails::Adobe(_)) => f.adobe = true,
+            Some(MetaDetails::Icc(c)) => {
+                if let Some(d) = c.profile.as_ref().and_then(|p| p.description.clone()) {
+                    f.icc = Some(d);
+                }
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+/// Known editors and converters named in Exif Software / XMP CreatorTool: (substring,
+/// maker, product).
+const EDITORS: &[(&str, &str, &str)] = &[
+    ("photoshop lightroom", "Adobe", "Lightroom"),
+    ("lightroom", "Adobe", "Lightroom"),
+    ("photoshop album", "Adobe", "Photoshop Album"),
+    ("photoshop elements", "Adobe", "Photoshop Elements"),
+    ("photoshop", "Adobe", "Photoshop"),
+    ("adobe bridge", "Adobe", "Bridge"),
+    ("camera raw", "Adobe", "Camera Raw"),
+    ("illustrator", "Adobe", "Illustrator"),
+    ("gimp", "GIMP", "GIMP"),
+    ("picasa", "Google", "Picasa"),
+    ("paint.net", "paint.net", "paint.net"),
+    ("acd systems", "ACD Systems", "ACDSee"),
+    ("acdsee", "ACD Systems", "ACDSee"),
+    ("quicktime", "Apple", "QuickTime"),
+    ("windows photo", "Microsoft", "Windows Photo Gallery"),
+    ("microsoft", "Microsoft", "Windows imaging"),
+    ("imagemagick", "ImageMagick", "ImageMagick"),
+    ("f-spot", "F-Spot", "F-Spot"),
+    ("olympus master", "Olympus", "OLYMPUS Master"),
+    ("camedia master", "Olympus", "CAMEDIA Master"),
+    ("capture one", "Phase One", "Capture One"),
+    ("irfanview", "IrfanView", "IrfanView"),
+    ("xnview", "XnView", "XnView"),
+    ("digikam", "digiKam", "digiKam"),
+    ("darktable", "darktable", "darktable"),
+    ("rawtherapee", "RawTherapee", "RawTherapee"),
+    ("affinity", "Serif", "Affinity Photo"),
+    ("pixelmator", "Pixelmator", "Pixelmator"),
+    ("snapseed", "Google", "Snapseed"),
+];
+
+fn editor(s: &str) -> Option<(&'static str, &'static str)> {
+    let l = s.to_ascii_lowercase();
+    EDITORS
+        .iter()
+        .find(|(k, _, _)| l.contains(k))
+        .map(|&(_, m, p)| (m, p))
+}
+
+/// Identifies the source of a file from its report and quality estimate.
+pub fn identify(r: &Report, quality: Option<&QualityReport>) -> Identification {
+    identify_with(r, quality, &|_| true)
+}
+
+/// As [`identify`], with only the signatures `use_sig` accepts (tests use it to leave
+/// a file's own entry out and measure how well the rest generalises).
+pub fn identify_with(
+    r: &Report,
+    quality: Option<&QualityReport>,
+    use_sig: &dyn Fn(&Signature) -> bool,
+) -> Identification {
+    let st = structure(r);
+    let mf = meta_facts(r);
+    let mut p: Vec<Pending> = Vec::new();
+    let ijg = rule_quality(
+        &st.tables,
+        &[&super::quality::ANNEX_K_LUMA, &super::quality::ANNEX_K_CHROMA],
+    );
+
+    // 1. Listed signatures.
+    for sig in SIGNATURES.iter().filter(|s| use_sig(s)) {
+        if let Some(c) = match_signature(sig, &st, ijg.is_some()) {
+            p.push(c);
+        }
+    }
+
+    // 2. Rules: IJG and mozjpeg scaling.
+    if let Some((q, tr)) = ijg {
+        let mut ev = vec![format!(
+            "quantization tables are the Annex K tables scaled by the IJG formula at quality {q}{}",
+            if tr { " (transposed: rotated 90°/270° losslessly)" } else { "" }
+        )];
+        let mut score = IJG_RULE;
+        if libjpeg_layout(&st.layout) {
+            score += 0.12;
+            ev.push(format!(
+                "segment layout as libjpeg writes it (one table per DQT/DHT segment): {}",
+                st.layout
+            ));
+        } else {
+            score -= 0.35;
+            ev.push(format!(
+                "segment layout is not libjpeg's ({}): more likely firmware or another encoder using IJG tables",
+                st.layout
+            ));
+        }
+        if st.sampling.contains(',') && !st.sampling.starts_with("2x2,1x1") && !st.sampling.starts_with("1x1,") {
+            score -= 0.05;
+            ev.push(format!("sampling {} is not a libjpeg default (4:2:0 or 4:4:4)", st.sampling));
+        }
+        if let Some(j) = &mf.jfif {
+            score += 0.05;
+            ev.push(format!("{j} (libjpeg writes JFIF APP0)"));
+        }
+        if st.huffman == "opt" {
+            ev.push("optimized Huffman tables (cjpeg -optimize, GIMP, Pillow optimize)".into());
+        } else if st.huffman == "std" {
+            ev.push("standard Annex K Huffman tables (libjpeg default)".into());
+        }
+        p.push(Pending {
+            key: "ijg".into(),
+            name: format!("libjpeg/IJG-compatible encoder, quality {q}"),
+            kind: SourceKind::Software,
+            maker: "IJG".into(),
+            score,
+            evidence: ev,
+        });
+    }
+    if let Some((q, tr)) = rule_quality(&st.tables, &[&MOZJPEG_DEFAULT]) {
+        let mut ev = vec![format!(
+            "quantization tables are mozjpeg's default table (N. Robidoux's, same for luminance and chrominance) scaled to quality {q}{}",
+            if tr { ", transposed" } else { "" }
+        )];
+        if st.progressive {
+            ev.push("progressive (mozjpeg's default)".into());
+        }
+        p.push(Pending {
+            key: "mozjpeg".into(),
+            name: format!("mozjpeg defaults, quality {q}"),
+            kind: SourceKind::Software,
+            maker: "mozjpeg".into(),
+            score: MOZ_RULE + if st.progressive { 0.05 } else { 0.0 },
+            evidence: ev,
+        });
+    }
+
+    // 3. Metadata that names a setting or a source.
+    if let Some(q) = mf.ps_quality {
+        let name = format!("Adobe Photoshop, Save As quality {q}");
+        let ev = format!("APP13 Photoshop resource 0x0406 records Save As quality {q}");
+        add(&mut p, &format!("sw:Adobe:Photoshop:Save As quality {q}"), &name, SourceKind::Software, "Adobe", 0.9, ev);
+    }
+    if let Some(q) = mf.ducky_quality {
+        let name = format!("Adobe Photoshop Save for Web, quality {q}");
+        let ev = format!("APP12 Ducky segment records Save for Web quality {q}");
+        add(&mut p, &format!("sw:Adobe:Photoshop Save for Web:quality {q}"), &name, SourceKind::Software, "Adobe", 0.85, ev);
+    }
+    for (what, s) in [("Exif Software", &mf.software), ("XMP CreatorTool", &mf.creator_tool)] {
+        let Some(s) = s else { continue };
+        if let Some((maker, product)) = editor(s) {
+            let ev = format!("{what} \"{s}\"");
+            // Boost a table match of the same program, else add the program itself.
+            let hit = p.iter_mut().find(|c| c.kind == SourceKind::Software && c.maker == maker && c.name.contains(product));
+            match hit {
+                Some(c) => {
+                    c.score += 0.1;
+                    c.evidence.push(ev);
+                }
+                None => {
+                    let score = if maker == "GIMP" && ijg.is_some() { 0.85 } else { 0.5 };
+                    add(&mut p, &format!("sw:{maker}:{product}"), &format!("{maker} {product}").replace("GIMP GIMP", "GIMP"), SourceKind::Software, maker, score, ev);
+                }
+            }
+        }
+    }
+    if mf.adobe {
+        for c in p.iter_mut().filter(|c| c.maker == "Adobe") {
+            c.score += 0.03;
+            c.evidence.push("Adobe APP14 segment".into());
+        }
+    }
+    if let Some(make) = &mf.make {
+        let maker = canonical_maker(make);
+        let model = mf.model.clone().unwrap_or_default();
+        let ev = format!("Exif Make \"{make}\" Model \"{model}\"");
+        let mut boosted = false;
+        for c in p.iter_mut().filter(|c| c.kind == SourceKind::Camera && c.maker == maker) {
+            c.score += 0.15;
+            c.evidence.push(ev.clone());
+            boosted = true;
+        }
+        if !boosted {
+            let mut score = 0.5;
+            let mut evs = vec![ev];
+            if let Some(s) = &mf.software {
+                if editor(s).is_none() {
+                    score += 0.05;
+                    evs.push(format!("Exif Software \"{s}\" looks like firmware"));
+                }
+            }
+            let name = format!("{maker} camera ({})", model.trim());
+            let mut c = Pending { key: format!("cam:{maker}"), name, kind: SourceKind::Camera, maker: maker.clone(), score, evidence: Vec::new() };
+            c.evidence = evs;
+            p.push(c);
+        }
+    }
+    if r.trailer.length > 0 {
+        let t = format!("{} bytes after EOI ({})", r.trailer.length, r.trailer.kind);
+        for c in p.iter_mut().filter(|c| c.kind == SourceKind::Camera) {
+            if r.trailer.kind.contains("JPEG") {
+                c.score += 0.03;
+            }
+            c.evidence.push(t.clone());
+        }
+    }
+
+    // Merge by key (best score, evidence of all), rank, and look for contradictions.
+    let mut merged: Vec<Pending> = Vec::new();
+    for c in p {
+        match merged.iter_mut().find(|m| m.key == c.key) {
+            Some(m) => {
+                if c.score > m.score {
+                    m.name = c.name;
+                    m.score = c.score;
+                }
+                for e in c.evidence {
+                    if !m.evidence.contains(&e) {
+                        m.evidence.push(e);
+                    }
+                }
+            }
+            None => merged.push(c),
+        }
+    }
+    merged.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let contradictions = contradictions(&merged, &mf, quality);
+    let candidates: Vec<Candidate> = merged
+        .into_iter()
+        .take(6)
+        .map(|c| Candidate {
+            name: c.name,
+            kind: c.kind,
+            maker: c.maker,
+            confidence: (c.score.clamp(0.01, 0.99) * 100.0).round() / 100.0,
+            evidence: c.evidence,
+        })
+        .collect();
+    let summary = match candidates.first() {
+        Some(c) => format!("{} (confidence {:.2})", c.name, c.confidence),
+        None => "unknown (no known tables or metadata)".into(),
+    };
+    Identification {
+        candidates,
+        contradictions,
+        summary,
+    }
+}
+
+fn add(p: &mut Vec<Pending>, key: &str, name: &str, kind: SourceKind, maker: &str, score: f64, ev: String) {
+    match p.iter_mut().find(|c| c.key == key) {
+        Some(c) => {
+            c.score = c.score.max(score) + 0.05;
+            c.evidence.push(ev);
+        }
+        None => p.push(Pending {
+            key: key.into(),
+            name: name.into(),
+            kind,
+            maker: maker.into(),
+            score,
+            evidence: vec![ev],
+        }),
+    }
+}
+
+/// Compares the file with one listed signature.
+fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option<Pending> {
+    let tables = sig.parsed_tables();
+    if tables.is_empty() || st.tables.is_empty() {
+        return None;
+    }
+    let same = |a: &[[u16; 64]], b: &[[u16; 64]], tr: bool| {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| if tr { transpose(x) == *y } else { x == y })
+    };
+    let mut ev = Vec::new();
+    let what = match sig.kind {
+        SourceKind::Camera => format!("{} {}", sig.maker, sig.product),
+        SourceKind::Software => format!("{} {} {}", sig.maker, sig.product, sig.setting),
+    };
+    let generic = sig.kind == SourceKind::Camera && file_is_ijg;
+    let mut score = if same(&st.tables, &tables, false) || same(&st.tables, &tables, true) {
+        let tr = !same(&st.tables, &tables, false);
+        ev.push(format!(
+            "all {} quantization tables equal those of the {}{} ({})",
+            tables.len(),
+            what.trim(),
+            if tr { ", transposed" } else { "" },
+            sig.source
+        ));
+        if generic {
+            GENERIC_CAMERA
+        } else {
+            EXACT
+        }
+    } else if st.tables[0] == tables[0] || transpose(&st.tables[0]) == tables[0] {
+        ev.push(format!(
+            "luminance table equals that of the {} ({}); chrominance differs",
+            what.trim(),
+            sig.source
+        ));
+        if generic {
+            GENERIC_CAMERA - 0.15
+        } else {
+            LUMA_ONLY
+        }
+    } else {
+        return None;
+    };
+    if st.layout == sig.layout {
+        score += LAYOUT;
+        ev.push(format!("same segment layout ({})", st.layout));
+    }
+    if st.sampling == sig.sampling {
+        score += SAMPLING;
+        ev.push(format!("same sampling factors ({})", st.sampling));
+    }
+    if st.huffman == sig.huffman {
+        score += HUFFMAN;
+        ev.push(format!(
+            "{} Huffman tables, as in the signature",
+            if st.huffman == "std" { "standard" } else { "optimized" }
+        ));
+    }
+    if st.restart > 0 {
+        ev.push(format!("restart interval {} MCUs", st.restart));
+    }
+    let (key, name) = match sig.kind {
+        SourceKind::Camera => (
+            format!("cam:{}", sig.maker),
+            format!("{} camera firmware (tables of the {})", sig.maker, sig.product),
+        ),
+        SourceKind::Software => {
+            let name = if sig.setting.is_empty() {
+                format!("{} {}", sig.maker, sig.product)
+            } else {
+                format!("{} {}, {}", sig.maker, sig.product, sig.setting)
+            };
+            (format!("sw:{}:{}:{}", sig.maker, sig.product, sig.setting), name)
+        }
+    };
+    Some(Pending {
+        key,
+        name,
+        kind: sig.kind,
+        maker: sig.maker.into(),
+        score,
+        evidence: ev,
+    })
+}
+
+fn contradictions(ranked: &[Pending], mf: &MetaFacts, quality: Option<&QualityReport>) -> Vec<String> {
+    let mut out = Vec::new();
+    // The best candidate that rests on the tables (not on metadata alone).
+    let by_tables = ranked.iter().find(|c| {
+        c.evidence
+            .iter()
+            .any(|e| e.contains("quantization tables") || e.contains("luminance table"))
+    });
+    if let (Some(make), Some(t)) = (&mf.make, by_tables) {
+        let maker = canonical_maker(make);
+        match t.kind {
+            SourceKind::Software if t.score >= 0.75 => out.push(format!(
+                "Exif names a {maker} camera, but the quantization tables are those of {}: the image was re-saved",
+                t.name
+            )),
+            SourceKind::Camera if t.maker != maker && t.score >= 0.8 => out.push(format!(
+                "Exif names a {maker} camera, but the quantization tables are {}'s",
+                t.maker
+            )),
+            _ => {}
+        }
+    }
+    if let (Some(s), Some(t)) = (&mf.software, by_tables) {
+        if let Some((maker, product)) = editor(s) {
+            if t.kind == SourceKind::Camera && t.score >= 0.8 {
+                out.push(format!(
+                    "Exif Software names {maker} {product}, but the tables are {}'s camera tables: metadata edited without re-encoding",
+                    t.maker
+                ));
+            }
+        }
+    }
+    if let (Some(q), Some(qr)) = (mf.ps_quality, quality) {
+        if qr.exact {
+            out.push(format!(
+                "APP13 records Photoshop Save As quality {q}, but the tables are IJG tables (quality {}): re-saved by another program after Photoshop",
+                qr.quality
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makers_are_canonical() {
+        assert_eq!(canonical_maker("NIKON CORPORATION"), "Nikon");
+        assert_eq!(canonical_maker("Asahi Optical Co.,Ltd."), "Pentax");
+        assert_eq!(canonical_maker("EASTMAN KODAK COMPANY"), "Kodak");
+        assert_eq!(canonical_maker("Hewlett-Packard Company"), "HP");
+        assert_eq!(canonical_maker("Konica Minolta Camera, Inc."), "Konica Minolta");
+        assert_eq!(canonical_maker("samsung"), "Samsung");
+        assert_eq!(canonical_maker("Acme"), "Acme");
+    }
+
+    #[test]
+    fn libjpeg_layouts() {
+        assert!(libjpeg_layout("DQT1 DQT1 SOF0 DHT1 DHT1 DHT1 DHT1 SOS"));
+        assert!(libjpeg_layout("DQT1 DQT1 SOF2 DHT1 DHT1 SOS"));
+        assert!(!libjpeg_layout("DQT2 SOF0 DHT4 SOS"));
+        assert!(!libjpeg_layout("DQT1 DQT1 DHT4 SOF0 SOS"));
+    }
+}

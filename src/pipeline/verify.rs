@@ -1,0 +1,337 @@
+//! Integrity check (`jtool verify`): parse the file and fully decode its entropy-coded
+//! data, then give one verdict — OK, WARNING or ERROR — with every problem found,
+//! the first one first, each with its byte offset and, for problems inside a scan, the
+//! scan and MCU position.
+//!
+//! * ERROR: the file cannot be decoded at all (not a JPEG, a segment cut off before
+//!   the first scan, a header T.81 forbids, a feature jtool cannot decode, a limit).
+//! * WARNING: it decodes, but something was wrong: premature end of data, an invalid
+//!   Huffman code, a coefficient out of range, a wrong or missing restart marker,
+//!   extraneous bytes before a marker, a missing EOI, an inconsistent progression.
+//! * Data after EOI is information (size and, when recognisable, what it is): it does
+//!   not change the verdict.
+
+use crate::container::JpegFile;
+use crate::entropy::{self, Limits};
+use crate::error::{Error, MalformedKind, McuPosition, Warning, WarningKind};
+use serde::Serialize;
+
+/// The verdict on one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Status {
+    /// Decodes completely with no problem.
+    #[serde(rename = "OK")]
+    Ok,
+    /// Decodes, with problems tolerated.
+    #[serde(rename = "WARNING")]
+    Warning,
+    /// Cannot be decoded.
+    #[serde(rename = "ERROR")]
+    Error,
+}
+
+impl Status {
+    /// "OK", "WARNING" or "ERROR".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "OK",
+            Status::Warning => "WARNING",
+            Status::Error => "ERROR",
+        }
+    }
+}
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// WARNING or ERROR.
+    pub severity: Status,
+    /// Machine-readable kind: `not_jpeg`, `truncated`, `premature_end`,
+    /// `invalid_huffman_code`, `coefficient_out_of_range`, `bad_restart`,
+    /// `extraneous_bytes`, `missing_eoi`, `bad_header`, `missing_table`, `unsupported`,
+    /// `limit` or `other`.
+    pub kind: &'static str,
+    /// What is wrong, in words.
+    pub message: String,
+    /// Byte offset in the file, when known.
+    pub offset: Option<usize>,
+    /// Scan number (1-based) for problems in entropy-coded data.
+    pub scan: Option<usize>,
+    /// MCU position in that scan, when known.
+    pub mcu: Option<McuPosition>,
+    /// For coefficient problems: component index (0-based) and block column/row.
+    pub block: Option<(usize, usize, usize)>,
+}
+
+/// Bytes after EOI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrailerNote {
+    /// Offset of the first byte after EOI.
+    pub offset: usize,
+    /// Number of bytes.
+    pub length: usize,
+    /// What they look like.
+    pub kind: String,
+}
+
+/// The result of verifying one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// OK, WARNING or ERROR.
+    pub status: Status,
+    /// Every problem, sorted by offset (problems without one last); the first is the
+    /// first problem in the file.
+    pub problems: Vec<Finding>,
+    /// Data after EOI, if any (information only).
+    pub trailer: Option<TrailerNote>,
+    /// One line: status, first problem and how many more, trailer.
+    pub summary: String,
+}
+
+/// Largest quantized coefficient magnitude an 8-bit baseline file can hold: DC
+/// differences have at most 11 bits (T.81 F.1.2.1), AC values at most 10 (F.1.2.2).
+const MAX_DC: i32 = 2047;
+const MAX_AC: i32 = 1023;
+
+/// Verifies `data` with the default limits.
+pub fn verify(data: &[u8]) -> Verdict {
+    verify_with(data, &Limits::default())
+}
+
+/// Verifies `data`.
+pub fn verify_with(data: &[u8], limits: &Limits) -> Verdict {
+    let mut problems = Vec::new();
+    let file = match JpegFile::parse(data) {
+        Ok(f) => f,
+        Err(e) => {
+            problems.push(from_error(&e));
+            return finish(problems, None);
+        }
+    };
+    // Where each scan's data is, to name the scan of a problem.
+    let scans: Vec<(usize, usize)> = file
+        .scans()
+        .map(|s| (s.ecs_offset(), s.ecs_offset() + s.ecs.len()))
+        .collect();
+    let scan_of = |off: Option<usize>| {
+        let o = off?;
+        scans
+            .iter()
+            .position(|&(a, b)| o >= a && o <= b)
+            .map(|i| i + 1)
+    };
+    for w in &file.warnings {
+        problems.push(from_warning(w, scan_of(w.offset)));
+    }
+    match entropy::decode(&file, limits) {
+        Ok(d) => {
+            for w in &d.warnings {
+                problems.push(from_warning(w, scan_of(w.offset)));
+            }
+            coefficient_range(&d.image, &mut problems);
+        }
+        Err(e) => {
+            let mut f = from_error(&e);
+            f.scan = scan_of(f.offset);
+            problems.push(f);
+        }
+    }
+    let trailer = (file.has_eoi() && !file.trailer.is_empty()).then(|| TrailerNote {
+        offset: file.trailer_offset,
+        length: file.trailer.len(),
+        kind: trailer_kind(file.trailer).into(),
+    });
+    finish(problems, trailer)
+}
+
+fn finish(mut problems: Vec<Finding>, trailer: Option<TrailerNote>) -> Verdict {
+    problems.sort_by_key(|p| (p.offset.is_none(), p.offset.unwrap_or(0)));
+    let status = problems.iter().map(|p| p.severity).max().unwrap_or(Status::Ok);
+    let mut summary = status.as_str().to_string();
+    if let Some(p) = problems.first() {
+        summary += &format!(" {}", describe(p));
+        if problems.len() > 1 {
+            summary += &format!(" (+{} more)", problems.len() - 1);
+        }
+    }
+    if let Some(t) = &trailer {
+        summary += &format!("; {} bytes after EOI at byte {}: {}", t.length, t.offset, t.kind);
+    }
+    Verdict {
+        status,
+        problems,
+        trailer,
+        summary,
+    }
+}
+
+/// A problem in words with its position: "premature end of data at byte 1234 (scan 1,
+/// MCU 56: column 6, row 3)".
+pub fn describe(p: &Finding) -> String {
+    let mut s = p.message.clone();
+    if let Some(o) = p.offset {
+        s += &format!(" at byte {o}");
+    }
+    let mut pos = Vec::new();
+    if let Some(n) = p.scan {
+        pos.push(format!("scan {n}"));
+    }
+    if let Some(m) = p.mcu {
+        pos.push(format!("MCU {}: column {}, row {}", m.index, m.column, m.row));
+    }
+    if let Some((c, x, y)) = p.block {
+        pos.push(format!("component {c}, block {x},{y}"));
+    }
+    if !pos.is_empty() {
+        s += &format!(" ({})", pos.join(", "));
+    }
+    s
+}
+
+fn finding(severity: Status, kind: &'static str, message: String, offset: Option<usize>) -> Finding {
+    Finding {
+        severity,
+        kind,
+        message,
+        offset,
+        scan: None,
+        mcu: None,
+        block: None,
+    }
+}
+
+fn from_warning(w: &Warning, scan: Option<usize>) -> Finding {
+    let (kind, message) = match &w.kind {
+        WarningKind::PrematureEnd => ("premature_end", "premature end of entropy-coded data".to_string()),
+        WarningKind::ExtraneousBytes(n) => ("extraneous_bytes", format!("{n} extraneous bytes before marker")),
+        WarningKind::BadRestart => ("bad_restart", "wrong or missing restart marker".to_string()),
+        WarningKind::MissingEoi => ("missing_eoi", "missing EOI marker (premature end of file)".to_string()),
+        WarningKind::CorruptData(s) => ("invalid_huffman_code", s.clone()),
+        WarningKind::Other(s) => ("other", s.clone()),
+    };
+    Finding {
+        scan,
+        mcu: w.mcu,
+        ..finding(Status::Warning, kind, message, w.offset)
+    }
+}
+
+fn from_error(e: &Error) -> Finding {
+    let kind = match e {
+        Error::Malformed { kind, .. } => match kind {
+            MalformedKind::NoSoi => "not_jpeg",
+            MalformedKind::Truncated(_) => "truncated",
+            MalformedKind::BadHuffmanCode => "invalid_huffman_code",
+            MalformedKind::CoefficientRange => "coefficient_out_of_range",
+            MalformedKind::MissingTable(_) => "missing_table",
+            _ => "bad_header",
+        },
+        Error::Unsupported { .. } => "unsupported",
+        Error::Limit(_) => "limit",
+        _ => "other",
+    };
+    let message = match e {
+        Error::Malformed { kind, .. } => kind.to_string(),
+        Error::Unsupported { feature, .. } => format!("cannot check: unsupported {feature}"),
+        e => e.to_string(),
+    };
+    finding(Status::Error, kind, message, e.offset())
+}
+
+/// Coefficients a conforming 8-bit encoder cannot produce (more than 11 bits of DC, 10
+/// of AC): at most one finding per component, at its first such block.
+fn coefficient_range(img: &crate::coeffs::CoefficientImage, out: &mut Vec<Finding>) {
+    if img.precision != 8 {
+        return;
+    }
+    let g = img.geometry();
+    for (ci, c) in img.components.iter().enumerate() {
+        let (bw, bh) = g.real_blocks(ci);
+        let (bw, bh) = (bw.min(c.plane.width_blocks), bh.min(c.plane.height_blocks));
+        let mut count = 0usize;
+        let mut first = None;
+        for by in 0..bh {
+            for bx in 0..bw {
+                let b = c.plane.block(bx, by);
+                let bad = (b[0] as i32).abs() > MAX_DC || b[1..].iter().any(|&v| (v as i32).abs() > MAX_AC);
+                if bad {
+                    count += 1;
+                    first.get_or_insert((bx, by));
+                }
+            }
+        }
+        if let Some((bx, by)) = first {
+            let (h, v) = (c.h.max(1) as usize, c.v.max(1) as usize);
+            let interleaved = img.components.len() > 1;
+            let (col, row, cols) = if interleaved {
+                (bx / h, by / v, g.mcus_x())
+            } else {
+                (bx, by, bw)
+            };
+            let mut f = finding(
+                Status::Warning,
+                "coefficient_out_of_range",
+                format!(
+                    "DCT coefficient out of range for 8-bit samples in {count} block(s) of component {}",
+                    c.id
+                ),
+                None,
+            );
+            f.mcu = Some(McuPosition {
+                index: row * cols + col,
+                column: col,
+                row,
+            });
+            f.block = Some((ci, bx, by));
+            out.push(f);
+        }
+    }
+}
+
+/// What the bytes after EOI look like.
+pub fn trailer_kind(t: &[u8]) -> &'static str {
+    let nz = &t[t.iter().take_while(|&&c| c == 0).count()..];
+    let ff = &t[t.iter().take_while(|&&c| c == 0xFF).count()..];
+    if t.starts_with(&[0xFF, 0xD8]) {
+        "another JPEG image (SOI): an MPF secondary image, gain map or thumbnail"
+    } else if nz.is_empty() {
+        "zero padding"
+    } else if ff.is_empty() {
+        "0xFF padding"
+    } else if nz.starts_with(&[0xFF, 0xD8]) {
+        "zero padding, then another JPEG image (SOI)"
+    } else if contains(t, b"SEFH") || contains(t, b"SEFT") {
+        "Samsung trailer (SEFH/SEFT extended data)"
+    } else if contains(t, b"FFmpeg") || contains(t, b"ftyp") {
+        "embedded video (motion photo)"
+    } else if contains(t, &[0xFF, 0xD8, 0xFF]) {
+        "stale data containing a JPEG image"
+    } else if t.iter().all(|&c| c == 0x0A || c == 0x0D || c == 0x20 || c == 0x1A) {
+        "whitespace or end-of-file characters"
+    } else {
+        "unrecognised data"
+    }
+}
+
+fn contains(h: &[u8], n: &[u8]) -> bool {
+    h.windows(n.len()).any(|w| w == n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_a_jpeg_is_an_error() {
+        let v = verify(b"GIF89a");
+        assert_eq!(v.status, Status::Error);
+        assert_eq!(v.problems[0].kind, "not_jpeg");
+        assert!(v.summary.starts_with("ERROR"));
+    }
+
+    #[test]
+    fn trailer_kinds() {
+        assert_eq!(trailer_kind(&[0, 0, 0]), "zero padding");
+        assert!(trailer_kind(&[0xFF, 0xD8, 0xFF, 0xE1]).contains("JPEG"));
+    }
+}

@@ -1,0 +1,126 @@
+//! Colour conversion of one row, in libjpeg's fixed point (`jdcolor.c`).
+//!
+//! JFIF: R = Y + 1.402·(Cr−128), G = Y − 0.34414·(Cb−128) − 0.71414·(Cr−128),
+//! B = Y + 1.772·(Cb−128), each coefficient scaled by 2^16 and rounded (`FIX`), the
+//! products rounded by adding ½ (`ONE_HALF`) before the shift (for G the two products
+//! are summed first), the result clamped to 0..255.
+
+const SCALEBITS: u32 = 16;
+const ONE_HALF: i32 = 1 << (SCALEBITS - 1);
+const FIX_1_40200: i32 = 91881;
+const FIX_1_77200: i32 = 116130;
+const FIX_0_71414: i32 = 46802;
+const FIX_0_34414: i32 = 22554;
+
+/// Chroma contributions (R, G, B) of one Cb, Cr pair.
+#[inline(always)]
+fn chroma(cb: u8, cr: u8) -> (i32, i32, i32) {
+    let cb = cb as i32 - 128;
+    let cr = cr as i32 - 128;
+    let r = (FIX_1_40200 * cr + ONE_HALF) >> SCALEBITS;
+    let g = (-FIX_0_34414 * cb + ONE_HALF - FIX_0_71414 * cr) >> SCALEBITS;
+    let b = (FIX_1_77200 * cb + ONE_HALF) >> SCALEBITS;
+    (r, g, b)
+}
+
+#[inline(always)]
+fn clamp(v: i32) -> u8 {
+    v.clamp(0, 255) as u8
+}
+
+/// YCbCr → interleaved RGB.
+pub fn ycc_to_rgb(y: &[u8], cb: &[u8], cr: &[u8], out: &mut [u8]) {
+    let n = out.len() / 3;
+    for (((o, &y), &cb), &cr) in out.chunks_exact_mut(3).zip(&y[..n]).zip(&cb[..n]).zip(&cr[..n]) {
+        let (r, g, b) = chroma(cb, cr);
+        let y = y as i32;
+        o[0] = clamp(y + r);
+        o[1] = clamp(y + g);
+        o[2] = clamp(y + b);
+    }
+}
+
+/// Three planes → interleaved samples, unchanged.
+pub fn interleave3(a: &[u8], b: &[u8], c: &[u8], out: &mut [u8]) {
+    let n = out.len() / 3;
+    for (((o, &a), &b), &c) in out.chunks_exact_mut(3).zip(&a[..n]).zip(&b[..n]).zip(&c[..n]) {
+        o[0] = a;
+        o[1] = b;
+        o[2] = c;
+    }
+}
+
+/// One CMYK sample → R, G, B as djpeg's PPM writer does (libjpeg-turbo `cmyk.h`):
+/// `round(c·k/255)`, which reads Adobe's inverted CMYK as "ink absent = 255".
+#[inline(always)]
+fn cmyk_channel(c: u8, k: u8) -> u8 {
+    // (c·k/255 + 0.5) truncated = ⌊(2ck + 255) / 510⌋ (c·k/255 is never exactly x.5).
+    ((2 * c as u32 * k as u32 + 255) / 510) as u8
+}
+
+/// YCCK → CMYK: the YCbCr→RGB equations, inverted (255 − value), K passed through
+/// (libjpeg's `ycck_cmyk_convert`).
+#[inline(always)]
+fn ycck_pixel(y: u8, cb: u8, cr: u8) -> (u8, u8, u8) {
+    let (r, g, b) = chroma(cb, cr);
+    let y = y as i32;
+    (clamp(255 - (y + r)), clamp(255 - (y + g)), clamp(255 - (y + b)))
+}
+
+/// Four planes (C, M, Y, K or Y, Cb, Cr, K when `ycck`) → interleaved CMYK.
+pub fn to_cmyk(p: [&[u8]; 4], ycck: bool, out: &mut [u8]) {
+    let n = out.len() / 4;
+    let (p0, p1, p2, p3) = (&p[0][..n], &p[1][..n], &p[2][..n], &p[3][..n]);
+    for (i, o) in out.chunks_exact_mut(4).enumerate() {
+        let (c, m, y) = if ycck { ycck_pixel(p0[i], p1[i], p2[i]) } else { (p0[i], p1[i], p2[i]) };
+        o[0] = c;
+        o[1] = m;
+        o[2] = y;
+        o[3] = p3[i];
+    }
+}
+
+/// Four planes (C, M, Y, K or Y, Cb, Cr, K when `ycck`) → interleaved RGB as djpeg
+/// writes CMYK images to PPM.
+pub fn cmyk_to_rgb(p: [&[u8]; 4], ycck: bool, out: &mut [u8]) {
+    let n = out.len() / 3;
+    let (p0, p1, p2, p3) = (&p[0][..n], &p[1][..n], &p[2][..n], &p[3][..n]);
+    for (i, o) in out.chunks_exact_mut(3).enumerate() {
+        let (c, m, y) = if ycck { ycck_pixel(p0[i], p1[i], p2[i]) } else { (p0[i], p1[i], p2[i]) };
+        let k = p3[i];
+        o[0] = cmyk_channel(c, k);
+        o[1] = cmyk_channel(m, k);
+        o[2] = cmyk_channel(y, k);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fix_constants_are_rounded_scaled_values() {
+        let fix = |x: f64| (x * 65536.0 + 0.5) as i32;
+        assert_eq!(fix(1.40200), FIX_1_40200);
+        assert_eq!(fix(1.77200), FIX_1_77200);
+        assert_eq!(fix(0.71414), FIX_0_71414);
+        assert_eq!(fix(0.34414), FIX_0_34414);
+    }
+
+    #[test]
+    fn gray_chroma_is_neutral() {
+        let mut out = [0u8; 6];
+        ycc_to_rgb(&[0, 255], &[128, 128], &[128, 128], &mut out);
+        assert_eq!(out, [0, 0, 0, 255, 255, 255]);
+    }
+
+    #[test]
+    fn cmyk_rounding_matches_float_formula() {
+        for c in 0..=255u8 {
+            for k in 0..=255u8 {
+                let f = (c as f64 * k as f64 / 255.0 + 0.5) as u8;
+                assert_eq!(cmyk_channel(c, k), f);
+            }
+        }
+    }
+}

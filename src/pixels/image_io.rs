@@ -1,0 +1,295 @@
+//! Image files of the pixel path: PNM (PGM P5, PPM P6, PAM P7; reading also P2/P3)
+//! and PNG. Bytes in, bytes out.
+//!
+//! PNM output is byte-identical to `djpeg`'s: the header is `P6\n<w> <h>\n255\n`
+//! (`P5` for gray), then the samples. Four-channel (CMYK) images are written as PAM
+//! with `TUPLTYPE CMYK`. Reading accepts any maxval up to 65535 and rescales to
+//! 0..255 as `cjpeg` does (`(v·255 + maxval/2) / maxval`).
+
+use super::PixelImage;
+use crate::error::{Error, MalformedKind, Result};
+use std::io::Write;
+
+fn bad(offset: usize, msg: impl Into<String>) -> Error {
+    Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
+}
+
+/// The PNM/PAM header djpeg writes for this image.
+pub fn pnm_header(img: &PixelImage) -> Result<String> {
+    Ok(match img.channels {
+        1 => format!("P5\n{} {}\n255\n", img.width, img.height),
+        3 => format!("P6\n{} {}\n255\n", img.width, img.height),
+        4 => format!(
+            "P7\nWIDTH {}\nHEIGHT {}\nDEPTH 4\nMAXVAL 255\nTUPLTYPE CMYK\nENDHDR\n",
+            img.width, img.height
+        ),
+        n => return Err(Error::BadRequest(format!("no PNM format for {n} channels"))),
+    })
+}
+
+/// Writes the image as PGM/PPM (PAM for CMYK) to `w`.
+pub fn write_pnm<W: Write>(img: &PixelImage, mut w: W) -> Result<()> {
+    w.write_all(pnm_header(img)?.as_bytes())?;
+    w.write_all(&img.data)?;
+    Ok(())
+}
+
+/// The image as a PGM/PPM (PAM for CMYK) file.
+pub fn encode_pnm(img: &PixelImage) -> Result<Vec<u8>> {
+    let header = pnm_header(img)?;
+    let mut out = Vec::with_capacity(header.len() + img.data.len());
+    out.extend_from_slice(header.as_bytes());
+    out.extend_from_slice(&img.data);
+    Ok(out)
+}
+
+/// The image as a PNG file (8-bit gray or RGB; CMYK cannot be stored in PNG).
+pub fn encode_png(img: &PixelImage) -> Result<Vec<u8>> {
+    let color = match img.channels {
+        1 => png::ColorType::Grayscale,
+        3 => png::ColorType::Rgb,
+        n => return Err(Error::BadRequest(format!("PNG cannot hold {n}-channel (CMYK) images; use PAM"))),
+    };
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, img.width, img.height);
+        enc.set_color(color);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().map_err(png_err)?;
+        writer.write_image_data(&img.data).map_err(png_err)?;
+        writer.finish().map_err(png_err)?;
+    }
+    Ok(out)
+}
+
+fn png_err(e: impl std::fmt::Display) -> Error {
+    bad(0, format!("PNG: {e}"))
+}
+
+/// Reads a PNG file as 8-bit gray or RGB: palettes are expanded, 16-bit samples cut to
+/// their high byte, and an alpha channel is dropped.
+pub fn read_png(data: &[u8]) -> Result<PixelImage> {
+    let mut dec = png::Decoder::new_with_limits(std::io::Cursor::new(data), png::Limits { bytes: usize::MAX });
+    dec.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = dec.read_info().map_err(png_err)?;
+    let size = reader.output_buffer_size().ok_or_else(|| png_err("image too large"))?;
+    let mut buf = vec![0; size];
+    let info = reader.next_frame(&mut buf).map_err(png_err)?;
+    buf.truncate(info.buffer_size());
+    let (w, h) = (info.width as usize, info.height as usize);
+    let (channels, keep) = match info.color_type {
+        png::ColorType::Grayscale => (1, 1),
+        png::ColorType::GrayscaleAlpha => (2, 1),
+        png::ColorType::Rgb => (3, 3),
+        png::ColorType::Rgba => (4, 3),
+        png::ColorType::Indexed => return Err(png_err("palette not expanded")),
+    };
+    let line = info.line_size;
+    let mut out = Vec::with_capacity(w * h * keep);
+    for y in 0..h {
+        let row = &buf[y * line..y * line + w * channels];
+        if channels == keep {
+            out.extend_from_slice(row);
+        } else {
+            for px in row.chunks_exact(channels) {
+                out.extend_from_slice(&px[..keep]);
+            }
+        }
+    }
+    Ok(PixelImage { width: info.width, height: info.height, channels: keep, data: out })
+}
+
+/// A cursor over a PNM header.
+struct Header<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl Header<'_> {
+    fn skip_space(&mut self) {
+        while self.pos < self.data.len() {
+            match self.data[self.pos] {
+                b'#' => {
+                    while self.pos < self.data.len() && self.data[self.pos] != b'\n' && self.data[self.pos] != b'\r' {
+                        self.pos += 1;
+                    }
+                }
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => self.pos += 1,
+                _ => return,
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<u32> {
+        self.skip_space();
+        let start = self.pos;
+        let mut v: u64 = 0;
+        while self.pos < self.data.len() && self.data[self.pos].is_ascii_digit() {
+            v = v * 10 + (self.data[self.pos] - b'0') as u64;
+            if v > u32::MAX as u64 {
+                return Err(bad(start, "PNM: number too large"));
+            }
+            self.pos += 1;
+        }
+        if self.pos == start {
+            return Err(bad(start, "PNM: expected a number"));
+        }
+        Ok(v as u32)
+    }
+
+    fn word(&mut self) -> &[u8] {
+        self.skip_space();
+        let start = self.pos;
+        while self.pos < self.data.len() && !self.data[self.pos].is_ascii_whitespace() {
+            self.pos += 1;
+        }
+        &self.data[start..self.pos]
+    }
+}
+
+/// Reads a PGM/PPM (P2, P3, P5, P6) or PAM (P7 with DEPTH 1, 3 or 4) file.
+pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
+    if data.len() < 2 || data[0] != b'P' {
+        return Err(bad(0, "not a PNM file"));
+    }
+    let kind = data[1];
+    let mut hd = Header { data, pos: 2 };
+    let (width, height, channels, maxval, ascii) = match kind {
+        b'2' | b'3' | b'5' | b'6' => {
+            let w = hd.number()?;
+            let h = hd.number()?;
+            let m = hd.number()?;
+            let ch = if kind == b'2' || kind == b'5' { 1 } else { 3 };
+            (w, h, ch, m, kind == b'2' || kind == b'3')
+        }
+        b'7' => {
+            let (mut w, mut h, mut d, mut m) = (None, None, None, None);
+            loop {
+                let key = hd.word().to_vec();
+                match key.as_slice() {
+                    b"WIDTH" => w = Some(hd.number()?),
+                    b"HEIGHT" => h = Some(hd.number()?),
+                    b"DEPTH" => d = Some(hd.number()?),
+                    b"MAXVAL" => m = Some(hd.number()?),
+                    b"TUPLTYPE" => {
+                        // The rest of the line.
+                        while hd.pos < data.len() && data[hd.pos] != b'\n' {
+                            hd.pos += 1;
+                        }
+                    }
+                    b"ENDHDR" => break,
+                    b"" => return Err(bad(hd.pos, "PAM: no ENDHDR")),
+                    _ => return Err(bad(hd.pos, "PAM: unknown header line")),
+                }
+            }
+            let (Some(w), Some(h), Some(d), Some(m)) = (w, h, d, m) else {
+                return Err(bad(hd.pos, "PAM: WIDTH, HEIGHT, DEPTH or MAXVAL missing"));
+            };
+            if !matches!(d, 1 | 3 | 4) {
+                return Err(bad(hd.pos, format!("PAM: DEPTH {d} not supported (1, 3 or 4)")));
+            }
+            (w, h, d as usize, m, false)
+        }
+        _ => return Err(bad(0, "not a PNM file (P2, P3, P5, P6 or P7)")),
+    };
+    if width == 0 || height == 0 {
+        return Err(bad(hd.pos, "PNM: zero width or height"));
+    }
+    if maxval == 0 || maxval > 65535 {
+        return Err(bad(hd.pos, format!("PNM: maxval {maxval} out of range")));
+    }
+    let n = (width as u64) * (height as u64) * channels as u64;
+    let mut out = Vec::new();
+    if ascii {
+        if n > data.len() as u64 {
+            return Err(bad(hd.pos, "PNM: file too short for its size"));
+        }
+        out.reserve(n as usize);
+        for _ in 0..n {
+            let v = hd.number()?;
+            if v > maxval {
+                return Err(bad(hd.pos, "PNM: sample above maxval"));
+            }
+            out.push(rescale(v, maxval));
+        }
+    } else {
+        // One whitespace byte ends the header (P7: the newline after ENDHDR).
+        let start = hd.pos + 1;
+        let bps = if maxval > 255 { 2 } else { 1 };
+        let need = n.checked_mul(bps).filter(|&b| start as u64 + b <= data.len() as u64);
+        let Some(need) = need else {
+            return Err(bad(data.len(), "PNM: premature end of sample data"));
+        };
+        let raw = &data[start..start + need as usize];
+        if maxval == 255 {
+            out = raw.to_vec();
+        } else if bps == 1 {
+            let table: Vec<u8> = (0..=255).map(|v| rescale(v, maxval)).collect();
+            out = raw.iter().map(|&v| table[v as usize]).collect();
+        } else {
+            out = raw.chunks_exact(2).map(|p| rescale(((p[0] as u32) << 8) | p[1] as u32, maxval)).collect();
+        }
+    }
+    Ok(PixelImage { width, height, channels, data: out })
+}
+
+/// cjpeg's rescaling of a sample with another maxval to 0..255 (values above maxval,
+/// which a valid file does not have, saturate).
+fn rescale(v: u32, maxval: u32) -> u8 {
+    ((v.min(maxval) as u64 * 255 + maxval as u64 / 2) / maxval as u64) as u8
+}
+
+/// Reads a PNM/PAM or PNG file, recognised by its first bytes.
+pub fn read_image(data: &[u8]) -> Result<PixelImage> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        read_png(data)
+    } else {
+        read_pnm(data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(channels: usize) -> PixelImage {
+        let (w, h) = (5u32, 3u32);
+        let data = (0..w as usize * h as usize * channels).map(|i| (i * 37 % 256) as u8).collect();
+        PixelImage { width: w, height: h, channels, data }
+    }
+
+    #[test]
+    fn pnm_round_trip() {
+        for ch in [1, 3, 4] {
+            let img = sample(ch);
+            let bytes = encode_pnm(&img).unwrap();
+            assert_eq!(read_pnm(&bytes).unwrap(), img);
+        }
+        assert!(encode_pnm(&sample(3)).unwrap().starts_with(b"P6\n5 3\n255\n"));
+    }
+
+    #[test]
+    fn png_round_trip() {
+        for ch in [1, 3] {
+            let img = sample(ch);
+            let bytes = encode_png(&img).unwrap();
+            assert_eq!(read_image(&bytes).unwrap(), img);
+        }
+        assert!(encode_png(&sample(4)).is_err());
+    }
+
+    #[test]
+    fn ascii_and_maxval() {
+        let img = read_pnm(b"P2\n# comment\n2 1\n15\n0 15\n").unwrap();
+        assert_eq!(img.data, [0, 255]);
+        let img = read_pnm(b"P5 1 1 65535 \x80\x00").unwrap();
+        assert_eq!(img.data, [128]);
+    }
+
+    #[test]
+    fn truncated_is_an_error() {
+        assert!(read_pnm(b"P6\n2 2\n255\nabc").is_err());
+        assert!(read_pnm(b"P6\n2").is_err());
+        assert!(read_pnm(b"").is_err());
+    }
+}

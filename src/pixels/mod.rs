@@ -1,0 +1,94 @@
+//! Pixels ⇄ coefficients: dequantization and IDCT, chroma upsampling, colour conversion,
+//! and the PNM/PNG image files of the pixel path.
+//!
+//! Decoding reproduces `djpeg -dct int` (libjpeg-turbo) exactly:
+//! * [`idct`]: the Loeffler–Ligtenberg–Moschytz integer IDCT with 13-bit constants,
+//!   with libjpeg-turbo's SIMD arithmetic (16-bit lanes where it has them);
+//! * [`upsample`]: "fancy" triangular upsampling (h2v1, h1v2, h2v2) or replication;
+//! * [`color`]: the JFIF YCbCr→RGB fixed-point equations, YCCK→CMYK, CMYK→RGB.
+//!
+//! This layer sees only the coefficient image: which colour space the components are
+//! in (JFIF, Adobe APP14, component ids) is decided by the caller
+//! (`pipeline::pixels::detect_color_space`).
+
+mod color;
+mod decode;
+pub mod idct;
+pub mod image_io;
+mod upsample;
+
+pub use decode::decode_to_pixels;
+
+/// The colour space of the coded components (libjpeg's `jpeg_color_space`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColorSpace {
+    /// One component: luminance.
+    Gray,
+    /// Three components: Y, Cb, Cr (JFIF).
+    YCbCr,
+    /// Three components stored as R, G, B (Adobe transform 0, or ids 'R' 'G' 'B').
+    Rgb,
+    /// Four components C, M, Y, K (Adobe files store them inverted).
+    Cmyk,
+    /// Four components Y, Cb, Cr, K (Adobe transform 2).
+    Ycck,
+}
+
+impl ColorSpace {
+    /// How many components a frame in this colour space has.
+    pub fn components(self) -> usize {
+        match self {
+            ColorSpace::Gray => 1,
+            ColorSpace::YCbCr | ColorSpace::Rgb => 3,
+            ColorSpace::Cmyk | ColorSpace::Ycck => 4,
+        }
+    }
+}
+
+/// What to do with four-component (CMYK/YCCK) images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CmykOutput {
+    /// Convert to RGB as `djpeg` does when it writes PPM (R = C·K/255, rounded; this
+    /// assumes Adobe's inverted CMYK).
+    #[default]
+    Rgb,
+    /// Keep four channels C, M, Y, K (YCCK converted to CMYK).
+    Cmyk,
+}
+
+/// Decoder options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PixelOptions {
+    /// Replicate chroma samples instead of interpolating them (`djpeg -nosmooth`).
+    pub nosmooth: bool,
+    /// Output of CMYK/YCCK images.
+    pub cmyk: CmykOutput,
+    /// Worker threads for the pixel stage (0 or 1: the calling thread only).
+    pub threads: usize,
+}
+
+/// A decoded image: 8-bit samples, rows top to bottom, channels interleaved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PixelImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Samples per pixel: 1 gray, 3 RGB, 4 CMYK.
+    pub channels: usize,
+    /// `width × height × channels` samples.
+    pub data: Vec<u8>,
+}
+
+impl PixelImage {
+    /// Bytes per row.
+    pub fn stride(&self) -> usize {
+        self.width as usize * self.channels
+    }
+    /// The samples of row `y`.
+    pub fn row(&self, y: usize) -> &[u8] {
+        let s = self.stride();
+        &self.data[y * s..(y + 1) * s]
+    }
+}

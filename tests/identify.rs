@@ -1,0 +1,186 @@
+//! Source identification on corpus files: camera originals with their metadata stripped
+//! (`strip --keep none`) must name the maker of MANIFEST.tsv; re-saved files must name
+//! the editor and flag the contradiction with their Exif.
+
+mod common;
+
+use common::{corpus_dir, manifest};
+use jtool::container::KeepPolicy;
+use jtool::inspect::identify::{canonical_maker, identify_with};
+use jtool::inspect::{inspect, signatures::SIGNATURES};
+use jtool::pipeline;
+
+/// Camera originals of the corpus (the file as the camera wrote it: no editor in Exif
+/// Software, no Photoshop APP13 quality, not downscaled). Left out although their Exif
+/// names a maker: `gimp_cam_*`, `resized_cam_*`, `sw_*` (re-encoded), `cam_nikon_e950`,
+/// `cam_sony_digitalmavica`, `prog_cam_panasonic_dmc_lc70` (Photoshop quality in
+/// APP13: re-saved), `prog_cam_sony_dsc_p12`, `orient8_cam_canon_powershot_s40`,
+/// `trailing_data_cam_olympus_x2`, `cam_xiaomi_*_10x10`, `sub410_pixel2_*` (downscaled or
+/// re-encoded), `cam_olympus_c960` (written by CAMEDIA Master), jhead fuzz files with
+/// damaged headers.
+const CAMERA_ORIGINALS: &[&str] = &[
+    "valid/cam_nokia_n70_iptc_640x480.jpeg",
+    "valid/mpo_nintendo_3ds_pillow_sugarshack.jpg",
+    "valid/cam_samsung_sm_g930f_dri504_4032x2012.jpg",
+    "valid/large_cam_apple_iphone5_orient3_3264x2448.jpg",
+    "valid/cam_apple_iphone4_icc_1296x968.jpg",
+    "valid/cam_canon_digital_ixus_640x480.jpg",
+    "valid/cam_canon_powershot_a40_1024x768.jpg",
+    "valid/cam_canon_eos_rebel_t3i_1152x768.jpg",
+    "valid/cam_nikon_d1x_600x391.jpg",
+    "valid/large_cam_nikon_d3100_14mp_4608x3072.jpg",
+    "valid/cam_nikon_e900_1280x960.jpg",
+    "valid/cam_nikon_coolpix_p6000_gps_nikontransfer.jpg",
+    "valid/cam_sony_cybershot_640x480.jpg",
+    "valid/cam_sony_dsc_d700_672x512.jpg",
+    "valid/cam_sony_dsc_hx5v_730x547.jpg",
+    "valid/jfxx_thumb_cam_sony_cybershot_640x480.jpg",
+    "valid/cam_fujifilm_dx10_3dqt_1024x768.jpg",
+    "valid/cam_fujifilm_mx1700_dri4_640x480.jpg",
+    "valid/cam_fujifilm_finepix40i_600x450.jpg",
+    "valid/cam_olympus_pen_e_p3_dri4_1280x960.jpg",
+    "valid/cam_panasonic_dmc_lc40_sub440_1200x1600.jpg",
+    "valid/cam_panasonic_nv_gx7_dri4_1280x960.jpg",
+    "valid/cam_samsung_gt_i9000_orient6_640x480.jpg",
+    "valid/cam_kodak_dc210_com_640x480.jpg",
+    "valid/cam_kodak_dc240_640x480.jpg",
+    "valid/large_cam_kodak_pixpro_fz201_16mp_4608x3456.jpg",
+    "valid/cam_casio_ex_s1_dri4_640x480.jpg",
+    "valid/cam_htc_desire_icc_776x909.jpg",
+    "valid/cam_minolta_dimage_ex_sub_2x2_1x2_1x2.jpg",
+    "valid/cam_minolta_dimage_x_1280x960.jpg",
+    "valid/cam_konica_q_m100_dri4_576x436.jpg",
+    "valid/cam_ricoh_rdc5300_896x600.jpg",
+    "valid/cam_sanyo_vpc_sx550_3dqt_com_640x480.jpg",
+    "valid/cam_hp_photosmart_735_640x480.jpg",
+    "valid/cam_jvc_gr_dv2000_dri4_1024x768.jpg",
+    "valid/cam_nokia_3110c_dri50_1024x1280.jpg",
+    "valid/cam_flir_1080x1440.jpg",
+    "valid/fill_ff_cam_reconyx_hf2_pro_2048x1440.jpg",
+    "valid/trailing_data_cam_pentax_optio_s4_60x60.jpg",
+    "valid/two_orientation_tags_konica_minolta_a2_jhead.jpg",
+    "valid/exif_orient0_canon_digital_rebel_jhead.jpg",
+    "valid/exif_thumb_offset_error_orient6_jhead.jpg",
+    "valid/cam_hp_photosmart_620_jhead.jpg",
+    "valid/cam_ricoh_caplio_pro_g3_gps_jhead.jpg",
+    "valid/cam_lg_vx9700_verizon_jhead.jpg",
+    "valid/exif_no_thumb_pointer_panasonic_fz20_jhead.jpg",
+    "valid/com_cam_pentax_optio_230_jhead.jpg",
+    "malformed/truncated_scan_sony_e5823_3840x2160.jpg",
+    "malformed/fill16383_corrupt_olympus_u1020.jpg",
+    "malformed/truncated_scan_pentax_optio_230_jhead.jpg",
+    "malformed/pillow_ultrahdr_pixel6_truncated.jpg",
+    "malformed/lepton_truncate4_pixelxl.jpg",
+    "malformed/jhead_fuzz_poc1.jpg",
+    "malformed/jhead_fuzz_poc3.jpg",
+];
+
+/// The maker the top candidate names for `data` with its metadata stripped, using only
+/// the signatures `keep` accepts.
+fn top_maker(data: &[u8], keep: &dyn Fn(&jtool::inspect::signatures::Signature) -> bool) -> (String, String) {
+    let stripped = pipeline::strip(data, KeepPolicy::NOTHING).expect("strip").bytes;
+    let r = inspect(&stripped).expect("inspect");
+    assert!(r.metadata.is_empty());
+    let id = identify_with(&r, r.quality.as_ref(), keep);
+    match id.candidates.first() {
+        Some(c) => (c.maker.clone(), c.name.clone()),
+        None => ("(none)".into(), "(none)".into()),
+    }
+}
+
+#[test]
+fn camera_originals_stripped_name_their_maker() {
+    let Some(dir) = corpus_dir() else { return };
+    let m = manifest(&dir);
+    let (mut hit, mut loo_hit, mut loo_n) = (0, 0, 0);
+    let mut misses = Vec::new();
+    let mut loo_misses = Vec::new();
+    for f in CAMERA_ORIGINALS {
+        let want = canonical_maker(&m[*f]["exif_make"]);
+        let data = std::fs::read(dir.join(f)).unwrap();
+        let (got, name) = top_maker(&data, &|_| true);
+        if got == want {
+            hit += 1;
+        } else {
+            misses.push(format!("{f}: want {want}, got {name}"));
+        }
+        // Leave-one-out: without the signatures taken from this file, for makers that
+        // keep other entries: how well the table generalises to unseen files.
+        let others = SIGNATURES.iter().any(|s| s.maker == want && !s.source.contains(f));
+        if others {
+            loo_n += 1;
+            let (got, name) = top_maker(&data, &|s| !s.source.contains(f));
+            if got == want {
+                loo_hit += 1;
+            } else {
+                loo_misses.push(format!("{f}: want {want}, got {name}"));
+            }
+        }
+    }
+    let n = CAMERA_ORIGINALS.len();
+    eprintln!("identification of stripped camera originals: {hit}/{n} correct ({:.1}%)", 100.0 * hit as f64 / n as f64);
+    for x in &misses {
+        eprintln!("  miss: {x}");
+    }
+    eprintln!(
+        "leave-one-out (own entry removed, maker has other entries): {loo_hit}/{loo_n} correct ({:.1}%)",
+        100.0 * loo_hit as f64 / loo_n.max(1) as f64
+    );
+    for x in &loo_misses {
+        eprintln!("  loo miss: {x}");
+    }
+    // Files whose tables are plain IJG tables written with libjpeg's segment layout are
+    // indistinguishable from libjpeg output once stripped; the rest must all be named.
+    assert!(hit as f64 >= 0.8 * n as f64, "{hit}/{n}");
+}
+
+#[test]
+fn resaved_files_name_the_editor_and_the_contradiction() {
+    let Some(dir) = corpus_dir() else { return };
+    let cases = [
+        ("valid/sw_photoshop70_canon_eos_d60_dri111.jpg", "Adobe Photoshop, Save As quality 3"),
+        ("valid/gimp_cam_canon_eos40d_100x68.jpg", "libjpeg/IJG-compatible encoder, quality 65"),
+        ("valid/ycck_photoshop_cs2_canon300d.jpg", "Adobe Photoshop, Save As quality 8"),
+    ];
+    for (f, want) in cases {
+        let data = std::fs::read(dir.join(f)).unwrap();
+        let r = inspect(&data).unwrap();
+        let top = &r.identification.candidates[0];
+        assert!(top.name.starts_with(want), "{f}: {}", top.name);
+        assert!(!top.evidence.is_empty());
+        assert!(
+            r.identification.contradictions.iter().any(|c| c.contains("re-saved")),
+            "{f}: {:?}",
+            r.identification.contradictions
+        );
+    }
+}
+
+#[test]
+fn mozjpeg_rule_and_ijg_rule() {
+    use jtool::inspect::identify::MOZJPEG_DEFAULT;
+    use jtool::inspect::quality::ijg_table;
+    // A crafted baseline file whose tables are mozjpeg's default at quality 75.
+    let t = ijg_table(&MOZJPEG_DEFAULT, 75, true);
+    let mut f = vec![0xFF, 0xD8];
+    for slot in 0..2u8 {
+        let mut body = vec![slot];
+        body.extend(jtool::coeffs::ZIGZAG.iter().map(|&n| t[n] as u8));
+        f.extend_from_slice(&[0xFF, 0xDB, 0, 67]);
+        f.extend_from_slice(&body);
+    }
+    f.extend_from_slice(&[0xFF, 0xC0, 0, 17, 8, 0, 8, 0, 8, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    f.extend_from_slice(&[0xFF, 0xD9]);
+    let r = inspect(&f).unwrap();
+    assert_eq!(r.identification.candidates[0].name, "mozjpeg defaults, quality 75");
+    assert!(!r.quality.as_ref().unwrap().exact);
+}
+
+#[test]
+fn signature_table_is_sourced() {
+    let cams = SIGNATURES.iter().filter(|s| s.kind == jtool::inspect::signatures::SourceKind::Camera).count();
+    eprintln!("signature table: {} entries ({cams} camera, {} software) + IJG rule (100 qualities x 2 variants) + mozjpeg rule", SIGNATURES.len(), SIGNATURES.len() - cams);
+    for s in SIGNATURES {
+        assert!(s.source.starts_with("corpus "), "{}", s.source);
+    }
+}

@@ -1,0 +1,200 @@
+//! The pixel decoder against `djpeg -dct int` (libjpeg-turbo): byte-identical PNM output
+//! for every corpus file djpeg decodes and every testdata file, with fancy upsampling
+//! and with `-nosmooth`. Failures write a difference image and are collected, so one
+//! run lists all of them.
+
+mod common;
+
+use common::{corpus_dir, manifest, run_with_stdin, testdata_jpegs, tool};
+use jtool::pipeline::pixels::{decode_file, DecodeOptions};
+use jtool::pixels::image_io::{encode_pnm, read_pnm};
+use jtool::pixels::{CmykOutput, PixelImage, PixelOptions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// JPEG files to compare: (name, path, sampling layout).
+fn cases() -> Vec<(String, PathBuf, String)> {
+    let mut v = Vec::new();
+    if let Some(corpus) = corpus_dir() {
+        let rows = manifest(&corpus);
+        let mut names: Vec<&String> = rows.keys().collect();
+        names.sort();
+        for name in names {
+            let r = &rows[name];
+            let get = |k: &str| r.get(k).map(String::as_str).unwrap_or("");
+            if get("category") != "valid" || get("djpeg_ok") != "yes" {
+                continue;
+            }
+            // Arithmetic coding and 12/16-bit samples are outside jtool's decoder.
+            if get("arithmetic") == "yes" || get("precision") != "8" || matches!(get("sof"), "SOF9" | "SOF10" | "SOF3") {
+                continue;
+            }
+            v.push((name.clone(), corpus.join(name), get("sampling").to_string()));
+        }
+    }
+    for p in testdata_jpegs() {
+        let name = format!("testdata/{}", p.file_name().unwrap().to_string_lossy());
+        v.push((name, p, "testdata".into()));
+    }
+    v
+}
+
+/// Writes a PGM of per-pixel absolute differences (maximum over channels, ×4 to be
+/// visible) and returns its path and the first differing pixel.
+fn diff_image(dir: &Path, name: &str, ours: &PixelImage, theirs: &PixelImage) -> String {
+    if (ours.width, ours.height, ours.channels) != (theirs.width, theirs.height, theirs.channels) {
+        return format!(
+            "shape {}x{}x{} vs djpeg {}x{}x{}",
+            ours.width, ours.height, ours.channels, theirs.width, theirs.height, theirs.channels
+        );
+    }
+    let ch = ours.channels;
+    let n = ours.width as usize * ours.height as usize;
+    let mut first = None;
+    let mut count = 0usize;
+    let mut maxd = 0u8;
+    let diff: Vec<u8> = (0..n)
+        .map(|i| {
+            let d = (0..ch).map(|c| ours.data[i * ch + c].abs_diff(theirs.data[i * ch + c])).max().unwrap();
+            if d > 0 {
+                count += 1;
+                maxd = maxd.max(d);
+                first.get_or_insert(i);
+            }
+            d.saturating_mul(4)
+        })
+        .collect();
+    let img = PixelImage { width: ours.width, height: ours.height, channels: 1, data: diff };
+    let path = dir.join(format!("{}.diff.pgm", name.replace('/', "_")));
+    std::fs::write(&path, encode_pnm(&img).unwrap()).unwrap();
+    let f = first.unwrap_or(0);
+    let w = ours.width as usize;
+    format!(
+        "{count} pixels differ (max {maxd}); first at x={} y={} (ours {:?}, djpeg {:?}); diff image {}",
+        f % w,
+        f / w,
+        &ours.data[f * ch..f * ch + ch],
+        &theirs.data[f * ch..f * ch + ch],
+        path.display()
+    )
+}
+
+/// Compares every case against djpeg with the given extra flags.
+fn compare_all(nosmooth: bool) {
+    let Some(djpeg) = tool("djpeg") else { return };
+    let diffdir = tempfile::Builder::new().prefix("jtool-pixels-").tempdir().unwrap().into_path();
+    let mut args = vec!["-dct", "int"];
+    if nosmooth {
+        args.push("-nosmooth");
+    }
+    let opts = DecodeOptions { pixels: PixelOptions { nosmooth, ..Default::default() }, ..Default::default() };
+    let mut failures = Vec::new();
+    // Per sampling layout: (identical, compared).
+    let mut by_layout: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut skipped = Vec::new();
+    for (name, path, layout) in cases() {
+        let jpeg = std::fs::read(&path).unwrap();
+        let (code, expected, err) = run_with_stdin(&djpeg, &args, &jpeg);
+        if !(code == 0 || code == 2) || expected.is_empty() {
+            skipped.push(format!("{name}: djpeg failed: {}", err.trim()));
+            continue;
+        }
+        let entry = by_layout.entry(layout).or_default();
+        entry.1 += 1;
+        let ours = match decode_file(&jpeg, &opts) {
+            Ok(d) => d.image,
+            Err(e) => {
+                failures.push(format!("{name}: jtool failed: {e}"));
+                continue;
+            }
+        };
+        let bytes = encode_pnm(&ours).unwrap();
+        if bytes == expected {
+            entry.0 += 1;
+            continue;
+        }
+        let detail = match read_pnm(&expected) {
+            Ok(theirs) => diff_image(&diffdir, &name, &ours, &theirs),
+            Err(e) => format!("djpeg output unreadable: {e}"),
+        };
+        eprintln!("MISMATCH {name}: {detail}");
+        failures.push(format!("{name}: {detail}"));
+    }
+    let total: (usize, usize) = by_layout.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    eprintln!("djpeg {}: {}/{} byte-identical", args.join(" "), total.0, total.1);
+    for (layout, (ok, n)) in &by_layout {
+        eprintln!("  {layout:<24} {ok}/{n}");
+    }
+    for s in &skipped {
+        eprintln!("  skipped {s}");
+    }
+    assert!(total.1 > 0 || !common::ci(), "no file compared");
+    assert!(failures.is_empty(), "{} of {} files differ from djpeg:\n{}", failures.len(), total.1, failures.join("\n"));
+}
+
+#[test]
+fn identical_to_djpeg_dct_int() {
+    compare_all(false);
+}
+
+#[test]
+fn identical_to_djpeg_dct_int_nosmooth() {
+    compare_all(true);
+}
+
+/// Raw CMYK output keeps four channels; converting them as djpeg's PPM writer does
+/// gives the default output.
+#[test]
+fn cmyk_raw_output_is_consistent() {
+    let Some(corpus) = corpus_dir() else { return };
+    for name in ["valid/cmyk_moz_32x32.jpg", "valid/ycck_photoshop_cs2_canon300d.jpg"] {
+        let jpeg = std::fs::read(corpus.join(name)).unwrap();
+        let rgb = decode_file(&jpeg, &DecodeOptions::default()).unwrap().image;
+        let opts = DecodeOptions {
+            pixels: PixelOptions { cmyk: CmykOutput::Cmyk, ..Default::default() },
+            ..Default::default()
+        };
+        let cmyk = decode_file(&jpeg, &opts).unwrap().image;
+        assert_eq!((rgb.channels, cmyk.channels), (3, 4));
+        for (p, q) in rgb.data.chunks(3).zip(cmyk.data.chunks(4)) {
+            let k = q[3] as f64;
+            let expect: Vec<u8> = q[..3].iter().map(|&c| (c as f64 * k / 255.0 + 0.5) as u8).collect();
+            assert_eq!(p, &expect[..], "{name}");
+        }
+        assert!(encode_pnm(&cmyk).unwrap().starts_with(b"P7\n"));
+    }
+}
+
+/// Threads split the work by iMCU rows; the result does not change.
+#[test]
+fn threads_give_the_same_pixels() {
+    for path in testdata_jpegs() {
+        let jpeg = std::fs::read(&path).unwrap();
+        let one = decode_file(&jpeg, &DecodeOptions::default()).unwrap().image;
+        for threads in [2, 3, 7] {
+            let opts = DecodeOptions { pixels: PixelOptions { threads, ..Default::default() }, ..Default::default() };
+            assert_eq!(decode_file(&jpeg, &opts).unwrap().image, one, "{} threads={threads}", path.display());
+        }
+    }
+}
+
+/// Every malformed corpus file: an error or an image, never a panic.
+#[test]
+fn malformed_files_do_not_panic() {
+    let Some(corpus) = corpus_dir() else { return };
+    let mut panics = Vec::new();
+    let mut decoded = 0;
+    for path in common::jpegs_in(&corpus.join("malformed")) {
+        let jpeg = std::fs::read(&path).unwrap();
+        for nosmooth in [false, true] {
+            let opts = DecodeOptions { pixels: PixelOptions { nosmooth, ..Default::default() }, ..Default::default() };
+            match std::panic::catch_unwind(|| decode_file(&jpeg, &opts).map(|d| d.image.data.len())) {
+                Ok(Ok(_)) => decoded += 1,
+                Ok(Err(_)) => {}
+                Err(_) => panics.push(path.display().to_string()),
+            }
+        }
+    }
+    eprintln!("malformed: {decoded} decodes produced an image");
+    assert!(panics.is_empty(), "panics on:\n{}", panics.join("\n"));
+}
