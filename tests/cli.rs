@@ -152,17 +152,23 @@ fn inspect_text_and_json() {
     assert_eq!(v.as_array().map(|a| a.len()), Some(2));
 }
 
-/// Every malformed corpus file through `copy`: exit 0 with an output, or exit 1 with one
-/// line on stderr and no output file; never a crash, never slow.
+/// Every malformed corpus file through `copy`, `rotate 90` and `crop`: exit 0 with an
+/// output, or exit 1 with one line on stderr and no output file; never a crash, never slow.
 #[test]
 fn malformed_corpus_through_the_cli() {
+    for cmd in [&["copy"][..], &["rotate", "90"], &["crop", "--geometry", "16x16+8+8"]] {
+        malformed_through(cmd);
+    }
+}
+
+fn malformed_through(cmd: &[&str]) {
     let Some(c) = corpus_dir() else { return };
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out.jpg");
     let (mut ok, mut failed) = (0, 0);
     for f in jpegs_in(&c.join("malformed")) {
         let t = Instant::now();
-        let r = jtool().arg("copy").arg(&f).arg(&out).timeout(Duration::from_secs(20)).output().unwrap();
+        let r = jtool().args(cmd).arg(&f).arg(&out).timeout(Duration::from_secs(20)).output().unwrap();
         let elapsed = t.elapsed();
         assert!(elapsed < Duration::from_secs(10), "{}: took {elapsed:?}", f.display());
         let err = String::from_utf8_lossy(&r.stderr).into_owned();
@@ -183,7 +189,7 @@ fn malformed_corpus_through_the_cli() {
         }
         assert_eq!(files_in(d.path()).len(), 0, "{}: stray files", f.display());
     }
-    println!("malformed corpus: {ok} copied (with warnings), {failed} refused with an error");
+    println!("malformed corpus through {cmd:?}: {ok} written (with warnings), {failed} refused with an error");
 }
 
 fn predicates_contains(s: &'static str) -> impl predicates::Predicate<[u8]> {

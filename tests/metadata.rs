@@ -180,3 +180,62 @@ fn strip_keeps_entropy_coded_bytes() {
         assert!(!tags.keys().any(|k| k.starts_with("IFD0:") || k.starts_with("ExifIFD:") || k == "File:Comment"), "{tags:?}");
     }
 }
+
+/// A two-image MPO: `first` with an MPF APP2 index after its SOI, then `second` after EOI.
+fn make_mpo(first: &[u8], second: &[u8]) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&[0, 3]);
+    tiff.extend_from_slice(&[0xB0, 0x00, 0, 7, 0, 0, 0, 4, b'0', b'1', b'0', b'0']);
+    tiff.extend_from_slice(&[0xB0, 0x01, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2]);
+    tiff.extend_from_slice(&[0xB0, 0x02, 0, 7, 0, 0, 0, 32, 0, 0, 0, 50]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    let seg_len = 2 + 4 + tiff.len() + 32;
+    let first_len = first.len() + 2 + seg_len;
+    let rel = first_len - (2 + 4 + 4); // from the TIFF header (SOI, FF E2, length, "MPF\0")
+    let mut entries = Vec::new();
+    entries.extend_from_slice(&0x2003_0000u32.to_be_bytes());
+    entries.extend_from_slice(&(first_len as u32).to_be_bytes());
+    entries.extend_from_slice(&[0; 8]);
+    entries.extend_from_slice(&0x0002_0002u32.to_be_bytes());
+    entries.extend_from_slice(&(second.len() as u32).to_be_bytes());
+    entries.extend_from_slice(&(rel as u32).to_be_bytes());
+    entries.extend_from_slice(&[0; 4]);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE2];
+    out.extend_from_slice(&(seg_len as u16).to_be_bytes());
+    out.extend_from_slice(b"MPF\0");
+    out.extend_from_slice(&tiff);
+    out.extend_from_slice(&entries);
+    out.extend_from_slice(&first[2..]);
+    assert_eq!(out.len(), first_len);
+    out.extend_from_slice(second);
+    out
+}
+
+/// After a transform, the MPF index still points at the secondary image (read back by
+/// exiftool), and the first image's size entry is its new size.
+#[test]
+fn mpf_offsets_follow_the_new_first_image() {
+    let first = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    let second = std::fs::read(testdata_dir().join("gray_q90_67x45.jpg")).unwrap();
+    let mpo = make_mpo(&first, &second);
+    for o in [Orientation::Identity, Orientation::Rot90, Orientation::FlipH] {
+        let out = transform(&mpo, &TransformOptions { request: Request { orientation: o, ..Request::default() }, ..opts() })
+            .unwrap()
+            .output
+            .bytes;
+        assert!(out.ends_with(&second));
+        let f = JpegFile::parse(&out).unwrap();
+        let mpf = f.segments().find(|s| s.body.starts_with(b"MPF\0")).unwrap();
+        let tiff_abs = mpf.body_offset() + 4;
+        let entries = &mpf.body[4 + 50..4 + 82];
+        let size1 = u32::from_be_bytes(entries[4..8].try_into().unwrap()) as usize;
+        let off2 = u32::from_be_bytes(entries[24..28].try_into().unwrap()) as usize;
+        assert_eq!(size1, f.trailer_offset, "{o:?}: first image size");
+        assert_eq!(&out[tiff_abs + off2..tiff_abs + off2 + 2], &[0xFF, 0xD8], "{o:?}: second image offset");
+        if let Some(et) = tool("exiftool") {
+            let (code, img2, err) = run_with_stdin(&et, &["-b", "-MPImage2", "-"], &out);
+            assert_eq!(code, 0, "{err}");
+            assert_eq!(img2, second, "{o:?}: exiftool extracts the second image");
+        }
+    }
+}

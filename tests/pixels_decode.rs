@@ -198,3 +198,45 @@ fn malformed_files_do_not_panic() {
     eprintln!("malformed: {decoded} decodes produced an image");
     assert!(panics.is_empty(), "panics on:\n{}", panics.join("\n"));
 }
+
+/// Timing of the stages on a large image (`cargo test --release --test pixels_decode
+/// -- --ignored --nocapture`); compare with `djpeg -dct int -ppm` on the same file.
+#[test]
+#[ignore]
+fn bench_large_file() {
+    let path = std::env::var("JTOOL_BENCH_JPEG").unwrap_or_else(|_| "/tmp/bench/big_420_q90.jpg".into());
+    let Ok(jpeg) = std::fs::read(&path) else {
+        eprintln!("{path} not found; skipped");
+        return;
+    };
+    use jtool::container::JpegFile;
+    use jtool::entropy;
+    use jtool::pipeline::pixels::{color_markers, detect_color_space};
+    use std::time::Instant;
+    for threads in [1, 2] {
+        let mut best = [f64::MAX; 3];
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            let file = JpegFile::parse(&jpeg).unwrap();
+            let dec = entropy::decode(&file, &Default::default()).unwrap();
+            let t1 = Instant::now();
+            let (cs, _) = detect_color_space(color_markers(&file), &dec.frame).unwrap();
+            let opts = PixelOptions { threads, ..Default::default() };
+            let img = jtool::pixels::decode_to_pixels(&dec.image, cs, &opts).unwrap();
+            let t2 = Instant::now();
+            let pnm = encode_pnm(&img).unwrap();
+            let t3 = Instant::now();
+            std::hint::black_box(pnm);
+            for (b, t) in best.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2]) {
+                *b = b.min(t.as_secs_f64() * 1000.0);
+            }
+        }
+        eprintln!(
+            "{path} threads={threads}: entropy {:.1} ms, pixels {:.1} ms, pnm {:.1} ms, total {:.1} ms",
+            best[0],
+            best[1],
+            best[2],
+            best.iter().sum::<f64>()
+        );
+    }
+}

@@ -102,9 +102,10 @@ const MP_ENTRY: u16 = 0xB002;
 /// Moves the image offsets of an MPF index. Offsets count from the MPF TIFF header, so
 /// when the bytes between that header and the images after EOI change length (a new scan),
 /// each offset that pointed at or past `old_trailer` (the old end of the first image,
-/// relative to the TIFF header) is shifted by `delta`. Returns `None` if nothing changed.
-pub fn patch_mpf(body: &[u8], old_trailer: u64, delta: i64) -> Option<Vec<u8>> {
-    if !body.starts_with(b"MPF\0") || delta == 0 {
+/// relative to the TIFF header) is shifted by `delta`; the first image's entry (offset 0)
+/// gets its new size `first_size`. Returns `None` if nothing changed.
+pub fn patch_mpf(body: &[u8], old_trailer: u64, delta: i64, first_size: u32) -> Option<Vec<u8>> {
+    if !body.starts_with(b"MPF\0") {
         return None;
     }
     let tiff = exif::Tiff::parse(body.get(MPF_TIFF_START..)?)?;
@@ -117,16 +118,18 @@ pub fn patch_mpf(body: &[u8], old_trailer: u64, delta: i64) -> Option<Vec<u8>> {
     for i in 0..n {
         let at = start + 16 * i + 8; // attribute (4), size (4), offset (4), dependents (2+2)
         let old = tiff.order.u32(&body[MPF_TIFF_START..], at - MPF_TIFF_START)? as u64;
-        if old == 0 || old < old_trailer {
-            continue; // 0 is the first image itself
-        }
-        let new = u32::try_from(old as i64 + delta).ok()?;
+        let (field, new) = match old {
+            0 => (at - 4, first_size), // the first image: offset 0, its size changes
+            o if o >= old_trailer => (at, u32::try_from(o as i64 + delta).ok()?),
+            _ => continue,
+        };
         let bytes = match tiff.order {
             ByteOrder::BigEndian => new.to_be_bytes(),
             ByteOrder::LittleEndian => new.to_le_bytes(),
         };
-        out.get_mut(at..at + 4)?.copy_from_slice(&bytes);
-        changed = true;
+        let dst = out.get_mut(field..field + 4)?;
+        changed |= dst != bytes;
+        dst.copy_from_slice(&bytes);
     }
     changed.then_some(out)
 }

@@ -43,7 +43,8 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
         let old_rel = file.trailer_offset as i64 - (old_body + 4) as i64;
         let new_rel = out.len() as i64 - (new_body + 4) as i64;
         let len = u16::from_be_bytes([out[new_body - 2], out[new_body - 1]]) as usize - 2;
-        if let Some(p) = patch_mpf(&out[new_body..new_body + len], old_rel.max(0) as u64, new_rel - old_rel) {
+        let first_size = u32::try_from(out.len()).unwrap_or(u32::MAX);
+        if let Some(p) = patch_mpf(&out[new_body..new_body + len], old_rel.max(0) as u64, new_rel - old_rel, first_size) {
             out[new_body..new_body + len].copy_from_slice(&p);
         }
     }

@@ -6,6 +6,7 @@ mod hash;
 mod inspect_full;
 mod verify;
 pub mod pixels;
+mod region;
 mod strip;
 mod transform;
 

@@ -33,7 +33,7 @@ pub struct Transformed {
 /// the file is kept as `copy` keeps it.
 pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let file = JpegFile::parse(data)?;
-    let decoded = entropy::decode(&file, &opts.output.limits)?;
+    let (decoded, direct) = super::region::decode(&file, &opts.request, &opts.output.limits)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.output.strict, &warnings)?;
@@ -43,7 +43,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let img = &decoded.image;
     let factors: Vec<(u8, u8)> = img.components.iter().map(|c| (c.h, c.v)).collect();
     let plan = transform::plan(img.width, img.height, &factors, &opts.request)?;
-    let out_img = transform::apply(img, &plan);
+    let out_img = super::region::apply(&file, &opts.output.limits, img, &plan, direct)?;
     let enc = EncodeOptions {
         mode: output_mode(&opts.output, &decoded),
         huffman: opts.output.huffman,

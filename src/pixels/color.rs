@@ -29,6 +29,7 @@ fn clamp(v: i32) -> u8 {
 }
 
 /// YCbCr → interleaved RGB.
+#[inline(never)]
 pub fn ycc_to_rgb(y: &[u8], cb: &[u8], cr: &[u8], out: &mut [u8]) {
     let n = out.len() / 3;
     for (((o, &y), &cb), &cr) in out.chunks_exact_mut(3).zip(&y[..n]).zip(&cb[..n]).zip(&cr[..n]) {

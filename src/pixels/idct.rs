@@ -90,7 +90,7 @@ fn pass(x: &[[i32; 8]; 8], shift: u32) -> [[i32; 8]; 8] {
 /// Dequantizes and inverse-transforms one block, writing 8 rows of 8 samples at
 /// `out[0..]`, `out[stride..]`, … (the level shift of +128 and clamping to 0..255
 /// included).
-#[inline]
+#[inline(never)]
 pub fn idct_block(coef: &Block, mult: &[i16; 64], out: &mut [u8], stride: usize) {
     let ac_zero = coef[1..].iter().all(|&c| c == 0);
     if ac_zero {

@@ -39,7 +39,7 @@ pub fn h1v2_fancy(cur: &[u8], other: &[u8], w: usize, lower: bool, out: &mut [u8
 
 /// 2×2 fancy upsampling: one output row from the nearer input row `cur` and the further
 /// row `other`, `w` ≥ 2 input samples wide. `sums` is scratch space of at least `w`.
-#[inline]
+#[inline(never)]
 pub fn h2v2_fancy(cur: &[u8], other: &[u8], w: usize, sums: &mut [u16], out: &mut [u8]) {
     let sums = &mut sums[..w];
     for ((s, &c), &n) in sums.iter_mut().zip(&cur[..w]).zip(&other[..w]) {
