@@ -205,7 +205,7 @@ fn man_page_and_readme_document_every_flag() {
     let man = std::fs::read_to_string(root.join("man/jtool.1")).unwrap().replace("\\-", "-");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     for sub in
-        ["copy", "inspect", "crop", "rotate", "flip", "transpose", "transverse", "auto-orient", "grayscale", "transform", "strip"]
+        ["copy", "inspect", "crop", "rotate", "flip", "transpose", "transverse", "auto-orient", "grayscale", "transform", "strip", "verify"]
     {
         let r = jtool().args([sub, "--help"]).assert().success();
         let help = String::from_utf8_lossy(&r.get_output().stdout).into_owned();

@@ -199,6 +199,15 @@ fn malformed_files_do_not_panic() {
     assert!(panics.is_empty(), "panics on:\n{}", panics.join("\n"));
 }
 
+/// CPU time of the calling thread in ms (Linux; wall time elsewhere), so timings stay
+/// meaningful on a loaded machine.
+fn cpu_ms(start: std::time::Instant) -> f64 {
+    match std::fs::read_to_string("/proc/thread-self/schedstat") {
+        Ok(s) => s.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 1e6,
+        Err(_) => start.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
 /// Timing of the stages on a large image (`cargo test --release --test pixels_decode
 /// -- --ignored --nocapture`); compare with `djpeg -dct int -ppm` on the same file.
 #[test]
@@ -213,30 +222,52 @@ fn bench_large_file() {
     use jtool::entropy;
     use jtool::pipeline::pixels::{color_markers, detect_color_space};
     use std::time::Instant;
-    for threads in [1, 2] {
+    let start = Instant::now();
+    {
+        let threads = 1;
         let mut best = [f64::MAX; 3];
         for _ in 0..5 {
-            let t0 = Instant::now();
+            let t0 = cpu_ms(start);
             let file = JpegFile::parse(&jpeg).unwrap();
             let dec = entropy::decode(&file, &Default::default()).unwrap();
-            let t1 = Instant::now();
+            let t1 = cpu_ms(start);
             let (cs, _) = detect_color_space(color_markers(&file), &dec.frame).unwrap();
             let opts = PixelOptions { threads, ..Default::default() };
             let img = jtool::pixels::decode_to_pixels(&dec.image, cs, &opts).unwrap();
-            let t2 = Instant::now();
-            let pnm = encode_pnm(&img).unwrap();
-            let t3 = Instant::now();
-            std::hint::black_box(pnm);
+            let t2 = cpu_ms(start);
+            let mut sink = std::io::sink();
+            jtool::pixels::image_io::write_pnm(&img, &mut sink).unwrap();
+            let t3 = cpu_ms(start);
             for (b, t) in best.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2]) {
-                *b = b.min(t.as_secs_f64() * 1000.0);
+                *b = b.min(t);
             }
         }
         eprintln!(
-            "{path} threads={threads}: entropy {:.1} ms, pixels {:.1} ms, pnm {:.1} ms, total {:.1} ms",
+            "{path} CPU time, threads={threads}: entropy {:.1} ms, pixels {:.1} ms, pnm {:.1} ms, total {:.1} ms",
             best[0],
             best[1],
             best[2],
             best.iter().sum::<f64>()
         );
     }
+}
+
+/// The pixel stage alone, `JTOOL_BENCH_REPS` times (for `perf stat`).
+#[test]
+#[ignore]
+fn bench_pixel_stage() {
+    let path = std::env::var("JTOOL_BENCH_JPEG").unwrap_or_else(|_| "/tmp/bench/big_420_q90.jpg".into());
+    let Ok(jpeg) = std::fs::read(&path) else { return };
+    let reps: usize = std::env::var("JTOOL_BENCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let file = jtool::container::JpegFile::parse(&jpeg).unwrap();
+    let dec = jtool::entropy::decode(&file, &Default::default()).unwrap();
+    let (cs, _) = jtool::pipeline::pixels::detect_color_space(jtool::pipeline::pixels::color_markers(&file), &dec.frame).unwrap();
+    let mut best = f64::MAX;
+    let start = std::time::Instant::now();
+    for _ in 0..reps {
+        let t = cpu_ms(start);
+        std::hint::black_box(jtool::pixels::decode_to_pixels(&dec.image, cs, &PixelOptions::default()).unwrap());
+        best = best.min(cpu_ms(start) - t);
+    }
+    eprintln!("pixel stage: {best:.1} ms CPU (best of {reps})");
 }

@@ -50,6 +50,9 @@ pub enum Command {
     Transform(TransformArgs),
     /// Remove metadata segments without touching the entropy-coded data.
     Strip(StripArgs),
+    /// Check each file's integrity: decode everything, report OK/WARNING/ERROR with the
+    /// first problem's offset and MCU.
+    Verify(super::verify_cmd::VerifyArgs),
 }
 
 /// Where the output of a file-writing subcommand goes.

@@ -3,6 +3,7 @@
 
 mod args;
 mod io;
+mod verify_cmd;
 
 use args::{
     Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, Direction, EdgeArgs, EncodeArgs, InspectArgs, OutputArgs,
@@ -52,6 +53,7 @@ pub fn run() -> i32 {
         Command::Grayscale(a) => plain(&ctx, Orientation::Identity, true, false, a),
         Command::Transform(a) => run_combined(&ctx, a),
         Command::Strip(a) => run_strip(&ctx, a),
+        Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.max_pixels),
     }
 }
 
@@ -420,7 +422,7 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
         let src = Source::from_arg(f);
         let report = io::read_input(&src)
             .map_err(|e| io_message(&e))
-            .and_then(|data| jtool::inspect::inspect(&data).map_err(|e| describe(&e)));
+            .and_then(|data| jtool::pipeline::inspect_full_with(&data, &ctx.limits()).map_err(|e| describe(&e)));
         let report = match report {
             Ok(r) => r,
             Err(msg) => {

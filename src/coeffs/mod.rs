@@ -5,6 +5,7 @@
 //! `entropy` and `container` (DQT) layers deal with, through [`ZIGZAG`].
 
 mod geometry;
+pub mod ijg;
 mod padding;
 
 pub use geometry::{ceil_div, Geometry};

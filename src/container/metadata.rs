@@ -70,7 +70,7 @@ pub struct KeepPolicy {
 
 impl KeepPolicy {
     /// Keeps every segment.
-    pub const ALL: KeepPolicy = KeepPolicy { mask: u32::MAX & !(1 << MetaClass::NotMetadata as u32) };
+    pub const ALL: KeepPolicy = KeepPolicy { mask: !(1 << MetaClass::NotMetadata as u32) };
     /// Keeps nothing, not even JFIF or Adobe (`strip --keep none`).
     pub const NOTHING: KeepPolicy = KeepPolicy { mask: 0 };
     /// JFIF APP0 and Adobe APP14, which define how colours are read (jpegtran -copy none).

@@ -171,6 +171,22 @@ impl<'a> BitReader<'a> {
         self.pos.saturating_sub(real.div_ceil(8) as usize)
     }
 
+    /// Offset (into `data`) just past the last byte any consumed bit came from: the
+    /// buffered whole bytes not yet used are given back, counting a stuffed `FF 00` as
+    /// the one byte it stands for.
+    pub fn consumed_end(&self) -> usize {
+        let real = self.nbits.saturating_sub(self.fake);
+        let mut p = self.pos.min(self.data.len());
+        for _ in 0..real / 8 {
+            if p >= 2 && self.data[p - 2] == 0xFF && self.data[p - 1] == 0x00 {
+                p -= 2;
+            } else {
+                p = p.saturating_sub(1);
+            }
+        }
+        p
+    }
+
     /// Offset where reading stopped (a marker's 0xFF or the end), if it has.
     pub fn stop_offset(&self) -> Option<usize> {
         self.stopped.then_some(self.pos)

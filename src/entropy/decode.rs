@@ -58,6 +58,9 @@ struct Frame {
     coef_bits: Vec<[i8; 64]>,
     /// With a placement: the output image the blocks go to (`image` has empty planes).
     placed: Option<Placed>,
+    /// Progressive frames without a placement: per component and block, the nonzero AC
+    /// coefficients (see [`BlockDecode::decode`]).
+    hist: Vec<Vec<u64>>,
 }
 
 impl Frame {
@@ -70,7 +73,10 @@ impl Frame {
         w: &mut Vec<Warning>,
     ) {
         match &mut self.placed {
-            None => run_scan(d, data, layout, &mut FullSink(&mut self.image.components), w),
+            None => {
+                let sink = &mut FullSink { comps: &mut self.image.components, hist: &mut self.hist };
+                run_scan(d, data, layout, sink, w)
+            }
             Some(p) if p.oriented => run_scan(d, data, layout, &mut PlacedSink::<true>(p), w),
             Some(p) => run_scan(d, data, layout, &mut PlacedSink::<false>(p), w),
         }
@@ -202,8 +208,14 @@ impl State<'_> {
                 (image, Some(placed))
             }
         };
+        let progressive = header.marker == Marker::SOF2;
+        let hist = match &placed {
+            None if progressive => image.components.iter().map(|c| vec![0; c.plane.blocks.len()]).collect(),
+            _ => Vec::new(),
+        };
         self.frame = Some(Frame {
             placed,
+            hist,
             header,
             image,
             latched: vec![false; n],

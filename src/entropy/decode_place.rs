@@ -10,8 +10,8 @@
 //!
 //! Progressive AC scans are the one place where a block's bits depend on earlier scans
 //! (a refinement reads a correction bit for each coefficient that is already nonzero).
-//! For walked blocks that are not kept, a 64-bit mask of their nonzero coefficients
-//! stands in for the block.
+//! The decoder keeps a 64-bit mask of each walked block's nonzero coefficients anyway;
+//! for a walked block that is not kept, the mask is all that is kept.
 
 use super::decode::decode_with;
 use super::decode_scan::{nat, BlockDecode, Corrupt, Layout, Natural, Order, Sink};
@@ -124,10 +124,10 @@ struct SourceMap {
     /// row and a column entry is `(output block index) << 2 | mirror_y << 1 | mirror_x`.
     rows: Vec<usize>,
     cols: Vec<usize>,
-    /// Nonzero-coefficient masks of walked blocks that are not stored (progressive
-    /// only), `mask_w` per row, from row 0; empty when every walked block is stored.
-    mask: Vec<u64>,
-    mask_w: usize,
+    /// Nonzero AC masks of the walked blocks (progressive only), `hist_w` per row (the
+    /// real block width), from row 0 to the last needed row.
+    hist: Vec<u64>,
+    hist_w: usize,
 }
 
 /// The output image being filled and the maps that fill it.
@@ -183,19 +183,15 @@ impl Placed {
             };
             let cols = pack(&pc.cols, pw, cols_x, &mut oriented);
             let rows = pack(&pc.rows, ph, !cols_x, &mut oriented);
-            comps[pc.source] = Some(SourceMap { out, rows, cols, mask: Vec::new(), mask_w: 0 });
+            comps[pc.source] = Some(SourceMap { out, rows, cols, hist: Vec::new(), hist_w: 0 });
         }
         if progressive {
             for (ci, m) in comps.iter_mut().enumerate() {
                 let Some(m) = m else { continue };
                 let (bw, bh) = sg.real_blocks(ci);
                 let Some(last) = last_mapped(&m.rows[..bh.min(m.rows.len())]) else { continue };
-                let all = m.cols[..bw.min(m.cols.len())].iter().all(|&e| e != NONE)
-                    && m.rows[..=last].iter().all(|&e| e != NONE);
-                if !all {
-                    m.mask = vec![0; bw * (last + 1)];
-                    m.mask_w = bw;
-                }
+                m.hist = vec![0; bw * (last + 1)];
+                m.hist_w = bw;
             }
         }
         let maps = [0, 1, 2, 3].map(|f| CoefMap::new(p.transpose, f & 1 != 0, f & 2 != 0));
@@ -222,18 +218,6 @@ fn last_mapped(v: &[usize]) -> Option<usize> {
 /// block keeps its natural order).
 pub(super) struct PlacedSink<'p, const ORIENTED: bool>(pub &'p mut Placed);
 
-/// The nonzero coefficients of `b` (natural order) as a mask.
-#[inline]
-fn to_mask(b: &Block) -> u64 {
-    b.iter().enumerate().fold(0, |m, (i, &c)| m | ((c != 0) as u64) << i)
-}
-
-/// A block whose coefficients are nonzero (1) exactly where `mask` says.
-#[inline]
-fn from_mask(mask: u64) -> Block {
-    std::array::from_fn(|i| (mask >> i & 1) as i16)
-}
-
 impl<const ORIENTED: bool> PlacedSink<'_, ORIENTED> {
     #[inline(always)]
     fn place<D: BlockDecode>(
@@ -246,8 +230,13 @@ impl<const ORIENTED: bool> PlacedSink<'_, ORIENTED> {
         by: usize,
     ) -> std::result::Result<(), Corrupt> {
         let Placed { image, comps, maps, junk, .. } = &mut *self.0;
+        let mut unused = 0;
         let Some(Some(m)) = comps.get_mut(comp) else {
-            return d.decode(br, sc, junk, Natural);
+            return d.decode(br, sc, junk, &mut unused, Natural);
+        };
+        let hist = match m.hist.get_mut(by * m.hist_w + bx) {
+            Some(h) if D::HISTORY && bx < m.hist_w => h,
+            _ => &mut unused,
         };
         let r = m.rows.get(by).copied().unwrap_or(NONE);
         let c = m.cols.get(bx).copied().unwrap_or(NONE);
@@ -255,20 +244,14 @@ impl<const ORIENTED: bool> PlacedSink<'_, ORIENTED> {
             let e = r + c;
             if let Some(blk) = image.components[m.out].plane.blocks.get_mut(e >> 2) {
                 return if ORIENTED {
-                    d.decode(br, sc, blk, Oriented(&maps[e & 3]))
+                    d.decode(br, sc, blk, hist, Oriented(&maps[e & 3]))
                 } else {
-                    d.decode(br, sc, blk, Natural)
+                    d.decode(br, sc, blk, hist, Natural)
                 };
             }
-        } else if D::HISTORY && bx < m.mask_w {
-            if let Some(mask) = m.mask.get_mut(by * m.mask_w + bx) {
-                let mut b = from_mask(*mask);
-                let res = d.decode(br, sc, &mut b, Natural);
-                *mask = to_mask(&b);
-                return res;
-            }
         }
-        d.decode(br, sc, junk, Natural)
+        // Not kept: only the nonzero mask matters (for AC scans), the values do not.
+        d.decode(br, sc, junk, hist, Natural)
     }
 }
 

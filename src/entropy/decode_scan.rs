@@ -64,12 +64,17 @@ pub(super) trait BlockDecode {
     /// Resets the per-interval state (DC predictions, EOBRUN): at the start of the
     /// scan and after each restart marker.
     fn reset(&mut self);
-    /// Decodes the next block of scan component `sc` into `blk`.
+    /// Decodes the next block of scan component `sc` into `blk`. `hist` has bit k set
+    /// when AC coefficient k (zigzag) of the block is nonzero: the decoders with
+    /// [`BlockDecode::HISTORY`] read and update it (so that they need not scan the
+    /// block, and so that a block that is not kept can be walked with its mask alone);
+    /// the others ignore it.
     fn decode<O: Order>(
         &mut self,
         br: &mut BitReader,
         sc: usize,
         blk: &mut Block,
+        hist: &mut u64,
         o: O,
     ) -> Result<(), Corrupt>;
 }
@@ -102,8 +107,12 @@ pub(super) trait Sink {
     ) -> Result<(), Corrupt>;
 }
 
-/// Every block into the components' own planes, in natural order.
-pub(super) struct FullSink<'c>(pub &'c mut [Component]);
+/// Every block into the components' own planes, in natural order. `hist` holds the
+/// nonzero masks of progressive frames, one per block of each plane (empty otherwise).
+pub(super) struct FullSink<'c> {
+    pub comps: &'c mut [Component],
+    pub hist: &'c mut [Vec<u64>],
+}
 
 impl Sink for FullSink<'_> {
     fn range(&self, _: &Layout, _: bool) -> (usize, usize) {
@@ -119,8 +128,9 @@ impl Sink for FullSink<'_> {
         mx: usize,
         my: usize,
     ) -> Result<(), Corrupt> {
+        let mut unused = 0;
         for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
-            let Some(c) = self.0.get_mut(ci) else {
+            let Some(c) = self.comps.get_mut(ci) else {
                 continue;
             };
             let wb = c.plane.width_blocks;
@@ -130,7 +140,7 @@ impl Sink for FullSink<'_> {
                     continue;
                 };
                 for blk in blocks {
-                    d.decode(br, sc, blk, Natural)?;
+                    d.decode(br, sc, blk, &mut unused, Natural)?;
                 }
             }
         }
@@ -147,14 +157,19 @@ impl Sink for FullSink<'_> {
         bx: usize,
         by: usize,
     ) -> Result<(), Corrupt> {
-        let Some(c) = self.0.get_mut(comp) else {
+        let Some(c) = self.comps.get_mut(comp) else {
             return Ok(());
         };
-        let wb = c.plane.width_blocks;
-        match c.plane.blocks.get_mut(by * wb + bx) {
-            Some(blk) => d.decode(br, sc, blk, Natural),
-            None => Ok(()),
-        }
+        let i = by * c.plane.width_blocks + bx;
+        let Some(blk) = c.plane.blocks.get_mut(i) else {
+            return Ok(());
+        };
+        let mut unused = 0;
+        let hist = match self.hist.get_mut(comp) {
+            Some(h) if D::HISTORY => h.get_mut(i).unwrap_or(&mut unused),
+            _ => &mut unused,
+        };
+        d.decode(br, sc, blk, hist, Natural)
     }
 }
 
@@ -202,6 +217,8 @@ struct Walk<'w> {
     ended: bool,
     /// MCUs per row of the scan (to give warnings an MCU position).
     cols: usize,
+    /// The current interval hit corrupt data (its leftover bytes are not "extra").
+    corrupt: bool,
 }
 
 impl Walk<'_> {
@@ -225,6 +242,7 @@ enum Resync {
 
 /// Finds the restart marker that should come next (`expected` = 0..7).
 fn resync(br: &mut BitReader, walk: &mut Walk, expected: u8, mcu: usize) -> Resync {
+    extraneous(br, walk, mcu);
     loop {
         match br.next_marker() {
             Some((at, code)) if (0xD0..=0xD7).contains(&code) => {
@@ -249,6 +267,21 @@ fn resync(br: &mut BitReader, walk: &mut Walk, expected: u8, mcu: usize) -> Resy
                 return Resync::Stop;
             }
         }
+    }
+}
+
+/// Warns about bytes between the end of the coded data just decoded and the next
+/// marker (libjpeg's "extraneous bytes before marker"; the padding bits of the last
+/// byte are not extra).
+fn extraneous(br: &BitReader, walk: &mut Walk, mcu: usize) {
+    if walk.ended || std::mem::take(&mut walk.corrupt) {
+        return;
+    }
+    let end = br.consumed_end();
+    let mut probe = *br;
+    let at = probe.next_marker().map_or(walk.ecs_len, |m| m.0);
+    if at > end {
+        walk.warn(at, WarningKind::ExtraneousBytes(at - end), mcu);
     }
 }
 
@@ -278,6 +311,7 @@ pub(super) fn run_scan<D: BlockDecode, S: Sink>(
             Layout::Interleaved { mcus_x, .. } => mcus_x,
             Layout::Single { bw, .. } => bw,
         },
+        corrupt: false,
     };
     let ri = data.restart_interval;
     let mut next_rst = if ri > 0 { ri } else { usize::MAX };
@@ -320,6 +354,7 @@ pub(super) fn run_scan<D: BlockDecode, S: Sink>(
             Halt::Done => continue,
             Halt::Corrupt(what) => {
                 walk.warn(br.byte_offset(), WarningKind::CorruptData(what.to_string()), next - 1);
+                walk.corrupt = true;
             }
             Halt::Overrun => {
                 if !walk.ended {
@@ -334,6 +369,9 @@ pub(super) fn run_scan<D: BlockDecode, S: Sink>(
             return;
         }
         m = m.max(next_rst);
+    }
+    if first == 0 && total == layout.total_mcus() {
+        extraneous(&br, &mut walk, total - 1);
     }
 }
 
@@ -422,6 +460,7 @@ impl BlockDecode for Sequential<'_> {
         br: &mut BitReader,
         sc: usize,
         blk: &mut Block,
+        _hist: &mut u64,
         o: O,
     ) -> Result<(), Corrupt> {
         let (dc, ac) = (self.dc[sc], self.ac[sc]);

@@ -478,3 +478,78 @@ fn dnl_defines_the_height() {
     let p = decode_bytes(&patched).unwrap();
     assert_eq!(p.image, d.image);
 }
+
+/// The mask-based AC refinement walk against the one-coefficient-at-a-time walk of
+/// T.81 G.1.2.3: same blocks, same EOB runs, same bits consumed, same errors, on random
+/// bit streams over random coefficient histories, natural and transposed/mirrored.
+#[test]
+fn ac_refine_matches_plain_walk() {
+    use super::bitread::BitReader;
+    use super::decode_prog::AcRefine;
+    use super::decode_scan::{BlockDecode, Natural};
+    use super::huffdec::HuffDecoder;
+    use crate::container::std_tables;
+    let mut state = 0x1234_5678_9ABC_DEF1u64;
+    let mut rnd = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    // A refinement table: EOBr (r = 0..14), ZRL, and run/size 1 codes, all lengths.
+    let mut spec = std_tables::std_ac_luma(0);
+    let mut syms: Vec<u8> = (0..15).map(|r| r << 4).collect();
+    syms.push(0xF0);
+    syms.extend((0..15).map(|r| r << 4 | 1));
+    syms.push(0xF1);
+    syms.push(0x02); // an invalid magnitude for a refinement
+    spec.counts = [0, 0, 0, 0, 8, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 1];
+    spec.symbols = syms;
+    assert_eq!(spec.counts.iter().map(|&c| c as usize).sum::<usize>(), spec.symbols.len());
+    let table = HuffDecoder::new(&spec, false).unwrap();
+    for round in 0..3000 {
+        let (ss, se) = match round % 4 {
+            0 => (1, 63),
+            1 => (1, 5),
+            2 => (6, 63),
+            _ => {
+                let a = 1 + (rnd() % 63) as u8;
+                let b = 1 + (rnd() % 63) as u8;
+                (a.min(b), a.max(b))
+            }
+        };
+        let al = (rnd() % 4) as u8;
+        let data: Vec<u8> = (0..64).map(|_| (rnd() % 255) as u8).collect();
+        let density = rnd() % 5;
+        let mut blocks: Vec<crate::coeffs::Block> = (0..6)
+            .map(|_| {
+                std::array::from_fn(|_| {
+                    if rnd() % 5 < density {
+                        ((rnd() % 9) as i16 - 4) << (al + 1)
+                    } else {
+                        0
+                    }
+                })
+            })
+            .collect();
+        let eobrun = if rnd() % 4 == 0 { (rnd() % 3) as u32 } else { 0 };
+        let mut a = AcRefine { ac: &table, ss, se, al, eobrun };
+        let mut b = AcRefine { ac: &table, ss, se, al, eobrun };
+        let (mut ra, mut rb) = (BitReader::new(&data), BitReader::new(&data));
+        for blk in &mut blocks {
+            let mut x = *blk;
+            let res_a = a.decode_plain(&mut ra, &mut x);
+            let mut hist = (1..64).fold(0u64, |h, k| h | ((blk[super::decode_scan::nat(k)] != 0) as u64) << k);
+            let res_b = b.decode(&mut rb, 0, blk, &mut hist, Natural);
+            assert_eq!(res_a.is_ok(), res_b.is_ok(), "round {round}");
+            if res_a.is_err() {
+                break;
+            }
+            assert_eq!(&x, blk, "round {round}");
+            let want = (1..64).fold(0u64, |h, k| h | ((x[super::decode_scan::nat(k)] != 0) as u64) << k);
+            assert_eq!(hist, want, "round {round}: history mask");
+            assert_eq!(a.eobrun, b.eobrun, "round {round}");
+            assert_eq!(ra.get_bits(7), rb.get_bits(7), "round {round}");
+        }
+    }
+}

@@ -395,7 +395,10 @@ fn dump_encodings() {
     };
     let data = std::fs::read(&path).unwrap();
     let file = JpegFile::parse(&data).unwrap();
-    let dec = decode(&file, &Limits::default()).unwrap();
+    let mut dec = decode(&file, &Limits::default()).unwrap();
+    if std::env::var("JTOOL_DUMP_DUMMY").is_ok() {
+        super::encode::dummy_padding(&mut dec.image);
+    }
     let ris = std::env::var("JTOOL_DUMP_RI").unwrap_or_else(|_| "0".into());
     for ri in ris.split(',').map(|s| s.trim().parse::<u16>().unwrap()) {
         for (name, mode, h) in [

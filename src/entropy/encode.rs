@@ -221,6 +221,82 @@ fn seq_table_ids(c: usize) -> (u8, u8) {
     }
 }
 
+/// Bits needed to code symbols of frequencies `freq` with their optimal table, plus
+/// the table's DHT entry.
+fn table_cost(freq: &[u32; 256]) -> u64 {
+    let spec = optimal_spec(0, 0, freq);
+    if spec.symbols.is_empty() {
+        return 0;
+    }
+    let mut bits = 8 * (17 + spec.symbols.len() as u64);
+    let mut syms = spec.symbols.iter();
+    for (l, &n) in spec.counts.iter().enumerate() {
+        for &sym in syms.by_ref().take(n as usize) {
+            bits += freq[sym as usize] as u64 * (l as u64 + 1);
+        }
+    }
+    bits
+}
+
+/// Which of (at most) two tables each component should use, given each component's
+/// symbol frequencies: the split with the fewest bits (codes and DHT entries), the
+/// first component always with table 0. Ties go to the usual split (first component
+/// alone, the others sharing table 1), which is also what jpegtran does for YCbCr.
+/// For RGB, CMYK and YCCK, whose best splits differ, this beats jpegtran's fixed
+/// choice per colour space.
+fn choose_tables(freqs: &[&[u32; 256]]) -> Vec<u8> {
+    let n = freqs.len();
+    let groups = |mask: usize| (0..n).map(move |i| if i == 0 { 0 } else { ((mask >> (i - 1)) & 1) as u8 });
+    let cost = |mask: usize| -> u64 {
+        let mut merged = [[0u32; 256]; 2];
+        for (gi, f) in groups(mask).zip(freqs) {
+            for (m, &x) in merged[gi as usize].iter_mut().zip(f.iter()) {
+                *m = m.saturating_add(x);
+            }
+        }
+        table_cost(&merged[0]) + table_cost(&merged[1])
+    };
+    let usual = (1usize << (n - 1)) - 1;
+    let mut best = (cost(usual), usual);
+    for mask in 0..1usize << (n - 1) {
+        if mask != usual {
+            let c = cost(mask);
+            if c < best.0 {
+                best = (c, mask);
+            }
+        }
+    }
+    groups(best.1).collect()
+}
+
+/// Merges the per-component frequencies (table indices `class * 4 + i` for the
+/// scan's i-th component) by the chosen table ids into optimal specifications.
+fn grouped_specs(stats: &Stats, class: u8, ids: &[u8]) -> Vec<HuffmanSpec> {
+    let mut out = Vec::new();
+    for id in 0..2u8 {
+        let mut merged = [0u32; 256];
+        let mut any = false;
+        for (i, _) in ids.iter().enumerate().filter(|(_, &t)| t == id) {
+            any = true;
+            for (m, &x) in merged.iter_mut().zip(stats.freq[table_index(class, i as u8)].iter()) {
+                *m = m.saturating_add(x);
+            }
+        }
+        if any {
+            out.push(optimal_spec(class, id, &merged));
+        }
+    }
+    out
+}
+
+fn install(specs: &[HuffmanSpec]) -> Box<super::huffenc::EncTables> {
+    let mut tabs = empty_tables();
+    for s in specs {
+        tabs[table_index(s.class, s.id)] = EncTable::from_spec(s);
+    }
+    tabs
+}
+
 fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOptions, mut out: Vec<u8>) -> Result<Vec<u8>> {
     let n = image.components.len();
     let all: Vec<usize> = (0..n).collect();
@@ -228,45 +304,48 @@ fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOption
         if script::can_interleave(image, &all) { vec![all] } else { (0..n).map(|c| vec![c]).collect() };
     let mcus = (g.mcus_x(), g.mcus_y());
     let ri = opts.restart_interval as usize;
-    let sel: Vec<(u8, u8)> = (0..n).map(seq_table_ids).collect();
-    let comps_of = |idx: &[usize]| {
+    let comps_of = |idx: &[usize], sel: &[(u8, u8)]| {
         let s: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
         scan_comps(image, g, idx, &s)
     };
 
-    let specs: Vec<HuffmanSpec> = match opts.huffman {
+    let (sel, specs): (Vec<(u8, u8)>, Vec<HuffmanSpec>) = match opts.huffman {
         HuffmanChoice::Standard => {
             let mut v = vec![std_tables::std_dc_luma(0), std_tables::std_ac_luma(0)];
             if n > 1 {
                 v.push(std_tables::std_dc_chroma(1));
                 v.push(std_tables::std_ac_chroma(1));
             }
-            v
+            ((0..n).map(seq_table_ids).collect(), v)
         }
         HuffmanChoice::Optimal => {
+            // Statistics per component (table index = component index), then the
+            // cheapest sharing of two tables per class.
+            let own: Vec<(u8, u8)> = (0..n as u8).map(|c| (c, c)).collect();
             let mut stats = Stats::new();
             for idx in &scans {
-                let comps = comps_of(idx);
+                let comps = comps_of(idx, &own);
                 let mut coder = SeqCoder::new(&mut stats, &comps);
                 walk(&mut coder, &comps, mcus, ri);
                 check_ranges(Ranges { ac_or: coder.ac_or, dc_or: coder.dc_or })?;
             }
-            let mut v = Vec::new();
-            for id in 0..2u8 {
-                for class in 0..2u8 {
-                    let t = table_index(class, id);
-                    if stats.used(t) {
-                        v.push(optimal_spec(class, id, &stats.freq[t]));
-                    }
-                }
-            }
-            v
+            let freqs = |class: u8| -> Vec<&[u32; 256]> {
+                (0..n as u8).map(|c| &stats.freq[table_index(class, c)]).collect()
+            };
+            let dc = choose_tables(&freqs(0));
+            let ac = choose_tables(&freqs(1));
+            let mut v = grouped_specs(&stats, 0, &dc);
+            v.extend(grouped_specs(&stats, 1, &ac));
+            // DHT order: DC 0, AC 0, DC 1, AC 1.
+            v.sort_by_key(|s| (s.id, s.class));
+            (dc.into_iter().zip(ac).collect(), v)
         }
     };
     write_dht(&mut out, &specs);
+    let tabs = install(&specs);
 
     for idx in &scans {
-        let comps = comps_of(idx);
+        let comps = comps_of(idx, &sel);
         let header = ScanHeader {
             components: idx
                 .iter()
@@ -281,10 +360,6 @@ fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOption
         write_scan(&mut body, &header);
         write_segment(&mut out, Marker::SOS, &body);
 
-        let mut tabs = empty_tables();
-        for s in &specs {
-            tabs[table_index(s.class, s.id)] = EncTable::from_spec(s);
-        }
         let mut w = Writer::new(out, &tabs);
         let mut coder = SeqCoder::new(&mut w, &comps);
         walk(&mut coder, &comps, mcus, ri);
@@ -308,17 +383,28 @@ fn encode_progressive(
     let mcus = (g.mcus_x(), g.mcus_y());
     let ri = opts.restart_interval as usize;
     for (s, idx) in script.iter().zip(&idxs) {
-        let sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
-        let comps = scan_comps(image, g, idx, &sel);
+        let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
         let is_dc = s.ss == 0;
 
         // Tables: DC first scans use each component's DC table, AC scans their one AC
-        // table, DC refinement none.
+        // table, DC refinement none. With the default script, the DC tables of an
+        // interleaved DC first scan are shared in the cheapest way.
         let mut specs = Vec::new();
-        if !(is_dc && s.ah != 0) {
+        if is_dc && s.ah == 0 && idx.len() > 1 && opts.scan_script.is_none() {
+            let own: Vec<(u8, u8)> = (0..idx.len() as u8).map(|i| (i, 0)).collect();
             let mut stats = Stats::new();
-            let r = prog_scan(&mut stats, &comps, mcus, ri, s.ss, s.se, s.ah, s.al);
-            check_ranges(r)?;
+            let comps = scan_comps(image, g, idx, &own);
+            check_ranges(prog_scan(&mut stats, &comps, mcus, ri, s.ss, s.se, s.ah, s.al))?;
+            let freqs: Vec<&[u32; 256]> = (0..idx.len() as u8).map(|i| &stats.freq[table_index(0, i)]).collect();
+            let dc = choose_tables(&freqs);
+            specs = grouped_specs(&stats, 0, &dc);
+            for (x, t) in sel.iter_mut().zip(dc) {
+                x.0 = t;
+            }
+        } else if !(is_dc && s.ah != 0) {
+            let mut stats = Stats::new();
+            let comps = scan_comps(image, g, idx, &sel);
+            check_ranges(prog_scan(&mut stats, &comps, mcus, ri, s.ss, s.se, s.ah, s.al))?;
             let mut done = Vec::new();
             for &(td, ta) in &sel {
                 let (class, id) = if is_dc { (0, td) } else { (1, ta) };
@@ -327,18 +413,19 @@ fn encode_progressive(
                     specs.push(optimal_spec(class, id, &stats.freq[table_index(class, id)]));
                 }
             }
-            write_dht(&mut out, &specs);
         }
+        write_dht(&mut out, &specs);
 
         // Selectors of tables the scan does not use are written as 0.
         let header = ScanHeader {
             components: s
                 .components
                 .iter()
-                .map(|c| ScanComponent {
+                .zip(&sel)
+                .map(|(c, &(td, ta))| ScanComponent {
                     id: c.id,
-                    td: if is_dc && s.ah == 0 { c.td } else { 0 },
-                    ta: if is_dc { 0 } else { c.ta },
+                    td: if is_dc && s.ah == 0 { td } else { 0 },
+                    ta: if is_dc { 0 } else { ta },
                 })
                 .collect(),
             ..s.clone()
@@ -347,10 +434,8 @@ fn encode_progressive(
         write_scan(&mut body, &header);
         write_segment(&mut out, Marker::SOS, &body);
 
-        let mut tabs = empty_tables();
-        for sp in &specs {
-            tabs[table_index(sp.class, sp.id)] = EncTable::from_spec(sp);
-        }
+        let comps = scan_comps(image, g, idx, &sel);
+        let tabs = install(&specs);
         let mut w = Writer::new(out, &tabs);
         let r = prog_scan(&mut w, &comps, mcus, ri, s.ss, s.se, s.ah, s.al);
         check_ranges(r)?;
@@ -360,4 +445,40 @@ fn encode_progressive(
         out = w.w.finish();
     }
     Ok(out)
+}
+
+/// Replaces the padding blocks that interleaved scans code (beyond a component's real
+/// blocks, up to whole MCUs) by libjpeg's dummy blocks: AC all zero, DC equal to the
+/// DC of the block before it in the MCU (T.81 leaves their content to the encoder).
+/// jpegtran writes these whatever the source held, so after this the encoder's output
+/// matches jpegtran's byte for byte, and padding costs the fewest bits.
+pub fn dummy_padding(image: &mut CoefficientImage) {
+    if image.components.len() < 2 {
+        return; // Single-component scans code only the real blocks.
+    }
+    let g = image.geometry();
+    let (mx, my) = (g.mcus_x(), g.mcus_y());
+    for (ci, c) in image.components.iter_mut().enumerate() {
+        let (rw, rh) = g.real_blocks(ci);
+        let (h, v) = (c.h as usize, c.v as usize);
+        let wb = c.plane.width_blocks;
+        for mcu_y in 0..my {
+            for mcu_x in 0..mx {
+                // The block before the first one of a row in the MCU is the last one of
+                // the row above (the first row of an MCU always has a real block).
+                let mut prev_dc = 0;
+                for y in 0..v {
+                    for x in 0..h {
+                        let (bx, by) = (mcu_x * h + x, mcu_y * v + y);
+                        let blk = &mut c.plane.blocks[by * wb + bx];
+                        if bx >= rw || by >= rh {
+                            *blk = [0; 64];
+                            blk[0] = prev_dc;
+                        }
+                        prev_dc = blk[0];
+                    }
+                }
+            }
+        }
+    }
 }

@@ -97,10 +97,6 @@ impl Stats {
     pub fn new() -> Self {
         Stats { freq: Box::new([[0; 256]; NTABLES]) }
     }
-    /// Whether table `t` received any symbol.
-    pub fn used(&self, t: usize) -> bool {
-        self.freq[t].iter().any(|&f| f > 0)
-    }
 }
 
 impl Sink for Stats {

@@ -25,7 +25,7 @@ mod script;
 
 pub use decode::decode;
 pub use decode_place::{decode_placed, PlacedComponent, Placement};
-pub use encode::{default_progressive_script, encode};
+pub use encode::{default_progressive_script, dummy_padding, encode};
 
 use crate::coeffs::CoefficientImage;
 use crate::container::{FrameHeader, ScanHeader};

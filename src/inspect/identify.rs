@@ -31,6 +31,13 @@ const GENERIC_CAMERA: f64 = 0.45;
 const IJG_RULE: f64 = 0.8;
 /// Score of a mozjpeg-rule match.
 const MOZ_RULE: f64 = 0.9;
+/// Score of tables with the same shape as a signature's (scaled by a common factor),
+/// times the similarity (1 for the same shape, 0 at a mean log difference of
+/// [`SHAPE_SCALE`]).
+const SHAPE: f64 = 0.3;
+/// Mean absolute log difference (after removing the common scale) at which two tables
+/// count as unrelated.
+const SHAPE_SCALE: f64 = 0.3;
 /// Bonus when the segment layout equals the signature's.
 const LAYOUT: f64 = 0.10;
 /// Bonus when the sampling factors are equal.
@@ -644,7 +651,29 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
             LUMA_ONLY
         }
     } else {
-        return None;
+        // Not the same tables: the same family (one table scaled), or at least the same
+        // way of writing the file, is weaker evidence of the same maker.
+        let d = st
+            .tables
+            .iter()
+            .zip(&tables)
+            .map(|(a, b)| shape_distance(a, b).min(shape_distance(&transpose(a), b)))
+            .fold(0.0f64, f64::max);
+        let sim = (1.0 - d / SHAPE_SCALE).max(0.0);
+        let structural = st.layout == sig.layout && st.sampling == sig.sampling;
+        if generic || (sim == 0.0 && !structural) || file_is_ijg {
+            return None;
+        }
+        if sim > 0.0 {
+            ev.push(format!(
+                "quantization tables have the shape of the {}'s (scaled; mean log difference {d:.2}) ({})",
+                what.trim(),
+                sig.source
+            ));
+        } else {
+            ev.push(format!("file laid out like the {}'s ({})", what.trim(), sig.source));
+        }
+        SHAPE * sim + 0.05
     };
     if st.layout == sig.layout {
         score += LAYOUT;
@@ -686,6 +715,20 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
         score,
         evidence: ev,
     })
+}
+
+/// Mean absolute difference of the logarithms of two tables' entries after removing
+/// their common scale (the median log ratio): 0 when one is the other scaled.
+fn shape_distance(a: &[u16; 64], b: &[u16; 64]) -> f64 {
+    let r: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (x.max(1) as f64).ln() - (y.max(1) as f64).ln())
+        .collect();
+    let mut sorted = r.clone();
+    sorted.sort_by(f64::total_cmp);
+    let c = (sorted[31] + sorted[32]) / 2.0;
+    r.iter().map(|v| (v - c).abs()).sum::<f64>() / 64.0
 }
 
 fn contradictions(ranked: &[Pending], mf: &MetaFacts, quality: Option<&QualityReport>) -> Vec<String> {

@@ -17,22 +17,22 @@
 
 use crate::coeffs::{Block, QuantTable};
 
-const CONST_BITS: u32 = 13;
-const PASS1_BITS: u32 = 2;
+pub(super) const CONST_BITS: u32 = 13;
+pub(super) const PASS1_BITS: u32 = 2;
 
 // FIX(x) = round(x · 2^13), as published with the algorithm.
-const F_0_298: i32 = 2446; // FIX(0.298631336)
-const F_0_390: i32 = 3196; // FIX(0.390180644)
-const F_0_541: i32 = 4433; // FIX(0.541196100)
-const F_0_765: i32 = 6270; // FIX(0.765366865)
-const F_0_899: i32 = 7373; // FIX(0.899976223)
-const F_1_175: i32 = 9633; // FIX(1.175875602)
-const F_1_501: i32 = 12299; // FIX(1.501321110)
-const F_1_847: i32 = 15137; // FIX(1.847759065)
-const F_1_961: i32 = 16069; // FIX(1.961570560)
-const F_2_053: i32 = 16819; // FIX(2.053119869)
-const F_2_562: i32 = 20995; // FIX(2.562915447)
-const F_3_072: i32 = 25172; // FIX(3.072711026)
+pub(super) const F_0_298: i32 = 2446; // FIX(0.298631336)
+pub(super) const F_0_390: i32 = 3196; // FIX(0.390180644)
+pub(super) const F_0_541: i32 = 4433; // FIX(0.541196100)
+pub(super) const F_0_765: i32 = 6270; // FIX(0.765366865)
+pub(super) const F_0_899: i32 = 7373; // FIX(0.899976223)
+pub(super) const F_1_175: i32 = 9633; // FIX(1.175875602)
+pub(super) const F_1_501: i32 = 12299; // FIX(1.501321110)
+pub(super) const F_1_847: i32 = 15137; // FIX(1.847759065)
+pub(super) const F_1_961: i32 = 16069; // FIX(1.961570560)
+pub(super) const F_2_053: i32 = 16819; // FIX(2.053119869)
+pub(super) const F_2_562: i32 = 20995; // FIX(2.562915447)
+pub(super) const F_3_072: i32 = 25172; // FIX(3.072711026)
 
 /// Dequantization multipliers as the 16-bit lanes hold them (low 16 bits of each step).
 pub fn multipliers(q: &QuantTable) -> [i16; 64] {
@@ -43,94 +43,97 @@ pub fn multipliers(q: &QuantTable) -> [i16; 64] {
     m
 }
 
+/// One 1-D IDCT of 8 values: the even part (inputs 0, 2, 4, 6) and the odd part
+/// (inputs 1, 3, 5, 7) combined in butterflies, each output rounded and shifted right
+/// by `shift` bits (not yet saturated).
 #[inline(always)]
-fn wrap16(x: i32) -> i32 {
-    x as i16 as i32
+fn idct_1d(x: [i16; 8], shift: u32) -> [i32; 8] {
+    let round = 1i32 << (shift - 1);
+    let (x0, x1, x2, x3, x4, x5, x6, x7) = (x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
+    // Even part: z1 = (z2 + z3)·c6, tmp2 = z1 − z3·(c2+c6), tmp3 = z1 + z2·(c2−c6),
+    // written as two products each (equal integers).
+    let tmp2 = x2 as i32 * F_0_541 + x6 as i32 * (F_0_541 - F_1_847);
+    let tmp3 = x2 as i32 * (F_0_541 + F_0_765) + x6 as i32 * F_0_541;
+    let tmp0 = ((x0.wrapping_add(x4) as i32) << CONST_BITS) + round;
+    let tmp1 = ((x0.wrapping_sub(x4) as i32) << CONST_BITS) + round;
+    let (t10, t13) = (tmp0 + tmp3, tmp0 - tmp3);
+    let (t11, t12) = (tmp1 + tmp2, tmp1 - tmp2);
+    // Odd part (inputs in7, in5, in3, in1), with z5 = (z3 + z4)·c3 folded into
+    // z3 = in7 + in3 and z4 = in5 + in1 (16-bit sums).
+    let s73 = x7.wrapping_add(x3) as i32;
+    let s51 = x5.wrapping_add(x1) as i32;
+    let (x1, x3, x5, x7) = (x1 as i32, x3 as i32, x5 as i32, x7 as i32);
+    let z3 = s73 * (F_1_175 - F_1_961) + s51 * F_1_175;
+    let z4 = s73 * F_1_175 + s51 * (F_1_175 - F_0_390);
+    let o0 = x7 * (F_0_298 - F_0_899) - x1 * F_0_899 + z3;
+    let o3 = x1 * (F_1_501 - F_0_899) - x7 * F_0_899 + z4;
+    let o1 = x5 * (F_2_053 - F_2_562) - x3 * F_2_562 + z4;
+    let o2 = x3 * (F_3_072 - F_2_562) - x5 * F_2_562 + z3;
+    [
+        (t10 + o3) >> shift,
+        (t11 + o2) >> shift,
+        (t12 + o1) >> shift,
+        (t13 + o0) >> shift,
+        (t13 - o0) >> shift,
+        (t12 - o1) >> shift,
+        (t11 - o2) >> shift,
+        (t10 - o3) >> shift,
+    ]
 }
 
-/// One 1-D pass over 8 lanes: `x[k][lane]` is the input of frequency k, the result
-/// `[n][lane]` the output sample n, descaled by `shift` bits (before saturation).
+/// Fills the 8×8 output with one value (a block whose AC coefficients are all zero:
+/// every pass-1 output is DC << 2 in 16 bits, and pass 2 descales it by 5 bits).
 #[inline(always)]
-fn pass(x: &[[i32; 8]; 8], shift: u32) -> [[i32; 8]; 8] {
-    let round = 1i32 << (shift - 1);
-    let mut o = [[0i32; 8]; 8];
-    for l in 0..8 {
-        let (x0, x1, x2, x3) = (x[0][l], x[1][l], x[2][l], x[3][l]);
-        let (x4, x5, x6, x7) = (x[4][l], x[5][l], x[6][l], x[7][l]);
-        // Even part: z1 = (z2 + z3)·c6, tmp2 = z1 − z3·(c2+c6), tmp3 = z1 + z2·(c2−c6).
-        let tmp2 = x2 * F_0_541 + x6 * (F_0_541 - F_1_847);
-        let tmp3 = x2 * (F_0_541 + F_0_765) + x6 * F_0_541;
-        let tmp0 = wrap16(x0 + x4) << CONST_BITS;
-        let tmp1 = wrap16(x0 - x4) << CONST_BITS;
-        let t10 = tmp0 + tmp3;
-        let t13 = tmp0 - tmp3;
-        let t11 = tmp1 + tmp2;
-        let t12 = tmp1 - tmp2;
-        // Odd part (inputs in7, in5, in3, in1), with z5 = (z3 + z4)·c3 folded in.
-        let s73 = wrap16(x7 + x3);
-        let s51 = wrap16(x5 + x1);
-        let z3 = s73 * (F_1_175 - F_1_961) + s51 * F_1_175;
-        let z4 = s73 * F_1_175 + s51 * (F_1_175 - F_0_390);
-        let o0 = x7 * (F_0_298 - F_0_899) - x1 * F_0_899 + z3;
-        let o3 = x1 * (F_1_501 - F_0_899) - x7 * F_0_899 + z4;
-        let o1 = x5 * (F_2_053 - F_2_562) - x3 * F_2_562 + z4;
-        let o2 = x3 * (F_3_072 - F_2_562) - x5 * F_2_562 + z3;
-        o[0][l] = (t10 + o3 + round) >> shift;
-        o[7][l] = (t10 - o3 + round) >> shift;
-        o[1][l] = (t11 + o2 + round) >> shift;
-        o[6][l] = (t11 - o2 + round) >> shift;
-        o[2][l] = (t12 + o1 + round) >> shift;
-        o[5][l] = (t12 - o1 + round) >> shift;
-        o[3][l] = (t13 + o0 + round) >> shift;
-        o[4][l] = (t13 - o0 + round) >> shift;
+pub(super) fn dc_only(dc: i16, mult: i16, out: &mut [u8], stride: usize) {
+    let v = ((dc.wrapping_mul(mult) << PASS1_BITS) as i32 + 16) >> 5;
+    let v = (v.clamp(-128, 127) + 128) as u8;
+    for r in 0..8 {
+        out[r * stride..r * stride + 8].fill(v);
     }
-    o
 }
 
 /// Dequantizes and inverse-transforms one block, writing 8 rows of 8 samples at
 /// `out[0..]`, `out[stride..]`, … (the level shift of +128 and clamping to 0..255
-/// included).
-#[inline(never)]
+/// included). Uses SSE2 where the target has it (always on x86-64), else
+/// [`idct_block_scalar`]; the two give the same bytes for every input.
+#[inline]
 pub fn idct_block(coef: &Block, mult: &[i16; 64], out: &mut [u8], stride: usize) {
-    let ac_zero = coef[1..].iter().all(|&c| c == 0);
-    if ac_zero {
-        // DC only: every pass-1 output is dc << 2 (16-bit), every sample descales it by 5.
-        let dc = wrap16((wrap16(coef[0] as i32 * mult[0] as i32)) << PASS1_BITS);
-        let v = (((dc + 16) >> 5).clamp(-128, 127) + 128) as u8;
-        for r in 0..8 {
-            out[r * stride..r * stride + 8].fill(v);
-        }
-        return;
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    super::idct_sse2::idct_block(coef, mult, out, stride);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    idct_block_scalar(coef, mult, out, stride);
+}
+
+/// The portable form of [`idct_block`]: columns, then rows, as published.
+pub fn idct_block_scalar(coef: &Block, mult: &[i16; 64], out: &mut [u8], stride: usize) {
+    let out = &mut out[..7 * stride + 8];
+    if coef[1..].iter().fold(0, |a, &c| a | c) == 0 {
+        return dc_only(coef[0], mult[0], out, stride);
     }
-    // Pass 1: columns (lanes = columns, index = vertical frequency).
-    let mut x = [[0i32; 8]; 8];
-    for k in 0..8 {
-        for l in 0..8 {
-            x[k][l] = wrap16(coef[k * 8 + l] as i32 * mult[k * 8 + l] as i32);
-        }
-    }
-    // Transposed workspace: wt[k][row] = pass-1 output at (row, column k).
-    let mut wt = [[0i32; 8]; 8];
-    if coef[8..].iter().all(|&c| c == 0) {
-        // Rows 1–7 all zero: libjpeg-turbo's shortcut, each column is its DC << 2.
-        for l in 0..8 {
-            let v = wrap16(x[0][l] << PASS1_BITS);
-            wt[l] = [v; 8];
-        }
-    } else {
-        let o = pass(&x, CONST_BITS - PASS1_BITS);
-        for n in 0..8 {
-            for l in 0..8 {
-                wt[l][n] = o[n][l].clamp(-32768, 32767);
+    // Pass 1: columns, into a 16-bit workspace (row-major).
+    let mut ws = [[0i16; 8]; 8];
+    let rows_zero = coef[8..].iter().fold(0, |a, &c| a | c) == 0;
+    for c in 0..8 {
+        let col: [i16; 8] = std::array::from_fn(|k| coef[k * 8 + c].wrapping_mul(mult[k * 8 + c]));
+        if rows_zero {
+            // libjpeg-turbo's shortcut when rows 1–7 are all zero: DC << 2 in 16 bits.
+            let v = col[0] << PASS1_BITS;
+            for row in ws.iter_mut() {
+                row[c] = v;
+            }
+        } else {
+            let o = idct_1d(col, CONST_BITS - PASS1_BITS);
+            for (row, &v) in ws.iter_mut().zip(&o) {
+                row[c] = v.clamp(-32768, 32767) as i16;
             }
         }
     }
-    // Pass 2: rows (lanes = rows, index = horizontal frequency).
-    let o = pass(&wt, CONST_BITS + PASS1_BITS + 3);
-    for r in 0..8 {
-        let row = &mut out[r * stride..r * stride + 8];
-        for n in 0..8 {
-            row[n] = (o[n][r].clamp(-128, 127) + 128) as u8;
+    // Pass 2: rows, saturated to −128..127 and shifted to 0..255.
+    for (r, row) in ws.iter().enumerate() {
+        let o = idct_1d(*row, CONST_BITS + PASS1_BITS + 3);
+        let dst = &mut out[r * stride..r * stride + 8];
+        for (d, &v) in dst.iter_mut().zip(&o) {
+            *d = (v.clamp(-128, 127) + 128) as u8;
         }
     }
 }
@@ -238,6 +241,43 @@ mod tests {
             let mut got = [0u8; 64];
             idct_block(&coef, &q, &mut got, 8);
             assert_eq!(got, reference(&coef, &q), "coef {coef:?} q {q:?}");
+        }
+    }
+
+    /// Any coefficients and steps, however absurd (16-bit overflow everywhere): the
+    /// SIMD and scalar forms agree, since both model the same 16-bit arithmetic.
+    #[test]
+    fn simd_equals_scalar_on_any_input() {
+        let mut seed = 0x9E37_79B9_u32;
+        let mut rnd = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for t in 0..50000 {
+            let mut coef = [0i16; 64];
+            let mut q = [1i16; 64];
+            let density = rnd() % 64;
+            for (c, m) in coef.iter_mut().zip(q.iter_mut()) {
+                if rnd() % 64 <= density {
+                    *c = match t % 3 {
+                        0 => rnd() as i16,
+                        1 => (rnd() % 2048) as i16 - 1024,
+                        _ => (rnd() % 64) as i16 - 32,
+                    };
+                }
+                *m = if t % 4 == 0 { rnd() as i16 } else { 1 + (rnd() % 255) as i16 };
+            }
+            match t % 5 {
+                0 => coef[8..].fill(0),
+                1 => coef[1..].fill(0),
+                _ => {}
+            }
+            let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+            idct_block(&coef, &q, &mut a, 8);
+            idct_block_scalar(&coef, &q, &mut b, 8);
+            assert_eq!(a, b, "coef {coef:?} q {q:?}");
         }
     }
 

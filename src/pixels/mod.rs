@@ -14,6 +14,8 @@
 mod color;
 mod decode;
 pub mod idct;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod idct_sse2;
 pub mod image_io;
 mod upsample;
 

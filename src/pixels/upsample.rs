@@ -13,16 +13,34 @@
 pub fn h2v1_fancy(inp: &[u8], w: usize, out: &mut [u8]) {
     let inp = &inp[..w];
     let out = &mut out[..2 * w];
+    // Even outputs 2i: ¾ in[i] + ¼ in[i−1], bias 1 (i ≥ 1); odd outputs 2i+1:
+    // ¾ in[i] + ¼ in[i+1], bias 2 (i < w−1). Pairs (2i+1, 2i+2) share in[i], in[i+1].
     out[0] = inp[0];
     out[2 * w - 1] = inp[w - 1];
-    // Odd outputs 2i+1 (i < w−1): ¾ in[i] + ¼ in[i+1], bias 2.
-    // Even outputs 2i (i ≥ 1): ¾ in[i] + ¼ in[i−1], bias 1.
-    for (i, pair) in out[1..2 * w - 1].chunks_exact_mut(2).enumerate() {
-        // pair = (out[2i+1], out[2i+2])
-        let a = inp[i] as u16;
-        let b = inp[i + 1] as u16;
-        pair[0] = ((a * 3 + b + 2) >> 2) as u8;
-        pair[1] = ((b * 3 + a + 1) >> 2) as u8;
+    let mut odd = [0u8; CHUNK];
+    let mut even = [0u8; CHUNK];
+    for (k, o) in out[1..2 * w - 1].chunks_mut(2 * CHUNK).enumerate() {
+        let m = o.len() / 2;
+        let a = &inp[k * CHUNK..k * CHUNK + m];
+        let b = &inp[k * CHUNK + 1..k * CHUNK + 1 + m];
+        for i in 0..m {
+            let (a, b) = (a[i] as u16, b[i] as u16);
+            odd[i] = ((a * 3 + b + 2) >> 2) as u8;
+            even[i] = ((b * 3 + a + 1) >> 2) as u8;
+        }
+        interleave2(&odd[..m], &even[..m], o);
+    }
+}
+
+/// Samples per step of the two-phase loops (compute planar, then interleave).
+const CHUNK: usize = 64;
+
+/// `out[2i] = a[i]`, `out[2i+1] = b[i]`.
+#[inline(always)]
+fn interleave2(a: &[u8], b: &[u8], out: &mut [u8]) {
+    for ((o, &a), &b) in out.chunks_exact_mut(2).zip(a).zip(b) {
+        o[0] = a;
+        o[1] = b;
     }
 }
 
@@ -39,8 +57,10 @@ pub fn h1v2_fancy(cur: &[u8], other: &[u8], w: usize, lower: bool, out: &mut [u8
 
 /// 2×2 fancy upsampling: one output row from the nearer input row `cur` and the further
 /// row `other`, `w` ≥ 2 input samples wide. `sums` is scratch space of at least `w`.
-#[inline(never)]
+#[inline]
 pub fn h2v2_fancy(cur: &[u8], other: &[u8], w: usize, sums: &mut [u16], out: &mut [u8]) {
+    // Vertical first: 3·nearer + further (0..1020), then horizontally ¾, ¼ of those
+    // with biases 8 (even outputs) and 7 (odd outputs), /16.
     let sums = &mut sums[..w];
     for ((s, &c), &n) in sums.iter_mut().zip(&cur[..w]).zip(&other[..w]) {
         *s = c as u16 * 3 + n as u16;
@@ -48,11 +68,17 @@ pub fn h2v2_fancy(cur: &[u8], other: &[u8], w: usize, sums: &mut [u16], out: &mu
     let out = &mut out[..2 * w];
     out[0] = ((sums[0] * 4 + 8) >> 4) as u8;
     out[2 * w - 1] = ((sums[w - 1] * 4 + 7) >> 4) as u8;
-    for (i, pair) in out[1..2 * w - 1].chunks_exact_mut(2).enumerate() {
-        let a = sums[i];
-        let b = sums[i + 1];
-        pair[0] = ((a * 3 + b + 7) >> 4) as u8;
-        pair[1] = ((b * 3 + a + 8) >> 4) as u8;
+    let mut odd = [0u8; CHUNK];
+    let mut even = [0u8; CHUNK];
+    for (k, o) in out[1..2 * w - 1].chunks_mut(2 * CHUNK).enumerate() {
+        let m = o.len() / 2;
+        let a = &sums[k * CHUNK..k * CHUNK + m];
+        let b = &sums[k * CHUNK + 1..k * CHUNK + 1 + m];
+        for i in 0..m {
+            odd[i] = ((a[i] * 3 + b[i] + 7) >> 4) as u8;
+            even[i] = ((b[i] * 3 + a[i] + 8) >> 4) as u8;
+        }
+        interleave2(&odd[..m], &even[..m], o);
     }
 }
 
