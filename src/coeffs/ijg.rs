@@ -52,7 +52,10 @@ pub fn ijg_table(base: &[u16; 64], quality: u8, force_baseline: bool) -> QuantTa
         *v = ((b as u32 * scale + 50) / 100).clamp(1, max) as u16;
     }
     let sixteen_bit = values.iter().any(|&v| v > 255);
-    QuantTable { values, sixteen_bit }
+    QuantTable {
+        values,
+        sixteen_bit,
+    }
 }
 
 #[cfg(test)]

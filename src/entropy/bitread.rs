@@ -203,6 +203,13 @@ impl<'a> BitReader<'a> {
         let d = self.data;
         let mut i = self.pos;
         while i + 1 < d.len() {
+            // Eight bytes at a time while there is no 0xFF among them.
+            if let Some(chunk) = d.get(i..i + 8) {
+                if !has_ff(u64::from_le_bytes(chunk.try_into().unwrap_or([0xFF; 8]))) {
+                    i += 8;
+                    continue;
+                }
+            }
             if d[i] != 0xFF {
                 i += 1;
                 continue;

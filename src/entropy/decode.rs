@@ -74,7 +74,10 @@ impl Frame {
     ) {
         match &mut self.placed {
             None => {
-                let sink = &mut FullSink { comps: &mut self.image.components, hist: &mut self.hist };
+                let sink = &mut FullSink {
+                    comps: &mut self.image.components,
+                    hist: &mut self.hist,
+                };
                 run_scan(d, data, layout, sink, w)
             }
             Some(p) if p.oriented => run_scan(d, data, layout, &mut PlacedSink::<true>(p), w),
@@ -201,7 +204,10 @@ impl State<'_> {
             .collect();
         let n = comps.len();
         let (image, placed) = match self.placement {
-            None => (CoefficientImage::zeroed(w, h, header.precision, &comps), None),
+            None => (
+                CoefficientImage::zeroed(w, h, header.precision, &comps),
+                None,
+            ),
             Some(p) => {
                 let image = metadata_image(w, h, header.precision, &comps);
                 let placed = Placed::new(p, &image, header.marker == Marker::SOF2)?;
@@ -210,7 +216,11 @@ impl State<'_> {
         };
         let progressive = header.marker == Marker::SOF2;
         let hist = match &placed {
-            None if progressive => image.components.iter().map(|c| vec![0; c.plane.blocks.len()]).collect(),
+            None if progressive => image
+                .components
+                .iter()
+                .map(|c| vec![0; c.plane.blocks.len()])
+                .collect(),
             _ => Vec::new(),
         };
         self.frame = Some(Frame {

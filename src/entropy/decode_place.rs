@@ -13,9 +13,9 @@
 //! The decoder keeps a 64-bit mask of each walked block's nonzero coefficients anyway;
 //! for a walked block that is not kept, the mask is all that is kept.
 
+use super::bitread::BitReader;
 use super::decode::decode_with;
 use super::decode_scan::{nat, BlockDecode, Corrupt, Layout, Natural, Order, Sink};
-use super::bitread::BitReader;
 use super::{Decoded, Limits};
 use crate::coeffs::{Block, BlockPlane, CoefficientImage, Component, QuantTable};
 use crate::container::JpegFile;
@@ -59,12 +59,17 @@ pub struct PlacedComponent {
 
 /// Decodes the scans of `file` as [`super::decode`] does, storing each block where
 /// `placement` says. Returns the decoded file, whose image holds the frame's
-/// components and tables but empty planes, and the output image (quantization tables
-/// not set, padding blocks as decoded or zero).
+/// components and tables but empty planes, and the output image: the placed blocks,
+/// zero elsewhere (padding included); its quantization tables are not set.
 ///
-/// Blocks that are not stored produce no warnings when they are skipped, so a file
-/// with damage outside the placed region may decode with fewer warnings.
-pub fn decode_placed(file: &JpegFile, limits: &Limits, placement: &Placement) -> Result<(Decoded, CoefficientImage)> {
+/// Data that is skipped (restart intervals before the needed ones, everything after
+/// the last needed MCU, scans of components that are not placed) is not looked at, so
+/// a file damaged there decodes with fewer warnings than a full decode gives.
+pub fn decode_placed(
+    file: &JpegFile,
+    limits: &Limits,
+    placement: &Placement,
+) -> Result<(Decoded, CoefficientImage)> {
     let (decoded, out) = decode_with(file, limits, Some(placement))?;
     match out {
         Some(out) => Ok((decoded, out)),
@@ -86,7 +91,10 @@ impl CoefMap {
     /// Natural index n goes to its transpose if `t`, then is negated for odd output
     /// columns if `mx` and odd output rows if `my`.
     fn new(t: bool, mx: bool, my: bool) -> Self {
-        let mut map = CoefMap { idx: [0; 128], neg: [0; 128] };
+        let mut map = CoefMap {
+            idx: [0; 128],
+            neg: [0; 128],
+        };
         for k in 0..128 {
             let n = nat(k);
             let (r, c) = if t { (n % 8, n / 8) } else { (n / 8, n % 8) };
@@ -143,14 +151,17 @@ pub(super) struct Placed {
 impl Placed {
     /// Sets up the output for a frame of `source` (metadata only: size, components).
     pub fn new(p: &Placement, source: &CoefficientImage, progressive: bool) -> Result<Placed> {
-        let bad = |what: &str| Error::BadRequest(format!("placement does not fit the frame: {what}"));
+        let bad =
+            |what: &str| Error::BadRequest(format!("placement does not fit the frame: {what}"));
         if (p.source_width, p.source_height) != (source.width, source.height) {
             return Err(bad("size"));
         }
         let n = source.components.len();
         let mut specs = Vec::new();
         for pc in &p.components {
-            let Some(c) = source.components.get(pc.source) else { return Err(bad("component")) };
+            let Some(c) = source.components.get(pc.source) else {
+                return Err(bad("component"));
+            };
             specs.push((c.id, pc.h.max(1), pc.v.max(1), c.quant_slot));
         }
         let image = CoefficientImage::zeroed(p.width, p.height, source.precision, &specs);
@@ -166,42 +177,61 @@ impl Placed {
             let (pw, ph) = sg.padded_blocks(pc.source);
             // Column entries carry output x (or y when transposed), row entries the other.
             let cols_x = !p.transpose;
-            let pack = |v: &[Option<(usize, bool)>], len: usize, is_x: bool, o: &mut bool| -> Vec<usize> {
-                (0..len)
-                    .map(|i| match v.get(i).copied().flatten() {
-                        Some((at, m)) if is_x && at < ow => {
-                            *o |= m;
-                            at << 2 | m as usize
-                        }
-                        Some((at, m)) if !is_x && at < oh => {
-                            *o |= m;
-                            (at * ow) << 2 | (m as usize) << 1
-                        }
-                        _ => NONE,
-                    })
-                    .collect()
-            };
+            let pack =
+                |v: &[Option<(usize, bool)>], len: usize, is_x: bool, o: &mut bool| -> Vec<usize> {
+                    (0..len)
+                        .map(|i| match v.get(i).copied().flatten() {
+                            Some((at, m)) if is_x && at < ow => {
+                                *o |= m;
+                                at << 2 | m as usize
+                            }
+                            Some((at, m)) if !is_x && at < oh => {
+                                *o |= m;
+                                (at * ow) << 2 | (m as usize) << 1
+                            }
+                            _ => NONE,
+                        })
+                        .collect()
+                };
             let cols = pack(&pc.cols, pw, cols_x, &mut oriented);
             let rows = pack(&pc.rows, ph, !cols_x, &mut oriented);
-            comps[pc.source] = Some(SourceMap { out, rows, cols, hist: Vec::new(), hist_w: 0 });
+            comps[pc.source] = Some(SourceMap {
+                out,
+                rows,
+                cols,
+                hist: Vec::new(),
+                hist_w: 0,
+            });
         }
         if progressive {
             for (ci, m) in comps.iter_mut().enumerate() {
                 let Some(m) = m else { continue };
                 let (bw, bh) = sg.real_blocks(ci);
-                let Some(last) = last_mapped(&m.rows[..bh.min(m.rows.len())]) else { continue };
+                let Some(last) = last_mapped(&m.rows[..bh.min(m.rows.len())]) else {
+                    continue;
+                };
                 m.hist = vec![0; bw * (last + 1)];
                 m.hist_w = bw;
             }
         }
         let maps = [0, 1, 2, 3].map(|f| CoefMap::new(p.transpose, f & 1 != 0, f & 2 != 0));
-        Ok(Placed { image, comps, maps, oriented, junk: [0; 64] })
+        Ok(Placed {
+            image,
+            comps,
+            maps,
+            oriented,
+            junk: [0; 64],
+        })
     }
 
     /// Zeroes what a sequential scan of source component `ci` is about to rewrite.
     pub fn clear(&mut self, ci: usize) {
         if let Some(Some(m)) = self.comps.get(ci) {
-            self.image.components[m.out].plane.blocks.iter_mut().for_each(|b| *b = [0; 64]);
+            self.image.components[m.out]
+                .plane
+                .blocks
+                .iter_mut()
+                .for_each(|b| *b = [0; 64]);
         }
     }
 }
@@ -229,7 +259,13 @@ impl<const ORIENTED: bool> PlacedSink<'_, ORIENTED> {
         bx: usize,
         by: usize,
     ) -> std::result::Result<(), Corrupt> {
-        let Placed { image, comps, maps, junk, .. } = &mut *self.0;
+        let Placed {
+            image,
+            comps,
+            maps,
+            junk,
+            ..
+        } = &mut *self.0;
         let mut unused = 0;
         let Some(Some(m)) = comps.get_mut(comp) else {
             return d.decode(br, sc, junk, &mut unused, Natural);
@@ -260,15 +296,27 @@ impl<const ORIENTED: bool> Sink for PlacedSink<'_, ORIENTED> {
         let comps = &self.0.comps;
         let bounds = |ci: usize, w: usize, h: usize| -> Option<(usize, usize, usize, usize)> {
             let m = comps.get(ci)?.as_ref()?;
-            let (rows, cols) = (&m.rows[..h.min(m.rows.len())], &m.cols[..w.min(m.cols.len())]);
-            Some((first_mapped(rows)?, last_mapped(rows)?, first_mapped(cols)?, last_mapped(cols)?))
+            let (rows, cols) = (
+                &m.rows[..h.min(m.rows.len())],
+                &m.cols[..w.min(m.cols.len())],
+            );
+            Some((
+                first_mapped(rows)?,
+                last_mapped(rows)?,
+                first_mapped(cols)?,
+                last_mapped(cols)?,
+            ))
         };
         let (first, end) = match *layout {
             Layout::Single { comp, bw, bh } => match bounds(comp, bw, bh) {
                 Some((r0, r1, c0, c1)) => (r0 * bw + c0, r1 * bw + c1 + 1),
                 None => return (0, 0),
             },
-            Layout::Interleaved { ref comps, mcus_x, mcus_y } => {
+            Layout::Interleaved {
+                ref comps,
+                mcus_x,
+                mcus_y,
+            } => {
                 let (mut first, mut end) = (usize::MAX, 0);
                 for &(ci, h, v) in comps {
                     let (h, v) = (h.max(1), v.max(1));
@@ -321,7 +369,12 @@ impl<const ORIENTED: bool> Sink for PlacedSink<'_, ORIENTED> {
 
 /// An image with the frame's size and components but empty planes: what a placed
 /// decode returns as the source image (its tables are latched as usual).
-pub(super) fn metadata_image(width: u32, height: u32, precision: u8, comps: &[(u8, u8, u8, u8)]) -> CoefficientImage {
+pub(super) fn metadata_image(
+    width: u32,
+    height: u32,
+    precision: u8,
+    comps: &[(u8, u8, u8, u8)],
+) -> CoefficientImage {
     CoefficientImage {
         width,
         height,
@@ -333,7 +386,10 @@ pub(super) fn metadata_image(width: u32, height: u32, precision: u8, comps: &[(u
                 h,
                 v,
                 quant_slot,
-                quant: QuantTable { values: [1; 64], sixteen_bit: false },
+                quant: QuantTable {
+                    values: [1; 64],
+                    sixteen_bit: false,
+                },
                 plane: BlockPlane::new(0, 0),
             })
             .collect(),

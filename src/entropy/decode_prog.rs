@@ -161,7 +161,15 @@ impl AcRefine<'_> {
                 if bits & (0x8000 >> used) != 0 {
                     let c = o.get(blk, k);
                     if c & p1 == 0 {
-                        o.put(blk, k, if c >= 0 { c.wrapping_add(p1) } else { c.wrapping_sub(p1) });
+                        o.put(
+                            blk,
+                            k,
+                            if c >= 0 {
+                                c.wrapping_add(p1)
+                            } else {
+                                c.wrapping_sub(p1)
+                            },
+                        );
                     }
                 }
                 used += 1;
@@ -269,11 +277,19 @@ impl BlockDecode for AcRefine<'_> {
 impl AcRefine<'_> {
     /// The walk of G.1.2.3 one coefficient at a time, as T.81 describes it: the
     /// reference for [`BlockDecode::decode`].
-    pub(super) fn decode_plain(&mut self, br: &mut BitReader, blk: &mut Block) -> Result<(), Corrupt> {
+    pub(super) fn decode_plain(
+        &mut self,
+        br: &mut BitReader,
+        blk: &mut Block,
+    ) -> Result<(), Corrupt> {
         use super::decode_scan::nat;
         let correct = |br: &mut BitReader, c: &mut i16, p1: i16| {
             if br.get_bit() && (*c & p1) == 0 {
-                *c = if *c >= 0 { c.wrapping_add(p1) } else { c.wrapping_sub(p1) };
+                *c = if *c >= 0 {
+                    c.wrapping_add(p1)
+                } else {
+                    c.wrapping_sub(p1)
+                };
             }
         };
         let p1: i16 = 1 << self.al;
@@ -281,7 +297,10 @@ impl AcRefine<'_> {
         let mut k = self.ss as usize;
         if self.eobrun == 0 {
             while k <= se {
-                let rs = self.ac.decode(br).ok_or(Corrupt("invalid AC Huffman code"))?;
+                let rs = self
+                    .ac
+                    .decode(br)
+                    .ok_or(Corrupt("invalid AC Huffman code"))?;
                 let (mut r, s) = (rs >> 4, rs & 15);
                 let mut new = 0i16;
                 if s != 0 {

@@ -226,7 +226,11 @@ impl Walk<'_> {
         if self.emitted < MAX_WARNINGS_PER_SCAN {
             let mut w = Warning::at(self.offset + at.min(self.ecs_len), kind);
             let cols = self.cols.max(1);
-            w.mcu = Some(crate::error::McuPosition { index: mcu, column: mcu % cols, row: mcu / cols });
+            w.mcu = Some(crate::error::McuPosition {
+                index: mcu,
+                column: mcu % cols,
+                row: mcu / cols,
+            });
             self.warnings.push(w);
             self.emitted += 1;
         }
@@ -353,7 +357,11 @@ pub(super) fn run_scan<D: BlockDecode, S: Sink>(
         match halt {
             Halt::Done => continue,
             Halt::Corrupt(what) => {
-                walk.warn(br.byte_offset(), WarningKind::CorruptData(what.to_string()), next - 1);
+                walk.warn(
+                    br.byte_offset(),
+                    WarningKind::CorruptData(what.to_string()),
+                    next - 1,
+                );
                 walk.corrupt = true;
             }
             Halt::Overrun => {

@@ -505,7 +505,10 @@ fn ac_refine_matches_plain_walk() {
     syms.push(0x02); // an invalid magnitude for a refinement
     spec.counts = [0, 0, 0, 0, 8, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 1];
     spec.symbols = syms;
-    assert_eq!(spec.counts.iter().map(|&c| c as usize).sum::<usize>(), spec.symbols.len());
+    assert_eq!(
+        spec.counts.iter().map(|&c| c as usize).sum::<usize>(),
+        spec.symbols.len()
+    );
     let table = HuffDecoder::new(&spec, false).unwrap();
     for round in 0..3000 {
         let (ss, se) = match round % 4 {
@@ -532,21 +535,41 @@ fn ac_refine_matches_plain_walk() {
                 })
             })
             .collect();
-        let eobrun = if rnd() % 4 == 0 { (rnd() % 3) as u32 } else { 0 };
-        let mut a = AcRefine { ac: &table, ss, se, al, eobrun };
-        let mut b = AcRefine { ac: &table, ss, se, al, eobrun };
+        let eobrun = if rnd() % 4 == 0 {
+            (rnd() % 3) as u32
+        } else {
+            0
+        };
+        let mut a = AcRefine {
+            ac: &table,
+            ss,
+            se,
+            al,
+            eobrun,
+        };
+        let mut b = AcRefine {
+            ac: &table,
+            ss,
+            se,
+            al,
+            eobrun,
+        };
         let (mut ra, mut rb) = (BitReader::new(&data), BitReader::new(&data));
         for blk in &mut blocks {
             let mut x = *blk;
             let res_a = a.decode_plain(&mut ra, &mut x);
-            let mut hist = (1..64).fold(0u64, |h, k| h | ((blk[super::decode_scan::nat(k)] != 0) as u64) << k);
+            let mut hist = (1..64).fold(0u64, |h, k| {
+                h | ((blk[super::decode_scan::nat(k)] != 0) as u64) << k
+            });
             let res_b = b.decode(&mut rb, 0, blk, &mut hist, Natural);
             assert_eq!(res_a.is_ok(), res_b.is_ok(), "round {round}");
             if res_a.is_err() {
                 break;
             }
             assert_eq!(&x, blk, "round {round}");
-            let want = (1..64).fold(0u64, |h, k| h | ((x[super::decode_scan::nat(k)] != 0) as u64) << k);
+            let want = (1..64).fold(0u64, |h, k| {
+                h | ((x[super::decode_scan::nat(k)] != 0) as u64) << k
+            });
             assert_eq!(hist, want, "round {round}: history mask");
             assert_eq!(a.eobrun, b.eobrun, "round {round}");
             assert_eq!(ra.get_bits(7), rb.get_bits(7), "round {round}");

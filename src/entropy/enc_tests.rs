@@ -390,24 +390,33 @@ fn bench_encode() {
 #[test]
 #[ignore]
 fn dump_encodings() {
-    let Ok(path) = std::env::var("JTOOL_DUMP_IN") else {
+    let Ok(paths) = std::env::var("JTOOL_DUMP_IN") else {
         return;
     };
-    let data = std::fs::read(&path).unwrap();
-    let file = JpegFile::parse(&data).unwrap();
-    let mut dec = decode(&file, &Limits::default()).unwrap();
-    if std::env::var("JTOOL_DUMP_DUMMY").is_ok() {
-        super::encode::dummy_padding(&mut dec.image);
-    }
-    let ris = std::env::var("JTOOL_DUMP_RI").unwrap_or_else(|_| "0".into());
-    for ri in ris.split(',').map(|s| s.trim().parse::<u16>().unwrap()) {
-        for (name, mode, h) in [
-            ("seq_std", CodingMode::Sequential, HuffmanChoice::Standard),
-            ("seq_opt", CodingMode::Sequential, HuffmanChoice::Optimal),
-            ("prog", CodingMode::Progressive, HuffmanChoice::Optimal),
-        ] {
-            let out = encode(&dec.image, &opts(mode, h, ri)).unwrap();
-            std::fs::write(format!("/tmp/jd_{name}_{ri}.jpg"), wrap(&out)).unwrap();
+    let outdir = std::env::var("JTOOL_DUMP_OUT").unwrap_or_else(|_| "/tmp".into());
+    for path in paths.split(',') {
+        let data = std::fs::read(path).unwrap();
+        let base = std::path::Path::new(path).file_name().unwrap().to_string_lossy().into_owned();
+        let Ok(file) = JpegFile::parse(&data) else { continue };
+        let Ok(mut dec) = decode(&file, &Limits::default()) else {
+            eprintln!("{base}: decode failed");
+            continue;
+        };
+        if std::env::var("JTOOL_DUMP_DUMMY").is_ok() {
+            super::encode::dummy_padding(&mut dec.image);
+        }
+        let ris = std::env::var("JTOOL_DUMP_RI").unwrap_or_else(|_| "0".into());
+        for ri in ris.split(',').map(|s| s.trim().parse::<u16>().unwrap()) {
+            for (name, mode, h) in [
+                ("seq_std", CodingMode::Sequential, HuffmanChoice::Standard),
+                ("seq_opt", CodingMode::Sequential, HuffmanChoice::Optimal),
+                ("prog", CodingMode::Progressive, HuffmanChoice::Optimal),
+            ] {
+                match encode(&dec.image, &opts(mode, h, ri)) {
+                    Ok(out) => std::fs::write(format!("{outdir}/{base}_{name}_{ri}.jpg"), wrap(&out)).unwrap(),
+                    Err(e) => eprintln!("{base} {name} {ri}: {e}"),
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! Bytes in, bytes out; the CLI owns files.
 
 mod assemble;
+mod encode_pixels;
 mod hash;
 mod inspect_full;
 mod verify;
@@ -11,6 +12,7 @@ mod strip;
 mod transform;
 
 pub use assemble::{assemble, MetaEdits};
+pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};
 pub use strip::strip;
 pub use hash::{coefficient_hash, Sha256};
 pub use inspect_full::{inspect_full, inspect_full_with};

@@ -4,7 +4,9 @@
 use crate::container::{classify, FrameHeader, Item, JpegFile, Marker, MetaClass};
 use crate::entropy::{self, Limits};
 use crate::error::{Error, Result, Warning, WarningKind};
-use crate::pixels::{decode_to_pixels, ColorSpace, PixelImage, PixelOptions};
+use crate::pixels::{
+    decode_rows, decode_to_pixels, ColorSpace, PixelImage, PixelOptions, PixelShape,
+};
 
 /// Options of [`decode_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,6 +37,10 @@ pub struct ColorMarkers {
     pub jfif: bool,
     /// The transform flag of the last Adobe APP14 segment (≥ 12 bytes).
     pub adobe_transform: Option<u8>,
+    /// Offset of that segment.
+    pub adobe_offset: usize,
+    /// Offset of the frame header (SOFn), if one precedes the first scan.
+    pub frame_offset: usize,
 }
 
 /// Scans the segments before the first SOS for JFIF and Adobe markers.
@@ -44,7 +50,11 @@ pub fn color_markers(file: &JpegFile) -> ColorMarkers {
         let Item::Segment(seg) = item else { break };
         match classify(seg) {
             MetaClass::Jfif if seg.marker == Marker::APP0 && seg.body.len() >= 14 => m.jfif = true,
-            MetaClass::Adobe if seg.body.len() >= 12 => m.adobe_transform = Some(seg.body[11]),
+            MetaClass::Adobe if seg.body.len() >= 12 => {
+                m.adobe_transform = Some(seg.body[11]);
+                m.adobe_offset = seg.offset;
+            }
+            _ if seg.marker.is_sof() => m.frame_offset = seg.offset,
             _ => {}
         }
     }
@@ -57,10 +67,17 @@ pub fn color_markers(file: &JpegFile) -> ColorMarkers {
 /// else by component ids (1,2,3 YCbCr; 'R','G','B' RGB; anything else YCbCr); four are
 /// CMYK unless an Adobe marker says transform 2 (YCCK) or anything but 0 (YCCK, with a
 /// warning). Other component counts have no colour space.
-pub fn detect_color_space(markers: ColorMarkers, frame: &FrameHeader) -> Result<(ColorSpace, Option<Warning>)> {
+pub fn detect_color_space(
+    markers: ColorMarkers,
+    frame: &FrameHeader,
+) -> Result<(ColorSpace, Option<Warning>)> {
     let ids: Vec<u8> = frame.components.iter().map(|c| c.id).collect();
     let odd_transform = |t: u8| {
-        Some(Warning { offset: None, mcu: None, kind: WarningKind::Other(format!("unknown Adobe color transform code {t}")) })
+        Some(Warning {
+            offset: None,
+            mcu: None,
+            kind: WarningKind::Other(format!("unknown Adobe color transform code {t}")),
+        })
     };
     Ok(match ids.len() {
         1 => (ColorSpace::Gray, None),
@@ -84,20 +101,101 @@ pub fn detect_color_space(markers: ColorMarkers, frame: &FrameHeader) -> Result<
             Some(2) => (ColorSpace::Ycck, None),
             Some(t) => (ColorSpace::Ycck, odd_transform(t)),
         },
-        n => return Err(Error::unsupported(format!("{n}-component images in the pixel decoder"), None)),
+        n => {
+            return Err(Error::unsupported(
+                format!("{n}-component images in the pixel decoder"),
+                None,
+            ))
+        }
     })
 }
 
+/// A warning when a progressive image ends with some of the first ten coefficients
+/// (zigzag order) of a component not fully coded: libjpeg then estimates the missing
+/// low-frequency AC coefficients from neighbouring blocks ("block smoothing"), which
+/// jtool does not do, so its pixels differ slightly from libjpeg's.
+pub fn incomplete_progression(
+    frame: &FrameHeader,
+    scans: &[crate::container::ScanHeader],
+    frame_offset: usize,
+) -> Option<Warning> {
+    if !frame.marker.is_progressive_sof() {
+        return None;
+    }
+    for c in &frame.components {
+        // Al of the last scan that coded each of the first 10 coefficients (−1: none).
+        let mut bits = [-1i16; 10];
+        for s in scans
+            .iter()
+            .filter(|s| s.components.iter().any(|sc| sc.id == c.id))
+        {
+            for b in bits
+                .iter_mut()
+                .take((s.se as usize + 1).min(10))
+                .skip(s.ss as usize)
+            {
+                *b = s.al as i16;
+            }
+        }
+        if bits.iter().any(|&b| b != 0) {
+            let msg = format!(
+                "progressive image incompletely coded (component {}): libjpeg would smooth the \
+                 missing coefficients, jtool decodes them as zero",
+                c.id
+            );
+            return Some(Warning::at(frame_offset, WarningKind::Other(msg)));
+        }
+    }
+    None
+}
+
 /// Decodes a JPEG file to pixels exactly as `djpeg -dct int` does (`-nosmooth` with
-/// `opts.pixels.nosmooth`).
+/// `opts.pixels.nosmooth`), except for incompletely coded progressive images (see
+/// [`incomplete_progression`]).
 pub fn decode_file(data: &[u8], opts: &DecodeOptions) -> Result<DecodedPixels> {
     let file = JpegFile::parse(data)?;
     let decoded = entropy::decode(&file, &opts.limits)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
-    let (color, w) = detect_color_space(color_markers(&file), &decoded.frame)?;
+    let markers = color_markers(&file);
+    let (color, w) = detect_color_space(markers, &decoded.frame)?;
     warnings.extend(w);
+    warnings.extend(incomplete_progression(
+        &decoded.frame,
+        &decoded.scans,
+        markers.frame_offset,
+    ));
     super::check_strict(opts.strict, &warnings)?;
     let image = decode_to_pixels(&decoded.image, color, &opts.pixels)?;
-    Ok(DecodedPixels { image, color, warnings })
+    Ok(DecodedPixels {
+        image,
+        color,
+        warnings,
+    })
+}
+
+/// Streaming form of [`decode_file`]: `start` gets the image's shape, then `sink` the
+/// rows top to bottom in bands (see [`crate::pixels::decode_rows`]); the whole image is
+/// never in memory as pixels. Returns the colour space and the warnings.
+pub fn decode_file_rows(
+    data: &[u8],
+    opts: &DecodeOptions,
+    start: &mut dyn FnMut(PixelShape) -> Result<()>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<(ColorSpace, Vec<Warning>)> {
+    let file = JpegFile::parse(data)?;
+    let decoded = entropy::decode(&file, &opts.limits)?;
+    let mut warnings = file.warnings.clone();
+    warnings.extend(decoded.warnings.iter().cloned());
+    let markers = color_markers(&file);
+    let (color, w) = detect_color_space(markers, &decoded.frame)?;
+    warnings.extend(w);
+    warnings.extend(incomplete_progression(
+        &decoded.frame,
+        &decoded.scans,
+        markers.frame_offset,
+    ));
+    super::check_strict(opts.strict, &warnings)?;
+    decode_rows(&decoded.image, color, &opts.pixels, start, sink)?;
+    Ok((color, warnings))
 }

@@ -28,7 +28,11 @@ pub(super) struct Direct {
 /// Decodes `file` for `request`. With a plan made from the frame header, the output is
 /// decoded in place and the returned image has the frame's components and tables but
 /// empty planes; otherwise it is a full decode and `None`.
-pub(super) fn decode(file: &JpegFile, request: &Request, limits: &Limits) -> Result<(Decoded, Option<Direct>)> {
+pub(super) fn decode(
+    file: &JpegFile,
+    request: &Request,
+    limits: &Limits,
+) -> Result<(Decoded, Option<Direct>)> {
     let Some((plan, placement)) = placement(file, request) else {
         return Ok((entropy::decode(file, limits)?, None));
     };
@@ -49,7 +53,10 @@ pub(super) fn apply(
 ) -> Result<CoefficientImage> {
     match direct {
         Some(d) if d.plan == *plan => Ok(d.image),
-        Some(_) => Ok(transform::apply(&entropy::decode(file, limits)?.image, plan)),
+        Some(_) => Ok(transform::apply(
+            &entropy::decode(file, limits)?.image,
+            plan,
+        )),
         None => Ok(transform::apply(source, plan)),
     }
 }
@@ -99,10 +106,23 @@ fn placement_for(plan: &Plan, w: u32, h: u32, factors: &[(u8, u8)]) -> Placement
                     *e = Some((out, mirrored));
                 }
             }
-            PlacedComponent { source: ci, h: plan.factors[ci].0, v: plan.factors[ci].1, cols, rows }
+            PlacedComponent {
+                source: ci,
+                h: plan.factors[ci].0,
+                v: plan.factors[ci].1,
+                cols,
+                rows,
+            }
         })
         .collect();
-    Placement { source_width: w, source_height: h, width: plan.width, height: plan.height, transpose: t, components }
+    Placement {
+        source_width: w,
+        source_height: h,
+        width: plan.width,
+        height: plan.height,
+        transpose: t,
+        components,
+    }
 }
 
 #[cfg(test)]

@@ -59,27 +59,85 @@ pub fn ycc_to_rgb(y: &[u8], cb: &[u8], cr: &[u8], out: &mut [u8]) {
             let crv = crs[i] as i16 - 128;
             let r = yv + crv + ((mulhi(crv * 2, 26345) + 1) >> 1);
             let b = yv + 2 * cbv + ((mulhi(cbv * 2, -14942) + 1) >> 1);
-            let g = yv - crv + ((cbv as i32 * -FIX_0_34414 + crv as i32 * (65536 - FIX_0_71414) + ONE_HALF) >> SCALEBITS) as i16;
+            let g = yv - crv
+                + ((cbv as i32 * -FIX_0_34414 + crv as i32 * (65536 - FIX_0_71414) + ONE_HALF)
+                    >> SCALEBITS) as i16;
             rs[i] = r.clamp(0, 255) as u8;
             gs[i] = g.clamp(0, 255) as u8;
             bs[i] = b.clamp(0, 255) as u8;
         }
-        for (i, px) in o.chunks_exact_mut(3).enumerate() {
-            px[0] = rs[i];
-            px[1] = gs[i];
-            px[2] = bs[i];
-        }
+        interleave_rgb(&rs[..m], &gs[..m], &bs[..m], o);
     }
 }
 
 /// Three planes → interleaved samples, unchanged.
 pub fn interleave3(a: &[u8], b: &[u8], c: &[u8], out: &mut [u8]) {
     let n = out.len() / 3;
-    for (((o, &a), &b), &c) in out.chunks_exact_mut(3).zip(&a[..n]).zip(&b[..n]).zip(&c[..n]) {
-        o[0] = a;
-        o[1] = b;
-        o[2] = c;
+    interleave_rgb(&a[..n], &b[..n], &c[..n], out);
+}
+
+/// `out[3i..3i+3] = (r[i], g[i], b[i])`.
+#[inline(always)]
+fn interleave_rgb(r: &[u8], g: &[u8], b: &[u8], out: &mut [u8]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    let done = interleave_rgb_sse2(r, g, b, out);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    let done = 0;
+    for j in done..r.len() {
+        out[3 * j] = r[j];
+        out[3 * j + 1] = g[j];
+        out[3 * j + 2] = b[j];
     }
+}
+
+/// The SSE2 part of [`interleave_rgb`]: whole groups of 16 pixels while 4 spare bytes
+/// follow them in `out`; returns how many pixels it wrote.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn interleave_rgb_sse2(r: &[u8], g: &[u8], b: &[u8], out: &mut [u8]) -> usize {
+    use safe_arch::*;
+    let zero = m128i::default();
+    let lane0 = m128i::from([-1i64, 0]);
+    let lane1 = m128i::from([0i64, -1]);
+    let low24 = m128i::from([0x00FF_FFFFi64, 0x00FF_FFFF]);
+    let next24 = m128i::from([0xFFFF_FF00_0000i64, 0xFFFF_FF00_0000]);
+    let n = r.len().min(g.len()).min(b.len());
+    let mut i = 0;
+    // 16 pixels are stored as 4 × 16 bytes at a 12-byte stride: each store's last 4
+    // bytes are garbage that the next store (or a later group) overwrites.
+    while i + 16 <= n && 3 * i + 52 <= out.len() {
+        let vr = load_unaligned_m128i(r[i..i + 16].try_into().unwrap());
+        let vg = load_unaligned_m128i(g[i..i + 16].try_into().unwrap());
+        let vb = load_unaligned_m128i(b[i..i + 16].try_into().unwrap());
+        let rg = [unpack_low_i8_m128i(vr, vg), unpack_high_i8_m128i(vr, vg)];
+        let bz = [
+            unpack_low_i8_m128i(vb, zero),
+            unpack_high_i8_m128i(vb, zero),
+        ];
+        for h in 0..2 {
+            for q in 0..2 {
+                // Four pixels as RGB0 RGB0 | RGB0 RGB0.
+                let x = if q == 0 {
+                    unpack_low_i16_m128i(rg[h], bz[h])
+                } else {
+                    unpack_high_i16_m128i(rg[h], bz[h])
+                };
+                // → RGBRGB00 | RGBRGB00 → RGBRGBRGBRGB0000.
+                let v = bitor_m128i(
+                    bitand_m128i(x, low24),
+                    bitand_m128i(shr_imm_u64_m128i::<8>(x), next24),
+                );
+                let v = bitor_m128i(
+                    bitand_m128i(v, lane0),
+                    byte_shr_imm_u128_m128i::<2>(bitand_m128i(v, lane1)),
+                );
+                let at = 3 * (i + 8 * h + 4 * q);
+                store_unaligned_m128i((&mut out[at..at + 16]).try_into().unwrap(), v);
+            }
+        }
+        i += 16;
+    }
+    i
 }
 
 /// One CMYK sample → R, G, B as djpeg's PPM writer does (libjpeg-turbo `cmyk.h`):
@@ -96,7 +154,11 @@ fn cmyk_channel(c: u8, k: u8) -> u8 {
 fn ycck_pixel(y: u8, cb: u8, cr: u8) -> (u8, u8, u8) {
     let (r, g, b) = chroma(cb, cr);
     let y = y as i32;
-    (clamp(255 - (y + r)), clamp(255 - (y + g)), clamp(255 - (y + b)))
+    (
+        clamp(255 - (y + r)),
+        clamp(255 - (y + g)),
+        clamp(255 - (y + b)),
+    )
 }
 
 /// Four planes (C, M, Y, K or Y, Cb, Cr, K when `ycck`) → interleaved CMYK.
@@ -104,7 +166,11 @@ pub fn to_cmyk(p: [&[u8]; 4], ycck: bool, out: &mut [u8]) {
     let n = out.len() / 4;
     let (p0, p1, p2, p3) = (&p[0][..n], &p[1][..n], &p[2][..n], &p[3][..n]);
     for (i, o) in out.chunks_exact_mut(4).enumerate() {
-        let (c, m, y) = if ycck { ycck_pixel(p0[i], p1[i], p2[i]) } else { (p0[i], p1[i], p2[i]) };
+        let (c, m, y) = if ycck {
+            ycck_pixel(p0[i], p1[i], p2[i])
+        } else {
+            (p0[i], p1[i], p2[i])
+        };
         o[0] = c;
         o[1] = m;
         o[2] = y;
@@ -118,7 +184,11 @@ pub fn cmyk_to_rgb(p: [&[u8]; 4], ycck: bool, out: &mut [u8]) {
     let n = out.len() / 3;
     let (p0, p1, p2, p3) = (&p[0][..n], &p[1][..n], &p[2][..n], &p[3][..n]);
     for (i, o) in out.chunks_exact_mut(3).enumerate() {
-        let (c, m, y) = if ycck { ycck_pixel(p0[i], p1[i], p2[i]) } else { (p0[i], p1[i], p2[i]) };
+        let (c, m, y) = if ycck {
+            ycck_pixel(p0[i], p1[i], p2[i])
+        } else {
+            (p0[i], p1[i], p2[i])
+        };
         let k = p3[i];
         o[0] = cmyk_channel(c, k);
         o[1] = cmyk_channel(m, k);
@@ -150,7 +220,11 @@ mod tests {
                 let (r, g, b) = chroma(cb, cr);
                 for (y, px) in out.chunks(3).enumerate() {
                     let y = y as i32;
-                    assert_eq!(px, [clamp(y + r), clamp(y + g), clamp(y + b)], "y {y} cb {cb} cr {cr}");
+                    assert_eq!(
+                        px,
+                        [clamp(y + r), clamp(y + g), clamp(y + b)],
+                        "y {y} cb {cb} cr {cr}"
+                    );
                 }
             }
         }

@@ -44,12 +44,20 @@ struct Plan<'a> {
     bw: usize,
 }
 
-fn plan_component(c: &CoefficientImage, ci: usize, max_h: usize, max_v: usize, fancy: bool) -> Result<Plan<'_>> {
+fn plan_component(
+    c: &CoefficientImage,
+    ci: usize,
+    max_h: usize,
+    max_v: usize,
+    fancy: bool,
+) -> Result<Plan<'_>> {
     let comp = &c.components[ci];
     let (h, v) = (comp.h as usize, comp.v as usize);
     if h == 0 || v == 0 || max_h % h != 0 || max_v % v != 0 {
         return Err(Error::unsupported(
-            format!("fractional sampling factors ({h}x{v} in a frame with maximum {max_h}x{max_v})"),
+            format!(
+                "fractional sampling factors ({h}x{v} in a frame with maximum {max_h}x{max_v})"
+            ),
             None,
         ));
     }
@@ -57,8 +65,13 @@ fn plan_component(c: &CoefficientImage, ci: usize, max_h: usize, max_v: usize, f
     let ds_h = ceil_div(c.height as usize * v, max_v);
     let bw = ceil_div(ds_w, 8);
     let bh = ceil_div(ds_h, 8);
-    if comp.plane.width_blocks < bw || comp.plane.height_blocks < bh || comp.plane.blocks.len() < comp.plane.width_blocks * comp.plane.height_blocks {
-        return Err(Error::BadRequest(format!("component {ci}: block plane smaller than the frame size")));
+    if comp.plane.width_blocks < bw
+        || comp.plane.height_blocks < bh
+        || comp.plane.blocks.len() < comp.plane.width_blocks * comp.plane.height_blocks
+    {
+        return Err(Error::BadRequest(format!(
+            "component {ci}: block plane smaller than the frame size"
+        )));
     }
     let (hx, vx) = (max_h / h, max_v / v);
     let up = match (hx, vx) {
@@ -68,7 +81,15 @@ fn plan_component(c: &CoefficientImage, ci: usize, max_h: usize, max_v: usize, f
         (2, 2) if fancy && ds_w > 2 => Up::H2V2,
         _ => Up::Rep { hx, vx },
     };
-    Ok(Plan { comp, mult: multipliers(&comp.quant), up, hx, ds_w, ds_h, bw })
+    Ok(Plan {
+        comp,
+        mult: multipliers(&comp.quant),
+        up,
+        hx,
+        ds_w,
+        ds_h,
+        bw,
+    })
 }
 
 /// A ring of IDCT'd block rows of one component.
@@ -85,7 +106,11 @@ impl Rows {
     fn new(p: &Plan) -> Self {
         let slots = p.comp.v as usize + 2;
         let stride = p.bw * 8;
-        Rows { stride, buf: vec![0; slots * 8 * stride], held: vec![usize::MAX; slots] }
+        Rows {
+            stride,
+            buf: vec![0; slots * 8 * stride],
+            held: vec![usize::MAX; slots],
+        }
     }
 
     /// Makes block row `by` available.
@@ -127,9 +152,23 @@ impl<'a> Worker<'a> {
     fn new(plans: &'a [Plan<'a>]) -> Self {
         let rows = plans.iter().map(Rows::new).collect();
         // ds_w · hx ≥ the image width, since ds_w = ⌈width / hx⌉.
-        let up = plans.iter().map(|p| if p.up == Up::Full { Vec::new() } else { vec![0; p.ds_w * p.hx] }).collect();
+        let up = plans
+            .iter()
+            .map(|p| {
+                if p.up == Up::Full {
+                    Vec::new()
+                } else {
+                    vec![0; p.ds_w * p.hx]
+                }
+            })
+            .collect();
         let sums = vec![0; plans.iter().map(|p| p.ds_w).max().unwrap_or(0)];
-        Worker { plans, rows, up, sums }
+        Worker {
+            plans,
+            rows,
+            up,
+            sums,
+        }
     }
 
     /// IDCTs what iMCU row `i` needs.
@@ -165,7 +204,13 @@ impl<'a> Worker<'a> {
                 }
                 Up::H2V2 => {
                     let (r, lower) = (y / 2, y % 2 == 1);
-                    upsample::h2v2_fancy(rows.row(r), rows.row(near(r, lower)), p.ds_w, &mut self.sums, out);
+                    upsample::h2v2_fancy(
+                        rows.row(r),
+                        rows.row(near(r, lower)),
+                        p.ds_w,
+                        &mut self.sums,
+                        out,
+                    );
                 }
                 Up::Rep { hx, vx } => upsample::replicate(rows.row(y / vx), hx, out),
             }
@@ -202,91 +247,218 @@ impl Convert {
     }
 }
 
+/// Everything decided before the first pixel: per-component plans and the conversion.
+struct Setup<'a> {
+    plans: Vec<Plan<'a>>,
+    conv: Convert,
+    width: usize,
+    height: usize,
+    /// Output rows per iMCU row (8 · Vmax).
+    band_rows: usize,
+}
+
+impl<'a> Setup<'a> {
+    fn new(img: &'a CoefficientImage, color: ColorSpace, opts: &PixelOptions) -> Result<Self> {
+        if img.precision != 8 {
+            return Err(Error::unsupported(
+                format!("{}-bit samples in the pixel decoder", img.precision),
+                None,
+            ));
+        }
+        if img.components.len() != color.components() {
+            return Err(Error::BadRequest(format!(
+                "{} components cannot be {color:?} ({} expected)",
+                img.components.len(),
+                color.components()
+            )));
+        }
+        let (width, height) = (img.width as usize, img.height as usize);
+        if width == 0 || height == 0 {
+            return Err(Error::BadRequest("image has no pixels".into()));
+        }
+        let g = img.geometry();
+        let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
+        let plans = (0..img.components.len())
+            .map(|ci| plan_component(img, ci, max_h, max_v, !opts.nosmooth))
+            .collect::<Result<Vec<_>>>()?;
+        let conv = match (color, opts.cmyk) {
+            (ColorSpace::Gray, _) => Convert::Gray,
+            (ColorSpace::YCbCr, _) => Convert::Ycc,
+            (ColorSpace::Rgb, _) => Convert::Rgb,
+            (ColorSpace::Cmyk, CmykOutput::Rgb) => Convert::CmykToRgb { ycck: false },
+            (ColorSpace::Ycck, CmykOutput::Rgb) => Convert::CmykToRgb { ycck: true },
+            (ColorSpace::Cmyk, CmykOutput::Cmyk) => Convert::Cmyk { ycck: false },
+            (ColorSpace::Ycck, CmykOutput::Cmyk) => Convert::Cmyk { ycck: true },
+        };
+        Ok(Setup {
+            plans,
+            conv,
+            width,
+            height,
+            band_rows: 8 * max_v,
+        })
+    }
+
+    fn stride(&self) -> usize {
+        self.width * self.conv.channels()
+    }
+
+    fn imcu_rows(&self) -> usize {
+        ceil_div(self.height, self.band_rows)
+    }
+
+    /// Decodes the rows from iMCU row `first_imcu` on into `out` (whole rows; the last
+    /// band may end at the image bottom).
+    fn decode_band(&self, w: &mut Worker, first_imcu: usize, out: &mut [u8]) {
+        let stride = self.stride();
+        let y_first = first_imcu * self.band_rows;
+        let y_end = (y_first + out.len() / stride).min(self.height);
+        let mut i = first_imcu;
+        while i * self.band_rows < y_end {
+            w.prepare(i);
+            for y in i * self.band_rows..((i + 1) * self.band_rows).min(y_end) {
+                w.upsample_row(y);
+                convert_row(
+                    w,
+                    self.conv,
+                    y,
+                    &mut out[(y - y_first) * stride..][..stride],
+                );
+            }
+            i += 1;
+        }
+    }
+}
+
 /// Decodes a coefficient image into 8-bit pixels, exactly as `djpeg -dct int` does
 /// (with `nosmooth`: as `djpeg -dct int -nosmooth`).
 ///
 /// `color` names the colour space of the components (see
 /// `pipeline::pixels::detect_color_space` for libjpeg's rules). The output is gray
 /// (1 channel), RGB (3) or, for CMYK/YCCK with [`CmykOutput::Cmyk`], CMYK (4).
-pub fn decode_to_pixels(img: &CoefficientImage, color: ColorSpace, opts: &PixelOptions) -> Result<PixelImage> {
-    if img.precision != 8 {
-        return Err(Error::unsupported(format!("{}-bit samples in the pixel decoder", img.precision), None));
-    }
-    if img.components.len() != color.components() {
-        return Err(Error::BadRequest(format!(
-            "{} components cannot be {color:?} ({} expected)",
-            img.components.len(),
-            color.components()
-        )));
-    }
-    let (width, height) = (img.width as usize, img.height as usize);
-    if width == 0 || height == 0 {
-        return Err(Error::BadRequest("image has no pixels".into()));
-    }
-    let g = img.geometry();
-    let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
-    let plans = (0..img.components.len())
-        .map(|ci| plan_component(img, ci, max_h, max_v, !opts.nosmooth))
-        .collect::<Result<Vec<_>>>()?;
-    let conv = match (color, opts.cmyk) {
-        (ColorSpace::Gray, _) => Convert::Gray,
-        (ColorSpace::YCbCr, _) => Convert::Ycc,
-        (ColorSpace::Rgb, _) => Convert::Rgb,
-        (ColorSpace::Cmyk, CmykOutput::Rgb) => Convert::CmykToRgb { ycck: false },
-        (ColorSpace::Ycck, CmykOutput::Rgb) => Convert::CmykToRgb { ycck: true },
-        (ColorSpace::Cmyk, CmykOutput::Cmyk) => Convert::Cmyk { ycck: false },
-        (ColorSpace::Ycck, CmykOutput::Cmyk) => Convert::Cmyk { ycck: true },
-    };
-    let channels = conv.channels();
-    let stride = width * channels;
-    let mut data = vec![0u8; stride * height];
-    let imcu_rows = ceil_div(height, 8 * max_v);
-    let band_rows = 8 * max_v;
-
+pub fn decode_to_pixels(
+    img: &CoefficientImage,
+    color: ColorSpace,
+    opts: &PixelOptions,
+) -> Result<PixelImage> {
+    let setup = Setup::new(img, color, opts)?;
+    let stride = setup.stride();
+    let mut data = vec![0u8; stride * setup.height];
+    let imcu_rows = setup.imcu_rows();
     let threads = opts.threads.clamp(1, 64).min(imcu_rows);
-    // Contiguous bands of iMCU rows, one per thread.
-    let per = ceil_div(imcu_rows, threads);
-    let work = |first_imcu: usize, out: &mut [u8]| {
-        let mut w = Worker::new(&plans);
-        let rows_here = out.len() / stride;
-        let imcus_here = ceil_div(rows_here, band_rows);
-        for k in 0..imcus_here {
-            let i = first_imcu + k;
-            w.prepare(i);
-            let y0 = i * band_rows;
-            let y1 = ((i + 1) * band_rows).min(height);
-            for y in y0..y1 {
-                w.upsample_row(y);
-                let o = &mut out[(y - first_imcu * band_rows) * stride..][..stride];
-                convert_row(&w, conv, y, o);
-            }
-        }
-    };
     if threads <= 1 {
-        work(0, &mut data);
+        setup.decode_band(&mut Worker::new(&setup.plans), 0, &mut data);
     } else {
+        // Contiguous runs of iMCU rows, one per thread.
+        let per = ceil_div(imcu_rows, threads);
         std::thread::scope(|s| {
-            for (t, chunk) in data.chunks_mut(per * band_rows * stride).enumerate() {
-                let work = &work;
-                s.spawn(move || work(t * per, chunk));
+            for (t, chunk) in data.chunks_mut(per * setup.band_rows * stride).enumerate() {
+                let setup = &setup;
+                s.spawn(move || setup.decode_band(&mut Worker::new(&setup.plans), t * per, chunk));
             }
         });
     }
-    Ok(PixelImage { width: img.width, height: img.height, channels, data })
+    Ok(PixelImage {
+        width: img.width,
+        height: img.height,
+        channels: setup.conv.channels(),
+        data,
+    })
+}
+
+/// The size of a decoded image, for streaming output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PixelShape {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Samples per pixel: 1 gray, 3 RGB, 4 CMYK.
+    pub channels: usize,
+}
+
+/// Output rows decoded per step of [`decode_rows`] and per thread (whole iMCU rows).
+const STREAM_ROWS: usize = 128;
+
+/// Like [`decode_to_pixels`], but without holding the whole image: `start` is called
+/// once with the image's shape (for a file header), then `sink` with consecutive bands
+/// of whole rows, top to bottom (`width × channels` bytes per row). With
+/// `opts.threads` > 1, that many bands are decoded at once.
+pub fn decode_rows(
+    img: &CoefficientImage,
+    color: ColorSpace,
+    opts: &PixelOptions,
+    start: &mut dyn FnMut(PixelShape) -> Result<()>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<()> {
+    let setup = Setup::new(img, color, opts)?;
+    start(PixelShape {
+        width: img.width,
+        height: img.height,
+        channels: setup.conv.channels(),
+    })?;
+    let stride = setup.stride();
+    let imcus_per_band = ceil_div(STREAM_ROWS, setup.band_rows);
+    let band_rows = imcus_per_band * setup.band_rows;
+    let bands = ceil_div(setup.height, band_rows);
+    let threads = opts.threads.clamp(1, 64).min(bands);
+    let rows_in = |b: usize| band_rows.min(setup.height - b * band_rows);
+    if threads <= 1 {
+        let mut w = Worker::new(&setup.plans);
+        let mut buf = vec![0u8; band_rows * stride];
+        for b in 0..bands {
+            let out = &mut buf[..rows_in(b) * stride];
+            setup.decode_band(&mut w, b * imcus_per_band, out);
+            sink(out)?;
+        }
+        return Ok(());
+    }
+    // Rounds of `threads` bands decoded side by side, then handed out in order.
+    let mut bufs = vec![vec![0u8; band_rows * stride]; threads];
+    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(&setup.plans)).collect();
+    for first in (0..bands).step_by(threads) {
+        let n = threads.min(bands - first);
+        std::thread::scope(|s| {
+            for (k, (buf, w)) in bufs.iter_mut().zip(workers.iter_mut()).take(n).enumerate() {
+                let setup = &setup;
+                let b = first + k;
+                let out = &mut buf[..rows_in(b) * stride];
+                s.spawn(move || setup.decode_band(w, b * imcus_per_band, out));
+            }
+        });
+        for (k, buf) in bufs.iter().take(n).enumerate() {
+            sink(&buf[..rows_in(first + k) * stride])?;
+        }
+    }
+    Ok(())
 }
 
 fn convert_row(w: &Worker, conv: Convert, y: usize, out: &mut [u8]) {
     let n = out.len() / conv.channels();
     match conv {
         Convert::Gray => out.copy_from_slice(&w.comp_row(0, y)[..n]),
-        Convert::Ycc => color::ycc_to_rgb(w.comp_row(0, y), w.comp_row(1, y), w.comp_row(2, y), out),
-        Convert::Rgb => color::interleave3(w.comp_row(0, y), w.comp_row(1, y), w.comp_row(2, y), out),
+        Convert::Ycc => {
+            color::ycc_to_rgb(w.comp_row(0, y), w.comp_row(1, y), w.comp_row(2, y), out)
+        }
+        Convert::Rgb => {
+            color::interleave3(w.comp_row(0, y), w.comp_row(1, y), w.comp_row(2, y), out)
+        }
         Convert::CmykToRgb { ycck } => {
-            let p = [w.comp_row(0, y), w.comp_row(1, y), w.comp_row(2, y), w.comp_row(3, y)];
+            let p = [
+                w.comp_row(0, y),
+                w.comp_row(1, y),
+                w.comp_row(2, y),
+                w.comp_row(3, y),
+            ];
             color::cmyk_to_rgb(p, ycck, out)
         }
         Convert::Cmyk { ycck } => {
-            let p = [w.comp_row(0, y), w.comp_row(1, y), w.comp_row(2, y), w.comp_row(3, y)];
+            let p = [
+                w.comp_row(0, y),
+                w.comp_row(1, y),
+                w.comp_row(2, y),
+                w.comp_row(3, y),
+            ];
             color::to_cmyk(p, ycck, out)
         }
     }

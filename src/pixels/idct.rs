@@ -13,7 +13,8 @@
 //! uses the SIMD code, so that is what is reproduced here: [`idct_block`] uses the same
 //! 16-bit wrapping and saturation. The products themselves are computed exactly (the
 //! SIMD code uses 16×16→32-bit multiply-adds with the constants below combined
-//! pairwise, which is the same integer arithmetic).
+//! pairwise, which is the same integer arithmetic). Checked against `djpeg` 2.1.5 on
+//! every corpus file and on fuzzed files whose coefficients overflow 16 bits.
 
 use crate::coeffs::{Block, QuantTable};
 
@@ -170,7 +171,16 @@ mod tests {
             a1 += z2 + z4;
             a2 += z2 + z3;
             a3 += z1 + z4;
-            [t10 + a3, t11 + a2, t12 + a1, t13 + a0, t13 - a0, t12 - a1, t11 - a2, t10 - a3]
+            [
+                t10 + a3,
+                t11 + a2,
+                t12 + a1,
+                t13 + a0,
+                t13 - a0,
+                t12 - a1,
+                t11 - a2,
+                t10 - a3,
+            ]
         };
         for c in 0..8 {
             let col: [i32; 8] = std::array::from_fn(|r| deq(r * 8 + c));
@@ -202,7 +212,13 @@ mod tests {
         // Coefficients of real pixel blocks (forward DCT of random, partly smooth
         // samples), quantized: the range real encoders produce.
         let fdct = |px: &[f64; 64]| -> [f64; 64] {
-            let c = |u: usize| if u == 0 { std::f64::consts::FRAC_1_SQRT_2 } else { 1.0 };
+            let c = |u: usize| {
+                if u == 0 {
+                    std::f64::consts::FRAC_1_SQRT_2
+                } else {
+                    1.0
+                }
+            };
             std::array::from_fn(|i| {
                 let (v, u) = (i / 8, i % 8);
                 let mut s = 0.0;
@@ -267,7 +283,11 @@ mod tests {
                         _ => (rnd() % 64) as i16 - 32,
                     };
                 }
-                *m = if t % 4 == 0 { rnd() as i16 } else { 1 + (rnd() % 255) as i16 };
+                *m = if t % 4 == 0 {
+                    rnd() as i16
+                } else {
+                    1 + (rnd() % 255) as i16
+                };
             }
             match t % 5 {
                 0 => coef[8..].fill(0),

@@ -25,7 +25,10 @@ type Wide = (m128i, m128i);
 /// a·ca + b·cb per lane for interleaved (a, b): lanes 0–3 from `lo`, 4–7 from `hi`.
 #[inline(always)]
 fn madd(lo: m128i, hi: m128i, c: m128i) -> Wide {
-    (mul_i16_horizontal_add_m128i(lo, c), mul_i16_horizontal_add_m128i(hi, c))
+    (
+        mul_i16_horizontal_add_m128i(lo, c),
+        mul_i16_horizontal_add_m128i(hi, c),
+    )
 }
 
 #[inline(always)]
@@ -54,7 +57,10 @@ fn widen_scaled(v: m128i, round: m128i) -> Wide {
 fn pass<const SHIFT: i32>(x: [m128i; 8]) -> [m128i; 8] {
     let round = set_splat_i32_m128i(1 << (SHIFT - 1));
     // Even part.
-    let (l26, h26) = (unpack_low_i16_m128i(x[2], x[6]), unpack_high_i16_m128i(x[2], x[6]));
+    let (l26, h26) = (
+        unpack_low_i16_m128i(x[2], x[6]),
+        unpack_high_i16_m128i(x[2], x[6]),
+    );
     let tmp3 = madd(l26, h26, pair(F_0_541 + F_0_765, F_0_541));
     let tmp2 = madd(l26, h26, pair(F_0_541, F_0_541 - F_1_847));
     let tmp0 = widen_scaled(add_i16_m128i(x[0], x[4]), round);
@@ -64,16 +70,30 @@ fn pass<const SHIFT: i32>(x: [m128i; 8]) -> [m128i; 8] {
     // Odd part.
     let s73 = add_i16_m128i(x[7], x[3]);
     let s51 = add_i16_m128i(x[5], x[1]);
-    let (lz, hz) = (unpack_low_i16_m128i(s73, s51), unpack_high_i16_m128i(s73, s51));
+    let (lz, hz) = (
+        unpack_low_i16_m128i(s73, s51),
+        unpack_high_i16_m128i(s73, s51),
+    );
     let z3 = madd(lz, hz, pair(F_1_175 - F_1_961, F_1_175));
     let z4 = madd(lz, hz, pair(F_1_175, F_1_175 - F_0_390));
-    let (l71, h71) = (unpack_low_i16_m128i(x[7], x[1]), unpack_high_i16_m128i(x[7], x[1]));
+    let (l71, h71) = (
+        unpack_low_i16_m128i(x[7], x[1]),
+        unpack_high_i16_m128i(x[7], x[1]),
+    );
     let o0 = add(madd(l71, h71, pair(F_0_298 - F_0_899, -F_0_899)), z3);
     let o3 = add(madd(l71, h71, pair(-F_0_899, F_1_501 - F_0_899)), z4);
-    let (l53, h53) = (unpack_low_i16_m128i(x[5], x[3]), unpack_high_i16_m128i(x[5], x[3]));
+    let (l53, h53) = (
+        unpack_low_i16_m128i(x[5], x[3]),
+        unpack_high_i16_m128i(x[5], x[3]),
+    );
     let o1 = add(madd(l53, h53, pair(F_2_053 - F_2_562, -F_2_562)), z4);
     let o2 = add(madd(l53, h53, pair(-F_2_562, F_3_072 - F_2_562)), z3);
-    let out = |v: Wide| pack_i32_to_i16_m128i(shr_imm_i32_m128i::<SHIFT>(v.0), shr_imm_i32_m128i::<SHIFT>(v.1));
+    let out = |v: Wide| {
+        pack_i32_to_i16_m128i(
+            shr_imm_i32_m128i::<SHIFT>(v.0),
+            shr_imm_i32_m128i::<SHIFT>(v.1),
+        )
+    };
     [
         out(add(t10, o3)),
         out(add(t11, o2)),
@@ -143,8 +163,13 @@ pub fn idct_block(coef: &Block, mult: &[i16; 64], out: &mut [u8], stride: usize)
         // Rows 1–7 all zero: each column is its DC << 2 (16-bit shift).
         [shl_imm_u16_m128i::<{ PASS1_BITS as i32 }>(x0); 8]
     } else {
-        let x: [m128i; 8] =
-            std::array::from_fn(|k| if k == 0 { x0 } else { mul_i16_keep_low_m128i(c[k], load_row(mult, k)) });
+        let x: [m128i; 8] = std::array::from_fn(|k| {
+            if k == 0 {
+                x0
+            } else {
+                mul_i16_keep_low_m128i(c[k], load_row(mult, k))
+            }
+        });
         pass::<{ (CONST_BITS - PASS1_BITS) as i32 }>(x)
     };
     let o = pass::<{ (CONST_BITS + PASS1_BITS + 3) as i32 }>(transpose(ws));

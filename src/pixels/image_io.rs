@@ -6,7 +6,7 @@
 //! with `TUPLTYPE CMYK`. Reading accepts any maxval up to 65535 and rescales to
 //! 0..255 as `cjpeg` does (`(v·255 + maxval/2) / maxval`).
 
-use super::PixelImage;
+use super::{PixelImage, PixelShape};
 use crate::error::{Error, MalformedKind, Result};
 use std::io::Write;
 
@@ -16,13 +16,21 @@ fn bad(offset: usize, msg: impl Into<String>) -> Error {
 
 /// The PNM/PAM header djpeg writes for this image.
 pub fn pnm_header(img: &PixelImage) -> Result<String> {
-    Ok(match img.channels {
-        1 => format!("P5\n{} {}\n255\n", img.width, img.height),
-        3 => format!("P6\n{} {}\n255\n", img.width, img.height),
-        4 => format!(
-            "P7\nWIDTH {}\nHEIGHT {}\nDEPTH 4\nMAXVAL 255\nTUPLTYPE CMYK\nENDHDR\n",
-            img.width, img.height
-        ),
+    pnm_header_for(PixelShape {
+        width: img.width,
+        height: img.height,
+        channels: img.channels,
+    })
+}
+
+/// The PNM/PAM header for an image of this shape (for streamed output, see
+/// [`decode_rows`](super::decode_rows)); the samples follow it unchanged.
+pub fn pnm_header_for(shape: PixelShape) -> Result<String> {
+    let (w, h) = (shape.width, shape.height);
+    Ok(match shape.channels {
+        1 => format!("P5\n{w} {h}\n255\n"),
+        3 => format!("P6\n{w} {h}\n255\n"),
+        4 => format!("P7\nWIDTH {w}\nHEIGHT {h}\nDEPTH 4\nMAXVAL 255\nTUPLTYPE CMYK\nENDHDR\n"),
         n => return Err(Error::BadRequest(format!("no PNM format for {n} channels"))),
     })
 }
@@ -48,7 +56,11 @@ pub fn encode_png(img: &PixelImage) -> Result<Vec<u8>> {
     let color = match img.channels {
         1 => png::ColorType::Grayscale,
         3 => png::ColorType::Rgb,
-        n => return Err(Error::BadRequest(format!("PNG cannot hold {n}-channel (CMYK) images; use PAM"))),
+        n => {
+            return Err(Error::BadRequest(format!(
+                "PNG cannot hold {n}-channel (CMYK) images; use PAM"
+            )))
+        }
     };
     let mut out = Vec::new();
     {
@@ -69,10 +81,15 @@ fn png_err(e: impl std::fmt::Display) -> Error {
 /// Reads a PNG file as 8-bit gray or RGB: palettes are expanded, 16-bit samples cut to
 /// their high byte, and an alpha channel is dropped.
 pub fn read_png(data: &[u8]) -> Result<PixelImage> {
-    let mut dec = png::Decoder::new_with_limits(std::io::Cursor::new(data), png::Limits { bytes: usize::MAX });
+    let mut dec = png::Decoder::new_with_limits(
+        std::io::Cursor::new(data),
+        png::Limits { bytes: usize::MAX },
+    );
     dec.set_transformations(png::Transformations::normalize_to_color8());
     let mut reader = dec.read_info().map_err(png_err)?;
-    let size = reader.output_buffer_size().ok_or_else(|| png_err("image too large"))?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| png_err("image too large"))?;
     let mut buf = vec![0; size];
     let info = reader.next_frame(&mut buf).map_err(png_err)?;
     buf.truncate(info.buffer_size());
@@ -96,7 +113,12 @@ pub fn read_png(data: &[u8]) -> Result<PixelImage> {
             }
         }
     }
-    Ok(PixelImage { width: info.width, height: info.height, channels: keep, data: out })
+    Ok(PixelImage {
+        width: info.width,
+        height: info.height,
+        channels: keep,
+        data: out,
+    })
 }
 
 /// A cursor over a PNM header.
@@ -110,7 +132,10 @@ impl Header<'_> {
         while self.pos < self.data.len() {
             match self.data[self.pos] {
                 b'#' => {
-                    while self.pos < self.data.len() && self.data[self.pos] != b'\n' && self.data[self.pos] != b'\r' {
+                    while self.pos < self.data.len()
+                        && self.data[self.pos] != b'\n'
+                        && self.data[self.pos] != b'\r'
+                    {
                         self.pos += 1;
                     }
                 }
@@ -186,7 +211,10 @@ pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
                 return Err(bad(hd.pos, "PAM: WIDTH, HEIGHT, DEPTH or MAXVAL missing"));
             };
             if !matches!(d, 1 | 3 | 4) {
-                return Err(bad(hd.pos, format!("PAM: DEPTH {d} not supported (1, 3 or 4)")));
+                return Err(bad(
+                    hd.pos,
+                    format!("PAM: DEPTH {d} not supported (1, 3 or 4)"),
+                ));
             }
             (w, h, d as usize, m, false)
         }
@@ -216,7 +244,9 @@ pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
         // One whitespace byte ends the header (P7: the newline after ENDHDR).
         let start = hd.pos + 1;
         let bps = if maxval > 255 { 2 } else { 1 };
-        let need = n.checked_mul(bps).filter(|&b| start as u64 + b <= data.len() as u64);
+        let need = n
+            .checked_mul(bps)
+            .filter(|&b| start as u64 + b <= data.len() as u64);
         let Some(need) = need else {
             return Err(bad(data.len(), "PNM: premature end of sample data"));
         };
@@ -227,10 +257,18 @@ pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
             let table: Vec<u8> = (0..=255).map(|v| rescale(v, maxval)).collect();
             out = raw.iter().map(|&v| table[v as usize]).collect();
         } else {
-            out = raw.chunks_exact(2).map(|p| rescale(((p[0] as u32) << 8) | p[1] as u32, maxval)).collect();
+            out = raw
+                .chunks_exact(2)
+                .map(|p| rescale(((p[0] as u32) << 8) | p[1] as u32, maxval))
+                .collect();
         }
     }
-    Ok(PixelImage { width, height, channels, data: out })
+    Ok(PixelImage {
+        width,
+        height,
+        channels,
+        data: out,
+    })
 }
 
 /// cjpeg's rescaling of a sample with another maxval to 0..255 (values above maxval,
@@ -254,8 +292,15 @@ mod tests {
 
     fn sample(channels: usize) -> PixelImage {
         let (w, h) = (5u32, 3u32);
-        let data = (0..w as usize * h as usize * channels).map(|i| (i * 37 % 256) as u8).collect();
-        PixelImage { width: w, height: h, channels, data }
+        let data = (0..w as usize * h as usize * channels)
+            .map(|i| (i * 37 % 256) as u8)
+            .collect();
+        PixelImage {
+            width: w,
+            height: h,
+            channels,
+            data,
+        }
     }
 
     #[test]
@@ -265,7 +310,9 @@ mod tests {
             let bytes = encode_pnm(&img).unwrap();
             assert_eq!(read_pnm(&bytes).unwrap(), img);
         }
-        assert!(encode_pnm(&sample(3)).unwrap().starts_with(b"P6\n5 3\n255\n"));
+        assert!(encode_pnm(&sample(3))
+            .unwrap()
+            .starts_with(b"P6\n5 3\n255\n"));
     }
 
     #[test]

@@ -13,13 +13,18 @@
 
 mod color;
 mod decode;
+mod downsample;
+mod encode;
+pub mod fdct;
 pub mod idct;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod idct_sse2;
 pub mod image_io;
+mod rgb2ycc;
 mod upsample;
 
-pub use decode::decode_to_pixels;
+pub use decode::{decode_rows, decode_to_pixels, PixelShape};
+pub use encode::{encode_coefficients, ijg_tables, EncodeParams, Sampling};
 
 /// The colour space of the coded components (libjpeg's `jpeg_color_space`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

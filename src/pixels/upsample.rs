@@ -38,6 +38,31 @@ const CHUNK: usize = 64;
 /// `out[2i] = a[i]`, `out[2i+1] = b[i]`.
 #[inline(always)]
 fn interleave2(a: &[u8], b: &[u8], out: &mut [u8]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use safe_arch::{
+            load_unaligned_m128i, store_unaligned_m128i, unpack_high_i8_m128i, unpack_low_i8_m128i,
+        };
+        let n = a.len().min(b.len()).min(out.len() / 2) / 16 * 16;
+        for ((a16, b16), o32) in a[..n]
+            .chunks_exact(16)
+            .zip(b[..n].chunks_exact(16))
+            .zip(out.chunks_exact_mut(32))
+        {
+            let va = load_unaligned_m128i(a16.try_into().unwrap());
+            let vb = load_unaligned_m128i(b16.try_into().unwrap());
+            let (lo, hi) = o32.split_at_mut(16);
+            store_unaligned_m128i(lo.try_into().unwrap(), unpack_low_i8_m128i(va, vb));
+            store_unaligned_m128i(hi.try_into().unwrap(), unpack_high_i8_m128i(va, vb));
+        }
+        interleave2_scalar(&a[n..], &b[n..], &mut out[2 * n..]);
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    interleave2_scalar(a, b, out);
+}
+
+#[inline(always)]
+fn interleave2_scalar(a: &[u8], b: &[u8], out: &mut [u8]) {
     for ((o, &a), &b) in out.chunks_exact_mut(2).zip(a).zip(b) {
         o[0] = a;
         o[1] = b;

@@ -19,6 +19,10 @@ fn axis(out: usize, offset: usize, full: usize, mirrored: bool) -> (usize, bool)
     }
 }
 
+/// Per output block column (or row): the transformed-image block column (row) it shows,
+/// and whether it is mirrored along that axis.
+pub type AxisMap = Vec<(usize, bool)>;
+
 /// The output → source block map of output component `ci` of `plan`, one axis at a time:
 /// for each real output block column, the transformed-image block column it shows and
 /// whether it is mirrored in x; the same for each real output block row (mirrored in y).
@@ -26,18 +30,22 @@ fn axis(out: usize, offset: usize, full: usize, mirrored: bool) -> (usize, bool)
 /// The source block of output block (bx, by) is (column of bx, row of by), or (row of by,
 /// column of bx) when the plan transposes; a source position outside the source plane
 /// gives a zero block. Distinct output blocks have distinct source blocks.
-pub fn block_axes(plan: &Plan, ci: usize) -> (Vec<(usize, bool)>, Vec<(usize, bool)>) {
+pub fn block_axes(plan: &Plan, ci: usize) -> (AxisMap, AxisMap) {
     let (_, fx, fy) = plan.orientation.parts();
     let (h, v) = (plan.factors[ci].0 as usize, plan.factors[ci].1 as usize);
     let (rw, rh) = Geometry::new(plan.width, plan.height, &plan.factors).real_blocks(ci);
-    let xs = (0..rw).map(|bx| axis(bx, plan.offset_imcus.0 * h, plan.full_imcus.0 * h, fx)).collect();
-    let ys = (0..rh).map(|by| axis(by, plan.offset_imcus.1 * v, plan.full_imcus.1 * v, fy)).collect();
+    let xs = (0..rw)
+        .map(|bx| axis(bx, plan.offset_imcus.0 * h, plan.full_imcus.0 * h, fx))
+        .collect();
+    let ys = (0..rh)
+        .map(|by| axis(by, plan.offset_imcus.1 * v, plan.full_imcus.1 * v, fy))
+        .collect();
     (xs, ys)
 }
 
 /// The output image of `plan` for `image`, all zero: the first `plan.factors.len()`
 /// components with the planned sampling factors, identifiers and table slots kept.
-pub fn output_image(image: &CoefficientImage, plan: &Plan) -> CoefficientImage {
+fn output_image(image: &CoefficientImage, plan: &Plan) -> CoefficientImage {
     let specs: Vec<(u8, u8, u8, u8)> = image
         .components
         .iter()
@@ -56,13 +64,19 @@ pub fn apply(image: &CoefficientImage, plan: &Plan) -> CoefficientImage {
     for (ci, dst) in out.components.iter_mut().enumerate() {
         let src = &image.components[ci].plane;
         let (xs, ys) = block_axes(plan, ci);
-        let wb = dst.plane.width_blocks;
-        for (row, &(ty, my)) in dst.plane.blocks.chunks_exact_mut(wb.max(1)).zip(&ys) {
-            for (d, &(tx, mx)) in row.iter_mut().zip(&xs) {
-                let (sx, sy) = if t { (ty, tx) } else { (tx, ty) };
-                if sx < src.width_blocks && sy < src.height_blocks {
-                    maps[my as usize][mx as usize].apply(src.block(sx, sy), d);
-                } // else: cannot happen for plans made by `plan`; zero is the safe answer
+        let wb = dst.plane.width_blocks.max(1);
+        // In strips of TILE columns: a transposed strip reads TILE source rows, whose
+        // pages stay in the TLB while the strip's rows are written.
+        const TILE: usize = 16;
+        for x0 in (0..xs.len()).step_by(TILE) {
+            let strip = &xs[x0..(x0 + TILE).min(xs.len())];
+            for (row, &(ty, my)) in dst.plane.blocks.chunks_exact_mut(wb).zip(&ys) {
+                for (d, &(tx, mx)) in row[x0..].iter_mut().zip(strip) {
+                    let (sx, sy) = if t { (ty, tx) } else { (tx, ty) };
+                    if sx < src.width_blocks && sy < src.height_blocks {
+                        maps[my as usize][mx as usize].apply(src.block(sx, sy), d);
+                    } // else: cannot happen for plans made by `plan`; zero is the safe answer
+                }
             }
         }
     }
@@ -101,7 +115,13 @@ impl BlockMap {
     fn new(t: bool, mirror_x: bool, mirror_y: bool) -> Self {
         BlockMap {
             transpose: t,
-            src: std::array::from_fn(|i| if t { ((i % 8) * 8 + i / 8) as u8 } else { i as u8 }),
+            src: std::array::from_fn(|i| {
+                if t {
+                    ((i % 8) * 8 + i / 8) as u8
+                } else {
+                    i as u8
+                }
+            }),
             neg: std::array::from_fn(|i| {
                 let (r, c) = (i / 8, i % 8);
                 -(((mirror_x && c & 1 == 1) ^ (mirror_y && r & 1 == 1)) as i16)
@@ -156,7 +176,11 @@ mod tests {
     use crate::transform::{plan, Orientation, Request};
 
     fn numbered(w: u32, h: u32, factors: &[(u8, u8)]) -> CoefficientImage {
-        let specs: Vec<_> = factors.iter().enumerate().map(|(i, &(h, v))| (i as u8 + 1, h, v, 0)).collect();
+        let specs: Vec<_> = factors
+            .iter()
+            .enumerate()
+            .map(|(i, &(h, v))| (i as u8 + 1, h, v, 0))
+            .collect();
         let mut img = CoefficientImage::zeroed(w, h, 8, &specs);
         for (ci, c) in img.components.iter_mut().enumerate() {
             for (i, b) in c.plane.blocks.iter_mut().enumerate() {
@@ -171,7 +195,16 @@ mod tests {
     #[test]
     fn transpose_swaps_blocks_and_coefficients() {
         let img = numbered(16, 8, &[(1, 1)]);
-        let p = plan(16, 8, &[(1, 1)], &Request { orientation: Orientation::Transpose, ..Request::default() }).unwrap();
+        let p = plan(
+            16,
+            8,
+            &[(1, 1)],
+            &Request {
+                orientation: Orientation::Transpose,
+                ..Request::default()
+            },
+        )
+        .unwrap();
         let out = apply(&img, &p);
         assert_eq!((out.width, out.height), (8, 16));
         let src = img.components[0].plane.block(1, 0);
@@ -184,7 +217,16 @@ mod tests {
     fn flip_h_keeps_partial_column_in_place() {
         // 20 px wide, 4:4:4 one component: iMCU 8, two whole columns, one partial.
         let img = numbered(20, 8, &[(1, 1)]);
-        let p = plan(20, 8, &[(1, 1)], &Request { orientation: Orientation::FlipH, ..Request::default() }).unwrap();
+        let p = plan(
+            20,
+            8,
+            &[(1, 1)],
+            &Request {
+                orientation: Orientation::FlipH,
+                ..Request::default()
+            },
+        )
+        .unwrap();
         let out = apply(&img, &p);
         let (s, d) = (&img.components[0].plane, &out.components[0].plane);
         assert_eq!(d.block(2, 0), s.block(2, 0), "partial column untouched");

@@ -27,18 +27,24 @@ pub fn corpus_dir() -> Option<PathBuf> {
 
 /// Whether the tests run under CI (oracle tools and corpus are then mandatory).
 pub fn ci() -> bool {
-    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+    std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
 }
 
 /// The path of a reference tool, or `None` (with a visible message) when it is missing
 /// outside CI. Under CI a missing tool fails the test.
 pub fn tool(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|p| p.join(name)).find(|p| p.is_file())
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
     });
     match found {
         Some(p) => Some(p),
-        None if ci() => panic!("{name} is required when CI=true (apt-get install libjpeg-turbo-progs)"),
+        None if ci() => {
+            panic!("{name} is required when CI=true (apt-get install libjpeg-turbo-progs)")
+        }
         None => {
             eprintln!("note: {name} not found; oracle test skipped");
             None
@@ -56,7 +62,11 @@ pub fn manifest(corpus: &Path) -> HashMap<String, Row> {
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     lines
         .map(|l| {
-            let row: Row = header.iter().zip(l.split('\t')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let row: Row = header
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
             (row["file"].clone(), row)
         })
         .collect()
@@ -95,7 +105,11 @@ pub fn run_with_stdin(prog: &Path, args: &[&str], input: &[u8]) -> (i32, Vec<u8>
     });
     let out = child.wait_with_output().expect("wait");
     writer.join().unwrap();
-    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// `djpeg -dct int` output (PNM) of `jpeg`; None if djpeg fails.

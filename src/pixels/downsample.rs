@@ -1,0 +1,57 @@
+//! Chroma downsampling as libjpeg does it by default (no smoothing): the average of
+//! each 2×1, 2×2 or 1×2 group of samples, rounded with a bias that alternates along
+//! the row (0, 1, 0, 1… for 2×1; 1, 2, 1, 2… for 2×2) so that rounding errors do not
+//! all go the same way; the 1×2 case (libjpeg's general integer-factor method) rounds
+//! half up.
+//!
+//! The caller supplies input rows already extended to twice the output width (the
+//! right edge replicated) and the bottom row replicated: see [`super::encode`].
+
+/// 2:1 horizontally: `out[j] = (in[2j] + in[2j+1] + bias) >> 1`, bias 0, 1, 0, 1…
+pub fn h2v1(inp: &[u8], out: &mut [u8]) {
+    let inp = &inp[..2 * out.len()];
+    for (j, (o, p)) in out.iter_mut().zip(inp.chunks_exact(2)).enumerate() {
+        *o = ((p[0] as u32 + p[1] as u32 + (j as u32 & 1)) >> 1) as u8;
+    }
+}
+
+/// 2:1 both ways: `out[j] = (sum of the 2×2 group + bias) >> 2`, bias 1, 2, 1, 2…
+pub fn h2v2(row0: &[u8], row1: &[u8], out: &mut [u8]) {
+    let n = out.len();
+    let (r0, r1) = (&row0[..2 * n], &row1[..2 * n]);
+    for (j, ((o, a), b)) in out
+        .iter_mut()
+        .zip(r0.chunks_exact(2))
+        .zip(r1.chunks_exact(2))
+        .enumerate()
+    {
+        let sum = a[0] as u32 + a[1] as u32 + b[0] as u32 + b[1] as u32;
+        *o = ((sum + 1 + (j as u32 & 1)) >> 2) as u8;
+    }
+}
+
+/// 2:1 vertically: `out[j] = (row0[j] + row1[j] + 1) >> 1`.
+pub fn h1v2(row0: &[u8], row1: &[u8], out: &mut [u8]) {
+    let n = out.len();
+    for ((o, &a), &b) in out.iter_mut().zip(&row0[..n]).zip(&row1[..n]) {
+        *o = ((a as u32 + b as u32 + 1) >> 1) as u8;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn biases_alternate() {
+        let mut o = [0u8; 4];
+        h2v1(&[0, 1, 0, 1, 0, 1, 0, 1], &mut o);
+        assert_eq!(o, [0, 1, 0, 1]);
+        h2v2(&[0, 1, 0, 1, 0, 1, 0, 1], &[0, 0, 0, 0, 0, 0, 0, 0], &mut o);
+        assert_eq!(o, [0, 0, 0, 0]);
+        h2v2(&[0, 1, 0, 1, 0, 1, 0, 1], &[1, 0, 1, 0, 1, 0, 1, 0], &mut o);
+        assert_eq!(o, [0, 1, 0, 1]);
+        h1v2(&[0, 1, 2, 3], &[1, 1, 1, 1], &mut o);
+        assert_eq!(o, [1, 1, 2, 2]);
+    }
+}
