@@ -205,7 +205,7 @@ fn man_page_and_readme_document_every_flag() {
     let man = std::fs::read_to_string(root.join("man/jtool.1")).unwrap().replace("\\-", "-");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     for sub in
-        ["copy", "inspect", "crop", "rotate", "flip", "transpose", "transverse", "auto-orient", "grayscale", "transform", "strip", "verify"]
+        ["copy", "inspect", "crop", "rotate", "flip", "transpose", "transverse", "auto-orient", "grayscale", "transform", "strip", "verify", "decode", "encode"]
     {
         let r = jtool().args([sub, "--help"]).assert().success();
         let help = String::from_utf8_lossy(&r.get_output().stdout).into_owned();
@@ -219,4 +219,26 @@ fn man_page_and_readme_document_every_flag() {
             assert!(readme.contains(&format!("--{flag}")), "README.md lacks --{flag} ({sub})");
         }
     }
+}
+
+/// The pixel path from the command line: decode equals djpeg, encode equals cjpeg.
+#[test]
+fn decode_and_encode_match_the_reference_tools() {
+    let d = tempfile::tempdir().unwrap();
+    let ppm = d.path().join("a.ppm");
+    jtool().arg("decode").arg(sample()).arg(&ppm).assert().success().stderr("");
+    if let Some(dj) = tool("djpeg") {
+        assert_eq!(djpeg(&dj, &std::fs::read(sample()).unwrap()).unwrap(), std::fs::read(&ppm).unwrap());
+    }
+    let png = d.path().join("a.png");
+    jtool().arg("decode").arg(sample()).arg(&png).assert().success();
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let jpg = d.path().join("e.jpg");
+    jtool().args(["encode", "-q", "85"]).arg(testdata_dir().join("src_67x45.ppm")).arg(&jpg).assert().success();
+    if let (Some(cj), Some(dj)) = (tool("cjpeg"), tool("djpeg")) {
+        let src = std::fs::read(testdata_dir().join("src_67x45.ppm")).unwrap();
+        let (_, theirs, _) = run_with_stdin(&cj, &["-quality", "85", "-dct", "int"], &src);
+        assert_eq!(djpeg(&dj, &theirs), djpeg(&dj, &std::fs::read(&jpg).unwrap()));
+    }
+    jtool().args(["encode", "--sampling", "9"]).arg(&ppm).arg(&jpg).assert().code(2);
 }

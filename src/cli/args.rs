@@ -50,6 +50,10 @@ pub enum Command {
     Transform(TransformArgs),
     /// Remove metadata segments without touching the entropy-coded data.
     Strip(StripArgs),
+    /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, or PAM for CMYK.
+    Decode(DecodeArgs),
+    /// Encode pixels (PNG, PPM, PGM) exactly as `cjpeg -dct int` does.
+    Encode(PixelEncodeArgs),
     /// Check each file's integrity: decode everything, report OK/WARNING/ERROR with the
     /// first problem's offset and MCU.
     Verify(super::verify_cmd::VerifyArgs),
@@ -243,6 +247,57 @@ pub struct StripArgs {
     /// photoshop (iptc), ducky, c2pa, other; or all / none. Default: jfif,adobe.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub keep: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Output format of `decode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PixelFormat {
+    /// PPM (colour) or PGM (gray), as djpeg writes them; PAM for CMYK with --cmyk.
+    Pnm,
+    /// PNG (8-bit RGB or gray).
+    Png,
+}
+
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// Replicate chroma samples instead of the smooth upsampling (djpeg -nosmooth).
+    #[arg(long)]
+    pub nosmooth: bool,
+    /// Write CMYK/YCCK images as 4-channel PAM (CMYK) instead of converting to RGB.
+    #[arg(long)]
+    pub cmyk: bool,
+    /// Output format (default: from OUT's extension, .png or PNM; PNM on stdout).
+    #[arg(long, value_enum, value_name = "FMT")]
+    pub format: Option<PixelFormat>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PixelEncodeArgs {
+    /// IJG quality 1-100 (cjpeg -quality).
+    #[arg(short = 'q', long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: u8,
+    /// Chroma subsampling: 444, 422, 420 or 440 (cjpeg -sample 1x1, 2x1, 2x2, 1x2).
+    #[arg(long, default_value = "420", value_name = "S")]
+    pub sampling: String,
+    /// Write luminance only (cjpeg -grayscale).
+    #[arg(long)]
+    pub grayscale: bool,
+    /// Clamp quantization steps to 255 so the file stays baseline (cjpeg -baseline).
+    #[arg(long)]
+    pub baseline: bool,
+    /// Progressive output with the default scan script.
+    #[arg(long)]
+    pub progressive: bool,
+    /// Annex K Huffman tables instead of optimal ones (cjpeg without -optimize).
+    #[arg(long, conflicts_with = "progressive")]
+    pub standard_huffman: bool,
+    /// Restart interval: N MCU rows, or NB for N MCUs.
+    #[arg(long, value_name = "N[B]")]
+    pub restart: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

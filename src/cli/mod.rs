@@ -6,8 +6,8 @@ mod io;
 mod verify_cmd;
 
 use args::{
-    Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, Direction, EdgeArgs, EncodeArgs, InspectArgs, OutputArgs,
-    PlainTransformArgs, StripArgs, TransformArgs,
+    Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, EdgeArgs, EncodeArgs, InspectArgs,
+    OutputArgs, PixelEncodeArgs, PixelFormat, PlainTransformArgs, StripArgs, TransformArgs,
 };
 use clap::Parser;
 use io::{Dest, Source};
@@ -53,6 +53,8 @@ pub fn run() -> i32 {
         Command::Grayscale(a) => plain(&ctx, Orientation::Identity, true, false, a),
         Command::Transform(a) => run_combined(&ctx, a),
         Command::Strip(a) => run_strip(&ctx, a),
+        Command::Decode(a) => run_decode(&ctx, a),
+        Command::Encode(a) => run_encode(&ctx, a),
         Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.max_pixels),
     }
 }
@@ -135,7 +137,7 @@ impl From<pipeline::Output> for Done {
 /// Runs `op` over every job, printing errors and warnings; returns the exit code.
 fn run_jobs<F>(ctx: &Context, jobs: Vec<Job>, op: F) -> i32
 where
-    F: Fn(&[u8]) -> jtool::Result<Done>,
+    F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
 {
     let mut code = EXIT_OK;
     for job in jobs {
@@ -153,7 +155,7 @@ where
 
 fn run_job<F>(ctx: &Context, job: &Job, op: &F) -> Result<(), Failure>
 where
-    F: Fn(&[u8]) -> jtool::Result<Done>,
+    F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
 {
     if let (Source::File(i), Dest::File(o)) = (&job.src, &job.dest) {
         if !job.in_place && io::same_file(i, o) {
@@ -161,7 +163,7 @@ where
         }
     }
     let input = io::read_input(&job.src).map_err(|e| Failure::File(io_message(&e)))?;
-    let done = op(&input).map_err(|e| Failure::File(describe(&e)))?;
+    let done = op(&input, &job.dest).map_err(|e| Failure::File(describe(&e)))?;
     let out = &done.output;
     if !ctx.quiet {
         for w in &out.warnings {
@@ -244,7 +246,7 @@ fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
         Err(m) => return usage(&m),
     };
     match plan_jobs(&a.output) {
-        Ok(jobs) => run_jobs(ctx, jobs, |data| pipeline::copy(data, &opts).map(Done::from)),
+        Ok(jobs) => run_jobs(ctx, jobs, |data, _| pipeline::copy(data, &opts).map(Done::from)),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
 }
@@ -289,7 +291,7 @@ fn run_transform(
     let request = Request { orientation, crop, edge: edge_policy(edge), grayscale };
     let opts = TransformOptions { request, output: out, reset_orientation: false };
     let json = edge.json;
-    let op = |data: &[u8]| {
+    let op = |data: &[u8], _: &Dest| {
         let t = if auto { pipeline::auto_orient(data, &opts) } else { pipeline::transform(data, &opts) }?;
         Ok(transformed_done(t, json))
     };
@@ -402,7 +404,7 @@ fn run_strip(ctx: &Context, a: &StripArgs) -> i32 {
         };
     }
     let strict = ctx.strict;
-    let op = |data: &[u8]| {
+    let op = |data: &[u8], _: &Dest| {
         let out = pipeline::strip(data, keep)?;
         pipeline::check_strict(strict, &out.warnings)?;
         Ok(Done::from(out))
@@ -456,4 +458,57 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
         }
     }
     code
+}
+
+fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
+    use jtool::pixels::{image_io, CmykOutput, PixelOptions};
+    let cmyk = if a.cmyk { CmykOutput::Cmyk } else { CmykOutput::Rgb };
+    let opts = pipeline::pixels::DecodeOptions {
+        pixels: PixelOptions { nosmooth: a.nosmooth, cmyk, threads: 1 },
+        limits: ctx.limits(),
+        strict: ctx.strict,
+    };
+    let format = a.format;
+    let op = |data: &[u8], dest: &Dest| {
+        let d = pipeline::pixels::decode_file(data, &opts)?;
+        let png = match (format, dest) {
+            (Some(f), _) => f == PixelFormat::Png,
+            (None, Dest::File(p)) => p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")),
+            (None, Dest::Stdout) => false,
+        };
+        let bytes = if png { image_io::encode_png(&d.image)? } else { image_io::encode_pnm(&d.image)? };
+        Ok(Done::from(pipeline::Output { bytes, warnings: d.warnings }))
+    };
+    match plan_jobs(&a.output) {
+        Ok(jobs) => run_jobs(ctx, jobs, op),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
+}
+
+fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
+    use jtool::pixels::{EncodeParams, Sampling};
+    let Some(sampling) = Sampling::parse(&a.sampling) else {
+        return usage(&format!("invalid --sampling '{}' (444, 422, 420 or 440)", a.sampling));
+    };
+    let restart_interval = match a.restart.as_deref().map(parse_restart).transpose() {
+        Ok(None) | Ok(Some(RestartSpec::Keep)) => 0,
+        Ok(Some(RestartSpec::Mcus(n))) => n,
+        Ok(Some(RestartSpec::Rows(_))) => return usage("jtool encode takes --restart NB (MCUs)"),
+        Err(m) => return usage(&m),
+    };
+    let opts = pipeline::PixelEncodeOptions {
+        params: EncodeParams { quality: a.quality, sampling, grayscale: a.grayscale, force_baseline: a.baseline, threads: 1 },
+        mode: if a.progressive { CodingMode::Progressive } else { CodingMode::Sequential },
+        huffman: if a.standard_huffman { HuffmanChoice::Standard } else { HuffmanChoice::Optimal },
+        restart_interval,
+    };
+    let _ = ctx;
+    let op = |data: &[u8], _: &Dest| {
+        let bytes = pipeline::encode_image_file(data, &opts)?;
+        Ok(Done::from(pipeline::Output { bytes, warnings: Vec::new() }))
+    };
+    match plan_jobs(&a.output) {
+        Ok(jobs) => run_jobs(ctx, jobs, op),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
 }

@@ -238,57 +238,61 @@ fn table_cost(freq: &[u32; 256]) -> u64 {
     bits
 }
 
+/// Table of each component in the usual split: the first component alone, the
+/// others sharing table 1 (what jpegtran does for YCbCr).
+fn usual_split(n: usize) -> usize {
+    (1usize << (n - 1)) - 1
+}
+
+/// Bits for codes and DHT entries when the components share tables by `mask` (bit
+/// i − 1 set: component i uses table 1; component 0 always uses table 0).
+fn split_cost(freqs: &[&[u32; 256]], mask: usize) -> u64 {
+    let mut merged = [[0u32; 256]; 2];
+    for (i, f) in freqs.iter().enumerate() {
+        let gi = if i == 0 { 0 } else { (mask >> (i - 1)) & 1 };
+        for (m, &x) in merged[gi].iter_mut().zip(f.iter()) {
+            *m = m.saturating_add(x);
+        }
+    }
+    table_cost(&merged[0]) + table_cost(&merged[1])
+}
+
 /// Which of (at most) two tables each component should use, given each component's
-/// symbol frequencies. The usual split (first component alone, the others sharing
-/// table 1; what jpegtran does for YCbCr) unless another split, the first component
-/// always with table 0, clearly needs fewer bits for codes and DHT entries. RGB, CMYK
-/// and YCCK images often gain 0.2–2% this way.
+/// symbol frequencies: the usual split unless another one clearly needs fewer bits
+/// for codes and DHT entries. RGB, CMYK and YCCK images often gain 0.2–2% this way.
 ///
 /// "Clearly": the estimate ignores 0xFF stuffing, whose byte count varies by about
 /// √(bytes/256) between two codings, so the gain must exceed three times that plus 8
-/// bytes. It also ignores the padding of each restart interval to whole bytes, which
-/// can outweigh any gain when intervals hold only a few bytes (with `intervals`
-/// restart intervals, at least 64 bytes per interval are required).
-fn choose_tables(freqs: &[&[u32; 256]], intervals: usize) -> Vec<u8> {
+/// bytes. The estimate also ignores the padding of restart intervals to whole bytes,
+/// which can outweigh any gain when intervals hold only a few bytes: the caller passes
+/// `allowed = false` then.
+fn choose_tables(freqs: &[&[u32; 256]], allowed: bool) -> Vec<u8> {
     let n = freqs.len();
-    let groups = |mask: usize| (0..n).map(move |i| if i == 0 { 0 } else { ((mask >> (i - 1)) & 1) as u8 });
-    let usual = (1usize << (n - 1)) - 1;
-    let cost = |mask: usize| -> u64 {
-        let mut merged = [[0u32; 256]; 2];
-        for (gi, f) in groups(mask).zip(freqs) {
-            for (m, &x) in merged[gi as usize].iter_mut().zip(f.iter()) {
-                *m = m.saturating_add(x);
+    let usual = usual_split(n);
+    let mut best = usual;
+    if allowed && n > 1 {
+        let usual_cost = split_cost(freqs, usual);
+        let mut best_cost = usual_cost;
+        for mask in 0..1usize << (n - 1) {
+            if mask != usual {
+                let c = split_cost(freqs, mask);
+                if c < best_cost {
+                    (best, best_cost) = (mask, c);
+                }
             }
         }
-        table_cost(&merged[0]) + table_cost(&merged[1])
-    };
-    let usual_cost = cost(usual);
-    if n == 1 || usual_cost / 8 < 64 * intervals as u64 {
-        return groups(usual).collect();
-    }
-    let mut best = (usual_cost, usual);
-    for mask in 0..1usize << (n - 1) {
-        if mask != usual {
-            let c = cost(mask);
-            if c < best.0 {
-                best = (c, mask);
-            }
+        let noise_bytes = 8.0 + 3.0 * (usual_cost as f64 / 8.0 / 256.0).sqrt();
+        if ((usual_cost - best_cost) as f64) < 8.0 * noise_bytes {
+            best = usual;
         }
     }
-    let noise_bytes = 8.0 + 3.0 * (usual_cost as f64 / 8.0 / 256.0).sqrt();
-    if ((usual_cost - best.0) as f64) < 8.0 * noise_bytes {
-        best.1 = usual;
-    }
-    groups(best.1).collect()
+    (0..n).map(|i| if i == 0 { 0 } else { ((best >> (i - 1)) & 1) as u8 }).collect()
 }
 
-/// Number of restart intervals of a scan with `mcus` MCUs (1 without restarts).
-fn intervals(mcus: usize, ri: usize) -> usize {
-    if ri == 0 {
-        1
-    } else {
-        mcus.div_ceil(ri)
-    }
+/// Whether restart intervals leave the split estimate meaningful: no restarts, or on
+/// average at least 64 bytes of codes per interval.
+fn split_estimate_ok(code_bits: u64, mcus: usize, ri: usize) -> bool {
+    ri == 0 || code_bits / 8 >= 64 * mcus.div_ceil(ri) as u64
 }
 
 /// Merges the per-component frequencies (table indices `class * 4 + i` for the
@@ -359,8 +363,11 @@ fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOption
             } else {
                 (0..n).map(|c| g.real_blocks(c).0 * g.real_blocks(c).1).max().unwrap_or(1)
             };
-            let dc = choose_tables(&freqs(0), intervals(nmcu, ri));
-            let ac = choose_tables(&freqs(1), intervals(nmcu, ri));
+            let (fdc, fac) = (freqs(0), freqs(1));
+            let code_bits = split_cost(&fdc, usual_split(n)) + split_cost(&fac, usual_split(n));
+            let ok = split_estimate_ok(code_bits, nmcu, ri);
+            let dc = choose_tables(&fdc, ok);
+            let ac = choose_tables(&fac, ok);
             let mut v = grouped_specs(&stats, 0, &dc);
             v.extend(grouped_specs(&stats, 1, &ac));
             // DHT order: DC 0, AC 0, DC 1, AC 1.
@@ -423,7 +430,8 @@ fn encode_progressive(
             let comps = scan_comps(image, g, idx, &own);
             check_ranges(prog_scan(&mut stats, &comps, mcus, ri, s.ss, s.se, s.ah, s.al))?;
             let freqs: Vec<&[u32; 256]> = (0..idx.len() as u8).map(|i| &stats.freq[table_index(0, i)]).collect();
-            let dc = choose_tables(&freqs, intervals(mcus.0 * mcus.1, ri));
+            let ok = split_estimate_ok(split_cost(&freqs, usual_split(idx.len())), mcus.0 * mcus.1, ri);
+            let dc = choose_tables(&freqs, ok);
 
             specs = grouped_specs(&stats, 0, &dc);
             for (x, t) in sel.iter_mut().zip(dc) {
