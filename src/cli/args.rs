@@ -39,13 +39,13 @@ pub enum Command {
     /// Mirror losslessly: horizontal (left-right) or vertical (top-bottom).
     Flip(FlipArgs),
     /// Mirror about the main diagonal.
-    Transpose(PlainTransformArgs),
+    Transpose(TransformCommon),
     /// Mirror about the anti-diagonal.
-    Transverse(PlainTransformArgs),
+    Transverse(TransformCommon),
     /// Apply the EXIF Orientation losslessly and set it to 1.
-    AutoOrient(PlainTransformArgs),
+    AutoOrient(TransformCommon),
     /// Keep only the luminance component (jpegtran -grayscale).
-    Grayscale(PlainTransformArgs),
+    Grayscale(TransformCommon),
     /// Combine a rotation or flip, a crop and grayscale in one pass.
     Transform(TransformArgs),
     /// Remove metadata segments without touching the entropy-coded data.
@@ -172,11 +172,7 @@ pub struct CropArgs {
     #[arg(long)]
     pub exact: bool,
     #[command(flatten)]
-    pub edge: EdgeArgs,
-    #[command(flatten)]
-    pub encode: EncodeArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub common: TransformCommon,
 }
 
 #[derive(Debug, Args)]
@@ -184,11 +180,7 @@ pub struct RotateArgs {
     /// Degrees clockwise.
     pub angle: Angle,
     #[command(flatten)]
-    pub edge: EdgeArgs,
-    #[command(flatten)]
-    pub encode: EncodeArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub common: TransformCommon,
 }
 
 #[derive(Debug, Args)]
@@ -196,15 +188,12 @@ pub struct FlipArgs {
     /// horizontal (h) mirrors left-right, vertical (v) top-bottom.
     pub direction: Direction,
     #[command(flatten)]
-    pub edge: EdgeArgs,
-    #[command(flatten)]
-    pub encode: EncodeArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub common: TransformCommon,
 }
 
+/// Edge policy, encoding and output options: what every transform subcommand takes.
 #[derive(Debug, Args)]
-pub struct PlainTransformArgs {
+pub struct TransformCommon {
     #[command(flatten)]
     pub edge: EdgeArgs,
     #[command(flatten)]
@@ -234,11 +223,7 @@ pub struct TransformArgs {
     #[arg(long)]
     pub grayscale: bool,
     #[command(flatten)]
-    pub edge: EdgeArgs,
-    #[command(flatten)]
-    pub encode: EncodeArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub common: TransformCommon,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ mod verify_cmd;
 
 use args::{
     Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, EdgeArgs, EncodeArgs, InspectArgs,
-    OutputArgs, PixelEncodeArgs, PixelFormat, PlainTransformArgs, StripArgs, TransformArgs,
+    OutputArgs, PixelEncodeArgs, PixelFormat, TransformCommon, StripArgs, TransformArgs,
 };
 use clap::Parser;
 use io::{Dest, Source};
@@ -44,9 +44,9 @@ pub fn run() -> i32 {
                 Angle::R180 => Orientation::Rot180,
                 Angle::R270 => Orientation::Rot270,
             };
-            run_transform(&ctx, o, None, false, false, &a.edge, &a.encode, &a.output)
+            run_transform(&ctx, o, None, false, false, &a.common)
         }
-        Command::Flip(a) => run_transform(&ctx, flip(a.direction), None, false, false, &a.edge, &a.encode, &a.output),
+        Command::Flip(a) => run_transform(&ctx, flip(a.direction), None, false, false, &a.common),
         Command::Transpose(a) => plain(&ctx, Orientation::Transpose, false, false, a),
         Command::Transverse(a) => plain(&ctx, Orientation::Transverse, false, false, a),
         Command::AutoOrient(a) => plain(&ctx, Orientation::Identity, false, true, a),
@@ -258,8 +258,8 @@ fn flip(d: Direction) -> Orientation {
     }
 }
 
-fn plain(ctx: &Context, o: Orientation, gray: bool, auto: bool, a: &PlainTransformArgs) -> i32 {
-    run_transform(ctx, o, None, gray, auto, &a.edge, &a.encode, &a.output)
+fn plain(ctx: &Context, o: Orientation, gray: bool, auto: bool, a: &TransformCommon) -> i32 {
+    run_transform(ctx, o, None, gray, auto, a)
 }
 
 fn edge_policy(e: &EdgeArgs) -> EdgePolicy {
@@ -273,17 +273,15 @@ fn edge_policy(e: &EdgeArgs) -> EdgePolicy {
 }
 
 /// Runs one transform request over the jobs, reporting the plan with -v / --json.
-#[allow(clippy::too_many_arguments)]
 fn run_transform(
     ctx: &Context,
     orientation: Orientation,
     crop: Option<CropSpec>,
     grayscale: bool,
     auto: bool,
-    edge: &EdgeArgs,
-    encode: &EncodeArgs,
-    output: &OutputArgs,
+    common: &TransformCommon,
 ) -> i32 {
+    let (edge, encode, output) = (&common.edge, &common.encode, &common.output);
     let out = match copy_options(ctx, encode) {
         Ok(o) => o,
         Err(m) => return usage(&m),
@@ -371,7 +369,7 @@ fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
     if spec.width == Some(0) || spec.height == Some(0) {
         return usage("crop width and height must be at least 1");
     }
-    run_transform(ctx, Orientation::Identity, Some(spec), false, false, &a.edge, &a.encode, &a.output)
+    run_transform(ctx, Orientation::Identity, Some(spec), false, false, &a.common)
 }
 
 fn run_combined(ctx: &Context, a: &TransformArgs) -> i32 {
@@ -388,7 +386,7 @@ fn run_combined(ctx: &Context, a: &TransformArgs) -> i32 {
         Ok(c) => c,
         Err(g) => return usage(&format!("invalid --crop '{g}' (WxH+X+Y)")),
     };
-    run_transform(ctx, o, crop, a.grayscale, false, &a.edge, &a.encode, &a.output)
+    run_transform(ctx, o, crop, a.grayscale, false, &a.common)
 }
 
 fn run_strip(ctx: &Context, a: &StripArgs) -> i32 {

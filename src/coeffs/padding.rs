@@ -17,18 +17,20 @@ impl CoefficientImage {
 }
 
 impl Component {
-    /// Rewrites the blocks outside the first `real_w` × `real_h` blocks.
+    /// Rewrites the blocks outside the first `real_w` × `real_h` blocks, visiting only
+    /// the MCUs that hold padding.
     pub fn fill_padding(&mut self, real_w: usize, real_h: usize) {
-        let (h, v) = (self.h as usize, self.v as usize);
+        let (h, v) = (self.h.max(1) as usize, self.v.max(1) as usize);
         let plane = &mut self.plane;
-        if real_w >= plane.width_blocks && real_h >= plane.height_blocks {
-            return;
-        }
-        for my in (0..plane.height_blocks).step_by(v) {
-            for mx in (0..plane.width_blocks).step_by(h) {
+        let (mcus_x, mcus_y) = (plane.width_blocks / h, plane.height_blocks / v);
+        for my in 0..mcus_y {
+            // Only MCUs that hold padding: all of a row reaching below the real blocks,
+            // otherwise those reaching past the right edge.
+            let first = if (my + 1) * v > real_h { 0 } else { real_w / h };
+            for mx in first..mcus_x {
                 let mut prev_dc = 0i16;
-                for y in my..(my + v).min(plane.height_blocks) {
-                    for x in mx..(mx + h).min(plane.width_blocks) {
+                for y in my * v..(my + 1) * v {
+                    for x in mx * h..(mx + 1) * h {
                         if x < real_w && y < real_h {
                             prev_dc = plane.block(x, y)[0];
                         } else {

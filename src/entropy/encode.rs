@@ -262,7 +262,7 @@ fn split_cost(freqs: &[&[u32; 256]], mask: usize) -> u64 {
 /// for codes and DHT entries. RGB, CMYK and YCCK images often gain 0.2–2% this way.
 ///
 /// "Clearly": the estimate ignores 0xFF stuffing, whose byte count varies by about
-/// √(bytes/256) between two codings, so the gain must exceed three times that plus 8
+/// √(bytes/256) between two codings, so the gain must exceed twice that plus 8
 /// bytes. The estimate also ignores the padding of restart intervals to whole bytes,
 /// which can outweigh any gain when intervals hold only a few bytes: the caller passes
 /// `allowed = false` then.
@@ -281,7 +281,7 @@ fn choose_tables(freqs: &[&[u32; 256]], allowed: bool) -> Vec<u8> {
                 }
             }
         }
-        let noise_bytes = 8.0 + 3.0 * (usual_cost as f64 / 8.0 / 256.0).sqrt();
+        let noise_bytes = 8.0 + 2.0 * (usual_cost as f64 / 8.0 / 256.0).sqrt();
         if ((usual_cost - best_cost) as f64) < 8.0 * noise_bytes {
             best = usual;
         }
@@ -290,9 +290,10 @@ fn choose_tables(freqs: &[&[u32; 256]], allowed: bool) -> Vec<u8> {
 }
 
 /// Whether restart intervals leave the split estimate meaningful: no restarts, or on
-/// average at least 64 bytes of codes per interval.
+/// average at least 16 bytes of codes per interval (below that, as in a DC scan with
+/// intervals of a few MCUs, the padding of every interval decides the size).
 fn split_estimate_ok(code_bits: u64, mcus: usize, ri: usize) -> bool {
-    ri == 0 || code_bits / 8 >= 64 * mcus.div_ceil(ri) as u64
+    ri == 0 || code_bits / 8 >= 16 * mcus.div_ceil(ri) as u64
 }
 
 /// Merges the per-component frequencies (table indices `class * 4 + i` for the

@@ -13,50 +13,12 @@
 
 use serde::Serialize;
 
-/// T.81 Table K.1, the example luminance quantization table (natural order).
-pub const ANNEX_K_LUMA: [u16; 64] = [
-    16, 11, 10, 16, 24, 40, 51, 61, //
-    12, 12, 14, 19, 26, 58, 60, 55, //
-    14, 13, 16, 24, 40, 57, 69, 56, //
-    14, 17, 22, 29, 51, 87, 80, 62, //
-    18, 22, 37, 56, 68, 109, 103, 77, //
-    24, 35, 55, 64, 81, 104, 113, 92, //
-    49, 64, 78, 87, 103, 121, 120, 101, //
-    72, 92, 95, 98, 112, 100, 103, 99,
-];
-
-/// T.81 Table K.2, the example chrominance quantization table (natural order).
-pub const ANNEX_K_CHROMA: [u16; 64] = [
-    17, 18, 24, 47, 99, 99, 99, 99, //
-    18, 21, 26, 66, 99, 99, 99, 99, //
-    24, 26, 56, 99, 99, 99, 99, 99, //
-    47, 66, 99, 99, 99, 99, 99, 99, //
-    99, 99, 99, 99, 99, 99, 99, 99, //
-    99, 99, 99, 99, 99, 99, 99, 99, //
-    99, 99, 99, 99, 99, 99, 99, 99, //
-    99, 99, 99, 99, 99, 99, 99, 99,
-];
-
-/// The IJG percentage scale factor for `quality` (clamped to 1–100).
-pub fn ijg_scale(quality: u8) -> u32 {
-    let q = quality.clamp(1, 100) as u32;
-    if q < 50 {
-        5000 / q
-    } else {
-        200 - 2 * q
-    }
-}
+pub use crate::coeffs::ijg::{ijg_scale, ANNEX_K_CHROMA, ANNEX_K_LUMA};
 
 /// `base` scaled as the IJG library does for `quality`; `baseline` limits entries to
 /// 255 (8-bit tables), otherwise to 32767.
 pub fn ijg_table(base: &[u16; 64], quality: u8, baseline: bool) -> [u16; 64] {
-    let scale = ijg_scale(quality);
-    let max = if baseline { 255 } else { 32767 };
-    let mut t = [0u16; 64];
-    for (o, &b) in t.iter_mut().zip(base.iter()) {
-        *o = ((b as u32 * scale + 50) / 100).clamp(1, max) as u16;
-    }
-    t
+    crate::coeffs::ijg::ijg_table(base, quality, baseline).values
 }
 
 /// The transpose of a table in natural order (row ↔ column).

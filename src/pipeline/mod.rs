@@ -5,6 +5,7 @@ mod assemble;
 mod encode_pixels;
 mod hash;
 mod inspect_full;
+pub mod lab;
 mod verify;
 pub mod pixels;
 mod region;

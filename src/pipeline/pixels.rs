@@ -149,10 +149,9 @@ pub fn incomplete_progression(
     None
 }
 
-/// Decodes a JPEG file to pixels exactly as `djpeg -dct int` does (`-nosmooth` with
-/// `opts.pixels.nosmooth`), except for incompletely coded progressive images (see
-/// [`incomplete_progression`]).
-pub fn decode_file(data: &[u8], opts: &DecodeOptions) -> Result<DecodedPixels> {
+/// Parses and entropy-decodes `data`, decides its colour space, and gathers the warnings
+/// (strict mode applied): everything before the pixel stage.
+fn coefficients_for_pixels(data: &[u8], opts: &DecodeOptions) -> Result<(entropy::Decoded, ColorSpace, Vec<Warning>)> {
     let file = JpegFile::parse(data)?;
     let decoded = entropy::decode(&file, &opts.limits)?;
     let mut warnings = file.warnings.clone();
@@ -160,12 +159,16 @@ pub fn decode_file(data: &[u8], opts: &DecodeOptions) -> Result<DecodedPixels> {
     let markers = color_markers(&file);
     let (color, w) = detect_color_space(markers, &decoded.frame)?;
     warnings.extend(w);
-    warnings.extend(incomplete_progression(
-        &decoded.frame,
-        &decoded.scans,
-        markers.frame_offset,
-    ));
+    warnings.extend(incomplete_progression(&decoded.frame, &decoded.scans, markers.frame_offset));
     super::check_strict(opts.strict, &warnings)?;
+    Ok((decoded, color, warnings))
+}
+
+/// Decodes a JPEG file to pixels exactly as `djpeg -dct int` does (`-nosmooth` with
+/// `opts.pixels.nosmooth`), except for incompletely coded progressive images (see
+/// [`incomplete_progression`]).
+pub fn decode_file(data: &[u8], opts: &DecodeOptions) -> Result<DecodedPixels> {
+    let (decoded, color, warnings) = coefficients_for_pixels(data, opts)?;
     let image = decode_to_pixels(&decoded.image, color, &opts.pixels)?;
     Ok(DecodedPixels {
         image,
@@ -183,19 +186,7 @@ pub fn decode_file_rows(
     start: &mut dyn FnMut(PixelShape) -> Result<()>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<(ColorSpace, Vec<Warning>)> {
-    let file = JpegFile::parse(data)?;
-    let decoded = entropy::decode(&file, &opts.limits)?;
-    let mut warnings = file.warnings.clone();
-    warnings.extend(decoded.warnings.iter().cloned());
-    let markers = color_markers(&file);
-    let (color, w) = detect_color_space(markers, &decoded.frame)?;
-    warnings.extend(w);
-    warnings.extend(incomplete_progression(
-        &decoded.frame,
-        &decoded.scans,
-        markers.frame_offset,
-    ));
-    super::check_strict(opts.strict, &warnings)?;
+    let (decoded, color, warnings) = coefficients_for_pixels(data, opts)?;
     decode_rows(&decoded.image, color, &opts.pixels, start, sink)?;
     Ok((color, warnings))
 }

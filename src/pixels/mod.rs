@@ -20,6 +20,7 @@ pub mod idct;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod idct_sse2;
 pub mod image_io;
+pub mod metrics;
 mod rgb2ycc;
 mod upsample;
 

@@ -6,7 +6,7 @@
 //! (the pipeline's direct decode); [`finish`] is the common last step.
 
 use super::plan::Plan;
-use crate::coeffs::{Block, CoefficientImage, Component, Geometry};
+use crate::coeffs::{Block, CoefficientImage, Geometry};
 
 /// One axis of the map from output to source blocks, in transformed-image block units:
 /// blocks inside the whole iMCUs of a mirrored axis are mirrored, the partial iMCU stays.
@@ -99,7 +99,7 @@ pub fn finish(out: &mut CoefficientImage, source: &CoefficientImage, plan: &Plan
             dst.quant.values = std::array::from_fn(|k| src.quant.values[(k % 8) * 8 + k / 8]);
         }
         let (rw, rh) = geom.real_blocks(ci);
-        fill_padding(dst, rw, rh);
+        dst.fill_padding(rw, rh);
     }
 }
 
@@ -144,32 +144,6 @@ impl BlockMap {
     }
 }
 
-/// Padding blocks beyond the real ones get the DC of the block before them in the MCU
-/// and zero AC, which codes in a few bits and is discarded by every decoder.
-fn fill_padding(c: &mut Component, real_w: usize, real_h: usize) {
-    let (h, v) = (c.h.max(1) as usize, c.v.max(1) as usize);
-    let plane = &mut c.plane;
-    let (mcus_x, mcus_y) = (plane.width_blocks / h, plane.height_blocks / v);
-    for my in 0..mcus_y {
-        // Only MCUs that hold padding: all of a row reaching below the real blocks,
-        // otherwise those reaching past the right edge.
-        let first = if (my + 1) * v > real_h { 0 } else { real_w / h };
-        for mx in first..mcus_x {
-            let mut prev_dc = 0i16;
-            for y in my * v..(my + 1) * v {
-                for x in mx * h..(mx + 1) * h {
-                    if x < real_w && y < real_h {
-                        prev_dc = plane.block(x, y)[0];
-                    } else {
-                        let b = plane.block_mut(x, y);
-                        *b = [0; 64];
-                        b[0] = prev_dc;
-                    }
-                }
-            }
-        }
-    }
-}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,429 @@
+//! The re-encode lab: `jtool compare A B`, `jtool requantize IN OUT`,
+//! `jtool generations IN`.
+//!
+//! Self-contained: uses only the public library API (`jtool::pipeline::lab`).
+
+use clap::{Args, ValueEnum};
+use jtool::pipeline::lab::{self, GenOp, GenOptions, GenPath, GenReport, RequantTarget, RequantizeOptions};
+use jtool::pipeline::CopyOptions;
+use jtool::pixels::metrics::fmt_psnr;
+use std::ffi::OsString;
+use std::io::{Read, Write};
+
+const EXIT_OK: i32 = 0;
+const EXIT_FAILED: i32 = 1;
+const EXIT_USAGE: i32 = 2;
+
+/// Arguments of `jtool compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Print the comparison as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The reference file (JPEG, or PPM/PGM/PNG for pixel metrics only; `-` for stdin).
+    #[arg(value_name = "A")]
+    pub a: OsString,
+    /// The file compared against A.
+    #[arg(value_name = "B")]
+    pub b: OsString,
+}
+
+/// Arguments of `jtool requantize`.
+#[derive(Debug, Args)]
+pub struct RequantizeArgs {
+    /// Requantize to the IJG tables of this quality (1-100).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100), conflicts_with = "tables_from")]
+    pub quality: Option<u8>,
+    /// Requantize to the quantization tables of this JPEG file (slot by slot).
+    #[arg(long, value_name = "FILE")]
+    pub tables_from: Option<OsString>,
+    /// Decode to pixels and encode again (cjpeg-exact) instead of requantizing the coefficients.
+    #[arg(long)]
+    pub via_pixels: bool,
+    /// Input JPEG (`-` for stdin).
+    #[arg(value_name = "IN")]
+    pub input: OsString,
+    /// Output file (`-` for stdout).
+    #[arg(value_name = "OUT")]
+    pub output: OsString,
+}
+
+/// `--op` of `jtool generations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OpArg {
+    /// Decode and encode again.
+    None,
+    /// Rotate 90° clockwise every generation.
+    Rotate90,
+    /// Drop the first pixel column and row every generation (pixel path only).
+    Shift,
+}
+
+/// `--path` of `jtool generations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PathArg {
+    /// Decode to pixels and encode (cjpeg-exact).
+    Pixels,
+    /// Stay in the coefficient domain.
+    Coefficients,
+    /// Both.
+    Both,
+}
+
+/// Arguments of `jtool generations`.
+#[derive(Debug, Args)]
+pub struct GenerationsArgs {
+    /// Input JPEG (`-` for stdin).
+    #[arg(value_name = "IN")]
+    pub input: OsString,
+    /// Number of generations.
+    #[arg(short = 'n', long, default_value_t = 10)]
+    pub n: usize,
+    /// IJG quality of every generation.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100), conflicts_with = "same_tables")]
+    pub quality: Option<u8>,
+    /// Keep the input's tables (pixel path: the IJG quality that gives them). The default
+    /// when no -q is given.
+    #[arg(long)]
+    pub same_tables: bool,
+    /// What happens between generations.
+    #[arg(long, value_enum, default_value_t = OpArg::None)]
+    pub op: OpArg,
+    /// Which re-encoding path(s).
+    #[arg(long, value_enum, default_value_t = PathArg::Both)]
+    pub path: PathArg,
+    /// Print CSV instead of a table.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write an SVG plot of PSNR (vs generation 0) per generation and path.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<OsString>,
+}
+
+fn read(path: &OsString) -> std::io::Result<Vec<u8>> {
+    if path == "-" {
+        let mut v = Vec::new();
+        std::io::stdin().read_to_end(&mut v)?;
+        Ok(v)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+fn name(path: &OsString) -> String {
+    escape(&path.to_string_lossy())
+}
+
+fn fail(msg: impl std::fmt::Display) -> i32 {
+    let _ = writeln!(std::io::stderr(), "jtool: {msg}");
+    EXIT_FAILED
+}
+
+/// Runs `jtool compare`: 0 when the comparison was made (whatever its verdict), 1 on error.
+pub fn run_compare(args: &CompareArgs) -> i32 {
+    if args.a == "-" && args.b == "-" {
+        let _ = writeln!(std::io::stderr(), "jtool: only one of A and B can be stdin");
+        return EXIT_USAGE;
+    }
+    let (a, b) = match (read(&args.a), read(&args.b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) => return fail(format!("{}: {e}", name(&args.a))),
+        (_, Err(e)) => return fail(format!("{}: {e}", name(&args.b))),
+    };
+    let c = match lab::compare(&a, &b) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let mut out = String::new();
+    if args.json {
+        match serde_json::to_string_pretty(&c) {
+            Ok(s) => out = s + "\n",
+            Err(e) => return fail(e),
+        }
+    } else {
+        for (label, s, f) in [("A", &c.a, &args.a), ("B", &c.b, &args.b)] {
+            out += &format!(
+                "{label}: {}  {}x{}  {} components  {} bytes{}\n",
+                name(f),
+                s.width,
+                s.height,
+                s.components,
+                s.bytes,
+                s.coefficient_hash.as_ref().map(|h| format!("  coefficient hash {}", &h[..16])).unwrap_or_default()
+            );
+        }
+        match &c.pixels {
+            Some(m) => {
+                out += &format!("pixels:\n  PSNR        {} dB", fmt_psnr(m.psnr));
+                let chans: Vec<String> = m.psnr_channels.iter().map(|p| fmt_psnr(*p)).collect();
+                out += &format!("  (per channel: {})\n", chans.join(" / "));
+                out += &format!("  SSIM (luma) {:.5}\n", m.ssim);
+                out += &format!("  MSE         {:.4}\n", m.mse);
+                out += &format!("  max |diff|  {}\n", m.max_abs_diff);
+                let total = m.width as u64 * m.height as u64;
+                out += &format!("  differing   {} of {} pixels\n", m.differing_pixels, total);
+            }
+            None => out += &format!("pixels: {}\n", c.pixels_note.as_deref().unwrap_or("not compared")),
+        }
+        if let Some(k) = &c.coefficients {
+            out += &format!(
+                "coefficients:\n  same geometry     {}\n  same quant tables {}\n  identical blocks  {} of {}\n",
+                yes(k.same_geometry),
+                yes(k.same_quant_tables),
+                k.identical_blocks,
+                k.total_blocks
+            );
+        }
+        out += &format!("verdict: {}\n", c.summary);
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    EXIT_OK
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// Runs `jtool requantize`: 0 on success, 1 on error, 2 without -q / --tables-from
+/// (or with both stdin inputs).
+pub fn run_requantize(args: &RequantizeArgs, strict: bool, max_pixels: u64) -> i32 {
+    let target = match (&args.quality, &args.tables_from) {
+        (Some(q), None) => RequantTarget::Quality(*q),
+        (None, Some(f)) => {
+            if f == "-" && args.input == "-" {
+                let _ = writeln!(std::io::stderr(), "jtool: IN and --tables-from cannot both be stdin");
+                return EXIT_USAGE;
+            }
+            match read(f) {
+                Ok(d) => RequantTarget::TablesFrom(d),
+                Err(e) => return fail(format!("{}: {e}", name(f))),
+            }
+        }
+        (None, None) => RequantTarget::Same,
+        (Some(_), Some(_)) => {
+            let _ = writeln!(std::io::stderr(), "jtool: give either --quality or --tables-from");
+            return EXIT_USAGE;
+        }
+    };
+    let data = match read(&args.input) {
+        Ok(d) => d,
+        Err(e) => return fail(format!("{}: {e}", name(&args.input))),
+    };
+    let mut output = CopyOptions { strict, ..CopyOptions::default() };
+    output.limits.max_pixels = max_pixels;
+    let opts = RequantizeOptions { target, via_pixels: args.via_pixels, output };
+    let out = match lab::requantize(&data, &opts) {
+        Ok(o) => o,
+        Err(e) => return fail(format!("{}: {e}", name(&args.input))),
+    };
+    for w in &out.warnings {
+        let _ = writeln!(std::io::stderr(), "jtool: {}: warning: {w}", name(&args.input));
+    }
+    let res = if args.output == "-" {
+        std::io::stdout().lock().write_all(&out.bytes)
+    } else {
+        std::fs::write(&args.output, &out.bytes)
+    };
+    match res {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(format!("{}: {e}", name(&args.output))),
+    }
+}
+
+fn opt_f(v: Option<f64>, digits: usize) -> String {
+    v.map_or_else(|| "-".to_string(), |x| format!("{x:.digits$}"))
+}
+
+fn path_name(p: GenPath) -> &'static str {
+    match p {
+        GenPath::Pixels => "pixels",
+        GenPath::Coefficients => "coefficients",
+        GenPath::Both => "both",
+    }
+}
+
+/// The PSNR column: `inf` for identical, `-` when not comparable.
+fn psnr_cell(p: Option<f64>, comparable: bool) -> String {
+    if comparable {
+        fmt_psnr(p)
+    } else {
+        "-".into()
+    }
+}
+
+fn table(r: &GenReport) -> String {
+    let mut s = String::new();
+    if let Some(q) = r.pixel_quality {
+        s += &format!("pixel path quality: {q}\n");
+    }
+    for p in &r.paths {
+        s += &format!("\n{} path", path_name(p.path));
+        match p.fixed_point {
+            Some(g) => s += &format!(" (fixed point at generation {g})\n"),
+            None => s += " (no fixed point)\n",
+        }
+        if let Some(n) = &p.note {
+            s += &format!("  note: {n}\n");
+        }
+        if p.rows.is_empty() {
+            continue;
+        }
+        s += &format!(
+            "{:>4} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8} {:>8}  {}\n",
+            "gen", "size", "WxH", "PSNR/g0", "SSIM/g0", "PSNR/prev", "SSIM/prv", "changed", "sha256"
+        );
+        for row in &p.rows {
+            s += &format!(
+                "{:>4} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8} {:>8}  {}\n",
+                row.generation,
+                row.size,
+                format!("{}x{}", row.width, row.height),
+                psnr_cell(row.psnr_vs_first, row.comparable || row.generation == 0),
+                opt_f(row.ssim_vs_first, 5),
+                if row.generation == 0 { "-".into() } else { psnr_cell(row.psnr_vs_prev, row.comparable) },
+                opt_f(row.ssim_vs_prev, 5),
+                row.changed_blocks_vs_prev.map_or_else(|| "-".to_string(), |c| c.to_string()),
+                row.sha256
+            );
+        }
+    }
+    s
+}
+
+fn csv(r: &GenReport) -> String {
+    let mut s = String::from("path,generation,size,width,height,psnr_vs_first,ssim_vs_first,psnr_vs_prev,ssim_vs_prev,changed_blocks_vs_prev,sha256\n");
+    for p in &r.paths {
+        for row in &p.rows {
+            let ps = |v: Option<f64>| if row.comparable || row.generation == 0 { v.map_or("inf".into(), |x| format!("{x:.4}")) } else { String::new() };
+            s += &format!(
+                "{},{},{},{},{},{},{},{},{},{},{}\n",
+                path_name(p.path),
+                row.generation,
+                row.size,
+                row.width,
+                row.height,
+                ps(row.psnr_vs_first),
+                row.ssim_vs_first.map_or(String::new(), |x| format!("{x:.6}")),
+                if row.generation == 0 { String::new() } else { ps(row.psnr_vs_prev) },
+                row.ssim_vs_prev.map_or(String::new(), |x| format!("{x:.6}")),
+                row.changed_blocks_vs_prev.map_or(String::new(), |c| c.to_string()),
+                row.sha256
+            );
+        }
+    }
+    s
+}
+
+/// A hand-written SVG: PSNR against generation 0 per generation, one polyline per path.
+/// Infinite PSNR (identical) is drawn at the top of the scale, marked "inf".
+pub fn svg_plot(r: &GenReport) -> String {
+    let (w, h, m) = (640.0f64, 400.0f64, 50.0f64);
+    let finite: Vec<f64> = r
+        .paths
+        .iter()
+        .flat_map(|p| p.rows.iter().skip(1).filter(|x| x.comparable).filter_map(|x| x.psnr_vs_first))
+        .collect();
+    let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if finite.is_empty() { (20.0, 60.0) } else { ((lo - 1.0).floor(), (hi + 3.0).ceil()) };
+    let inf_level = hi;
+    let gens = r.paths.iter().map(|p| p.rows.len()).max().unwrap_or(1).max(2) - 1;
+    let x = |g: usize| m + (w - 2.0 * m) * g as f64 / gens as f64;
+    let y = |v: f64| h - m - (h - 2.0 * m) * (v - lo) / (hi - lo).max(1e-9);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <line x1=\"{m}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"black\"/>\n\
+         <line x1=\"{m}\" y1=\"{m}\" x2=\"{m}\" y2=\"{b}\" stroke=\"black\"/>\n\
+         <text x=\"{cx}\" y=\"{ty}\" text-anchor=\"middle\">generation</text>\n\
+         <text x=\"12\" y=\"{cy}\" transform=\"rotate(-90 12 {cy})\" text-anchor=\"middle\">PSNR vs generation 0 (dB)</text>\n",
+        b = h - m,
+        r = w - m,
+        cx = w / 2.0,
+        ty = h - 10.0,
+        cy = h / 2.0
+    );
+    s += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{lo:.0}</text>\n", m - 4.0, h - m + 4.0);
+    s += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{hi:.0} / inf</text>\n", m - 4.0, m + 4.0);
+    s += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{gens}</text>\n", w - m, h - m + 16.0);
+    s += &format!("<text x=\"{m}\" y=\"{}\">0</text>\n", h - m + 16.0);
+    let colors = ["#d62728", "#1f77b4"];
+    for (i, p) in r.paths.iter().enumerate() {
+        let pts: Vec<String> = p
+            .rows
+            .iter()
+            .filter(|row| row.comparable || row.generation == 0)
+            .map(|row| format!("{:.1},{:.1}", x(row.generation), y(row.psnr_vs_first.unwrap_or(inf_level))))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        let c = colors[i % colors.len()];
+        s += &format!("<polyline fill=\"none\" stroke=\"{c}\" stroke-width=\"2\" points=\"{}\"/>\n", pts.join(" "));
+        s += &format!(
+            "<text x=\"{}\" y=\"{}\" fill=\"{c}\">{}</text>\n",
+            w - m - 100.0,
+            m + 16.0 * (i as f64 + 1.0),
+            path_name(p.path)
+        );
+    }
+    s += "</svg>\n";
+    s
+}
+
+/// Runs `jtool generations`: 0 on success, 1 on error.
+pub fn run_generations(args: &GenerationsArgs) -> i32 {
+    let data = match read(&args.input) {
+        Ok(d) => d,
+        Err(e) => return fail(format!("{}: {e}", name(&args.input))),
+    };
+    let opts = GenOptions {
+        n: args.n,
+        quality: if args.same_tables { None } else { args.quality },
+        op: match args.op {
+            OpArg::None => GenOp::None,
+            OpArg::Rotate90 => GenOp::Rot90,
+            OpArg::Shift => GenOp::Shift,
+        },
+        path: match args.path {
+            PathArg::Pixels => GenPath::Pixels,
+            PathArg::Coefficients => GenPath::Coefficients,
+            PathArg::Both => GenPath::Both,
+        },
+    };
+    let report = match lab::generations(&data, &opts) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("{}: {e}", name(&args.input))),
+    };
+    let text = if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => s + "\n",
+            Err(e) => return fail(e),
+        }
+    } else if args.csv {
+        csv(&report)
+    } else {
+        table(&report)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if let Some(p) = &args.plot {
+        if let Err(e) = std::fs::write(p, svg_plot(&report)) {
+            return fail(format!("{}: {e}", name(p)));
+        }
+    }
+    EXIT_OK
+}
+
+/// Control characters escaped for a terminal.
+fn escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect()
+}
