@@ -2,7 +2,9 @@
 
 mod common;
 
-use jtool::pipeline::lab::{self, GenOp, GenOptions, GenPath, LabVerdict, RequantTarget, RequantizeOptions};
+use jtool::pipeline::lab::{
+    self, GenOp, GenOptions, GenPath, LabVerdict, RequantTarget, RequantizeOptions,
+};
 use jtool::pipeline::pixels::{decode_file, DecodeOptions};
 use jtool::pipeline::{self, CopyOptions, TransformOptions};
 use jtool::pixels::metrics;
@@ -14,11 +16,22 @@ fn baseline() -> Vec<u8> {
 }
 
 fn transformed(data: &[u8], o: Orientation, crop: Option<&str>) -> Vec<u8> {
-    let req = Request { orientation: o, crop: crop.map(|c| CropSpec::parse(c).unwrap()), ..Request::default() };
-    pipeline::transform(data, &TransformOptions { request: req, output: CopyOptions::default(), reset_orientation: false })
-        .unwrap()
-        .output
-        .bytes
+    let req = Request {
+        orientation: o,
+        crop: crop.map(|c| CropSpec::parse(c).unwrap()),
+        ..Request::default()
+    };
+    pipeline::transform(
+        data,
+        &TransformOptions {
+            request: req,
+            output: CopyOptions::default(),
+            reset_orientation: false,
+        },
+    )
+    .unwrap()
+    .output
+    .bytes
 }
 
 fn coeff_hash(data: &[u8]) -> String {
@@ -33,7 +46,9 @@ fn decode(data: &[u8]) -> jtool::pixels::PixelImage {
 
 /// Up to `n` valid 8-bit, Huffman-coded, 4:2:0 three-component corpus files.
 fn corpus_420(n: usize) -> Vec<PathBuf> {
-    let Some(corpus) = common::corpus_dir() else { return Vec::new() };
+    let Some(corpus) = common::corpus_dir() else {
+        return Vec::new();
+    };
     let m = common::manifest(&corpus);
     let mut v: Vec<&common::Row> = m
         .values()
@@ -47,7 +62,11 @@ fn corpus_420(n: usize) -> Vec<PathBuf> {
         })
         .collect();
     v.sort_by(|a, b| a["file"].cmp(&b["file"]));
-    v.iter().map(|r| corpus.join(&r["file"])).filter(|p| p.is_file()).take(n).collect()
+    v.iter()
+        .map(|r| corpus.join(&r["file"]))
+        .filter(|p| p.is_file())
+        .take(n)
+        .collect()
 }
 
 #[test]
@@ -55,7 +74,12 @@ fn compare_copy_is_identical() {
     let a = baseline();
     let b = pipeline::copy(&a, &CopyOptions::default()).unwrap().bytes;
     let c = lab::compare(&a, &b).unwrap();
-    assert_eq!(c.verdict, LabVerdict::IdenticalCoefficients, "{}", c.summary);
+    assert_eq!(
+        c.verdict,
+        LabVerdict::IdenticalCoefficients,
+        "{}",
+        c.summary
+    );
     assert_eq!(c.pixels.as_ref().unwrap().psnr, None);
     let cc = c.coefficients.unwrap();
     assert_eq!(cc.identical_blocks, cc.total_blocks);
@@ -69,7 +93,12 @@ fn compare_rotate90_is_lossless_transform() {
     let b = transformed(&a, Orientation::Rot90, None);
     let c = lab::compare(&a, &b).unwrap();
     match &c.verdict {
-        LabVerdict::LosslessTransform { orientation, exif, cropped, .. } => {
+        LabVerdict::LosslessTransform {
+            orientation,
+            exif,
+            cropped,
+            ..
+        } => {
             assert_eq!(orientation, "rotate 90");
             assert_eq!(*exif, 6);
             assert!(!cropped);
@@ -82,11 +111,19 @@ fn compare_rotate90_is_lossless_transform() {
 #[test]
 fn compare_finds_crops_and_flips() {
     let a = baseline();
-    for (o, crop) in [(Orientation::Identity, "32x16+16+16"), (Orientation::FlipH, "20x20+32+0"), (Orientation::Rot270, "16x32+0+16")] {
+    for (o, crop) in [
+        (Orientation::Identity, "32x16+16+16"),
+        (Orientation::FlipH, "20x20+32+0"),
+        (Orientation::Rot270, "16x32+0+16"),
+    ] {
         let b = transformed(&a, o, Some(crop));
         let c = lab::compare(&a, &b).unwrap();
         match &c.verdict {
-            LabVerdict::LosslessTransform { orientation, cropped, .. } => {
+            LabVerdict::LosslessTransform {
+                orientation,
+                cropped,
+                ..
+            } => {
                 assert_eq!(orientation, o.name(), "{crop}");
                 assert!(*cropped, "{crop}");
             }
@@ -101,7 +138,11 @@ fn compare_reencode_is_reencoded() {
     let a = baseline();
     let b = lab::requantize(
         &a,
-        &RequantizeOptions { target: RequantTarget::Quality(85), via_pixels: true, output: CopyOptions::default() },
+        &RequantizeOptions {
+            target: RequantTarget::Quality(85),
+            via_pixels: true,
+            output: CopyOptions::default(),
+        },
     )
     .unwrap()
     .bytes;
@@ -115,9 +156,16 @@ fn compare_reencode_is_reencoded() {
 #[test]
 fn requantize_same_is_lossless() {
     let a = baseline();
-    let b = lab::requantize(&a, &RequantizeOptions { target: RequantTarget::Same, via_pixels: false, output: CopyOptions::default() })
-        .unwrap()
-        .bytes;
+    let b = lab::requantize(
+        &a,
+        &RequantizeOptions {
+            target: RequantTarget::Same,
+            via_pixels: false,
+            output: CopyOptions::default(),
+        },
+    )
+    .unwrap()
+    .bytes;
     assert_eq!(coeff_hash(&a), coeff_hash(&b));
     assert_eq!(decode(&a), decode(&b));
 }
@@ -134,12 +182,23 @@ fn requant_rounding() {
 #[test]
 fn requantize_tables_from() {
     let a = baseline();
-    let q50 = lab::requantize(&a, &RequantizeOptions { target: RequantTarget::Quality(50), via_pixels: false, output: CopyOptions::default() })
-        .unwrap()
-        .bytes;
+    let q50 = lab::requantize(
+        &a,
+        &RequantizeOptions {
+            target: RequantTarget::Quality(50),
+            via_pixels: false,
+            output: CopyOptions::default(),
+        },
+    )
+    .unwrap()
+    .bytes;
     let from = lab::requantize(
         &a,
-        &RequantizeOptions { target: RequantTarget::TablesFrom(q50.clone()), via_pixels: false, output: CopyOptions::default() },
+        &RequantizeOptions {
+            target: RequantTarget::TablesFrom(q50.clone()),
+            via_pixels: false,
+            output: CopyOptions::default(),
+        },
     )
     .unwrap()
     .bytes;
@@ -156,8 +215,15 @@ fn coefficient_requantization_beats_pixel_path() {
     for f in &files {
         let data = std::fs::read(f).unwrap();
         let orig = decode(&data);
-        let opts = |via_pixels| RequantizeOptions { target: RequantTarget::Quality(50), via_pixels, output: CopyOptions::default() };
-        let (Ok(c), Ok(p)) = (lab::requantize(&data, &opts(false)), lab::requantize(&data, &opts(true))) else {
+        let opts = |via_pixels| RequantizeOptions {
+            target: RequantTarget::Quality(50),
+            via_pixels,
+            output: CopyOptions::default(),
+        };
+        let (Ok(c), Ok(p)) = (
+            lab::requantize(&data, &opts(false)),
+            lab::requantize(&data, &opts(true)),
+        ) else {
             eprintln!("skipped {}", f.display());
             continue;
         };
@@ -177,20 +243,47 @@ fn coefficient_requantization_beats_pixel_path() {
         n += 1;
     }
     let (ac, ap) = (sum_c / n as f64, sum_p / n as f64);
-    eprintln!("average over {n} files: coefficients {ac:.2} dB, pixels {ap:.2} dB, gap {:+.2} dB", ac - ap);
+    eprintln!(
+        "average over {n} files: coefficients {ac:.2} dB, pixels {ap:.2} dB, gap {:+.2} dB",
+        ac - ap
+    );
     assert!(n >= 1);
-    assert!(ac >= ap, "coefficient path {ac:.2} dB < pixel path {ap:.2} dB");
+    assert!(
+        ac >= ap,
+        "coefficient path {ac:.2} dB < pixel path {ap:.2} dB"
+    );
 }
 
 fn gen_check(data: &[u8], name: &str) {
-    let r = lab::generations(data, &GenOptions { n: 30, quality: None, op: GenOp::None, path: GenPath::Both }).unwrap();
+    let r = lab::generations(
+        data,
+        &GenOptions {
+            n: 30,
+            quality: None,
+            op: GenOp::None,
+            path: GenPath::Both,
+        },
+    )
+    .unwrap();
     let pix = r.paths.iter().find(|p| p.path == GenPath::Pixels).unwrap();
-    let coe = r.paths.iter().find(|p| p.path == GenPath::Coefficients).unwrap();
-    assert!(pix.note.is_none() && coe.note.is_none(), "{:?} {:?}", pix.note, coe.note);
+    let coe = r
+        .paths
+        .iter()
+        .find(|p| p.path == GenPath::Coefficients)
+        .unwrap();
+    assert!(
+        pix.note.is_none() && coe.note.is_none(),
+        "{:?} {:?}",
+        pix.note,
+        coe.note
+    );
     // Coefficient path: every generation from 1 on is the same file.
     let g1 = &coe.rows[1].sha256;
     assert!(coe.rows[1..].iter().all(|r| &r.sha256 == g1));
-    assert!(coe.rows[1..].iter().all(|r| r.psnr_vs_first.is_none()), "coefficient path must be lossless");
+    assert!(
+        coe.rows[1..].iter().all(|r| r.psnr_vs_first.is_none()),
+        "coefficient path must be lossless"
+    );
     assert!(coe.fixed_point.unwrap() <= 2);
     let fp = pix.fixed_point;
     eprintln!(
@@ -200,39 +293,40 @@ fn gen_check(data: &[u8], name: &str) {
         pix.rows.len() - 1,
         metrics::fmt_psnr(pix.rows.last().unwrap().psnr_vs_first)
     );
-    assert!(fp.is_some_and(|g| g <= 30), "{name}: no fixed point within 30 generations");
+    assert!(
+        fp.is_some_and(|g| g <= 30),
+        "{name}: no fixed point within 30 generations"
+    );
 }
 
 #[test]
 fn generations_fixed_points() {
     gen_check(&baseline(), "baseline_420_q85_67x45");
     if let Some(corpus) = common::corpus_dir() {
-        let p = corpus.join("valid/cam_canon_digital_ixus_640x480.jpg");
-        if let Ok(d) = std::fs::read(&p) {
-            match lab::generations(&d, &GenOptions { n: 1, quality: None, op: GenOp::None, path: GenPath::Pixels }) {
-                Ok(_) => gen_check(&d, "cam_canon_digital_ixus_640x480"),
-                Err(e) => {
-                    // Not IJG tables: use quality 75 for the pixel path.
-                    eprintln!("{}: {e}; using -q 75", p.display());
-                    let r = lab::generations(&d, &GenOptions { n: 30, quality: Some(75), op: GenOp::None, path: GenPath::Both }).unwrap();
-                    let pix = &r.paths[0];
-                    eprintln!("pixel path fixed point {:?}", pix.fixed_point);
-                    assert!(pix.fixed_point.is_some());
-                    let coe = &r.paths[1];
-                    assert!(coe.rows[2..].iter().all(|r| r.sha256 == coe.rows[1].sha256));
-                }
-            }
-        }
+        // A camera photo (4:2:0) whose tables are IJG quality-75 tables.
+        let d = std::fs::read(corpus.join("valid/cam_fujifilm_finepix40i_600x450.jpg")).unwrap();
+        gen_check(&d, "cam_fujifilm_finepix40i_600x450");
     }
 }
 
 #[test]
 fn rot90_four_times_on_coefficients_is_identity() {
     let a = baseline();
-    let r = lab::generations(&a, &GenOptions { n: 4, quality: None, op: GenOp::Rot90, path: GenPath::Coefficients }).unwrap();
+    let r = lab::generations(
+        &a,
+        &GenOptions {
+            n: 4,
+            quality: None,
+            op: GenOp::Rot90,
+            path: GenPath::Coefficients,
+        },
+    )
+    .unwrap();
     let coe = &r.paths[0];
     assert_eq!(coe.rows.len(), 5, "{:?}", coe.note);
-    assert!(coe.rows[1..].iter().all(|r| r.changed_blocks_vs_prev == Some(0)));
+    assert!(coe.rows[1..]
+        .iter()
+        .all(|r| r.changed_blocks_vs_prev == Some(0)));
     let mut b = a.clone();
     for _ in 0..4 {
         b = transformed(&b, Orientation::Rot90, None);
@@ -243,12 +337,52 @@ fn rot90_four_times_on_coefficients_is_identity() {
 #[test]
 fn generations_shift_and_rot90_pixels() {
     let a = baseline();
-    let r = lab::generations(&a, &GenOptions { n: 3, quality: Some(85), op: GenOp::Shift, path: GenPath::Both }).unwrap();
+    let r = lab::generations(
+        &a,
+        &GenOptions {
+            n: 3,
+            quality: Some(85),
+            op: GenOp::Shift,
+            path: GenPath::Both,
+        },
+    )
+    .unwrap();
     assert_eq!(r.paths[0].rows.len(), 4);
-    assert_eq!((r.paths[0].rows[3].width, r.paths[0].rows[3].height), (64, 42));
+    assert_eq!(
+        (r.paths[0].rows[3].width, r.paths[0].rows[3].height),
+        (64, 42)
+    );
     assert!(r.paths[0].rows[3].psnr_vs_first.unwrap() > 25.0);
     assert!(r.paths[1].note.as_deref().unwrap().starts_with("n/a"));
-    let r = lab::generations(&a, &GenOptions { n: 4, quality: Some(85), op: GenOp::Rot90, path: GenPath::Pixels }).unwrap();
+    let r = lab::generations(
+        &a,
+        &GenOptions {
+            n: 4,
+            quality: Some(85),
+            op: GenOp::Rot90,
+            path: GenPath::Pixels,
+        },
+    )
+    .unwrap();
     assert!(r.paths[0].rows[4].psnr_vs_first.unwrap() > 25.0);
     serde_json::to_string(&r).unwrap();
+}
+
+#[test]
+fn compare_finds_trimmed_transform() {
+    let a = baseline();
+    let req = Request { orientation: Orientation::Rot90, edge: jtool::transform::EdgePolicy::Trim, ..Request::default() };
+    let b = pipeline::transform(&a, &TransformOptions { request: req, output: CopyOptions::default(), reset_orientation: false })
+        .unwrap()
+        .output
+        .bytes;
+    let c = lab::compare(&a, &b).unwrap();
+    match &c.verdict {
+        LabVerdict::LosslessTransform { orientation, crop, .. } => {
+            assert_eq!(orientation, "rotate 90");
+            assert_eq!((crop.x, crop.y), (0, 0));
+        }
+        v => panic!("{v:?}"),
+    }
+    eprintln!("trim: {}", c.summary);
 }

@@ -4,7 +4,9 @@
 //! Self-contained: uses only the public library API (`jtool::pipeline::lab`).
 
 use clap::{Args, ValueEnum};
-use jtool::pipeline::lab::{self, GenOp, GenOptions, GenPath, GenReport, RequantTarget, RequantizeOptions};
+use jtool::pipeline::lab::{
+    self, GenOp, GenOptions, GenPath, GenReport, RequantTarget, RequantizeOptions,
+};
 use jtool::pipeline::CopyOptions;
 use jtool::pixels::metrics::fmt_psnr;
 use std::ffi::OsString;
@@ -152,7 +154,10 @@ pub fn run_compare(args: &CompareArgs) -> i32 {
                 s.height,
                 s.components,
                 s.bytes,
-                s.coefficient_hash.as_ref().map(|h| format!("  coefficient hash {}", &h[..16])).unwrap_or_default()
+                s.coefficient_hash
+                    .as_ref()
+                    .map(|h| format!("  coefficient hash {}", &h[..16]))
+                    .unwrap_or_default()
             );
         }
         match &c.pixels {
@@ -166,7 +171,12 @@ pub fn run_compare(args: &CompareArgs) -> i32 {
                 let total = m.width as u64 * m.height as u64;
                 out += &format!("  differing   {} of {} pixels\n", m.differing_pixels, total);
             }
-            None => out += &format!("pixels: {}\n", c.pixels_note.as_deref().unwrap_or("not compared")),
+            None => {
+                out += &format!(
+                    "pixels: {}\n",
+                    c.pixels_note.as_deref().unwrap_or("not compared")
+                )
+            }
         }
         if let Some(k) = &c.coefficients {
             out += &format!(
@@ -198,7 +208,10 @@ pub fn run_requantize(args: &RequantizeArgs, strict: bool, max_pixels: u64) -> i
         (Some(q), None) => RequantTarget::Quality(*q),
         (None, Some(f)) => {
             if f == "-" && args.input == "-" {
-                let _ = writeln!(std::io::stderr(), "jtool: IN and --tables-from cannot both be stdin");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "jtool: IN and --tables-from cannot both be stdin"
+                );
                 return EXIT_USAGE;
             }
             match read(f) {
@@ -208,7 +221,10 @@ pub fn run_requantize(args: &RequantizeArgs, strict: bool, max_pixels: u64) -> i
         }
         (None, None) => RequantTarget::Same,
         (Some(_), Some(_)) => {
-            let _ = writeln!(std::io::stderr(), "jtool: give either --quality or --tables-from");
+            let _ = writeln!(
+                std::io::stderr(),
+                "jtool: give either --quality or --tables-from"
+            );
             return EXIT_USAGE;
         }
     };
@@ -216,15 +232,26 @@ pub fn run_requantize(args: &RequantizeArgs, strict: bool, max_pixels: u64) -> i
         Ok(d) => d,
         Err(e) => return fail(format!("{}: {e}", name(&args.input))),
     };
-    let mut output = CopyOptions { strict, ..CopyOptions::default() };
+    let mut output = CopyOptions {
+        strict,
+        ..CopyOptions::default()
+    };
     output.limits.max_pixels = max_pixels;
-    let opts = RequantizeOptions { target, via_pixels: args.via_pixels, output };
+    let opts = RequantizeOptions {
+        target,
+        via_pixels: args.via_pixels,
+        output,
+    };
     let out = match lab::requantize(&data, &opts) {
         Ok(o) => o,
         Err(e) => return fail(format!("{}: {e}", name(&args.input))),
     };
     for w in &out.warnings {
-        let _ = writeln!(std::io::stderr(), "jtool: {}: warning: {w}", name(&args.input));
+        let _ = writeln!(
+            std::io::stderr(),
+            "jtool: {}: warning: {w}",
+            name(&args.input)
+        );
     }
     let res = if args.output == "-" {
         std::io::stdout().lock().write_all(&out.bytes)
@@ -277,7 +304,15 @@ fn table(r: &GenReport) -> String {
         }
         s += &format!(
             "{:>4} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8} {:>8}  {}\n",
-            "gen", "size", "WxH", "PSNR/g0", "SSIM/g0", "PSNR/prev", "SSIM/prv", "changed", "sha256"
+            "gen",
+            "size",
+            "WxH",
+            "PSNR/g0",
+            "SSIM/g0",
+            "PSNR/prev",
+            "SSIM/prv",
+            "changed",
+            "sha256"
         );
         for row in &p.rows {
             s += &format!(
@@ -287,9 +322,14 @@ fn table(r: &GenReport) -> String {
                 format!("{}x{}", row.width, row.height),
                 psnr_cell(row.psnr_vs_first, row.comparable || row.generation == 0),
                 opt_f(row.ssim_vs_first, 5),
-                if row.generation == 0 { "-".into() } else { psnr_cell(row.psnr_vs_prev, row.comparable) },
+                if row.generation == 0 {
+                    "-".into()
+                } else {
+                    psnr_cell(row.psnr_vs_prev, row.comparable)
+                },
                 opt_f(row.ssim_vs_prev, 5),
-                row.changed_blocks_vs_prev.map_or_else(|| "-".to_string(), |c| c.to_string()),
+                row.changed_blocks_vs_prev
+                    .map_or_else(|| "-".to_string(), |c| c.to_string()),
                 row.sha256
             );
         }
@@ -301,7 +341,13 @@ fn csv(r: &GenReport) -> String {
     let mut s = String::from("path,generation,size,width,height,psnr_vs_first,ssim_vs_first,psnr_vs_prev,ssim_vs_prev,changed_blocks_vs_prev,sha256\n");
     for p in &r.paths {
         for row in &p.rows {
-            let ps = |v: Option<f64>| if row.comparable || row.generation == 0 { v.map_or("inf".into(), |x| format!("{x:.4}")) } else { String::new() };
+            let ps = |v: Option<f64>| {
+                if row.comparable || row.generation == 0 {
+                    v.map_or("inf".into(), |x| format!("{x:.4}"))
+                } else {
+                    String::new()
+                }
+            };
             s += &format!(
                 "{},{},{},{},{},{},{},{},{},{},{}\n",
                 path_name(p.path),
@@ -310,10 +356,17 @@ fn csv(r: &GenReport) -> String {
                 row.width,
                 row.height,
                 ps(row.psnr_vs_first),
-                row.ssim_vs_first.map_or(String::new(), |x| format!("{x:.6}")),
-                if row.generation == 0 { String::new() } else { ps(row.psnr_vs_prev) },
-                row.ssim_vs_prev.map_or(String::new(), |x| format!("{x:.6}")),
-                row.changed_blocks_vs_prev.map_or(String::new(), |c| c.to_string()),
+                row.ssim_vs_first
+                    .map_or(String::new(), |x| format!("{x:.6}")),
+                if row.generation == 0 {
+                    String::new()
+                } else {
+                    ps(row.psnr_vs_prev)
+                },
+                row.ssim_vs_prev
+                    .map_or(String::new(), |x| format!("{x:.6}")),
+                row.changed_blocks_vs_prev
+                    .map_or(String::new(), |c| c.to_string()),
                 row.sha256
             );
         }
@@ -328,13 +381,30 @@ pub fn svg_plot(r: &GenReport) -> String {
     let finite: Vec<f64> = r
         .paths
         .iter()
-        .flat_map(|p| p.rows.iter().skip(1).filter(|x| x.comparable).filter_map(|x| x.psnr_vs_first))
+        .flat_map(|p| {
+            p.rows
+                .iter()
+                .skip(1)
+                .filter(|x| x.comparable)
+                .filter_map(|x| x.psnr_vs_first)
+        })
         .collect();
     let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if finite.is_empty() { (20.0, 60.0) } else { ((lo - 1.0).floor(), (hi + 3.0).ceil()) };
+    let (lo, hi) = if finite.is_empty() {
+        (20.0, 60.0)
+    } else {
+        ((lo - 1.0).floor(), (hi + 3.0).ceil())
+    };
     let inf_level = hi;
-    let gens = r.paths.iter().map(|p| p.rows.len()).max().unwrap_or(1).max(2) - 1;
+    let gens = r
+        .paths
+        .iter()
+        .map(|p| p.rows.len())
+        .max()
+        .unwrap_or(1)
+        .max(2)
+        - 1;
     let x = |g: usize| m + (w - 2.0 * m) * g as f64 / gens as f64;
     let y = |v: f64| h - m - (h - 2.0 * m) * (v - lo) / (hi - lo).max(1e-9);
     let mut s = format!(
@@ -350,9 +420,21 @@ pub fn svg_plot(r: &GenReport) -> String {
         ty = h - 10.0,
         cy = h / 2.0
     );
-    s += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{lo:.0}</text>\n", m - 4.0, h - m + 4.0);
-    s += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{hi:.0} / inf</text>\n", m - 4.0, m + 4.0);
-    s += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{gens}</text>\n", w - m, h - m + 16.0);
+    s += &format!(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{lo:.0}</text>\n",
+        m - 4.0,
+        h - m + 4.0
+    );
+    s += &format!(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{hi:.0} / inf</text>\n",
+        m - 4.0,
+        m + 4.0
+    );
+    s += &format!(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{gens}</text>\n",
+        w - m,
+        h - m + 16.0
+    );
     s += &format!("<text x=\"{m}\" y=\"{}\">0</text>\n", h - m + 16.0);
     let colors = ["#d62728", "#1f77b4"];
     for (i, p) in r.paths.iter().enumerate() {
@@ -360,13 +442,22 @@ pub fn svg_plot(r: &GenReport) -> String {
             .rows
             .iter()
             .filter(|row| row.comparable || row.generation == 0)
-            .map(|row| format!("{:.1},{:.1}", x(row.generation), y(row.psnr_vs_first.unwrap_or(inf_level))))
+            .map(|row| {
+                format!(
+                    "{:.1},{:.1}",
+                    x(row.generation),
+                    y(row.psnr_vs_first.unwrap_or(inf_level))
+                )
+            })
             .collect();
         if pts.is_empty() {
             continue;
         }
         let c = colors[i % colors.len()];
-        s += &format!("<polyline fill=\"none\" stroke=\"{c}\" stroke-width=\"2\" points=\"{}\"/>\n", pts.join(" "));
+        s += &format!(
+            "<polyline fill=\"none\" stroke=\"{c}\" stroke-width=\"2\" points=\"{}\"/>\n",
+            pts.join(" ")
+        );
         s += &format!(
             "<text x=\"{}\" y=\"{}\" fill=\"{c}\">{}</text>\n",
             w - m - 100.0,
@@ -424,6 +515,12 @@ pub fn run_generations(args: &GenerationsArgs) -> i32 {
 /// Control characters escaped for a terminal.
 fn escape(s: &str) -> String {
     s.chars()
-        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
         .collect()
 }

@@ -2,7 +2,10 @@
 //! coefficient domain or through pixels, and run generation-loss experiments.
 
 use super::pixels::{decode_file, DecodeOptions};
-use super::{assemble, check_strict, coefficient_hash, copy, encode_pixels, CopyOptions, MetaEdits, Output, PixelEncodeOptions, Sha256};
+use super::{
+    assemble, check_strict, coefficient_hash, copy, encode_pixels, CopyOptions, MetaEdits, Output,
+    PixelEncodeOptions, Sha256,
+};
 use super::{transform as run_transform, TransformOptions};
 use crate::coeffs::{CoefficientImage, QuantTable};
 use crate::container::JpegFile;
@@ -76,8 +79,18 @@ impl LabVerdict {
     pub fn describe(&self) -> String {
         match self {
             LabVerdict::IdenticalCoefficients => "identical coefficients".into(),
-            LabVerdict::LosslessTransform { orientation, crop, cropped, .. } => {
-                if *cropped {
+            LabVerdict::LosslessTransform {
+                orientation,
+                crop,
+                cropped,
+                ..
+            } => {
+                if orientation == "none" {
+                    format!(
+                        "B is a lossless crop of A: {}x{}+{}+{}",
+                        crop.width, crop.height, crop.x, crop.y
+                    )
+                } else if *cropped {
                     format!(
                         "B is a lossless transform of A: {orientation}, crop {}x{}+{}+{}",
                         crop.width, crop.height, crop.x, crop.y
@@ -131,12 +144,18 @@ fn decode_coeffs(data: &[u8]) -> Result<CoefficientImage> {
 
 fn real_blocks(img: &CoefficientImage) -> u64 {
     let g = img.geometry();
-    (0..img.components.len()).map(|i| g.real_blocks(i)).map(|(w, h)| (w * h) as u64).sum()
+    (0..img.components.len())
+        .map(|i| g.real_blocks(i))
+        .map(|(w, h)| (w * h) as u64)
+        .sum()
 }
 
 fn same_geometry(a: &CoefficientImage, b: &CoefficientImage) -> bool {
     (a.width, a.height, a.components.len()) == (b.width, b.height, b.components.len())
-        && a.components.iter().zip(&b.components).all(|(x, y)| (x.h, x.v) == (y.h, y.v))
+        && a.components
+            .iter()
+            .zip(&b.components)
+            .all(|(x, y)| (x.h, x.v) == (y.h, y.v))
 }
 
 /// Real blocks that differ between two images of the same geometry.
@@ -163,10 +182,18 @@ fn matches_at(t: &CoefficientImage, b: &CoefficientImage, off: (usize, usize)) -
     let g = b.geometry();
     for first_only in [true, false] {
         for (i, (tc, bc)) in t.components.iter().zip(&b.components).enumerate() {
-            let (h, v) = if t.components.len() == 1 { (1, 1) } else { (tc.h as usize, tc.v as usize) };
+            let (h, v) = if t.components.len() == 1 {
+                (1, 1)
+            } else {
+                (tc.h as usize, tc.v as usize)
+            };
             let (ox, oy) = (off.0 * h, off.1 * v);
             let (w, hh) = g.real_blocks(i);
-            let (w, hh) = if first_only { (w.min(1), hh.min(1)) } else { (w, hh) };
+            let (w, hh) = if first_only {
+                (w.min(1), hh.min(1))
+            } else {
+                (w, hh)
+            };
             for by in 0..hh {
                 for bx in 0..w {
                     let (sx, sy) = (ox + bx, oy + by);
@@ -191,16 +218,32 @@ pub fn find_transform(a: &CoefficientImage, b: &CoefficientImage) -> Option<LabV
     }
     let factors: Vec<(u8, u8)> = a.components.iter().map(|c| (c.h, c.v)).collect();
     for o in ALL_ORIENTATIONS {
-        let req = Request { orientation: o, crop: None, edge: EdgePolicy::Keep, grayscale: false };
-        let Ok(plan) = transform::plan(a.width, a.height, &factors, &req) else { continue };
+        let req = Request {
+            orientation: o,
+            crop: None,
+            edge: EdgePolicy::Keep,
+            grayscale: false,
+        };
+        let Ok(plan) = transform::plan(a.width, a.height, &factors, &req) else {
+            continue;
+        };
         if b.width > plan.width || b.height > plan.height {
             continue;
         }
-        if a.components.len() > 1 && b.components.iter().zip(&plan.factors).any(|(c, f)| (c.h, c.v) != *f) {
+        if a.components.len() > 1
+            && b.components
+                .iter()
+                .zip(&plan.factors)
+                .any(|(c, f)| (c.h, c.v) != *f)
+        {
             continue;
         }
         let t = transform::apply(a, &plan);
-        if t.components.iter().zip(&b.components).any(|(x, y)| x.quant.values != y.quant.values) {
+        if t.components
+            .iter()
+            .zip(&b.components)
+            .any(|(x, y)| x.quant.values != y.quant.values)
+        {
             continue;
         }
         let (iw, ih) = plan.imcu;
@@ -209,7 +252,12 @@ pub fn find_transform(a: &CoefficientImage, b: &CoefficientImage) -> Option<LabV
         for oy in 0..=ny {
             for ox in 0..=nx {
                 if matches_at(&t, b, (ox, oy)) {
-                    let crop = Rect { x: ox as u32 * iw, y: oy as u32 * ih, width: b.width, height: b.height };
+                    let crop = Rect {
+                        x: ox as u32 * iw,
+                        y: oy as u32 * ih,
+                        width: b.width,
+                        height: b.height,
+                    };
                     if o == Orientation::Identity && !(b.width, b.height).ne(&(a.width, a.height)) {
                         return Some(LabVerdict::IdenticalCoefficients);
                     }
@@ -231,8 +279,14 @@ fn side(data: &[u8], coeffs: Option<&CoefficientImage>, px: Option<&PixelImage>)
         bytes: data.len(),
         jpeg: coeffs.is_some(),
         width: coeffs.map(|c| c.width).or(px.map(|p| p.width)).unwrap_or(0),
-        height: coeffs.map(|c| c.height).or(px.map(|p| p.height)).unwrap_or(0),
-        components: coeffs.map(|c| c.components.len()).or(px.map(|p| p.channels)).unwrap_or(0),
+        height: coeffs
+            .map(|c| c.height)
+            .or(px.map(|p| p.height))
+            .unwrap_or(0),
+        components: coeffs
+            .map(|c| c.components.len())
+            .or(px.map(|p| p.channels))
+            .unwrap_or(0),
         coefficient_hash: coeffs.map(coefficient_hash),
     }
 }
@@ -267,9 +321,19 @@ pub fn compare(a: &[u8], b: &[u8]) -> Result<Comparison> {
         (Some(x), Some(y)) => {
             let sg = same_geometry(x, y);
             let same_q = x.components.len() == y.components.len()
-                && x.components.iter().zip(&y.components).all(|(p, q)| p.quant.values == q.quant.values);
-            let identical = changed_blocks(x, y).map(|c| real_blocks(x) - c).unwrap_or(0);
-            let cmp = CoeffComparison { same_geometry: sg, same_quant_tables: same_q, identical_blocks: identical, total_blocks: real_blocks(x) };
+                && x.components
+                    .iter()
+                    .zip(&y.components)
+                    .all(|(p, q)| p.quant.values == q.quant.values);
+            let identical = changed_blocks(x, y)
+                .map(|c| real_blocks(x) - c)
+                .unwrap_or(0);
+            let cmp = CoeffComparison {
+                same_geometry: sg,
+                same_quant_tables: same_q,
+                identical_blocks: identical,
+                total_blocks: real_blocks(x),
+            };
             let verdict = if sg && same_q && identical == real_blocks(x) {
                 LabVerdict::IdenticalCoefficients
             } else {
@@ -277,7 +341,12 @@ pub fn compare(a: &[u8], b: &[u8]) -> Result<Comparison> {
             };
             (Some(cmp), verdict)
         }
-        _ => (None, LabVerdict::NotComparable { reason: "both files must be decodable JPEGs".into() }),
+        _ => (
+            None,
+            LabVerdict::NotComparable {
+                reason: "both files must be decodable JPEGs".into(),
+            },
+        ),
     };
     Ok(Comparison {
         a: side(a, ca.as_ref(), pa.as_ref().ok()),
@@ -336,7 +405,12 @@ pub fn ijg_quality_of(img: &CoefficientImage) -> Option<u8> {
         [false, true].iter().any(|&fb| {
             let (l, c) = ijg_tables(q, fb);
             img.components.iter().enumerate().all(|(i, comp)| {
-                comp.quant.values == if i == 0 || comp.quant_slot == img.components[0].quant_slot { l.values } else { c.values }
+                comp.quant.values
+                    == if i == 0 || comp.quant_slot == img.components[0].quant_slot {
+                        l.values
+                    } else {
+                        c.values
+                    }
             })
         })
     })
@@ -359,16 +433,27 @@ fn target_tables(img: &CoefficientImage, target: &RequantTarget) -> Result<Vec<Q
         RequantTarget::Quality(q) => {
             let (l, c) = ijg_tables(*q, false);
             let slot0 = img.components[0].quant_slot;
-            Ok(img.components.iter().map(|comp| if comp.quant_slot == slot0 { l } else { c }).collect())
+            Ok(img
+                .components
+                .iter()
+                .map(|comp| if comp.quant_slot == slot0 { l } else { c })
+                .collect())
         }
         RequantTarget::TablesFrom(other) => {
             let o = decode_coeffs(other)?;
             img.components
                 .iter()
                 .map(|comp| {
-                    o.components.iter().find(|oc| oc.quant_slot == comp.quant_slot).map(|oc| oc.quant).ok_or_else(|| {
-                        Error::BadRequest(format!("the tables file has no table in slot {}", comp.quant_slot))
-                    })
+                    o.components
+                        .iter()
+                        .find(|oc| oc.quant_slot == comp.quant_slot)
+                        .map(|oc| oc.quant)
+                        .ok_or_else(|| {
+                            Error::BadRequest(format!(
+                                "the tables file has no table in slot {}",
+                                comp.quant_slot
+                            ))
+                        })
                 })
                 .collect()
         }
@@ -410,27 +495,44 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
         let q = match &opts.target {
             RequantTarget::Quality(q) => *q,
             RequantTarget::Same => ijg_quality_of(&decoded.image).ok_or_else(|| {
-                Error::BadRequest("the input's tables are not IJG tables of any quality; give a quality".into())
+                Error::BadRequest(
+                    "the input's tables are not IJG tables of any quality; give a quality".into(),
+                )
             })?,
             RequantTarget::TablesFrom(_) => {
-                return Err(Error::Unsupported { feature: "requantization to another file's tables via pixels".into(), offset: None })
+                return Err(Error::Unsupported {
+                    feature: "requantization to another file's tables via pixels".into(),
+                    offset: None,
+                })
             }
         };
-        let px = decode_file(data, &DecodeOptions { limits: opts.output.limits, strict: opts.output.strict, ..Default::default() })?;
+        let px = decode_file(
+            data,
+            &DecodeOptions {
+                limits: opts.output.limits,
+                strict: opts.output.strict,
+                ..Default::default()
+            },
+        )?;
         let mut popts = pixel_encode_opts(&decoded.image, q);
         popts.huffman = opts.output.huffman;
         if let Some(m) = opts.output.mode {
             popts.mode = m;
         }
         let bytes = encode_pixels(&px.image, &popts)?;
-        return Ok(Output { bytes, warnings: px.warnings });
+        return Ok(Output {
+            bytes,
+            warnings: px.warnings,
+        });
     }
     if opts.target == RequantTarget::Same {
         let out = copy(data, &opts.output)?;
         let before = coefficient_hash(&decode_coeffs(data)?);
         let after = coefficient_hash(&decode_coeffs(&out.bytes)?);
         if before != after {
-            return Err(Error::BadRequest("lossless rewrite changed the coefficients (internal error)".into()));
+            return Err(Error::BadRequest(
+                "lossless rewrite changed the coefficients (internal error)".into(),
+            ));
         }
         return Ok(out);
     }
@@ -439,11 +541,14 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.output.strict, &warnings)?;
-    let mode = opts.output.mode.unwrap_or(if decoded.frame.marker.is_progressive_sof() {
-        CodingMode::Progressive
-    } else {
-        CodingMode::Sequential
-    });
+    let mode = opts
+        .output
+        .mode
+        .unwrap_or(if decoded.frame.marker.is_progressive_sof() {
+            CodingMode::Progressive
+        } else {
+            CodingMode::Sequential
+        });
     let restart_interval = match opts.output.restart {
         super::RestartSpec::Keep => decoded.restart_interval,
         super::RestartSpec::Mcus(n) => n,
@@ -453,9 +558,17 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
     let tables = target_tables(&image, &opts.target)?;
     requantize_image(&mut image, &tables);
     image.normalize_padding();
-    let enc = EncodeOptions { mode, huffman: opts.output.huffman, restart_interval, scan_script: None };
+    let enc = EncodeOptions {
+        mode,
+        huffman: opts.output.huffman,
+        restart_interval,
+        scan_script: None,
+    };
     let coded = entropy::encode(&image, &enc)?;
-    Ok(Output { bytes: assemble(&file, opts.output.keep, &coded, &MetaEdits::default()), warnings })
+    Ok(Output {
+        bytes: assemble(&file, opts.output.keep, &coded, &MetaEdits::default()),
+        warnings,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -569,7 +682,10 @@ fn apply_op_pixels(img: &PixelImage, op: GenOp) -> PixelImage {
 
 fn rot90_coeffs(img: &CoefficientImage) -> Option<CoefficientImage> {
     let factors: Vec<(u8, u8)> = img.components.iter().map(|c| (c.h, c.v)).collect();
-    let req = Request { orientation: Orientation::Rot90, ..Request::default() };
+    let req = Request {
+        orientation: Orientation::Rot90,
+        ..Request::default()
+    };
     let plan = transform::plan(img.width, img.height, &factors, &req).ok()?;
     Some(transform::apply(img, &plan))
 }
@@ -590,28 +706,46 @@ fn one_generation(prev: &[u8], path: GenPath, opts: &GenOptions, pixel_q: u8) ->
                 Some(q) => RequantTarget::Quality(q),
                 None => RequantTarget::Same,
             };
-            let r = requantize(prev, &RequantizeOptions { target, via_pixels: false, output: CopyOptions::default() })?;
+            let r = requantize(
+                prev,
+                &RequantizeOptions {
+                    target,
+                    via_pixels: false,
+                    output: CopyOptions::default(),
+                },
+            )?;
             match opts.op {
                 GenOp::None => Ok(r.bytes),
                 GenOp::Rot90 => {
                     let t = run_transform(
                         &r.bytes,
                         &TransformOptions {
-                            request: Request { orientation: Orientation::Rot90, ..Request::default() },
+                            request: Request {
+                                orientation: Orientation::Rot90,
+                                ..Request::default()
+                            },
                             output: CopyOptions::default(),
                             reset_orientation: false,
                         },
                     )?;
                     Ok(t.output.bytes)
                 }
-                GenOp::Shift => Err(Error::Unsupported { feature: "shift in the coefficient domain".into(), offset: None }),
+                GenOp::Shift => Err(Error::Unsupported {
+                    feature: "shift in the coefficient domain".into(),
+                    offset: None,
+                }),
             }
         }
     }
 }
 
 fn run_path(data: &[u8], path: GenPath, opts: &GenOptions, pixel_q: u8) -> Result<PathReport> {
-    let mut report = PathReport { path, note: None, rows: Vec::new(), fixed_point: None };
+    let mut report = PathReport {
+        path,
+        note: None,
+        rows: Vec::new(),
+        fixed_point: None,
+    };
     if path == GenPath::Coefficients && opts.op == GenOp::Shift {
         report.note = Some("n/a: a one-pixel shift is not a lossless coefficient operation".into());
         return Ok(report);
@@ -621,7 +755,11 @@ fn run_path(data: &[u8], path: GenPath, opts: &GenOptions, pixel_q: u8) -> Resul
     if path == GenPath::Coefficients && opts.op == GenOp::Rot90 {
         let g = first_c.geometry();
         let (iw, ih) = (8 * g.max_h as u32, 8 * g.max_v as u32);
-        if first_c.width % iw != 0 || first_c.height % ih != 0 || first_c.width % ih != 0 || first_c.height % iw != 0 {
+        if first_c.width % iw != 0
+            || first_c.height % ih != 0
+            || first_c.width % ih != 0
+            || first_c.height % iw != 0
+        {
             report.note = Some(
                 "edge policy Keep: partial iMCUs at the edges stay in place, so the decoded image is not \
                  the rotated pixel image and PSNR/SSIM against rotated generation 0 include the misplaced edge strips"
@@ -715,5 +853,9 @@ pub fn generations(data: &[u8], opts: &GenOptions) -> Result<GenReport> {
             reports.push(run_path(data, p, opts, 0)?);
         }
     }
-    Ok(GenReport { pixel_quality, op: opts.op, paths: reports })
+    Ok(GenReport {
+        pixel_quality,
+        op: opts.op,
+        paths: reports,
+    })
 }

@@ -51,8 +51,12 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
         scan_script: None,
     };
     let coded = entropy::encode(&out_img, &enc)?;
+    let source_size = (img.width, img.height);
+    // The coefficients are no longer needed: release them before the output is built.
+    drop(out_img);
+    drop(decoded);
     let mut edits = MetaEdits::default();
-    if (plan.width, plan.height) != (img.width, img.height) {
+    if (plan.width, plan.height) != source_size {
         edits.exif.dimensions = Some((plan.width, plan.height));
     }
     if opts.reset_orientation {

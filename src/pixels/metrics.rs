@@ -48,7 +48,9 @@ pub fn fmt_psnr(p: Option<f64>) -> String {
 
 /// Compares two images; `None` when width, height or channels differ.
 pub fn compare(a: &PixelImage, b: &PixelImage) -> Option<Metrics> {
-    if (a.width, a.height, a.channels) != (b.width, b.height, b.channels) || a.data.len() != b.data.len() {
+    if (a.width, a.height, a.channels) != (b.width, b.height, b.channels)
+        || a.data.len() != b.data.len()
+    {
         return None;
     }
     let ch = a.channels.max(1);
@@ -76,7 +78,10 @@ pub fn compare(a: &PixelImage, b: &PixelImage) -> Option<Metrics> {
         channels: a.channels,
         mse,
         psnr: psnr_from_mse(mse),
-        psnr_channels: sq.iter().map(|&s| psnr_from_mse(s as f64 / pixels)).collect(),
+        psnr_channels: sq
+            .iter()
+            .map(|&s| psnr_from_mse(s as f64 / pixels))
+            .collect(),
         ssim: ssim(a, b),
         max_abs_diff: max_abs,
         differing_pixels: differing,
@@ -88,7 +93,13 @@ pub fn luma(img: &PixelImage) -> Vec<f64> {
     let ch = img.channels.max(1);
     img.data
         .chunks_exact(ch)
-        .map(|p| if ch >= 3 { 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64 } else { p[0] as f64 })
+        .map(|p| {
+            if ch >= 3 {
+                0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64
+            } else {
+                p[0] as f64
+            }
+        })
         .collect()
 }
 
@@ -136,7 +147,8 @@ pub fn ssim(a: &PixelImage, b: &PixelImage) -> f64 {
             let vx = (s[2] - mx * mx).max(0.0);
             let vy = (s[3] - my * my).max(0.0);
             let cov = s[4] - mx * my;
-            total += ((2.0 * mx * my + c1) * (2.0 * cov + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+            total += ((2.0 * mx * my + c1) * (2.0 * cov + c2))
+                / ((mx * mx + my * my + c1) * (vx + vy + c2));
             count += 1;
         }
     }
@@ -156,7 +168,12 @@ pub fn rotate90(img: &PixelImage) -> PixelImage {
             data[dst..dst + ch].copy_from_slice(&img.data[src..src + ch]);
         }
     }
-    PixelImage { width: img.height, height: img.width, channels: ch, data }
+    PixelImage {
+        width: img.height,
+        height: img.width,
+        channels: ch,
+        data,
+    }
 }
 
 /// `img` without its first `n` columns and rows (an empty image when too small).
@@ -171,7 +188,12 @@ pub fn drop_first(img: &PixelImage, n: u32) -> PixelImage {
     if w == 0 || h == 0 {
         data.clear();
     }
-    PixelImage { width: w, height: h, channels: ch, data }
+    PixelImage {
+        width: w,
+        height: h,
+        channels: ch,
+        data,
+    }
 }
 
 #[cfg(test)]
@@ -186,7 +208,12 @@ mod tests {
                 data.extend_from_slice(&[v, v / 2, 255 - v]);
             }
         }
-        PixelImage { width: w, height: h, channels: 3, data }
+        PixelImage {
+            width: w,
+            height: h,
+            channels: 3,
+            data,
+        }
     }
 
     #[test]
