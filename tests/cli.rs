@@ -205,7 +205,7 @@ fn man_page_and_readme_document_every_flag() {
     let man = std::fs::read_to_string(root.join("man/jtool.1")).unwrap().replace("\\-", "-");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     for sub in
-        ["copy", "inspect", "crop", "rotate", "flip", "transpose", "transverse", "auto-orient", "grayscale", "transform", "strip", "verify", "decode", "encode"]
+        ["copy", "inspect", "crop", "rotate", "flip", "transpose", "transverse", "auto-orient", "grayscale", "transform", "strip", "verify", "decode", "encode", "compare", "requantize", "generations"]
     {
         let r = jtool().args([sub, "--help"]).assert().success();
         let help = String::from_utf8_lossy(&r.get_output().stdout).into_owned();
@@ -241,4 +241,26 @@ fn decode_and_encode_match_the_reference_tools() {
         assert_eq!(djpeg(&dj, &theirs), djpeg(&dj, &std::fs::read(&jpg).unwrap()));
     }
     jtool().args(["encode", "--sampling", "9"]).arg(&ppm).arg(&jpg).assert().code(2);
+}
+
+/// The lab from the command line: a lossless rotation is recognised as such, and the
+/// coefficient path of `generations` is identical from generation 1.
+#[test]
+fn compare_and_generations() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path().join("r.jpg");
+    jtool().args(["rotate", "90"]).arg(sample()).arg(&r).assert().success();
+    let out = jtool().args(["compare", "--json"]).arg(sample()).arg(&r).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("lossless") || text.contains("Lossless"), "{text}");
+    let g = jtool()
+        .args(["generations", "-n", "3", "--same-tables", "--path", "coefficients", "--json"])
+        .arg(testdata_dir().join("baseline_420_q85_67x45.jpg"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&g.get_output().stdout).unwrap();
+    assert!(v.is_object() || v.is_array());
+    let q = d.path().join("q.jpg");
+    jtool().args(["requantize", "--quality", "50"]).arg(sample()).arg(&q).assert().success();
+    jtool().args(["requantize", "--quality", "50", "--via-pixels"]).arg(sample()).arg(&q).assert().success();
 }

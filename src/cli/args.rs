@@ -57,6 +57,13 @@ pub enum Command {
     /// Check each file's integrity: decode everything, report OK/WARNING/ERROR with the
     /// first problem's offset and MCU.
     Verify(super::verify_cmd::VerifyArgs),
+    /// Compare two files: PSNR/SSIM of the pixels, and for two JPEGs whether B has A's
+    /// coefficients, is a lossless transform (and crop) of A, or was re-encoded.
+    Compare(super::lab_cmd::CompareArgs),
+    /// Requantize to other tables, in the coefficient domain (default) or via pixels.
+    Requantize(super::lab_cmd::RequantizeArgs),
+    /// Generation-loss experiment: re-encode N times on the pixel and/or coefficient path.
+    Generations(super::lab_cmd::GenerationsArgs),
 }
 
 /// Where the output of a file-writing subcommand goes.

@@ -3,6 +3,7 @@
 
 mod args;
 mod io;
+mod lab_cmd;
 mod verify_cmd;
 
 use args::{
@@ -55,6 +56,9 @@ pub fn run() -> i32 {
         Command::Strip(a) => run_strip(&ctx, a),
         Command::Decode(a) => run_decode(&ctx, a),
         Command::Encode(a) => run_encode(&ctx, a),
+        Command::Compare(a) => lab_cmd::run_compare(a),
+        Command::Requantize(a) => lab_cmd::run_requantize(a, ctx.strict, ctx.max_pixels),
+        Command::Generations(a) => lab_cmd::run_generations(a),
         Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.max_pixels),
     }
 }

@@ -420,21 +420,3 @@ fn dump_encodings() {
         }
     }
 }
-
-#[test]
-#[ignore]
-fn dump_warnings() {
-    let Ok(path) = std::env::var("JTOOL_DUMP_IN") else {
-        return;
-    };
-    let data = std::fs::read(&path).unwrap();
-    let file = JpegFile::parse(&data).unwrap();
-    let dec = decode(&file, &Limits::default()).unwrap();
-    eprintln!("parse {:?} decode {:?}", file.warnings, dec.warnings);
-    let out = wrap(&encode(&dec.image, &EncodeOptions::default()).unwrap());
-    let f2 = JpegFile::parse(&out).unwrap();
-    let d2 = decode(&f2, &Limits::default()).unwrap();
-    eprintln!("round trip equal: {}", d2.image == dec.image);
-    let nz: usize = dec.image.components.iter().map(|c| c.plane.blocks.iter().flatten().filter(|&&v| v != 0).count()).sum();
-    eprintln!("nonzero coefficients: {nz}; scans {:?}", dec.scans);
-}
