@@ -13,7 +13,7 @@ T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 n=0; jt=0; pt=0; meta_j=0; meta_p=0; larger=0
 for f in "$DIR"/*.jpg "$DIR"/*.jpeg; do
   [ -f "$f" ] || continue
-  "$JT" -q copy "$f" "$T/a.jpg" 2>/dev/null || continue
+  "$JT" --quiet copy "$f" "$T/a.jpg" 2>/dev/null || continue
   "$JT" inspect --json "$f" > "$T/i.json"
   if grep -q '"progressive": true' "$T/i.json"; then mode=-progressive; else mode=-optimize; fi
   # jtool keeps the restart interval: give jpegtran the same one, so both write RST markers

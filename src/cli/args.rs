@@ -12,8 +12,8 @@ pub struct Cli {
     /// Treat warnings (corrupt data tolerated, extraneous bytes...) as errors.
     #[arg(long, global = true)]
     pub strict: bool,
-    /// Do not print warnings.
-    #[arg(short, long, global = true)]
+    /// Do not print warnings (`-q` is the quality of `encode` and `generations`).
+    #[arg(long, global = true)]
     pub quiet: bool,
     /// Report what was done (repeat for more detail).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -302,4 +302,15 @@ pub struct InspectArgs {
     /// Files to inspect (`-` for stdin).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<OsString>,
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks (unique short flags, valid defaults...), which
+    /// otherwise run only in debug builds.
+    #[test]
+    fn command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

@@ -82,7 +82,7 @@ pub struct GenerationsArgs {
     #[arg(short = 'n', value_name = "N", default_value_t = 10)]
     pub n: usize,
     /// IJG quality of every generation.
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100), conflicts_with = "same_tables")]
+    #[arg(short = 'q', long, value_parser = clap::value_parser!(u8).range(1..=100), conflicts_with = "same_tables")]
     pub quality: Option<u8>,
     /// Keep the input's tables (pixel path: the IJG quality that gives them). The default
     /// when no --quality is given.

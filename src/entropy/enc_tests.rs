@@ -372,6 +372,11 @@ fn bench_encode() {
         ("seq_opt", opts(CodingMode::Sequential, HuffmanChoice::Optimal, 0)),
         ("prog", opts(CodingMode::Progressive, HuffmanChoice::Optimal, 0)),
     ] {
+        if let Ok(m) = std::env::var("JTOOL_BENCH_MODES") {
+            if !m.split(',').any(|x| x == name) {
+                continue;
+            }
+        }
         let mut best = std::time::Duration::MAX;
         let mut out = Vec::new();
         for _ in 0..reps {

@@ -399,9 +399,6 @@ fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOption
         let mut coder = SeqCoder::new(&mut w, &comps);
         walk(&mut coder, &comps, mcus, ri);
         check_ranges(Ranges { ac_or: coder.ac_or, dc_or: coder.dc_or })?;
-        if w.missing {
-            return Err(Error::BadRequest("a symbol has no Huffman code".into()));
-        }
         out = w.w.finish();
     }
     Ok(out)
@@ -476,9 +473,6 @@ fn encode_progressive(
         let mut w = Writer::new(out, &tabs);
         let r = prog_scan(&mut w, &comps, mcus, ri, s.ss, s.se, s.ah, s.al);
         check_ranges(r)?;
-        if w.missing {
-            return Err(Error::BadRequest("a symbol has no Huffman code".into()));
-        }
         out = w.w.finish();
     }
     Ok(out)

@@ -123,14 +123,12 @@ pub fn empty_tables() -> Box<EncTables> {
 pub struct Writer<'t> {
     pub w: BitWriter,
     tabs: &'t EncTables,
-    /// Set when a symbol had no code in its table.
-    pub missing: bool,
 }
 
 impl<'t> Writer<'t> {
     /// A writer appending to `out` with codes from `tabs`.
     pub fn new(out: Vec<u8>, tabs: &'t EncTables) -> Self {
-        Writer { w: BitWriter::new(out), tabs, missing: false }
+        Writer { w: BitWriter::new(out), tabs }
     }
 }
 
@@ -138,8 +136,10 @@ impl Sink for Writer<'_> {
     const WRITES: bool = true;
     #[inline(always)]
     fn sym(&mut self, t: usize, sym: u32, extra: u32, nbits: u32) {
+        // Every symbol has a code: optimal tables come from the statistics of the
+        // same walk, and the Annex K tables have every symbol within the 8-bit
+        // ranges, which the caller checks (out-of-range output is discarded).
         let (code, size) = self.tabs[t & (NTABLES - 1)].get(sym as usize);
-        self.missing |= size == 0;
         self.w.put((code << nbits) | extra, size + nbits);
     }
     #[inline(always)]
@@ -152,10 +152,9 @@ impl Sink for Writer<'_> {
     #[inline(always)]
     fn local<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
         let w = std::mem::replace(&mut self.w, BitWriter::new(Vec::new()));
-        let mut l = Writer { w, tabs: self.tabs, missing: false };
+        let mut l = Writer { w, tabs: self.tabs };
         let r = f(&mut l);
         self.w = l.w;
-        self.missing |= l.missing;
         r
     }
 }
