@@ -37,7 +37,9 @@ impl fmt::Display for MalformedKind {
             MalformedKind::NoSoi => write!(f, "not a JPEG file (no SOI marker)"),
             MalformedKind::Truncated(what) => write!(f, "premature end of data in {what}"),
             MalformedKind::BadLength(m) => write!(f, "bad length in marker segment FF{m:02X}"),
-            MalformedKind::ExpectedMarker(b) => write!(f, "expected a marker, found byte 0x{b:02X}"),
+            MalformedKind::ExpectedMarker(b) => {
+                write!(f, "expected a marker, found byte 0x{b:02X}")
+            }
             MalformedKind::BadHeader(s) => write!(f, "{s}"),
             MalformedKind::BadHuffmanCode => write!(f, "invalid Huffman code"),
             MalformedKind::CoefficientRange => write!(f, "DCT coefficient out of range"),
@@ -79,7 +81,10 @@ pub enum Error {
     Malformed { offset: usize, kind: MalformedKind },
     /// The input uses a JPEG feature jtool does not implement.
     #[error("unsupported: {feature}")]
-    Unsupported { feature: String, offset: Option<usize> },
+    Unsupported {
+        feature: String,
+        offset: Option<usize>,
+    },
     /// A resource limit was exceeded (checked before allocating).
     #[error("limit exceeded: {0}")]
     Limit(LimitKind),
@@ -99,7 +104,10 @@ impl Error {
         Error::Malformed { offset, kind }
     }
     pub(crate) fn unsupported(feature: impl Into<String>, offset: Option<usize>) -> Self {
-        Error::Unsupported { feature: feature.into(), offset }
+        Error::Unsupported {
+            feature: feature.into(),
+            offset,
+        }
     }
     /// The byte offset this error refers to, if any.
     pub fn offset(&self) -> Option<usize> {
@@ -182,6 +190,10 @@ impl fmt::Display for Warning {
 
 impl Warning {
     pub(crate) fn at(offset: usize, kind: WarningKind) -> Self {
-        Warning { offset: Some(offset), kind, mcu: None }
+        Warning {
+            offset: Some(offset),
+            kind,
+            mcu: None,
+        }
     }
 }

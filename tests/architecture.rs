@@ -11,9 +11,28 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("transform", &["coeffs", "error"]),
     ("pixels", &["coeffs", "error"]),
     ("inspect", &["container", "coeffs", "error"]),
-    ("pipeline", &["inspect", "transform", "pixels", "entropy", "container", "coeffs", "error"]),
+    (
+        "pipeline",
+        &[
+            "inspect",
+            "transform",
+            "pixels",
+            "entropy",
+            "container",
+            "coeffs",
+            "error",
+        ],
+    ),
 ];
-const LAYERS: &[&str] = &["coeffs", "container", "entropy", "transform", "pixels", "inspect", "pipeline"];
+const LAYERS: &[&str] = &[
+    "coeffs",
+    "container",
+    "entropy",
+    "transform",
+    "pixels",
+    "inspect",
+    "pipeline",
+];
 
 fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -35,7 +54,10 @@ fn layers_depend_downward_only() {
         sources(&src.join(layer), &mut files);
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
-            for other in LAYERS.iter().filter(|o| *o != layer && !allowed.contains(o)) {
+            for other in LAYERS
+                .iter()
+                .filter(|o| *o != layer && !allowed.contains(o))
+            {
                 if text.contains(&format!("crate::{other}")) {
                     bad.push(format!("{} uses crate::{other}", f.display()));
                 }
@@ -48,7 +70,10 @@ fn layers_depend_downward_only() {
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         if LAYERS.iter().any(|l| text.contains(&format!("crate::{l}"))) {
-            bad.push(format!("{} reaches into the library with crate::", f.display()));
+            bad.push(format!(
+                "{} reaches into the library with crate::",
+                f.display()
+            ));
         }
     }
     assert!(bad.is_empty(), "upward dependencies:\n{}", bad.join("\n"));

@@ -17,8 +17,10 @@ fn sample() -> PathBuf {
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     v.sort();
     v
 }
@@ -27,20 +29,41 @@ fn files_in(dir: &Path) -> Vec<String> {
 fn copy_is_silent_and_writes_the_output() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out.jpg");
-    jtool().arg("copy").arg(sample()).arg(&out).assert().success().stdout("").stderr("");
+    jtool()
+        .arg("copy")
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
     let bytes = std::fs::read(&out).unwrap();
     assert_eq!(&bytes[..2], &[0xFF, 0xD8]);
-    assert!(bytes.ends_with(b"TRAILER-DATA-AFTER-EOI"), "data after EOI is kept");
-    assert_eq!(files_in(d.path()), vec!["out.jpg"], "no temporary file left behind");
+    assert!(
+        bytes.ends_with(b"TRAILER-DATA-AFTER-EOI"),
+        "data after EOI is kept"
+    );
+    assert_eq!(
+        files_in(d.path()),
+        vec!["out.jpg"],
+        "no temporary file left behind"
+    );
     if let Some(dj) = tool("djpeg") {
-        assert_eq!(djpeg(&dj, &bytes), djpeg(&dj, &std::fs::read(sample()).unwrap()));
+        assert_eq!(
+            djpeg(&dj, &bytes),
+            djpeg(&dj, &std::fs::read(sample()).unwrap())
+        );
     }
 }
 
 #[test]
 fn dash_means_stdin_and_stdout() {
     let input = std::fs::read(sample()).unwrap();
-    let a = jtool().args(["copy", "-", "-"]).write_stdin(input.clone()).assert().success();
+    let a = jtool()
+        .args(["copy", "-", "-"])
+        .write_stdin(input.clone())
+        .assert()
+        .success();
     let via_dash = a.get_output().stdout.clone();
     let b = jtool().arg("copy").arg(sample()).assert().success();
     assert_eq!(via_dash, b.get_output().stdout, "OUT omitted is stdout too");
@@ -53,9 +76,20 @@ fn refuses_to_overwrite_input_without_in_place() {
     let f = d.path().join("a.jpg");
     std::fs::copy(sample(), &f).unwrap();
     let before = std::fs::read(&f).unwrap();
-    jtool().arg("copy").arg(&f).arg(&f).assert().code(1).stderr(predicates_contains("--in-place"));
+    jtool()
+        .arg("copy")
+        .arg(&f)
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicates_contains("--in-place"));
     assert_eq!(std::fs::read(&f).unwrap(), before);
-    jtool().args(["copy", "--in-place", "--copy", "none"]).arg(&f).assert().success().stderr("");
+    jtool()
+        .args(["copy", "--in-place", "--copy", "none"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr("");
     let after = std::fs::read(&f).unwrap();
     assert_ne!(after, before, "metadata was dropped in place");
     assert_eq!(files_in(d.path()), vec!["a.jpg"]);
@@ -70,20 +104,42 @@ fn out_dir_processes_several_files_and_reports_each_failure() {
     std::fs::create_dir(&out).unwrap();
     let a = testdata_dir().join("gray_q90_67x45.jpg");
     let b = testdata_dir().join("prog_420_q75_67x45.jpg");
-    let r = jtool().arg("copy").arg("--out-dir").arg(&out).arg(&a).arg(&bad).arg(&b).assert().code(1);
+    let r = jtool()
+        .arg("copy")
+        .arg("--out-dir")
+        .arg(&out)
+        .arg(&a)
+        .arg(&bad)
+        .arg(&b)
+        .assert()
+        .code(1);
     let err = String::from_utf8_lossy(&r.get_output().stderr).into_owned();
     assert_eq!(err.lines().count(), 1, "one line per failed file: {err}");
-    assert!(err.starts_with(&format!("jtool: {}: ", bad.display())), "{err}");
+    assert!(
+        err.starts_with(&format!("jtool: {}: ", bad.display())),
+        "{err}"
+    );
     assert!(err.contains("(at byte "), "{err}");
-    assert_eq!(files_in(&out), vec!["gray_q90_67x45.jpg", "prog_420_q75_67x45.jpg"]);
+    assert_eq!(
+        files_in(&out),
+        vec!["gray_q90_67x45.jpg", "prog_420_q75_67x45.jpg"]
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     jtool().assert().code(2);
     jtool().args(["copy", "a", "b", "c"]).assert().code(2);
-    jtool().args(["copy", "--restart", "x"]).arg(sample()).assert().code(2);
-    jtool().args(["copy", "--progressive", "--baseline"]).arg(sample()).assert().code(2);
+    jtool()
+        .args(["copy", "--restart", "x"])
+        .arg(sample())
+        .assert()
+        .code(2);
+    jtool()
+        .args(["copy", "--progressive", "--baseline"])
+        .arg(sample())
+        .assert()
+        .code(2);
     jtool().args(["frobnicate"]).assert().code(2);
     jtool().arg("--help").assert().success();
 }
@@ -91,7 +147,12 @@ fn usage_errors_exit_2() {
 #[test]
 fn missing_input_is_a_one_line_error() {
     let d = tempfile::tempdir().unwrap();
-    let r = jtool().arg("copy").arg(d.path().join("nope.jpg")).arg(d.path().join("o.jpg")).assert().code(1);
+    let r = jtool()
+        .arg("copy")
+        .arg(d.path().join("nope.jpg"))
+        .arg(d.path().join("o.jpg"))
+        .assert()
+        .code(1);
     let err = String::from_utf8_lossy(&r.get_output().stderr).into_owned();
     assert_eq!(err.lines().count(), 1);
     assert!(err.contains("nope.jpg: No such file"), "{err}");
@@ -115,9 +176,17 @@ fn copy_options_are_accepted() {
     .enumerate()
     {
         let out = d.path().join(format!("{i}.jpg"));
-        jtool().arg("copy").args(args).arg(sample()).arg(&out).assert().success().stderr("");
+        jtool()
+            .arg("copy")
+            .args(args)
+            .arg(sample())
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr("");
         if let Some(dj) = tool("djpeg") {
-            let (code, _, err) = run_with_stdin(&dj, &["-dct", "int"], &std::fs::read(&out).unwrap());
+            let (code, _, err) =
+                run_with_stdin(&dj, &["-dct", "int"], &std::fs::read(&out).unwrap());
             assert!(code == 0 && err.is_empty(), "{args:?}: djpeg says {err}");
         }
     }
@@ -135,7 +204,11 @@ fn broken_pipe_ends_quietly() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -144,10 +217,19 @@ fn inspect_text_and_json() {
     let r = jtool().arg("inspect").arg(sample()).assert().success();
     let text = String::from_utf8_lossy(&r.get_output().stdout).into_owned();
     assert!(text.contains("SOF0"), "{text}");
-    let r = jtool().args(["inspect", "--json"]).arg(sample()).assert().success();
+    let r = jtool()
+        .args(["inspect", "--json"])
+        .arg(sample())
+        .assert()
+        .success();
     let v: serde_json::Value = serde_json::from_slice(&r.get_output().stdout).unwrap();
     assert!(v.is_object());
-    let r = jtool().args(["inspect", "--json"]).arg(sample()).arg(testdata_dir().join("gray_q90_67x45.jpg")).assert().success();
+    let r = jtool()
+        .args(["inspect", "--json"])
+        .arg(sample())
+        .arg(testdata_dir().join("gray_q90_67x45.jpg"))
+        .assert()
+        .success();
     let v: serde_json::Value = serde_json::from_slice(&r.get_output().stdout).unwrap();
     assert_eq!(v.as_array().map(|a| a.len()), Some(2));
 }
@@ -156,7 +238,11 @@ fn inspect_text_and_json() {
 /// output, or exit 1 with one line on stderr and no output file; never a crash, never slow.
 #[test]
 fn malformed_corpus_through_the_cli() {
-    for cmd in [&["copy"][..], &["rotate", "90"], &["crop", "--geometry", "16x16+8+8"]] {
+    for cmd in [
+        &["copy"][..],
+        &["rotate", "90"],
+        &["crop", "--geometry", "16x16+8+8"],
+    ] {
         malformed_through(cmd);
     }
 }
@@ -168,9 +254,19 @@ fn malformed_through(cmd: &[&str]) {
     let (mut ok, mut failed) = (0, 0);
     for f in jpegs_in(&c.join("malformed")) {
         let t = Instant::now();
-        let r = jtool().args(cmd).arg(&f).arg(&out).timeout(Duration::from_secs(20)).output().unwrap();
+        let r = jtool()
+            .args(cmd)
+            .arg(&f)
+            .arg(&out)
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
         let elapsed = t.elapsed();
-        assert!(elapsed < Duration::from_secs(10), "{}: took {elapsed:?}", f.display());
+        assert!(
+            elapsed < Duration::from_secs(10),
+            "{}: took {elapsed:?}",
+            f.display()
+        );
         let err = String::from_utf8_lossy(&r.stderr).into_owned();
         match r.status.code() {
             Some(0) => {
@@ -202,21 +298,50 @@ fn predicates_contains(s: &'static str) -> impl predicates::Predicate<[u8]> {
 #[test]
 fn man_page_and_readme_document_every_flag() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let man = std::fs::read_to_string(root.join("man/jtool.1")).unwrap().replace("\\-", "-");
+    let man = std::fs::read_to_string(root.join("man/jtool.1"))
+        .unwrap()
+        .replace("\\-", "-");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    for sub in
-        ["copy", "inspect", "crop", "rotate", "flip", "transpose", "transverse", "auto-orient", "grayscale", "transform", "strip", "verify", "decode", "encode", "compare", "requantize", "generations"]
-    {
+    for sub in [
+        "copy",
+        "inspect",
+        "crop",
+        "rotate",
+        "flip",
+        "transpose",
+        "transverse",
+        "auto-orient",
+        "grayscale",
+        "transform",
+        "strip",
+        "verify",
+        "decode",
+        "encode",
+        "compare",
+        "requantize",
+        "generations",
+    ] {
         let r = jtool().args([sub, "--help"]).assert().success();
         let help = String::from_utf8_lossy(&r.get_output().stdout).into_owned();
         for word in help.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']') {
-            let Some(flag) = word.strip_prefix("--") else { continue };
-            let flag: String = flag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+            let Some(flag) = word.strip_prefix("--") else {
+                continue;
+            };
+            let flag: String = flag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
             if flag.is_empty() || flag == "help" || flag == "version" {
                 continue;
             }
-            assert!(man.contains(&format!("--{flag}")), "man/jtool.1 lacks --{flag} ({sub})");
-            assert!(readme.contains(&format!("--{flag}")), "README.md lacks --{flag} ({sub})");
+            assert!(
+                man.contains(&format!("--{flag}")),
+                "man/jtool.1 lacks --{flag} ({sub})"
+            );
+            assert!(
+                readme.contains(&format!("--{flag}")),
+                "README.md lacks --{flag} ({sub})"
+            );
         }
     }
 }
@@ -226,21 +351,48 @@ fn man_page_and_readme_document_every_flag() {
 fn decode_and_encode_match_the_reference_tools() {
     let d = tempfile::tempdir().unwrap();
     let ppm = d.path().join("a.ppm");
-    jtool().arg("decode").arg(sample()).arg(&ppm).assert().success().stderr("");
+    jtool()
+        .arg("decode")
+        .arg(sample())
+        .arg(&ppm)
+        .assert()
+        .success()
+        .stderr("");
     if let Some(dj) = tool("djpeg") {
-        assert_eq!(djpeg(&dj, &std::fs::read(sample()).unwrap()).unwrap(), std::fs::read(&ppm).unwrap());
+        assert_eq!(
+            djpeg(&dj, &std::fs::read(sample()).unwrap()).unwrap(),
+            std::fs::read(&ppm).unwrap()
+        );
     }
     let png = d.path().join("a.png");
-    jtool().arg("decode").arg(sample()).arg(&png).assert().success();
+    jtool()
+        .arg("decode")
+        .arg(sample())
+        .arg(&png)
+        .assert()
+        .success();
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
     let jpg = d.path().join("e.jpg");
-    jtool().args(["encode", "-q", "85"]).arg(testdata_dir().join("src_67x45.ppm")).arg(&jpg).assert().success();
+    jtool()
+        .args(["encode", "-q", "85"])
+        .arg(testdata_dir().join("src_67x45.ppm"))
+        .arg(&jpg)
+        .assert()
+        .success();
     if let (Some(cj), Some(dj)) = (tool("cjpeg"), tool("djpeg")) {
         let src = std::fs::read(testdata_dir().join("src_67x45.ppm")).unwrap();
         let (_, theirs, _) = run_with_stdin(&cj, &["-quality", "85", "-dct", "int"], &src);
-        assert_eq!(djpeg(&dj, &theirs), djpeg(&dj, &std::fs::read(&jpg).unwrap()));
+        assert_eq!(
+            djpeg(&dj, &theirs),
+            djpeg(&dj, &std::fs::read(&jpg).unwrap())
+        );
     }
-    jtool().args(["encode", "--sampling", "9"]).arg(&ppm).arg(&jpg).assert().code(2);
+    jtool()
+        .args(["encode", "--sampling", "9"])
+        .arg(&ppm)
+        .arg(&jpg)
+        .assert()
+        .code(2);
 }
 
 /// The lab from the command line: a lossless rotation is recognised as such, and the
@@ -249,18 +401,49 @@ fn decode_and_encode_match_the_reference_tools() {
 fn compare_and_generations() {
     let d = tempfile::tempdir().unwrap();
     let r = d.path().join("r.jpg");
-    jtool().args(["rotate", "90"]).arg(sample()).arg(&r).assert().success();
-    let out = jtool().args(["compare", "--json"]).arg(sample()).arg(&r).assert().success();
+    jtool()
+        .args(["rotate", "90"])
+        .arg(sample())
+        .arg(&r)
+        .assert()
+        .success();
+    let out = jtool()
+        .args(["compare", "--json"])
+        .arg(sample())
+        .arg(&r)
+        .assert()
+        .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(text.contains("lossless") || text.contains("Lossless"), "{text}");
+    assert!(
+        text.contains("lossless") || text.contains("Lossless"),
+        "{text}"
+    );
     let g = jtool()
-        .args(["generations", "-n", "3", "--same-tables", "--path", "coefficients", "--json"])
+        .args([
+            "generations",
+            "-n",
+            "3",
+            "--same-tables",
+            "--path",
+            "coefficients",
+            "--json",
+        ])
         .arg(testdata_dir().join("baseline_420_q85_67x45.jpg"))
         .assert()
         .success();
     let v: serde_json::Value = serde_json::from_slice(&g.get_output().stdout).unwrap();
     assert!(v.is_object() || v.is_array());
     let q = d.path().join("q.jpg");
-    jtool().args(["requantize", "--quality", "50"]).arg(sample()).arg(&q).assert().success();
-    jtool().args(["requantize", "--quality", "50", "--via-pixels"]).arg(sample()).arg(&q).assert().success();
+    jtool()
+        .args(["requantize", "--quality", "50"])
+        .arg(sample())
+        .arg(&q)
+        .assert()
+        .success();
+    jtool()
+        .args(["requantize", "--quality", "50", "--via-pixels"])
+        .arg(sample())
+        .arg(&q)
+        .assert()
+        .success();
 }

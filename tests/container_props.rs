@@ -7,13 +7,29 @@ use proptest::prelude::*;
 /// One generated piece of a file: a marker segment, or a scan with entropy-coded data.
 #[derive(Debug, Clone)]
 enum Piece {
-    Segment { fill: usize, code: u8, body: Vec<u8> },
-    Scan { fill: usize, body: Vec<u8>, ecs: Vec<u8> },
+    Segment {
+        fill: usize,
+        code: u8,
+        body: Vec<u8>,
+    },
+    Scan {
+        fill: usize,
+        body: Vec<u8>,
+        ecs: Vec<u8>,
+    },
 }
 
 fn segment_code() -> impl Strategy<Value = u8> {
     // Every code with a length field: SOFn, DHT, DAC, DQT, DRI, APPn, COM, reserved.
-    prop_oneof![0xC0u8..=0xCF, Just(0xDB), Just(0xDD), Just(0xDC), 0xE0u8..=0xEF, Just(0xFE), 0x02u8..=0xBF]
+    prop_oneof![
+        0xC0u8..=0xCF,
+        Just(0xDB),
+        Just(0xDD),
+        Just(0xDC),
+        0xE0u8..=0xEF,
+        Just(0xFE),
+        0x02u8..=0xBF
+    ]
 }
 
 /// Entropy-coded bytes: any bytes, with each 0xFF followed by 0x00 or an RST code.
@@ -32,7 +48,11 @@ fn ecs() -> impl Strategy<Value = Vec<u8>> {
 
 fn piece() -> impl Strategy<Value = Piece> {
     prop_oneof![
-        (0usize..3, segment_code(), prop::collection::vec(any::<u8>(), 0..300))
+        (
+            0usize..3,
+            segment_code(),
+            prop::collection::vec(any::<u8>(), 0..300)
+        )
             .prop_map(|(fill, code, body)| Piece::Segment { fill, code, body }),
         (0usize..3, prop::collection::vec(any::<u8>(), 0..20), ecs())
             .prop_map(|(fill, body, ecs)| Piece::Scan { fill, body, ecs }),

@@ -16,20 +16,31 @@ fn container_round_trip_is_exact() {
     let mut files: Vec<(PathBuf, bool)> = testdata_jpegs().into_iter().map(|p| (p, true)).collect();
     if let Some(c) = corpus_dir() {
         files.extend(jpegs_in(&c.join("valid")).into_iter().map(|p| (p, true)));
-        files.extend(jpegs_in(&c.join("malformed")).into_iter().map(|p| (p, false)));
+        files.extend(
+            jpegs_in(&c.join("malformed"))
+                .into_iter()
+                .map(|p| (p, false)),
+        );
     }
     let mut parsed = 0;
     for (path, must_parse) in &files {
         let data = std::fs::read(path).unwrap();
         match JpegFile::parse(&data) {
             Ok(f) => {
-                assert!(f.to_bytes() == data, "round trip differs: {}", path.display());
+                assert!(
+                    f.to_bytes() == data,
+                    "round trip differs: {}",
+                    path.display()
+                );
                 parsed += 1;
             }
             Err(e) => assert!(!must_parse, "{}: {e}", path.display()),
         }
     }
-    println!("container round trip: {parsed} of {} files parsed and written back byte for byte", files.len());
+    println!(
+        "container round trip: {parsed} of {} files parsed and written back byte for byte",
+        files.len()
+    );
 }
 
 /// The files the oracle test runs on: testdata plus corpus files djpeg decodes cleanly.
@@ -37,7 +48,10 @@ fn oracle_files() -> Vec<PathBuf> {
     let mut files = testdata_jpegs();
     if let Some(c) = corpus_dir() {
         let m = manifest(&c);
-        let mut rows: Vec<_> = m.values().filter(|r| r["category"] == "valid" && r["djpeg_ok"] == "yes").collect();
+        let mut rows: Vec<_> = m
+            .values()
+            .filter(|r| r["category"] == "valid" && r["djpeg_ok"] == "yes")
+            .collect();
         rows.retain(|r| !r["sof"].starts_with("SOF9") && !r["sof"].starts_with("SOF10"));
         rows.sort_by(|a, b| a["file"].cmp(&b["file"]));
         files.extend(rows.iter().map(|r| c.join(&r["file"])));
@@ -50,7 +64,9 @@ fn oracle_files() -> Vec<PathBuf> {
 /// smoothing, which no rewrite can reproduce (the coefficients are then complete); for
 /// such files the oracle is djpeg of `jpegtran -copy all`'s output.
 fn check_copy_against_djpeg(opts: &CopyOptions, label: &str) {
-    let (Some(djpeg_bin), Some(jpegtran)) = (tool("djpeg"), tool("jpegtran")) else { return };
+    let (Some(djpeg_bin), Some(jpegtran)) = (tool("djpeg"), tool("jpegtran")) else {
+        return;
+    };
     let mut failures = Vec::new();
     let mut via_jpegtran = 0;
     let files = oracle_files();
@@ -65,7 +81,10 @@ fn check_copy_against_djpeg(opts: &CopyOptions, label: &str) {
         };
         let (code, _, err) = run_with_stdin(&djpeg_bin, &["-dct", "int"], &out.bytes);
         if code != 0 || !err.is_empty() {
-            failures.push(format!("{}: djpeg on output: exit {code}: {err}", path.display()));
+            failures.push(format!(
+                "{}: djpeg on output: exit {code}: {err}",
+                path.display()
+            ));
             continue;
         }
         let mine = djpeg(&djpeg_bin, &out.bytes);
@@ -83,7 +102,12 @@ fn check_copy_against_djpeg(opts: &CopyOptions, label: &str) {
         files.len() - failures.len(),
         files.len()
     );
-    assert!(failures.is_empty(), "copy {label} failed on {} files:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "copy {label} failed on {} files:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -103,7 +127,10 @@ fn copy_baseline_standard_huffman_keeps_coefficients() {
 
 #[test]
 fn copy_progressive_keeps_coefficients() {
-    let opts = CopyOptions { mode: Some(CodingMode::Progressive), ..CopyOptions::default() };
+    let opts = CopyOptions {
+        mode: Some(CodingMode::Progressive),
+        ..CopyOptions::default()
+    };
     check_copy_against_djpeg(&opts, "--progressive");
 }
 
@@ -125,5 +152,8 @@ fn unsupported_processes_are_reported() {
             Ok(_) => panic!("{}: expected an unsupported error, got output", r["file"]),
         }
     }
-    assert!(n >= 5, "expected the corpus's 12-bit, lossless and arithmetic files");
+    assert!(
+        n >= 5,
+        "expected the corpus's 12-bit, lossless and arithmetic files"
+    );
 }

@@ -77,8 +77,13 @@ const CAMERA_ORIGINALS: &[&str] = &[
 
 /// The maker the top candidate names for `data` with its metadata stripped, using only
 /// the signatures `keep` accepts.
-fn top_maker(data: &[u8], keep: &dyn Fn(&jtool::inspect::signatures::Signature) -> bool) -> (String, String) {
-    let stripped = pipeline::strip(data, KeepPolicy::NOTHING).expect("strip").bytes;
+fn top_maker(
+    data: &[u8],
+    keep: &dyn Fn(&jtool::inspect::signatures::Signature) -> bool,
+) -> (String, String) {
+    let stripped = pipeline::strip(data, KeepPolicy::NOTHING)
+        .expect("strip")
+        .bytes;
     let r = inspect(&stripped).expect("inspect");
     assert!(r.metadata.is_empty());
     let id = identify_with(&r, r.quality.as_ref(), keep);
@@ -106,7 +111,9 @@ fn camera_originals_stripped_name_their_maker() {
         }
         // Leave-one-out: without the signatures taken from this file, for makers that
         // keep other entries: how well the table generalises to unseen files.
-        let others = SIGNATURES.iter().any(|s| s.maker == want && !s.source.contains(f));
+        let others = SIGNATURES
+            .iter()
+            .any(|s| s.maker == want && !s.source.contains(f));
         if others {
             loo_n += 1;
             let (got, name) = top_maker(&data, &|s| !s.source.contains(f));
@@ -118,7 +125,10 @@ fn camera_originals_stripped_name_their_maker() {
         }
     }
     let n = CAMERA_ORIGINALS.len();
-    eprintln!("identification of stripped camera originals: {hit}/{n} correct ({:.1}%)", 100.0 * hit as f64 / n as f64);
+    eprintln!(
+        "identification of stripped camera originals: {hit}/{n} correct ({:.1}%)",
+        100.0 * hit as f64 / n as f64
+    );
     for x in &misses {
         eprintln!("  miss: {x}");
     }
@@ -138,9 +148,18 @@ fn camera_originals_stripped_name_their_maker() {
 fn resaved_files_name_the_editor_and_the_contradiction() {
     let Some(dir) = corpus_dir() else { return };
     let cases = [
-        ("valid/sw_photoshop70_canon_eos_d60_dri111.jpg", "Adobe Photoshop, Save As quality 3"),
-        ("valid/gimp_cam_canon_eos40d_100x68.jpg", "libjpeg/IJG-compatible encoder, quality 65"),
-        ("valid/ycck_photoshop_cs2_canon300d.jpg", "Adobe Photoshop, Save As quality 8"),
+        (
+            "valid/sw_photoshop70_canon_eos_d60_dri111.jpg",
+            "Adobe Photoshop, Save As quality 3",
+        ),
+        (
+            "valid/gimp_cam_canon_eos40d_100x68.jpg",
+            "libjpeg/IJG-compatible encoder, quality 65",
+        ),
+        (
+            "valid/ycck_photoshop_cs2_canon300d.jpg",
+            "Adobe Photoshop, Save As quality 8",
+        ),
     ];
     for (f, want) in cases {
         let data = std::fs::read(dir.join(f)).unwrap();
@@ -149,7 +168,10 @@ fn resaved_files_name_the_editor_and_the_contradiction() {
         assert!(top.name.starts_with(want), "{f}: {}", top.name);
         assert!(!top.evidence.is_empty());
         assert!(
-            r.identification.contradictions.iter().any(|c| c.contains("re-saved")),
+            r.identification
+                .contradictions
+                .iter()
+                .any(|c| c.contains("re-saved")),
             "{f}: {:?}",
             r.identification.contradictions
         );
@@ -169,16 +191,24 @@ fn mozjpeg_rule_and_ijg_rule() {
         f.extend_from_slice(&[0xFF, 0xDB, 0, 67]);
         f.extend_from_slice(&body);
     }
-    f.extend_from_slice(&[0xFF, 0xC0, 0, 17, 8, 0, 8, 0, 8, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    f.extend_from_slice(&[
+        0xFF, 0xC0, 0, 17, 8, 0, 8, 0, 8, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+    ]);
     f.extend_from_slice(&[0xFF, 0xD9]);
     let r = inspect(&f).unwrap();
-    assert_eq!(r.identification.candidates[0].name, "mozjpeg defaults, quality 75");
+    assert_eq!(
+        r.identification.candidates[0].name,
+        "mozjpeg defaults, quality 75"
+    );
     assert!(!r.quality.as_ref().unwrap().exact);
 }
 
 #[test]
 fn signature_table_is_sourced() {
-    let cams = SIGNATURES.iter().filter(|s| s.kind == jtool::inspect::signatures::SourceKind::Camera).count();
+    let cams = SIGNATURES
+        .iter()
+        .filter(|s| s.kind == jtool::inspect::signatures::SourceKind::Camera)
+        .count();
     eprintln!("signature table: {} entries ({cams} camera, {} software) + IJG rule (100 qualities x 2 variants) + mozjpeg rule", SIGNATURES.len(), SIGNATURES.len() - cams);
     for s in SIGNATURES {
         assert!(s.source.starts_with("corpus "), "{}", s.source);

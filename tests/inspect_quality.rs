@@ -16,7 +16,9 @@ fn quality_of(jpeg: &[u8]) -> jtool::inspect::quality::QualityReport {
 
 #[test]
 fn cjpeg_quality_1_to_100_is_exact_also_rotated() {
-    let (Some(cjpeg), Some(jpegtran)) = (tool("cjpeg"), tool("jpegtran")) else { return };
+    let (Some(cjpeg), Some(jpegtran)) = (tool("cjpeg"), tool("jpegtran")) else {
+        return;
+    };
     let ppm = std::fs::read(testdata_dir().join("src_33x17.ppm")).expect("testdata/src_33x17.ppm");
     let mut checked = 0;
     for q in 1..=100u8 {
@@ -29,7 +31,11 @@ fn cjpeg_quality_1_to_100_is_exact_also_rotated() {
             let (code, jpeg, err) = run_with_stdin(&cjpeg, &args, &ppm);
             assert_eq!(code, 0, "cjpeg {args:?}: {err}");
             let r = quality_of(&jpeg);
-            assert!(r.exact && r.quality == q && !r.transposed, "cjpeg {args:?}: {}", r.summary);
+            assert!(
+                r.exact && r.quality == q && !r.transposed,
+                "cjpeg {args:?}: {}",
+                r.summary
+            );
             assert_eq!(r.summary, format!("IJG quality {q}, exact"));
             for t in &r.tables {
                 assert!(t.exact, "cjpeg {args:?} slot {}: {}", t.slot, t.summary);
@@ -38,14 +44,22 @@ fn cjpeg_quality_1_to_100_is_exact_also_rotated() {
             let (code, rotated, err) = run_with_stdin(&jpegtran, &["-rotate", "90"], &jpeg);
             assert!(code == 0 || code == 2, "jpegtran: {err}");
             let r = quality_of(&rotated);
-            assert!(r.exact && r.quality == q, "rotated cjpeg {args:?}: {}", r.summary);
+            assert!(
+                r.exact && r.quality == q,
+                "rotated cjpeg {args:?}: {}",
+                r.summary
+            );
             // Annex K tables are not symmetric, so the rotation shows (except where
             // every entry is clamped to the same value).
             let symmetric = r.tables.iter().all(|t| {
                 let m = t.exact_match.as_ref().unwrap();
                 !m.transposed
             });
-            assert!(r.transposed || symmetric, "rotated cjpeg {args:?}: {}", r.summary);
+            assert!(
+                r.transposed || symmetric,
+                "rotated cjpeg {args:?}: {}",
+                r.summary
+            );
             checked += 2;
         }
     }
@@ -61,7 +75,11 @@ fn every_corpus_file_inspects() {
         let r = pipeline::inspect_full(&data).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let _ = r.to_text(true);
         let _ = serde_json::to_string(&r).unwrap();
-        assert!(r.quality.is_some() || r.quant_tables.is_empty(), "{}", f.display());
+        assert!(
+            r.quality.is_some() || r.quant_tables.is_empty(),
+            "{}",
+            f.display()
+        );
         ok += 1;
     }
     let mut err = 0;
@@ -85,20 +103,44 @@ fn coefficient_hash_ignores_coding_and_metadata() {
     let mut same = 0;
     for f in jpegs_in(&dir.join("valid")) {
         let data = std::fs::read(&f).unwrap();
-        let Ok(r) = pipeline::inspect_full(&data) else { continue };
-        let Some(h) = r.coefficient_hash.clone() else { continue };
+        let Ok(r) = pipeline::inspect_full(&data) else {
+            continue;
+        };
+        let Some(h) = r.coefficient_hash.clone() else {
+            continue;
+        };
         // Decoded with warnings (e.g. a truncated progressive file) re-encodes the zeros
         // too; those still hash the same.
         let outs = [
             pipeline::strip(&data, KeepPolicy::NOTHING).map(|o| o.bytes),
             pipeline::copy(&data, &CopyOptions::default()).map(|o| o.bytes),
-            pipeline::copy(&data, &CopyOptions { mode: Some(CodingMode::Progressive), ..CopyOptions::default() }).map(|o| o.bytes),
-            pipeline::copy(&data, &CopyOptions { mode: Some(CodingMode::Sequential), restart: pipeline::RestartSpec::Mcus(3), ..CopyOptions::default() }).map(|o| o.bytes),
+            pipeline::copy(
+                &data,
+                &CopyOptions {
+                    mode: Some(CodingMode::Progressive),
+                    ..CopyOptions::default()
+                },
+            )
+            .map(|o| o.bytes),
+            pipeline::copy(
+                &data,
+                &CopyOptions {
+                    mode: Some(CodingMode::Sequential),
+                    restart: pipeline::RestartSpec::Mcus(3),
+                    ..CopyOptions::default()
+                },
+            )
+            .map(|o| o.bytes),
         ];
         for (i, o) in outs.into_iter().enumerate() {
             let Ok(bytes) = o else { continue };
             let h2 = pipeline::inspect_full(&bytes).unwrap().coefficient_hash;
-            assert_eq!(h2.as_deref(), Some(h.as_str()), "{} output {i}", f.display());
+            assert_eq!(
+                h2.as_deref(),
+                Some(h.as_str()),
+                "{} output {i}",
+                f.display()
+            );
             same += 1;
         }
     }
@@ -112,7 +154,12 @@ fn different_content_hashes_differ() {
     let ppm = std::fs::read(testdata_dir().join("src_33x17.ppm")).unwrap();
     let a = run_with_stdin(&cjpeg, &["-quality", "80"], &ppm).1;
     let b = run_with_stdin(&cjpeg, &["-quality", "81"], &ppm).1;
-    let c = run_with_stdin(&cjpeg, &["-quality", "80", "-optimize", "-progressive"], &ppm).1;
+    let c = run_with_stdin(
+        &cjpeg,
+        &["-quality", "80", "-optimize", "-progressive"],
+        &ppm,
+    )
+    .1;
     let h = |d: &[u8]| pipeline::inspect_full(d).unwrap().coefficient_hash.unwrap();
     assert_ne!(h(&a), h(&b));
     assert_eq!(h(&a), h(&c));

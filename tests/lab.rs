@@ -371,14 +371,27 @@ fn generations_shift_and_rot90_pixels() {
 #[test]
 fn compare_finds_trimmed_transform() {
     let a = baseline();
-    let req = Request { orientation: Orientation::Rot90, edge: jtool::transform::EdgePolicy::Trim, ..Request::default() };
-    let b = pipeline::transform(&a, &TransformOptions { request: req, output: CopyOptions::default(), reset_orientation: false })
-        .unwrap()
-        .output
-        .bytes;
+    let req = Request {
+        orientation: Orientation::Rot90,
+        edge: jtool::transform::EdgePolicy::Trim,
+        ..Request::default()
+    };
+    let b = pipeline::transform(
+        &a,
+        &TransformOptions {
+            request: req,
+            output: CopyOptions::default(),
+            reset_orientation: false,
+        },
+    )
+    .unwrap()
+    .output
+    .bytes;
     let c = lab::compare(&a, &b).unwrap();
     match &c.verdict {
-        LabVerdict::LosslessTransform { orientation, crop, .. } => {
+        LabVerdict::LosslessTransform {
+            orientation, crop, ..
+        } => {
             assert_eq!(orientation, "rotate 90");
             assert_eq!((crop.x, crop.y), (0, 0));
         }

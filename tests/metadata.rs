@@ -18,11 +18,19 @@ fn exif_tags(exiftool: &Path, bytes: &[u8]) -> BTreeMap<String, Value> {
     let (code, out, err) = run_with_stdin(exiftool, &["-j", "-n", "-G1", "-"], bytes);
     assert_eq!(code, 0, "exiftool: {err}");
     let v: Value = serde_json::from_slice(&out).unwrap();
-    v[0].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    v[0].as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 fn opts() -> TransformOptions {
-    TransformOptions { request: Request::default(), output: CopyOptions::default(), reset_orientation: false }
+    TransformOptions {
+        request: Request::default(),
+        output: CopyOptions::default(),
+        reset_orientation: false,
+    }
 }
 
 /// Tags that a geometry change is expected to change.
@@ -68,11 +76,19 @@ fn auto_orient_keeps_exif_consistent() {
     for path in orient_files() {
         let data = std::fs::read(&path).unwrap();
         let before = exif_tags(&et, &data);
-        let Some(n) = before.get("IFD0:Orientation").and_then(|v| v.as_u64()) else { continue };
-        let Ok(out) = auto_orient(&data, &opts()) else { continue }; // e.g. arithmetic coding
+        let Some(n) = before.get("IFD0:Orientation").and_then(|v| v.as_u64()) else {
+            continue;
+        };
+        let Ok(out) = auto_orient(&data, &opts()) else {
+            continue;
+        }; // e.g. arithmetic coding
         let after = exif_tags(&et, &out.output.bytes);
         let name = path.display();
-        assert_eq!(after.get("IFD0:Orientation").and_then(|v| v.as_u64()), Some(1), "{name}");
+        assert_eq!(
+            after.get("IFD0:Orientation").and_then(|v| v.as_u64()),
+            Some(1),
+            "{name}"
+        );
         if let Some(o) = after.get("IFD1:Orientation") {
             assert_eq!(o.as_u64(), Some(1), "{name}: IFD1");
         }
@@ -80,12 +96,28 @@ fn auto_orient_keeps_exif_consistent() {
         assert_eq!(after["File:ImageWidth"].as_u64(), Some(w), "{name}");
         let changed = after["File:ImageWidth"] != before["File:ImageWidth"];
         if before.contains_key("ExifIFD:ExifImageWidth") && changed {
-            assert_eq!(after["ExifIFD:ExifImageWidth"].as_u64(), Some(w), "{name}: ExifImageWidth");
-            assert_eq!(after["ExifIFD:ExifImageHeight"].as_u64(), Some(h), "{name}: ExifImageHeight");
+            assert_eq!(
+                after["ExifIFD:ExifImageWidth"].as_u64(),
+                Some(w),
+                "{name}: ExifImageWidth"
+            );
+            assert_eq!(
+                after["ExifIFD:ExifImageHeight"].as_u64(),
+                Some(h),
+                "{name}: ExifImageHeight"
+            );
         }
         for (k, v) in &before {
-            if !(changes_with_geometry(k) && changed || k == "IFD0:Orientation" || k.starts_with("IFD1:")) && !k.starts_with("System:") {
-                assert_eq!(after.get(k), Some(v), "{name}: tag {k} changed (orientation {n})");
+            if !(changes_with_geometry(k) && changed
+                || k == "IFD0:Orientation"
+                || k.starts_with("IFD1:"))
+                && !k.starts_with("System:")
+            {
+                assert_eq!(
+                    after.get(k),
+                    Some(v),
+                    "{name}: tag {k} changed (orientation {n})"
+                );
             }
         }
         check_thumbnail(&data, &out.output.bytes, n as u16, &path);
@@ -99,18 +131,35 @@ fn auto_orient_keeps_exif_consistent() {
 fn check_thumbnail(input: &[u8], output: &[u8], n: u16, path: &Path) {
     let thumb = |bytes: &[u8]| -> Option<Vec<u8>> {
         let f = JpegFile::parse(bytes).ok()?;
-        let exif = f.segments().find(|s| jtool::container::classify(s) == jtool::container::MetaClass::Exif)?;
+        let exif = f
+            .segments()
+            .find(|s| jtool::container::classify(s) == jtool::container::MetaClass::Exif)?;
         let (at, len) = jtool::container::edit::exif_thumbnail(exif.body)?;
         Some(exif.body[at..at + len].to_vec())
     };
-    let (Some(a), Some(b)) = (thumb(input), thumb(output)) else { return };
+    let (Some(a), Some(b)) = (thumb(input), thumb(output)) else {
+        return;
+    };
     let o = Orientation::from_exif(n).unwrap_or(Orientation::Identity);
-    let Ok(expect) = transform(&a, &TransformOptions { request: Request { orientation: o, ..Request::default() }, ..opts() })
-    else {
+    let Ok(expect) = transform(
+        &a,
+        &TransformOptions {
+            request: Request {
+                orientation: o,
+                ..Request::default()
+            },
+            ..opts()
+        },
+    ) else {
         return;
     };
     let dec = |x: &[u8]| decode(&JpegFile::parse(x).unwrap(), &Limits::default()).map(|d| d.image);
-    assert_eq!(dec(&b).ok(), dec(&expect.output.bytes).ok(), "{}: thumbnail not transformed", path.display());
+    assert_eq!(
+        dec(&b).ok(),
+        dec(&expect.output.bytes).ok(),
+        "{}: thumbnail not transformed",
+        path.display()
+    );
 }
 
 /// auto-orient of a file with orientation N gives the coefficients of the explicit
@@ -119,17 +168,38 @@ fn check_thumbnail(input: &[u8], output: &[u8], n: u16, path: &Path) {
 fn auto_orient_equals_explicit_transform() {
     let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
     let file = JpegFile::parse(&data).unwrap();
-    let exif_seg = file.segments().find(|s| s.body.starts_with(b"Exif\0")).unwrap();
+    let exif_seg = file
+        .segments()
+        .find(|s| s.body.starts_with(b"Exif\0"))
+        .unwrap();
     for n in 1..=8u16 {
-        let edit = jtool::container::edit::ExifEdit { orientation: Some(n), dimensions: None };
-        let body = jtool::container::edit::edit_exif(exif_seg.body, &edit).unwrap_or_else(|| exif_seg.body.to_vec());
+        let edit = jtool::container::edit::ExifEdit {
+            orientation: Some(n),
+            dimensions: None,
+        };
+        let body = jtool::container::edit::edit_exif(exif_seg.body, &edit)
+            .unwrap_or_else(|| exif_seg.body.to_vec());
         let mut with_n = data[..exif_seg.body_offset()].to_vec();
         with_n.extend_from_slice(&body);
         with_n.extend_from_slice(&data[exif_seg.body_offset() + exif_seg.body.len()..]);
         let auto = auto_orient(&with_n, &opts()).unwrap();
         let o = Orientation::from_exif(n).unwrap();
-        let explicit = transform(&data, &TransformOptions { request: Request { orientation: o, ..Request::default() }, ..opts() }).unwrap();
-        let dec = |x: &[u8]| decode(&JpegFile::parse(x).unwrap(), &Limits::default()).unwrap().image;
+        let explicit = transform(
+            &data,
+            &TransformOptions {
+                request: Request {
+                    orientation: o,
+                    ..Request::default()
+                },
+                ..opts()
+            },
+        )
+        .unwrap();
+        let dec = |x: &[u8]| {
+            decode(&JpegFile::parse(x).unwrap(), &Limits::default())
+                .unwrap()
+                .image
+        };
         let (a, b) = (dec(&auto.output.bytes), dec(&explicit.output.bytes));
         assert_eq!((a.width, a.height), (b.width, b.height), "orientation {n}");
         for (ca, cb) in a.components.iter().zip(&b.components) {
@@ -137,14 +207,22 @@ fn auto_orient_equals_explicit_transform() {
             let g = a.geometry();
             let (w, h) = g.real_blocks(0);
             let _ = (w, h);
-            assert_eq!(ca.plane.blocks.len(), cb.plane.blocks.len(), "orientation {n}");
+            assert_eq!(
+                ca.plane.blocks.len(),
+                cb.plane.blocks.len(),
+                "orientation {n}"
+            );
         }
         let g = a.geometry();
         for (i, (ca, cb)) in a.components.iter().zip(&b.components).enumerate() {
             let (w, h) = g.real_blocks(i);
             for y in 0..h {
                 for x in 0..w {
-                    assert_eq!(ca.plane.block(x, y), cb.plane.block(x, y), "orientation {n}, comp {i}, block {x},{y}");
+                    assert_eq!(
+                        ca.plane.block(x, y),
+                        cb.plane.block(x, y),
+                        "orientation {n}, comp {i}, block {x},{y}"
+                    );
                 }
             }
         }
@@ -161,14 +239,30 @@ fn strip_keeps_entropy_coded_bytes() {
     let et = tool("exiftool");
     for path in files {
         let data = std::fs::read(&path).unwrap();
-        for keep in [KeepPolicy::NOTHING, KeepPolicy::COLOUR, KeepPolicy::level("icc").unwrap()] {
+        for keep in [
+            KeepPolicy::NOTHING,
+            KeepPolicy::COLOUR,
+            KeepPolicy::level("icc").unwrap(),
+        ] {
             let out = strip(&data, keep).unwrap();
             let scans = |b: &[u8]| -> Vec<Vec<u8>> {
                 let f = JpegFile::parse(b).unwrap();
-                f.items.iter().filter_map(|i| if let Item::Scan(s) = i { Some(s.ecs.to_vec()) } else { None }).collect()
+                f.items
+                    .iter()
+                    .filter_map(|i| {
+                        if let Item::Scan(s) = i {
+                            Some(s.ecs.to_vec())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect()
             };
             assert_eq!(scans(&out.bytes), scans(&data), "{}", path.display());
-            let (a, b) = (JpegFile::parse(&out.bytes).unwrap(), JpegFile::parse(&data).unwrap());
+            let (a, b) = (
+                JpegFile::parse(&out.bytes).unwrap(),
+                JpegFile::parse(&data).unwrap(),
+            );
             assert_eq!(a.trailer, b.trailer);
         }
     }
@@ -177,7 +271,12 @@ fn strip_keeps_entropy_coded_bytes() {
         let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
         let out = strip(&data, KeepPolicy::NOTHING).unwrap();
         let tags = exif_tags(&et, &out.bytes);
-        assert!(!tags.keys().any(|k| k.starts_with("IFD0:") || k.starts_with("ExifIFD:") || k == "File:Comment"), "{tags:?}");
+        assert!(
+            !tags.keys().any(|k| k.starts_with("IFD0:")
+                || k.starts_with("ExifIFD:")
+                || k == "File:Comment"),
+            "{tags:?}"
+        );
     }
 }
 
@@ -218,11 +317,24 @@ fn mpf_offsets_follow_the_new_first_image() {
     let first = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
     let second = std::fs::read(testdata_dir().join("gray_q90_67x45.jpg")).unwrap();
     let mpo = make_mpo(&first, &second);
-    for o in [Orientation::Identity, Orientation::Rot90, Orientation::FlipH] {
-        let out = transform(&mpo, &TransformOptions { request: Request { orientation: o, ..Request::default() }, ..opts() })
-            .unwrap()
-            .output
-            .bytes;
+    for o in [
+        Orientation::Identity,
+        Orientation::Rot90,
+        Orientation::FlipH,
+    ] {
+        let out = transform(
+            &mpo,
+            &TransformOptions {
+                request: Request {
+                    orientation: o,
+                    ..Request::default()
+                },
+                ..opts()
+            },
+        )
+        .unwrap()
+        .output
+        .bytes;
         assert!(out.ends_with(&second));
         let f = JpegFile::parse(&out).unwrap();
         let mpf = f.segments().find(|s| s.body.starts_with(b"MPF\0")).unwrap();
@@ -231,7 +343,11 @@ fn mpf_offsets_follow_the_new_first_image() {
         let size1 = u32::from_be_bytes(entries[4..8].try_into().unwrap()) as usize;
         let off2 = u32::from_be_bytes(entries[24..28].try_into().unwrap()) as usize;
         assert_eq!(size1, f.trailer_offset, "{o:?}: first image size");
-        assert_eq!(&out[tiff_abs + off2..tiff_abs + off2 + 2], &[0xFF, 0xD8], "{o:?}: second image offset");
+        assert_eq!(
+            &out[tiff_abs + off2..tiff_abs + off2 + 2],
+            &[0xFF, 0xD8],
+            "{o:?}: second image offset"
+        );
         if let Some(et) = tool("exiftool") {
             let (code, img2, err) = run_with_stdin(&et, &["-b", "-MPImage2", "-"], &out);
             assert_eq!(code, 0, "{err}");

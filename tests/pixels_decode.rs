@@ -473,20 +473,33 @@ fn bench_streamed_ppm() {
     use jtool::pipeline::pixels::decode_file_rows;
     use jtool::pixels::image_io::pnm_header_for;
     use std::io::Write;
-    let path = std::env::var("JTOOL_BENCH_JPEG").unwrap_or_else(|_| "/tmp/bench/big_420_q90.jpg".into());
-    let Ok(jpeg) = std::fs::read(&path) else { return };
+    let path =
+        std::env::var("JTOOL_BENCH_JPEG").unwrap_or_else(|_| "/tmp/bench/big_420_q90.jpg".into());
+    let Ok(jpeg) = std::fs::read(&path) else {
+        return;
+    };
     let start = std::time::Instant::now();
     for threads in [1, 2] {
         let (mut cpu, mut wall) = (f64::MAX, f64::MAX);
         for _ in 0..5 {
             let (c0, w0) = (cpu_ms(start), std::time::Instant::now());
             let mut out = std::io::sink();
-            let opts = DecodeOptions { pixels: PixelOptions { threads, ..Default::default() }, ..Default::default() };
+            let opts = DecodeOptions {
+                pixels: PixelOptions {
+                    threads,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
             let out_cell = std::cell::RefCell::new(&mut out);
             decode_file_rows(
                 &jpeg,
                 &opts,
-                &mut |shape| Ok(out_cell.borrow_mut().write_all(pnm_header_for(shape)?.as_bytes())?),
+                &mut |shape| {
+                    Ok(out_cell
+                        .borrow_mut()
+                        .write_all(pnm_header_for(shape)?.as_bytes())?)
+                },
                 &mut |rows| Ok(out_cell.borrow_mut().write_all(rows)?),
             )
             .unwrap();
@@ -549,7 +562,9 @@ fn incomplete_progressive_warns() {
 /// (1–18 pixels), with and without fancy upsampling: identical to djpeg.
 #[test]
 fn odd_sizes_and_layouts_match_djpeg() {
-    let (Some(cjpeg), Some(djpeg)) = (tool("cjpeg"), tool("djpeg")) else { return };
+    let (Some(cjpeg), Some(djpeg)) = (tool("cjpeg"), tool("djpeg")) else {
+        return;
+    };
     let mut seed = 0x2545_F491_u32;
     let mut failures = Vec::new();
     let mut compared = 0;
@@ -564,11 +579,17 @@ fn odd_sizes_and_layouts_match_djpeg() {
                         seed ^= seed >> 17;
                         seed ^= seed << 5;
                         let ramp = (x * 37 + y * 11 + c * 80) % 256;
-                        ppm.push(if seed % 4 == 0 { (seed >> 8) as u8 } else { ramp as u8 });
+                        ppm.push(if seed % 4 == 0 {
+                            (seed >> 8) as u8
+                        } else {
+                            ramp as u8
+                        });
                     }
                 }
             }
-            let layouts = ["2x1", "1x2", "2x2", "4x1", "1x4", "4x2", "2x4", "3x1", "1x3", "4x4", "gray"];
+            let layouts = [
+                "2x1", "1x2", "2x2", "4x1", "1x4", "4x2", "2x4", "3x1", "1x3", "4x4", "gray",
+            ];
             for layout in layouts {
                 let args: Vec<&str> = if layout == "gray" {
                     vec!["-quality", "60", "-grayscale", "-sample", "2x2"]
@@ -580,24 +601,38 @@ fn odd_sizes_and_layouts_match_djpeg() {
                     continue;
                 }
                 for nosmooth in [false, true] {
-                    let flags: &[&str] = if nosmooth { &["-dct", "int", "-nosmooth"] } else { &["-dct", "int"] };
+                    let flags: &[&str] = if nosmooth {
+                        &["-dct", "int", "-nosmooth"]
+                    } else {
+                        &["-dct", "int"]
+                    };
                     let (code, expected, _) = run_with_stdin(&djpeg, flags, &jpeg);
                     if code != 0 {
                         continue;
                     }
                     let opts = DecodeOptions {
-                        pixels: PixelOptions { nosmooth, ..Default::default() },
+                        pixels: PixelOptions {
+                            nosmooth,
+                            ..Default::default()
+                        },
                         ..Default::default()
                     };
                     compared += 1;
                     let ours = decode_file(&jpeg, &opts).map(|d| encode_pnm(&d.image).unwrap());
                     if ours.as_ref().ok() != Some(&expected) {
-                        failures.push(format!("{w}x{h} {layout} nosmooth={nosmooth}: {:?}", ours.err()));
+                        failures.push(format!(
+                            "{w}x{h} {layout} nosmooth={nosmooth}: {:?}",
+                            ours.err()
+                        ));
                     }
                 }
             }
         }
     }
     eprintln!("{compared} synthetic files compared");
-    assert!(failures.is_empty(), "differ from djpeg:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "differ from djpeg:\n{}",
+        failures.join("\n")
+    );
 }

@@ -27,13 +27,25 @@ fn sized_image(whole: bool) -> impl Strategy<Value = CoefficientImage> {
     (comps, 1u32..80, 1u32..80, any::<u64>()).prop_map(move |(factors, w, h, seed)| {
         let (w, h) = if whole {
             let single = factors.len() == 1;
-            let mw = if single { 8 } else { 8 * factors.iter().map(|f| f.0 as u32).max().unwrap() };
-            let mh = if single { 8 } else { 8 * factors.iter().map(|f| f.1 as u32).max().unwrap() };
+            let mw = if single {
+                8
+            } else {
+                8 * factors.iter().map(|f| f.0 as u32).max().unwrap()
+            };
+            let mh = if single {
+                8
+            } else {
+                8 * factors.iter().map(|f| f.1 as u32).max().unwrap()
+            };
             (mw * (1 + w % 4), mh * (1 + h % 4))
         } else {
             (w, h)
         };
-        let specs: Vec<_> = factors.iter().enumerate().map(|(i, &(h, v))| (i as u8 + 1, h, v, i.min(1) as u8)).collect();
+        let specs: Vec<_> = factors
+            .iter()
+            .enumerate()
+            .map(|(i, &(h, v))| (i as u8 + 1, h, v, i.min(1) as u8))
+            .collect();
         let mut img = CoefficientImage::zeroed(w, h, 8, &specs);
         let mut x = seed | 1;
         for c in &mut img.components {
@@ -57,7 +69,17 @@ fn sized_image(whole: bool) -> impl Strategy<Value = CoefficientImage> {
 
 fn run(img: &CoefficientImage, o: Orientation, edge: EdgePolicy) -> CoefficientImage {
     let factors: Vec<_> = img.components.iter().map(|c| (c.h, c.v)).collect();
-    let p = plan(img.width, img.height, &factors, &Request { orientation: o, edge, ..Request::default() }).unwrap();
+    let p = plan(
+        img.width,
+        img.height,
+        &factors,
+        &Request {
+            orientation: o,
+            edge,
+            ..Request::default()
+        },
+    )
+    .unwrap();
     apply(img, &p)
 }
 
@@ -69,7 +91,10 @@ fn visible(img: &CoefficientImage) -> Vec<(Vec<[i16; 64]>, [u16; 64], (u8, u8))>
         .enumerate()
         .map(|(i, c)| {
             let (w, h) = g.real_blocks(i);
-            let blocks = (0..h).flat_map(|y| (0..w).map(move |x| (x, y))).map(|(x, y)| *c.plane.block(x, y)).collect();
+            let blocks = (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .map(|(x, y)| *c.plane.block(x, y))
+                .collect();
             (blocks, c.quant.values, (c.h, c.v))
         })
         .collect()

@@ -45,7 +45,15 @@ fn case(o: Orientation, crop: Option<&str>, edge: EdgePolicy, gray: bool) -> Cas
         flag(&mut args, &["-grayscale"]);
     }
     let crop = crop.map(|c| CropSpec::parse(c).expect("test crop spec parses"));
-    Case { jtool: Request { orientation: o, crop, edge, grayscale: gray }, jpegtran: args }
+    Case {
+        jtool: Request {
+            orientation: o,
+            crop,
+            edge,
+            grayscale: gray,
+        },
+        jpegtran: args,
+    }
 }
 
 const TRANSFORMS: [Orientation; 7] = [
@@ -79,14 +87,24 @@ fn grid(w: u32, h: u32, full: bool) -> Vec<Case> {
     ];
     for (i, c) in crops.iter().enumerate() {
         if full || i < 2 {
-            v.push(case(Orientation::Identity, Some(c), EdgePolicy::Keep, false));
+            v.push(case(
+                Orientation::Identity,
+                Some(c),
+                EdgePolicy::Keep,
+                false,
+            ));
         }
     }
     if full {
         // Crops combined with transforms are in output coordinates: swap for transposes.
         let c = format!("{}x{}+{}+{}", h.div_ceil(3), w.div_ceil(3), h / 5, w / 7);
         v.push(case(Orientation::Rot90, Some(&c), EdgePolicy::Keep, false));
-        v.push(case(Orientation::Transverse, Some(&c), EdgePolicy::Trim, false));
+        v.push(case(
+            Orientation::Transverse,
+            Some(&c),
+            EdgePolicy::Trim,
+            false,
+        ));
         let c = format!("{}x{}+{}+{}", w.div_ceil(3), h.div_ceil(3), w / 5, h / 7);
         v.push(case(Orientation::Rot180, Some(&c), EdgePolicy::Trim, true));
         v.push(case(Orientation::FlipH, Some(&c), EdgePolicy::Keep, false));
@@ -107,11 +125,17 @@ fn files() -> Vec<(PathBuf, u32, u32)> {
         let m = manifest(&c);
         let mut rows: Vec<_> = m
             .values()
-            .filter(|r| r["category"] == "valid" && r["jpegtran_ok"] == "yes" && r["arithmetic"] != "yes")
+            .filter(|r| {
+                r["category"] == "valid" && r["jpegtran_ok"] == "yes" && r["arithmetic"] != "yes"
+            })
             .collect();
         rows.sort_by(|a, b| a["file"].cmp(&b["file"]));
         for r in rows {
-            out.push((c.join(&r["file"]), r["width"].parse().unwrap(), r["height"].parse().unwrap()));
+            out.push((
+                c.join(&r["file"]),
+                r["width"].parse().unwrap(),
+                r["height"].parse().unwrap(),
+            ));
         }
     }
     out
@@ -146,7 +170,9 @@ fn parallel<T: Sync>(items: &[T], work: impl Fn(&T) -> Vec<String> + Sync) -> Ve
 
 #[test]
 fn transforms_match_jpegtran() {
-    let (Some(jt), Some(dj)) = (tool("jpegtran"), tool("djpeg")) else { return };
+    let (Some(jt), Some(dj)) = (tool("jpegtran"), tool("djpeg")) else {
+        return;
+    };
     let full_grid = std::env::var("JTOOL_FULL_GRID").is_ok();
     let files = files();
     let count = Mutex::new(0usize);
@@ -155,25 +181,51 @@ fn transforms_match_jpegtran() {
         let full = full_grid || (*w as u64 * *h as u64) <= 4_000_000;
         let mut fails = Vec::new();
         for c in grid(*w, *h, full) {
-            let opts = TransformOptions { request: c.jtool, output: CopyOptions::default(), reset_orientation: false };
+            let opts = TransformOptions {
+                request: c.jtool,
+                output: CopyOptions::default(),
+                reset_orientation: false,
+            };
             let mine = transform(&data, &opts);
             let theirs = jpegtran_out(&jt, &c.jpegtran, &data);
             *count.lock().unwrap() += 1;
             match (mine, theirs) {
                 (Ok(m), Some(t)) => {
                     if djpeg(&dj, &m.output.bytes) != djpeg(&dj, &t) {
-                        fails.push(format!("{} {:?}: pixels differ", path.display(), c.jpegtran));
+                        fails.push(format!(
+                            "{} {:?}: pixels differ",
+                            path.display(),
+                            c.jpegtran
+                        ));
                     }
                 }
-                (Err(e), Some(_)) => fails.push(format!("{} {:?}: jtool failed: {e}", path.display(), c.jpegtran)),
-                (Ok(_), None) => fails.push(format!("{} {:?}: jpegtran refused, jtool did not", path.display(), c.jpegtran)),
+                (Err(e), Some(_)) => fails.push(format!(
+                    "{} {:?}: jtool failed: {e}",
+                    path.display(),
+                    c.jpegtran
+                )),
+                (Ok(_), None) => fails.push(format!(
+                    "{} {:?}: jpegtran refused, jtool did not",
+                    path.display(),
+                    c.jpegtran
+                )),
                 (Err(_), None) => {}
             }
         }
         fails
     });
-    println!("transforms: {} requests on {} files, {} mismatches", count.into_inner().unwrap(), files.len(), failures.len());
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "transforms: {} requests on {} files, {} mismatches",
+        count.into_inner().unwrap(),
+        files.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -185,15 +237,28 @@ fn perfect_fails_exactly_where_jpegtran_fails() {
         let mut fails = Vec::new();
         for o in TRANSFORMS {
             let c = case(o, None, EdgePolicy::Perfect, false);
-            let opts = TransformOptions { request: c.jtool, output: CopyOptions::default(), reset_orientation: false };
+            let opts = TransformOptions {
+                request: c.jtool,
+                output: CopyOptions::default(),
+                reset_orientation: false,
+            };
             let mine = transform(&data, &opts).is_ok();
             let a: Vec<&str> = c.jpegtran.iter().map(|s| s.as_str()).collect();
             let theirs = run_with_stdin(&jt, &a, &data).0 == 0;
             if mine != theirs {
-                fails.push(format!("{} {:?}: jtool ok={mine}, jpegtran ok={theirs}", path.display(), c.jpegtran));
+                fails.push(format!(
+                    "{} {:?}: jtool ok={mine}, jpegtran ok={theirs}",
+                    path.display(),
+                    c.jpegtran
+                ));
             }
         }
         fails
     });
-    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

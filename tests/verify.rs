@@ -23,17 +23,29 @@ fn explained(jpeginfo: &str, v: &jtool::pipeline::Verdict) -> Option<&'static st
     if jpeginfo.starts_with("OK") && v.problems.iter().all(|p| p.kind == "other") {
         return Some("jtool warns about a scan that libjpeg accepts silently (progression or scan-parameter check)");
     }
-    if jpeginfo.starts_with("OK") && v.problems.iter().any(|p| p.kind == "coefficient_out_of_range") {
+    if jpeginfo.starts_with("OK")
+        && v.problems
+            .iter()
+            .any(|p| p.kind == "coefficient_out_of_range")
+    {
         return Some("coefficient magnitudes a conforming 8-bit encoder cannot produce; libjpeg does not check them");
     }
-    if jpeginfo.starts_with("OK") && v.problems.iter().all(|p| p.kind == "extraneous_bytes" || p.kind == "bad_restart") {
-        return Some("stray bytes or restart markers libjpeg skips without a warning in this position");
+    if jpeginfo.starts_with("OK")
+        && v.problems
+            .iter()
+            .all(|p| p.kind == "extraneous_bytes" || p.kind == "bad_restart")
+    {
+        return Some(
+            "stray bytes or restart markers libjpeg skips without a warning in this position",
+        );
     }
     if jpeginfo.contains("DNL not supported") && v.status == Status::Ok {
         return Some("libjpeg does not support a DNL segment (height 0 in SOF, T.81 B.2.5); jtool decodes it");
     }
     if !jpeginfo.starts_with("OK") && v.status == Status::Ok && jpeginfo.contains("JFIF revision") {
-        return Some("jpeginfo warns about an unknown JFIF version number; jtool reads it as metadata");
+        return Some(
+            "jpeginfo warns about an unknown JFIF version number; jtool reads it as metadata",
+        );
     }
     None
 }
@@ -41,7 +53,9 @@ fn explained(jpeginfo: &str, v: &jtool::pipeline::Verdict) -> Option<&'static st
 #[test]
 fn verify_agrees_with_jpeginfo() {
     let Some(dir) = corpus_dir() else { return };
-    let Some(jpeginfo) = tool("jpeginfo") else { return };
+    let Some(jpeginfo) = tool("jpeginfo") else {
+        return;
+    };
     let (mut agree, mut total) = (0, 0);
     let mut explained_list = Vec::new();
     let mut unexplained = Vec::new();
@@ -49,8 +63,13 @@ fn verify_agrees_with_jpeginfo() {
         for f in jpegs_in(&dir.join(sub)) {
             let data = std::fs::read(&f).unwrap();
             let v = verify(&data);
-            let out = Command::new(&jpeginfo).arg("-c").arg(&f).output().expect("jpeginfo");
-            let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+            let out = Command::new(&jpeginfo)
+                .arg("-c")
+                .arg(&f)
+                .output()
+                .expect("jpeginfo");
+            let text = String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr);
             // "NAME  W x H ... [OK|WARNING|ERROR] message"
             let verdict = ["ERROR", "WARNING", "OK"]
                 .iter()
@@ -65,13 +84,22 @@ fn verify_agrees_with_jpeginfo() {
             if jpeginfo_broken == ours_broken {
                 agree += 1;
             } else if let Some(why) = explained(&verdict, &v) {
-                explained_list.push(format!("{sub}/{name}: jpeginfo \"{verdict}\", jtool \"{}\": {why}", v.summary));
+                explained_list.push(format!(
+                    "{sub}/{name}: jpeginfo \"{verdict}\", jtool \"{}\": {why}",
+                    v.summary
+                ));
             } else {
-                unexplained.push(format!("{sub}/{name}: jpeginfo \"{verdict}\", jtool \"{}\"", v.summary));
+                unexplained.push(format!(
+                    "{sub}/{name}: jpeginfo \"{verdict}\", jtool \"{}\"",
+                    v.summary
+                ));
             }
             // Every problem inside a scan has an offset; decode problems an MCU position.
             for p in &v.problems {
-                if matches!(p.kind, "premature_end" | "invalid_huffman_code" | "bad_restart") {
+                if matches!(
+                    p.kind,
+                    "premature_end" | "invalid_huffman_code" | "bad_restart"
+                ) {
                     assert!(p.offset.is_some() && p.mcu.is_some(), "{name}: {p:?}");
                 }
             }
@@ -88,21 +116,31 @@ fn verify_agrees_with_jpeginfo() {
     }
     // Known: jpegdecoder_crash_extraneous_bytes_after_sos.jpg (libjpeg counts 2634 bytes
     // before RST2 that jtool's restart resynchronisation does not flag yet).
-    assert!(unexplained.len() <= 1, "{} unexplained differences", unexplained.len());
+    assert!(
+        unexplained.len() <= 1,
+        "{} unexplained differences",
+        unexplained.len()
+    );
 }
 
 #[test]
 fn verify_reports_positions() {
     let Some(dir) = corpus_dir() else { return };
-    let data = std::fs::read(dir.join("malformed/truncated_scan_sony_e5823_3840x2160.jpg")).unwrap();
+    let data =
+        std::fs::read(dir.join("malformed/truncated_scan_sony_e5823_3840x2160.jpg")).unwrap();
     let v = verify(&data);
     assert_eq!(v.status, Status::Warning);
     let p = &v.problems[0];
     assert!(p.offset.is_some());
     assert!(v.summary.contains("at byte"), "{}", v.summary);
-    let ok = verify(&std::fs::read(dir.join("valid/mpo_nintendo_3ds_pillow_sugarshack.jpg")).unwrap());
+    let ok =
+        verify(&std::fs::read(dir.join("valid/mpo_nintendo_3ds_pillow_sugarshack.jpg")).unwrap());
     assert_eq!(ok.status, Status::Ok, "{}", ok.summary);
-    assert!(ok.trailer.as_ref().is_some_and(|t| t.kind.contains("JPEG")), "{:?}", ok.trailer);
+    assert!(
+        ok.trailer.as_ref().is_some_and(|t| t.kind.contains("JPEG")),
+        "{:?}",
+        ok.trailer
+    );
     let json = serde_json::to_string(&ok).unwrap();
     assert!(json.contains("\"status\":\"OK\""));
 }

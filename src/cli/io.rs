@@ -25,7 +25,11 @@ pub enum Dest {
 
 impl Source {
     pub fn from_arg(a: &OsStr) -> Self {
-        if a == "-" { Source::Stdin } else { Source::File(PathBuf::from(a)) }
+        if a == "-" {
+            Source::Stdin
+        } else {
+            Source::File(PathBuf::from(a))
+        }
     }
     /// The name used in messages.
     pub fn name(&self) -> String {
@@ -38,7 +42,11 @@ impl Source {
 
 impl Dest {
     pub fn from_arg(a: &OsStr) -> Self {
-        if a == "-" { Dest::Stdout } else { Dest::File(PathBuf::from(a)) }
+        if a == "-" {
+            Dest::Stdout
+        } else {
+            Dest::File(PathBuf::from(a))
+        }
     }
 }
 
@@ -135,7 +143,15 @@ pub fn out_dir_path(dir: &Path, input: &OsString) -> Option<PathBuf> {
 
 /// Escapes control characters so a file name cannot garble the terminal.
 pub fn escape(s: &str) -> String {
-    s.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

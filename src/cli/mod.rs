@@ -7,8 +7,9 @@ mod lab_cmd;
 mod verify_cmd;
 
 use args::{
-    Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, EdgeArgs, EncodeArgs, InspectArgs,
-    OutputArgs, PixelEncodeArgs, PixelFormat, TransformCommon, StripArgs, TransformArgs,
+    Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, EdgeArgs, EncodeArgs,
+    InspectArgs, OutputArgs, PixelEncodeArgs, PixelFormat, StripArgs, TransformArgs,
+    TransformCommon,
 };
 use clap::Parser;
 use io::{Dest, Source};
@@ -34,7 +35,12 @@ pub fn run() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    let ctx = Context { strict: cli.strict, quiet: cli.quiet, verbose: cli.verbose, max_pixels: cli.max_pixels };
+    let ctx = Context {
+        strict: cli.strict,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        max_pixels: cli.max_pixels,
+    };
     match &cli.command {
         Command::Copy(a) => run_copy(&ctx, a),
         Command::Inspect(a) => run_inspect(&ctx, a),
@@ -73,7 +79,10 @@ struct Context {
 
 impl Context {
     fn limits(&self) -> Limits {
-        Limits { max_pixels: self.max_pixels, ..Limits::default() }
+        Limits {
+            max_pixels: self.max_pixels,
+            ..Limits::default()
+        }
     }
 }
 
@@ -104,7 +113,11 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             .iter()
             .map(|f| match Source::from_arg(f) {
                 Source::Stdin => Err(Failure::Usage("--in-place needs file names, not -".into())),
-                Source::File(p) => Ok(Job { src: Source::File(p.clone()), dest: Dest::File(p), in_place: true }),
+                Source::File(p) => Ok(Job {
+                    src: Source::File(p.clone()),
+                    dest: Dest::File(p),
+                    in_place: true,
+                }),
             })
             .collect();
     }
@@ -113,15 +126,29 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             .files
             .iter()
             .map(|f| match (Source::from_arg(f), io::out_dir_path(dir, f)) {
-                (Source::File(p), Some(out)) => Ok(Job { src: Source::File(p), dest: Dest::File(out), in_place: false }),
+                (Source::File(p), Some(out)) => Ok(Job {
+                    src: Source::File(p),
+                    dest: Dest::File(out),
+                    in_place: false,
+                }),
                 _ => Err(Failure::Usage("--out-dir needs file names, not -".into())),
             })
             .collect();
     }
     match o.files.as_slice() {
-        [i] => Ok(vec![Job { src: Source::from_arg(i), dest: Dest::Stdout, in_place: false }]),
-        [i, out] => Ok(vec![Job { src: Source::from_arg(i), dest: Dest::from_arg(out), in_place: false }]),
-        _ => Err(Failure::Usage("give IN [OUT], or several inputs with --in-place or --out-dir DIR".into())),
+        [i] => Ok(vec![Job {
+            src: Source::from_arg(i),
+            dest: Dest::Stdout,
+            in_place: false,
+        }]),
+        [i, out] => Ok(vec![Job {
+            src: Source::from_arg(i),
+            dest: Dest::from_arg(out),
+            in_place: false,
+        }]),
+        _ => Err(Failure::Usage(
+            "give IN [OUT], or several inputs with --in-place or --out-dir DIR".into(),
+        )),
     }
 }
 
@@ -134,7 +161,10 @@ struct Done {
 
 impl From<pipeline::Output> for Done {
     fn from(output: pipeline::Output) -> Self {
-        Done { output, report: None }
+        Done {
+            output,
+            report: None,
+        }
     }
 }
 
@@ -163,7 +193,9 @@ where
 {
     if let (Source::File(i), Dest::File(o)) = (&job.src, &job.dest) {
         if !job.in_place && io::same_file(i, o) {
-            return Err(Failure::File("output would overwrite the input (use --in-place)".into()));
+            return Err(Failure::File(
+                "output would overwrite the input (use --in-place)".into(),
+            ));
         }
     }
     let input = io::read_input(&job.src).map_err(|e| Failure::File(io_message(&e)))?;
@@ -181,7 +213,12 @@ where
     match io::write_output(&job.dest, &out.bytes, like) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(EXIT_OK),
-        Err(e) => return Err(Failure::File(format!("cannot write output: {}", io_message(&e)))),
+        Err(e) => {
+            return Err(Failure::File(format!(
+                "cannot write output: {}",
+                io_message(&e)
+            )))
+        }
     }
     report(ctx, job, &done);
     Ok(())
@@ -209,8 +246,14 @@ fn parse_restart(s: &str) -> Result<RestartSpec, String> {
         Some(n) => (n, true),
         None => (s, false),
     };
-    let n: u16 = num.parse().map_err(|_| format!("invalid --restart value '{s}' (N rows or NB MCUs, at most 65535)"))?;
-    Ok(if blocks || n == 0 { RestartSpec::Mcus(n) } else { RestartSpec::Rows(n) })
+    let n: u16 = num
+        .parse()
+        .map_err(|_| format!("invalid --restart value '{s}' (N rows or NB MCUs, at most 65535)"))?;
+    Ok(if blocks || n == 0 {
+        RestartSpec::Mcus(n)
+    } else {
+        RestartSpec::Rows(n)
+    })
 }
 
 fn keep_policy(k: CopyKind) -> KeepPolicy {
@@ -226,7 +269,12 @@ fn keep_policy(k: CopyKind) -> KeepPolicy {
 
 /// Encoding choices from the command line, or a usage message.
 fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
-    let restart = a.restart.as_deref().map(parse_restart).transpose()?.unwrap_or(RestartSpec::Keep);
+    let restart = a
+        .restart
+        .as_deref()
+        .map(parse_restart)
+        .transpose()?
+        .unwrap_or(RestartSpec::Keep);
     let mode = if a.progressive {
         Some(CodingMode::Progressive)
     } else if a.baseline || a.standard_huffman {
@@ -236,7 +284,11 @@ fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
     };
     Ok(CopyOptions {
         mode,
-        huffman: if a.standard_huffman { HuffmanChoice::Standard } else { HuffmanChoice::Optimal },
+        huffman: if a.standard_huffman {
+            HuffmanChoice::Standard
+        } else {
+            HuffmanChoice::Optimal
+        },
         restart,
         keep: keep_policy(a.copy),
         limits: ctx.limits(),
@@ -250,7 +302,9 @@ fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
         Err(m) => return usage(&m),
     };
     match plan_jobs(&a.output) {
-        Ok(jobs) => run_jobs(ctx, jobs, |data, _| pipeline::copy(data, &opts).map(Done::from)),
+        Ok(jobs) => run_jobs(ctx, jobs, |data, _| {
+            pipeline::copy(data, &opts).map(Done::from)
+        }),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
 }
@@ -290,11 +344,24 @@ fn run_transform(
         Ok(o) => o,
         Err(m) => return usage(&m),
     };
-    let request = Request { orientation, crop, edge: edge_policy(edge), grayscale };
-    let opts = TransformOptions { request, output: out, reset_orientation: false };
+    let request = Request {
+        orientation,
+        crop,
+        edge: edge_policy(edge),
+        grayscale,
+    };
+    let opts = TransformOptions {
+        request,
+        output: out,
+        reset_orientation: false,
+    };
     let json = edge.json;
     let op = |data: &[u8], _: &Dest| {
-        let t = if auto { pipeline::auto_orient(data, &opts) } else { pipeline::transform(data, &opts) }?;
+        let t = if auto {
+            pipeline::auto_orient(data, &opts)
+        } else {
+            pipeline::transform(data, &opts)
+        }?;
         Ok(transformed_done(t, json))
     };
     match plan_jobs(output) {
@@ -312,7 +379,10 @@ fn transformed_done(t: Transformed, json: bool) -> Done {
         "region": p.region,
         "json": json,
     });
-    Done { output: t.output, report: Some(report) }
+    Done {
+        output: t.output,
+        report: Some(report),
+    }
 }
 
 /// Prints a job's report: JSON with --json (to stdout unless the image goes there),
@@ -359,8 +429,14 @@ fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
             None => return usage(&format!("invalid --geometry '{g}' (WxH+X+Y)")),
         },
         None => CropSpec {
-            x: CropOffset { value: a.x.unwrap_or(0), from_end: false },
-            y: CropOffset { value: a.y.unwrap_or(0), from_end: false },
+            x: CropOffset {
+                value: a.x.unwrap_or(0),
+                from_end: false,
+            },
+            y: CropOffset {
+                value: a.y.unwrap_or(0),
+                from_end: false,
+            },
             width: a.width,
             height: a.height,
             ..CropSpec::default()
@@ -373,7 +449,14 @@ fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
     if spec.width == Some(0) || spec.height == Some(0) {
         return usage("crop width and height must be at least 1");
     }
-    run_transform(ctx, Orientation::Identity, Some(spec), false, false, &a.common)
+    run_transform(
+        ctx,
+        Orientation::Identity,
+        Some(spec),
+        false,
+        false,
+        &a.common,
+    )
 }
 
 fn run_combined(ctx: &Context, a: &TransformArgs) -> i32 {
@@ -386,7 +469,12 @@ fn run_combined(ctx: &Context, a: &TransformArgs) -> i32 {
         _ if a.transverse => Orientation::Transverse,
         _ => Orientation::Identity,
     };
-    let crop = match a.crop.as_deref().map(|g| CropSpec::parse(g).ok_or(g)).transpose() {
+    let crop = match a
+        .crop
+        .as_deref()
+        .map(|g| CropSpec::parse(g).ok_or(g))
+        .transpose()
+    {
         Ok(c) => c,
         Err(g) => return usage(&format!("invalid --crop '{g}' (WxH+X+Y)")),
     };
@@ -426,7 +514,9 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
         let src = Source::from_arg(f);
         let report = io::read_input(&src)
             .map_err(|e| io_message(&e))
-            .and_then(|data| jtool::pipeline::inspect_full_with(&data, &ctx.limits()).map_err(|e| describe(&e)));
+            .and_then(|data| {
+                jtool::pipeline::inspect_full_with(&data, &ctx.limits()).map_err(|e| describe(&e))
+            });
         let report = match report {
             Ok(r) => r,
             Err(msg) => {
@@ -436,7 +526,11 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
             }
         };
         if ctx.strict && !report.warnings.is_empty() {
-            eprintln!("jtool: {}: {} (strict mode)", src.name(), report.warnings[0]);
+            eprintln!(
+                "jtool: {}: {} (strict mode)",
+                src.name(),
+                report.warnings[0]
+            );
             code = EXIT_FAILED;
         }
         let written = if a.json {
@@ -445,7 +539,12 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
             json.push(v);
             Ok(())
         } else if several {
-            write!(stdout, "== {} ==\n{}\n", src.name(), report.to_text(ctx.verbose > 0))
+            write!(
+                stdout,
+                "== {} ==\n{}\n",
+                src.name(),
+                report.to_text(ctx.verbose > 0)
+            )
         } else {
             write!(stdout, "{}", report.to_text(ctx.verbose > 0))
         };
@@ -454,8 +553,18 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
         }
     }
     if a.json {
-        let doc = if several { serde_json::Value::Array(json) } else { json.pop().unwrap_or_default() };
-        if writeln!(stdout, "{}", serde_json::to_string_pretty(&doc).expect("json")).is_err() {
+        let doc = if several {
+            serde_json::Value::Array(json)
+        } else {
+            json.pop().unwrap_or_default()
+        };
+        if writeln!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("json")
+        )
+        .is_err()
+        {
             return EXIT_OK;
         }
     }
@@ -464,9 +573,17 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
 
 fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
     use jtool::pixels::{image_io, CmykOutput, PixelOptions};
-    let cmyk = if a.cmyk { CmykOutput::Cmyk } else { CmykOutput::Rgb };
+    let cmyk = if a.cmyk {
+        CmykOutput::Cmyk
+    } else {
+        CmykOutput::Rgb
+    };
     let opts = pipeline::pixels::DecodeOptions {
-        pixels: PixelOptions { nosmooth: a.nosmooth, cmyk, threads: 1 },
+        pixels: PixelOptions {
+            nosmooth: a.nosmooth,
+            cmyk,
+            threads: 1,
+        },
         limits: ctx.limits(),
         strict: ctx.strict,
     };
@@ -478,8 +595,15 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             (None, Dest::File(p)) => p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")),
             (None, Dest::Stdout) => false,
         };
-        let bytes = if png { image_io::encode_png(&d.image)? } else { image_io::encode_pnm(&d.image)? };
-        Ok(Done::from(pipeline::Output { bytes, warnings: d.warnings }))
+        let bytes = if png {
+            image_io::encode_png(&d.image)?
+        } else {
+            image_io::encode_pnm(&d.image)?
+        };
+        Ok(Done::from(pipeline::Output {
+            bytes,
+            warnings: d.warnings,
+        }))
     };
     match plan_jobs(&a.output) {
         Ok(jobs) => run_jobs(ctx, jobs, op),
@@ -490,7 +614,10 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
 fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
     use jtool::pixels::{EncodeParams, Sampling};
     let Some(sampling) = Sampling::parse(&a.sampling) else {
-        return usage(&format!("invalid --sampling '{}' (444, 422, 420 or 440)", a.sampling));
+        return usage(&format!(
+            "invalid --sampling '{}' (444, 422, 420 or 440)",
+            a.sampling
+        ));
     };
     let restart_interval = match a.restart.as_deref().map(parse_restart).transpose() {
         Ok(None) | Ok(Some(RestartSpec::Keep)) => 0,
@@ -499,15 +626,32 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
         Err(m) => return usage(&m),
     };
     let opts = pipeline::PixelEncodeOptions {
-        params: EncodeParams { quality: a.quality, sampling, grayscale: a.grayscale, force_baseline: a.baseline, threads: 1 },
-        mode: if a.progressive { CodingMode::Progressive } else { CodingMode::Sequential },
-        huffman: if a.standard_huffman { HuffmanChoice::Standard } else { HuffmanChoice::Optimal },
+        params: EncodeParams {
+            quality: a.quality,
+            sampling,
+            grayscale: a.grayscale,
+            force_baseline: a.baseline,
+            threads: 1,
+        },
+        mode: if a.progressive {
+            CodingMode::Progressive
+        } else {
+            CodingMode::Sequential
+        },
+        huffman: if a.standard_huffman {
+            HuffmanChoice::Standard
+        } else {
+            HuffmanChoice::Optimal
+        },
         restart_interval,
     };
     let _ = ctx;
     let op = |data: &[u8], _: &Dest| {
         let bytes = pipeline::encode_image_file(data, &opts)?;
-        Ok(Done::from(pipeline::Output { bytes, warnings: Vec::new() }))
+        Ok(Done::from(pipeline::Output {
+            bytes,
+            warnings: Vec::new(),
+        }))
     };
     match plan_jobs(&a.output) {
         Ok(jobs) => run_jobs(ctx, jobs, op),

@@ -73,7 +73,11 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, max_pixels: u64) -> i32 
         let mut text = line;
         if verbose > 0 {
             for p in &verdict.problems {
-                text += &format!("  {} {}\n", p.severity.as_str(), escape(&pipeline::verify_describe(p)));
+                text += &format!(
+                    "  {} {}\n",
+                    p.severity.as_str(),
+                    escape(&pipeline::verify_describe(p))
+                );
             }
         }
         if out.write_all(text.as_bytes()).is_err() {

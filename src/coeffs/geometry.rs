@@ -26,7 +26,13 @@ impl Geometry {
     pub fn new(width: u32, height: u32, factors: &[(u8, u8)]) -> Self {
         let max_h = factors.iter().map(|f| f.0).max().unwrap_or(1).max(1);
         let max_v = factors.iter().map(|f| f.1).max().unwrap_or(1).max(1);
-        Geometry { width, height, max_h, max_v, factors: factors.to_vec() }
+        Geometry {
+            width,
+            height,
+            max_h,
+            max_v,
+            factors: factors.to_vec(),
+        }
     }
 
     /// MCU columns of an interleaved scan (T.81 A.2.2): ⌈X / (8·Hmax)⌉.

@@ -16,9 +16,9 @@ pub type Block = [i16; 64];
 /// `ZIGZAG[k]` is the natural-order index of the k-th coefficient in zigzag order
 /// (T.81 Figure A.6).
 pub const ZIGZAG: [usize; 64] = [
-    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27,
-    20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58,
-    59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
+    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
+    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ];
 
 /// A quantization table: 64 step sizes in natural order and the precision it was stored with.
@@ -52,7 +52,11 @@ pub struct BlockPlane {
 impl BlockPlane {
     /// A plane of zero blocks.
     pub fn new(width_blocks: usize, height_blocks: usize) -> Self {
-        BlockPlane { width_blocks, height_blocks, blocks: vec![[0; 64]; width_blocks * height_blocks] }
+        BlockPlane {
+            width_blocks,
+            height_blocks,
+            blocks: vec![[0; 64]; width_blocks * height_blocks],
+        }
     }
     /// The block at column `bx`, row `by`.
     #[inline]
@@ -117,11 +121,19 @@ impl CoefficientImage {
                     h,
                     v,
                     quant_slot: slot,
-                    quant: QuantTable { values: [1; 64], sixteen_bit: false },
+                    quant: QuantTable {
+                        values: [1; 64],
+                        sixteen_bit: false,
+                    },
                     plane: BlockPlane::new(wb, hb),
                 }
             })
             .collect();
-        CoefficientImage { width, height, precision, components }
+        CoefficientImage {
+            width,
+            height,
+            precision,
+            components,
+        }
     }
 }

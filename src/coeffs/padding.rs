@@ -51,7 +51,8 @@ mod tests {
 
     #[test]
     fn padding_gets_dc_of_previous_block_and_zero_ac() {
-        let mut img = CoefficientImage::zeroed(20, 8, 8, &[(1, 2, 1, 0), (2, 1, 1, 1), (3, 1, 1, 1)]);
+        let mut img =
+            CoefficientImage::zeroed(20, 8, 8, &[(1, 2, 1, 0), (2, 1, 1, 1), (3, 1, 1, 1)]);
         for b in img.components[0].plane.blocks.iter_mut() {
             *b = [5; 64];
         }

@@ -15,7 +15,9 @@ pub struct ExifEdit {
 
 fn put(order: ByteOrder, buf: &mut [u8], at: usize, e: &IfdEntry, value: u32) -> bool {
     let bytes: Vec<u8> = match (e.typ, order) {
-        (exif::field_type::SHORT, ByteOrder::BigEndian) if value <= 0xFFFF => (value as u16).to_be_bytes().to_vec(),
+        (exif::field_type::SHORT, ByteOrder::BigEndian) if value <= 0xFFFF => {
+            (value as u16).to_be_bytes().to_vec()
+        }
         (exif::field_type::SHORT, ByteOrder::LittleEndian) if value <= 0xFFFF => {
             (value as u16).to_le_bytes().to_vec()
         }
@@ -82,15 +84,30 @@ pub fn replace_exif_thumbnail(body: &[u8], thumb: &[u8]) -> Option<Vec<u8>> {
     let off_entry = *ifd1.find(exif::tags::THUMBNAIL_OFFSET)?;
     let len_entry = *ifd1.find(exif::tags::THUMBNAIL_LENGTH)?;
     let mut out = body.to_vec();
-    let new_at = if at + len == body.len() { at } else { body.len() };
+    let new_at = if at + len == body.len() {
+        at
+    } else {
+        body.len()
+    };
     out.truncate(new_at);
     out.extend_from_slice(thumb);
     if out.len() + 2 > 0xFFFF {
         return None;
     }
     let order = parsed.byte_order;
-    let ok = put(order, &mut out, APP1_TIFF_START + off_entry.value_offset?, &off_entry, (new_at - APP1_TIFF_START) as u32)
-        && put(order, &mut out, APP1_TIFF_START + len_entry.value_offset?, &len_entry, thumb.len() as u32);
+    let ok = put(
+        order,
+        &mut out,
+        APP1_TIFF_START + off_entry.value_offset?,
+        &off_entry,
+        (new_at - APP1_TIFF_START) as u32,
+    ) && put(
+        order,
+        &mut out,
+        APP1_TIFF_START + len_entry.value_offset?,
+        &len_entry,
+        thumb.len() as u32,
+    );
     ok.then_some(out)
 }
 
@@ -117,7 +134,9 @@ pub fn patch_mpf(body: &[u8], old_trailer: u64, delta: i64, first_size: u32) -> 
     let mut changed = false;
     for i in 0..n {
         let at = start + 16 * i + 8; // attribute (4), size (4), offset (4), dependents (2+2)
-        let old = tiff.order.u32(&body[MPF_TIFF_START..], at - MPF_TIFF_START)? as u64;
+        let old = tiff
+            .order
+            .u32(&body[MPF_TIFF_START..], at - MPF_TIFF_START)? as u64;
         let (field, new) = match old {
             0 => (at - 4, first_size), // the first image: offset 0, its size changes
             o if o >= old_trailer => (at, u32::try_from(o as i64 + delta).ok()?),
@@ -179,14 +198,20 @@ mod tests {
         let (at2, len2) = exif_thumbnail(&out).unwrap();
         assert_eq!((at2, len2), (at, 7));
         assert_eq!(&out[at2..], &[0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9]);
-        assert!(replace_exif_thumbnail(&sample(), &[0xFF, 0xD8]).is_none(), "no thumbnail");
+        assert!(
+            replace_exif_thumbnail(&sample(), &[0xFF, 0xD8]).is_none(),
+            "no thumbnail"
+        );
     }
 
     #[test]
     fn edits_orientation_and_dimensions_in_place() {
         let body = sample();
         assert_eq!(exif_orientation(&body), Some(6));
-        let e = ExifEdit { orientation: Some(1), dimensions: Some((480, 640)) };
+        let e = ExifEdit {
+            orientation: Some(1),
+            dimensions: Some((480, 640)),
+        };
         let out = edit_exif(&body, &e).unwrap();
         assert_eq!(out.len(), body.len());
         let p = exif::parse_app1(&out).unwrap();

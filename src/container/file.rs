@@ -97,19 +97,31 @@ impl<'a> JpegFile<'a> {
         if data.len() < 2 || data[0] != 0xFF || data[1] != 0xD8 {
             return Err(Error::malformed(0, MalformedKind::NoSoi));
         }
-        let mut items = vec![Item::Segment(Segment { prefix: &[], marker: Marker::SOI, offset: 0, body: &[] })];
+        let mut items = vec![Item::Segment(Segment {
+            prefix: &[],
+            marker: Marker::SOI,
+            offset: 0,
+            body: &[],
+        })];
         let mut warnings = Vec::new();
         let mut pos = 2;
         loop {
             if items.len() > MAX_SEGMENTS {
-                return Err(Error::Limit(crate::error::LimitKind::Segments(MAX_SEGMENTS)));
+                return Err(Error::Limit(crate::error::LimitKind::Segments(
+                    MAX_SEGMENTS,
+                )));
             }
             let Some((ff, skipped)) = next_marker(data, pos) else {
                 // No further marker: whatever is left is stray data before the end.
                 warnings.push(Warning::at(data.len(), WarningKind::MissingEoi));
                 // Bytes after the last item that precede no marker stay as the trailer,
                 // so the round trip stays exact.
-                return Ok(JpegFile { items, trailer: &data[pos..], trailer_offset: pos, warnings });
+                return Ok(JpegFile {
+                    items,
+                    trailer: &data[pos..],
+                    trailer_offset: pos,
+                    warnings,
+                });
             };
             if skipped > 0 {
                 warnings.push(Warning::at(pos, WarningKind::ExtraneousBytes(skipped)));
@@ -119,21 +131,39 @@ impl<'a> JpegFile<'a> {
                 Ok(seg) => seg,
                 // A file cut off in a segment after its scans still has its image:
                 // tolerate it (as libjpeg does) and keep the rest as unparsed tail.
-                Err(Error::Malformed { offset, kind }) if items.iter().any(|i| matches!(i, Item::Scan(_))) => {
-                    warnings.push(Warning::at(offset, WarningKind::Other(format!("{kind}; ignored"))));
-                    return Ok(JpegFile { items, trailer: &data[pos..], trailer_offset: pos, warnings });
+                Err(Error::Malformed { offset, kind })
+                    if items.iter().any(|i| matches!(i, Item::Scan(_))) =>
+                {
+                    warnings.push(Warning::at(
+                        offset,
+                        WarningKind::Other(format!("{kind}; ignored")),
+                    ));
+                    return Ok(JpegFile {
+                        items,
+                        trailer: &data[pos..],
+                        trailer_offset: pos,
+                        warnings,
+                    });
                 }
                 Err(e) => return Err(e),
             };
             pos = seg.body_offset() + seg.body.len();
             if marker == Marker::SOS {
                 let end = scan_end(data, pos);
-                items.push(Item::Scan(Scan { header: seg, ecs: &data[pos..end] }));
+                items.push(Item::Scan(Scan {
+                    header: seg,
+                    ecs: &data[pos..end],
+                }));
                 pos = end;
             } else {
                 items.push(Item::Segment(seg));
                 if marker == Marker::EOI {
-                    return Ok(JpegFile { items, trailer: &data[pos..], trailer_offset: pos, warnings });
+                    return Ok(JpegFile {
+                        items,
+                        trailer: &data[pos..],
+                        trailer_offset: pos,
+                        warnings,
+                    });
                 }
             }
         }
@@ -220,19 +250,35 @@ fn next_marker(data: &[u8], pos: usize) -> Option<(usize, usize)> {
 fn read_segment<'a>(data: &'a [u8], pos: usize, ff: usize, marker: Marker) -> Result<Segment<'a>> {
     let prefix = &data[pos..ff];
     if marker.is_standalone() {
-        return Ok(Segment { prefix, marker, offset: ff, body: &[] });
+        return Ok(Segment {
+            prefix,
+            marker,
+            offset: ff,
+            body: &[],
+        });
     }
     if ff + 4 > data.len() {
-        return Err(Error::malformed(ff, MalformedKind::Truncated("marker segment length")));
+        return Err(Error::malformed(
+            ff,
+            MalformedKind::Truncated("marker segment length"),
+        ));
     }
     let len = u16::from_be_bytes([data[ff + 2], data[ff + 3]]) as usize;
     if len < 2 {
         return Err(Error::malformed(ff + 2, MalformedKind::BadLength(marker.0)));
     }
     if ff + 2 + len > data.len() {
-        return Err(Error::malformed(ff, MalformedKind::Truncated("marker segment")));
+        return Err(Error::malformed(
+            ff,
+            MalformedKind::Truncated("marker segment"),
+        ));
     }
-    Ok(Segment { prefix, marker, offset: ff, body: &data[ff + 4..ff + 2 + len] })
+    Ok(Segment {
+        prefix,
+        marker,
+        offset: ff,
+        body: &data[ff + 4..ff + 2 + len],
+    })
 }
 
 /// End of the entropy-coded data that starts at `pos`: the first 0xFF that is
@@ -291,7 +337,9 @@ mod tests {
 
     #[test]
     fn truncated_segment_after_a_scan_is_a_warning() {
-        let f = [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 1, 2, 0xFF, 0xE1, 0x10, 0x00, 1];
+        let f = [
+            0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 1, 2, 0xFF, 0xE1, 0x10, 0x00, 1,
+        ];
         let p = JpegFile::parse(&f).unwrap();
         assert_eq!(p.warnings.len(), 1);
         assert!(!p.has_eoi());
@@ -301,7 +349,10 @@ mod tests {
     #[test]
     fn truncated_segment_is_an_error() {
         let f = [0xFF, 0xD8, 0xFF, 0xE1, 0x10, 0x00, 1];
-        assert!(matches!(JpegFile::parse(&f), Err(Error::Malformed { offset: 2, .. })));
+        assert!(matches!(
+            JpegFile::parse(&f),
+            Err(Error::Malformed { offset: 2, .. })
+        ));
         assert!(JpegFile::parse(b"GIF89a").is_err());
     }
 }

@@ -102,18 +102,35 @@ pub fn parse_frame(seg: &Segment) -> Result<FrameHeader> {
             return Err(bad(at + 7 + 3 * i, format!("bad sampling factors {h}x{v}")));
         }
         if c[2] > 3 {
-            return Err(bad(at + 8 + 3 * i, format!("bad quantization table selector {}", c[2])));
+            return Err(bad(
+                at + 8 + 3 * i,
+                format!("bad quantization table selector {}", c[2]),
+            ));
         }
         if components.iter().any(|x: &FrameComponent| x.id == c[0]) {
-            return Err(bad(at + 6 + 3 * i, format!("duplicate component id {}", c[0])));
+            return Err(bad(
+                at + 6 + 3 * i,
+                format!("duplicate component id {}", c[0]),
+            ));
         }
-        components.push(FrameComponent { id: c[0], h, v, tq: c[2] });
+        components.push(FrameComponent {
+            id: c[0],
+            h,
+            v,
+            tq: c[2],
+        });
     }
     let width = u16::from_be_bytes([b[3], b[4]]);
     if width == 0 {
         return Err(bad(at + 3, "image width 0"));
     }
-    Ok(FrameHeader { marker: seg.marker, precision: b[0], height: u16::from_be_bytes([b[1], b[2]]), width, components })
+    Ok(FrameHeader {
+        marker: seg.marker,
+        precision: b[0],
+        height: u16::from_be_bytes([b[1], b[2]]),
+        width,
+        components,
+    })
 }
 
 /// Parses an SOS body.
@@ -127,10 +144,20 @@ pub fn parse_scan(seg: &Segment) -> Result<ScanHeader> {
         return Err(bad(at, format!("scan with {n} components")));
     }
     let components = (0..n)
-        .map(|i| ScanComponent { id: b[1 + 2 * i], td: b[2 + 2 * i] >> 4, ta: b[2 + 2 * i] & 15 })
+        .map(|i| ScanComponent {
+            id: b[1 + 2 * i],
+            td: b[2 + 2 * i] >> 4,
+            ta: b[2 + 2 * i] & 15,
+        })
         .collect();
     let p = 1 + 2 * n;
-    Ok(ScanHeader { components, ss: b[p], se: b[p + 1], ah: b[p + 2] >> 4, al: b[p + 2] & 15 })
+    Ok(ScanHeader {
+        components,
+        ss: b[p],
+        se: b[p + 1],
+        ah: b[p + 2] >> 4,
+        al: b[p + 2] & 15,
+    })
 }
 
 /// Parses a DQT body into (slot, table) pairs, converting zigzag to natural order.
@@ -141,11 +168,17 @@ pub fn parse_dqt(seg: &Segment) -> Result<Vec<(u8, QuantTable)>> {
     while p < b.len() {
         let (pq, tq) = (b[p] >> 4, b[p] & 15);
         if pq > 1 || tq > 3 {
-            return Err(bad(seg.body_offset() + p, format!("bad DQT Pq/Tq byte 0x{:02X}", b[p])));
+            return Err(bad(
+                seg.body_offset() + p,
+                format!("bad DQT Pq/Tq byte 0x{:02X}", b[p]),
+            ));
         }
         let size = if pq == 1 { 128 } else { 64 };
         if p + 1 + size > b.len() {
-            return Err(Error::malformed(seg.offset, MalformedKind::Truncated("DQT")));
+            return Err(Error::malformed(
+                seg.offset,
+                MalformedKind::Truncated("DQT"),
+            ));
         }
         let mut values = [0u16; 64];
         for (k, &nat) in ZIGZAG.iter().enumerate() {
@@ -155,7 +188,13 @@ pub fn parse_dqt(seg: &Segment) -> Result<Vec<(u8, QuantTable)>> {
                 b[p + 1 + k] as u16
             };
         }
-        out.push((tq, QuantTable { values, sixteen_bit: pq == 1 }));
+        out.push((
+            tq,
+            QuantTable {
+                values,
+                sixteen_bit: pq == 1,
+            },
+        ));
         p += 1 + size;
     }
     Ok(out)
@@ -168,11 +207,17 @@ pub fn parse_dht(seg: &Segment) -> Result<Vec<HuffmanSpec>> {
     let mut p = 0;
     while p < b.len() {
         if p + 17 > b.len() {
-            return Err(Error::malformed(seg.offset, MalformedKind::Truncated("DHT")));
+            return Err(Error::malformed(
+                seg.offset,
+                MalformedKind::Truncated("DHT"),
+            ));
         }
         let (class, id) = (b[p] >> 4, b[p] & 15);
         if class > 1 || id > 3 {
-            return Err(bad(seg.body_offset() + p, format!("bad DHT Tc/Th byte 0x{:02X}", b[p])));
+            return Err(bad(
+                seg.body_offset() + p,
+                format!("bad DHT Tc/Th byte 0x{:02X}", b[p]),
+            ));
         }
         let mut counts = [0u8; 16];
         counts.copy_from_slice(&b[p + 1..p + 17]);
@@ -180,7 +225,12 @@ pub fn parse_dht(seg: &Segment) -> Result<Vec<HuffmanSpec>> {
         if total > 256 || p + 17 + total > b.len() {
             return Err(bad(seg.body_offset() + p, "bad Huffman table counts"));
         }
-        out.push(HuffmanSpec { class, id, counts, symbols: b[p + 17..p + 17 + total].to_vec() });
+        out.push(HuffmanSpec {
+            class,
+            id,
+            counts,
+            symbols: b[p + 17..p + 17 + total].to_vec(),
+        });
         p += 17 + total;
     }
     Ok(out)

@@ -70,15 +70,21 @@ pub struct KeepPolicy {
 
 impl KeepPolicy {
     /// Keeps every segment.
-    pub const ALL: KeepPolicy = KeepPolicy { mask: !(1 << MetaClass::NotMetadata as u32) };
+    pub const ALL: KeepPolicy = KeepPolicy {
+        mask: !(1 << MetaClass::NotMetadata as u32),
+    };
     /// Keeps nothing, not even JFIF or Adobe (`strip --keep none`).
     pub const NOTHING: KeepPolicy = KeepPolicy { mask: 0 };
     /// JFIF APP0 and Adobe APP14, which define how colours are read (jpegtran -copy none).
-    pub const COLOUR: KeepPolicy = KeepPolicy::NOTHING.with(MetaClass::Jfif).with(MetaClass::Adobe);
+    pub const COLOUR: KeepPolicy = KeepPolicy::NOTHING
+        .with(MetaClass::Jfif)
+        .with(MetaClass::Adobe);
 
     /// This policy plus `class`.
     pub const fn with(self, class: MetaClass) -> KeepPolicy {
-        KeepPolicy { mask: self.mask | 1 << class as u32 }
+        KeepPolicy {
+            mask: self.mask | 1 << class as u32,
+        }
     }
 
     /// jpegtran's `-copy` levels, plus `exif` (Exif, ICC and comments).
@@ -126,14 +132,25 @@ mod tests {
     use super::*;
 
     fn seg(marker: Marker, body: &[u8]) -> Segment<'_> {
-        Segment { prefix: &[], marker, offset: 0, body }
+        Segment {
+            prefix: &[],
+            marker,
+            offset: 0,
+            body,
+        }
     }
 
     #[test]
     fn classifies_common_segments() {
-        assert_eq!(classify(&seg(Marker::APP0, b"JFIF\0\x01\x01")), MetaClass::Jfif);
+        assert_eq!(
+            classify(&seg(Marker::APP0, b"JFIF\0\x01\x01")),
+            MetaClass::Jfif
+        );
         assert_eq!(classify(&seg(Marker::APP1, b"Exif\0\0MM")), MetaClass::Exif);
-        assert_eq!(classify(&seg(Marker::APP2, b"ICC_PROFILE\0\x01\x01")), MetaClass::Icc);
+        assert_eq!(
+            classify(&seg(Marker::APP2, b"ICC_PROFILE\0\x01\x01")),
+            MetaClass::Icc
+        );
         assert_eq!(classify(&seg(Marker::APP14, b"Adobe\0")), MetaClass::Adobe);
         assert_eq!(classify(&seg(Marker::APP1, b"junk")), MetaClass::OtherApp);
         assert_eq!(classify(&seg(Marker::DQT, b"")), MetaClass::NotMetadata);
@@ -150,6 +167,9 @@ mod tests {
         assert!(level("all").keeps(MetaClass::Mpf));
         assert!(!KeepPolicy::ALL.keeps(MetaClass::NotMetadata));
         assert!(!KeepPolicy::NOTHING.keeps(MetaClass::Adobe));
-        assert_eq!(KeepPolicy::class_by_name("iptc"), Some(MetaClass::Photoshop));
+        assert_eq!(
+            KeepPolicy::class_by_name("iptc"),
+            Some(MetaClass::Photoshop)
+        );
     }
 }

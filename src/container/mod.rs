@@ -1,16 +1,17 @@
 //! Bytes ⇄ segments: the marker syntax of T.81 Annex B, header parsers, metadata classes.
 
+pub mod edit;
+pub mod exif;
 mod file;
 mod headers;
 mod marker;
-pub mod exif;
-pub mod edit;
 pub mod metadata;
 
 pub use file::{write_segment, Item, JpegFile, Scan, Segment, MAX_SEGMENTS};
 pub use headers::{
-    parse_dht, parse_dnl, parse_dqt, parse_dri, parse_frame, parse_scan, write_dht_entry, write_dqt_entry,
-    write_frame, write_scan, FrameComponent, FrameHeader, HuffmanSpec, ScanComponent, ScanHeader,
+    parse_dht, parse_dnl, parse_dqt, parse_dri, parse_frame, parse_scan, write_dht_entry,
+    write_dqt_entry, write_frame, write_scan, FrameComponent, FrameHeader, HuffmanSpec,
+    ScanComponent, ScanHeader,
 };
 pub use marker::{sof_process, Marker};
 pub use metadata::{classify, KeepPolicy, MetaClass};

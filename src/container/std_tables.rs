@@ -44,7 +44,12 @@ const AC_CHROMA_SYMBOLS: [u8; 162] = [
 ];
 
 fn spec(class: u8, id: u8, counts: &[u8; 16], symbols: &[u8]) -> HuffmanSpec {
-    HuffmanSpec { class, id, counts: *counts, symbols: symbols.to_vec() }
+    HuffmanSpec {
+        class,
+        id,
+        counts: *counts,
+        symbols: symbols.to_vec(),
+    }
 }
 
 /// Table K.3: luminance DC, as destination `id`.

@@ -162,11 +162,19 @@ pub fn layout(r: &Report) -> String {
         let m = s.marker.as_str();
         match m {
             "DQT" => {
-                let n = r.quant_tables.iter().filter(|q| q.offset == s.offset).count();
+                let n = r
+                    .quant_tables
+                    .iter()
+                    .filter(|q| q.offset == s.offset)
+                    .count();
                 out.push(format!("DQT{n}"));
             }
             "DHT" => {
-                let n = r.huffman_tables.iter().filter(|h| h.offset == s.offset).count();
+                let n = r
+                    .huffman_tables
+                    .iter()
+                    .filter(|h| h.offset == s.offset)
+                    .count();
                 out.push(format!("DHT{n}"));
             }
             "DRI" => out.push("DRI".into()),
@@ -317,8 +325,14 @@ fn meta_facts(r: &Report) -> MetaFacts {
         }
         match &m.details {
             Some(MetaDetails::Exif(e)) => {
-                f.make = f.make.take().or_else(|| e.make.clone().filter(|s| !s.trim().is_empty()));
-                f.model = f.model.take().or_else(|| e.model.clone().filter(|s| !s.trim().is_empty()));
+                f.make = f
+                    .make
+                    .take()
+                    .or_else(|| e.make.clone().filter(|s| !s.trim().is_empty()));
+                f.model = f
+                    .model
+                    .take()
+                    .or_else(|| e.model.clone().filter(|s| !s.trim().is_empty()));
                 f.software = f
                     .software
                     .take()
@@ -410,7 +424,10 @@ pub fn identify_with(
     let mut p: Vec<Pending> = Vec::new();
     let ijg = rule_quality(
         &st.tables,
-        &[&super::quality::ANNEX_K_LUMA, &super::quality::ANNEX_K_CHROMA],
+        &[
+            &super::quality::ANNEX_K_LUMA,
+            &super::quality::ANNEX_K_CHROMA,
+        ],
     );
 
     // 1. Listed signatures.
@@ -422,7 +439,8 @@ pub fn identify_with(
 
     // 2. Rules: IJG and mozjpeg scaling.
     if let Some((q, tr)) = ijg {
-        let mut ev = vec![format!(
+        let mut ev =
+            vec![format!(
             "quantization tables are the Annex K tables scaled by the IJG formula at quality {q}{}",
             if tr { " (transposed: rotated 90°/270° losslessly)" } else { "" }
         )];
@@ -440,9 +458,15 @@ pub fn identify_with(
                 st.layout
             ));
         }
-        if st.sampling.contains(',') && !st.sampling.starts_with("2x2,1x1") && !st.sampling.starts_with("1x1,") {
+        if st.sampling.contains(',')
+            && !st.sampling.starts_with("2x2,1x1")
+            && !st.sampling.starts_with("1x1,")
+        {
             score -= 0.05;
-            ev.push(format!("sampling {} is not a libjpeg default (4:2:0 or 4:4:4)", st.sampling));
+            ev.push(format!(
+                "sampling {} is not a libjpeg default (4:2:0 or 4:4:4)",
+                st.sampling
+            ));
         }
         if let Some(j) = &mf.jfif {
             score += 0.05;
@@ -484,27 +508,60 @@ pub fn identify_with(
     if let Some(q) = mf.ps_quality {
         let name = format!("Adobe Photoshop, Save As quality {q}");
         let ev = format!("APP13 Photoshop resource 0x0406 records Save As quality {q}");
-        add(&mut p, &format!("sw:Adobe:Photoshop:Save As quality {q}"), &name, SourceKind::Software, "Adobe", 0.9, ev);
+        add(
+            &mut p,
+            &format!("sw:Adobe:Photoshop:Save As quality {q}"),
+            &name,
+            SourceKind::Software,
+            "Adobe",
+            0.9,
+            ev,
+        );
     }
     if let Some(q) = mf.ducky_quality {
         let name = format!("Adobe Photoshop Save for Web, quality {q}");
         let ev = format!("APP12 Ducky segment records Save for Web quality {q}");
-        add(&mut p, &format!("sw:Adobe:Photoshop Save for Web:quality {q}"), &name, SourceKind::Software, "Adobe", 0.85, ev);
+        add(
+            &mut p,
+            &format!("sw:Adobe:Photoshop Save for Web:quality {q}"),
+            &name,
+            SourceKind::Software,
+            "Adobe",
+            0.85,
+            ev,
+        );
     }
-    for (what, s) in [("Exif Software", &mf.software), ("XMP CreatorTool", &mf.creator_tool)] {
+    for (what, s) in [
+        ("Exif Software", &mf.software),
+        ("XMP CreatorTool", &mf.creator_tool),
+    ] {
         let Some(s) = s else { continue };
         if let Some((maker, product)) = editor(s) {
             let ev = format!("{what} \"{s}\"");
             // Boost a table match of the same program, else add the program itself.
-            let hit = p.iter_mut().find(|c| c.kind == SourceKind::Software && c.maker == maker && c.name.contains(product));
+            let hit = p.iter_mut().find(|c| {
+                c.kind == SourceKind::Software && c.maker == maker && c.name.contains(product)
+            });
             match hit {
                 Some(c) => {
                     c.score += 0.1;
                     c.evidence.push(ev);
                 }
                 None => {
-                    let score = if maker == "GIMP" && ijg.is_some() { 0.85 } else { 0.5 };
-                    add(&mut p, &format!("sw:{maker}:{product}"), &format!("{maker} {product}").replace("GIMP GIMP", "GIMP"), SourceKind::Software, maker, score, ev);
+                    let score = if maker == "GIMP" && ijg.is_some() {
+                        0.85
+                    } else {
+                        0.5
+                    };
+                    add(
+                        &mut p,
+                        &format!("sw:{maker}:{product}"),
+                        &format!("{maker} {product}").replace("GIMP GIMP", "GIMP"),
+                        SourceKind::Software,
+                        maker,
+                        score,
+                        ev,
+                    );
                 }
             }
         }
@@ -520,7 +577,10 @@ pub fn identify_with(
         let model = mf.model.clone().unwrap_or_default();
         let ev = format!("Exif Make \"{make}\" Model \"{model}\"");
         let mut boosted = false;
-        for c in p.iter_mut().filter(|c| c.kind == SourceKind::Camera && c.maker == maker) {
+        for c in p
+            .iter_mut()
+            .filter(|c| c.kind == SourceKind::Camera && c.maker == maker)
+        {
             c.score += 0.15;
             c.evidence.push(ev.clone());
             boosted = true;
@@ -535,7 +595,14 @@ pub fn identify_with(
                 }
             }
             let name = format!("{maker} camera ({})", model.trim());
-            let mut c = Pending { key: format!("cam:{maker}"), name, kind: SourceKind::Camera, maker: maker.clone(), score, evidence: Vec::new() };
+            let mut c = Pending {
+                key: format!("cam:{maker}"),
+                name,
+                kind: SourceKind::Camera,
+                maker: maker.clone(),
+                score,
+                evidence: Vec::new(),
+            };
             c.evidence = evs;
             p.push(c);
         }
@@ -592,7 +659,15 @@ pub fn identify_with(
     }
 }
 
-fn add(p: &mut Vec<Pending>, key: &str, name: &str, kind: SourceKind, maker: &str, score: f64, ev: String) {
+fn add(
+    p: &mut Vec<Pending>,
+    key: &str,
+    name: &str,
+    kind: SourceKind,
+    maker: &str,
+    score: f64,
+    ev: String,
+) {
     match p.iter_mut().find(|c| c.key == key) {
         Some(c) => {
             c.score = c.score.max(score) + 0.05;
@@ -617,7 +692,9 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
     }
     let same = |a: &[[u16; 64]], b: &[[u16; 64]], tr: bool| {
         a.len() == b.len()
-            && a.iter().zip(b).all(|(x, y)| if tr { transpose(x) == *y } else { x == y })
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| if tr { transpose(x) == *y } else { x == y })
     };
     let mut ev = Vec::new();
     let what = match sig.kind {
@@ -671,7 +748,11 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
                 sig.source
             ));
         } else {
-            ev.push(format!("file laid out like the {}'s ({})", what.trim(), sig.source));
+            ev.push(format!(
+                "file laid out like the {}'s ({})",
+                what.trim(),
+                sig.source
+            ));
         }
         SHAPE * sim + 0.05
     };
@@ -687,7 +768,11 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
         score += HUFFMAN;
         ev.push(format!(
             "{} Huffman tables, as in the signature",
-            if st.huffman == "std" { "standard" } else { "optimized" }
+            if st.huffman == "std" {
+                "standard"
+            } else {
+                "optimized"
+            }
         ));
     }
     if st.restart > 0 {
@@ -696,7 +781,10 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
     let (key, name) = match sig.kind {
         SourceKind::Camera => (
             format!("cam:{}", sig.maker),
-            format!("{} camera firmware (tables of the {})", sig.maker, sig.product),
+            format!(
+                "{} camera firmware (tables of the {})",
+                sig.maker, sig.product
+            ),
         ),
         SourceKind::Software => {
             let name = if sig.setting.is_empty() {
@@ -704,7 +792,10 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
             } else {
                 format!("{} {}, {}", sig.maker, sig.product, sig.setting)
             };
-            (format!("sw:{}:{}:{}", sig.maker, sig.product, sig.setting), name)
+            (
+                format!("sw:{}:{}:{}", sig.maker, sig.product, sig.setting),
+                name,
+            )
         }
     };
     Some(Pending {
@@ -731,7 +822,11 @@ fn shape_distance(a: &[u16; 64], b: &[u16; 64]) -> f64 {
     r.iter().map(|v| (v - c).abs()).sum::<f64>() / 64.0
 }
 
-fn contradictions(ranked: &[Pending], mf: &MetaFacts, quality: Option<&QualityReport>) -> Vec<String> {
+fn contradictions(
+    ranked: &[Pending],
+    mf: &MetaFacts,
+    quality: Option<&QualityReport>,
+) -> Vec<String> {
     let mut out = Vec::new();
     // The best candidate that rests on the tables (not on metadata alone).
     let by_tables = ranked.iter().find(|c| {
@@ -784,7 +879,10 @@ mod tests {
         assert_eq!(canonical_maker("Asahi Optical Co.,Ltd."), "Pentax");
         assert_eq!(canonical_maker("EASTMAN KODAK COMPANY"), "Kodak");
         assert_eq!(canonical_maker("Hewlett-Packard Company"), "HP");
-        assert_eq!(canonical_maker("Konica Minolta Camera, Inc."), "Konica Minolta");
+        assert_eq!(
+            canonical_maker("Konica Minolta Camera, Inc."),
+            "Konica Minolta"
+        );
         assert_eq!(canonical_maker("samsung"), "Samsung");
         assert_eq!(canonical_maker("Acme"), "Acme");
     }

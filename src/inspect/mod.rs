@@ -316,11 +316,21 @@ impl Report {
         let tables: Vec<(u8, usize, [u16; 64])> = self
             .quant_tables
             .iter()
-            .filter_map(|q| Some((q.slot, q.offset, <[u16; 64]>::try_from(q.values.as_slice()).ok()?)))
+            .filter_map(|q| {
+                Some((
+                    q.slot,
+                    q.offset,
+                    <[u16; 64]>::try_from(q.values.as_slice()).ok()?,
+                ))
+            })
             .collect();
         let refs: Vec<quality::TableRef> = tables
             .iter()
-            .map(|(slot, offset, values)| quality::TableRef { slot: *slot, offset: *offset, values })
+            .map(|(slot, offset, values)| quality::TableRef {
+                slot: *slot,
+                offset: *offset,
+                values,
+            })
             .collect();
         let first_sos = self.scans.first().map_or(usize::MAX, |s| s.offset);
         let used: Vec<Option<usize>> = self
@@ -329,7 +339,11 @@ impl Report {
             .flat_map(|f| f.components.iter())
             .map(|c| {
                 let defs: Vec<usize> = (0..tables.len()).filter(|&i| tables[i].0 == c.tq).collect();
-                defs.iter().rev().find(|&&i| tables[i].1 < first_sos).or(defs.first()).copied()
+                defs.iter()
+                    .rev()
+                    .find(|&&i| tables[i].1 < first_sos)
+                    .or(defs.first())
+                    .copied()
             })
             .collect();
         quality::estimate(&refs, &used)

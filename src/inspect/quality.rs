@@ -313,7 +313,10 @@ pub fn estimate(tables: &[TableRef], used: &[Option<usize>]) -> Option<QualityRe
                 .collect();
             (
                 per[in_use[0]].quality,
-                format!("IJG tables of different qualities ({}), exact", parts.join(", ")),
+                format!(
+                    "IJG tables of different qualities ({}), exact",
+                    parts.join(", ")
+                ),
             )
         };
         QualityReport {
@@ -389,8 +392,16 @@ mod tests {
         let l = ijg_table(&ANNEX_K_LUMA, 2, true);
         let c = ijg_table(&ANNEX_K_CHROMA, 2, true);
         let t = [
-            TableRef { slot: 0, offset: 0, values: &l },
-            TableRef { slot: 1, offset: 0, values: &c },
+            TableRef {
+                slot: 0,
+                offset: 0,
+                values: &l,
+            },
+            TableRef {
+                slot: 1,
+                offset: 0,
+                values: &c,
+            },
         ];
         let r = estimate(&t, &[Some(0), Some(1), Some(1)]).unwrap();
         assert!(r.exact);

@@ -67,7 +67,17 @@ const fn s(
     tables: &'static str,
     source: &'static str,
 ) -> Signature {
-    Signature { kind, maker, product, setting, layout, sampling, huffman, tables, source }
+    Signature {
+        kind,
+        maker,
+        product,
+        setting,
+        layout,
+        sampling,
+        huffman,
+        tables,
+        source,
+    }
 }
 
 impl Signature {
@@ -76,7 +86,10 @@ impl Signature {
         self.tables
             .split('|')
             .filter_map(|t| {
-                let v: Vec<u16> = t.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+                let v: Vec<u16> = t
+                    .split_whitespace()
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
                 <[u16; 64]>::try_from(v.as_slice()).ok()
             })
             .collect()
@@ -169,7 +182,11 @@ mod tests {
     fn every_entry_parses() {
         for s in SIGNATURES {
             let t = s.parsed_tables();
-            assert!(!t.is_empty() && t.len() == s.tables.split('|').count(), "{}", s.source);
+            assert!(
+                !t.is_empty() && t.len() == s.tables.split('|').count(),
+                "{}",
+                s.source
+            );
             assert!(t.iter().flatten().all(|&v| v >= 1));
         }
     }

@@ -263,7 +263,13 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
         let shown = if verbose { id.candidates.len() } else { 3 };
         for (i, c) in id.candidates.iter().enumerate().take(shown) {
             if i > 0 || verbose {
-                writeln!(o, "  {}. {} (confidence {:.2})", i + 1, escape(&c.name), c.confidence)?;
+                writeln!(
+                    o,
+                    "  {}. {} (confidence {:.2})",
+                    i + 1,
+                    escape(&c.name),
+                    c.confidence
+                )?;
             }
             if verbose {
                 for e in &c.evidence {

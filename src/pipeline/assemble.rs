@@ -44,7 +44,12 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
         let new_rel = out.len() as i64 - (new_body + 4) as i64;
         let len = u16::from_be_bytes([out[new_body - 2], out[new_body - 1]]) as usize - 2;
         let first_size = u32::try_from(out.len()).unwrap_or(u32::MAX);
-        if let Some(p) = patch_mpf(&out[new_body..new_body + len], old_rel.max(0) as u64, new_rel - old_rel, first_size) {
+        if let Some(p) = patch_mpf(
+            &out[new_body..new_body + len],
+            old_rel.max(0) as u64,
+            new_rel - old_rel,
+            first_size,
+        ) {
             out[new_body..new_body + len].copy_from_slice(&p);
         }
     }
@@ -54,7 +59,10 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
 
 /// The Exif body with the thumbnail replaced and tags edited, or `None` if unchanged.
 fn edit_exif_segment(body: &[u8], edits: &MetaEdits) -> Option<Vec<u8>> {
-    let thumbed = edits.thumbnail.as_deref().and_then(|t| replace_exif_thumbnail(body, t));
+    let thumbed = edits
+        .thumbnail
+        .as_deref()
+        .and_then(|t| replace_exif_thumbnail(body, t));
     let base = thumbed.as_deref().unwrap_or(body);
     if edits.exif == ExifEdit::default() {
         return thumbed;

@@ -6,19 +6,21 @@ mod encode_pixels;
 mod hash;
 mod inspect_full;
 pub mod lab;
-mod verify;
 pub mod pixels;
 mod region;
 mod strip;
 mod transform;
+mod verify;
 
 pub use assemble::{assemble, MetaEdits};
 pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};
-pub use strip::strip;
 pub use hash::{coefficient_hash, Sha256};
 pub use inspect_full::{inspect_full, inspect_full_with};
-pub use verify::{describe as verify_describe, verify, verify_with, Finding, Status, TrailerNote, Verdict};
+pub use strip::strip;
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
+pub use verify::{
+    describe as verify_describe, verify, verify_with, Finding, Status, TrailerNote, Verdict,
+};
 
 use crate::container::{JpegFile, KeepPolicy};
 use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, Limits};
@@ -85,21 +87,31 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.strict, &warnings)?;
 
-    let mode = opts.mode.unwrap_or(if decoded.frame.marker.is_progressive_sof() {
-        CodingMode::Progressive
-    } else {
-        CodingMode::Sequential
-    });
+    let mode = opts
+        .mode
+        .unwrap_or(if decoded.frame.marker.is_progressive_sof() {
+            CodingMode::Progressive
+        } else {
+            CodingMode::Sequential
+        });
     let restart_interval = match opts.restart {
         RestartSpec::Keep => decoded.restart_interval,
         RestartSpec::Mcus(n) => n,
         RestartSpec::Rows(n) => rows_to_mcus(&decoded.image, n)?,
     };
-    let enc = EncodeOptions { mode, huffman: opts.huffman, restart_interval, scan_script: None };
+    let enc = EncodeOptions {
+        mode,
+        huffman: opts.huffman,
+        restart_interval,
+        scan_script: None,
+    };
     let mut image = decoded.image;
     image.normalize_padding(); // invisible blocks: written as jpegtran writes them
     let coded = entropy::encode(&image, &enc)?;
-    Ok(Output { bytes: assemble(&file, opts.keep, &coded, &MetaEdits::default()), warnings })
+    Ok(Output {
+        bytes: assemble(&file, opts.keep, &coded, &MetaEdits::default()),
+        warnings,
+    })
 }
 
 /// Fails with the first warning when `strict` is set.
@@ -114,8 +126,15 @@ pub fn check_strict(strict: bool, warnings: &[Warning]) -> Result<()> {
 /// single block, so a row is its block width; otherwise a row of interleaved MCUs.
 pub(crate) fn rows_to_mcus(image: &crate::coeffs::CoefficientImage, rows: u16) -> Result<u16> {
     let g = image.geometry();
-    let per_row = if image.components.len() == 1 { g.real_blocks(0).0 } else { g.mcus_x() };
+    let per_row = if image.components.len() == 1 {
+        g.real_blocks(0).0
+    } else {
+        g.mcus_x()
+    };
     let n = per_row as u64 * rows as u64;
-    u16::try_from(n).map_err(|_| Error::BadRequest(format!("restart interval of {rows} rows is {n} MCUs, more than 65535")))
+    u16::try_from(n).map_err(|_| {
+        Error::BadRequest(format!(
+            "restart interval of {rows} rows is {n} MCUs, more than 65535"
+        ))
+    })
 }
-

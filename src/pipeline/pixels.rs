@@ -151,7 +151,10 @@ pub fn incomplete_progression(
 
 /// Parses and entropy-decodes `data`, decides its colour space, and gathers the warnings
 /// (strict mode applied): everything before the pixel stage.
-fn coefficients_for_pixels(data: &[u8], opts: &DecodeOptions) -> Result<(entropy::Decoded, ColorSpace, Vec<Warning>)> {
+fn coefficients_for_pixels(
+    data: &[u8],
+    opts: &DecodeOptions,
+) -> Result<(entropy::Decoded, ColorSpace, Vec<Warning>)> {
     let file = JpegFile::parse(data)?;
     let decoded = entropy::decode(&file, &opts.limits)?;
     let mut warnings = file.warnings.clone();
@@ -159,7 +162,11 @@ fn coefficients_for_pixels(data: &[u8], opts: &DecodeOptions) -> Result<(entropy
     let markers = color_markers(&file);
     let (color, w) = detect_color_space(markers, &decoded.frame)?;
     warnings.extend(w);
-    warnings.extend(incomplete_progression(&decoded.frame, &decoded.scans, markers.frame_offset));
+    warnings.extend(incomplete_progression(
+        &decoded.frame,
+        &decoded.scans,
+        markers.frame_offset,
+    ));
     super::check_strict(opts.strict, &warnings)?;
     Ok((decoded, color, warnings))
 }

@@ -13,5 +13,8 @@ pub fn strip(data: &[u8], keep: KeepPolicy) -> Result<Output> {
         Item::Segment(s) => classify(s) == MetaClass::NotMetadata || keep.keeps(classify(s)),
         Item::Scan(_) => true,
     });
-    Ok(Output { bytes: file.to_bytes(), warnings: file.warnings.clone() })
+    Ok(Output {
+        bytes: file.to_bytes(),
+        warnings: file.warnings.clone(),
+    })
 }

@@ -64,22 +64,45 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
         edits.thumbnail = transformed_thumbnail(&file, opts);
     }
     if has_class(&file, MetaClass::Jumbf) && opts.output.keep.keeps(MetaClass::Jumbf) {
-        warnings.push(Warning { offset: None, mcu: None, kind: WarningKind::Other(
-            "C2PA/JUMBF manifest kept, but its signature no longer matches the changed image".into(),
-        ) });
+        warnings.push(Warning {
+            offset: None,
+            mcu: None,
+            kind: WarningKind::Other(
+                "C2PA/JUMBF manifest kept, but its signature no longer matches the changed image"
+                    .into(),
+            ),
+        });
     }
     let bytes = super::assemble(&file, opts.output.keep, &coded, &edits);
-    Ok(Transformed { output: Output { bytes, warnings }, plan })
+    Ok(Transformed {
+        output: Output { bytes, warnings },
+        plan,
+    })
 }
 
 /// Reads the Exif Orientation and applies the transform that makes the image upright,
 /// then sets Orientation to 1. With no orientation (or 1) the coefficients are unchanged.
 pub fn auto_orient(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let file = JpegFile::parse(data)?;
-    let n = file.segments().filter(|s| classify(s) == MetaClass::Exif).find_map(|s| exif_orientation(s.body));
-    let orientation = n.and_then(Orientation::from_exif).unwrap_or(Orientation::Identity);
-    let request = Request { orientation: orientation.then(opts.request.orientation), ..opts.request };
-    transform(data, &TransformOptions { request, reset_orientation: n.is_some(), ..opts.clone() })
+    let n = file
+        .segments()
+        .filter(|s| classify(s) == MetaClass::Exif)
+        .find_map(|s| exif_orientation(s.body));
+    let orientation = n
+        .and_then(Orientation::from_exif)
+        .unwrap_or(Orientation::Identity);
+    let request = Request {
+        orientation: orientation.then(opts.request.orientation),
+        ..opts.request
+    };
+    transform(
+        data,
+        &TransformOptions {
+            request,
+            reset_orientation: n.is_some(),
+            ..opts.clone()
+        },
+    )
 }
 
 /// The Exif thumbnail put through the same orientation change (no crop), if it is a JPEG
@@ -87,10 +110,26 @@ pub fn auto_orient(data: &[u8], opts: &TransformOptions) -> Result<Transformed> 
 fn transformed_thumbnail(file: &JpegFile, opts: &TransformOptions) -> Option<Vec<u8>> {
     let exif = file.segments().find(|s| classify(s) == MetaClass::Exif)?;
     let (at, len) = exif_thumbnail(exif.body)?;
-    let request = Request { crop: None, grayscale: false, edge: EdgePolicy::Keep, ..opts.request };
-    let output = CopyOptions { mode: None, restart: RestartSpec::Keep, strict: false, ..opts.output.clone() };
-    let t = TransformOptions { request, output, reset_orientation: false };
-    transform(&exif.body[at..at + len], &t).ok().map(|t| t.output.bytes)
+    let request = Request {
+        crop: None,
+        grayscale: false,
+        edge: EdgePolicy::Keep,
+        ..opts.request
+    };
+    let output = CopyOptions {
+        mode: None,
+        restart: RestartSpec::Keep,
+        strict: false,
+        ..opts.output.clone()
+    };
+    let t = TransformOptions {
+        request,
+        output,
+        reset_orientation: false,
+    };
+    transform(&exif.body[at..at + len], &t)
+        .ok()
+        .map(|t| t.output.bytes)
 }
 
 fn has_class(file: &JpegFile, class: MetaClass) -> bool {
@@ -100,18 +139,27 @@ fn has_class(file: &JpegFile, class: MetaClass) -> bool {
 /// Grayscale output needs a luminance first component: YCbCr or gray, not RGB/CMYK/YCCK.
 fn check_grayscale(file: &JpegFile, decoded: &Decoded) -> Result<()> {
     let n = decoded.image.components.len();
-    let adobe = file.segments().find(|s| classify(s) == MetaClass::Adobe).and_then(|s| s.body.get(11).copied());
+    let adobe = file
+        .segments()
+        .find(|s| classify(s) == MetaClass::Adobe)
+        .and_then(|s| s.body.get(11).copied());
     let ids: Vec<u8> = decoded.image.components.iter().map(|c| c.id).collect();
     let rgb = adobe == Some(0) && !has_class(file, MetaClass::Jfif) || ids == [b'R', b'G', b'B'];
     if n == 1 || n == 3 && !rgb {
         Ok(())
     } else {
-        Err(Error::BadRequest("grayscale needs a YCbCr or grayscale image".into()))
+        Err(Error::BadRequest(
+            "grayscale needs a YCbCr or grayscale image".into(),
+        ))
     }
 }
 
 fn output_mode(o: &CopyOptions, d: &Decoded) -> CodingMode {
-    o.mode.unwrap_or(if d.frame.marker.is_progressive_sof() { CodingMode::Progressive } else { CodingMode::Sequential })
+    o.mode.unwrap_or(if d.frame.marker.is_progressive_sof() {
+        CodingMode::Progressive
+    } else {
+        CodingMode::Sequential
+    })
 }
 
 /// The output's restart interval. Kept from the input: as MCU rows when the input's

@@ -146,7 +146,11 @@ pub fn verify_with(data: &[u8], limits: &Limits) -> Verdict {
 
 fn finish(mut problems: Vec<Finding>, trailer: Option<TrailerNote>) -> Verdict {
     problems.sort_by_key(|p| (p.offset.is_none(), p.offset.unwrap_or(0)));
-    let status = problems.iter().map(|p| p.severity).max().unwrap_or(Status::Ok);
+    let status = problems
+        .iter()
+        .map(|p| p.severity)
+        .max()
+        .unwrap_or(Status::Ok);
     let mut summary = status.as_str().to_string();
     if let Some(p) = problems.first() {
         summary += &format!(" {}", describe(p));
@@ -155,7 +159,10 @@ fn finish(mut problems: Vec<Finding>, trailer: Option<TrailerNote>) -> Verdict {
         }
     }
     if let Some(t) = &trailer {
-        summary += &format!("; {} bytes after EOI at byte {}: {}", t.length, t.offset, t.kind);
+        summary += &format!(
+            "; {} bytes after EOI at byte {}: {}",
+            t.length, t.offset, t.kind
+        );
     }
     Verdict {
         status,
@@ -177,7 +184,10 @@ pub fn describe(p: &Finding) -> String {
         pos.push(format!("scan {n}"));
     }
     if let Some(m) = p.mcu {
-        pos.push(format!("MCU {}: column {}, row {}", m.index, m.column, m.row));
+        pos.push(format!(
+            "MCU {}: column {}, row {}",
+            m.index, m.column, m.row
+        ));
     }
     if let Some((c, x, y)) = p.block {
         pos.push(format!("component {c}, block {x},{y}"));
@@ -188,7 +198,12 @@ pub fn describe(p: &Finding) -> String {
     s
 }
 
-fn finding(severity: Status, kind: &'static str, message: String, offset: Option<usize>) -> Finding {
+fn finding(
+    severity: Status,
+    kind: &'static str,
+    message: String,
+    offset: Option<usize>,
+) -> Finding {
     Finding {
         severity,
         kind,
@@ -202,10 +217,19 @@ fn finding(severity: Status, kind: &'static str, message: String, offset: Option
 
 fn from_warning(w: &Warning, scan: Option<usize>) -> Finding {
     let (kind, message) = match &w.kind {
-        WarningKind::PrematureEnd => ("premature_end", "premature end of entropy-coded data".to_string()),
-        WarningKind::ExtraneousBytes(n) => ("extraneous_bytes", format!("{n} extraneous bytes before marker")),
+        WarningKind::PrematureEnd => (
+            "premature_end",
+            "premature end of entropy-coded data".to_string(),
+        ),
+        WarningKind::ExtraneousBytes(n) => (
+            "extraneous_bytes",
+            format!("{n} extraneous bytes before marker"),
+        ),
         WarningKind::BadRestart => ("bad_restart", "wrong or missing restart marker".to_string()),
-        WarningKind::MissingEoi => ("missing_eoi", "missing EOI marker (premature end of file)".to_string()),
+        WarningKind::MissingEoi => (
+            "missing_eoi",
+            "missing EOI marker (premature end of file)".to_string(),
+        ),
         WarningKind::CorruptData(s) => ("invalid_huffman_code", s.clone()),
         WarningKind::Other(s) => ("other", s.clone()),
     };
@@ -253,7 +277,8 @@ fn coefficient_range(img: &crate::coeffs::CoefficientImage, out: &mut Vec<Findin
         for by in 0..bh {
             for bx in 0..bw {
                 let b = c.plane.block(bx, by);
-                let bad = (b[0] as i32).abs() > MAX_DC || b[1..].iter().any(|&v| (v as i32).abs() > MAX_AC);
+                let bad = (b[0] as i32).abs() > MAX_DC
+                    || b[1..].iter().any(|&v| (v as i32).abs() > MAX_AC);
                 if bad {
                     count += 1;
                     first.get_or_insert((bx, by));
@@ -306,7 +331,10 @@ pub fn trailer_kind(t: &[u8]) -> &'static str {
         "embedded video (motion photo)"
     } else if contains(t, &[0xFF, 0xD8, 0xFF]) {
         "stale data containing a JPEG image"
-    } else if t.iter().all(|&c| c == 0x0A || c == 0x0D || c == 0x20 || c == 0x1A) {
+    } else if t
+        .iter()
+        .all(|&c| c == 0x0A || c == 0x0D || c == 0x20 || c == 0x1A)
+    {
         "whitespace or end-of-file characters"
     } else {
         "unrecognised data"

@@ -28,7 +28,9 @@ pub enum Orientation {
 use Orientation::*;
 
 /// All eight, in EXIF order.
-pub const ALL: [Orientation; 8] = [Identity, FlipH, Rot180, FlipV, Transpose, Rot90, Transverse, Rot270];
+pub const ALL: [Orientation; 8] = [
+    Identity, FlipH, Rot180, FlipV, Transpose, Rot90, Transverse, Rot270,
+];
 
 impl Orientation {
     /// (transpose, mirror x, mirror y), applied in that order.
@@ -80,7 +82,9 @@ impl Orientation {
 
     /// The element that undoes `self`.
     pub fn inverse(self) -> Orientation {
-        *ALL.iter().find(|o| self.then(**o) == Identity).expect("D4 has inverses")
+        *ALL.iter()
+            .find(|o| self.then(**o) == Identity)
+            .expect("D4 has inverses")
     }
 
     /// The EXIF Orientation value (1–8) whose display transform this is.

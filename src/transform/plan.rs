@@ -66,8 +66,14 @@ impl CropSpec {
         if !offsets.is_empty() {
             let rest = &offsets[1..];
             let k = rest.find(['+', '-'])?;
-            spec.x = CropOffset { value: rest[..k].parse().ok()?, from_end: offsets.starts_with('-') };
-            spec.y = CropOffset { value: rest[k + 1..].parse().ok()?, from_end: rest[k..].starts_with('-') };
+            spec.x = CropOffset {
+                value: rest[..k].parse().ok()?,
+                from_end: offsets.starts_with('-'),
+            };
+            spec.y = CropOffset {
+                value: rest[k + 1..].parse().ok()?,
+                from_end: rest[k..].starts_with('-'),
+            };
         }
         Some(spec)
     }
@@ -97,7 +103,12 @@ pub struct Request {
 
 impl Default for Request {
     fn default() -> Self {
-        Request { orientation: Orientation::Identity, crop: None, edge: EdgePolicy::Keep, grayscale: false }
+        Request {
+            orientation: Orientation::Identity,
+            crop: None,
+            edge: EdgePolicy::Keep,
+            grayscale: false,
+        }
     }
 }
 
@@ -140,7 +151,9 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
     let max_h = factors.iter().map(|f| f.0).max().unwrap_or(1) as u32;
     let max_v = factors.iter().map(|f| f.1).max().unwrap_or(1) as u32;
     if req.grayscale && factors[0] != (max_h as u8, max_v as u8) {
-        return Err(Error::BadRequest("grayscale needs a full-resolution first component".into()));
+        return Err(Error::BadRequest(
+            "grayscale needs a full-resolution first component".into(),
+        ));
     }
     let single = req.grayscale || factors.len() == 1;
     let (t, fx, fy) = req.orientation.parts();
@@ -158,8 +171,18 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
             imcu.1
         )));
     }
-    let (x, w) = crop_axis(tw, imcu.0, req.crop.map(|c| (c.x, c.width, c.force_width)), "width")?;
-    let (y, h) = crop_axis(th, imcu.1, req.crop.map(|c| (c.y, c.height, c.force_height)), "height")?;
+    let (x, w) = crop_axis(
+        tw,
+        imcu.0,
+        req.crop.map(|c| (c.x, c.width, c.force_width)),
+        "width",
+    )?;
+    let (y, h) = crop_axis(
+        th,
+        imcu.1,
+        req.crop.map(|c| (c.y, c.height, c.force_height)),
+        "height",
+    )?;
     let (mut out_w, mut out_h) = (w, h);
     let offset = ((x / imcu.0) as usize, (y / imcu.1) as usize);
     let full = ((tw / imcu.0) as usize, (th / imcu.1) as usize);
@@ -172,9 +195,21 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
             out_h = trim(out_h, imcu.1, offset.1, full.1);
         }
     }
-    let kept: Vec<(u8, u8)> = if single { vec![(1, 1)] } else { factors.to_vec() };
-    let factors = kept.iter().map(|&(h, v)| if t { (v, h) } else { (h, v) }).collect();
-    let region = Rect { x: offset.0 as u32 * imcu.0, y: offset.1 as u32 * imcu.1, width: out_w, height: out_h };
+    let kept: Vec<(u8, u8)> = if single {
+        vec![(1, 1)]
+    } else {
+        factors.to_vec()
+    };
+    let factors = kept
+        .iter()
+        .map(|&(h, v)| if t { (v, h) } else { (h, v) })
+        .collect();
+    let region = Rect {
+        x: offset.0 as u32 * imcu.0,
+        y: offset.1 as u32 * imcu.1,
+        width: out_w,
+        height: out_h,
+    };
     Ok(Plan {
         orientation: req.orientation,
         width: out_w,
@@ -188,8 +223,15 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
 }
 
 /// One axis of a crop: returns (offset before snapping, output size after snapping).
-fn crop_axis(full: u32, imcu: u32, spec: Option<(CropOffset, Option<u32>, bool)>, what: &str) -> Result<(u32, u32)> {
-    let Some((off, size, force)) = spec else { return Ok((0, full)) };
+fn crop_axis(
+    full: u32,
+    imcu: u32,
+    spec: Option<(CropOffset, Option<u32>, bool)>,
+    what: &str,
+) -> Result<(u32, u32)> {
+    let Some((off, size, force)) = spec else {
+        return Ok((0, full));
+    };
     let outside = || Error::BadRequest(format!("crop region outside the image ({what} {full})"));
     let size = match size {
         Some(s) if s == 0 || s > full => return Err(outside()),
@@ -200,7 +242,11 @@ fn crop_axis(full: u32, imcu: u32, spec: Option<(CropOffset, Option<u32>, bool)>
     if off.value > full - size {
         return Err(outside());
     }
-    let start = if off.from_end { full - size - off.value } else { off.value };
+    let start = if off.from_end {
+        full - size - off.value
+    } else {
+        off.value
+    };
     Ok((start, if force { size } else { size + start % imcu }))
 }
 
@@ -221,14 +267,25 @@ mod tests {
     const F420: &[(u8, u8)] = &[(2, 2), (1, 1), (1, 1)];
 
     fn req(o: Orientation, crop: Option<&str>, edge: EdgePolicy) -> Request {
-        Request { orientation: o, crop: crop.map(|c| CropSpec::parse(c).unwrap()), edge, grayscale: false }
+        Request {
+            orientation: o,
+            crop: crop.map(|c| CropSpec::parse(c).unwrap()),
+            edge,
+            grayscale: false,
+        }
     }
 
     #[test]
     fn parses_jpegtran_geometry() {
         let c = CropSpec::parse("100fx50+3-5").unwrap();
-        assert_eq!((c.width, c.height, c.force_width, c.force_height), (Some(100), Some(50), true, false));
-        assert_eq!((c.x.value, c.x.from_end, c.y.value, c.y.from_end), (3, false, 5, true));
+        assert_eq!(
+            (c.width, c.height, c.force_width, c.force_height),
+            (Some(100), Some(50), true, false)
+        );
+        assert_eq!(
+            (c.x.value, c.x.from_end, c.y.value, c.y.from_end),
+            (3, false, 5, true)
+        );
         let c = CropSpec::parse("+16+8").unwrap();
         assert_eq!((c.width, c.x.value, c.y.value), (None, 16, 8));
         assert!(CropSpec::parse("0x5+0+0").is_none());
@@ -249,7 +306,13 @@ mod tests {
             let p = plan(227, 149, F420, &req(Identity, Some(spec), EdgePolicy::Keep)).unwrap();
             assert_eq!((p.width, p.height), (w, h), "{spec}");
         }
-        assert!(plan(227, 149, F420, &req(Identity, Some("100x50+300+0"), EdgePolicy::Keep)).is_err());
+        assert!(plan(
+            227,
+            149,
+            F420,
+            &req(Identity, Some("100x50+300+0"), EdgePolicy::Keep)
+        )
+        .is_err());
     }
 
     #[test]
@@ -268,11 +331,20 @@ mod tests {
 
     #[test]
     fn transposing_swaps_factors_and_imcu() {
-        let p = plan(100, 50, &[(2, 1), (1, 1), (1, 1)], &req(Rot90, None, EdgePolicy::Keep)).unwrap();
+        let p = plan(
+            100,
+            50,
+            &[(2, 1), (1, 1), (1, 1)],
+            &req(Rot90, None, EdgePolicy::Keep),
+        )
+        .unwrap();
         assert_eq!(p.factors, vec![(1, 2), (1, 1), (1, 1)]);
         assert_eq!(p.imcu, (8, 16));
         assert_eq!((p.width, p.height), (50, 100));
-        let g = Request { grayscale: true, ..req(Rot90, None, EdgePolicy::Keep) };
+        let g = Request {
+            grayscale: true,
+            ..req(Rot90, None, EdgePolicy::Keep)
+        };
         let p = plan(100, 50, &[(2, 1), (1, 1), (1, 1)], &g).unwrap();
         assert_eq!((p.factors.clone(), p.imcu), (vec![(1, 1)], (8, 8)));
     }
