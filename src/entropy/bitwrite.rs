@@ -9,11 +9,34 @@
 #[derive(Debug)]
 pub struct BitWriter {
     out: Vec<u8>,
+    st: State,
+}
+
+/// The pending bits of a [`BitWriter`].
+#[derive(Debug, Clone, Copy)]
+struct State {
     /// Pending bits, right-aligned; bits above the `64 - free` valid ones are stale
     /// and get shifted out before they are written.
     acc: u64,
     /// Free bit positions in `acc` (1–64).
     free: u32,
+}
+
+/// A [`BitWriter`] opened for a burst of writes: the pending bits are copied into this
+/// value, which the compiler keeps in registers when it lives in a local variable
+/// (the writer's own fields, behind a reference, would be loaded and stored around
+/// every write), and copied back when it is dropped.
+pub struct Bits<'a> {
+    out: &'a mut Vec<u8>,
+    home: &'a mut State,
+    st: State,
+}
+
+impl Drop for Bits<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        *self.home = self.st;
+    }
 }
 
 /// True when some byte of `x` is 0xFF.
@@ -23,8 +46,7 @@ fn has_ff_byte(x: u64) -> bool {
     (y.wrapping_sub(0x0101_0101_0101_0101) & !y & 0x8080_8080_8080_8080) != 0
 }
 
-/// Writes the bytes of `w` with a 0x00 after each 0xFF. A free function taking only
-/// the vector, so that a writer held in local variables stays in registers.
+/// Writes the bytes of `w` with a 0x00 after each 0xFF.
 #[cold]
 #[inline(never)]
 fn flush_word_slow(out: &mut Vec<u8>, w: u64) {
@@ -36,57 +58,79 @@ fn flush_word_slow(out: &mut Vec<u8>, w: u64) {
     }
 }
 
-impl BitWriter {
-    /// A writer appending to `out` (which may already hold headers).
-    pub fn new(out: Vec<u8>) -> Self {
-        BitWriter { out, acc: 0, free: 64 }
-    }
-
+impl Bits<'_> {
     /// Appends the low `len` bits of `bits` (no bits above `len` may be set),
     /// `len` ≤ 32.
     #[inline(always)]
     pub fn put(&mut self, bits: u32, len: u32) {
         debug_assert!(len <= 32 && (len == 32 || bits >> len == 0));
-        if len < self.free {
-            self.acc = (self.acc << len) | bits as u64;
-            self.free -= len;
+        let st = &mut self.st;
+        if len < st.free {
+            st.acc = (st.acc << len) | bits as u64;
+            st.free -= len;
         } else {
-            let over = len - self.free;
-            let full = (self.acc << self.free) | (bits as u64 >> over);
-            self.flush_word(full);
-            self.acc = bits as u64;
-            self.free = 64 - over;
-        }
-    }
-
-    #[inline(always)]
-    fn flush_word(&mut self, w: u64) {
-        if !has_ff_byte(w) {
-            self.out.extend_from_slice(&w.to_be_bytes());
-        } else {
-            flush_word_slow(&mut self.out, w);
+            let over = len - st.free;
+            let full = (st.acc << st.free) | (bits as u64 >> over);
+            st.acc = bits as u64;
+            st.free = 64 - over;
+            if !has_ff_byte(full) {
+                self.out.extend_from_slice(&full.to_be_bytes());
+            } else {
+                flush_word_slow(self.out, full);
+            }
         }
     }
 
     /// Pads the pending bits with 1-bits to a whole byte and writes them out.
-    pub fn pad(&mut self) {
-        let used = 64 - self.free;
+    fn pad(&mut self) {
+        let st = &mut self.st;
+        let used = 64 - st.free;
         if used == 0 {
             return;
         }
         let nbytes = used.div_ceil(8);
         // Left-align the valid bits (this drops the stale ones), then fill with 1s
         // (`free` ≥ 1 always holds).
-        let w = (self.acc << self.free) | ((1u64 << self.free) - 1);
-        let bytes = w.to_be_bytes();
-        for &b in &bytes[..nbytes as usize] {
+        let w = (st.acc << st.free) | ((1u64 << st.free) - 1);
+        for &b in &w.to_be_bytes()[..nbytes as usize] {
             self.out.push(b);
             if b == 0xFF {
                 self.out.push(0);
             }
         }
-        self.acc = 0;
-        self.free = 64;
+        *st = State { acc: 0, free: 64 };
+    }
+}
+
+impl BitWriter {
+    /// A writer appending to `out` (which may already hold headers).
+    pub fn new(out: Vec<u8>) -> Self {
+        BitWriter {
+            out,
+            st: State { acc: 0, free: 64 },
+        }
+    }
+
+    /// Opens the writer for a burst of writes (see [`Bits`]).
+    #[inline(always)]
+    pub fn bits(&mut self) -> Bits<'_> {
+        let st = self.st;
+        Bits {
+            out: &mut self.out,
+            home: &mut self.st,
+            st,
+        }
+    }
+
+    /// Appends the low `len` bits of `bits`, `len` ≤ 32 (see [`Bits::put`]).
+    #[cfg(test)]
+    pub fn put(&mut self, bits: u32, len: u32) {
+        self.bits().put(bits, len);
+    }
+
+    /// Pads the pending bits with 1-bits to a whole byte and writes them out.
+    pub fn pad(&mut self) {
+        self.bits().pad();
     }
 
     /// Pads and writes marker RSTn, n = `n & 7`.
@@ -139,10 +183,20 @@ mod tests {
 
     #[test]
     fn words_without_ff_and_straddling() {
-        let seq = [(0x1, 1), (0x7FFF_FFFF, 31), (0xABCD, 16), (0x123, 12), (0x5, 3), (0x1F, 5)];
+        let seq = [
+            (0x1, 1),
+            (0x7FFF_FFFF, 31),
+            (0xABCD, 16),
+            (0x123, 12),
+            (0x5, 3),
+            (0x1F, 5),
+        ];
         // bits: 1 then 31 ones = 0xFFFFFFFF, then ABCD, 123, 101, 11111 (+ 1111 padding)
         let out = write(&seq);
-        assert_eq!(out, vec![0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0, 0xAB, 0xCD, 0x12, 0x3B, 0xFF, 0]);
+        assert_eq!(
+            out,
+            vec![0xFF, 0, 0xFF, 0, 0xFF, 0, 0xFF, 0, 0xAB, 0xCD, 0x12, 0x3B, 0xFF, 0]
+        );
     }
 
     #[test]
@@ -153,7 +207,10 @@ mod tests {
         w.put(0xAB, 8);
         w.restart(2);
         w.restart(3); // nothing pending: no padding byte
-        assert_eq!(w.finish(), vec![0xBF, 0xFF, 0xD1, 0xAB, 0xFF, 0xD2, 0xFF, 0xD3]);
+        assert_eq!(
+            w.finish(),
+            vec![0xBF, 0xFF, 0xD1, 0xAB, 0xFF, 0xD2, 0xFF, 0xD3]
+        );
     }
 
     #[test]

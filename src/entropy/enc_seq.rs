@@ -1,6 +1,6 @@
 //! Scan walks shared by all scan kinds, and the sequential (Annex F) block coder.
 
-use super::huffenc::{category, Sink};
+use super::huffenc::{category, Emit, Sink};
 use crate::coeffs::{Block, BlockPlane, ZIGZAG};
 
 /// One component of a scan, as the walks need it.
@@ -19,8 +19,8 @@ pub struct ScanComp<'a> {
 
 /// What a walk does with each block.
 pub trait BlockCoder {
-    /// Codes block `blk` of scan component `ci`.
-    fn block(&mut self, ci: usize, blk: &Block);
+    /// Codes block `blk` of scan component `ci`, which is block `idx` of its plane.
+    fn block(&mut self, ci: usize, idx: usize, blk: &Block);
     /// Ends a restart interval: flushes whatever is pending, then RSTn (n = `n mod 8`),
     /// and resets predictions.
     fn restart(&mut self, n: usize);
@@ -45,15 +45,16 @@ pub fn walk<B: BlockCoder>(coder: &mut B, comps: &[ScanComp], mcus: (usize, usiz
         let c = &comps[0];
         let (w, h) = c.real;
         for by in 0..h {
-            let row = &c.plane.blocks[by * c.plane.width_blocks..][..w];
+            let start = by * c.plane.width_blocks;
+            let row = &c.plane.blocks[start..][..w];
             if ri == 0 {
-                for blk in row {
-                    coder.block(0, blk);
+                for (i, blk) in row.iter().enumerate() {
+                    coder.block(0, start + i, blk);
                 }
             } else {
-                for blk in row {
+                for (i, blk) in row.iter().enumerate() {
                     tick(coder);
-                    coder.block(0, blk);
+                    coder.block(0, start + i, blk);
                 }
             }
         }
@@ -64,9 +65,10 @@ pub fn walk<B: BlockCoder>(coder: &mut B, comps: &[ScanComp], mcus: (usize, usiz
             tick(coder);
             for (ci, c) in comps.iter().enumerate() {
                 for y in 0..c.v {
-                    let row = &c.plane.blocks[(my * c.v + y) * c.plane.width_blocks + mx * c.h..][..c.h];
-                    for blk in row {
-                        coder.block(ci, blk);
+                    let start = (my * c.v + y) * c.plane.width_blocks + mx * c.h;
+                    let row = &c.plane.blocks[start..][..c.h];
+                    for (i, blk) in row.iter().enumerate() {
+                        coder.block(ci, start + i, blk);
                     }
                 }
             }
@@ -94,7 +96,14 @@ impl<'s, S: Sink> SeqCoder<'s, S> {
             dc_t[i] = c.dc;
             ac_t[i] = c.ac;
         }
-        SeqCoder { sink, pred: [0; 4], dc_t, ac_t, ac_or: 0, dc_or: 0 }
+        SeqCoder {
+            sink,
+            pred: [0; 4],
+            dc_t,
+            ac_t,
+            ac_or: 0,
+            dc_or: 0,
+        }
     }
 }
 
@@ -135,7 +144,13 @@ pub fn zigzag(blk: &Block) -> [i16; 64] {
 /// Codes one block (T.81 F.1.2.1–F.1.2.2); returns the magnitudes of the DC
 /// difference and the OR of the AC magnitudes.
 #[inline(always)]
-fn seq_block<S: Sink>(sink: &mut S, blk: &Block, pred: i32, dc_t: usize, ac_t: usize) -> (u32, u32) {
+fn seq_block<E: Emit>(
+    sink: &mut E,
+    blk: &Block,
+    pred: i32,
+    dc_t: usize,
+    ac_t: usize,
+) -> (u32, u32) {
     let (nb, extra, dc_mag) = category(blk[0] as i32 - pred);
     sink.sym(dc_t, nb, extra, nb);
     let zz = zigzag(blk);
@@ -163,10 +178,10 @@ fn seq_block<S: Sink>(sink: &mut S, blk: &Block, pred: i32, dc_t: usize, ac_t: u
 
 impl<S: Sink> BlockCoder for SeqCoder<'_, S> {
     #[inline(always)]
-    fn block(&mut self, ci: usize, blk: &Block) {
+    fn block(&mut self, ci: usize, _idx: usize, blk: &Block) {
         let ci = ci & 3;
         let (pred, dc_t, ac_t) = (self.pred[ci], self.dc_t[ci], self.ac_t[ci]);
-        let (dc_mag, ac_mag) = self.sink.local(|s| seq_block(s, blk, pred, dc_t, ac_t));
+        let (dc_mag, ac_mag) = seq_block(&mut self.sink.open(), blk, pred, dc_t, ac_t);
         self.pred[ci] = blk[0] as i32;
         self.dc_or |= dc_mag;
         self.ac_or |= ac_mag;

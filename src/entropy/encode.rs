@@ -12,14 +12,15 @@
 
 use super::enc_prog::{prog_scan, Ranges};
 use super::enc_seq::{walk, ScanComp, SeqCoder};
+use super::enc_sparse::SparsePlane;
 use super::huffenc::{empty_tables, table_index, EncTable, Stats, Writer};
 use super::optimal::optimal_spec;
 use super::script;
 use super::{CodingMode, EncodeOptions, HuffmanChoice};
 use crate::coeffs::{CoefficientImage, Geometry, QuantTable};
 use crate::container::{
-    std_tables, write_dht_entry, write_dqt_entry, write_frame, write_scan, write_segment, FrameComponent,
-    FrameHeader, HuffmanSpec, Marker, ScanComponent, ScanHeader,
+    std_tables, write_dht_entry, write_dqt_entry, write_frame, write_scan, write_segment,
+    FrameComponent, FrameHeader, HuffmanSpec, Marker, ScanComponent, ScanHeader,
 };
 use crate::error::{Error, Result};
 
@@ -27,9 +28,16 @@ use crate::error::{Error, Result};
 /// each scan. The caller adds SOI, metadata and EOI.
 ///
 /// Sequential output is one interleaved scan (one per component if an MCU would hold
-/// more than 10 blocks), with the Annex K tables or optimal ones (K.2). Progressive
-/// output follows `opts.scan_script` or [`default_progressive_script`], always with
-/// optimal tables per scan. `opts.scan_script` is ignored in sequential mode.
+/// more than 10 blocks), with the Annex K tables (luminance for the first component,
+/// chrominance for the others) or optimal ones (K.2; the first component's tables and
+/// the others' shared, unless another sharing is clearly smaller). Progressive output
+/// follows `opts.scan_script` or [`default_progressive_script`], always with optimal
+/// tables per scan. `opts.scan_script` is ignored in sequential mode.
+///
+/// Padding blocks of interleaved scans are coded as given (see
+/// [`CoefficientImage::normalize_padding`]).
+/// Coefficients must fit 8-bit precision: AC magnitudes up to 1023, DC differences
+/// (after the point transform) up to 2047; otherwise [`Error::BadRequest`].
 pub fn encode(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>> {
     check_image(image)?;
     let g = image.geometry();
@@ -44,7 +52,9 @@ pub fn encode(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>>
 
     let marker = match opts.mode {
         CodingMode::Progressive => Marker::SOF2,
-        CodingMode::Sequential if tables.iter().all(|(_, t)| !t.sixteen_bit && t.fits_8bit()) => Marker::SOF0,
+        CodingMode::Sequential if tables.iter().all(|(_, t)| !t.sixteen_bit && t.fits_8bit()) => {
+            Marker::SOF0
+        }
         CodingMode::Sequential => Marker::SOF1,
     };
     let frame = FrameHeader {
@@ -56,7 +66,12 @@ pub fn encode(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>>
             .components
             .iter()
             .zip(&slots)
-            .map(|(c, &tq)| FrameComponent { id: c.id, h: c.h, v: c.v, tq })
+            .map(|(c, &tq)| FrameComponent {
+                id: c.id,
+                h: c.h,
+                v: c.v,
+                tq,
+            })
             .collect(),
     };
     body.clear();
@@ -86,7 +101,10 @@ pub fn default_progressive_script(image: &CoefficientImage) -> Vec<ScanHeader> {
 
 fn check_image(image: &CoefficientImage) -> Result<()> {
     if image.precision != 8 {
-        return Err(Error::unsupported(format!("encoding {}-bit precision", image.precision), None));
+        return Err(Error::unsupported(
+            format!("encoding {}-bit precision", image.precision),
+            None,
+        ));
     }
     let n = image.components.len();
     if n == 0 {
@@ -103,17 +121,26 @@ fn check_image(image: &CoefficientImage) -> Result<()> {
     }
     for (i, c) in image.components.iter().enumerate() {
         if !(1..=4).contains(&c.h) || !(1..=4).contains(&c.v) {
-            return Err(Error::BadRequest(format!("component {i}: bad sampling factors {}x{}", c.h, c.v)));
+            return Err(Error::BadRequest(format!(
+                "component {i}: bad sampling factors {}x{}",
+                c.h, c.v
+            )));
         }
         if image.components[..i].iter().any(|d| d.id == c.id) {
-            return Err(Error::BadRequest(format!("duplicate component id {}", c.id)));
+            return Err(Error::BadRequest(format!(
+                "duplicate component id {}",
+                c.id
+            )));
         }
     }
     let g = image.geometry();
     for (i, c) in image.components.iter().enumerate() {
         let (w, h) = g.padded_blocks(i);
         let p = &c.plane;
-        if p.width_blocks < w || p.height_blocks < h || p.blocks.len() != p.width_blocks * p.height_blocks {
+        if p.width_blocks < w
+            || p.height_blocks < h
+            || p.blocks.len() != p.width_blocks * p.height_blocks
+        {
             return Err(Error::BadRequest(format!(
                 "component {i}: plane of {}x{} blocks, the geometry needs {w}x{h}",
                 p.width_blocks, p.height_blocks
@@ -164,14 +191,22 @@ fn assign_quant_slots(image: &CoefficientImage) -> (Vec<(u8, QuantTable)>, Vec<u
     let mut ordered = Vec::with_capacity(tables.len());
     for &s in &slots {
         if !ordered.iter().any(|(t, _): &(u8, QuantTable)| *t == s) {
-            let t = tables.iter().find(|(t, _)| *t == s).expect("assigned slot has a table");
+            let t = tables
+                .iter()
+                .find(|(t, _)| *t == s)
+                .expect("assigned slot has a table");
             ordered.push(*t);
         }
     }
     (ordered, slots)
 }
 
-fn scan_comps<'a>(image: &'a CoefficientImage, g: &Geometry, idx: &[usize], sel: &[(u8, u8)]) -> Vec<ScanComp<'a>> {
+fn scan_comps<'a>(
+    image: &'a CoefficientImage,
+    g: &Geometry,
+    idx: &[usize],
+    sel: &[(u8, u8)],
+) -> Vec<ScanComp<'a>> {
     idx.iter()
         .zip(sel)
         .map(|(&c, &(td, ta))| {
@@ -286,7 +321,15 @@ fn choose_tables(freqs: &[&[u32; 256]], allowed: bool) -> Vec<u8> {
             best = usual;
         }
     }
-    (0..n).map(|i| if i == 0 { 0 } else { ((best >> (i - 1)) & 1) as u8 }).collect()
+    (0..n)
+        .map(|i| {
+            if i == 0 {
+                0
+            } else {
+                ((best >> (i - 1)) & 1) as u8
+            }
+        })
+        .collect()
 }
 
 /// Whether restart intervals leave the split estimate meaningful: no restarts, or on
@@ -305,7 +348,10 @@ fn grouped_specs(stats: &Stats, class: u8, ids: &[u8]) -> Vec<HuffmanSpec> {
         let mut any = false;
         for (i, _) in ids.iter().enumerate().filter(|(_, &t)| t == id) {
             any = true;
-            for (m, &x) in merged.iter_mut().zip(stats.freq[table_index(class, i as u8)].iter()) {
+            for (m, &x) in merged
+                .iter_mut()
+                .zip(stats.freq[table_index(class, i as u8)].iter())
+            {
                 *m = m.saturating_add(x);
             }
         }
@@ -324,11 +370,19 @@ fn install(specs: &[HuffmanSpec]) -> Box<super::huffenc::EncTables> {
     tabs
 }
 
-fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOptions, mut out: Vec<u8>) -> Result<Vec<u8>> {
+fn encode_sequential(
+    image: &CoefficientImage,
+    g: &Geometry,
+    opts: &EncodeOptions,
+    mut out: Vec<u8>,
+) -> Result<Vec<u8>> {
     let n = image.components.len();
     let all: Vec<usize> = (0..n).collect();
-    let scans: Vec<Vec<usize>> =
-        if script::can_interleave(image, &all) { vec![all] } else { (0..n).map(|c| vec![c]).collect() };
+    let scans: Vec<Vec<usize>> = if script::can_interleave(image, &all) {
+        vec![all]
+    } else {
+        (0..n).map(|c| vec![c]).collect()
+    };
     let mcus = (g.mcus_x(), g.mcus_y());
     let ri = opts.restart_interval as usize;
     let comps_of = |idx: &[usize], sel: &[(u8, u8)]| {
@@ -354,15 +408,23 @@ fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOption
                 let comps = comps_of(idx, &own);
                 let mut coder = SeqCoder::new(&mut stats, &comps);
                 walk(&mut coder, &comps, mcus, ri);
-                check_ranges(Ranges { ac_or: coder.ac_or, dc_or: coder.dc_or })?;
+                check_ranges(Ranges {
+                    ac_or: coder.ac_or,
+                    dc_or: coder.dc_or,
+                })?;
             }
             let freqs = |class: u8| -> Vec<&[u32; 256]> {
-                (0..n as u8).map(|c| &stats.freq[table_index(class, c)]).collect()
+                (0..n as u8)
+                    .map(|c| &stats.freq[table_index(class, c)])
+                    .collect()
             };
             let nmcu: usize = if scans.len() == 1 && n > 1 {
                 mcus.0 * mcus.1
             } else {
-                (0..n).map(|c| g.real_blocks(c).0 * g.real_blocks(c).1).max().unwrap_or(1)
+                (0..n)
+                    .map(|c| g.real_blocks(c).0 * g.real_blocks(c).1)
+                    .max()
+                    .unwrap_or(1)
             };
             let (fdc, fac) = (freqs(0), freqs(1));
             let code_bits = split_cost(&fdc, usual_split(n)) + split_cost(&fac, usual_split(n));
@@ -384,7 +446,11 @@ fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOption
         let header = ScanHeader {
             components: idx
                 .iter()
-                .map(|&c| ScanComponent { id: image.components[c].id, td: sel[c].0, ta: sel[c].1 })
+                .map(|&c| ScanComponent {
+                    id: image.components[c].id,
+                    td: sel[c].0,
+                    ta: sel[c].1,
+                })
                 .collect(),
             ss: 0,
             se: 63,
@@ -398,7 +464,10 @@ fn encode_sequential(image: &CoefficientImage, g: &Geometry, opts: &EncodeOption
         let mut w = Writer::new(out, &tabs);
         let mut coder = SeqCoder::new(&mut w, &comps);
         walk(&mut coder, &comps, mcus, ri);
-        check_ranges(Ranges { ac_or: coder.ac_or, dc_or: coder.dc_or })?;
+        check_ranges(Ranges {
+            ac_or: coder.ac_or,
+            dc_or: coder.dc_or,
+        })?;
         out = w.w.finish();
     }
     Ok(out)
@@ -414,6 +483,19 @@ fn encode_progressive(
     let idxs = script::validate(image, script)?;
     let mcus = (g.mcus_x(), g.mcus_y());
     let ri = opts.restart_interval as usize;
+    // Zigzag copies of the AC coefficients, made once for all scans (the script
+    // covers every AC coefficient of every component).
+    let sparse: Vec<SparsePlane> = image
+        .components
+        .iter()
+        .map(|c| SparsePlane::new(&c.plane))
+        .collect();
+    for sp in &sparse {
+        check_ranges(Ranges {
+            ac_or: sp.ac_or,
+            dc_or: 0,
+        })?;
+    }
     for (s, idx) in script.iter().zip(&idxs) {
         let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
         let is_dc = s.ss == 0;
@@ -426,9 +508,25 @@ fn encode_progressive(
             let own: Vec<(u8, u8)> = (0..idx.len() as u8).map(|i| (i, 0)).collect();
             let mut stats = Stats::new();
             let comps = scan_comps(image, g, idx, &own);
-            check_ranges(prog_scan(&mut stats, &comps, mcus, ri, s.ss, s.se, s.ah, s.al))?;
-            let freqs: Vec<&[u32; 256]> = (0..idx.len() as u8).map(|i| &stats.freq[table_index(0, i)]).collect();
-            let ok = split_estimate_ok(split_cost(&freqs, usual_split(idx.len())), mcus.0 * mcus.1, ri);
+            check_ranges(prog_scan(
+                &mut stats,
+                &comps,
+                sparse.get(idx[0]),
+                mcus,
+                ri,
+                s.ss,
+                s.se,
+                s.ah,
+                s.al,
+            ))?;
+            let freqs: Vec<&[u32; 256]> = (0..idx.len() as u8)
+                .map(|i| &stats.freq[table_index(0, i)])
+                .collect();
+            let ok = split_estimate_ok(
+                split_cost(&freqs, usual_split(idx.len())),
+                mcus.0 * mcus.1,
+                ri,
+            );
             let dc = choose_tables(&freqs, ok);
 
             specs = grouped_specs(&stats, 0, &dc);
@@ -438,7 +536,17 @@ fn encode_progressive(
         } else if !(is_dc && s.ah != 0) {
             let mut stats = Stats::new();
             let comps = scan_comps(image, g, idx, &sel);
-            check_ranges(prog_scan(&mut stats, &comps, mcus, ri, s.ss, s.se, s.ah, s.al))?;
+            check_ranges(prog_scan(
+                &mut stats,
+                &comps,
+                sparse.get(idx[0]),
+                mcus,
+                ri,
+                s.ss,
+                s.se,
+                s.ah,
+                s.al,
+            ))?;
             let mut done = Vec::new();
             for &(td, ta) in &sel {
                 let (class, id) = if is_dc { (0, td) } else { (1, ta) };
@@ -471,45 +579,52 @@ fn encode_progressive(
         let comps = scan_comps(image, g, idx, &sel);
         let tabs = install(&specs);
         let mut w = Writer::new(out, &tabs);
-        let r = prog_scan(&mut w, &comps, mcus, ri, s.ss, s.se, s.ah, s.al);
+        let r = prog_scan(
+            &mut w,
+            &comps,
+            sparse.get(idx[0]),
+            mcus,
+            ri,
+            s.ss,
+            s.se,
+            s.ah,
+            s.al,
+        );
         check_ranges(r)?;
         out = w.w.finish();
     }
     Ok(out)
 }
 
-/// Replaces the padding blocks that interleaved scans code (beyond a component's real
-/// blocks, up to whole MCUs) by libjpeg's dummy blocks: AC all zero, DC equal to the
-/// DC of the block before it in the MCU (T.81 leaves their content to the encoder).
-/// jpegtran writes these whatever the source held, so after this the encoder's output
-/// matches jpegtran's byte for byte, and padding costs the fewest bits.
-pub fn dummy_padding(image: &mut CoefficientImage) {
-    if image.components.len() < 2 {
-        return; // Single-component scans code only the real blocks.
-    }
-    let g = image.geometry();
-    let (mx, my) = (g.mcus_x(), g.mcus_y());
-    for (ci, c) in image.components.iter_mut().enumerate() {
-        let (rw, rh) = g.real_blocks(ci);
-        let (h, v) = (c.h as usize, c.v as usize);
-        let wb = c.plane.width_blocks;
-        for mcu_y in 0..my {
-            for mcu_x in 0..mx {
-                // The block before the first one of a row in the MCU is the last one of
-                // the row above (the first row of an MCU always has a real block).
-                let mut prev_dc = 0;
-                for y in 0..v {
-                    for x in 0..h {
-                        let (bx, by) = (mcu_x * h + x, mcu_y * v + y);
-                        let blk = &mut c.plane.blocks[by * wb + bx];
-                        if bx >= rw || by >= rh {
-                            *blk = [0; 64];
-                            blk[0] = prev_dc;
-                        }
-                        prev_dc = blk[0];
-                    }
-                }
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usual_split_unless_clearly_worse() {
+        // Luma-like and two chroma-like tables: the usual split.
+        let mut y = [0u32; 256];
+        let mut c = [0u32; 256];
+        for s in 0..12 {
+            y[s] = 10_000 >> (s.abs_diff(5)).min(12);
+            c[s] = 40_000 >> s;
         }
+        assert_eq!(choose_tables(&[&y, &c, &c], true), vec![0, 1, 1]);
+        // Four alike tables (CMYK): one shared table saves the other's DHT entry and
+        // costs nothing, but only when the saving is clear of the noise allowance.
+        let big: Vec<u32> = (0..256).map(|s| 1000 >> (s / 16)).collect();
+        let mut k = [0u32; 256];
+        k.copy_from_slice(&big);
+        assert_eq!(choose_tables(&[&k, &k, &k, &k], true), vec![0, 0, 0, 0]);
+        assert_eq!(choose_tables(&[&k, &k, &k, &k], false), vec![0, 1, 1, 1]);
+        // YCCK-like: the fourth component resembles the first.
+        let mut y2 = [0u32; 256];
+        let mut c2 = [0u32; 256];
+        for s in 0..256 {
+            y2[s] = if s % 16 < 8 { 100_000 >> (s / 32) } else { 0 };
+            c2[s] = if s % 16 >= 8 { 100_000 >> (s / 32) } else { 0 };
+        }
+        assert_eq!(choose_tables(&[&y2, &c2, &c2, &y2], true), vec![0, 1, 1, 0]);
+        assert_eq!(choose_tables(&[&y2], true), vec![0]);
     }
 }

@@ -4,7 +4,7 @@
 //! A scan walk is generic over [`Sink`], so the statistics pass and the output pass are
 //! the same code and cannot disagree about which symbols are emitted.
 
-use super::bitwrite::BitWriter;
+use super::bitwrite::{BitWriter, Bits};
 use crate::container::HuffmanSpec;
 
 /// Tables are addressed as `class * 4 + id`: DC 0–3, AC 4–7.
@@ -68,23 +68,33 @@ pub fn category(v: i32) -> (u32, u32, u32) {
     (nbits, extra, mag)
 }
 
-/// Where a scan walk sends its symbols and bits.
+/// Where a scan walk sends its symbols and bits. Symbols go through an [`Emit`]
+/// opened per block ([`Sink::open`]), so that the writer's state can live in
+/// registers while a block is coded.
 pub trait Sink {
     /// Whether raw bits matter (false for statistics, so correction bits need not be kept).
     const WRITES: bool;
+    /// The sink opened for a burst of symbols.
+    type Open<'a>: Emit
+    where
+        Self: 'a;
+    /// Opens the sink; the state goes back when the result is dropped.
+    fn open(&mut self) -> Self::Open<'_>;
+    /// A restart marker RSTn, n = `n mod 8`, after padding.
+    fn restart(&mut self, n: usize);
+}
+
+/// Symbols and bits into an opened [`Sink`].
+pub trait Emit {
     /// Huffman symbol `sym` of table `t` (see [`table_index`]) followed by `nbits`
     /// additional bits `extra` (no bits above `nbits` set; `nbits` ≤ 16).
     fn sym(&mut self, t: usize, sym: u32, extra: u32, nbits: u32);
     /// `n` ≤ 32 raw bits (DC and AC correction bits of refinement scans).
     fn bits(&mut self, v: u32, n: u32);
-    /// A restart marker RSTn, n = `n mod 8`, after padding.
-    fn restart(&mut self, n: usize);
-    /// Runs `f` with the sink's hot state copied into local variables (so that the
-    /// compiler can keep it in registers), then stores it back.
-    #[inline(always)]
-    fn local<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
-        f(self)
-    }
+    /// [`Emit::sym`] when `cond` holds, else nothing, without a branch.
+    fn sym_if(&mut self, cond: bool, t: usize, sym: u32, extra: u32, nbits: u32);
+    /// [`Emit::bits`] when `cond` holds, else nothing, without a branch.
+    fn bits_if(&mut self, cond: bool, v: u32, n: u32);
 }
 
 /// Counts symbols per table.
@@ -95,18 +105,37 @@ pub struct Stats {
 
 impl Stats {
     pub fn new() -> Self {
-        Stats { freq: Box::new([[0; 256]; NTABLES]) }
+        Stats {
+            freq: Box::new([[0; 256]; NTABLES]),
+        }
     }
+}
+
+/// [`Stats`] opened: the frequency tables.
+pub struct Counts<'a>(&'a mut [[u32; 256]; NTABLES]);
+
+impl Emit for Counts<'_> {
+    #[inline(always)]
+    fn sym(&mut self, t: usize, sym: u32, _extra: u32, _nbits: u32) {
+        self.0[t & (NTABLES - 1)][sym as usize & 255] += 1;
+    }
+    #[inline(always)]
+    fn bits(&mut self, _v: u32, _n: u32) {}
+    #[inline(always)]
+    fn sym_if(&mut self, cond: bool, t: usize, sym: u32, _extra: u32, _nbits: u32) {
+        self.0[t & (NTABLES - 1)][sym as usize & 255] += cond as u32;
+    }
+    #[inline(always)]
+    fn bits_if(&mut self, _cond: bool, _v: u32, _n: u32) {}
 }
 
 impl Sink for Stats {
     const WRITES: bool = false;
+    type Open<'a> = Counts<'a>;
     #[inline(always)]
-    fn sym(&mut self, t: usize, sym: u32, _extra: u32, _nbits: u32) {
-        self.freq[t & (NTABLES - 1)][sym as usize & 255] += 1;
+    fn open(&mut self) -> Counts<'_> {
+        Counts(&mut self.freq)
     }
-    #[inline(always)]
-    fn bits(&mut self, _v: u32, _n: u32) {}
     #[inline(always)]
     fn restart(&mut self, _n: usize) {}
 }
@@ -128,34 +157,60 @@ pub struct Writer<'t> {
 impl<'t> Writer<'t> {
     /// A writer appending to `out` with codes from `tabs`.
     pub fn new(out: Vec<u8>, tabs: &'t EncTables) -> Self {
-        Writer { w: BitWriter::new(out), tabs }
+        Writer {
+            w: BitWriter::new(out),
+            tabs,
+        }
     }
 }
 
-impl Sink for Writer<'_> {
-    const WRITES: bool = true;
+/// [`Writer`] opened: its bits in local variables and its tables.
+pub struct Coded<'a> {
+    bits: Bits<'a>,
+    tabs: &'a EncTables,
+}
+
+impl Emit for Coded<'_> {
     #[inline(always)]
     fn sym(&mut self, t: usize, sym: u32, extra: u32, nbits: u32) {
         // Every symbol has a code: optimal tables come from the statistics of the
         // same walk, and the Annex K tables have every symbol within the 8-bit
         // ranges, which the caller checks (out-of-range output is discarded).
         let (code, size) = self.tabs[t & (NTABLES - 1)].get(sym as usize);
-        self.w.put((code << nbits) | extra, size + nbits);
+        self.bits.put((code << nbits) | extra, size + nbits);
     }
     #[inline(always)]
     fn bits(&mut self, v: u32, n: u32) {
-        self.w.put(v, n);
+        self.bits.put(v, n);
+    }
+    #[inline(always)]
+    fn sym_if(&mut self, cond: bool, t: usize, sym: u32, extra: u32, nbits: u32) {
+        let (code, size) = self.tabs[t & (NTABLES - 1)].get(sym as usize);
+        let keep = (cond as u32).wrapping_neg();
+        self.bits.put(((code << nbits) | extra) & keep, (size + nbits) & keep);
+    }
+    #[inline(always)]
+    fn bits_if(&mut self, cond: bool, v: u32, n: u32) {
+        let keep = (cond as u32).wrapping_neg();
+        self.bits.put(v & keep, n & keep);
+    }
+}
+
+impl<'t> Sink for Writer<'t> {
+    const WRITES: bool = true;
+    type Open<'a>
+        = Coded<'a>
+    where
+        Self: 'a;
+    #[inline(always)]
+    fn open(&mut self) -> Coded<'_> {
+        Coded {
+            bits: self.w.bits(),
+            tabs: self.tabs,
+        }
     }
     fn restart(&mut self, n: usize) {
         self.w.restart(n);
-    }
-    #[inline(always)]
-    fn local<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
-        let w = std::mem::replace(&mut self.w, BitWriter::new(Vec::new()));
-        let mut l = Writer { w, tabs: self.tabs };
-        let r = f(&mut l);
-        self.w = l.w;
-        r
     }
 }
 

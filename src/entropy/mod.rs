@@ -17,6 +17,7 @@ mod encode;
 mod bitwrite;
 mod enc_prog;
 mod enc_seq;
+mod enc_sparse;
 #[cfg(test)]
 mod enc_tests;
 mod huffenc;
@@ -25,7 +26,7 @@ mod script;
 
 pub use decode::decode;
 pub use decode_place::{decode_placed, PlacedComponent, Placement};
-pub use encode::{default_progressive_script, dummy_padding, encode};
+pub use encode::{default_progressive_script, encode};
 
 use crate::coeffs::CoefficientImage;
 use crate::container::{FrameHeader, ScanHeader};

@@ -75,7 +75,12 @@ pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
     let mut counts = [0u8; 16];
     if maxlen == 0 {
         // Only the reserved symbol: no real code.
-        return HuffmanSpec { class, id, counts, symbols: Vec::new() };
+        return HuffmanSpec {
+            class,
+            id,
+            counts,
+            symbols: Vec::new(),
+        };
     }
     // Figure K.3: limit code lengths to 16.
     let mut i = maxlen;
@@ -110,7 +115,12 @@ pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
             }
         }
     }
-    HuffmanSpec { class, id, counts, symbols }
+    HuffmanSpec {
+        class,
+        id,
+        counts,
+        symbols,
+    }
 }
 
 #[cfg(test)]
@@ -138,7 +148,12 @@ mod tests {
         assert_eq!(total, spec.symbols.len());
         let len = lengths(&spec);
         // Kraft sum, in units of 2^-16: strictly below 1 (one point reserved).
-        let kraft: u64 = spec.counts.iter().enumerate().map(|(l, &n)| (n as u64) << (15 - l)).sum();
+        let kraft: u64 = spec
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(l, &n)| (n as u64) << (15 - l))
+            .sum();
         assert!(kraft < 1 << 16, "Kraft sum {kraft} / 65536");
         for s in 0..256 {
             if freq[s] > 0 {

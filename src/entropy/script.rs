@@ -9,11 +9,21 @@ pub const MAX_BLOCKS_IN_MCU: usize = 10;
 
 fn scan_comp(image: &CoefficientImage, c: usize) -> ScanComponent {
     let t = if c == 0 { 0 } else { 1 };
-    ScanComponent { id: image.components[c].id, td: t, ta: t }
+    ScanComponent {
+        id: image.components[c].id,
+        td: t,
+        ta: t,
+    }
 }
 
 fn scan(image: &CoefficientImage, comps: &[usize], ss: u8, se: u8, ah: u8, al: u8) -> ScanHeader {
-    ScanHeader { components: comps.iter().map(|&c| scan_comp(image, c)).collect(), ss, se, ah, al }
+    ScanHeader {
+        components: comps.iter().map(|&c| scan_comp(image, c)).collect(),
+        ss,
+        se,
+        ah,
+        al,
+    }
 }
 
 /// Whether the components `comps` may share one interleaved scan.
@@ -123,18 +133,30 @@ pub fn validate(image: &CoefficientImage, script: &[ScanHeader]) -> Result<Vec<V
             return Err(bad(i, "more than 10 blocks per MCU"));
         }
         if s.al > 13 || s.ah > 13 || (s.ah != 0 && s.al + 1 != s.ah) {
-            return Err(bad(i, format!("bad successive approximation Ah={} Al={}", s.ah, s.al)));
+            return Err(bad(
+                i,
+                format!("bad successive approximation Ah={} Al={}", s.ah, s.al),
+            ));
         }
         for &c in &idx {
             if s.ss > 0 && state[c][0].is_none() {
                 return Err(bad(i, "AC coefficients before the DC coefficient"));
             }
-            for k in s.ss as usize..=s.se as usize {
-                let st = &mut state[c][k];
+            for (k, st) in state[c]
+                .iter_mut()
+                .enumerate()
+                .take(s.se as usize + 1)
+                .skip(s.ss as usize)
+            {
                 match (*st, s.ah) {
                     (None, 0) => *st = Some(s.al),
                     (Some(prev), ah) if ah != 0 && prev == ah => *st = Some(s.al),
-                    _ => return Err(bad(i, format!("coefficient {k} of component {c} out of order"))),
+                    _ => {
+                        return Err(bad(
+                            i,
+                            format!("coefficient {k} of component {c} out of order"),
+                        ))
+                    }
                 }
             }
         }
@@ -179,7 +201,15 @@ mod tests {
         let s = default_script(&img);
         let summary: Vec<_> = s
             .iter()
-            .map(|s| (s.components.iter().map(|c| c.id).collect::<Vec<_>>(), s.ss, s.se, s.ah, s.al))
+            .map(|s| {
+                (
+                    s.components.iter().map(|c| c.id).collect::<Vec<_>>(),
+                    s.ss,
+                    s.se,
+                    s.ah,
+                    s.al,
+                )
+            })
             .collect();
         assert_eq!(
             summary,

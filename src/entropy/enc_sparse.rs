@@ -1,0 +1,79 @@
+//! A compact zigzag-order copy of a component's AC coefficients for progressive
+//! encoding, where every block is visited by several scans, twice each (statistics,
+//! then output): the zigzag gather is done once, and the scans walk only the nonzero
+//! coefficients.
+
+use super::enc_seq::{nonzero_mask, zigzag};
+use crate::coeffs::BlockPlane;
+
+/// Per block: the mask of its nonzero AC coefficients by zigzag position (bit k for
+/// position k, bit 0 clear) and their values in zigzag order.
+pub struct SparsePlane {
+    masks: Vec<u64>,
+    /// Index in `vals` of each block's first value; one more entry at the end.
+    starts: Vec<usize>,
+    vals: Vec<i16>,
+    /// OR of the magnitudes of all AC coefficients (for the range check).
+    pub ac_or: u32,
+}
+
+impl SparsePlane {
+    /// Builds the copy of every block of `plane` (padding included).
+    pub fn new(plane: &BlockPlane) -> Self {
+        let n = plane.blocks.len();
+        let mut masks = Vec::with_capacity(n);
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut vals = Vec::with_capacity(n * 16);
+        let mut ac_or = 0u32;
+        for blk in &plane.blocks {
+            let zz = zigzag(blk);
+            let mut m = nonzero_mask(&zz) & !1;
+            masks.push(m);
+            starts.push(vals.len());
+            vals.reserve(64);
+            while m != 0 {
+                let k = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let v = zz[k & 63];
+                ac_or |= v.unsigned_abs() as u32;
+                vals.push(v);
+            }
+        }
+        starts.push(vals.len());
+        SparsePlane {
+            masks,
+            starts,
+            vals,
+            ac_or,
+        }
+    }
+
+    /// Nonzero mask and values (in zigzag order) of block `idx`.
+    #[inline(always)]
+    pub fn block(&self, idx: usize) -> (u64, &[i16]) {
+        (
+            self.masks[idx],
+            &self.vals[self.starts[idx]..self.starts[idx + 1]],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coeffs::ZIGZAG;
+
+    #[test]
+    fn round_trip() {
+        let mut plane = BlockPlane::new(3, 2);
+        plane.blocks[1][ZIGZAG[5]] = -7;
+        plane.blocks[1][ZIGZAG[63]] = 3;
+        plane.blocks[1][0] = 100; // DC is not kept
+        plane.blocks[4][ZIGZAG[1]] = 1;
+        let s = SparsePlane::new(&plane);
+        assert_eq!(s.block(0), (0, &[][..]));
+        assert_eq!(s.block(1), ((1 << 5) | (1 << 63), &[-7, 3][..]));
+        assert_eq!(s.block(4), (1 << 1, &[1][..]));
+        assert_eq!(s.block(5), (0, &[][..]));
+    }
+}
