@@ -187,7 +187,8 @@ impl Emit for Coded<'_> {
     fn sym_if(&mut self, cond: bool, t: usize, sym: u32, extra: u32, nbits: u32) {
         let (code, size) = self.tabs[t & (NTABLES - 1)].get(sym as usize);
         let keep = (cond as u32).wrapping_neg();
-        self.bits.put(((code << nbits) | extra) & keep, (size + nbits) & keep);
+        self.bits
+            .put(((code << nbits) | extra) & keep, (size + nbits) & keep);
     }
     #[inline(always)]
     fn bits_if(&mut self, cond: bool, v: u32, n: u32) {

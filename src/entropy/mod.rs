@@ -6,20 +6,20 @@
 //!   (sequential or progressive, standard or optimal Huffman tables, restart intervals).
 
 mod bitread;
+mod bitwrite;
 mod decode;
 mod decode_place;
 mod decode_prog;
 mod decode_scan;
 #[cfg(test)]
 mod decode_tests;
-mod huffdec;
-mod encode;
-mod bitwrite;
 mod enc_prog;
 mod enc_seq;
 mod enc_sparse;
 #[cfg(test)]
 mod enc_tests;
+mod encode;
+mod huffdec;
 mod huffenc;
 mod optimal;
 mod script;
@@ -44,7 +44,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         // 2^28 pixels (268 megapixels) costs at most 1.6 GB of coefficients at 4:4:4.
-        Limits { max_pixels: 1 << 28, max_scans: 1000 }
+        Limits {
+            max_pixels: 1 << 28,
+            max_scans: 1000,
+        }
     }
 }
 
