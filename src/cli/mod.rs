@@ -157,6 +157,8 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
 struct Done {
     output: pipeline::Output,
     report: Option<serde_json::Value>,
+    /// Print the report as a JSON line (--json) rather than a sentence (-v).
+    json: bool,
 }
 
 impl From<pipeline::Output> for Done {
@@ -164,6 +166,7 @@ impl From<pipeline::Output> for Done {
         Done {
             output,
             report: None,
+            json: false,
         }
     }
 }
@@ -377,9 +380,9 @@ fn transformed_done(t: Transformed, json: bool) -> Done {
         "width": p.width,
         "height": p.height,
         "region": p.region,
-        "json": json,
     });
     Done {
+        json,
         output: t.output,
         report: Some(report),
     }
@@ -395,9 +398,8 @@ fn report(ctx: &Context, job: &Job, done: &Done) {
         }
         return;
     };
-    if r["json"] == serde_json::Value::Bool(true) {
+    if done.json {
         let mut v = r.clone();
-        v.as_object_mut().map(|o| o.remove("json"));
         v["file"] = serde_json::Value::String(job.src.name());
         v["bytes"] = bytes.into();
         let line = serde_json::to_string(&v).expect("json");
@@ -645,7 +647,6 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
         },
         restart_interval,
     };
-    let _ = ctx;
     let op = |data: &[u8], _: &Dest| {
         let bytes = pipeline::encode_image_file(data, &opts)?;
         Ok(Done::from(pipeline::Output {
