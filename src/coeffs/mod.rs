@@ -6,9 +6,11 @@
 
 mod geometry;
 pub mod ijg;
+mod packed;
 mod padding;
 
 pub use geometry::{ceil_div, Geometry};
+pub use packed::PackedPlane;
 
 /// One 8×8 block of quantized DCT coefficients, natural order: index = 8·row + column.
 pub type Block = [i16; 64];

@@ -5,7 +5,7 @@
 //! The per-scan work (MCU walk, restarts, block decoders) is in `decode_scan` and
 //! `decode_prog`; bits and Huffman codes in `bitread` and `huffdec`.
 
-use super::decode_place::{metadata_image, Placed, PlacedSink, Placement};
+use super::decode_place::{metadata_image, Placed, PlacedImage, PlacedSink, Placement};
 use super::decode_prog::{AcFirst, AcRefine, DcFirst, DcRefine};
 use super::decode_scan::{clear, run_scan, BlockDecode, FullSink, Layout, ScanData, Sequential};
 use super::huffdec::HuffDecoder;
@@ -19,18 +19,21 @@ use crate::error::{Error, LimitKind, MalformedKind, Result, Warning, WarningKind
 
 /// Decodes every scan of `file` into a coefficient image.
 pub fn decode(file: &JpegFile, limits: &Limits) -> Result<Decoded> {
-    decode_with(file, limits, None).map(|(d, _)| d)
+    decode_with(file, limits, None, false).map(|(d, _)| d)
 }
 
-/// Decodes `file`; with a placement, into the placed output image (returned second)
-/// and with an image of empty planes in the result.
+/// Decodes `file`; with a placement, into the placed output image (returned second;
+/// packed when `packed` is asked for and the frame is sequential) and with an image of
+/// empty planes in the result.
 pub(super) fn decode_with(
     file: &JpegFile,
     limits: &Limits,
     placement: Option<&Placement>,
-) -> Result<(Decoded, Option<CoefficientImage>)> {
+    packed: bool,
+) -> Result<(Decoded, Option<PlacedImage>)> {
     let mut st = State {
         placement,
+        packed,
         ..State::default()
     };
     for (i, item) in file.items.iter().enumerate() {
@@ -97,6 +100,8 @@ impl Frame {
 #[derive(Default)]
 struct State<'p> {
     placement: Option<&'p Placement>,
+    /// Store placed blocks packed (sequential frames only).
+    packed: bool,
     quant: [Option<QuantTable>; 4],
     dc: [TableSlot; 4],
     ac: [TableSlot; 4],
@@ -210,7 +215,8 @@ impl State<'_> {
             ),
             Some(p) => {
                 let image = metadata_image(w, h, header.precision, &comps);
-                let placed = Placed::new(p, &image, header.marker == Marker::SOF2)?;
+                let progressive = header.marker == Marker::SOF2;
+                let placed = Placed::new(p, &image, progressive, self.packed && !progressive)?;
                 (image, Some(placed))
             }
         };
@@ -388,7 +394,7 @@ impl State<'_> {
         Ok(())
     }
 
-    fn finish(mut self, file: &JpegFile) -> Result<(Decoded, Option<CoefficientImage>)> {
+    fn finish(mut self, file: &JpegFile) -> Result<(Decoded, Option<PlacedImage>)> {
         if self.scans.is_empty() {
             let at = file.trailer_offset;
             return Err(Error::malformed(at, MalformedKind::NoScan));
@@ -424,7 +430,7 @@ impl State<'_> {
             restart_interval: self.first_restart,
             warnings: self.warnings,
         };
-        Ok((decoded, frame.placed.map(|p| p.image)))
+        Ok((decoded, frame.placed.map(Placed::into_output)))
     }
 }
 

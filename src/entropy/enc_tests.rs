@@ -3,8 +3,8 @@
 
 use super::bitread::BitReader;
 use super::bitwrite::BitWriter;
-use super::{decode, encode, CodingMode, EncodeOptions, HuffmanChoice, Limits};
-use crate::coeffs::{CoefficientImage, QuantTable};
+use super::{decode, encode, encode_packed, CodingMode, EncodeOptions, HuffmanChoice, Limits};
+use crate::coeffs::{BlockPlane, CoefficientImage, PackedPlane, QuantTable};
 use crate::container::{JpegFile, ScanComponent, ScanHeader};
 use crate::error::Error;
 use proptest::prelude::*;
@@ -184,6 +184,26 @@ proptest! {
         }
         let h = if std { HuffmanChoice::Standard } else { HuffmanChoice::Optimal };
         round_trip(&img, &opts(CodingMode::Sequential, h, ri))?;
+    }
+
+    #[test]
+    fn packed_planes_code_like_dense_ones(
+        s in spec_strategy(),
+        ri in prop_oneof![Just(0u16), 1u16..6],
+        std in any::<bool>(),
+        progressive in any::<bool>(),
+    ) {
+        let img = make_image(&s, true);
+        let h = if std { HuffmanChoice::Standard } else { HuffmanChoice::Optimal };
+        let mode = if progressive { CodingMode::Progressive } else { CodingMode::Sequential };
+        let o = opts(mode, h, ri);
+        let planes: Vec<PackedPlane> =
+            img.components.iter().map(|c| PackedPlane::from_plane(&c.plane)).collect();
+        let mut meta = img.clone();
+        meta.components.iter_mut().for_each(|c| c.plane = BlockPlane::new(0, 0));
+        let dense = encode(&img, &o).map_err(|e| e.to_string());
+        let packed = encode_packed(&meta, &planes, &o).map_err(|e| e.to_string());
+        prop_assert_eq!(dense, packed);
     }
 
     #[test]

@@ -10,14 +10,15 @@
 //! progressive: [DHT (this scan's tables)]  SOS  data ...       per scan of the script
 //! ```
 
+use super::enc_packed::{seq_scan, PackedComp};
 use super::enc_prog::{prog_scan, Ranges};
 use super::enc_seq::{walk, ScanComp, SeqCoder};
 use super::enc_sparse::SparsePlane;
-use super::huffenc::{empty_tables, table_index, EncTable, Stats, Writer};
+use super::huffenc::{empty_tables, table_index, EncTable, Sink, Stats, Writer};
 use super::optimal::optimal_spec;
 use super::script;
 use super::{CodingMode, EncodeOptions, HuffmanChoice};
-use crate::coeffs::{CoefficientImage, Geometry, QuantTable};
+use crate::coeffs::{CoefficientImage, Geometry, PackedPlane, QuantTable};
 use crate::container::{
     std_tables, write_dht_entry, write_dqt_entry, write_frame, write_scan, write_segment,
     FrameComponent, FrameHeader, HuffmanSpec, Marker, ScanComponent, ScanHeader,
@@ -40,6 +41,46 @@ use crate::error::{Error, Result};
 /// (after the point transform) up to 2047; otherwise [`Error::BadRequest`].
 pub fn encode(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>> {
     check_image(image)?;
+    check_planes(image, |i| {
+        let p = &image.components[i].plane;
+        (p.width_blocks, p.height_blocks, p.blocks.len())
+    })?;
+    encode_checked(image, None, opts)
+}
+
+/// [`encode`] for an image whose blocks are packed: `image` gives the size, components
+/// and tables (its planes are ignored), `planes` the blocks of each component. Sequential
+/// output is coded straight from the packed blocks; progressive output expands them.
+pub fn encode_packed(
+    image: &CoefficientImage,
+    planes: &[PackedPlane],
+    opts: &EncodeOptions,
+) -> Result<Vec<u8>> {
+    check_image(image)?;
+    if planes.len() != image.components.len() {
+        return Err(Error::BadRequest(
+            "one packed plane per component needed".into(),
+        ));
+    }
+    check_planes(image, |i| {
+        let p = &planes[i];
+        (p.width_blocks, p.height_blocks, p.len())
+    })?;
+    if opts.mode == CodingMode::Progressive {
+        let mut dense = image.clone();
+        for (c, p) in dense.components.iter_mut().zip(planes) {
+            c.plane = p.to_plane();
+        }
+        return encode(&dense, opts);
+    }
+    encode_checked(image, Some(planes), opts)
+}
+
+fn encode_checked(
+    image: &CoefficientImage,
+    packed: Option<&[PackedPlane]>,
+    opts: &EncodeOptions,
+) -> Result<Vec<u8>> {
     let g = image.geometry();
     let mut out = Vec::new();
 
@@ -83,7 +124,7 @@ pub fn encode(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>>
     }
 
     match opts.mode {
-        CodingMode::Sequential => encode_sequential(image, &g, opts, out),
+        CodingMode::Sequential => encode_sequential(image, packed, &g, opts, out),
         CodingMode::Progressive => {
             let script = match &opts.scan_script {
                 Some(s) => s.clone(),
@@ -133,17 +174,22 @@ fn check_image(image: &CoefficientImage) -> Result<()> {
             )));
         }
     }
+    Ok(())
+}
+
+/// Every component's plane (`(width, height, blocks)` of plane `i`) covers the padded
+/// block grid.
+fn check_planes(
+    image: &CoefficientImage,
+    dims: impl Fn(usize) -> (usize, usize, usize),
+) -> Result<()> {
     let g = image.geometry();
-    for (i, c) in image.components.iter().enumerate() {
+    for i in 0..image.components.len() {
         let (w, h) = g.padded_blocks(i);
-        let p = &c.plane;
-        if p.width_blocks < w
-            || p.height_blocks < h
-            || p.blocks.len() != p.width_blocks * p.height_blocks
-        {
+        let (pw, ph, n) = dims(i);
+        if pw < w || ph < h || n != pw * ph {
             return Err(Error::BadRequest(format!(
-                "component {i}: plane of {}x{} blocks, the geometry needs {w}x{h}",
-                p.width_blocks, p.height_blocks
+                "component {i}: plane of {pw}x{ph} blocks, the geometry needs {w}x{h}"
             )));
         }
     }
@@ -370,8 +416,54 @@ fn install(specs: &[HuffmanSpec]) -> Box<super::huffenc::EncTables> {
     tabs
 }
 
+/// The blocks a sequential scan reads: the image's own planes or packed ones.
+#[derive(Clone, Copy)]
+struct SeqSource<'a> {
+    image: &'a CoefficientImage,
+    packed: Option<&'a [PackedPlane]>,
+    g: &'a Geometry,
+    mcus: (usize, usize),
+    ri: usize,
+}
+
+impl SeqSource<'_> {
+    /// Codes the sequential scan of frame components `idx` (table ids `sel[c]` for
+    /// component c) into `sink`; checks the 8-bit ranges.
+    fn code<S: Sink>(&self, idx: &[usize], sel: &[(u8, u8)], sink: &mut S) -> Result<()> {
+        let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
+        let ranges = match self.packed {
+            None => {
+                let comps = scan_comps(self.image, self.g, idx, &ids);
+                let mut coder = SeqCoder::new(sink, &comps);
+                walk(&mut coder, &comps, self.mcus, self.ri);
+                Ranges {
+                    ac_or: coder.ac_or,
+                    dc_or: coder.dc_or,
+                }
+            }
+            Some(planes) => {
+                let comps: Vec<PackedComp> = idx
+                    .iter()
+                    .zip(&ids)
+                    .map(|(&c, &(td, ta))| PackedComp {
+                        plane: &planes[c],
+                        h: self.image.components[c].h as usize,
+                        v: self.image.components[c].v as usize,
+                        real: self.g.real_blocks(c),
+                        dc: table_index(0, td),
+                        ac: table_index(1, ta),
+                    })
+                    .collect();
+                seq_scan(sink, &comps, self.mcus, self.ri)
+            }
+        };
+        check_ranges(ranges)
+    }
+}
+
 fn encode_sequential(
     image: &CoefficientImage,
+    packed: Option<&[PackedPlane]>,
     g: &Geometry,
     opts: &EncodeOptions,
     mut out: Vec<u8>,
@@ -383,14 +475,14 @@ fn encode_sequential(
     } else {
         (0..n).map(|c| vec![c]).collect()
     };
-    let mcus = (g.mcus_x(), g.mcus_y());
-    let ri = opts.restart_interval as usize;
-    let comps_of = |idx: &[usize], sel: &[(u8, u8)]| {
-        let s: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
-        scan_comps(image, g, idx, &s)
+    let src = SeqSource {
+        image,
+        packed,
+        g,
+        mcus: (g.mcus_x(), g.mcus_y()),
+        ri: opts.restart_interval as usize,
     };
-
-    let (sel, specs): (Vec<(u8, u8)>, Vec<HuffmanSpec>) = match opts.huffman {
+    let (sel, specs) = match opts.huffman {
         HuffmanChoice::Standard => {
             let mut v = vec![std_tables::std_dc_luma(0), std_tables::std_ac_luma(0)];
             if n > 1 {
@@ -399,50 +491,12 @@ fn encode_sequential(
             }
             ((0..n).map(seq_table_ids).collect(), v)
         }
-        HuffmanChoice::Optimal => {
-            // Statistics per component (table index = component index), then the
-            // cheapest sharing of two tables per class.
-            let own: Vec<(u8, u8)> = (0..n as u8).map(|c| (c, c)).collect();
-            let mut stats = Stats::new();
-            for idx in &scans {
-                let comps = comps_of(idx, &own);
-                let mut coder = SeqCoder::new(&mut stats, &comps);
-                walk(&mut coder, &comps, mcus, ri);
-                check_ranges(Ranges {
-                    ac_or: coder.ac_or,
-                    dc_or: coder.dc_or,
-                })?;
-            }
-            let freqs = |class: u8| -> Vec<&[u32; 256]> {
-                (0..n as u8)
-                    .map(|c| &stats.freq[table_index(class, c)])
-                    .collect()
-            };
-            let nmcu: usize = if scans.len() == 1 && n > 1 {
-                mcus.0 * mcus.1
-            } else {
-                (0..n)
-                    .map(|c| g.real_blocks(c).0 * g.real_blocks(c).1)
-                    .max()
-                    .unwrap_or(1)
-            };
-            let (fdc, fac) = (freqs(0), freqs(1));
-            let code_bits = split_cost(&fdc, usual_split(n)) + split_cost(&fac, usual_split(n));
-            let ok = split_estimate_ok(code_bits, nmcu, ri);
-            let dc = choose_tables(&fdc, ok);
-            let ac = choose_tables(&fac, ok);
-            let mut v = grouped_specs(&stats, 0, &dc);
-            v.extend(grouped_specs(&stats, 1, &ac));
-            // DHT order: DC 0, AC 0, DC 1, AC 1.
-            v.sort_by_key(|s| (s.id, s.class));
-            (dc.into_iter().zip(ac).collect(), v)
-        }
+        HuffmanChoice::Optimal => optimal_sequential(&src, &scans)?,
     };
     write_dht(&mut out, &specs);
     let tabs = install(&specs);
 
     for idx in &scans {
-        let comps = comps_of(idx, &sel);
         let header = ScanHeader {
             components: idx
                 .iter()
@@ -462,15 +516,48 @@ fn encode_sequential(
         write_segment(&mut out, Marker::SOS, &body);
 
         let mut w = Writer::new(out, &tabs);
-        let mut coder = SeqCoder::new(&mut w, &comps);
-        walk(&mut coder, &comps, mcus, ri);
-        check_ranges(Ranges {
-            ac_or: coder.ac_or,
-            dc_or: coder.dc_or,
-        })?;
+        src.code(idx, &sel, &mut w)?;
         out = w.w.finish();
     }
     Ok(out)
+}
+
+/// Optimal tables for the sequential `scans`: statistics per component (table index =
+/// component index), then the cheapest sharing of two tables per class. Returns each
+/// component's (DC, AC) table ids and the DHT entries.
+fn optimal_sequential(
+    src: &SeqSource,
+    scans: &[Vec<usize>],
+) -> Result<(Vec<(u8, u8)>, Vec<HuffmanSpec>)> {
+    let (n, g, mcus) = (src.image.components.len(), src.g, src.mcus);
+    let own: Vec<(u8, u8)> = (0..n as u8).map(|c| (c, c)).collect();
+    let mut stats = Stats::new();
+    for idx in scans {
+        src.code(idx, &own, &mut stats)?;
+    }
+    let freqs = |class: u8| -> Vec<&[u32; 256]> {
+        (0..n as u8)
+            .map(|c| &stats.freq[table_index(class, c)])
+            .collect()
+    };
+    let nmcu: usize = if scans.len() == 1 && n > 1 {
+        mcus.0 * mcus.1
+    } else {
+        (0..n)
+            .map(|c| g.real_blocks(c).0 * g.real_blocks(c).1)
+            .max()
+            .unwrap_or(1)
+    };
+    let (fdc, fac) = (freqs(0), freqs(1));
+    let code_bits = split_cost(&fdc, usual_split(n)) + split_cost(&fac, usual_split(n));
+    let ok = split_estimate_ok(code_bits, nmcu, src.ri);
+    let dc = choose_tables(&fdc, ok);
+    let ac = choose_tables(&fac, ok);
+    let mut v = grouped_specs(&stats, 0, &dc);
+    v.extend(grouped_specs(&stats, 1, &ac));
+    // DHT order: DC 0, AC 0, DC 1, AC 1.
+    v.sort_by_key(|s| (s.id, s.class));
+    Ok((dc.into_iter().zip(ac).collect(), v))
 }
 
 fn encode_progressive(

@@ -13,6 +13,7 @@ mod decode_prog;
 mod decode_scan;
 #[cfg(test)]
 mod decode_tests;
+mod enc_packed;
 mod enc_prog;
 mod enc_seq;
 mod enc_sparse;
@@ -25,8 +26,10 @@ mod optimal;
 mod script;
 
 pub use decode::decode;
-pub use decode_place::{decode_placed, PlacedComponent, Placement};
-pub use encode::{default_progressive_script, encode};
+pub use decode_place::{
+    decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
+};
+pub use encode::{default_progressive_script, encode, encode_packed};
 
 use crate::coeffs::CoefficientImage;
 use crate::container::{FrameHeader, ScanHeader};

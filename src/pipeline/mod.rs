@@ -23,8 +23,9 @@ pub use verify::{
 };
 
 use crate::container::{JpegFile, KeepPolicy};
-use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, Limits};
+use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, Limits, PlacedImage};
 use crate::error::{Error, Result, Warning};
+use crate::transform::Request;
 
 /// The result of an operation: the output file and what was tolerated on the way.
 #[derive(Debug, Clone)]
@@ -82,7 +83,11 @@ impl Default for CopyOptions {
 /// beyond the image edge, which no decoder shows, are rewritten as jpegtran writes them.
 pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     let file = JpegFile::parse(data)?;
-    let decoded = entropy::decode(&file, &opts.limits)?;
+    // Sequential output can be coded from packed blocks (a fraction of the memory);
+    // the identity placement decodes everything, with the same warnings as a full
+    // decode, and rewrites the padding blocks.
+    let packed = opts.mode != Some(CodingMode::Progressive);
+    let (decoded, direct) = region::decode(&file, &Request::default(), &opts.limits, packed)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.strict, &warnings)?;
@@ -105,9 +110,15 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
         restart_interval,
         scan_script: None,
     };
-    let mut image = decoded.image;
-    image.normalize_padding(); // invisible blocks: written as jpegtran writes them
-    let coded = entropy::encode(&image, &enc)?;
+    let coded = match direct.map(region::Direct::into_image) {
+        Some(PlacedImage::Packed(image, planes)) => entropy::encode_packed(&image, &planes, &enc)?,
+        Some(PlacedImage::Dense(image)) => entropy::encode(&image, &enc)?,
+        None => {
+            let mut image = decoded.image;
+            image.normalize_padding(); // invisible blocks: written as jpegtran writes them
+            entropy::encode(&image, &enc)?
+        }
+    };
     Ok(Output {
         bytes: assemble(&file, opts.keep, &coded, &MetaEdits::default()),
         warnings,

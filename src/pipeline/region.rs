@@ -15,29 +15,52 @@
 
 use crate::coeffs::{CoefficientImage, Geometry};
 use crate::container::{parse_frame, FrameHeader, JpegFile};
-use crate::entropy::{self, Decoded, Limits, PlacedComponent, Placement};
+use crate::entropy::{self, Decoded, Limits, PlacedComponent, PlacedImage, Placement};
 use crate::error::Result;
 use crate::transform::{self, Plan, Request};
 
 /// A transform's output decoded in place, and the plan it was made for.
 pub(super) struct Direct {
     plan: Plan,
-    image: CoefficientImage,
+    image: PlacedImage,
+}
+
+impl Direct {
+    /// The output (its padding blocks and tables already set).
+    pub(super) fn into_image(self) -> PlacedImage {
+        self.image
+    }
 }
 
 /// Decodes `file` for `request`. With a plan made from the frame header, the output is
-/// decoded in place and the returned image has the frame's components and tables but
-/// empty planes; otherwise it is a full decode and `None`.
+/// decoded in place (its blocks packed when `packed` and the frame is sequential) and
+/// the returned image has the frame's components and tables but empty planes;
+/// otherwise it is a full decode and `None`.
 pub(super) fn decode(
     file: &JpegFile,
     request: &Request,
     limits: &Limits,
+    packed: bool,
 ) -> Result<(Decoded, Option<Direct>)> {
     let Some((plan, placement)) = placement(file, request) else {
         return Ok((entropy::decode(file, limits)?, None));
     };
-    let (decoded, mut image) = entropy::decode_placed(file, limits, &placement)?;
-    transform::finish(&mut image, &decoded.image, &plan);
+    let (decoded, image) = if packed {
+        entropy::decode_placed_packed(file, limits, &placement)?
+    } else {
+        let (d, image) = entropy::decode_placed(file, limits, &placement)?;
+        (d, PlacedImage::Dense(image))
+    };
+    let image = match image {
+        PlacedImage::Dense(mut image) => {
+            transform::finish(&mut image, &decoded.image, &plan);
+            PlacedImage::Dense(image)
+        }
+        PlacedImage::Packed(mut image, mut planes) => {
+            transform::finish_packed(&mut image, &mut planes, &decoded.image, &plan);
+            PlacedImage::Packed(image, planes)
+        }
+    };
     Ok((decoded, Some(Direct { plan, image })))
 }
 
@@ -50,14 +73,14 @@ pub(super) fn apply(
     source: &CoefficientImage,
     plan: &Plan,
     direct: Option<Direct>,
-) -> Result<CoefficientImage> {
+) -> Result<PlacedImage> {
     match direct {
         Some(d) if d.plan == *plan => Ok(d.image),
-        Some(_) => Ok(transform::apply(
+        Some(_) => Ok(PlacedImage::Dense(transform::apply(
             &entropy::decode(file, limits)?.image,
             plan,
-        )),
-        None => Ok(transform::apply(source, plan)),
+        ))),
+        None => Ok(PlacedImage::Dense(transform::apply(source, plan))),
     }
 }
 

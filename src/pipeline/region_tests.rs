@@ -54,20 +54,35 @@ fn reference(
     Ok(plan.map(|p| transform::apply(&d.image, &p)))
 }
 
-/// The output as the pipeline makes it, and whether it was decoded in place.
+/// The output as a dense image (packed planes expanded).
+fn dense(out: PlacedImage) -> CoefficientImage {
+    match out {
+        PlacedImage::Dense(image) => image,
+        PlacedImage::Packed(mut image, planes) => {
+            for (c, p) in image.components.iter_mut().zip(&planes) {
+                c.plane = p.to_plane();
+            }
+            image
+        }
+    }
+}
+
+/// The output as the pipeline makes it (its blocks packed or not), and whether it was
+/// decoded in place.
 fn in_place(
     file: &JpegFile,
     req: &Request,
+    packed: bool,
 ) -> std::result::Result<(Option<CoefficientImage>, bool), String> {
     let limits = Limits::default();
-    let (d, direct) = decode(file, req, &limits).map_err(|e| e.to_string())?;
+    let (d, direct) = decode(file, req, &limits, packed).map_err(|e| e.to_string())?;
     let was_direct = direct.is_some();
     let f: Vec<(u8, u8)> = d.image.components.iter().map(|c| (c.h, c.v)).collect();
     let Ok(plan) = transform::plan(d.image.width, d.image.height, &f, req) else {
         return Ok((None, was_direct));
     };
     let out = apply(file, &limits, &d.image, &plan, direct).map_err(|e| e.to_string())?;
-    Ok((Some(out), was_direct))
+    Ok((Some(dense(out)), was_direct))
 }
 
 /// The first differing block: (component, column, row).
@@ -97,25 +112,27 @@ fn check(data: &[u8], reqs: &[Request], what: &str) -> usize {
     let full = entropy::decode(&file, &Limits::default()).map_err(|e| e.to_string());
     let mut direct = 0;
     for req in reqs {
-        let want = reference(&full, req);
-        let got = in_place(&file, req);
-        match (want, got) {
-            (Err(a), Err(b)) => assert_eq!(a, b, "{what}: {req:?}: different errors"),
-            (Ok(w), Ok((g, d))) => {
-                direct += d as usize;
-                if w != g {
-                    let diff = w
-                        .as_ref()
-                        .zip(g.as_ref())
-                        .and_then(|(w, g)| first_difference(w, g));
-                    panic!("{what}: {req:?}: in-place output differs (first block: {diff:?})");
+        for packed in [false, true] {
+            let want = reference(&full, req);
+            let got = in_place(&file, req, packed);
+            match (want, got) {
+                (Err(a), Err(b)) => assert_eq!(a, b, "{what}: {req:?}: different errors"),
+                (Ok(w), Ok((g, d))) => {
+                    direct += d as usize;
+                    if w != g {
+                        let diff = w
+                            .as_ref()
+                            .zip(g.as_ref())
+                            .and_then(|(w, g)| first_difference(w, g));
+                        panic!("{what}: {req:?}: in-place output differs (first block: {diff:?})");
+                    }
                 }
+                (w, g) => panic!(
+                    "{what}: {req:?}: reference {:?} but in place {:?}",
+                    w.err(),
+                    g.err()
+                ),
             }
-            (w, g) => panic!(
-                "{what}: {req:?}: reference {:?} but in place {:?}",
-                w.err(),
-                g.err()
-            ),
         }
     }
     direct
@@ -329,9 +346,11 @@ fn crop_rows_before_the_region_are_not_stored() {
         crop: CropSpec::parse("32x32+64+64"),
         ..Request::default()
     };
-    let (d, direct) = decode(&file, &req, &Limits::default()).unwrap();
+    let (d, direct) = decode(&file, &req, &Limits::default(), true).unwrap();
     assert!(d.image.components.iter().all(|c| c.plane.blocks.is_empty()));
-    let out = direct.unwrap().image;
+    let PlacedImage::Dense(out) = direct.unwrap().image else {
+        panic!("a progressive frame is decoded dense");
+    };
     assert_eq!(out.components[0].plane.blocks.len(), 16);
     assert_eq!(out.components[1].plane.blocks.len(), 4);
 }

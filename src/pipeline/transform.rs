@@ -5,7 +5,7 @@ use super::{check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartS
 use crate::coeffs::CoefficientImage;
 use crate::container::edit::{exif_orientation, exif_thumbnail};
 use crate::container::{classify, JpegFile, MetaClass};
-use crate::entropy::{self, CodingMode, Decoded, EncodeOptions};
+use crate::entropy::{self, CodingMode, Decoded, EncodeOptions, PlacedImage};
 use crate::error::{Error, Result, Warning, WarningKind};
 use crate::transform::{self, EdgePolicy, Orientation, Plan, Request};
 
@@ -33,7 +33,11 @@ pub struct Transformed {
 /// the file is kept as `copy` keeps it.
 pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let file = JpegFile::parse(data)?;
-    let (decoded, direct) = super::region::decode(&file, &opts.request, &opts.output.limits)?;
+    // Sequential output from a sequential frame can keep the blocks packed throughout
+    // (decoded into place, coded from there): a fraction of the memory of a dense image.
+    let packed = opts.output.mode != Some(CodingMode::Progressive);
+    let (decoded, direct) =
+        super::region::decode(&file, &opts.request, &opts.output.limits, packed)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.output.strict, &warnings)?;
@@ -43,17 +47,23 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let img = &decoded.image;
     let factors: Vec<(u8, u8)> = img.components.iter().map(|c| (c.h, c.v)).collect();
     let plan = transform::plan(img.width, img.height, &factors, &opts.request)?;
-    let out_img = super::region::apply(&file, &opts.output.limits, img, &plan, direct)?;
+    let out = super::region::apply(&file, &opts.output.limits, img, &plan, direct)?;
+    let out_img = match &out {
+        PlacedImage::Dense(image) | PlacedImage::Packed(image, _) => image,
+    };
     let enc = EncodeOptions {
         mode: output_mode(&opts.output, &decoded),
         huffman: opts.output.huffman,
-        restart_interval: restart_interval(&opts.output, &decoded, &out_img)?,
+        restart_interval: restart_interval(&opts.output, &decoded, out_img)?,
         scan_script: None,
     };
-    let coded = entropy::encode(&out_img, &enc)?;
+    let coded = match &out {
+        PlacedImage::Dense(image) => entropy::encode(image, &enc)?,
+        PlacedImage::Packed(image, planes) => entropy::encode_packed(image, planes, &enc)?,
+    };
     let source_size = (img.width, img.height);
     // The coefficients are no longer needed: release them before the output is built.
-    drop(out_img);
+    drop(out);
     drop(decoded);
     let mut edits = MetaEdits::default();
     if (plan.width, plan.height) != source_size {

@@ -6,7 +6,7 @@
 //! (the pipeline's direct decode); [`finish`] is the common last step.
 
 use super::plan::Plan;
-use crate::coeffs::{Block, CoefficientImage, Geometry};
+use crate::coeffs::{Block, CoefficientImage, Geometry, PackedPlane};
 
 /// One axis of the map from output to source blocks, in transformed-image block units:
 /// blocks inside the whole iMCUs of a mirrored axis are mirrored, the partial iMCU stays.
@@ -88,18 +88,40 @@ pub fn apply(image: &CoefficientImage, plan: &Plan) -> CoefficientImage {
 /// place: quantization tables (transposed for a transposing plan) and padding blocks.
 /// Only the source's metadata (tables) is read.
 pub fn finish(out: &mut CoefficientImage, source: &CoefficientImage, plan: &Plan) {
-    let t = plan.orientation.parts().0;
+    set_tables(out, source, plan);
     let geom = out.geometry();
     for (ci, dst) in out.components.iter_mut().enumerate() {
-        let src = &source.components[ci];
+        let (rw, rh) = geom.real_blocks(ci);
+        dst.fill_padding(rw, rh);
+    }
+}
+
+/// [`finish`] for an output whose blocks are packed: `out` holds the size, components
+/// and tables, `planes` the blocks.
+pub fn finish_packed(
+    out: &mut CoefficientImage,
+    planes: &mut [PackedPlane],
+    source: &CoefficientImage,
+    plan: &Plan,
+) {
+    set_tables(out, source, plan);
+    let geom = out.geometry();
+    for (ci, (dst, p)) in out.components.iter().zip(planes.iter_mut()).enumerate() {
+        let (rw, rh) = geom.real_blocks(ci);
+        p.fill_padding(dst.h as usize, dst.v as usize, rw, rh);
+    }
+}
+
+/// The output's quantization tables: the source's, transposed for a transposing plan.
+fn set_tables(out: &mut CoefficientImage, source: &CoefficientImage, plan: &Plan) {
+    let t = plan.orientation.parts().0;
+    for (dst, src) in out.components.iter_mut().zip(&source.components) {
         dst.quant = src.quant;
         if t {
             // A transposed block needs the transposed step sizes (T.81 A.3.4: table
             // entry k scales coefficient k).
             dst.quant.values = std::array::from_fn(|k| src.quant.values[(k % 8) * 8 + k / 8]);
         }
-        let (rw, rh) = geom.real_blocks(ci);
-        dst.fill_padding(rw, rh);
     }
 }
 

@@ -5,6 +5,6 @@ mod apply;
 mod orientation;
 mod plan;
 
-pub use apply::{apply, block_axes, finish, AxisMap};
+pub use apply::{apply, block_axes, finish, finish_packed, AxisMap};
 pub use orientation::{Orientation, ALL as ALL_ORIENTATIONS};
 pub use plan::{plan, CropOffset, CropSpec, EdgePolicy, Plan, Rect, Request};

@@ -1,0 +1,231 @@
+//! A compact form of a component's blocks: per block the mask of its nonzero
+//! coefficients in zigzag order (T.81 Figure A.6) and their values.
+//!
+//! A quantized photograph has on average a handful of nonzero coefficients per block,
+//! so this takes a fifth to a third of the 128 bytes per block of a [`BlockPlane`], and
+//! it is what a sequential Huffman coder needs anyway (T.81 F.1.2.2 codes the runs of
+//! zeros between nonzero coefficients in zigzag order). Blocks can be stored in any
+//! order, each once; a block stored twice keeps its last values (the first ones stay
+//! allocated but unused).
+
+use super::{Block, BlockPlane, ZIGZAG};
+
+/// A component's blocks, padded to whole iMCUs like a [`BlockPlane`], packed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackedPlane {
+    /// Blocks per row, including padding.
+    pub width_blocks: usize,
+    /// Block rows, including padding.
+    pub height_blocks: usize,
+    /// Bit k set: zigzag coefficient k is nonzero.
+    masks: Vec<u64>,
+    /// Index in `vals` of each block's first value.
+    starts: Vec<u32>,
+    vals: Vec<i16>,
+}
+
+impl PackedPlane {
+    /// A plane of zero blocks.
+    pub fn new(width_blocks: usize, height_blocks: usize) -> Self {
+        let n = width_blocks * height_blocks;
+        PackedPlane {
+            width_blocks,
+            height_blocks,
+            masks: vec![0; n],
+            starts: vec![0; n],
+            vals: Vec::with_capacity(n * 4),
+        }
+    }
+
+    /// The packed copy of a plane.
+    pub fn from_plane(plane: &BlockPlane) -> Self {
+        let mut p = PackedPlane::new(plane.width_blocks, plane.height_blocks);
+        for (i, b) in plane.blocks.iter().enumerate() {
+            p.set(i, b);
+        }
+        p
+    }
+
+    /// Number of blocks.
+    pub fn len(&self) -> usize {
+        self.masks.len()
+    }
+
+    /// True when the plane has no blocks.
+    pub fn is_empty(&self) -> bool {
+        self.masks.is_empty()
+    }
+
+    /// Stores `blk` (natural order) as block `idx`; an index outside the plane is
+    /// ignored.
+    #[inline]
+    pub fn set(&mut self, idx: usize, blk: &Block) {
+        let Some(mask) = self.masks.get_mut(idx) else {
+            return;
+        };
+        let start = self.vals.len();
+        // Branch-free compaction: whether a coefficient is zero is unpredictable.
+        let mut buf = [0i16; 64];
+        let mut n = 0usize;
+        let mut m = 0u64;
+        for (k, &z) in ZIGZAG.iter().enumerate() {
+            let v = blk[z];
+            buf[n & 63] = v;
+            let nz = (v != 0) as usize;
+            m |= (nz as u64) << k;
+            n += nz;
+        }
+        self.vals.extend_from_slice(&buf[..n]);
+        *mask = m;
+        // A plane holds at most 2^28 px × 64 values (the pixel limit is checked before
+        // decoding), well below u32::MAX; saturate rather than wrap all the same.
+        self.starts[idx] = u32::try_from(start).unwrap_or(u32::MAX);
+    }
+
+    /// Stores the block `zz` (zigzag order) as block `idx` and zeroes `zz`; an index
+    /// outside the plane is ignored (`zz` is zeroed all the same).
+    #[inline]
+    pub fn take_zigzag(&mut self, idx: usize, zz: &mut Block) {
+        let mut m = 0u64;
+        for (k, &v) in zz.iter().enumerate() {
+            m |= ((v != 0) as u64) << k;
+        }
+        let start = self.vals.len();
+        let mut rest = m;
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize & 63;
+            rest &= rest - 1;
+            self.vals.push(zz[k]);
+            zz[k] = 0;
+        }
+        if let Some(mask) = self.masks.get_mut(idx) {
+            *mask = m;
+            self.starts[idx] = u32::try_from(start).unwrap_or(u32::MAX);
+        } else {
+            self.vals.truncate(start);
+        }
+    }
+
+    /// Block `idx`: its nonzero mask and the nonzero values in zigzag order.
+    #[inline(always)]
+    pub fn get(&self, idx: usize) -> (u64, &[i16]) {
+        let m = self.masks[idx];
+        let s = self.starts[idx] as usize;
+        let n = m.count_ones() as usize;
+        (m, self.vals.get(s..s + n).unwrap_or(&[]))
+    }
+
+    /// The DC coefficient of block `idx`.
+    #[inline]
+    pub fn dc(&self, idx: usize) -> i16 {
+        let (m, v) = self.get(idx);
+        if m & 1 != 0 {
+            v[0]
+        } else {
+            0
+        }
+    }
+
+    /// Block `idx` in natural order.
+    pub fn block(&self, idx: usize) -> Block {
+        let mut b = [0i16; 64];
+        let (mut m, vals) = self.get(idx);
+        for &v in vals {
+            let k = m.trailing_zeros() as usize;
+            m &= m - 1;
+            b[ZIGZAG[k & 63]] = v;
+        }
+        b
+    }
+
+    /// The dense plane.
+    pub fn to_plane(&self) -> BlockPlane {
+        BlockPlane {
+            width_blocks: self.width_blocks,
+            height_blocks: self.height_blocks,
+            blocks: (0..self.len()).map(|i| self.block(i)).collect(),
+        }
+    }
+
+    /// Rewrites the padding blocks (outside the first `real_w` × `real_h` blocks) as
+    /// [`super::Component::fill_padding`] does for a dense plane: zero AC and the DC
+    /// of the previous block of the MCU (`h` × `v` blocks).
+    pub fn fill_padding(&mut self, h: usize, v: usize, real_w: usize, real_h: usize) {
+        let (h, v) = (h.max(1), v.max(1));
+        let (mcus_x, mcus_y) = (self.width_blocks / h, self.height_blocks / v);
+        for my in 0..mcus_y {
+            let first = if (my + 1) * v > real_h { 0 } else { real_w / h };
+            for mx in first..mcus_x {
+                let mut prev_dc = 0i16;
+                for y in my * v..(my + 1) * v {
+                    for x in mx * h..(mx + 1) * h {
+                        let idx = y * self.width_blocks + x;
+                        if x < real_w && y < real_h {
+                            prev_dc = self.dc(idx);
+                        } else {
+                            let mut b = [0; 64];
+                            b[0] = prev_dc;
+                            self.set(idx, &b);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bytes held (for memory accounting in tests and benchmarks).
+    pub fn heap_bytes(&self) -> usize {
+        self.masks.capacity() * 8 + self.starts.capacity() * 4 + self.vals.capacity() * 2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coeffs::Component;
+
+    #[test]
+    fn round_trip_and_order() {
+        let mut plane = BlockPlane::new(3, 2);
+        plane.blocks[1][ZIGZAG[5]] = -7;
+        plane.blocks[1][ZIGZAG[63]] = 3;
+        plane.blocks[1][0] = 100;
+        plane.blocks[4][ZIGZAG[1]] = 1;
+        let p = PackedPlane::from_plane(&plane);
+        assert_eq!(p.get(0), (0, &[][..]));
+        assert_eq!(p.get(1), (1 | (1 << 5) | (1 << 63), &[100, -7, 3][..]));
+        assert_eq!(p.get(4), (1 << 1, &[1][..]));
+        assert_eq!(p.dc(1), 100);
+        assert_eq!(p.to_plane(), plane);
+        // Out of order, and a block stored twice.
+        let mut q = PackedPlane::new(3, 2);
+        q.set(4, &plane.blocks[4]);
+        q.set(1, &[5; 64]);
+        q.set(1, &plane.blocks[1]);
+        q.set(99, &plane.blocks[1]);
+        assert_eq!(q.to_plane(), plane);
+    }
+
+    #[test]
+    fn padding_matches_the_dense_rule() {
+        let mut c = Component {
+            id: 1,
+            h: 2,
+            v: 2,
+            quant_slot: 0,
+            quant: crate::coeffs::QuantTable {
+                values: [1; 64],
+                sixteen_bit: false,
+            },
+            plane: BlockPlane::new(4, 4),
+        };
+        for (i, b) in c.plane.blocks.iter_mut().enumerate() {
+            b[0] = i as i16 + 1;
+            b[9] = 2;
+        }
+        let mut p = PackedPlane::from_plane(&c.plane);
+        c.fill_padding(3, 3);
+        p.fill_padding(2, 2, 3, 3);
+        assert_eq!(p.to_plane(), c.plane);
+    }
+}
