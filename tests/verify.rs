@@ -114,13 +114,30 @@ fn verify_agrees_with_jpeginfo() {
     for e in &unexplained {
         eprintln!("  {e}");
     }
-    // Known: jpegdecoder_crash_extraneous_bytes_after_sos.jpg (libjpeg counts 2634 bytes
-    // before RST2 that jtool's restart resynchronisation does not flag yet).
     assert!(
-        unexplained.len() <= 1,
+        unexplained.is_empty(),
         "{} unexplained differences",
         unexplained.len()
     );
+}
+
+/// Restart intervals appended after a scan's last MCU (more RSTn than the scan has
+/// intervals): libjpeg skips the markers after the scan and warns about the bytes
+/// before the next one ("2634 extraneous bytes before marker 0xd2").
+#[test]
+fn verify_flags_intervals_after_the_last_mcu() {
+    let Some(dir) = corpus_dir() else { return };
+    let data =
+        std::fs::read(dir.join("malformed/jpegdecoder_crash_extraneous_bytes_after_sos.jpg"))
+            .unwrap();
+    let v = verify(&data);
+    assert_eq!(v.status, Status::Warning, "{}", v.summary);
+    let p = &v.problems[0];
+    assert_eq!(p.kind, "extraneous_bytes");
+    // 1744x2464 4:2:0 with DRI 109 (one MCU row): 154 intervals, so RST1 at 382438 is
+    // the 154th marker and the first one too many.
+    assert_eq!(p.offset, Some(382438));
+    assert_eq!(p.scan, Some(1));
 }
 
 #[test]

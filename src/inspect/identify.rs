@@ -437,6 +437,19 @@ pub fn identify_with(
         }
     }
 
+    // 1b. Maker traits shared across a maker's listed files (generalises to models the
+    // table does not list; see `maker_model`).
+    for m in super::maker_model::score_makers(&st, use_sig) {
+        p.push(Pending {
+            key: format!("cam:{}", m.maker),
+            name: format!("{} camera firmware (traits of its listed models)", m.maker),
+            kind: SourceKind::Camera,
+            maker: m.maker.into(),
+            score: m.score,
+            evidence: m.evidence,
+        });
+    }
+
     // 2. Rules: IJG and mozjpeg scaling.
     if let Some((q, tr)) = ijg {
         let mut ev =
@@ -702,6 +715,11 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
         SourceKind::Software => format!("{} {} {}", sig.maker, sig.product, sig.setting),
     };
     let generic = sig.kind == SourceKind::Camera && file_is_ijg;
+    // IJG tables are everyone's: equal tables say nothing of a camera unless the file
+    // is also laid out and sampled as that camera writes it.
+    if generic && (st.layout != sig.layout || st.sampling != sig.sampling) {
+        return None;
+    }
     let mut score = if same(&st.tables, &tables, false) || same(&st.tables, &tables, true) {
         let tr = !same(&st.tables, &tables, false);
         ev.push(format!(
@@ -738,7 +756,9 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
             .fold(0.0f64, f64::max);
         let sim = (1.0 - d / SHAPE_SCALE).max(0.0);
         let structural = st.layout == sig.layout && st.sampling == sig.sampling;
-        if generic || (sim == 0.0 && !structural) || file_is_ijg {
+        // Camera makers are compared by their shared traits (`maker_model`), not by
+        // the nearest single file.
+        if sig.kind == SourceKind::Camera || generic || (sim == 0.0 && !structural) || file_is_ijg {
             return None;
         }
         if sim > 0.0 {

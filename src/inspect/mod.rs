@@ -8,6 +8,7 @@
 //! or removed without bumping it.
 
 pub mod identify;
+pub mod maker_model;
 pub mod meta;
 pub mod quality;
 pub mod signatures;

@@ -129,6 +129,7 @@ pub fn verify_with(data: &[u8], limits: &Limits) -> Verdict {
                 problems.push(from_warning(w, scan_of(w.offset)));
             }
             coefficient_range(&d.image, &mut problems);
+            data_after_last_interval(&file, &d.image, &mut problems);
         }
         Err(e) => {
             let mut f = from_error(&e);
@@ -313,6 +314,90 @@ fn coefficient_range(img: &crate::coeffs::CoefficientImage, out: &mut Vec<Findin
     }
 }
 
+/// Entropy-coded data after a scan's last MCU that sits behind a restart marker: the
+/// decoder stops at the marker that ends the last interval, so the bytes behind it
+/// (and behind any further RSTn) belong to no MCU. T.81 B.2.4.4 allows exactly
+/// ⌈MCUs / Ri⌉ − 1 restart markers in a scan; libjpeg skips the extra ones between
+/// scans and reports the bytes before each following marker as extraneous. One finding
+/// per scan, only for scans whose decoding gave no other warning (otherwise the
+/// marker count says nothing about where the data ends).
+fn data_after_last_interval(
+    file: &JpegFile,
+    img: &crate::coeffs::CoefficientImage,
+    out: &mut Vec<Finding>,
+) {
+    use crate::container::{parse_dri, parse_scan, Item, Marker};
+    let g = img.geometry();
+    let ids: Vec<u8> = img.components.iter().map(|c| c.id).collect();
+    let mut ri = 0usize;
+    let mut n = 0usize;
+    for item in &file.items {
+        let scan = match item {
+            Item::Segment(s) if s.marker == Marker::DRI => {
+                ri = parse_dri(s).map_or(ri, usize::from);
+                continue;
+            }
+            Item::Segment(_) => continue,
+            Item::Scan(scan) => scan,
+        };
+        n += 1;
+        let Ok(h) = parse_scan(&scan.header) else {
+            continue;
+        };
+        if out.iter().any(|p| p.scan == Some(n)) {
+            continue;
+        }
+        let mcus = match h.components.as_slice() {
+            [one] => match ids.iter().position(|&id| id == one.id) {
+                Some(ci) => g.real_blocks(ci).0 * g.real_blocks(ci).1,
+                None => continue,
+            },
+            _ => g.mcus_x() * g.mcus_y(),
+        };
+        let allowed = if ri > 0 {
+            mcus.div_ceil(ri).saturating_sub(1)
+        } else {
+            0
+        };
+        let markers = restart_markers(scan.ecs);
+        let Some(&first_extra) = markers.get(allowed) else {
+            continue;
+        };
+        // Bytes that are neither the extra markers nor the 0xFF fill before them.
+        let tail = &scan.ecs[first_extra..];
+        let extra = tail.len() - 2 * (markers.len() - allowed);
+        if extra == 0 {
+            continue;
+        }
+        let mut f = finding(
+            Status::Warning,
+            "extraneous_bytes",
+            format!(
+                "{extra} extraneous bytes after the last MCU ({} restart marker(s) more than the {allowed} the scan needs)",
+                markers.len() - allowed
+            ),
+            Some(scan.ecs_offset() + first_extra),
+        );
+        f.scan = Some(n);
+        out.push(f);
+    }
+}
+
+/// Offsets of the RSTn markers in stored entropy-coded data.
+fn restart_markers(ecs: &[u8]) -> Vec<usize> {
+    let mut v = Vec::new();
+    let mut i = 0;
+    while i + 1 < ecs.len() {
+        if ecs[i] == 0xFF && (0xD0..=0xD7).contains(&ecs[i + 1]) {
+            v.push(i);
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    v
+}
+
 /// What the bytes after EOI look like.
 pub fn trailer_kind(t: &[u8]) -> &'static str {
     let nz = &t[t.iter().take_while(|&&c| c == 0).count()..];
@@ -355,6 +440,12 @@ mod tests {
         assert_eq!(v.status, Status::Error);
         assert_eq!(v.problems[0].kind, "not_jpeg");
         assert!(v.summary.starts_with("ERROR"));
+    }
+
+    #[test]
+    fn restart_markers_skip_stuffing() {
+        let ecs = [0x12, 0xFF, 0x00, 0xFF, 0xD0, 0x34, 0xFF, 0xFF, 0xD1, 0x56];
+        assert_eq!(restart_markers(&ecs), vec![3, 7]);
     }
 
     #[test]

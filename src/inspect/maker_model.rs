@@ -1,0 +1,526 @@
+//! Maker traits: what one maker's firmware does the same way across its models, read
+//! from the file's structure alone (no metadata), so that a file from a model the
+//! signature table has never seen can still be attributed to its maker.
+//!
+//! Every entry of [`super::signatures`] (each taken from one corpus file) is reduced to
+//! a handful of traits. A trait value that entries of one maker share is evidence for
+//! that maker, weighted by how specific it is: the share of all listed entries (cameras
+//! and programs) with that value that belong to the maker, `n_maker / (n_all + 1)`, so
+//! a value seen once counts half and a value common to many sources counts little. The
+//! evidence names the entries (their corpus files), so every trait has its sources.
+//! With an entry left out (the tests' leave-one-out), the counts are made without it:
+//! a trait only one file supports cannot then vouch for that file.
+//!
+//! The traits, and why firmware keeps them across models:
+//! * segment layout: the order and grouping of DQT/DHT/SOFn/DRI segments is written by
+//!   the encoder library, which a maker reuses for years (T.81 B.2.4 allows any order
+//!   and any grouping of tables per segment);
+//! * marker order alone (grouping ignored, DRI ignored);
+//! * luminance and chrominance scaling: how each table relates to the Annex K tables
+//!   K.1/K.2: the IJG formula at some quality, or `base · s` for a real scale `s`
+//!   rounded to nearest, truncated or rounded up (fixed- or floating-point firmware
+//!   instead of IJG's integer percent), possibly with the DC quantizer held fixed, or a
+//!   table of the maker's own;
+//! * the table set: three tables with the Cr table a copy of the Cb table, or a DQT that
+//!   defines a table no component uses;
+//! * sampling factors and the Huffman choice (weak: shared by most encoders);
+//! * shape: the maker's own table, scaled (its quality settings share one base table).
+
+use super::identify::Structure;
+use super::quality::{ijg_table, transpose, ANNEX_K_CHROMA, ANNEX_K_LUMA};
+use super::signatures::{Signature, SourceKind, SIGNATURES};
+use std::sync::OnceLock;
+
+/// One kind of trait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraitKind {
+    /// Table-related segments up to the first SOS, with table counts.
+    Layout,
+    /// The same without counts and DRI.
+    Order,
+    /// How the luminance table relates to Annex K table K.1.
+    LumaScaling,
+    /// How the chrominance table relates to Annex K table K.2.
+    ChromaScaling,
+    /// Number of tables and how they are shared.
+    TableSet,
+    /// Sampling factors.
+    Sampling,
+    /// Standard or optimized Huffman tables.
+    Huffman,
+}
+
+impl TraitKind {
+    /// Weight of a shared value (before the specificity factor).
+    fn weight(self, value: &str) -> f64 {
+        match self {
+            TraitKind::Layout => 0.25,
+            // Tie-breakers only: most encoders share these.
+            TraitKind::Order | TraitKind::Sampling => 0.02,
+            TraitKind::Huffman => 0.01,
+            // IJG-scaled tables are every libjpeg user's, camera or not.
+            TraitKind::LumaScaling if value.starts_with("IJG") => 0.10,
+            TraitKind::LumaScaling => 0.30,
+            TraitKind::ChromaScaling => 0.08,
+            TraitKind::TableSet => 0.15,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            TraitKind::Layout => "segment layout",
+            TraitKind::Order => "marker order",
+            TraitKind::LumaScaling => "luminance table",
+            TraitKind::ChromaScaling => "chrominance table",
+            TraitKind::TableSet => "table set",
+            TraitKind::Sampling => "sampling",
+            TraitKind::Huffman => "Huffman tables",
+        }
+    }
+
+    /// Whether the trait alone can support a candidate (sampling, Huffman and marker
+    /// order are shared by too many encoders).
+    fn decisive(self) -> bool {
+        !matches!(
+            self,
+            TraitKind::Sampling | TraitKind::Huffman | TraitKind::Order
+        )
+    }
+}
+
+/// Weight of a shape match with a maker's own table.
+const SHAPE: f64 = 0.30;
+/// Largest mean log difference (scale removed) that counts as the same shape.
+const SHAPE_MAX: f64 = 0.06;
+/// Mean log difference from the Annex K luminance table above which a table counts as
+/// a different base table (below it: Annex K with some entries adjusted).
+const OWN_SHAPE: f64 = 0.09;
+/// Score of a candidate before its traits are added.
+const BASE: f64 = 0.30;
+/// Highest score traits can reach (an exact table match scores more).
+const CAP: f64 = 0.80;
+
+/// One trait value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trait {
+    /// What it is about.
+    pub kind: TraitKind,
+    /// The value (for table scaling, without the rounding rule).
+    pub value: String,
+    /// For real-scale tables: the rounding rules that reproduce the table (bit 0
+    /// nearest, 1 truncated, 2 rounded up); small tables often fit several. Two
+    /// values match when they have a rule in common.
+    pub rules: u8,
+}
+
+impl Trait {
+    fn new(kind: TraitKind, value: String) -> Self {
+        Trait {
+            kind,
+            value,
+            rules: 0,
+        }
+    }
+
+    fn matches(&self, o: &Trait) -> bool {
+        self.kind == o.kind
+            && self.value == o.value
+            && (self.rules == o.rules || self.rules & o.rules != 0)
+    }
+
+    /// The value in words.
+    pub fn text(&self) -> String {
+        let names = ["rounded to nearest", "truncated", "rounded up"];
+        let r: Vec<&str> = (0..3)
+            .filter(|b| self.rules & (1 << b) != 0)
+            .map(|b| names[b])
+            .collect();
+        if r.is_empty() {
+            self.value.clone()
+        } else {
+            format!("{} ({})", self.value, r.join(" or "))
+        }
+    }
+}
+
+/// The traits of one file or signature entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Traits {
+    /// The trait values.
+    pub values: Vec<Trait>,
+    /// The luminance table when it is the maker's own (not Annex K derived).
+    pub own_luma: Option<[u16; 64]>,
+}
+
+/// Traits from the structural facts: layout, sampling, Huffman choice and the tables
+/// in use (component order, each slot once).
+pub fn traits(layout: &str, sampling: &str, huffman: &str, tables: &[[u16; 64]]) -> Traits {
+    let mut values = vec![
+        Trait::new(TraitKind::Layout, layout.to_string()),
+        Trait::new(TraitKind::Order, order(layout)),
+        Trait::new(TraitKind::Sampling, sampling.to_string()),
+        Trait::new(TraitKind::Huffman, huffman.to_string()),
+    ];
+    // Only unusual table sets and Annex K relations are traits: "two tables" and "a
+    // table of its own" are what most encoders write.
+    if let Some(set) = table_set(layout, tables) {
+        values.push(Trait::new(TraitKind::TableSet, set));
+    }
+    let mut own_luma = None;
+    if let Some(l) = tables.first() {
+        let (value, rules) = scaling(l, &ANNEX_K_LUMA);
+        if value == OWN {
+            // Tables that are Annex K with a few entries adjusted all have the same
+            // shape: only a really different base table is a maker's own.
+            if shape_distance(l, &ANNEX_K_LUMA) > OWN_SHAPE {
+                own_luma = Some(*l);
+            }
+        } else {
+            values.push(Trait {
+                kind: TraitKind::LumaScaling,
+                value,
+                rules,
+            });
+        }
+    }
+    if let Some(c) = tables.get(1) {
+        let (value, rules) = scaling(c, &ANNEX_K_CHROMA);
+        if value != OWN {
+            values.push(Trait {
+                kind: TraitKind::ChromaScaling,
+                value,
+                rules,
+            });
+        }
+    }
+    Traits { values, own_luma }
+}
+
+/// Traits of a file's structure.
+pub fn file_traits(st: &Structure) -> Traits {
+    traits(&st.layout, &st.sampling, st.huffman, &st.tables)
+}
+
+const OWN: &str = "own table (not derived from Annex K)";
+
+/// "DQT2 DHT4 DRI SOF0 SOS" → "DQT DHT SOF0 SOS".
+fn order(layout: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for t in layout.split(' ') {
+        let t = t.trim_end_matches(|c: char| c.is_ascii_digit() && !t.starts_with("SOF"));
+        if t == "DRI" || t.is_empty() || out.last() == Some(&t) {
+            continue;
+        }
+        out.push(t);
+    }
+    out.join(" ")
+}
+
+fn table_set(layout: &str, tables: &[[u16; 64]]) -> Option<String> {
+    let defined: usize = layout
+        .split(' ')
+        .filter_map(|t| t.strip_prefix("DQT"))
+        .filter_map(|n| n.parse::<usize>().ok())
+        .sum();
+    if tables.len() == 3 && tables[1] == tables[2] {
+        Some("three tables, the Cr table a copy of the Cb table".into())
+    } else if defined > tables.len() {
+        Some("a table defined that no component uses".into())
+    } else {
+        None
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Rounding {
+    Nearest,
+    Down,
+    Up,
+}
+
+/// How `t` relates to the Annex K table `base`, and for real-scale tables the rounding
+/// rules (bit mask, see [`Trait::rules`]) that reproduce it.
+fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
+    for q in (1..=100u8).rev() {
+        if ijg_table(base, q, true) == *t || ijg_table(base, q, false) == *t {
+            return (format!("IJG quality {q}"), 0);
+        }
+    }
+    let rules = [Rounding::Nearest, Rounding::Down, Rounding::Up];
+    for skip in [0, 1] {
+        let mask = (0..3)
+            .filter(|&i| fits(t, base, rules[i], skip))
+            .fold(0u8, |m, i| m | 1 << i);
+        if mask != 0 {
+            let dc = if skip == 1 {
+                format!(", DC quantizer fixed at {}", t[0])
+            } else {
+                String::new()
+            };
+            return (format!("Annex K table times a real scale{dc}"), mask);
+        }
+    }
+    (OWN.into(), 0)
+}
+
+/// Whether some real `s` gives `t[i] = rule(base[i] · s)` (at least 1) for every
+/// entry from `skip` on: the intersection of the per-entry intervals of `s`.
+fn fits(t: &[u16; 64], base: &[u16; 64], rule: Rounding, skip: usize) -> bool {
+    let (mut lo, mut hi) = (0.0f64, f64::INFINITY);
+    for i in skip..64 {
+        let (q, b) = (t[i] as f64, base[i].max(1) as f64);
+        let (l, h) = match rule {
+            Rounding::Nearest => (q - 0.5, q + 0.5),
+            Rounding::Down => (q, q + 1.0),
+            Rounding::Up => (q - 1.0, q),
+        };
+        // Entries are clamped to at least 1: a 1 allows any smaller product.
+        let l = if t[i] <= 1 { 0.0 } else { l };
+        lo = lo.max(l / b);
+        hi = hi.min(h / b);
+    }
+    lo < hi
+}
+
+/// Mean absolute difference of the logarithms of two tables' entries after removing
+/// their common scale (the median log ratio): 0 when one is the other scaled.
+pub fn shape_distance(a: &[u16; 64], b: &[u16; 64]) -> f64 {
+    let r: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (x.max(1) as f64).ln() - (y.max(1) as f64).ln())
+        .collect();
+    let mut sorted = r.clone();
+    sorted.sort_by(f64::total_cmp);
+    let c = (sorted[31] + sorted[32]) / 2.0;
+    r.iter().map(|v| (v - c).abs()).sum::<f64>() / 64.0
+}
+
+/// Traits of every listed signature, computed once.
+fn entry_traits() -> &'static [Traits] {
+    static T: OnceLock<Vec<Traits>> = OnceLock::new();
+    T.get_or_init(|| {
+        SIGNATURES
+            .iter()
+            .map(|s| traits(s.layout, s.sampling, s.huffman, &s.parsed_tables()))
+            .collect()
+    })
+}
+
+/// A maker and how well the file's traits fit it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakerScore {
+    /// Canonical maker.
+    pub maker: &'static str,
+    /// 0–[`CAP`].
+    pub score: f64,
+    /// One line per shared trait, naming the entries it is shared with.
+    pub evidence: Vec<String>,
+}
+
+/// Camera makers whose listed entries (those `use_sig` accepts) share traits with the
+/// file, best first.
+pub fn score_makers(st: &Structure, use_sig: &dyn Fn(&Signature) -> bool) -> Vec<MakerScore> {
+    let ft = file_traits(st);
+    let entries: Vec<(&Signature, &Traits)> = SIGNATURES
+        .iter()
+        .zip(entry_traits())
+        .filter(|(s, _)| use_sig(s))
+        .collect();
+    let mut out: Vec<(MakerScore, bool)> = Vec::new();
+    let mut credit = |maker: &'static str, add: f64, decisive: bool, ev: String| {
+        let i = match out.iter().position(|(m, _)| m.maker == maker) {
+            Some(i) => i,
+            None => {
+                out.push((
+                    MakerScore {
+                        maker,
+                        score: BASE,
+                        evidence: Vec::new(),
+                    },
+                    false,
+                ));
+                out.len() - 1
+            }
+        };
+        out[i].0.score += add;
+        out[i].0.evidence.push(ev);
+        out[i].1 |= decisive;
+    };
+    for tr in &ft.values {
+        let (kind, value) = (tr.kind, tr.text());
+        let sharing: Vec<&Signature> = entries
+            .iter()
+            .filter(|(_, t)| t.values.iter().any(|v| v.matches(tr)))
+            .map(|(s, _)| *s)
+            .collect();
+        for_each_maker(&sharing, |maker, mine| {
+            let share = mine.len() as f64 / (sharing.len() as f64 + 1.0);
+            let ev = format!(
+                "{} {value}: shared by {} listed {maker} file(s) and {} other source(s) ({})",
+                kind.describe(),
+                mine.len(),
+                sharing.len() - mine.len(),
+                sources(mine)
+            );
+            credit(maker, kind.weight(&value) * share, kind.decisive(), ev);
+        });
+    }
+    if let Some(own) = ft.own_luma {
+        let sharing: Vec<&Signature> = entries
+            .iter()
+            .filter(|(_, t)| {
+                t.own_luma.is_some_and(|e| {
+                    shape_distance(&own, &e).min(shape_distance(&transpose(&own), &e)) <= SHAPE_MAX
+                })
+            })
+            .map(|(s, _)| *s)
+            .collect();
+        for_each_maker(&sharing, |maker, mine| {
+            let share = mine.len() as f64 / (sharing.len() as f64 + 1.0);
+            let ev = format!(
+                "luminance table has the shape of {maker}'s own table (one scaled from the other) in {} listed file(s) ({})",
+                mine.len(),
+                sources(mine)
+            );
+            credit(maker, SHAPE * share, true, ev);
+        });
+    }
+    let mut out: Vec<MakerScore> = out
+        .into_iter()
+        .filter(|(_, decisive)| *decisive)
+        .map(|(mut m, _)| {
+            m.score = m.score.min(CAP);
+            m
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out
+}
+
+/// Calls `f(maker, entries of that maker)` for each camera maker among `sharing`.
+fn for_each_maker(sharing: &[&Signature], mut f: impl FnMut(&'static str, &[&Signature])) {
+    let mut makers: Vec<&'static str> = Vec::new();
+    for s in sharing.iter().filter(|s| s.kind == SourceKind::Camera) {
+        if !makers.contains(&s.maker) {
+            makers.push(s.maker);
+        }
+    }
+    for m in makers {
+        let mine: Vec<&Signature> = sharing
+            .iter()
+            .filter(|s| s.kind == SourceKind::Camera && s.maker == m)
+            .copied()
+            .collect();
+        f(m, &mine);
+    }
+}
+
+/// "valid/a.jpg, valid/b.jpg" (at most three).
+fn sources(sigs: &[&Signature]) -> String {
+    let mut v: Vec<&str> = sigs
+        .iter()
+        .map(|s| s.source.trim_start_matches("corpus "))
+        .take(3)
+        .collect();
+    if sigs.len() > 3 {
+        v.push("…");
+    }
+    v.join(", ")
+}
+
+/// Trait values that two or more listed entries of one camera maker share and at most
+/// as many entries of other sources, with those sources and that count: the
+/// maker-level rules the table supports, for reports and tests.
+pub fn shared_traits() -> Vec<(String, String, Vec<&'static str>, usize)> {
+    let entries: Vec<(&Signature, &Traits)> = SIGNATURES.iter().zip(entry_traits()).collect();
+    let mut out: Vec<(String, String, Vec<&'static str>, usize)> = Vec::new();
+    for (s, t) in &entries {
+        if s.kind != SourceKind::Camera {
+            continue;
+        }
+        for tr in &t.values {
+            let kind = tr.kind;
+            let key = format!("{}: {}", kind.describe(), tr.text());
+            let stem = format!("{}: {}", kind.describe(), tr.value);
+            if out
+                .iter()
+                .any(|(m, k, _, _)| m == s.maker && k.starts_with(&stem))
+            {
+                continue;
+            }
+            let has = |t: &Traits| t.values.iter().any(|v| v.matches(tr));
+            let mine: Vec<&'static str> = entries
+                .iter()
+                .filter(|(e, et)| e.kind == SourceKind::Camera && e.maker == s.maker && has(et))
+                .map(|(e, _)| e.source)
+                .collect();
+            let others = entries.iter().filter(|(_, et)| has(et)).count() - mine.len();
+            // Listed when specific: at least as many of the maker's files as others.
+            if mine.len() >= 2 && others <= mine.len() && kind.decisive() {
+                out.push((s.maker.to_string(), key, mine, others));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_classes() {
+        assert_eq!(scaling(&ANNEX_K_LUMA, &ANNEX_K_LUMA).0, "IJG quality 50");
+        let floor: [u16; 64] =
+            std::array::from_fn(|i| ((ANNEX_K_LUMA[i] as f64 * 0.45) as u16).max(1));
+        assert_eq!(
+            scaling(&floor, &ANNEX_K_LUMA),
+            ("Annex K table times a real scale".to_string(), 2)
+        );
+        let mut dc = floor;
+        dc[0] = 4;
+        assert!(scaling(&dc, &ANNEX_K_LUMA)
+            .0
+            .ends_with("DC quantizer fixed at 4"));
+        let flat = [7u16; 64];
+        assert_eq!(scaling(&flat, &ANNEX_K_LUMA).0, OWN);
+    }
+
+    #[test]
+    fn orders_and_table_sets() {
+        assert_eq!(order("DQT2 DHT4 DRI SOF0 SOS"), "DQT DHT SOF0 SOS");
+        assert_eq!(order("DQT1 DQT1 SOF0 DHT1 DHT1 SOS"), "DQT SOF0 DHT SOS");
+        let t = [[1u16; 64], [2; 64], [2; 64]];
+        assert!(table_set("DQT3 SOF0 SOS", &t)
+            .unwrap()
+            .starts_with("three tables"));
+        assert!(table_set("DQT3 SOF0 SOS", &t[..2])
+            .unwrap()
+            .contains("no component"));
+        assert_eq!(table_set("DQT2 SOF0 SOS", &t[..2]), None);
+    }
+
+    #[test]
+    fn a_maker_is_named_from_traits_alone() {
+        // A file laid out and scaled like the Fujifilm entries (three tables, DC
+        // quantizer fixed, truncated scaling) but with a scale no entry has.
+        let mut l: [u16; 64] =
+            std::array::from_fn(|i| ((ANNEX_K_LUMA[i] as f64 * 0.45) as u16).max(1));
+        let mut c: [u16; 64] =
+            std::array::from_fn(|i| ((ANNEX_K_CHROMA[i] as f64 * 0.45) as u16).max(1));
+        l[0] = 4;
+        c[0] = 4;
+        let st = Structure {
+            tables: vec![l, c, c],
+            layout: "DQT1 DQT1 DQT1 SOF0 DHT1 DHT1 DHT1 DHT1 SOS".into(),
+            sampling: "2x1,1x1,1x1".into(),
+            huffman: "std",
+            restart: 0,
+            progressive: false,
+        };
+        let m = score_makers(&st, &|_| true);
+        assert_eq!(m[0].maker, "Fujifilm", "{m:?}");
+        assert!(m[0].evidence.iter().any(|e| e.contains("DC quantizer")));
+    }
+}
