@@ -25,7 +25,6 @@ pub use verify::{
 use crate::container::{JpegFile, KeepPolicy};
 use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, Limits, PlacedImage};
 use crate::error::{Error, Result, Warning};
-use crate::transform::Request;
 
 /// The result of an operation: the output file and what was tolerated on the way.
 #[derive(Debug, Clone)]
@@ -87,7 +86,7 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     // the identity placement decodes everything, with the same warnings as a full
     // decode, and rewrites the padding blocks.
     let packed = opts.mode != Some(CodingMode::Progressive);
-    let (decoded, direct) = region::decode(&file, &Request::default(), &opts.limits, packed)?;
+    let (decoded, direct) = region::decode_all(&file, &opts.limits, packed)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.strict, &warnings)?;
@@ -110,7 +109,7 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
         restart_interval,
         scan_script: None,
     };
-    let coded = match direct.map(region::Direct::into_image) {
+    let coded = match direct {
         Some(PlacedImage::Packed(image, planes)) => entropy::encode_packed(&image, &planes, &enc)?,
         Some(PlacedImage::Dense(image)) => entropy::encode(&image, &enc)?,
         None => {

@@ -25,11 +25,23 @@ pub(super) struct Direct {
     image: PlacedImage,
 }
 
-impl Direct {
-    /// The output (its padding blocks and tables already set).
-    pub(super) fn into_image(self) -> PlacedImage {
-        self.image
+/// Decodes all of `file` for `copy`: in place (packed when `packed` and the frame is
+/// sequential) when that keeps the frame's layout, else a full decode and `None`. A
+/// plan gives a one-component image 1×1 sampling, as jpegtran writes it; `copy` keeps
+/// the factors the frame has.
+pub(super) fn decode_all(
+    file: &JpegFile,
+    limits: &Limits,
+    packed: bool,
+) -> Result<(Decoded, Option<PlacedImage>)> {
+    let keeps_layout = frame(file).is_some_and(|h| {
+        h.components.len() > 1 || h.components.iter().all(|c| (c.h, c.v) == (1, 1))
+    });
+    if !keeps_layout {
+        return Ok((entropy::decode(file, limits)?, None));
     }
+    let (decoded, direct) = decode(file, &Request::default(), limits, packed)?;
+    Ok((decoded, direct.map(|d| d.image)))
 }
 
 /// Decodes `file` for `request`. With a plan made from the frame header, the output is
