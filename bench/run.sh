@@ -44,8 +44,21 @@ for g in 1024x1024+0+0 1024x1024+2488+1488; do
     "$JT crop --geometry $g $IMG/big_rst.jpg $OUT/a.jpg" "jpegtran -copy all -optimize -crop $g -outfile $OUT/b.jpg $IMG/big_rst.jpg"
 done
 echo "peak memory (max RSS, KiB):"
-for t in "rotate 90:-rotate 90" "crop --geometry 1024x1024+0+0:-crop 1024x1024+0+0"; do
+for t in "rotate 90:-rotate 90" "flip h:-flip horizontal" "transpose:-transpose" "copy:-copy all" "crop --geometry 1024x1024+0+0:-crop 1024x1024+0+0"; do
   a=$( { /usr/bin/time -f %M "$JT" ${t%%:*} "$B" "$OUT/a.jpg"; } 2>&1 )
   b=$( { /usr/bin/time -f %M jpegtran -copy all -optimize ${t#*:} -outfile "$OUT/b.jpg" "$B"; } 2>&1 )
   echo "  ${t%%:*}: jtool $a, jpegtran $b"
 done
+
+# The pixel path against djpeg/cjpeg (same settings, exact outputs).
+P=$IMG/big.ppm
+if [ "${PIXELS:-1}" = 1 ] && [ -f "$P" ]; then
+  for f in big_420_q90 photo_420_q90 big_444_q95 big_prog; do
+    compare "decode $f (vs djpeg -dct int)" \
+      "$JT decode $IMG/$f.jpg $OUT/a.ppm" "djpeg -dct int -outfile $OUT/b.ppm $IMG/$f.jpg"
+  done
+  for q in "--standard-huffman:" "--sampling 444 --standard-huffman:-sample 1x1" ":-optimize" "--progressive:-progressive"; do
+    compare "encode -q 90 ${q%%:*} big.ppm (vs cjpeg -dct int ${q#*:})" \
+      "$JT encode -q 90 ${q%%:*} $P $OUT/a.jpg" "cjpeg -quality 90 -dct int ${q#*:} -outfile $OUT/b.jpg $P"
+  done
+fi

@@ -328,3 +328,80 @@ fn coefficients_equal_cjpeg() {
         t.cases
     );
 }
+
+/// A smooth-ish synthetic image with noise, so that coefficients of many sizes occur.
+fn synthetic(width: u32, height: u32, channels: usize, seed: u32) -> PixelImage {
+    let mut s = seed.wrapping_mul(2_654_435_761) | 1;
+    let mut data = Vec::with_capacity(width as usize * height as usize * channels);
+    for y in 0..height {
+        for x in 0..width {
+            for c in 0..channels as u32 {
+                s ^= s << 13;
+                s ^= s >> 17;
+                s ^= s << 5;
+                let base = (x * (3 + c) + y * (5 + 2 * c)) % 256;
+                data.push((base + (s % 48)).min(255) as u8);
+            }
+        }
+    }
+    PixelImage {
+        width,
+        height,
+        channels,
+        data,
+    }
+}
+
+/// Sequential output with standard tables is streamed row by row (on worker threads
+/// or not); it must equal the whole-image path: all coefficients, then
+/// `entropy::encode`.
+#[test]
+fn streamed_standard_output_equals_whole_image_path() {
+    let sizes = [(1, 1), (7, 5), (17, 33), (40, 16), (67, 45), (130, 9)];
+    let samplings = [
+        Sampling::S420,
+        Sampling::S422,
+        Sampling::S440,
+        Sampling::S444,
+    ];
+    let mut n = 0u32;
+    for &(w, h) in &sizes {
+        for channels in [1usize, 3] {
+            for &sampling in &samplings {
+                for (restart, threads, gray) in [(0u16, 0usize, false), (3, 2, false), (1, 3, true)]
+                {
+                    n += 1;
+                    let img = synthetic(w, h, channels, n);
+                    let params = EncodeParams {
+                        quality: [90, 50, 100][n as usize % 3],
+                        sampling,
+                        grayscale: gray,
+                        threads,
+                        ..EncodeParams::default()
+                    };
+                    let opts = PixelEncodeOptions {
+                        params,
+                        mode: CodingMode::Sequential,
+                        huffman: HuffmanChoice::Standard,
+                        restart_interval: restart,
+                    };
+                    let streamed = encode_pixels(&img, &opts).unwrap();
+                    let coeffs = jtool::pixels::encode_coefficients(&img, &params).unwrap();
+                    let enc = entropy::EncodeOptions {
+                        mode: CodingMode::Sequential,
+                        huffman: HuffmanChoice::Standard,
+                        restart_interval: restart,
+                        scan_script: None,
+                    };
+                    let whole = entropy::encode(&coeffs, &enc).unwrap();
+                    // SOI (2) + APP0 (18) before, EOI (2) after.
+                    assert_eq!(
+                        &streamed[20..streamed.len() - 2],
+                        &whole[..],
+                        "{w}x{h}x{channels} {sampling:?} restart {restart} threads {threads} gray {gray}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -201,6 +201,11 @@ pub struct FlipArgs {
 /// Edge policy, encoding and output options: what every transform subcommand takes.
 #[derive(Debug, Args)]
 pub struct TransformCommon {
+    /// Go through pixels instead, for comparison: decode (as djpeg), transform the pixels
+    /// (a true mirror, partial edge blocks included), encode (as cjpeg) with the tables and
+    /// sampling of the lossless output; same size and metadata.
+    #[arg(long)]
+    pub via_pixels: bool,
     #[command(flatten)]
     pub edge: EdgeArgs,
     #[command(flatten)]

@@ -107,11 +107,21 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// and renamed over it, so a failure never leaves a partial output. `like` gives the
 /// permissions to copy (the input's, for --in-place).
 pub fn write_output(dest: &Dest, bytes: &[u8], like: Option<&Path>) -> io::Result<()> {
+    stream_output(dest, like, |w| w.write_all(bytes))
+}
+
+/// Like [`write_output`], with the bytes written by `write` as they are produced (a
+/// file is still replaced only once `write` has succeeded).
+pub fn stream_output<E: From<io::Error>>(
+    dest: &Dest,
+    like: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
     match dest {
         Dest::Stdout => {
             let mut out = io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()
+            write(&mut out)?;
+            Ok(out.flush()?)
         }
         Dest::File(path) => {
             let dir = match path.parent() {
@@ -129,7 +139,7 @@ pub fn write_output(dest: &Dest, bytes: &[u8], like: Option<&Path>) -> io::Resul
             };
             b.permissions(perms);
             let mut tmp = b.tempfile_in(dir)?;
-            tmp.write_all(bytes)?;
+            write(tmp.as_file_mut())?;
             tmp.persist(path).map_err(|e| e.error)?;
             Ok(())
         }

@@ -39,7 +39,8 @@ pub struct RequantizeArgs {
     /// Requantize to the quantization tables of this JPEG file (slot by slot).
     #[arg(long, value_name = "FILE")]
     pub tables_from: Option<OsString>,
-    /// Decode to pixels and encode again (cjpeg-exact) instead of requantizing the coefficients.
+    /// Decode to pixels and encode again (cjpeg-exact) with the same target tables and the
+    /// input's sampling, instead of requantizing the coefficients.
     #[arg(long)]
     pub via_pixels: bool,
     /// Input JPEG (`-` for stdin).

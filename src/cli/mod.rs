@@ -2,6 +2,7 @@
 //! output), runs each job through the library and folds the results into an exit code.
 
 mod args;
+mod decode_cmd;
 mod io;
 mod lab_cmd;
 mod verify_cmd;
@@ -159,6 +160,8 @@ struct Done {
     report: Option<serde_json::Value>,
     /// Print the report as a JSON line (--json) rather than a sentence (-v).
     json: bool,
+    /// The operation wrote its output itself (streamed), this many bytes.
+    written: Option<u64>,
 }
 
 impl From<pipeline::Output> for Done {
@@ -167,6 +170,7 @@ impl From<pipeline::Output> for Done {
             output,
             report: None,
             json: false,
+            written: None,
         }
     }
 }
@@ -213,7 +217,11 @@ where
         (Source::File(p), true) => Some(p.as_path()),
         _ => None,
     };
-    match io::write_output(&job.dest, &out.bytes, like) {
+    let wrote = match done.written {
+        Some(_) => Ok(()),
+        None => io::write_output(&job.dest, &out.bytes, like),
+    };
+    match wrote {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(EXIT_OK),
         Err(e) => {
@@ -358,12 +366,13 @@ fn run_transform(
         output: out,
         reset_orientation: false,
     };
-    let json = edge.json;
+    let (json, via) = (edge.json, common.via_pixels);
     let op = |data: &[u8], _: &Dest| {
-        let t = if auto {
-            pipeline::auto_orient(data, &opts)
-        } else {
-            pipeline::transform(data, &opts)
+        let t = match (auto, via) {
+            (false, false) => pipeline::transform(data, &opts),
+            (true, false) => pipeline::auto_orient(data, &opts),
+            (false, true) => pipeline::via_pixels::transform(data, &opts),
+            (true, true) => pipeline::via_pixels::auto_orient(data, &opts),
         }?;
         Ok(transformed_done(t, json))
     };
@@ -385,13 +394,14 @@ fn transformed_done(t: Transformed, json: bool) -> Done {
         json,
         output: t.output,
         report: Some(report),
+        written: None,
     }
 }
 
 /// Prints a job's report: JSON with --json (to stdout unless the image goes there),
 /// a sentence with -v.
 fn report(ctx: &Context, job: &Job, done: &Done) {
-    let bytes = done.output.bytes.len();
+    let bytes = done.written.unwrap_or(done.output.bytes.len() as u64);
     let Some(r) = &done.report else {
         if ctx.verbose > 0 {
             eprintln!("jtool: {}: wrote {bytes} bytes", job.src.name());
@@ -574,7 +584,7 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
 }
 
 fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
-    use jtool::pixels::{image_io, CmykOutput, PixelOptions};
+    use jtool::pixels::{CmykOutput, PixelOptions};
     let cmyk = if a.cmyk {
         CmykOutput::Cmyk
     } else {
@@ -584,28 +594,37 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         pixels: PixelOptions {
             nosmooth: a.nosmooth,
             cmyk,
-            threads: 1,
+            // The entropy decoder and the pixel stage overlap on two threads.
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
         },
         limits: ctx.limits(),
         strict: ctx.strict,
     };
     let format = a.format;
+    let in_place = a.output.in_place;
     let op = |data: &[u8], dest: &Dest| {
-        let d = pipeline::pixels::decode_file(data, &opts)?;
         let png = match (format, dest) {
             (Some(f), _) => f == PixelFormat::Png,
             (None, Dest::File(p)) => p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")),
             (None, Dest::Stdout) => false,
         };
-        let bytes = if png {
-            image_io::encode_png(&d.image)?
-        } else {
-            image_io::encode_pnm(&d.image)?
+        let like = match dest {
+            Dest::File(p) if in_place => Some(p.as_path()),
+            _ => None,
         };
-        Ok(Done::from(pipeline::Output {
-            bytes,
-            warnings: d.warnings,
-        }))
+        // Written as decoded, so the output is done here (not by run_job).
+        let (written, warnings) = match decode_cmd::decode_to(data, &opts, dest, like, png) {
+            Err(jtool::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                std::process::exit(EXIT_OK)
+            }
+            r => r?,
+        };
+        let mut done = Done::from(pipeline::Output {
+            bytes: Vec::new(),
+            warnings,
+        });
+        done.written = Some(written);
+        Ok(done)
     };
     match plan_jobs(&a.output) {
         Ok(jobs) => run_jobs(ctx, jobs, op),
@@ -633,7 +652,7 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
             sampling,
             grayscale: a.grayscale,
             force_baseline: a.baseline,
-            threads: 1,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
         },
         mode: if a.progressive {
             CodingMode::Progressive

@@ -105,6 +105,17 @@ impl<'s, S: Sink> SeqCoder<'s, S> {
             dc_or: 0,
         }
     }
+
+    /// The DC predictions per scan component, so that a coder of the next band of
+    /// rows can continue them ([`SeqCoder::set_predictions`]).
+    pub fn predictions(&self) -> [i32; 4] {
+        self.pred
+    }
+
+    /// Continues the predictions of a coder of the previous band of rows.
+    pub fn set_predictions(&mut self, pred: [i32; 4]) {
+        self.pred = pred;
+    }
 }
 
 /// Bit k of the result is `bytes[k]` (each byte 0 or 1): eight bytes at a time,
@@ -141,6 +152,78 @@ pub fn zigzag(blk: &Block) -> [i16; 64] {
     zz
 }
 
+/// `ZZ_BITS[r][b]`: the zigzag-position bits of the natural positions `8r + j` for
+/// the bits j set in b (a bit permutation, eight bytes at a time).
+static ZZ_BITS: [[u64; 256]; 8] = zz_bits();
+
+const fn zz_bits() -> [[u64; 256]; 8] {
+    let mut inv = [0usize; 64];
+    let mut k = 0;
+    while k < 64 {
+        inv[ZIGZAG[k]] = k;
+        k += 1;
+    }
+    let mut t = [[0u64; 256]; 8];
+    let mut r = 0;
+    while r < 8 {
+        let mut b = 0;
+        while b < 256 {
+            let mut m = 0u64;
+            let mut j = 0;
+            while j < 8 {
+                if b & (1 << j) != 0 {
+                    m |= 1 << inv[8 * r + j];
+                }
+                j += 1;
+            }
+            t[r][b] = m;
+            b += 1;
+        }
+        r += 1;
+    }
+    t
+}
+
+/// Mask of the nonzero coefficients of `blk` in natural order (bit i for `blk[i]`).
+#[inline(always)]
+fn natural_mask(blk: &Block) -> u64 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use safe_arch::*;
+        let z = m128i::default();
+        let row = |k: usize| -> m128i {
+            let a: [i16; 8] = blk[k * 8..k * 8 + 8].try_into().unwrap();
+            cmp_eq_mask_i16_m128i(m128i::from(a), z)
+        };
+        let mut zero = 0u64;
+        for k in 0..4 {
+            let p = pack_i16_to_i8_m128i(row(2 * k), row(2 * k + 1));
+            zero |= (move_mask_i8_m128i(p) as u32 as u64) << (16 * k);
+        }
+        !zero
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let mut b = [0u8; 64];
+        for (d, &v) in b.iter_mut().zip(blk.iter()) {
+            *d = (v != 0) as u8;
+        }
+        pack_bits(&b)
+    }
+}
+
+/// Mask of the nonzero coefficients of `blk` by zigzag position (bit k for position
+/// k), without reordering the block: equal to `nonzero_mask(&zigzag(blk))`.
+#[inline(always)]
+pub fn zigzag_mask(blk: &Block) -> u64 {
+    let nat = natural_mask(blk).to_le_bytes();
+    let mut m = 0;
+    for (t, &b) in ZZ_BITS.iter().zip(nat.iter()) {
+        m |= t[b as usize];
+    }
+    m
+}
+
 /// Codes one block (T.81 F.1.2.1–F.1.2.2); returns the magnitudes of the DC
 /// difference and the OR of the AC magnitudes.
 #[inline(always)]
@@ -153,8 +236,7 @@ fn seq_block<E: Emit>(
 ) -> (u32, u32) {
     let (nb, extra, dc_mag) = category(blk[0] as i32 - pred);
     sink.sym(dc_t, nb, extra, nb);
-    let zz = zigzag(blk);
-    let mut mask = nonzero_mask(&zz) & !1;
+    let mut mask = zigzag_mask(blk) & !1;
     let mut last = 0u32;
     let mut acc = 0u32;
     while mask != 0 {
@@ -166,7 +248,7 @@ fn seq_block<E: Emit>(
             sink.sym(ac_t, 0xF0, 0, 0);
             run -= 16;
         }
-        let (nb, extra, mag) = category(zz[k as usize & 63] as i32);
+        let (nb, extra, mag) = category(blk[ZIGZAG[k as usize & 63]] as i32);
         acc |= mag;
         sink.sym(ac_t, (run << 4) | nb, extra, nb);
     }
@@ -190,5 +272,27 @@ impl<S: Sink> BlockCoder for SeqCoder<'_, S> {
     fn restart(&mut self, n: usize) {
         self.sink.restart(n);
         self.pred = [0; 4];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zigzag_mask_equals_gathered_mask() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for n in 0..3000 {
+            let mut blk = [0i16; 64];
+            for _ in 0..n % 70 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                blk[(seed % 64) as usize] = (seed >> 8) as i16 | 1;
+            }
+            assert_eq!(zigzag_mask(&blk), nonzero_mask(&zigzag(&blk)));
+        }
+        assert_eq!(zigzag_mask(&[-1; 64]), u64::MAX);
+        assert_eq!(zigzag_mask(&[0; 64]), 0);
     }
 }

@@ -82,8 +82,26 @@ fn encode_checked(
     opts: &EncodeOptions,
 ) -> Result<Vec<u8>> {
     let g = image.geometry();
-    let mut out = Vec::new();
+    let out = write_frame_headers(image, opts.mode, opts.restart_interval);
+    match opts.mode {
+        CodingMode::Sequential => encode_sequential(image, packed, &g, opts, out),
+        CodingMode::Progressive => {
+            let script = match &opts.scan_script {
+                Some(s) => s.clone(),
+                None => script::default_script(image),
+            };
+            encode_progressive(image, &g, opts, &script, out)
+        }
+    }
+}
 
+/// DQT, SOFn and DRI (when `restart_interval` > 0) for `image` coded in `mode`.
+pub(super) fn write_frame_headers(
+    image: &CoefficientImage,
+    mode: CodingMode,
+    restart_interval: u16,
+) -> Vec<u8> {
+    let mut out = Vec::new();
     let (tables, slots) = assign_quant_slots(image);
     let mut body = Vec::new();
     for (slot, t) in &tables {
@@ -91,7 +109,7 @@ fn encode_checked(
     }
     write_segment(&mut out, Marker::DQT, &body);
 
-    let marker = match opts.mode {
+    let marker = match mode {
         CodingMode::Progressive => Marker::SOF2,
         CodingMode::Sequential if tables.iter().all(|(_, t)| !t.sixteen_bit && t.fits_8bit()) => {
             Marker::SOF0
@@ -119,20 +137,10 @@ fn encode_checked(
     write_frame(&mut body, &frame);
     write_segment(&mut out, marker, &body);
 
-    if opts.restart_interval > 0 {
-        write_segment(&mut out, Marker::DRI, &opts.restart_interval.to_be_bytes());
+    if restart_interval > 0 {
+        write_segment(&mut out, Marker::DRI, &restart_interval.to_be_bytes());
     }
-
-    match opts.mode {
-        CodingMode::Sequential => encode_sequential(image, packed, &g, opts, out),
-        CodingMode::Progressive => {
-            let script = match &opts.scan_script {
-                Some(s) => s.clone(),
-                None => script::default_script(image),
-            };
-            encode_progressive(image, &g, opts, &script, out)
-        }
-    }
+    out
 }
 
 /// The scan script jtool uses for progressive output when none is given.
@@ -140,7 +148,7 @@ pub fn default_progressive_script(image: &CoefficientImage) -> Vec<ScanHeader> {
     script::default_script(image)
 }
 
-fn check_image(image: &CoefficientImage) -> Result<()> {
+pub(super) fn check_image(image: &CoefficientImage) -> Result<()> {
     if image.precision != 8 {
         return Err(Error::unsupported(
             format!("encoding {}-bit precision", image.precision),
@@ -269,7 +277,7 @@ fn scan_comps<'a>(
         .collect()
 }
 
-fn check_ranges(r: Ranges) -> Result<()> {
+pub(super) fn check_ranges(r: Ranges) -> Result<()> {
     if r.ac_or >= 1 << 10 {
         return Err(Error::BadRequest(
             "AC coefficient out of range for 8-bit precision (magnitude category above 10)".into(),
@@ -283,7 +291,7 @@ fn check_ranges(r: Ranges) -> Result<()> {
     Ok(())
 }
 
-fn write_dht(out: &mut Vec<u8>, specs: &[HuffmanSpec]) {
+pub(super) fn write_dht(out: &mut Vec<u8>, specs: &[HuffmanSpec]) {
     if specs.is_empty() {
         return;
     }
@@ -408,7 +416,7 @@ fn grouped_specs(stats: &Stats, class: u8, ids: &[u8]) -> Vec<HuffmanSpec> {
     out
 }
 
-fn install(specs: &[HuffmanSpec]) -> Box<super::huffenc::EncTables> {
+pub(super) fn install(specs: &[HuffmanSpec]) -> Box<super::huffenc::EncTables> {
     let mut tabs = empty_tables();
     for s in specs {
         tabs[table_index(s.class, s.id)] = EncTable::from_spec(s);
@@ -483,43 +491,56 @@ fn encode_sequential(
         ri: opts.restart_interval as usize,
     };
     let (sel, specs) = match opts.huffman {
-        HuffmanChoice::Standard => {
-            let mut v = vec![std_tables::std_dc_luma(0), std_tables::std_ac_luma(0)];
-            if n > 1 {
-                v.push(std_tables::std_dc_chroma(1));
-                v.push(std_tables::std_ac_chroma(1));
-            }
-            ((0..n).map(seq_table_ids).collect(), v)
-        }
+        HuffmanChoice::Standard => standard_selection(n),
         HuffmanChoice::Optimal => optimal_sequential(&src, &scans)?,
     };
     write_dht(&mut out, &specs);
     let tabs = install(&specs);
 
     for idx in &scans {
-        let header = ScanHeader {
-            components: idx
-                .iter()
-                .map(|&c| ScanComponent {
-                    id: image.components[c].id,
-                    td: sel[c].0,
-                    ta: sel[c].1,
-                })
-                .collect(),
-            ss: 0,
-            se: 63,
-            ah: 0,
-            al: 0,
-        };
-        let mut body = Vec::new();
-        write_scan(&mut body, &header);
-        write_segment(&mut out, Marker::SOS, &body);
-
+        write_seq_sos(&mut out, image, idx, &sel);
         let mut w = Writer::new(out, &tabs);
         src.code(idx, &sel, &mut w)?;
         out = w.w.finish();
     }
     Ok(out)
+}
+
+/// The Annex K tables of sequential output: each component's (DC, AC) table ids
+/// (luminance for the first component, chrominance for the others) and the DHT entries.
+pub(super) fn standard_selection(n: usize) -> (Vec<(u8, u8)>, Vec<HuffmanSpec>) {
+    let mut v = vec![std_tables::std_dc_luma(0), std_tables::std_ac_luma(0)];
+    if n > 1 {
+        v.push(std_tables::std_dc_chroma(1));
+        v.push(std_tables::std_ac_chroma(1));
+    }
+    ((0..n).map(seq_table_ids).collect(), v)
+}
+
+/// The SOS segment of a sequential scan of frame components `idx` (table ids `sel[c]`).
+pub(super) fn write_seq_sos(
+    out: &mut Vec<u8>,
+    image: &CoefficientImage,
+    idx: &[usize],
+    sel: &[(u8, u8)],
+) {
+    let header = ScanHeader {
+        components: idx
+            .iter()
+            .map(|&c| ScanComponent {
+                id: image.components[c].id,
+                td: sel[c].0,
+                ta: sel[c].1,
+            })
+            .collect(),
+        ss: 0,
+        se: 63,
+        ah: 0,
+        al: 0,
+    };
+    let mut body = Vec::new();
+    write_scan(&mut body, &header);
+    write_segment(out, Marker::SOS, &body);
 }
 
 /// Optimal tables for the sequential `scans`: statistics per component (table index =

@@ -16,6 +16,7 @@ mod decode_tests;
 mod enc_packed;
 mod enc_prog;
 mod enc_seq;
+mod enc_stream;
 mod enc_sparse;
 #[cfg(test)]
 mod enc_tests;
@@ -23,12 +24,12 @@ mod encode;
 mod huffdec;
 mod huffenc;
 mod optimal;
+pub mod rows;
 mod script;
 
 pub use decode::decode;
-pub use decode_place::{
-    decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
-};
+pub use decode_place::{decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement};
+pub use enc_stream::SeqStream;
 pub use encode::{default_progressive_script, encode, encode_packed};
 
 use crate::coeffs::CoefficientImage;

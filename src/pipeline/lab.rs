@@ -379,12 +379,12 @@ pub enum RequantTarget {
 pub struct RequantizeOptions {
     /// Target tables.
     pub target: RequantTarget,
-    /// Decode to pixels and encode again (cjpeg-exact) instead of requantizing the
-    /// coefficients. Only with [`RequantTarget::Quality`] (or `Same` when the input's
-    /// tables are IJG tables of some quality).
+    /// Decode to pixels and encode again (cjpeg-exact, see [`super::via_pixels`]) with
+    /// the same target tables and the input's sampling, instead of requantizing the
+    /// coefficients.
     pub via_pixels: bool,
-    /// Coding of the output (coefficient path; the pixel path uses its mode and Huffman
-    /// choice and writes a fresh JFIF file).
+    /// Coding mode, Huffman tables, restart interval and metadata of the output (both
+    /// paths).
     pub output: CopyOptions,
 }
 
@@ -426,7 +426,7 @@ pub fn sampling_of(img: &CoefficientImage) -> Sampling {
     }
 }
 
-/// The new table per component of `img` for `target` (not `Same`).
+/// The new table per component of `img` for `target` (`Same`: its own tables).
 fn target_tables(img: &CoefficientImage, target: &RequantTarget) -> Result<Vec<QuantTable>> {
     match target {
         RequantTarget::Same => Ok(img.components.iter().map(|c| c.quant).collect()),
@@ -490,40 +490,8 @@ fn pixel_encode_opts(img: &CoefficientImage, quality: u8) -> PixelEncodeOptions 
 /// Re-encodes `data` with other quantization tables (see [`RequantizeOptions`]).
 pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
     if opts.via_pixels {
-        let file = JpegFile::parse(data)?;
-        let decoded = entropy::decode(&file, &opts.output.limits)?;
-        let q = match &opts.target {
-            RequantTarget::Quality(q) => *q,
-            RequantTarget::Same => ijg_quality_of(&decoded.image).ok_or_else(|| {
-                Error::BadRequest(
-                    "the input's tables are not IJG tables of any quality; give a quality".into(),
-                )
-            })?,
-            RequantTarget::TablesFrom(_) => {
-                return Err(Error::Unsupported {
-                    feature: "requantization to another file's tables via pixels".into(),
-                    offset: None,
-                })
-            }
-        };
-        let px = decode_file(
-            data,
-            &DecodeOptions {
-                limits: opts.output.limits,
-                strict: opts.output.strict,
-                ..Default::default()
-            },
-        )?;
-        let mut popts = pixel_encode_opts(&decoded.image, q);
-        popts.huffman = opts.output.huffman;
-        if let Some(m) = opts.output.mode {
-            popts.mode = m;
-        }
-        let bytes = encode_pixels(&px.image, &popts)?;
-        return Ok(Output {
-            bytes,
-            warnings: px.warnings,
-        });
+        let target = &opts.target;
+        return super::via_pixels::requantize(data, &opts.output, |img| target_tables(img, target));
     }
     if opts.target == RequantTarget::Same {
         let out = copy(data, &opts.output)?;

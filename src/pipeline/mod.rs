@@ -11,6 +11,7 @@ mod region;
 mod strip;
 mod transform;
 mod verify;
+pub mod via_pixels;
 
 pub use assemble::{assemble, MetaEdits};
 pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};

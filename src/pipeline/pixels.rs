@@ -2,11 +2,14 @@
 //! libjpeg does, and hand the coefficients to [`crate::pixels`].
 
 use crate::container::{classify, FrameHeader, Item, JpegFile, Marker, MetaClass};
-use crate::entropy::{self, Limits};
+use crate::entropy::{self, rows::Streamed, Limits};
 use crate::error::{Error, Result, Warning, WarningKind};
+use crate::pixels::smooth::{smooth, Progression};
 use crate::pixels::{
     decode_rows, decode_to_pixels, ColorSpace, PixelImage, PixelOptions, PixelShape,
 };
+
+mod stream;
 
 /// Options of [`decode_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -111,9 +114,9 @@ pub fn detect_color_space(
 }
 
 /// A warning when a progressive image ends with some of the first ten coefficients
-/// (zigzag order) of a component not fully coded: libjpeg then estimates the missing
-/// low-frequency AC coefficients from neighbouring blocks ("block smoothing"), which
-/// jtool does not do, so its pixels differ slightly from libjpeg's.
+/// (zigzag order) of a component not fully coded: the picture is coarser than its
+/// encoder meant. The pixel decoder then estimates the missing low-frequency
+/// coefficients from neighbouring blocks as libjpeg does ([`smoothed_coefficients`]).
 pub fn incomplete_progression(
     frame: &FrameHeader,
     scans: &[crate::container::ScanHeader],
@@ -139,8 +142,8 @@ pub fn incomplete_progression(
         }
         if bits.iter().any(|&b| b != 0) {
             let msg = format!(
-                "progressive image incompletely coded (component {}): libjpeg would smooth the \
-                 missing coefficients, jtool decodes them as zero",
+                "progressive image incompletely coded (component {}): missing low-frequency \
+                 coefficients are estimated from neighbouring blocks, as libjpeg does",
                 c.id
             );
             return Some(Warning::at(frame_offset, WarningKind::Other(msg)));
@@ -157,9 +160,18 @@ fn coefficients_for_pixels(
 ) -> Result<(entropy::Decoded, ColorSpace, Vec<Warning>)> {
     let file = JpegFile::parse(data)?;
     let decoded = entropy::decode(&file, &opts.limits)?;
+    prepare_coefficients(&file, decoded, opts)
+}
+
+/// The second half of [`coefficients_for_pixels`], after the entropy decode.
+fn prepare_coefficients(
+    file: &JpegFile,
+    mut decoded: entropy::Decoded,
+    opts: &DecodeOptions,
+) -> Result<(entropy::Decoded, ColorSpace, Vec<Warning>)> {
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
-    let markers = color_markers(&file);
+    let markers = color_markers(file);
     let (color, w) = detect_color_space(markers, &decoded.frame)?;
     warnings.extend(w);
     warnings.extend(incomplete_progression(
@@ -168,12 +180,73 @@ fn coefficients_for_pixels(
         markers.frame_offset,
     ));
     super::check_strict(opts.strict, &warnings)?;
+    if let Some(smoothed) = smoothed_coefficients(file, &decoded) {
+        // Only the IDCT sees these; nothing downstream of this function re-encodes them.
+        decoded.image = smoothed;
+    }
     Ok((decoded, color, warnings))
 }
 
+/// libjpeg's block smoothing (T.81 K.8; `do_block_smoothing`, on in djpeg whatever
+/// `-nosmooth` says): for a progressive image whose first ten coefficients are not all
+/// fully coded, a copy of the coefficients with the missing ones estimated from
+/// neighbouring DC values. The known-bits state comes from the scan headers; when the
+/// final scan ran out of data, the iMCU rows after that point use the state before it.
+pub fn smoothed_coefficients(
+    file: &JpegFile,
+    decoded: &entropy::Decoded,
+) -> Option<crate::coeffs::CoefficientImage> {
+    let frame = &decoded.frame;
+    if !frame.marker.is_progressive_sof() {
+        return None;
+    }
+    let index = |id: u8| frame.components.iter().position(|c| c.id == id);
+    let mut p = Progression::new(frame.components.len());
+    for s in &decoded.scans {
+        let comps: Vec<usize> = s.components.iter().filter_map(|c| index(c.id)).collect();
+        p.add_scan(&comps, s.ss, s.se, s.al);
+    }
+    p.short_after_row = final_scan_stop(file, decoded);
+    smooth(&decoded.image, &p)
+}
+
+/// The iMCU row of the MCU from which the final scan decoded nothing more, if it did not
+/// reach its end: where its data ran out, or, at a restart point, where no restart
+/// marker followed. libjpeg's decoder stops there too, and then smooths the rows below
+/// with the state before that scan (`last_good_iMCU_row`).
+fn final_scan_stop(file: &JpegFile, decoded: &entropy::Decoded) -> Option<usize> {
+    let scan = file.items.iter().rev().find_map(|i| match i {
+        Item::Scan(s) => Some(s),
+        _ => None,
+    })?;
+    let data_end = scan.ecs_offset() + scan.ecs.len();
+    let mcu = decoded
+        .warnings
+        .iter()
+        .filter(|w| w.offset.is_some_and(|o| o >= scan.header.offset))
+        .filter(|w| match w.kind {
+            WarningKind::PrematureEnd => true,
+            // A restart marker missing at the end of the data (rather than one out of
+            // sequence, after which decoding resumes).
+            WarningKind::BadRestart => w.offset.is_some_and(|o| o >= data_end),
+            _ => false,
+        })
+        .filter_map(|w| w.mcu)
+        .min_by_key(|m| m.index)?;
+    let frame = &decoded.frame;
+    // A one-component scan has one-block MCUs, V block rows to an iMCU row.
+    Some(match decoded.scans.last()?.components.as_slice() {
+        [one] => {
+            let c = frame.components.iter().find(|c| c.id == one.id)?;
+            mcu.row / c.v.max(1) as usize
+        }
+        _ => mcu.row,
+    })
+}
+
 /// Decodes a JPEG file to pixels exactly as `djpeg -dct int` does (`-nosmooth` with
-/// `opts.pixels.nosmooth`), except for incompletely coded progressive images (see
-/// [`incomplete_progression`]).
+/// `opts.pixels.nosmooth`), incompletely coded progressive images included (see
+/// [`smoothed_coefficients`]).
 pub fn decode_file(data: &[u8], opts: &DecodeOptions) -> Result<DecodedPixels> {
     let (decoded, color, warnings) = coefficients_for_pixels(data, opts)?;
     let image = decode_to_pixels(&decoded.image, color, &opts.pixels)?;
@@ -186,14 +259,37 @@ pub fn decode_file(data: &[u8], opts: &DecodeOptions) -> Result<DecodedPixels> {
 
 /// Streaming form of [`decode_file`]: `start` gets the image's shape, then `sink` the
 /// rows top to bottom in bands (see [`crate::pixels::decode_rows`]); the whole image is
-/// never in memory as pixels. Returns the colour space and the warnings.
+/// never in memory as pixels. Sequential files with one scan are not held whole as
+/// coefficients either: the entropy decoder hands over one iMCU row at a time, on its
+/// own thread when `opts.pixels.threads` > 1 (except in strict mode, where every
+/// warning must be known before the first row goes out). Returns the colour space and the
+/// warnings.
 pub fn decode_file_rows(
     data: &[u8],
     opts: &DecodeOptions,
     start: &mut dyn FnMut(PixelShape) -> Result<()>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<(ColorSpace, Vec<Warning>)> {
-    let (decoded, color, warnings) = coefficients_for_pixels(data, opts)?;
-    decode_rows(&decoded.image, color, &opts.pixels, start, sink)?;
+    let file = JpegFile::parse(data)?;
+    let streamed = if opts.strict {
+        Streamed::Whole(entropy::decode(&file, &opts.limits)?)
+    } else {
+        entropy::rows::decode_streamed(&file, &opts.limits)?
+    };
+    let scan = match streamed {
+        Streamed::Whole(decoded) => {
+            let (decoded, color, warnings) = prepare_coefficients(&file, decoded, opts)?;
+            decode_rows(&decoded.image, color, &opts.pixels, start, sink)?;
+            return Ok((color, warnings));
+        }
+        Streamed::Rows(scan) => scan,
+    };
+    // The warnings in the order a whole decode gives them: the file's, the decoder's,
+    // then colour.
+    let (color, w) = detect_color_space(color_markers(&file), &scan.decoded.frame)?;
+    let scan_warnings = stream::decode_stream(&scan, color, &opts.pixels, start, sink)?;
+    let mut warnings = file.warnings.clone();
+    warnings.extend(scan.warnings_with(scan_warnings));
+    warnings.extend(w);
     Ok((color, warnings))
 }

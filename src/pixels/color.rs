@@ -6,11 +6,11 @@
 //! are summed first), the result clamped to 0..255.
 
 const SCALEBITS: u32 = 16;
-const ONE_HALF: i32 = 1 << (SCALEBITS - 1);
+pub(super) const ONE_HALF: i32 = 1 << (SCALEBITS - 1);
 const FIX_1_40200: i32 = 91881;
 const FIX_1_77200: i32 = 116130;
-const FIX_0_71414: i32 = 46802;
-const FIX_0_34414: i32 = 22554;
+pub(super) const FIX_0_71414: i32 = 46802;
+pub(super) const FIX_0_34414: i32 = 22554;
 
 /// Chroma contributions (R, G, B) of one Cb, Cr pair.
 #[inline(always)]
@@ -46,6 +46,21 @@ const CHUNK: usize = 64;
 /// (⌊2x·c / 2^16⌋ + 1) >> 1.
 pub fn ycc_to_rgb(y: &[u8], cb: &[u8], cr: &[u8], out: &mut [u8]) {
     let n = out.len() / 3;
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    let done = super::color_sse2::ycc_to_rgb(&y[..n], &cb[..n], &cr[..n], out);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    let done = 0;
+    ycc_to_rgb_scalar(
+        &y[done..n],
+        &cb[done..n],
+        &cr[done..n],
+        &mut out[3 * done..],
+    );
+}
+
+/// The portable form of [`ycc_to_rgb`] (the same bytes for every input).
+pub fn ycc_to_rgb_scalar(y: &[u8], cb: &[u8], cr: &[u8], out: &mut [u8]) {
+    let n = out.len() / 3;
     let (y, cb, cr) = (&y[..n], &cb[..n], &cr[..n]);
     let mut rgb = [[0u8; CHUNK]; 3];
     for (k, o) in out.chunks_mut(3 * CHUNK).enumerate() {
@@ -80,7 +95,7 @@ pub fn interleave3(a: &[u8], b: &[u8], c: &[u8], out: &mut [u8]) {
 #[inline(always)]
 fn interleave_rgb(r: &[u8], g: &[u8], b: &[u8], out: &mut [u8]) {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    let done = interleave_rgb_sse2(r, g, b, out);
+    let done = super::color_sse2::interleave_rgb(r, g, b, out);
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     let done = 0;
     for j in done..r.len() {
@@ -88,56 +103,6 @@ fn interleave_rgb(r: &[u8], g: &[u8], b: &[u8], out: &mut [u8]) {
         out[3 * j + 1] = g[j];
         out[3 * j + 2] = b[j];
     }
-}
-
-/// The SSE2 part of [`interleave_rgb`]: whole groups of 16 pixels while 4 spare bytes
-/// follow them in `out`; returns how many pixels it wrote.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline(always)]
-fn interleave_rgb_sse2(r: &[u8], g: &[u8], b: &[u8], out: &mut [u8]) -> usize {
-    use safe_arch::*;
-    let zero = m128i::default();
-    let lane0 = m128i::from([-1i64, 0]);
-    let lane1 = m128i::from([0i64, -1]);
-    let low24 = m128i::from([0x00FF_FFFFi64, 0x00FF_FFFF]);
-    let next24 = m128i::from([0xFFFF_FF00_0000i64, 0xFFFF_FF00_0000]);
-    let n = r.len().min(g.len()).min(b.len());
-    let mut i = 0;
-    // 16 pixels are stored as 4 × 16 bytes at a 12-byte stride: each store's last 4
-    // bytes are garbage that the next store (or a later group) overwrites.
-    while i + 16 <= n && 3 * i + 52 <= out.len() {
-        let vr = load_unaligned_m128i(r[i..i + 16].try_into().unwrap());
-        let vg = load_unaligned_m128i(g[i..i + 16].try_into().unwrap());
-        let vb = load_unaligned_m128i(b[i..i + 16].try_into().unwrap());
-        let rg = [unpack_low_i8_m128i(vr, vg), unpack_high_i8_m128i(vr, vg)];
-        let bz = [
-            unpack_low_i8_m128i(vb, zero),
-            unpack_high_i8_m128i(vb, zero),
-        ];
-        for h in 0..2 {
-            for q in 0..2 {
-                // Four pixels as RGB0 RGB0 | RGB0 RGB0.
-                let x = if q == 0 {
-                    unpack_low_i16_m128i(rg[h], bz[h])
-                } else {
-                    unpack_high_i16_m128i(rg[h], bz[h])
-                };
-                // → RGBRGB00 | RGBRGB00 → RGBRGBRGBRGB0000.
-                let v = bitor_m128i(
-                    bitand_m128i(x, low24),
-                    bitand_m128i(shr_imm_u64_m128i::<8>(x), next24),
-                );
-                let v = bitor_m128i(
-                    bitand_m128i(v, lane0),
-                    byte_shr_imm_u128_m128i::<2>(bitand_m128i(v, lane1)),
-                );
-                let at = 3 * (i + 8 * h + 4 * q);
-                store_unaligned_m128i((&mut out[at..at + 16]).try_into().unwrap(), v);
-            }
-        }
-        i += 16;
-    }
-    i
 }
 
 /// One CMYK sample → R, G, B as djpeg's PPM writer does (libjpeg-turbo `cmyk.h`):
@@ -227,6 +192,32 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn simd_and_scalar_agree() {
+        // Rows of every length up to 80 (so every tail case), with varied samples.
+        let mut seed = 1u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (seed >> 16) as u8
+        };
+        for n in 0..80 {
+            let (y, cb, cr): (Vec<u8>, Vec<u8>, Vec<u8>) =
+                (0..n).map(|_| (next(), next(), next())).fold(
+                    (vec![], vec![], vec![]),
+                    |(mut a, mut b, mut c), (x, y, z)| {
+                        a.push(x);
+                        b.push(y);
+                        c.push(z);
+                        (a, b, c)
+                    },
+                );
+            let (mut fast, mut slow) = (vec![0u8; 3 * n], vec![0u8; 3 * n]);
+            ycc_to_rgb(&y, &cb, &cr, &mut fast);
+            ycc_to_rgb_scalar(&y, &cb, &cr, &mut slow);
+            assert_eq!(fast, slow, "n {n}");
         }
     }
 

@@ -11,7 +11,7 @@ use super::color;
 use super::idct::{idct_block, multipliers};
 use super::upsample;
 use super::{CmykOutput, ColorSpace, PixelImage, PixelOptions};
-use crate::coeffs::{ceil_div, CoefficientImage, Component};
+use crate::coeffs::{ceil_div, Block, CoefficientImage, Component, Geometry};
 use crate::error::{Error, Result};
 
 /// How one component reaches full resolution (libjpeg's `jinit_upsampler` choice).
@@ -42,16 +42,20 @@ struct Plan<'a> {
     ds_h: usize,
     /// Block columns holding image data.
     bw: usize,
+    /// Block columns including the padding to whole iMCUs (a plane's `width_blocks`).
+    wb: usize,
 }
 
-fn plan_component(
-    c: &CoefficientImage,
+/// Plans component `ci` from the frame's geometry alone (its plane may be empty, for
+/// streamed coefficients).
+fn plan_component<'a>(
+    c: &'a CoefficientImage,
+    g: &Geometry,
     ci: usize,
-    max_h: usize,
-    max_v: usize,
     fancy: bool,
-) -> Result<Plan<'_>> {
+) -> Result<Plan<'a>> {
     let comp = &c.components[ci];
+    let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
     let (h, v) = (comp.h as usize, comp.v as usize);
     if h == 0 || v == 0 || max_h % h != 0 || max_v % v != 0 {
         return Err(Error::unsupported(
@@ -63,16 +67,6 @@ fn plan_component(
     }
     let ds_w = ceil_div(c.width as usize * h, max_h);
     let ds_h = ceil_div(c.height as usize * v, max_v);
-    let bw = ceil_div(ds_w, 8);
-    let bh = ceil_div(ds_h, 8);
-    if comp.plane.width_blocks < bw
-        || comp.plane.height_blocks < bh
-        || comp.plane.blocks.len() < comp.plane.width_blocks * comp.plane.height_blocks
-    {
-        return Err(Error::BadRequest(format!(
-            "component {ci}: block plane smaller than the frame size"
-        )));
-    }
     let (hx, vx) = (max_h / h, max_v / v);
     let up = match (hx, vx) {
         (1, 1) => Up::Full,
@@ -88,8 +82,41 @@ fn plan_component(
         hx,
         ds_w,
         ds_h,
-        bw,
+        bw: ceil_div(ds_w, 8),
+        wb: g.padded_blocks(ci).0,
     })
+}
+
+/// Checks that every plane of `c` holds the blocks its geometry implies.
+fn check_planes(c: &CoefficientImage) -> Result<()> {
+    let g = c.geometry();
+    for (ci, comp) in c.components.iter().enumerate() {
+        let (wb, hb) = g.padded_blocks(ci);
+        let p = &comp.plane;
+        if p.width_blocks < wb || p.height_blocks < hb || p.blocks.len() < p.width_blocks * hb {
+            return Err(Error::BadRequest(format!(
+                "component {ci}: block plane smaller than the frame size"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Where the IDCT finds the coefficients: block row `by` of component `ci`, at least
+/// the component's real block columns.
+trait BlockRows {
+    fn block_row(&self, ci: usize, by: usize) -> &[Block];
+}
+
+/// A whole coefficient image (planes checked by [`check_planes`]).
+struct Planes<'a>(&'a CoefficientImage);
+
+impl BlockRows for Planes<'_> {
+    #[inline]
+    fn block_row(&self, ci: usize, by: usize) -> &[Block] {
+        let p = &self.0.components[ci].plane;
+        &p.blocks[by * p.width_blocks..(by + 1) * p.width_blocks]
+    }
 }
 
 /// A ring of IDCT'd block rows of one component.
@@ -113,17 +140,18 @@ impl Rows {
         }
     }
 
-    /// Makes block row `by` available.
-    fn ensure(&mut self, p: &Plan, by: usize) {
+    /// Whether block row `by` is held.
+    #[inline]
+    fn holds(&self, by: usize) -> bool {
+        self.held[by % self.held.len()] == by
+    }
+
+    /// IDCTs block row `by` (`blocks`) into its slot.
+    fn fill(&mut self, p: &Plan, by: usize, blocks: &[Block]) {
         let slot = by % self.held.len();
-        if self.held[slot] == by {
-            return;
-        }
         let stride = self.stride;
         let dst = &mut self.buf[slot * 8 * stride..(slot + 1) * 8 * stride];
-        let plane = &p.comp.plane;
-        let row = &plane.blocks[by * plane.width_blocks..by * plane.width_blocks + p.bw];
-        for (bx, block) in row.iter().enumerate() {
+        for (bx, block) in blocks.iter().take(p.bw).enumerate() {
             idct_block(block, &p.mult, &mut dst[bx * 8..], stride);
         }
         self.held[slot] = by;
@@ -140,16 +168,15 @@ impl Rows {
 }
 
 /// Per-component state of a worker: block-row ring and upsampling scratch.
-struct Worker<'a> {
-    plans: &'a [Plan<'a>],
+struct Worker {
     rows: Vec<Rows>,
     /// Upsampled rows (empty for full-size components).
     up: Vec<Vec<u8>>,
     sums: Vec<u16>,
 }
 
-impl<'a> Worker<'a> {
-    fn new(plans: &'a [Plan<'a>]) -> Self {
+impl Worker {
+    fn new(plans: &[Plan]) -> Self {
         let rows = plans.iter().map(Rows::new).collect();
         // ds_w · hx ≥ the image width, since ds_w = ⌈width / hx⌉.
         let up = plans
@@ -163,29 +190,27 @@ impl<'a> Worker<'a> {
             })
             .collect();
         let sums = vec![0; plans.iter().map(|p| p.ds_w).max().unwrap_or(0)];
-        Worker {
-            plans,
-            rows,
-            up,
-            sums,
-        }
+        Worker { rows, up, sums }
     }
 
-    /// IDCTs what iMCU row `i` needs.
-    fn prepare(&mut self, i: usize) {
-        for (p, rows) in self.plans.iter().zip(self.rows.iter_mut()) {
+    /// IDCTs what iMCU row `i` needs: its block rows and one row of context above and
+    /// below (clamped to the rows holding image data).
+    fn prepare(&mut self, plans: &[Plan], i: usize, src: &dyn BlockRows) {
+        for (ci, (p, rows)) in plans.iter().zip(self.rows.iter_mut()).enumerate() {
             let v8 = p.comp.v as usize * 8;
             let lo = (i * v8).saturating_sub(1).min(p.ds_h - 1);
             let hi = ((i + 1) * v8).min(p.ds_h - 1);
             for by in lo / 8..=hi / 8 {
-                rows.ensure(p, by);
+                if !rows.holds(by) {
+                    rows.fill(p, by, src.block_row(ci, by));
+                }
             }
         }
     }
 
     /// Upsamples every component for output row `y` (into `self.up`).
-    fn upsample_row(&mut self, y: usize) {
-        for (ci, p) in self.plans.iter().enumerate() {
+    fn upsample_row(&mut self, plans: &[Plan], y: usize) {
+        for (ci, p) in plans.iter().enumerate() {
             let rows = &self.rows[ci];
             let out = &mut self.up[ci];
             let near = |r: usize, lower: bool| -> usize {
@@ -218,8 +243,8 @@ impl<'a> Worker<'a> {
     }
 
     /// Component `ci`'s full-resolution row for output row `y` (after `upsample_row`).
-    fn comp_row(&self, ci: usize, y: usize) -> &[u8] {
-        if self.plans[ci].up == Up::Full {
+    fn comp_row(&self, up: Up, ci: usize, y: usize) -> &[u8] {
+        if up == Up::Full {
             self.rows[ci].row(y)
         } else {
             &self.up[ci]
@@ -258,6 +283,7 @@ struct Setup<'a> {
 }
 
 impl<'a> Setup<'a> {
+    /// Plans the decode of `img`, whose planes are not looked at.
     fn new(img: &'a CoefficientImage, color: ColorSpace, opts: &PixelOptions) -> Result<Self> {
         if img.precision != 8 {
             return Err(Error::unsupported(
@@ -277,9 +303,8 @@ impl<'a> Setup<'a> {
             return Err(Error::BadRequest("image has no pixels".into()));
         }
         let g = img.geometry();
-        let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
         let plans = (0..img.components.len())
-            .map(|ci| plan_component(img, ci, max_h, max_v, !opts.nosmooth))
+            .map(|ci| plan_component(img, &g, ci, !opts.nosmooth))
             .collect::<Result<Vec<_>>>()?;
         let conv = match (color, opts.cmyk) {
             (ColorSpace::Gray, _) => Convert::Gray,
@@ -295,7 +320,7 @@ impl<'a> Setup<'a> {
             conv,
             width,
             height,
-            band_rows: 8 * max_v,
+            band_rows: 8 * g.max_v as usize,
         })
     }
 
@@ -303,27 +328,27 @@ impl<'a> Setup<'a> {
         self.width * self.conv.channels()
     }
 
-    fn imcu_rows(&self) -> usize {
-        ceil_div(self.height, self.band_rows)
+    fn shape(&self) -> PixelShape {
+        PixelShape {
+            width: self.width as u32,
+            height: self.height as u32,
+            channels: self.conv.channels(),
+        }
     }
 
     /// Decodes the rows from iMCU row `first_imcu` on into `out` (whole rows; the last
     /// band may end at the image bottom).
-    fn decode_band(&self, w: &mut Worker, first_imcu: usize, out: &mut [u8]) {
+    fn decode_band(&self, w: &mut Worker, first_imcu: usize, out: &mut [u8], src: &dyn BlockRows) {
         let stride = self.stride();
         let y_first = first_imcu * self.band_rows;
         let y_end = (y_first + out.len() / stride).min(self.height);
         let mut i = first_imcu;
         while i * self.band_rows < y_end {
-            w.prepare(i);
+            w.prepare(&self.plans, i, src);
             for y in i * self.band_rows..((i + 1) * self.band_rows).min(y_end) {
-                w.upsample_row(y);
-                convert_row(
-                    w,
-                    self.conv,
-                    y,
-                    &mut out[(y - y_first) * stride..][..stride],
-                );
+                w.upsample_row(&self.plans, y);
+                let out = &mut out[(y - y_first) * stride..][..stride];
+                convert_row(w, &self.plans, self.conv, y, out);
             }
             i += 1;
         }
@@ -341,27 +366,17 @@ pub fn decode_to_pixels(
     color: ColorSpace,
     opts: &PixelOptions,
 ) -> Result<PixelImage> {
+    check_planes(img)?;
     let setup = Setup::new(img, color, opts)?;
-    let stride = setup.stride();
-    let mut data = vec![0u8; stride * setup.height];
-    let imcu_rows = setup.imcu_rows();
-    let threads = opts.threads.clamp(1, 64).min(imcu_rows);
-    if threads <= 1 {
-        setup.decode_band(&mut Worker::new(&setup.plans), 0, &mut data);
-    } else {
-        // Contiguous runs of iMCU rows, one per thread.
-        let per = ceil_div(imcu_rows, threads);
-        std::thread::scope(|s| {
-            for (t, chunk) in data.chunks_mut(per * setup.band_rows * stride).enumerate() {
-                let setup = &setup;
-                s.spawn(move || setup.decode_band(&mut Worker::new(&setup.plans), t * per, chunk));
-            }
-        });
-    }
+    let mut data = Vec::with_capacity(setup.stride() * setup.height);
+    let shape = decode_rows(img, color, opts, &mut |_| Ok(()), &mut |rows| {
+        data.extend_from_slice(rows);
+        Ok(())
+    })?;
     Ok(PixelImage {
-        width: img.width,
-        height: img.height,
-        channels: setup.conv.channels(),
+        width: shape.width,
+        height: shape.height,
+        channels: shape.channels,
         data,
     })
 }
@@ -378,88 +393,197 @@ pub struct PixelShape {
 }
 
 /// Output rows decoded per step of [`decode_rows`] and per thread (whole iMCU rows).
-const STREAM_ROWS: usize = 128;
+const STREAM_ROWS: usize = 64;
 
 /// Like [`decode_to_pixels`], but without holding the whole image: `start` is called
 /// once with the image's shape (for a file header), then `sink` with consecutive bands
 /// of whole rows, top to bottom (`width × channels` bytes per row). With
-/// `opts.threads` > 1, that many bands are decoded at once.
+/// `opts.threads` > 1, bands are decoded on that many threads (the calling one
+/// included, which also runs `sink`). Returns the shape.
 pub fn decode_rows(
     img: &CoefficientImage,
     color: ColorSpace,
     opts: &PixelOptions,
     start: &mut dyn FnMut(PixelShape) -> Result<()>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
-) -> Result<()> {
+) -> Result<PixelShape> {
+    check_planes(img)?;
     let setup = Setup::new(img, color, opts)?;
-    start(PixelShape {
-        width: img.width,
-        height: img.height,
-        channels: setup.conv.channels(),
-    })?;
+    start(setup.shape())?;
     let stride = setup.stride();
     let imcus_per_band = ceil_div(STREAM_ROWS, setup.band_rows);
     let band_rows = imcus_per_band * setup.band_rows;
     let bands = ceil_div(setup.height, band_rows);
     let threads = opts.threads.clamp(1, 64).min(bands);
     let rows_in = |b: usize| band_rows.min(setup.height - b * band_rows);
+    let src = Planes(img);
+    let decode = |w: &mut Worker, b: usize, buf: &mut Vec<u8>| {
+        buf.resize(rows_in(b) * stride, 0);
+        setup.decode_band(w, b * imcus_per_band, buf, &src);
+    };
     if threads <= 1 {
         let mut w = Worker::new(&setup.plans);
-        let mut buf = vec![0u8; band_rows * stride];
+        let mut buf = Vec::new();
         for b in 0..bands {
-            let out = &mut buf[..rows_in(b) * stride];
-            setup.decode_band(&mut w, b * imcus_per_band, out);
-            sink(out)?;
+            decode(&mut w, b, &mut buf);
+            sink(&buf)?;
         }
-        return Ok(());
+        return Ok(setup.shape());
     }
-    // Rounds of `threads` bands decoded side by side, then handed out in order.
-    let mut bufs = vec![vec![0u8; band_rows * stride]; threads];
-    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(&setup.plans)).collect();
-    for first in (0..bands).step_by(threads) {
-        let n = threads.min(bands - first);
-        std::thread::scope(|s| {
-            for (k, (buf, w)) in bufs.iter_mut().zip(workers.iter_mut()).take(n).enumerate() {
-                let setup = &setup;
-                let b = first + k;
-                let out = &mut buf[..rows_in(b) * stride];
-                s.spawn(move || setup.decode_band(w, b * imcus_per_band, out));
+    // Band b is decoded by thread b mod `threads` (0: this one, which also writes the
+    // bands out in order); helpers hand their bands over through channels.
+    std::thread::scope(|s| {
+        let mut from_helpers = Vec::new();
+        for t in 1..threads {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+            let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+            let decode = &decode;
+            let plans = &setup.plans;
+            s.spawn(move || {
+                let mut w = Worker::new(plans);
+                for b in (t..bands).step_by(threads) {
+                    let mut buf = back_rx.try_recv().unwrap_or_default();
+                    decode(&mut w, b, &mut buf);
+                    if tx.send(buf).is_err() {
+                        return;
+                    }
+                }
+            });
+            from_helpers.push((rx, back_tx));
+        }
+        let mut w = Worker::new(&setup.plans);
+        let mut buf = Vec::new();
+        for b in 0..bands {
+            match b % threads {
+                0 => {
+                    decode(&mut w, b, &mut buf);
+                    sink(&buf)?;
+                }
+                t => {
+                    let (rx, back) = &from_helpers[t - 1];
+                    let band = rx
+                        .recv()
+                        .map_err(|_| Error::BadRequest("decoder thread ended".into()))?;
+                    sink(&band)?;
+                    let _ = back.send(band);
+                }
             }
-        });
-        for (k, buf) in bufs.iter().take(n).enumerate() {
-            sink(&buf[..rows_in(first + k) * stride])?;
         }
-    }
-    Ok(())
+        Ok(setup.shape())
+    })
 }
 
-fn convert_row(w: &Worker, conv: Convert, y: usize, out: &mut [u8]) {
+/// The coefficients of iMCU rows as they arrive (see [`BandDecoder::push`]): per
+/// component, its `v` block rows of the padded width (`v × width_blocks` blocks).
+pub type Band = Vec<Vec<Block>>;
+
+/// Pixels from coefficients that arrive one iMCU row at a time (a sequential file
+/// being entropy-decoded): each band is turned into rows as soon as the band below it
+/// (which fancy upsampling looks into) has arrived.
+pub struct BandDecoder<'a> {
+    setup: Setup<'a>,
+    worker: Worker,
+    /// The bands held: the one whose rows are next, and the one after it.
+    held: Vec<(usize, Band)>,
+    out: Vec<u8>,
+}
+
+/// Two held bands as a [`BlockRows`] source.
+struct HeldBands<'h>(&'h [(usize, Band)], &'h [Plan<'h>]);
+
+impl BlockRows for HeldBands<'_> {
+    fn block_row(&self, ci: usize, by: usize) -> &[Block] {
+        let p = &self.1[ci];
+        let v = p.comp.v as usize;
+        let at = (by % v) * p.wb;
+        self.0
+            .iter()
+            .find(|(i, _)| *i == by / v)
+            .and_then(|(_, band)| band.get(ci)?.get(at..at + p.wb))
+            .unwrap_or(&[[0; 64]; 0][..])
+    }
+}
+
+impl<'a> BandDecoder<'a> {
+    /// Sets up the decode of an image with `img`'s frame and tables (its planes are
+    /// not used and may be empty).
+    pub fn new(img: &'a CoefficientImage, color: ColorSpace, opts: &PixelOptions) -> Result<Self> {
+        let setup = Setup::new(img, color, opts)?;
+        let worker = Worker::new(&setup.plans);
+        Ok(BandDecoder {
+            out: vec![0; setup.band_rows * setup.stride()],
+            setup,
+            worker,
+            held: Vec::with_capacity(2),
+        })
+    }
+
+    /// The decoded image's size.
+    pub fn shape(&self) -> PixelShape {
+        self.setup.shape()
+    }
+
+    /// Takes the coefficients of the next iMCU row (band `i`, in order from 0) and
+    /// passes the rows completed by it to `sink`. Returns a band no longer needed,
+    /// zeroed, for reuse.
+    pub fn push(
+        &mut self,
+        i: usize,
+        band: Band,
+        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<Option<Band>> {
+        if band.len() != self.setup.plans.len()
+            || band
+                .iter()
+                .zip(&self.setup.plans)
+                .any(|(b, p)| b.len() < p.wb * p.comp.v as usize)
+        {
+            return Err(Error::BadRequest("band of the wrong shape".into()));
+        }
+        self.held.push((i, band));
+        if self.held.len() < 2 {
+            return Ok(None);
+        }
+        self.emit(sink)
+    }
+
+    /// Passes the rows of the last band held to `sink` (after the last push).
+    pub fn finish(&mut self, sink: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        while !self.held.is_empty() {
+            self.emit(sink)?;
+        }
+        Ok(())
+    }
+
+    /// Decodes the first band held, then releases it.
+    fn emit(&mut self, sink: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<Option<Band>> {
+        let s = &self.setup;
+        let i = self.held[0].0;
+        let y0 = i * s.band_rows;
+        if y0 < s.height {
+            let n = s.band_rows.min(s.height - y0) * s.stride();
+            let src = HeldBands(&self.held, &s.plans);
+            s.decode_band(&mut self.worker, i, &mut self.out[..n], &src);
+            sink(&self.out[..n])?;
+        }
+        let (_, mut band) = self.held.remove(0);
+        for b in band.iter_mut() {
+            b.fill([0; 64]);
+        }
+        Ok(Some(band))
+    }
+}
+
+fn convert_row(w: &Worker, plans: &[Plan], conv: Convert, y: usize, out: &mut [u8]) {
     let n = out.len() / conv.channels();
+    let row = |ci: usize| w.comp_row(plans[ci].up, ci, y);
     match conv {
-        Convert::Gray => out.copy_from_slice(&w.comp_row(0, y)[..n]),
-        Convert::Ycc => {
-            color::ycc_to_rgb(w.comp_row(0, y), w.comp_row(1, y), w.comp_row(2, y), out)
-        }
-        Convert::Rgb => {
-            color::interleave3(w.comp_row(0, y), w.comp_row(1, y), w.comp_row(2, y), out)
-        }
+        Convert::Gray => out.copy_from_slice(&row(0)[..n]),
+        Convert::Ycc => color::ycc_to_rgb(row(0), row(1), row(2), out),
+        Convert::Rgb => color::interleave3(row(0), row(1), row(2), out),
         Convert::CmykToRgb { ycck } => {
-            let p = [
-                w.comp_row(0, y),
-                w.comp_row(1, y),
-                w.comp_row(2, y),
-                w.comp_row(3, y),
-            ];
-            color::cmyk_to_rgb(p, ycck, out)
+            color::cmyk_to_rgb([row(0), row(1), row(2), row(3)], ycck, out)
         }
-        Convert::Cmyk { ycck } => {
-            let p = [
-                w.comp_row(0, y),
-                w.comp_row(1, y),
-                w.comp_row(2, y),
-                w.comp_row(3, y),
-            ];
-            color::to_cmyk(p, ycck, out)
-        }
+        Convert::Cmyk { ycck } => color::to_cmyk([row(0), row(1), row(2), row(3)], ycck, out),
     }
 }

@@ -7,16 +7,47 @@
 //! The caller supplies input rows already extended to twice the output width (the
 //! right edge replicated) and the bottom row replicated: see [`super::encode`].
 
+/// How many outputs the SSE2 form of a function wrote (x86-64; the scalar form does
+/// the rest, and the two are equal: tested).
+macro_rules! sse2_done {
+    ($f:ident($($arg:expr),*)) => {{
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        let done = super::downsample_sse2::$f($($arg),*);
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        let done = 0;
+        done
+    }};
+}
+
 /// 2:1 horizontally: `out[j] = (in[2j] + in[2j+1] + bias) >> 1`, bias 0, 1, 0, 1…
 pub fn h2v1(inp: &[u8], out: &mut [u8]) {
+    let done = sse2_done!(h2v1(inp, out));
+    h2v1_scalar(&inp[2 * done..], &mut out[done..]);
+}
+
+/// 2:1 both ways: `out[j] = (sum of the 2×2 group + bias) >> 2`, bias 1, 2, 1, 2…
+pub fn h2v2(row0: &[u8], row1: &[u8], out: &mut [u8]) {
+    let done = sse2_done!(h2v2(row0, row1, out));
+    h2v2_scalar(&row0[2 * done..], &row1[2 * done..], &mut out[done..]);
+}
+
+/// 2:1 vertically: `out[j] = (row0[j] + row1[j] + 1) >> 1`.
+pub fn h1v2(row0: &[u8], row1: &[u8], out: &mut [u8]) {
+    let done = sse2_done!(h1v2(row0, row1, out));
+    h1v2_scalar(&row0[done..], &row1[done..], &mut out[done..]);
+}
+
+/// The portable form of [`h2v1`]. The bias alternates from the first output, so an
+/// even number of outputs must precede `out` in the row.
+pub fn h2v1_scalar(inp: &[u8], out: &mut [u8]) {
     let inp = &inp[..2 * out.len()];
     for (j, (o, p)) in out.iter_mut().zip(inp.chunks_exact(2)).enumerate() {
         *o = ((p[0] as u32 + p[1] as u32 + (j as u32 & 1)) >> 1) as u8;
     }
 }
 
-/// 2:1 both ways: `out[j] = (sum of the 2×2 group + bias) >> 2`, bias 1, 2, 1, 2…
-pub fn h2v2(row0: &[u8], row1: &[u8], out: &mut [u8]) {
+/// The portable form of [`h2v2`] (the same remark on the bias as for [`h2v1_scalar`]).
+pub fn h2v2_scalar(row0: &[u8], row1: &[u8], out: &mut [u8]) {
     let n = out.len();
     let (r0, r1) = (&row0[..2 * n], &row1[..2 * n]);
     for (j, ((o, a), b)) in out
@@ -30,8 +61,8 @@ pub fn h2v2(row0: &[u8], row1: &[u8], out: &mut [u8]) {
     }
 }
 
-/// 2:1 vertically: `out[j] = (row0[j] + row1[j] + 1) >> 1`.
-pub fn h1v2(row0: &[u8], row1: &[u8], out: &mut [u8]) {
+/// The portable form of [`h1v2`].
+pub fn h1v2_scalar(row0: &[u8], row1: &[u8], out: &mut [u8]) {
     let n = out.len();
     for ((o, &a), &b) in out.iter_mut().zip(&row0[..n]).zip(&row1[..n]) {
         *o = ((a as u32 + b as u32 + 1) >> 1) as u8;

@@ -19,7 +19,7 @@ use super::fdct::{fdct_quantize, Divisors};
 use super::rgb2ycc::{rgb_to_gray_row, rgb_to_ycc_row};
 use super::PixelImage;
 use crate::coeffs::ijg::{ijg_table, ANNEX_K_CHROMA, ANNEX_K_LUMA};
-use crate::coeffs::{ceil_div, Block, CoefficientImage, QuantTable};
+use crate::coeffs::{ceil_div, Block, BlockPlane, CoefficientImage, QuantTable};
 use crate::error::{Error, Result};
 
 /// Chroma subsampling of a three-component (Y'CbCr) output: the luma sampling factors,
@@ -142,41 +142,142 @@ struct Strips {
 /// with the IJG-scaled Annex K tables, exactly as `cjpeg -dct int -quality Q -sample …`
 /// (add `-grayscale`, `-baseline` for those flags).
 pub fn encode_coefficients(img: &PixelImage, p: &EncodeParams) -> Result<CoefficientImage> {
-    let (w, h) = (img.width as usize, img.height as usize);
-    if !(1..=65535).contains(&w) || !(1..=65535).contains(&h) {
-        return Err(Error::BadRequest(format!(
-            "image size {w}x{h} cannot be stored in a JPEG frame header (1 to 65535)"
-        )));
-    }
-    if img.channels != 1 && img.channels != 3 {
-        return Err(Error::unsupported(
-            format!(
-                "encoding {}-channel images (only gray and RGB)",
-                img.channels
-            ),
-            None,
-        ));
-    }
-    if img.data.len() < w * h * img.channels {
-        return Err(Error::BadRequest(
-            "pixel buffer smaller than width × height × channels".into(),
-        ));
-    }
-    let gray = img.channels == 1 || p.grayscale;
     let (luma_q, chroma_q) = ijg_tables(p.quality, p.force_baseline);
+    encode_coefficients_with_tables(img, p, &[luma_q, chroma_q, chroma_q])
+}
+
+/// [`encode_coefficients`] with the given quantization tables, one per output component
+/// (Y', Cb, Cr; or Y' alone), instead of the IJG tables of `p.quality` (`p.quality` and
+/// `p.force_baseline` are not used). Cr gets a table slot of its own when its table
+/// differs from Cb's.
+pub fn encode_coefficients_with_tables(
+    img: &PixelImage,
+    p: &EncodeParams,
+    tables: &[QuantTable],
+) -> Result<CoefficientImage> {
+    encode_slice_with_tables(img.as_slice(), p, tables)
+}
+
+/// Borrowed 8-bit pixels (rows top to bottom, channels interleaved): the encoder's
+/// input, so that a file's samples can be encoded where they lie (a mapped PPM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PixelSlice<'a> {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Samples per pixel: 1 gray, 3 RGB.
+    pub channels: usize,
+    /// At least `width × height × channels` samples.
+    pub data: &'a [u8],
+}
+
+impl PixelSlice<'_> {
+    /// The samples of row `y`.
+    fn row(&self, y: usize) -> &[u8] {
+        let s = self.width as usize * self.channels;
+        &self.data[y * s..(y + 1) * s]
+    }
+}
+
+impl PixelImage {
+    /// The image as a [`PixelSlice`].
+    pub fn as_slice(&self) -> PixelSlice<'_> {
+        PixelSlice {
+            width: self.width,
+            height: self.height,
+            channels: self.channels,
+            data: &self.data,
+        }
+    }
+}
+
+/// [`encode_coefficients`] of borrowed pixels.
+pub fn encode_slice(img: PixelSlice<'_>, p: &EncodeParams) -> Result<CoefficientImage> {
+    let (luma_q, chroma_q) = ijg_tables(p.quality, p.force_baseline);
+    encode_slice_with_tables(img, p, &[luma_q, chroma_q, chroma_q])
+}
+
+/// [`encode_coefficients_with_tables`] of borrowed pixels.
+pub fn encode_slice_with_tables(
+    img: PixelSlice<'_>,
+    p: &EncodeParams,
+    tables: &[QuantTable],
+) -> Result<CoefficientImage> {
+    let (mut out, plans) = plan(img, p, tables)?;
+    let g = out.geometry();
+    let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
+    // Each iMCU row's blocks, per component.
+    let imcu_rows = g.mcus_y();
+    let mut rows: Vec<Vec<&mut [Block]>> = (0..imcu_rows)
+        .map(|_| Vec::with_capacity(plans.len()))
+        .collect();
+    for (c, plan) in out.components.iter_mut().zip(&plans) {
+        for (row, chunk) in rows
+            .iter_mut()
+            .zip(c.plane.blocks.chunks_mut(plan.v * plan.plane_w))
+        {
+            row.push(chunk);
+        }
+    }
+
+    let ctx = Ctx {
+        img,
+        gray_in: img.channels == 1,
+        plans: &plans,
+        full_w: g.mcus_x() * 8 * max_h,
+        strip_h: 8 * max_v,
+    };
+    let threads = p.threads.clamp(1, 64).min(imcu_rows);
+    if threads <= 1 {
+        ctx.run(0, &mut rows);
+    } else {
+        let per = ceil_div(imcu_rows, threads);
+        std::thread::scope(|s| {
+            for (t, group) in rows.chunks_mut(per).enumerate() {
+                let ctx = &ctx;
+                s.spawn(move || ctx.run(t * per, group));
+            }
+        });
+    }
+    drop(rows);
+
+    for (i, c) in out.components.iter_mut().enumerate() {
+        let (rw, rh) = g.real_blocks(i);
+        c.fill_padding(rw, rh);
+    }
+    Ok(out)
+}
+
+/// The output image (all-zero planes, tables set) and each component's constants.
+fn plan(
+    img: PixelSlice<'_>,
+    p: &EncodeParams,
+    tables: &[QuantTable],
+) -> Result<(CoefficientImage, Vec<CompPlan>)> {
+    check_input(&img)?;
+    let h = img.height as usize;
+    let gray = img.channels == 1 || p.grayscale;
     let comps: Vec<(u8, u8, u8, u8)> = if gray {
         vec![(1, 1, 1, 0)]
     } else {
         let (lh, lv) = p.sampling.luma_factors();
-        vec![(1, lh, lv, 0), (2, 1, 1, 1), (3, 1, 1, 1)]
+        let cr_slot = if tables.get(2) == tables.get(1) { 1 } else { 2 };
+        vec![(1, lh, lv, 0), (2, 1, 1, 1), (3, 1, 1, cr_slot)]
     };
+    if tables.len() < comps.len() {
+        return Err(Error::BadRequest(format!(
+            "{} quantization tables for {} components",
+            tables.len(),
+            comps.len()
+        )));
+    }
     let mut out = CoefficientImage::zeroed(img.width, img.height, 8, &comps);
-    for c in out.components.iter_mut() {
-        c.quant = if c.quant_slot == 0 { luma_q } else { chroma_q };
+    for (c, t) in out.components.iter_mut().zip(tables) {
+        c.quant = *t;
     }
     let g = out.geometry();
     let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
-    let full_w = g.mcus_x() * 8 * max_h;
     let plans: Vec<CompPlan> = out
         .components
         .iter()
@@ -202,52 +303,158 @@ pub fn encode_coefficients(img: &PixelImage, p: &EncodeParams) -> Result<Coeffic
             }
         })
         .collect();
+    Ok((out, plans))
+}
 
-    // Each iMCU row's blocks, per component.
-    let imcu_rows = g.mcus_y();
-    let mut rows: Vec<Vec<&mut [Block]>> = (0..imcu_rows)
-        .map(|_| Vec::with_capacity(comps.len()))
-        .collect();
-    for (c, plan) in out.components.iter_mut().zip(&plans) {
-        for (row, chunk) in rows
-            .iter_mut()
-            .zip(c.plane.blocks.chunks_mut(plan.v * plan.plane_w))
-        {
-            row.push(chunk);
+/// The pixel encoder one iMCU row at a time, for a consumer that codes each row as
+/// soon as it is computed (the coefficients of the whole image are never held).
+/// Rows may be computed in any order and on any thread, each with its own
+/// [`EncodeScratch`]; the result equals the rows of [`encode_slice_with_tables`].
+pub struct BandEncoder<'a> {
+    img: PixelSlice<'a>,
+    /// Size, components and tables; the planes have no blocks.
+    header: CoefficientImage,
+    plans: Vec<CompPlan>,
+    full_w: usize,
+    strip_h: usize,
+    /// (H, V, real blocks across, real block rows) per component.
+    grid: Vec<(usize, usize, usize, usize)>,
+    mcus: (usize, usize),
+}
+
+/// Scratch rows of one thread running a [`BandEncoder`].
+pub struct EncodeScratch(Strips);
+
+impl<'a> BandEncoder<'a> {
+    /// [`encode_slice_with_tables`]'s setup: checks `img`, picks the components.
+    pub fn new(img: PixelSlice<'a>, p: &EncodeParams, tables: &[QuantTable]) -> Result<Self> {
+        let (mut header, plans) = plan(img, p, tables)?;
+        let g = header.geometry();
+        for c in header.components.iter_mut() {
+            c.plane.blocks = Vec::new();
+        }
+        let grid = header
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let (rw, rh) = g.real_blocks(i);
+                (c.h as usize, c.v as usize, rw, rh)
+            })
+            .collect();
+        Ok(BandEncoder {
+            img,
+            header,
+            plans,
+            full_w: g.mcus_x() * 8 * g.max_h as usize,
+            strip_h: 8 * g.max_v as usize,
+            grid,
+            mcus: (g.mcus_x(), g.mcus_y()),
+        })
+    }
+
+    /// Size, components and quantization tables of the output (planes empty).
+    pub fn header(&self) -> &CoefficientImage {
+        &self.header
+    }
+
+    /// iMCU rows of the image.
+    pub fn rows(&self) -> usize {
+        self.mcus.1
+    }
+
+    /// A band: per component, V block rows of the padded width.
+    pub fn new_band(&self) -> Vec<BlockPlane> {
+        self.plans
+            .iter()
+            .map(|pl| BlockPlane::new(pl.plane_w, pl.v))
+            .collect()
+    }
+
+    /// Scratch rows for one thread.
+    pub fn new_scratch(&self) -> EncodeScratch {
+        EncodeScratch(self.ctx().strips())
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            img: self.img,
+            gray_in: self.img.channels == 1,
+            plans: &self.plans,
+            full_w: self.full_w,
+            strip_h: self.strip_h,
         }
     }
 
-    let ctx = Ctx {
-        img,
-        gray_in: img.channels == 1,
-        plans: &plans,
-        full_w,
-        strip_h: 8 * max_v,
-    };
-    let threads = p.threads.clamp(1, 64).min(imcu_rows);
-    if threads <= 1 {
-        ctx.run(0, &mut rows);
-    } else {
-        let per = ceil_div(imcu_rows, threads);
-        std::thread::scope(|s| {
-            for (t, group) in rows.chunks_mut(per).enumerate() {
-                let ctx = &ctx;
-                s.spawn(move || ctx.run(t * per, group));
-            }
-        });
+    /// Computes iMCU row `r` into `band` (from [`BandEncoder::new_band`]), padding
+    /// blocks included (see [`crate::coeffs::Component::fill_padding`]).
+    pub fn encode_band(&self, r: usize, scratch: &mut EncodeScratch, band: &mut [BlockPlane]) {
+        if r >= self.mcus.1 || band.len() != self.plans.len() {
+            return;
+        }
+        let mut blocks: Vec<&mut [Block]> = band.iter_mut().map(|b| &mut b.blocks[..]).collect();
+        self.ctx().imcu_row(r, &mut scratch.0, &mut blocks);
+        for (b, &(h, v, rw, rh)) in band.iter_mut().zip(&self.grid) {
+            fill_band_padding(b, (h, v), r, (rw, rh), self.mcus.0);
+        }
     }
-    drop(rows);
+}
 
-    for (i, c) in out.components.iter_mut().enumerate() {
-        let (rw, rh) = g.real_blocks(i);
-        c.fill_padding(rw, rh);
+/// [`crate::coeffs::Component::fill_padding`] for MCU row `my` held in `band`: every
+/// block outside the real `(real_w, real_h)` grid gets zero AC and the DC of the
+/// previous block of its MCU.
+fn fill_band_padding(
+    band: &mut BlockPlane,
+    (h, v): (usize, usize),
+    my: usize,
+    (real_w, real_h): (usize, usize),
+    mcus_x: usize,
+) {
+    let first = if (my + 1) * v > real_h { 0 } else { real_w / h };
+    for mx in first..mcus_x {
+        let mut prev_dc = 0i16;
+        for y in 0..v {
+            for x in mx * h..(mx + 1) * h {
+                let b = &mut band.blocks[y * band.width_blocks + x];
+                if x < real_w && my * v + y < real_h {
+                    prev_dc = b[0];
+                } else {
+                    *b = [0; 64];
+                    b[0] = prev_dc;
+                }
+            }
+        }
     }
-    Ok(out)
+}
+
+/// The image fits a JPEG frame, has 1 or 3 channels and all its samples.
+fn check_input(img: &PixelSlice<'_>) -> Result<()> {
+    let (w, h) = (img.width as usize, img.height as usize);
+    if !(1..=65535).contains(&w) || !(1..=65535).contains(&h) {
+        return Err(Error::BadRequest(format!(
+            "image size {w}x{h} cannot be stored in a JPEG frame header (1 to 65535)"
+        )));
+    }
+    if img.channels != 1 && img.channels != 3 {
+        return Err(Error::unsupported(
+            format!(
+                "encoding {}-channel images (only gray and RGB)",
+                img.channels
+            ),
+            None,
+        ));
+    }
+    if img.data.len() < w * h * img.channels {
+        return Err(Error::BadRequest(
+            "pixel buffer smaller than width × height × channels".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// What every worker reads.
 struct Ctx<'a> {
-    img: &'a PixelImage,
+    img: PixelSlice<'a>,
     gray_in: bool,
     plans: &'a [CompPlan],
     full_w: usize,
@@ -257,8 +464,15 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// Encodes iMCU rows `first..first + rows.len()`.
     fn run(&self, first: usize, rows: &mut [Vec<&mut [Block]>]) {
+        let mut strips = self.strips();
+        for (k, blocks) in rows.iter_mut().enumerate() {
+            self.imcu_row(first + k, &mut strips, blocks);
+        }
+    }
+
+    fn strips(&self) -> Strips {
         let n = self.plans.len();
-        let mut strips = Strips {
+        Strips {
             full: (0..n)
                 .map(|_| vec![0u8; self.full_w * self.strip_h])
                 .collect(),
@@ -273,9 +487,6 @@ impl Ctx<'_> {
                     }
                 })
                 .collect(),
-        };
-        for (k, blocks) in rows.iter_mut().enumerate() {
-            self.imcu_row(first + k, &mut strips, blocks);
         }
     }
 

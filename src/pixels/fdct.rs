@@ -13,21 +13,21 @@
 
 use crate::coeffs::{Block, QuantTable};
 
-const CONST_BITS: u32 = 13;
-const PASS1_BITS: u32 = 2;
+pub(super) const CONST_BITS: u32 = 13;
+pub(super) const PASS1_BITS: u32 = 2;
 
-const FIX_0_298631336: i32 = 2446;
-const FIX_0_390180644: i32 = 3196;
-const FIX_0_541196100: i32 = 4433;
-const FIX_0_765366865: i32 = 6270;
-const FIX_0_899976223: i32 = 7373;
-const FIX_1_175875602: i32 = 9633;
-const FIX_1_501321110: i32 = 12299;
-const FIX_1_847759065: i32 = 15137;
-const FIX_1_961570560: i32 = 16069;
-const FIX_2_053119869: i32 = 16819;
-const FIX_2_562915447: i32 = 20995;
-const FIX_3_072711026: i32 = 25172;
+pub(super) const FIX_0_298631336: i32 = 2446;
+pub(super) const FIX_0_390180644: i32 = 3196;
+pub(super) const FIX_0_541196100: i32 = 4433;
+pub(super) const FIX_0_765366865: i32 = 6270;
+pub(super) const FIX_0_899976223: i32 = 7373;
+pub(super) const FIX_1_175875602: i32 = 9633;
+pub(super) const FIX_1_501321110: i32 = 12299;
+pub(super) const FIX_1_847759065: i32 = 15137;
+pub(super) const FIX_1_961570560: i32 = 16069;
+pub(super) const FIX_2_053119869: i32 = 16819;
+pub(super) const FIX_2_562915447: i32 = 20995;
+pub(super) const FIX_3_072711026: i32 = 25172;
 
 #[inline(always)]
 fn descale(x: i32, n: u32) -> i32 {
@@ -140,6 +140,15 @@ impl Divisors {
         d
     }
 
+    /// The reciprocals, corrections and scales of the multiply form, or `None` when
+    /// some step is too large for it.
+    pub(super) fn reciprocals(&self) -> Option<(&[u16; 64], &[u16; 64], &[u16; 64])> {
+        match self.exact {
+            None => Some((&self.recip, &self.corr, &self.scale)),
+            Some(_) => None,
+        }
+    }
+
     /// Quantizes the DCT outputs `coef` (8 × the coefficients, |x| < 2^15 − 8191·4)
     /// into `out`.
     #[inline]
@@ -185,8 +194,18 @@ fn reciprocal(d: u32) -> (u16, u16, u32) {
 }
 
 /// Forward DCT and quantization of the 8×8 samples at `samples[0]` (rows `stride` apart).
+/// Uses SSE2 where the target has it (always on x86-64), else [`fdct_quantize_scalar`];
+/// the two give the same coefficients for every input.
 #[inline]
 pub fn fdct_quantize(samples: &[u8], stride: usize, div: &Divisors, out: &mut Block) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    super::fdct_sse2::fdct_quantize(samples, stride, div, out);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    fdct_quantize_scalar(samples, stride, div, out);
+}
+
+/// The portable form of [`fdct_quantize`].
+pub fn fdct_quantize_scalar(samples: &[u8], stride: usize, div: &Divisors, out: &mut Block) {
     let mut ws = [0i32; 64];
     for (y, row) in ws.chunks_exact_mut(8).enumerate() {
         let src = &samples[y * stride..y * stride + 8];

@@ -6,7 +6,7 @@
 //! with `TUPLTYPE CMYK`. Reading accepts any maxval up to 65535 and rescales to
 //! 0..255 as `cjpeg` does (`(v·255 + maxval/2) / maxval`).
 
-use super::{PixelImage, PixelShape};
+use super::{PixelImage, PixelShape, PixelSlice};
 use crate::error::{Error, MalformedKind, Result};
 use std::io::Write;
 
@@ -53,25 +53,91 @@ pub fn encode_pnm(img: &PixelImage) -> Result<Vec<u8>> {
 
 /// The image as a PNG file (8-bit gray or RGB; CMYK cannot be stored in PNG).
 pub fn encode_png(img: &PixelImage) -> Result<Vec<u8>> {
-    let color = match img.channels {
-        1 => png::ColorType::Grayscale,
-        3 => png::ColorType::Rgb,
-        n => {
-            return Err(Error::BadRequest(format!(
-                "PNG cannot hold {n}-channel (CMYK) images; use PAM"
-            )))
-        }
-    };
     let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, img.width, img.height);
+    let shape = PixelShape {
+        width: img.width,
+        height: img.height,
+        channels: img.channels,
+    };
+    let mut png = PngStream::new(&mut out, shape)?;
+    png.write_rows(&img.data)?;
+    png.finish()?;
+    Ok(out)
+}
+
+/// A PNG file written as its rows arrive (for streamed output, see
+/// [`decode_rows`](super::decode_rows)): [`PngStream::new`] writes the header, then
+/// [`PngStream::write_rows`] takes whole rows top to bottom, [`PngStream::finish`]
+/// ends the file. The deflate level is png's fast one: decoded photos are large, and
+/// the stronger levels cost many times the decode for a few percent.
+pub struct PngStream<W: Write> {
+    /// The encoder, writing into `pending` (it needs an owned writer).
+    png: png::StreamWriter<'static, Pending>,
+    pending: Pending,
+    out: W,
+}
+
+/// Encoded bytes on their way from the encoder to the output.
+#[derive(Clone, Default)]
+struct Pending(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Write for Pending {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<W: Write> PngStream<W> {
+    /// Starts a PNG of this shape (8-bit gray or RGB) on `out`.
+    pub fn new(out: W, shape: PixelShape) -> Result<Self> {
+        let color = match shape.channels {
+            1 => png::ColorType::Grayscale,
+            3 => png::ColorType::Rgb,
+            n => {
+                return Err(Error::BadRequest(format!(
+                    "PNG cannot hold {n}-channel (CMYK) images; use PAM"
+                )))
+            }
+        };
+        let pending = Pending::default();
+        let mut enc = png::Encoder::new(pending.clone(), shape.width, shape.height);
         enc.set_color(color);
         enc.set_depth(png::BitDepth::Eight);
-        let mut writer = enc.write_header().map_err(png_err)?;
-        writer.write_image_data(&img.data).map_err(png_err)?;
-        writer.finish().map_err(png_err)?;
+        enc.set_compression(png::Compression::Fast);
+        let writer = enc.write_header().map_err(png_err)?;
+        let png = writer
+            .into_stream_writer_with_size(1 << 16)
+            .map_err(png_err)?;
+        let mut s = PngStream { png, pending, out };
+        s.drain()?;
+        Ok(s)
     }
-    Ok(out)
+
+    /// Moves what the encoder produced to the output.
+    fn drain(&mut self) -> Result<()> {
+        let mut p = self.pending.0.borrow_mut();
+        self.out.write_all(&p)?;
+        p.clear();
+        Ok(())
+    }
+
+    /// Writes whole rows.
+    pub fn write_rows(&mut self, rows: &[u8]) -> Result<()> {
+        self.png.write_all(rows)?;
+        self.drain()
+    }
+
+    /// Ends the file (every row must have been written).
+    pub fn finish(mut self) -> Result<()> {
+        self.png.finish().map_err(png_err)?;
+        let p = self.pending.0.borrow();
+        self.out.write_all(&p)?;
+        Ok(())
+    }
 }
 
 fn png_err(e: impl std::fmt::Display) -> Error {
@@ -172,8 +238,19 @@ impl Header<'_> {
     }
 }
 
-/// Reads a PGM/PPM (P2, P3, P5, P6) or PAM (P7 with DEPTH 1, 3 or 4) file.
-pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
+/// A PNM header: the image shape, the sample range and where the samples start.
+struct PnmInfo {
+    width: u32,
+    height: u32,
+    channels: usize,
+    maxval: u32,
+    ascii: bool,
+    /// Offset of the first sample (binary) or of the text after the header (ASCII).
+    start: usize,
+}
+
+/// Parses the header of a PGM/PPM (P2, P3, P5, P6) or PAM (P7 with DEPTH 1, 3 or 4).
+fn pnm_info(data: &[u8]) -> Result<PnmInfo> {
     if data.len() < 2 || data[0] != b'P' {
         return Err(bad(0, "not a PNM file"));
     }
@@ -188,35 +265,8 @@ pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
             (w, h, ch, m, kind == b'2' || kind == b'3')
         }
         b'7' => {
-            let (mut w, mut h, mut d, mut m) = (None, None, None, None);
-            loop {
-                let key = hd.word().to_vec();
-                match key.as_slice() {
-                    b"WIDTH" => w = Some(hd.number()?),
-                    b"HEIGHT" => h = Some(hd.number()?),
-                    b"DEPTH" => d = Some(hd.number()?),
-                    b"MAXVAL" => m = Some(hd.number()?),
-                    b"TUPLTYPE" => {
-                        // The rest of the line.
-                        while hd.pos < data.len() && data[hd.pos] != b'\n' {
-                            hd.pos += 1;
-                        }
-                    }
-                    b"ENDHDR" => break,
-                    b"" => return Err(bad(hd.pos, "PAM: no ENDHDR")),
-                    _ => return Err(bad(hd.pos, "PAM: unknown header line")),
-                }
-            }
-            let (Some(w), Some(h), Some(d), Some(m)) = (w, h, d, m) else {
-                return Err(bad(hd.pos, "PAM: WIDTH, HEIGHT, DEPTH or MAXVAL missing"));
-            };
-            if !matches!(d, 1 | 3 | 4) {
-                return Err(bad(
-                    hd.pos,
-                    format!("PAM: DEPTH {d} not supported (1, 3 or 4)"),
-                ));
-            }
-            (w, h, d as usize, m, false)
+            let (w, h, d, m) = pam_fields(&mut hd)?;
+            (w, h, d, m, false)
         }
         _ => return Err(bad(0, "not a PNM file (P2, P3, P5, P6 or P7)")),
     };
@@ -226,49 +276,152 @@ pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
     if maxval == 0 || maxval > 65535 {
         return Err(bad(hd.pos, format!("PNM: maxval {maxval} out of range")));
     }
-    let n = (width as u64) * (height as u64) * channels as u64;
-    let mut out = Vec::new();
-    if ascii {
-        if n > data.len() as u64 {
-            return Err(bad(hd.pos, "PNM: file too short for its size"));
-        }
-        out.reserve(n as usize);
-        for _ in 0..n {
-            let v = hd.number()?;
-            if v > maxval {
-                return Err(bad(hd.pos, "PNM: sample above maxval"));
-            }
-            out.push(rescale(v, maxval));
-        }
-    } else {
-        // One whitespace byte ends the header (P7: the newline after ENDHDR).
-        let start = hd.pos + 1;
-        let bps = if maxval > 255 { 2 } else { 1 };
-        let need = n
-            .checked_mul(bps)
-            .filter(|&b| start as u64 + b <= data.len() as u64);
-        let Some(need) = need else {
-            return Err(bad(data.len(), "PNM: premature end of sample data"));
-        };
-        let raw = &data[start..start + need as usize];
-        if maxval == 255 {
-            out = raw.to_vec();
-        } else if bps == 1 {
-            let table: Vec<u8> = (0..=255).map(|v| rescale(v, maxval)).collect();
-            out = raw.iter().map(|&v| table[v as usize]).collect();
-        } else {
-            out = raw
-                .chunks_exact(2)
-                .map(|p| rescale(((p[0] as u32) << 8) | p[1] as u32, maxval))
-                .collect();
-        }
-    }
-    Ok(PixelImage {
+    // Binary: one whitespace byte ends the header (P7: the newline after ENDHDR).
+    let start = if ascii { hd.pos } else { hd.pos + 1 };
+    Ok(PnmInfo {
         width,
         height,
         channels,
-        data: out,
+        maxval,
+        ascii,
+        start,
     })
+}
+
+/// The header lines of a PAM file up to ENDHDR: width, height, depth, maxval.
+fn pam_fields(hd: &mut Header<'_>) -> Result<(u32, u32, usize, u32)> {
+    let (mut w, mut h, mut d, mut m) = (None, None, None, None);
+    loop {
+        let key = hd.word().to_vec();
+        match key.as_slice() {
+            b"WIDTH" => w = Some(hd.number()?),
+            b"HEIGHT" => h = Some(hd.number()?),
+            b"DEPTH" => d = Some(hd.number()?),
+            b"MAXVAL" => m = Some(hd.number()?),
+            b"TUPLTYPE" => {
+                // The rest of the line.
+                while hd.pos < hd.data.len() && hd.data[hd.pos] != b'\n' {
+                    hd.pos += 1;
+                }
+            }
+            b"ENDHDR" => break,
+            b"" => return Err(bad(hd.pos, "PAM: no ENDHDR")),
+            _ => return Err(bad(hd.pos, "PAM: unknown header line")),
+        }
+    }
+    let (Some(w), Some(h), Some(d), Some(m)) = (w, h, d, m) else {
+        return Err(bad(hd.pos, "PAM: WIDTH, HEIGHT, DEPTH or MAXVAL missing"));
+    };
+    if !matches!(d, 1 | 3 | 4) {
+        return Err(bad(
+            hd.pos,
+            format!("PAM: DEPTH {d} not supported (1, 3 or 4)"),
+        ));
+    }
+    Ok((w, h, d as usize, m))
+}
+
+impl PnmInfo {
+    /// Samples in the image.
+    fn samples(&self) -> u64 {
+        self.width as u64 * self.height as u64 * self.channels as u64
+    }
+
+    /// The raw bytes of a binary file's samples.
+    fn raw<'a>(&self, data: &'a [u8]) -> Result<&'a [u8]> {
+        let bps = if self.maxval > 255 { 2 } else { 1 };
+        let need = self
+            .samples()
+            .checked_mul(bps)
+            .filter(|&b| self.start as u64 + b <= data.len() as u64);
+        let Some(need) = need else {
+            return Err(bad(data.len(), "PNM: premature end of sample data"));
+        };
+        Ok(&data[self.start..self.start + need as usize])
+    }
+
+    fn image(&self, data: Vec<u8>) -> PixelImage {
+        PixelImage {
+            width: self.width,
+            height: self.height,
+            channels: self.channels,
+            data,
+        }
+    }
+}
+
+/// Reads a PGM/PPM (P2, P3, P5, P6) or PAM (P7 with DEPTH 1, 3 or 4) file.
+pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
+    let info = pnm_info(data)?;
+    let n = info.samples();
+    if info.ascii {
+        let mut hd = Header {
+            data,
+            pos: info.start,
+        };
+        if n > data.len() as u64 {
+            return Err(bad(hd.pos, "PNM: file too short for its size"));
+        }
+        let mut out = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            let v = hd.number()?;
+            if v > info.maxval {
+                return Err(bad(hd.pos, "PNM: sample above maxval"));
+            }
+            out.push(rescale(v, info.maxval));
+        }
+        return Ok(info.image(out));
+    }
+    let raw = info.raw(data)?;
+    let maxval = info.maxval;
+    let out = if maxval == 255 {
+        raw.to_vec()
+    } else if maxval <= 255 {
+        let table: Vec<u8> = (0..=255).map(|v| rescale(v, maxval)).collect();
+        raw.iter().map(|&v| table[v as usize]).collect()
+    } else {
+        raw.chunks_exact(2)
+            .map(|p| rescale(((p[0] as u32) << 8) | p[1] as u32, maxval))
+            .collect()
+    };
+    Ok(info.image(out))
+}
+
+/// An image read for encoding: the file's own bytes when they can be used as they
+/// are (binary PNM with maxval 255), else decoded samples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadPixels<'a> {
+    /// Samples borrowed from the file.
+    Borrowed(PixelSlice<'a>),
+    /// Samples decoded (PNG, ASCII PNM, other maxvals).
+    Owned(PixelImage),
+}
+
+impl ReadPixels<'_> {
+    /// The samples, wherever they are.
+    pub fn as_slice(&self) -> PixelSlice<'_> {
+        match self {
+            ReadPixels::Borrowed(s) => *s,
+            ReadPixels::Owned(img) => img.as_slice(),
+        }
+    }
+}
+
+/// [`read_image`] without copying the samples of binary 8-bit PNM files: the encoder
+/// reads them where they lie (in a memory-mapped input, no copy of the image at all).
+pub fn read_image_borrowed(data: &[u8]) -> Result<ReadPixels<'_>> {
+    if !data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let info = pnm_info(data)?;
+        if !info.ascii && info.maxval == 255 {
+            return Ok(ReadPixels::Borrowed(PixelSlice {
+                width: info.width,
+                height: info.height,
+                channels: info.channels,
+                data: info.raw(data)?,
+            }));
+        }
+    }
+    read_image(data).map(ReadPixels::Owned)
 }
 
 /// cjpeg's rescaling of a sample with another maxval to 0..255 (values above maxval,

@@ -12,20 +12,33 @@
 //! (`pipeline::pixels::detect_color_space`).
 
 mod color;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod color_sse2;
 mod decode;
 mod downsample;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod downsample_sse2;
 mod encode;
 pub mod fdct;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod fdct_sse2;
+pub mod geometry;
 pub mod idct;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod idct_sse2;
 pub mod image_io;
 pub mod metrics;
 mod rgb2ycc;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod rgb2ycc_sse2;
+pub mod smooth;
 mod upsample;
 
-pub use decode::{decode_rows, decode_to_pixels, PixelShape};
-pub use encode::{encode_coefficients, ijg_tables, EncodeParams, Sampling};
+pub use decode::{decode_rows, decode_to_pixels, Band, BandDecoder, PixelShape};
+pub use encode::{
+    encode_coefficients, encode_coefficients_with_tables, encode_slice, encode_slice_with_tables,
+    ijg_tables, BandEncoder, EncodeParams, EncodeScratch, PixelSlice, Sampling,
+};
 
 /// The colour space of the coded components (libjpeg's `jpeg_color_space`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

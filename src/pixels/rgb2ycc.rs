@@ -11,26 +11,26 @@
 //! +2^15 − 1 (a rounding of one half minus epsilon, so that 255.5 cannot occur and no
 //! clamping is needed), then all are shifted right by 16.
 
-const SCALEBITS: u32 = 16;
-const ONE_HALF: i32 = 1 << (SCALEBITS - 1);
-const CBCR_OFFSET: i32 = 128 << SCALEBITS;
+pub(super) const SCALEBITS: u32 = 16;
+pub(super) const ONE_HALF: i32 = 1 << (SCALEBITS - 1);
+pub(super) const CBCR_OFFSET: i32 = 128 << SCALEBITS;
 
 /// `FIX(0.29900)`
-const FIX_0_29900: i32 = 19595;
+pub(super) const FIX_0_29900: i32 = 19595;
 /// `FIX(0.58700)`
-const FIX_0_58700: i32 = 38470;
+pub(super) const FIX_0_58700: i32 = 38470;
 /// `FIX(0.11400)`
-const FIX_0_11400: i32 = 7471;
+pub(super) const FIX_0_11400: i32 = 7471;
 /// `FIX(0.16874)`
-const FIX_0_16874: i32 = 11059;
+pub(super) const FIX_0_16874: i32 = 11059;
 /// `FIX(0.33126)`
-const FIX_0_33126: i32 = 21709;
+pub(super) const FIX_0_33126: i32 = 21709;
 /// `FIX(0.50000)`
-const FIX_0_50000: i32 = 32768;
+pub(super) const FIX_0_50000: i32 = 32768;
 /// `FIX(0.41869)`
-const FIX_0_41869: i32 = 27439;
+pub(super) const FIX_0_41869: i32 = 27439;
 /// `FIX(0.08131)`
-const FIX_0_08131: i32 = 5329;
+pub(super) const FIX_0_08131: i32 = 5329;
 
 /// Luma of one RGB pixel.
 #[inline(always)]
@@ -39,8 +39,33 @@ pub fn luma(r: u8, g: u8, b: u8) -> u8 {
     ((FIX_0_29900 * r + FIX_0_58700 * g + FIX_0_11400 * b + ONE_HALF) >> SCALEBITS) as u8
 }
 
-/// Converts a row of interleaved RGB (`3·n` bytes) to `n` Y, Cb and Cr samples.
+/// Converts a row of interleaved RGB (`3·n` bytes) to `n` Y, Cb and Cr samples
+/// (with SSE2 on x86-64, equal to [`rgb_to_ycc_row_scalar`]).
 pub fn rgb_to_ycc_row(rgb: &[u8], y: &mut [u8], cb: &mut [u8], cr: &mut [u8]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    let done = super::rgb2ycc_sse2::rgb_to_ycc_row(rgb, y, cb, cr);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    let done = 0;
+    rgb_to_ycc_row_scalar(
+        &rgb[3 * done..],
+        &mut y[done..],
+        &mut cb[done..],
+        &mut cr[done..],
+    );
+}
+
+/// Converts a row of interleaved RGB (`3·n` bytes) to `n` Y samples (`cjpeg
+/// -grayscale`; with SSE2 on x86-64, equal to [`rgb_to_gray_row_scalar`]).
+pub fn rgb_to_gray_row(rgb: &[u8], y: &mut [u8]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    let done = super::rgb2ycc_sse2::rgb_to_gray_row(rgb, y);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    let done = 0;
+    rgb_to_gray_row_scalar(&rgb[3 * done..], &mut y[done..]);
+}
+
+/// The portable form of [`rgb_to_ycc_row`].
+pub fn rgb_to_ycc_row_scalar(rgb: &[u8], y: &mut [u8], cb: &mut [u8], cr: &mut [u8]) {
     let n = y.len();
     let (rgb, cb, cr) = (&rgb[..3 * n], &mut cb[..n], &mut cr[..n]);
     for (i, p) in rgb.chunks_exact(3).enumerate() {
@@ -55,8 +80,8 @@ pub fn rgb_to_ycc_row(rgb: &[u8], y: &mut [u8], cb: &mut [u8], cr: &mut [u8]) {
     }
 }
 
-/// Converts a row of interleaved RGB (`3·n` bytes) to `n` Y samples (`cjpeg -grayscale`).
-pub fn rgb_to_gray_row(rgb: &[u8], y: &mut [u8]) {
+/// The portable form of [`rgb_to_gray_row`].
+pub fn rgb_to_gray_row_scalar(rgb: &[u8], y: &mut [u8]) {
     let n = y.len();
     for (o, p) in y.iter_mut().zip(rgb[..3 * n].chunks_exact(3)) {
         *o = luma(p[0], p[1], p[2]);

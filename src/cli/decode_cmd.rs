@@ -1,0 +1,98 @@
+//! `jtool decode` output: the rows go to the destination as they are decoded (PNM
+//! or PNG), so the image is never held whole, and on a file the output still appears
+//! only once complete (see [`io::stream_output`]).
+
+use super::io::{self, Dest};
+use jtool::pipeline::pixels::{decode_file_rows, DecodeOptions};
+use jtool::pixels::image_io::{pnm_header_for, PngStream};
+use jtool::pixels::PixelShape;
+use jtool::{Error, Result, Warning};
+use std::cell::{Cell, RefCell};
+use std::io::Write;
+use std::path::Path;
+
+/// A writer that counts what passes through it.
+struct Counted<'w> {
+    w: &'w mut dyn Write,
+    n: &'w Cell<u64>,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let k = self.w.write(buf)?;
+        self.n.set(self.n.get() + k as u64);
+        Ok(k)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.w.write_all(buf)?;
+        self.n.set(self.n.get() + buf.len() as u64);
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// The output file being written.
+enum Out<'w> {
+    /// Before the header (PNG not started yet) or PNM samples.
+    Raw(Counted<'w>),
+    Png(PngStream<Counted<'w>>),
+    Gone,
+}
+
+impl Out<'_> {
+    fn start(&mut self, shape: PixelShape, png: bool) -> Result<()> {
+        match std::mem::replace(self, Out::Gone) {
+            Out::Raw(w) if png => *self = Out::Png(PngStream::new(w, shape)?),
+            Out::Raw(mut w) => {
+                w.write_all(pnm_header_for(shape)?.as_bytes())?;
+                *self = Out::Raw(w);
+            }
+            other => *self = other,
+        }
+        Ok(())
+    }
+
+    fn rows(&mut self, rows: &[u8]) -> Result<()> {
+        match self {
+            Out::Raw(w) => Ok(w.write_all(rows)?),
+            Out::Png(p) => p.write_rows(rows),
+            Out::Gone => Ok(()),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Out::Png(p) => p.finish(),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Decodes `data` into `dest` as PNM (or PNG), band by band. Returns the bytes written
+/// and the warnings.
+pub fn decode_to(
+    data: &[u8],
+    opts: &DecodeOptions,
+    dest: &Dest,
+    like: Option<&Path>,
+    png: bool,
+) -> Result<(u64, Vec<Warning>)> {
+    let written = Cell::new(0);
+    let mut warnings = Vec::new();
+    io::stream_output(dest, like, |w: &mut dyn Write| -> Result<()> {
+        let out = RefCell::new(Out::Raw(Counted { w, n: &written }));
+        let (_, ws) = decode_file_rows(
+            data,
+            opts,
+            &mut |shape| out.borrow_mut().start(shape, png),
+            &mut |rows| out.borrow_mut().rows(rows),
+        )?;
+        out.into_inner().finish()?;
+        warnings = ws;
+        Ok(())
+    })
+    .map_err(|e: Error| e)?;
+    Ok((written.get(), warnings))
+}

@@ -1,0 +1,350 @@
+//! Streaming decode of sequential files with one interleaved scan (the usual
+//! baseline file): the coefficients arrive one iMCU row at a time, so a pixel decoder
+//! can start on the top of the image while the rest is still being decoded, and the
+//! whole coefficient image is never held.
+//!
+//! Everything but the scan data is checked by the ordinary decoder first (a placed
+//! decode that keeps no block, so it reads headers and tables and skips the scan):
+//! the frame, tables, parameters and warnings are exactly those of [`super::decode`].
+//! The scan is then walked by the same MCU walk (T.81 A.2.3, F.1.2.3 restarts) into a
+//! sink that holds one iMCU row. Blocks that are not decoded (data ended early, corrupt
+//! restart intervals) stay zero, as in a full decode.
+
+use super::bitread::BitReader;
+use super::decode_place::{decode_placed, Placement};
+use super::decode_scan::Sink;
+use super::decode_scan::{run_scan, BlockDecode, Corrupt, Layout, Natural, ScanData, Sequential};
+use super::huffdec::HuffDecoder;
+use super::{Decoded, Limits};
+use crate::coeffs::{Block, Geometry};
+use crate::container::{
+    parse_dht, parse_frame, std_tables, HuffmanSpec, Item, JpegFile, Marker, Scan,
+};
+use crate::error::{Error, MalformedKind, Result, Warning};
+
+/// The blocks of one iMCU row: per frame component, its `v` block rows of the padded
+/// width (`v × width_blocks` blocks, row by row).
+pub type Band = Vec<Vec<Block>>;
+
+/// The result of [`decode_streamed`].
+pub enum Streamed<'f> {
+    /// The file is not a single interleaved sequential scan: decoded whole.
+    Whole(Decoded),
+    /// The scan, ready to be walked band by band.
+    Rows(RowScan<'f>),
+}
+
+/// A sequential scan covering every component, with its tables built.
+pub struct RowScan<'f> {
+    /// Frame, scan headers and header warnings as [`super::decode`] gives them; the
+    /// image has the frame's components and quantization tables but empty planes.
+    pub decoded: Decoded,
+    scan: &'f Scan<'f>,
+    dc: Vec<Box<HuffDecoder>>,
+    ac: Vec<Box<HuffDecoder>>,
+    layout: Layout,
+}
+
+/// Decodes `file` as [`super::decode`] does, except that a sequential frame with one
+/// scan of all its components is returned undecoded, to be walked with
+/// [`RowScan::run`].
+pub fn decode_streamed<'f>(file: &'f JpegFile<'f>, limits: &Limits) -> Result<Streamed<'f>> {
+    let Some((scan, width, height)) = single_sequential_scan(file) else {
+        return super::decode(file, limits).map(Streamed::Whole);
+    };
+    // A placement with no component: the decoder checks everything, keeps nothing.
+    let nothing = Placement {
+        source_width: width,
+        source_height: height,
+        width: 1,
+        height: 1,
+        transpose: false,
+        components: Vec::new(),
+    };
+    let (decoded, _) = decode_placed(file, limits, &nothing)?;
+    let [hdr] = decoded.scans.as_slice() else {
+        return super::decode(file, limits).map(Streamed::Whole);
+    };
+    let frame = &decoded.frame;
+    let at = scan.header.body_offset();
+    let mut comps = Vec::new();
+    for sc in &hdr.components {
+        match frame.components.iter().position(|c| c.id == sc.id) {
+            Some(i) if !comps.iter().any(|&(j, _, _)| j == i) => comps.push((
+                i,
+                frame.components[i].h as usize,
+                frame.components[i].v as usize,
+            )),
+            _ => return super::decode(file, limits).map(Streamed::Whole),
+        }
+    }
+    if comps.len() != frame.components.len() {
+        return super::decode(file, limits).map(Streamed::Whole);
+    }
+    let (dc_slots, ac_slots) = tables_before(file, scan)?;
+    let build = |slots: &[Option<HuffmanSpec>; 4], class: u8, id: u8| huffman(slots, class, id, at);
+    let dc = hdr
+        .components
+        .iter()
+        .map(|c| build(&dc_slots, 0, c.td))
+        .collect::<Result<Vec<_>>>()?;
+    let ac = hdr
+        .components
+        .iter()
+        .map(|c| build(&ac_slots, 1, c.ta))
+        .collect::<Result<Vec<_>>>()?;
+    let g = decoded.image.geometry();
+    let layout = if comps.len() == 1 {
+        let (bw, bh) = g.real_blocks(comps[0].0);
+        Layout::Single {
+            comp: comps[0].0,
+            bw,
+            bh,
+        }
+    } else {
+        Layout::Interleaved {
+            comps,
+            mcus_x: g.mcus_x(),
+            mcus_y: g.mcus_y(),
+        }
+    };
+    Ok(Streamed::Rows(RowScan {
+        decoded,
+        scan,
+        dc,
+        ac,
+        layout,
+    }))
+}
+
+/// The only scan of a file with a sequential Huffman frame (SOF0/SOF1) of known height,
+/// with the frame's width and height.
+fn single_sequential_scan<'f>(file: &'f JpegFile<'f>) -> Option<(&'f Scan<'f>, u32, u32)> {
+    let mut scan = None;
+    let mut size = None;
+    for item in &file.items {
+        match item {
+            Item::Scan(s) if scan.is_none() => scan = Some(s),
+            Item::Scan(_) => return None,
+            Item::Segment(seg) if seg.marker.is_sof() => {
+                if size.is_some() || !matches!(seg.marker, Marker::SOF0 | Marker::SOF1) {
+                    return None;
+                }
+                let f = parse_frame(seg).ok()?;
+                if f.height == 0 {
+                    return None; // DNL: left to the whole decoder
+                }
+                size = Some((f.width as u32, f.height as u32));
+            }
+            Item::Segment(_) => {}
+        }
+    }
+    let (w, h) = size?;
+    Some((scan?, w, h))
+}
+
+type Slots = [Option<HuffmanSpec>; 4];
+
+/// The Huffman table specifications in force at `scan` (DC, AC).
+fn tables_before(file: &JpegFile, scan: &Scan) -> Result<(Slots, Slots)> {
+    let (mut dc, mut ac): (Slots, Slots) = Default::default();
+    for item in &file.items {
+        match item {
+            Item::Scan(s) if std::ptr::eq(s, scan) => break,
+            Item::Segment(seg) if seg.marker == Marker::DHT => {
+                for spec in parse_dht(seg)? {
+                    let id = spec.id as usize & 3;
+                    let slots = if spec.class == 0 { &mut dc } else { &mut ac };
+                    slots[id] = Some(spec);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((dc, ac))
+}
+
+/// The decoder for table `id` of `class`, with the Annex K tables for ids 0 and 1 when
+/// none was defined (as the whole decoder does for Motion-JPEG).
+fn huffman(slots: &Slots, class: u8, id: u8, at: usize) -> Result<Box<HuffDecoder>> {
+    let std;
+    let spec = match &slots[id as usize & 3] {
+        Some(spec) => spec,
+        None => {
+            std = match (class, id) {
+                (0, 0) => std_tables::std_dc_luma(0),
+                (0, 1) => std_tables::std_dc_chroma(1),
+                (1, 0) => std_tables::std_ac_luma(0),
+                (1, 1) => std_tables::std_ac_chroma(1),
+                _ => {
+                    let kind = if class == 0 { "DC" } else { "AC" };
+                    let what = format!("{kind} Huffman table {id}");
+                    return Err(Error::malformed(at, MalformedKind::MissingTable(what)));
+                }
+            };
+            &std
+        }
+    };
+    HuffDecoder::new(spec, class == 0)
+        .map_err(|e| Error::malformed(at, MalformedKind::BadHeader(e.to_string())))
+}
+
+impl RowScan<'_> {
+    /// Number of iMCU rows (bands).
+    pub fn bands(&self) -> usize {
+        self.decoded.image.geometry().mcus_y()
+    }
+
+    /// An all-zero band of the right shape.
+    pub fn new_band(&self) -> Band {
+        band_shape(&self.decoded.image.geometry())
+            .into_iter()
+            .map(|n| vec![[0; 64]; n])
+            .collect()
+    }
+
+    /// Walks the scan, calling `on_band(i, band)` for iMCU rows `i = 0, 1, ...` in
+    /// order, each once. When `on_band` returns, `band` must be all zero again with
+    /// the same shape (it may swap in another zeroed band). If it returns `false`,
+    /// the walk stops early. Returns the warnings of the scan data.
+    pub fn run(&self, on_band: &mut dyn FnMut(usize, &mut Band) -> bool) -> Vec<Warning> {
+        let g = self.decoded.image.geometry();
+        let mut sink = BandSink {
+            band: self.new_band(),
+            widths: (0..g.factors.len()).map(|c| g.padded_blocks(c).0).collect(),
+            v: g.factors.iter().map(|f| f.1 as usize).collect(),
+            cur: 0,
+            on_band,
+            stopped: false,
+        };
+        let data = ScanData {
+            ecs: self.scan.ecs,
+            offset: self.scan.ecs_offset(),
+            restart_interval: self.decoded.restart_interval as usize,
+        };
+        let mut d = Sequential {
+            dc: self.dc.iter().map(|b| &**b).collect(),
+            ac: self.ac.iter().map(|b| &**b).collect(),
+            pred: [0; 4],
+        };
+        let mut warnings = Vec::new();
+        run_scan(&mut d, &data, &self.layout, &mut sink, &mut warnings);
+        sink.advance(g.mcus_y());
+        warnings
+    }
+}
+
+impl RowScan<'_> {
+    /// The decoder's warnings as [`super::decode`] would list them: those of the
+    /// headers up to the scan, the scan's own (`scan_warnings`, from [`RowScan::run`]),
+    /// then those of the segments after it.
+    pub fn warnings_with(&self, scan_warnings: Vec<Warning>) -> Vec<Warning> {
+        let ecs = self.scan.ecs_offset();
+        let (before, after): (Vec<Warning>, Vec<Warning>) = self
+            .decoded
+            .warnings
+            .iter()
+            .cloned()
+            .partition(|w| w.offset.is_some_and(|o| o < ecs));
+        before
+            .into_iter()
+            .chain(scan_warnings)
+            .chain(after)
+            .collect()
+    }
+}
+
+/// Blocks per band of each component.
+fn band_shape(g: &Geometry) -> Vec<usize> {
+    (0..g.factors.len())
+        .map(|c| g.padded_blocks(c).0 * g.factors[c].1 as usize)
+        .collect()
+}
+
+/// A [`Sink`] holding the current iMCU row.
+struct BandSink<'s> {
+    band: Band,
+    widths: Vec<usize>,
+    v: Vec<usize>,
+    /// The iMCU row in `band`.
+    cur: usize,
+    on_band: &'s mut dyn FnMut(usize, &mut Band) -> bool,
+    stopped: bool,
+}
+
+impl BandSink<'_> {
+    /// Hands out every band before `to` (those never reached are zero); false once the
+    /// receiver has stopped.
+    #[cold]
+    #[inline(never)]
+    fn advance(&mut self, to: usize) -> bool {
+        while self.cur < to && !self.stopped {
+            self.stopped = !(self.on_band)(self.cur, &mut self.band);
+            self.cur += 1;
+        }
+        !self.stopped
+    }
+}
+
+/// What [`BandSink`] answers once the receiver has stopped: a corrupt-data halt ends
+/// the walk (or its restart interval) without decoding further.
+const STOPPED: Corrupt = Corrupt("output stopped");
+
+impl Sink for BandSink<'_> {
+    fn range(&self, _: &Layout, _: bool) -> (usize, usize) {
+        (0, usize::MAX)
+    }
+
+    #[inline(always)]
+    fn mcu<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        br: &mut BitReader,
+        scan_comps: &[(usize, usize, usize)],
+        mx: usize,
+        my: usize,
+    ) -> std::result::Result<(), Corrupt> {
+        if my != self.cur && !self.advance(my) {
+            return Err(STOPPED);
+        }
+        let mut unused = 0;
+        for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
+            let (Some(blocks), Some(&wb)) = (self.band.get_mut(ci), self.widths.get(ci)) else {
+                continue;
+            };
+            for by in 0..v {
+                let row = by * wb + mx * h;
+                let Some(blocks) = blocks.get_mut(row..row + h) else {
+                    continue;
+                };
+                for blk in blocks {
+                    d.decode(br, sc, blk, &mut unused, Natural)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn block<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        br: &mut BitReader,
+        sc: usize,
+        comp: usize,
+        bx: usize,
+        by: usize,
+    ) -> std::result::Result<(), Corrupt> {
+        let v = self.v.get(comp).copied().unwrap_or(1).max(1);
+        if by / v != self.cur && !self.advance(by / v) {
+            return Err(STOPPED);
+        }
+        let mut unused = 0;
+        let wb = self.widths.get(comp).copied().unwrap_or(0);
+        let i = (by % v) * wb + bx;
+        match self.band.get_mut(comp).and_then(|b| b.get_mut(i)) {
+            Some(blk) => d.decode(br, sc, blk, &mut unused, Natural),
+            None => Ok(()),
+        }
+    }
+}
