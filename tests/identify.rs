@@ -146,7 +146,9 @@ fn camera_originals_stripped_name_their_maker() {
     // of the maker share: Canon's own table (IXUS, A40), Fujifilm's three tables with a
     // fixed DC quantizer, Olympus's layout with DRI, Pentax's truncated Annex K scaling.
     // Most makers have one to five corpus files from unrelated firmware generations, so
-    // this stays low; it must not fall below what the traits support today.
+    // this stays low; it must not fall below what the traits support today. Published
+    // camera tables (src/inspect/published_tables.rs) are not taken from corpus files
+    // and stay in during leave-one-out.
     assert!(loo_hit >= 9, "leave-one-out {loo_hit}/{loo_n}");
 }
 
@@ -242,6 +244,21 @@ fn signature_table_is_sourced() {
     for s in SIGNATURES {
         assert!(s.source.starts_with("corpus "), "{}", s.source);
     }
+    // Published camera tables (independent of the corpus) name the page they come from.
+    use jtool::inspect::published_tables::PUBLISHED_TABLES;
+    let mut by_maker: Vec<(&str, usize)> = Vec::new();
+    for p in PUBLISHED_TABLES {
+        assert!(p.source.starts_with("https://"), "{}", p.models);
+        assert!(p.tables().is_some(), "{}", p.models);
+        match by_maker.iter_mut().find(|(m, _)| *m == p.maker) {
+            Some((_, n)) => *n += 1,
+            None => by_maker.push((p.maker, 1)),
+        }
+    }
+    eprintln!(
+        "published camera tables: {} entries {by_maker:?}",
+        PUBLISHED_TABLES.len()
+    );
 }
 
 /// Prints the leave-one-out candidates and evidence for the files named in
@@ -263,6 +280,47 @@ fn explain_leave_one_out() {
             for e in &c.evidence {
                 eprintln!("       {e}");
             }
+        }
+    }
+}
+
+#[test]
+fn published_tables_name_their_maker() {
+    use jtool::inspect::published_tables::PUBLISHED_TABLES;
+    for p in PUBLISHED_TABLES {
+        let (luma, chroma) = p.tables().unwrap();
+        for transposed in [false, true] {
+            let tr = |t: &[u16; 64]| -> [u16; 64] {
+                std::array::from_fn(|i| {
+                    if transposed {
+                        t[(i % 8) * 8 + i / 8]
+                    } else {
+                        t[i]
+                    }
+                })
+            };
+            // One DQT with both tables (not libjpeg's layout), 4:2:2 sampling, no
+            // metadata: only the tables speak.
+            let mut f = vec![0xFF, 0xD8, 0xFF, 0xDB, 0, 132];
+            for (slot, t) in [(0u8, tr(&luma)), (1, tr(&chroma))] {
+                f.push(slot);
+                f.extend(jtool::coeffs::ZIGZAG.iter().map(|&n| t[n] as u8));
+            }
+            f.extend_from_slice(&[
+                0xFF, 0xC0, 0, 17, 8, 0, 8, 0, 16, 3, 1, 0x21, 0, 2, 0x11, 1, 3, 0x11, 1,
+            ]);
+            f.extend_from_slice(&[0xFF, 0xD9]);
+            let r = inspect(&f).unwrap();
+            if r.quality.as_ref().is_some_and(|q| q.exact) {
+                continue; // IJG tables: the IJG rule rightly competes
+            }
+            let top = &r.identification.candidates[0];
+            assert_eq!(top.maker, p.maker, "{}: {}", p.models, top.name);
+            assert!(
+                top.evidence.iter().any(|e| e.contains(p.source)),
+                "{:?}",
+                top.evidence
+            );
         }
     }
 }

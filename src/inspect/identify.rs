@@ -2,7 +2,8 @@
 //! confidence and the evidence behind it, all read from the file itself.
 //!
 //! Evidence, strongest first: the quantization tables (exact matches against
-//! [`super::signatures`], also transposed; the IJG and mozjpeg scaling rules), the
+//! [`super::signatures`] and the published camera tables of
+//! [`super::published_tables`], also transposed; the IJG and mozjpeg scaling rules), the
 //! metadata that states a setting (Photoshop APP13 quality, APP12 Ducky "Save for
 //! Web" quality), Exif Make/Model/Software and XMP CreatorTool, then the layout of the
 //! table segments (one table per DQT/DHT segment as libjpeg writes them, or combined),
@@ -14,6 +15,7 @@
 //! so on (see the constants below); the confidence is the score clamped to 0.01–0.99.
 
 use super::meta::MetaDetails;
+use super::published_tables::PUBLISHED_TABLES;
 use super::quality::{ijg_table, transpose, QualityReport};
 use super::signatures::{Signature, SourceKind, SIGNATURES};
 use super::Report;
@@ -31,6 +33,9 @@ const GENERIC_CAMERA: f64 = 0.45;
 const IJG_RULE: f64 = 0.8;
 /// Score of a mozjpeg-rule match.
 const MOZ_RULE: f64 = 0.9;
+/// Score of a file whose tables equal a published camera table pair (no layout,
+/// sampling or Huffman facts are published with them, so no further bonus applies).
+const PUBLISHED: f64 = 0.85;
 /// Score of tables with the same shape as a signature's (scaled by a common factor),
 /// times the similarity (1 for the same shape, 0 at a mean log difference of
 /// [`SHAPE_SCALE`]).
@@ -437,6 +442,10 @@ pub fn identify_with(
         }
     }
 
+    // 1a. Published camera tables: independent of the corpus, so `use_sig` (which
+    // selects corpus signatures) does not filter them.
+    p.extend(match_published(&st, ijg.is_some()));
+
     // 1b. Maker traits shared across a maker's listed files (generalises to models the
     // table does not list; see `maker_model`).
     for m in super::maker_model::score_makers(&st, use_sig) {
@@ -695,6 +704,71 @@ fn add(
             evidence: vec![ev],
         }),
     }
+}
+
+/// Compares the file's tables with every published camera table pair (see
+/// [`super::published_tables`]): luminance first, every further slot the chrominance
+/// table, also transposed (a lossless 90°/270° rotation transposes each table).
+fn match_published(st: &Structure, file_is_ijg: bool) -> Vec<Pending> {
+    let mut out = Vec::new();
+    let Some(first) = st.tables.first() else {
+        return out;
+    };
+    for pt in PUBLISHED_TABLES {
+        let Some((luma, chroma)) = pt.tables() else {
+            continue;
+        };
+        let orient = |t: &[u16; 64], tr: bool| if tr { transpose(t) } else { *t };
+        let Some(tr) = [false, true]
+            .into_iter()
+            .find(|&tr| orient(first, tr) == luma)
+        else {
+            continue;
+        };
+        let all = st.tables[1..].iter().all(|t| orient(t, tr) == chroma);
+        let what = format!(
+            "{} {}{}",
+            pt.maker,
+            pt.models,
+            if pt.quality.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", pt.quality)
+            }
+        );
+        let ev = format!(
+            "{} equal the published tables of the {what}{} ({})",
+            if all && st.tables.len() > 1 {
+                "luminance and chrominance tables"
+            } else if all {
+                "the luminance table (single component)"
+            } else {
+                "the luminance table (chrominance differs)"
+            },
+            if tr { ", transposed" } else { "" },
+            pt.source
+        );
+        // IJG-scaled tables are shared by libjpeg and many firmwares: a published camera
+        // with such tables must not outrank the IJG rule (which itself weighs the
+        // layout), so it only adds weak evidence for that maker.
+        let score = match (file_is_ijg, all && st.tables.len() > 1) {
+            (true, _) => GENERIC_CAMERA - 0.1,
+            (false, true) => PUBLISHED,
+            (false, false) => LUMA_ONLY - 0.05,
+        };
+        out.push(Pending {
+            key: format!("cam:{}", pt.maker),
+            name: format!(
+                "{} camera firmware (published tables of the {what})",
+                pt.maker
+            ),
+            kind: SourceKind::Camera,
+            maker: pt.maker.into(),
+            score,
+            evidence: vec![ev],
+        });
+    }
+    out
 }
 
 /// Compares the file with one listed signature.

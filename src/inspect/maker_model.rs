@@ -24,7 +24,9 @@
 //! * the table set: three tables with the Cr table a copy of the Cb table, or a DQT that
 //!   defines a table no component uses;
 //! * sampling factors and the Huffman choice (weak: shared by most encoders);
-//! * shape: the maker's own table, scaled (its quality settings share one base table).
+//! * shape: the maker's own table, scaled (its quality settings share one base table);
+//!   published camera tables ([`super::published_tables`]) also count here, and are
+//!   never left out, since they come from no corpus file.
 
 use super::identify::Structure;
 use super::quality::{ijg_table, transpose, ANNEX_K_CHROMA, ANNEX_K_LUMA};
@@ -385,6 +387,14 @@ pub fn score_makers(st: &Structure, use_sig: &dyn Fn(&Signature) -> bool) -> Vec
             );
             credit(maker, SHAPE * share, true, ev);
         });
+        // Published camera tables (independent of the corpus, never left out): a
+        // maker's own base table, scaled for its other quality settings.
+        for (maker, n, of, src) in published_shapes(&own) {
+            let ev = format!(
+                "luminance table has the shape of {maker}'s own table in {n} published table set(s) ({src})"
+            );
+            credit(maker, SHAPE * n as f64 / (of as f64 + 1.0), true, ev);
+        }
     }
     let mut out: Vec<MakerScore> = out
         .into_iter()
@@ -395,6 +405,29 @@ pub fn score_makers(st: &Structure, use_sig: &dyn Fn(&Signature) -> bool) -> Vec
         })
         .collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out
+}
+
+/// Makers whose published own luminance tables (see [`super::published_tables`]) have
+/// the shape of `own`: (maker, matching entries of that maker, matching entries of all
+/// makers, the first entry's source).
+fn published_shapes(own: &[u16; 64]) -> Vec<(&'static str, usize, usize, &'static str)> {
+    let near = |e: &[u16; 64]| {
+        scaling(e, &ANNEX_K_LUMA).0 == OWN
+            && shape_distance(e, &ANNEX_K_LUMA) > OWN_SHAPE
+            && shape_distance(own, e).min(shape_distance(&transpose(own), e)) <= SHAPE_MAX
+    };
+    let hits: Vec<_> = super::published_tables::PUBLISHED_TABLES
+        .iter()
+        .filter(|p| p.tables().is_some_and(|(l, _)| near(&l)))
+        .collect();
+    let mut out: Vec<(&'static str, usize, usize, &'static str)> = Vec::new();
+    for p in &hits {
+        match out.iter_mut().find(|(m, ..)| *m == p.maker) {
+            Some(e) => e.1 += 1,
+            None => out.push((p.maker, 1, hits.len(), p.source)),
+        }
+    }
     out
 }
 

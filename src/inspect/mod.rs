@@ -10,6 +10,7 @@
 pub mod identify;
 pub mod maker_model;
 pub mod meta;
+pub mod published_tables;
 pub mod quality;
 pub mod signatures;
 mod text;
