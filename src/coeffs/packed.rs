@@ -151,26 +151,12 @@ impl PackedPlane {
     /// [`super::Component::fill_padding`] does for a dense plane: zero AC and the DC
     /// of the previous block of the MCU (`h` × `v` blocks).
     pub fn fill_padding(&mut self, h: usize, v: usize, real_w: usize, real_h: usize) {
-        let (h, v) = (h.max(1), v.max(1));
-        let (mcus_x, mcus_y) = (self.width_blocks / h, self.height_blocks / v);
-        for my in 0..mcus_y {
-            let first = if (my + 1) * v > real_h { 0 } else { real_w / h };
-            for mx in first..mcus_x {
-                let mut prev_dc = 0i16;
-                for y in my * v..(my + 1) * v {
-                    for x in mx * h..(mx + 1) * h {
-                        let idx = y * self.width_blocks + x;
-                        if x < real_w && y < real_h {
-                            prev_dc = self.dc(idx);
-                        } else {
-                            let mut b = [0; 64];
-                            b[0] = prev_dc;
-                            self.set(idx, &b);
-                        }
-                    }
-                }
-            }
-        }
+        let (wb, hb) = (self.width_blocks, self.height_blocks);
+        super::padding::for_each_padding(h, v, wb, hb, real_w, real_h, |idx, prev| {
+            let mut b = [0; 64];
+            b[0] = prev.map_or(0, |p| self.dc(p));
+            self.set(idx, &b);
+        });
     }
 
     /// Bytes held (for memory accounting in tests and benchmarks).

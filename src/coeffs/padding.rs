@@ -20,24 +20,44 @@ impl Component {
     /// Rewrites the blocks outside the first `real_w` × `real_h` blocks, visiting only
     /// the MCUs that hold padding.
     pub fn fill_padding(&mut self, real_w: usize, real_h: usize) {
-        let (h, v) = (self.h.max(1) as usize, self.v.max(1) as usize);
+        let (h, v) = (self.h as usize, self.v as usize);
         let plane = &mut self.plane;
-        let (mcus_x, mcus_y) = (plane.width_blocks / h, plane.height_blocks / v);
-        for my in 0..mcus_y {
-            // Only MCUs that hold padding: all of a row reaching below the real blocks,
-            // otherwise those reaching past the right edge.
-            let first = if (my + 1) * v > real_h { 0 } else { real_w / h };
-            for mx in first..mcus_x {
-                let mut prev_dc = 0i16;
-                for y in my * v..(my + 1) * v {
-                    for x in mx * h..(mx + 1) * h {
-                        if x < real_w && y < real_h {
-                            prev_dc = plane.block(x, y)[0];
-                        } else {
-                            let b = plane.block_mut(x, y);
-                            *b = [0; 64];
-                            b[0] = prev_dc;
-                        }
+        let (wb, hb) = (plane.width_blocks, plane.height_blocks);
+        for_each_padding(h, v, wb, hb, real_w, real_h, |idx, prev| {
+            let dc = prev.map_or(0, |p| plane.blocks[p][0]);
+            plane.blocks[idx] = [0; 64];
+            plane.blocks[idx][0] = dc;
+        });
+    }
+}
+
+/// Calls `f(block, previous)` for every padding block of a `wb` × `hb` plane whose
+/// first `real_w` × `real_h` blocks are real, in MCUs of `h` × `v` blocks: `previous`
+/// is the last real block before it in the same MCU (raster order), if any. Only the
+/// MCUs that hold padding are visited: all of a row reaching below the real blocks,
+/// otherwise those reaching past the right edge.
+pub(super) fn for_each_padding(
+    h: usize,
+    v: usize,
+    wb: usize,
+    hb: usize,
+    real_w: usize,
+    real_h: usize,
+    mut f: impl FnMut(usize, Option<usize>),
+) {
+    let (h, v) = (h.max(1), v.max(1));
+    let (mcus_x, mcus_y) = (wb / h, hb / v);
+    for my in 0..mcus_y {
+        let first = if (my + 1) * v > real_h { 0 } else { real_w / h };
+        for mx in first..mcus_x {
+            let mut prev = None;
+            for y in my * v..(my + 1) * v {
+                for x in mx * h..(mx + 1) * h {
+                    let idx = y * wb + x;
+                    if x < real_w && y < real_h {
+                        prev = Some(idx);
+                    } else {
+                        f(idx, prev);
                     }
                 }
             }

@@ -25,22 +25,23 @@ pub(super) struct Direct {
     image: PlacedImage,
 }
 
-/// Decodes all of `file` for `copy`: in place (packed when `packed` and the frame is
-/// sequential) when that keeps the frame's layout, else a full decode and `None`. A
-/// plan gives a one-component image 1×1 sampling, as jpegtran writes it; `copy` keeps
-/// the factors the frame has.
+/// Decodes all of `file` for `copy`: packed in place when `packed` and the frame is
+/// sequential with a layout a plan keeps, else a full decode and `None` (the full
+/// decode is the faster one for dense output). A plan gives a one-component image 1×1
+/// sampling, as jpegtran writes it; `copy` keeps the factors the frame has.
 pub(super) fn decode_all(
     file: &JpegFile,
     limits: &Limits,
     packed: bool,
 ) -> Result<(Decoded, Option<PlacedImage>)> {
-    let keeps_layout = frame(file).is_some_and(|h| {
-        h.components.len() > 1 || h.components.iter().all(|c| (c.h, c.v) == (1, 1))
+    let packable = frame(file).is_some_and(|h| {
+        !h.marker.is_progressive_sof()
+            && (h.components.len() > 1 || h.components.iter().all(|c| (c.h, c.v) == (1, 1)))
     });
-    if !keeps_layout {
+    if !(packed && packable) {
         return Ok((entropy::decode(file, limits)?, None));
     }
-    let (decoded, direct) = decode(file, &Request::default(), limits, packed)?;
+    let (decoded, direct) = decode(file, &Request::default(), limits, true)?;
     Ok((decoded, direct.map(|d| d.image)))
 }
 

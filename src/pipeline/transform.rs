@@ -93,6 +93,12 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
 /// Reads the Exif Orientation and applies the transform that makes the image upright,
 /// then sets Orientation to 1. With no orientation (or 1) the coefficients are unchanged.
 pub fn auto_orient(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
+    transform(data, &upright_options(data, opts)?)
+}
+
+/// `opts` with the Exif Orientation of `data` applied before its own orientation, and
+/// the Orientation reset when there was one (what auto-orient asks for).
+pub(super) fn upright_options(data: &[u8], opts: &TransformOptions) -> Result<TransformOptions> {
     let file = JpegFile::parse(data)?;
     let n = file
         .segments()
@@ -101,18 +107,14 @@ pub fn auto_orient(data: &[u8], opts: &TransformOptions) -> Result<Transformed> 
     let orientation = n
         .and_then(Orientation::from_exif)
         .unwrap_or(Orientation::Identity);
-    let request = Request {
-        orientation: orientation.then(opts.request.orientation),
-        ..opts.request
-    };
-    transform(
-        data,
-        &TransformOptions {
-            request,
-            reset_orientation: n.is_some(),
-            ..opts.clone()
+    Ok(TransformOptions {
+        request: Request {
+            orientation: orientation.then(opts.request.orientation),
+            ..opts.request
         },
-    )
+        reset_orientation: n.is_some(),
+        ..opts.clone()
+    })
 }
 
 /// The Exif thumbnail put through the same orientation change (no crop), if it is a JPEG

@@ -17,7 +17,7 @@ use super::{
     TransformOptions, Transformed,
 };
 use crate::coeffs::{CoefficientImage, QuantTable};
-use crate::container::edit::{exif_orientation, exif_thumbnail};
+use crate::container::edit::exif_thumbnail;
 use crate::container::{classify, JpegFile, MetaClass};
 use crate::entropy::{self, CodingMode, Decoded, EncodeOptions};
 use crate::error::{Error, Result, Warning, WarningKind};
@@ -347,26 +347,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
 /// The pixel-path counterpart of [`super::auto_orient`]: the Exif Orientation applied to
 /// the pixels, and set to 1.
 pub fn auto_orient(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
-    let file = JpegFile::parse(data)?;
-    let n = file
-        .segments()
-        .filter(|s| classify(s) == MetaClass::Exif)
-        .find_map(|s| exif_orientation(s.body));
-    let orientation = n
-        .and_then(Orientation::from_exif)
-        .unwrap_or(Orientation::Identity);
-    let request = Request {
-        orientation: orientation.then(opts.request.orientation),
-        ..opts.request
-    };
-    transform(
-        data,
-        &TransformOptions {
-            request,
-            reset_orientation: n.is_some(),
-            ..opts.clone()
-        },
-    )
+    transform(data, &super::transform::upright_options(data, opts)?)
 }
 
 /// The Exif thumbnail turned upright like the image (losslessly: it is metadata), or
