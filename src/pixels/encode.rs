@@ -205,6 +205,9 @@ pub fn encode_slice_with_tables(
     tables: &[QuantTable],
 ) -> Result<CoefficientImage> {
     let (mut out, plans) = plan(img, p, tables)?;
+    for c in out.components.iter_mut() {
+        c.plane = BlockPlane::new(c.plane.width_blocks, c.plane.height_blocks);
+    }
     let g = out.geometry();
     let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
     // Each iMCU row's blocks, per component.
@@ -249,7 +252,8 @@ pub fn encode_slice_with_tables(
     Ok(out)
 }
 
-/// The output image (all-zero planes, tables set) and each component's constants.
+/// The output image (tables set; planes sized but empty) and each component's
+/// constants.
 fn plan(
     img: PixelSlice<'_>,
     p: &EncodeParams,
@@ -272,11 +276,16 @@ fn plan(
             comps.len()
         )));
     }
-    let mut out = CoefficientImage::zeroed(img.width, img.height, 8, &comps);
-    for (c, t) in out.components.iter_mut().zip(tables) {
-        c.quant = *t;
-    }
+    // Planes sized but without blocks: the streamed path never holds them (and
+    // zeroing them would touch every page).
+    let mut out = CoefficientImage::zeroed(1, 1, 8, &comps);
+    (out.width, out.height) = (img.width, img.height);
     let g = out.geometry();
+    for (i, (c, t)) in out.components.iter_mut().zip(tables).enumerate() {
+        c.quant = *t;
+        (c.plane.width_blocks, c.plane.height_blocks) = g.padded_blocks(i);
+        c.plane.blocks = Vec::new();
+    }
     let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
     let plans: Vec<CompPlan> = out
         .components
@@ -328,11 +337,8 @@ pub struct EncodeScratch(Strips);
 impl<'a> BandEncoder<'a> {
     /// [`encode_slice_with_tables`]'s setup: checks `img`, picks the components.
     pub fn new(img: PixelSlice<'a>, p: &EncodeParams, tables: &[QuantTable]) -> Result<Self> {
-        let (mut header, plans) = plan(img, p, tables)?;
+        let (header, plans) = plan(img, p, tables)?;
         let g = header.geometry();
-        for c in header.components.iter_mut() {
-            c.plane.blocks = Vec::new();
-        }
         let grid = header
             .components
             .iter()
