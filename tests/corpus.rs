@@ -52,7 +52,6 @@ fn oracle_files() -> Vec<PathBuf> {
             .values()
             .filter(|r| r["category"] == "valid" && r["djpeg_ok"] == "yes")
             .collect();
-        rows.retain(|r| !r["sof"].starts_with("SOF9") && !r["sof"].starts_with("SOF10"));
         rows.sort_by(|a, b| a["file"].cmp(&b["file"]));
         files.extend(rows.iter().map(|r| c.join(&r["file"])));
     }
@@ -134,14 +133,14 @@ fn copy_progressive_keeps_coefficients() {
     check_copy_against_djpeg(&opts, "--progressive");
 }
 
-/// 12-bit, lossless and arithmetic files get a clear `unsupported` error.
+/// 12-bit and lossless files get a clear `unsupported` error.
 #[test]
 fn unsupported_processes_are_reported() {
     let Some(c) = corpus_dir() else { return };
     let m = manifest(&c);
     let mut n = 0;
     for r in m.values().filter(|r| r["category"] == "valid") {
-        let unsupported = r["precision"] != "8" || r["sof"] == "SOF3" || r["arithmetic"] == "yes";
+        let unsupported = r["precision"] != "8" || r["sof"] == "SOF3";
         if !unsupported {
             continue;
         }
@@ -152,8 +151,5 @@ fn unsupported_processes_are_reported() {
             Ok(_) => panic!("{}: expected an unsupported error, got output", r["file"]),
         }
     }
-    assert!(
-        n >= 5,
-        "expected the corpus's 12-bit, lossless and arithmetic files"
-    );
+    assert!(n >= 4, "expected the corpus's 12-bit and lossless files");
 }

@@ -112,7 +112,7 @@ fn grid(w: u32, h: u32, full: bool) -> Vec<Case> {
     v
 }
 
-/// Files jpegtran reads that jtool decodes (arithmetic coding is not supported yet).
+/// Files jpegtran reads that jtool decodes.
 fn files() -> Vec<(PathBuf, u32, u32)> {
     let mut out: Vec<(PathBuf, u32, u32)> = Vec::new();
     for p in testdata_jpegs() {
@@ -125,9 +125,7 @@ fn files() -> Vec<(PathBuf, u32, u32)> {
         let m = manifest(&c);
         let mut rows: Vec<_> = m
             .values()
-            .filter(|r| {
-                r["category"] == "valid" && r["jpegtran_ok"] == "yes" && r["arithmetic"] != "yes"
-            })
+            .filter(|r| r["category"] == "valid" && r["jpegtran_ok"] == "yes")
             .collect();
         rows.sort_by(|a, b| a["file"].cmp(&b["file"]));
         for r in rows {

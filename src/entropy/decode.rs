@@ -3,8 +3,10 @@
 //! decodes each scan with the tables of that moment (T.81 Annex B, E.2).
 //!
 //! The per-scan work (MCU walk, restarts, block decoders) is in `decode_scan` and
-//! `decode_prog`; bits and Huffman codes in `bitread` and `huffdec`.
+//! `decode_prog`; bits and Huffman codes in `bitread` and `huffdec`; arithmetic-coded
+//! scans (SOF9, SOF10) in `arith_scan` over the QM decoder of `arith`.
 
+use super::arith_scan::{run_arith, Arith, ArithBlocks, ArithKind, Conditioning};
 use super::decode_place::{metadata_image, Placed, PlacedImage, PlacedSink, Placement};
 use super::decode_prog::{AcFirst, AcRefine, DcFirst, DcRefine};
 use super::decode_scan::{clear, run_scan, BlockDecode, FullSink, Layout, ScanData, Sequential};
@@ -88,6 +90,55 @@ impl Frame {
         }
     }
 
+    /// Decodes one arithmetic-coded scan into the image or the placed output.
+    fn run_arith<const H: bool>(
+        &mut self,
+        d: &mut ArithBlocks<'_, H>,
+        data: &ScanData,
+        layout: &Layout,
+        w: &mut Vec<Warning>,
+    ) {
+        match &mut self.placed {
+            None => {
+                let sink = &mut FullSink {
+                    comps: &mut self.image.components,
+                    hist: &mut self.hist,
+                };
+                run_arith(d, data, layout, sink, w)
+            }
+            Some(p) if p.oriented => run_arith(d, data, layout, &mut PlacedSink::<true>(p), w),
+            Some(p) => run_arith(d, data, layout, &mut PlacedSink::<false>(p), w),
+        }
+    }
+
+    /// Decodes an arithmetic-coded scan (F.2.4, G.2): the block decoder for its kind.
+    fn arith_scan(
+        &mut self,
+        hdr: &ScanHeader,
+        data: &ScanData,
+        layout: &Layout,
+        cond: Conditioning,
+        w: &mut Vec<Warning>,
+    ) {
+        let progressive = is_progressive(self.header.marker);
+        let tables: Vec<(u8, u8)> = hdr.components.iter().map(|c| (c.td, c.ta)).collect();
+        let a = Arith::new(data.ecs, &tables, cond);
+        let (ss, se, ah, al) = (hdr.ss, hdr.se, hdr.ah, hdr.al);
+        let kind = match (progressive, ss, ah) {
+            (false, ..) => ArithKind::Sequential,
+            (true, 0, 0) => ArithKind::DcFirst { al },
+            (true, 0, _) => ArithKind::DcRefine { al },
+            (true, _, 0) => ArithKind::AcFirst { ss, se, al },
+            (true, _, _) => ArithKind::AcRefine { ss, se, al },
+        };
+        // AC scans keep the nonzero masks that AC refinement reads (HISTORY).
+        if progressive && ss > 0 {
+            self.run_arith(&mut ArithBlocks::<true> { a, kind }, data, layout, w);
+        } else {
+            self.run_arith(&mut ArithBlocks::<false> { a, kind }, data, layout, w);
+        }
+    }
+
     /// Zeroes component `i` before a second sequential scan of it.
     fn clear(&mut self, i: usize) {
         match &mut self.placed {
@@ -106,6 +157,8 @@ struct State<'p> {
     dc: [TableSlot; 4],
     ac: [TableSlot; 4],
     restart: u16,
+    /// Arithmetic conditioning parameters (DAC).
+    cond: Conditioning,
     frame: Option<Frame>,
     soi_seen: bool,
     scans: Vec<ScanHeader>,
@@ -137,6 +190,7 @@ impl State<'_> {
                 }
             }
             Marker::DRI => self.restart = parse_dri(seg)?,
+            Marker::DAC => self.cond.apply_dac(seg.body),
             Marker::SOI => {
                 if self.soi_seen {
                     let w = WarningKind::Other("second SOI marker ignored".into());
@@ -155,9 +209,9 @@ impl State<'_> {
         let name = m.name();
         let at = Some(seg.offset);
         match m.0 {
-            0xC0..=0xC2 => {}
-            0xC3 => return Err(Error::unsupported(format!("lossless JPEG ({name})"), at)),
-            0xC5..=0xC7 => {
+            0xC0..=0xC2 | 0xC9 | 0xCA => {}
+            0xC3 | 0xCB => return Err(Error::unsupported(format!("lossless JPEG ({name})"), at)),
+            0xC5..=0xC7 | 0xCD..=0xCF => {
                 return Err(Error::unsupported(
                     format!("hierarchical JPEG ({name})"),
                     at,
@@ -215,12 +269,12 @@ impl State<'_> {
             ),
             Some(p) => {
                 let image = metadata_image(w, h, header.precision, &comps);
-                let progressive = header.marker == Marker::SOF2;
+                let progressive = is_progressive(header.marker);
                 let placed = Placed::new(p, &image, progressive, self.packed && !progressive)?;
                 (image, Some(placed))
             }
         };
-        let progressive = header.marker == Marker::SOF2;
+        let progressive = is_progressive(header.marker);
         let hist = match &placed {
             None if progressive => image
                 .components
@@ -251,7 +305,8 @@ impl State<'_> {
         }
         let hdr = parse_scan(seg)?;
         let at = seg.body_offset();
-        let progressive = frame.header.marker == Marker::SOF2;
+        let progressive = is_progressive(frame.header.marker);
+        let arithmetic = matches!(frame.header.marker.0, 0xC9 | 0xCA);
         let ci = scan_components(&hdr, &frame.header, at)?;
         check_parameters(&hdr, progressive, at, &mut self.warnings)?;
         if ci.windows(2).any(|w| w[0] > w[1]) {
@@ -322,12 +377,6 @@ impl State<'_> {
             restart_interval: self.restart as usize,
         };
         let w = &mut self.warnings;
-        let dc_tables = |st_dc: &[TableSlot; 4]| -> Result<Vec<Box<HuffDecoder>>> {
-            hdr.components
-                .iter()
-                .map(|c| build(st_dc, 0, c.td, at))
-                .collect()
-        };
         if !progressive {
             for &i in &ci {
                 if frame.sequential_done[i] {
@@ -335,6 +384,19 @@ impl State<'_> {
                 }
                 frame.sequential_done[i] = true;
             }
+        }
+        if arithmetic {
+            frame.arith_scan(&hdr, &data, &layout, self.cond, w);
+            self.scans.push(hdr);
+            return Ok(());
+        }
+        let dc_tables = |st_dc: &[TableSlot; 4]| -> Result<Vec<Box<HuffDecoder>>> {
+            hdr.components
+                .iter()
+                .map(|c| build(st_dc, 0, c.td, at))
+                .collect()
+        };
+        if !progressive {
             let dc = dc_tables(&self.dc)?;
             let ac: Vec<Box<HuffDecoder>> = hdr
                 .components
@@ -432,6 +494,11 @@ impl State<'_> {
         };
         Ok((decoded, frame.placed.map(Placed::into_output)))
     }
+}
+
+/// Whether frames with this SOFn are progressive (SOF2, SOF10; T.81 B.1.1.3).
+fn is_progressive(m: Marker) -> bool {
+    m == Marker::SOF2 || m.0 == 0xCA
 }
 
 /// The number of lines from the first DNL segment after the frame header.

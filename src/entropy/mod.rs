@@ -1,10 +1,15 @@
-//! Entropy coding (T.81 Annexes F and G, Huffman only): scans ⇄ the coefficient image.
+//! Entropy coding (T.81 Annexes F and G; Huffman both ways, arithmetic decoding only):
+//! scans ⇄ the coefficient image.
 //!
 //! * [`decode`] walks a parsed file's tables and scans (baseline, extended sequential,
 //!   progressive; interleaved or not; with restart intervals) into a [`CoefficientImage`].
 //! * [`encode`] writes a coefficient image back as DQT, SOFn, DRI, DHT and scans
 //!   (sequential or progressive, standard or optimal Huffman tables, restart intervals).
 
+mod arith;
+mod arith_scan;
+#[cfg(test)]
+mod arith_tests;
 mod bitread;
 mod bitwrite;
 mod decode;
@@ -16,8 +21,8 @@ mod decode_tests;
 mod enc_packed;
 mod enc_prog;
 mod enc_seq;
-mod enc_stream;
 mod enc_sparse;
+mod enc_stream;
 #[cfg(test)]
 mod enc_tests;
 mod encode;
@@ -28,7 +33,9 @@ pub mod rows;
 mod script;
 
 pub use decode::decode;
-pub use decode_place::{decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement};
+pub use decode_place::{
+    decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
+};
 pub use enc_stream::SeqStream;
 pub use encode::{default_progressive_script, encode, encode_packed};
 
