@@ -607,6 +607,24 @@ fn encode_progressive(
     for (s, idx) in script.iter().zip(&idxs) {
         let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
         let is_dc = s.ss == 0;
+        // The symbol statistics of this scan with table ids `ids`.
+        let scan_stats = |ids: &[(u8, u8)]| -> Result<Stats> {
+            let mut stats = Stats::new();
+            let comps = scan_comps(image, g, idx, ids);
+            let (ss, se, ah, al) = (s.ss, s.se, s.ah, s.al);
+            check_ranges(prog_scan(
+                &mut stats,
+                &comps,
+                sparse.get(idx[0]),
+                mcus,
+                ri,
+                ss,
+                se,
+                ah,
+                al,
+            ))?;
+            Ok(stats)
+        };
 
         // Tables: DC first scans use each component's DC table, AC scans their one AC
         // table, DC refinement none. With the default script, the DC tables of an
@@ -614,19 +632,7 @@ fn encode_progressive(
         let mut specs = Vec::new();
         if is_dc && s.ah == 0 && idx.len() > 1 && opts.scan_script.is_none() {
             let own: Vec<(u8, u8)> = (0..idx.len() as u8).map(|i| (i, 0)).collect();
-            let mut stats = Stats::new();
-            let comps = scan_comps(image, g, idx, &own);
-            check_ranges(prog_scan(
-                &mut stats,
-                &comps,
-                sparse.get(idx[0]),
-                mcus,
-                ri,
-                s.ss,
-                s.se,
-                s.ah,
-                s.al,
-            ))?;
+            let stats = scan_stats(&own)?;
             let freqs: Vec<&[u32; 256]> = (0..idx.len() as u8)
                 .map(|i| &stats.freq[table_index(0, i)])
                 .collect();
@@ -642,19 +648,7 @@ fn encode_progressive(
                 x.0 = t;
             }
         } else if !(is_dc && s.ah != 0) {
-            let mut stats = Stats::new();
-            let comps = scan_comps(image, g, idx, &sel);
-            check_ranges(prog_scan(
-                &mut stats,
-                &comps,
-                sparse.get(idx[0]),
-                mcus,
-                ri,
-                s.ss,
-                s.se,
-                s.ah,
-                s.al,
-            ))?;
+            let stats = scan_stats(&sel)?;
             let mut done = Vec::new();
             for &(td, ta) in &sel {
                 let (class, id) = if is_dc { (0, td) } else { (1, ta) };

@@ -18,6 +18,7 @@ use super::fdct::{
     FIX_1_501321110 as F1501, FIX_1_847759065 as F1847, FIX_1_961570560 as F1961,
     FIX_2_053119869 as F2053, FIX_2_562915447 as F2562, FIX_3_072711026 as F3072,
 };
+use super::idct_sse2::transpose;
 use crate::coeffs::Block;
 use safe_arch::*;
 
@@ -117,37 +118,6 @@ fn pass<const FIRST: bool, const SHIFT: i32>(d: [m128i; 8]) -> [m128i; 8] {
     let out3 = descale::<SHIFT>(add(madd(t56, pair(-F2562, F3072 - F2562)), zz3));
     let out5 = descale::<SHIFT>(add(madd(t56, pair(F2053 - F2562, -F2562)), zz4));
     [out0, out1, out2, out3, out4, out5, out6, out7]
-}
-
-/// 8×8 transpose of 16-bit lanes: interleave 16-, then 32-, then 64-bit units.
-#[inline(always)]
-fn transpose(r: [m128i; 8]) -> [m128i; 8] {
-    let t0 = unpack_low_i16_m128i(r[0], r[1]);
-    let t1 = unpack_high_i16_m128i(r[0], r[1]);
-    let t2 = unpack_low_i16_m128i(r[2], r[3]);
-    let t3 = unpack_high_i16_m128i(r[2], r[3]);
-    let t4 = unpack_low_i16_m128i(r[4], r[5]);
-    let t5 = unpack_high_i16_m128i(r[4], r[5]);
-    let t6 = unpack_low_i16_m128i(r[6], r[7]);
-    let t7 = unpack_high_i16_m128i(r[6], r[7]);
-    let u0 = unpack_low_i32_m128i(t0, t2);
-    let u1 = unpack_high_i32_m128i(t0, t2);
-    let u2 = unpack_low_i32_m128i(t1, t3);
-    let u3 = unpack_high_i32_m128i(t1, t3);
-    let u4 = unpack_low_i32_m128i(t4, t6);
-    let u5 = unpack_high_i32_m128i(t4, t6);
-    let u6 = unpack_low_i32_m128i(t5, t7);
-    let u7 = unpack_high_i32_m128i(t5, t7);
-    [
-        unpack_low_i64_m128i(u0, u4),
-        unpack_high_i64_m128i(u0, u4),
-        unpack_low_i64_m128i(u1, u5),
-        unpack_high_i64_m128i(u1, u5),
-        unpack_low_i64_m128i(u2, u6),
-        unpack_high_i64_m128i(u2, u6),
-        unpack_low_i64_m128i(u3, u7),
-        unpack_high_i64_m128i(u3, u7),
-    ]
 }
 
 /// Eight samples at `s[0..8]`, level-shifted (−128) to 16 bits.

@@ -108,7 +108,7 @@ fn pass<const SHIFT: i32>(x: [m128i; 8]) -> [m128i; 8] {
 
 /// 8×8 transpose of 16-bit lanes: interleave 16-, then 32-, then 64-bit units.
 #[inline(always)]
-fn transpose(r: [m128i; 8]) -> [m128i; 8] {
+pub(super) fn transpose(r: [m128i; 8]) -> [m128i; 8] {
     let t0 = unpack_low_i16_m128i(r[0], r[1]);
     let t1 = unpack_high_i16_m128i(r[0], r[1]);
     let t2 = unpack_low_i16_m128i(r[2], r[3]);
