@@ -324,3 +324,44 @@ fn published_tables_name_their_maker() {
         }
     }
 }
+
+/// Evidence beyond the tables: the progressive scan script, the restart interval and,
+/// on corpus files, the ICC description and the APPn order.
+#[test]
+fn scan_script_restart_icc_and_app_order_are_evidence() {
+    let evidence_of = |data: &[u8]| -> Vec<String> {
+        let r = inspect(data).unwrap();
+        r.identification.candidates[0].evidence.clone()
+    };
+    let has = |ev: &[String], s: &str| ev.iter().any(|e| e.contains(s));
+    // cjpeg -progressive: libjpeg's default script, and the IJG rule stays on top.
+    let prog = std::fs::read("testdata/prog_420_q75_67x45.jpg").unwrap();
+    let r = inspect(&prog).unwrap();
+    assert!(r.identification.candidates[0].name.starts_with("libjpeg/IJG"));
+    let ev = evidence_of(&prog);
+    assert!(has(&ev, "progressive scan script of 10 scans, libjpeg's default"), "{ev:?}");
+    // cjpeg -restart 1: one MCU row per interval.
+    let rst = std::fs::read("testdata/rst1row_422_q80_67x45.jpg").unwrap();
+    let ev = evidence_of(&rst);
+    assert!(has(&ev, "restart interval 5 MCUs, one MCU row"), "{ev:?}");
+
+    let Some(dir) = corpus_dir() else { return };
+    let cases = [
+        // Photoshop's progressive scans are not libjpeg's.
+        ("valid/prog_icc_adobe_jpeginfo_test1_2100x1500.jpg", "not libjpeg's default"),
+        ("valid/prog_sw_gimp21014_window_q0.jpg", "ICC profile \"GIMP built-in sRGB\" names GIMP"),
+        ("valid/cam_canon_powershot_a40_1024x768.jpg", "Exif APP1 directly after SOI"),
+        ("valid/cam_samsung_sm_g930f_dri504_4032x2012.jpg", "JFIF APP0 before Exif APP1"),
+    ];
+    for (f, want) in cases {
+        let data = std::fs::read(dir.join(f)).unwrap();
+        let r = inspect(&data).unwrap();
+        let all: Vec<&String> = r
+            .identification
+            .candidates
+            .iter()
+            .flat_map(|c| &c.evidence)
+            .collect();
+        assert!(all.iter().any(|e| e.contains(want)), "{f}: {all:?}");
+    }
+}

@@ -14,6 +14,7 @@
 //! signature is worth 0.85, of a rule (IJG) 0.8, a matching segment layout 0.10, and
 //! so on (see the constants below); the confidence is the score clamped to 0.01–0.99.
 
+use super::evidence;
 use super::meta::MetaDetails;
 use super::published_tables::PUBLISHED_TABLES;
 use super::quality::{ijg_table, transpose, QualityReport};
@@ -629,6 +630,7 @@ pub fn identify_with(
             p.push(c);
         }
     }
+    weigh_structure(&mut p, r, &mf);
     if r.trailer.length > 0 {
         let t = format!("{} bytes after EOI ({})", r.trailer.length, r.trailer.kind);
         for c in p.iter_mut().filter(|c| c.kind == SourceKind::Camera) {
@@ -678,6 +680,76 @@ pub fn identify_with(
         candidates,
         contradictions,
         summary,
+    }
+}
+
+/// Weighs the progressive scan script, the restart interval, the ICC description and
+/// the APPn order (see [`super::evidence`]) into the candidates.
+fn weigh_structure(p: &mut Vec<Pending>, r: &Report, mf: &MetaFacts) {
+    if let Some(script) = evidence::scan_script(r) {
+        let ev = script.text();
+        for c in p.iter_mut() {
+            match (c.key.as_str(), c.kind) {
+                // cjpeg/jpegtran -progressive use the default script.
+                ("ijg", _) => c.score += if script.ijg_default { 0.05 } else { -0.10 },
+                // Camera firmware writes sequential files.
+                (_, SourceKind::Camera) => c.score -= 0.05,
+                _ => {}
+            }
+            c.evidence.push(ev.clone());
+        }
+    }
+    if let Some(ev) = evidence::restart_text(r) {
+        for c in p.iter_mut() {
+            if c.key == "ijg" {
+                // cjpeg writes DRI only when asked (-restart).
+                c.score -= 0.03;
+            }
+            c.evidence.push(ev.clone());
+        }
+    }
+    if let Some(desc) = &mf.icc {
+        icc_evidence(p, desc);
+    }
+    if let Some((ev, exif_first)) = evidence::app_order_text(&mf.app_order) {
+        for c in p.iter_mut().filter(|c| c.kind == SourceKind::Camera) {
+            match exif_first {
+                Some(true) => c.score += 0.02,
+                Some(false) => c.score -= 0.02,
+                None => {}
+            }
+            c.evidence.push(ev.clone());
+        }
+    }
+}
+
+/// An ICC profile whose description names a camera maker or a program supports it.
+fn icc_evidence(p: &mut Vec<Pending>, desc: &str) {
+    let Some((maker, program)) = evidence::icc_maker(desc) else {
+        return;
+    };
+    let ev = format!("ICC profile \"{desc}\" names {maker}");
+    // GIMP encodes with libjpeg: its profile supports the IJG rule as well.
+    let supports = |c: &Pending| c.maker == maker || (maker == "GIMP" && c.key == "ijg");
+    let mut hit = false;
+    for c in p.iter_mut().filter(|c| supports(c)) {
+        c.score += 0.05;
+        c.evidence.push(ev.clone());
+        hit = true;
+    }
+    if !hit {
+        let (kind, name) = if program {
+            (
+                SourceKind::Software,
+                format!("{maker} (named by the ICC profile)"),
+            )
+        } else {
+            (
+                SourceKind::Camera,
+                format!("{maker} camera or software (named by the ICC profile)"),
+            )
+        };
+        add(p, &format!("icc:{maker}"), &name, kind, maker, 0.45, ev);
     }
 }
 

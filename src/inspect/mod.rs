@@ -7,6 +7,7 @@
 //! stable: fields may be added (with `jtool_inspect_version` unchanged), but not renamed
 //! or removed without bumping it.
 
+mod evidence;
 pub mod identify;
 pub mod maker_model;
 pub mod meta;
