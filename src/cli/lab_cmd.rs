@@ -3,6 +3,7 @@
 //!
 //! Self-contained: uses only the public library API (`jtool::pipeline::lab`).
 
+use super::io::escape;
 use clap::{Args, ValueEnum};
 use jtool::pipeline::lab::{
     self, GenOp, GenOptions, GenPath, GenReport, RequantTarget, RequantizeOptions,
@@ -511,17 +512,4 @@ pub fn run_generations(args: &GenerationsArgs) -> i32 {
         }
     }
     EXIT_OK
-}
-
-/// Control characters escaped for a terminal.
-fn escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
 }

@@ -15,6 +15,7 @@
 //! so on (see the constants below); the confidence is the score clamped to 0.01–0.99.
 
 use super::evidence;
+use super::maker_model::shape_distance;
 use super::meta::MetaDetails;
 use super::published_tables::PUBLISHED_TABLES;
 use super::quality::{ijg_table, transpose, QualityReport};
@@ -972,20 +973,6 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
         score,
         evidence: ev,
     })
-}
-
-/// Mean absolute difference of the logarithms of two tables' entries after removing
-/// their common scale (the median log ratio): 0 when one is the other scaled.
-fn shape_distance(a: &[u16; 64], b: &[u16; 64]) -> f64 {
-    let r: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .map(|(&x, &y)| (x.max(1) as f64).ln() - (y.max(1) as f64).ln())
-        .collect();
-    let mut sorted = r.clone();
-    sorted.sort_by(f64::total_cmp);
-    let c = (sorted[31] + sorted[32]) / 2.0;
-    r.iter().map(|v| (v - c).abs()).sum::<f64>() / 64.0
 }
 
 fn contradictions(
