@@ -447,3 +447,59 @@ fn compare_and_generations() {
         .assert()
         .success();
 }
+
+/// `--jobs`: several files on worker threads give the same files, the same messages in
+/// the same (input) order and the same exit code as one at a time.
+#[test]
+fn parallel_jobs_match_sequential_output_and_order() {
+    let d = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for (i, name) in [
+        "gray_q90_67x45.jpg",
+        "prog_420_q75_67x45.jpg",
+        "baseline_420_q85_67x45.jpg",
+        "rst1row_422_q80_67x45.jpg",
+        "sub411_q80_67x45.jpg",
+        "opt_444_q90_67x45.jpg",
+    ]
+    .iter()
+    .enumerate()
+    {
+        inputs.push(testdata_dir().join(name));
+        // A broken file after each good one: one error line each, in input order.
+        let bad = d.path().join(format!("bad{i}.jpg"));
+        std::fs::write(&bad, b"\xFF\xD8\xFF\xDB\x00").unwrap();
+        inputs.push(bad);
+    }
+    let run = |jobs: &str| {
+        let out = d.path().join(format!("out{jobs}"));
+        std::fs::create_dir(&out).unwrap();
+        let r = jtool()
+            .args(["-v", "-j", jobs, "rotate", "90", "--out-dir"])
+            .arg(&out)
+            .args(&inputs)
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&r.get_output().stderr).into_owned();
+        let files: Vec<(String, Vec<u8>)> = files_in(&out)
+            .into_iter()
+            .map(|f| {
+                let b = std::fs::read(out.join(&f)).unwrap();
+                (f, b)
+            })
+            .collect();
+        (err, files)
+    };
+    let (err1, files1) = run("1");
+    let (err4, files4) = run("4");
+    assert_eq!(files1.len(), 6);
+    assert_eq!(files1, files4);
+    // Paths differ only in the output directory name, which no message names.
+    assert_eq!(err1, err4);
+    let names: Vec<&str> = err1
+        .lines()
+        .map(|l| l.split(": ").nth(1).unwrap_or(""))
+        .collect();
+    let want: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(names, want, "one line per input, in input order: {err1}");
+}

@@ -21,6 +21,16 @@ pub struct Cli {
     /// Refuse images with more pixels than this.
     #[arg(long, global = true, value_name = "N", default_value_t = 1 << 28)]
     pub max_pixels: u64,
+    /// Files processed at once when several are given (0: one per CPU). Messages and
+    /// reports still come in the order of the inputs.
+    #[arg(
+        short = 'j',
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 0
+    )]
+    pub jobs: usize,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -41,6 +41,7 @@ pub fn run() -> i32 {
         quiet: cli.quiet,
         verbose: cli.verbose,
         max_pixels: cli.max_pixels,
+        jobs: cli.jobs,
     };
     match &cli.command {
         Command::Copy(a) => run_copy(&ctx, a),
@@ -76,6 +77,8 @@ struct Context {
     quiet: bool,
     verbose: u8,
     max_pixels: u64,
+    /// Files processed at once (0: one per CPU).
+    jobs: usize,
 }
 
 impl Context {
@@ -176,25 +179,131 @@ impl From<pipeline::Output> for Done {
 }
 
 /// Runs `op` over every job, printing errors and warnings; returns the exit code.
+/// Several files are processed on worker threads (`--jobs`); what each job prints is
+/// held back and printed in the order of the inputs, so scripts see the same output
+/// whatever the parallelism.
 fn run_jobs<F>(ctx: &Context, jobs: Vec<Job>, op: F) -> i32
 where
-    F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
+    F: Fn(&[u8], &Dest) -> jtool::Result<Done> + Sync,
 {
+    let workers = worker_count(ctx, &jobs);
     let mut code = EXIT_OK;
-    for job in jobs {
-        match run_job(ctx, &job, &op) {
+    let mut fold = |job: &Job, (log, result): (Log, Result<(), Failure>)| -> Option<i32> {
+        log.print();
+        match result {
             Ok(()) => {}
             Err(Failure::File(msg)) => {
                 eprintln!("jtool: {}: {msg}", job.src.name());
                 code = EXIT_FAILED;
             }
-            Err(Failure::Usage(msg)) => return usage(&msg),
+            Err(Failure::Usage(msg)) => return Some(usage(&msg)),
         }
+        None
+    };
+    if workers <= 1 {
+        for job in &jobs {
+            if let Some(c) = fold(job, run_logged(ctx, job, &op)) {
+                return c;
+            }
+        }
+        return code;
     }
-    code
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stop = std::thread::scope(|s| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (jobs, op, next) = (&jobs, &op, &next);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                if tx.send((i, run_logged(ctx, job, op))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Print in input order: hold results that finish early.
+        let mut held = std::collections::BTreeMap::new();
+        let mut want = 0;
+        for (i, r) in rx {
+            held.insert(i, r);
+            while let Some(r) = held.remove(&want) {
+                if let Some(c) = fold(&jobs[want], r) {
+                    next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+                    return Some(c);
+                }
+                want += 1;
+            }
+        }
+        None
+    });
+    stop.unwrap_or(code)
 }
 
-fn run_job<F>(ctx: &Context, job: &Job, op: &F) -> Result<(), Failure>
+/// Worker threads for `jobs`: one unless there are several files, `--jobs` (or one per
+/// CPU), and never two jobs that touch the same path (an input given twice with
+/// `--in-place` must be processed twice, one after the other).
+fn worker_count(ctx: &Context, jobs: &[Job]) -> usize {
+    if jobs.len() < 2 {
+        return 1;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for job in jobs {
+        let paths = [
+            match &job.src {
+                Source::File(p) => Some(p),
+                Source::Stdin => None,
+            },
+            match &job.dest {
+                Dest::File(p) if !job.in_place => Some(p),
+                _ => None,
+            },
+        ];
+        for p in paths.into_iter().flatten() {
+            let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            if !seen.insert(key) {
+                return 1;
+            }
+        }
+    }
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let want = if ctx.jobs == 0 { cpus } else { ctx.jobs };
+    want.clamp(1, jobs.len())
+}
+
+/// Lines a job printed, in order, to stdout (`true`) or stderr.
+#[derive(Default)]
+struct Log(Vec<(bool, String)>);
+
+impl Log {
+    fn out(&mut self, line: String) {
+        self.0.push((true, line));
+    }
+    fn err(&mut self, line: String) {
+        self.0.push((false, line));
+    }
+    fn print(self) {
+        for (out, line) in self.0 {
+            if out {
+                println!("{line}");
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    }
+}
+
+fn run_logged<F>(ctx: &Context, job: &Job, op: &F) -> (Log, Result<(), Failure>)
+where
+    F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
+{
+    let mut log = Log::default();
+    let r = run_job(ctx, job, op, &mut log);
+    (log, r)
+}
+
+fn run_job<F>(ctx: &Context, job: &Job, op: &F, log: &mut Log) -> Result<(), Failure>
 where
     F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
 {
@@ -210,7 +319,7 @@ where
     let out = &done.output;
     if !ctx.quiet {
         for w in &out.warnings {
-            eprintln!("jtool: {}: warning: {w}", job.src.name());
+            log.err(format!("jtool: {}: warning: {w}", job.src.name()));
         }
     }
     let like = match (&job.src, job.in_place) {
@@ -231,7 +340,7 @@ where
             )))
         }
     }
-    report(ctx, job, &done);
+    report(ctx, job, &done, log);
     Ok(())
 }
 
@@ -400,11 +509,11 @@ fn transformed_done(t: Transformed, json: bool) -> Done {
 
 /// Prints a job's report: JSON with --json (to stdout unless the image goes there),
 /// a sentence with -v.
-fn report(ctx: &Context, job: &Job, done: &Done) {
+fn report(ctx: &Context, job: &Job, done: &Done, log: &mut Log) {
     let bytes = done.written.unwrap_or(done.output.bytes.len() as u64);
     let Some(r) = &done.report else {
         if ctx.verbose > 0 {
-            eprintln!("jtool: {}: wrote {bytes} bytes", job.src.name());
+            log.err(format!("jtool: {}: wrote {bytes} bytes", job.src.name()));
         }
         return;
     };
@@ -414,13 +523,13 @@ fn report(ctx: &Context, job: &Job, done: &Done) {
         v["bytes"] = bytes.into();
         let line = serde_json::to_string(&v).expect("json");
         if job.dest == Dest::Stdout {
-            eprintln!("{line}");
+            log.err(line);
         } else {
-            println!("{line}");
+            log.out(line);
         }
     } else if ctx.verbose > 0 {
         let g = &r["region"];
-        eprintln!(
+        log.err(format!(
             "jtool: {}: {}, {}x{} from region {}x{}+{}+{}, {bytes} bytes",
             job.src.name(),
             r["operation"].as_str().unwrap_or(""),
@@ -430,7 +539,7 @@ fn report(ctx: &Context, job: &Job, done: &Done) {
             g["height"],
             g["x"],
             g["y"]
-        );
+        ));
     }
 }
 
