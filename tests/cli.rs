@@ -503,3 +503,37 @@ fn parallel_jobs_match_sequential_output_and_order() {
     let want: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
     assert_eq!(names, want, "one line per input, in input order: {err1}");
 }
+
+/// `verify -j`: the same lines, in the order the files were given.
+#[test]
+fn parallel_verify_keeps_input_order() {
+    let d = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for name in [
+        "gray_q90_67x45.jpg",
+        "prog_420_q75_67x45.jpg",
+        "baseline_420_q85_67x45.jpg",
+        "rst1row_422_q80_67x45.jpg",
+    ] {
+        let data = std::fs::read(testdata_dir().join(name)).unwrap();
+        let good = d.path().join(name);
+        std::fs::write(&good, &data).unwrap();
+        let cut = d.path().join(format!("cut_{name}"));
+        std::fs::write(&cut, &data[..data.len() * 2 / 3]).unwrap();
+        files.push(good);
+        files.push(cut);
+    }
+    let run = |jobs: &str| {
+        let r = jtool()
+            .args(["-j", jobs, "verify"])
+            .args(&files)
+            .assert()
+            .code(1);
+        String::from_utf8_lossy(&r.get_output().stdout).into_owned()
+    };
+    let one = run("1");
+    assert_eq!(one, run("3"));
+    let names: Vec<&str> = one.lines().map(|l| l.split(": ").next().unwrap()).collect();
+    let want: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(names, want, "{one}");
+}

@@ -7,6 +7,10 @@ mod common;
 #[path = "../src/cli/verify_cmd.rs"]
 mod verify_cmd;
 
+#[allow(dead_code)]
+#[path = "../src/cli/par.rs"]
+mod par;
+
 use common::{corpus_dir, jpegs_in, tool};
 use jtool::pipeline::{verify, Status};
 use std::process::Command;

@@ -5,6 +5,7 @@ mod args;
 mod decode_cmd;
 mod io;
 mod lab_cmd;
+mod par;
 mod verify_cmd;
 
 use args::{
@@ -67,7 +68,7 @@ pub fn run() -> i32 {
         Command::Compare(a) => lab_cmd::run_compare(a),
         Command::Requantize(a) => lab_cmd::run_requantize(a, ctx.strict, ctx.max_pixels),
         Command::Generations(a) => lab_cmd::run_generations(a),
-        Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.max_pixels),
+        Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.max_pixels, ctx.jobs),
     }
 }
 
@@ -186,57 +187,20 @@ fn run_jobs<F>(ctx: &Context, jobs: Vec<Job>, op: F) -> i32
 where
     F: Fn(&[u8], &Dest) -> jtool::Result<Done> + Sync,
 {
-    let workers = worker_count(ctx, &jobs);
     let mut code = EXIT_OK;
-    let mut fold = |job: &Job, (log, result): (Log, Result<(), Failure>)| -> Option<i32> {
+    let mut stop = None;
+    let work = |job: &Job| run_logged(ctx, job, &op);
+    par::ordered(&jobs, worker_count(ctx, &jobs), work, |i, (log, result)| {
         log.print();
         match result {
             Ok(()) => {}
             Err(Failure::File(msg)) => {
-                eprintln!("jtool: {}: {msg}", job.src.name());
+                eprintln!("jtool: {}: {msg}", jobs[i].src.name());
                 code = EXIT_FAILED;
             }
-            Err(Failure::Usage(msg)) => return Some(usage(&msg)),
+            Err(Failure::Usage(msg)) => stop = Some(usage(&msg)),
         }
-        None
-    };
-    if workers <= 1 {
-        for job in &jobs {
-            if let Some(c) = fold(job, run_logged(ctx, job, &op)) {
-                return c;
-            }
-        }
-        return code;
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stop = std::thread::scope(|s| {
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (jobs, op, next) = (&jobs, &op, &next);
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                if tx.send((i, run_logged(ctx, job, op))).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        // Print in input order: hold results that finish early.
-        let mut held = std::collections::BTreeMap::new();
-        let mut want = 0;
-        for (i, r) in rx {
-            held.insert(i, r);
-            while let Some(r) = held.remove(&want) {
-                if let Some(c) = fold(&jobs[want], r) {
-                    next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
-                    return Some(c);
-                }
-                want += 1;
-            }
-        }
-        None
+        stop.is_none()
     });
     stop.unwrap_or(code)
 }
@@ -267,9 +231,7 @@ fn worker_count(ctx: &Context, jobs: &[Job]) -> usize {
             }
         }
     }
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let want = if ctx.jobs == 0 { cpus } else { ctx.jobs };
-    want.clamp(1, jobs.len())
+    par::workers(ctx.jobs, jobs.len())
 }
 
 /// Lines a job printed, in order, to stdout (`true`) or stderr.

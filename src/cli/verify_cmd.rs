@@ -4,6 +4,7 @@
 //!
 //! Self-contained: uses only the public library API (`jtool::pipeline::verify_with`).
 
+use super::par;
 use clap::Args;
 use jtool::entropy::Limits;
 use jtool::pipeline::{self, Status, Verdict};
@@ -31,8 +32,9 @@ struct Entry<'a> {
 
 /// Runs `jtool verify`; returns the exit code (0: every file OK, 1: otherwise).
 /// `verbose` > 0 lists every problem under each file's line; `quiet` prints only the
-/// files that are not OK.
-pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, max_pixels: u64) -> i32 {
+/// files that are not OK. Files are checked on `jobs` threads (0: one per CPU) and
+/// reported in the order given.
+pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, max_pixels: u64, jobs: usize) -> i32 {
     let limits = Limits {
         max_pixels,
         ..Limits::default()
@@ -41,48 +43,43 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, max_pixels: u64) -> i32 
     let mut results: Vec<(String, Verdict)> = Vec::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for f in &args.files {
-        let name = if f == "-" {
-            "-".to_string()
-        } else {
-            escape(&f.to_string_lossy())
-        };
-        let data = if f == "-" {
+    let mut closed = false;
+    let check = |f: &OsString| -> (String, std::io::Result<Verdict>) {
+        if f == "-" {
             let mut v = Vec::new();
-            std::io::stdin().read_to_end(&mut v).map(|_| v)
-        } else {
-            std::fs::read(f)
-        };
-        let verdict = match data {
-            Ok(d) => pipeline::verify_with(&d, &limits),
+            let r = std::io::stdin().read_to_end(&mut v);
+            return ("-".into(), r.map(|_| pipeline::verify_with(&v, &limits)));
+        }
+        let name = escape(&f.to_string_lossy());
+        (
+            name,
+            std::fs::read(f).map(|d| pipeline::verify_with(&d, &limits)),
+        )
+    };
+    let workers = par::workers(jobs, args.files.len());
+    par::ordered(&args.files, workers, check, |_, (name, verdict)| {
+        let verdict = match verdict {
+            Ok(v) => v,
             Err(e) => {
                 all_ok = false;
                 let _ = writeln!(std::io::stderr(), "jtool: {name}: {e}");
-                continue;
+                return true;
             }
         };
         all_ok &= verdict.status == Status::Ok;
         if args.json {
             results.push((name, verdict));
-            continue;
+            return true;
         }
         if quiet && verdict.status == Status::Ok {
-            continue;
+            return true;
         }
-        let line = format!("{name}: {}\n", escape(&verdict.summary));
-        let mut text = line;
-        if verbose > 0 {
-            for p in &verdict.problems {
-                text += &format!(
-                    "  {} {}\n",
-                    p.severity.as_str(),
-                    escape(&pipeline::verify_describe(p))
-                );
-            }
-        }
-        if out.write_all(text.as_bytes()).is_err() {
-            return if all_ok { 0 } else { 1 };
-        }
+        let text = verdict_text(&name, &verdict, verbose);
+        closed = out.write_all(text.as_bytes()).is_err();
+        !closed
+    });
+    if closed {
+        return if all_ok { 0 } else { 1 };
     }
     if args.json {
         let entries: Vec<Entry> = results
@@ -107,6 +104,21 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, max_pixels: u64) -> i32 
     } else {
         1
     }
+}
+
+/// One file's line, and with `verbose` its problems, one per line.
+fn verdict_text(name: &str, verdict: &Verdict, verbose: u8) -> String {
+    let mut text = format!("{name}: {}\n", escape(&verdict.summary));
+    if verbose > 0 {
+        for p in &verdict.problems {
+            text += &format!(
+                "  {} {}\n",
+                p.severity.as_str(),
+                escape(&pipeline::verify_describe(p))
+            );
+        }
+    }
+    text
 }
 
 /// Control characters in file names and messages, escaped for a terminal.

@@ -1,0 +1,92 @@
+//! Per-file work on worker threads, with the results handed back in input order so
+//! that what jtool prints does not depend on how many threads ran.
+//!
+//! Self-contained (std only): `verify_cmd` uses it and the verify test includes both.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+/// Threads for `n` items: `requested`, or one per CPU when it is 0; at most `n`.
+pub fn workers(requested: usize, n: usize) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let want = if requested == 0 { cpus } else { requested };
+    want.clamp(1, n.max(1))
+}
+
+/// Calls `work` on every item on `workers` threads and `take` with each result in item
+/// order. When `take` returns false no further item is started (those under way
+/// finish and are dropped).
+pub fn ordered<T, R, W, F>(items: &[T], workers: usize, work: W, mut take: F)
+where
+    T: Sync,
+    R: Send,
+    W: Fn(&T) -> R + Sync,
+    F: FnMut(usize, R) -> bool,
+{
+    if workers <= 1 || items.len() < 2 {
+        for (i, item) in items.iter().enumerate() {
+            if !take(i, work(item)) {
+                return;
+            }
+        }
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, work) = (&next, &work);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                if tx.send((i, work(item))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Results that finish early wait here until every earlier one has been taken.
+        let mut held = BTreeMap::new();
+        let mut want = 0;
+        for (i, r) in rx {
+            held.insert(i, r);
+            while let Some(r) = held.remove(&want) {
+                want += 1;
+                if !take(want - 1, r) {
+                    next.store(items.len(), Ordering::Relaxed);
+                    return;
+                }
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_order_and_stop_early() {
+        let items: Vec<u64> = (0..200).collect();
+        for w in [1, 2, 7] {
+            let mut seen = Vec::new();
+            ordered(
+                &items,
+                w,
+                |&x| {
+                    // Uneven work so that later items often finish first.
+                    std::thread::sleep(std::time::Duration::from_micros((x * 37) % 500));
+                    x * 2
+                },
+                |i, r| {
+                    seen.push((i, r));
+                    i < 150
+                },
+            );
+            let want: Vec<(usize, u64)> = (0..151).map(|i| (i, 2 * i as u64)).collect();
+            assert_eq!(seen, want, "workers {w}");
+        }
+    }
+}
