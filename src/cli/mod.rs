@@ -593,19 +593,24 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
     let mut json = Vec::new();
     let mut stdout = std::io::stdout().lock();
     let several = a.files.len() > 1;
-    for f in &a.files {
+    let mut closed = false;
+    let work = |f: &std::ffi::OsString| {
         let src = Source::from_arg(f);
         let report = io::read_input(&src)
             .map_err(|e| io_message(&e))
             .and_then(|data| {
                 jtool::pipeline::inspect_full_with(&data, &ctx.limits()).map_err(|e| describe(&e))
             });
+        (src, report)
+    };
+    let workers = par::workers(ctx.jobs, a.files.len());
+    par::ordered(&a.files, workers, work, |_, (src, report)| {
         let report = match report {
             Ok(r) => r,
             Err(msg) => {
                 eprintln!("jtool: {}: {msg}", src.name());
                 code = EXIT_FAILED;
-                continue;
+                return true;
             }
         };
         if ctx.strict && !report.warnings.is_empty() {
@@ -631,9 +636,11 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
         } else {
             write!(stdout, "{}", report.to_text(ctx.verbose > 0))
         };
-        if written.is_err() {
-            return EXIT_OK; // broken pipe: the reader has what it wanted
-        }
+        closed = written.is_err();
+        !closed
+    });
+    if closed {
+        return EXIT_OK; // broken pipe: the reader has what it wanted
     }
     if a.json {
         let doc = if several {
