@@ -355,3 +355,55 @@ fn mpf_offsets_follow_the_new_first_image() {
         }
     }
 }
+
+/// `strip --drop-exif-thumbnail`: exiftool finds no IFD1 (and no thumbnail), every other
+/// tag reads the same, the scans are untouched, and a thumbnail that ended the segment
+/// is gone from the file.
+#[test]
+fn drop_exif_thumbnail_keeps_every_other_tag() {
+    let Some(et) = tool("exiftool") else { return };
+    let mut files = vec![testdata_dir().join("meta_420_67x45.jpg")];
+    if let Some(c) = corpus_dir() {
+        files.extend(jpegs_in(&c.join("valid")));
+    }
+    let (mut dropped, mut checked) = (0, 0);
+    for path in files {
+        let data = std::fs::read(&path).unwrap();
+        let Ok(out) = jtool::pipeline::strip_with(&data, KeepPolicy::ALL, true) else {
+            continue;
+        };
+        // Only files with an IFD1 change; exiftool reads a sample of them (CI time).
+        if out.bytes == strip(&data, KeepPolicy::ALL).unwrap().bytes || checked == 30 {
+            continue;
+        }
+        checked += 1;
+        let before = exif_tags(&et, &data);
+        let after = exif_tags(&et, &out.bytes);
+        let name = path.display();
+        assert!(!after.keys().any(|k| k.starts_with("IFD1:")), "{name}");
+        for (k, v) in &before {
+            // File-level facts and exiftool's own bookkeeping change with the size.
+            let derived = k.starts_with("System:")
+                || k.starts_with("File:")
+                || k.starts_with("IFD1:")
+                || k.starts_with("ExifTool:")
+                || k.starts_with("Composite:")
+                || k == "SourceFile";
+            if !derived {
+                assert_eq!(after.get(k), Some(v), "{name}: {k}");
+            }
+        }
+        let thumb = before
+            .get("IFD1:ThumbnailLength")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        assert!(out.bytes.len() as u64 <= data.len() as u64, "{name}");
+        if data.len() as u64 - out.bytes.len() as u64 >= thumb && thumb > 0 {
+            dropped += 1;
+        }
+        let again = strip(&out.bytes, KeepPolicy::ALL).unwrap();
+        assert_eq!(again.bytes, out.bytes, "{name}: stable");
+    }
+    eprintln!("Exif thumbnails removed: {checked} checked with exiftool, {dropped} with their bytes");
+    assert!(dropped >= 1);
+}

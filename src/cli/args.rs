@@ -254,6 +254,10 @@ pub struct StripArgs {
     /// photoshop (iptc), ducky, c2pa, other; or all / none. Default: jfif,adobe.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub keep: Vec<String>,
+    /// Remove the Exif thumbnail (IFD1) from kept Exif segments, keeping the rest of
+    /// Exif (as `jhead -dt`).
+    #[arg(long)]
+    pub drop_exif_thumbnail: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

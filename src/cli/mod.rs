@@ -576,9 +576,9 @@ fn run_strip(ctx: &Context, a: &StripArgs) -> i32 {
             },
         };
     }
-    let strict = ctx.strict;
+    let (strict, drop_thumb) = (ctx.strict, a.drop_exif_thumbnail);
     let op = |data: &[u8], _: &Dest| {
-        let out = pipeline::strip(data, keep)?;
+        let out = pipeline::strip_with(data, keep, drop_thumb)?;
         pipeline::check_strict(strict, &out.warnings)?;
         Ok(Done::from(out))
     };

@@ -111,6 +111,27 @@ pub fn replace_exif_thumbnail(body: &[u8], thumb: &[u8]) -> Option<Vec<u8>> {
     ok.then_some(out)
 }
 
+/// Removes the Exif thumbnail (IFD1, CIPA DC-008 4.5.4): IFD0's link to IFD1 becomes 0,
+/// and the thumbnail's bytes go when they end the segment (the usual layout; elsewhere
+/// they stay, unreferenced, so that no other offset moves). Returns `None` when the
+/// body is not Exif or has no IFD1.
+pub fn drop_exif_thumbnail(body: &[u8]) -> Option<Vec<u8>> {
+    let parsed = exif::parse_app1(body)?;
+    let ifd0 = parsed.ifd0.as_ref()?;
+    if ifd0.next.unwrap_or(0) == 0 {
+        return None;
+    }
+    let link = APP1_TIFF_START + ifd0.offset + 2 + 12 * ifd0.stored_count as usize;
+    let mut out = body.to_vec();
+    out.get_mut(link..link + 4)?.copy_from_slice(&[0; 4]);
+    if let Some((at, len)) = exif_thumbnail(body) {
+        if at + len == body.len() {
+            out.truncate(at);
+        }
+    }
+    Some(out)
+}
+
 /// Offset of the TIFF header inside an MPF APP2 body ("MPF\0").
 const MPF_TIFF_START: usize = 4;
 /// MP Entry tag of the MP Index IFD (CIPA DC-007 5.2.3.3).
