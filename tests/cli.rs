@@ -537,3 +537,36 @@ fn parallel_verify_keeps_input_order() {
     let want: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     assert_eq!(names, want, "{one}");
 }
+
+/// `requantize --max --quality Q --in-place`: finer files come down to Q, coarser ones
+/// are only copied (their coefficients unchanged), as `jpegoptim --max`.
+#[test]
+fn requantize_max_only_lowers_finer_files() {
+    let d = tempfile::tempdir().unwrap();
+    let coarse = d.path().join("q75.jpg");
+    let fine = d.path().join("q90.jpg");
+    std::fs::copy(testdata_dir().join("prog_420_q75_67x45.jpg"), &coarse).unwrap();
+    std::fs::copy(testdata_dir().join("opt_444_q90_67x45.jpg"), &fine).unwrap();
+    let before = std::fs::read(&coarse).unwrap();
+    jtool()
+        .args(["requantize", "--max", "--quality", "85", "--in-place"])
+        .arg(&coarse)
+        .arg(&fine)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    let q = |p: &Path| {
+        let r = jtool::inspect::inspect(&std::fs::read(p).unwrap()).unwrap();
+        r.quality.unwrap().quality
+    };
+    assert_eq!(q(&fine), 85);
+    assert_eq!(q(&coarse), 75);
+    let hash = |b: &[u8]| {
+        jtool::pipeline::inspect_full_with(b, &Default::default())
+            .unwrap()
+            .coefficient_hash
+    };
+    assert_eq!(hash(&std::fs::read(&coarse).unwrap()), hash(&before));
+    assert_eq!(files_in(d.path()), vec!["q75.jpg", "q90.jpg"]);
+}

@@ -37,6 +37,10 @@ pub struct RequantizeArgs {
     /// Requantize to the IJG tables of this quality (1-100).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100), conflicts_with = "tables_from")]
     pub quality: Option<u8>,
+    /// Treat --quality as a maximum (as `jpegoptim --max`): a file whose IJG quality
+    /// estimate is at or below it is only copied losslessly (optimized), not requantized.
+    #[arg(long, requires = "quality", conflicts_with = "tables_from")]
+    pub max: bool,
     /// Requantize to the quantization tables of this JPEG file (slot by slot).
     #[arg(long, value_name = "FILE")]
     pub tables_from: Option<OsString>,
@@ -44,12 +48,8 @@ pub struct RequantizeArgs {
     /// input's sampling, instead of requantizing the coefficients.
     #[arg(long)]
     pub via_pixels: bool,
-    /// Input JPEG (`-` for stdin).
-    #[arg(value_name = "IN")]
-    pub input: OsString,
-    /// Output file (`-` for stdout).
-    #[arg(value_name = "OUT")]
-    pub output: OsString,
+    #[command(flatten)]
+    pub output: super::args::OutputArgs,
 }
 
 /// `--op` of `jtool generations`.
@@ -205,16 +205,12 @@ fn yes(b: bool) -> &'static str {
 
 /// Runs `jtool requantize`: 0 on success, 1 on error, 2 without -q / --tables-from
 /// (or with both stdin inputs).
-pub fn run_requantize(args: &RequantizeArgs, strict: bool, max_pixels: u64) -> i32 {
+pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
     let target = match (&args.quality, &args.tables_from) {
         (Some(q), None) => RequantTarget::Quality(*q),
         (None, Some(f)) => {
-            if f == "-" && args.input == "-" {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "jtool: IN and --tables-from cannot both be stdin"
-                );
-                return EXIT_USAGE;
+            if f == "-" && args.output.files.iter().any(|i| i == "-") {
+                return super::usage("IN and --tables-from cannot both be stdin");
             }
             match read(f) {
                 Ok(d) => RequantTarget::TablesFrom(d),
@@ -222,47 +218,33 @@ pub fn run_requantize(args: &RequantizeArgs, strict: bool, max_pixels: u64) -> i
             }
         }
         (None, None) => RequantTarget::Same,
-        (Some(_), Some(_)) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "jtool: give either --quality or --tables-from"
-            );
-            return EXIT_USAGE;
-        }
-    };
-    let data = match read(&args.input) {
-        Ok(d) => d,
-        Err(e) => return fail(format!("{}: {e}", name(&args.input))),
+        (Some(_), Some(_)) => return super::usage("give either --quality or --tables-from"),
     };
     let mut output = CopyOptions {
-        strict,
+        strict: ctx.strict,
         ..CopyOptions::default()
     };
-    output.limits.max_pixels = max_pixels;
+    output.limits.max_pixels = ctx.max_pixels;
     let opts = RequantizeOptions {
         target,
         via_pixels: args.via_pixels,
         output,
     };
-    let out = match lab::requantize(&data, &opts) {
-        Ok(o) => o,
-        Err(e) => return fail(format!("{}: {e}", name(&args.input))),
+    let max = args.quality.filter(|_| args.max);
+    let op = |data: &[u8], _: &super::Dest| -> jtool::Result<super::Done> {
+        if let Some(q) = max {
+            let finer = jtool::inspect::inspect(data)?
+                .quality
+                .is_some_and(|e| e.quality > q);
+            if !finer {
+                return jtool::pipeline::copy(data, &opts.output).map(super::Done::from);
+            }
+        }
+        lab::requantize(data, &opts).map(super::Done::from)
     };
-    for w in &out.warnings {
-        let _ = writeln!(
-            std::io::stderr(),
-            "jtool: {}: warning: {w}",
-            name(&args.input)
-        );
-    }
-    let res = if args.output == "-" {
-        std::io::stdout().lock().write_all(&out.bytes)
-    } else {
-        std::fs::write(&args.output, &out.bytes)
-    };
-    match res {
-        Ok(()) => EXIT_OK,
-        Err(e) => fail(format!("{}: {e}", name(&args.output))),
+    match super::plan_jobs(&args.output) {
+        Ok(jobs) => super::run_jobs(ctx, jobs, op),
+        Err(super::Failure::Usage(m)) | Err(super::Failure::File(m)) => super::usage(&m),
     }
 }
 
