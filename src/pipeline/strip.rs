@@ -31,7 +31,6 @@ pub fn strip_with(data: &[u8], keep: KeepPolicy, drop_exif_thumbnail: bool) -> R
             }
         }
     }
-    let mut file = file;
     for (i, b) in &bodies {
         if let Item::Segment(s) = &mut file.items[*i] {
             s.body = b;
