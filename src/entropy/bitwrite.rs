@@ -4,6 +4,10 @@
 //! eight bytes go out at once, unless one of them is 0xFF, in which case the bytes go
 //! out one by one with a stuffed 0x00 after each 0xFF. Before a restart marker and at
 //! the end of a scan the last byte is padded with 1-bits.
+//!
+//! [`BitWriter`] appends through `Vec` calls; [`RowBits`] (the streamed sequential
+//! encoder's) stores by index into room reserved per block, which keeps its state in
+//! registers in the block loop.
 
 /// Writes codes MSB-first with 0xFF → FF 00 stuffing.
 #[derive(Debug)]
@@ -102,7 +106,180 @@ impl Bits<'_> {
     }
 }
 
+/// A [`BitWriter`] taken over for a long burst (an MCU row): its bytes and pending
+/// bits are moved into this value, and bytes are stored by index into a zeroed tail
+/// of the vector, which the caller extends ([`RowBits::reserve`]) before each block
+/// rather than on each store, so that no store can reallocate. Blocks are written
+/// through [`RowBits::open`]. Give it back with [`BitWriter::end_row`].
+pub struct RowBits {
+    out: Vec<u8>,
+    st: RowState,
+}
+
+/// Pending bits and bytes written of a [`RowBits`].
+#[derive(Clone, Copy)]
+struct RowState {
+    /// Bytes written; `out[pos..]` is room.
+    pos: usize,
+    acc: u64,
+    free: u32,
+}
+
+/// Room a [`BlockBits`] may fill: a block codes at most 64 symbols of at most 31
+/// bits plus 3 ZRLs (under 2100 bits), each 64 bits of which take at most 16 bytes
+/// (all 0xFF, stuffed): under 600 bytes.
+pub const BLOCK_ROOM: usize = 1024;
+
+/// A [`RowBits`] opened for a block: the state is copied into this value, which the
+/// compiler keeps in registers when it is a local variable. (Written through a
+/// reference, every store would go to memory: a bounds-check panic may unwind, and
+/// the referenced state must be current then.) The bytes go into a window of fixed
+/// size, so that the index of each 8-byte store needs no bounds check. The state
+/// goes back on drop.
+pub struct BlockBits<'a> {
+    buf: &'a mut [u8; BLOCK_ROOM + 16],
+    home: &'a mut RowState,
+    /// `st.pos` counts from the window's start.
+    st: RowState,
+}
+
+impl Drop for BlockBits<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        let start = self.home.pos;
+        *self.home = self.st;
+        self.home.pos += start;
+    }
+}
+
+/// Writes the bytes of `w` at `buf[pos..]` with a 0x00 after each 0xFF; returns the
+/// new position (`buf` has room for 16 bytes). Inlined although rare (one word in
+/// about 30): a call inside the block loop makes the compiler keep the loop's state
+/// in callee-saved registers only, and spill the rest to the stack.
+#[inline(always)]
+fn stuff_word(buf: &mut [u8], mut pos: usize, w: u64) -> usize {
+    for b in w.to_be_bytes() {
+        pos = put_byte_stuffed(buf, pos, b);
+    }
+    pos
+}
+
+/// Writes byte `b` at `buf[pos]`, then a 0x00 if it is 0xFF; returns the new position.
+#[inline(always)]
+fn put_byte_stuffed(buf: &mut [u8], mut pos: usize, b: u8) -> usize {
+    buf[pos] = b;
+    pos += 1;
+    if b == 0xFF {
+        buf[pos] = 0;
+        pos += 1;
+    }
+    pos
+}
+
+/// `out` grown by at least `n` zero bytes past `pos`.
+#[cold]
+#[inline(never)]
+fn grow(mut out: Vec<u8>, pos: usize, n: usize) -> Vec<u8> {
+    // Doubling keeps the zeroing proportional to the output.
+    let want = (pos + n).max(2 * out.len()).max(1 << 16);
+    out.resize(want, 0);
+    out
+}
+
+impl RowBits {
+    /// Makes room for `n` more bytes. Each 64 bits put take at most 16 bytes (all
+    /// 0xFF, stuffed), so `n` = 2·(bits to come)/8 + 16 suffices.
+    #[inline(always)]
+    pub fn reserve(&mut self, n: usize) {
+        if self.out.len() - self.st.pos < n {
+            self.out = grow(std::mem::take(&mut self.out), self.st.pos, n);
+        }
+    }
+
+    /// Opens the writer for one block's [`BlockBits::put`]s.
+    #[inline(always)]
+    pub fn open(&mut self) -> BlockBits<'_> {
+        self.reserve(BLOCK_ROOM + 16);
+        let pos = self.st.pos;
+        BlockBits {
+            buf: (&mut self.out[pos..pos + BLOCK_ROOM + 16])
+                .try_into()
+                .unwrap(),
+            st: RowState { pos: 0, ..self.st },
+            home: &mut self.st,
+        }
+    }
+
+    /// Pads and writes marker RSTn, n = `n & 7` (T.81 F.1.2.3).
+    pub fn restart(&mut self, n: usize) {
+        self.reserve(32);
+        let st = &mut self.st;
+        let used = 64 - st.free;
+        if used > 0 {
+            // Left-align the valid bits, fill with 1s (`free` ≥ 1 always holds).
+            let w = (st.acc << st.free) | ((1u64 << st.free) - 1);
+            for &b in &w.to_be_bytes()[..used.div_ceil(8) as usize] {
+                st.pos = put_byte_stuffed(&mut self.out, st.pos, b);
+            }
+        }
+        (st.acc, st.free) = (0, 64);
+        self.out[st.pos] = 0xFF;
+        self.out[st.pos + 1] = 0xD0 + (n & 7) as u8;
+        st.pos += 2;
+    }
+}
+
+impl BlockBits<'_> {
+    /// Appends the low `len` bits of `bits` (no bits above `len` may be set),
+    /// `len` ≤ 32; at most one block's worth (see [`BLOCK_ROOM`]).
+    #[inline(always)]
+    pub fn put(&mut self, bits: u32, len: u32) {
+        let st = &mut self.st;
+        if len < st.free {
+            st.acc = (st.acc << len) | bits as u64;
+            st.free -= len;
+        } else {
+            let over = len - st.free;
+            let full = (st.acc << st.free) | (bits as u64 >> over);
+            st.acc = bits as u64;
+            st.free = 64 - over;
+            // `pos` < BLOCK_ROOM (see there); the mask only spares the bounds check.
+            debug_assert!(st.pos < BLOCK_ROOM);
+            let at = st.pos & (BLOCK_ROOM - 1);
+            if !has_ff_byte(full) {
+                self.buf[at..at + 8].copy_from_slice(&full.to_be_bytes());
+                st.pos = at + 8;
+            } else {
+                st.pos = stuff_word(self.buf, at, full);
+            }
+        }
+    }
+}
+
 impl BitWriter {
+    /// Moves the bytes and pending bits into a [`RowBits`].
+    pub fn begin_row(&mut self) -> RowBits {
+        let out = std::mem::take(&mut self.out);
+        RowBits {
+            st: RowState {
+                pos: out.len(),
+                acc: self.st.acc,
+                free: self.st.free,
+            },
+            out,
+        }
+    }
+
+    /// Takes back what [`BitWriter::begin_row`] moved out, with the row's bits.
+    pub fn end_row(&mut self, mut r: RowBits) {
+        r.out.truncate(r.st.pos);
+        self.out = r.out;
+        self.st = State {
+            acc: r.st.acc,
+            free: r.st.free,
+        };
+    }
+
     /// A writer appending to `out` (which may already hold headers).
     pub fn new(out: Vec<u8>) -> Self {
         BitWriter {

@@ -105,17 +105,6 @@ impl<'s, S: Sink> SeqCoder<'s, S> {
             dc_or: 0,
         }
     }
-
-    /// The DC predictions per scan component, so that a coder of the next band of
-    /// rows can continue them ([`SeqCoder::set_predictions`]).
-    pub fn predictions(&self) -> [i32; 4] {
-        self.pred
-    }
-
-    /// Continues the predictions of a coder of the previous band of rows.
-    pub fn set_predictions(&mut self, pred: [i32; 4]) {
-        self.pred = pred;
-    }
 }
 
 /// Bit k of the result is `bytes[k]` (each byte 0 or 1): eight bytes at a time,

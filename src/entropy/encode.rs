@@ -556,11 +556,6 @@ fn optimal_sequential(
     for idx in scans {
         src.code(idx, &own, &mut stats)?;
     }
-    let freqs = |class: u8| -> Vec<&[u32; 256]> {
-        (0..n as u8)
-            .map(|c| &stats.freq[table_index(class, c)])
-            .collect()
-    };
     let nmcu: usize = if scans.len() == 1 && n > 1 {
         mcus.0 * mcus.1
     } else {
@@ -569,16 +564,32 @@ fn optimal_sequential(
             .max()
             .unwrap_or(1)
     };
+    Ok(optimal_selection(&stats, n, nmcu, src.ri))
+}
+
+/// The table choice of [`optimal_sequential`] from the statistics of `n` components
+/// (table index = component index) over `nmcu` MCUs with restart interval `ri`.
+pub(super) fn optimal_selection(
+    stats: &Stats,
+    n: usize,
+    nmcu: usize,
+    ri: usize,
+) -> (Vec<(u8, u8)>, Vec<HuffmanSpec>) {
+    let freqs = |class: u8| -> Vec<&[u32; 256]> {
+        (0..n as u8)
+            .map(|c| &stats.freq[table_index(class, c)])
+            .collect()
+    };
     let (fdc, fac) = (freqs(0), freqs(1));
     let code_bits = split_cost(&fdc, usual_split(n)) + split_cost(&fac, usual_split(n));
-    let ok = split_estimate_ok(code_bits, nmcu, src.ri);
+    let ok = split_estimate_ok(code_bits, nmcu, ri);
     let dc = choose_tables(&fdc, ok);
     let ac = choose_tables(&fac, ok);
     let mut v = grouped_specs(&stats, 0, &dc);
     v.extend(grouped_specs(&stats, 1, &ac));
     // DHT order: DC 0, AC 0, DC 1, AC 1.
     v.sort_by_key(|s| (s.id, s.class));
-    Ok((dc.into_iter().zip(ac).collect(), v))
+    (dc.into_iter().zip(ac).collect(), v)
 }
 
 fn encode_progressive(

@@ -36,7 +36,7 @@ pub use decode::decode;
 pub use decode_place::{
     decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
 };
-pub use enc_stream::SeqStream;
+pub use enc_stream::{SeqStats, SeqStream};
 pub use encode::{default_progressive_script, encode, encode_packed};
 
 use crate::coeffs::CoefficientImage;

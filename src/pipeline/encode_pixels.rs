@@ -4,10 +4,11 @@
 
 use crate::coeffs::BlockPlane;
 use crate::container::{write_segment, Marker};
-use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, SeqStream};
+use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, SeqStats, SeqStream};
 use crate::error::{Error, Result};
 use crate::pixels::{
-    encode_slice, ijg_tables, image_io, BandEncoder, EncodeParams, PixelImage, PixelSlice,
+    encode_slice, ijg_tables, image_io, BandEncoder, EncodeParams, EncodeScratch, PixelImage,
+    PixelSlice,
 };
 use std::sync::mpsc::{channel, Receiver, Sender};
 
@@ -46,15 +47,18 @@ pub fn encode_pixels(img: &PixelImage, opts: &PixelEncodeOptions) -> Result<Vec<
 
 /// [`encode_pixels`] of borrowed samples.
 ///
-/// Sequential output with the Annex K tables is streamed: iMCU rows are computed on
-/// worker threads and Huffman-coded on the calling thread as they arrive, so the two
-/// stages overlap and only a few rows of coefficients exist at a time.
+/// Sequential output is streamed: iMCU rows are computed on worker threads and
+/// Huffman-coded (or, for optimal tables, counted, then coded once the tables are
+/// known) on the calling thread as they arrive, so the two stages overlap.
 pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Result<Vec<u8>> {
-    if opts.mode == CodingMode::Sequential && opts.huffman == HuffmanChoice::Standard {
+    if opts.mode == CodingMode::Sequential {
         let mut out = Vec::new();
         write_segment(&mut out, Marker::SOI, &[]);
         write_segment(&mut out, Marker::APP0, &JFIF_APP0_BODY);
-        let mut out = encode_streamed(img, opts, out)?;
+        let mut out = match opts.huffman {
+            HuffmanChoice::Standard => encode_streamed(img, opts, out)?,
+            HuffmanChoice::Optimal => encode_optimal(img, opts, out)?,
+        };
         write_segment(&mut out, Marker::EOI, &[]);
         return Ok(out);
     }
@@ -82,47 +86,105 @@ pub fn encode_image_file(data: &[u8], opts: &PixelEncodeOptions) -> Result<Vec<u
     encode_pixel_slice(image_io::read_image_borrowed(data)?.as_slice(), opts)
 }
 
-/// Bands in flight per worker: one being computed, one waiting to be coded.
-const BANDS_PER_WORKER: usize = 2;
+/// The pixel encoder of `opts` over `img`, with the IJG tables of its quality.
+fn band_encoder<'a>(img: PixelSlice<'a>, opts: &PixelEncodeOptions) -> Result<BandEncoder<'a>> {
+    let p = &opts.params;
+    let (luma_q, chroma_q) = ijg_tables(p.quality, p.force_baseline);
+    BandEncoder::new(img, p, &[luma_q, chroma_q, chroma_q])
+}
 
-/// Sequential output with standard tables, row by row ([`SeqStream`]). With `threads`
-/// ≥ 2, that many workers compute the rows (worker t: rows t, t + threads, …) while
-/// this thread codes them in order; bands go back to their worker for reuse.
+/// Sequential output with standard tables, row by row ([`SeqStream`]); bands go
+/// back to the workers for reuse.
 fn encode_streamed(
     img: PixelSlice<'_>,
     opts: &PixelEncodeOptions,
     prefix: Vec<u8>,
 ) -> Result<Vec<u8>> {
-    let p = &opts.params;
-    let (luma_q, chroma_q) = ijg_tables(p.quality, p.force_baseline);
-    let enc = BandEncoder::new(img, p, &[luma_q, chroma_q, chroma_q])?;
+    let enc = band_encoder(img, opts)?;
     let mut stream = SeqStream::after(prefix, enc.header(), opts.restart_interval)?;
+    let compute = |r: usize, scratch: &mut EncodeScratch, band: &mut Vec<BlockPlane>| {
+        enc.encode_band(r, scratch, band)
+    };
+    for_each_band(
+        &enc,
+        opts.params.threads,
+        || enc.new_band(),
+        compute,
+        |band| {
+            stream.push_row(&band.iter().collect::<Vec<_>>())?;
+            Ok(Some(band))
+        },
+    )?;
+    stream.finish()
+}
+
+/// Sequential output with optimal tables: the rows' symbols are counted and kept as
+/// the rows arrive ([`SeqStats`]), then coded with the tables `entropy::encode`
+/// would choose; bands go back to the workers for reuse.
+fn encode_optimal(
+    img: PixelSlice<'_>,
+    opts: &PixelEncodeOptions,
+    prefix: Vec<u8>,
+) -> Result<Vec<u8>> {
+    let enc = band_encoder(img, opts)?;
+    let mut stats = SeqStats::new(enc.header(), opts.restart_interval)?;
+    let compute = |r: usize, scratch: &mut EncodeScratch, band: &mut Vec<BlockPlane>| {
+        enc.encode_band(r, scratch, band)
+    };
+    for_each_band(
+        &enc,
+        opts.params.threads,
+        || enc.new_band(),
+        compute,
+        |band| {
+            stats.push_row(&band.iter().collect::<Vec<_>>())?;
+            Ok(Some(band))
+        },
+    )?;
+    stats.finish(prefix, enc.header())
+}
+
+/// Bands in flight per worker: one being computed, one waiting to be taken.
+const BANDS_PER_WORKER: usize = 2;
+
+/// Computes the iMCU rows of `enc` (`compute` into bands made by `new`) and hands
+/// them to `take` in order; `take` gives a band back for reuse or keeps it. With
+/// `threads` ≥ 2, that many workers compute the rows (worker t: rows t, t + threads,
+/// …) while this thread takes them.
+fn for_each_band<B: Send>(
+    enc: &BandEncoder<'_>,
+    threads: usize,
+    new: impl Fn() -> B + Sync,
+    compute: impl Fn(usize, &mut EncodeScratch, &mut B) + Sync,
+    mut take: impl FnMut(B) -> Result<Option<B>>,
+) -> Result<()> {
     let rows = enc.rows();
-    let workers = p.threads.clamp(1, 64).min(rows);
+    let workers = threads.clamp(1, 64).min(rows);
     if workers <= 1 {
         let mut scratch = enc.new_scratch();
-        let mut band = enc.new_band();
+        let mut spare = None;
         for r in 0..rows {
-            enc.encode_band(r, &mut scratch, &mut band);
-            stream.push_row(&band.iter().collect::<Vec<_>>())?;
+            let mut band = spare.take().unwrap_or_else(&new);
+            compute(r, &mut scratch, &mut band);
+            spare = take(band)?;
         }
-        return stream.finish();
+        return Ok(());
     }
+    let (new, compute) = (&new, &compute);
     std::thread::scope(|s| {
-        let mut lanes: Vec<(Receiver<Vec<BlockPlane>>, Sender<Vec<BlockPlane>>)> = Vec::new();
+        let mut lanes: Vec<(Receiver<B>, Sender<B>)> = Vec::new();
         for t in 0..workers {
-            let (done_tx, done_rx) = channel::<Vec<BlockPlane>>();
-            let (free_tx, free_rx) = channel::<Vec<BlockPlane>>();
+            let (done_tx, done_rx) = channel::<B>();
+            let (free_tx, free_rx) = channel::<B>();
             for _ in 0..BANDS_PER_WORKER {
-                let _ = free_tx.send(enc.new_band());
+                let _ = free_tx.send(new());
             }
-            let enc = &enc;
             s.spawn(move || {
                 let mut scratch = enc.new_scratch();
                 for r in (t..rows).step_by(workers) {
-                    // The coder stopped (an error): nothing more is wanted.
+                    // The taker stopped (an error): nothing more is wanted.
                     let Ok(mut band) = free_rx.recv() else { return };
-                    enc.encode_band(r, &mut scratch, &mut band);
+                    compute(r, &mut scratch, &mut band);
                     if done_tx.send(band).is_err() {
                         return;
                     }
@@ -135,10 +197,9 @@ fn encode_streamed(
             let band = done
                 .recv()
                 .map_err(|_| Error::BadRequest("a pixel worker stopped".into()))?;
-            stream.push_row(&band.iter().collect::<Vec<_>>())?;
-            let _ = free.send(band);
+            let back = take(band)?.unwrap_or_else(new);
+            let _ = free.send(back);
         }
-        drop(lanes);
-        stream.finish()
+        Ok(())
     })
 }

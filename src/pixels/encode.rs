@@ -395,22 +395,44 @@ impl<'a> BandEncoder<'a> {
     /// Computes iMCU row `r` into `band` (from [`BandEncoder::new_band`]), padding
     /// blocks included (see [`crate::coeffs::Component::fill_padding`]).
     pub fn encode_band(&self, r: usize, scratch: &mut EncodeScratch, band: &mut [BlockPlane]) {
-        if r >= self.mcus.1 || band.len() != self.plans.len() {
+        let mut blocks: Vec<&mut [Block]> = band.iter_mut().map(|b| &mut b.blocks[..]).collect();
+        self.encode_band_blocks(r, scratch, &mut blocks);
+    }
+
+    /// Blocks per component of a band: V block rows of the padded width.
+    pub fn band_blocks(&self) -> Vec<usize> {
+        self.plans.iter().map(|pl| pl.plane_w * pl.v).collect()
+    }
+
+    /// [`BandEncoder::encode_band`] into `band[c]`, component c's
+    /// [`BandEncoder::band_blocks`] blocks (row by row); any other length leaves the
+    /// band as it is.
+    pub fn encode_band_blocks(
+        &self,
+        r: usize,
+        scratch: &mut EncodeScratch,
+        band: &mut [&mut [Block]],
+    ) {
+        let lens = band
+            .iter()
+            .zip(self.band_blocks())
+            .all(|(b, n)| b.len() == n);
+        if r >= self.mcus.1 || band.len() != self.plans.len() || !lens {
             return;
         }
-        let mut blocks: Vec<&mut [Block]> = band.iter_mut().map(|b| &mut b.blocks[..]).collect();
-        self.ctx().imcu_row(r, &mut scratch.0, &mut blocks);
-        for (b, &(h, v, rw, rh)) in band.iter_mut().zip(&self.grid) {
-            fill_band_padding(b, (h, v), r, (rw, rh), self.mcus.0);
+        self.ctx().imcu_row(r, &mut scratch.0, band);
+        for ((b, &(h, v, rw, rh)), pl) in band.iter_mut().zip(&self.grid).zip(&self.plans) {
+            fill_band_padding(b, pl.plane_w, (h, v), r, (rw, rh), self.mcus.0);
         }
     }
 }
 
-/// [`crate::coeffs::Component::fill_padding`] for MCU row `my` held in `band`: every
-/// block outside the real `(real_w, real_h)` grid gets zero AC and the DC of the
-/// previous block of its MCU.
+/// [`crate::coeffs::Component::fill_padding`] for MCU row `my` held in `band`
+/// (`width` blocks across): every block outside the real `(real_w, real_h)` grid gets
+/// zero AC and the DC of the previous block of its MCU.
 fn fill_band_padding(
-    band: &mut BlockPlane,
+    band: &mut [Block],
+    width: usize,
     (h, v): (usize, usize),
     my: usize,
     (real_w, real_h): (usize, usize),
@@ -421,7 +443,7 @@ fn fill_band_padding(
         let mut prev_dc = 0i16;
         for y in 0..v {
             for x in mx * h..(mx + 1) * h {
-                let b = &mut band.blocks[y * band.width_blocks + x];
+                let b = &mut band[y * width + x];
                 if x < real_w && my * v + y < real_h {
                     prev_dc = b[0];
                 } else {

@@ -116,6 +116,10 @@ pub struct Divisors {
     scale: [u16; 64],
     /// Step sizes too large for 16-bit reciprocals (q > 8191): divide instead.
     exact: Option<[u32; 64]>,
+    /// `recip`, `corr` and `scale` as rows of eight lanes for the SSE2 code: aligned,
+    /// its adds and multiplies take them straight from memory.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    pub(super) lanes: [[safe_arch::m128i; 8]; 3],
 }
 
 impl Divisors {
@@ -126,6 +130,8 @@ impl Divisors {
             corr: [0; 64],
             scale: [0; 64],
             exact: None,
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            lanes: Default::default(),
         };
         if table.values.iter().any(|&q| q > 8191) {
             d.exact = Some(table.values.map(|q| 8 * q.max(1) as u32));
@@ -136,6 +142,13 @@ impl Divisors {
             d.recip[i] = m;
             d.corr[i] = c;
             d.scale[i] = 1 << (32 - r);
+        }
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        for (lanes, t) in d.lanes.iter_mut().zip([&d.recip, &d.corr, &d.scale]) {
+            for (k, l) in lanes.iter_mut().enumerate() {
+                let a: [u16; 8] = t[k * 8..k * 8 + 8].try_into().unwrap();
+                *l = safe_arch::m128i::from(a.map(|v| v as i16));
+            }
         }
         d
     }

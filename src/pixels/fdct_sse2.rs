@@ -145,27 +145,29 @@ pub fn fdct(samples: &[u8], stride: usize) -> [m128i; 8] {
 #[inline]
 pub fn fdct_quantize(samples: &[u8], stride: usize, div: &Divisors, out: &mut Block) {
     let rows = fdct(samples, stride);
-    let Some((recip, corr, scale)) = div.reciprocals() else {
+    if div.reciprocals().is_none() {
         let mut coef = [0i16; 64];
         for (k, r) in rows.iter().enumerate() {
             coef[k * 8..k * 8 + 8].copy_from_slice(&<[i16; 8]>::from(*r));
         }
         return div.quantize(&coef, out);
-    };
-    let load = |t: &[u16; 64], k: usize| -> m128i {
-        let a: [u16; 8] = t[k * 8..k * 8 + 8].try_into().unwrap();
-        m128i::from(a.map(|v| v as i16))
-    };
-    for (k, &x) in rows.iter().enumerate() {
-        // |x|, plus the rounding correction, times the reciprocal and the scale
-        // (both high halves), then the sign back.
+    }
+    let [recip, corr, scale] = &div.lanes;
+    // |x|, plus the rounding correction, times the reciprocal and the scale (both
+    // high halves), then the sign back. Written per row without a loop so that
+    // the rows stay in registers.
+    let q = |k: usize| -> m128i {
+        let x = rows[k];
         let sign = shr_imm_i16_m128i::<15>(x);
         let abs = sub_i16_m128i(bitxor_m128i(x, sign), sign);
-        let n = add_i16_m128i(abs, load(corr, k));
-        let t = mul_u16_keep_high_m128i(n, load(recip, k));
-        let q = mul_u16_keep_high_m128i(t, load(scale, k));
-        let v = sub_i16_m128i(bitxor_m128i(q, sign), sign);
-        out[k * 8..k * 8 + 8].copy_from_slice(&<[i16; 8]>::from(v));
+        let n = add_i16_m128i(abs, corr[k]);
+        let t = mul_u16_keep_high_m128i(n, recip[k]);
+        let q = mul_u16_keep_high_m128i(t, scale[k]);
+        sub_i16_m128i(bitxor_m128i(q, sign), sign)
+    };
+    let quantized = [q(0), q(1), q(2), q(3), q(4), q(5), q(6), q(7)];
+    for (o, v) in out.chunks_exact_mut(8).zip(quantized) {
+        o.copy_from_slice(&<[i16; 8]>::from(v));
     }
 }
 

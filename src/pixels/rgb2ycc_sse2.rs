@@ -6,8 +6,8 @@
 //! (pixels 4k..4k+3); two rounds of unpacks transpose them into 32-bit units that each
 //! hold one byte position of the four groups (one channel of pixels j, 4+j, 8+j,
 //! 12+j), and `shufps` gathers the units of each channel. The channel vectors are thus
-//! in the order 0, 4, 8, 12, 1, 5, …; the arithmetic is per pixel, and a 4×4 byte
-//! transpose puts the results back in order.
+//! in the order 0, 4, 8, 12, 1, 5, …; the arithmetic is per pixel, and two rounds of
+//! 16-bit unpacks put the results back in order ([`reorder`]).
 //!
 //! Arithmetic: the same 16-bit fixed-point sums as the scalar code, each as `pmaddwd`
 //! of two interleaved channels (exact 32-bit integer products). Coefficients of 2^15
@@ -74,11 +74,19 @@ fn deinterleave(rgb: &[u8]) -> [m128i; 3] {
     [r, g, b]
 }
 
-/// Undoes the pixel order of [`deinterleave`] (a 4×4 byte transpose).
+/// Sixteen results as bytes in pixel order, from the 16-bit lanes of pixels
+/// 0, 4, 8, 12, 1, 5, 9, 13 (`lo`) and 2, 6, 10, 14, 3, 7, 11, 15 (`hi`), the order of
+/// [`deinterleave`]. Interleaving `lo` and `hi` gives the even and the odd pixels,
+/// interleaving those the pixels in order; the 16-bit unpacks are cheaper than a
+/// byte transpose after packing (which the compiler expands into shuffles).
 #[inline(always)]
-fn reorder(x: m128i) -> m128i {
-    let lo = unpack_low_i8_m128i(x, byte_shr_imm_u128_m128i::<8>(x));
-    unpack_low_i8_m128i(lo, byte_shr_imm_u128_m128i::<8>(lo))
+fn reorder(lo: m128i, hi: m128i) -> m128i {
+    let even = unpack_low_i16_m128i(lo, hi);
+    let odd = unpack_high_i16_m128i(lo, hi);
+    pack_i16_to_u8_m128i(
+        unpack_low_i16_m128i(even, odd),
+        unpack_high_i16_m128i(even, odd),
+    )
 }
 
 /// Eight 32-bit lanes as two halves.
@@ -146,7 +154,7 @@ fn ycc16(rgb: &[u8], want_chroma: bool) -> [[u8; 16]; 3] {
     let (r, g, b) = (wide(r), wide(g), wide(b));
     let lo = ycc8(r.0, g.0, b.0, want_chroma);
     let hi = ycc8(r.1, g.1, b.1, want_chroma);
-    std::array::from_fn(|c| <[u8; 16]>::from(reorder(pack_i16_to_u8_m128i(lo[c], hi[c]))))
+    std::array::from_fn(|c| <[u8; 16]>::from(reorder(lo[c], hi[c])))
 }
 
 /// See [`rgb_to_ycc_row`](super::rgb2ycc::rgb_to_ycc_row); returns how many pixels it
