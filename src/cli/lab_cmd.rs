@@ -127,7 +127,7 @@ fn fail(msg: impl std::fmt::Display) -> i32 {
 }
 
 /// Runs `jtool compare`: 0 when the comparison was made (whatever its verdict), 1 on error.
-pub fn run_compare(args: &CompareArgs) -> i32 {
+pub fn run_compare(args: &CompareArgs, max_pixels: u64) -> i32 {
     if args.a == "-" && args.b == "-" {
         let _ = writeln!(std::io::stderr(), "jtool: only one of A and B can be stdin");
         return EXIT_USAGE;
@@ -137,7 +137,11 @@ pub fn run_compare(args: &CompareArgs) -> i32 {
         (Err(e), _) => return fail(format!("{}: {e}", name(&args.a))),
         (_, Err(e)) => return fail(format!("{}: {e}", name(&args.b))),
     };
-    let c = match lab::compare(&a, &b) {
+    let limits = jtool::entropy::Limits {
+        max_pixels,
+        ..Default::default()
+    };
+    let c = match lab::compare_with(&a, &b, &limits) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };

@@ -65,7 +65,7 @@ pub fn run() -> i32 {
         Command::Strip(a) => run_strip(&ctx, a),
         Command::Decode(a) => run_decode(&ctx, a),
         Command::Encode(a) => run_encode(&ctx, a),
-        Command::Compare(a) => lab_cmd::run_compare(a),
+        Command::Compare(a) => lab_cmd::run_compare(a, ctx.max_pixels),
         Command::Requantize(a) => lab_cmd::run_requantize(&ctx, a),
         Command::Generations(a) => lab_cmd::run_generations(a),
         Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.max_pixels, ctx.jobs),

@@ -124,8 +124,12 @@ pub struct Comparison {
     pub summary: String,
 }
 
-fn decode_any(data: &[u8]) -> Result<PixelImage> {
-    match decode_file(data, &DecodeOptions::default()) {
+fn decode_any(data: &[u8], limits: &Limits) -> Result<PixelImage> {
+    let opts = DecodeOptions {
+        limits: *limits,
+        ..DecodeOptions::default()
+    };
+    match decode_file(data, &opts) {
         Ok(d) => Ok(d.image),
         Err(e) => {
             if data.starts_with(&[0xFF, 0xD8]) {
@@ -138,8 +142,12 @@ fn decode_any(data: &[u8]) -> Result<PixelImage> {
 }
 
 fn decode_coeffs(data: &[u8]) -> Result<CoefficientImage> {
+    decode_coeffs_with(data, &Limits::default())
+}
+
+fn decode_coeffs_with(data: &[u8], limits: &Limits) -> Result<CoefficientImage> {
     let file = JpegFile::parse(data)?;
-    Ok(entropy::decode(&file, &Limits::default())?.image)
+    Ok(entropy::decode(&file, limits)?.image)
 }
 
 fn real_blocks(img: &CoefficientImage) -> u64 {
@@ -295,8 +303,17 @@ fn side(data: &[u8], coeffs: Option<&CoefficientImage>, px: Option<&PixelImage>)
 /// JPEGs a coefficient comparison and a verdict. Fails only when neither comparison is
 /// possible (A or B undecodable as both JPEG and image).
 pub fn compare(a: &[u8], b: &[u8]) -> Result<Comparison> {
-    let (pa, pb) = (decode_any(a), decode_any(b));
-    let (ca, cb) = (decode_coeffs(a).ok(), decode_coeffs(b).ok());
+    compare_with(a, b, &Limits::default())
+}
+
+/// As [`compare`], with resource limits for decoding both files (a damaged header can
+/// claim any size: the limit is what bounds the memory).
+pub fn compare_with(a: &[u8], b: &[u8], limits: &Limits) -> Result<Comparison> {
+    let (pa, pb) = (decode_any(a, limits), decode_any(b, limits));
+    let (ca, cb) = (
+        decode_coeffs_with(a, limits).ok(),
+        decode_coeffs_with(b, limits).ok(),
+    );
     if pa.is_err() && ca.is_none() {
         return Err(pa.err().expect("checked"));
     }
@@ -427,7 +444,11 @@ pub fn sampling_of(img: &CoefficientImage) -> Sampling {
 }
 
 /// The new table per component of `img` for `target` (`Same`: its own tables).
-fn target_tables(img: &CoefficientImage, target: &RequantTarget) -> Result<Vec<QuantTable>> {
+fn target_tables(
+    img: &CoefficientImage,
+    target: &RequantTarget,
+    limits: &Limits,
+) -> Result<Vec<QuantTable>> {
     match target {
         RequantTarget::Same => Ok(img.components.iter().map(|c| c.quant).collect()),
         RequantTarget::Quality(q) => {
@@ -440,7 +461,7 @@ fn target_tables(img: &CoefficientImage, target: &RequantTarget) -> Result<Vec<Q
                 .collect())
         }
         RequantTarget::TablesFrom(other) => {
-            let o = decode_coeffs(other)?;
+            let o = decode_coeffs_with(other, limits)?;
             img.components
                 .iter()
                 .map(|comp| {
@@ -491,12 +512,15 @@ fn pixel_encode_opts(img: &CoefficientImage, quality: u8) -> PixelEncodeOptions 
 pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
     if opts.via_pixels {
         let target = &opts.target;
-        return super::via_pixels::requantize(data, &opts.output, |img| target_tables(img, target));
+        let limits = &opts.output.limits;
+        return super::via_pixels::requantize(data, &opts.output, |img| {
+            target_tables(img, target, limits)
+        });
     }
     if opts.target == RequantTarget::Same {
         let out = copy(data, &opts.output)?;
-        let before = coefficient_hash(&decode_coeffs(data)?);
-        let after = coefficient_hash(&decode_coeffs(&out.bytes)?);
+        let before = coefficient_hash(&decode_coeffs_with(data, &opts.output.limits)?);
+        let after = coefficient_hash(&decode_coeffs_with(&out.bytes, &opts.output.limits)?);
         if before != after {
             return Err(Error::BadRequest(
                 "lossless rewrite changed the coefficients (internal error)".into(),
@@ -523,7 +547,7 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
         super::RestartSpec::Rows(n) => super::rows_to_mcus(&decoded.image, n)?,
     };
     let mut image = decoded.image;
-    let tables = target_tables(&image, &opts.target)?;
+    let tables = target_tables(&image, &opts.target, &opts.output.limits)?;
     requantize_image(&mut image, &tables);
     image.normalize_padding();
     let enc = EncodeOptions {
@@ -826,4 +850,60 @@ pub fn generations(data: &[u8], opts: &GenOptions) -> Result<GenReport> {
         op: opts.op,
         paths: reports,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A testdata file whose frame header claims `w` × `h` (the scan data ends early).
+    fn with_size(w: u16, h: u16) -> Vec<u8> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/baseline_420_q85_67x45.jpg"
+        );
+        let mut d = std::fs::read(path).unwrap();
+        let sof = d.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
+        d[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+        d[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+        d
+    }
+
+    /// Found by fuzzing (tests/fuzz_mutations.rs): `compare` decoded both files with
+    /// the default limit whatever the caller asked, so a 2 KB file claiming 65535 ×
+    /// 65535 pixels took seconds and gigabytes. The limit now applies to both decodes.
+    #[test]
+    fn compare_honours_the_pixel_limit() {
+        let big = with_size(65535, 4096);
+        let limits = Limits {
+            max_pixels: 1 << 20,
+            ..Limits::default()
+        };
+        let t = std::time::Instant::now();
+        assert!(matches!(
+            compare_with(&big, &big, &limits),
+            Err(Error::Limit(_))
+        ));
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
+        let small = with_size(67, 45);
+        assert!(compare_with(&small, &small, &limits).is_ok());
+    }
+
+    /// The same for the tables file of `requantize --tables-from`.
+    #[test]
+    fn requantize_tables_file_honours_the_pixel_limit() {
+        let opts = RequantizeOptions {
+            target: RequantTarget::TablesFrom(with_size(65535, 4096)),
+            via_pixels: false,
+            output: CopyOptions {
+                limits: Limits {
+                    max_pixels: 1 << 20,
+                    ..Limits::default()
+                },
+                ..CopyOptions::default()
+            },
+        };
+        let r = requantize(&with_size(67, 45), &opts);
+        assert!(matches!(r, Err(Error::Limit(_))), "{r:?}");
+    }
 }
