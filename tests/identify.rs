@@ -337,9 +337,17 @@ fn scan_script_restart_icc_and_app_order_are_evidence() {
     // cjpeg -progressive: libjpeg's default script, and the IJG rule stays on top.
     let prog = std::fs::read("testdata/prog_420_q75_67x45.jpg").unwrap();
     let r = inspect(&prog).unwrap();
-    assert!(r.identification.candidates[0].name.starts_with("libjpeg/IJG"));
+    assert!(r.identification.candidates[0]
+        .name
+        .starts_with("libjpeg/IJG"));
     let ev = evidence_of(&prog);
-    assert!(has(&ev, "progressive scan script of 10 scans, libjpeg's default"), "{ev:?}");
+    assert!(
+        has(
+            &ev,
+            "progressive scan script of 10 scans, libjpeg's default"
+        ),
+        "{ev:?}"
+    );
     // cjpeg -restart 1: one MCU row per interval.
     let rst = std::fs::read("testdata/rst1row_422_q80_67x45.jpg").unwrap();
     let ev = evidence_of(&rst);
@@ -348,10 +356,22 @@ fn scan_script_restart_icc_and_app_order_are_evidence() {
     let Some(dir) = corpus_dir() else { return };
     let cases = [
         // Photoshop's progressive scans are not libjpeg's.
-        ("valid/prog_icc_adobe_jpeginfo_test1_2100x1500.jpg", "not libjpeg's default"),
-        ("valid/prog_sw_gimp21014_window_q0.jpg", "ICC profile \"GIMP built-in sRGB\" names GIMP"),
-        ("valid/cam_canon_powershot_a40_1024x768.jpg", "Exif APP1 directly after SOI"),
-        ("valid/cam_samsung_sm_g930f_dri504_4032x2012.jpg", "JFIF APP0 before Exif APP1"),
+        (
+            "valid/prog_icc_adobe_jpeginfo_test1_2100x1500.jpg",
+            "not libjpeg's default",
+        ),
+        (
+            "valid/prog_sw_gimp21014_window_q0.jpg",
+            "ICC profile \"GIMP built-in sRGB\" names GIMP",
+        ),
+        (
+            "valid/cam_canon_powershot_a40_1024x768.jpg",
+            "Exif APP1 directly after SOI",
+        ),
+        (
+            "valid/cam_samsung_sm_g930f_dri504_4032x2012.jpg",
+            "JFIF APP0 before Exif APP1",
+        ),
     ];
     for (f, want) in cases {
         let data = std::fs::read(dir.join(f)).unwrap();

@@ -404,6 +404,8 @@ fn drop_exif_thumbnail_keeps_every_other_tag() {
         let again = strip(&out.bytes, KeepPolicy::ALL).unwrap();
         assert_eq!(again.bytes, out.bytes, "{name}: stable");
     }
-    eprintln!("Exif thumbnails removed: {checked} checked with exiftool, {dropped} with their bytes");
+    eprintln!(
+        "Exif thumbnails removed: {checked} checked with exiftool, {dropped} with their bytes"
+    );
     assert!(dropped >= 1);
 }
