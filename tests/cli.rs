@@ -570,3 +570,23 @@ fn requantize_max_only_lowers_finer_files() {
     assert_eq!(hash(&std::fs::read(&coarse).unwrap()), hash(&before));
     assert_eq!(files_in(d.path()), vec!["q75.jpg", "q90.jpg"]);
 }
+
+/// The lab commands honour `--max-pixels` like the rest.
+#[test]
+fn lab_commands_honour_the_pixel_limit() {
+    let f = testdata_dir().join("baseline_420_q85_67x45.jpg");
+    for args in [
+        vec!["generations", "-n", "2"],
+        vec!["compare"],
+        vec!["requantize", "--quality", "50"],
+    ] {
+        let mut c = jtool();
+        c.args(["--max-pixels", "100"]).args(&args).arg(&f);
+        if args[0] == "compare" {
+            c.arg(&f);
+        }
+        let r = c.assert().code(1);
+        let err = String::from_utf8_lossy(&r.get_output().stderr).into_owned();
+        assert!(err.contains("pixel limit"), "{args:?}: {err}");
+    }
+}

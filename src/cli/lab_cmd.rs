@@ -458,7 +458,7 @@ pub fn svg_plot(r: &GenReport) -> String {
 }
 
 /// Runs `jtool generations`: 0 on success, 1 on error.
-pub fn run_generations(args: &GenerationsArgs) -> i32 {
+pub fn run_generations(args: &GenerationsArgs, max_pixels: u64) -> i32 {
     let data = match read(&args.input) {
         Ok(d) => d,
         Err(e) => return fail(format!("{}: {e}", name(&args.input))),
@@ -477,7 +477,11 @@ pub fn run_generations(args: &GenerationsArgs) -> i32 {
             PathArg::Both => GenPath::Both,
         },
     };
-    let report = match lab::generations(&data, &opts) {
+    let limits = jtool::entropy::Limits {
+        max_pixels,
+        ..Default::default()
+    };
+    let report = match lab::generations_with(&data, &opts, &limits) {
         Ok(r) => r,
         Err(e) => return fail(format!("{}: {e}", name(&args.input))),
     };

@@ -67,7 +67,7 @@ pub fn run() -> i32 {
         Command::Encode(a) => run_encode(&ctx, a),
         Command::Compare(a) => lab_cmd::run_compare(a, ctx.max_pixels),
         Command::Requantize(a) => lab_cmd::run_requantize(&ctx, a),
-        Command::Generations(a) => lab_cmd::run_generations(a),
+        Command::Generations(a) => lab_cmd::run_generations(a, ctx.max_pixels),
         Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.max_pixels, ctx.jobs),
     }
 }

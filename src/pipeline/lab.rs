@@ -823,7 +823,13 @@ fn run_path(data: &[u8], path: GenPath, opts: &GenOptions, pixel_q: u8) -> Resul
 
 /// Runs `opts.n` generations of decode → op → encode on each requested path.
 pub fn generations(data: &[u8], opts: &GenOptions) -> Result<GenReport> {
-    let c = decode_coeffs(data)?;
+    generations_with(data, opts, &Limits::default())
+}
+
+/// As [`generations`], refusing inputs over `limits` (every generation keeps the input's
+/// pixel count, so checking the input is enough).
+pub fn generations_with(data: &[u8], opts: &GenOptions, limits: &Limits) -> Result<GenReport> {
+    let c = decode_coeffs_with(data, limits)?;
     let paths: &[GenPath] = match opts.path {
         GenPath::Pixels => &[GenPath::Pixels],
         GenPath::Coefficients => &[GenPath::Coefficients],
