@@ -143,7 +143,7 @@ pub fn zigzag(blk: &Block) -> [i16; 64] {
 
 /// `ZZ_BITS[r][b]`: the zigzag-position bits of the natural positions `8r + j` for
 /// the bits j set in b (a bit permutation, eight bytes at a time).
-static ZZ_BITS: [[u64; 256]; 8] = zz_bits();
+pub(crate) static ZZ_BITS: [[u64; 256]; 8] = zz_bits();
 
 const fn zz_bits() -> [[u64; 256]; 8] {
     let mut inv = [0usize; 64];

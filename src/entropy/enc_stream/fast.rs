@@ -15,6 +15,7 @@
 //! counted symbols are the coded ones.
 
 use super::super::bitwrite::{BlockBits, RowBits};
+use super::super::enc_seq::ZZ_BITS;
 use super::super::huffenc::{EncTable, NTABLES};
 use crate::coeffs::{Block, ZIGZAG};
 use std::num::NonZeroU64;
@@ -263,34 +264,6 @@ static ZZ_NAT: [u8; 64] = {
     while k < 64 {
         t[k] = ZIGZAG[k] as u8;
         k += 1;
-    }
-    t
-};
-
-/// `ZZ_BITS[r][b]`: the zigzag-position bits of the natural positions `8r + j` for
-/// the bits j set in b, so that eight lookups permute a natural-order mask.
-static ZZ_BITS: [[u64; 256]; 8] = {
-    let mut inv = [0usize; 64];
-    let mut k = 0;
-    while k < 64 {
-        inv[ZIGZAG[k]] = k;
-        k += 1;
-    }
-    let mut t = [[0u64; 256]; 8];
-    let mut r = 0;
-    while r < 8 {
-        let mut b = 0;
-        while b < 256 {
-            let mut j = 0;
-            while j < 8 {
-                if b & (1 << j) != 0 {
-                    t[r][b] |= 1 << inv[8 * r + j];
-                }
-                j += 1;
-            }
-            b += 1;
-        }
-        r += 1;
     }
     t
 };
