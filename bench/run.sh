@@ -62,3 +62,19 @@ if [ "${PIXELS:-1}" = 1 ] && [ -f "$P" ]; then
       "$JT encode -q 90 ${q%%:*} $P $OUT/a.jpg" "cjpeg -quality 90 -dct int ${q#*:} -outfile $OUT/b.jpg $P"
   done
 fi
+
+# Batches: 120 files (60 × medium 1920×1080, 60 × small 640×480), rotate 90 with optimized
+# tables, jtool's worker pool against jpegtran in a shell loop and under xargs -P.
+if [ "${BATCH:-1}" = 1 ] && [ -f "$IMG/medium_420_q85.jpg" ] && [ -f "$IMG/small_420_q85.jpg" ]; then
+  mkdir -p "$OUT/in" "$OUT/o1" "$OUT/o2"
+  for i in $(seq 1 60); do
+    cp "$IMG/medium_420_q85.jpg" "$OUT/in/m$i.jpg"; cp "$IMG/small_420_q85.jpg" "$OUT/in/s$i.jpg"
+  done
+  NP=$(nproc)
+  compare "batch rotate 90, 120 files (vs jpegtran loop)" \
+    "$JT rotate 90 --out-dir $OUT/o1 $(echo "$OUT"/in/*.jpg)" \
+    "bash -c 'for f in $OUT/in/*.jpg; do jpegtran -rotate 90 -optimize -copy all -outfile $OUT/o2/\${f##*/} \$f; done'"
+  compare "batch rotate 90, 120 files (vs jpegtran xargs -P$NP)" \
+    "$JT rotate 90 --out-dir $OUT/o1 $(echo "$OUT"/in/*.jpg)" \
+    "bash -c 'ls $OUT/in/*.jpg | xargs -P$NP -I{} sh -c \"jpegtran -rotate 90 -optimize -copy all -outfile $OUT/o2/\\\$(basename {}) {}\"'"
+fi
