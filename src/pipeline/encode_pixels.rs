@@ -93,8 +93,7 @@ fn band_encoder<'a>(img: PixelSlice<'a>, opts: &PixelEncodeOptions) -> Result<Ba
     BandEncoder::new(img, p, &[luma_q, chroma_q, chroma_q])
 }
 
-/// Sequential output with standard tables, row by row ([`SeqStream`]); bands go
-/// back to the workers for reuse.
+/// Sequential output with standard tables, row by row ([`SeqStream`]).
 fn encode_streamed(
     img: PixelSlice<'_>,
     opts: &PixelEncodeOptions,
@@ -102,25 +101,13 @@ fn encode_streamed(
 ) -> Result<Vec<u8>> {
     let enc = band_encoder(img, opts)?;
     let mut stream = SeqStream::after(prefix, enc.header(), opts.restart_interval)?;
-    let compute = |r: usize, scratch: &mut EncodeScratch, band: &mut Vec<BlockPlane>| {
-        enc.encode_band(r, scratch, band)
-    };
-    for_each_band(
-        &enc,
-        opts.params.threads,
-        || enc.new_band(),
-        compute,
-        |band| {
-            stream.push_row(&band.iter().collect::<Vec<_>>())?;
-            Ok(Some(band))
-        },
-    )?;
+    stream_rows(&enc, opts, |row| stream.push_row(row))?;
     stream.finish()
 }
 
 /// Sequential output with optimal tables: the rows' symbols are counted and kept as
 /// the rows arrive ([`SeqStats`]), then coded with the tables `entropy::encode`
-/// would choose; bands go back to the workers for reuse.
+/// would choose.
 fn encode_optimal(
     img: PixelSlice<'_>,
     opts: &PixelEncodeOptions,
@@ -128,20 +115,30 @@ fn encode_optimal(
 ) -> Result<Vec<u8>> {
     let enc = band_encoder(img, opts)?;
     let mut stats = SeqStats::new(enc.header(), opts.restart_interval)?;
+    stream_rows(&enc, opts, |row| stats.push_row(row))?;
+    stats.finish(prefix, enc.header())
+}
+
+/// Computes every iMCU row of `enc` on the workers and hands each, in order, to
+/// `push`; bands go back to the workers for reuse.
+fn stream_rows(
+    enc: &BandEncoder<'_>,
+    opts: &PixelEncodeOptions,
+    mut push: impl FnMut(&[&BlockPlane]) -> Result<()>,
+) -> Result<()> {
     let compute = |r: usize, scratch: &mut EncodeScratch, band: &mut Vec<BlockPlane>| {
         enc.encode_band(r, scratch, band)
     };
     for_each_band(
-        &enc,
+        enc,
         opts.params.threads,
         || enc.new_band(),
         compute,
         |band| {
-            stats.push_row(&band.iter().collect::<Vec<_>>())?;
+            push(&band.iter().collect::<Vec<_>>())?;
             Ok(Some(band))
         },
-    )?;
-    stats.finish(prefix, enc.header())
+    )
 }
 
 /// Bands in flight per worker: one being computed, one waiting to be taken.
