@@ -19,18 +19,19 @@ pub fn strip_with(data: &[u8], keep: KeepPolicy, drop_exif_thumbnail: bool) -> R
         Item::Segment(s) => classify(s) == MetaClass::NotMetadata || keep.keeps(classify(s)),
         Item::Scan(_) => true,
     });
-    let mut bodies = Vec::new();
-    if drop_exif_thumbnail {
-        for (i, item) in file.items.iter().enumerate() {
-            if let Item::Segment(s) = item {
-                if classify(s) == MetaClass::Exif {
-                    if let Some(b) = edit::drop_exif_thumbnail(s.body) {
-                        bodies.push((i, b));
-                    }
-                }
+    // New bodies are made first: the file's segments borrow them.
+    let bodies: Vec<(usize, Vec<u8>)> = file
+        .items
+        .iter()
+        .enumerate()
+        .filter(|_| drop_exif_thumbnail)
+        .filter_map(|(i, item)| match item {
+            Item::Segment(s) if classify(s) == MetaClass::Exif => {
+                edit::drop_exif_thumbnail(s.body).map(|b| (i, b))
             }
-        }
-    }
+            _ => None,
+        })
+        .collect();
     for (i, b) in &bodies {
         if let Item::Segment(s) = &mut file.items[*i] {
             s.body = b;
