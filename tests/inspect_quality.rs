@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{corpus_dir, jpegs_in, run_with_stdin, testdata_dir, tool};
+use common::{corpus_dir, jpegs_in, run_with_stdin, testdata_dir, testdata_jpegs, tool};
 use jtool::container::KeepPolicy;
 use jtool::entropy::CodingMode;
 use jtool::inspect::inspect;
@@ -146,6 +146,43 @@ fn coefficient_hash_ignores_coding_and_metadata() {
     }
     assert!(same > 100, "only {same} comparisons");
     eprintln!("coefficient hash unchanged in {same} strip/copy/progressive/restart outputs");
+}
+
+/// The hash computed while the decoder streams iMCU rows (sequential files with one
+/// scan) equals the hash of the whole decoded image, on every file that decodes, and
+/// fails where the decode fails.
+#[test]
+fn streamed_hash_equals_whole_image_hash() {
+    use jtool::container::JpegFile;
+    use jtool::entropy::{self, Limits};
+    let mut files = testdata_jpegs();
+    if let Some(dir) = corpus_dir() {
+        files.extend(jpegs_in(&dir.join("valid")));
+        files.extend(jpegs_in(&dir.join("malformed")));
+    }
+    let (mut hashed, mut failed) = (0, 0);
+    for f in &files {
+        let data = std::fs::read(f).unwrap();
+        let Ok(file) = JpegFile::parse(&data) else {
+            continue;
+        };
+        let limits = Limits::default();
+        let whole = entropy::decode(&file, &limits).map(|d| pipeline::coefficient_hash(&d.image));
+        let streamed = pipeline::file_coefficient_hash(&file, &limits);
+        assert_eq!(
+            whole.as_ref().ok(),
+            streamed.as_ref().ok(),
+            "{}",
+            f.display()
+        );
+        if whole.is_ok() {
+            hashed += 1;
+        } else {
+            failed += 1;
+        }
+    }
+    eprintln!("streamed hash = whole-image hash on {hashed} files ({failed} do not decode)");
+    assert!(hashed >= 10);
 }
 
 #[test]

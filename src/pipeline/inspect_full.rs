@@ -1,13 +1,13 @@
 //! `inspect` plus what needs entropy decoding: the coefficient hash.
 
-use super::hash::coefficient_hash;
+use super::hash::file_coefficient_hash;
 use crate::container::JpegFile;
-use crate::entropy::{self, Limits};
+use crate::entropy::Limits;
 use crate::error::Result;
 use crate::inspect::{inspect, Report};
 
 /// Inspects `data` and, when its entropy-coded data decodes, adds the coefficient hash
-/// ([`coefficient_hash`]) to the report. Fails only where [`inspect`] fails.
+/// ([`super::coefficient_hash`]) to the report. Fails only where [`inspect`] fails.
 pub fn inspect_full(data: &[u8]) -> Result<Report> {
     inspect_full_with(data, &Limits::default())
 }
@@ -16,9 +16,7 @@ pub fn inspect_full(data: &[u8]) -> Result<Report> {
 pub fn inspect_full_with(data: &[u8], limits: &Limits) -> Result<Report> {
     let mut report = inspect(data)?;
     if let Ok(file) = JpegFile::parse(data) {
-        if let Ok(decoded) = entropy::decode(&file, limits) {
-            report.coefficient_hash = Some(coefficient_hash(&decoded.image));
-        }
+        report.coefficient_hash = file_coefficient_hash(&file, limits).ok();
     }
     Ok(report)
 }

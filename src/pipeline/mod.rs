@@ -2,6 +2,7 @@
 //! Bytes in, bytes out; the CLI owns files.
 
 mod assemble;
+mod bands;
 mod encode_pixels;
 mod hash;
 mod inspect_full;
@@ -15,7 +16,7 @@ pub mod via_pixels;
 
 pub use assemble::{assemble, MetaEdits};
 pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};
-pub use hash::{coefficient_hash, Sha256};
+pub use hash::{coefficient_hash, file_coefficient_hash, Sha256};
 pub use inspect_full::{inspect_full, inspect_full_with};
 pub use strip::{strip, strip_with};
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
