@@ -11,9 +11,12 @@
 //! * Data after EOI is information (size and, when recognisable, what it is): it does
 //!   not change the verdict.
 
+use super::bands::for_each_real_block;
+use crate::coeffs::{Block, CoefficientImage};
 use crate::container::JpegFile;
-use crate::entropy::{self, Limits};
-use crate::error::{Error, MalformedKind, McuPosition, Warning, WarningKind};
+use crate::entropy::rows::{decode_streamed, Streamed};
+use crate::entropy::Limits;
+use crate::error::{Error, MalformedKind, McuPosition, Result, Warning, WarningKind};
 use serde::Serialize;
 
 /// The verdict on one file.
@@ -123,13 +126,13 @@ pub fn verify_with(data: &[u8], limits: &Limits) -> Verdict {
     for w in &file.warnings {
         problems.push(from_warning(w, scan_of(w.offset)));
     }
-    match entropy::decode(&file, limits) {
-        Ok(d) => {
-            for w in &d.warnings {
+    match decode_checked(&file, limits) {
+        Ok((image, warnings, range)) => {
+            for w in &warnings {
                 problems.push(from_warning(w, scan_of(w.offset)));
             }
-            coefficient_range(&d.image, &mut problems);
-            data_after_last_interval(&file, &d.image, &mut problems);
+            range.findings(&image, &mut problems);
+            data_after_last_interval(&file, &image, &mut problems);
         }
         Err(e) => {
             let mut f = from_error(&e);
@@ -263,36 +266,93 @@ fn from_error(e: &Error) -> Finding {
     finding(Status::Error, kind, message, e.offset())
 }
 
-/// Coefficients a conforming 8-bit encoder cannot produce (more than 11 bits of DC, 10
-/// of AC): at most one finding per component, at its first such block.
-fn coefficient_range(img: &crate::coeffs::CoefficientImage, out: &mut Vec<Finding>) {
-    if img.precision != 8 {
-        return;
-    }
-    let g = img.geometry();
-    for (ci, c) in img.components.iter().enumerate() {
-        let (bw, bh) = g.real_blocks(ci);
-        let (bw, bh) = (bw.min(c.plane.width_blocks), bh.min(c.plane.height_blocks));
-        let mut count = 0usize;
-        let mut first = None;
-        for by in 0..bh {
-            for bx in 0..bw {
-                let b = c.plane.block(bx, by);
-                let bad = (b[0] as i32).abs() > MAX_DC
-                    || b[1..].iter().any(|&v| (v as i32).abs() > MAX_AC);
-                if bad {
-                    count += 1;
-                    first.get_or_insert((bx, by));
+/// Decodes `file`'s entropy-coded data and checks every coefficient's range. A
+/// sequential file with one scan is checked as the decoder hands over its iMCU rows,
+/// so the whole coefficient image is never held (the image returned then has the
+/// frame's components with empty planes: what the later checks need is its geometry).
+fn decode_checked(
+    file: &JpegFile,
+    limits: &Limits,
+) -> Result<(CoefficientImage, Vec<Warning>, RangeCheck)> {
+    match decode_streamed(file, limits)? {
+        Streamed::Whole(d) => {
+            let mut range = RangeCheck::new(d.image.components.len());
+            let g = d.image.geometry();
+            for (ci, c) in d.image.components.iter().enumerate() {
+                let (bw, bh) = g.real_blocks(ci);
+                for by in 0..bh.min(c.plane.height_blocks) {
+                    for bx in 0..bw.min(c.plane.width_blocks) {
+                        range.block(ci, bx, by, c.plane.block(bx, by));
+                    }
                 }
             }
+            Ok((d.image, d.warnings, range))
         }
-        if let Some((bx, by)) = first {
+        Streamed::Rows(scan) => {
+            let g = scan.decoded.image.geometry();
+            let mut range = RangeCheck::new(scan.decoded.image.components.len());
+            let scan_warnings = scan.run(&mut |i, band| {
+                for_each_real_block(&g, i, band, |c, bx, by, b| range.block(c, bx, by, b));
+                true
+            });
+            let warnings = scan.warnings_with(scan_warnings);
+            Ok((scan.decoded.image, warnings, range))
+        }
+    }
+}
+
+/// Coefficients a conforming 8-bit encoder cannot produce (more than 11 bits of DC, 10
+/// of AC): per component, how many blocks hold one and the first such block.
+struct RangeCheck {
+    per_component: Vec<(usize, Option<(usize, usize)>)>,
+}
+
+impl RangeCheck {
+    fn new(components: usize) -> Self {
+        RangeCheck {
+            per_component: vec![(0, None); components],
+        }
+    }
+
+    #[inline]
+    fn block(&mut self, c: usize, bx: usize, by: usize, b: &Block) {
+        // Minimum and maximum over the whole block (vectorised: SSE2 has 16-bit signed
+        // min/max) rather than an early exit, and the exact test only for the rare
+        // block with a value beyond the AC range.
+        let (lo, hi) = b
+            .iter()
+            .fold((0i16, 0i16), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        if i32::from(lo) >= -MAX_AC && i32::from(hi) <= MAX_AC {
+            return;
+        }
+        let ac = b[1..]
+            .iter()
+            .map(|v| i32::from(v.unsigned_abs()))
+            .max()
+            .unwrap_or(0);
+        if i32::from(b[0].unsigned_abs()) > MAX_DC || ac > MAX_AC {
+            if let Some((count, first)) = self.per_component.get_mut(c) {
+                *count += 1;
+                first.get_or_insert((bx, by));
+            }
+        }
+    }
+
+    /// At most one finding per component, at its first such block (8-bit files only).
+    fn findings(&self, img: &CoefficientImage, out: &mut Vec<Finding>) {
+        if img.precision != 8 {
+            return;
+        }
+        let g = img.geometry();
+        for (ci, (c, &(count, first))) in img.components.iter().zip(&self.per_component).enumerate()
+        {
+            let Some((bx, by)) = first else { continue };
             let (h, v) = (c.h.max(1) as usize, c.v.max(1) as usize);
             let interleaved = img.components.len() > 1;
             let (col, row, cols) = if interleaved {
                 (bx / h, by / v, g.mcus_x())
             } else {
-                (bx, by, bw)
+                (bx, by, g.real_blocks(ci).0)
             };
             let mut f = finding(
                 Status::Warning,
@@ -446,6 +506,39 @@ mod tests {
     fn restart_markers_skip_stuffing() {
         let ecs = [0x12, 0xFF, 0x00, 0xFF, 0xD0, 0x34, 0xFF, 0xFF, 0xD1, 0x56];
         assert_eq!(restart_markers(&ecs), vec![3, 7]);
+    }
+
+    /// A file whose DC values leave the 8-bit range (each difference fits T.81 F.1.2.1's
+    /// 11 bits, the running value does not): the range check finds the same block
+    /// whether the rows are streamed (one sequential scan) or the image is decoded whole
+    /// (progressive).
+    #[test]
+    fn range_check_streamed_and_whole_agree() {
+        use crate::coeffs::CoefficientImage;
+        use crate::entropy::{encode, CodingMode, EncodeOptions};
+        let mut img = CoefficientImage::zeroed(48, 16, 8, &[(1, 1, 1, 0), (2, 1, 1, 1)]);
+        let blocks = &mut img.components[0].plane.blocks;
+        blocks[0][0] = 1500;
+        blocks[1][0] = 1500 + 2000;
+        blocks[2][0] = 1500;
+        img.components[0].plane.blocks[4][5] = -7;
+        let mut kinds = Vec::new();
+        for mode in [CodingMode::Sequential, CodingMode::Progressive] {
+            let opts = EncodeOptions {
+                mode,
+                ..EncodeOptions::default()
+            };
+            let mut f = vec![0xFF, 0xD8];
+            f.extend(encode(&img, &opts).unwrap());
+            f.extend([0xFF, 0xD9]);
+            let v = verify(&f);
+            assert_eq!(v.status, Status::Warning, "{mode:?}: {}", v.summary);
+            let p = &v.problems[0];
+            assert_eq!(p.kind, "coefficient_out_of_range");
+            assert_eq!(p.block, Some((0, 1, 0)));
+            kinds.push((p.message.clone(), p.mcu));
+        }
+        assert_eq!(kinds[0], kinds[1]);
     }
 
     #[test]
