@@ -50,6 +50,14 @@ for t in "rotate 90:-rotate 90" "flip h:-flip horizontal" "transpose:-transpose"
   echo "  ${t%%:*}: jtool $a, jpegtran $b"
 done
 
+# Integrity check against jpeginfo -c (which decodes at 1/8 scale: entropy decoding and
+# a 1×1 IDCT), when jpeginfo is installed.
+if command -v jpeginfo >/dev/null; then
+  for f in big_420_q90 big_444_q95 big_prog; do
+    compare "verify $f (vs jpeginfo -c)" "$JT verify $IMG/$f.jpg" "jpeginfo -c $IMG/$f.jpg"
+  done
+fi
+
 # The pixel path against djpeg/cjpeg (same settings, exact outputs).
 P=$IMG/big.ppm
 if [ "${PIXELS:-1}" = 1 ] && [ -f "$P" ]; then
