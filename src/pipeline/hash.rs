@@ -123,9 +123,13 @@ fn component_header(h: &mut Sha256, image: &CoefficientImage, i: usize, bw: usiz
 
 #[inline]
 fn push_block(h: &mut Sha256, buf: &mut Vec<u8>, b: &Block) {
-    for v in b {
-        buf.extend_from_slice(&v.to_be_bytes());
+    // Converted in a fixed-size array first, so that the loop has no capacity checks
+    // and vectorises.
+    let mut bytes = [0u8; 128];
+    for (o, v) in bytes.chunks_exact_mut(2).zip(b) {
+        o.copy_from_slice(&v.to_be_bytes());
     }
+    buf.extend_from_slice(&bytes);
     if buf.len() >= BUF - 128 {
         h.update(buf);
         buf.clear();
