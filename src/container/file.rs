@@ -286,8 +286,8 @@ fn read_segment<'a>(data: &'a [u8], pos: usize, ff: usize, marker: Marker) -> Re
 fn scan_end(data: &[u8], pos: usize) -> usize {
     let mut i = pos;
     while i + 1 < data.len() {
-        // memchr-like skip: most bytes are not 0xFF.
-        match data[i..data.len() - 1].iter().position(|&b| b == 0xFF) {
+        // Most bytes are not 0xFF: a vectorised search finds the next candidate.
+        match memchr::memchr(0xFF, &data[i..data.len() - 1]) {
             None => return data.len(),
             Some(k) => i += k,
         }
