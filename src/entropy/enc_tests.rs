@@ -206,6 +206,45 @@ proptest! {
         prop_assert_eq!(dense, packed);
     }
 
+    /// The streamed walks (row by row, block by block) give every block a whole decode
+    /// gives, at the same position.
+    #[test]
+    fn streamed_walks_equal_whole_decode(
+        s in spec_strategy(),
+        ri in prop_oneof![Just(0u16), 1u16..6],
+    ) {
+        use super::rows::{decode_streamed, Streamed};
+        let img = make_image(&s, !interleaved_sequential(&s));
+        let o = opts(CodingMode::Sequential, HuffmanChoice::Optimal, ri);
+        let file = wrap(&encode(&img, &o).unwrap());
+        let parsed = JpegFile::parse(&file).unwrap();
+        let whole = decode(&parsed, &Limits::default()).unwrap().image;
+        let Streamed::Rows(scan) = decode_streamed(&parsed, &Limits::default()).unwrap() else {
+            // More than one scan (an MCU of over 10 blocks): decoded whole anyway.
+            prop_assume!(false);
+            unreachable!()
+        };
+        let mut by_block = whole.clone();
+        by_block.components.iter_mut().for_each(|c| c.plane.blocks.iter_mut().for_each(|b| *b = [0; 64]));
+        let warnings = scan.run_blocks(&mut |c, bx, by, b| {
+            let p = &mut by_block.components[c].plane;
+            if bx < p.width_blocks && by < p.height_blocks {
+                *p.block_mut(bx, by) = *b;
+            }
+            *b = [0; 64];
+        });
+        prop_assert!(warnings.is_empty());
+        let g = whole.geometry();
+        for (ci, (a, b)) in whole.components.iter().zip(&by_block.components).enumerate() {
+            let (w, h) = g.real_blocks(ci);
+            for by in 0..h {
+                for bx in 0..w {
+                    prop_assert_eq!(a.plane.block(bx, by), b.plane.block(bx, by), "block {},{} of {}", bx, by, ci);
+                }
+            }
+        }
+    }
+
     #[test]
     fn progressive_round_trip(s in spec_strategy(), ri in prop_oneof![Just(0u16), 1u16..6]) {
         let img = make_image(&s, true);

@@ -217,6 +217,30 @@ impl RowScan<'_> {
             on_band,
             stopped: false,
         };
+        let warnings = self.walk(&mut sink);
+        sink.advance(g.mcus_y());
+        warnings
+    }
+
+    /// Walks the scan block by block, in decoding order (MCU by MCU), without holding
+    /// a row: `on_block(c, bx, by, block)` gets every block of frame component `c` as
+    /// it is decoded, padding blocks of interleaved MCUs included, and must leave
+    /// `block` all zero. A block cut short by corrupt data is handed over as far as it
+    /// was decoded (as a whole decode keeps it); the blocks never reached are not
+    /// handed over. Returns the warnings of the scan data.
+    pub fn run_blocks(
+        &self,
+        on_block: &mut dyn FnMut(usize, usize, usize, &mut Block),
+    ) -> Vec<Warning> {
+        let mut sink = BlockSink {
+            scratch: [0; 64],
+            on_block,
+        };
+        self.walk(&mut sink)
+    }
+
+    /// Runs the MCU walk of the scan into `sink`.
+    fn walk<S: Sink>(&self, sink: &mut S) -> Vec<Warning> {
         let data = ScanData {
             ecs: self.scan.ecs,
             offset: self.scan.ecs_offset(),
@@ -228,9 +252,55 @@ impl RowScan<'_> {
             pred: [0; 4],
         };
         let mut warnings = Vec::new();
-        run_scan(&mut d, &data, &self.layout, &mut sink, &mut warnings);
-        sink.advance(g.mcus_y());
+        run_scan(&mut d, &data, &self.layout, sink, &mut warnings);
         warnings
+    }
+}
+
+/// A [`Sink`] that decodes each block into one scratch block and hands it over.
+struct BlockSink<'s> {
+    scratch: Block,
+    on_block: &'s mut dyn FnMut(usize, usize, usize, &mut Block),
+}
+
+impl Sink for BlockSink<'_> {
+    fn range(&self, _: &Layout, _: bool) -> (usize, usize) {
+        (0, usize::MAX)
+    }
+
+    #[inline(always)]
+    fn mcu<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        br: &mut BitReader,
+        scan_comps: &[(usize, usize, usize)],
+        mx: usize,
+        my: usize,
+    ) -> std::result::Result<(), Corrupt> {
+        for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
+            for by in 0..v {
+                for bx in 0..h {
+                    self.block(d, br, sc, ci, mx * h + bx, my * v + by)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn block<D: BlockDecode>(
+        &mut self,
+        d: &mut D,
+        br: &mut BitReader,
+        sc: usize,
+        comp: usize,
+        bx: usize,
+        by: usize,
+    ) -> std::result::Result<(), Corrupt> {
+        let mut unused = 0;
+        let r = d.decode(br, sc, &mut self.scratch, &mut unused, Natural);
+        (self.on_block)(comp, bx, by, &mut self.scratch);
+        r
     }
 }
 

@@ -11,7 +11,6 @@
 //! * Data after EOI is information (size and, when recognisable, what it is): it does
 //!   not change the verdict.
 
-use super::bands::for_each_real_block;
 use crate::coeffs::{Block, CoefficientImage};
 use crate::container::JpegFile;
 use crate::entropy::rows::{decode_streamed, Streamed};
@@ -290,10 +289,15 @@ fn decode_checked(
         }
         Streamed::Rows(scan) => {
             let g = scan.decoded.image.geometry();
-            let mut range = RangeCheck::new(scan.decoded.image.components.len());
-            let scan_warnings = scan.run(&mut |i, band| {
-                for_each_real_block(&g, i, band, |c, bx, by, b| range.block(c, bx, by, b));
-                true
+            let real: Vec<(usize, usize)> =
+                (0..g.factors.len()).map(|c| g.real_blocks(c)).collect();
+            let mut range = RangeCheck::new(real.len());
+            // Block by block (no row is held): only the range of each real block matters.
+            let scan_warnings = scan.run_blocks(&mut |c, bx, by, b| {
+                if real.get(c).is_some_and(|&(w, h)| bx < w && by < h) {
+                    range.block(c, bx, by, b);
+                }
+                *b = [0; 64];
             });
             let warnings = scan.warnings_with(scan_warnings);
             Ok((scan.decoded.image, warnings, range))
