@@ -100,10 +100,23 @@ fn camera_originals_stripped_name_their_maker() {
     let (mut hit, mut loo_hit, mut loo_n) = (0, 0, 0);
     let mut misses = Vec::new();
     let mut loo_misses = Vec::new();
+    // Files whose frame matches their Exif size or whose tables are the camera's: the
+    // others were resized by a program after capture (see `frame_size_against_exif_size`).
+    let mut unresized = (0usize, 0usize);
     for f in CAMERA_ORIGINALS {
         let want = canonical_maker(&m[*f]["exif_make"]);
         let data = std::fs::read(dir.join(f)).unwrap();
         let (got, name) = top_maker(&data, &|_| true);
+        let resized = inspect(&data)
+            .unwrap()
+            .identification
+            .contradictions
+            .iter()
+            .any(|c| c.ends_with("resized or cropped after capture"));
+        if !resized {
+            unresized.0 += 1;
+            unresized.1 += usize::from(got == want);
+        }
         if got == want {
             hit += 1;
         } else {
@@ -132,6 +145,10 @@ fn camera_originals_stripped_name_their_maker() {
     for x in &misses {
         eprintln!("  miss: {x}");
     }
+    eprintln!(
+        "  of these, not resized after capture (frame = Exif size, or the camera's tables): {}/{} correct",
+        unresized.1, unresized.0
+    );
     eprintln!(
         "leave-one-out (own entry removed, maker has other entries): {loo_hit}/{loo_n} correct ({:.1}%)",
         100.0 * loo_hit as f64 / loo_n.max(1) as f64
@@ -393,4 +410,46 @@ fn scan_script_restart_icc_and_app_order_are_evidence() {
             .collect();
         assert!(all.iter().any(|e| e.contains(want)), "{f}: {all:?}");
     }
+}
+
+/// Exif PixelXDimension/PixelYDimension against the frame: a resized camera file is
+/// flagged, an original is not, nor is jtool's own crop or rotation (which update the
+/// tags); with the camera's own tables the finding names the firmware explanation.
+#[test]
+fn frame_size_against_exif_size() {
+    let Some(dir) = corpus_dir() else { return };
+    let size_findings = |data: &[u8]| -> Vec<String> {
+        inspect(data)
+            .unwrap()
+            .identification
+            .contradictions
+            .into_iter()
+            .filter(|c| c.contains("PixelXDimension"))
+            .collect()
+    };
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+    let resized = size_findings(&read("valid/cam_canon_eos_rebel_t3i_1152x768.jpg"));
+    assert_eq!(resized.len(), 1);
+    assert!(resized[0].contains("1152x768") && resized[0].contains("5184x3456"));
+    assert!(resized[0].ends_with("resized or cropped after capture"));
+    let firmware = size_findings(&read("valid/cam_nokia_n70_iptc_640x480.jpeg"));
+    assert!(
+        firmware[0].contains("the tables are the camera's"),
+        "{firmware:?}"
+    );
+    let original = read("valid/cam_canon_powershot_a40_1024x768.jpg");
+    assert!(size_findings(&original).is_empty());
+    let rotated = pipeline::transform(
+        &original,
+        &pipeline::TransformOptions {
+            request: jtool::transform::Request {
+                orientation: jtool::transform::Orientation::Rot90,
+                ..Default::default()
+            },
+            output: pipeline::CopyOptions::default(),
+            reset_orientation: false,
+        },
+    )
+    .unwrap();
+    assert!(size_findings(&rotated.output.bytes).is_empty());
 }

@@ -318,6 +318,8 @@ struct MetaFacts {
     adobe: bool,
     icc: Option<String>,
     app_order: Vec<String>,
+    /// Exif PixelXDimension × PixelYDimension (both present and nonzero).
+    exif_size: Option<(u32, u32)>,
 }
 
 fn meta_facts(r: &Report) -> MetaFacts {
@@ -344,6 +346,11 @@ fn meta_facts(r: &Report) -> MetaFacts {
                     .software
                     .take()
                     .or_else(|| e.software.clone().filter(|s| !s.trim().is_empty()));
+                if let (Some(x), Some(y)) = (e.pixel_x_dimension, e.pixel_y_dimension) {
+                    if x > 0 && y > 0 {
+                        f.exif_size = f.exif_size.or(Some((x, y)));
+                    }
+                }
             }
             Some(MetaDetails::Xmp(x)) => {
                 f.creator_tool = f.creator_tool.take().or_else(|| x.creator_tool.clone());
@@ -661,7 +668,8 @@ pub fn identify_with(
         }
     }
     merged.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let contradictions = contradictions(&merged, &mf, quality);
+    let mut contradictions = contradictions(&merged, &mf, quality);
+    contradictions.extend(size_contradiction(r, &mf, camera_tables(&merged, &mf)));
     let candidates: Vec<Candidate> = merged
         .into_iter()
         .take(6)
@@ -973,6 +981,50 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
         score,
         evidence: ev,
     })
+}
+
+/// Whether the best candidate resting on the tables is a camera of the maker Exif
+/// names (the tables are the firmware's: the image was not re-encoded).
+fn camera_tables(ranked: &[Pending], mf: &MetaFacts) -> bool {
+    let by_tables = ranked.iter().find(|c| {
+        c.evidence
+            .iter()
+            .any(|e| e.contains("quantization tables") || e.contains("luminance table"))
+    });
+    match (by_tables, &mf.make) {
+        (Some(t), Some(make)) => t.kind == SourceKind::Camera && t.maker == canonical_maker(make),
+        _ => false,
+    }
+}
+
+/// A camera records the size of the image it encodes in Exif PixelXDimension and
+/// PixelYDimension (Exif 2.3 4.6.5); a frame of another size was rotated (sizes
+/// swapped) or resized or cropped afterwards by a program that left Exif alone. Some
+/// early firmware records the sensor size in its smaller image modes too: with the
+/// camera's own tables (`camera_tables`) the finding says so.
+fn size_contradiction(r: &Report, mf: &MetaFacts, camera_tables: bool) -> Option<String> {
+    let f = r.frame.as_ref()?;
+    let h = if f.height == 0 {
+        u32::from(f.dnl_height?)
+    } else {
+        u32::from(f.height)
+    };
+    let (w, (x, y)) = (u32::from(f.width), mf.exif_size?);
+    if (x, y) == (w, h) {
+        None
+    } else if (x, y) == (h, w) {
+        Some(format!(
+            "the frame is {w}x{h} but Exif PixelXDimension/PixelYDimension record {x}x{y}: rotated by 90° or 270° without updating Exif"
+        ))
+    } else if camera_tables {
+        Some(format!(
+            "the frame is {w}x{h} but Exif PixelXDimension/PixelYDimension record {x}x{y}: cropped losslessly, or firmware that records the sensor size in a smaller image mode (the tables are the camera's)"
+        ))
+    } else {
+        Some(format!(
+            "the frame is {w}x{h} but Exif PixelXDimension/PixelYDimension record {x}x{y}: resized or cropped after capture"
+        ))
+    }
 }
 
 fn contradictions(
