@@ -85,8 +85,14 @@ pub(super) trait Sink {
     /// wants (`(0, usize::MAX)`: all). Decoding starts at the restart interval holding
     /// `first` when the scan has restart intervals and `history` is false (without
     /// them every MCU before `first` must still be decoded), and stops at `end`.
-    fn range(&self, layout: &Layout, history: bool) -> (usize, usize);
-    /// Decodes MCU (`mx`, `my`) of an interleaved scan.
+    fn range(&self, layout: &Layout, history: bool) -> (usize, usize) {
+        let _ = (layout, history);
+        (0, usize::MAX)
+    }
+    /// Decodes MCU (`mx`, `my`) of an interleaved scan: by default block by block
+    /// through [`Sink::block`], in the order of T.81 A.2.3 (each scan component's
+    /// `h` × `v` blocks, row by row).
+    #[inline(always)]
     fn mcu<D: BlockDecode>(
         &mut self,
         d: &mut D,
@@ -94,7 +100,16 @@ pub(super) trait Sink {
         scan_comps: &[(usize, usize, usize)],
         mx: usize,
         my: usize,
-    ) -> Result<(), Corrupt>;
+    ) -> Result<(), Corrupt> {
+        for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
+            for by in 0..v {
+                for bx in 0..h {
+                    self.block(d, br, sc, ci, mx * h + bx, my * v + by)?;
+                }
+            }
+        }
+        Ok(())
+    }
     /// Decodes block (`bx`, `by`) of frame component `comp` (scan component `sc`).
     fn block<D: BlockDecode>(
         &mut self,
@@ -115,10 +130,6 @@ pub(super) struct FullSink<'c> {
 }
 
 impl Sink for FullSink<'_> {
-    fn range(&self, _: &Layout, _: bool) -> (usize, usize) {
-        (0, usize::MAX)
-    }
-
     #[inline(always)]
     fn mcu<D: BlockDecode>(
         &mut self,

@@ -264,29 +264,6 @@ struct BlockSink<'s> {
 }
 
 impl Sink for BlockSink<'_> {
-    fn range(&self, _: &Layout, _: bool) -> (usize, usize) {
-        (0, usize::MAX)
-    }
-
-    #[inline(always)]
-    fn mcu<D: BlockDecode>(
-        &mut self,
-        d: &mut D,
-        br: &mut BitReader,
-        scan_comps: &[(usize, usize, usize)],
-        mx: usize,
-        my: usize,
-    ) -> std::result::Result<(), Corrupt> {
-        for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
-            for by in 0..v {
-                for bx in 0..h {
-                    self.block(d, br, sc, ci, mx * h + bx, my * v + by)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
     #[inline(always)]
     fn block<D: BlockDecode>(
         &mut self,
@@ -361,10 +338,6 @@ impl BandSink<'_> {
 const STOPPED: Corrupt = Corrupt("output stopped");
 
 impl Sink for BandSink<'_> {
-    fn range(&self, _: &Layout, _: bool) -> (usize, usize) {
-        (0, usize::MAX)
-    }
-
     #[inline(always)]
     fn mcu<D: BlockDecode>(
         &mut self,
