@@ -102,7 +102,7 @@ fn camera_originals_stripped_name_their_maker() {
     let mut loo_misses = Vec::new();
     // Files whose frame matches their Exif size or whose tables are the camera's: the
     // others were resized by a program after capture (see `frame_size_against_exif_size`).
-    let mut unresized = (0usize, 0usize);
+    let mut unresized = (0usize, 0usize, 0usize, 0usize);
     for f in CAMERA_ORIGINALS {
         let want = canonical_maker(&m[*f]["exif_make"]);
         let data = std::fs::read(dir.join(f)).unwrap();
@@ -130,6 +130,10 @@ fn camera_originals_stripped_name_their_maker() {
         if others {
             loo_n += 1;
             let (got, name) = top_maker(&data, &|s| !s.source.contains(f));
+            if !resized {
+                unresized.2 += 1;
+                unresized.3 += usize::from(got == want);
+            }
             if got == want {
                 loo_hit += 1;
             } else {
@@ -152,6 +156,10 @@ fn camera_originals_stripped_name_their_maker() {
     eprintln!(
         "leave-one-out (own entry removed, maker has other entries): {loo_hit}/{loo_n} correct ({:.1}%)",
         100.0 * loo_hit as f64 / loo_n.max(1) as f64
+    );
+    eprintln!(
+        "  of these, not resized after capture: {}/{} correct",
+        unresized.3, unresized.2
     );
     for x in &loo_misses {
         eprintln!("  loo miss: {x}");
