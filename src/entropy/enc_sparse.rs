@@ -10,8 +10,10 @@ use crate::coeffs::BlockPlane;
 /// position k, bit 0 clear) and their values in zigzag order.
 pub struct SparsePlane {
     masks: Vec<u64>,
-    /// Index in `vals` of each block's first value; one more entry at the end.
-    starts: Vec<usize>,
+    /// Index in `vals` of each block's first value; one more entry at the end. 32 bits
+    /// suffice for any frame T.81 allows: at most 8192 × 8192 blocks per component
+    /// (65535 × 65535 pixels, B.2.2), 63 AC values each, is 4 227 858 432 < 2^32.
+    starts: Vec<u32>,
     vals: Vec<i16>,
     /// OR of the magnitudes of all AC coefficients (for the range check).
     pub ac_or: u32,
@@ -29,7 +31,7 @@ impl SparsePlane {
             let zz = zigzag(blk);
             let mut m = nonzero_mask(&zz) & !1;
             masks.push(m);
-            starts.push(vals.len());
+            starts.push(vals.len() as u32);
             vals.reserve(64);
             while m != 0 {
                 let k = m.trailing_zeros() as usize;
@@ -39,7 +41,7 @@ impl SparsePlane {
                 vals.push(v);
             }
         }
-        starts.push(vals.len());
+        starts.push(vals.len() as u32);
         SparsePlane {
             masks,
             starts,
@@ -53,7 +55,7 @@ impl SparsePlane {
     pub fn block(&self, idx: usize) -> (u64, &[i16]) {
         (
             self.masks[idx],
-            &self.vals[self.starts[idx]..self.starts[idx + 1]],
+            &self.vals[self.starts[idx] as usize..self.starts[idx + 1] as usize],
         )
     }
 }
