@@ -43,6 +43,39 @@ impl Drop for Bits<'_> {
     }
 }
 
+impl State {
+    const EMPTY: State = State { acc: 0, free: 64 };
+
+    /// Appends the low `len` bits of `bits` (`len` ≤ 32); returns the 64 bits that
+    /// filled the accumulator, if this did, for the caller to store.
+    #[inline(always)]
+    fn push(&mut self, bits: u32, len: u32) -> Option<u64> {
+        if len < self.free {
+            self.acc = (self.acc << len) | bits as u64;
+            self.free -= len;
+            None
+        } else {
+            let over = len - self.free;
+            let full = (self.acc << self.free) | (bits as u64 >> over);
+            self.acc = bits as u64;
+            self.free = 64 - over;
+            Some(full)
+        }
+    }
+
+    /// The pending bits left-aligned (dropping the stale ones) and padded with 1-bits
+    /// (`free` ≥ 1 always holds), and the number of bytes they fill (0 when none).
+    #[inline(always)]
+    fn padded(&self) -> (u64, usize) {
+        let used = 64 - self.free;
+        if used == 0 {
+            return (0, 0);
+        }
+        let w = (self.acc << self.free) | ((1u64 << self.free) - 1);
+        (w, used.div_ceil(8) as usize)
+    }
+}
+
 /// True when some byte of `x` is 0xFF.
 #[inline(always)]
 fn has_ff_byte(x: u64) -> bool {
@@ -68,15 +101,7 @@ impl Bits<'_> {
     #[inline(always)]
     pub fn put(&mut self, bits: u32, len: u32) {
         debug_assert!(len <= 32 && (len == 32 || bits >> len == 0));
-        let st = &mut self.st;
-        if len < st.free {
-            st.acc = (st.acc << len) | bits as u64;
-            st.free -= len;
-        } else {
-            let over = len - st.free;
-            let full = (st.acc << st.free) | (bits as u64 >> over);
-            st.acc = bits as u64;
-            st.free = 64 - over;
+        if let Some(full) = self.st.push(bits, len) {
             if !has_ff_byte(full) {
                 self.out.extend_from_slice(&full.to_be_bytes());
             } else {
@@ -87,22 +112,14 @@ impl Bits<'_> {
 
     /// Pads the pending bits with 1-bits to a whole byte and writes them out.
     fn pad(&mut self) {
-        let st = &mut self.st;
-        let used = 64 - st.free;
-        if used == 0 {
-            return;
-        }
-        let nbytes = used.div_ceil(8);
-        // Left-align the valid bits (this drops the stale ones), then fill with 1s
-        // (`free` ≥ 1 always holds).
-        let w = (st.acc << st.free) | ((1u64 << st.free) - 1);
-        for &b in &w.to_be_bytes()[..nbytes as usize] {
+        let (w, nbytes) = self.st.padded();
+        for &b in &w.to_be_bytes()[..nbytes] {
             self.out.push(b);
             if b == 0xFF {
                 self.out.push(0);
             }
         }
-        *st = State { acc: 0, free: 64 };
+        self.st = State::EMPTY;
     }
 }
 
@@ -121,8 +138,7 @@ pub struct RowBits {
 struct RowState {
     /// Bytes written; `out[pos..]` is room.
     pos: usize,
-    acc: u64,
-    free: u32,
+    bits: State,
 }
 
 /// Room a [`BlockBits`] may fill: a block codes at most 64 symbols of at most 31
@@ -214,15 +230,11 @@ impl RowBits {
     pub fn restart(&mut self, n: usize) {
         self.reserve(32);
         let st = &mut self.st;
-        let used = 64 - st.free;
-        if used > 0 {
-            // Left-align the valid bits, fill with 1s (`free` ≥ 1 always holds).
-            let w = (st.acc << st.free) | ((1u64 << st.free) - 1);
-            for &b in &w.to_be_bytes()[..used.div_ceil(8) as usize] {
-                st.pos = put_byte_stuffed(&mut self.out, st.pos, b);
-            }
+        let (w, nbytes) = st.bits.padded();
+        for &b in &w.to_be_bytes()[..nbytes] {
+            st.pos = put_byte_stuffed(&mut self.out, st.pos, b);
         }
-        (st.acc, st.free) = (0, 64);
+        st.bits = State::EMPTY;
         self.out[st.pos] = 0xFF;
         self.out[st.pos + 1] = 0xD0 + (n & 7) as u8;
         st.pos += 2;
@@ -235,14 +247,7 @@ impl BlockBits<'_> {
     #[inline(always)]
     pub fn put(&mut self, bits: u32, len: u32) {
         let st = &mut self.st;
-        if len < st.free {
-            st.acc = (st.acc << len) | bits as u64;
-            st.free -= len;
-        } else {
-            let over = len - st.free;
-            let full = (st.acc << st.free) | (bits as u64 >> over);
-            st.acc = bits as u64;
-            st.free = 64 - over;
+        if let Some(full) = st.bits.push(bits, len) {
             // `pos` < BLOCK_ROOM (see there); the mask only spares the bounds check.
             debug_assert!(st.pos < BLOCK_ROOM);
             let at = st.pos & (BLOCK_ROOM - 1);
@@ -263,8 +268,7 @@ impl BitWriter {
         RowBits {
             st: RowState {
                 pos: out.len(),
-                acc: self.st.acc,
-                free: self.st.free,
+                bits: self.st,
             },
             out,
         }
@@ -274,17 +278,14 @@ impl BitWriter {
     pub fn end_row(&mut self, mut r: RowBits) {
         r.out.truncate(r.st.pos);
         self.out = r.out;
-        self.st = State {
-            acc: r.st.acc,
-            free: r.st.free,
-        };
+        self.st = r.st.bits;
     }
 
     /// A writer appending to `out` (which may already hold headers).
     pub fn new(out: Vec<u8>) -> Self {
         BitWriter {
             out,
-            st: State { acc: 0, free: 64 },
+            st: State::EMPTY,
         }
     }
 
