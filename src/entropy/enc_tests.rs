@@ -231,7 +231,6 @@ proptest! {
             if bx < p.width_blocks && by < p.height_blocks {
                 *p.block_mut(bx, by) = *b;
             }
-            *b = [0; 64];
         });
         prop_assert!(warnings.is_empty());
         let g = whole.geometry();

@@ -224,13 +224,13 @@ impl RowScan<'_> {
 
     /// Walks the scan block by block, in decoding order (MCU by MCU), without holding
     /// a row: `on_block(c, bx, by, block)` gets every block of frame component `c` as
-    /// it is decoded, padding blocks of interleaved MCUs included, and must leave
-    /// `block` all zero. A block cut short by corrupt data is handed over as far as it
-    /// was decoded (as a whole decode keeps it); the blocks never reached are not
-    /// handed over. Returns the warnings of the scan data.
+    /// it is decoded, padding blocks of interleaved MCUs included. A block cut short by
+    /// corrupt data is handed over as far as it was decoded (as a whole decode keeps
+    /// it); the blocks never reached are not handed over. Returns the warnings of the
+    /// scan data.
     pub fn run_blocks(
         &self,
-        on_block: &mut dyn FnMut(usize, usize, usize, &mut Block),
+        on_block: &mut dyn FnMut(usize, usize, usize, &Block),
     ) -> Vec<Warning> {
         let mut sink = BlockSink {
             scratch: [0; 64],
@@ -257,10 +257,11 @@ impl RowScan<'_> {
     }
 }
 
-/// A [`Sink`] that decodes each block into one scratch block and hands it over.
+/// A [`Sink`] that decodes each block into one scratch block, hands it over and
+/// clears it for the next.
 struct BlockSink<'s> {
     scratch: Block,
-    on_block: &'s mut dyn FnMut(usize, usize, usize, &mut Block),
+    on_block: &'s mut dyn FnMut(usize, usize, usize, &Block),
 }
 
 impl Sink for BlockSink<'_> {
@@ -276,7 +277,8 @@ impl Sink for BlockSink<'_> {
     ) -> std::result::Result<(), Corrupt> {
         let mut unused = 0;
         let r = d.decode(br, sc, &mut self.scratch, &mut unused, Natural);
-        (self.on_block)(comp, bx, by, &mut self.scratch);
+        (self.on_block)(comp, bx, by, &self.scratch);
+        self.scratch = [0; 64];
         r
     }
 }

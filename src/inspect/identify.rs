@@ -983,15 +983,19 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
     })
 }
 
-/// Whether the best candidate resting on the tables is a camera of the maker Exif
-/// names (the tables are the firmware's: the image was not re-encoded).
-fn camera_tables(ranked: &[Pending], mf: &MetaFacts) -> bool {
-    let by_tables = ranked.iter().find(|c| {
+/// The best candidate that rests on the tables (not on metadata alone).
+fn by_tables(ranked: &[Pending]) -> Option<&Pending> {
+    ranked.iter().find(|c| {
         c.evidence
             .iter()
             .any(|e| e.contains("quantization tables") || e.contains("luminance table"))
-    });
-    match (by_tables, &mf.make) {
+    })
+}
+
+/// Whether the best candidate resting on the tables is a camera of the maker Exif
+/// names (the tables are the firmware's: the image was not re-encoded).
+fn camera_tables(ranked: &[Pending], mf: &MetaFacts) -> bool {
+    match (by_tables(ranked), &mf.make) {
         (Some(t), Some(make)) => t.kind == SourceKind::Camera && t.maker == canonical_maker(make),
         _ => false,
     }
@@ -1033,12 +1037,7 @@ fn contradictions(
     quality: Option<&QualityReport>,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    // The best candidate that rests on the tables (not on metadata alone).
-    let by_tables = ranked.iter().find(|c| {
-        c.evidence
-            .iter()
-            .any(|e| e.contains("quantization tables") || e.contains("luminance table"))
-    });
+    let by_tables = by_tables(ranked);
     if let (Some(make), Some(t)) = (&mf.make, by_tables) {
         let maker = canonical_maker(make);
         match t.kind {

@@ -2,7 +2,6 @@
 //! Bytes in, bytes out; the CLI owns files.
 
 mod assemble;
-mod bands;
 mod encode_pixels;
 mod hash;
 mod inspect_full;

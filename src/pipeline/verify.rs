@@ -297,7 +297,6 @@ fn decode_checked(
                 if real.get(c).is_some_and(|&(w, h)| bx < w && by < h) {
                     range.block(c, bx, by, b);
                 }
-                *b = [0; 64];
             });
             let warnings = scan.warnings_with(scan_warnings);
             Ok((scan.decoded.image, warnings, range))
