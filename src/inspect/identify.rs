@@ -17,7 +17,7 @@
 use super::evidence;
 use super::maker_model::shape_distance;
 use super::meta::MetaDetails;
-use super::published_tables::PUBLISHED_TABLES;
+use super::published_tables::{published_tables, PublishedTable};
 use super::quality::{ijg_table, transpose, QualityReport};
 use super::signatures::{Signature, SourceKind, SIGNATURES};
 use super::Report;
@@ -453,11 +453,11 @@ pub fn identify_with(
 
     // 1a. Published camera tables: independent of the corpus, so `use_sig` (which
     // selects corpus signatures) does not filter them.
-    p.extend(match_published(&st, ijg.is_some()));
-
     // 1b. Maker traits shared across a maker's listed files (generalises to models the
     // table does not list; see `maker_model`).
-    for m in super::maker_model::score_makers(&st, use_sig) {
+    let traits = super::maker_model::score_makers(&st, use_sig);
+    p.extend(match_published(&st, ijg.is_some(), &traits));
+    for m in traits {
         p.push(Pending {
             key: format!("cam:{}", m.maker),
             name: format!("{} camera firmware (traits of its listed models)", m.maker),
@@ -787,69 +787,124 @@ fn add(
     }
 }
 
-/// Compares the file's tables with every published camera table pair (see
-/// [`super::published_tables`]): luminance first, every further slot the chrominance
-/// table, also transposed (a lossless 90°/270° rotation transposes each table).
-fn match_published(st: &Structure, file_is_ijg: bool) -> Vec<Pending> {
-    let mut out = Vec::new();
-    let Some(first) = st.tables.first() else {
-        return out;
-    };
-    for pt in PUBLISHED_TABLES {
-        let Some((luma, chroma)) = pt.tables() else {
-            continue;
-        };
-        let orient = |t: &[u16; 64], tr: bool| if tr { transpose(t) } else { *t };
-        let Some(tr) = [false, true]
-            .into_iter()
-            .find(|&tr| orient(first, tr) == luma)
-        else {
-            continue;
-        };
-        let all = st.tables[1..].iter().all(|t| orient(t, tr) == chroma);
-        let what = format!(
-            "{} {}{}",
-            pt.maker,
-            pt.models,
-            if pt.quality.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", pt.quality)
+/// Compares the file's tables with every published camera table set (see
+/// [`super::published_tables`]), also transposed (a lossless 90°/270° rotation
+/// transposes each table), and makes one candidate per maker whose tables match.
+fn match_published(
+    st: &Structure,
+    file_is_ijg: bool,
+    traits: &[super::maker_model::MakerScore],
+) -> Vec<Pending> {
+    let mut hits: Vec<(&PublishedTable, bool, bool)> = Vec::new();
+    for pt in published_tables() {
+        for tr in [false, true] {
+            let orient = |t: &[u16; 64]| if tr { transpose(t) } else { *t };
+            if let Some(all) = pt.matches(&st.tables, orient) {
+                hits.push((pt, all && st.tables.len() > 1, tr));
+                break;
             }
-        );
-        let ev = format!(
-            "{} equal the published tables of the {what}{} ({})",
-            if all && st.tables.len() > 1 {
-                "luminance and chrominance tables"
-            } else if all {
-                "the luminance table (single component)"
-            } else {
-                "the luminance table (chrominance differs)"
-            },
-            if tr { ", transposed" } else { "" },
-            pt.source
-        );
-        // IJG-scaled tables are shared by libjpeg and many firmwares: a published camera
-        // with such tables must not outrank the IJG rule (which itself weighs the
-        // layout), so it only adds weak evidence for that maker.
-        let score = match (file_is_ijg, all && st.tables.len() > 1) {
-            (true, _) => GENERIC_CAMERA - 0.1,
-            (false, true) => PUBLISHED,
-            (false, false) => LUMA_ONLY - 0.05,
-        };
-        out.push(Pending {
-            key: format!("cam:{}", pt.maker),
-            name: format!(
-                "{} camera firmware (published tables of the {what})",
-                pt.maker
-            ),
-            kind: SourceKind::Camera,
-            maker: pt.maker.into(),
-            score,
-            evidence: vec![ev],
-        });
+        }
     }
-    out
+    let mut makers: Vec<(&str, bool)> = Vec::new();
+    for &(pt, full, _) in &hits {
+        match makers.iter_mut().find(|(m, _)| *m == pt.maker) {
+            Some(m) => m.1 |= full,
+            None => makers.push((pt.maker, full)),
+        }
+    }
+    makers
+        .iter()
+        .map(|&(maker, full)| {
+            // Makers whose published tables match as well as this one's: the tables do
+            // not tell them apart, so each gets less.
+            let rivals: Vec<&str> = makers
+                .iter()
+                .filter(|&&(m, f)| m != maker && f == full)
+                .map(|&(m, _)| m)
+                .collect();
+            let mut c = published_candidate(maker, full, &hits, &rivals, file_is_ijg);
+            // When other makers publish the same tables, the file's structure (layout,
+            // sampling, table set: the maker traits) decides between them.
+            if !rivals.is_empty() {
+                if let Some(t) = traits.iter().find(|t| t.maker == maker) {
+                    c.score += 0.1 * t.score;
+                    c.evidence.push(format!(
+                        "the file's structure supports {maker} (maker traits, score {:.2})",
+                        t.score
+                    ));
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// One maker's candidate from its matching published table sets.
+fn published_candidate(
+    maker: &str,
+    full: bool,
+    hits: &[(&PublishedTable, bool, bool)],
+    rivals: &[&str],
+    file_is_ijg: bool,
+) -> Pending {
+    let mine: Vec<_> = hits
+        .iter()
+        .filter(|(pt, f, _)| pt.maker == maker && *f == full)
+        .collect();
+    let mut models: Vec<&str> = Vec::new();
+    let mut sources: Vec<&str> = Vec::new();
+    for (pt, ..) in &mine {
+        for m in pt.models.split("; ") {
+            if !models.contains(&m) {
+                models.push(m);
+            }
+        }
+        if !sources.contains(&pt.source) {
+            sources.push(pt.source);
+        }
+    }
+    let more = match models.len() {
+        n if n > 6 => format!(" and {} more", n - 6),
+        _ => String::new(),
+    };
+    let (pt, _, tr) = mine[0];
+    let mut evidence = vec![format!(
+        "{} equal the published tables of the {maker} {}{more}{} ({})",
+        if full {
+            "luminance and chrominance tables"
+        } else {
+            "the luminance table"
+        },
+        models[..models.len().min(6)].join(", "),
+        if *tr { ", transposed" } else { "" },
+        sources.join(", ")
+    )];
+    // IJG-scaled tables are shared by libjpeg and many firmwares: a published camera
+    // with such tables must not outrank the IJG rule (which itself weighs the layout),
+    // so it only adds weak evidence for that maker.
+    let mut score = match (file_is_ijg, full) {
+        (true, _) => GENERIC_CAMERA - 0.1,
+        (false, true) => PUBLISHED,
+        (false, false) => LUMA_ONLY - 0.05,
+    };
+    if !rivals.is_empty() {
+        score -= 0.05 * rivals.len().min(3) as f64;
+        evidence.push(format!(
+            "the same tables are published for {} as well",
+            rivals.join(", ")
+        ));
+    }
+    Pending {
+        key: format!("cam:{maker}"),
+        name: format!(
+            "{maker} camera firmware (published tables of the {})",
+            pt.describe()
+        ),
+        kind: SourceKind::Camera,
+        maker: maker.into(),
+        score,
+        evidence,
+    }
 }
 
 /// Compares the file with one listed signature.

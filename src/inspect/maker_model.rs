@@ -417,9 +417,9 @@ fn published_shapes(own: &[u16; 64]) -> Vec<(&'static str, usize, usize, &'stati
             && shape_distance(e, &ANNEX_K_LUMA) > OWN_SHAPE
             && shape_distance(own, e).min(shape_distance(&transpose(own), e)) <= SHAPE_MAX
     };
-    let hits: Vec<_> = super::published_tables::PUBLISHED_TABLES
+    let hits: Vec<_> = super::published_tables::published_tables()
         .iter()
-        .filter(|p| p.tables().is_some_and(|(l, _)| near(&l)))
+        .filter(|p| near(&p.tables[0]))
         .collect();
     let mut out: Vec<(&'static str, usize, usize, &'static str)> = Vec::new();
     for p in &hits {

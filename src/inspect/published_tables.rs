@@ -1,77 +1,183 @@
-//! Published camera quantization tables: (maker, model, quality setting, luminance and
-//! chrominance table) as listed by public references, each with the address it was read
-//! from. Unlike [`super::signatures`], these entries do not come from corpus files, so
-//! they stay in when a test leaves a corpus file's own signature out: they measure how
+//! Published camera quantization tables: (maker, models, quality setting, the tables)
+//! as public references list them, each with the address it was read from. Unlike
+//! [`super::signatures`], these entries do not come from corpus files, so they stay in
+//! when a test leaves a corpus file's own signature out: they measure how
 //! identification generalises to camera files the project has not seen.
 //!
-//! Tables are facts (64 quantizer values each). They are stored here in natural
-//! (row-major) order, as T.81 B.2.4.1 defines the quantizer positions after undoing the
-//! zig-zag sequence of Figure A.6; entries whose reference lists them in zig-zag order
-//! are converted before being recorded. Only entries whose two tables could be read
-//! completely (64 values each) are recorded.
+//! Tables are facts (64 quantizer values each). The data lives in
+//! `published_tables.tsv` beside this file, one entry per line, tables in natural
+//! (row-major) order as T.81 B.2.4.1 defines the quantizer positions after undoing the
+//! zig-zag sequence of Figure A.6 (references that list a table in zig-zag order are
+//! converted when the data file is made). Entries that several models share are
+//! merged into one line naming all of them. The format:
+//!
+//! ```text
+//! @source KEY URL                  (declares where entries marked KEY were read)
+//! maker<TAB>models<TAB>quality<TAB>KEY<TAB>table | table [| table]
+//! ```
+//!
+//! The first table is the luminance table (component 1), the next the chrominance
+//! table (component 2) and a third, when present, the table of component 3; a single
+//! table is a luminance table published alone.
 
-/// One published camera table pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use std::sync::OnceLock;
+
+/// One published camera table set.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedTable {
     /// Canonical maker ("Canon"), as [`super::identify::canonical_maker`] spells it.
     pub maker: &'static str,
-    /// Models the reference lists with these tables.
+    /// Models the reference lists with these tables, comma-separated.
     pub models: &'static str,
     /// Quality setting the reference names ("fine", "superfine"), or "".
     pub quality: &'static str,
-    /// Luminance table, natural order, 64 values separated by spaces.
-    pub luma: &'static str,
-    /// Chrominance table, natural order, 64 values separated by spaces.
-    pub chroma: &'static str,
     /// Where the tables were read.
     pub source: &'static str,
+    /// Luminance table first, then chrominance (and a third component's), natural
+    /// order.
+    pub tables: Vec<[u16; 64]>,
 }
 
 impl PublishedTable {
-    /// The luminance and chrominance tables, parsed; `None` when either is not 64
-    /// values (a data error the unit test catches).
-    pub fn tables(&self) -> Option<([u16; 64], [u16; 64])> {
-        Some((parse(self.luma)?, parse(self.chroma)?))
+    /// The luminance table and the chrominance table (the luminance table again when
+    /// only it was published).
+    pub fn luma_chroma(&self) -> ([u16; 64], [u16; 64]) {
+        let l = self.tables[0];
+        (l, *self.tables.get(1).unwrap_or(&l))
+    }
+
+    /// Whether `file` (a file's distinct tables, component order) equals these tables:
+    /// the first the luminance table, every later one the table published for that
+    /// position (the last published table for positions beyond it, as a Cr component
+    /// sharing the Cb table). `None` when the luminance table differs; `Some(true)`
+    /// when every table matches, `Some(false)` when only the luminance table does.
+    pub fn matches(
+        &self,
+        file: &[[u16; 64]],
+        orient: impl Fn(&[u16; 64]) -> [u16; 64],
+    ) -> Option<bool> {
+        let first = file.first()?;
+        if orient(first) != self.tables[0] {
+            return None;
+        }
+        if self.tables.len() == 1 {
+            return Some(file.len() == 1);
+        }
+        let all = file.iter().enumerate().skip(1).all(|(i, t)| {
+            let want = &self.tables[i.min(self.tables.len() - 1)];
+            orient(t) == *want
+        });
+        Some(all)
+    }
+
+    /// Model list and quality setting in words, e.g. "Canon PowerShot A40, fine".
+    pub fn describe(&self) -> String {
+        let mut s = format!("{} {}", self.maker, self.models);
+        if !self.quality.is_empty() {
+            s.push_str(", ");
+            s.push_str(self.quality);
+        }
+        s
     }
 }
 
-fn parse(s: &str) -> Option<[u16; 64]> {
+const DATA: &str = include_str!("published_tables.tsv");
+
+/// Every published entry (parsed once; lines that do not parse are skipped, and the
+/// unit test below requires that there are none).
+pub fn published_tables() -> &'static [PublishedTable] {
+    static ALL: OnceLock<Vec<PublishedTable>> = OnceLock::new();
+    ALL.get_or_init(|| parse_data(DATA).0)
+}
+
+/// Parses the data file: the entries, and the numbers of the lines that did not parse.
+fn parse_data(data: &'static str) -> (Vec<PublishedTable>, Vec<usize>) {
+    let mut sources: Vec<(&str, &'static str)> = Vec::new();
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for (n, line) in data.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("@source ") {
+            match rest.split_once(' ') {
+                Some((key, url)) => sources.push((key, url.trim())),
+                None => bad.push(n + 1),
+            }
+            continue;
+        }
+        match parse_entry(line, &sources) {
+            Some(e) => out.push(e),
+            None => bad.push(n + 1),
+        }
+    }
+    (out, bad)
+}
+
+fn parse_entry(line: &'static str, sources: &[(&str, &'static str)]) -> Option<PublishedTable> {
+    let f: Vec<&'static str> = line.split('\t').collect();
+    let [maker, models, quality, key, tables] = f.as_slice() else {
+        return None;
+    };
+    let source = sources.iter().find(|(k, _)| k == key)?.1;
+    let tables: Vec<[u16; 64]> = tables.split('|').map(parse_table).collect::<Option<_>>()?;
+    if tables.is_empty() || tables.len() > 3 {
+        return None;
+    }
+    Some(PublishedTable {
+        maker,
+        models,
+        quality,
+        source,
+        tables,
+    })
+}
+
+fn parse_table(s: &str) -> Option<[u16; 64]> {
     let v: Vec<u16> = s
         .split_whitespace()
-        .map(|x| x.parse().ok())
+        .map(|x| x.parse().ok().filter(|&q| (1..=255).contains(&q)))
         .collect::<Option<_>>()?;
     <[u16; 64]>::try_from(v.as_slice()).ok()
 }
-
-const IMPULSE: &str = "https://www.impulseadventure.com/photo/jpeg-quantization.html";
-
-/// Every published entry.
-#[rustfmt::skip]
-pub static PUBLISHED_TABLES: &[PublishedTable] = &[
-    // Canon's own compact-camera table ("Canon digital, fine" in the reference); the
-    // reference lists it in natural order: it equals, value for value, the tables of the
-    // corpus's PowerShot A40 file (and the luminance table of its Digital IXUS file).
-    PublishedTable {
-        maker: "Canon",
-        models: "PowerShot / Digital IXUS compact cameras",
-        quality: "fine",
-        luma: "1 1 1 2 3 6 8 10 1 1 2 3 4 8 9 8 2 2 2 3 6 8 10 8 2 2 3 4 7 12 11 9 3 3 8 11 10 16 15 11 3 5 8 10 12 15 16 13 7 10 11 12 15 17 17 14 14 13 13 15 15 14 14 14",
-        chroma: "4 4 5 9 15 26 26 26 4 4 5 10 19 26 26 26 5 5 8 9 26 26 26 26 9 10 9 13 26 26 26 26 15 19 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26 26",
-        source: IMPULSE,
-    },
-];
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_entry_parses_and_is_sourced() {
-        for p in PUBLISHED_TABLES {
-            let (l, c) = p.tables().expect(p.models);
-            assert!(l.iter().chain(&c).all(|&v| (1..=255).contains(&v)));
+    fn every_line_parses_and_is_sourced() {
+        let (all, bad) = parse_data(DATA);
+        assert!(bad.is_empty(), "lines that do not parse: {bad:?}");
+        assert!(!all.is_empty());
+        for p in &all {
             assert!(p.source.starts_with("https://"), "{}", p.models);
             assert_eq!(super::super::identify::canonical_maker(p.maker), p.maker);
+            assert!(!p.models.is_empty());
         }
+    }
+
+    #[test]
+    fn matching_rules() {
+        let l = [2u16; 64];
+        let c = [3u16; 64];
+        let p = PublishedTable {
+            maker: "Canon",
+            models: "X",
+            quality: "",
+            source: "https://example.org",
+            tables: vec![l, c],
+        };
+        let id = |t: &[u16; 64]| *t;
+        assert_eq!(p.matches(&[l, c], id), Some(true));
+        assert_eq!(p.matches(&[l, c, c], id), Some(true));
+        assert_eq!(p.matches(&[l, l], id), Some(false));
+        assert_eq!(p.matches(&[c, c], id), None);
+        let alone = PublishedTable {
+            tables: vec![l],
+            ..p
+        };
+        assert_eq!(alone.matches(&[l], id), Some(true));
+        assert_eq!(alone.matches(&[l, c], id), Some(false));
     }
 }
