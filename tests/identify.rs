@@ -398,6 +398,46 @@ fn published_tables_name_their_maker() {
     );
 }
 
+/// Every published program setting (Photoshop Save As 0-12 and Save for Web 0-100,
+/// Apple ImageIO) names that program and setting from the tables alone, also rotated.
+#[test]
+fn published_program_tables_name_the_program() {
+    use jtool::inspect::published_tables::published_software;
+    let all = published_software();
+    for p in all {
+        for transposed in [false, true] {
+            let t = |x: &[u16; 64]| -> [u16; 64] {
+                std::array::from_fn(|i| {
+                    if transposed {
+                        x[(i % 8) * 8 + i / 8]
+                    } else {
+                        x[i]
+                    }
+                })
+            };
+            let tables: Vec<[u16; 64]> = p.tables.iter().map(t).collect();
+            let r = inspect(&file_with_tables(&tables)).unwrap();
+            let c = &r.identification.candidates;
+            let want = format!("{} {}, {}", p.maker, p.models, p.quality);
+            // (Apple's firmware writes some ImageIO settings: the camera may rank first.)
+            assert_eq!(c[0].maker, p.maker, "{want}: {}", c[0].name);
+            assert!(c.iter().any(|c| c.name == want), "{want}: {}", c[0].name);
+        }
+    }
+    eprintln!(
+        "{} published program settings name their program",
+        all.len()
+    );
+    // A corpus file saved by Photoshop for the web, no metadata at all.
+    let Some(dir) = corpus_dir() else { return };
+    let data = std::fs::read(dir.join("valid/sw_photoshop_noexif_640x360.jpg")).unwrap();
+    let r = inspect(&data).unwrap();
+    assert_eq!(
+        r.identification.candidates[0].name,
+        "Adobe Photoshop Save for Web, quality 60"
+    );
+}
+
 /// Evidence beyond the tables: the progressive scan script, the restart interval and,
 /// on corpus files, the ICC description and the APPn order.
 #[test]

@@ -17,7 +17,7 @@
 use super::evidence;
 use super::maker_model::shape_distance;
 use super::meta::MetaDetails;
-use super::published_tables::{published_tables, PublishedTable};
+use super::published_tables::{published_software, published_tables, PublishedTable};
 use super::quality::{ijg_table, transpose, QualityReport};
 use super::signatures::{Signature, SourceKind, SIGNATURES};
 use super::Report;
@@ -457,6 +457,7 @@ pub fn identify_with(
     // table does not list; see `maker_model`).
     let traits = super::maker_model::score_makers(&st, use_sig);
     p.extend(match_published(&st, ijg.is_some(), &traits));
+    p.extend(match_published_software(&st));
     for m in traits {
         p.push(Pending {
             key: format!("cam:{}", m.maker),
@@ -837,6 +838,42 @@ fn match_published(
             c
         })
         .collect()
+}
+
+/// Compares the file's tables with the programs' published tables (every table equal,
+/// also transposed): one candidate per matching program setting.
+fn match_published_software(st: &Structure) -> Vec<Pending> {
+    let mut out = Vec::new();
+    for pt in published_software() {
+        let hit = [false, true].into_iter().find(|&tr| {
+            let orient = |t: &[u16; 64]| if tr { transpose(t) } else { *t };
+            pt.matches(&st.tables, orient) == Some(true)
+        });
+        let Some(tr) = hit else { continue };
+        // A single-component file shows only the luminance table.
+        let gray = st.tables.len() == 1;
+        let setting = pt.quality;
+        out.push(Pending {
+            key: format!("sw:{}:{}:{setting}", pt.maker, pt.models),
+            name: format!("{} {}, {setting}", pt.maker, pt.models),
+            kind: SourceKind::Software,
+            maker: pt.maker.into(),
+            score: if gray { EXACT - 0.1 } else { EXACT },
+            evidence: vec![format!(
+                "{} equal the published tables of {} {}, {setting}{} ({})",
+                if gray {
+                    "the luminance table (single component)"
+                } else {
+                    "luminance and chrominance tables"
+                },
+                pt.maker,
+                pt.models,
+                if tr { ", transposed" } else { "" },
+                pt.source
+            )],
+        });
+    }
+    out
 }
 
 /// One maker's candidate from its matching published table sets.

@@ -19,6 +19,10 @@
 //! The first table is the luminance table (component 1), the next the chrominance
 //! table (component 2) and a third, when present, the table of component 3; a single
 //! table is a luminance table published alone.
+//!
+//! Programs' published tables (Photoshop's Save As and Save for Web levels, Apple's
+//! ImageIO) live in `published_software.tsv` in the same format, "models" naming the
+//! program and "quality" the setting.
 
 use std::sync::OnceLock;
 
@@ -82,12 +86,19 @@ impl PublishedTable {
 }
 
 const DATA: &str = include_str!("published_tables.tsv");
+const SOFTWARE: &str = include_str!("published_software.tsv");
 
-/// Every published entry (parsed once; lines that do not parse are skipped, and the
-/// unit test below requires that there are none).
+/// Every published camera entry (parsed once; lines that do not parse are skipped, and
+/// the unit test below requires that there are none).
 pub fn published_tables() -> &'static [PublishedTable] {
     static ALL: OnceLock<Vec<PublishedTable>> = OnceLock::new();
     ALL.get_or_init(|| parse_data(DATA).0)
+}
+
+/// Every published program entry (maker, program, setting).
+pub fn published_software() -> &'static [PublishedTable] {
+    static ALL: OnceLock<Vec<PublishedTable>> = OnceLock::new();
+    ALL.get_or_init(|| parse_data(SOFTWARE).0)
 }
 
 /// Parses the data file: the entries, and the numbers of the lines that did not parse.
@@ -147,13 +158,17 @@ mod tests {
 
     #[test]
     fn every_line_parses_and_is_sourced() {
-        let (all, bad) = parse_data(DATA);
-        assert!(bad.is_empty(), "lines that do not parse: {bad:?}");
-        assert!(!all.is_empty());
-        for p in &all {
-            assert!(p.source.starts_with("https://"), "{}", p.models);
-            assert_eq!(super::super::identify::canonical_maker(p.maker), p.maker);
-            assert!(!p.models.is_empty());
+        for (data, camera) in [(DATA, true), (SOFTWARE, false)] {
+            let (all, bad) = parse_data(data);
+            assert!(bad.is_empty(), "lines that do not parse: {bad:?}");
+            assert!(!all.is_empty());
+            for p in &all {
+                assert!(p.source.starts_with("https://"), "{}", p.models);
+                if camera {
+                    assert_eq!(super::super::identify::canonical_maker(p.maker), p.maker);
+                }
+                assert!(!p.models.is_empty());
+            }
         }
     }
 
