@@ -244,6 +244,11 @@ enum Rounding {
 /// rules (bit mask, see [`Trait::rules`]) that reproduce it.
 fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
     for q in (1..=100u8).rev() {
+        // The first entry rules out almost every quality before a whole table is made.
+        let first = (base[0] as u32 * crate::coeffs::ijg::ijg_scale(q) + 50) / 100;
+        if first.clamp(1, 255) != t[0] as u32 && first.clamp(1, 32767) != t[0] as u32 {
+            continue;
+        }
         if ijg_table(base, q, true) == *t || ijg_table(base, q, false) == *t {
             return (format!("IJG quality {q}"), 0);
         }
@@ -287,13 +292,10 @@ fn fits(t: &[u16; 64], base: &[u16; 64], rule: Rounding, skip: usize) -> bool {
 /// Mean absolute difference of the logarithms of two tables' entries after removing
 /// their common scale (the median log ratio): 0 when one is the other scaled.
 pub fn shape_distance(a: &[u16; 64], b: &[u16; 64]) -> f64 {
-    let r: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .map(|(&x, &y)| (x.max(1) as f64).ln() - (y.max(1) as f64).ln())
-        .collect();
-    let mut sorted = r.clone();
-    sorted.sort_by(f64::total_cmp);
+    let r: [f64; 64] =
+        std::array::from_fn(|i| (a[i].max(1) as f64).ln() - (b[i].max(1) as f64).ln());
+    let mut sorted = r;
+    sorted.sort_unstable_by(f64::total_cmp);
     let c = (sorted[31] + sorted[32]) / 2.0;
     r.iter().map(|v| (v - c).abs()).sum::<f64>() / 64.0
 }
@@ -412,14 +414,27 @@ pub fn score_makers(st: &Structure, use_sig: &dyn Fn(&Signature) -> bool) -> Vec
 /// the shape of `own`: (maker, matching entries of that maker, matching entries of all
 /// makers, the first entry's source).
 fn published_shapes(own: &[u16; 64]) -> Vec<(&'static str, usize, usize, &'static str)> {
-    let near = |e: &[u16; 64]| {
-        scaling(e, &ANNEX_K_LUMA).0 == OWN
-            && shape_distance(e, &ANNEX_K_LUMA) > OWN_SHAPE
-            && shape_distance(own, e).min(shape_distance(&transpose(own), e)) <= SHAPE_MAX
-    };
-    let hits: Vec<_> = super::published_tables::published_tables()
+    // The published luminance tables that are a maker's own (not Annex K based), found
+    // once per process.
+    static OWN_TABLES: OnceLock<Vec<&'static super::published_tables::PublishedTable>> =
+        OnceLock::new();
+    let own_tables = OWN_TABLES.get_or_init(|| {
+        super::published_tables::published_tables()
+            .iter()
+            .filter(|p| {
+                // The cheap test first: most published tables are Annex K based.
+                let e = &p.tables[0];
+                shape_distance(e, &ANNEX_K_LUMA) > OWN_SHAPE && scaling(e, &ANNEX_K_LUMA).0 == OWN
+            })
+            .collect()
+    });
+    let tr = transpose(own);
+    let hits: Vec<_> = own_tables
         .iter()
-        .filter(|p| near(&p.tables[0]))
+        .filter(|p| {
+            let e = &p.tables[0];
+            shape_distance(own, e).min(shape_distance(&tr, e)) <= SHAPE_MAX
+        })
         .collect();
     let mut out: Vec<(&'static str, usize, usize, &'static str)> = Vec::new();
     for p in &hits {

@@ -144,12 +144,29 @@ fn parse_entry(line: &'static str, sources: &[(&str, &'static str)]) -> Option<P
     })
 }
 
+/// 64 numbers 1–255 separated by spaces (parsed by hand: the data file is read on every
+/// run that identifies a file).
 fn parse_table(s: &str) -> Option<[u16; 64]> {
-    let v: Vec<u16> = s
-        .split_whitespace()
-        .map(|x| x.parse().ok().filter(|&q| (1..=255).contains(&q)))
-        .collect::<Option<_>>()?;
-    <[u16; 64]>::try_from(v.as_slice()).ok()
+    let mut t = [0u16; 64];
+    let mut n = 0;
+    for word in s.split_ascii_whitespace() {
+        if n == 64 || word.len() > 3 {
+            return None;
+        }
+        let mut v = 0u16;
+        for b in word.bytes() {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + u16::from(b - b'0');
+        }
+        if !(1..=255).contains(&v) {
+            return None;
+        }
+        t[n] = v;
+        n += 1;
+    }
+    (n == 64).then_some(t)
 }
 
 #[cfg(test)]
