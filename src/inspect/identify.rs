@@ -433,6 +433,18 @@ pub fn identify_with(
     quality: Option<&QualityReport>,
     use_sig: &dyn Fn(&Signature) -> bool,
 ) -> Identification {
+    identify_filtered(r, quality, use_sig, &|_| true)
+}
+
+/// As [`identify_with`], also with only the published camera tables `use_pub` accepts
+/// (tests leave a model's published tables out to measure identification of models
+/// nothing lists).
+pub fn identify_filtered(
+    r: &Report,
+    quality: Option<&QualityReport>,
+    use_sig: &dyn Fn(&Signature) -> bool,
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
+) -> Identification {
     let st = structure(r);
     let mf = meta_facts(r);
     let mut p: Vec<Pending> = Vec::new();
@@ -455,8 +467,8 @@ pub fn identify_with(
     // selects corpus signatures) does not filter them.
     // 1b. Maker traits shared across a maker's listed files (generalises to models the
     // table does not list; see `maker_model`).
-    let traits = super::maker_model::score_makers(&st, use_sig);
-    p.extend(match_published(&st, ijg.is_some(), &traits));
+    let traits = super::maker_model::score_makers(&st, use_sig, use_pub);
+    p.extend(match_published(&st, ijg.is_some(), &traits, use_pub));
     p.extend(match_published_software(&st));
     for m in traits {
         p.push(Pending {
@@ -795,9 +807,10 @@ fn match_published(
     st: &Structure,
     file_is_ijg: bool,
     traits: &[super::maker_model::MakerScore],
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
 ) -> Vec<Pending> {
     let mut hits: Vec<(&PublishedTable, bool, bool)> = Vec::new();
-    for pt in published_tables() {
+    for pt in published_tables().iter().filter(|p| use_pub(p)) {
         for tr in [false, true] {
             let orient = |t: &[u16; 64]| if tr { transpose(t) } else { *t };
             if let Some(all) = pt.matches(&st.tables, orient) {

@@ -29,6 +29,7 @@
 //!   never left out, since they come from no corpus file.
 
 use super::identify::Structure;
+use super::published_tables::PublishedTable;
 use super::quality::{ijg_table, transpose, ANNEX_K_CHROMA, ANNEX_K_LUMA};
 use super::signatures::{Signature, SourceKind, SIGNATURES};
 use std::sync::OnceLock;
@@ -233,13 +234,6 @@ fn table_set(layout: &str, tables: &[[u16; 64]]) -> Option<String> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Rounding {
-    Nearest,
-    Down,
-    Up,
-}
-
 /// How `t` relates to the Annex K table `base`, and for real-scale tables the rounding
 /// rules (bit mask, see [`Trait::rules`]) that reproduce it.
 fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
@@ -253,11 +247,8 @@ fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
             return (format!("IJG quality {q}"), 0);
         }
     }
-    let rules = [Rounding::Nearest, Rounding::Down, Rounding::Up];
-    for skip in [0, 1] {
-        let mask = (0..3)
-            .filter(|&i| fits(t, base, rules[i], skip))
-            .fold(0u8, |m, i| m | 1 << i);
+    let [all, from_1] = fitting_rules(t, base);
+    for (skip, mask) in [(0, all), (1, from_1)] {
         if mask != 0 {
             let dc = if skip == 1 {
                 format!(", DC quantizer fixed at {}", t[0])
@@ -270,23 +261,35 @@ fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
     (OWN.into(), 0)
 }
 
-/// Whether some real `s` gives `t[i] = rule(base[i] · s)` (at least 1) for every
-/// entry from `skip` on: the intersection of the per-entry intervals of `s`.
-fn fits(t: &[u16; 64], base: &[u16; 64], rule: Rounding, skip: usize) -> bool {
-    let (mut lo, mut hi) = (0.0f64, f64::INFINITY);
-    for i in skip..64 {
+/// The rounding rules (bit 0 nearest, 1 truncated, 2 rounded up) for which some real
+/// `s` gives `t[i] = rule(base[i] · s)` (at least 1) for every entry, and for every
+/// entry but the DC one: per rule, the intersection of the entries' intervals of `s`,
+/// all found in one pass.
+fn fitting_rules(t: &[u16; 64], base: &[u16; 64]) -> [u8; 2] {
+    // (lo, hi) per rule, over entries 1..64 first.
+    let mut lo = [0.0f64; 3];
+    let mut hi = [f64::INFINITY; 3];
+    let bound = |i: usize, lo: &mut [f64; 3], hi: &mut [f64; 3]| {
         let (q, b) = (t[i] as f64, base[i].max(1) as f64);
-        let (l, h) = match rule {
-            Rounding::Nearest => (q - 0.5, q + 0.5),
-            Rounding::Down => (q, q + 1.0),
-            Rounding::Up => (q - 1.0, q),
-        };
         // Entries are clamped to at least 1: a 1 allows any smaller product.
-        let l = if t[i] <= 1 { 0.0 } else { l };
-        lo = lo.max(l / b);
-        hi = hi.min(h / b);
+        let floor = |l: f64| if t[i] <= 1 { 0.0 } else { l };
+        let ranges = [(q - 0.5, q + 0.5), (q, q + 1.0), (q - 1.0, q)];
+        for (r, (l, h)) in ranges.into_iter().enumerate() {
+            lo[r] = lo[r].max(floor(l) / b);
+            hi[r] = hi[r].min(h / b);
+        }
+    };
+    for i in 1..64 {
+        bound(i, &mut lo, &mut hi);
     }
-    lo < hi
+    let mask = |lo: &[f64; 3], hi: &[f64; 3]| {
+        (0..3)
+            .filter(|&r| lo[r] < hi[r])
+            .fold(0u8, |m, r| m | 1 << r)
+    };
+    let from_1 = mask(&lo, &hi);
+    bound(0, &mut lo, &mut hi);
+    [mask(&lo, &hi), from_1]
 }
 
 /// Mean absolute difference of the logarithms of two tables' entries after removing
@@ -324,7 +327,11 @@ pub struct MakerScore {
 
 /// Camera makers whose listed entries (those `use_sig` accepts) share traits with the
 /// file, best first.
-pub fn score_makers(st: &Structure, use_sig: &dyn Fn(&Signature) -> bool) -> Vec<MakerScore> {
+pub fn score_makers(
+    st: &Structure,
+    use_sig: &dyn Fn(&Signature) -> bool,
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
+) -> Vec<MakerScore> {
     let ft = file_traits(st);
     let entries: Vec<(&Signature, &Traits)> = SIGNATURES
         .iter()
@@ -370,6 +377,7 @@ pub fn score_makers(st: &Structure, use_sig: &dyn Fn(&Signature) -> bool) -> Vec
             credit(maker, kind.weight(&value) * share, kind.decisive(), ev);
         });
     }
+    published_scaling(&ft, use_pub, &mut credit);
     if let Some(own) = ft.own_luma {
         let sharing: Vec<&Signature> = entries
             .iter()
@@ -391,7 +399,7 @@ pub fn score_makers(st: &Structure, use_sig: &dyn Fn(&Signature) -> bool) -> Vec
         });
         // Published camera tables (independent of the corpus, never left out): a
         // maker's own base table, scaled for its other quality settings.
-        for (maker, n, of, src) in published_shapes(&own) {
+        for (maker, n, of, src) in published_shapes(&own, use_pub) {
             let ev = format!(
                 "luminance table has the shape of {maker}'s own table in {n} published table set(s) ({src})"
             );
@@ -410,27 +418,104 @@ pub fn score_makers(st: &Structure, use_sig: &dyn Fn(&Signature) -> bool) -> Vec
     out
 }
 
+/// The table traits (how the luminance and chrominance tables relate to Annex K) of
+/// every published camera table set, found once per process (only the scaling is
+/// worked out: the other traits are not published).
+fn published_traits() -> &'static [(&'static PublishedTable, Vec<Trait>)] {
+    static T: OnceLock<Vec<(&'static PublishedTable, Vec<Trait>)>> = OnceLock::new();
+    T.get_or_init(|| {
+        super::published_tables::published_tables()
+            .iter()
+            .map(|p| {
+                let mut t = Vec::new();
+                let kinds = [
+                    (TraitKind::LumaScaling, &ANNEX_K_LUMA),
+                    (TraitKind::ChromaScaling, &ANNEX_K_CHROMA),
+                ];
+                for ((kind, base), table) in kinds.into_iter().zip(&p.tables) {
+                    let (value, rules) = scaling(table, base);
+                    if value != OWN {
+                        t.push(Trait { kind, value, rules });
+                    }
+                }
+                (p, t)
+            })
+            .collect()
+    })
+}
+
+/// Credits the makers whose published table sets (those `use_pub` accepts) share the
+/// file's table scaling traits, as listed files do (published sets carry no layout).
+fn published_scaling(
+    ft: &Traits,
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
+    credit: &mut impl FnMut(&'static str, f64, bool, String),
+) {
+    let entries: Vec<_> = published_traits()
+        .iter()
+        .filter(|(p, _)| use_pub(p))
+        .collect();
+    for tr in ft
+        .values
+        .iter()
+        .filter(|t| matches!(t.kind, TraitKind::LumaScaling | TraitKind::ChromaScaling))
+    {
+        let sharing: Vec<&PublishedTable> = entries
+            .iter()
+            .filter(|(_, ts)| ts.iter().any(|v| v.matches(tr)))
+            .map(|(p, _)| *p)
+            .collect();
+        let mut makers: Vec<&'static str> = Vec::new();
+        for p in &sharing {
+            if !makers.contains(&p.maker) {
+                makers.push(p.maker);
+            }
+        }
+        for maker in makers {
+            let mine = sharing.iter().filter(|p| p.maker == maker).count();
+            let share = mine as f64 / (sharing.len() as f64 + 1.0);
+            let value = tr.text();
+            let ev = format!(
+                "{} {value}: shared by {mine} published {maker} table set(s) and {} other(s) ({})",
+                tr.kind.describe(),
+                sharing.len() - mine,
+                sharing[0].source
+            );
+            credit(
+                maker,
+                tr.kind.weight(&value) * share,
+                tr.kind.decisive(),
+                ev,
+            );
+        }
+    }
+}
+
 /// Makers whose published own luminance tables (see [`super::published_tables`]) have
 /// the shape of `own`: (maker, matching entries of that maker, matching entries of all
 /// makers, the first entry's source).
-fn published_shapes(own: &[u16; 64]) -> Vec<(&'static str, usize, usize, &'static str)> {
+fn published_shapes(
+    own: &[u16; 64],
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
+) -> Vec<(&'static str, usize, usize, &'static str)> {
     // The published luminance tables that are a maker's own (not Annex K based), found
     // once per process.
-    static OWN_TABLES: OnceLock<Vec<&'static super::published_tables::PublishedTable>> =
-        OnceLock::new();
+    static OWN_TABLES: OnceLock<Vec<&'static PublishedTable>> = OnceLock::new();
     let own_tables = OWN_TABLES.get_or_init(|| {
-        super::published_tables::published_tables()
+        published_traits()
             .iter()
-            .filter(|p| {
-                // The cheap test first: most published tables are Annex K based.
-                let e = &p.tables[0];
-                shape_distance(e, &ANNEX_K_LUMA) > OWN_SHAPE && scaling(e, &ANNEX_K_LUMA).0 == OWN
+            .filter(|(p, t)| {
+                // No luminance scaling trait: the table is not Annex K based.
+                !t.iter().any(|t| t.kind == TraitKind::LumaScaling)
+                    && shape_distance(&p.tables[0], &ANNEX_K_LUMA) > OWN_SHAPE
             })
+            .map(|(p, _)| *p)
             .collect()
     });
     let tr = transpose(own);
     let hits: Vec<_> = own_tables
         .iter()
+        .filter(|p| use_pub(p))
         .filter(|p| {
             let e = &p.tables[0];
             shape_distance(own, e).min(shape_distance(&tr, e)) <= SHAPE_MAX
@@ -517,6 +602,53 @@ pub fn shared_traits() -> Vec<(String, String, Vec<&'static str>, usize)> {
 mod tests {
     use super::*;
 
+    /// The rule test written plainly: one rule, one pass per skip.
+    fn fits_slowly(t: &[u16; 64], base: &[u16; 64], rule: usize, skip: usize) -> bool {
+        let (mut lo, mut hi) = (0.0f64, f64::INFINITY);
+        for i in skip..64 {
+            let (q, b) = (t[i] as f64, base[i].max(1) as f64);
+            let (l, h) = [(q - 0.5, q + 0.5), (q, q + 1.0), (q - 1.0, q)][rule];
+            let l = if t[i] <= 1 { 0.0 } else { l };
+            lo = lo.max(l / b);
+            hi = hi.min(h / b);
+        }
+        lo < hi
+    }
+
+    #[test]
+    fn one_pass_rules_equal_the_plain_test() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for n in 0..4000 {
+            let base = if n % 2 == 0 {
+                &ANNEX_K_LUMA
+            } else {
+                &ANNEX_K_CHROMA
+            };
+            // Scaled tables (which fit), perturbed ones and random ones.
+            let s = (next() % 4000) as f64 / 1000.0 + 0.01;
+            let t: [u16; 64] = std::array::from_fn(|i| {
+                let v = match n % 3 {
+                    0 => (base[i] as f64 * s).round(),
+                    1 => (base[i] as f64 * s).floor() + (next() % 8 == 0) as u64 as f64,
+                    _ => (next() % 60) as f64,
+                };
+                v.clamp(1.0, 255.0) as u16
+            });
+            let want = |skip| {
+                (0..3)
+                    .filter(|&r| fits_slowly(&t, base, r, skip))
+                    .fold(0u8, |m, r| m | 1 << r)
+            };
+            assert_eq!(fitting_rules(&t, base), [want(0), want(1)], "{t:?}");
+        }
+    }
+
     #[test]
     fn scaling_classes() {
         assert_eq!(scaling(&ANNEX_K_LUMA, &ANNEX_K_LUMA).0, "IJG quality 50");
@@ -567,7 +699,7 @@ mod tests {
             restart: 0,
             progressive: false,
         };
-        let m = score_makers(&st, &|_| true);
+        let m = score_makers(&st, &|_| true, &|_| true);
         assert_eq!(m[0].maker, "Fujifilm", "{m:?}");
         assert!(m[0].evidence.iter().any(|e| e.contains("DC quantizer")));
     }
