@@ -809,6 +809,12 @@ fn match_published(
     traits: &[super::maker_model::MakerScore],
     use_pub: &dyn Fn(&PublishedTable) -> bool,
 ) -> Vec<Pending> {
+    // No published set is IJG-scaled in both tables (they name no maker and were left
+    // out), so an IJG-scaled file can share at most a luminance table with one: not
+    // worth reading the data for.
+    if file_is_ijg {
+        return Vec::new();
+    }
     let mut hits: Vec<(&PublishedTable, bool, bool)> = Vec::new();
     for pt in published_tables().iter().filter(|p| use_pub(p)) {
         for tr in [false, true] {

@@ -377,7 +377,7 @@ pub fn score_makers(
             credit(maker, kind.weight(&value) * share, kind.decisive(), ev);
         });
     }
-    published_scaling(&ft, use_pub, &mut credit);
+    published_scaling(&ft, &st.tables, use_pub, &mut credit);
     if let Some(own) = ft.own_luma {
         let sharing: Vec<&Signature> = entries
             .iter()
@@ -448,23 +448,30 @@ fn published_traits() -> &'static [(&'static PublishedTable, Vec<Trait>)] {
 /// file's table scaling traits, as listed files do (published sets carry no layout).
 fn published_scaling(
     ft: &Traits,
+    tables: &[[u16; 64]],
     use_pub: &dyn Fn(&PublishedTable) -> bool,
     credit: &mut impl FnMut(&'static str, f64, bool, String),
 ) {
-    let entries: Vec<_> = published_traits()
-        .iter()
-        .filter(|(p, _)| use_pub(p))
-        .collect();
-    for tr in ft
+    let wanted = ft
         .values
         .iter()
-        .filter(|t| matches!(t.kind, TraitKind::LumaScaling | TraitKind::ChromaScaling))
-    {
-        let sharing: Vec<&PublishedTable> = entries
-            .iter()
-            .filter(|(_, ts)| ts.iter().any(|v| v.matches(tr)))
-            .map(|(p, _)| *p)
-            .collect();
+        .filter(|t| matches!(t.kind, TraitKind::LumaScaling | TraitKind::ChromaScaling));
+    for tr in wanted {
+        let k = usize::from(tr.kind == TraitKind::ChromaScaling);
+        // An IJG quality is one table: sets that share it have that table, which is
+        // quicker to compare than to work out every set's scaling.
+        let sharing: Vec<&PublishedTable> = if tr.value.starts_with("IJG") {
+            super::published_tables::published_tables()
+                .iter()
+                .filter(|p| use_pub(p) && p.tables.get(k) == tables.get(k))
+                .collect()
+        } else {
+            published_traits()
+                .iter()
+                .filter(|(p, ts)| use_pub(p) && ts.iter().any(|v| v.matches(tr)))
+                .map(|(p, _)| *p)
+                .collect()
+        };
         let mut makers: Vec<&'static str> = Vec::new();
         for p in &sharing {
             if !makers.contains(&p.maker) {
