@@ -7,6 +7,7 @@ mod common;
 use common::{corpus_dir, manifest};
 use jtool::container::KeepPolicy;
 use jtool::inspect::identify::{canonical_maker, identify_with};
+use jtool::inspect::quality::transpose;
 use jtool::inspect::{inspect, signatures::SIGNATURES};
 use jtool::pipeline;
 
@@ -317,6 +318,14 @@ fn explain_leave_one_out() {
     }
 }
 
+/// `tables`, each transposed (as a lossless 90° rotation leaves them) when `yes`.
+fn oriented(tables: &[[u16; 64]], yes: bool) -> Vec<[u16; 64]> {
+    tables
+        .iter()
+        .map(|t| if yes { transpose(t) } else { *t })
+        .collect()
+}
+
 /// A baseline file with `tables` (component 1 uses the first; components 2 and 3 the
 /// second and third, or the last one there is), one DQT holding them all (not
 /// libjpeg's layout), 4:2:2 sampling, no metadata: only the tables speak.
@@ -345,9 +354,8 @@ fn published_tables_name_their_maker() {
     for p in all {
         // Makers that publish the same tables, or whose corpus files carry them, also
         // transposed (a rotated file matches either way): any of them is a right answer.
-        let t = |x: &[u16; 64]| -> [u16; 64] { std::array::from_fn(|i| x[(i % 8) * 8 + i / 8]) };
         let same = |a: &[[u16; 64]]| {
-            a.first() == p.tables.first() || a.first().map(t) == p.tables.first().copied()
+            a.first() == p.tables.first() || a.first().map(transpose) == p.tables.first().copied()
         };
         let mut makers: Vec<&str> = all
             .iter()
@@ -362,16 +370,7 @@ fn published_tables_name_their_maker() {
         );
         shared += usize::from(makers.iter().any(|&m| m != p.maker));
         for transposed in [false, true] {
-            let tr = |t: &[u16; 64]| -> [u16; 64] {
-                std::array::from_fn(|i| {
-                    if transposed {
-                        t[(i % 8) * 8 + i / 8]
-                    } else {
-                        t[i]
-                    }
-                })
-            };
-            let tables: Vec<[u16; 64]> = p.tables.iter().map(tr).collect();
+            let tables = oriented(&p.tables, transposed);
             let r = inspect(&file_with_tables(&tables)).unwrap();
             if r.quality.as_ref().is_some_and(|q| q.exact) {
                 continue; // IJG tables: the IJG rule rightly competes
@@ -451,16 +450,7 @@ fn published_program_tables_name_the_program() {
     let all = published_software();
     for p in all {
         for transposed in [false, true] {
-            let t = |x: &[u16; 64]| -> [u16; 64] {
-                std::array::from_fn(|i| {
-                    if transposed {
-                        x[(i % 8) * 8 + i / 8]
-                    } else {
-                        x[i]
-                    }
-                })
-            };
-            let tables: Vec<[u16; 64]> = p.tables.iter().map(t).collect();
+            let tables = oriented(&p.tables, transposed);
             let r = inspect(&file_with_tables(&tables)).unwrap();
             let c = &r.identification.candidates;
             let want = format!("{} {}, {}", p.maker, p.models, p.quality);
