@@ -442,6 +442,46 @@ fn unseen_published_models_name_their_maker() {
     assert!(hit * 100 >= 45 * n, "{hit}/{n}");
 }
 
+/// A JPEG after EOI with Exif of its own (MPF secondary images, stereo halves,
+/// previews) names the camera when the primary image's metadata is gone: it ranks
+/// first, above the IJG rule, and the contradiction is reported.
+#[test]
+fn the_image_after_eoi_names_the_camera() {
+    let mut f = std::fs::read("testdata/baseline_420_q85_67x45.jpg").unwrap();
+    f.extend(std::fs::read("testdata/meta_420_67x45.jpg").unwrap());
+    let r = inspect(&f).unwrap();
+    let cam = r.trailer.camera.as_ref().expect("trailer camera");
+    assert_eq!(
+        (cam.make.as_str(), cam.model.as_str()),
+        ("jtool-testdata", "Synthetic")
+    );
+    let top = &r.identification.candidates[0];
+    assert!(
+        top.name.contains("named by the image after EOI"),
+        "{}",
+        top.name
+    );
+    assert!(r
+        .identification
+        .contradictions
+        .iter()
+        .any(|c| c.contains("metadata removed from the primary image only")));
+    // The corpus's stereo MPO, metadata stripped: the right-eye image still names the
+    // Nintendo 3DS, even with the file's own signature left out.
+    let Some(dir) = corpus_dir() else { return };
+    let f = "valid/mpo_nintendo_3ds_pillow_sugarshack.jpg";
+    let data = std::fs::read(dir.join(f)).unwrap();
+    let stripped = pipeline::strip(&data, KeepPolicy::NOTHING).unwrap().bytes;
+    let r = inspect(&stripped).unwrap();
+    assert!(r.metadata.is_empty());
+    let id = identify_with(&r, r.quality.as_ref(), &|s| !s.source.contains(f));
+    assert_eq!(
+        id.candidates[0].maker, "Nintendo",
+        "{}",
+        id.candidates[0].name
+    );
+}
+
 /// Every published program setting (Photoshop Save As 0-12 and Save for Web 0-100,
 /// Apple ImageIO) names that program and setting from the tables alone, also rotated.
 #[test]

@@ -652,6 +652,7 @@ pub fn identify_filtered(
         }
     }
     weigh_structure(&mut p, r, &mf);
+    trailer_camera(&mut p, r, &mf);
     if r.trailer.length > 0 {
         let t = format!("{} bytes after EOI ({})", r.trailer.length, r.trailer.kind);
         for c in p.iter_mut().filter(|c| c.kind == SourceKind::Camera) {
@@ -683,6 +684,12 @@ pub fn identify_filtered(
     merged.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut contradictions = contradictions(&merged, &mf, quality);
     contradictions.extend(size_contradiction(r, &mf, camera_tables(&merged, &mf)));
+    if let (Some(c), None) = (&r.trailer.camera, &mf.make) {
+        contradictions.push(format!(
+            "the image carries no Exif camera name, but the JPEG after EOI names {} {}: metadata removed from the primary image only",
+            c.make, c.model
+        ));
+    }
     let candidates: Vec<Candidate> = merged
         .into_iter()
         .take(6)
@@ -702,6 +709,54 @@ pub fn identify_filtered(
         candidates,
         contradictions,
         summary,
+    }
+}
+
+/// A JPEG after EOI whose own Exif names a camera (an MPF secondary image, a stereo
+/// half, a preview): evidence for that maker, and a candidate of its own when the
+/// primary image names none (its metadata was removed, the trailer's was not).
+fn trailer_camera(p: &mut Vec<Pending>, r: &Report, mf: &MetaFacts) {
+    let Some(cam) = &r.trailer.camera else {
+        return;
+    };
+    let maker = canonical_maker(&cam.make);
+    let ev = format!(
+        "the JPEG after EOI (at byte {}) carries Exif Make \"{}\" Model \"{}\"",
+        r.trailer.offset, cam.make, cam.model
+    );
+    let mut hit = false;
+    for c in p
+        .iter_mut()
+        .filter(|c| c.kind == SourceKind::Camera && c.maker == maker)
+    {
+        c.score += 0.15;
+        c.evidence.push(ev.clone());
+        hit = true;
+    }
+    if mf.make.is_some() {
+        return;
+    }
+    if !hit {
+        add(
+            p,
+            &format!("cam:{maker}"),
+            &format!(
+                "{maker} camera ({}, named by the image after EOI)",
+                cam.model
+            ),
+            SourceKind::Camera,
+            &maker,
+            0.75,
+            ev,
+        );
+    }
+    // Editors that re-encode drop what follows EOI; firmware writes it. IJG tables are
+    // then the camera's encoder, not a program's.
+    for c in p.iter_mut().filter(|c| c.key == "ijg") {
+        c.score -= 0.2;
+        c.evidence.push(format!(
+            "the JPEG after EOI names a {maker} camera: its firmware may use IJG tables"
+        ));
     }
 }
 

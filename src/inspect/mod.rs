@@ -224,6 +224,20 @@ pub struct TrailerInfo {
     /// "zero padding, then JPEG (SOI)"; "zero padding" (all zeros); "unterminated (no
     /// EOI)" when the file has no EOI; or "unknown".
     pub kind: &'static str,
+    /// Exif Make and Model of the JPEG after EOI, when it carries Exif of its own (MPF
+    /// secondary images, stereo halves and previews do; removing the primary image's
+    /// metadata leaves them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub camera: Option<TrailerCamera>,
+}
+
+/// The camera a JPEG after EOI names in its own Exif APP1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrailerCamera {
+    /// Exif Make.
+    pub make: String,
+    /// Exif Model ("" when absent).
+    pub model: String,
 }
 
 /// Something wrong inside a segment's contents.
@@ -259,12 +273,35 @@ pub fn inspect(data: &[u8]) -> Result<Report> {
         offset: file.trailer_offset,
         length: file.trailer.len(),
         kind: trailer_kind(file.trailer, file.has_eoi()),
+        camera: trailer_camera(file.trailer),
     };
     r.eoi_present = file.has_eoi();
     r.warnings = file.warnings.clone();
     r.quality = r.estimate_quality();
     r.identification = identify::identify(&r, r.quality.as_ref());
     Ok(r)
+}
+
+/// The camera named by the Exif APP1 of a JPEG after EOI (after any zero padding),
+/// read from its segments before the first scan.
+fn trailer_camera(t: &[u8]) -> Option<TrailerCamera> {
+    let inner = &t[t.iter().take_while(|&&c| c == 0).count()..];
+    if !inner.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let file = JpegFile::parse(inner).ok()?;
+    for item in &file.items {
+        let Item::Segment(s) = item else { break };
+        if classify(s) == MetaClass::Exif {
+            let e = meta::exif_info(s.body);
+            let make = e.make.filter(|m| !m.trim().is_empty())?;
+            return Some(TrailerCamera {
+                make: make.trim().to_string(),
+                model: e.model.unwrap_or_default().trim().to_string(),
+            });
+        }
+    }
+    None
 }
 
 /// What the bytes after EOI look like (see [`TrailerInfo::kind`]).
@@ -303,6 +340,7 @@ impl Report {
                 offset: size,
                 length: 0,
                 kind: "none",
+                camera: None,
             },
             eoi_present: false,
             warnings: Vec::new(),

@@ -292,6 +292,9 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             "trailer: {} bytes at {} ({})",
             r.trailer.length, r.trailer.offset, r.trailer.kind
         )?;
+        if let Some(c) = &r.trailer.camera {
+            writeln!(o, "  its Exif names {} {}", c.make, c.model)?;
+        }
     }
     if !r.eoi_present {
         writeln!(o, "EOI: missing")?;
