@@ -590,3 +590,37 @@ fn lab_commands_honour_the_pixel_limit() {
         assert!(err.contains("pixel limit"), "{args:?}: {err}");
     }
 }
+
+/// strip keeps the data after EOI and warns when it is a JPEG with metadata of its own;
+/// `--drop-trailer` removes it, silently.
+#[test]
+fn strip_warns_about_metadata_after_eoi_and_drops_it_on_request() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("in.jpg");
+    let mut data = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    data.extend(std::fs::read(sample()).unwrap());
+    std::fs::write(&input, &data).unwrap();
+    let kept = d.path().join("kept.jpg");
+    let out = jtool()
+        .args(["strip", "--keep", "none"])
+        .arg(&input)
+        .arg(&kept)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--drop-trailer"), "{err}");
+    assert!(std::fs::read(&kept)
+        .unwrap()
+        .ends_with(b"TRAILER-DATA-AFTER-EOI"));
+    let dropped = d.path().join("dropped.jpg");
+    jtool()
+        .args(["strip", "--keep", "none", "--drop-trailer"])
+        .arg(&input)
+        .arg(&dropped)
+        .assert()
+        .success()
+        .stderr("");
+    assert!(std::fs::read(&dropped).unwrap().ends_with(&[0xFF, 0xD9]));
+}

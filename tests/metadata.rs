@@ -369,7 +369,14 @@ fn drop_exif_thumbnail_keeps_every_other_tag() {
     let (mut dropped, mut checked) = (0, 0);
     for path in files {
         let data = std::fs::read(&path).unwrap();
-        let Ok(out) = jtool::pipeline::strip_with(&data, KeepPolicy::ALL, true) else {
+        let Ok(out) = jtool::pipeline::strip_with(
+            &data,
+            KeepPolicy::ALL,
+            jtool::pipeline::StripOptions {
+                drop_exif_thumbnail: true,
+                drop_trailer: false,
+            },
+        ) else {
             continue;
         };
         // Only files with an IFD1 change; exiftool reads a sample of them (CI time).
@@ -408,4 +415,44 @@ fn drop_exif_thumbnail_keeps_every_other_tag() {
         "Exif thumbnails removed: {checked} checked with exiftool, {dropped} with their bytes"
     );
     assert!(dropped >= 1);
+}
+
+/// Data after EOI stays by default; when it is a JPEG whose own segments hold metadata
+/// the policy removes (an MPF secondary image's Exif), a warning names it, and
+/// `--drop-trailer` removes it.
+#[test]
+fn trailer_with_metadata_warns_and_can_be_dropped() {
+    use jtool::pipeline::{strip_with, StripOptions};
+    let primary = std::fs::read("testdata/baseline_420_q85_67x45.jpg").unwrap();
+    let mut data = primary.clone();
+    data.extend(std::fs::read("testdata/meta_420_67x45.jpg").unwrap());
+    let kept = strip_with(&data, KeepPolicy::NOTHING, StripOptions::default()).unwrap();
+    assert!(kept.bytes.ends_with(b"TRAILER-DATA-AFTER-EOI"));
+    let w: Vec<String> = kept.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains("after EOI are a JPEG with Exif metadata")
+                && w.contains(&format!("(at byte {})", primary.len()))),
+        "{w:?}"
+    );
+    // Keeping Exif: nothing to warn about.
+    let all = strip_with(&data, KeepPolicy::ALL, StripOptions::default()).unwrap();
+    assert!(all
+        .warnings
+        .iter()
+        .all(|w| !w.to_string().contains("after EOI")));
+    let opts = StripOptions {
+        drop_trailer: true,
+        ..StripOptions::default()
+    };
+    let dropped = strip_with(&data, KeepPolicy::NOTHING, opts).unwrap();
+    assert!(dropped.bytes.ends_with(&[0xFF, 0xD9]));
+    assert_eq!(
+        dropped.bytes.len(),
+        jtool::pipeline::strip(&primary, KeepPolicy::NOTHING)
+            .unwrap()
+            .bytes
+            .len()
+    );
+    assert!(dropped.warnings.is_empty());
 }

@@ -258,6 +258,10 @@ pub struct StripArgs {
     /// Exif (as `jhead -dt`).
     #[arg(long)]
     pub drop_exif_thumbnail: bool,
+    /// Remove the data after EOI (MPF secondary images and previews carry Exif of their
+    /// own; by default it is kept, and a warning names metadata left there).
+    #[arg(long)]
+    pub drop_trailer: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

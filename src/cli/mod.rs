@@ -576,9 +576,13 @@ fn run_strip(ctx: &Context, a: &StripArgs) -> i32 {
             },
         };
     }
-    let (strict, drop_thumb) = (ctx.strict, a.drop_exif_thumbnail);
+    let strict = ctx.strict;
+    let opts = pipeline::StripOptions {
+        drop_exif_thumbnail: a.drop_exif_thumbnail,
+        drop_trailer: a.drop_trailer,
+    };
     let op = |data: &[u8], _: &Dest| {
-        let out = pipeline::strip_with(data, keep, drop_thumb)?;
+        let out = pipeline::strip_with(data, keep, opts)?;
         pipeline::check_strict(strict, &out.warnings)?;
         Ok(Done::from(out))
     };

@@ -17,7 +17,7 @@ pub use assemble::{assemble, MetaEdits};
 pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};
 pub use hash::{coefficient_hash, file_coefficient_hash, Sha256};
 pub use inspect_full::{inspect_full, inspect_full_with};
-pub use strip::{strip, strip_with};
+pub use strip::{strip, strip_with, StripOptions};
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 pub use verify::{
     describe as verify_describe, verify, verify_with, Finding, Status, TrailerNote, Verdict,

@@ -2,19 +2,43 @@
 
 use super::Output;
 use crate::container::{classify, edit, Item, JpegFile, KeepPolicy, MetaClass};
-use crate::error::Result;
+use crate::error::{Result, Warning, WarningKind};
+
+/// What [`strip_with`] removes besides the metadata segments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StripOptions {
+    /// Remove the Exif thumbnail (IFD1) from kept Exif segments (as `jhead -dt`).
+    pub drop_exif_thumbnail: bool,
+    /// Remove the data after EOI (MPF secondary images and previews, which carry
+    /// metadata of their own, or anything else appended).
+    pub drop_trailer: bool,
+}
 
 /// Writes `data` back without the metadata segments `keep` does not keep. Nothing else
 /// changes: tables, frame, scans (entropy-coded bytes, restart markers), fill bytes before
 /// kept markers and the data after EOI are copied as they are.
 pub fn strip(data: &[u8], keep: KeepPolicy) -> Result<Output> {
-    strip_with(data, keep, false)
+    strip_with(data, keep, StripOptions::default())
 }
 
-/// As [`strip`]; with `drop_exif_thumbnail` also removes the thumbnail from every kept
-/// Exif segment (the rest of Exif stays, byte for byte where it was).
-pub fn strip_with(data: &[u8], keep: KeepPolicy, drop_exif_thumbnail: bool) -> Result<Output> {
+/// As [`strip`], with `opts`: the thumbnail can go from every kept Exif segment (the
+/// rest of Exif stays, byte for byte where it was) and the data after EOI can go. When
+/// it stays and is a JPEG whose own segments hold metadata `keep` removes, a warning
+/// says so: stripping the primary image leaves that metadata in the file.
+pub fn strip_with(data: &[u8], keep: KeepPolicy, opts: StripOptions) -> Result<Output> {
+    let drop_exif_thumbnail = opts.drop_exif_thumbnail;
     let mut file = JpegFile::parse(data)?;
+    if opts.drop_trailer {
+        file.trailer = &[];
+    } else if let Some(class) = trailer_metadata(file.trailer).filter(|&c| !keep.keeps(c)) {
+        file.warnings.push(Warning::at(
+            file.trailer_offset,
+            WarningKind::Other(format!(
+                "the {} bytes after EOI are a JPEG with {class:?} metadata of its own, kept (--drop-trailer removes them)",
+                file.trailer.len()
+            )),
+        ));
+    }
     file.items.retain(|item| match item {
         Item::Segment(s) => classify(s) == MetaClass::NotMetadata || keep.keeps(classify(s)),
         Item::Scan(_) => true,
@@ -41,4 +65,27 @@ pub fn strip_with(data: &[u8], keep: KeepPolicy, drop_exif_thumbnail: bool) -> R
         bytes: file.to_bytes(),
         warnings: file.warnings.clone(),
     })
+}
+
+/// The first metadata class among the segments (before the first scan) of a JPEG after
+/// EOI (after any zero padding), if the trailer is one; JFIF, Adobe and MPF segments
+/// (structure, not facts about the picture or its owner) do not count.
+fn trailer_metadata(t: &[u8]) -> Option<MetaClass> {
+    let inner = &t[t.iter().take_while(|&&c| c == 0).count()..];
+    if !inner.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let file = JpegFile::parse(inner).ok()?;
+    file.items
+        .iter()
+        .map_while(|item| match item {
+            Item::Segment(s) => Some(classify(s)),
+            Item::Scan(_) => None,
+        })
+        .find(|&c| {
+            !matches!(
+                c,
+                MetaClass::NotMetadata | MetaClass::Jfif | MetaClass::Adobe | MetaClass::Mpf
+            )
+        })
 }
