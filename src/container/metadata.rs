@@ -127,6 +127,13 @@ impl KeepPolicy {
     }
 }
 
+/// The JPEG inside the data after EOI: from its first SOI followed by a marker (MPF
+/// secondary images and previews start there, after zero padding or other bytes), if
+/// there is one.
+pub fn embedded_jpeg(trailer: &[u8]) -> Option<&[u8]> {
+    memchr::memmem::find(trailer, &[0xFF, 0xD8, 0xFF]).map(|at| &trailer[at..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

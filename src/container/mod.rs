@@ -14,5 +14,5 @@ pub use headers::{
     ScanComponent, ScanHeader,
 };
 pub use marker::{sof_process, Marker};
-pub use metadata::{classify, KeepPolicy, MetaClass};
+pub use metadata::{classify, embedded_jpeg, KeepPolicy, MetaClass};
 pub mod std_tables;

@@ -282,14 +282,10 @@ pub fn inspect(data: &[u8]) -> Result<Report> {
     Ok(r)
 }
 
-/// The camera named by the Exif APP1 of a JPEG after EOI (after any zero padding),
-/// read from its segments before the first scan.
+/// The camera named by the Exif APP1 of the JPEG in the data after EOI (see
+/// [`container::embedded_jpeg`]), read from its segments before the first scan.
 fn trailer_camera(t: &[u8]) -> Option<TrailerCamera> {
-    let inner = &t[t.iter().take_while(|&&c| c == 0).count()..];
-    if !inner.starts_with(&[0xFF, 0xD8]) {
-        return None;
-    }
-    let file = JpegFile::parse(inner).ok()?;
+    let file = JpegFile::parse(container::embedded_jpeg(t)?).ok()?;
     for item in &file.items {
         let Item::Segment(s) = item else { break };
         if classify(s) == MetaClass::Exif {

@@ -1,7 +1,7 @@
 //! Removing metadata without decoding: every scan's bytes are copied through untouched.
 
 use super::Output;
-use crate::container::{classify, edit, Item, JpegFile, KeepPolicy, MetaClass};
+use crate::container::{classify, edit, embedded_jpeg, Item, JpegFile, KeepPolicy, MetaClass};
 use crate::error::{Result, Warning, WarningKind};
 
 /// What [`strip_with`] removes besides the metadata segments.
@@ -67,15 +67,11 @@ pub fn strip_with(data: &[u8], keep: KeepPolicy, opts: StripOptions) -> Result<O
     })
 }
 
-/// The first metadata class among the segments (before the first scan) of a JPEG after
-/// EOI (after any zero padding), if the trailer is one; JFIF, Adobe and MPF segments
+/// The first metadata class among the segments (before the first scan) of the JPEG in
+/// the data after EOI, if there is one; JFIF, Adobe and MPF segments
 /// (structure, not facts about the picture or its owner) do not count.
 fn trailer_metadata(t: &[u8]) -> Option<MetaClass> {
-    let inner = &t[t.iter().take_while(|&&c| c == 0).count()..];
-    if !inner.starts_with(&[0xFF, 0xD8]) {
-        return None;
-    }
-    let file = JpegFile::parse(inner).ok()?;
+    let file = JpegFile::parse(embedded_jpeg(t)?).ok()?;
     file.items
         .iter()
         .map_while(|item| match item {
