@@ -115,3 +115,33 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A damaged JPEG after EOI (an MPF secondary image or preview cut short, flipped,
+    /// truncated) never makes inspect or strip fail or panic: the trailer is the
+    /// primary image's business only as evidence.
+    #[test]
+    fn damaged_jpeg_after_eoi_is_only_evidence(
+        cut in 0usize..4000,
+        flips in proptest::collection::vec((0usize..4000, any::<u8>()), 0..12),
+        padding in 0usize..8,
+    ) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let primary = std::fs::read(root.join("baseline_420_q85_67x45.jpg")).unwrap();
+        let mut trailer = std::fs::read(root.join("meta_420_67x45.jpg")).unwrap();
+        for (at, v) in flips {
+            let n = trailer.len();
+            trailer[at % n] ^= v;
+        }
+        trailer.truncate(cut.min(trailer.len()));
+        let mut data = primary.clone();
+        data.extend(std::iter::repeat(0u8).take(padding));
+        data.extend(&trailer);
+        let r = jtool::inspect::inspect(&data).unwrap();
+        prop_assert_eq!(r.trailer.offset, primary.len());
+        let out = jtool::pipeline::strip(&data, jtool::container::KeepPolicy::NOTHING).unwrap();
+        prop_assert!(out.bytes.len() <= data.len());
+    }
+}
