@@ -620,16 +620,7 @@ pub fn identify_filtered(
         let maker = canonical_maker(make);
         let model = mf.model.clone().unwrap_or_default();
         let ev = format!("Exif Make \"{make}\" Model \"{model}\"");
-        let mut boosted = false;
-        for c in p
-            .iter_mut()
-            .filter(|c| c.kind == SourceKind::Camera && c.maker == maker)
-        {
-            c.score += 0.15;
-            c.evidence.push(ev.clone());
-            boosted = true;
-        }
-        if !boosted {
+        if !boost_maker(&mut p, &maker, &ev) {
             let mut score = 0.5;
             let mut evs = vec![ev];
             if let Some(s) = &mf.software {
@@ -712,6 +703,20 @@ pub fn identify_filtered(
     }
 }
 
+/// Adds `ev` and 0.15 to every camera candidate of `maker`; whether there was one.
+fn boost_maker(p: &mut [Pending], maker: &str, ev: &str) -> bool {
+    let mut hit = false;
+    for c in p
+        .iter_mut()
+        .filter(|c| c.kind == SourceKind::Camera && c.maker == maker)
+    {
+        c.score += 0.15;
+        c.evidence.push(ev.to_string());
+        hit = true;
+    }
+    hit
+}
+
 /// A JPEG after EOI whose own Exif names a camera (an MPF secondary image, a stereo
 /// half, a preview): evidence for that maker, and a candidate of its own when the
 /// primary image names none (its metadata was removed, the trailer's was not).
@@ -724,15 +729,7 @@ fn trailer_camera(p: &mut Vec<Pending>, r: &Report, mf: &MetaFacts) {
         "the JPEG after EOI (at byte {}) carries Exif Make \"{}\" Model \"{}\"",
         r.trailer.offset, cam.make, cam.model
     );
-    let mut hit = false;
-    for c in p
-        .iter_mut()
-        .filter(|c| c.kind == SourceKind::Camera && c.maker == maker)
-    {
-        c.score += 0.15;
-        c.evidence.push(ev.clone());
-        hit = true;
-    }
+    let hit = boost_maker(p, &maker, &ev);
     if mf.make.is_some() {
         return;
     }
