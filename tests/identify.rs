@@ -444,7 +444,8 @@ fn unseen_published_models_name_their_maker() {
 
 /// A JPEG after EOI with Exif of its own (MPF secondary images, stereo halves,
 /// previews) names the camera when the primary image's metadata is gone: it ranks
-/// first, above the IJG rule, and the contradiction is reported.
+/// first, above the IJG rule, and the contradiction is reported. So does a maker's own
+/// trailer format (Samsung's SEFH/SEFT block).
 #[test]
 fn the_image_after_eoi_names_the_camera() {
     let mut f = std::fs::read("testdata/baseline_420_q85_67x45.jpg").unwrap();
@@ -466,6 +467,15 @@ fn the_image_after_eoi_names_the_camera() {
         .contradictions
         .iter()
         .any(|c| c.contains("metadata removed from the primary image only")));
+    // Samsung's extended-data trailer (an SEFH header, data, an SEFT end) after EOI.
+    let mut f = std::fs::read("testdata/baseline_420_q85_67x45.jpg").unwrap();
+    f.extend_from_slice(b"Image_UTC_Data1478000000000SEFH\x6b\0\0\0\x01\0\0\0SEFT");
+    let r = inspect(&f).unwrap();
+    assert_eq!(r.trailer.maker_format, Some("Samsung"));
+    assert_eq!(r.identification.candidates[0].maker, "Samsung");
+    // The same bytes not at the end of the trailer are not Samsung's format.
+    f.extend_from_slice(b"more");
+    assert_eq!(inspect(&f).unwrap().trailer.maker_format, None);
     // The corpus's stereo MPO, metadata stripped: the right-eye image still names the
     // Nintendo 3DS, even with the file's own signature left out.
     let Some(dir) = corpus_dir() else { return };

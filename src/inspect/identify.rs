@@ -718,17 +718,31 @@ fn boost_maker(p: &mut [Pending], maker: &str, ev: &str) -> bool {
 }
 
 /// A JPEG after EOI whose own Exif names a camera (an MPF secondary image, a stereo
-/// half, a preview): evidence for that maker, and a candidate of its own when the
-/// primary image names none (its metadata was removed, the trailer's was not).
+/// half, a preview), or a maker's own trailer format (Samsung's SEFH/SEFT block):
+/// evidence for that maker, and a candidate of its own when the primary image names
+/// none (its metadata was removed, the trailer was not).
 fn trailer_camera(p: &mut Vec<Pending>, r: &Report, mf: &MetaFacts) {
-    let Some(cam) = &r.trailer.camera else {
-        return;
+    let t = &r.trailer;
+    let (maker, name, ev) = match (&t.camera, t.maker_format) {
+        (Some(cam), _) => {
+            let maker = canonical_maker(&cam.make);
+            let name = format!("{maker} camera ({}, named by the image after EOI)", cam.model);
+            let ev = format!(
+                "the JPEG after EOI (at byte {}) carries Exif Make \"{}\" Model \"{}\"",
+                t.offset, cam.make, cam.model
+            );
+            (maker, name, ev)
+        }
+        (None, Some(m)) => (
+            m.to_string(),
+            format!("{m} camera (its trailer format after EOI)"),
+            format!(
+                "the {} bytes after EOI (at byte {}) are {m}'s extended-data trailer (SEFH ... SEFT), which its camera app appends",
+                t.length, t.offset
+            ),
+        ),
+        (None, None) => return,
     };
-    let maker = canonical_maker(&cam.make);
-    let ev = format!(
-        "the JPEG after EOI (at byte {}) carries Exif Make \"{}\" Model \"{}\"",
-        r.trailer.offset, cam.make, cam.model
-    );
     let hit = boost_maker(p, &maker, &ev);
     if mf.make.is_some() {
         return;
@@ -737,10 +751,7 @@ fn trailer_camera(p: &mut Vec<Pending>, r: &Report, mf: &MetaFacts) {
         add(
             p,
             &format!("cam:{maker}"),
-            &format!(
-                "{maker} camera ({}, named by the image after EOI)",
-                cam.model
-            ),
+            &name,
             SourceKind::Camera,
             &maker,
             0.75,
@@ -750,9 +761,9 @@ fn trailer_camera(p: &mut Vec<Pending>, r: &Report, mf: &MetaFacts) {
     // Editors that re-encode drop what follows EOI; firmware writes it. IJG tables are
     // then the camera's encoder, not a program's.
     for c in p.iter_mut().filter(|c| c.key == "ijg") {
-        c.score -= 0.2;
+        c.score -= 0.3;
         c.evidence.push(format!(
-            "the JPEG after EOI names a {maker} camera: its firmware may use IJG tables"
+            "the data after EOI names a {maker} camera: its firmware may use IJG tables"
         ));
     }
 }

@@ -229,6 +229,10 @@ pub struct TrailerInfo {
     /// metadata leaves them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub camera: Option<TrailerCamera>,
+    /// The maker whose own trailer format the data after EOI has: "Samsung" for the
+    /// SEFH/SEFT extended-data block Samsung's camera app appends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maker_format: Option<&'static str>,
 }
 
 /// The camera a JPEG after EOI names in its own Exif APP1.
@@ -274,6 +278,7 @@ pub fn inspect(data: &[u8]) -> Result<Report> {
         length: file.trailer.len(),
         kind: trailer_kind(file.trailer, file.has_eoi()),
         camera: trailer_camera(file.trailer),
+        maker_format: trailer_maker_format(file.trailer),
     };
     r.eoi_present = file.has_eoi();
     r.warnings = file.warnings.clone();
@@ -298,6 +303,13 @@ fn trailer_camera(t: &[u8]) -> Option<TrailerCamera> {
         }
     }
     None
+}
+
+/// A maker's own trailer format (see [`TrailerInfo::maker_format`]): Samsung's
+/// extended data starts with an "SEFH" header and ends with "SEFT".
+fn trailer_maker_format(t: &[u8]) -> Option<&'static str> {
+    let sef = t.ends_with(b"SEFT") && memchr::memmem::find(t, b"SEFH").is_some();
+    sef.then_some("Samsung")
 }
 
 /// What the bytes after EOI look like (see [`TrailerInfo::kind`]).
@@ -337,6 +349,7 @@ impl Report {
                 length: 0,
                 kind: "none",
                 camera: None,
+                maker_format: None,
             },
             eoi_present: false,
             warnings: Vec::new(),

@@ -295,6 +295,9 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
         if let Some(c) = &r.trailer.camera {
             writeln!(o, "  its Exif names {} {}", c.make, c.model)?;
         }
+        if let Some(m) = r.trailer.maker_format {
+            writeln!(o, "  in {m}'s own trailer format")?;
+        }
     }
     if !r.eoi_present {
         writeln!(o, "EOI: missing")?;
