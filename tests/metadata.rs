@@ -455,4 +455,15 @@ fn trailer_with_metadata_warns_and_can_be_dropped() {
             .len()
     );
     assert!(dropped.warnings.is_empty());
+    // Samsung's extended-data block (capture time, motion photo) is named too.
+    let mut sef = primary.clone();
+    sef.extend_from_slice(b"Image_UTC_Data1478000000000SEFH\x01\0\0\0SEFT");
+    let out = strip_with(&sef, KeepPolicy::NOTHING, StripOptions::default()).unwrap();
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.to_string().contains("Samsung's extended data")),
+        "{:?}",
+        out.warnings
+    );
 }

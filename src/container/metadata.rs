@@ -127,6 +127,13 @@ impl KeepPolicy {
     }
 }
 
+/// Whether the data after EOI is Samsung's extended-data block (an "SEFH" header and
+/// an "SEFT" end, appended by its camera app: capture time, motion-photo video and
+/// more).
+pub fn samsung_trailer(trailer: &[u8]) -> bool {
+    trailer.ends_with(b"SEFT") && memchr::memmem::find(trailer, b"SEFH").is_some()
+}
+
 /// The JPEG inside the data after EOI: from its first SOI followed by a marker (MPF
 /// secondary images and previews start there, after zero padding or other bytes), if
 /// there is one.

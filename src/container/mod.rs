@@ -14,5 +14,5 @@ pub use headers::{
     ScanComponent, ScanHeader,
 };
 pub use marker::{sof_process, Marker};
-pub use metadata::{classify, embedded_jpeg, KeepPolicy, MetaClass};
+pub use metadata::{classify, embedded_jpeg, samsung_trailer, KeepPolicy, MetaClass};
 pub mod std_tables;

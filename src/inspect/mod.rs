@@ -305,11 +305,9 @@ fn trailer_camera(t: &[u8]) -> Option<TrailerCamera> {
     None
 }
 
-/// A maker's own trailer format (see [`TrailerInfo::maker_format`]): Samsung's
-/// extended data starts with an "SEFH" header and ends with "SEFT".
+/// A maker's own trailer format (see [`TrailerInfo::maker_format`]).
 fn trailer_maker_format(t: &[u8]) -> Option<&'static str> {
-    let sef = t.ends_with(b"SEFT") && memchr::memmem::find(t, b"SEFH").is_some();
-    sef.then_some("Samsung")
+    container::samsung_trailer(t).then_some("Samsung")
 }
 
 /// What the bytes after EOI look like (see [`TrailerInfo::kind`]).

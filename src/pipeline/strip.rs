@@ -1,7 +1,9 @@
 //! Removing metadata without decoding: every scan's bytes are copied through untouched.
 
 use super::Output;
-use crate::container::{classify, edit, embedded_jpeg, Item, JpegFile, KeepPolicy, MetaClass};
+use crate::container::{
+    classify, edit, embedded_jpeg, samsung_trailer, Item, JpegFile, KeepPolicy, MetaClass,
+};
 use crate::error::{Result, Warning, WarningKind};
 
 /// What [`strip_with`] removes besides the metadata segments.
@@ -30,11 +32,11 @@ pub fn strip_with(data: &[u8], keep: KeepPolicy, opts: StripOptions) -> Result<O
     let mut file = JpegFile::parse(data)?;
     if opts.drop_trailer {
         file.trailer = &[];
-    } else if let Some(class) = trailer_metadata(file.trailer).filter(|&c| !keep.keeps(c)) {
+    } else if let Some(what) = trailer_metadata(file.trailer, keep) {
         file.warnings.push(Warning::at(
             file.trailer_offset,
             WarningKind::Other(format!(
-                "the {} bytes after EOI are a JPEG with {class:?} metadata of its own, kept (--drop-trailer removes them)",
+                "the {} bytes after EOI are {what}, kept (--drop-trailer removes them)",
                 file.trailer.len()
             )),
         ));
@@ -67,12 +69,17 @@ pub fn strip_with(data: &[u8], keep: KeepPolicy, opts: StripOptions) -> Result<O
     })
 }
 
-/// The first metadata class among the segments (before the first scan) of the JPEG in
-/// the data after EOI, if there is one; JFIF, Adobe and MPF segments
-/// (structure, not facts about the picture or its owner) do not count.
-fn trailer_metadata(t: &[u8]) -> Option<MetaClass> {
+/// What the data after EOI holds that `keep` would remove from the primary image: the
+/// JPEG inside it with metadata of its own (the first metadata class among its segments
+/// before the first scan; JFIF, Adobe and MPF segments, structure rather than facts
+/// about the picture or its owner, do not count), or Samsung's extended-data block.
+fn trailer_metadata(t: &[u8], keep: KeepPolicy) -> Option<String> {
+    if samsung_trailer(t) && !keep.keeps(MetaClass::OtherApp) {
+        return Some("Samsung's extended data (capture time and more)".into());
+    }
     let file = JpegFile::parse(embedded_jpeg(t)?).ok()?;
-    file.items
+    let class = file
+        .items
         .iter()
         .map_while(|item| match item {
             Item::Segment(s) => Some(classify(s)),
@@ -83,5 +90,6 @@ fn trailer_metadata(t: &[u8]) -> Option<MetaClass> {
                 c,
                 MetaClass::NotMetadata | MetaClass::Jfif | MetaClass::Adobe | MetaClass::Mpf
             )
-        })
+        })?;
+    (!keep.keeps(class)).then(|| format!("a JPEG with {class:?} metadata of its own"))
 }
