@@ -880,12 +880,8 @@ fn match_published(
     }
     let mut hits: Vec<(&PublishedTable, bool, bool)> = Vec::new();
     for pt in published_tables().iter().filter(|p| use_pub(p)) {
-        for tr in [false, true] {
-            let orient = |t: &[u16; 64]| if tr { transpose(t) } else { *t };
-            if let Some(all) = pt.matches(&st.tables, orient) {
-                hits.push((pt, all && st.tables.len() > 1, tr));
-                break;
-            }
+        if let Some((all, tr)) = pt.matches_either_way(&st.tables) {
+            hits.push((pt, all && st.tables.len() > 1, tr));
         }
     }
     let mut makers: Vec<(&str, bool)> = Vec::new();
@@ -905,7 +901,7 @@ fn match_published(
                 .filter(|&&(m, f)| m != maker && f == full)
                 .map(|&(m, _)| m)
                 .collect();
-            let mut c = published_candidate(maker, full, &hits, &rivals, file_is_ijg);
+            let mut c = published_candidate(maker, full, &hits, &rivals);
             // When other makers publish the same tables, the file's structure (layout,
             // sampling, table set: the maker traits) decides between them.
             if !rivals.is_empty() {
@@ -927,11 +923,9 @@ fn match_published(
 fn match_published_software(st: &Structure) -> Vec<Pending> {
     let mut out = Vec::new();
     for pt in published_software() {
-        let hit = [false, true].into_iter().find(|&tr| {
-            let orient = |t: &[u16; 64]| if tr { transpose(t) } else { *t };
-            pt.matches(&st.tables, orient) == Some(true)
-        });
-        let Some(tr) = hit else { continue };
+        let Some((true, tr)) = pt.matches_either_way(&st.tables) else {
+            continue;
+        };
         // A single-component file shows only the luminance table.
         let gray = st.tables.len() == 1;
         let setting = pt.quality;
@@ -964,7 +958,6 @@ fn published_candidate(
     full: bool,
     hits: &[(&PublishedTable, bool, bool)],
     rivals: &[&str],
-    file_is_ijg: bool,
 ) -> Pending {
     let mine: Vec<_> = hits
         .iter()
@@ -998,14 +991,8 @@ fn published_candidate(
         if *tr { ", transposed" } else { "" },
         sources.join(", ")
     )];
-    // IJG-scaled tables are shared by libjpeg and many firmwares: a published camera
-    // with such tables must not outrank the IJG rule (which itself weighs the layout),
-    // so it only adds weak evidence for that maker.
-    let mut score = match (file_is_ijg, full) {
-        (true, _) => GENERIC_CAMERA - 0.1,
-        (false, true) => PUBLISHED,
-        (false, false) => LUMA_ONLY - 0.05,
-    };
+    // (IJG-scaled files never get here: see `match_published`.)
+    let mut score = if full { PUBLISHED } else { LUMA_ONLY - 0.05 };
     if !rivals.is_empty() {
         score -= 0.05 * rivals.len().min(3) as f64;
         evidence.push(format!(

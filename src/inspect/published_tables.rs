@@ -24,6 +24,7 @@
 //! ImageIO) live in `published_software.tsv` in the same format, "models" naming the
 //! program and "quality" the setting.
 
+use super::quality::transpose;
 use std::sync::OnceLock;
 
 /// One published camera table set.
@@ -43,13 +44,6 @@ pub struct PublishedTable {
 }
 
 impl PublishedTable {
-    /// The luminance table and the chrominance table (the luminance table again when
-    /// only it was published).
-    pub fn luma_chroma(&self) -> ([u16; 64], [u16; 64]) {
-        let l = self.tables[0];
-        (l, *self.tables.get(1).unwrap_or(&l))
-    }
-
     /// Whether `file` (a file's distinct tables, component order) equals these tables:
     /// the first the luminance table, every later one the table published for that
     /// position (the last published table for positions beyond it, as a Cr component
@@ -72,6 +66,21 @@ impl PublishedTable {
             orient(t) == *want
         });
         Some(all)
+    }
+
+    /// As [`PublishedTable::matches`], with the file's tables as they are and transposed
+    /// (a lossless 90°/270° rotation transposes each table), a full match preferred:
+    /// whether every table matches, and whether transposed.
+    pub fn matches_either_way(&self, file: &[[u16; 64]]) -> Option<(bool, bool)> {
+        let try_way = |tr: bool| {
+            let orient = |t: &[u16; 64]| if tr { transpose(t) } else { *t };
+            self.matches(file, orient).map(|all| (all, tr))
+        };
+        let (plain, turned) = (try_way(false), try_way(true));
+        match (plain, turned) {
+            (Some((false, _)), Some((true, _))) => turned,
+            _ => plain.or(turned),
+        }
     }
 
     /// Model list and quality setting in words, e.g. "Canon PowerShot A40, fine".
