@@ -308,12 +308,18 @@ fn explain_leave_one_out() {
         let stripped = pipeline::strip(&data, KeepPolicy::NOTHING).unwrap().bytes;
         let r = inspect(&stripped).unwrap();
         let id = identify_with(&r, r.quality.as_ref(), &|s| !s.source.contains(f));
-        eprintln!("{f}:");
-        for c in id.candidates.iter().take(4) {
-            eprintln!("  {:.2} {}", c.confidence, c.name);
-            for e in &c.evidence {
-                eprintln!("       {e}");
-            }
+        explain_candidates(f, &id);
+    }
+}
+
+/// Prints the first candidates of `id` with their evidence (for the explain runs:
+/// `JT_EXPLAIN=file,…` above, `JT_EXPLAIN_PUBLISHED=maker` for the unseen models).
+fn explain_candidates(what: &str, id: &jtool::inspect::identify::Identification) {
+    eprintln!("{what}:");
+    for c in id.candidates.iter().take(4) {
+        eprintln!("  {:.2} {}", c.confidence, c.name);
+        for e in &c.evidence {
+            eprintln!("       {e}");
         }
     }
 }
@@ -418,7 +424,9 @@ fn unseen_published_models_name_their_maker() {
             let r = inspect(&file_with_tables(&p.tables)).unwrap();
             let id = identify_filtered(&r, r.quality.as_ref(), &|_| false, &|q| !names_model(q));
             let ok = id.candidates.first().is_some_and(|c| c.maker == p.maker);
-
+            if std::env::var("JT_EXPLAIN_PUBLISHED").is_ok_and(|m| m == p.maker) {
+                explain_candidates(&format!("{} {model} ({})", p.maker, p.quality), &id);
+            }
             n += 1;
             hit += usize::from(ok);
             match by_maker.iter_mut().find(|(m, ..)| *m == p.maker) {
@@ -624,4 +632,27 @@ fn frame_size_against_exif_size() {
     )
     .unwrap();
     assert!(size_findings(&rotated.output.bytes).is_empty());
+}
+
+/// Firmware that scales both Annex K tables by one fixed-point scale is told by the
+/// scale's grid: `k/256` rounded up is Olympus's (61 of its published sets, 63 in
+/// all), here at scales no listed or published set has.
+#[test]
+fn a_fixed_point_scale_names_its_firmware_family() {
+    use jtool::inspect::quality::{ANNEX_K_CHROMA, ANNEX_K_LUMA};
+    for k in [17u16, 23, 50, 77, 100] {
+        let up = |b: u16| (b * k).div_ceil(256).max(1);
+        let tables = [ANNEX_K_LUMA.map(up), ANNEX_K_CHROMA.map(up)];
+        let r = inspect(&file_with_tables(&tables)).unwrap();
+        let top = &r.identification.candidates[0];
+        assert_eq!(top.maker, "Olympus", "k = {k}: {}", top.name);
+        assert!(top.name.contains("traits"), "k = {k}: {}", top.name);
+        assert!(
+            top.evidence
+                .iter()
+                .any(|e| e.contains("one scale for both, a multiple of 1/256 (rounded up)")),
+            "k = {k}: {:?}",
+            top.evidence
+        );
+    }
 }

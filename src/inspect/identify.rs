@@ -496,7 +496,11 @@ pub fn identify_filtered(
                 st.layout
             ));
         } else {
-            score -= 0.35;
+            // Below any camera whose traits the file shares: of the corpus files with
+            // IJG tables laid out otherwise, every one not crafted by a fuzzer or a
+            // test is a camera original (Nokia, Nintendo, Nikon, Sony, Minolta, Canon,
+            // 3M; measured on the whole corpus).
+            score -= 0.5;
             ev.push(format!(
                 "segment layout is not libjpeg's ({}): more likely firmware or another encoder using IJG tables",
                 st.layout

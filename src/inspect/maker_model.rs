@@ -21,6 +21,9 @@
 //!   rounded to nearest, truncated or rounded up (fixed- or floating-point firmware
 //!   instead of IJG's integer percent), possibly with the DC quantizer held fixed, or a
 //!   table of the maker's own;
+//! * one scale for both tables, and the grid that scale falls on when it is narrowly
+//!   known: `k/100` (Nikon's truncated percent), `k/256` (8-bit fixed point: Olympus
+//!   rounds up, Sony and Nikon to nearest), `k/1024` (Ricoh);
 //! * the table set: three tables with the Cr table a copy of the Cb table, or a DQT that
 //!   defines a table no component uses;
 //! * sampling factors and the Huffman choice (weak: shared by most encoders);
@@ -45,6 +48,9 @@ pub enum TraitKind {
     LumaScaling,
     /// How the chrominance table relates to Annex K table K.2.
     ChromaScaling,
+    /// Both tables scaled from Annex K by one scale, and the grid (1/100, 1/256,
+    /// 1/1024) that scale falls on.
+    JointScale,
     /// Number of tables and how they are shared.
     TableSet,
     /// Sampling factors.
@@ -65,6 +71,8 @@ impl TraitKind {
             TraitKind::LumaScaling if value.starts_with("IJG") => 0.10,
             TraitKind::LumaScaling => 0.30,
             TraitKind::ChromaScaling => 0.08,
+            // Constrains both tables at once: the most specific scaling trait.
+            TraitKind::JointScale => 0.35,
             TraitKind::TableSet => 0.15,
         }
     }
@@ -75,6 +83,7 @@ impl TraitKind {
             TraitKind::Order => "marker order",
             TraitKind::LumaScaling => "luminance table",
             TraitKind::ChromaScaling => "chrominance table",
+            TraitKind::JointScale => "luminance and chrominance tables",
             TraitKind::TableSet => "table set",
             TraitKind::Sampling => "sampling",
             TraitKind::Huffman => "Huffman tables",
@@ -171,32 +180,50 @@ pub fn traits(layout: &str, sampling: &str, huffman: &str, tables: &[[u16; 64]])
     }
     let mut own_luma = None;
     if let Some(l) = tables.first() {
-        let (value, rules) = scaling(l, &ANNEX_K_LUMA);
-        if value == OWN {
-            // Tables that are Annex K with a few entries adjusted all have the same
-            // shape: only a really different base table is a maker's own.
-            if shape_distance(l, &ANNEX_K_LUMA) > OWN_SHAPE {
-                own_luma = Some(*l);
-            }
-        } else {
-            values.push(Trait {
-                kind: TraitKind::LumaScaling,
-                value,
-                rules,
-            });
+        // Tables that are Annex K with a few entries adjusted all have the same shape:
+        // only a really different base table is a maker's own.
+        if !scaling_traits(0, l, &mut values) && shape_distance(l, &ANNEX_K_LUMA) > OWN_SHAPE {
+            own_luma = Some(*l);
         }
     }
     if let Some(c) = tables.get(1) {
-        let (value, rules) = scaling(c, &ANNEX_K_CHROMA);
-        if value != OWN {
-            values.push(Trait {
-                kind: TraitKind::ChromaScaling,
-                value,
-                rules,
-            });
-        }
+        scaling_traits(1, c, &mut values);
     }
+    joint_trait(tables, &mut values);
     Traits { values, own_luma }
+}
+
+/// Pushes the scaling traits of the luminance (`which` 0) or chrominance (1) table
+/// `t`: how it relates to its Annex K table. Whether it relates at all (false: a table
+/// of its own).
+fn scaling_traits(which: usize, t: &[u16; 64], out: &mut Vec<Trait>) -> bool {
+    let (base, kind) = if which == 0 {
+        (&ANNEX_K_LUMA, TraitKind::LumaScaling)
+    } else {
+        (&ANNEX_K_CHROMA, TraitKind::ChromaScaling)
+    };
+    let (value, rules) = scaling(t, base);
+    if value == OWN {
+        return false;
+    }
+    out.push(Trait { kind, value, rules });
+    true
+}
+
+/// Pushes the joint scaling trait of a luminance and a chrominance table that are
+/// Annex K scaled by one real scale (IJG-scaled sets are a rule of their own).
+fn joint_trait(tables: &[[u16; 64]], out: &mut Vec<Trait>) {
+    let [l, c, ..] = tables else { return };
+    if out.iter().any(|t| t.value.starts_with("IJG")) {
+        return;
+    }
+    for (value, rules) in joint_scale(l, c) {
+        out.push(Trait {
+            kind: TraitKind::JointScale,
+            value,
+            rules,
+        });
+    }
 }
 
 /// Traits of a file's structure.
@@ -247,8 +274,10 @@ fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
             return (format!("IJG quality {q}"), 0);
         }
     }
-    let [all, from_1] = fitting_rules(t, base);
-    for (skip, mask) in [(0, all), (1, from_1)] {
+    for (skip, spans) in fitting_spans(t, base).into_iter().enumerate() {
+        let mask = (0..3)
+            .filter(|&r| spans[r].0 < spans[r].1)
+            .fold(0u8, |m, r| m | 1 << r);
         if mask != 0 {
             let dc = if skip == 1 {
                 format!(", DC quantizer fixed at {}", t[0])
@@ -261,35 +290,129 @@ fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
     (OWN.into(), 0)
 }
 
-/// The rounding rules (bit 0 nearest, 1 truncated, 2 rounded up) for which some real
-/// `s` gives `t[i] = rule(base[i] · s)` (at least 1) for every entry, and for every
-/// entry but the DC one: per rule, the intersection of the entries' intervals of `s`,
-/// all found in one pass.
-fn fitting_rules(t: &[u16; 64], base: &[u16; 64]) -> [u8; 2] {
-    // (lo, hi) per rule, over entries 1..64 first.
-    let mut lo = [0.0f64; 3];
-    let mut hi = [f64::INFINITY; 3];
-    let bound = |i: usize, lo: &mut [f64; 3], hi: &mut [f64; 3]| {
+/// Denominators of the scales firmware is seen to use: `k/100` (an integer percent,
+/// as IJG's formula but rounded another way) and `k/256` (8-bit fixed point; covers
+/// 1/128 and 1/64). Which one, with the rounding rule, tells firmware families apart
+/// that "a real scale" lumps together (Nikon's truncated percent, Olympus's 1/256
+/// rounded up, Sony's and Nikon's 1/256 rounded to nearest).
+const GRIDS: [u32; 3] = [100, 256, 1024];
+
+/// How the luminance table `l` and chrominance table `c` relate to each other when
+/// both are Annex K tables scaled by one real scale (the DC quantizers possibly held
+/// fixed): the rules that fit both, and each grid of [`GRIDS`] the scale falls on when
+/// it is narrowly known (a scale such as 23/256 ≈ 9/100 can fall on two). Empty when
+/// no one scale fits both.
+fn joint_scale(l: &[u16; 64], c: &[u16; 64]) -> Vec<(String, u8)> {
+    let (sl, sc) = (
+        fitting_spans(l, &ANNEX_K_LUMA),
+        fitting_spans(c, &ANNEX_K_CHROMA),
+    );
+    for skip in 0..2 {
+        let spans: [(f64, f64); 3] = std::array::from_fn(|r| {
+            (
+                sl[skip][r].0.max(sc[skip][r].0),
+                sl[skip][r].1.min(sc[skip][r].1),
+            )
+        });
+        let mask = (0..3)
+            .filter(|&r| spans[r].0 < spans[r].1)
+            .fold(0u8, |m, r| m | 1 << r);
+        if mask == 0 {
+            continue;
+        }
+        let dc = if skip == 1 {
+            ", DC quantizers fixed"
+        } else {
+            ""
+        };
+        let pairs = [(l, &ANNEX_K_LUMA), (c, &ANNEX_K_CHROMA)];
+        let grids: Vec<(String, u8)> = GRIDS
+            .into_iter()
+            .map(|den| (den, grid_rules(&pairs, skip, &spans, den)))
+            .filter(|&(_, rules)| rules != 0)
+            .map(|(den, rules)| {
+                (
+                    format!("one scale for both, a multiple of 1/{den}{dc}"),
+                    rules,
+                )
+            })
+            .collect();
+        if grids.is_empty() {
+            return vec![(format!("one scale for both{dc}"), mask)];
+        }
+        return grids;
+    }
+    Vec::new()
+}
+
+/// The rules whose interval of scales `spans` is under a quarter of a step of 1/`den`
+/// (so that an arbitrary real scale would seldom fall on the grid) and for which one
+/// integer `k` gives `t[i] = rule(base[i] · k / den)` (clamped to 1..=255, or 32767 for
+/// 16-bit tables) for every entry from `skip` of every (table, base) pair.
+fn grid_rules(
+    pairs: &[(&[u16; 64], &[u16; 64])],
+    skip: usize,
+    spans: &[(f64, f64); 3],
+    den: u32,
+) -> u8 {
+    let narrow = |r: usize| {
+        let (lo, hi) = spans[r];
+        lo < hi && (hi - lo) * f64::from(den) <= 0.25
+    };
+    let max = if pairs.iter().all(|(t, _)| t.iter().all(|&v| v <= 255)) {
+        255
+    } else {
+        32767
+    };
+    let entry = |b: u32, k: u32, rule: usize| -> u32 {
+        let v = match rule {
+            0 => (b * k + den / 2) / den,
+            1 => b * k / den,
+            _ => (b * k + den - 1) / den,
+        };
+        v.clamp(1, max)
+    };
+    // The unclamped entry with the largest base bounds k most tightly.
+    let Some((q, b)) = pairs
+        .iter()
+        .flat_map(|(t, base)| (skip..64).map(move |i| (u32::from(t[i]), u32::from(base[i]))))
+        .filter(|&(q, _)| q > 1 && q < max)
+        .max_by_key(|&(_, b)| b)
+    else {
+        return 0;
+    };
+    let ks = ((q - 1) * den / b.max(1))..=((q + 1) * den / b.max(1) + 1);
+    let fits = |k: u32, r: usize| {
+        pairs
+            .iter()
+            .all(|(t, base)| (skip..64).all(|j| entry(u32::from(base[j]), k, r) == u32::from(t[j])))
+    };
+    (0..3)
+        .filter(|&r| narrow(r) && ks.clone().any(|k| fits(k, r)))
+        .fold(0u8, |m, r| m | 1 << r)
+}
+
+/// Per rounding rule (nearest, truncated, rounded up), the interval `[lo, hi)` of real
+/// scales `s` with `t[i] = rule(base[i] · s)` (at least 1): over every entry, and over
+/// every entry but the DC one; empty (`lo >= hi`) when no scale fits. One pass.
+fn fitting_spans(t: &[u16; 64], base: &[u16; 64]) -> [[(f64, f64); 3]; 2] {
+    let mut span = [(0.0f64, f64::INFINITY); 3];
+    let bound = |i: usize, span: &mut [(f64, f64); 3]| {
         let (q, b) = (t[i] as f64, base[i].max(1) as f64);
         // Entries are clamped to at least 1: a 1 allows any smaller product.
         let floor = |l: f64| if t[i] <= 1 { 0.0 } else { l };
         let ranges = [(q - 0.5, q + 0.5), (q, q + 1.0), (q - 1.0, q)];
         for (r, (l, h)) in ranges.into_iter().enumerate() {
-            lo[r] = lo[r].max(floor(l) / b);
-            hi[r] = hi[r].min(h / b);
+            span[r].0 = span[r].0.max(floor(l) / b);
+            span[r].1 = span[r].1.min(h / b);
         }
     };
     for i in 1..64 {
-        bound(i, &mut lo, &mut hi);
+        bound(i, &mut span);
     }
-    let mask = |lo: &[f64; 3], hi: &[f64; 3]| {
-        (0..3)
-            .filter(|&r| lo[r] < hi[r])
-            .fold(0u8, |m, r| m | 1 << r)
-    };
-    let from_1 = mask(&lo, &hi);
-    bound(0, &mut lo, &mut hi);
-    [mask(&lo, &hi), from_1]
+    let from_1 = span;
+    bound(0, &mut span);
+    [span, from_1]
 }
 
 /// Mean absolute difference of the logarithms of two tables' entries after removing
@@ -428,16 +551,10 @@ fn published_traits() -> &'static [(&'static PublishedTable, Vec<Trait>)] {
             .iter()
             .map(|p| {
                 let mut t = Vec::new();
-                let kinds = [
-                    (TraitKind::LumaScaling, &ANNEX_K_LUMA),
-                    (TraitKind::ChromaScaling, &ANNEX_K_CHROMA),
-                ];
-                for ((kind, base), table) in kinds.into_iter().zip(&p.tables) {
-                    let (value, rules) = scaling(table, base);
-                    if value != OWN {
-                        t.push(Trait { kind, value, rules });
-                    }
+                for (which, table) in p.tables.iter().take(2).enumerate() {
+                    scaling_traits(which, table, &mut t);
                 }
+                joint_trait(&p.tables, &mut t);
                 (p, t)
             })
             .collect()
@@ -452,10 +569,12 @@ fn published_scaling(
     use_pub: &dyn Fn(&PublishedTable) -> bool,
     credit: &mut impl FnMut(&'static str, f64, bool, String),
 ) {
-    let wanted = ft
-        .values
-        .iter()
-        .filter(|t| matches!(t.kind, TraitKind::LumaScaling | TraitKind::ChromaScaling));
+    let wanted = ft.values.iter().filter(|t| {
+        matches!(
+            t.kind,
+            TraitKind::LumaScaling | TraitKind::ChromaScaling | TraitKind::JointScale
+        )
+    });
     for tr in wanted {
         let k = usize::from(tr.kind == TraitKind::ChromaScaling);
         // An IJG quality is one table: sets that share it have that table, which is
@@ -609,6 +728,16 @@ pub fn shared_traits() -> Vec<(String, String, Vec<&'static str>, usize)> {
 mod tests {
     use super::*;
 
+    /// The rounding rules (bit 0 nearest, 1 truncated, 2 rounded up) for which some real
+    /// `s` fits every entry, and every entry but the DC one (see [`fitting_spans`]).
+    fn fitting_rules(t: &[u16; 64], base: &[u16; 64]) -> [u8; 2] {
+        fitting_spans(t, base).map(|span| {
+            (0..3)
+                .filter(|&r| span[r].0 < span[r].1)
+                .fold(0u8, |m, r| m | 1 << r)
+        })
+    }
+
     /// The rule test written plainly: one rule, one pass per skip.
     fn fits_slowly(t: &[u16; 64], base: &[u16; 64], rule: usize, skip: usize) -> bool {
         let (mut lo, mut hi) = (0.0f64, f64::INFINITY);
@@ -665,6 +794,35 @@ mod tests {
             scaling(&floor, &ANNEX_K_LUMA),
             ("Annex K table times a real scale".to_string(), 2)
         );
+        // Both tables by one scale: on the 1/100 grid (truncated), on the 1/256 grid
+        // (rounded up), or on none.
+        let scaled = |k: f64, up: bool| {
+            let f = |b: u16| {
+                let v = b as f64 * k;
+                (if up { v.ceil() } else { v.floor() }).max(1.0) as u16
+            };
+            [ANNEX_K_LUMA.map(f), ANNEX_K_CHROMA.map(f)]
+        };
+        let [l, c] = scaled(0.45, false);
+        let want = |v: &str, r| vec![(v.to_string(), r)];
+        assert_eq!(
+            joint_scale(&l, &c),
+            want("one scale for both, a multiple of 1/100", 2)
+        );
+        let [l, c] = scaled(37.0 / 256.0, true);
+        assert_eq!(
+            joint_scale(&l, &c),
+            want("one scale for both, a multiple of 1/256", 4)
+        );
+        let [l, c] = scaled(0.455, false);
+        assert_eq!(joint_scale(&l, &c), want("one scale for both", 2));
+        let [l, _] = scaled(0.455, false);
+        let [_, c] = scaled(0.3, false);
+        assert_eq!(joint_scale(&l, &c), vec![]);
+        // 23/256 is within a quarter step of 9/100: both grids are reported.
+        let [l, c] = scaled(23.0 / 256.0, true);
+        let grids: Vec<String> = joint_scale(&l, &c).into_iter().map(|g| g.0).collect();
+        assert_eq!(grids.len(), 2, "{grids:?}");
         let mut dc = floor;
         dc[0] = 4;
         assert!(scaling(&dc, &ANNEX_K_LUMA)
