@@ -368,7 +368,7 @@ fn grid_rules(
         let v = match rule {
             0 => (b * k + den / 2) / den,
             1 => b * k / den,
-            _ => (b * k + den - 1) / den,
+            _ => (b * k).div_ceil(den),
         };
         v.clamp(1, max)
     };
