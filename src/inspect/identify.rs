@@ -1151,9 +1151,11 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
 /// The best candidate that rests on the tables (not on metadata alone).
 fn by_tables(ranked: &[Pending]) -> Option<&Pending> {
     ranked.iter().find(|c| {
-        c.evidence
-            .iter()
-            .any(|e| e.contains("quantization tables") || e.contains("luminance table"))
+        c.evidence.iter().any(|e| {
+            e.contains("quantization tables")
+                || e.contains("luminance table")
+                || e.contains("equal the published tables")
+        })
     })
 }
 
@@ -1206,12 +1208,14 @@ fn contradictions(
     if let (Some(make), Some(t)) = (&mf.make, by_tables) {
         let maker = canonical_maker(make);
         match t.kind {
-            SourceKind::Software if t.score >= 0.75 => out.push(format!(
-                "Exif names a {maker} camera, but the quantization tables are those of {}: the image was re-saved",
+            // A maker's own library on its own camera (Apple's ImageIO on an iPhone) is
+            // what the firmware writes, not a sign of re-saving.
+            SourceKind::Software if t.score >= 0.75 && t.maker != maker => out.push(format!(
+                "Exif names a camera by {maker}, but the quantization tables are those of {}: the image was re-saved",
                 t.name
             )),
             SourceKind::Camera if t.maker != maker && t.score >= 0.8 => out.push(format!(
-                "Exif names a {maker} camera, but the quantization tables are {}'s",
+                "Exif names a camera by {maker}, but the quantization tables are {}'s",
                 t.maker
             )),
             _ => {}
