@@ -109,6 +109,8 @@ impl<'s, S: Sink> SeqCoder<'s, S> {
 
 /// Bit k of the result is `bytes[k]` (each byte 0 or 1): eight bytes at a time,
 /// a multiplication gathers their low bits into the top byte.
+/// (Used by the portable mask and the tests; SSE2 builds compare in registers.)
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 #[inline(always)]
 pub fn pack_bits(bytes: &[u8; 64]) -> u64 {
     let mut m = 0u64;
@@ -119,26 +121,6 @@ pub fn pack_bits(bytes: &[u8; 64]) -> u64 {
         m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * w);
     }
     m
-}
-
-/// Mask of the nonzero entries of `zz`.
-#[inline(always)]
-pub fn nonzero_mask(zz: &[i16; 64]) -> u64 {
-    let mut b = [0u8; 64];
-    for (d, &v) in b.iter_mut().zip(zz.iter()) {
-        *d = (v != 0) as u8;
-    }
-    pack_bits(&b)
-}
-
-/// The block in zigzag order.
-#[inline(always)]
-pub fn zigzag(blk: &Block) -> [i16; 64] {
-    let mut zz = [0i16; 64];
-    for (d, &n) in zz.iter_mut().zip(ZIGZAG.iter()) {
-        *d = blk[n & 63];
-    }
-    zz
 }
 
 /// `ZZ_BITS[r][b]`: the zigzag-position bits of the natural positions `8r + j` for
@@ -267,6 +249,24 @@ impl<S: Sink> BlockCoder for SeqCoder<'_, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Mask of the nonzero entries of `zz`.
+    fn nonzero_mask(zz: &[i16; 64]) -> u64 {
+        let mut b = [0u8; 64];
+        for (d, &v) in b.iter_mut().zip(zz.iter()) {
+            *d = (v != 0) as u8;
+        }
+        pack_bits(&b)
+    }
+
+    /// The block in zigzag order.
+    fn zigzag(blk: &Block) -> [i16; 64] {
+        let mut zz = [0i16; 64];
+        for (d, &n) in zz.iter_mut().zip(ZIGZAG.iter()) {
+            *d = blk[n & 63];
+        }
+        zz
+    }
 
     #[test]
     fn zigzag_mask_equals_gathered_mask() {

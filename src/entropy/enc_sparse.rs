@@ -3,8 +3,8 @@
 //! then output): the zigzag gather is done once, and the scans walk only the nonzero
 //! coefficients.
 
-use super::enc_seq::{nonzero_mask, zigzag};
-use crate::coeffs::BlockPlane;
+use super::enc_seq::zigzag_mask;
+use crate::coeffs::{BlockPlane, ZIGZAG};
 
 /// Per block: the mask of its nonzero AC coefficients by zigzag position (bit k for
 /// position k, bit 0 clear) and their values in zigzag order.
@@ -20,28 +20,30 @@ pub struct SparsePlane {
 }
 
 impl SparsePlane {
-    /// Builds the copy of every block of `plane` (padding included).
+    /// Builds the copy of every block of `plane` (padding included). The masks come
+    /// first, so that the values are stored in one allocation of exactly their size
+    /// (a growing vector would hold up to twice that while it doubles).
     pub fn new(plane: &BlockPlane) -> Self {
-        let n = plane.blocks.len();
-        let mut masks = Vec::with_capacity(n);
-        let mut starts = Vec::with_capacity(n + 1);
-        let mut vals = Vec::with_capacity(n * 16);
+        let masks: Vec<u64> = plane.blocks.iter().map(|b| zigzag_mask(b) & !1).collect();
+        let mut starts = Vec::with_capacity(masks.len() + 1);
+        let mut total = 0u32;
+        for m in &masks {
+            starts.push(total);
+            total += m.count_ones();
+        }
+        starts.push(total);
+        let mut vals = Vec::with_capacity(total as usize);
         let mut ac_or = 0u32;
-        for blk in &plane.blocks {
-            let zz = zigzag(blk);
-            let mut m = nonzero_mask(&zz) & !1;
-            masks.push(m);
-            starts.push(vals.len() as u32);
-            vals.reserve(64);
+        for (blk, &mask) in plane.blocks.iter().zip(&masks) {
+            let mut m = mask;
             while m != 0 {
                 let k = m.trailing_zeros() as usize;
                 m &= m - 1;
-                let v = zz[k & 63];
+                let v = blk[ZIGZAG[k & 63] & 63];
                 ac_or |= v.unsigned_abs() as u32;
                 vals.push(v);
             }
         }
-        starts.push(vals.len() as u32);
         SparsePlane {
             masks,
             starts,
@@ -63,7 +65,6 @@ impl SparsePlane {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coeffs::ZIGZAG;
 
     #[test]
     fn round_trip() {
