@@ -7,8 +7,9 @@ mod common;
 use common::{corpus_dir, manifest};
 use jtool::container::KeepPolicy;
 use jtool::inspect::identify::{canonical_maker, identify_with};
+use jtool::inspect::inspect;
 use jtool::inspect::quality::transpose;
-use jtool::inspect::{inspect, signatures::SIGNATURES};
+use jtool::inspect::signatures::{SourceKind, SIGNATURES};
 use jtool::pipeline;
 
 /// Camera originals of the corpus (the file as the camera wrote it: no editor in Exif
@@ -660,4 +661,28 @@ fn a_fixed_point_scale_names_its_firmware_family() {
             top.evidence
         );
     }
+}
+
+/// Camera entries come from files as the camera wrote them: no listed corpus file is
+/// one that its own Exif shows was resized or cropped after capture (a program wrote
+/// those tables, not the firmware).
+#[test]
+fn camera_signatures_come_from_files_at_their_capture_size() {
+    let Some(dir) = corpus_dir() else { return };
+    let mut bad = Vec::new();
+    for s in SIGNATURES.iter().filter(|s| s.kind == SourceKind::Camera) {
+        let Some(f) = s.source.strip_prefix("corpus ") else {
+            continue;
+        };
+        let r = inspect(&std::fs::read(dir.join(f)).unwrap()).unwrap();
+        if let Some(c) = r
+            .identification
+            .contradictions
+            .iter()
+            .find(|c| c.ends_with("resized or cropped after capture"))
+        {
+            bad.push(format!("{f}: {c}"));
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
 }
