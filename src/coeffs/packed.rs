@@ -46,6 +46,52 @@ impl PackedPlane {
         p
     }
 
+    /// A plane from its parts, block by block in plane order: `masks[i]` (bit k:
+    /// zigzag coefficient k nonzero) and the nonzero values of all blocks in order, so
+    /// that block i's values start after those of the blocks before it. `None` when
+    /// the parts disagree (a count of values other than the masks' bits, or more
+    /// values than 32-bit offsets reach).
+    pub fn from_parts(
+        width_blocks: usize,
+        height_blocks: usize,
+        masks: Vec<u64>,
+        vals: Vec<i16>,
+    ) -> Option<Self> {
+        if masks.len() != width_blocks * height_blocks {
+            return None;
+        }
+        let mut starts = Vec::with_capacity(masks.len());
+        let mut at = 0u32;
+        for m in &masks {
+            starts.push(at);
+            at = at.checked_add(m.count_ones())?;
+        }
+        (at as usize == vals.len()).then_some(PackedPlane {
+            width_blocks,
+            height_blocks,
+            masks,
+            starts,
+            vals,
+        })
+    }
+
+    /// OR of the magnitudes of every AC coefficient (for range checks: a magnitude
+    /// category is the bit length of the magnitude).
+    pub fn ac_or(&self) -> u32 {
+        (0..self.len())
+            .map(|i| {
+                let (m, v) = self.get(i);
+                let ac = if m & 1 != 0 {
+                    v.get(1..).unwrap_or(&[])
+                } else {
+                    v
+                };
+                ac.iter()
+                    .fold(0u32, |o, &x| o | u32::from(x.unsigned_abs()))
+            })
+            .fold(0, |o, x| o | x)
+    }
+
     /// Number of blocks.
     pub fn len(&self) -> usize {
         self.masks.len()

@@ -2,9 +2,8 @@
 //! scans with end-of-band runs, AC refinement scans with correction bits.
 
 use super::enc_seq::{walk, BlockCoder, ScanComp};
-use super::enc_sparse::SparsePlane;
 use super::huffenc::{category, Emit, Sink};
-use crate::coeffs::Block;
+use crate::coeffs::{Block, PackedPlane};
 
 /// Longest end-of-band run (EOB14 with 14 additional bits, T.81 Table G.1).
 const MAX_EOBRUN: u32 = 0x7FFF;
@@ -22,13 +21,15 @@ pub struct Ranges {
 }
 
 /// Codes one progressive scan (header fields `ss`, `se`, `ah`, `al`) into `sink`.
-/// AC scans (one component) read its coefficients from `sparse`. The AC magnitudes
-/// are checked by the caller on the sparse planes, so only DC ranges are returned.
+/// Every coder reads its coefficients from `planes` (the packed planes of the scan's
+/// components, in scan order), never from the blocks the walk passes, which may be
+/// absent. The AC magnitudes are checked by the caller on the packed planes, so only
+/// DC ranges are returned.
 #[allow(clippy::too_many_arguments)]
 pub fn prog_scan<S: Sink>(
     sink: &mut S,
     comps: &[ScanComp],
-    sparse: Option<&SparsePlane>,
+    planes: &[&PackedPlane],
     mcus: (usize, usize),
     ri: usize,
     ss: u8,
@@ -41,6 +42,7 @@ pub fn prog_scan<S: Sink>(
         if ah == 0 {
             let mut c = DcFirst {
                 sink,
+                planes,
                 pred: [0; 4],
                 tables: [0; 4],
                 al,
@@ -55,11 +57,11 @@ pub fn prog_scan<S: Sink>(
                 dc_or: c.dc_or,
             };
         }
-        let mut c = DcRefine { sink, al };
+        let mut c = DcRefine { sink, planes, al };
         walk(&mut c, comps, mcus, ri);
         return Ranges::default();
     }
-    let sp = sparse.expect("AC scans need the sparse plane");
+    let sp = planes[0];
     let (ss, se) = (ss as usize, se as usize);
     if ah == 0 {
         let mut c = AcFirst {
@@ -96,19 +98,20 @@ pub fn prog_scan<S: Sink>(
 
 /// DC first scan: the difference of the point-transformed (arithmetic shift right by
 /// Al) DC values, coded as in sequential mode.
-struct DcFirst<'s, S: Sink> {
+struct DcFirst<'s, 'p, S: Sink> {
     sink: &'s mut S,
+    planes: &'p [&'p PackedPlane],
     pred: [i32; 4],
     tables: [usize; 4],
     al: u32,
     dc_or: u32,
 }
 
-impl<S: Sink> BlockCoder for DcFirst<'_, S> {
+impl<S: Sink> BlockCoder for DcFirst<'_, '_, S> {
     #[inline(always)]
-    fn block(&mut self, ci: usize, _idx: usize, blk: &Block) {
+    fn block(&mut self, ci: usize, idx: usize, _blk: &Block) {
+        let v = (self.planes[ci].dc(idx) as i32) >> self.al;
         let ci = ci & 3;
-        let v = (blk[0] as i32) >> self.al;
         let (nb, extra, mag) = category(v - self.pred[ci]);
         self.pred[ci] = v;
         self.dc_or |= mag;
@@ -121,17 +124,17 @@ impl<S: Sink> BlockCoder for DcFirst<'_, S> {
 }
 
 /// DC refinement: bit Al of each DC coefficient, uncoded.
-struct DcRefine<'s, S: Sink> {
+struct DcRefine<'s, 'p, S: Sink> {
     sink: &'s mut S,
+    planes: &'p [&'p PackedPlane],
     al: u32,
 }
 
-impl<S: Sink> BlockCoder for DcRefine<'_, S> {
+impl<S: Sink> BlockCoder for DcRefine<'_, '_, S> {
     #[inline(always)]
-    fn block(&mut self, _ci: usize, _idx: usize, blk: &Block) {
-        self.sink
-            .open()
-            .bits((((blk[0] as i32) >> self.al) & 1) as u32, 1);
+    fn block(&mut self, ci: usize, idx: usize, _blk: &Block) {
+        let dc = self.planes[ci].dc(idx) as i32;
+        self.sink.open().bits(((dc >> self.al) & 1) as u32, 1);
     }
     fn restart(&mut self, n: usize) {
         self.sink.restart(n);
@@ -168,8 +171,10 @@ struct Entries {
 }
 
 #[inline(always)]
-fn band_entries(sp: &SparsePlane, idx: usize, ss: usize, se: usize, al: u32) -> Entries {
-    let (mask, vals) = sp.block(idx);
+fn band_entries(sp: &PackedPlane, idx: usize, ss: usize, se: usize, al: u32) -> Entries {
+    // The mask has the DC bit too: the count of bits below Ss (≥ 1) counts the DC
+    // value when it is stored.
+    let (mask, vals) = sp.get(idx);
     let mut i = (mask & ((1u64 << ss) - 1)).count_ones() as usize;
     let mut m = mask & band_mask(ss, se);
     let mut ks = [0u8; 64];
@@ -202,7 +207,7 @@ fn band_entries(sp: &SparsePlane, idx: usize, ss: usize, se: usize, al: u32) -> 
 /// toward zero) and end-of-band runs (T.81 G.1.2.2).
 struct AcFirst<'s, 'p, S: Sink> {
     sink: &'s mut S,
-    sp: &'p SparsePlane,
+    sp: &'p PackedPlane,
     t: usize,
     ss: usize,
     se: usize,
@@ -303,7 +308,7 @@ impl Run {
 /// the EOBRUN symbol.
 struct AcRefine<'s, 'p, S: Sink> {
     sink: &'s mut S,
-    sp: &'p SparsePlane,
+    sp: &'p PackedPlane,
     t: usize,
     ss: usize,
     se: usize,

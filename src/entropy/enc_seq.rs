@@ -1,11 +1,13 @@
 //! Scan walks shared by all scan kinds, and the sequential (Annex F) block coder.
 
 use super::huffenc::{category, Emit, Sink};
-use crate::coeffs::{Block, BlockPlane, ZIGZAG};
+use crate::coeffs::{Block, BlockPlane, PackedPlane, ZIGZAG};
 
 /// One component of a scan, as the walks need it.
 pub struct ScanComp<'a> {
-    /// The component's blocks (padded to whole iMCUs).
+    /// The component's blocks (padded to whole iMCUs). A plane without blocks (only
+    /// its size) serves coders that read the coefficients elsewhere, by block index
+    /// (the progressive coders read packed planes): the walk then passes zero blocks.
     pub plane: &'a BlockPlane,
     /// Sampling factors: blocks per MCU across and down in an interleaved scan.
     pub h: usize,
@@ -16,6 +18,9 @@ pub struct ScanComp<'a> {
     pub dc: usize,
     pub ac: usize,
 }
+
+/// The block a walk passes for a plane without blocks (see [`ScanComp::plane`]).
+const NO_BLOCK: Block = [0; 64];
 
 /// What a walk does with each block.
 pub trait BlockCoder {
@@ -46,6 +51,15 @@ pub fn walk<B: BlockCoder>(coder: &mut B, comps: &[ScanComp], mcus: (usize, usiz
         let (w, h) = c.real;
         for by in 0..h {
             let start = by * c.plane.width_blocks;
+            if c.plane.blocks.is_empty() {
+                for i in 0..w {
+                    if ri != 0 {
+                        tick(coder);
+                    }
+                    coder.block(0, start + i, &NO_BLOCK);
+                }
+                continue;
+            }
             let row = &c.plane.blocks[start..][..w];
             if ri == 0 {
                 for (i, blk) in row.iter().enumerate() {
@@ -66,6 +80,12 @@ pub fn walk<B: BlockCoder>(coder: &mut B, comps: &[ScanComp], mcus: (usize, usiz
             for (ci, c) in comps.iter().enumerate() {
                 for y in 0..c.v {
                     let start = (my * c.v + y) * c.plane.width_blocks + mx * c.h;
+                    if c.plane.blocks.is_empty() {
+                        for i in 0..c.h {
+                            coder.block(ci, start + i, &NO_BLOCK);
+                        }
+                        continue;
+                    }
                     let row = &c.plane.blocks[start..][..c.h];
                     for (i, blk) in row.iter().enumerate() {
                         coder.block(ci, start + i, blk);
@@ -193,6 +213,25 @@ pub fn zigzag_mask(blk: &Block) -> u64 {
         m |= t[b as usize];
     }
     m
+}
+
+/// The packed copy of `plane` (see [`PackedPlane`]): the masks first, from the
+/// registers' compare (no reordering of the blocks), then the values gathered from
+/// natural order into one allocation of exactly their size.
+pub fn pack_plane(plane: &BlockPlane) -> PackedPlane {
+    let masks: Vec<u64> = plane.blocks.iter().map(zigzag_mask).collect();
+    let total: usize = masks.iter().map(|m| m.count_ones() as usize).sum();
+    let mut vals = Vec::with_capacity(total);
+    for (blk, &mask) in plane.blocks.iter().zip(&masks) {
+        let mut m = mask;
+        while m != 0 {
+            let k = m.trailing_zeros() as usize;
+            m &= m - 1;
+            vals.push(blk[ZIGZAG[k & 63] & 63]);
+        }
+    }
+    PackedPlane::from_parts(plane.width_blocks, plane.height_blocks, masks, vals)
+        .unwrap_or_else(|| PackedPlane::from_plane(plane))
 }
 
 /// Codes one block (T.81 F.1.2.1–F.1.2.2); returns the magnitudes of the DC

@@ -12,13 +12,12 @@
 
 use super::enc_packed::{seq_scan, PackedComp};
 use super::enc_prog::{prog_scan, Ranges};
-use super::enc_seq::{walk, ScanComp, SeqCoder};
-use super::enc_sparse::SparsePlane;
+use super::enc_seq::{pack_plane, walk, ScanComp, SeqCoder};
 use super::huffenc::{empty_tables, table_index, EncTable, Sink, Stats, Writer};
 use super::optimal::optimal_spec;
 use super::script;
 use super::{CodingMode, EncodeOptions, HuffmanChoice};
-use crate::coeffs::{CoefficientImage, Geometry, PackedPlane, QuantTable};
+use crate::coeffs::{BlockPlane, CoefficientImage, Geometry, PackedPlane, QuantTable};
 use crate::container::{
     std_tables, write_dht_entry, write_dqt_entry, write_frame, write_scan, write_segment,
     FrameComponent, FrameHeader, HuffmanSpec, Marker, ScanComponent, ScanHeader,
@@ -66,14 +65,31 @@ pub fn encode_packed(
         let p = &planes[i];
         (p.width_blocks, p.height_blocks, p.len())
     })?;
-    if opts.mode == CodingMode::Progressive {
-        let mut dense = image.clone();
-        for (c, p) in dense.components.iter_mut().zip(planes) {
-            c.plane = p.to_plane();
-        }
-        return encode(&dense, opts);
-    }
     encode_checked(image, Some(planes), opts)
+}
+
+/// [`encode`] taking the image: progressive output packs each component's blocks and
+/// frees its dense plane before the next, so that the two are never all held at once
+/// (sequential output is coded as [`encode`] codes it).
+pub fn encode_owned(mut image: CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>> {
+    if opts.mode != CodingMode::Progressive {
+        return encode(&image, opts);
+    }
+    check_image(&image)?;
+    check_planes(&image, |i| {
+        let p = &image.components[i].plane;
+        (p.width_blocks, p.height_blocks, p.blocks.len())
+    })?;
+    let packed: Vec<PackedPlane> = image
+        .components
+        .iter_mut()
+        .map(|c| {
+            let p = pack_plane(&c.plane);
+            c.plane.blocks = Vec::new();
+            p
+        })
+        .collect();
+    encode_checked(&image, Some(&packed), opts)
 }
 
 fn encode_checked(
@@ -90,7 +106,21 @@ fn encode_checked(
                 Some(s) => s.clone(),
                 None => script::default_script(image),
             };
-            encode_progressive(image, &g, opts, &script, out)
+            // Every scan visits every block (statistics, then output): the coders
+            // read the packed blocks, each coefficient once per scan it is in.
+            let built: Vec<PackedPlane>;
+            let planes = match packed {
+                Some(p) => p,
+                None => {
+                    built = image
+                        .components
+                        .iter()
+                        .map(|c| pack_plane(&c.plane))
+                        .collect();
+                    &built
+                }
+            };
+            encode_progressive(image, &g, opts, &script, planes, out)
         }
     }
 }
@@ -261,12 +291,25 @@ fn scan_comps<'a>(
     idx: &[usize],
     sel: &[(u8, u8)],
 ) -> Vec<ScanComp<'a>> {
+    let planes: Vec<&BlockPlane> = image.components.iter().map(|c| &c.plane).collect();
+    scan_comps_on(image, &planes, g, idx, sel)
+}
+
+/// [`scan_comps`] with the planes `planes` (one per frame component) in place of the
+/// image's own.
+fn scan_comps_on<'a>(
+    image: &CoefficientImage,
+    planes: &[&'a BlockPlane],
+    g: &Geometry,
+    idx: &[usize],
+    sel: &[(u8, u8)],
+) -> Vec<ScanComp<'a>> {
     idx.iter()
         .zip(sel)
         .map(|(&c, &(td, ta))| {
             let comp = &image.components[c];
             ScanComp {
-                plane: &comp.plane,
+                plane: planes[c],
                 h: comp.h as usize,
                 v: comp.v as usize,
                 real: g.real_blocks(c),
@@ -597,36 +640,43 @@ fn encode_progressive(
     g: &Geometry,
     opts: &EncodeOptions,
     script: &[ScanHeader],
+    planes: &[PackedPlane],
     mut out: Vec<u8>,
 ) -> Result<Vec<u8>> {
     let idxs = script::validate(image, script)?;
     let mcus = (g.mcus_x(), g.mcus_y());
     let ri = opts.restart_interval as usize;
-    // Zigzag copies of the AC coefficients, made once for all scans (the script
-    // covers every AC coefficient of every component).
-    let sparse: Vec<SparsePlane> = image
-        .components
-        .iter()
-        .map(|c| SparsePlane::new(&c.plane))
-        .collect();
-    for sp in &sparse {
+    // The script covers every AC coefficient of every component: checked once here.
+    for p in planes {
         check_ranges(Ranges {
-            ac_or: sp.ac_or,
+            ac_or: p.ac_or(),
             dc_or: 0,
         })?;
     }
+    let scan_planes =
+        |idx: &[usize]| -> Vec<&PackedPlane> { idx.iter().map(|&c| &planes[c]).collect() };
+    // The coders read the packed planes: the walk needs only each plane's size.
+    let shapes: Vec<BlockPlane> = planes
+        .iter()
+        .map(|p| BlockPlane {
+            width_blocks: p.width_blocks,
+            height_blocks: p.height_blocks,
+            blocks: Vec::new(),
+        })
+        .collect();
+    let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
     for (s, idx) in script.iter().zip(&idxs) {
         let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
         let is_dc = s.ss == 0;
         // The symbol statistics of this scan with table ids `ids`.
         let scan_stats = |ids: &[(u8, u8)]| -> Result<Stats> {
             let mut stats = Stats::new();
-            let comps = scan_comps(image, g, idx, ids);
+            let comps = scan_comps_on(image, &shape_refs, g, idx, ids);
             let (ss, se, ah, al) = (s.ss, s.se, s.ah, s.al);
             check_ranges(prog_scan(
                 &mut stats,
                 &comps,
-                sparse.get(idx[0]),
+                &scan_planes(idx),
                 mcus,
                 ri,
                 ss,
@@ -689,13 +739,13 @@ fn encode_progressive(
         write_scan(&mut body, &header);
         write_segment(&mut out, Marker::SOS, &body);
 
-        let comps = scan_comps(image, g, idx, &sel);
+        let comps = scan_comps_on(image, &shape_refs, g, idx, &sel);
         let tabs = install(&specs);
         let mut w = Writer::new(out, &tabs);
         let r = prog_scan(
             &mut w,
             &comps,
-            sparse.get(idx[0]),
+            &scan_planes(idx),
             mcus,
             ri,
             s.ss,

@@ -21,7 +21,6 @@ mod decode_tests;
 mod enc_packed;
 mod enc_prog;
 mod enc_seq;
-mod enc_sparse;
 mod enc_stream;
 #[cfg(test)]
 mod enc_tests;
@@ -37,7 +36,7 @@ pub use decode_place::{
     decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
 };
 pub use enc_stream::{SeqStats, SeqStream};
-pub use encode::{default_progressive_script, encode, encode_packed};
+pub use encode::{default_progressive_script, encode, encode_owned, encode_packed};
 
 use crate::coeffs::CoefficientImage;
 use crate::container::{FrameHeader, ScanHeader};

@@ -83,11 +83,10 @@ impl Default for CopyOptions {
 /// beyond the image edge, which no decoder shows, are rewritten as jpegtran writes them.
 pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     let file = JpegFile::parse(data)?;
-    // Sequential output can be coded from packed blocks (a fraction of the memory);
-    // the identity placement decodes everything, with the same warnings as a full
-    // decode, and rewrites the padding blocks.
-    let packed = opts.mode != Some(CodingMode::Progressive);
-    let (decoded, direct) = region::decode_all(&file, &opts.limits, packed)?;
+    // A sequential input is decoded into packed blocks (a fraction of the memory),
+    // which both encoders code from; the identity placement decodes everything, with
+    // the same warnings as a full decode, and rewrites the padding blocks.
+    let (decoded, direct) = region::decode_all(&file, &opts.limits, true)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.strict, &warnings)?;
@@ -112,11 +111,11 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     };
     let coded = match direct {
         Some(PlacedImage::Packed(image, planes)) => entropy::encode_packed(&image, &planes, &enc)?,
-        Some(PlacedImage::Dense(image)) => entropy::encode(&image, &enc)?,
+        Some(PlacedImage::Dense(image)) => entropy::encode_owned(image, &enc)?,
         None => {
             let mut image = decoded.image;
             image.normalize_padding(); // invisible blocks: written as jpegtran writes them
-            entropy::encode(&image, &enc)?
+            entropy::encode_owned(image, &enc)?
         }
     };
     Ok(Output {
