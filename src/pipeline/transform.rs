@@ -33,11 +33,9 @@ pub struct Transformed {
 /// the file is kept as `copy` keeps it.
 pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let file = JpegFile::parse(data)?;
-    // Sequential output from a sequential frame can keep the blocks packed throughout
-    // (decoded into place, coded from there): a fraction of the memory of a dense image.
-    let packed = opts.output.mode != Some(CodingMode::Progressive);
-    let (decoded, direct) =
-        super::region::decode(&file, &opts.request, &opts.output.limits, packed)?;
+    // A sequential frame keeps its blocks packed throughout (decoded into place, coded
+    // from there, sequential or progressive): a fraction of the memory of a dense image.
+    let (decoded, direct) = super::region::decode(&file, &opts.request, &opts.output.limits, true)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.output.strict, &warnings)?;
@@ -57,13 +55,13 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
         restart_interval: restart_interval(&opts.output, &decoded, out_img)?,
         scan_script: None,
     };
-    let coded = match &out {
-        PlacedImage::Dense(image) => entropy::encode(image, &enc)?,
-        PlacedImage::Packed(image, planes) => entropy::encode_packed(image, planes, &enc)?,
+    // The coefficients are released as they are coded (progressive output packs a
+    // dense image plane by plane), and before the output is built.
+    let coded = match out {
+        PlacedImage::Dense(image) => entropy::encode_owned(image, &enc)?,
+        PlacedImage::Packed(image, planes) => entropy::encode_packed(&image, &planes, &enc)?,
     };
     let source_size = (img.width, img.height);
-    // The coefficients are no longer needed: release them before the output is built.
-    drop(out);
     drop(decoded);
     let mut edits = MetaEdits::default();
     if (plan.width, plan.height) != source_size {
