@@ -70,7 +70,7 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
             restart_interval: opts.restart_interval,
             scan_script: None,
         };
-        entropy::encode(&coeffs, &enc)?
+        entropy::encode_owned(coeffs, &enc)?
     };
     let mut out = Vec::with_capacity(coded.len() + 24);
     write_segment(&mut out, Marker::SOI, &[]);

@@ -285,7 +285,7 @@ fn reencode<'a>(
         restart_interval: restart_interval(output, restart, &coeffs)?,
         scan_script: None,
     };
-    Ok((entropy::encode(&coeffs, &enc)?, warnings, file))
+    Ok((entropy::encode_owned(coeffs, &enc)?, warnings, file))
 }
 
 /// The tables of the lossless output of `plan`: the source's, transposed when the plan
