@@ -39,12 +39,17 @@ use crate::error::{Error, Result};
 /// Coefficients must fit 8-bit precision: AC magnitudes up to 1023, DC differences
 /// (after the point transform) up to 2047; otherwise [`Error::BadRequest`].
 pub fn encode(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>> {
+    check_dense(image)?;
+    encode_checked(image, None, opts)
+}
+
+/// The image and its dense planes are consistent (see [`check_image`], [`check_planes`]).
+fn check_dense(image: &CoefficientImage) -> Result<()> {
     check_image(image)?;
     check_planes(image, |i| {
         let p = &image.components[i].plane;
         (p.width_blocks, p.height_blocks, p.blocks.len())
-    })?;
-    encode_checked(image, None, opts)
+    })
 }
 
 /// [`encode`] for an image whose blocks are packed: `image` gives the size, components
@@ -75,11 +80,7 @@ pub fn encode_owned(mut image: CoefficientImage, opts: &EncodeOptions) -> Result
     if opts.mode != CodingMode::Progressive {
         return encode(&image, opts);
     }
-    check_image(&image)?;
-    check_planes(&image, |i| {
-        let p = &image.components[i].plane;
-        (p.width_blocks, p.height_blocks, p.blocks.len())
-    })?;
+    check_dense(&image)?;
     let packed: Vec<PackedPlane> = image
         .components
         .iter_mut()

@@ -275,9 +275,7 @@ fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
         }
     }
     for (skip, spans) in fitting_spans(t, base).into_iter().enumerate() {
-        let mask = (0..3)
-            .filter(|&r| spans[r].0 < spans[r].1)
-            .fold(0u8, |m, r| m | 1 << r);
+        let mask = span_mask(&spans);
         if mask != 0 {
             let dc = if skip == 1 {
                 format!(", DC quantizer fixed at {}", t[0])
@@ -291,10 +289,11 @@ fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
 }
 
 /// Denominators of the scales firmware is seen to use: `k/100` (an integer percent,
-/// as IJG's formula but rounded another way) and `k/256` (8-bit fixed point; covers
-/// 1/128 and 1/64). Which one, with the rounding rule, tells firmware families apart
-/// that "a real scale" lumps together (Nikon's truncated percent, Olympus's 1/256
-/// rounded up, Sony's and Nikon's 1/256 rounded to nearest).
+/// as IJG's formula but rounded another way), `k/256` (8-bit fixed point; covers
+/// 1/128 and 1/64) and `k/1024`. Which one, with the rounding rule, tells firmware
+/// families apart that "a real scale" lumps together (Nikon's truncated percent,
+/// Olympus's 1/256 rounded up, Sony's and Nikon's 1/256 rounded to nearest, Ricoh's
+/// 1/1024).
 const GRIDS: [u32; 3] = [100, 256, 1024];
 
 /// How the luminance table `l` and chrominance table `c` relate to each other when
@@ -314,9 +313,7 @@ fn joint_scale(l: &[u16; 64], c: &[u16; 64]) -> Vec<(String, u8)> {
                 sl[skip][r].1.min(sc[skip][r].1),
             )
         });
-        let mask = (0..3)
-            .filter(|&r| spans[r].0 < spans[r].1)
-            .fold(0u8, |m, r| m | 1 << r);
+        let mask = span_mask(&spans);
         if mask == 0 {
             continue;
         }
@@ -413,6 +410,13 @@ fn fitting_spans(t: &[u16; 64], base: &[u16; 64]) -> [[(f64, f64); 3]; 2] {
     let from_1 = span;
     bound(0, &mut span);
     [span, from_1]
+}
+
+/// The rules (bits, see [`Trait::rules`]) whose interval in `spans` is not empty.
+fn span_mask(spans: &[(f64, f64); 3]) -> u8 {
+    (0..3)
+        .filter(|&r| spans[r].0 < spans[r].1)
+        .fold(0u8, |m, r| m | 1 << r)
 }
 
 /// Mean absolute difference of the logarithms of two tables' entries after removing
@@ -731,11 +735,7 @@ mod tests {
     /// The rounding rules (bit 0 nearest, 1 truncated, 2 rounded up) for which some real
     /// `s` fits every entry, and every entry but the DC one (see [`fitting_spans`]).
     fn fitting_rules(t: &[u16; 64], base: &[u16; 64]) -> [u8; 2] {
-        fitting_spans(t, base).map(|span| {
-            (0..3)
-                .filter(|&r| span[r].0 < span[r].1)
-                .fold(0u8, |m, r| m | 1 << r)
-        })
+        fitting_spans(t, base).map(|span| span_mask(&span))
     }
 
     /// The rule test written plainly: one rule, one pass per skip.
