@@ -299,6 +299,12 @@ fn signature_table_is_sourced() {
         "published camera tables: {} entries {by_maker:?}",
         published_tables().len()
     );
+    let digests = jtool::inspect::published_tables::published_digests();
+    assert!(digests.iter().all(|p| p.digests.len() == 2));
+    eprintln!(
+        "published camera digests (sets published only as a signature): {} entries",
+        digests.len()
+    );
 }
 
 /// Prints the leave-one-out candidates and evidence for the files named in

@@ -17,7 +17,9 @@
 use super::evidence;
 use super::maker_model::shape_distance;
 use super::meta::MetaDetails;
-use super::published_tables::{published_software, published_tables, PublishedTable};
+use super::published_tables::{
+    published_digests, published_software, published_tables, snoop_digest, PublishedTable,
+};
 use super::quality::{ijg_table, transpose, QualityReport};
 use super::signatures::{Signature, SourceKind, SIGNATURES};
 use super::Report;
@@ -148,6 +150,9 @@ pub fn canonical_maker(make: &str) -> String {
 pub struct Structure {
     /// Quantization tables in use, component order, each slot once.
     pub tables: Vec<[u16; 64]>,
+    /// Every DQT destination defined before the first SOS, in slot order, with the
+    /// table in force there (used or not: published digests cover all of them).
+    pub slots: Vec<(u8, [u16; 64])>,
     /// Table-related markers up to the first SOS (see [`layout`]).
     pub layout: String,
     /// "HxV" per component, comma-separated.
@@ -220,6 +225,14 @@ pub fn structure(r: &Report) -> Structure {
             }
         }
     }
+    let mut slots: Vec<(u8, [u16; 64])> = Vec::new();
+    for q in r.quant_tables.iter().filter(|q| q.offset < first_sos) {
+        if let Ok(v) = <[u16; 64]>::try_from(q.values.as_slice()) {
+            slots.retain(|(s, _)| *s != q.slot);
+            slots.push((q.slot, v));
+        }
+    }
+    slots.sort_by_key(|(s, _)| *s);
     let huffman = if r.huffman_tables.is_empty() {
         "none"
     } else if r.huffman_tables.iter().all(|h| h.standard.is_some()) {
@@ -229,6 +242,7 @@ pub fn structure(r: &Report) -> Structure {
     };
     Structure {
         tables,
+        slots,
         layout: layout(r),
         sampling: r
             .frame
@@ -888,6 +902,7 @@ fn match_published(
             hits.push((pt, all && st.tables.len() > 1, tr));
         }
     }
+    hits.extend(digest_hits(st, published_digests(), use_pub));
     let mut makers: Vec<(&str, bool)> = Vec::new();
     for &(pt, full, _) in &hits {
         match makers.iter_mut().find(|(m, _)| *m == pt.maker) {
@@ -918,6 +933,29 @@ fn match_published(
                 }
             }
             c
+        })
+        .collect()
+}
+
+/// The published digest entries (see [`super::published_tables::snoop_digest`]) equal
+/// to the file's tables: a digest covers every table, so each hit is a full match for a
+/// colour file; the second digest of an entry is its tables transposed.
+fn digest_hits<'a>(
+    st: &Structure,
+    entries: &'a [PublishedTable],
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
+) -> Vec<(&'a PublishedTable, bool, bool)> {
+    if st.slots.is_empty() {
+        return Vec::new();
+    }
+    let d = snoop_digest(&st.slots);
+    let full = st.tables.len() > 1;
+    entries
+        .iter()
+        .filter(|p| use_pub(p))
+        .filter_map(|p| {
+            let i = p.digests.iter().position(|x| *x == d)?;
+            Some((p, full, i == 1))
         })
         .collect()
 }
@@ -995,6 +1033,11 @@ fn published_candidate(
         if *tr { ", transposed" } else { "" },
         sources.join(", ")
     )];
+    if mine.iter().any(|(pt, ..)| !pt.digests.is_empty()) {
+        evidence.push(
+            "matched by the tables' MD5 signature, as JPEGsnoop's database lists them".into(),
+        );
+    }
     // (IJG-scaled files never get here: see `match_published`.)
     let mut score = if full { PUBLISHED } else { LUMA_ONLY - 0.05 };
     if !rivals.is_empty() {
@@ -1245,6 +1288,45 @@ fn contradictions(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A camera published only by the digest of its tables is matched by that digest,
+    /// also when the file's tables are transposed, and only for the slots it defines.
+    #[test]
+    fn digest_entries_match_the_files_slots() {
+        let l = super::super::quality::ANNEX_K_LUMA.map(|v| v / 2 + 1);
+        let c = super::super::quality::ANNEX_K_CHROMA.map(|v| v / 3 + 1);
+        let slots = vec![(0, l), (1, c)];
+        let turned: Vec<_> = slots.iter().map(|&(s, t)| (s, transpose(&t))).collect();
+        let entry = PublishedTable {
+            maker: "Fujifilm",
+            models: "FinePix X",
+            quality: "",
+            source: "https://example.org",
+            tables: Vec::new(),
+            digests: vec![snoop_digest(&slots), snoop_digest(&turned)],
+        };
+        let entries = [entry];
+        let st = |slots: Vec<(u8, [u16; 64])>| Structure {
+            tables: slots.iter().map(|s| s.1).collect(),
+            slots,
+            layout: "DQT2 SOF0 DHT4 SOS".into(),
+            sampling: "2x1,1x1,1x1".into(),
+            huffman: "std",
+            restart: 0,
+            progressive: false,
+        };
+        let hit = |s: &Structure| -> Vec<(bool, bool)> {
+            digest_hits(s, &entries, &|_| true)
+                .iter()
+                .map(|h| (h.1, h.2))
+                .collect()
+        };
+        assert_eq!(hit(&st(slots.clone())), [(true, false)]);
+        assert_eq!(hit(&st(turned)), [(true, true)]);
+        // A third slot holding the chrominance table again is another signature.
+        assert!(hit(&st(vec![(0, l), (1, c), (2, c)])).is_empty());
+        assert!(digest_hits(&st(slots), &entries, &|_| false).is_empty());
+    }
 
     #[test]
     fn makers_are_canonical() {

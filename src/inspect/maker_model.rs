@@ -858,6 +858,7 @@ mod tests {
         c[0] = 4;
         let st = Structure {
             tables: vec![l, c, c],
+            slots: Vec::new(),
             layout: "DQT1 DQT1 DQT1 SOF0 DHT1 DHT1 DHT1 DHT1 SOS".into(),
             sampling: "2x1,1x1,1x1".into(),
             huffman: "std",
