@@ -112,9 +112,10 @@ pub fn replace_exif_thumbnail(body: &[u8], thumb: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Removes the Exif thumbnail (IFD1, CIPA DC-008 4.5.4): IFD0's link to IFD1 becomes 0,
-/// and the thumbnail's bytes go when they end the segment (the usual layout; elsewhere
-/// they stay, unreferenced, so that no other offset moves). Returns `None` when the
-/// body is not Exif or has no IFD1.
+/// and the thumbnail's bytes go when they end the segment (the usual layout). Elsewhere
+/// they are overwritten with zeros instead: the old picture (which may show what a crop
+/// removed) is gone, and no other offset moves (maker notes hold offsets of their own).
+/// Returns `None` when the body is not Exif or has no IFD1.
 pub fn drop_exif_thumbnail(body: &[u8]) -> Option<Vec<u8>> {
     let parsed = exif::parse_app1(body)?;
     let ifd0 = parsed.ifd0.as_ref()?;
@@ -127,6 +128,8 @@ pub fn drop_exif_thumbnail(body: &[u8]) -> Option<Vec<u8>> {
     if let Some((at, len)) = exif_thumbnail(body) {
         if at + len == body.len() {
             out.truncate(at);
+        } else {
+            out.get_mut(at..at + len)?.fill(0);
         }
     }
     Some(out)
@@ -223,6 +226,24 @@ mod tests {
             replace_exif_thumbnail(&sample(), &[0xFF, 0xD8]).is_none(),
             "no thumbnail"
         );
+    }
+
+    #[test]
+    fn drops_a_thumbnail_at_the_end_and_zeroes_one_elsewhere() {
+        let body = with_thumbnail();
+        let (at, _) = exif_thumbnail(&body).unwrap();
+        let out = drop_exif_thumbnail(&body).unwrap();
+        assert_eq!(out.len(), at);
+        assert!(exif_thumbnail(&out).is_none());
+        // The same thumbnail followed by other bytes: same length, thumbnail zeroed.
+        let mut body = with_thumbnail();
+        body.extend_from_slice(b"more");
+        let out = drop_exif_thumbnail(&body).unwrap();
+        assert_eq!(out.len(), body.len());
+        assert_eq!(&out[at..at + 4], &[0; 4]);
+        assert_eq!(&out[at + 4..], b"more");
+        assert!(exif_thumbnail(&out).is_none());
+        assert!(drop_exif_thumbnail(&sample()).is_none(), "no IFD1");
     }
 
     #[test]
