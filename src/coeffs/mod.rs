@@ -10,7 +10,9 @@ mod packed;
 mod padding;
 
 pub use geometry::{ceil_div, Geometry};
-pub use packed::PackedPlane;
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+pub use packed::pack_bits;
+pub use packed::{nonzero_mask, PackedPlane};
 
 /// One 8×8 block of quantized DCT coefficients, natural order: index = 8·row + column.
 pub type Block = [i16; 64];

@@ -132,23 +132,24 @@ impl PackedPlane {
     /// outside the plane is ignored (`zz` is zeroed all the same).
     #[inline]
     pub fn take_zigzag(&mut self, idx: usize, zz: &mut Block) {
-        let mut m = 0u64;
-        for (k, &v) in zz.iter().enumerate() {
-            m |= ((v != 0) as u64) << k;
-        }
-        let start = self.vals.len();
+        let m = nonzero_mask(zz);
+        // The values go through a local buffer and one copy: pushing them one by one
+        // would check the vector's capacity for each.
+        let mut buf = [0i16; 64];
+        let mut n = 0usize;
         let mut rest = m;
         while rest != 0 {
             let k = rest.trailing_zeros() as usize & 63;
             rest &= rest - 1;
-            self.vals.push(zz[k]);
+            buf[n & 63] = zz[k];
             zz[k] = 0;
+            n += 1;
         }
         if let Some(mask) = self.masks.get_mut(idx) {
+            let start = self.vals.len();
+            self.vals.extend_from_slice(&buf[..n]);
             *mask = m;
             self.starts[idx] = u32::try_from(start).unwrap_or(u32::MAX);
-        } else {
-            self.vals.truncate(start);
         }
     }
 
@@ -208,6 +209,51 @@ impl PackedPlane {
     /// Bytes held (for memory accounting in tests and benchmarks).
     pub fn heap_bytes(&self) -> usize {
         self.masks.capacity() * 8 + self.starts.capacity() * 4 + self.vals.capacity() * 2
+    }
+}
+
+/// Bit k of the result is `bytes[k]` (each byte 0 or 1): eight bytes at a time,
+/// a multiplication gathers their low bits into the top byte.
+/// (Used by the portable mask and the tests; SSE2 builds compare in registers.)
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+#[inline(always)]
+pub fn pack_bits(bytes: &[u8; 64]) -> u64 {
+    let mut m = 0u64;
+    for (w, chunk) in bytes.chunks_exact(8).enumerate() {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(b);
+        m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * w);
+    }
+    m
+}
+
+/// Mask of the nonzero coefficients of `blk` (bit i for `blk[i]`), from the
+/// registers' compare on SSE2 builds.
+#[inline(always)]
+pub fn nonzero_mask(blk: &Block) -> u64 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use safe_arch::*;
+        let z = m128i::default();
+        let row = |k: usize| -> m128i {
+            let a: [i16; 8] = blk[k * 8..k * 8 + 8].try_into().unwrap();
+            cmp_eq_mask_i16_m128i(m128i::from(a), z)
+        };
+        let mut zero = 0u64;
+        for k in 0..4 {
+            let p = pack_i16_to_i8_m128i(row(2 * k), row(2 * k + 1));
+            zero |= (move_mask_i8_m128i(p) as u32 as u64) << (16 * k);
+        }
+        !zero
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let mut b = [0u8; 64];
+        for (d, &v) in b.iter_mut().zip(blk.iter()) {
+            *d = (v != 0) as u8;
+        }
+        pack_bits(&b)
     }
 }
 

@@ -1,7 +1,9 @@
 //! Scan walks shared by all scan kinds, and the sequential (Annex F) block coder.
 
 use super::huffenc::{category, Emit, Sink};
-use crate::coeffs::{Block, BlockPlane, PackedPlane, ZIGZAG};
+#[cfg(test)]
+use crate::coeffs::pack_bits;
+use crate::coeffs::{nonzero_mask, Block, BlockPlane, PackedPlane, ZIGZAG};
 
 /// One component of a scan, as the walks need it.
 pub struct ScanComp<'a> {
@@ -127,22 +129,6 @@ impl<'s, S: Sink> SeqCoder<'s, S> {
     }
 }
 
-/// Bit k of the result is `bytes[k]` (each byte 0 or 1): eight bytes at a time,
-/// a multiplication gathers their low bits into the top byte.
-/// (Used by the portable mask and the tests; SSE2 builds compare in registers.)
-#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-#[inline(always)]
-pub fn pack_bits(bytes: &[u8; 64]) -> u64 {
-    let mut m = 0u64;
-    for (w, chunk) in bytes.chunks_exact(8).enumerate() {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(b);
-        m |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * w);
-    }
-    m
-}
-
 /// `ZZ_BITS[r][b]`: the zigzag-position bits of the natural positions `8r + j` for
 /// the bits j set in b (a bit permutation, eight bytes at a time).
 pub(crate) static ZZ_BITS: [[u64; 256]; 8] = zz_bits();
@@ -175,39 +161,11 @@ const fn zz_bits() -> [[u64; 256]; 8] {
     t
 }
 
-/// Mask of the nonzero coefficients of `blk` in natural order (bit i for `blk[i]`).
-#[inline(always)]
-fn natural_mask(blk: &Block) -> u64 {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        use safe_arch::*;
-        let z = m128i::default();
-        let row = |k: usize| -> m128i {
-            let a: [i16; 8] = blk[k * 8..k * 8 + 8].try_into().unwrap();
-            cmp_eq_mask_i16_m128i(m128i::from(a), z)
-        };
-        let mut zero = 0u64;
-        for k in 0..4 {
-            let p = pack_i16_to_i8_m128i(row(2 * k), row(2 * k + 1));
-            zero |= (move_mask_i8_m128i(p) as u32 as u64) << (16 * k);
-        }
-        !zero
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    {
-        let mut b = [0u8; 64];
-        for (d, &v) in b.iter_mut().zip(blk.iter()) {
-            *d = (v != 0) as u8;
-        }
-        pack_bits(&b)
-    }
-}
-
 /// Mask of the nonzero coefficients of `blk` by zigzag position (bit k for position
 /// k), without reordering the block: equal to `nonzero_mask(&zigzag(blk))`.
 #[inline(always)]
 pub fn zigzag_mask(blk: &Block) -> u64 {
-    let nat = natural_mask(blk).to_le_bytes();
+    let nat = nonzero_mask(blk).to_le_bytes();
     let mut m = 0;
     for (t, &b) in ZZ_BITS.iter().zip(nat.iter()) {
         m |= t[b as usize];

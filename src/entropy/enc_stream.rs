@@ -10,7 +10,7 @@
 //! keeps the symbols of the rows as they arrive, then picks the tables as
 //! [`super::encode`] does and codes the kept symbols ([`SeqStats::finish`]).
 
-mod fast;
+pub(super) mod fast;
 
 use super::bitwrite::{BitWriter, RowBits};
 use super::enc_prog::Ranges;

@@ -10,10 +10,13 @@
 //! progressive: [DHT (this scan's tables)]  SOS  data ...       per scan of the script
 //! ```
 
-use super::enc_packed::{seq_scan, PackedComp};
+use super::enc_packed::{seq_scan, seq_scan_sym, PackedComp};
 use super::enc_prog::{prog_scan, Ranges};
 use super::enc_seq::{pack_plane, walk, ScanComp, SeqCoder};
-use super::huffenc::{empty_tables, table_index, EncTable, Sink, Stats, Writer};
+use super::enc_stream::fast::{SymTable, SymWriter};
+use super::huffenc::{
+    empty_tables, table_index, EncTable, EncTables, Sink, Stats, Writer, NTABLES,
+};
 use super::optimal::optimal_spec;
 use super::script;
 use super::{CodingMode, EncodeOptions, HuffmanChoice};
@@ -493,22 +496,63 @@ impl SeqSource<'_> {
                     dc_or: coder.dc_or,
                 }
             }
-            Some(planes) => {
-                let comps: Vec<PackedComp> = idx
-                    .iter()
-                    .zip(&ids)
-                    .map(|(&c, &(td, ta))| PackedComp {
-                        plane: &planes[c],
-                        h: self.image.components[c].h as usize,
-                        v: self.image.components[c].v as usize,
-                        real: self.g.real_blocks(c),
-                        dc: table_index(0, td),
-                        ac: table_index(1, ta),
-                    })
-                    .collect();
-                seq_scan(sink, &comps, self.mcus, self.ri)
-            }
+            Some(planes) => seq_scan(
+                sink,
+                &self.packed_comps(planes, idx, &ids),
+                self.mcus,
+                self.ri,
+            ),
         };
+        check_ranges(ranges)
+    }
+
+    /// The scan's components over packed `planes`.
+    fn packed_comps<'p>(
+        &self,
+        planes: &'p [PackedPlane],
+        idx: &[usize],
+        ids: &[(u8, u8)],
+    ) -> Vec<PackedComp<'p>> {
+        idx.iter()
+            .zip(ids)
+            .map(|(&c, &(td, ta))| PackedComp {
+                plane: &planes[c],
+                h: self.image.components[c].h as usize,
+                v: self.image.components[c].v as usize,
+                real: self.g.real_blocks(c),
+                dc: table_index(0, td),
+                ac: table_index(1, ta),
+            })
+            .collect()
+    }
+
+    /// Writes the sequential scan of frame components `idx` into `w`: packed planes
+    /// through the symbol tables of the streamed encoder, others through `w`.
+    fn write(
+        &self,
+        idx: &[usize],
+        sel: &[(u8, u8)],
+        w: &mut Writer,
+        tabs: &EncTables,
+    ) -> Result<()> {
+        let Some(planes) = self.packed else {
+            return self.code(idx, sel, w);
+        };
+        let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
+        let comps = self.packed_comps(planes, idx, &ids);
+        let sym: Box<[Box<SymTable>; NTABLES]> =
+            Box::new(std::array::from_fn(|t| SymTable::new(&tabs[t])));
+        let mut bits = w.w.begin_row();
+        let ranges = seq_scan_sym(
+            &mut SymWriter {
+                bits: &mut bits,
+                tabs: &sym,
+            },
+            &comps,
+            self.mcus,
+            self.ri,
+        );
+        w.w.end_row(bits);
         check_ranges(ranges)
     }
 }
@@ -544,7 +588,7 @@ fn encode_sequential(
     for idx in &scans {
         write_seq_sos(&mut out, image, idx, &sel);
         let mut w = Writer::new(out, &tabs);
-        src.code(idx, &sel, &mut w)?;
+        src.write(idx, &sel, &mut w, &tabs)?;
         out = w.w.finish();
     }
     Ok(out)

@@ -374,6 +374,13 @@ pub fn prepare(blk: &Block, pred: i32) -> (Prepared, u32, bool) {
     (p, dc_mag, ac_ok)
 }
 
+/// The part of a [`SymTable`] index that depends on AC coefficient `v` alone (see
+/// `SIZE_SIGN`); meaningless beyond |v| ≤ 1023, whose output callers discard.
+#[inline(always)]
+pub fn size_sign(v: i32) -> u32 {
+    SIZE_SIGN[(v + 1024) as usize & 2047] as u32
+}
+
 /// Codes block `blk` ([`prepare`]d as `p`) with tables `dc`, `ac`.
 ///
 /// Not inlined, and given little more than the block: inside the walk of a row, the
@@ -396,7 +403,7 @@ pub fn code_block<S: SymSink>(s: &mut S, blk: &Block, p: Prepared, dc: S::Tab, a
             s.put(ac, 0xF0, 0);
             run -= 16;
         }
-        let ss = SIZE_SIGN[(v + 1024) as usize & 2047] as u32;
+        let ss = size_sign(v);
         s.put(ac, ((run << 4) + ss) as usize, v);
     }
     if last != 63 {
