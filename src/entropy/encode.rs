@@ -631,13 +631,13 @@ pub(super) fn write_seq_sos(
     write_segment(out, Marker::SOS, &body);
 }
 
+/// Each component's (DC, AC) table ids, and the DHT entries of the tables.
+type TableChoice = (Vec<(u8, u8)>, Vec<HuffmanSpec>);
+
 /// Optimal tables for the sequential `scans`: statistics per component (table index =
 /// component index), then the cheapest sharing of two tables per class. Returns each
 /// component's (DC, AC) table ids and the DHT entries.
-fn optimal_sequential(
-    src: &SeqSource,
-    scans: &[Vec<usize>],
-) -> Result<(Vec<(u8, u8)>, Vec<HuffmanSpec>)> {
+fn optimal_sequential(src: &SeqSource, scans: &[Vec<usize>]) -> Result<TableChoice> {
     let (n, g, mcus) = (src.image.components.len(), src.g, src.mcus);
     let own: Vec<(u8, u8)> = (0..n as u8).map(|c| (c, c)).collect();
     let mut stats = Stats::new();
@@ -673,8 +673,8 @@ pub(super) fn optimal_selection(
     let ok = split_estimate_ok(code_bits, nmcu, ri);
     let dc = choose_tables(&fdc, ok);
     let ac = choose_tables(&fac, ok);
-    let mut v = grouped_specs(&stats, 0, &dc);
-    v.extend(grouped_specs(&stats, 1, &ac));
+    let mut v = grouped_specs(stats, 0, &dc);
+    v.extend(grouped_specs(stats, 1, &ac));
     // DHT order: DC 0, AC 0, DC 1, AC 1.
     v.sort_by_key(|s| (s.id, s.class));
     (dc.into_iter().zip(ac).collect(), v)

@@ -314,12 +314,14 @@ pub fn compare_with(a: &[u8], b: &[u8], limits: &Limits) -> Result<Comparison> {
         decode_coeffs_with(a, limits).ok(),
         decode_coeffs_with(b, limits).ok(),
     );
-    if pa.is_err() && ca.is_none() {
-        return Err(pa.err().expect("checked"));
-    }
-    if pb.is_err() && cb.is_none() {
-        return Err(pb.err().expect("checked"));
-    }
+    let pa = match pa {
+        Err(e) if ca.is_none() => return Err(e),
+        p => p,
+    };
+    let pb = match pb {
+        Err(e) if cb.is_none() => return Err(e),
+        p => p,
+    };
     let (pixels, pixels_note) = match (&pa, &pb) {
         (Ok(x), Ok(y)) => match metrics::compare(x, y) {
             Some(m) => (Some(m), None),
