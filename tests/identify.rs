@@ -266,6 +266,52 @@ fn mozjpeg_rule_and_ijg_rule() {
     assert!(!r.quality.as_ref().unwrap().exact);
 }
 
+/// IJG tables copied into a third slot for Cr (libjpeg's layout otherwise): libjpeg
+/// never does this by default, firmware often does, so the IJG rule loses its lead.
+#[test]
+fn a_third_ijg_table_is_firmware_evidence() {
+    let f = std::fs::read("testdata/baseline_420_q85_67x45.jpg").unwrap();
+    let ijg = |r: &jtool::inspect::Report| {
+        r.identification
+            .candidates
+            .iter()
+            .find(|c| c.name.starts_with("libjpeg/IJG"))
+            .cloned()
+            .expect("IJG candidate")
+    };
+    let before = ijg(&inspect(&f).unwrap());
+    // Insert DQT slot 2 (a copy of slot 1) after the last DQT; Cr uses it.
+    let dqts: Vec<usize> = (0..f.len() - 1)
+        .filter(|&i| f[i] == 0xFF && f[i + 1] == 0xDB)
+        .collect();
+    let last = *dqts.last().unwrap();
+    let len = usize::from(u16::from_be_bytes([f[last + 2], f[last + 3]]));
+    let mut seg = f[last..last + 2 + len].to_vec();
+    assert_eq!((len, seg[4]), (67, 1), "one 8-bit table in slot 1");
+    seg[4] = 2;
+    let mut g = f[..last + 2 + len].to_vec();
+    g.extend_from_slice(&seg);
+    g.extend_from_slice(&f[last + 2 + len..]);
+    let sof = (0..g.len() - 1)
+        .find(|&i| g[i] == 0xFF && g[i + 1] == 0xC0)
+        .unwrap();
+    assert_eq!(g[sof + 9], 3, "three components");
+    g[sof + 10 + 3 * 2 + 2] = 2;
+    let r = inspect(&g).unwrap();
+    let after = ijg(&r);
+    assert!(r.quality.as_ref().unwrap().exact);
+    assert!(
+        after.confidence + 0.3 < before.confidence,
+        "{} -> {}",
+        before.confidence,
+        after.confidence
+    );
+    assert!(after
+        .evidence
+        .iter()
+        .any(|e| e.contains("three quantization tables")));
+}
+
 /// A signature's provenance: a corpus file, or a camera original shipped as test data
 /// by a named package.
 fn sourced(source: &str) -> bool {

@@ -503,7 +503,16 @@ pub fn identify_filtered(
             if tr { " (transposed: rotated 90°/270° losslessly)" } else { "" }
         )];
         let mut score = IJG_RULE;
-        if libjpeg_layout(&st.layout) {
+        if st.tables.len() > 2 {
+            // libjpeg gives both chrominance components one table; firmware that
+            // copies it into a third slot is common (JPEGsnoop's database lists such
+            // IJG-table cameras by Nikon, Olympus, Kodak, Konica Minolta and Pentax).
+            score -= 0.5;
+            ev.push(
+                "three quantization tables (Cr has its own copy): libjpeg shares one chrominance table, firmware often does not"
+                    .into(),
+            );
+        } else if libjpeg_layout(&st.layout) {
             score += 0.12;
             ev.push(format!(
                 "segment layout as libjpeg writes it (one table per DQT/DHT segment): {}",
