@@ -84,15 +84,17 @@ pub fn encode_owned(mut image: CoefficientImage, opts: &EncodeOptions) -> Result
         return encode(&image, opts);
     }
     check_dense(&image)?;
-    let packed: Vec<PackedPlane> = image
-        .components
-        .iter_mut()
-        .map(|c| {
-            let p = pack_plane(&c.plane);
-            c.plane.blocks = Vec::new();
-            p
-        })
-        .collect();
+    // The smallest planes first: the peak is every dense plane plus the first packed
+    // one, so that should be a subsampled chrominance plane, not the luminance.
+    let mut order: Vec<usize> = (0..image.components.len()).collect();
+    order.sort_by_key(|&c| image.components[c].plane.blocks.len());
+    let mut packed: Vec<Option<PackedPlane>> = image.components.iter().map(|_| None).collect();
+    for c in order {
+        let comp = &mut image.components[c];
+        packed[c] = Some(pack_plane(&comp.plane));
+        comp.plane.blocks = Vec::new();
+    }
+    let packed: Vec<PackedPlane> = packed.into_iter().flatten().collect();
     encode_checked(&image, Some(&packed), opts)
 }
 
