@@ -52,9 +52,22 @@ pub fn seq_scan_sym<S: SymSink>(
 trait BlockCoder {
     /// Pads and writes RSTn, n = `n mod 8`.
     fn restart(&mut self, n: usize);
-    /// Codes block `idx` of `c`, its DC predicted from `pred` (which it updates),
-    /// ORing the magnitudes coded into `r`.
-    fn block(&mut self, c: &PackedComp, idx: usize, pred: &mut i32, r: &mut Ranges);
+    /// Codes a block of `c`: its DC difference `diff` (F.1.2.1.1) and its AC values
+    /// `ac` at the zigzag positions of `mask`; returns the OR of their magnitudes.
+    fn block(&mut self, c: &PackedComp, diff: i32, mask: u64, ac: &[i16]) -> u32;
+}
+
+/// Codes block `idx` of `c` with `coder`, its DC predicted from `pred` (which it
+/// updates), ORing the magnitudes coded into `r`.
+#[inline(always)]
+fn code<C: BlockCoder>(coder: &mut C, c: &PackedComp, idx: usize, pred: &mut i32, r: &mut Ranges) {
+    let (mask, vals) = c.plane.get(idx);
+    let has_dc = (mask & 1) as usize;
+    let dc = if has_dc != 0 { vals[0] as i32 } else { 0 };
+    let diff = dc - *pred;
+    *pred = dc;
+    r.dc_or |= diff.unsigned_abs();
+    r.ac_or |= coder.block(c, diff, mask, vals.get(has_dc..).unwrap_or(&[]));
 }
 
 /// The coding order of T.81 A.2 with restarts (F.1.2.3: predictions reset).
@@ -77,7 +90,7 @@ fn walk<C: BlockCoder>(
             let start = by * c.plane.width_blocks;
             for idx in start..start + w {
                 st.tick(coder);
-                coder.block(c, idx, &mut st.pred[0], &mut st.ranges);
+                code(coder, c, idx, &mut st.pred[0], &mut st.ranges);
             }
         }
         return st.ranges;
@@ -89,7 +102,7 @@ fn walk<C: BlockCoder>(
                 for y in 0..c.v {
                     let start = (my * c.v + y) * c.plane.width_blocks + mx * c.h;
                     for idx in start..start + c.h {
-                        coder.block(c, idx, &mut st.pred[ci & 3], &mut st.ranges);
+                        code(coder, c, idx, &mut st.pred[ci & 3], &mut st.ranges);
                     }
                 }
             }
@@ -123,12 +136,28 @@ impl State {
     }
 }
 
-/// The DC coefficient of a packed block and its AC values (zigzag order).
+/// The run-length coding of T.81 F.1.2.2 over a packed block's AC values (zigzag
+/// order, `mask` their positions): `emit(run, v)` for each symbol, a coefficient v
+/// after `run` zeros; ZRL is (15, 0) and EOB (0, 0), so that the symbol is always
+/// `run << 4 | SSSS(v)`.
 #[inline(always)]
-fn split(mask: u64, vals: &[i16]) -> (i32, &[i16]) {
-    let has_dc = (mask & 1) as usize;
-    let dc = if has_dc != 0 { vals[0] as i32 } else { 0 };
-    (dc, vals.get(has_dc..).unwrap_or(&[]))
+fn ac_symbols(mask: u64, ac: &[i16], mut emit: impl FnMut(u32, i32)) {
+    let mut m = mask & !1;
+    let mut last = 0u32;
+    for &v in ac {
+        let k = m.trailing_zeros();
+        m &= m - 1;
+        let mut run = k - last - 1;
+        last = k;
+        while run >= 16 {
+            emit(15, 0);
+            run -= 16;
+        }
+        emit(run, v as i32);
+    }
+    if last != 63 {
+        emit(0, 0);
+    }
 }
 
 /// [`seq_scan`]'s coder.
@@ -140,32 +169,17 @@ impl<S: Sink> BlockCoder for SinkCoder<'_, S> {
     }
 
     #[inline(always)]
-    fn block(&mut self, c: &PackedComp, idx: usize, pred: &mut i32, r: &mut Ranges) {
-        let (mask, vals) = c.plane.get(idx);
-        let (dc, ac) = split(mask, vals);
-        let (nb, extra, dc_mag) = category(dc - *pred);
-        *pred = dc;
-        r.dc_or |= dc_mag;
+    fn block(&mut self, c: &PackedComp, diff: i32, mask: u64, ac: &[i16]) -> u32 {
+        let (nb, extra, _) = category(diff);
         let mut e = self.0.open();
         e.sym(c.dc, nb, extra, nb);
-        let mut m = mask & !1;
-        let mut last = 0u32;
-        for &v in ac {
-            let k = m.trailing_zeros();
-            m &= m - 1;
-            let mut run = k - last - 1;
-            last = k;
-            while run >= 16 {
-                e.sym(c.ac, 0xF0, 0, 0);
-                run -= 16;
-            }
-            let (nb, extra, mag) = category(v as i32);
-            r.ac_or |= mag;
+        let mut or = 0u32;
+        ac_symbols(mask, ac, |run, v| {
+            let (nb, extra, mag) = category(v);
+            or |= mag;
             e.sym(c.ac, (run << 4) | nb, extra, nb);
-        }
-        if last != 63 {
-            e.sym(c.ac, 0x00, 0, 0);
-        }
+        });
+        or
     }
 }
 
@@ -178,37 +192,96 @@ impl<S: SymSink> BlockCoder for SymCoder<'_, S> {
     }
 
     #[inline(always)]
-    fn block(&mut self, c: &PackedComp, idx: usize, pred: &mut i32, r: &mut Ranges) {
-        let (mask, vals) = c.plane.get(idx);
-        let (dc, ac) = split(mask, vals);
-        let diff = dc - *pred;
-        *pred = dc;
+    fn block(&mut self, c: &PackedComp, diff: i32, mask: u64, ac: &[i16]) -> u32 {
         let sign = diff >> 31;
-        let dc_mag = ((diff ^ sign) - sign) as u32;
-        r.dc_or |= dc_mag;
-        let dc_idx = ((32 - dc_mag.leading_zeros()) | (sign as u32 & 256)) as usize;
+        let dc_idx = ((32 - diff.unsigned_abs().leading_zeros()) | (sign as u32 & 256)) as usize;
         let (dt, at) = (self.0.table(c.dc), self.0.table(c.ac));
         let mut e = self.0.open();
         e.put(dt, dc_idx, diff);
-        let mut m = mask & !1;
-        let mut last = 0u32;
         let mut or = 0u32;
-        for &v in ac {
-            let k = m.trailing_zeros();
-            m &= m - 1;
-            let mut run = k - last - 1;
-            last = k;
-            while run >= 16 {
-                e.put(at, 0xF0, 0);
-                run -= 16;
-            }
-            let v = v as i32;
+        ac_symbols(mask, ac, |run, v| {
             or |= v.unsigned_abs();
             e.put(at, ((run << 4) + size_sign(v)) as usize, v);
+        });
+        or
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::bitwrite::BitWriter;
+    use super::super::enc_stream::fast::{SymTable, SymWriter};
+    use super::super::huffenc::{empty_tables, table_index, EncTable, EncTables, Writer, NTABLES};
+    use super::*;
+    use crate::coeffs::BlockPlane;
+    use crate::container::std_tables;
+
+    /// A plane of `w`×`h` blocks with a few coefficients each, some far from zero
+    /// (long runs, large magnitudes, negative values).
+    fn plane(w: usize, h: usize, seed: &mut u64) -> PackedPlane {
+        let mut p = BlockPlane::new(w, h);
+        for b in p.blocks.iter_mut() {
+            for _ in 0..(*seed % 24) {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 7;
+                *seed ^= *seed << 17;
+                b[(*seed % 64) as usize] = ((*seed >> 20) % 2001) as i16 - 1000;
+            }
         }
-        if last != 63 {
-            e.put(at, 0, 0);
+        PackedPlane::from_plane(&p)
+    }
+
+    /// Both coders write the same bytes, with and without restarts, for one and for
+    /// three interleaved components.
+    #[test]
+    fn symbol_table_coder_writes_what_the_sink_coder_writes() {
+        let mut tabs: Box<EncTables> = empty_tables();
+        tabs[table_index(0, 0)] = EncTable::from_spec(&std_tables::std_dc_luma(0));
+        tabs[table_index(1, 0)] = EncTable::from_spec(&std_tables::std_ac_luma(0));
+        tabs[table_index(0, 1)] = EncTable::from_spec(&std_tables::std_dc_chroma(1));
+        tabs[table_index(1, 1)] = EncTable::from_spec(&std_tables::std_ac_chroma(1));
+        let sym: Box<[Box<SymTable>; NTABLES]> =
+            Box::new(std::array::from_fn(|t| SymTable::new(&tabs[t])));
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let (y, cb, cr) = (
+            plane(6, 4, &mut seed),
+            plane(3, 2, &mut seed),
+            plane(3, 2, &mut seed),
+        );
+        fn comp(p: &PackedPlane, h: usize, v: usize, t: u8) -> PackedComp<'_> {
+            PackedComp {
+                plane: p,
+                h,
+                v,
+                real: (p.width_blocks, p.len() / p.width_blocks),
+                dc: table_index(0, t),
+                ac: table_index(1, t),
+            }
         }
-        r.ac_or |= or;
+        let scans = [
+            vec![comp(&y, 1, 1, 0)],
+            vec![comp(&y, 2, 2, 0), comp(&cb, 1, 1, 1), comp(&cr, 1, 1, 1)],
+        ];
+        for comps in &scans {
+            for ri in [0, 1, 2, 5] {
+                let mut w = Writer::new(Vec::new(), &tabs);
+                let a = seq_scan(&mut w, comps, (3, 2), ri);
+                let want = w.w.finish();
+                let mut bw = BitWriter::new(Vec::new());
+                let mut bits = bw.begin_row();
+                let b = seq_scan_sym(
+                    &mut SymWriter {
+                        bits: &mut bits,
+                        tabs: &sym,
+                    },
+                    comps,
+                    (3, 2),
+                    ri,
+                );
+                bw.end_row(bits);
+                assert_eq!(bw.finish(), want, "{} components, ri {ri}", comps.len());
+                assert_eq!((a.ac_or, a.dc_or), (b.ac_or, b.dc_or));
+            }
+        }
     }
 }
