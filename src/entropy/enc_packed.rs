@@ -210,8 +210,8 @@ impl<S: SymSink> BlockCoder for SymCoder<'_, S> {
 #[cfg(test)]
 mod tests {
     use super::super::bitwrite::BitWriter;
-    use super::super::enc_stream::fast::{SymTable, SymWriter};
-    use super::super::huffenc::{empty_tables, table_index, EncTable, EncTables, Writer, NTABLES};
+    use super::super::enc_stream::fast::{sym_tables, SymWriter};
+    use super::super::huffenc::{empty_tables, table_index, EncTable, EncTables, Writer};
     use super::*;
     use crate::coeffs::BlockPlane;
     use crate::container::std_tables;
@@ -240,8 +240,7 @@ mod tests {
         tabs[table_index(1, 0)] = EncTable::from_spec(&std_tables::std_ac_luma(0));
         tabs[table_index(0, 1)] = EncTable::from_spec(&std_tables::std_dc_chroma(1));
         tabs[table_index(1, 1)] = EncTable::from_spec(&std_tables::std_ac_chroma(1));
-        let sym: Box<[Box<SymTable>; NTABLES]> =
-            Box::new(std::array::from_fn(|t| SymTable::new(&tabs[t])));
+        let sym = sym_tables(&tabs);
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let (y, cb, cr) = (
             plane(6, 4, &mut seed),

@@ -237,7 +237,7 @@ impl SeqStream {
         Ok(SeqStream {
             bits: w.begin_row(),
             w,
-            tabs: Box::new(std::array::from_fn(|t| SymTable::new(&enc[t]))),
+            tabs: fast::sym_tables(&enc),
             walk,
         })
     }

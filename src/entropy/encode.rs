@@ -13,10 +13,8 @@
 use super::enc_packed::{seq_scan, seq_scan_sym, PackedComp};
 use super::enc_prog::{prog_scan, Ranges};
 use super::enc_seq::{pack_plane, walk, ScanComp, SeqCoder};
-use super::enc_stream::fast::{SymTable, SymWriter};
-use super::huffenc::{
-    empty_tables, table_index, EncTable, EncTables, Sink, Stats, Writer, NTABLES,
-};
+use super::enc_stream::fast::{sym_tables, SymWriter};
+use super::huffenc::{empty_tables, table_index, EncTable, Sink, Stats, Writer};
 use super::optimal::optimal_spec;
 use super::script;
 use super::{CodingMode, EncodeOptions, HuffmanChoice};
@@ -530,20 +528,13 @@ impl SeqSource<'_> {
 
     /// Writes the sequential scan of frame components `idx` into `w`: packed planes
     /// through the symbol tables of the streamed encoder, others through `w`.
-    fn write(
-        &self,
-        idx: &[usize],
-        sel: &[(u8, u8)],
-        w: &mut Writer,
-        tabs: &EncTables,
-    ) -> Result<()> {
+    fn write(&self, idx: &[usize], sel: &[(u8, u8)], w: &mut Writer) -> Result<()> {
         let Some(planes) = self.packed else {
             return self.code(idx, sel, w);
         };
         let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
         let comps = self.packed_comps(planes, idx, &ids);
-        let sym: Box<[Box<SymTable>; NTABLES]> =
-            Box::new(std::array::from_fn(|t| SymTable::new(&tabs[t])));
+        let sym = sym_tables(w.tables());
         let mut bits = w.w.begin_row();
         let ranges = seq_scan_sym(
             &mut SymWriter {
@@ -590,7 +581,7 @@ fn encode_sequential(
     for idx in &scans {
         write_seq_sos(&mut out, image, idx, &sel);
         let mut w = Writer::new(out, &tabs);
-        src.write(idx, &sel, &mut w, &tabs)?;
+        src.write(idx, &sel, &mut w)?;
         out = w.w.finish();
     }
     Ok(out)

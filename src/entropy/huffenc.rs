@@ -162,6 +162,11 @@ impl<'t> Writer<'t> {
             tabs,
         }
     }
+
+    /// The tables the writer codes with.
+    pub fn tables(&self) -> &'t EncTables {
+        self.tabs
+    }
 }
 
 /// [`Writer`] opened: its bits in local variables and its tables.

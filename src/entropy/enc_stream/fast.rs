@@ -16,7 +16,7 @@
 
 use super::super::bitwrite::{BlockBits, RowBits};
 use super::super::enc_seq::ZZ_BITS;
-use super::super::huffenc::{EncTable, NTABLES};
+use super::super::huffenc::{EncTable, EncTables, NTABLES};
 use crate::coeffs::{Block, ZIGZAG};
 use std::num::NonZeroU64;
 
@@ -51,6 +51,11 @@ impl SymTable {
         }
         s
     }
+}
+
+/// The [`SymTable`] of each of `tabs` (indexed as `huffenc::table_index`).
+pub fn sym_tables(tabs: &EncTables) -> Box<[Box<SymTable>; NTABLES]> {
+    Box::new(std::array::from_fn(|t| SymTable::new(&tabs[t])))
 }
 
 /// Where [`code_block`] sends its symbols.
@@ -466,7 +471,7 @@ mod tests {
         let mut tabs = empty_tables();
         tabs[table_index(0, 0)] = EncTable::from_spec(&std_tables::std_dc_luma(0));
         tabs[table_index(1, 0)] = EncTable::from_spec(&std_tables::std_ac_luma(0));
-        let sym: [Box<SymTable>; NTABLES] = std::array::from_fn(|t| SymTable::new(&tabs[t]));
+        let sym = sym_tables(&tabs);
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let blocks = random_blocks(3000, &mut seed);
         // Fast.
