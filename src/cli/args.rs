@@ -117,6 +117,10 @@ pub struct EncodeArgs {
     /// Use the Annex K example Huffman tables instead of optimal ones (implies sequential).
     #[arg(long, conflicts_with = "progressive")]
     pub standard_huffman: bool,
+    /// Arithmetic coding instead of Huffman (SOF9, or SOF10 when progressive), as
+    /// jpegtran -arithmetic writes. Few viewers read it.
+    #[arg(long, conflicts_with = "standard_huffman")]
+    pub arithmetic: bool,
     /// Restart interval: N MCU rows, or NB for N MCUs; 0 for none. Default: the input's.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,
@@ -310,6 +314,10 @@ pub struct PixelEncodeArgs {
     /// Annex K Huffman tables instead of optimal ones (cjpeg without -optimize).
     #[arg(long, conflicts_with = "progressive")]
     pub standard_huffman: bool,
+    /// Arithmetic coding instead of Huffman (SOF9, or SOF10 with --progressive), as
+    /// cjpeg -arithmetic writes.
+    #[arg(long, conflicts_with = "standard_huffman")]
+    pub arithmetic: bool,
     /// Restart interval: N MCU rows, or NB for N MCUs.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,

@@ -366,7 +366,9 @@ fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
     };
     Ok(CopyOptions {
         mode,
-        huffman: if a.standard_huffman {
+        huffman: if a.arithmetic {
+            HuffmanChoice::Arithmetic
+        } else if a.standard_huffman {
             HuffmanChoice::Standard
         } else {
             HuffmanChoice::Optimal
@@ -741,7 +743,9 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
         } else {
             CodingMode::Sequential
         },
-        huffman: if a.standard_huffman {
+        huffman: if a.arithmetic {
+            HuffmanChoice::Arithmetic
+        } else if a.standard_huffman {
             HuffmanChoice::Standard
         } else {
             HuffmanChoice::Optimal

@@ -8,7 +8,7 @@
 /// is not in T.81's table: it is the non-adapting state with Qe = 0x5A1D that the
 /// standard's "fixed probability" decisions (G.2.3.1/G.2.3.3, signs in F.1.4.4.2)
 /// need.
-const QE: [(u16, u8, u8, u8); 114] = [
+pub(super) const QE: [(u16, u8, u8, u8); 114] = [
     (0x5A1D, 1, 1, 1),
     (0x2586, 2, 14, 0),
     (0x1114, 3, 16, 0),
@@ -257,7 +257,7 @@ impl<'a> Qm<'a> {
 }
 
 /// The state after an MPS (the fixed state never moves).
-fn nmps_of(idx: usize, nmps: u8) -> u8 {
+pub(super) fn nmps_of(idx: usize, nmps: u8) -> u8 {
     if idx >= 113 {
         FIXED
     } else {
@@ -267,7 +267,7 @@ fn nmps_of(idx: usize, nmps: u8) -> u8 {
 
 /// The state after an LPS: the next index, with the MPS sense inverted when
 /// Switch_MPS is 1 (D.1.5.2).
-fn lps_next(mps: u8, nlps: u8, switch: u8, idx: usize) -> u8 {
+pub(super) fn lps_next(mps: u8, nlps: u8, switch: u8, idx: usize) -> u8 {
     if idx >= 113 {
         return (mps << 7) | FIXED;
     }
@@ -277,108 +277,6 @@ fn lps_next(mps: u8, nlps: u8, switch: u8, idx: usize) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A tiny QM encoder (T.81 D.1) used only to check the decoder round trip.
-    struct Enc {
-        c: u32,
-        a: u32,
-        ct: i32,
-        buf: i32,
-        sc: u32,
-        out: Vec<u8>,
-    }
-
-    impl Enc {
-        fn new() -> Self {
-            Enc {
-                c: 0,
-                a: 0x10000,
-                ct: 11,
-                buf: -1,
-                sc: 0,
-                out: vec![],
-            }
-        }
-        fn emit(&mut self, b: u8) {
-            self.out.push(b);
-            if b == 0xFF {
-                self.out.push(0);
-            }
-        }
-        fn byte_out(&mut self) {
-            let t = self.c >> 19;
-            if t > 0xFF {
-                if self.buf >= 0 {
-                    let b = (self.buf + 1) as u8;
-                    self.emit(b);
-                }
-                for _ in 0..self.sc {
-                    self.emit(0);
-                }
-                self.sc = 0;
-                self.buf = (t & 0xFF) as i32;
-            } else if t == 0xFF {
-                self.sc += 1;
-            } else {
-                if self.buf >= 0 {
-                    let b = self.buf as u8;
-                    self.emit(b);
-                }
-                for _ in 0..self.sc {
-                    self.emit(0xFF);
-                }
-                self.sc = 0;
-                self.buf = t as i32;
-            }
-            self.c &= 0x7FFFF;
-            self.ct = 8;
-        }
-        fn renorm(&mut self) {
-            while self.a < 0x8000 {
-                self.a <<= 1;
-                self.c <<= 1;
-                self.ct -= 1;
-                if self.ct == 0 {
-                    self.byte_out();
-                }
-            }
-        }
-        fn encode(&mut self, st: &mut u8, bit: bool) {
-            let idx = (*st & 0x7F) as usize;
-            let mps = *st >> 7;
-            let (qe, nmps, nlps, sw) = QE[idx];
-            let qe = qe as u32;
-            self.a -= qe;
-            if bit as u8 != mps {
-                if self.a >= qe {
-                    self.c += self.a;
-                    self.a = qe;
-                }
-                *st = lps_next(mps, nlps, sw, idx);
-            } else {
-                if self.a >= 0x8000 {
-                    return;
-                }
-                if self.a < qe {
-                    self.c += self.a;
-                    self.a = qe;
-                }
-                *st = (mps << 7) | nmps_of(idx, nmps);
-            }
-            self.renorm();
-        }
-        fn flush(mut self) -> Vec<u8> {
-            let t = (self.c + self.a - 1) & 0xFFFF0000;
-            self.c = if t < self.c { t + 0x8000 } else { t };
-            self.c <<= self.ct;
-            self.byte_out();
-            self.c <<= 8;
-            self.byte_out();
-            self.c <<= 8;
-            self.byte_out();
-            self.out
-        }
-    }
 
     #[test]
     fn round_trip_random_decisions() {
@@ -390,12 +288,13 @@ mod tests {
             let p = [2, 5, 50, 97][ctx];
             bits.push((ctx, ((seed >> 8) % 100) < p || i % 1000 == 0));
         }
-        let mut enc = Enc::new();
+        let mut enc = super::super::arith_enc::QmEnc::new(Vec::new());
         let mut st = [0u8; 4];
         for &(c, b) in &bits {
             enc.encode(&mut st[c], b);
         }
-        let data = enc.flush();
+        enc.flush();
+        let data = enc.out;
         let mut dec = Qm::new(&data);
         let mut st = [0u8; 4];
         for (i, &(c, b)) in bits.iter().enumerate() {

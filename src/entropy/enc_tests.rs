@@ -244,6 +244,28 @@ proptest! {
         }
     }
 
+    /// Arithmetic coding (SOF9/SOF10) round trips in both modes, restarts included,
+    /// and packed planes code as dense ones do.
+    #[test]
+    fn arithmetic_round_trip(
+        s in spec_strategy(),
+        ri in prop_oneof![Just(0u16), 1u16..6],
+        progressive in any::<bool>(),
+    ) {
+        let img = make_image(&s, !interleaved_sequential(&s) || progressive);
+        let mode = if progressive { CodingMode::Progressive } else { CodingMode::Sequential };
+        let o = opts(mode, HuffmanChoice::Arithmetic, ri);
+        round_trip(&img, &o)?;
+        let body = encode(&img, &o).unwrap();
+        let dec = decode(&JpegFile::parse(&wrap(&body)).unwrap(), &Limits::default()).unwrap();
+        prop_assert_eq!(dec.frame.marker.0, if progressive { 0xCA } else { 0xC9 });
+        let planes: Vec<PackedPlane> =
+            img.components.iter().map(|c| PackedPlane::from_plane(&c.plane)).collect();
+        let mut meta = img.clone();
+        meta.components.iter_mut().for_each(|c| c.plane = BlockPlane::new(0, 0));
+        prop_assert_eq!(Ok(body), encode_packed(&meta, &planes, &o).map_err(|e| e.to_string()));
+    }
+
     #[test]
     fn progressive_round_trip(s in spec_strategy(), ri in prop_oneof![Just(0u16), 1u16..6]) {
         let img = make_image(&s, true);
@@ -317,13 +339,15 @@ fn custom_script_round_trip() {
         scan(vec![sc(ids[2], 3)], 1, 20, 1, 0),
     ];
     for ri in [0, 1, 7] {
-        let o = EncodeOptions {
-            mode: CodingMode::Progressive,
-            huffman: HuffmanChoice::Optimal,
-            restart_interval: ri,
-            scan_script: Some(script.clone()),
-        };
-        round_trip(&img, &o).unwrap();
+        for huffman in [HuffmanChoice::Optimal, HuffmanChoice::Arithmetic] {
+            let o = EncodeOptions {
+                mode: CodingMode::Progressive,
+                huffman,
+                restart_interval: ri,
+                scan_script: Some(script.clone()),
+            };
+            round_trip(&img, &o).unwrap();
+        }
     }
     let mut bad = script.clone();
     bad.pop();

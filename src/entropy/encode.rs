@@ -102,7 +102,23 @@ fn encode_checked(
     opts: &EncodeOptions,
 ) -> Result<Vec<u8>> {
     let g = image.geometry();
-    let out = write_frame_headers(image, opts.mode, opts.restart_interval);
+    let mut out = write_frame_headers(image, opts.mode, opts.restart_interval);
+    if opts.huffman == HuffmanChoice::Arithmetic {
+        arithmetic_frame(&mut out);
+        let built: Vec<PackedPlane>;
+        let planes = match packed {
+            Some(p) => p,
+            None => {
+                built = image
+                    .components
+                    .iter()
+                    .map(|c| pack_plane(&c.plane))
+                    .collect();
+                &built
+            }
+        };
+        return encode_arithmetic(image, &g, opts, planes, out);
+    }
     match opts.mode {
         CodingMode::Sequential => encode_sequential(image, packed, &g, opts, out),
         CodingMode::Progressive => {
@@ -126,6 +142,137 @@ fn encode_checked(
             };
             encode_progressive(image, &g, opts, &script, planes, out)
         }
+    }
+}
+
+/// Turns the SOF0/SOF1/SOF2 marker that [`write_frame_headers`] wrote into SOF9
+/// (sequential) or SOF10 (progressive): the arithmetic-coded processes (B.1.1.3).
+fn arithmetic_frame(out: &mut [u8]) {
+    let mut i = 0;
+    while i + 3 < out.len() {
+        let m = out[i + 1];
+        if matches!(m, 0xC0 | 0xC1) {
+            out[i + 1] = 0xC9;
+            return;
+        }
+        if m == 0xC2 {
+            out[i + 1] = 0xCA;
+            return;
+        }
+        i += 2 + usize::from(u16::from_be_bytes([out[i + 2], out[i + 3]]));
+    }
+}
+
+/// Arithmetic-coded scans (T.81 Annex D, F.1.4.4, G.1.3): one interleaved scan (or one
+/// per component) for sequential output, the scan script for progressive output;
+/// each scan is preceded by its DAC segment (default conditioning).
+fn encode_arithmetic(
+    image: &CoefficientImage,
+    g: &Geometry,
+    opts: &EncodeOptions,
+    planes: &[PackedPlane],
+    mut out: Vec<u8>,
+) -> Result<Vec<u8>> {
+    use super::arith_enc::{write_dac, ArithCoder, ScanKind};
+    let progressive = opts.mode == CodingMode::Progressive;
+    for p in planes {
+        check_ranges(Ranges {
+            ac_or: p.ac_or(),
+            dc_or: 0,
+        })?;
+    }
+    let n = image.components.len();
+    let script: Vec<ScanHeader> = if progressive {
+        opts.scan_script
+            .clone()
+            .unwrap_or_else(|| script::default_script(image))
+    } else {
+        let all: Vec<usize> = (0..n).collect();
+        let scans: Vec<Vec<usize>> = if script::can_interleave(image, &all) {
+            vec![all]
+        } else {
+            (0..n).map(|c| vec![c]).collect()
+        };
+        scans
+            .iter()
+            .map(|idx| {
+                sequential_header(image, idx, &(0..n).map(seq_table_ids).collect::<Vec<_>>())
+            })
+            .collect()
+    };
+    let idxs = if progressive {
+        script::validate(image, &script)?
+    } else {
+        script
+            .iter()
+            .map(|s| {
+                s.components
+                    .iter()
+                    .map(|c| {
+                        image
+                            .components
+                            .iter()
+                            .position(|f| f.id == c.id)
+                            .unwrap_or(0)
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let shapes: Vec<BlockPlane> = planes
+        .iter()
+        .map(|p| BlockPlane {
+            width_blocks: p.width_blocks,
+            height_blocks: p.height_blocks,
+            blocks: Vec::new(),
+        })
+        .collect();
+    let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
+    let mcus = (g.mcus_x(), g.mcus_y());
+    for (s, idx) in script.iter().zip(&idxs) {
+        // Table ids as libjpeg numbers them: 0 for the first component, 1 for the others.
+        let sel: Vec<(u8, u8)> = idx.iter().map(|&c| seq_table_ids(c)).collect();
+        let kind = ScanKind::of(s, progressive);
+        write_dac(&mut out, &sel, kind);
+        // A DC scan names no AC table, an AC scan or a DC refinement no DC table
+        // (written as 0, as libjpeg writes them).
+        let mut header = s.clone();
+        for (c, t) in header.components.iter_mut().zip(&sel) {
+            (c.td, c.ta) = match (progressive, s.ss, s.ah) {
+                (false, ..) => *t,
+                (true, 0, 0) => (t.0, 0),
+                (true, 0, _) => (0, 0),
+                (true, ..) => (0, t.1),
+            };
+        }
+        let mut body = Vec::new();
+        write_scan(&mut body, &header);
+        write_segment(&mut out, Marker::SOS, &body);
+        let comps = scan_comps_on(image, &shape_refs, g, idx, &sel);
+        let coder = ArithCoder::new(out, idx.iter().map(|&c| &planes[c]).collect(), &sel, kind);
+        let (o, dc_or) = coder.run(&comps, mcus, opts.restart_interval as usize);
+        out = o;
+        check_ranges(Ranges { ac_or: 0, dc_or })?;
+    }
+    Ok(out)
+}
+
+/// The header of a sequential scan of frame components `idx` with table ids `sel`
+/// (per frame component).
+fn sequential_header(image: &CoefficientImage, idx: &[usize], sel: &[(u8, u8)]) -> ScanHeader {
+    ScanHeader {
+        components: idx
+            .iter()
+            .map(|&c| ScanComponent {
+                id: image.components[c].id,
+                td: sel[c].0,
+                ta: sel[c].1,
+            })
+            .collect(),
+        ss: 0,
+        se: 63,
+        ah: 0,
+        al: 0,
     }
 }
 
@@ -573,7 +720,8 @@ fn encode_sequential(
     };
     let (sel, specs) = match opts.huffman {
         HuffmanChoice::Standard => standard_selection(n),
-        HuffmanChoice::Optimal => optimal_sequential(&src, &scans)?,
+        // (Arithmetic output is written by `encode_arithmetic`.)
+        HuffmanChoice::Optimal | HuffmanChoice::Arithmetic => optimal_sequential(&src, &scans)?,
     };
     write_dht(&mut out, &specs);
     let tabs = install(&specs);

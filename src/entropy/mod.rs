@@ -1,4 +1,4 @@
-//! Entropy coding (T.81 Annexes F and G; Huffman both ways, arithmetic decoding only):
+//! Entropy coding (T.81 Annexes D, F and G; Huffman and arithmetic, both ways):
 //! scans ⇄ the coefficient image.
 //!
 //! * [`decode`] walks a parsed file's tables and scans (baseline, extended sequential,
@@ -7,6 +7,7 @@
 //!   (sequential or progressive, standard or optimal Huffman tables, restart intervals).
 
 mod arith;
+mod arith_enc;
 mod arith_scan;
 #[cfg(test)]
 mod arith_tests;
@@ -92,6 +93,9 @@ pub enum HuffmanChoice {
     Standard,
     /// Tables built from the image's own symbol statistics (T.81 K.2).
     Optimal,
+    /// No Huffman tables: arithmetic coding (T.81 Annex D; SOF9 or SOF10, as
+    /// `jpegtran -arithmetic` writes).
+    Arithmetic,
 }
 
 /// How to encode a coefficient image.

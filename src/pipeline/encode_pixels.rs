@@ -51,13 +51,13 @@ pub fn encode_pixels(img: &PixelImage, opts: &PixelEncodeOptions) -> Result<Vec<
 /// Huffman-coded (or, for optimal tables, counted, then coded once the tables are
 /// known) on the calling thread as they arrive, so the two stages overlap.
 pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Result<Vec<u8>> {
-    if opts.mode == CodingMode::Sequential {
+    if opts.mode == CodingMode::Sequential && opts.huffman != HuffmanChoice::Arithmetic {
         let mut out = Vec::new();
         write_segment(&mut out, Marker::SOI, &[]);
         write_segment(&mut out, Marker::APP0, &JFIF_APP0_BODY);
         let mut out = match opts.huffman {
             HuffmanChoice::Standard => encode_streamed(img, opts, out)?,
-            HuffmanChoice::Optimal => encode_optimal(img, opts, out)?,
+            _ => encode_optimal(img, opts, out)?,
         };
         write_segment(&mut out, Marker::EOI, &[]);
         return Ok(out);

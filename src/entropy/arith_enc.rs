@@ -1,0 +1,469 @@
+//! Arithmetic encoding (`jpegtran -arithmetic`): the QM encoder of T.81 D.1 and the
+//! statistical models of F.1.4.4 (sequential) and G.1.3 (progressive), the mirror of
+//! the decoder in `arith` / `arith_scan`. Output is SOF9 (sequential) or SOF10
+//! (progressive) with a DAC segment before each scan whose tables are used, holding
+//! the default conditioning (L = 0, U = 1, Kx = 5), as libjpeg writes it.
+
+use super::arith::{lps_next, nmps_of, QE};
+use super::enc_seq::{walk, BlockCoder, ScanComp};
+use crate::coeffs::PackedPlane;
+use crate::container::{write_segment, Marker, ScanHeader};
+
+/// QM encoder registers (D.1.1) and the bytes written so far. Bytes are held back
+/// one at a time (`buf`), with any 0xFF bytes after it counted in `sc`, until the
+/// next byte shows whether a carry reaches them (D.1.6).
+pub(super) struct QmEnc {
+    c: u32,
+    a: u32,
+    ct: i32,
+    buf: i32,
+    sc: u32,
+    /// Where the current interval's bytes start in `out`.
+    start: usize,
+    pub out: Vec<u8>,
+}
+
+impl QmEnc {
+    /// INITENC (D.1.7) appending to `out`.
+    pub(super) fn new(out: Vec<u8>) -> Self {
+        QmEnc {
+            c: 0,
+            a: 0x10000,
+            ct: 11,
+            buf: -1,
+            sc: 0,
+            start: out.len(),
+            out,
+        }
+    }
+
+    fn reinit(&mut self) {
+        self.start = self.out.len();
+        self.c = 0;
+        self.a = 0x10000;
+        self.ct = 11;
+        self.buf = -1;
+        self.sc = 0;
+    }
+
+    /// One byte of entropy-coded data, 0xFF stuffed with 0x00 (F.1.2.3).
+    fn emit(&mut self, b: u8) {
+        self.out.push(b);
+        if b == 0xFF {
+            self.out.push(0);
+        }
+    }
+
+    /// BYTEOUT (D.1.6, Figure D.8): a carry into the held byte turns the 0xFF bytes
+    /// after it into zeros.
+    fn byte_out(&mut self) {
+        let t = self.c >> 19;
+        if t > 0xFF {
+            if self.buf >= 0 {
+                self.emit((self.buf + 1) as u8);
+            }
+            for _ in 0..self.sc {
+                self.emit(0);
+            }
+            self.sc = 0;
+            self.buf = (t & 0xFF) as i32;
+        } else if t == 0xFF {
+            self.sc += 1;
+        } else {
+            if self.buf >= 0 {
+                self.emit(self.buf as u8);
+            }
+            for _ in 0..self.sc {
+                self.emit(0xFF);
+            }
+            self.sc = 0;
+            self.buf = t as i32;
+        }
+        self.c &= 0x7FFFF;
+        self.ct = 8;
+    }
+
+    /// RENORME (D.1.5, Figure D.7).
+    fn renorm(&mut self) {
+        while self.a < 0x8000 {
+            self.a <<= 1;
+            self.c <<= 1;
+            self.ct -= 1;
+            if self.ct == 0 {
+                self.byte_out();
+            }
+        }
+    }
+
+    /// ENCODE (D.1.2–D.1.4, Figures D.3–D.6) of `bit` with bin `st`, conditional
+    /// exchange included; the bin's state moves as the decoder's does.
+    pub(super) fn encode(&mut self, st: &mut u8, bit: bool) {
+        let idx = (*st & 0x7F) as usize;
+        let mps = *st >> 7;
+        let (qe, nmps, nlps, sw) = QE[idx.min(113)];
+        let qe = qe as u32;
+        self.a -= qe;
+        if u8::from(bit) != mps {
+            // CODELPS: the interval is exchanged when the LPS sub-interval is larger.
+            if self.a >= qe {
+                self.c += self.a;
+                self.a = qe;
+            }
+            *st = lps_next(mps, nlps, sw, idx);
+        } else {
+            if self.a >= 0x8000 {
+                return;
+            }
+            if self.a < qe {
+                self.c += self.a;
+                self.a = qe;
+            }
+            *st = (mps << 7) | nmps_of(idx, nmps);
+        }
+        self.renorm();
+    }
+
+    /// A decision with the fixed 0.5 probability (signs, DC refinement bits).
+    fn encode_fixed(&mut self, bit: bool) {
+        let mut st = super::arith::FIXED;
+        self.encode(&mut st, bit);
+    }
+
+    /// FLUSH (D.1.8, Figure D.12): the value in the final interval with the most
+    /// trailing zero bits, then its bytes; trailing zero bytes are left out (the
+    /// decoder reads zeros past the end, D.2.8), as libjpeg leaves them out.
+    pub(super) fn flush(&mut self) {
+        let t = (self.c + self.a - 1) & 0xFFFF_0000;
+        self.c = if t < self.c { t + 0x8000 } else { t };
+        self.c <<= self.ct;
+        self.byte_out();
+        self.c <<= 8;
+        self.byte_out();
+        if self.buf >= 0 {
+            self.emit(self.buf as u8);
+        }
+        for _ in 0..self.sc {
+            self.emit(0xFF);
+        }
+        // A zero after 0xFF is stuffing, not data.
+        while self.out.len() > self.start
+            && self.out.last() == Some(&0)
+            && self.out.get(self.out.len().wrapping_sub(2)) != Some(&0xFF)
+        {
+            self.out.pop();
+        }
+    }
+}
+
+/// What one arithmetic scan codes of each block.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ScanKind {
+    Sequential,
+    DcFirst { al: u8 },
+    DcRefine { al: u8 },
+    AcFirst { ss: u8, se: u8, al: u8 },
+    AcRefine { ss: u8, se: u8, al: u8 },
+}
+
+impl ScanKind {
+    pub(super) fn of(s: &ScanHeader, progressive: bool) -> Self {
+        let (ss, se, al) = (s.ss, s.se, s.al);
+        match (progressive, ss, s.ah) {
+            (false, ..) => ScanKind::Sequential,
+            (true, 0, 0) => ScanKind::DcFirst { al },
+            (true, 0, _) => ScanKind::DcRefine { al },
+            (true, _, 0) => ScanKind::AcFirst { ss, se, al },
+            (true, ..) => ScanKind::AcRefine { ss, se, al },
+        }
+    }
+}
+
+/// The statistical models of one scan over the packed planes of its components.
+pub(super) struct ArithCoder<'p> {
+    pub qm: QmEnc,
+    planes: Vec<&'p PackedPlane>,
+    kind: ScanKind,
+    dc_stats: [[u8; 64]; 4],
+    ac_stats: [[u8; 256]; 4],
+    pred: [i32; 4],
+    dc_ctx: [usize; 4],
+    dc_tbl: [usize; 4],
+    ac_tbl: [usize; 4],
+    /// OR of the DC difference magnitudes, for the range check.
+    pub dc_or: u32,
+}
+
+impl<'p> ArithCoder<'p> {
+    /// A coder appending to `out`; `tables[i]` is scan component `i`'s (DC, AC) table.
+    pub(super) fn new(
+        out: Vec<u8>,
+        planes: Vec<&'p PackedPlane>,
+        tables: &[(u8, u8)],
+        kind: ScanKind,
+    ) -> Self {
+        let mut dc_tbl = [0; 4];
+        let mut ac_tbl = [0; 4];
+        for (i, &(td, ta)) in tables.iter().take(4).enumerate() {
+            dc_tbl[i] = td as usize & 3;
+            ac_tbl[i] = ta as usize & 3;
+        }
+        ArithCoder {
+            qm: QmEnc::new(out),
+            planes,
+            kind,
+            dc_stats: [[0; 64]; 4],
+            ac_stats: [[0; 256]; 4],
+            pred: [0; 4],
+            dc_ctx: [0; 4],
+            dc_tbl,
+            ac_tbl,
+            dc_or: 0,
+        }
+    }
+
+    /// Codes every block of the scan (`comps`, `mcus`, restart interval `ri`) and
+    /// flushes; returns the output.
+    pub(super) fn run(
+        mut self,
+        comps: &[ScanComp],
+        mcus: (usize, usize),
+        ri: usize,
+    ) -> (Vec<u8>, u32) {
+        walk(&mut self, comps, mcus, ri);
+        self.qm.flush();
+        (self.qm.out, self.dc_or)
+    }
+
+    /// The magnitude bits shared by DC differences and AC values (F.1.4.4.1.3,
+    /// F.1.4.4.2.2): `v` = |value| − 1 ≥ 1, its exponent coded from bin `s` up,
+    /// then the bits below the leading one from `s + 14` (statistics `st`).
+    fn magnitude(qm: &mut QmEnc, st: &mut [u8], mut s: usize, v: u32) {
+        let mut m = 1u32;
+        while v >= m << 1 {
+            qm.encode(&mut st[s], true);
+            m <<= 1;
+            s += 1;
+        }
+        qm.encode(&mut st[s], false);
+        s += 14;
+        while m > 1 {
+            m >>= 1;
+            qm.encode(&mut st[s], v & m != 0);
+        }
+    }
+
+    /// A DC difference (F.1.4.4.1) of scan component `sc`, and its next context
+    /// (Table F.4, bounded by the default L = 0, U = 1).
+    fn dc_diff(&mut self, sc: usize, diff: i32) {
+        let t = self.dc_tbl[sc];
+        let ctx = self.dc_ctx[sc];
+        let st = &mut self.dc_stats[t];
+        let qm = &mut self.qm;
+        if diff == 0 {
+            qm.encode(&mut st[ctx], false);
+            self.dc_ctx[sc] = 0;
+            return;
+        }
+        qm.encode(&mut st[ctx], true);
+        let neg = diff < 0;
+        qm.encode(&mut st[ctx + 1], neg);
+        let s = ctx + 2 + usize::from(neg);
+        let v = diff.unsigned_abs() - 1;
+        self.dc_or |= v + 1;
+        if v == 0 {
+            qm.encode(&mut st[s], false);
+        } else {
+            qm.encode(&mut st[s], true);
+            Self::magnitude(qm, st, 20, v);
+        }
+        let (l, u) = (0u32, 1u32);
+        self.dc_ctx[sc] = if v < (1 << l) >> 1 {
+            0
+        } else if v > (1 << u) >> 1 {
+            12 + 4 * usize::from(neg)
+        } else {
+            4 + 4 * usize::from(neg)
+        };
+    }
+
+    /// AC values `zz[ss..=se]` (already point-transformed) of scan component `sc`
+    /// (F.1.4.4.2, G.1.3.2): EOB, zero runs, sign and magnitude per nonzero value.
+    fn ac_first(&mut self, sc: usize, zz: &[i32; 64], ss: usize, se: usize) {
+        let t = self.ac_tbl[sc];
+        let kx = 5;
+        let st = &mut self.ac_stats[t];
+        let qm = &mut self.qm;
+        let Some(last) = (ss..=se).rev().find(|&k| zz[k] != 0) else {
+            qm.encode(&mut st[3 * (ss - 1)], true);
+            return;
+        };
+        let mut k = ss;
+        while k <= se {
+            if k > last {
+                qm.encode(&mut st[3 * (k - 1)], true); // EOB
+                return;
+            }
+            qm.encode(&mut st[3 * (k - 1)], false);
+            while zz[k] == 0 {
+                qm.encode(&mut st[3 * (k - 1) + 1], false);
+                k += 1;
+            }
+            qm.encode(&mut st[3 * (k - 1) + 1], true);
+            qm.encode_fixed(zz[k] < 0);
+            let v = zz[k].unsigned_abs() - 1;
+            let s = 3 * (k - 1) + 2;
+            if v == 0 {
+                qm.encode(&mut st[s], false);
+            } else {
+                qm.encode(&mut st[s], true);
+                if v == 1 {
+                    qm.encode(&mut st[s], false);
+                } else {
+                    qm.encode(&mut st[s], true);
+                    let s = if k <= kx { 189 } else { 217 };
+                    Self::magnitude_from_two(qm, st, s, v);
+                }
+            }
+            k += 1;
+        }
+    }
+
+    /// [`Self::magnitude`] for AC values of 3 and more, whose first two exponent
+    /// decisions are coded in the coefficient's own bin (F.1.4.4.2.2).
+    fn magnitude_from_two(qm: &mut QmEnc, st: &mut [u8], mut s: usize, v: u32) {
+        let mut m = 2u32;
+        while v >= m << 1 {
+            qm.encode(&mut st[s], true);
+            m <<= 1;
+            s += 1;
+        }
+        qm.encode(&mut st[s], false);
+        s += 14;
+        while m > 1 {
+            m >>= 1;
+            qm.encode(&mut st[s], v & m != 0);
+        }
+    }
+
+    /// AC refinement (G.1.3.3): `zz` holds the coefficients; bit `al` is coded for
+    /// those already nonzero at `al + 1`, and newly nonzero ones get a sign.
+    fn ac_refine(&mut self, sc: usize, zz: &[i32; 64], ss: usize, se: usize, al: u8) {
+        let t = self.ac_tbl[sc];
+        let st = &mut self.ac_stats[t];
+        let qm = &mut self.qm;
+        let cur = |k: usize| zz[k].unsigned_abs() >> al;
+        let known = |k: usize| cur(k) > 1;
+        // EOBx: the last coefficient nonzero before this scan; EOB: after it.
+        let eobx = (1..=se).rev().find(|&k| known(k)).unwrap_or(0);
+        let eob = (ss..=se).rev().find(|&k| cur(k) != 0).unwrap_or(0);
+        let mut k = ss;
+        while k <= se {
+            let mut s = 3 * (k - 1);
+            if k > eobx {
+                if k > eob {
+                    qm.encode(&mut st[s], true);
+                    return;
+                }
+                qm.encode(&mut st[s], false);
+            }
+            loop {
+                if known(k) {
+                    qm.encode(&mut st[s + 2], cur(k) & 1 != 0);
+                    break;
+                }
+                if cur(k) != 0 {
+                    qm.encode(&mut st[s + 1], true);
+                    qm.encode_fixed(zz[k] < 0);
+                    break;
+                }
+                qm.encode(&mut st[s + 1], false);
+                s += 3;
+                k += 1;
+            }
+            k += 1;
+        }
+    }
+}
+
+impl BlockCoder for ArithCoder<'_> {
+    fn block(&mut self, ci: usize, idx: usize, _blk: &crate::coeffs::Block) {
+        let sc = ci & 3;
+        let zz = zigzag_of(self.planes[ci], idx);
+        match self.kind {
+            ScanKind::Sequential => {
+                let d = zz[0] - self.pred[sc];
+                self.pred[sc] = zz[0];
+                self.dc_diff(sc, d);
+                self.ac_first(sc, &zz, 1, 63);
+            }
+            ScanKind::DcFirst { al } => {
+                let v = zz[0] >> al;
+                let d = v - self.pred[sc];
+                self.pred[sc] = v;
+                self.dc_diff(sc, d);
+            }
+            ScanKind::DcRefine { al } => self.qm.encode_fixed(zz[0] >> al & 1 != 0),
+            ScanKind::AcFirst { ss, se, al } => {
+                // Point transform of magnitudes (G.1.2.3): the sign is kept apart.
+                let pt: [i32; 64] = std::array::from_fn(|k| {
+                    let m = (zz[k].unsigned_abs() >> al) as i32;
+                    if zz[k] < 0 {
+                        -m
+                    } else {
+                        m
+                    }
+                });
+                self.ac_first(sc, &pt, ss as usize, se as usize);
+            }
+            ScanKind::AcRefine { ss, se, al } => {
+                self.ac_refine(sc, &zz, ss as usize, se as usize, al)
+            }
+        }
+    }
+
+    /// Ends a restart interval: FLUSH, RSTn, and fresh statistics (F.1.4.4.3).
+    fn restart(&mut self, n: usize) {
+        self.qm.flush();
+        self.qm.out.extend_from_slice(&[0xFF, 0xD0 + (n & 7) as u8]);
+        self.qm.reinit();
+        self.dc_stats = [[0; 64]; 4];
+        self.ac_stats = [[0; 256]; 4];
+        self.pred = [0; 4];
+        self.dc_ctx = [0; 4];
+    }
+}
+
+/// The DAC segment (B.2.4.3) for a scan with table selections `sel`: the default
+/// conditioning of each DC table its DC part uses and each AC table its AC part
+/// uses; nothing when it uses none (a DC refinement scan).
+pub(super) fn write_dac(out: &mut Vec<u8>, sel: &[(u8, u8)], kind: ScanKind) {
+    let (dc, ac) = match kind {
+        ScanKind::Sequential => (true, true),
+        ScanKind::DcFirst { .. } => (true, false),
+        ScanKind::DcRefine { .. } => (false, false),
+        ScanKind::AcFirst { .. } | ScanKind::AcRefine { .. } => (false, true),
+    };
+    let mut body = Vec::new();
+    for t in 0..4u8 {
+        if dc && sel.iter().any(|s| s.0 == t) {
+            body.extend_from_slice(&[t, 0x10]);
+        }
+        if ac && sel.iter().any(|s| s.1 == t) {
+            body.extend_from_slice(&[0x10 | t, 5]);
+        }
+    }
+    if !body.is_empty() {
+        write_segment(out, Marker::DAC, &body);
+    }
+}
+
+/// Block `idx` of `p` in zigzag order.
+fn zigzag_of(p: &PackedPlane, idx: usize) -> [i32; 64] {
+    let mut zz = [0i32; 64];
+    let (mut m, vals) = p.get(idx);
+    for &v in vals {
+        zz[m.trailing_zeros() as usize & 63] = i32::from(v);
+        m &= m - 1;
+    }
+    zz
+}
