@@ -159,6 +159,57 @@ fn missing_input_is_a_one_line_error() {
     assert!(files_in(d.path()).is_empty());
 }
 
+/// `--arithmetic` writes SOF9 (SOF10 when progressive) for the transforms and
+/// `encode` too, and cannot be combined with the standard Huffman tables.
+#[test]
+fn arithmetic_output_from_every_writer() {
+    let d = tempfile::tempdir().unwrap();
+    let src = testdata_dir().join("src_67x45.ppm");
+    for (i, (args, input, sof)) in [
+        (vec!["rotate", "90", "--arithmetic"], sample(), "SOF9"),
+        (
+            vec![
+                "crop",
+                "--x",
+                "16",
+                "--y",
+                "8",
+                "--arithmetic",
+                "--progressive",
+            ],
+            sample(),
+            "SOF10",
+        ),
+        (vec!["encode", "--arithmetic"], src.clone(), "SOF9"),
+        (
+            vec!["encode", "--arithmetic", "--progressive"],
+            src,
+            "SOF10",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = d.path().join(format!("{i}.jpg"));
+        jtool()
+            .args(&args)
+            .arg(&input)
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr("");
+        let r = jtool::inspect::inspect(&std::fs::read(&out).unwrap()).unwrap();
+        assert_eq!(r.frame.unwrap().marker, sof, "{args:?}");
+    }
+    jtool()
+        .args(["copy", "--arithmetic", "--standard-huffman"])
+        .arg(sample())
+        .arg(d.path().join("x.jpg"))
+        .assert()
+        .code(2);
+    assert!(!d.path().join("x.jpg").exists());
+}
+
 #[test]
 fn copy_options_are_accepted() {
     let d = tempfile::tempdir().unwrap();
@@ -171,6 +222,8 @@ fn copy_options_are_accepted() {
         vec!["--copy", "comments"],
         vec!["--copy", "icc"],
         vec!["--copy", "exif"],
+        vec!["--arithmetic"],
+        vec!["--arithmetic", "--progressive", "--restart", "2B"],
     ]
     .iter()
     .enumerate()

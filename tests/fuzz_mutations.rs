@@ -4,7 +4,8 @@
 //! data, frame and scan header fields, Huffman counts, DQT/DAC/DRI fields, restart marker
 //! numbers, APPn/Exif fields) and each mutant goes through the
 //! public API: inspect (with the coefficient hash), copy (default, progressive, baseline
-//! with standard tables, and a re-read of the copy's output), rotate 90, crop, grayscale,
+//! with standard tables, a re-read of the copy's output, and arithmetic output read back),
+//! rotate 90, crop, grayscale,
 //! a transform drawn from the mutant's number (orientation, crop, edge policy, coding
 //! mode, restart interval), auto-orient (Exif and its thumbnail), strip, verify, the
 //! pixel decoders (whole, streamed on two threads, and with drawn options), requantize,
@@ -635,6 +636,14 @@ const OPS: &[(&str, OpFn)] = &[
         copy(&out.bytes, &copy_opts(None, HuffmanChoice::Optimal))
             .map(|_| true)
             .map_err(|e| format!("copy's own output does not copy: {e}"))
+    }),
+    ("copy --arithmetic, then copy of its output", |d, _| {
+        let Ok(out) = copy(d, &copy_opts(None, HuffmanChoice::Arithmetic)) else {
+            return Ok(false);
+        };
+        copy(&out.bytes, &copy_opts(None, HuffmanChoice::Optimal))
+            .map(|_| true)
+            .map_err(|e| format!("the arithmetic output does not copy: {e}"))
     }),
     ("rotate 90", |d, _| {
         let req = Request {

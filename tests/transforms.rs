@@ -145,27 +145,6 @@ fn jpegtran_out(jpegtran: &Path, args: &[String], input: &[u8]) -> Option<Vec<u8
     (code == 0 || code == 2).then_some(out)
 }
 
-/// Runs `work` over `items` on two threads and collects failure messages.
-fn parallel<T: Sync>(items: &[T], work: impl Fn(&T) -> Vec<String> + Sync) -> Vec<String> {
-    let next = Mutex::new(0usize);
-    let failures = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| loop {
-                let i = {
-                    let mut n = next.lock().unwrap();
-                    *n += 1;
-                    *n - 1
-                };
-                let Some(item) = items.get(i) else { break };
-                let f = work(item);
-                failures.lock().unwrap().extend(f);
-            });
-        }
-    });
-    failures.into_inner().unwrap()
-}
-
 #[test]
 fn transforms_match_jpegtran() {
     let (Some(jt), Some(dj)) = (tool("jpegtran"), tool("djpeg")) else {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
 /// The crate's own test files.
 pub fn testdata_dir() -> PathBuf {
@@ -116,4 +117,25 @@ pub fn run_with_stdin(prog: &Path, args: &[&str], input: &[u8]) -> (i32, Vec<u8>
 pub fn djpeg(djpeg: &Path, jpeg: &[u8]) -> Option<Vec<u8>> {
     let (code, out, _) = run_with_stdin(djpeg, &["-dct", "int"], jpeg);
     (code == 0 || code == 2).then_some(out)
+}
+
+/// Runs `work` over `items` on two threads and collects failure messages.
+pub fn parallel<T: Sync>(items: &[T], work: impl Fn(&T) -> Vec<String> + Sync) -> Vec<String> {
+    let next = Mutex::new(0usize);
+    let failures = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = {
+                    let mut n = next.lock().unwrap();
+                    *n += 1;
+                    *n - 1
+                };
+                let Some(item) = items.get(i) else { break };
+                let f = work(item);
+                failures.lock().unwrap().extend(f);
+            });
+        }
+    });
+    failures.into_inner().unwrap()
 }
