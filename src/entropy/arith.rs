@@ -7,8 +7,9 @@
 /// Table D.2: (Qe, Next_Index_MPS, Next_Index_LPS, Switch_MPS) per index. Index 113
 /// is not in T.81's table: it is the non-adapting state with Qe = 0x5A1D that the
 /// standard's "fixed probability" decisions (G.2.3.1/G.2.3.3, signs in F.1.4.4.2)
-/// need.
-pub(super) const QE: [(u16, u8, u8, u8); 114] = [
+/// need; it moves to itself and never switches the MPS. Indices 114–127 (which no bin
+/// reaches) repeat it, so that any 7-bit index is in the table.
+pub(super) const QE: [(u16, u8, u8, u8); 128] = [
     (0x5A1D, 1, 1, 1),
     (0x2586, 2, 14, 0),
     (0x1114, 3, 16, 0),
@@ -123,6 +124,20 @@ pub(super) const QE: [(u16, u8, u8, u8); 114] = [
     (0x5522, 109, 112, 0),
     (0x59EB, 111, 112, 1),
     (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
+    (0x5A1D, 113, 113, 0),
 ];
 
 /// The bin value of the fixed 0.5 probability state (MPS 0, index 113).
@@ -199,11 +214,11 @@ impl<'a> Qm<'a> {
     }
 
     /// DECODE (D.2.2, Figures D.16–D.18) of one binary decision with bin `st`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn decode(&mut self, st: &mut u8) -> bool {
         let idx = (*st & 0x7F) as usize;
         let mps = *st >> 7;
-        let (qe, nmps, nlps, switch) = QE[idx.min(113)];
+        let (qe, nmps, nlps, switch) = QE[idx];
         let qe = qe as u32;
         self.a -= qe;
         let cx = self.c >> 16;
@@ -215,20 +230,20 @@ impl<'a> Qm<'a> {
             // Conditional MPS exchange (Figure D.17).
             if self.a < qe {
                 d = 1 - mps;
-                *st = lps_next(mps, nlps, switch, idx);
+                *st = lps_next(mps, nlps, switch);
             } else {
                 d = mps;
-                *st = (mps << 7) | nmps_of(idx, nmps);
+                *st = (mps << 7) | nmps;
             }
         } else {
             // Conditional LPS exchange (Figure D.18).
             self.c -= self.a << 16;
             if self.a < qe {
                 d = mps;
-                *st = (mps << 7) | nmps_of(idx, nmps);
+                *st = (mps << 7) | nmps;
             } else {
                 d = 1 - mps;
-                *st = lps_next(mps, nlps, switch, idx);
+                *st = lps_next(mps, nlps, switch);
             }
             self.a = qe;
         }
@@ -242,35 +257,35 @@ impl<'a> Qm<'a> {
         self.decode(&mut st)
     }
 
-    /// RENORMD (D.2.5, Figure D.19).
+    /// RENORMD (D.2.5, Figure D.19), shifting as many bits at once as the interval
+    /// needs and the bits below Cx allow (the same result as one at a time).
+    #[inline(always)]
     fn renorm(&mut self) {
-        while self.a < 0x8000 {
+        if self.a >= 0x8000 {
+            return;
+        }
+        let mut need = self.a.leading_zeros() as i32 - 16;
+        loop {
             if self.ct == 0 {
                 self.byte_in();
                 self.ct = 8;
             }
-            self.a <<= 1;
-            self.c <<= 1;
-            self.ct -= 1;
+            let k = need.min(self.ct);
+            self.a <<= k;
+            self.c <<= k;
+            self.ct -= k;
+            need -= k;
+            if need == 0 {
+                return;
+            }
         }
-    }
-}
-
-/// The state after an MPS (the fixed state never moves).
-pub(super) fn nmps_of(idx: usize, nmps: u8) -> u8 {
-    if idx >= 113 {
-        FIXED
-    } else {
-        nmps
     }
 }
 
 /// The state after an LPS: the next index, with the MPS sense inverted when
 /// Switch_MPS is 1 (D.1.5.2).
-pub(super) fn lps_next(mps: u8, nlps: u8, switch: u8, idx: usize) -> u8 {
-    if idx >= 113 {
-        return (mps << 7) | FIXED;
-    }
+#[inline(always)]
+pub(super) fn lps_next(mps: u8, nlps: u8, switch: u8) -> u8 {
     ((mps ^ switch) << 7) | nlps
 }
 

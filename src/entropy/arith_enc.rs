@@ -4,7 +4,7 @@
 //! (progressive) with a DAC segment before each scan whose tables are used, holding
 //! the default conditioning (L = 0, U = 1, Kx = 5), as libjpeg writes it.
 
-use super::arith::{lps_next, nmps_of, QE};
+use super::arith::{lps_next, QE};
 use super::enc_seq::{walk, BlockCoder, ScanComp};
 use crate::coeffs::PackedPlane;
 use crate::container::{write_segment, Marker, ScanHeader};
@@ -100,7 +100,7 @@ impl QmEnc {
     pub(super) fn encode(&mut self, st: &mut u8, bit: bool) {
         let idx = (*st & 0x7F) as usize;
         let mps = *st >> 7;
-        let (qe, nmps, nlps, sw) = QE[idx.min(113)];
+        let (qe, nmps, nlps, sw) = QE[idx];
         let qe = qe as u32;
         self.a -= qe;
         if u8::from(bit) != mps {
@@ -109,7 +109,7 @@ impl QmEnc {
                 self.c += self.a;
                 self.a = qe;
             }
-            *st = lps_next(mps, nlps, sw, idx);
+            *st = lps_next(mps, nlps, sw);
         } else {
             if self.a >= 0x8000 {
                 return;
@@ -118,7 +118,7 @@ impl QmEnc {
                 self.c += self.a;
                 self.a = qe;
             }
-            *st = (mps << 7) | nmps_of(idx, nmps);
+            *st = (mps << 7) | nmps;
         }
         self.renorm();
     }
