@@ -121,6 +121,10 @@ pub struct EncodeArgs {
     /// jpegtran -arithmetic writes. Few viewers read it.
     #[arg(long, conflicts_with = "standard_huffman")]
     pub arithmetic: bool,
+    /// Scan script file, as jpegtran -scans reads it (`0,1,2: 0-0, 0, 1;` per scan):
+    /// progressive when any scan is, else one sequential scan per line.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["progressive", "baseline", "standard_huffman"])]
+    pub scans: Option<std::path::PathBuf>,
     /// Restart interval: N MCU rows, or NB for N MCUs; 0 for none. Default: the input's.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,

@@ -377,7 +377,17 @@ fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
         keep: keep_policy(a.copy),
         limits: ctx.limits(),
         strict: ctx.strict,
+        scans: a.scans.as_deref().map(read_scans).transpose()?,
     })
+}
+
+/// The scan script in file `path`, or a usage message.
+fn read_scans(
+    path: &std::path::Path,
+) -> Result<Vec<jtool::entropy::scan_file::ScriptScan>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("--scans {}: {e}", path.display()))?;
+    jtool::entropy::scan_file::parse(&text).map_err(|e| format!("--scans {}: {e}", path.display()))
 }
 
 fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {

@@ -33,7 +33,7 @@ use crate::error::{Error, Result};
 /// chrominance for the others) or optimal ones (K.2; the first component's tables and
 /// the others' shared, unless another sharing is clearly smaller). Progressive output
 /// follows `opts.scan_script` or [`default_progressive_script`], always with optimal
-/// tables per scan. `opts.scan_script` is ignored in sequential mode.
+/// tables per scan; in sequential mode `opts.scan_script` only groups components.
 ///
 /// Padding blocks of interleaved scans are coded as given (see
 /// [`CoefficientImage::normalize_padding`]).
@@ -187,13 +187,7 @@ fn encode_arithmetic(
             .clone()
             .unwrap_or_else(|| script::default_script(image))
     } else {
-        let all: Vec<usize> = (0..n).collect();
-        let scans: Vec<Vec<usize>> = if script::can_interleave(image, &all) {
-            vec![all]
-        } else {
-            (0..n).map(|c| vec![c]).collect()
-        };
-        scans
+        sequential_groups(image, opts)?
             .iter()
             .map(|idx| {
                 sequential_header(image, idx, &(0..n).map(seq_table_ids).collect::<Vec<_>>())
@@ -255,6 +249,21 @@ fn encode_arithmetic(
         check_ranges(Ranges { ac_or: 0, dc_or })?;
     }
     Ok(out)
+}
+
+/// The frame components of each sequential scan: those of `opts.scan_script` (checked),
+/// else one interleaved scan, or one per component when an MCU would exceed 10 blocks.
+fn sequential_groups(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<Vec<usize>>> {
+    if let Some(s) = &opts.scan_script {
+        return script::validate_sequential(image, s);
+    }
+    let n = image.components.len();
+    let all: Vec<usize> = (0..n).collect();
+    Ok(if script::can_interleave(image, &all) {
+        vec![all]
+    } else {
+        (0..n).map(|c| vec![c]).collect()
+    })
 }
 
 /// The header of a sequential scan of frame components `idx` with table ids `sel`
@@ -705,12 +714,7 @@ fn encode_sequential(
     mut out: Vec<u8>,
 ) -> Result<Vec<u8>> {
     let n = image.components.len();
-    let all: Vec<usize> = (0..n).collect();
-    let scans: Vec<Vec<usize>> = if script::can_interleave(image, &all) {
-        vec![all]
-    } else {
-        (0..n).map(|c| vec![c]).collect()
-    };
+    let scans = sequential_groups(image, opts)?;
     let src = SeqSource {
         image,
         packed,

@@ -30,6 +30,7 @@ mod huffdec;
 mod huffenc;
 mod optimal;
 pub mod rows;
+pub mod scan_file;
 mod script;
 
 pub use decode::decode;
@@ -107,7 +108,9 @@ pub struct EncodeOptions {
     pub huffman: HuffmanChoice,
     /// Restart interval in MCUs (0: none).
     pub restart_interval: u16,
-    /// Progressive scan script; `None` uses [`default_progressive_script`].
+    /// Scan script. Progressive: `None` uses [`default_progressive_script`].
+    /// Sequential: the components of each scan (every scan 0–63, Ah = Al = 0); `None`
+    /// is one interleaved scan, or one per component when an MCU would exceed 10 blocks.
     pub scan_script: Option<Vec<ScanHeader>>,
 }
 

@@ -16,7 +16,16 @@ fn scan_comp(image: &CoefficientImage, c: usize) -> ScanComponent {
     }
 }
 
-fn scan(image: &CoefficientImage, comps: &[usize], ss: u8, se: u8, ah: u8, al: u8) -> ScanHeader {
+/// The header of a scan of frame components `comps` (table 0 for the first component,
+/// 1 for the others).
+pub(super) fn scan_of(
+    image: &CoefficientImage,
+    comps: &[usize],
+    ss: u8,
+    se: u8,
+    ah: u8,
+    al: u8,
+) -> ScanHeader {
     ScanHeader {
         components: comps.iter().map(|&c| scan_comp(image, c)).collect(),
         ss,
@@ -39,10 +48,10 @@ pub fn can_interleave(image: &CoefficientImage, comps: &[usize]) -> bool {
 fn dc_scans(image: &CoefficientImage, out: &mut Vec<ScanHeader>, ah: u8, al: u8) {
     let all: Vec<usize> = (0..image.components.len()).collect();
     if can_interleave(image, &all) {
-        out.push(scan(image, &all, 0, 0, ah, al));
+        out.push(scan_of(image, &all, 0, 0, ah, al));
     } else {
         for c in all {
-            out.push(scan(image, &[c], 0, 0, ah, al));
+            out.push(scan_of(image, &[c], 0, 0, ah, al));
         }
     }
 }
@@ -59,36 +68,72 @@ pub fn default_script(image: &CoefficientImage) -> Vec<ScanHeader> {
     }
     if n == 3 {
         dc_scans(image, &mut out, 0, 1);
-        out.push(scan(image, &[0], 1, 5, 0, 2));
-        out.push(scan(image, &[2], 1, 63, 0, 1));
-        out.push(scan(image, &[1], 1, 63, 0, 1));
-        out.push(scan(image, &[0], 6, 63, 0, 2));
-        out.push(scan(image, &[0], 1, 63, 2, 1));
+        out.push(scan_of(image, &[0], 1, 5, 0, 2));
+        out.push(scan_of(image, &[2], 1, 63, 0, 1));
+        out.push(scan_of(image, &[1], 1, 63, 0, 1));
+        out.push(scan_of(image, &[0], 6, 63, 0, 2));
+        out.push(scan_of(image, &[0], 1, 63, 2, 1));
         dc_scans(image, &mut out, 1, 0);
-        out.push(scan(image, &[2], 1, 63, 1, 0));
-        out.push(scan(image, &[1], 1, 63, 1, 0));
-        out.push(scan(image, &[0], 1, 63, 1, 0));
+        out.push(scan_of(image, &[2], 1, 63, 1, 0));
+        out.push(scan_of(image, &[1], 1, 63, 1, 0));
+        out.push(scan_of(image, &[0], 1, 63, 1, 0));
     } else {
         dc_scans(image, &mut out, 0, 1);
         for c in 0..n {
-            out.push(scan(image, &[c], 1, 5, 0, 2));
+            out.push(scan_of(image, &[c], 1, 5, 0, 2));
         }
         for c in 0..n {
-            out.push(scan(image, &[c], 6, 63, 0, 2));
+            out.push(scan_of(image, &[c], 6, 63, 0, 2));
         }
         for c in 0..n {
-            out.push(scan(image, &[c], 1, 63, 2, 1));
+            out.push(scan_of(image, &[c], 1, 63, 2, 1));
         }
         dc_scans(image, &mut out, 1, 0);
         for c in 0..n {
-            out.push(scan(image, &[c], 1, 63, 1, 0));
+            out.push(scan_of(image, &[c], 1, 63, 1, 0));
         }
     }
     out
 }
 
 fn bad(i: usize, msg: impl std::fmt::Display) -> Error {
-    Error::BadRequest(format!("progressive scan script, scan {}: {msg}", i + 1))
+    Error::BadRequest(format!("scan script, scan {}: {msg}", i + 1))
+}
+
+/// Checks a sequential multi-scan script (every scan 0–63, Ah = Al = 0) against the
+/// image and returns each scan's frame component indices: every component in exactly
+/// one scan, in frame order within it (T.81 B.2.3), at most 10 blocks per MCU.
+pub fn validate_sequential(
+    image: &CoefficientImage,
+    script: &[ScanHeader],
+) -> Result<Vec<Vec<usize>>> {
+    let mut seen = vec![false; image.components.len()];
+    let mut out = Vec::with_capacity(script.len());
+    for (i, s) in script.iter().enumerate() {
+        let mut idx: Vec<usize> = Vec::with_capacity(s.components.len());
+        for sc in &s.components {
+            let c = image
+                .components
+                .iter()
+                .position(|c| c.id == sc.id)
+                .ok_or_else(|| bad(i, format!("no component with id {}", sc.id)))?;
+            if seen[c] || idx.last().is_some_and(|&p| p >= c) {
+                return Err(bad(i, "each component once, in frame order"));
+            }
+            seen[c] = true;
+            idx.push(c);
+        }
+        if idx.is_empty() || !can_interleave(image, &idx) {
+            return Err(bad(i, "one to four components, at most 10 blocks per MCU"));
+        }
+        out.push(idx);
+    }
+    if let Some(c) = seen.iter().position(|&s| !s) {
+        return Err(Error::BadRequest(format!(
+            "sequential scan script: component {c} is in no scan"
+        )));
+    }
+    Ok(out)
 }
 
 /// Checks a progressive script against the image and returns, for each scan, the
@@ -259,6 +304,33 @@ mod tests {
         rev[0].components.reverse();
         assert!(validate(&img, &rev).is_err());
         assert!(validate(&img, &[]).is_err());
+    }
+
+    #[test]
+    fn sequential_multi_scan_scripts() {
+        let img = image(&[(1, 2, 2, 0), (2, 1, 1, 1), (3, 1, 1, 1)]);
+        let mk = |ids: &[u8]| ScanHeader {
+            components: ids
+                .iter()
+                .map(|&id| ScanComponent { id, td: 0, ta: 0 })
+                .collect(),
+            ss: 0,
+            se: 63,
+            ah: 0,
+            al: 0,
+        };
+        let groups = validate_sequential(&img, &[mk(&[1]), mk(&[2, 3])]).unwrap();
+        assert_eq!(groups, vec![vec![0], vec![1, 2]]);
+        for bad in [
+            vec![mk(&[1]), mk(&[2])],              // component 3 missing
+            vec![mk(&[1, 2]), mk(&[2, 3])],        // component 2 twice
+            vec![mk(&[2, 1]), mk(&[3])],           // not in frame order
+            vec![mk(&[1]), mk(&[2, 3]), mk(&[4])], // no such component
+        ] {
+            assert!(validate_sequential(&img, &bad).is_err(), "{bad:?}");
+        }
+        let wide = image(&[(1, 4, 2, 0), (2, 2, 2, 1), (3, 1, 1, 1)]);
+        assert!(validate_sequential(&wide, &[mk(&[1, 2, 3])]).is_err());
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub use verify::{
 };
 
 use crate::container::{JpegFile, KeepPolicy};
+use crate::entropy::scan_file::{self, ScriptScan};
 use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, Limits, PlacedImage};
 use crate::error::{Error, Result, Warning};
 
@@ -62,6 +63,9 @@ pub struct CopyOptions {
     pub limits: Limits,
     /// Turn the first warning into an error.
     pub strict: bool,
+    /// A scan script (`--scans`, as jpegtran's): it decides the coding mode, and
+    /// overrides `mode`.
+    pub scans: Option<Vec<ScriptScan>>,
 }
 
 impl Default for CopyOptions {
@@ -73,8 +77,36 @@ impl Default for CopyOptions {
             keep: KeepPolicy::ALL,
             limits: Limits::default(),
             strict: false,
+            scans: None,
         }
     }
+}
+
+/// The encoder's options for `image`: `mode` and `restart_interval` unless the scan
+/// script of `o` decides the mode (progressive when any scan is).
+pub(crate) fn encode_options(
+    o: &CopyOptions,
+    mode: CodingMode,
+    restart_interval: u16,
+    image: &crate::coeffs::CoefficientImage,
+) -> Result<EncodeOptions> {
+    let (mode, scan_script) = match &o.scans {
+        None => (mode, None),
+        Some(s) => (
+            if scan_file::is_progressive(s) {
+                CodingMode::Progressive
+            } else {
+                CodingMode::Sequential
+            },
+            Some(scan_file::headers(image, s)?),
+        ),
+    };
+    Ok(EncodeOptions {
+        mode,
+        huffman: o.huffman,
+        restart_interval,
+        scan_script,
+    })
 }
 
 /// Decodes the coefficients of `data` and writes them back unchanged: what
@@ -103,12 +135,7 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
         RestartSpec::Mcus(n) => n,
         RestartSpec::Rows(n) => rows_to_mcus(&decoded.image, n)?,
     };
-    let enc = EncodeOptions {
-        mode,
-        huffman: opts.huffman,
-        restart_interval,
-        scan_script: None,
-    };
+    let enc = encode_options(opts, mode, restart_interval, &decoded.image)?;
     let coded = match direct {
         Some(PlacedImage::Packed(image, planes)) => entropy::encode_packed(&image, &planes, &enc)?,
         Some(PlacedImage::Dense(image)) => entropy::encode_owned(image, &enc)?,

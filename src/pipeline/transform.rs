@@ -5,7 +5,7 @@ use super::{check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartS
 use crate::coeffs::CoefficientImage;
 use crate::container::edit::{exif_orientation, exif_thumbnail};
 use crate::container::{classify, JpegFile, MetaClass};
-use crate::entropy::{self, CodingMode, Decoded, EncodeOptions, PlacedImage};
+use crate::entropy::{self, CodingMode, Decoded, PlacedImage};
 use crate::error::{Error, Result, Warning, WarningKind};
 use crate::transform::{self, EdgePolicy, Orientation, Plan, Request};
 
@@ -49,12 +49,12 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let out_img = match &out {
         PlacedImage::Dense(image) | PlacedImage::Packed(image, _) => image,
     };
-    let enc = EncodeOptions {
-        mode: output_mode(&opts.output, &decoded),
-        huffman: opts.output.huffman,
-        restart_interval: restart_interval(&opts.output, &decoded, out_img)?,
-        scan_script: None,
-    };
+    let enc = super::encode_options(
+        &opts.output,
+        output_mode(&opts.output, &decoded),
+        restart_interval(&opts.output, &decoded, out_img)?,
+        out_img,
+    )?;
     // The coefficients are released as they are coded (progressive output packs a
     // dense image plane by plane), and before the output is built.
     let coded = match out {
@@ -130,6 +130,7 @@ fn transformed_thumbnail(file: &JpegFile, opts: &TransformOptions) -> Option<Vec
         mode: None,
         restart: RestartSpec::Keep,
         strict: false,
+        scans: None,
         ..opts.output.clone()
     };
     let t = TransformOptions {

@@ -1,0 +1,135 @@
+//! `--scans FILE` against `jpegtran -scans FILE`: the same scans in the same order, the
+//! same pixels (`djpeg -dct int`), and with `--arithmetic` the same bytes from SOF to
+//! EOI. Scripts that would drop coefficients (which jpegtran accepts) are refused.
+
+mod common;
+
+use common::*;
+use jtool::container::KeepPolicy;
+use jtool::entropy::scan_file::parse;
+use jtool::entropy::HuffmanChoice;
+use jtool::pipeline::{copy, CopyOptions, RestartSpec};
+
+/// Scripts for three-component files: successive approximation with a band split, and
+/// a sequential file in two scans.
+const YCC: [&str; 2] = [
+    "0 1 2: 0-0, 0, 1;\n2: 1-63, 0, 0;\n1: 1-63, 0, 0;\n0: 1-9, 0, 1;\n0: 10-63, 0, 1;\n0: 1-63, 1, 0;\n0,1,2: 0-0, 1, 0;",
+    "# luminance alone, then chrominance interleaved\n0;\n1 2;",
+];
+/// The same for one-component files.
+const GRAY: [&str; 2] = [
+    "0: 0-0, 0, 0;\n0: 1-2, 0, 2;\n0: 3-63, 0, 2;\n0: 1-63, 2, 1;\n0: 1-63, 1, 0;",
+    "0;",
+];
+
+/// The SOS headers (components, Ss, Se, Ah, Al) of a file, without their table ids.
+fn scans(b: &[u8]) -> Vec<String> {
+    jtool::inspect::inspect(b)
+        .expect("inspect")
+        .segments
+        .iter()
+        .filter(|s| s.marker == "SOS")
+        .map(|s| s.summary.split(", ").next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// From the SOFn marker through the first EOI after it.
+fn frame_to_eoi(b: &[u8]) -> Vec<u8> {
+    let r = jtool::inspect::inspect(b).expect("inspect");
+    let sof = r.frame.as_ref().expect("frame").offset;
+    let end = r
+        .segments
+        .iter()
+        .find(|s| s.marker == "EOI" && s.offset > sof)
+        .map_or(b.len(), |s| s.offset + 2);
+    b[sof..end].to_vec()
+}
+
+#[test]
+fn scan_scripts_match_jpegtran() {
+    let (Some(jt), Some(dj)) = (tool("jpegtran"), tool("djpeg")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases = 0;
+    for path in testdata_jpegs() {
+        let data = std::fs::read(&path).unwrap();
+        let frame = jtool::inspect::inspect(&data).unwrap().frame.unwrap();
+        let scripts = if frame.components.len() == 1 {
+            GRAY
+        } else {
+            YCC
+        };
+        for (i, text) in scripts.iter().enumerate() {
+            let file = dir.path().join(format!("script{i}.txt"));
+            std::fs::write(&file, text).unwrap();
+            for arithmetic in [false, true] {
+                let opts = CopyOptions {
+                    scans: Some(parse(text).unwrap()),
+                    restart: RestartSpec::Mcus(0),
+                    keep: KeepPolicy::level("none").unwrap(),
+                    huffman: if arithmetic {
+                        HuffmanChoice::Arithmetic
+                    } else {
+                        HuffmanChoice::Optimal
+                    },
+                    ..CopyOptions::default()
+                };
+                let what = format!("{} script {i} arithmetic {arithmetic}", path.display());
+                let mine = copy(&data, &opts)
+                    .unwrap_or_else(|e| panic!("{what}: {e}"))
+                    .bytes;
+                let f = file.to_str().unwrap();
+                let mut args = vec!["-scans", f, "-copy", "none"];
+                args.push(if arithmetic {
+                    "-arithmetic"
+                } else {
+                    "-optimize"
+                });
+                let (code, theirs, err) = run_with_stdin(&jt, &args, &data);
+                assert_eq!(code, 0, "{what}: jpegtran: {err}");
+                assert_eq!(scans(&mine), scans(&theirs), "{what}");
+                assert!(
+                    djpeg(&dj, &mine) == djpeg(&dj, &theirs),
+                    "{what}: pixels differ"
+                );
+                if arithmetic {
+                    assert!(
+                        frame_to_eoi(&mine) == frame_to_eoi(&theirs),
+                        "{what}: bytes differ"
+                    );
+                }
+                cases += 1;
+            }
+        }
+    }
+    println!("scan scripts: {cases} cases identical to jpegtran -scans");
+    assert!(cases >= 8);
+}
+
+/// A script that leaves coefficients out is refused (jpegtran writes the lossy file),
+/// and so are malformed scripts, with exit 1 for the file and 2 for the script.
+#[test]
+fn incomplete_and_malformed_scripts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = testdata_dir().join("baseline_420_q85_67x45.jpg");
+    let out = dir.path().join("out.jpg");
+    for (text, code) in [
+        ("0 1 2: 0-0, 0, 0;\n0: 1-63, 0, 0;", 1), // chrominance AC never sent
+        ("0: 1-63, 0, 0;\n0 1 2: 0-0, 0, 0;", 1), // AC before DC
+        ("0 1 2 3;", 1),                          // no fourth component
+        ("0: 1-63 0;", 2),                        // malformed
+    ] {
+        let script = dir.path().join("s.txt");
+        std::fs::write(&script, text).unwrap();
+        assert_cmd::Command::cargo_bin("jtool")
+            .unwrap()
+            .args(["copy", "--scans"])
+            .arg(&script)
+            .arg(&input)
+            .arg(&out)
+            .assert()
+            .code(code);
+        assert!(!out.exists(), "{text}");
+    }
+}
