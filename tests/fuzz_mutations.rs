@@ -5,7 +5,7 @@
 //! numbers, APPn/Exif fields) and each mutant goes through the
 //! public API: inspect (with the coefficient hash), copy (default, progressive, baseline
 //! with standard tables, a re-read of the copy's output, and arithmetic output read back),
-//! rotate 90, crop, grayscale,
+//! wipe, rotate 90, crop, grayscale,
 //! a transform drawn from the mutant's number (orientation, crop, edge policy, coding
 //! mode, restart interval), auto-orient (Exif and its thumbnail), strip, verify, the
 //! pixel decoders (whole, streamed on two threads, and with drawn options), requantize,
@@ -644,6 +644,14 @@ const OPS: &[(&str, OpFn)] = &[
         copy(&out.bytes, &copy_opts(None, HuffmanChoice::Optimal))
             .map(|_| true)
             .map_err(|e| format!("the arithmetic output does not copy: {e}"))
+    }),
+    ("wipe", |d, i| {
+        let g = ["1x1+0+0", "16x16+8+8", "30x20-0-0"][(i % 3) as usize];
+        let spec = jtool::transform::CropSpec::parse(g).unwrap();
+        ok(
+            d,
+            jtool::pipeline::wipe(d, &spec, &copy_opts(None, HuffmanChoice::Optimal)),
+        )
     }),
     ("rotate 90", |d, _| {
         let req = Request {

@@ -44,6 +44,9 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Crop losslessly to a region (its corner snaps to the iMCU grid, as in jpegtran).
     Crop(CropArgs),
+    /// Wipe a region to gray (jpegtran -wipe): its iMCUs' blocks are zeroed, every other
+    /// coefficient is kept; the Exif thumbnail is wiped too.
+    Wipe(WipeArgs),
     /// Rotate losslessly by 90, 180 or 270 degrees clockwise.
     Rotate(RotateArgs),
     /// Mirror losslessly: horizontal (left-right) or vertical (top-bottom).
@@ -198,6 +201,31 @@ pub struct CropArgs {
     pub exact: bool,
     #[command(flatten)]
     pub common: TransformCommon,
+}
+
+#[derive(Debug, Args)]
+pub struct WipeArgs {
+    /// Left edge of the region (widened left to the iMCU grid).
+    #[arg(long, value_name = "X", conflicts_with = "geometry")]
+    pub x: Option<u32>,
+    /// Top edge of the region (widened up to the iMCU grid).
+    #[arg(long, value_name = "Y", conflicts_with = "geometry")]
+    pub y: Option<u32>,
+    /// Width of the region (default: the rest of the image); its right edge is widened to
+    /// the iMCU grid.
+    #[arg(long, value_name = "W", conflicts_with = "geometry")]
+    pub width: Option<u32>,
+    /// Height of the region (default: the rest of the image); its bottom edge is widened
+    /// to the iMCU grid.
+    #[arg(long, value_name = "H", conflicts_with = "geometry")]
+    pub height: Option<u32>,
+    /// The region in jpegtran's syntax: WxH+X+Y (-X/-Y count from the right/bottom edge).
+    #[arg(long, value_name = "WxH+X+Y")]
+    pub geometry: Option<String>,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

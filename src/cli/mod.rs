@@ -11,7 +11,7 @@ mod verify_cmd;
 use args::{
     Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, EdgeArgs, EncodeArgs,
     InspectArgs, OutputArgs, PixelEncodeArgs, PixelFormat, StripArgs, TransformArgs,
-    TransformCommon,
+    TransformCommon, WipeArgs,
 };
 use clap::Parser;
 use io::{Dest, Source};
@@ -48,6 +48,7 @@ pub fn run() -> i32 {
         Command::Copy(a) => run_copy(&ctx, a),
         Command::Inspect(a) => run_inspect(&ctx, a),
         Command::Crop(a) => run_crop(&ctx, a),
+        Command::Wipe(a) => run_wipe(&ctx, a),
         Command::Rotate(a) => {
             let o = match a.angle {
                 Angle::R90 => Orientation::Rot90,
@@ -552,6 +553,41 @@ fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
         false,
         &a.common,
     )
+}
+
+fn run_wipe(ctx: &Context, a: &WipeArgs) -> i32 {
+    let spec = match &a.geometry {
+        Some(g) => match CropSpec::parse(g) {
+            Some(s) => s,
+            None => return usage(&format!("invalid --geometry '{g}' (WxH+X+Y)")),
+        },
+        None => CropSpec {
+            x: CropOffset {
+                value: a.x.unwrap_or(0),
+                from_end: false,
+            },
+            y: CropOffset {
+                value: a.y.unwrap_or(0),
+                from_end: false,
+            },
+            width: a.width,
+            height: a.height,
+            ..CropSpec::default()
+        },
+    };
+    if spec.width == Some(0) || spec.height == Some(0) {
+        return usage("wipe width and height must be at least 1");
+    }
+    let opts = match copy_options(ctx, &a.encode) {
+        Ok(o) => o,
+        Err(m) => return usage(&m),
+    };
+    match plan_jobs(&a.output) {
+        Ok(jobs) => run_jobs(ctx, jobs, |data, _| {
+            pipeline::wipe(data, &spec, &opts).map(Done::from)
+        }),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
 }
 
 fn run_combined(ctx: &Context, a: &TransformArgs) -> i32 {

@@ -12,6 +12,7 @@ mod strip;
 mod transform;
 mod verify;
 pub mod via_pixels;
+mod wipe;
 
 pub use assemble::{assemble, MetaEdits};
 pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};
@@ -22,6 +23,7 @@ pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 pub use verify::{
     describe as verify_describe, verify, verify_with, Finding, Status, TrailerNote, Verdict,
 };
+pub use wipe::wipe;
 
 use crate::container::{JpegFile, KeepPolicy};
 use crate::entropy::scan_file::{self, ScriptScan};

@@ -4,7 +4,9 @@
 mod apply;
 mod orientation;
 mod plan;
+mod wipe;
 
 pub use apply::{apply, block_axes, finish, finish_packed, AxisMap};
 pub use orientation::{Orientation, ALL as ALL_ORIENTATIONS};
 pub use plan::{plan, CropOffset, CropSpec, EdgePolicy, Plan, Rect, Request};
+pub use wipe::{wipe_plan, BlockRect};

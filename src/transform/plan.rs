@@ -223,7 +223,7 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
 }
 
 /// One axis of a crop: returns (offset before snapping, output size after snapping).
-fn crop_axis(
+pub(super) fn crop_axis(
     full: u32,
     imcu: u32,
     spec: Option<(CropOffset, Option<u32>, bool)>,

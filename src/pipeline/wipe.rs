@@ -1,0 +1,162 @@
+//! Wipe (jpegtran -wipe): the blocks of a region set to zero (mid-gray), every other
+//! coefficient kept, the file written back as `copy` writes it. The Exif thumbnail gets
+//! the same wipe, scaled to its size, so that it does not show what was wiped.
+
+use super::{check_strict, encode_options, CopyOptions, MetaEdits, Output, RestartSpec};
+use crate::container::edit::exif_thumbnail;
+use crate::container::{classify, parse_frame, JpegFile, MetaClass};
+use crate::entropy::{self, CodingMode};
+use crate::error::{Result, Warning, WarningKind};
+use crate::transform::{wipe_plan, CropOffset, CropSpec};
+
+/// Wipes `region` of `data` (pixels, jpegtran's geometry; widened outward to whole
+/// iMCUs) and writes the rest as `copy` would with `opts`.
+pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output> {
+    let file = JpegFile::parse(data)?;
+    let mut decoded = entropy::decode(&file, &opts.limits)?;
+    let mut warnings = file.warnings.clone();
+    warnings.append(&mut decoded.warnings);
+    check_strict(opts.strict, &warnings)?;
+    let image = &mut decoded.image;
+    let factors: Vec<(u8, u8)> = image.components.iter().map(|c| (c.h, c.v)).collect();
+    let (width, height) = (image.width, image.height);
+    let rects = wipe_plan(width, height, &factors, region)?;
+    for (c, r) in image.components.iter_mut().zip(&rects) {
+        let p = &mut c.plane;
+        for by in r.y0..r.y1.min(p.height_blocks) {
+            for bx in r.x0..r.x1.min(p.width_blocks) {
+                *p.block_mut(bx, by) = [0; 64];
+            }
+        }
+    }
+    image.normalize_padding();
+    let mode = if decoded.frame.marker.is_progressive_sof() {
+        CodingMode::Progressive
+    } else {
+        CodingMode::Sequential
+    };
+    let restart_interval = match opts.restart {
+        RestartSpec::Keep => decoded.restart_interval,
+        RestartSpec::Mcus(n) => n,
+        RestartSpec::Rows(n) => super::rows_to_mcus(&decoded.image, n)?,
+    };
+    let enc = encode_options(
+        opts,
+        opts.mode.unwrap_or(mode),
+        restart_interval,
+        &decoded.image,
+    )?;
+    let coded = entropy::encode_owned(decoded.image, &enc)?;
+    let mut edits = MetaEdits::default();
+    if opts.keep.keeps(MetaClass::Exif) {
+        edits.thumbnail = wiped_thumbnail(&file, region, (width, height), opts, &mut warnings);
+    }
+    if file.trailer.windows(3).any(|w| w == [0xFF, 0xD8, 0xFF]) {
+        warnings.push(Warning::at(
+            file.trailer_offset,
+            WarningKind::Other(format!(
+                "the {} bytes after EOI hold another image, which may show the wiped region (strip --drop-trailer removes them)",
+                file.trailer.len()
+            )),
+        ));
+    }
+    Ok(Output {
+        bytes: super::assemble(&file, opts.keep, &coded, &edits),
+        warnings,
+    })
+}
+
+/// The Exif thumbnail with `region` of the `size` image wiped at the thumbnail's scale
+/// (widened outward); `None`, with a warning, when there is a thumbnail jtool cannot
+/// rewrite.
+fn wiped_thumbnail(
+    file: &JpegFile,
+    region: &CropSpec,
+    size: (u32, u32),
+    opts: &CopyOptions,
+    warnings: &mut Vec<Warning>,
+) -> Option<Vec<u8>> {
+    let exif = file.segments().find(|s| classify(s) == MetaClass::Exif)?;
+    let (at, len) = exif_thumbnail(exif.body)?;
+    let thumb = &exif.body[at..at + len];
+    let result = JpegFile::parse(thumb)
+        .ok()
+        .and_then(|t| {
+            let sof = t.segments().find(|s| s.marker.is_sof())?;
+            let f = parse_frame(sof).ok()?;
+            Some((f.width as u32, f.height as u32))
+        })
+        .and_then(|(tw, th)| {
+            let scaled = scale_region(region, size, (tw, th))?;
+            let o = CopyOptions {
+                mode: None,
+                restart: RestartSpec::Keep,
+                strict: false,
+                scans: None,
+                ..opts.clone()
+            };
+            wipe(thumb, &scaled, &o).ok()
+        });
+    if result.is_none() {
+        warnings.push(Warning::at(
+            exif.offset,
+            WarningKind::Other(
+                "the Exif thumbnail could not be wiped and still shows the region (strip --drop-exif-thumbnail removes it)"
+                    .into(),
+            ),
+        ));
+    }
+    result.map(|o| o.bytes)
+}
+
+/// `region` of an image of `from` pixels, in an image of `to` pixels: the edges scaled
+/// outward (floor of the corner, ceiling of the far edge), offsets from the start.
+fn scale_region(region: &CropSpec, from: (u32, u32), to: (u32, u32)) -> Option<CropSpec> {
+    let axis = |off: CropOffset, size: Option<u32>, full: u32, t: u32| -> Option<(u32, u32)> {
+        let size = size.unwrap_or(full.checked_sub(off.value)?);
+        let start = if off.from_end {
+            full.checked_sub(size)?.checked_sub(off.value)?
+        } else {
+            off.value
+        };
+        let (s, e) = (start as u64, (start + size) as u64);
+        let (full, t) = (full.max(1) as u64, t as u64);
+        let a = (s * t / full) as u32;
+        let b = (e * t).div_ceil(full).min(t) as u32;
+        (b > a).then_some((a, b - a))
+    };
+    let (x, w) = axis(region.x, region.width, from.0, to.0)?;
+    let (y, h) = axis(region.y, region.height, from.1, to.1)?;
+    Some(CropSpec {
+        x: CropOffset {
+            value: x,
+            from_end: false,
+        },
+        y: CropOffset {
+            value: y,
+            from_end: false,
+        },
+        width: Some(w),
+        height: Some(h),
+        ..CropSpec::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_scale_outward() {
+        let r = CropSpec::parse("100x50+600+470").unwrap();
+        let s = scale_region(&r, (1000, 600), (160, 96)).unwrap();
+        assert_eq!(
+            (s.x.value, s.y.value, s.width, s.height),
+            (96, 75, Some(16), Some(9))
+        );
+        let r = CropSpec::parse("10x10-0-0").unwrap();
+        let s = scale_region(&r, (100, 100), (10, 10)).unwrap();
+        assert_eq!((s.x.value, s.width), (9, Some(1)));
+        assert!(scale_region(&r, (5, 5), (10, 10)).is_none());
+    }
+}

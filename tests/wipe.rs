@@ -1,0 +1,193 @@
+//! `jtool wipe` against `jpegtran -wipe`: for every file jpegtran accepts and a few
+//! regions each, `djpeg -dct int` of both outputs must be identical, jtool must refuse
+//! exactly the regions jpegtran refuses, and every block outside the wiped iMCUs must
+//! keep its coefficients. The Exif thumbnail is wiped too (jpegtran leaves it showing
+//! the region).
+
+mod common;
+
+use common::*;
+use jtool::pipeline::{wipe, CopyOptions};
+use jtool::transform::{wipe_plan, CropSpec};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Files jpegtran reads, with their size.
+fn files() -> Vec<(std::path::PathBuf, u32, u32)> {
+    let mut out = Vec::new();
+    for p in testdata_jpegs() {
+        let f = jtool::inspect::inspect(&std::fs::read(&p).unwrap())
+            .unwrap()
+            .frame
+            .unwrap();
+        out.push((p, f.width as u32, f.height as u32));
+    }
+    if let Some(c) = corpus_dir() {
+        let m = manifest(&c);
+        let mut rows: Vec<_> = m
+            .values()
+            .filter(|r| r["category"] == "valid" && r["jpegtran_ok"] == "yes")
+            .map(|r| {
+                (
+                    c.join(&r["file"]),
+                    r["width"].parse().unwrap(),
+                    r["height"].parse().unwrap(),
+                )
+            })
+            .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
+}
+
+/// Regions for a `w`×`h` image: a pixel at the corner, the middle third, the
+/// bottom-right corner from the far edges, the whole image, and one past the edge.
+fn regions(w: u32, h: u32) -> Vec<String> {
+    vec![
+        "1x1+0+0".into(),
+        format!("{}x{}+{}+{}", (w / 3).max(1), (h / 3).max(1), w / 3, h / 3),
+        format!("{}x{}-0-0", (w / 4).max(1), (h / 5).max(1)),
+        format!("{w}x{h}+0+0"),
+        format!("2x2+{}+0", w.saturating_sub(1)),
+    ]
+}
+
+/// The real blocks of each component.
+fn blocks(b: &[u8]) -> Vec<Vec<[i16; 64]>> {
+    let f = jtool::container::JpegFile::parse(b).unwrap();
+    let d = jtool::entropy::decode(&f, &Default::default()).unwrap();
+    let g = d.image.geometry();
+    (0..d.image.components.len())
+        .map(|i| {
+            let (w, h) = g.real_blocks(i);
+            let p = &d.image.components[i].plane;
+            (0..h)
+                .flat_map(|y| (0..w).map(move |x| *p.block(x, y)))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn wipe_matches_jpegtran() {
+    let (Some(jt), Some(dj)) = (tool("jpegtran"), tool("djpeg")) else {
+        return;
+    };
+    let files = files();
+    let cases = AtomicUsize::new(0);
+    let failures = parallel(&files, |(path, w, h)| {
+        let data = std::fs::read(path).unwrap();
+        let mut fails = Vec::new();
+        for g in regions(*w, *h) {
+            let spec = CropSpec::parse(&g).unwrap();
+            let what = format!("{} -wipe {g}", path.display());
+            let mine = wipe(&data, &spec, &CopyOptions::default());
+            let (code, theirs, _) = run_with_stdin(&jt, &["-copy", "all", "-wipe", &g], &data);
+            cases.fetch_add(1, Ordering::Relaxed);
+            let m = match (mine, code == 0 || code == 2) {
+                (Ok(m), true) => m.bytes,
+                (Err(_), false) => continue,
+                (Ok(_), false) => {
+                    fails.push(format!("{what}: jpegtran refused, jtool did not"));
+                    continue;
+                }
+                (Err(e), true) => {
+                    fails.push(format!("{what}: jtool failed: {e}"));
+                    continue;
+                }
+            };
+            if djpeg(&dj, &m) != djpeg(&dj, &theirs) {
+                fails.push(format!("{what}: pixels differ"));
+            }
+            // Outside the wiped iMCUs every block is the input's; inside, zero.
+            let r = jtool::inspect::inspect(&data).unwrap();
+            let f = r.frame.unwrap();
+            let factors: Vec<(u8, u8)> = f.components.iter().map(|c| (c.h, c.v)).collect();
+            let rects = wipe_plan(*w, *h, &factors, &spec).unwrap();
+            let (before, after) = (blocks(&data), blocks(&m));
+            let geometry = jtool::coeffs::CoefficientImage::zeroed(
+                *w,
+                *h,
+                8,
+                &f.components
+                    .iter()
+                    .map(|c| (c.id, c.h, c.v, 0))
+                    .collect::<Vec<_>>(),
+            )
+            .geometry();
+            for (c, rect) in rects.iter().enumerate() {
+                let bw = geometry.real_blocks(c).0;
+                for (i, (a, b)) in before[c].iter().zip(&after[c]).enumerate() {
+                    let (x, y) = (i % bw, i / bw);
+                    let inside = (rect.x0..rect.x1).contains(&x) && (rect.y0..rect.y1).contains(&y);
+                    let want = if inside { [0; 64] } else { *a };
+                    if *b != want {
+                        fails.push(format!("{what}: component {c} block ({x}, {y})"));
+                        break;
+                    }
+                }
+            }
+        }
+        fails
+    });
+    println!(
+        "wipe: {} requests on {} files, {} failures",
+        cases.load(Ordering::Relaxed),
+        files.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The Exif thumbnail of a camera file is wiped at its own scale, and the command line
+/// takes jpegtran's geometry or --x/--y/--width/--height, refusing regions outside.
+#[test]
+fn wipe_reaches_the_thumbnail_and_the_command_line() {
+    let input = testdata_dir().join("meta_420_67x45.jpg");
+    let data = std::fs::read(&input).unwrap();
+    let thumb = |b: &[u8]| {
+        let f = jtool::container::JpegFile::parse(b).unwrap();
+        let exif = f
+            .segments()
+            .find(|s| jtool::container::classify(s) == jtool::container::MetaClass::Exif)
+            .map(|s| s.body.to_vec());
+        exif.and_then(|e| {
+            jtool::container::edit::exif_thumbnail(&e).map(|(at, len)| e[at..at + len].to_vec())
+        })
+    };
+    let spec = CropSpec::parse("20x20+10+10").unwrap();
+    let out = wipe(&data, &spec, &CopyOptions::default()).unwrap();
+    let before = thumb(&data).expect("the testdata file has an Exif thumbnail");
+    let after = thumb(&out.bytes).expect("thumbnail kept");
+    assert_ne!(before, after, "thumbnail wiped");
+    assert!(blocks(&after).iter().flatten().any(|b| *b == [0; 64]));
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join("a.jpg");
+    let b = d.path().join("b.jpg");
+    let run = |args: &[&str], out: &std::path::Path| {
+        assert_cmd::Command::cargo_bin("jtool")
+            .unwrap()
+            .arg("wipe")
+            .args(args)
+            .arg(&input)
+            .arg(out)
+            .assert()
+    };
+    run(&["--geometry", "20x20+10+10"], &a).success().stderr("");
+    run(
+        &["--x", "10", "--y", "10", "--width", "20", "--height", "20"],
+        &b,
+    )
+    .success()
+    .stderr("");
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_eq!(std::fs::read(&a).unwrap(), out.bytes);
+    let c = d.path().join("c.jpg");
+    run(&["--geometry", "20x20+60+10"], &c).code(1);
+    assert!(!c.exists());
+}
