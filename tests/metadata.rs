@@ -484,3 +484,75 @@ fn trailer_with_metadata_warns_and_can_be_dropped() {
         out.warnings
     );
 }
+
+/// A synthetic ICC profile of `len` bytes: the size field and the `acsp` signature of
+/// ICC.1's header, the rest filler.
+fn synthetic_icc(len: usize) -> Vec<u8> {
+    let mut p: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+    p[..4].copy_from_slice(&(len as u32).to_be_bytes());
+    p[36..40].copy_from_slice(b"acsp");
+    p
+}
+
+/// `--icc` replaces the input's profile with the file's, split into APP2 chunks that
+/// exiftool reassembles to the same bytes as from `jpegtran -icc`, also with `--copy
+/// none` and through a transform; a file that is not a profile is a usage error.
+#[test]
+fn icc_option_embeds_the_profile() {
+    let d = tempfile::tempdir().unwrap();
+    let icc = d.path().join("p.icc");
+    let profile = synthetic_icc(150_000);
+    std::fs::write(&icc, &profile).unwrap();
+    let input = testdata_dir().join("meta_420_67x45.jpg");
+    let icc_chunks = |b: &[u8]| {
+        jtool::inspect::inspect(b)
+            .unwrap()
+            .segments
+            .iter()
+            .filter(|s| s.summary.starts_with("ICC_PROFILE"))
+            .count()
+    };
+    for (i, args) in [
+        vec!["copy", "--icc"],
+        vec!["copy", "--copy", "none", "--icc"],
+        vec!["rotate", "90", "--icc"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = d.path().join(format!("{i}.jpg"));
+        assert_cmd::Command::cargo_bin("jtool")
+            .unwrap()
+            .args(args)
+            .arg(&icc)
+            .arg(&input)
+            .arg(&out)
+            .assert()
+            .success();
+        let bytes = std::fs::read(&out).unwrap();
+        assert_eq!(icc_chunks(&bytes), 3, "{args:?}");
+        if let Some(et) = tool("exiftool") {
+            let (code, got, err) = run_with_stdin(&et, &["-b", "-ICC_Profile", "-"], &bytes);
+            assert!(code == 0 && got == profile, "{args:?}: {err}");
+            if let (0, Some(jt)) = (i, tool("jpegtran")) {
+                let (_, theirs, _) = run_with_stdin(
+                    &jt,
+                    &["-copy", "all", "-icc", icc.to_str().unwrap()],
+                    &std::fs::read(&input).unwrap(),
+                );
+                let (_, got2, _) = run_with_stdin(&et, &["-b", "-ICC_Profile", "-"], &theirs);
+                assert_eq!(got2, profile, "jpegtran -icc");
+            }
+        }
+    }
+    let not_icc = d.path().join("x.icc");
+    std::fs::write(&not_icc, b"not a profile").unwrap();
+    assert_cmd::Command::cargo_bin("jtool")
+        .unwrap()
+        .args(["copy", "--icc"])
+        .arg(&not_icc)
+        .arg(&input)
+        .arg(d.path().join("y.jpg"))
+        .assert()
+        .code(2);
+}

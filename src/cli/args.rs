@@ -128,6 +128,10 @@ pub struct EncodeArgs {
     /// progressive when any scan is, else one sequential scan per line.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["progressive", "baseline", "standard_huffman"])]
     pub scans: Option<std::path::PathBuf>,
+    /// Embed this ICC profile in place of the input's (jpegtran -icc), whatever --copy
+    /// keeps.
+    #[arg(long, value_name = "FILE")]
+    pub icc: Option<std::path::PathBuf>,
     /// Restart interval: N MCU rows, or NB for N MCUs; 0 for none. Default: the input's.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,

@@ -379,6 +379,7 @@ fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
         limits: ctx.limits(),
         strict: ctx.strict,
         scans: a.scans.as_deref().map(read_scans).transpose()?,
+        icc: a.icc.as_deref().map(read_icc).transpose()?,
     })
 }
 
@@ -389,6 +390,24 @@ fn read_scans(
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("--scans {}: {e}", path.display()))?;
     jtool::entropy::scan_file::parse(&text).map_err(|e| format!("--scans {}: {e}", path.display()))
+}
+
+/// The ICC profile in file `path`, or a usage message.
+fn read_icc(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let data = std::fs::read(path).map_err(|e| format!("--icc {}: {e}", path.display()))?;
+    if !jtool::container::edit::is_icc_profile(&data) {
+        return Err(format!(
+            "--icc {}: not an ICC profile (no 'acsp' header of the file's size)",
+            path.display()
+        ));
+    }
+    if jtool::container::edit::icc_segments(&data).is_none() {
+        return Err(format!(
+            "--icc {}: too large for 255 APP2 segments",
+            path.display()
+        ));
+    }
+    Ok(data)
 }
 
 fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {

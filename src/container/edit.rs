@@ -177,6 +177,40 @@ pub fn patch_mpf(body: &[u8], old_trailer: u64, delta: i64, first_size: u32) -> 
     changed.then_some(out)
 }
 
+/// Bytes of profile data an APP2 ICC segment holds: 65535 less the length field and
+/// the 14-byte header (`ICC_PROFILE\0`, sequence number, count).
+const ICC_CHUNK: usize = 65535 - 2 - 14;
+
+/// The APP2 bodies that carry `profile` (ICC.1 Annex B.4: `ICC_PROFILE\0`, the chunk's
+/// 1-based number, the number of chunks, then the data), or `None` when it needs more
+/// than 255 chunks or is empty.
+pub fn icc_segments(profile: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let n = profile.len().div_ceil(ICC_CHUNK);
+    if n == 0 || n > 255 {
+        return None;
+    }
+    Some(
+        profile
+            .chunks(ICC_CHUNK)
+            .enumerate()
+            .map(|(i, data)| {
+                let mut body = b"ICC_PROFILE\0".to_vec();
+                body.extend_from_slice(&[i as u8 + 1, n as u8]);
+                body.extend_from_slice(data);
+                body
+            })
+            .collect(),
+    )
+}
+
+/// Whether `data` looks like an ICC profile: at least a 128-byte header whose size
+/// field is the length and whose signature (bytes 36..40) is `acsp` (ICC.1 7.2).
+pub fn is_icc_profile(data: &[u8]) -> bool {
+    data.len() >= 128
+        && u32::from_be_bytes([data[0], data[1], data[2], data[3]]) as usize == data.len()
+        && &data[36..40] == b"acsp"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +296,21 @@ mod tests {
         assert_eq!(p.pixel_y_dimension.unwrap().value, 640);
         assert!(edit_exif(&out, &e).is_none(), "nothing left to change");
         assert!(edit_exif(b"Exif\0\0garbage", &e).is_none());
+    }
+
+    #[test]
+    fn icc_profiles_are_split_into_app2_chunks() {
+        let mut p = vec![7u8; 150_000];
+        p[..4].copy_from_slice(&150_000u32.to_be_bytes());
+        p[36..40].copy_from_slice(b"acsp");
+        assert!(is_icc_profile(&p));
+        assert!(!is_icc_profile(&p[..149_999]));
+        let segs = icc_segments(&p).unwrap();
+        assert_eq!(segs.len(), 3);
+        assert_eq!(&segs[1][..14], b"ICC_PROFILE\0\x02\x03");
+        assert!(segs.iter().all(|s| s.len() <= 65533));
+        let joined: Vec<u8> = segs.iter().flat_map(|s| s[14..].to_vec()).collect();
+        assert_eq!(joined, p);
+        assert!(icc_segments(&[]).is_none());
     }
 }

@@ -68,6 +68,8 @@ pub struct CopyOptions {
     /// A scan script (`--scans`, as jpegtran's): it decides the coding mode, and
     /// overrides `mode`.
     pub scans: Option<Vec<ScriptScan>>,
+    /// An ICC profile to embed in place of the input's (`--icc`, as jpegtran's).
+    pub icc: Option<Vec<u8>>,
 }
 
 impl Default for CopyOptions {
@@ -80,6 +82,7 @@ impl Default for CopyOptions {
             limits: Limits::default(),
             strict: false,
             scans: None,
+            icc: None,
         }
     }
 }
@@ -148,7 +151,15 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
         }
     };
     Ok(Output {
-        bytes: assemble(&file, opts.keep, &coded, &MetaEdits::default()),
+        bytes: assemble(
+            &file,
+            opts.keep,
+            &coded,
+            &MetaEdits {
+                icc: opts.icc.clone(),
+                ..MetaEdits::default()
+            },
+        ),
         warnings,
     })
 }

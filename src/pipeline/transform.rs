@@ -63,7 +63,10 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     };
     let source_size = (img.width, img.height);
     drop(decoded);
-    let mut edits = MetaEdits::default();
+    let mut edits = MetaEdits {
+        icc: opts.output.icc.clone(),
+        ..MetaEdits::default()
+    };
     if (plan.width, plan.height) != source_size {
         edits.exif.dimensions = Some((plan.width, plan.height));
     }
@@ -131,6 +134,7 @@ fn transformed_thumbnail(file: &JpegFile, opts: &TransformOptions) -> Option<Vec
         restart: RestartSpec::Keep,
         strict: false,
         scans: None,
+        icc: None,
         ..opts.output.clone()
     };
     let t = TransformOptions {

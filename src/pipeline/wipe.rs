@@ -47,7 +47,10 @@ pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output
         &decoded.image,
     )?;
     let coded = entropy::encode_owned(decoded.image, &enc)?;
-    let mut edits = MetaEdits::default();
+    let mut edits = MetaEdits {
+        icc: opts.icc.clone(),
+        ..MetaEdits::default()
+    };
     if opts.keep.keeps(MetaClass::Exif) {
         edits.thumbnail = wiped_thumbnail(&file, region, (width, height), opts, &mut warnings);
     }
@@ -93,6 +96,7 @@ fn wiped_thumbnail(
                 restart: RestartSpec::Keep,
                 strict: false,
                 scans: None,
+                icc: None,
                 ..opts.clone()
             };
             wipe(thumb, &scaled, &o).ok()
