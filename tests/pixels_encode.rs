@@ -384,6 +384,7 @@ fn streamed_standard_output_equals_whole_image_path() {
                         mode: CodingMode::Sequential,
                         huffman: HuffmanChoice::Standard,
                         restart_interval: restart,
+                        ..Default::default()
                     };
                     let streamed = encode_pixels(&img, &opts).unwrap();
                     let coeffs = jtool::pixels::encode_coefficients(&img, &params).unwrap();

@@ -133,3 +133,52 @@ fn incomplete_and_malformed_scripts_are_refused() {
         assert!(!out.exists(), "{text}");
     }
 }
+
+/// `encode --scans --icc` against `cjpeg -scans -icc`: with arithmetic coding the same
+/// bytes from SOF to EOI, and the same APP2 segments.
+#[test]
+fn encode_takes_scan_scripts_and_profiles() {
+    let Some(cj) = tool("cjpeg") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let ppm = std::fs::read(testdata_dir().join("src_67x45.ppm")).unwrap();
+    let icc = dir.path().join("p.icc");
+    let mut profile: Vec<u8> = (0..70_000u32).map(|i| (i % 253) as u8).collect();
+    profile[..4].copy_from_slice(&70_000u32.to_be_bytes());
+    profile[36..40].copy_from_slice(b"acsp");
+    std::fs::write(&icc, &profile).unwrap();
+    let app2 = |b: &[u8]| -> Vec<Vec<u8>> {
+        jtool::inspect::inspect(b)
+            .unwrap()
+            .segments
+            .iter()
+            .filter(|s| s.marker == "APP2")
+            .map(|s| b[s.offset..s.offset + s.length].to_vec())
+            .collect()
+    };
+    for (i, text) in YCC.iter().enumerate() {
+        let file = dir.path().join(format!("s{i}.txt"));
+        std::fs::write(&file, text).unwrap();
+        let opts = jtool::pipeline::PixelEncodeOptions {
+            huffman: HuffmanChoice::Arithmetic,
+            scans: Some(parse(text).unwrap()),
+            icc: Some(profile.clone()),
+            ..Default::default()
+        };
+        let mine = jtool::pipeline::encode_image_file(&ppm, &opts).unwrap();
+        let args = [
+            "-dct",
+            "int",
+            "-arithmetic",
+            "-scans",
+            file.to_str().unwrap(),
+            "-icc",
+            icc.to_str().unwrap(),
+        ];
+        let (code, theirs, err) = run_with_stdin(&cj, &args, &ppm);
+        assert_eq!(code, 0, "cjpeg: {err}");
+        assert_eq!(app2(&mine).len(), 2);
+        assert_eq!(app2(&mine), app2(&theirs), "script {i}");
+        assert!(frame_to_eoi(&mine) == frame_to_eoi(&theirs), "script {i}");
+        assert_eq!(scans(&mine), scans(&theirs));
+    }
+}

@@ -354,6 +354,12 @@ pub struct PixelEncodeArgs {
     /// cjpeg -arithmetic writes.
     #[arg(long, conflicts_with = "standard_huffman")]
     pub arithmetic: bool,
+    /// Scan script file, as cjpeg -scans reads it: progressive when any scan is.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["progressive", "standard_huffman"])]
+    pub scans: Option<std::path::PathBuf>,
+    /// Embed this ICC profile (cjpeg -icc).
+    #[arg(long, value_name = "FILE")]
+    pub icc: Option<std::path::PathBuf>,
     /// Restart interval: N MCU rows, or NB for N MCUs.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,

@@ -795,6 +795,14 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
         Ok(Some(RestartSpec::Rows(_))) => return usage("jtool encode takes --restart NB (MCUs)"),
         Err(m) => return usage(&m),
     };
+    let scans = match a.scans.as_deref().map(read_scans).transpose() {
+        Ok(s) => s,
+        Err(m) => return usage(&m),
+    };
+    let icc = match a.icc.as_deref().map(read_icc).transpose() {
+        Ok(s) => s,
+        Err(m) => return usage(&m),
+    };
     let opts = pipeline::PixelEncodeOptions {
         params: EncodeParams {
             quality: a.quality,
@@ -816,6 +824,8 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
             HuffmanChoice::Optimal
         },
         restart_interval,
+        scans,
+        icc,
     };
     let op = |data: &[u8], _: &Dest| {
         let bytes = pipeline::encode_image_file(data, &opts)?;

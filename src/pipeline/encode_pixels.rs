@@ -3,7 +3,9 @@
 //! writes (version 1.01, no density unit, 1:1), the coded frame and EOI.
 
 use crate::coeffs::BlockPlane;
+use crate::container::edit::icc_segments;
 use crate::container::{write_segment, Marker};
+use crate::entropy::scan_file::{self, ScriptScan};
 use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, SeqStats, SeqStream};
 use crate::error::{Error, Result};
 use crate::pixels::{
@@ -27,6 +29,10 @@ pub struct PixelEncodeOptions {
     pub huffman: HuffmanChoice,
     /// Restart interval in MCUs (0: none).
     pub restart_interval: u16,
+    /// A scan script (cjpeg -scans): it decides the coding mode, overriding `mode`.
+    pub scans: Option<Vec<ScriptScan>>,
+    /// An ICC profile to embed after JFIF APP0 (cjpeg -icc).
+    pub icc: Option<Vec<u8>>,
 }
 
 impl Default for PixelEncodeOptions {
@@ -36,8 +42,26 @@ impl Default for PixelEncodeOptions {
             mode: CodingMode::Sequential,
             huffman: HuffmanChoice::Optimal,
             restart_interval: 0,
+            scans: None,
+            icc: None,
         }
     }
+}
+
+/// SOI, JFIF APP0 and the ICC profile of `opts` (APP2 segments).
+fn file_start(opts: &PixelEncodeOptions) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_segment(&mut out, Marker::SOI, &[]);
+    write_segment(&mut out, Marker::APP0, &JFIF_APP0_BODY);
+    let chunks = opts
+        .icc
+        .as_deref()
+        .and_then(icc_segments)
+        .unwrap_or_default();
+    for body in chunks {
+        write_segment(&mut out, Marker(0xE2), &body);
+    }
+    out
 }
 
 /// Encodes `img` as a complete JFIF file.
@@ -51,10 +75,11 @@ pub fn encode_pixels(img: &PixelImage, opts: &PixelEncodeOptions) -> Result<Vec<
 /// Huffman-coded (or, for optimal tables, counted, then coded once the tables are
 /// known) on the calling thread as they arrive, so the two stages overlap.
 pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Result<Vec<u8>> {
-    if opts.mode == CodingMode::Sequential && opts.huffman != HuffmanChoice::Arithmetic {
-        let mut out = Vec::new();
-        write_segment(&mut out, Marker::SOI, &[]);
-        write_segment(&mut out, Marker::APP0, &JFIF_APP0_BODY);
+    let streamed = opts.mode == CodingMode::Sequential
+        && opts.huffman != HuffmanChoice::Arithmetic
+        && opts.scans.is_none();
+    if streamed {
+        let out = file_start(opts);
         let mut out = match opts.huffman {
             HuffmanChoice::Standard => encode_streamed(img, opts, out)?,
             _ => encode_optimal(img, opts, out)?,
@@ -64,17 +89,26 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
     }
     let coded = {
         let coeffs = encode_slice(img, &opts.params)?;
+        let (mode, scan_script) = match &opts.scans {
+            None => (opts.mode, None),
+            Some(s) if scan_file::is_progressive(s) => (
+                CodingMode::Progressive,
+                Some(scan_file::headers(&coeffs, s)?),
+            ),
+            Some(s) => (
+                CodingMode::Sequential,
+                Some(scan_file::headers(&coeffs, s)?),
+            ),
+        };
         let enc = EncodeOptions {
-            mode: opts.mode,
+            mode,
             huffman: opts.huffman,
             restart_interval: opts.restart_interval,
-            scan_script: None,
+            scan_script,
         };
         entropy::encode_owned(coeffs, &enc)?
     };
-    let mut out = Vec::with_capacity(coded.len() + 24);
-    write_segment(&mut out, Marker::SOI, &[]);
-    write_segment(&mut out, Marker::APP0, &JFIF_APP0_BODY);
+    let mut out = file_start(opts);
     out.extend_from_slice(&coded);
     write_segment(&mut out, Marker::EOI, &[]);
     Ok(out)
