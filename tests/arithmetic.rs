@@ -15,22 +15,6 @@ use jtool::pipeline::{copy, CopyOptions, RestartSpec};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Files jpegtran reads: the project's own, then the corpus's valid ones.
-fn files() -> Vec<PathBuf> {
-    let mut out = testdata_jpegs();
-    if let Some(c) = corpus_dir() {
-        let m = manifest(&c);
-        let mut rows: Vec<_> = m
-            .values()
-            .filter(|r| r["category"] == "valid" && r["jpegtran_ok"] == "yes")
-            .map(|r| c.join(&r["file"]))
-            .collect();
-        rows.sort();
-        out.extend(rows);
-    }
-    out
-}
-
 /// From the SOF9/SOF10 marker through the first EOI after it.
 fn frame_to_eoi(b: &[u8]) -> &[u8] {
     let r = jtool::inspect::inspect(b).expect("inspect");
@@ -78,7 +62,7 @@ fn arithmetic_output_matches_jpegtran() {
     let (Some(jt), Some(dj)) = (tool("jpegtran"), tool("djpeg")) else {
         return;
     };
-    let files = files();
+    let files: Vec<PathBuf> = jpegtran_files().into_iter().map(|f| f.0).collect();
     let (cases, identical) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let failures = parallel(&files, |path| {
         let data = std::fs::read(path).unwrap();

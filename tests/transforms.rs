@@ -11,7 +11,7 @@ mod common;
 use common::*;
 use jtool::pipeline::{transform, CopyOptions, TransformOptions};
 use jtool::transform::{CropSpec, EdgePolicy, Orientation, Request};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 /// One request in both dialects.
@@ -112,33 +112,6 @@ fn grid(w: u32, h: u32, full: bool) -> Vec<Case> {
     v
 }
 
-/// Files jpegtran reads that jtool decodes.
-fn files() -> Vec<(PathBuf, u32, u32)> {
-    let mut out: Vec<(PathBuf, u32, u32)> = Vec::new();
-    for p in testdata_jpegs() {
-        let data = std::fs::read(&p).unwrap();
-        let r = jtool::inspect::inspect(&data).unwrap();
-        let f = r.frame.expect("frame");
-        out.push((p, f.width as u32, f.height as u32));
-    }
-    if let Some(c) = corpus_dir() {
-        let m = manifest(&c);
-        let mut rows: Vec<_> = m
-            .values()
-            .filter(|r| r["category"] == "valid" && r["jpegtran_ok"] == "yes")
-            .collect();
-        rows.sort_by(|a, b| a["file"].cmp(&b["file"]));
-        for r in rows {
-            out.push((
-                c.join(&r["file"]),
-                r["width"].parse().unwrap(),
-                r["height"].parse().unwrap(),
-            ));
-        }
-    }
-    out
-}
-
 fn jpegtran_out(jpegtran: &Path, args: &[String], input: &[u8]) -> Option<Vec<u8>> {
     let a: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
     let (code, out, _) = run_with_stdin(jpegtran, &a, input);
@@ -151,7 +124,7 @@ fn transforms_match_jpegtran() {
         return;
     };
     let full_grid = std::env::var("JTOOL_FULL_GRID").is_ok();
-    let files = files();
+    let files = jpegtran_files();
     let count = Mutex::new(0usize);
     let failures = parallel(&files, |(path, w, h)| {
         let data = std::fs::read(path).unwrap();
@@ -208,7 +181,7 @@ fn transforms_match_jpegtran() {
 #[test]
 fn perfect_fails_exactly_where_jpegtran_fails() {
     let Some(jt) = tool("jpegtran") else { return };
-    let files = files();
+    let files = jpegtran_files();
     let failures = parallel(&files, |(path, _, _)| {
         let data = std::fs::read(path).unwrap();
         let mut fails = Vec::new();

@@ -11,35 +11,6 @@ use jtool::pipeline::{wipe, CopyOptions};
 use jtool::transform::{wipe_plan, CropSpec};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Files jpegtran reads, with their size.
-fn files() -> Vec<(std::path::PathBuf, u32, u32)> {
-    let mut out = Vec::new();
-    for p in testdata_jpegs() {
-        let f = jtool::inspect::inspect(&std::fs::read(&p).unwrap())
-            .unwrap()
-            .frame
-            .unwrap();
-        out.push((p, f.width as u32, f.height as u32));
-    }
-    if let Some(c) = corpus_dir() {
-        let m = manifest(&c);
-        let mut rows: Vec<_> = m
-            .values()
-            .filter(|r| r["category"] == "valid" && r["jpegtran_ok"] == "yes")
-            .map(|r| {
-                (
-                    c.join(&r["file"]),
-                    r["width"].parse().unwrap(),
-                    r["height"].parse().unwrap(),
-                )
-            })
-            .collect();
-        rows.sort();
-        out.extend(rows);
-    }
-    out
-}
-
 /// Regions for a `w`×`h` image: a pixel at the corner, the middle third, the
 /// bottom-right corner from the far edges, the whole image, and one past the edge.
 fn regions(w: u32, h: u32) -> Vec<String> {
@@ -73,7 +44,7 @@ fn wipe_matches_jpegtran() {
     let (Some(jt), Some(dj)) = (tool("jpegtran"), tool("djpeg")) else {
         return;
     };
-    let files = files();
+    let files = jpegtran_files();
     let cases = AtomicUsize::new(0);
     let failures = parallel(&files, |(path, w, h)| {
         let data = std::fs::read(path).unwrap();

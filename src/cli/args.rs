@@ -184,6 +184,18 @@ pub enum Direction {
 
 #[derive(Debug, Args)]
 pub struct CropArgs {
+    #[command(flatten)]
+    pub region: RegionArgs,
+    /// Keep the requested width and height after snapping the corner (jpegtran's Wf/Hf).
+    #[arg(long)]
+    pub exact: bool,
+    #[command(flatten)]
+    pub common: TransformCommon,
+}
+
+/// A region of the image, by edges or in jpegtran's geometry syntax (crop and wipe).
+#[derive(Debug, Args)]
+pub struct RegionArgs {
     /// Left edge of the region (snapped left to the iMCU grid).
     #[arg(long, value_name = "X", conflicts_with = "geometry")]
     pub x: Option<u32>,
@@ -200,32 +212,13 @@ pub struct CropArgs {
     /// count from the right/bottom edge).
     #[arg(long, value_name = "WxH+X+Y")]
     pub geometry: Option<String>,
-    /// Keep the requested width and height after snapping the corner (jpegtran's Wf/Hf).
-    #[arg(long)]
-    pub exact: bool,
-    #[command(flatten)]
-    pub common: TransformCommon,
 }
 
 #[derive(Debug, Args)]
 pub struct WipeArgs {
-    /// Left edge of the region (widened left to the iMCU grid).
-    #[arg(long, value_name = "X", conflicts_with = "geometry")]
-    pub x: Option<u32>,
-    /// Top edge of the region (widened up to the iMCU grid).
-    #[arg(long, value_name = "Y", conflicts_with = "geometry")]
-    pub y: Option<u32>,
-    /// Width of the region (default: the rest of the image); its right edge is widened to
-    /// the iMCU grid.
-    #[arg(long, value_name = "W", conflicts_with = "geometry")]
-    pub width: Option<u32>,
-    /// Height of the region (default: the rest of the image); its bottom edge is widened
-    /// to the iMCU grid.
-    #[arg(long, value_name = "H", conflicts_with = "geometry")]
-    pub height: Option<u32>,
-    /// The region in jpegtran's syntax: WxH+X+Y (-X/-Y count from the right/bottom edge).
-    #[arg(long, value_name = "WxH+X+Y")]
-    pub geometry: Option<String>,
+    /// The region; its far edges are widened to the iMCU grid too.
+    #[command(flatten)]
+    pub region: RegionArgs,
     #[command(flatten)]
     pub encode: EncodeArgs,
     #[command(flatten)]

@@ -10,7 +10,7 @@ mod verify_cmd;
 
 use args::{
     Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, EdgeArgs, EncodeArgs,
-    InspectArgs, OutputArgs, PixelEncodeArgs, PixelFormat, StripArgs, TransformArgs,
+    InspectArgs, OutputArgs, PixelEncodeArgs, PixelFormat, RegionArgs, StripArgs, TransformArgs,
     TransformCommon, WipeArgs,
 };
 use clap::Parser;
@@ -537,12 +537,10 @@ fn report(ctx: &Context, job: &Job, done: &Done, log: &mut Log) {
     }
 }
 
-fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
-    let mut spec = match &a.geometry {
-        Some(g) => match CropSpec::parse(g) {
-            Some(s) => s,
-            None => return usage(&format!("invalid --geometry '{g}' (WxH+X+Y)")),
-        },
+/// The region of `a` (jpegtran's geometry or the edges), or a usage message.
+fn region_spec(a: &RegionArgs) -> Result<CropSpec, String> {
+    let spec = match &a.geometry {
+        Some(g) => CropSpec::parse(g).ok_or(format!("invalid --geometry '{g}' (WxH+X+Y)"))?,
         None => CropSpec {
             x: CropOffset {
                 value: a.x.unwrap_or(0),
@@ -557,12 +555,20 @@ fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
             ..CropSpec::default()
         },
     };
+    if spec.width == Some(0) || spec.height == Some(0) {
+        return Err("region width and height must be at least 1".into());
+    }
+    Ok(spec)
+}
+
+fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
+    let mut spec = match region_spec(&a.region) {
+        Ok(s) => s,
+        Err(m) => return usage(&m),
+    };
     if a.exact {
         spec.force_width = spec.width.is_some();
         spec.force_height = spec.height.is_some();
-    }
-    if spec.width == Some(0) || spec.height == Some(0) {
-        return usage("crop width and height must be at least 1");
     }
     run_transform(
         ctx,
@@ -575,28 +581,10 @@ fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
 }
 
 fn run_wipe(ctx: &Context, a: &WipeArgs) -> i32 {
-    let spec = match &a.geometry {
-        Some(g) => match CropSpec::parse(g) {
-            Some(s) => s,
-            None => return usage(&format!("invalid --geometry '{g}' (WxH+X+Y)")),
-        },
-        None => CropSpec {
-            x: CropOffset {
-                value: a.x.unwrap_or(0),
-                from_end: false,
-            },
-            y: CropOffset {
-                value: a.y.unwrap_or(0),
-                from_end: false,
-            },
-            width: a.width,
-            height: a.height,
-            ..CropSpec::default()
-        },
+    let spec = match region_spec(&a.region) {
+        Ok(s) => s,
+        Err(m) => return usage(&m),
     };
-    if spec.width == Some(0) || spec.height == Some(0) {
-        return usage("wipe width and height must be at least 1");
-    }
     let opts = match copy_options(ctx, &a.encode) {
         Ok(o) => o,
         Err(m) => return usage(&m),

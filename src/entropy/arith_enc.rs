@@ -235,10 +235,11 @@ impl<'p> ArithCoder<'p> {
     }
 
     /// The magnitude bits shared by DC differences and AC values (F.1.4.4.1.3,
-    /// F.1.4.4.2.2): `v` = |value| − 1 ≥ 1, its exponent coded from bin `s` up,
-    /// then the bits below the leading one from `s + 14` (statistics `st`).
-    fn magnitude(qm: &mut QmEnc, st: &mut [u8], mut s: usize, v: u32) {
-        let mut m = 1u32;
+    /// F.1.4.4.2.2): `v` = |value| − 1, at least `m`, whose exponent decisions above
+    /// `m` are coded from bin `s` up, then the bits below the leading one from `s + 14`
+    /// (statistics `st`). DC differences start at `m` = 1; AC values of 3 and more at
+    /// 2, their first two decisions being coded in the coefficient's own bin.
+    fn magnitude(qm: &mut QmEnc, st: &mut [u8], mut s: usize, v: u32, mut m: u32) {
         while v >= m << 1 {
             qm.encode(&mut st[s], true);
             m <<= 1;
@@ -274,7 +275,7 @@ impl<'p> ArithCoder<'p> {
             qm.encode(&mut st[s], false);
         } else {
             qm.encode(&mut st[s], true);
-            Self::magnitude(qm, st, 20, v);
+            Self::magnitude(qm, st, 20, v, 1);
         }
         let (l, u) = (0u32, 1u32);
         self.dc_ctx[sc] = if v < (1 << l) >> 1 {
@@ -321,27 +322,10 @@ impl<'p> ArithCoder<'p> {
                 } else {
                     qm.encode(&mut st[s], true);
                     let s = if k <= kx { 189 } else { 217 };
-                    Self::magnitude_from_two(qm, st, s, v);
+                    Self::magnitude(qm, st, s, v, 2);
                 }
             }
             k += 1;
-        }
-    }
-
-    /// [`Self::magnitude`] for AC values of 3 and more, whose first two exponent
-    /// decisions are coded in the coefficient's own bin (F.1.4.4.2.2).
-    fn magnitude_from_two(qm: &mut QmEnc, st: &mut [u8], mut s: usize, v: u32) {
-        let mut m = 2u32;
-        while v >= m << 1 {
-            qm.encode(&mut st[s], true);
-            m <<= 1;
-            s += 1;
-        }
-        qm.encode(&mut st[s], false);
-        s += 14;
-        while m > 1 {
-            m >>= 1;
-            qm.encode(&mut st[s], v & m != 0);
         }
     }
 

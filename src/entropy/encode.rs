@@ -757,20 +757,7 @@ pub(super) fn write_seq_sos(
     idx: &[usize],
     sel: &[(u8, u8)],
 ) {
-    let header = ScanHeader {
-        components: idx
-            .iter()
-            .map(|&c| ScanComponent {
-                id: image.components[c].id,
-                td: sel[c].0,
-                ta: sel[c].1,
-            })
-            .collect(),
-        ss: 0,
-        se: 63,
-        ah: 0,
-        al: 0,
-    };
+    let header = sequential_header(image, idx, sel);
     let mut body = Vec::new();
     write_scan(&mut body, &header);
     write_segment(out, Marker::SOS, &body);

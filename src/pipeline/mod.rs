@@ -135,11 +135,7 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
         } else {
             CodingMode::Sequential
         });
-    let restart_interval = match opts.restart {
-        RestartSpec::Keep => decoded.restart_interval,
-        RestartSpec::Mcus(n) => n,
-        RestartSpec::Rows(n) => rows_to_mcus(&decoded.image, n)?,
-    };
+    let restart_interval = output_restart(opts, &decoded)?;
     let enc = encode_options(opts, mode, restart_interval, &decoded.image)?;
     let coded = match direct {
         Some(PlacedImage::Packed(image, planes)) => entropy::encode_packed(&image, &planes, &enc)?,
@@ -162,6 +158,16 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
         ),
         warnings,
     })
+}
+
+/// The restart interval `opts` asks for, in MCUs of the decoded image (the input's
+/// own when kept).
+pub(crate) fn output_restart(opts: &CopyOptions, decoded: &entropy::Decoded) -> Result<u16> {
+    match opts.restart {
+        RestartSpec::Keep => Ok(decoded.restart_interval),
+        RestartSpec::Mcus(n) => Ok(n),
+        RestartSpec::Rows(n) => rows_to_mcus(&decoded.image, n),
+    }
 }
 
 /// Fails with the first warning when `strict` is set.

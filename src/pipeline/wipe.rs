@@ -35,11 +35,7 @@ pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output
     } else {
         CodingMode::Sequential
     };
-    let restart_interval = match opts.restart {
-        RestartSpec::Keep => decoded.restart_interval,
-        RestartSpec::Mcus(n) => n,
-        RestartSpec::Rows(n) => super::rows_to_mcus(&decoded.image, n)?,
-    };
+    let restart_interval = super::output_restart(opts, &decoded)?;
     let enc = encode_options(
         opts,
         opts.mode.unwrap_or(mode),

@@ -139,3 +139,31 @@ pub fn parallel<T: Sync>(items: &[T], work: impl Fn(&T) -> Vec<String> + Sync) -
     });
     failures.into_inner().unwrap()
 }
+
+/// Files jpegtran reads that jtool decodes, with their size: the project's own, then
+/// the corpus's valid ones (sorted).
+pub fn jpegtran_files() -> Vec<(PathBuf, u32, u32)> {
+    let mut out: Vec<(PathBuf, u32, u32)> = Vec::new();
+    for p in testdata_jpegs() {
+        let data = std::fs::read(&p).unwrap();
+        let r = jtool::inspect::inspect(&data).unwrap();
+        let f = r.frame.expect("frame");
+        out.push((p, f.width as u32, f.height as u32));
+    }
+    if let Some(c) = corpus_dir() {
+        let m = manifest(&c);
+        let mut rows: Vec<_> = m
+            .values()
+            .filter(|r| r["category"] == "valid" && r["jpegtran_ok"] == "yes")
+            .collect();
+        rows.sort_by(|a, b| a["file"].cmp(&b["file"]));
+        for r in rows {
+            out.push((
+                c.join(&r["file"]),
+                r["width"].parse().unwrap(),
+                r["height"].parse().unwrap(),
+            ));
+        }
+    }
+    out
+}
