@@ -227,6 +227,7 @@ impl SeqStream {
         out.extend(write_frame_headers(
             image,
             CodingMode::Sequential,
+            false,
             restart_interval,
         ));
         write_dht(&mut out, specs);

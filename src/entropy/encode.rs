@@ -102,65 +102,33 @@ fn encode_checked(
     opts: &EncodeOptions,
 ) -> Result<Vec<u8>> {
     let g = image.geometry();
-    let mut out = write_frame_headers(image, opts.mode, opts.restart_interval);
-    if opts.huffman == HuffmanChoice::Arithmetic {
-        arithmetic_frame(&mut out);
-        let built: Vec<PackedPlane>;
-        let planes = match packed {
-            Some(p) => p,
-            None => {
-                built = image
-                    .components
-                    .iter()
-                    .map(|c| pack_plane(&c.plane))
-                    .collect();
-                &built
-            }
-        };
+    let arithmetic = opts.huffman == HuffmanChoice::Arithmetic;
+    let out = write_frame_headers(image, opts.mode, arithmetic, opts.restart_interval);
+    if opts.mode == CodingMode::Sequential && !arithmetic {
+        return encode_sequential(image, packed, &g, opts, out);
+    }
+    // Arithmetic and progressive coders read packed blocks (a progressive scan visits
+    // every block twice, statistics then output, each coefficient once per scan).
+    let built: Vec<PackedPlane>;
+    let planes = match packed {
+        Some(p) => p,
+        None => {
+            built = image
+                .components
+                .iter()
+                .map(|c| pack_plane(&c.plane))
+                .collect();
+            &built
+        }
+    };
+    if arithmetic {
         return encode_arithmetic(image, &g, opts, planes, out);
     }
-    match opts.mode {
-        CodingMode::Sequential => encode_sequential(image, packed, &g, opts, out),
-        CodingMode::Progressive => {
-            let script = match &opts.scan_script {
-                Some(s) => s.clone(),
-                None => script::default_script(image),
-            };
-            // Every scan visits every block (statistics, then output): the coders
-            // read the packed blocks, each coefficient once per scan it is in.
-            let built: Vec<PackedPlane>;
-            let planes = match packed {
-                Some(p) => p,
-                None => {
-                    built = image
-                        .components
-                        .iter()
-                        .map(|c| pack_plane(&c.plane))
-                        .collect();
-                    &built
-                }
-            };
-            encode_progressive(image, &g, opts, &script, planes, out)
-        }
-    }
-}
-
-/// Turns the SOF0/SOF1/SOF2 marker that [`write_frame_headers`] wrote into SOF9
-/// (sequential) or SOF10 (progressive): the arithmetic-coded processes (B.1.1.3).
-fn arithmetic_frame(out: &mut [u8]) {
-    let mut i = 0;
-    while i + 3 < out.len() {
-        let m = out[i + 1];
-        if matches!(m, 0xC0 | 0xC1) {
-            out[i + 1] = 0xC9;
-            return;
-        }
-        if m == 0xC2 {
-            out[i + 1] = 0xCA;
-            return;
-        }
-        i += 2 + usize::from(u16::from_be_bytes([out[i + 2], out[i + 3]]));
-    }
+    let script = match &opts.scan_script {
+        Some(s) => s.clone(),
+        None => script::default_script(image),
+    };
+    encode_progressive(image, &g, opts, &script, planes, out)
 }
 
 /// Arithmetic-coded scans (T.81 Annex D, F.1.4.4, G.1.3): one interleaved scan (or one
@@ -285,10 +253,12 @@ fn sequential_header(image: &CoefficientImage, idx: &[usize], sel: &[(u8, u8)]) 
     }
 }
 
-/// DQT, SOFn and DRI (when `restart_interval` > 0) for `image` coded in `mode`.
+/// DQT, SOFn and DRI (when `restart_interval` > 0) for `image` coded in `mode`, with
+/// Huffman or `arithmetic` coding (SOF9/SOF10, B.1.1.3).
 pub(super) fn write_frame_headers(
     image: &CoefficientImage,
     mode: CodingMode,
+    arithmetic: bool,
     restart_interval: u16,
 ) -> Vec<u8> {
     let mut out = Vec::new();
@@ -300,6 +270,8 @@ pub(super) fn write_frame_headers(
     write_segment(&mut out, Marker::DQT, &body);
 
     let marker = match mode {
+        CodingMode::Progressive if arithmetic => Marker(0xCA),
+        CodingMode::Sequential if arithmetic => Marker(0xC9),
         CodingMode::Progressive => Marker::SOF2,
         CodingMode::Sequential if tables.iter().all(|(_, t)| !t.sixteen_bit && t.fits_8bit()) => {
             Marker::SOF0
