@@ -287,31 +287,27 @@ impl<'p> ArithCoder<'p> {
         };
     }
 
-    /// AC values `zz[ss..=se]` (already point-transformed) of scan component `sc`
-    /// (F.1.4.4.2, G.1.3.2): EOB, zero runs, sign and magnitude per nonzero value.
-    fn ac_first(&mut self, sc: usize, zz: &[i32; 64], ss: usize, se: usize) {
+    /// The AC values of band `ss..=se` of `b` (F.1.4.4.2, G.1.3.2): EOB, zero runs,
+    /// sign and magnitude per nonzero value.
+    fn ac_first(&mut self, sc: usize, b: &Band, ss: usize, se: usize) {
         let t = self.ac_tbl[sc];
         let kx = 5;
         let st = &mut self.ac_stats[t];
         let qm = &mut self.qm;
-        let Some(last) = (ss..=se).rev().find(|&k| zz[k] != 0) else {
-            qm.encode(&mut st[3 * (ss - 1)], true);
-            return;
-        };
         let mut k = ss;
         while k <= se {
-            if k > last {
+            if k > b.last {
                 qm.encode(&mut st[3 * (k - 1)], true); // EOB
                 return;
             }
             qm.encode(&mut st[3 * (k - 1)], false);
-            while zz[k] == 0 {
+            while b.mag[k] == 0 {
                 qm.encode(&mut st[3 * (k - 1) + 1], false);
                 k += 1;
             }
             qm.encode(&mut st[3 * (k - 1) + 1], true);
-            qm.encode_fixed(zz[k] < 0);
-            let v = zz[k].unsigned_abs() - 1;
+            qm.encode_fixed(b.neg >> k & 1 != 0);
+            let v = b.mag[k] - 1;
             let s = 3 * (k - 1) + 2;
             if v == 0 {
                 qm.encode(&mut st[s], false);
@@ -329,17 +325,14 @@ impl<'p> ArithCoder<'p> {
         }
     }
 
-    /// AC refinement (G.1.3.3): `zz` holds the coefficients; bit `al` is coded for
-    /// those already nonzero at `al + 1`, and newly nonzero ones get a sign.
-    fn ac_refine(&mut self, sc: usize, zz: &[i32; 64], ss: usize, se: usize, al: u8) {
+    /// AC refinement (G.1.3.3) of band `ss..=se` of `b`: bit Al of the coefficients
+    /// already nonzero at Al + 1, and a sign for the ones that become nonzero.
+    fn ac_refine(&mut self, sc: usize, b: &Band, ss: usize, se: usize) {
         let t = self.ac_tbl[sc];
         let st = &mut self.ac_stats[t];
         let qm = &mut self.qm;
-        let cur = |k: usize| zz[k].unsigned_abs() >> al;
-        let known = |k: usize| cur(k) > 1;
         // EOBx: the last coefficient nonzero before this scan; EOB: after it.
-        let eobx = (1..=se).rev().find(|&k| known(k)).unwrap_or(0);
-        let eob = (ss..=se).rev().find(|&k| cur(k) != 0).unwrap_or(0);
+        let (eobx, eob) = (b.last_known, b.last);
         let mut k = ss;
         while k <= se {
             let mut s = 3 * (k - 1);
@@ -351,13 +344,13 @@ impl<'p> ArithCoder<'p> {
                 qm.encode(&mut st[s], false);
             }
             loop {
-                if known(k) {
-                    qm.encode(&mut st[s + 2], cur(k) & 1 != 0);
+                if b.mag[k] > 1 {
+                    qm.encode(&mut st[s + 2], b.mag[k] & 1 != 0);
                     break;
                 }
-                if cur(k) != 0 {
+                if b.mag[k] != 0 {
                     qm.encode(&mut st[s + 1], true);
-                    qm.encode_fixed(zz[k] < 0);
+                    qm.encode_fixed(b.neg >> k & 1 != 0);
                     break;
                 }
                 qm.encode(&mut st[s + 1], false);
@@ -369,38 +362,82 @@ impl<'p> ArithCoder<'p> {
     }
 }
 
+/// One block as an AC scan sees it, in zigzag order: |coefficient| >> Al and the signs
+/// over the band, the band's last nonzero index (0: none), and the last index in
+/// 1..=Se already nonzero before a refinement scan (|coefficient| >> Al above 1).
+struct Band {
+    mag: [u32; 64],
+    neg: u64,
+    last: usize,
+    last_known: usize,
+}
+
+impl Band {
+    /// Band `ss..=se` (ss ≥ 1) of block `idx` of `p` at point transform `al`.
+    fn of(p: &PackedPlane, idx: usize, ss: usize, se: usize, al: u8) -> Band {
+        let (mut m, vals) = p.get(idx);
+        let mut b = Band {
+            mag: [0; 64],
+            neg: 0,
+            last: 0,
+            last_known: 0,
+        };
+        for &v in vals {
+            let k = m.trailing_zeros() as usize;
+            m &= m.wrapping_sub(1);
+            if k > se {
+                break; // values come in zigzag order
+            }
+            let a = u32::from(v.unsigned_abs()) >> al;
+            if k == 0 {
+                continue;
+            }
+            if a > 1 {
+                b.last_known = k;
+            }
+            if k >= ss && a != 0 {
+                b.mag[k] = a;
+                b.neg |= u64::from(v < 0) << k;
+                b.last = k;
+            }
+        }
+        b
+    }
+}
+
+/// The DC coefficient of block `idx` of `p`.
+fn dc_of(p: &PackedPlane, idx: usize) -> i32 {
+    i32::from(p.dc(idx))
+}
+
 impl BlockCoder for ArithCoder<'_> {
     fn block(&mut self, ci: usize, idx: usize, _blk: &crate::coeffs::Block) {
         let sc = ci & 3;
-        let zz = zigzag_of(self.planes[ci], idx);
+        let p = self.planes[ci];
         match self.kind {
             ScanKind::Sequential => {
-                let d = zz[0] - self.pred[sc];
-                self.pred[sc] = zz[0];
+                let dc = dc_of(p, idx);
+                let d = dc - self.pred[sc];
+                self.pred[sc] = dc;
                 self.dc_diff(sc, d);
-                self.ac_first(sc, &zz, 1, 63);
+                self.ac_first(sc, &Band::of(p, idx, 1, 63, 0), 1, 63);
             }
             ScanKind::DcFirst { al } => {
-                let v = zz[0] >> al;
+                // Point transform of DC (G.1.2.1): an arithmetic shift.
+                let v = dc_of(p, idx) >> al;
                 let d = v - self.pred[sc];
                 self.pred[sc] = v;
                 self.dc_diff(sc, d);
             }
-            ScanKind::DcRefine { al } => self.qm.encode_fixed(zz[0] >> al & 1 != 0),
+            ScanKind::DcRefine { al } => self.qm.encode_fixed(dc_of(p, idx) >> al & 1 != 0),
             ScanKind::AcFirst { ss, se, al } => {
                 // Point transform of magnitudes (G.1.2.3): the sign is kept apart.
-                let pt: [i32; 64] = std::array::from_fn(|k| {
-                    let m = (zz[k].unsigned_abs() >> al) as i32;
-                    if zz[k] < 0 {
-                        -m
-                    } else {
-                        m
-                    }
-                });
-                self.ac_first(sc, &pt, ss as usize, se as usize);
+                let (ss, se) = (ss as usize, se as usize);
+                self.ac_first(sc, &Band::of(p, idx, ss, se, al), ss, se);
             }
             ScanKind::AcRefine { ss, se, al } => {
-                self.ac_refine(sc, &zz, ss as usize, se as usize, al)
+                let (ss, se) = (ss as usize, se as usize);
+                self.ac_refine(sc, &Band::of(p, idx, ss, se, al), ss, se)
             }
         }
     }
@@ -439,15 +476,4 @@ pub(super) fn write_dac(out: &mut Vec<u8>, sel: &[(u8, u8)], kind: ScanKind) {
     if !body.is_empty() {
         write_segment(out, Marker::DAC, &body);
     }
-}
-
-/// Block `idx` of `p` in zigzag order.
-fn zigzag_of(p: &PackedPlane, idx: usize) -> [i32; 64] {
-    let mut zz = [0i32; 64];
-    let (mut m, vals) = p.get(idx);
-    for &v in vals {
-        zz[m.trailing_zeros() as usize & 63] = i32::from(v);
-        m &= m - 1;
-    }
-    zz
 }
