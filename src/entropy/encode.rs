@@ -131,9 +131,23 @@ fn encode_checked(
     encode_progressive(image, &g, opts, &script, planes, out)
 }
 
-/// Arithmetic-coded scans (T.81 Annex D, F.1.4.4, G.1.3): one interleaved scan (or one
-/// per component) for sequential output, the scan script for progressive output;
-/// each scan is preceded by its DAC segment (default conditioning).
+/// Planes of the sizes of `planes` without blocks: the walks need only the size, the
+/// coders read the packed blocks by index.
+fn shapes_of(planes: &[PackedPlane]) -> Vec<BlockPlane> {
+    planes
+        .iter()
+        .map(|p| BlockPlane {
+            width_blocks: p.width_blocks,
+            height_blocks: p.height_blocks,
+            blocks: Vec::new(),
+        })
+        .collect()
+}
+
+/// Arithmetic-coded scans (T.81 Annex D, F.1.4.4, G.1.3): the sequential scans of
+/// [`sequential_groups`] or the progressive script; each scan is preceded by its DAC
+/// segment (default conditioning). Table ids are libjpeg's: 0 for the first component,
+/// 1 for the others.
 fn encode_arithmetic(
     image: &CoefficientImage,
     g: &Geometry,
@@ -149,67 +163,15 @@ fn encode_arithmetic(
             dc_or: 0,
         })?;
     }
-    let n = image.components.len();
-    let script: Vec<ScanHeader> = if progressive {
-        opts.scan_script
-            .clone()
-            .unwrap_or_else(|| script::default_script(image))
-    } else {
-        sequential_groups(image, opts)?
-            .iter()
-            .map(|idx| {
-                sequential_header(image, idx, &(0..n).map(seq_table_ids).collect::<Vec<_>>())
-            })
-            .collect()
-    };
-    let idxs = if progressive {
-        script::validate(image, &script)?
-    } else {
-        script
-            .iter()
-            .map(|s| {
-                s.components
-                    .iter()
-                    .map(|c| {
-                        image
-                            .components
-                            .iter()
-                            .position(|f| f.id == c.id)
-                            .unwrap_or(0)
-                    })
-                    .collect()
-            })
-            .collect()
-    };
-    let shapes: Vec<BlockPlane> = planes
-        .iter()
-        .map(|p| BlockPlane {
-            width_blocks: p.width_blocks,
-            height_blocks: p.height_blocks,
-            blocks: Vec::new(),
-        })
-        .collect();
+    let (script, idxs) = arithmetic_script(image, opts)?;
+    let shapes = shapes_of(planes);
     let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
     let mcus = (g.mcus_x(), g.mcus_y());
     for (s, idx) in script.iter().zip(&idxs) {
-        // Table ids as libjpeg numbers them: 0 for the first component, 1 for the others.
         let sel: Vec<(u8, u8)> = idx.iter().map(|&c| seq_table_ids(c)).collect();
         let kind = ScanKind::of(s, progressive);
         write_dac(&mut out, &sel, kind);
-        // A DC scan names no AC table, an AC scan or a DC refinement no DC table
-        // (written as 0, as libjpeg writes them).
-        let mut header = s.clone();
-        for (c, t) in header.components.iter_mut().zip(&sel) {
-            (c.td, c.ta) = match (progressive, s.ss, s.ah) {
-                (false, ..) => *t,
-                (true, 0, 0) => (t.0, 0),
-                (true, 0, _) => (0, 0),
-                (true, ..) => (0, t.1),
-            };
-        }
-        let mut body = Vec::new();
-        write_scan(&mut body, &header);
-        write_segment(&mut out, Marker::SOS, &body);
+        write_arithmetic_sos(&mut out, s, &sel, progressive);
         let comps = scan_comps_on(image, &shape_refs, g, idx, &sel);
         let coder = ArithCoder::new(out, idx.iter().map(|&c| &planes[c]).collect(), &sel, kind);
         let (o, dc_or) = coder.run(&comps, mcus, opts.restart_interval as usize);
@@ -217,6 +179,47 @@ fn encode_arithmetic(
         check_ranges(Ranges { ac_or: 0, dc_or })?;
     }
     Ok(out)
+}
+
+/// The scans of arithmetic output and each one's frame component indices: the
+/// progressive script (checked), or one sequential scan per group.
+fn arithmetic_script(
+    image: &CoefficientImage,
+    opts: &EncodeOptions,
+) -> Result<(Vec<ScanHeader>, Vec<Vec<usize>>)> {
+    if opts.mode == CodingMode::Progressive {
+        let script = opts
+            .scan_script
+            .clone()
+            .unwrap_or_else(|| script::default_script(image));
+        let idxs = script::validate(image, &script)?;
+        return Ok((script, idxs));
+    }
+    let groups = sequential_groups(image, opts)?;
+    let sel: Vec<(u8, u8)> = (0..image.components.len()).map(seq_table_ids).collect();
+    let script = groups
+        .iter()
+        .map(|idx| sequential_header(image, idx, &sel))
+        .collect();
+    Ok((script, groups))
+}
+
+/// The SOS of scan `s` with table ids `sel` (scan order). In progressive mode a DC
+/// scan names no AC table, and an AC scan or a DC refinement no DC table: written as
+/// 0, as libjpeg writes them.
+fn write_arithmetic_sos(out: &mut Vec<u8>, s: &ScanHeader, sel: &[(u8, u8)], progressive: bool) {
+    let mut header = s.clone();
+    for (c, t) in header.components.iter_mut().zip(sel) {
+        (c.td, c.ta) = match (progressive, s.ss, s.ah) {
+            (false, ..) => *t,
+            (true, 0, 0) => (t.0, 0),
+            (true, 0, _) => (0, 0),
+            (true, ..) => (0, t.1),
+        };
+    }
+    let mut body = Vec::new();
+    write_scan(&mut body, &header);
+    write_segment(out, Marker::SOS, &body);
 }
 
 /// The frame components of each sequential scan: those of `opts.scan_script` (checked),
@@ -805,14 +808,7 @@ fn encode_progressive(
     let scan_planes =
         |idx: &[usize]| -> Vec<&PackedPlane> { idx.iter().map(|&c| &planes[c]).collect() };
     // The coders read the packed planes: the walk needs only each plane's size.
-    let shapes: Vec<BlockPlane> = planes
-        .iter()
-        .map(|p| BlockPlane {
-            width_blocks: p.width_blocks,
-            height_blocks: p.height_blocks,
-            blocks: Vec::new(),
-        })
-        .collect();
+    let shapes = shapes_of(planes);
     let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
     for (s, idx) in script.iter().zip(&idxs) {
         let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
