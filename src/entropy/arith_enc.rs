@@ -5,9 +5,10 @@
 //! the default conditioning (L = 0, U = 1, Kx = 5), as libjpeg writes it.
 
 use super::arith::{lps_next, QE};
+use super::arith_scan::ArithKind;
 use super::enc_seq::{walk, BlockCoder, ScanComp};
 use crate::coeffs::PackedPlane;
-use crate::container::{write_segment, Marker, ScanHeader};
+use crate::container::{write_segment, Marker};
 
 /// QM encoder registers (D.1.1) and the bytes written so far. Bytes are held back
 /// one at a time (`buf`), with any 0xFF bytes after it counted in `sc`, until the
@@ -155,34 +156,11 @@ impl QmEnc {
     }
 }
 
-/// What one arithmetic scan codes of each block.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum ScanKind {
-    Sequential,
-    DcFirst { al: u8 },
-    DcRefine { al: u8 },
-    AcFirst { ss: u8, se: u8, al: u8 },
-    AcRefine { ss: u8, se: u8, al: u8 },
-}
-
-impl ScanKind {
-    pub(super) fn of(s: &ScanHeader, progressive: bool) -> Self {
-        let (ss, se, al) = (s.ss, s.se, s.al);
-        match (progressive, ss, s.ah) {
-            (false, ..) => ScanKind::Sequential,
-            (true, 0, 0) => ScanKind::DcFirst { al },
-            (true, 0, _) => ScanKind::DcRefine { al },
-            (true, _, 0) => ScanKind::AcFirst { ss, se, al },
-            (true, ..) => ScanKind::AcRefine { ss, se, al },
-        }
-    }
-}
-
 /// The statistical models of one scan over the packed planes of its components.
 pub(super) struct ArithCoder<'p> {
     pub qm: QmEnc,
     planes: Vec<&'p PackedPlane>,
-    kind: ScanKind,
+    kind: ArithKind,
     dc_stats: [[u8; 64]; 4],
     ac_stats: [[u8; 256]; 4],
     pred: [i32; 4],
@@ -199,7 +177,7 @@ impl<'p> ArithCoder<'p> {
         out: Vec<u8>,
         planes: Vec<&'p PackedPlane>,
         tables: &[(u8, u8)],
-        kind: ScanKind,
+        kind: ArithKind,
     ) -> Self {
         let mut dc_tbl = [0; 4];
         let mut ac_tbl = [0; 4];
@@ -415,27 +393,27 @@ impl BlockCoder for ArithCoder<'_> {
         let sc = ci & 3;
         let p = self.planes[ci];
         match self.kind {
-            ScanKind::Sequential => {
+            ArithKind::Sequential => {
                 let dc = dc_of(p, idx);
                 let d = dc - self.pred[sc];
                 self.pred[sc] = dc;
                 self.dc_diff(sc, d);
                 self.ac_first(sc, &Band::of(p, idx, 1, 63, 0), 1, 63);
             }
-            ScanKind::DcFirst { al } => {
+            ArithKind::DcFirst { al } => {
                 // Point transform of DC (G.1.2.1): an arithmetic shift.
                 let v = dc_of(p, idx) >> al;
                 let d = v - self.pred[sc];
                 self.pred[sc] = v;
                 self.dc_diff(sc, d);
             }
-            ScanKind::DcRefine { al } => self.qm.encode_fixed(dc_of(p, idx) >> al & 1 != 0),
-            ScanKind::AcFirst { ss, se, al } => {
+            ArithKind::DcRefine { al } => self.qm.encode_fixed(dc_of(p, idx) >> al & 1 != 0),
+            ArithKind::AcFirst { ss, se, al } => {
                 // Point transform of magnitudes (G.1.2.3): the sign is kept apart.
                 let (ss, se) = (ss as usize, se as usize);
                 self.ac_first(sc, &Band::of(p, idx, ss, se, al), ss, se);
             }
-            ScanKind::AcRefine { ss, se, al } => {
+            ArithKind::AcRefine { ss, se, al } => {
                 let (ss, se) = (ss as usize, se as usize);
                 self.ac_refine(sc, &Band::of(p, idx, ss, se, al), ss, se)
             }
@@ -457,12 +435,12 @@ impl BlockCoder for ArithCoder<'_> {
 /// The DAC segment (B.2.4.3) for a scan with table selections `sel`: the default
 /// conditioning of each DC table its DC part uses and each AC table its AC part
 /// uses; nothing when it uses none (a DC refinement scan).
-pub(super) fn write_dac(out: &mut Vec<u8>, sel: &[(u8, u8)], kind: ScanKind) {
+pub(super) fn write_dac(out: &mut Vec<u8>, sel: &[(u8, u8)], kind: ArithKind) {
     let (dc, ac) = match kind {
-        ScanKind::Sequential => (true, true),
-        ScanKind::DcFirst { .. } => (true, false),
-        ScanKind::DcRefine { .. } => (false, false),
-        ScanKind::AcFirst { .. } | ScanKind::AcRefine { .. } => (false, true),
+        ArithKind::Sequential => (true, true),
+        ArithKind::DcFirst { .. } => (true, false),
+        ArithKind::DcRefine { .. } => (false, false),
+        ArithKind::AcFirst { .. } | ArithKind::AcRefine { .. } => (false, true),
     };
     let mut body = Vec::new();
     for t in 0..4u8 {

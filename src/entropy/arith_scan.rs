@@ -263,6 +263,20 @@ pub(super) enum ArithKind {
     AcRefine { ss: u8, se: u8, al: u8 },
 }
 
+impl ArithKind {
+    /// The kind of scan `s` in a sequential or `progressive` frame (G.1.1.1).
+    pub(super) fn of(s: &crate::container::ScanHeader, progressive: bool) -> Self {
+        let (ss, se, al) = (s.ss, s.se, s.al);
+        match (progressive, ss, s.ah) {
+            (false, ..) => ArithKind::Sequential,
+            (true, 0, 0) => ArithKind::DcFirst { al },
+            (true, 0, _) => ArithKind::DcRefine { al },
+            (true, _, 0) => ArithKind::AcFirst { ss, se, al },
+            (true, ..) => ArithKind::AcRefine { ss, se, al },
+        }
+    }
+}
+
 /// A block decoder for one arithmetic scan. `HISTORY` is on for the AC scans so
 /// that sinks keep the nonzero masks AC refinement needs; the reader passed in is
 /// unused (the QM decoder reads the bytes itself).

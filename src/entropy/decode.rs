@@ -123,16 +123,9 @@ impl Frame {
         let progressive = is_progressive(self.header.marker);
         let tables: Vec<(u8, u8)> = hdr.components.iter().map(|c| (c.td, c.ta)).collect();
         let a = Arith::new(data.ecs, &tables, cond);
-        let (ss, se, ah, al) = (hdr.ss, hdr.se, hdr.ah, hdr.al);
-        let kind = match (progressive, ss, ah) {
-            (false, ..) => ArithKind::Sequential,
-            (true, 0, 0) => ArithKind::DcFirst { al },
-            (true, 0, _) => ArithKind::DcRefine { al },
-            (true, _, 0) => ArithKind::AcFirst { ss, se, al },
-            (true, _, _) => ArithKind::AcRefine { ss, se, al },
-        };
+        let kind = ArithKind::of(hdr, progressive);
         // AC scans keep the nonzero masks that AC refinement reads (HISTORY).
-        if progressive && ss > 0 {
+        if progressive && hdr.ss > 0 {
             self.run_arith(&mut ArithBlocks::<true> { a, kind }, data, layout, w);
         } else {
             self.run_arith(&mut ArithBlocks::<false> { a, kind }, data, layout, w);

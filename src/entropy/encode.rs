@@ -155,7 +155,8 @@ fn encode_arithmetic(
     planes: &[PackedPlane],
     mut out: Vec<u8>,
 ) -> Result<Vec<u8>> {
-    use super::arith_enc::{write_dac, ArithCoder, ScanKind};
+    use super::arith_enc::{write_dac, ArithCoder};
+    use super::arith_scan::ArithKind;
     let progressive = opts.mode == CodingMode::Progressive;
     for p in planes {
         check_ranges(Ranges {
@@ -169,7 +170,7 @@ fn encode_arithmetic(
     let mcus = (g.mcus_x(), g.mcus_y());
     for (s, idx) in script.iter().zip(&idxs) {
         let sel: Vec<(u8, u8)> = idx.iter().map(|&c| seq_table_ids(c)).collect();
-        let kind = ScanKind::of(s, progressive);
+        let kind = ArithKind::of(s, progressive);
         write_dac(&mut out, &sel, kind);
         write_arithmetic_sos(&mut out, s, &sel, progressive);
         let comps = scan_comps_on(image, &shape_refs, g, idx, &sel);
