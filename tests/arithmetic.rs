@@ -116,18 +116,14 @@ fn arithmetic_output_matches_jpegtran() {
         }
         fails
     });
-    println!(
-        "arithmetic output: {} cases on {} files, {} byte-identical to jpegtran -arithmetic from SOF to EOI, {} failures",
-        cases.load(Ordering::Relaxed),
-        files.len(),
-        identical.load(Ordering::Relaxed),
-        failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
+    report_failures(
+        &format!(
+            "arithmetic output: {} cases on {} files, {} byte-identical to jpegtran -arithmetic from SOF to EOI",
+            cases.load(Ordering::Relaxed),
+            files.len(),
+            identical.load(Ordering::Relaxed)
+        ),
+        &failures,
     );
 }
 

@@ -203,6 +203,14 @@ pub fn icc_segments(profile: &[u8]) -> Option<Vec<Vec<u8>>> {
     )
 }
 
+/// Appends the APP2 segments of [`icc_segments`] for `profile` (nothing when it has
+/// none).
+pub fn write_icc(out: &mut Vec<u8>, profile: &[u8]) {
+    for body in icc_segments(profile).unwrap_or_default() {
+        super::write_segment(out, super::Marker::APP2, &body);
+    }
+}
+
 /// Whether `data` looks like an ICC profile: at least a 128-byte header whose size
 /// field is the length and whose signature (bytes 36..40) is `acsp` (ICC.1 7.2).
 pub fn is_icc_profile(data: &[u8]) -> bool {

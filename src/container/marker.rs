@@ -15,6 +15,8 @@ impl Marker {
     pub const SOF2: Marker = Marker(0xC2);
     pub const SOF3: Marker = Marker(0xC3);
     pub const DHT: Marker = Marker(0xC4);
+    pub const SOF9: Marker = Marker(0xC9);
+    pub const SOF10: Marker = Marker(0xCA);
     pub const JPG: Marker = Marker(0xC8);
     pub const DAC: Marker = Marker(0xCC);
     pub const RST0: Marker = Marker(0xD0);

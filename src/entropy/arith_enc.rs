@@ -5,7 +5,7 @@
 //! the default conditioning (L = 0, U = 1, Kx = 5), as libjpeg writes it.
 
 use super::arith::{lps_next, QE};
-use super::arith_scan::ArithKind;
+use super::arith_scan::{ArithKind, Bins, Conditioning};
 use super::enc_seq::{walk, BlockCoder, ScanComp};
 use crate::coeffs::PackedPlane;
 use crate::container::{write_segment, Marker};
@@ -156,19 +156,15 @@ impl QmEnc {
     }
 }
 
-/// The statistical models of one scan over the packed planes of its components.
+/// The statistical models of one scan over the packed planes of its components, with
+/// the default conditioning (the DAC segments of [`write_dac`] say so).
 pub(super) struct ArithCoder<'p> {
-    pub qm: QmEnc,
+    qm: QmEnc,
     planes: Vec<&'p PackedPlane>,
     kind: ArithKind,
-    dc_stats: [[u8; 64]; 4],
-    ac_stats: [[u8; 256]; 4],
-    pred: [i32; 4],
-    dc_ctx: [usize; 4],
-    dc_tbl: [usize; 4],
-    ac_tbl: [usize; 4],
+    bins: Bins,
     /// OR of the DC difference magnitudes, for the range check.
-    pub dc_or: u32,
+    dc_or: u32,
 }
 
 impl<'p> ArithCoder<'p> {
@@ -179,22 +175,11 @@ impl<'p> ArithCoder<'p> {
         tables: &[(u8, u8)],
         kind: ArithKind,
     ) -> Self {
-        let mut dc_tbl = [0; 4];
-        let mut ac_tbl = [0; 4];
-        for (i, &(td, ta)) in tables.iter().take(4).enumerate() {
-            dc_tbl[i] = td as usize & 3;
-            ac_tbl[i] = ta as usize & 3;
-        }
         ArithCoder {
             qm: QmEnc::new(out),
             planes,
             kind,
-            dc_stats: [[0; 64]; 4],
-            ac_stats: [[0; 256]; 4],
-            pred: [0; 4],
-            dc_ctx: [0; 4],
-            dc_tbl,
-            ac_tbl,
+            bins: Bins::new(tables, Conditioning::default()),
             dc_or: 0,
         }
     }
@@ -234,13 +219,13 @@ impl<'p> ArithCoder<'p> {
     /// A DC difference (F.1.4.4.1) of scan component `sc`, and its next context
     /// (Table F.4, bounded by the default L = 0, U = 1).
     fn dc_diff(&mut self, sc: usize, diff: i32) {
-        let t = self.dc_tbl[sc];
-        let ctx = self.dc_ctx[sc];
-        let st = &mut self.dc_stats[t];
+        let t = self.bins.dc_tbl[sc];
+        let ctx = self.bins.dc_ctx[sc];
+        let st = &mut self.bins.dc_stats[t];
         let qm = &mut self.qm;
         if diff == 0 {
             qm.encode(&mut st[ctx], false);
-            self.dc_ctx[sc] = 0;
+            self.bins.dc_ctx[sc] = 0;
             return;
         }
         qm.encode(&mut st[ctx], true);
@@ -255,22 +240,15 @@ impl<'p> ArithCoder<'p> {
             qm.encode(&mut st[s], true);
             Self::magnitude(qm, st, 20, v, 1);
         }
-        let (l, u) = (0u32, 1u32);
-        self.dc_ctx[sc] = if v < (1 << l) >> 1 {
-            0
-        } else if v > (1 << u) >> 1 {
-            12 + 4 * usize::from(neg)
-        } else {
-            4 + 4 * usize::from(neg)
-        };
+        self.bins.next_dc_ctx(sc, v, neg);
     }
 
     /// The AC values of band `ss..=se` of `b` (F.1.4.4.2, G.1.3.2): EOB, zero runs,
     /// sign and magnitude per nonzero value.
     fn ac_first(&mut self, sc: usize, b: &Band, ss: usize, se: usize) {
-        let t = self.ac_tbl[sc];
-        let kx = 5;
-        let st = &mut self.ac_stats[t];
+        let t = self.bins.ac_tbl[sc];
+        let kx = self.bins.cond.kx[t] as usize;
+        let st = &mut self.bins.ac_stats[t];
         let qm = &mut self.qm;
         let mut k = ss;
         while k <= se {
@@ -306,8 +284,8 @@ impl<'p> ArithCoder<'p> {
     /// AC refinement (G.1.3.3) of band `ss..=se` of `b`: bit Al of the coefficients
     /// already nonzero at Al + 1, and a sign for the ones that become nonzero.
     fn ac_refine(&mut self, sc: usize, b: &Band, ss: usize, se: usize) {
-        let t = self.ac_tbl[sc];
-        let st = &mut self.ac_stats[t];
+        let t = self.bins.ac_tbl[sc];
+        let st = &mut self.bins.ac_stats[t];
         let qm = &mut self.qm;
         // EOBx: the last coefficient nonzero before this scan; EOB: after it.
         let (eobx, eob) = (b.last_known, b.last);
@@ -395,16 +373,16 @@ impl BlockCoder for ArithCoder<'_> {
         match self.kind {
             ArithKind::Sequential => {
                 let dc = dc_of(p, idx);
-                let d = dc - self.pred[sc];
-                self.pred[sc] = dc;
+                let d = dc - self.bins.pred[sc];
+                self.bins.pred[sc] = dc;
                 self.dc_diff(sc, d);
                 self.ac_first(sc, &Band::of(p, idx, 1, 63, 0), 1, 63);
             }
             ArithKind::DcFirst { al } => {
                 // Point transform of DC (G.1.2.1): an arithmetic shift.
                 let v = dc_of(p, idx) >> al;
-                let d = v - self.pred[sc];
-                self.pred[sc] = v;
+                let d = v - self.bins.pred[sc];
+                self.bins.pred[sc] = v;
                 self.dc_diff(sc, d);
             }
             ArithKind::DcRefine { al } => self.qm.encode_fixed(dc_of(p, idx) >> al & 1 != 0),
@@ -425,10 +403,7 @@ impl BlockCoder for ArithCoder<'_> {
         self.qm.flush();
         self.qm.out.extend_from_slice(&[0xFF, 0xD0 + (n & 7) as u8]);
         self.qm.reinit();
-        self.dc_stats = [[0; 64]; 4];
-        self.ac_stats = [[0; 256]; 4];
-        self.pred = [0; 4];
-        self.dc_ctx = [0; 4];
+        self.bins.reset();
     }
 }
 
@@ -442,13 +417,16 @@ pub(super) fn write_dac(out: &mut Vec<u8>, sel: &[(u8, u8)], kind: ArithKind) {
         ArithKind::DcRefine { .. } => (false, false),
         ArithKind::AcFirst { .. } | ArithKind::AcRefine { .. } => (false, true),
     };
+    // B.2.4.3: Tc/Tb, then Cs = U << 4 | L for DC tables, Kx for AC tables.
+    let cond = Conditioning::default();
     let mut body = Vec::new();
     for t in 0..4u8 {
+        let (l, u) = cond.dc[t as usize];
         if dc && sel.iter().any(|s| s.0 == t) {
-            body.extend_from_slice(&[t, 0x10]);
+            body.extend_from_slice(&[t, u << 4 | l]);
         }
         if ac && sel.iter().any(|s| s.1 == t) {
-            body.extend_from_slice(&[0x10 | t, 5]);
+            body.extend_from_slice(&[0x10 | t, cond.kx[t as usize]]);
         }
     }
     if !body.is_empty() {

@@ -47,31 +47,29 @@ impl Conditioning {
     }
 }
 
-/// Shared state of every arithmetic block decoder: the QM decoder and the
-/// statistics bins, 64 per DC table and 256 per AC table (F.1.4.4).
-pub(super) struct Arith<'a> {
-    pub qm: Qm<'a>,
-    dc_stats: [[u8; 64]; 4],
-    ac_stats: [[u8; 256]; 4],
-    /// Per scan component: DC prediction and DC context (F.1.4.4.1.2).
-    pred: [i32; 4],
-    dc_ctx: [usize; 4],
-    /// Per scan component: DC and AC tables used.
-    dc_tbl: [usize; 4],
-    ac_tbl: [usize; 4],
-    cond: Conditioning,
+/// The statistics both arithmetic coders keep (F.1.4.4): the bins, 64 per DC table
+/// and 256 per AC table; per scan component the DC prediction, the DC context
+/// (F.1.4.4.1.2) and the tables used; and the conditioning.
+pub(super) struct Bins {
+    pub dc_stats: [[u8; 64]; 4],
+    pub ac_stats: [[u8; 256]; 4],
+    pub pred: [i32; 4],
+    pub dc_ctx: [usize; 4],
+    pub dc_tbl: [usize; 4],
+    pub ac_tbl: [usize; 4],
+    pub cond: Conditioning,
 }
 
-impl<'a> Arith<'a> {
-    pub(super) fn new(data: &'a [u8], tables: &[(u8, u8)], cond: Conditioning) -> Box<Self> {
+impl Bins {
+    /// Fresh statistics for a scan whose component `i` uses tables `tables[i]`.
+    pub(super) fn new(tables: &[(u8, u8)], cond: Conditioning) -> Self {
         let mut dc_tbl = [0; 4];
         let mut ac_tbl = [0; 4];
         for (i, &(td, ta)) in tables.iter().take(4).enumerate() {
             dc_tbl[i] = td as usize & 3;
             ac_tbl[i] = ta as usize & 3;
         }
-        Box::new(Arith {
-            qm: Qm::new(data),
+        Bins {
             dc_stats: [[0; 64]; 4],
             ac_stats: [[0; 256]; 4],
             pred: [0; 4],
@@ -79,26 +77,59 @@ impl<'a> Arith<'a> {
             dc_tbl,
             ac_tbl,
             cond,
-        })
+        }
     }
 
     /// Start of a restart interval: statistics, predictions and contexts to zero.
-    fn reset(&mut self) {
+    pub(super) fn reset(&mut self) {
         self.dc_stats = [[0; 64]; 4];
         self.ac_stats = [[0; 256]; 4];
         self.pred = [0; 4];
         self.dc_ctx = [0; 4];
     }
 
+    /// Table F.4: scan component `sc`'s DC context after a difference with
+    /// |D| − 1 = `v` and sign `neg`, bounded by the table's L and U.
+    pub(super) fn next_dc_ctx(&mut self, sc: usize, v: u32, neg: bool) {
+        let (l, u) = self.cond.dc[self.dc_tbl[sc]];
+        self.dc_ctx[sc] = if v < (1u32 << l) >> 1 {
+            0
+        } else if v > (1u32 << u) >> 1 {
+            12 + 4 * usize::from(neg)
+        } else {
+            4 + 4 * usize::from(neg)
+        };
+    }
+}
+
+/// Shared state of every arithmetic block decoder: the QM decoder and the statistics.
+pub(super) struct Arith<'a> {
+    pub qm: Qm<'a>,
+    bins: Bins,
+}
+
+impl<'a> Arith<'a> {
+    pub(super) fn new(data: &'a [u8], tables: &[(u8, u8)], cond: Conditioning) -> Box<Self> {
+        Box::new(Arith {
+            qm: Qm::new(data),
+            bins: Bins::new(tables, cond),
+        })
+    }
+
+    /// Start of a restart interval.
+    fn reset(&mut self) {
+        self.bins.reset();
+    }
+
     /// A DC difference (F.1.4.4.1, decoder F.2.4.1), updating the context of `sc`.
     fn dc_diff(&mut self, sc: usize) -> Result<i32, Corrupt> {
         let sc = sc & 3;
-        let t = self.dc_tbl[sc];
-        let ctx = self.dc_ctx[sc];
-        let st = &mut self.dc_stats[t];
+        let t = self.bins.dc_tbl[sc];
+        let ctx = self.bins.dc_ctx[sc];
+        let st = &mut self.bins.dc_stats[t];
         let qm = &mut self.qm;
         if !qm.decode(&mut st[ctx]) {
-            self.dc_ctx[sc] = 0;
+            self.bins.dc_ctx[sc] = 0;
             return Ok(0);
         }
         let neg = qm.decode(&mut st[ctx + 1]);
@@ -123,16 +154,7 @@ impl<'a> Arith<'a> {
                 v |= m;
             }
         }
-        // Table F.4: the next context from this difference (|D| - 1 = v), bounded
-        // by L and U.
-        let (l, u) = self.cond.dc[t];
-        self.dc_ctx[sc] = if v < (1 << l) >> 1 {
-            0
-        } else if v > (1 << u) >> 1 {
-            12 + 4 * neg as usize
-        } else {
-            4 + 4 * neg as usize
-        };
+        self.bins.next_dc_ctx(sc, v as u32, neg);
         v += 1;
         Ok(if neg { -v } else { v })
     }
@@ -148,9 +170,9 @@ impl<'a> Arith<'a> {
         o: O,
     ) -> Result<(), Corrupt> {
         let (ss, se, al) = (band.0 as usize, band.1 as usize, band.2);
-        let t = self.ac_tbl[sc & 3];
-        let kx = self.cond.kx[t] as usize;
-        let st = &mut self.ac_stats[t];
+        let t = self.bins.ac_tbl[sc & 3];
+        let kx = self.bins.cond.kx[t] as usize;
+        let st = &mut self.bins.ac_stats[t];
         let qm = &mut self.qm;
         let mut k = ss.max(1);
         while k <= se {
@@ -208,8 +230,8 @@ impl<'a> Arith<'a> {
         o: O,
     ) -> Result<(), Corrupt> {
         let (ss, se, al) = (band.0 as usize, band.1 as usize, band.2);
-        let t = self.ac_tbl[sc & 3];
-        let st = &mut self.ac_stats[t];
+        let t = self.bins.ac_tbl[sc & 3];
+        let st = &mut self.bins.ac_stats[t];
         let qm = &mut self.qm;
         let p1: i32 = 1 << al;
         // EOBx: the end of band of the earlier scans (last nonzero up to Se).
@@ -304,7 +326,7 @@ impl<const H: bool> BlockDecode for ArithBlocks<'_, H> {
         match self.kind {
             ArithKind::Sequential => {
                 let d = a.dc_diff(sc)?;
-                let p = &mut a.pred[sc & 3];
+                let p = &mut a.bins.pred[sc & 3];
                 *p = p.wrapping_add(d);
                 blk[0] = *p as i16;
                 let mut unused = 0;
@@ -312,7 +334,7 @@ impl<const H: bool> BlockDecode for ArithBlocks<'_, H> {
             }
             ArithKind::DcFirst { al } => {
                 let d = a.dc_diff(sc)?;
-                let p = &mut a.pred[sc & 3];
+                let p = &mut a.bins.pred[sc & 3];
                 *p = p.wrapping_add(d);
                 blk[0] = (p.wrapping_shl(al as u32)) as i16;
                 Ok(())

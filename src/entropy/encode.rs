@@ -274,8 +274,8 @@ pub(super) fn write_frame_headers(
     write_segment(&mut out, Marker::DQT, &body);
 
     let marker = match mode {
-        CodingMode::Progressive if arithmetic => Marker(0xCA),
-        CodingMode::Sequential if arithmetic => Marker(0xC9),
+        CodingMode::Progressive if arithmetic => Marker::SOF10,
+        CodingMode::Sequential if arithmetic => Marker::SOF9,
         CodingMode::Progressive => Marker::SOF2,
         CodingMode::Sequential if tables.iter().all(|(_, t)| !t.sixteen_bit && t.fits_8bit()) => {
             Marker::SOF0

@@ -5,6 +5,7 @@
 //! starts a comment that runs to the end of the line.
 
 use super::script::scan_of;
+use super::CodingMode;
 use crate::coeffs::CoefficientImage;
 use crate::container::ScanHeader;
 use crate::error::{Error, Result};
@@ -128,6 +129,20 @@ pub fn headers(image: &CoefficientImage, script: &[ScriptScan]) -> Result<Vec<Sc
             Ok(scan_of(image, &comps, s.ss, s.se, s.ah, s.al))
         })
         .collect()
+}
+
+/// The coding mode `script` makes (progressive when any scan is, see
+/// [`is_progressive`]) and its scan headers for `image`.
+pub fn plan(
+    image: &CoefficientImage,
+    script: &[ScriptScan],
+) -> Result<(CodingMode, Vec<ScanHeader>)> {
+    let mode = if is_progressive(script) {
+        CodingMode::Progressive
+    } else {
+        CodingMode::Sequential
+    };
+    Ok((mode, headers(image, script)?))
 }
 
 #[cfg(test)]

@@ -2,9 +2,7 @@
 //! their original order (edited where the geometry changed), the coded frame, EOI, and
 //! the input's data after EOI with any MPF index pointing at it again.
 
-use crate::container::edit::{
-    edit_exif, icc_segments, patch_mpf, replace_exif_thumbnail, ExifEdit,
-};
+use crate::container::edit::{edit_exif, patch_mpf, replace_exif_thumbnail, write_icc, ExifEdit};
 use crate::container::{classify, write_segment, JpegFile, KeepPolicy, Marker, MetaClass};
 
 /// Metadata changes that follow from the operation.
@@ -24,21 +22,28 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
     let mut out = Vec::with_capacity(coded.len() + 65536 + file.trailer.len());
     write_segment(&mut out, Marker::SOI, &[]);
     let mut mpf: Option<(usize, usize)> = None; // (old body offset, new body offset)
-    let mut icc = edits
-        .icc
-        .as_deref()
-        .map(|p| icc_segments(p).unwrap_or_default());
+                                                // A new ICC profile, written once: in place of the first old one, or before the
+                                                // first kept segment other than APP0/APP1, or before the frame.
+    let mut icc = edits.icc.as_deref();
+    let mut put_icc = |out: &mut Vec<u8>| {
+        if let Some(p) = icc.take() {
+            write_icc(out, p);
+        }
+    };
     for seg in file.segments() {
         let class = classify(seg);
-        if icc.is_some() && class == MetaClass::Icc {
-            write_icc(&mut out, &mut icc);
+        if edits.icc.is_some() && class == MetaClass::Icc {
+            put_icc(&mut out);
             continue;
         }
         if !keep.keeps(class) {
             continue;
         }
-        if class != MetaClass::NotMetadata && !matches!(seg.marker.0, 0xE0 | 0xE1) {
-            write_icc(&mut out, &mut icc);
+        if class != MetaClass::NotMetadata
+            && seg.marker != Marker::APP0
+            && seg.marker != Marker::APP1
+        {
+            put_icc(&mut out);
         }
         let edited = match class {
             MetaClass::Exif => edit_exif_segment(seg.body, edits),
@@ -49,7 +54,7 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
         }
         write_segment(&mut out, seg.marker, edited.as_deref().unwrap_or(seg.body));
     }
-    write_icc(&mut out, &mut icc);
+    put_icc(&mut out);
     out.extend_from_slice(coded);
     write_segment(&mut out, Marker::EOI, &[]);
     if !file.has_eoi() {
@@ -72,13 +77,6 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
     }
     out.extend_from_slice(file.trailer);
     out
-}
-
-/// Writes the pending ICC segments, once.
-fn write_icc(out: &mut Vec<u8>, icc: &mut Option<Vec<Vec<u8>>>) {
-    for body in icc.take().unwrap_or_default() {
-        write_segment(out, Marker(0xE2), &body);
-    }
 }
 
 /// The Exif body with the thumbnail replaced and tags edited, or `None` if unchanged.

@@ -3,7 +3,7 @@
 //! writes (version 1.01, no density unit, 1:1), the coded frame and EOI.
 
 use crate::coeffs::BlockPlane;
-use crate::container::edit::icc_segments;
+use crate::container::edit::write_icc;
 use crate::container::{write_segment, Marker};
 use crate::entropy::scan_file::{self, ScriptScan};
 use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, SeqStats, SeqStream};
@@ -53,13 +53,8 @@ fn file_start(opts: &PixelEncodeOptions) -> Vec<u8> {
     let mut out = Vec::new();
     write_segment(&mut out, Marker::SOI, &[]);
     write_segment(&mut out, Marker::APP0, &JFIF_APP0_BODY);
-    let chunks = opts
-        .icc
-        .as_deref()
-        .and_then(icc_segments)
-        .unwrap_or_default();
-    for body in chunks {
-        write_segment(&mut out, Marker(0xE2), &body);
+    if let Some(p) = &opts.icc {
+        write_icc(&mut out, p);
     }
     out
 }
@@ -91,14 +86,10 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
         let coeffs = encode_slice(img, &opts.params)?;
         let (mode, scan_script) = match &opts.scans {
             None => (opts.mode, None),
-            Some(s) if scan_file::is_progressive(s) => (
-                CodingMode::Progressive,
-                Some(scan_file::headers(&coeffs, s)?),
-            ),
-            Some(s) => (
-                CodingMode::Sequential,
-                Some(scan_file::headers(&coeffs, s)?),
-            ),
+            Some(s) => {
+                let (mode, script) = scan_file::plan(&coeffs, s)?;
+                (mode, Some(script))
+            }
         };
         let enc = EncodeOptions {
             mode,

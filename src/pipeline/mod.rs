@@ -87,24 +87,29 @@ impl Default for CopyOptions {
     }
 }
 
-/// The encoder's options for `image`: `mode` and `restart_interval` unless the scan
-/// script of `o` decides the mode (progressive when any scan is).
+/// The coding mode of the output: the requested one, else the input's.
+pub(crate) fn output_mode(o: &CopyOptions, d: &entropy::Decoded) -> CodingMode {
+    o.mode.unwrap_or(if d.frame.marker.is_progressive_sof() {
+        CodingMode::Progressive
+    } else {
+        CodingMode::Sequential
+    })
+}
+
+/// The encoder's options for `image`, decoded as `d`: the mode of [`output_mode`]
+/// unless the scan script of `o` decides it (see [`scan_file::plan`]).
 pub(crate) fn encode_options(
     o: &CopyOptions,
-    mode: CodingMode,
+    d: &entropy::Decoded,
     restart_interval: u16,
     image: &crate::coeffs::CoefficientImage,
 ) -> Result<EncodeOptions> {
     let (mode, scan_script) = match &o.scans {
-        None => (mode, None),
-        Some(s) => (
-            if scan_file::is_progressive(s) {
-                CodingMode::Progressive
-            } else {
-                CodingMode::Sequential
-            },
-            Some(scan_file::headers(image, s)?),
-        ),
+        None => (output_mode(o, d), None),
+        Some(s) => {
+            let (mode, script) = scan_file::plan(image, s)?;
+            (mode, Some(script))
+        }
     };
     Ok(EncodeOptions {
         mode,
@@ -128,15 +133,8 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.strict, &warnings)?;
 
-    let mode = opts
-        .mode
-        .unwrap_or(if decoded.frame.marker.is_progressive_sof() {
-            CodingMode::Progressive
-        } else {
-            CodingMode::Sequential
-        });
     let restart_interval = output_restart(opts, &decoded)?;
-    let enc = encode_options(opts, mode, restart_interval, &decoded.image)?;
+    let enc = encode_options(opts, &decoded, restart_interval, &decoded.image)?;
     let coded = match direct {
         Some(PlacedImage::Packed(image, planes)) => entropy::encode_packed(&image, &planes, &enc)?,
         Some(PlacedImage::Dense(image)) => entropy::encode_owned(image, &enc)?,

@@ -5,7 +5,7 @@ use super::{check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartS
 use crate::coeffs::CoefficientImage;
 use crate::container::edit::{exif_orientation, exif_thumbnail};
 use crate::container::{classify, JpegFile, MetaClass};
-use crate::entropy::{self, CodingMode, Decoded, PlacedImage};
+use crate::entropy::{self, Decoded, PlacedImage};
 use crate::error::{Error, Result, Warning, WarningKind};
 use crate::transform::{self, EdgePolicy, Orientation, Plan, Request};
 
@@ -51,7 +51,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     };
     let enc = super::encode_options(
         &opts.output,
-        output_mode(&opts.output, &decoded),
+        &decoded,
         restart_interval(&opts.output, &decoded, out_img)?,
         out_img,
     )?;
@@ -167,14 +167,6 @@ fn check_grayscale(file: &JpegFile, decoded: &Decoded) -> Result<()> {
             "grayscale needs a YCbCr or grayscale image".into(),
         ))
     }
-}
-
-fn output_mode(o: &CopyOptions, d: &Decoded) -> CodingMode {
-    o.mode.unwrap_or(if d.frame.marker.is_progressive_sof() {
-        CodingMode::Progressive
-    } else {
-        CodingMode::Sequential
-    })
 }
 
 /// The output's restart interval. Kept from the input: as MCU rows when the input's

@@ -19,7 +19,7 @@ use super::{
 use crate::coeffs::{CoefficientImage, QuantTable};
 use crate::container::edit::exif_thumbnail;
 use crate::container::{classify, JpegFile, MetaClass};
-use crate::entropy::{self, CodingMode, Decoded, EncodeOptions};
+use crate::entropy::{self, Decoded, EncodeOptions};
 use crate::error::{Error, Result, Warning, WarningKind};
 use crate::pixels::{
     decode_to_pixels, encode_coefficients_with_tables, geometry, ColorSpace, EncodeParams,
@@ -205,15 +205,6 @@ fn encode_like(
     Ok(out)
 }
 
-/// The coding mode of the output: the requested one, else the input's.
-fn output_mode(o: &CopyOptions, d: &Decoded) -> CodingMode {
-    o.mode.unwrap_or(if d.frame.marker.is_progressive_sof() {
-        CodingMode::Progressive
-    } else {
-        CodingMode::Sequential
-    })
-}
-
 /// The input's restart interval in MCUs, and its MCUs per MCU row when it has one.
 type InputRestart = (u16, Option<u16>);
 
@@ -253,7 +244,7 @@ fn reencode<'a>(
         color,
         mut warnings,
     } = src;
-    let mode = output_mode(output, &decoded);
+    let mode = super::output_mode(output, &decoded);
     let restart = input_restart(&decoded);
     let like: Vec<(u8, u8)> = decoded.image.components[..plan.factors.len()]
         .iter()

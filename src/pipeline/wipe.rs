@@ -5,9 +5,9 @@
 use super::{check_strict, encode_options, CopyOptions, MetaEdits, Output, RestartSpec};
 use crate::container::edit::exif_thumbnail;
 use crate::container::{classify, parse_frame, JpegFile, MetaClass};
-use crate::entropy::{self, CodingMode};
+use crate::entropy;
 use crate::error::{Result, Warning, WarningKind};
-use crate::transform::{wipe_plan, CropOffset, CropSpec};
+use crate::transform::{scale_region, wipe_plan, CropSpec};
 
 /// Wipes `region` of `data` (pixels, jpegtran's geometry; widened outward to whole
 /// iMCUs) and writes the rest as `copy` would with `opts`.
@@ -30,18 +30,8 @@ pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output
         }
     }
     image.normalize_padding();
-    let mode = if decoded.frame.marker.is_progressive_sof() {
-        CodingMode::Progressive
-    } else {
-        CodingMode::Sequential
-    };
     let restart_interval = super::output_restart(opts, &decoded)?;
-    let enc = encode_options(
-        opts,
-        opts.mode.unwrap_or(mode),
-        restart_interval,
-        &decoded.image,
-    )?;
+    let enc = encode_options(opts, &decoded, restart_interval, &decoded.image)?;
     let coded = entropy::encode_owned(decoded.image, &enc)?;
     let mut edits = MetaEdits {
         icc: opts.icc.clone(),
@@ -107,56 +97,4 @@ fn wiped_thumbnail(
         ));
     }
     result.map(|o| o.bytes)
-}
-
-/// `region` of an image of `from` pixels, in an image of `to` pixels: the edges scaled
-/// outward (floor of the corner, ceiling of the far edge), offsets from the start.
-fn scale_region(region: &CropSpec, from: (u32, u32), to: (u32, u32)) -> Option<CropSpec> {
-    let axis = |off: CropOffset, size: Option<u32>, full: u32, t: u32| -> Option<(u32, u32)> {
-        let size = size.unwrap_or(full.checked_sub(off.value)?);
-        let start = if off.from_end {
-            full.checked_sub(size)?.checked_sub(off.value)?
-        } else {
-            off.value
-        };
-        let (s, e) = (start as u64, (start + size) as u64);
-        let (full, t) = (full.max(1) as u64, t as u64);
-        let a = (s * t / full) as u32;
-        let b = (e * t).div_ceil(full).min(t) as u32;
-        (b > a).then_some((a, b - a))
-    };
-    let (x, w) = axis(region.x, region.width, from.0, to.0)?;
-    let (y, h) = axis(region.y, region.height, from.1, to.1)?;
-    Some(CropSpec {
-        x: CropOffset {
-            value: x,
-            from_end: false,
-        },
-        y: CropOffset {
-            value: y,
-            from_end: false,
-        },
-        width: Some(w),
-        height: Some(h),
-        ..CropSpec::default()
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn regions_scale_outward() {
-        let r = CropSpec::parse("100x50+600+470").unwrap();
-        let s = scale_region(&r, (1000, 600), (160, 96)).unwrap();
-        assert_eq!(
-            (s.x.value, s.y.value, s.width, s.height),
-            (96, 75, Some(16), Some(9))
-        );
-        let r = CropSpec::parse("10x10-0-0").unwrap();
-        let s = scale_region(&r, (100, 100), (10, 10)).unwrap();
-        assert_eq!((s.x.value, s.width), (9, Some(1)));
-        assert!(scale_region(&r, (5, 5), (10, 10)).is_none());
-    }
 }

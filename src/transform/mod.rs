@@ -9,4 +9,4 @@ mod wipe;
 pub use apply::{apply, block_axes, finish, finish_packed, AxisMap};
 pub use orientation::{Orientation, ALL as ALL_ORIENTATIONS};
 pub use plan::{plan, CropOffset, CropSpec, EdgePolicy, Plan, Rect, Request};
-pub use wipe::{wipe_plan, BlockRect};
+pub use wipe::{scale_region, wipe_plan, BlockRect};

@@ -2,7 +2,7 @@
 //! to zero, which decodes to mid-gray (the DC level shift of T.81 A.3.1 makes a zero DC
 //! 128); every other block is left as it was, so the rest of the image loses nothing.
 
-use super::plan::{crop_axis, CropSpec};
+use super::plan::{crop_axis, CropOffset, CropSpec};
 use crate::error::{Error, Result};
 
 /// The blocks one component loses: columns `x0..x1`, rows `y0..y1`.
@@ -63,9 +63,50 @@ pub fn wipe_plan(
         .collect())
 }
 
+/// `region` of an image of `from` pixels in the same image at `to` pixels (an Exif
+/// thumbnail): the edges scaled outward (floor of the corner, ceiling of the far
+/// edge), offsets from the start; `None` when the region is outside `from`.
+pub fn scale_region(region: &CropSpec, from: (u32, u32), to: (u32, u32)) -> Option<CropSpec> {
+    let axis = |off, size, full: u32, t: u32| -> Option<(u32, u32)> {
+        // An iMCU of one pixel: the region as given, resolved against the edge.
+        let (start, size) = crop_axis(full, 1, Some((off, size, false)), "").ok()?;
+        let (s, e, full, t) = (start as u64, (start + size) as u64, full as u64, t as u64);
+        let a = (s * t / full) as u32;
+        let b = (e * t).div_ceil(full).min(t) as u32;
+        (b > a).then_some((a, b - a))
+    };
+    let (x, w) = axis(region.x, region.width, from.0, to.0)?;
+    let (y, h) = axis(region.y, region.height, from.1, to.1)?;
+    let at = |value| CropOffset {
+        value,
+        from_end: false,
+    };
+    Some(CropSpec {
+        x: at(x),
+        y: at(y),
+        width: Some(w),
+        height: Some(h),
+        ..CropSpec::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_scale_outward() {
+        let r = CropSpec::parse("100x50+600+470").unwrap();
+        let s = scale_region(&r, (1000, 600), (160, 96)).unwrap();
+        assert_eq!(
+            (s.x.value, s.y.value, s.width, s.height),
+            (96, 75, Some(16), Some(9))
+        );
+        let r = CropSpec::parse("10x10-0-0").unwrap();
+        let s = scale_region(&r, (100, 100), (10, 10)).unwrap();
+        assert_eq!((s.x.value, s.width), (9, Some(1)));
+        assert!(scale_region(&r, (5, 5), (10, 10)).is_none());
+    }
 
     fn spec(g: &str) -> CropSpec {
         CropSpec::parse(g).unwrap()

@@ -167,3 +167,14 @@ pub fn jpegtran_files() -> Vec<(PathBuf, u32, u32)> {
     }
     out
 }
+
+/// Prints `summary` and the number of failures, then fails the test listing them.
+pub fn report_failures(summary: &str, failures: &[String]) {
+    println!("{summary}, {} failures", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
