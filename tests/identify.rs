@@ -346,7 +346,7 @@ fn signature_table_is_sourced() {
         published_tables().len()
     );
     let digests = jtool::inspect::published_tables::published_digests();
-    assert!(digests.iter().all(|p| p.digests.len() == 2));
+    assert!(digests.iter().all(|p| p.digest.is_some()));
     eprintln!(
         "published camera digests (sets published only as a signature): {} entries",
         digests.len()

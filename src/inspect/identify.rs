@@ -18,7 +18,8 @@ use super::evidence;
 use super::maker_model::shape_distance;
 use super::meta::MetaDetails;
 use super::published_tables::{
-    published_digests, published_software, published_tables, snoop_digest, PublishedTable,
+    exiftool_digests, exiftool_sampling, published_digests, published_software, published_tables,
+    snoop_digest, PublishedDigest, PublishedTable,
 };
 use super::quality::{ijg_table, transpose, QualityReport};
 use super::signatures::{Signature, SourceKind, SIGNATURES};
@@ -946,9 +947,11 @@ fn match_published(
         .collect()
 }
 
-/// The published digest entries (see [`super::published_tables::snoop_digest`]) equal
-/// to the file's tables: a digest covers every table, so each hit is a full match for a
-/// colour file; the second digest of an entry is its tables transposed.
+/// The published digest entries equal to the file's tables: a digest covers every
+/// table, so each hit is a full match for a colour file. The third value says the
+/// file's tables are the entry's transposed. JPEGsnoop publishes the transposed
+/// signature itself; an ExifTool entry is tried against the file's tables turned back,
+/// and its sampling must be the file's (exchanged when turned), as ExifTool keys it.
 fn digest_hits<'a>(
     st: &Structure,
     entries: &'a [PublishedTable],
@@ -957,14 +960,30 @@ fn digest_hits<'a>(
     if st.slots.is_empty() {
         return Vec::new();
     }
-    let d = snoop_digest(&st.slots);
+    let snoop = snoop_digest(&st.slots);
+    let turned: Vec<_> = st.slots.iter().map(|&(n, t)| (n, transpose(&t))).collect();
+    let exif = [exiftool_digests(&st.slots), exiftool_digests(&turned)];
+    let sampling = exiftool_sampling(&st.sampling);
     let full = st.tables.len() > 1;
     entries
         .iter()
         .filter(|p| use_pub(p))
         .filter_map(|p| {
-            let i = p.digests.iter().position(|x| *x == d)?;
-            Some((p, full, i == 1))
+            let tr = match p.digest? {
+                PublishedDigest::Snoop(d, _) if d == snoop => false,
+                PublishedDigest::Snoop(_, d) if d == snoop => true,
+                PublishedDigest::Snoop(..) => return None,
+                PublishedDigest::ExifTool(d, s) => {
+                    if exif[0].contains(&d) && s == sampling.0 {
+                        false
+                    } else if exif[1].contains(&d) && s == sampling.1 {
+                        true
+                    } else {
+                        return None;
+                    }
+                }
+            };
+            Some((p, full, tr))
         })
         .collect()
 }
@@ -1042,10 +1061,20 @@ fn published_candidate(
         if *tr { ", transposed" } else { "" },
         sources.join(", ")
     )];
-    if mine.iter().any(|(pt, ..)| !pt.digests.is_empty()) {
-        evidence.push(
-            "matched by the tables' MD5 signature, as JPEGsnoop's database lists them".into(),
-        );
+    for (kind, lists) in [
+        ("JPEGsnoop", "JPEGsnoop's database"),
+        ("ExifTool", "ExifTool's JPEGDigest"),
+    ] {
+        let listed = mine.iter().any(|(pt, ..)| match pt.digest {
+            Some(PublishedDigest::Snoop(..)) => kind == "JPEGsnoop",
+            Some(PublishedDigest::ExifTool(..)) => kind == "ExifTool",
+            None => false,
+        });
+        if listed {
+            evidence.push(format!(
+                "matched by the tables' MD5 digest, as {lists} lists them"
+            ));
+        }
     }
     // (IJG-scaled files never get here: see `match_published`.)
     let mut score = if full { PUBLISHED } else { LUMA_ONLY - 0.05 };
@@ -1312,7 +1341,10 @@ mod tests {
             quality: "",
             source: "https://example.org",
             tables: Vec::new(),
-            digests: vec![snoop_digest(&slots), snoop_digest(&turned)],
+            digest: Some(PublishedDigest::Snoop(
+                snoop_digest(&slots),
+                snoop_digest(&turned),
+            )),
         };
         let entries = [entry];
         let st = |slots: Vec<(u8, [u16; 64])>| Structure {
@@ -1335,6 +1367,46 @@ mod tests {
         // A third slot holding the chrominance table again is another signature.
         assert!(hit(&st(vec![(0, l), (1, c), (2, c)])).is_empty());
         assert!(digest_hits(&st(slots), &entries, &|_| false).is_empty());
+    }
+
+    /// An ExifTool entry is matched by its digest, whichever way the file split its
+    /// tables into DQT segments, with the file's sampling as ExifTool listed it; a
+    /// transposed file is matched with its sampling exchanged.
+    #[test]
+    fn exiftool_entries_match_digest_and_sampling() {
+        let l = super::super::quality::ANNEX_K_LUMA.map(|v| v / 2 + 1);
+        let c = super::super::quality::ANNEX_K_CHROMA.map(|v| v / 3 + 1);
+        let slots = vec![(0, l), (1, c)];
+        let turned: Vec<_> = slots.iter().map(|&(s, t)| (s, transpose(&t))).collect();
+        let separate = exiftool_digests(&slots)[1];
+        let entry = PublishedTable {
+            maker: "Pentax",
+            models: "Optio X",
+            quality: "",
+            source: "https://example.org",
+            tables: Vec::new(),
+            digest: Some(PublishedDigest::ExifTool(separate, "211111")),
+        };
+        let entries = [entry];
+        let st = |slots: Vec<(u8, [u16; 64])>, sampling: &str| Structure {
+            tables: slots.iter().map(|s| s.1).collect(),
+            slots,
+            layout: "DQT1 DQT1 SOF0 DHT4 SOS".into(),
+            sampling: sampling.into(),
+            huffman: "std",
+            restart: 0,
+            progressive: false,
+        };
+        let hit = |s: &Structure| -> Vec<(bool, bool)> {
+            digest_hits(s, &entries, &|_| true)
+                .iter()
+                .map(|h| (h.1, h.2))
+                .collect()
+        };
+        assert_eq!(hit(&st(slots.clone(), "2x1,1x1,1x1")), [(true, false)]);
+        assert_eq!(hit(&st(turned.clone(), "1x2,1x1,1x1")), [(true, true)]);
+        assert!(hit(&st(slots, "2x2,1x1,1x1")).is_empty());
+        assert!(hit(&st(turned, "2x1,1x1,1x1")).is_empty());
     }
 
     #[test]

@@ -26,9 +26,11 @@
 //!
 //! Some references publish a signature of the tables instead of the tables:
 //! JPEGsnoop's database lists camera models by an MD5 digest of their DQT tables (see
-//! [`snoop_digest`]). Those entries live in `published_digests.tsv`, again in the same
-//! format, with `md5 DIGEST DIGEST` (the tables as published, then transposed) in
-//! place of the tables; only sets the table file does not already hold are listed.
+//! [`snoop_digest`]), and ExifTool's JPEGDigest does the same with another digest (see
+//! [`exiftool_digests`]). Those entries live in `published_digests.tsv`, again in the
+//! same format, with `md5 DIGEST DIGEST` (JPEGsnoop: the tables as published, then
+//! transposed) or `exiftool DIGEST SAMPLING` in place of the tables; only sets the
+//! table file does not already hold are listed.
 
 use super::quality::transpose;
 use std::sync::OnceLock;
@@ -47,9 +49,20 @@ pub struct PublishedTable {
     /// Luminance table first, then chrominance (and a third component's), natural
     /// order. Empty for an entry published as a digest.
     pub tables: Vec<[u16; 64]>,
-    /// For an entry published as a digest only: the [`snoop_digest`] of its tables as
-    /// published, then of the same tables transposed.
-    pub digests: Vec<[u8; 16]>,
+    /// For an entry published as a digest only: that digest.
+    pub digest: Option<PublishedDigest>,
+}
+
+/// How a reference that lists tables by a digest of them spells an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishedDigest {
+    /// JPEGsnoop's signature ([`snoop_digest`]) of the tables as published, then of
+    /// the same tables transposed.
+    Snoop([u8; 16], [u8; 16]),
+    /// ExifTool's JPEGDigest ([`exiftool_digests`]) and the sampling it is listed
+    /// with, ExifTool's way: each component's sampling byte in two hex digits
+    /// ("211111" is 2x1,1x1,1x1).
+    ExifTool([u8; 16], &'static str),
 }
 
 impl PublishedTable {
@@ -147,6 +160,62 @@ pub fn snoop_digest(slots: &[(u8, [u16; 64])]) -> [u8; 16] {
     d
 }
 
+/// ExifTool's JPEGDigest of a file's quantization tables: the MD5 of the DQT segments'
+/// contents (each after its length field: Pq/Tq bytes and values in zig-zag order,
+/// T.81 B.2.4.1), in destination order, joined by one zero byte. `slots` does not keep
+/// how the file split its tables into segments (a camera writes one segment with every
+/// table, or one per table), so this returns the digest of every split of the slot
+/// sequence into consecutive segments, the one-segment split first.
+pub fn exiftool_digests(slots: &[(u8, [u16; 64])]) -> Vec<[u8; 16]> {
+    use md5::{Digest, Md5};
+    let tables: Vec<Vec<u8>> = slots.iter().map(|(n, t)| dqt_bytes(*n, t)).collect();
+    if tables.is_empty() {
+        return Vec::new();
+    }
+    // Bit i of `cuts` set: a new segment starts before table i + 1.
+    let splits = 1u32 << (tables.len() - 1);
+    (0..splits)
+        .map(|cuts| {
+            let mut text = Vec::with_capacity(tables.len() * 130);
+            for (i, t) in tables.iter().enumerate() {
+                if i > 0 && cuts & (1 << (i - 1)) != 0 {
+                    text.push(0);
+                }
+                text.extend_from_slice(t);
+            }
+            Md5::digest(&text).into()
+        })
+        .collect()
+}
+
+/// One table as a DQT segment stores it: Pq/Tq, then the values in zig-zag order (16-bit
+/// big-endian when a value needs it).
+fn dqt_bytes(slot: u8, t: &[u16; 64]) -> Vec<u8> {
+    let wide = t.iter().any(|&v| v > 255);
+    let mut out = vec![u8::from(wide) << 4 | slot];
+    for &k in &crate::coeffs::ZIGZAG {
+        if wide {
+            out.extend_from_slice(&t[k].to_be_bytes());
+        } else {
+            out.push(t[k] as u8);
+        }
+    }
+    out
+}
+
+/// ExifTool's spelling of a file's sampling ("2x1,1x1,1x1" is "211111"), and of the
+/// same sampling with H and V exchanged, as a transposing transform leaves it.
+pub fn exiftool_sampling(sampling: &str) -> (String, String) {
+    let mut plain = String::new();
+    let mut turned = String::new();
+    for c in sampling.split(',') {
+        let (h, v) = c.split_once('x').unwrap_or(("", ""));
+        plain.push_str(&format!("{h}{v}"));
+        turned.push_str(&format!("{v}{h}"));
+    }
+    (plain, turned)
+}
+
 /// Parses the data file: the entries, and the numbers of the lines that did not parse.
 fn parse_data(data: &'static str) -> (Vec<PublishedTable>, Vec<usize>) {
     let mut sources: Vec<(&str, &'static str)> = Vec::new();
@@ -183,11 +252,18 @@ fn parse_entry(line: &'static str, sources: &[(&str, &'static str)]) -> Option<P
         quality,
         source,
         tables: Vec::new(),
-        digests: Vec::new(),
+        digest: None,
     };
     if let Some(hex) = tables.strip_prefix("md5 ") {
-        entry.digests = hex.split(' ').map(parse_digest).collect::<Option<_>>()?;
-        return (entry.digests.len() == 2).then_some(entry);
+        let (a, b) = hex.split_once(' ')?;
+        entry.digest = Some(PublishedDigest::Snoop(parse_digest(a)?, parse_digest(b)?));
+        return Some(entry);
+    }
+    if let Some(rest) = tables.strip_prefix("exiftool ") {
+        let (d, sampling) = rest.split_once(' ')?;
+        let ok = sampling.len() % 2 == 0 && sampling.bytes().all(|b| b.is_ascii_hexdigit());
+        entry.digest = Some(PublishedDigest::ExifTool(parse_digest(d)?, sampling));
+        return ok.then_some(entry);
     }
     entry.tables = tables.split('|').map(parse_table).collect::<Option<_>>()?;
     (1..=3).contains(&entry.tables.len()).then_some(entry)
@@ -260,7 +336,7 @@ mod tests {
             quality: "",
             source: "https://example.org",
             tables: vec![l, c],
-            digests: Vec::new(),
+            digest: None,
         };
         let id = |t: &[u16; 64]| *t;
         assert_eq!(p.matches(&[l, c], id), Some(true));
@@ -296,6 +372,37 @@ mod tests {
         assert_eq!(snoop_digest(&slots(&turned)), want_tr);
     }
 
+    #[test]
+    fn the_exiftool_digest_is_exiftools_jpegdigest() {
+        use super::super::quality::{ijg_table, ANNEX_K_CHROMA, ANNEX_K_LUMA};
+        // ExifTool lists libjpeg at quality 75 (one DQT segment per table) as 2851eea5…
+        let ijg = [
+            ijg_table(&ANNEX_K_LUMA, 75, true),
+            ijg_table(&ANNEX_K_CHROMA, 75, true),
+        ];
+        let d = exiftool_digests(&slots(&ijg));
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            d[1],
+            parse_digest("2851eea5e15f1b977c1496a77c884b4f").unwrap()
+        );
+        // … and the Canon EOS 30D/40D/50D/300D at "Normal" (one segment, 2x1 sampling) as
+        // a92912eb…: the tables published for the EOS 10D at "norm".
+        let canon = published_tables()
+            .iter()
+            .find(|p| p.models == "EOS 10D" && p.quality == "norm")
+            .expect("published EOS 10D tables");
+        let d = exiftool_digests(&slots(&canon.tables));
+        assert_eq!(
+            d[0],
+            parse_digest("a92912eb3c81e5c873d49433264af842").unwrap()
+        );
+        assert_eq!(exiftool_digests(&[]), Vec::<[u8; 16]>::new());
+        assert_eq!(exiftool_digests(&slots(&[ijg[0], ijg[1], ijg[1]])).len(), 4);
+        let (plain, turned) = exiftool_sampling("2x1,1x1,1x1");
+        assert_eq!((plain.as_str(), turned.as_str()), ("211111", "121111"));
+    }
+
     /// The rules the digest file was made by: no entry is an IJG scaling of the Annex K
     /// tables (it would name a camera for every libjpeg file), a program's published
     /// tables, or a set the table file holds already.
@@ -309,9 +416,11 @@ mod tests {
                 sets.push(vec![t[0], t[1], t[1]]);
             }
             for s in sets {
-                known.push(snoop_digest(&slots(&s)));
                 let turned: Vec<_> = s.iter().map(transpose).collect();
-                known.push(snoop_digest(&slots(&turned)));
+                for s in [&s, &turned] {
+                    known.push(snoop_digest(&slots(s)));
+                    known.extend(exiftool_digests(&slots(s)));
+                }
             }
         };
         for q in 1..=100u8 {
@@ -326,10 +435,20 @@ mod tests {
             add(&p.tables);
         }
         let all = published_digests();
-        assert!(all.len() >= 20, "{}", all.len());
+        let count = |f: fn(&PublishedDigest) -> bool| {
+            all.iter()
+                .filter(|p| p.digest.as_ref().is_some_and(f))
+                .count()
+        };
+        assert!(count(|d| matches!(d, PublishedDigest::Snoop(..))) >= 20);
+        assert!(count(|d| matches!(d, PublishedDigest::ExifTool(..))) >= 50);
         for p in all {
-            for d in &p.digests {
-                assert!(!known.contains(d), "{} {}", p.maker, p.models);
+            let ds = match p.digest.expect("a digest entry") {
+                PublishedDigest::Snoop(a, b) => vec![a, b],
+                PublishedDigest::ExifTool(d, _) => vec![d],
+            };
+            for d in ds {
+                assert!(!known.contains(&d), "{} {}", p.maker, p.models);
             }
         }
     }
