@@ -359,6 +359,8 @@ fn man_page_and_readme_document_every_flag() {
         "copy",
         "inspect",
         "crop",
+        "wipe",
+        "drop",
         "rotate",
         "flip",
         "transpose",

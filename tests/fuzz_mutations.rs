@@ -5,7 +5,7 @@
 //! numbers, APPn/Exif fields) and each mutant goes through the
 //! public API: inspect (with the coefficient hash), copy (default, progressive, baseline
 //! with standard tables, a re-read of the copy's output, and arithmetic output read back),
-//! wipe, rotate 90, crop, grayscale,
+//! wipe, drop (both ways), rotate 90, crop, grayscale,
 //! a transform drawn from the mutant's number (orientation, crop, edge policy, coding
 //! mode, restart interval), auto-orient (Exif and its thumbnail), strip, verify, the
 //! pixel decoders (whole, streamed on two threads, and with drawn options), requantize,
@@ -29,7 +29,7 @@
 
 mod common;
 
-use common::{corpus_dir, manifest, testdata_jpegs};
+use common::{corpus_dir, manifest, testdata_dir, testdata_jpegs};
 use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::pixels::{decode_file, decode_file_rows, DecodeOptions};
 use jtool::pipeline::{
@@ -653,6 +653,25 @@ const OPS: &[(&str, OpFn)] = &[
             jtool::pipeline::wipe(d, &spec, &copy_opts(None, HuffmanChoice::Optimal)),
         )
     }),
+    (
+        "drop (a testdata file into the mutant, the mutant into a testdata file)",
+        |d, i| {
+            use jtool::pipeline::{drop_image, load_drop};
+            let fixed = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+            let opts = copy_opts(None, HuffmanChoice::Optimal);
+            let small = load_drop(&fixed, &limits()).unwrap();
+            let at = ((i % 40) as u32, (i % 24) as u32);
+            let into = ok(d, drop_image(d, &small, at, i % 2 == 1, &opts))?;
+            let from = match load_drop(d, &limits()) {
+                Ok(s) => ok(
+                    d,
+                    drop_image(&fixed, &s, (0, 0), i % 2 == 0, &opts).map(|_| ()),
+                )?,
+                Err(e) => ok(d, Err::<(), _>(e))?,
+            };
+            Ok(into || from)
+        },
+    ),
     ("rotate 90", |d, _| {
         let req = Request {
             orientation: Orientation::Rot90,

@@ -47,6 +47,9 @@ pub enum Command {
     /// Wipe a region to gray (jpegtran -wipe): its iMCUs' blocks are zeroed, every other
     /// coefficient is kept; the Exif thumbnail is wiped too.
     Wipe(WipeArgs),
+    /// Drop (insert) another JPEG into the image (jpegtran -drop): its blocks replace
+    /// whole iMCUs, losslessly; differing quantization tables become their common divisor.
+    Drop(DropArgs),
     /// Rotate losslessly by 90, 180 or 270 degrees clockwise.
     Rotate(RotateArgs),
     /// Mirror losslessly: horizontal (left-right) or vertical (top-bottom).
@@ -219,6 +222,29 @@ pub struct WipeArgs {
     /// The region; its far edges are widened to the iMCU grid too.
     #[command(flatten)]
     pub region: RegionArgs,
+    #[command(flatten)]
+    pub encode: EncodeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DropArgs {
+    /// The JPEG file to drop in (same sampling proportions as the image; a grayscale file
+    /// may go into a colour one and the other way round).
+    #[arg(long, value_name = "FILE")]
+    pub image: PathBuf,
+    /// Left edge of the drop (moved right to the iMCU grid).
+    #[arg(long, value_name = "X", default_value_t = 0)]
+    pub x: u32,
+    /// Top edge of the drop (moved down to the iMCU grid).
+    #[arg(long, value_name = "Y", default_value_t = 0)]
+    pub y: u32,
+    /// Round the drop image to the image's quantization tables instead of changing the
+    /// image's tables to their common divisor (jpegtran -trim with -drop; lossy in the
+    /// dropped region).
+    #[arg(long)]
+    pub trim: bool,
     #[command(flatten)]
     pub encode: EncodeArgs,
     #[command(flatten)]

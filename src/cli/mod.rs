@@ -9,9 +9,9 @@ mod par;
 mod verify_cmd;
 
 use args::{
-    Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, EdgeArgs, EncodeArgs,
-    InspectArgs, OutputArgs, PixelEncodeArgs, PixelFormat, RegionArgs, StripArgs, TransformArgs,
-    TransformCommon, WipeArgs,
+    Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, DropArgs, EdgeArgs,
+    EncodeArgs, InspectArgs, OutputArgs, PixelEncodeArgs, PixelFormat, RegionArgs, StripArgs,
+    TransformArgs, TransformCommon, WipeArgs,
 };
 use clap::Parser;
 use io::{Dest, Source};
@@ -49,6 +49,7 @@ pub fn run() -> i32 {
         Command::Inspect(a) => run_inspect(&ctx, a),
         Command::Crop(a) => run_crop(&ctx, a),
         Command::Wipe(a) => run_wipe(&ctx, a),
+        Command::Drop(a) => run_drop(&ctx, a),
         Command::Rotate(a) => {
             let o = match a.angle {
                 Angle::R90 => Orientation::Rot90,
@@ -592,6 +593,44 @@ fn run_wipe(ctx: &Context, a: &WipeArgs) -> i32 {
     match plan_jobs(&a.output) {
         Ok(jobs) => run_jobs(ctx, jobs, |data, _| {
             pipeline::wipe(data, &spec, &opts).map(Done::from)
+        }),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
+}
+
+fn run_drop(ctx: &Context, a: &DropArgs) -> i32 {
+    let opts = match copy_options(ctx, &a.encode) {
+        Ok(o) => o,
+        Err(m) => return usage(&m),
+    };
+    let name = a.image.display();
+    let data = match std::fs::read(&a.image) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("jtool: {name}: {}", io_message(&e));
+            return EXIT_FAILED;
+        }
+    };
+    let source = match pipeline::load_drop(&data, &opts.limits) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("jtool: {name}: {}", describe(&e));
+            return EXIT_FAILED;
+        }
+    };
+    if let (true, Some(w)) = (ctx.strict, source.warnings.first()) {
+        eprintln!("jtool: {name}: {w}");
+        return EXIT_FAILED;
+    }
+    if !ctx.quiet {
+        for w in &source.warnings {
+            eprintln!("jtool: {name}: warning: {w}");
+        }
+    }
+    let at = (a.x, a.y);
+    match plan_jobs(&a.output) {
+        Ok(jobs) => run_jobs(ctx, jobs, |data, _| {
+            pipeline::drop_image(data, &source, at, a.trim, &opts).map(Done::from)
         }),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }

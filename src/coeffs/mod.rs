@@ -41,6 +41,18 @@ impl QuantTable {
     }
 }
 
+/// A quantized coefficient `v` (step `from`) expressed in step `to`: round(v · from / to),
+/// halves away from zero, saturated to i16. Exact when `to` divides `from`.
+pub fn requant(v: i16, from: u16, to: u16) -> i16 {
+    if from == to {
+        return v;
+    }
+    let n = v as i64 * from as i64;
+    let d = to.max(1) as i64;
+    let m = (2 * n.abs() + d) / (2 * d);
+    (if n < 0 { -m } else { m }).clamp(i16::MIN as i64, i16::MAX as i64) as i16
+}
+
 /// A component's grid of blocks, padded to whole iMCUs (right and bottom padding blocks
 /// are coded in interleaved scans but discarded by decoders).
 #[derive(Debug, Clone, PartialEq, Eq)]

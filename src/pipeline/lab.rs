@@ -410,11 +410,7 @@ pub struct RequantizeOptions {
 /// Requantizes one coefficient: round(v · q_old / q_new), halves away from zero,
 /// clamped to ±1023.
 pub fn requant_coef(v: i16, q_old: u16, q_new: u16) -> i16 {
-    let n = v as i64 * q_old as i64;
-    let d = q_new.max(1) as i64;
-    let m = (2 * n.abs() + d) / (2 * d);
-    let r = if n < 0 { -m } else { m };
-    r.clamp(-1023, 1023) as i16
+    crate::coeffs::requant(v, q_old, q_new).clamp(-1023, 1023)
 }
 
 /// The IJG quality whose tables (`force_baseline` off, or on) are exactly the tables of

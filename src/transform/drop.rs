@@ -1,0 +1,250 @@
+//! Dropping one image into another (jpegtran -drop): the drop image's blocks replace
+//! the destination's over whole iMCUs, so neither image goes through pixels. When the
+//! two use different quantization tables, the output's table is their element-wise
+//! greatest common divisor, which both sets of coefficients reach by an exact
+//! multiplication (T.81 A.3.4: a coefficient is only ever its value times its step);
+//! with `trim`, the drop image is instead rounded to the destination's tables, which
+//! loses precision in the dropped region only.
+
+use crate::coeffs::{requant, Block, CoefficientImage, QuantTable};
+use crate::error::{Error, Result};
+
+/// Where a drop lands, in iMCUs of the destination: columns `x..x + width`, rows
+/// `y..y + height`. The drop image's top-left block goes to the first of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DropPlan {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Plans dropping an image of `drop_size` pixels at pixel `at` of a `size` image with
+/// sampling `factors`. The drop must lie inside the image. As jpegtran does, the corner
+/// is moved right and down to the iMCU grid and only whole iMCUs of the drop are used
+/// (so the drop never covers more than was asked for), except that a drop reaching the
+/// image's right or bottom edge also fills the partial iMCU there.
+pub fn drop_plan(
+    size: (u32, u32),
+    factors: &[(u8, u8)],
+    drop_size: (u32, u32),
+    at: (u32, u32),
+) -> Result<DropPlan> {
+    let (iw, ih) = imcu_size(factors);
+    let (x, width) = drop_axis(size.0, iw, at.0, drop_size.0, "width")?;
+    let (y, height) = drop_axis(size.1, ih, at.1, drop_size.1, "height")?;
+    Ok(DropPlan {
+        x,
+        y,
+        width,
+        height,
+    })
+}
+
+/// The iMCU in pixels (T.81 A.2: a single component is coded one block per MCU
+/// whatever its factors).
+fn imcu_size(factors: &[(u8, u8)]) -> (u32, u32) {
+    if factors.len() <= 1 {
+        return (8, 8);
+    }
+    let hmax = factors.iter().map(|f| f.0 as u32).max().unwrap_or(1);
+    let vmax = factors.iter().map(|f| f.1 as u32).max().unwrap_or(1);
+    (8 * hmax.max(1), 8 * vmax.max(1))
+}
+
+/// One axis of [`drop_plan`]: the first iMCU and the number of iMCUs.
+fn drop_axis(full: u32, imcu: u32, off: u32, len: u32, what: &str) -> Result<(u32, u32)> {
+    if len == 0 || len > full || off > full - len {
+        return Err(Error::BadRequest(format!(
+            "the drop image ({what} {len}) does not fit at {off} in the image ({what} {full})"
+        )));
+    }
+    let skip = (imcu - off % imcu) % imcu;
+    let first = (off + skip) / imcu;
+    let count = if len <= skip {
+        0
+    } else if off + len == full {
+        (len - skip).div_ceil(imcu)
+    } else {
+        (len - skip) / imcu
+    };
+    Ok((first, count))
+}
+
+/// Refuses a drop image whose components are sampled in other proportions than the
+/// destination's (jpegtran's rule: for every component both have, the same ratio to the
+/// largest factor, horizontally and vertically) or that has another sample precision.
+/// A one-component image may be dropped into a colour one (its chrominance becomes
+/// neutral) and the other way round (the drop's chrominance is left out).
+pub fn check_drop(dst: &CoefficientImage, drop: &CoefficientImage) -> Result<()> {
+    if dst.precision != drop.precision {
+        return Err(Error::BadRequest(format!(
+            "the drop image has {}-bit samples, the image {}-bit",
+            drop.precision, dst.precision
+        )));
+    }
+    let max = |img: &CoefficientImage| {
+        let h = img.components.iter().map(|c| c.h as u32).max().unwrap_or(1);
+        let v = img.components.iter().map(|c| c.v as u32).max().unwrap_or(1);
+        (h.max(1), v.max(1))
+    };
+    let ((dh, dv), (sh, sv)) = (max(dst), max(drop));
+    for (i, (d, s)) in dst.components.iter().zip(&drop.components).enumerate() {
+        if d.h as u32 * sh != s.h as u32 * dh || d.v as u32 * sv != s.v as u32 * dv {
+            return Err(Error::BadRequest(format!(
+                "the drop image's sampling does not match: component {} is {}x{} of {dh}x{dv} in the image, {}x{} of {sh}x{sv} in the drop image",
+                i + 1,
+                d.h,
+                d.v,
+                s.h,
+                s.v
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Drops `drop` into `dst` where `plan` says (see [`check_drop`] for what fits).
+/// Without `trim`, each quantization table of `dst` becomes the element-wise GCD of its
+/// own and the drop's tables for the components using it, and `dst`'s blocks are
+/// rescaled to it: nothing is lost. With `trim`, `dst`'s tables stay and the drop's
+/// coefficients are rounded to them. Components the drop lacks are zeroed in the region
+/// (neutral chrominance), as are blocks beyond the drop image's own planes.
+pub fn drop_into(dst: &mut CoefficientImage, drop: &CoefficientImage, plan: &DropPlan, trim: bool) {
+    if !trim {
+        let targets = merged_tables(dst, drop);
+        for (c, t) in dst.components.iter_mut().zip(targets) {
+            if c.quant.values != t.values {
+                let old = c.quant.values;
+                for b in c.plane.blocks.iter_mut() {
+                    rescale(b, &old, &t.values);
+                }
+                c.quant = t;
+            }
+        }
+    }
+    let single = dst.components.len() == 1;
+    for (ci, c) in dst.components.iter_mut().enumerate() {
+        let (h, v) = if single {
+            (1, 1)
+        } else {
+            (c.h as usize, c.v as usize)
+        };
+        let (x0, y0) = (plan.x as usize * h, plan.y as usize * v);
+        let (w, ht) = (plan.width as usize * h, plan.height as usize * v);
+        let source = drop.components.get(ci);
+        let target = c.quant.values;
+        let p = &mut c.plane;
+        for dy in 0..ht.min(p.height_blocks.saturating_sub(y0)) {
+            for dx in 0..w.min(p.width_blocks.saturating_sub(x0)) {
+                let mut b: Block = [0; 64];
+                if let Some(s) = source {
+                    if dx < s.plane.width_blocks && dy < s.plane.height_blocks {
+                        b = *s.plane.block(dx, dy);
+                        rescale(&mut b, &s.quant.values, &target);
+                    }
+                }
+                *p.block_mut(x0 + dx, y0 + dy) = b;
+            }
+        }
+    }
+}
+
+/// Expresses block `b` quantized with `from` in steps `to`.
+fn rescale(b: &mut Block, from: &[u16; 64], to: &[u16; 64]) {
+    for k in 0..64 {
+        b[k] = requant(b[k], from[k], to[k]);
+    }
+}
+
+/// The table each component of `dst` ends with when `drop` is dropped in without
+/// trimming: per quantization slot, the element-wise GCD of the tables of the
+/// components using it and of the drop's tables for those components.
+fn merged_tables(dst: &CoefficientImage, drop: &CoefficientImage) -> Vec<QuantTable> {
+    let mut per_comp: Vec<QuantTable> = dst
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match drop.components.get(i) {
+            Some(s) => gcd_table(&c.quant, &s.quant),
+            None => c.quant,
+        })
+        .collect();
+    for i in 0..per_comp.len() {
+        let slot = dst.components[i].quant_slot;
+        let mut t = per_comp[i];
+        for (j, c) in dst.components.iter().enumerate() {
+            if c.quant_slot == slot {
+                t = gcd_table(&t, &per_comp[j]);
+            }
+        }
+        per_comp[i] = t;
+    }
+    per_comp
+}
+
+/// Element-wise GCD of two tables; 16-bit storage if either needed it.
+fn gcd_table(a: &QuantTable, b: &QuantTable) -> QuantTable {
+    let mut values = a.values;
+    for (v, &w) in values.iter_mut().zip(&b.values) {
+        *v = gcd(*v, w);
+    }
+    QuantTable {
+        values,
+        sixteen_bit: a.sixteen_bit || b.sixteen_bit,
+    }
+}
+
+fn gcd(mut a: u16, mut b: u16) -> u16 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// jpegtran's placement, read from its output on a 480×270 4:2:0 image with a 67×45
+    /// drop: +16+16 takes 4×2 iMCUs at iMCU (1,1); +17+5 moves the corner to (32,16) and
+    /// takes 3×2; a drop reaching the far edge takes the partial iMCU there too.
+    #[test]
+    fn placement_follows_jpegtran() {
+        let f = [(2, 2), (1, 1), (1, 1)];
+        let p = |at| drop_plan((480, 270), &f, (67, 45), at).unwrap();
+        let plan = |x, y, width, height| DropPlan {
+            x,
+            y,
+            width,
+            height,
+        };
+        assert_eq!(p((16, 16)), plan(1, 1, 4, 2));
+        assert_eq!(p((17, 5)), plan(2, 1, 3, 2));
+        assert_eq!(p((0, 0)), plan(0, 0, 4, 2));
+        assert_eq!(p((413, 225)), plan(26, 15, 4, 2));
+        assert_eq!(p((410, 10)), plan(26, 1, 3, 2));
+        assert!(drop_plan((480, 270), &f, (67, 45), (414, 0)).is_err());
+        assert!(drop_plan((480, 270), &f, (481, 45), (0, 0)).is_err());
+        // A one-component image's iMCU is a block.
+        let g = drop_plan((480, 270), &[(2, 2)], (67, 45), (17, 5)).unwrap();
+        assert_eq!(g, plan(3, 1, 7, 5));
+        // Narrower than the distance to the grid: nothing is dropped.
+        let n = drop_plan((480, 270), &f, (10, 45), (17, 0)).unwrap();
+        assert_eq!(n.width, 0);
+    }
+
+    #[test]
+    fn gcd_tables_divide_both() {
+        let a = QuantTable {
+            values: [12; 64],
+            sixteen_bit: false,
+        };
+        let mut b = a;
+        b.values[0] = 8;
+        b.values[1] = 7;
+        let g = gcd_table(&a, &b);
+        assert_eq!(&g.values[..3], &[4, 1, 12]);
+        assert_eq!(gcd(0, 0), 1);
+    }
+}
