@@ -234,6 +234,84 @@ mod tests {
         assert_eq!(n.width, 0);
     }
 
+    use proptest::prelude::*;
+
+    /// A `w`×`h` image (4:2:0 or grayscale) with pseudo-random blocks and tables; Cb and
+    /// Cr share table slot 1, as libjpeg writes them.
+    fn image(w: u32, h: u32, color: bool, seed: u32) -> CoefficientImage {
+        let comps: &[(u8, u8, u8, u8)] = if color {
+            &[(1, 2, 2, 0), (2, 1, 1, 1), (3, 1, 1, 1)]
+        } else {
+            &[(1, 1, 1, 0)]
+        };
+        let mut img = CoefficientImage::zeroed(w, h, 8, comps);
+        let mut x = seed.wrapping_mul(2_654_435_761).max(1);
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        let tables: Vec<[u16; 64]> = (0..2)
+            .map(|_| std::array::from_fn(|_| (next() % 40 + 1) as u16))
+            .collect();
+        for c in img.components.iter_mut() {
+            c.quant.values = tables[c.quant_slot as usize];
+            for b in c.plane.blocks.iter_mut() {
+                for v in b.iter_mut().take(6) {
+                    *v = (next() % 41) as i16 - 20;
+                }
+            }
+        }
+        img
+    }
+
+    fn dequant(c: &crate::coeffs::Component, x: usize, y: usize) -> Vec<i32> {
+        let b = c.plane.block(x, y);
+        (0..64)
+            .map(|k| b[k] as i32 * c.quant.values[k] as i32)
+            .collect()
+    }
+
+    proptest! {
+        /// Without trimming nothing is lost: outside the drop every block keeps its
+        /// dequantized values, inside each has the drop image's, and every table is
+        /// still shared by the components that shared it.
+        #[test]
+        fn untrimmed_drop_is_lossless(
+            w in 16u32..80, h in 16u32..80, dw in 1u32..40, dh in 1u32..40,
+            fx in 0u32..100, fy in 0u32..100, color in any::<bool>(), gray_drop in any::<bool>(),
+            seed in any::<u32>(),
+        ) {
+            let (dw, dh) = (dw.min(w), dh.min(h));
+            let at = (fx * (w - dw) / 100, fy * (h - dh) / 100);
+            let dst = image(w, h, color, seed);
+            let drop = image(dw, dh, color && !gray_drop, seed ^ 0x5555);
+            let f: Vec<(u8, u8)> = dst.components.iter().map(|c| (c.h, c.v)).collect();
+            let plan = drop_plan((w, h), &f, (dw, dh), at).unwrap();
+            prop_assert!(check_drop(&dst, &drop).is_ok());
+            let mut out = dst.clone();
+            drop_into(&mut out, &drop, &plan, false);
+            prop_assert_eq!(out.components[1..].iter().map(|c| c.quant.values).collect::<std::collections::HashSet<_>>().len(), usize::from(color));
+            for (ci, (o, d)) in out.components.iter().zip(&dst.components).enumerate() {
+                let (bh, bv) = if color { (o.h as usize, o.v as usize) } else { (1, 1) };
+                let (x0, y0) = (plan.x as usize * bh, plan.y as usize * bv);
+                let (x1, y1) = (x0 + plan.width as usize * bh, y0 + plan.height as usize * bv);
+                for y in 0..o.plane.height_blocks {
+                    for x in 0..o.plane.width_blocks {
+                        let inside = (x0..x1).contains(&x) && (y0..y1).contains(&y);
+                        let want = match (inside, drop.components.get(ci)) {
+                            (false, _) => dequant(d, x, y),
+                            (true, Some(s)) if x - x0 < s.plane.width_blocks && y - y0 < s.plane.height_blocks => dequant(s, x - x0, y - y0),
+                            (true, _) => vec![0; 64],
+                        };
+                        prop_assert_eq!(dequant(o, x, y), want, "component {} block ({}, {})", ci, x, y);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn gcd_tables_divide_both() {
         let a = QuantTable {
