@@ -115,10 +115,7 @@ pub fn drop_into(dst: &mut CoefficientImage, drop: &CoefficientImage, plan: &Dro
         let targets = merged_tables(dst, drop);
         for (c, t) in dst.components.iter_mut().zip(targets) {
             if c.quant.values != t.values {
-                let old = c.quant.values;
-                for b in c.plane.blocks.iter_mut() {
-                    rescale(b, &old, &t.values);
-                }
+                rescale_exact(&mut c.plane, &c.quant.values, &t.values);
                 c.quant = t;
             }
         }
@@ -154,6 +151,17 @@ pub fn drop_into(dst: &mut CoefficientImage, drop: &CoefficientImage, plan: &Dro
 fn rescale(b: &mut Block, from: &[u16; 64], to: &[u16; 64]) {
     for k in 0..64 {
         b[k] = requant(b[k], from[k], to[k]);
+    }
+}
+
+/// Rescales every block of `plane` from `from` to `to`, a divisor of it at every
+/// position (the GCD tables): an exact multiplication, done as one.
+fn rescale_exact(plane: &mut crate::coeffs::BlockPlane, from: &[u16; 64], to: &[u16; 64]) {
+    let factor: [i16; 64] = std::array::from_fn(|k| (from[k] / to[k].max(1)) as i16);
+    for b in plane.blocks.iter_mut() {
+        for (v, f) in b.iter_mut().zip(&factor) {
+            *v = v.saturating_mul(*f);
+        }
     }
 }
 
