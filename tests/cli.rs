@@ -646,6 +646,39 @@ fn lab_commands_honour_the_pixel_limit() {
     }
 }
 
+/// `--max-scans` (jpegtran -maxscans) refuses files with more scans, in every command
+/// that decodes them, and lets the rest through.
+#[test]
+fn max_scans_limits_every_command() {
+    let d = tempfile::tempdir().unwrap();
+    let f = testdata_dir().join("prog_420_q75_67x45.jpg");
+    let out = d.path().join("out.jpg");
+    for args in [
+        vec!["copy"],
+        vec!["rotate", "90"],
+        vec!["verify"],
+        vec!["generations", "-n", "1"],
+    ] {
+        let mut c = jtool();
+        c.args(["--max-scans", "3"]).args(&args).arg(&f);
+        if args[0] == "copy" || args[0] == "rotate" {
+            c.arg(&out);
+        }
+        let r = c.assert().code(1);
+        let o = r.get_output();
+        // verify reports on standard output, the others on standard error.
+        let msg = String::from_utf8_lossy(&[o.stdout.as_slice(), &o.stderr].concat()).into_owned();
+        assert!(msg.contains("more than 3 scans"), "{args:?}: {msg}");
+        assert!(!out.exists());
+    }
+    jtool()
+        .args(["--max-scans", "20", "copy"])
+        .arg(&f)
+        .arg(&out)
+        .assert()
+        .success();
+}
+
 /// strip keeps the data after EOI and warns when it is a JPEG with metadata of its own;
 /// `--drop-trailer` removes it, silently.
 #[test]

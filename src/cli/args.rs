@@ -21,6 +21,9 @@ pub struct Cli {
     /// Refuse images with more pixels than this.
     #[arg(long, global = true, value_name = "N", default_value_t = 1 << 28)]
     pub max_pixels: u64,
+    /// Refuse files with more scans than this (jpegtran -maxscans).
+    #[arg(long, global = true, value_name = "N", default_value_t = 1000)]
+    pub max_scans: usize,
     /// Files processed at once when several are given (0: one per CPU). Messages and
     /// reports still come in the order of the inputs.
     #[arg(

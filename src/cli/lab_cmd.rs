@@ -127,7 +127,7 @@ fn fail(msg: impl std::fmt::Display) -> i32 {
 }
 
 /// Runs `jtool compare`: 0 when the comparison was made (whatever its verdict), 1 on error.
-pub fn run_compare(args: &CompareArgs, max_pixels: u64) -> i32 {
+pub fn run_compare(args: &CompareArgs, limits: jtool::entropy::Limits) -> i32 {
     if args.a == "-" && args.b == "-" {
         let _ = writeln!(std::io::stderr(), "jtool: only one of A and B can be stdin");
         return EXIT_USAGE;
@@ -136,10 +136,6 @@ pub fn run_compare(args: &CompareArgs, max_pixels: u64) -> i32 {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) => return fail(format!("{}: {e}", name(&args.a))),
         (_, Err(e)) => return fail(format!("{}: {e}", name(&args.b))),
-    };
-    let limits = jtool::entropy::Limits {
-        max_pixels,
-        ..Default::default()
     };
     let c = match lab::compare_with(&a, &b, &limits) {
         Ok(c) => c,
@@ -228,7 +224,7 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
         strict: ctx.strict,
         ..CopyOptions::default()
     };
-    output.limits.max_pixels = ctx.max_pixels;
+    output.limits = ctx.limits();
     let opts = RequantizeOptions {
         target,
         via_pixels: args.via_pixels,
@@ -458,7 +454,7 @@ pub fn svg_plot(r: &GenReport) -> String {
 }
 
 /// Runs `jtool generations`: 0 on success, 1 on error.
-pub fn run_generations(args: &GenerationsArgs, max_pixels: u64) -> i32 {
+pub fn run_generations(args: &GenerationsArgs, limits: jtool::entropy::Limits) -> i32 {
     let data = match read(&args.input) {
         Ok(d) => d,
         Err(e) => return fail(format!("{}: {e}", name(&args.input))),
@@ -476,10 +472,6 @@ pub fn run_generations(args: &GenerationsArgs, max_pixels: u64) -> i32 {
             PathArg::Coefficients => GenPath::Coefficients,
             PathArg::Both => GenPath::Both,
         },
-    };
-    let limits = jtool::entropy::Limits {
-        max_pixels,
-        ..Default::default()
     };
     let report = match lab::generations_with(&data, &opts, &limits) {
         Ok(r) => r,

@@ -42,6 +42,7 @@ pub fn run() -> i32 {
         quiet: cli.quiet,
         verbose: cli.verbose,
         max_pixels: cli.max_pixels,
+        max_scans: cli.max_scans,
         jobs: cli.jobs,
     };
     match &cli.command {
@@ -67,10 +68,10 @@ pub fn run() -> i32 {
         Command::Strip(a) => run_strip(&ctx, a),
         Command::Decode(a) => run_decode(&ctx, a),
         Command::Encode(a) => run_encode(&ctx, a),
-        Command::Compare(a) => lab_cmd::run_compare(a, ctx.max_pixels),
+        Command::Compare(a) => lab_cmd::run_compare(a, ctx.limits()),
         Command::Requantize(a) => lab_cmd::run_requantize(&ctx, a),
-        Command::Generations(a) => lab_cmd::run_generations(a, ctx.max_pixels),
-        Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.max_pixels, ctx.jobs),
+        Command::Generations(a) => lab_cmd::run_generations(a, ctx.limits()),
+        Command::Verify(a) => verify_cmd::run(a, ctx.quiet, ctx.verbose, ctx.limits(), ctx.jobs),
     }
 }
 
@@ -80,6 +81,7 @@ struct Context {
     quiet: bool,
     verbose: u8,
     max_pixels: u64,
+    max_scans: usize,
     /// Files processed at once (0: one per CPU).
     jobs: usize,
 }
@@ -88,7 +90,7 @@ impl Context {
     fn limits(&self) -> Limits {
         Limits {
             max_pixels: self.max_pixels,
-            ..Limits::default()
+            max_scans: self.max_scans,
         }
     }
 }

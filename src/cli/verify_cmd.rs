@@ -34,11 +34,7 @@ struct Entry<'a> {
 /// `verbose` > 0 lists every problem under each file's line; `quiet` prints only the
 /// files that are not OK. Files are checked on `jobs` threads (0: one per CPU) and
 /// reported in the order given.
-pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, max_pixels: u64, jobs: usize) -> i32 {
-    let limits = Limits {
-        max_pixels,
-        ..Limits::default()
-    };
+pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: usize) -> i32 {
     let mut all_ok = true;
     let mut results: Vec<(String, Verdict)> = Vec::new();
     let stdout = std::io::stdout();
