@@ -182,3 +182,39 @@ fn encode_takes_scan_scripts_and_profiles() {
         assert_eq!(scans(&mine), scans(&theirs));
     }
 }
+
+/// Without a script, `--progressive` writes the scans jpegtran -progressive writes, for
+/// every file jpegtran reads: libjpeg's YCbCr script for YCbCr, its generic one for
+/// gray, RGB (Adobe transform 0, or ids 'R' 'G' 'B'), CMYK and YCCK.
+#[test]
+fn default_progressive_script_is_jpegtrans() {
+    let Some(jt) = tool("jpegtran") else {
+        return;
+    };
+    let files = jpegtran_files();
+    let failures = parallel(&files, |(path, _, _)| {
+        let data = std::fs::read(path).unwrap();
+        let opts = CopyOptions {
+            mode: Some(jtool::entropy::CodingMode::Progressive),
+            ..CopyOptions::default()
+        };
+        let mine = copy(&data, &opts).expect("copy --progressive");
+        let (code, theirs, err) = run_with_stdin(&jt, &["-progressive"], &data);
+        if code != 0 && code != 2 {
+            return vec![format!("{}: jpegtran failed: {err}", path.display())];
+        }
+        if scans(&mine.bytes) != scans(&theirs) {
+            return vec![format!(
+                "{}: scans differ\n  jtool    {:?}\n  jpegtran {:?}",
+                path.display(),
+                scans(&mine.bytes),
+                scans(&theirs)
+            )];
+        }
+        Vec::new()
+    });
+    report_failures(
+        &format!("default progressive script: {} files", files.len()),
+        &failures,
+    );
+}

@@ -314,6 +314,12 @@ pub fn default_progressive_script(image: &CoefficientImage) -> Vec<ScanHeader> {
     script::default_script(image)
 }
 
+/// The progressive script libjpeg uses for components that are not YCbCr or gray (RGB;
+/// for four components it is the default anyway): every component refined alike.
+pub fn generic_progressive_script(image: &CoefficientImage) -> Vec<ScanHeader> {
+    script::generic_script(image)
+}
+
 pub(super) fn check_image(image: &CoefficientImage) -> Result<()> {
     if image.precision != 8 {
         return Err(Error::unsupported(

@@ -38,7 +38,9 @@ pub use decode_place::{
     decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
 };
 pub use enc_stream::{SeqStats, SeqStream};
-pub use encode::{default_progressive_script, encode, encode_owned, encode_packed};
+pub use encode::{
+    default_progressive_script, encode, encode_owned, encode_packed, generic_progressive_script,
+};
 
 use crate::coeffs::CoefficientImage;
 use crate::container::{FrameHeader, ScanHeader};

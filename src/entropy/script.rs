@@ -78,20 +78,29 @@ pub fn default_script(image: &CoefficientImage) -> Vec<ScanHeader> {
         out.push(scan_of(image, &[1], 1, 63, 1, 0));
         out.push(scan_of(image, &[0], 1, 63, 1, 0));
     } else {
-        dc_scans(image, &mut out, 0, 1);
+        out = generic_script(image);
+    }
+    out
+}
+
+/// The generic half of [`default_script`], which libjpeg also uses for three
+/// components that are not YCbCr (RGB): DC Al=1; each component 1–5 Al=2, 6–63 Al=2,
+/// 1–63 Ah=2 Al=1; DC Ah=1; each component 1–63 Ah=1.
+pub fn generic_script(image: &CoefficientImage) -> Vec<ScanHeader> {
+    let n = image.components.len();
+    let mut out = Vec::new();
+    if n == 0 {
+        return out;
+    }
+    dc_scans(image, &mut out, 0, 1);
+    for (lo, hi, ah, al) in [(1, 5, 0, 2), (6, 63, 0, 2), (1, 63, 2, 1)] {
         for c in 0..n {
-            out.push(scan_of(image, &[c], 1, 5, 0, 2));
+            out.push(scan_of(image, &[c], lo, hi, ah, al));
         }
-        for c in 0..n {
-            out.push(scan_of(image, &[c], 6, 63, 0, 2));
-        }
-        for c in 0..n {
-            out.push(scan_of(image, &[c], 1, 63, 2, 1));
-        }
-        dc_scans(image, &mut out, 1, 0);
-        for c in 0..n {
-            out.push(scan_of(image, &[c], 1, 63, 1, 0));
-        }
+    }
+    dc_scans(image, &mut out, 1, 0);
+    for c in 0..n {
+        out.push(scan_of(image, &[c], 1, 63, 1, 0));
     }
     out
 }

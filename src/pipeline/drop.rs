@@ -65,7 +65,7 @@ pub fn drop_image(
         image.normalize_padding();
     }
     let restart_interval = super::output_restart(opts, &decoded)?;
-    let enc = encode_options(opts, &decoded, restart_interval, &decoded.image)?;
+    let enc = encode_options(opts, &file, &decoded, restart_interval, &decoded.image)?;
     let coded = entropy::encode_owned(decoded.image, &enc)?;
     let exif = opts.keep.keeps(MetaClass::Exif).then(|| {
         file.segments()

@@ -98,15 +98,21 @@ pub(crate) fn output_mode(o: &CopyOptions, d: &entropy::Decoded) -> CodingMode {
     })
 }
 
-/// The encoder's options for `image`, decoded as `d`: the mode of [`output_mode`]
-/// unless the scan script of `o` decides it (see [`scan_file::plan`]).
+/// The encoder's options for `image`, decoded as `d` from `file`: the mode of
+/// [`output_mode`] unless the scan script of `o` decides it (see [`scan_file::plan`]).
+/// A progressive RGB file gets libjpeg's generic script, as jpegtran writes it.
 pub(crate) fn encode_options(
     o: &CopyOptions,
+    file: &JpegFile,
     d: &entropy::Decoded,
     restart_interval: u16,
     image: &crate::coeffs::CoefficientImage,
 ) -> Result<EncodeOptions> {
     let (mode, scan_script) = match &o.scans {
+        None if output_mode(o, d) == CodingMode::Progressive && is_rgb(file, d, image) => (
+            CodingMode::Progressive,
+            Some(entropy::generic_progressive_script(image)),
+        ),
         None => (output_mode(o, d), None),
         Some(s) => {
             let (mode, script) = scan_file::plan(image, s)?;
@@ -119,6 +125,13 @@ pub(crate) fn encode_options(
         restart_interval,
         scan_script,
     })
+}
+
+/// Whether the three components of `image` are RGB as libjpeg reads `file`.
+fn is_rgb(file: &JpegFile, d: &entropy::Decoded, image: &crate::coeffs::CoefficientImage) -> bool {
+    image.components.len() == 3
+        && pixels::detect_color_space(pixels::color_markers(file), &d.frame)
+            .is_ok_and(|(c, _)| c == crate::pixels::ColorSpace::Rgb)
 }
 
 /// Decodes the coefficients of `data` and writes them back unchanged: what
@@ -136,7 +149,7 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     check_strict(opts.strict, &warnings)?;
 
     let restart_interval = output_restart(opts, &decoded)?;
-    let enc = encode_options(opts, &decoded, restart_interval, &decoded.image)?;
+    let enc = encode_options(opts, &file, &decoded, restart_interval, &decoded.image)?;
     let coded = match direct {
         Some(PlacedImage::Packed(image, planes)) => entropy::encode_packed(&image, &planes, &enc)?,
         Some(PlacedImage::Dense(image)) => entropy::encode_owned(image, &enc)?,

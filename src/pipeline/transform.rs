@@ -51,6 +51,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     };
     let enc = super::encode_options(
         &opts.output,
+        &file,
         &decoded,
         restart_interval(&opts.output, &decoded, out_img)?,
         out_img,

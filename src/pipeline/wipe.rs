@@ -31,7 +31,7 @@ pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output
     }
     image.normalize_padding();
     let restart_interval = super::output_restart(opts, &decoded)?;
-    let enc = encode_options(opts, &decoded, restart_interval, &decoded.image)?;
+    let enc = encode_options(opts, &file, &decoded, restart_interval, &decoded.image)?;
     let coded = entropy::encode_owned(decoded.image, &enc)?;
     let mut edits = MetaEdits {
         icc: opts.icc.clone(),
