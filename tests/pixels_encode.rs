@@ -392,6 +392,7 @@ fn streamed_standard_output_equals_whole_image_path() {
                         mode: CodingMode::Sequential,
                         huffman: HuffmanChoice::Standard,
                         restart_interval: restart,
+                        restart_rows: 0,
                         scan_script: None,
                     };
                     let whole = entropy::encode(&coeffs, &enc).unwrap();

@@ -218,3 +218,92 @@ fn default_progressive_script_is_jpegtrans() {
         &failures,
     );
 }
+
+/// Each scan with the restart interval in force at it: `--restart N` counts rows of
+/// each scan's own MCUs, as jpegtran's `-restart N` does (a one-component scan's row is
+/// the component's block width), with a DRI before each scan whose interval changes,
+/// after that scan's tables.
+#[test]
+fn restart_rows_follow_each_scan_as_jpegtran() {
+    let Some(jt) = tool("jpegtran") else {
+        return;
+    };
+    let layout = |b: &[u8]| -> Vec<String> {
+        let r = jtool::inspect::inspect(b).expect("inspect");
+        let mut out = Vec::new();
+        let mut pending = String::new();
+        for s in &r.segments {
+            match s.marker.as_str() {
+                "DRI" => pending = s.summary.clone(),
+                "DHT" | "DAC" if !pending.is_empty() => out.push("tables after DRI".into()),
+                "SOS" => {
+                    let scan = s.summary.split(", ").next().unwrap_or("").to_string();
+                    out.push(format!("{} [{}]", scan, std::mem::take(&mut pending)));
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let configs: [(&[&str], &[&str]); 4] = [
+        (
+            &["--progressive", "--restart", "1"],
+            &["-progressive", "-restart", "1"],
+        ),
+        (
+            &["--progressive", "--arithmetic", "--restart", "2"],
+            &["-progressive", "-arithmetic", "-restart", "2"],
+        ),
+        (&["--baseline", "--restart", "3B"], &["-restart", "3B"]),
+        (
+            &["--baseline", "--arithmetic", "--restart", "1"],
+            &["-arithmetic", "-restart", "1"],
+        ),
+    ];
+    let files = jpegtran_files();
+    let failures = parallel(&files, |(path, _, _)| {
+        let data = std::fs::read(path).unwrap();
+        let mut fails = Vec::new();
+        for (mine, theirs) in configs {
+            let opts = CopyOptions {
+                mode: Some(if mine[0] == "--progressive" {
+                    jtool::entropy::CodingMode::Progressive
+                } else {
+                    jtool::entropy::CodingMode::Sequential
+                }),
+                huffman: if mine.contains(&"--arithmetic") {
+                    HuffmanChoice::Arithmetic
+                } else {
+                    HuffmanChoice::Optimal
+                },
+                restart: match mine[mine.len() - 1].strip_suffix('B') {
+                    Some(n) => RestartSpec::Mcus(n.parse().unwrap()),
+                    None => RestartSpec::Rows(mine[mine.len() - 1].parse().unwrap()),
+                },
+                ..CopyOptions::default()
+            };
+            let m = copy(&data, &opts).expect("copy");
+            let (code, t, err) = run_with_stdin(&jt, theirs, &data);
+            if code != 0 && code != 2 {
+                fails.push(format!(
+                    "{}: jpegtran {theirs:?} failed: {err}",
+                    path.display()
+                ));
+                continue;
+            }
+            if layout(&m.bytes) != layout(&t) {
+                fails.push(format!(
+                    "{} {mine:?}: scans and restart intervals differ\n  jtool    {:?}\n  jpegtran {:?}",
+                    path.display(),
+                    layout(&m.bytes),
+                    layout(&t)
+                ));
+            }
+        }
+        fails
+    });
+    report_failures(
+        &format!("restart intervals per scan: {} files x 4", files.len()),
+        &failures,
+    );
+}

@@ -16,7 +16,7 @@ use super::bitwrite::{BitWriter, RowBits};
 use super::enc_prog::Ranges;
 use super::encode::{
     check_image, check_ranges, install, optimal_selection, standard_selection, write_dht,
-    write_frame_headers, write_seq_sos,
+    write_dri, write_frame_headers, write_seq_sos,
 };
 use super::huffenc::{table_index, Stats, NTABLES};
 use super::script;
@@ -224,13 +224,9 @@ impl SeqStream {
     ) -> Result<Self> {
         let walk = Walk::new(image, sel, restart_interval)?;
         let mut out = prefix;
-        out.extend(write_frame_headers(
-            image,
-            CodingMode::Sequential,
-            false,
-            restart_interval,
-        ));
+        out.extend(write_frame_headers(image, CodingMode::Sequential, false));
         write_dht(&mut out, specs);
+        write_dri(&mut out, restart_interval);
         let all: Vec<usize> = (0..image.components.len()).collect();
         write_seq_sos(&mut out, image, &all, sel);
         let enc = install(specs);

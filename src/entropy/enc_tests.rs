@@ -165,6 +165,7 @@ fn opts(mode: CodingMode, huffman: HuffmanChoice, ri: u16) -> EncodeOptions {
         mode,
         huffman,
         restart_interval: ri,
+        restart_rows: 0,
         scan_script: None,
     }
 }
@@ -344,6 +345,7 @@ fn custom_script_round_trip() {
                 mode: CodingMode::Progressive,
                 huffman,
                 restart_interval: ri,
+                restart_rows: 0,
                 scan_script: Some(script.clone()),
             };
             round_trip(&img, &o).unwrap();
@@ -422,7 +424,8 @@ fn headers() {
             crate::container::Item::Scan(s) => s.header.marker.0,
         })
         .collect();
-    assert_eq!(markers, vec![0xD8, 0xDB, 0xC0, 0xDD, 0xC4, 0xDA, 0xD9]);
+    // libjpeg's order: the DRI comes with the first scan, after its tables.
+    assert_eq!(markers, vec![0xD8, 0xDB, 0xC0, 0xC4, 0xDD, 0xDA, 0xD9]);
     // Two tables: slot 0 for components 0 and 2, another slot for component 1.
     let dqt = p.segments().find(|s| s.marker.0 == 0xDB).unwrap();
     assert_eq!(dqt.body.len(), 2 * 65);

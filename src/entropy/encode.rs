@@ -103,7 +103,7 @@ fn encode_checked(
 ) -> Result<Vec<u8>> {
     let g = image.geometry();
     let arithmetic = opts.huffman == HuffmanChoice::Arithmetic;
-    let out = write_frame_headers(image, opts.mode, arithmetic, opts.restart_interval);
+    let out = write_frame_headers(image, opts.mode, arithmetic);
     if opts.mode == CodingMode::Sequential && !arithmetic {
         return encode_sequential(image, packed, &g, opts, out);
     }
@@ -168,14 +168,20 @@ fn encode_arithmetic(
     let shapes = shapes_of(planes);
     let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
     let mcus = (g.mcus_x(), g.mcus_y());
+    let mut last_dri = 0;
     for (s, idx) in script.iter().zip(&idxs) {
         let sel: Vec<(u8, u8)> = idx.iter().map(|&c| seq_table_ids(c)).collect();
         let kind = ArithKind::of(s, progressive);
+        let dri = scan_restart(opts, g, idx);
         write_dac(&mut out, &sel, kind);
+        if dri != last_dri {
+            write_dri(&mut out, dri);
+            last_dri = dri;
+        }
         write_arithmetic_sos(&mut out, s, &sel, progressive);
         let comps = scan_comps_on(image, &shape_refs, g, idx, &sel);
         let coder = ArithCoder::new(out, idx.iter().map(|&c| &planes[c]).collect(), &sel, kind);
-        let (o, dc_or) = coder.run(&comps, mcus, opts.restart_interval as usize);
+        let (o, dc_or) = coder.run(&comps, mcus, dri as usize);
         out = o;
         check_ranges(Ranges { ac_or: 0, dc_or })?;
     }
@@ -257,13 +263,12 @@ fn sequential_header(image: &CoefficientImage, idx: &[usize], sel: &[(u8, u8)]) 
     }
 }
 
-/// DQT, SOFn and DRI (when `restart_interval` > 0) for `image` coded in `mode`, with
-/// Huffman or `arithmetic` coding (SOF9/SOF10, B.1.1.3).
+/// DQT and SOFn for `image` coded in `mode`, with Huffman or `arithmetic` coding
+/// (SOF9/SOF10, B.1.1.3). The DRI comes later, with the first scan (see [`write_dri`]).
 pub(super) fn write_frame_headers(
     image: &CoefficientImage,
     mode: CodingMode,
     arithmetic: bool,
-    restart_interval: u16,
 ) -> Vec<u8> {
     let mut out = Vec::new();
     let (tables, slots) = assign_quant_slots(image);
@@ -302,11 +307,31 @@ pub(super) fn write_frame_headers(
     body.clear();
     write_frame(&mut body, &frame);
     write_segment(&mut out, marker, &body);
-
-    if restart_interval > 0 {
-        write_segment(&mut out, Marker::DRI, &restart_interval.to_be_bytes());
-    }
     out
+}
+
+/// The restart interval of a scan of frame components `idx`: `opts.restart_interval`,
+/// or `opts.restart_rows` rows of the scan's MCUs, as libjpeg counts them (an
+/// interleaved scan's MCU row is the frame's; a one-component scan has a block per MCU,
+/// T.81 A.2.2), at most 65535.
+pub(super) fn scan_restart(opts: &EncodeOptions, g: &Geometry, idx: &[usize]) -> u16 {
+    if opts.restart_rows == 0 {
+        return opts.restart_interval;
+    }
+    let per_row = match idx {
+        [c] => g.real_blocks(*c).0,
+        _ => g.mcus_x(),
+    };
+    (per_row * opts.restart_rows as usize).min(65535) as u16
+}
+
+/// The DRI segment (B.2.4.4) when `restart_interval` > 0, written as libjpeg writes it:
+/// after the first scan's tables (DHT or DAC), just before its SOS, so that a file's
+/// marker order is jpegtran's and cjpeg's.
+pub(super) fn write_dri(out: &mut Vec<u8>, restart_interval: u16) {
+    if restart_interval > 0 {
+        write_segment(out, Marker::DRI, &restart_interval.to_be_bytes());
+    }
 }
 
 /// The scan script jtool uses for progressive output when none is given.
@@ -616,10 +641,17 @@ struct SeqSource<'a> {
     packed: Option<&'a [PackedPlane]>,
     g: &'a Geometry,
     mcus: (usize, usize),
+    /// The interval of an interleaved scan (the table choice's estimate uses it).
     ri: usize,
+    opts: &'a EncodeOptions,
 }
 
 impl SeqSource<'_> {
+    /// The restart interval of the scan of frame components `idx`.
+    fn ri_of(&self, idx: &[usize]) -> usize {
+        scan_restart(self.opts, self.g, idx) as usize
+    }
+
     /// Codes the sequential scan of frame components `idx` (table ids `sel[c]` for
     /// component c) into `sink`; checks the 8-bit ranges.
     fn code<S: Sink>(&self, idx: &[usize], sel: &[(u8, u8)], sink: &mut S) -> Result<()> {
@@ -628,7 +660,7 @@ impl SeqSource<'_> {
             None => {
                 let comps = scan_comps(self.image, self.g, idx, &ids);
                 let mut coder = SeqCoder::new(sink, &comps);
-                walk(&mut coder, &comps, self.mcus, self.ri);
+                walk(&mut coder, &comps, self.mcus, self.ri_of(idx));
                 Ranges {
                     ac_or: coder.ac_or,
                     dc_or: coder.dc_or,
@@ -638,7 +670,7 @@ impl SeqSource<'_> {
                 sink,
                 &self.packed_comps(planes, idx, &ids),
                 self.mcus,
-                self.ri,
+                self.ri_of(idx),
             ),
         };
         check_ranges(ranges)
@@ -681,7 +713,7 @@ impl SeqSource<'_> {
             },
             &comps,
             self.mcus,
-            self.ri,
+            self.ri_of(idx),
         );
         w.w.end_row(bits);
         check_ranges(ranges)
@@ -703,6 +735,7 @@ fn encode_sequential(
         g,
         mcus: (g.mcus_x(), g.mcus_y()),
         ri: opts.restart_interval as usize,
+        opts,
     };
     let (sel, specs) = match opts.huffman {
         HuffmanChoice::Standard => standard_selection(n),
@@ -712,7 +745,13 @@ fn encode_sequential(
     write_dht(&mut out, &specs);
     let tabs = install(&specs);
 
+    let mut last_dri = 0;
     for idx in &scans {
+        let dri = scan_restart(opts, g, idx);
+        if dri != last_dri {
+            write_dri(&mut out, dri);
+            last_dri = dri;
+        }
         write_seq_sos(&mut out, image, idx, &sel);
         let mut w = Writer::new(out, &tabs);
         src.write(idx, &sel, &mut w)?;
@@ -804,7 +843,7 @@ fn encode_progressive(
 ) -> Result<Vec<u8>> {
     let idxs = script::validate(image, script)?;
     let mcus = (g.mcus_x(), g.mcus_y());
-    let ri = opts.restart_interval as usize;
+    let mut last_dri = 0;
     // The script covers every AC coefficient of every component: checked once here.
     for p in planes {
         check_ranges(Ranges {
@@ -818,6 +857,8 @@ fn encode_progressive(
     let shapes = shapes_of(planes);
     let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
     for (s, idx) in script.iter().zip(&idxs) {
+        let dri = scan_restart(opts, g, idx);
+        let ri = dri as usize;
         let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
         let is_dc = s.ss == 0;
         // The symbol statistics of this scan with table ids `ids`.
@@ -872,6 +913,10 @@ fn encode_progressive(
             }
         }
         write_dht(&mut out, &specs);
+        if dri != last_dri {
+            write_dri(&mut out, dri);
+            last_dri = dri;
+        }
 
         // Selectors of tables the scan does not use are written as 0.
         let header = ScanHeader {

@@ -110,6 +110,11 @@ pub struct EncodeOptions {
     pub huffman: HuffmanChoice,
     /// Restart interval in MCUs (0: none).
     pub restart_interval: u16,
+    /// When > 0, the restart interval is this many MCU rows of each scan instead, as
+    /// libjpeg's `restart_in_rows` counts them: a scan of one component has an MCU per
+    /// block, so its rows are longer in MCUs, and a DRI is written before each scan
+    /// whose interval differs from the previous one (B.2.4.4).
+    pub restart_rows: u16,
     /// Scan script. Progressive: `None` uses [`default_progressive_script`].
     /// Sequential: the components of each scan (every scan 0–63, Ah = Al = 0); `None`
     /// is one interleaved scan, or one per component when an MCU would exceed 10 blocks.
@@ -122,6 +127,7 @@ impl Default for EncodeOptions {
             mode: CodingMode::Sequential,
             huffman: HuffmanChoice::Optimal,
             restart_interval: 0,
+            restart_rows: 0,
             scan_script: None,
         }
     }

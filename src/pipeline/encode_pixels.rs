@@ -95,6 +95,7 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
             mode,
             huffman: opts.huffman,
             restart_interval: opts.restart_interval,
+            restart_rows: 0,
             scan_script,
         };
         entropy::encode_owned(coeffs, &enc)?

@@ -552,6 +552,7 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
         mode,
         huffman: opts.output.huffman,
         restart_interval,
+        restart_rows: super::restart_rows(&opts.output),
         scan_script: None,
     };
     let coded = entropy::encode(&image, &enc)?;

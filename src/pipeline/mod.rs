@@ -123,6 +123,7 @@ pub(crate) fn encode_options(
         mode,
         huffman: o.huffman,
         restart_interval,
+        restart_rows: restart_rows(o),
         scan_script,
     })
 }
@@ -180,6 +181,15 @@ pub(crate) fn output_restart(opts: &CopyOptions, decoded: &entropy::Decoded) -> 
         RestartSpec::Keep => Ok(decoded.restart_interval),
         RestartSpec::Mcus(n) => Ok(n),
         RestartSpec::Rows(n) => rows_to_mcus(&decoded.image, n),
+    }
+}
+
+/// The restart interval in rows of each scan, when `o` asks for rows (see
+/// [`EncodeOptions::restart_rows`]); 0 otherwise.
+pub(crate) fn restart_rows(o: &CopyOptions) -> u16 {
+    match o.restart {
+        RestartSpec::Rows(n) => n,
+        RestartSpec::Keep | RestartSpec::Mcus(_) => 0,
     }
 }
 

@@ -270,6 +270,7 @@ fn encoded(img: &CoefficientImage, mode: CodingMode, restart_interval: u16) -> V
         mode,
         huffman: HuffmanChoice::Optimal,
         restart_interval,
+        restart_rows: 0,
         scan_script: None,
     };
     let coded = entropy::encode(img, &opts).unwrap();

@@ -274,6 +274,7 @@ fn reencode<'a>(
         mode,
         huffman: output.huffman,
         restart_interval: restart_interval(output, restart, &coeffs)?,
+        restart_rows: super::restart_rows(output),
         scan_script: None,
     };
     Ok((entropy::encode_owned(coeffs, &enc)?, warnings, file))
