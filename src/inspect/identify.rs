@@ -1327,6 +1327,27 @@ fn contradictions(
 mod tests {
     use super::*;
 
+    /// A baseline file's structure with `slots` (their tables in use, in order).
+    fn structure(slots: Vec<(u8, [u16; 64])>, layout: &str, sampling: &str) -> Structure {
+        Structure {
+            tables: slots.iter().map(|s| s.1).collect(),
+            slots,
+            layout: layout.into(),
+            sampling: sampling.into(),
+            huffman: "std",
+            restart: 0,
+            progressive: false,
+        }
+    }
+
+    /// (full match, transposed) of each digest entry that `s` hits.
+    fn digest_flags(s: &Structure, entries: &[PublishedTable]) -> Vec<(bool, bool)> {
+        digest_hits(s, entries, &|_| true)
+            .iter()
+            .map(|h| (h.1, h.2))
+            .collect()
+    }
+
     /// A camera published only by the digest of its tables is matched by that digest,
     /// also when the file's tables are transposed, and only for the slots it defines.
     #[test]
@@ -1347,21 +1368,8 @@ mod tests {
             )),
         };
         let entries = [entry];
-        let st = |slots: Vec<(u8, [u16; 64])>| Structure {
-            tables: slots.iter().map(|s| s.1).collect(),
-            slots,
-            layout: "DQT2 SOF0 DHT4 SOS".into(),
-            sampling: "2x1,1x1,1x1".into(),
-            huffman: "std",
-            restart: 0,
-            progressive: false,
-        };
-        let hit = |s: &Structure| -> Vec<(bool, bool)> {
-            digest_hits(s, &entries, &|_| true)
-                .iter()
-                .map(|h| (h.1, h.2))
-                .collect()
-        };
+        let st = |slots| structure(slots, "DQT2 SOF0 DHT4 SOS", "2x1,1x1,1x1");
+        let hit = |s: &Structure| digest_flags(s, &entries);
         assert_eq!(hit(&st(slots.clone())), [(true, false)]);
         assert_eq!(hit(&st(turned)), [(true, true)]);
         // A third slot holding the chrominance table again is another signature.
@@ -1388,21 +1396,8 @@ mod tests {
             digest: Some(PublishedDigest::ExifTool(separate, "211111")),
         };
         let entries = [entry];
-        let st = |slots: Vec<(u8, [u16; 64])>, sampling: &str| Structure {
-            tables: slots.iter().map(|s| s.1).collect(),
-            slots,
-            layout: "DQT1 DQT1 SOF0 DHT4 SOS".into(),
-            sampling: sampling.into(),
-            huffman: "std",
-            restart: 0,
-            progressive: false,
-        };
-        let hit = |s: &Structure| -> Vec<(bool, bool)> {
-            digest_hits(s, &entries, &|_| true)
-                .iter()
-                .map(|h| (h.1, h.2))
-                .collect()
-        };
+        let st = |slots, sampling| structure(slots, "DQT1 DQT1 SOF0 DHT4 SOS", sampling);
+        let hit = |s: &Structure| digest_flags(s, &entries);
         assert_eq!(hit(&st(slots.clone(), "2x1,1x1,1x1")), [(true, false)]);
         assert_eq!(hit(&st(turned.clone(), "1x2,1x1,1x1")), [(true, true)]);
         assert!(hit(&st(slots, "2x2,1x1,1x1")).is_empty());

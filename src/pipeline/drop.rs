@@ -1,7 +1,7 @@
 //! Drop (jpegtran -drop): another image's coefficients replace a region's, the rest of
 //! the file is written back as `copy` writes it (see [`crate::transform::drop_into`]).
 
-use super::{check_strict, encode_options, CopyOptions, MetaEdits, Output};
+use super::{encode_options, CopyOptions, MetaEdits, Output};
 use crate::coeffs::CoefficientImage;
 use crate::container::edit::exif_thumbnail;
 use crate::container::{classify, JpegFile, MetaClass};
@@ -41,11 +41,7 @@ pub fn drop_image(
     trim: bool,
     opts: &CopyOptions,
 ) -> Result<Output> {
-    let file = JpegFile::parse(data)?;
-    let mut decoded = entropy::decode(&file, &opts.limits)?;
-    let mut warnings = file.warnings.clone();
-    warnings.append(&mut decoded.warnings);
-    check_strict(opts.strict, &warnings)?;
+    let (file, mut decoded, mut warnings) = super::decode_checked(data, opts)?;
     let image = &mut decoded.image;
     let factors: Vec<(u8, u8)> = image.components.iter().map(|c| (c.h, c.v)).collect();
     let size = (source.image.width, source.image.height);

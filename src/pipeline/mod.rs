@@ -193,6 +193,20 @@ pub(crate) fn restart_rows(o: &CopyOptions) -> u16 {
     }
 }
 
+/// Parses and decodes `data` with the limits of `o`: the file, its coefficients, and
+/// the warnings of both steps (failing on the first when `o.strict`).
+pub(crate) fn decode_checked<'a>(
+    data: &'a [u8],
+    o: &CopyOptions,
+) -> Result<(JpegFile<'a>, entropy::Decoded, Vec<Warning>)> {
+    let file = JpegFile::parse(data)?;
+    let mut decoded = entropy::decode(&file, &o.limits)?;
+    let mut warnings = file.warnings.clone();
+    warnings.append(&mut decoded.warnings);
+    check_strict(o.strict, &warnings)?;
+    Ok((file, decoded, warnings))
+}
+
 /// Fails with the first warning when `strict` is set.
 pub fn check_strict(strict: bool, warnings: &[Warning]) -> Result<()> {
     match warnings.first() {

@@ -2,7 +2,7 @@
 //! coefficient kept, the file written back as `copy` writes it. The Exif thumbnail gets
 //! the same wipe, scaled to its size, so that it does not show what was wiped.
 
-use super::{check_strict, encode_options, CopyOptions, MetaEdits, Output, RestartSpec};
+use super::{encode_options, CopyOptions, MetaEdits, Output, RestartSpec};
 use crate::container::edit::exif_thumbnail;
 use crate::container::{classify, parse_frame, JpegFile, MetaClass};
 use crate::entropy;
@@ -12,11 +12,7 @@ use crate::transform::{scale_region, wipe_plan, CropSpec};
 /// Wipes `region` of `data` (pixels, jpegtran's geometry; widened outward to whole
 /// iMCUs) and writes the rest as `copy` would with `opts`.
 pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output> {
-    let file = JpegFile::parse(data)?;
-    let mut decoded = entropy::decode(&file, &opts.limits)?;
-    let mut warnings = file.warnings.clone();
-    warnings.append(&mut decoded.warnings);
-    check_strict(opts.strict, &warnings)?;
+    let (file, mut decoded, mut warnings) = super::decode_checked(data, opts)?;
     let image = &mut decoded.image;
     let factors: Vec<(u8, u8)> = image.components.iter().map(|c| (c.h, c.v)).collect();
     let (width, height) = (image.width, image.height);
