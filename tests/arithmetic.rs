@@ -1,5 +1,6 @@
 //! Oracle test for arithmetic output (`--arithmetic`) against `jpegtran -arithmetic`:
-//! for every file jpegtran accepts, sequential and progressive, `djpeg -dct int` of
+//! for every file jpegtran accepts, sequential and progressive, without restarts and with
+//! `-restart N` (rows of each scan), `djpeg -dct int` of
 //! both outputs must be identical, jtool's output must decode to the input's
 //! coefficients, and from the SOF marker to EOI the bytes must equal jpegtran's
 //! wherever the two frames agree and libjpeg numbers the tables as jtool does (YCbCr
@@ -67,7 +68,9 @@ fn arithmetic_output_matches_jpegtran() {
     let failures = parallel(&files, |path| {
         let data = std::fs::read(path).unwrap();
         let mut fails = Vec::new();
-        for progressive in [false, true] {
+        // Without restarts, and with an interval in rows (counted per scan, a DRI before
+        // each scan whose interval changes).
+        for (progressive, rows) in [(false, 0u16), (true, 0), (false, 1), (true, 2)] {
             let opts = CopyOptions {
                 mode: Some(if progressive {
                     CodingMode::Progressive
@@ -75,7 +78,11 @@ fn arithmetic_output_matches_jpegtran() {
                     CodingMode::Sequential
                 }),
                 huffman: HuffmanChoice::Arithmetic,
-                restart: RestartSpec::Mcus(0),
+                restart: if rows == 0 {
+                    RestartSpec::Mcus(0)
+                } else {
+                    RestartSpec::Rows(rows)
+                },
                 keep: KeepPolicy::level("none").unwrap(),
                 ..CopyOptions::default()
             };
@@ -83,8 +90,15 @@ fn arithmetic_output_matches_jpegtran() {
             if progressive {
                 args.push("-progressive");
             }
+            let n = rows.to_string();
+            if rows > 0 {
+                args.extend(["-restart", &n]);
+            }
             let (code, theirs, _) = run_with_stdin(&jt, &args, &data);
-            let what = format!("{} (progressive {progressive})", path.display());
+            let what = format!(
+                "{} (progressive {progressive}, restart {rows} rows)",
+                path.display()
+            );
             let mine = match copy(&data, &opts) {
                 Ok(m) => m.bytes,
                 Err(e) if code != 0 && code != 2 => {
