@@ -222,7 +222,7 @@ fn default_progressive_script_is_jpegtrans() {
 /// Each scan with the restart interval in force at it: `--restart N` counts rows of
 /// each scan's own MCUs, as jpegtran's `-restart N` does (a one-component scan's row is
 /// the component's block width), with a DRI before each scan whose interval changes,
-/// after that scan's tables.
+/// after that scan's tables. A copy keeps such a file's intervals scan by scan.
 #[test]
 fn restart_rows_follow_each_scan_as_jpegtran() {
     let Some(jt) = tool("jpegtran") else {
@@ -297,6 +297,14 @@ fn restart_rows_follow_each_scan_as_jpegtran() {
                     path.display(),
                     layout(&m.bytes),
                     layout(&t)
+                ));
+            }
+            // A copy keeps jpegtran's intervals, scan by scan.
+            let kept = copy(&t, &CopyOptions::default()).expect("copy of jpegtran's output");
+            if layout(&kept.bytes) != layout(&t) {
+                fails.push(format!(
+                    "{} {mine:?}: a copy of jpegtran's output changes its restart intervals",
+                    path.display()
                 ));
             }
         }

@@ -155,6 +155,8 @@ struct State<'p> {
     frame: Option<Frame>,
     soi_seen: bool,
     scans: Vec<ScanHeader>,
+    /// The restart interval in force at each scan.
+    scan_restarts: Vec<u16>,
     first_restart: u16,
     warnings: Vec<Warning>,
 }
@@ -380,6 +382,7 @@ impl State<'_> {
         }
         if arithmetic {
             frame.arith_scan(&hdr, &data, &layout, self.cond, w);
+            self.scan_restarts.push(self.restart);
             self.scans.push(hdr);
             return Ok(());
         }
@@ -445,6 +448,7 @@ impl State<'_> {
                 );
             }
         }
+        self.scan_restarts.push(self.restart);
         self.scans.push(hdr);
         Ok(())
     }
@@ -482,6 +486,7 @@ impl State<'_> {
             image: frame.image,
             frame: frame.header,
             scans: self.scans,
+            scan_restarts: self.scan_restarts,
             restart_interval: self.first_restart,
             warnings: self.warnings,
         };

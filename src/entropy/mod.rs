@@ -76,6 +76,8 @@ pub struct Decoded {
     pub scans: Vec<ScanHeader>,
     /// The restart interval (DRI, in MCUs) in force at the first scan; 0 if none.
     pub restart_interval: u16,
+    /// The restart interval in force at each scan (same order as `scans`).
+    pub scan_restarts: Vec<u16>,
     /// What was tolerated (premature end of data, bad restart markers, corrupt codes).
     pub warnings: Vec<Warning>,
 }

@@ -544,6 +544,7 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
         super::RestartSpec::Mcus(n) => n,
         super::RestartSpec::Rows(n) => super::rows_to_mcus(&decoded.image, n)?,
     };
+    let restart_rows = super::restart_rows(&opts.output, Some(&decoded));
     let mut image = decoded.image;
     let tables = target_tables(&image, &opts.target, &opts.output.limits)?;
     requantize_image(&mut image, &tables);
@@ -552,7 +553,7 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
         mode,
         huffman: opts.output.huffman,
         restart_interval,
-        restart_rows: super::restart_rows(&opts.output),
+        restart_rows,
         scan_script: None,
     };
     let coded = entropy::encode(&image, &enc)?;

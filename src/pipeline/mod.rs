@@ -123,7 +123,7 @@ pub(crate) fn encode_options(
         mode,
         huffman: o.huffman,
         restart_interval,
-        restart_rows: restart_rows(o),
+        restart_rows: restart_rows(o, Some(d)),
         scan_script,
     })
 }
@@ -184,13 +184,45 @@ pub(crate) fn output_restart(opts: &CopyOptions, decoded: &entropy::Decoded) -> 
     }
 }
 
-/// The restart interval in rows of each scan, when `o` asks for rows (see
-/// [`EncodeOptions::restart_rows`]); 0 otherwise.
-pub(crate) fn restart_rows(o: &CopyOptions) -> u16 {
-    match o.restart {
-        RestartSpec::Rows(n) => n,
-        RestartSpec::Keep | RestartSpec::Mcus(_) => 0,
+/// The restart interval in rows of each scan (see [`EncodeOptions::restart_rows`]):
+/// what `o` asks for, or when it keeps the input's (`d`), the input's rows if it has
+/// them; 0 otherwise.
+pub(crate) fn restart_rows(o: &CopyOptions, d: Option<&entropy::Decoded>) -> u16 {
+    match (o.restart, d) {
+        (RestartSpec::Rows(n), _) => n,
+        (RestartSpec::Keep, Some(d)) => input_restart_rows(d),
+        (RestartSpec::Keep, None) | (RestartSpec::Mcus(_), _) => 0,
     }
+}
+
+/// N when every scan of `d` restarts every N (≥ 1) of its own MCU rows, as libjpeg's
+/// `-restart N` writes a file (a one-component scan's row is the component's block
+/// width); 0 otherwise. Keeping rows rather than the first scan's MCU count keeps the
+/// input's markers where a rewrite changes the scans (another script, a rotation).
+fn input_restart_rows(d: &entropy::Decoded) -> u16 {
+    let g = d.image.geometry();
+    let comps = &d.image.components;
+    let mut rows = None;
+    for (s, &ri) in d.scans.iter().zip(&d.scan_restarts) {
+        let idx: Vec<usize> = s
+            .components
+            .iter()
+            .filter_map(|c| comps.iter().position(|x| x.id == c.id))
+            .collect();
+        let per_row = match idx.as_slice() {
+            [c] => g.real_blocks(*c).0,
+            _ if comps.len() == 1 => g.real_blocks(0).0,
+            _ => g.mcus_x(),
+        };
+        if ri == 0 || per_row == 0 || ri as usize % per_row != 0 {
+            return 0;
+        }
+        let n = ri as usize / per_row;
+        if *rows.get_or_insert(n) != n {
+            return 0;
+        }
+    }
+    rows.and_then(|n| u16::try_from(n).ok()).unwrap_or(0)
 }
 
 /// Parses and decodes `data` with the limits of `o`: the file, its coefficients, and

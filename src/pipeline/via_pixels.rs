@@ -274,7 +274,7 @@ fn reencode<'a>(
         mode,
         huffman: output.huffman,
         restart_interval: restart_interval(output, restart, &coeffs)?,
-        restart_rows: super::restart_rows(output),
+        restart_rows: super::restart_rows(output, None),
         scan_script: None,
     };
     Ok((entropy::encode_owned(coeffs, &enc)?, warnings, file))
