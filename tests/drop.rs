@@ -12,7 +12,7 @@ mod common;
 
 use common::*;
 use jtool::pipeline::{drop_image, load_drop, CopyOptions, DropSource};
-use jtool::transform::{check_drop, drop_plan};
+use jtool::transform::{check_drop, drop_plan, BlockRect};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -79,15 +79,13 @@ fn lossless(target: &[u8], drop: &Drop, at: (u32, u32), out: &[Plane]) -> Option
     let factors: Vec<(u8, u8)> = f.components.iter().map(|c| (c.h, c.v)).collect();
     let plan = drop_plan((f.width as u32, f.height as u32), &factors, drop.size, at).ok()?;
     let d = &drop.source.image;
-    let single = factors.len() == 1;
-    for (ci, (o, b)) in out.iter().zip(&before).enumerate() {
-        let (h, v) = if single {
-            (1, 1)
-        } else {
-            (factors[ci].0 as usize, factors[ci].1 as usize)
-        };
-        let (x0, y0) = (plan.x as usize * h, plan.y as usize * v);
-        let (x1, y1) = (x0 + plan.width as usize * h, y0 + plan.height as usize * v);
+    for (ci, ((o, b), r)) in out
+        .iter()
+        .zip(&before)
+        .zip(plan.blocks(&factors))
+        .enumerate()
+    {
+        let BlockRect { x0, y0, x1, y1 } = r;
         for (i, (ob, bb)) in o.blocks.iter().zip(&b.blocks).enumerate() {
             let (x, y) = (i % o.width, i / o.width);
             let want = if (x0..x1).contains(&x) && (y0..y1).contains(&y) {

@@ -226,7 +226,7 @@ impl SeqStream {
         let mut out = prefix;
         out.extend(write_frame_headers(image, CodingMode::Sequential, false));
         write_dht(&mut out, specs);
-        write_dri(&mut out, restart_interval);
+        write_dri(&mut out, restart_interval, &mut 0);
         let all: Vec<usize> = (0..image.components.len()).collect();
         write_seq_sos(&mut out, image, &all, sel);
         let enc = install(specs);

@@ -174,10 +174,7 @@ fn encode_arithmetic(
         let kind = ArithKind::of(s, progressive);
         let dri = scan_restart(opts, g, idx);
         write_dac(&mut out, &sel, kind);
-        if dri != last_dri {
-            write_dri(&mut out, dri);
-            last_dri = dri;
-        }
+        write_dri(&mut out, dri, &mut last_dri);
         write_arithmetic_sos(&mut out, s, &sel, progressive);
         let comps = scan_comps_on(image, &shape_refs, g, idx, &sel);
         let coder = ArithCoder::new(out, idx.iter().map(|&c| &planes[c]).collect(), &sel, kind);
@@ -325,12 +322,14 @@ pub(super) fn scan_restart(opts: &EncodeOptions, g: &Geometry, idx: &[usize]) ->
     (per_row * opts.restart_rows as usize).min(65535) as u16
 }
 
-/// The DRI segment (B.2.4.4) when `restart_interval` > 0, written as libjpeg writes it:
-/// after the first scan's tables (DHT or DAC), just before its SOS, so that a file's
-/// marker order is jpegtran's and cjpeg's.
-pub(super) fn write_dri(out: &mut Vec<u8>, restart_interval: u16) {
-    if restart_interval > 0 {
+/// The DRI segment (B.2.4.4) for a scan with interval `restart_interval`, when it
+/// differs from the interval in force (`last`, 0 before the first scan), written as
+/// libjpeg writes it: after the scan's tables (DHT or DAC), just before its SOS, so that
+/// a file's marker order is jpegtran's and cjpeg's.
+pub(super) fn write_dri(out: &mut Vec<u8>, restart_interval: u16, last: &mut u16) {
+    if restart_interval != *last {
         write_segment(out, Marker::DRI, &restart_interval.to_be_bytes());
+        *last = restart_interval;
     }
 }
 
@@ -641,8 +640,6 @@ struct SeqSource<'a> {
     packed: Option<&'a [PackedPlane]>,
     g: &'a Geometry,
     mcus: (usize, usize),
-    /// The interval of an interleaved scan (the table choice's estimate uses it).
-    ri: usize,
     opts: &'a EncodeOptions,
 }
 
@@ -734,7 +731,6 @@ fn encode_sequential(
         packed,
         g,
         mcus: (g.mcus_x(), g.mcus_y()),
-        ri: opts.restart_interval as usize,
         opts,
     };
     let (sel, specs) = match opts.huffman {
@@ -748,10 +744,7 @@ fn encode_sequential(
     let mut last_dri = 0;
     for idx in &scans {
         let dri = scan_restart(opts, g, idx);
-        if dri != last_dri {
-            write_dri(&mut out, dri);
-            last_dri = dri;
-        }
+        write_dri(&mut out, dri, &mut last_dri);
         write_seq_sos(&mut out, image, idx, &sel);
         let mut w = Writer::new(out, &tabs);
         src.write(idx, &sel, &mut w)?;
@@ -805,7 +798,8 @@ fn optimal_sequential(src: &SeqSource, scans: &[Vec<usize>]) -> Result<TableChoi
             .max()
             .unwrap_or(1)
     };
-    Ok(optimal_selection(&stats, n, nmcu, src.ri))
+    let ri = src.opts.restart_interval as usize;
+    Ok(optimal_selection(&stats, n, nmcu, ri))
 }
 
 /// The table choice of [`optimal_sequential`] from the statistics of `n` components
@@ -913,10 +907,7 @@ fn encode_progressive(
             }
         }
         write_dht(&mut out, &specs);
-        if dri != last_dri {
-            write_dri(&mut out, dri);
-            last_dri = dri;
-        }
+        write_dri(&mut out, dri, &mut last_dri);
 
         // Selectors of tables the scan does not use are written as 0.
         let header = ScanHeader {

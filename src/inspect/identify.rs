@@ -1061,20 +1061,19 @@ fn published_candidate(
         if *tr { ", transposed" } else { "" },
         sources.join(", ")
     )];
-    for (kind, lists) in [
-        ("JPEGsnoop", "JPEGsnoop's database"),
-        ("ExifTool", "ExifTool's JPEGDigest"),
-    ] {
-        let listed = mine.iter().any(|(pt, ..)| match pt.digest {
-            Some(PublishedDigest::Snoop(..)) => kind == "JPEGsnoop",
-            Some(PublishedDigest::ExifTool(..)) => kind == "ExifTool",
-            None => false,
-        });
-        if listed {
-            evidence.push(format!(
-                "matched by the tables' MD5 digest, as {lists} lists them"
-            ));
+    let mut lists: Vec<&str> = Vec::new();
+    for lister in mine
+        .iter()
+        .filter_map(|(pt, ..)| pt.digest.map(|d| d.lister()))
+    {
+        if !lists.contains(&lister) {
+            lists.push(lister);
         }
+    }
+    for lister in lists {
+        evidence.push(format!(
+            "matched by the tables' MD5 digest, as {lister} lists them"
+        ));
     }
     // (IJG-scaled files never get here: see `match_published`.)
     let mut score = if full { PUBLISHED } else { LUMA_ONLY - 0.05 };

@@ -65,6 +65,16 @@ pub enum PublishedDigest {
     ExifTool([u8; 16], &'static str),
 }
 
+impl PublishedDigest {
+    /// The reference that lists digests of this kind.
+    pub fn lister(self) -> &'static str {
+        match self {
+            PublishedDigest::Snoop(..) => "JPEGsnoop's database",
+            PublishedDigest::ExifTool(..) => "ExifTool's JPEGDigest",
+        }
+    }
+}
+
 impl PublishedTable {
     /// Whether `file` (a file's distinct tables, component order) equals these tables:
     /// the first the luminance table, every later one the table published for that

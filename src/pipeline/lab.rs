@@ -3,13 +3,13 @@
 
 use super::pixels::{decode_file, DecodeOptions};
 use super::{
-    assemble, check_strict, coefficient_hash, copy, encode_pixels, CopyOptions, MetaEdits, Output,
+    assemble, coefficient_hash, copy, encode_pixels, CopyOptions, MetaEdits, Output,
     PixelEncodeOptions, Sha256,
 };
 use super::{transform as run_transform, TransformOptions};
 use crate::coeffs::{CoefficientImage, QuantTable};
 use crate::container::JpegFile;
-use crate::entropy::{self, CodingMode, EncodeOptions, Limits};
+use crate::entropy::{self, Limits};
 use crate::error::{Error, Result};
 use crate::pixels::metrics::{self, Metrics};
 use crate::pixels::{ijg_tables, image_io, EncodeParams, PixelImage, Sampling};
@@ -526,36 +526,19 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
         }
         return Ok(out);
     }
-    let file = JpegFile::parse(data)?;
-    let decoded = entropy::decode(&file, &opts.output.limits)?;
-    let mut warnings = file.warnings.clone();
-    warnings.extend(decoded.warnings.iter().cloned());
-    check_strict(opts.output.strict, &warnings)?;
-    let mode = opts
-        .output
-        .mode
-        .unwrap_or(if decoded.frame.marker.is_progressive_sof() {
-            CodingMode::Progressive
-        } else {
-            CodingMode::Sequential
-        });
-    let restart_interval = match opts.output.restart {
-        super::RestartSpec::Keep => decoded.restart_interval,
-        super::RestartSpec::Mcus(n) => n,
-        super::RestartSpec::Rows(n) => super::rows_to_mcus(&decoded.image, n)?,
-    };
-    let restart_rows = super::restart_rows(&opts.output, Some(&decoded));
+    let (file, decoded, warnings) = super::decode_checked(data, &opts.output)?;
+    let restart_interval = super::output_restart(&opts.output, &decoded)?;
+    let enc = super::encode_options(
+        &opts.output,
+        &file,
+        &decoded,
+        restart_interval,
+        &decoded.image,
+    )?;
     let mut image = decoded.image;
     let tables = target_tables(&image, &opts.target, &opts.output.limits)?;
     requantize_image(&mut image, &tables);
     image.normalize_padding();
-    let enc = EncodeOptions {
-        mode,
-        huffman: opts.output.huffman,
-        restart_interval,
-        restart_rows,
-        scan_script: None,
-    };
     let coded = entropy::encode(&image, &enc)?;
     Ok(Output {
         bytes: assemble(&file, opts.output.keep, &coded, &MetaEdits::default()),

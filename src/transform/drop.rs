@@ -6,6 +6,7 @@
 //! with `trim`, the drop image is instead rounded to the destination's tables, which
 //! loses precision in the dropped region only.
 
+use super::wipe::{imcu_blocks, imcu_size, BlockRect};
 use crate::coeffs::{requant, Block, CoefficientImage, QuantTable};
 use crate::error::{Error, Result};
 
@@ -41,15 +42,12 @@ pub fn drop_plan(
     })
 }
 
-/// The iMCU in pixels (T.81 A.2: a single component is coded one block per MCU
-/// whatever its factors).
-fn imcu_size(factors: &[(u8, u8)]) -> (u32, u32) {
-    if factors.len() <= 1 {
-        return (8, 8);
+impl DropPlan {
+    /// The blocks each component (sampling `factors`) takes from the drop image.
+    pub fn blocks(&self, factors: &[(u8, u8)]) -> Vec<BlockRect> {
+        let cols = (self.x, self.x + self.width);
+        imcu_blocks(factors, cols, (self.y, self.y + self.height))
     }
-    let hmax = factors.iter().map(|f| f.0 as u32).max().unwrap_or(1);
-    let vmax = factors.iter().map(|f| f.1 as u32).max().unwrap_or(1);
-    (8 * hmax.max(1), 8 * vmax.max(1))
 }
 
 /// One axis of [`drop_plan`]: the first iMCU and the number of iMCUs.
@@ -120,20 +118,15 @@ pub fn drop_into(dst: &mut CoefficientImage, drop: &CoefficientImage, plan: &Dro
             }
         }
     }
-    let single = dst.components.len() == 1;
-    for (ci, c) in dst.components.iter_mut().enumerate() {
-        let (h, v) = if single {
-            (1, 1)
-        } else {
-            (c.h as usize, c.v as usize)
-        };
-        let (x0, y0) = (plan.x as usize * h, plan.y as usize * v);
-        let (w, ht) = (plan.width as usize * h, plan.height as usize * v);
+    let factors: Vec<(u8, u8)> = dst.components.iter().map(|c| (c.h, c.v)).collect();
+    let rects = plan.blocks(&factors);
+    for (ci, (c, r)) in dst.components.iter_mut().zip(rects).enumerate() {
         let source = drop.components.get(ci);
         let target = c.quant.values;
         let p = &mut c.plane;
-        for dy in 0..ht.min(p.height_blocks.saturating_sub(y0)) {
-            for dx in 0..w.min(p.width_blocks.saturating_sub(x0)) {
+        for y in r.y0..r.y1.min(p.height_blocks) {
+            for x in r.x0..r.x1.min(p.width_blocks) {
+                let (dx, dy) = (x - r.x0, y - r.y0);
                 let mut b: Block = [0; 64];
                 if let Some(s) = source {
                     if dx < s.plane.width_blocks && dy < s.plane.height_blocks {
@@ -141,7 +134,7 @@ pub fn drop_into(dst: &mut CoefficientImage, drop: &CoefficientImage, plan: &Dro
                         rescale(&mut b, &s.quant.values, &target);
                     }
                 }
-                *p.block_mut(x0 + dx, y0 + dy) = b;
+                *p.block_mut(x, y) = b;
             }
         }
     }
@@ -301,10 +294,8 @@ mod tests {
             let mut out = dst.clone();
             drop_into(&mut out, &drop, &plan, false);
             prop_assert_eq!(out.components[1..].iter().map(|c| c.quant.values).collect::<std::collections::HashSet<_>>().len(), usize::from(color));
-            for (ci, (o, d)) in out.components.iter().zip(&dst.components).enumerate() {
-                let (bh, bv) = if color { (o.h as usize, o.v as usize) } else { (1, 1) };
-                let (x0, y0) = (plan.x as usize * bh, plan.y as usize * bv);
-                let (x1, y1) = (x0 + plan.width as usize * bh, y0 + plan.height as usize * bv);
+            for (ci, ((o, d), r)) in out.components.iter().zip(&dst.components).zip(plan.blocks(&f)).enumerate() {
+                let BlockRect { x0, y0, x1, y1 } = r;
                 for y in 0..o.plane.height_blocks {
                     for x in 0..o.plane.width_blocks {
                         let inside = (x0..x1).contains(&x) && (y0..y1).contains(&y);

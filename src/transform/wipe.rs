@@ -27,17 +27,7 @@ pub fn wipe_plan(
     if factors.is_empty() || width == 0 || height == 0 {
         return Err(Error::BadRequest("image has no components".into()));
     }
-    // One component is coded one block per MCU whatever its factors (T.81 A.2.2):
-    // its iMCU is a block.
-    let one = [(1u8, 1u8)];
-    let factors = if factors.len() == 1 {
-        &one[..]
-    } else {
-        factors
-    };
-    let hmax = factors.iter().map(|f| f.0 as u32).max().unwrap_or(1).max(1);
-    let vmax = factors.iter().map(|f| f.1 as u32).max().unwrap_or(1).max(1);
-    let (iw, ih) = (8 * hmax, 8 * vmax);
+    let (iw, ih) = imcu_size(factors);
     let span = |full: u32, imcu: u32, off, size, what| -> Result<(u32, u32)> {
         let (start, snapped) =
             crop_axis(full, imcu, Some((off, size, false)), what).map_err(|_| {
@@ -47,20 +37,46 @@ pub fn wipe_plan(
         let end = (first * imcu + snapped).div_ceil(imcu);
         Ok((first, end.min(full.div_ceil(imcu))))
     };
-    let (cx0, cx1) = span(width, iw, spec.x, spec.width, "width")?;
-    let (cy0, cy1) = span(height, ih, spec.y, spec.height, "height")?;
-    Ok(factors
+    let cols = span(width, iw, spec.x, spec.width, "width")?;
+    let rows = span(height, ih, spec.y, spec.height, "height")?;
+    Ok(imcu_blocks(factors, cols, rows))
+}
+
+/// The iMCU in pixels. One component is coded one block per MCU whatever its factors
+/// (T.81 A.2.2): its iMCU is a block.
+pub(super) fn imcu_size(factors: &[(u8, u8)]) -> (u32, u32) {
+    if factors.len() <= 1 {
+        return (8, 8);
+    }
+    let hmax = factors.iter().map(|f| f.0 as u32).max().unwrap_or(1).max(1);
+    let vmax = factors.iter().map(|f| f.1 as u32).max().unwrap_or(1).max(1);
+    (8 * hmax, 8 * vmax)
+}
+
+/// Each component's blocks of iMCU columns `cols.0..cols.1` and rows `rows.0..rows.1`
+/// (sampling `factors`; a single component has a block per iMCU, see [`imcu_size`]).
+pub(super) fn imcu_blocks(
+    factors: &[(u8, u8)],
+    cols: (u32, u32),
+    rows: (u32, u32),
+) -> Vec<BlockRect> {
+    let single = factors.len() == 1;
+    factors
         .iter()
         .map(|&(h, v)| {
-            let (h, v) = (h as usize, v as usize);
+            let (h, v) = if single {
+                (1, 1)
+            } else {
+                (h as usize, v as usize)
+            };
             BlockRect {
-                x0: cx0 as usize * h,
-                y0: cy0 as usize * v,
-                x1: cx1 as usize * h,
-                y1: cy1 as usize * v,
+                x0: cols.0 as usize * h,
+                y0: rows.0 as usize * v,
+                x1: cols.1 as usize * h,
+                y1: rows.1 as usize * v,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// `region` of an image of `from` pixels in the same image at `to` pixels (an Exif
