@@ -20,7 +20,7 @@ use super::encode::{
 };
 use super::huffenc::{table_index, Stats, NTABLES};
 use super::script;
-use super::CodingMode;
+use super::{CodingMode, TableNumbering};
 use crate::coeffs::{Block, BlockPlane, CoefficientImage};
 use crate::error::{Error, Result};
 use fast::{
@@ -211,7 +211,7 @@ impl SeqStream {
     /// [`SeqStream::new`] appending to `prefix` (say SOI and APP0), so that the coded
     /// data need not be copied behind them afterwards.
     pub fn after(prefix: Vec<u8>, image: &CoefficientImage, restart_interval: u16) -> Result<Self> {
-        let (sel, specs) = standard_selection(image.components.len());
+        let (sel, specs) = standard_selection(image.components.len(), TableNumbering::LumaChroma);
         Self::with_tables(prefix, image, restart_interval, &sel, &specs)
     }
 

@@ -3,7 +3,9 @@
 
 use super::bitread::BitReader;
 use super::bitwrite::BitWriter;
-use super::{decode, encode, encode_packed, CodingMode, EncodeOptions, HuffmanChoice, Limits};
+use super::{
+    decode, encode, encode_packed, CodingMode, EncodeOptions, HuffmanChoice, Limits, TableNumbering,
+};
 use crate::coeffs::{BlockPlane, CoefficientImage, PackedPlane, QuantTable};
 use crate::container::{JpegFile, ScanComponent, ScanHeader};
 use crate::error::Error;
@@ -167,24 +169,37 @@ fn opts(mode: CodingMode, huffman: HuffmanChoice, ri: u16) -> EncodeOptions {
         restart_interval: ri,
         restart_rows: 0,
         scan_script: None,
+        table_numbering: TableNumbering::LumaChroma,
     }
 }
+
+const NUMBERINGS: [TableNumbering; 3] = [
+    TableNumbering::LumaChroma,
+    TableNumbering::Shared,
+    TableNumbering::Ycck,
+];
 
 proptest! {
     #[test]
     fn sequential_round_trip(
         s in spec_strategy(),
         ri in prop_oneof![Just(0u16), 1u16..6],
-        std in any::<bool>(),
+        coding in 0usize..3,
         dummy in any::<bool>(),
+        numbering in 0usize..3,
     ) {
         let mut img = make_image(&s, !interleaved_sequential(&s));
         if dummy && interleaved_sequential(&s) {
             // Only interleaved scans code padding blocks.
             img.normalize_padding();
         }
-        let h = if std { HuffmanChoice::Standard } else { HuffmanChoice::Optimal };
-        round_trip(&img, &opts(CodingMode::Sequential, h, ri))?;
+        let h = [HuffmanChoice::Standard, HuffmanChoice::Optimal, HuffmanChoice::Arithmetic][coding];
+        // Any table numbering (shared tables, shared statistics bins) decodes back.
+        let o = EncodeOptions {
+            table_numbering: NUMBERINGS[numbering],
+            ..opts(CodingMode::Sequential, h, ri)
+        };
+        round_trip(&img, &o)?;
     }
 
     #[test]
@@ -347,6 +362,7 @@ fn custom_script_round_trip() {
                 restart_interval: ri,
                 restart_rows: 0,
                 scan_script: Some(script.clone()),
+                table_numbering: TableNumbering::Shared,
             };
             round_trip(&img, &o).unwrap();
         }

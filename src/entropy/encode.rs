@@ -17,7 +17,7 @@ use super::enc_stream::fast::{sym_tables, SymWriter};
 use super::huffenc::{empty_tables, table_index, EncTable, Sink, Stats, Writer};
 use super::optimal::optimal_spec;
 use super::script;
-use super::{CodingMode, EncodeOptions, HuffmanChoice};
+use super::{CodingMode, EncodeOptions, HuffmanChoice, TableNumbering};
 use crate::coeffs::{BlockPlane, CoefficientImage, Geometry, PackedPlane, QuantTable};
 use crate::container::{
     std_tables, write_dht_entry, write_dqt_entry, write_frame, write_scan, write_segment,
@@ -170,7 +170,7 @@ fn encode_arithmetic(
     let mcus = (g.mcus_x(), g.mcus_y());
     let mut last_dri = 0;
     for (s, idx) in script.iter().zip(&idxs) {
-        let sel: Vec<(u8, u8)> = idx.iter().map(|&c| seq_table_ids(c)).collect();
+        let sel: Vec<(u8, u8)> = idx.iter().map(|&c| opts.table_numbering.ids(c)).collect();
         let kind = ArithKind::of(s, progressive);
         let dri = scan_restart(opts, g, idx);
         write_dac(&mut out, &sel, kind);
@@ -200,7 +200,9 @@ fn arithmetic_script(
         return Ok((script, idxs));
     }
     let groups = sequential_groups(image, opts)?;
-    let sel: Vec<(u8, u8)> = (0..image.components.len()).map(seq_table_ids).collect();
+    let sel: Vec<(u8, u8)> = (0..image.components.len())
+        .map(|c| opts.table_numbering.ids(c))
+        .collect();
     let script = groups
         .iter()
         .map(|idx| sequential_header(image, idx, &sel))
@@ -511,14 +513,6 @@ pub(super) fn write_dht(out: &mut Vec<u8>, specs: &[HuffmanSpec]) {
     write_segment(out, Marker::DHT, &body);
 }
 
-fn seq_table_ids(c: usize) -> (u8, u8) {
-    if c == 0 {
-        (0, 0)
-    } else {
-        (1, 1)
-    }
-}
-
 /// Bits needed to code symbols of frequencies `freq` with their optimal table, plus
 /// the table's DHT entry.
 fn table_cost(freq: &[u32; 256]) -> u64 {
@@ -734,7 +728,7 @@ fn encode_sequential(
         opts,
     };
     let (sel, specs) = match opts.huffman {
-        HuffmanChoice::Standard => standard_selection(n),
+        HuffmanChoice::Standard => standard_selection(n, opts.table_numbering),
         // (Arithmetic output is written by `encode_arithmetic`.)
         HuffmanChoice::Optimal | HuffmanChoice::Arithmetic => optimal_sequential(&src, &scans)?,
     };
@@ -753,15 +747,20 @@ fn encode_sequential(
     Ok(out)
 }
 
-/// The Annex K tables of sequential output: each component's (DC, AC) table ids
-/// (luminance for the first component, chrominance for the others) and the DHT entries.
-pub(super) fn standard_selection(n: usize) -> (Vec<(u8, u8)>, Vec<HuffmanSpec>) {
+/// The Annex K tables of sequential output: each component's (DC, AC) table ids as
+/// `numbering` gives them (table 0 holds the luminance tables, table 1 the
+/// chrominance ones) and the DHT entries of the tables used.
+pub(super) fn standard_selection(
+    n: usize,
+    numbering: TableNumbering,
+) -> (Vec<(u8, u8)>, Vec<HuffmanSpec>) {
+    let sel: Vec<(u8, u8)> = (0..n).map(|c| numbering.ids(c)).collect();
     let mut v = vec![std_tables::std_dc_luma(0), std_tables::std_ac_luma(0)];
-    if n > 1 {
+    if sel.iter().any(|&(dc, _)| dc == 1) {
         v.push(std_tables::std_dc_chroma(1));
         v.push(std_tables::std_ac_chroma(1));
     }
-    ((0..n).map(seq_table_ids).collect(), v)
+    (sel, v)
 }
 
 /// The SOS segment of a sequential scan of frame components `idx` (table ids `sel[c]`).
@@ -950,6 +949,21 @@ fn encode_progressive(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_tables_follow_libjpegs_numbering() {
+        let ids = |n, t| standard_selection(n, t).0;
+        let specs = |n, t| standard_selection(n, t).1.len();
+        assert_eq!(ids(3, TableNumbering::LumaChroma), [(0, 0), (1, 1), (1, 1)]);
+        assert_eq!(ids(3, TableNumbering::Shared), [(0, 0); 3]);
+        assert_eq!(specs(4, TableNumbering::Shared), 2, "luminance tables only");
+        assert_eq!(
+            ids(4, TableNumbering::Ycck),
+            [(0, 0), (1, 1), (1, 1), (0, 0)]
+        );
+        assert_eq!(specs(4, TableNumbering::Ycck), 4);
+        assert_eq!(specs(1, TableNumbering::LumaChroma), 2);
+    }
 
     #[test]
     fn usual_split_unless_clearly_worse() {

@@ -103,6 +103,32 @@ pub enum HuffmanChoice {
     Arithmetic,
 }
 
+/// Which Huffman or arithmetic-conditioning table each component uses, as libjpeg
+/// numbers them from the colour space (`jpeg_set_colorspace`), which is what jpegtran
+/// writes: the coded bytes depend on it, the coefficients do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TableNumbering {
+    /// Table 0 for the first component, 1 for the others (YCbCr and grayscale).
+    #[default]
+    LumaChroma,
+    /// Table 0 for every component (RGB, CMYK and colour spaces libjpeg does not know).
+    Shared,
+    /// Table 0 for the first and fourth component, 1 for the chrominance (YCCK).
+    Ycck,
+}
+
+impl TableNumbering {
+    /// The (DC, AC) table ids of frame component `c`.
+    pub fn ids(self, c: usize) -> (u8, u8) {
+        let t = match self {
+            TableNumbering::LumaChroma => u8::from(c > 0),
+            TableNumbering::Shared => 0,
+            TableNumbering::Ycck => u8::from(c == 1 || c == 2),
+        };
+        (t, t)
+    }
+}
+
 /// How to encode a coefficient image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodeOptions {
@@ -121,6 +147,9 @@ pub struct EncodeOptions {
     /// Sequential: the components of each scan (every scan 0–63, Ah = Al = 0); `None`
     /// is one interleaved scan, or one per component when an MCU would exceed 10 blocks.
     pub scan_script: Option<Vec<ScanHeader>>,
+    /// The table ids of arithmetic output and of the standard Huffman tables (optimal
+    /// Huffman tables are shared by cost instead).
+    pub table_numbering: TableNumbering,
 }
 
 impl Default for EncodeOptions {
@@ -131,6 +160,7 @@ impl Default for EncodeOptions {
             restart_interval: 0,
             restart_rows: 0,
             scan_script: None,
+            table_numbering: TableNumbering::LumaChroma,
         }
     }
 }

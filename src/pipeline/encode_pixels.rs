@@ -6,7 +6,9 @@ use crate::coeffs::BlockPlane;
 use crate::container::edit::write_icc;
 use crate::container::{write_segment, Marker};
 use crate::entropy::scan_file::{self, ScriptScan};
-use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice, SeqStats, SeqStream};
+use crate::entropy::{
+    self, CodingMode, EncodeOptions, HuffmanChoice, SeqStats, SeqStream, TableNumbering,
+};
 use crate::error::{Error, Result};
 use crate::pixels::{
     encode_slice, ijg_tables, image_io, BandEncoder, EncodeParams, EncodeScratch, PixelImage,
@@ -97,6 +99,7 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
             restart_interval: opts.restart_interval,
             restart_rows: 0,
             scan_script,
+            table_numbering: TableNumbering::LumaChroma,
         };
         entropy::encode_owned(coeffs, &enc)?
     };

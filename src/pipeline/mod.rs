@@ -125,14 +125,45 @@ pub(crate) fn encode_options(
         restart_interval,
         restart_rows: restart_rows(o, Some(d)),
         scan_script,
+        table_numbering: table_numbering(file, d, image),
     })
+}
+
+/// The colour space of `image` as libjpeg reads `file` (`None`: one it does not know).
+fn colour_space(
+    file: &JpegFile,
+    d: &entropy::Decoded,
+    image: &crate::coeffs::CoefficientImage,
+) -> Option<crate::pixels::ColorSpace> {
+    if image.components.len() == 1 {
+        return Some(crate::pixels::ColorSpace::Gray);
+    }
+    if image.components.len() != d.frame.components.len() {
+        return None;
+    }
+    pixels::detect_color_space(pixels::color_markers(file), &d.frame)
+        .ok()
+        .map(|(c, _)| c)
 }
 
 /// Whether the three components of `image` are RGB as libjpeg reads `file`.
 fn is_rgb(file: &JpegFile, d: &entropy::Decoded, image: &crate::coeffs::CoefficientImage) -> bool {
-    image.components.len() == 3
-        && pixels::detect_color_space(pixels::color_markers(file), &d.frame)
-            .is_ok_and(|(c, _)| c == crate::pixels::ColorSpace::Rgb)
+    colour_space(file, d, image) == Some(crate::pixels::ColorSpace::Rgb)
+}
+
+/// The table ids jpegtran gives the components: libjpeg numbers them from the colour
+/// space of the input (`jpeg_set_colorspace`), one table for all of RGB and CMYK.
+fn table_numbering(
+    file: &JpegFile,
+    d: &entropy::Decoded,
+    image: &crate::coeffs::CoefficientImage,
+) -> entropy::TableNumbering {
+    use crate::pixels::ColorSpace as C;
+    match colour_space(file, d, image) {
+        Some(C::Gray | C::YCbCr) => entropy::TableNumbering::LumaChroma,
+        Some(C::Ycck) => entropy::TableNumbering::Ycck,
+        Some(C::Rgb | C::Cmyk) | None => entropy::TableNumbering::Shared,
+    }
 }
 
 /// Decodes the coefficients of `data` and writes them back unchanged: what

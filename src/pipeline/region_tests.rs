@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::coeffs::CoefficientImage;
-use crate::entropy::{CodingMode, EncodeOptions, HuffmanChoice};
+use crate::entropy::{self, CodingMode, EncodeOptions, HuffmanChoice};
 use crate::transform::{CropOffset, CropSpec, EdgePolicy, Orientation, ALL_ORIENTATIONS};
 use std::path::Path;
 
@@ -272,6 +272,7 @@ fn encoded(img: &CoefficientImage, mode: CodingMode, restart_interval: u16) -> V
         restart_interval,
         restart_rows: 0,
         scan_script: None,
+        table_numbering: entropy::TableNumbering::LumaChroma,
     };
     let coded = entropy::encode(img, &opts).unwrap();
     let mut out = vec![0xFF, 0xD8];
