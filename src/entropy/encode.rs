@@ -286,6 +286,10 @@ pub(super) fn write_frame_headers(
         }
         CodingMode::Sequential => Marker::SOF1,
     };
+    // A one-component frame's sampling factors shape nothing: its scans are
+    // non-interleaved, an MCU per block (T.81 A.2.2). They are written as 1x1, as
+    // libjpeg writes them, which decoders that size MCUs by the factors also read right.
+    let single = image.components.len() == 1;
     let frame = FrameHeader {
         marker,
         precision: image.precision,
@@ -297,8 +301,8 @@ pub(super) fn write_frame_headers(
             .zip(&slots)
             .map(|(c, &tq)| FrameComponent {
                 id: c.id,
-                h: c.h,
-                v: c.v,
+                h: if single { 1 } else { c.h },
+                v: if single { 1 } else { c.v },
                 tq,
             })
             .collect(),

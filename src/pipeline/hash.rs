@@ -136,10 +136,16 @@ fn prefix(image: &CoefficientImage) -> Sha256 {
     h
 }
 
-/// Component `i`'s sampling factors, quantization table and real block counts.
+/// Component `i`'s sampling factors, quantization table and real block counts. A
+/// one-component frame's factors shape nothing (T.81 A.2.2), so they count as 1x1:
+/// jpegtran and jtool write them so.
 fn component_header(h: &mut Sha256, image: &CoefficientImage, i: usize, bw: usize, bh: usize) {
     let c = &image.components[i];
-    h.update(&[c.h, c.v]);
+    if image.components.len() == 1 {
+        h.update(&[1, 1]);
+    } else {
+        h.update(&[c.h, c.v]);
+    }
     for v in c.quant.values {
         h.update(&v.to_be_bytes());
     }
