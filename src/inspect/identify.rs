@@ -462,7 +462,6 @@ pub fn identify_filtered(
 ) -> Identification {
     let st = structure(r);
     let mf = meta_facts(r);
-    let mut p: Vec<Pending> = Vec::new();
     let ijg = rule_quality(
         &st.tables,
         &[
@@ -470,206 +469,14 @@ pub fn identify_filtered(
             &super::quality::ANNEX_K_CHROMA,
         ],
     );
-
-    // 1. Listed signatures.
-    for sig in SIGNATURES.iter().filter(|s| use_sig(s)) {
-        if let Some(c) = match_signature(sig, &st, ijg.is_some()) {
-            p.push(c);
-        }
-    }
-
-    // 1a. Published camera tables: independent of the corpus, so `use_sig` (which
-    // selects corpus signatures) does not filter them.
-    // 1b. Maker traits shared across a maker's listed files (generalises to models the
-    // table does not list; see `maker_model`).
-    let traits = super::maker_model::score_makers(&st, use_sig, use_pub);
-    p.extend(match_published(&st, ijg.is_some(), &traits, use_pub));
-    p.extend(match_published_software(&st));
-    for m in traits {
-        p.push(Pending {
-            key: format!("cam:{}", m.maker),
-            name: format!("{} camera firmware (traits of its listed models)", m.maker),
-            kind: SourceKind::Camera,
-            maker: m.maker.into(),
-            score: m.score,
-            evidence: m.evidence,
-        });
-    }
-
-    // 2. Rules: IJG and mozjpeg scaling.
+    let mut p = table_candidates(&st, ijg.is_some(), use_sig, use_pub);
     if let Some((q, tr)) = ijg {
-        let mut ev =
-            vec![format!(
-            "quantization tables are the Annex K tables scaled by the IJG formula at quality {q}{}",
-            if tr { " (transposed: rotated 90°/270° losslessly)" } else { "" }
-        )];
-        let mut score = IJG_RULE;
-        if st.tables.len() > 2 {
-            // libjpeg gives both chrominance components one table; firmware that
-            // copies it into a third slot is common (JPEGsnoop's database lists such
-            // IJG-table cameras by Nikon, Olympus, Kodak, Konica Minolta and Pentax).
-            score -= 0.5;
-            ev.push(
-                "three quantization tables (Cr has its own copy): libjpeg shares one chrominance table, firmware often does not"
-                    .into(),
-            );
-        } else if libjpeg_layout(&st.layout) {
-            score += 0.12;
-            ev.push(format!(
-                "segment layout as libjpeg writes it (one table per DQT/DHT segment): {}",
-                st.layout
-            ));
-        } else {
-            // Below any camera whose traits the file shares: of the corpus files with
-            // IJG tables laid out otherwise, every one not crafted by a fuzzer or a
-            // test is a camera original (Nokia, Nintendo, Nikon, Sony, Minolta, Canon,
-            // 3M; measured on the whole corpus).
-            score -= 0.5;
-            ev.push(format!(
-                "segment layout is not libjpeg's ({}): more likely firmware or another encoder using IJG tables",
-                st.layout
-            ));
-        }
-        if st.sampling.contains(',')
-            && !st.sampling.starts_with("2x2,1x1")
-            && !st.sampling.starts_with("1x1,")
-        {
-            score -= 0.05;
-            ev.push(format!(
-                "sampling {} is not a libjpeg default (4:2:0 or 4:4:4)",
-                st.sampling
-            ));
-        }
-        if let Some(j) = &mf.jfif {
-            score += 0.05;
-            ev.push(format!("{j} (libjpeg writes JFIF APP0)"));
-        }
-        if st.huffman == "opt" {
-            ev.push("optimized Huffman tables (cjpeg -optimize, GIMP, Pillow optimize)".into());
-        } else if st.huffman == "std" {
-            ev.push("standard Annex K Huffman tables (libjpeg default)".into());
-        }
-        p.push(Pending {
-            key: "ijg".into(),
-            name: format!("libjpeg/IJG-compatible encoder, quality {q}"),
-            kind: SourceKind::Software,
-            maker: "IJG".into(),
-            score,
-            evidence: ev,
-        });
+        p.push(ijg_candidate(&st, &mf, q, tr));
     }
     if let Some((q, tr)) = rule_quality(&st.tables, &[&MOZJPEG_DEFAULT]) {
-        let mut ev = vec![format!(
-            "quantization tables are mozjpeg's default table (N. Robidoux's, same for luminance and chrominance) scaled to quality {q}{}",
-            if tr { ", transposed" } else { "" }
-        )];
-        if st.progressive {
-            ev.push("progressive (mozjpeg's default)".into());
-        }
-        p.push(Pending {
-            key: "mozjpeg".into(),
-            name: format!("mozjpeg defaults, quality {q}"),
-            kind: SourceKind::Software,
-            maker: "mozjpeg".into(),
-            score: MOZ_RULE + if st.progressive { 0.05 } else { 0.0 },
-            evidence: ev,
-        });
+        p.push(mozjpeg_candidate(&st, q, tr));
     }
-
-    // 3. Metadata that names a setting or a source.
-    if let Some(q) = mf.ps_quality {
-        let name = format!("Adobe Photoshop, Save As quality {q}");
-        let ev = format!("APP13 Photoshop resource 0x0406 records Save As quality {q}");
-        add(
-            &mut p,
-            &format!("sw:Adobe:Photoshop:Save As quality {q}"),
-            &name,
-            SourceKind::Software,
-            "Adobe",
-            0.9,
-            ev,
-        );
-    }
-    if let Some(q) = mf.ducky_quality {
-        let name = format!("Adobe Photoshop Save for Web, quality {q}");
-        let ev = format!("APP12 Ducky segment records Save for Web quality {q}");
-        add(
-            &mut p,
-            &format!("sw:Adobe:Photoshop Save for Web:quality {q}"),
-            &name,
-            SourceKind::Software,
-            "Adobe",
-            0.85,
-            ev,
-        );
-    }
-    for (what, s) in [
-        ("Exif Software", &mf.software),
-        ("XMP CreatorTool", &mf.creator_tool),
-    ] {
-        let Some(s) = s else { continue };
-        if let Some((maker, product)) = editor(s) {
-            let ev = format!("{what} \"{s}\"");
-            // Boost a table match of the same program, else add the program itself.
-            let hit = p.iter_mut().find(|c| {
-                c.kind == SourceKind::Software && c.maker == maker && c.name.contains(product)
-            });
-            match hit {
-                Some(c) => {
-                    c.score += 0.1;
-                    c.evidence.push(ev);
-                }
-                None => {
-                    let score = if maker == "GIMP" && ijg.is_some() {
-                        0.85
-                    } else {
-                        0.5
-                    };
-                    add(
-                        &mut p,
-                        &format!("sw:{maker}:{product}"),
-                        &format!("{maker} {product}").replace("GIMP GIMP", "GIMP"),
-                        SourceKind::Software,
-                        maker,
-                        score,
-                        ev,
-                    );
-                }
-            }
-        }
-    }
-    if mf.adobe {
-        for c in p.iter_mut().filter(|c| c.maker == "Adobe") {
-            c.score += 0.03;
-            c.evidence.push("Adobe APP14 segment".into());
-        }
-    }
-    if let Some(make) = &mf.make {
-        let maker = canonical_maker(make);
-        let model = mf.model.clone().unwrap_or_default();
-        let ev = format!("Exif Make \"{make}\" Model \"{model}\"");
-        if !boost_maker(&mut p, &maker, &ev) {
-            let mut score = 0.5;
-            let mut evs = vec![ev];
-            if let Some(s) = &mf.software {
-                if editor(s).is_none() {
-                    score += 0.05;
-                    evs.push(format!("Exif Software \"{s}\" looks like firmware"));
-                }
-            }
-            let name = format!("{maker} camera ({})", model.trim());
-            let mut c = Pending {
-                key: format!("cam:{maker}"),
-                name,
-                kind: SourceKind::Camera,
-                maker: maker.clone(),
-                score,
-                evidence: Vec::new(),
-            };
-            c.evidence = evs;
-            p.push(c);
-        }
-    }
+    metadata_candidates(&mut p, &mf, ijg.is_some());
     weigh_structure(&mut p, r, &mf);
     trailer_camera(&mut p, r, &mf);
     if r.trailer.length > 0 {
@@ -681,26 +488,7 @@ pub fn identify_filtered(
             c.evidence.push(t.clone());
         }
     }
-
-    // Merge by key (best score, evidence of all), rank, and look for contradictions.
-    let mut merged: Vec<Pending> = Vec::new();
-    for c in p {
-        match merged.iter_mut().find(|m| m.key == c.key) {
-            Some(m) => {
-                if c.score > m.score {
-                    m.name = c.name;
-                    m.score = c.score;
-                }
-                for e in c.evidence {
-                    if !m.evidence.contains(&e) {
-                        m.evidence.push(e);
-                    }
-                }
-            }
-            None => merged.push(c),
-        }
-    }
-    merged.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let merged = merge(p);
     let mut contradictions = contradictions(&merged, &mf, quality);
     contradictions.extend(size_contradiction(r, &mf, camera_tables(&merged, &mf)));
     if let (Some(c), None) = (&r.trailer.camera, &mf.make) {
@@ -729,6 +517,247 @@ pub fn identify_filtered(
         contradictions,
         summary,
     }
+}
+
+/// Candidates from the tables alone: listed signatures, published camera tables and
+/// program settings, and the maker traits.
+fn table_candidates(
+    st: &Structure,
+    file_is_ijg: bool,
+    use_sig: &dyn Fn(&Signature) -> bool,
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
+) -> Vec<Pending> {
+    let mut p: Vec<Pending> = SIGNATURES
+        .iter()
+        .filter(|s| use_sig(s))
+        .filter_map(|sig| match_signature(sig, st, file_is_ijg))
+        .collect();
+    // Published camera tables are independent of the corpus, so `use_sig` (which
+    // selects corpus signatures) does not filter them. Maker traits are shared across
+    // a maker's listed files (they generalise to models nothing lists; see
+    // `maker_model`).
+    let traits = super::maker_model::score_makers(st, use_sig, use_pub);
+    p.extend(match_published(st, file_is_ijg, &traits, use_pub));
+    p.extend(match_published_software(st));
+    for m in traits {
+        p.push(Pending {
+            key: format!("cam:{}", m.maker),
+            name: format!("{} camera firmware (traits of its listed models)", m.maker),
+            kind: SourceKind::Camera,
+            maker: m.maker.into(),
+            score: m.score,
+            evidence: m.evidence,
+        });
+    }
+    p
+}
+
+/// The IJG rule's candidate for tables scaled at quality `q` (`tr`: transposed),
+/// weighed by how much the rest of the file looks like libjpeg's output.
+fn ijg_candidate(st: &Structure, mf: &MetaFacts, q: u8, tr: bool) -> Pending {
+    let mut ev = vec![format!(
+        "quantization tables are the Annex K tables scaled by the IJG formula at quality {q}{}",
+        if tr {
+            " (transposed: rotated 90°/270° losslessly)"
+        } else {
+            ""
+        }
+    )];
+    let mut score = IJG_RULE;
+    if st.tables.len() > 2 {
+        // libjpeg gives both chrominance components one table; firmware that
+        // copies it into a third slot is common (JPEGsnoop's database lists such
+        // IJG-table cameras by Nikon, Olympus, Kodak, Konica Minolta and Pentax).
+        score -= 0.5;
+        ev.push(
+            "three quantization tables (Cr has its own copy): libjpeg shares one chrominance table, firmware often does not"
+                .into(),
+        );
+    } else if libjpeg_layout(&st.layout) {
+        score += 0.12;
+        ev.push(format!(
+            "segment layout as libjpeg writes it (one table per DQT/DHT segment): {}",
+            st.layout
+        ));
+    } else {
+        // Below any camera whose traits the file shares: of the corpus files with
+        // IJG tables laid out otherwise, every one not crafted by a fuzzer or a
+        // test is a camera original (Nokia, Nintendo, Nikon, Sony, Minolta, Canon,
+        // 3M; measured on the whole corpus).
+        score -= 0.5;
+        ev.push(format!(
+            "segment layout is not libjpeg's ({}): more likely firmware or another encoder using IJG tables",
+            st.layout
+        ));
+    }
+    if st.sampling.contains(',')
+        && !st.sampling.starts_with("2x2,1x1")
+        && !st.sampling.starts_with("1x1,")
+    {
+        score -= 0.05;
+        ev.push(format!(
+            "sampling {} is not a libjpeg default (4:2:0 or 4:4:4)",
+            st.sampling
+        ));
+    }
+    if let Some(j) = &mf.jfif {
+        score += 0.05;
+        ev.push(format!("{j} (libjpeg writes JFIF APP0)"));
+    }
+    if st.huffman == "opt" {
+        ev.push("optimized Huffman tables (cjpeg -optimize, GIMP, Pillow optimize)".into());
+    } else if st.huffman == "std" {
+        ev.push("standard Annex K Huffman tables (libjpeg default)".into());
+    }
+    Pending {
+        key: "ijg".into(),
+        name: format!("libjpeg/IJG-compatible encoder, quality {q}"),
+        kind: SourceKind::Software,
+        maker: "IJG".into(),
+        score,
+        evidence: ev,
+    }
+}
+
+/// The mozjpeg rule's candidate for its default table scaled at quality `q`.
+fn mozjpeg_candidate(st: &Structure, q: u8, tr: bool) -> Pending {
+    let mut ev = vec![format!(
+        "quantization tables are mozjpeg's default table (N. Robidoux's, same for luminance and chrominance) scaled to quality {q}{}",
+        if tr { ", transposed" } else { "" }
+    )];
+    if st.progressive {
+        ev.push("progressive (mozjpeg's default)".into());
+    }
+    Pending {
+        key: "mozjpeg".into(),
+        name: format!("mozjpeg defaults, quality {q}"),
+        kind: SourceKind::Software,
+        maker: "mozjpeg".into(),
+        score: MOZ_RULE + if st.progressive { 0.05 } else { 0.0 },
+        evidence: ev,
+    }
+}
+
+/// Candidates and evidence from metadata that names a setting or a source: Photoshop's
+/// and Ducky's quality fields, Exif Software and XMP CreatorTool, Adobe APP14, Exif
+/// Make and Model.
+fn metadata_candidates(p: &mut Vec<Pending>, mf: &MetaFacts, file_is_ijg: bool) {
+    if let Some(q) = mf.ps_quality {
+        let name = format!("Adobe Photoshop, Save As quality {q}");
+        let ev = format!("APP13 Photoshop resource 0x0406 records Save As quality {q}");
+        add(
+            p,
+            &format!("sw:Adobe:Photoshop:Save As quality {q}"),
+            &name,
+            SourceKind::Software,
+            "Adobe",
+            0.9,
+            ev,
+        );
+    }
+    if let Some(q) = mf.ducky_quality {
+        let name = format!("Adobe Photoshop Save for Web, quality {q}");
+        let ev = format!("APP12 Ducky segment records Save for Web quality {q}");
+        add(
+            p,
+            &format!("sw:Adobe:Photoshop Save for Web:quality {q}"),
+            &name,
+            SourceKind::Software,
+            "Adobe",
+            0.85,
+            ev,
+        );
+    }
+    for (what, s) in [
+        ("Exif Software", &mf.software),
+        ("XMP CreatorTool", &mf.creator_tool),
+    ] {
+        let Some(s) = s else { continue };
+        if let Some((maker, product)) = editor(s) {
+            let ev = format!("{what} \"{s}\"");
+            // Boost a table match of the same program, else add the program itself.
+            let hit = p.iter_mut().find(|c| {
+                c.kind == SourceKind::Software && c.maker == maker && c.name.contains(product)
+            });
+            match hit {
+                Some(c) => {
+                    c.score += 0.1;
+                    c.evidence.push(ev);
+                }
+                None => {
+                    let score = if maker == "GIMP" && file_is_ijg {
+                        0.85
+                    } else {
+                        0.5
+                    };
+                    add(
+                        p,
+                        &format!("sw:{maker}:{product}"),
+                        &format!("{maker} {product}").replace("GIMP GIMP", "GIMP"),
+                        SourceKind::Software,
+                        maker,
+                        score,
+                        ev,
+                    );
+                }
+            }
+        }
+    }
+    if mf.adobe {
+        for c in p.iter_mut().filter(|c| c.maker == "Adobe") {
+            c.score += 0.03;
+            c.evidence.push("Adobe APP14 segment".into());
+        }
+    }
+    if let Some(make) = &mf.make {
+        let maker = canonical_maker(make);
+        let model = mf.model.clone().unwrap_or_default();
+        let ev = format!("Exif Make \"{make}\" Model \"{model}\"");
+        if !boost_maker(p, &maker, &ev) {
+            let mut score = 0.5;
+            let mut evs = vec![ev];
+            if let Some(s) = &mf.software {
+                if editor(s).is_none() {
+                    score += 0.05;
+                    evs.push(format!("Exif Software \"{s}\" looks like firmware"));
+                }
+            }
+            let name = format!("{maker} camera ({})", model.trim());
+            let mut c = Pending {
+                key: format!("cam:{maker}"),
+                name,
+                kind: SourceKind::Camera,
+                maker: maker.clone(),
+                score,
+                evidence: Vec::new(),
+            };
+            c.evidence = evs;
+            p.push(c);
+        }
+    }
+}
+
+/// Candidates merged by key (best score and name, evidence of all), best first.
+fn merge(p: Vec<Pending>) -> Vec<Pending> {
+    let mut merged: Vec<Pending> = Vec::new();
+    for c in p {
+        match merged.iter_mut().find(|m| m.key == c.key) {
+            Some(m) => {
+                if c.score > m.score {
+                    m.name = c.name;
+                    m.score = c.score;
+                }
+                for e in c.evidence {
+                    if !m.evidence.contains(&e) {
+                        m.evidence.push(e);
+                    }
+                }
+            }
+            None => merged.push(c),
+        }
+    }
+    merged.sort_by(|a, b| b.score.total_cmp(&a.score));
+    merged
 }
 
 /// Adds `ev` and 0.15 to every camera candidate of `maker`; whether there was one.
