@@ -55,8 +55,19 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
         r.segments.len(),
         r.scans.len()
     )?;
+    write_frame(o, r)?;
+    write_segments(o, r)?;
+    write_quant_tables(o, r)?;
+    write_huffman_tables(o, r, verbose)?;
+    write_scans(o, r, verbose)?;
+    write_metadata(o, r, verbose)?;
+    write_source(o, r, verbose)?;
+    write_trailer_and_problems(o, r, verbose)?;
+    Ok(())
+}
 
-    // Frame.
+/// Frame header and components, and any other frames.
+fn write_frame(o: &mut String, r: &Report) -> std::fmt::Result {
     match &r.frame {
         Some(f) => {
             let mut height = f.height.to_string();
@@ -96,8 +107,11 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             f.marker, f.offset, f.width, f.height
         )?;
     }
+    Ok(())
+}
 
-    // Segments, one line each.
+/// Segments, one line each.
+fn write_segments(o: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(o, "segments:")?;
     writeln!(
         o,
@@ -114,8 +128,11 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
         }
         writeln!(o, "{line}")?;
     }
+    Ok(())
+}
 
-    // Quantization tables as 8×8 grids.
+/// Quantization tables as 8×8 grids.
+fn write_quant_tables(o: &mut String, r: &Report) -> std::fmt::Result {
     if !r.quant_tables.is_empty() {
         writeln!(o, "quantization tables:")?;
         for q in &r.quant_tables {
@@ -135,8 +152,11 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             }
         }
     }
+    Ok(())
+}
 
-    // Huffman tables.
+/// Huffman tables: their names (verbose: code counts and Annex K matches).
+fn write_huffman_tables(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     if !r.huffman_tables.is_empty() {
         if verbose {
             writeln!(o, "Huffman tables:")?;
@@ -169,8 +189,12 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             writeln!(o, "Huffman tables: {}", parts.join(", "))?;
         }
     }
+    Ok(())
+}
 
-    // Scans: the segment lines say most; verbose adds table selectors.
+/// Scans: the segment lines say most; verbose adds table selectors. Then the restart
+/// intervals.
+fn write_scans(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     if verbose && !r.scans.is_empty() {
         writeln!(o, "scans:")?;
         for (i, s) in r.scans.iter().enumerate() {
@@ -220,9 +244,12 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             d.interval, d.offset
         )?;
     }
+    Ok(())
+}
 
-    // Metadata: the segment lines carry the summaries; add the interesting fields
-    // (verbose: every field of every segment).
+/// Metadata: the segment lines carry the summaries; this adds the interesting fields
+/// (verbose: every field of every segment).
+fn write_metadata(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     let mut header_done = false;
     for m in &r.metadata {
         let mut lines = String::new();
@@ -247,8 +274,11 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
         )?;
         o.push_str(&lines);
     }
+    Ok(())
+}
 
-    // Quality, identification, coefficient hash.
+/// Quality, identification and coefficient hash.
+fn write_source(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     if let Some(q) = &r.quality {
         writeln!(o, "quality: {}", q.summary)?;
         if verbose || q.tables.len() > 1 && q.tables.iter().any(|t| t.quality != q.quality) {
@@ -284,8 +314,11 @@ fn render_into(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     if let Some(h) = &r.coefficient_hash {
         writeln!(o, "coefficient hash: {h}")?;
     }
+    Ok(())
+}
 
-    // Trailer, warnings, problems.
+/// Trailer, missing EOI, warnings and problems.
+fn write_trailer_and_problems(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     if r.trailer.length > 0 {
         writeln!(
             o,
