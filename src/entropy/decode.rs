@@ -302,70 +302,12 @@ impl State<'_> {
         let at = seg.body_offset();
         let progressive = is_progressive(frame.header.marker);
         let arithmetic = matches!(frame.header.marker.0, 0xC9 | 0xCA);
-        let ci = scan_components(&hdr, &frame.header, at)?;
-        check_parameters(&hdr, progressive, at, &mut self.warnings)?;
-        if ci.windows(2).any(|w| w[0] > w[1]) {
-            let w =
-                WarningKind::Other("scan components are not in frame order (T.81 B.2.3)".into());
-            self.warnings.push(Warning::at(at, w));
-        }
-        if progressive {
-            check_progression(&hdr, &ci, frame, at, &mut self.warnings);
-        }
-        if ci.len() > 1 {
-            let blocks: usize = ci
-                .iter()
-                .map(|&i| {
-                    frame.image.components[i].h as usize * frame.image.components[i].v as usize
-                })
-                .sum();
-            if blocks > 10 {
-                return Err(bad(at, format!("{blocks} blocks per MCU (at most 10)")));
-            }
-        }
-        for &i in &ci {
-            if !frame.latched[i] {
-                let c = &mut frame.image.components[i];
-                let slot = c.quant_slot as usize & 3;
-                let Some(q) = self.quant[slot] else {
-                    return Err(Error::malformed(
-                        seg.offset,
-                        MalformedKind::MissingTable(format!("quantization table {slot}")),
-                    ));
-                };
-                c.quant = q;
-                frame.latched[i] = true;
-            }
-        }
+        let ci = check_scan(&hdr, frame, progressive, at, &mut self.warnings)?;
+        latch_quant_tables(frame, &ci, &self.quant, seg.offset)?;
         if self.scans.is_empty() {
             self.first_restart = self.restart;
         }
-
-        let g = frame.image.geometry();
-        let layout = if ci.len() == 1 {
-            let (bw, bh) = g.real_blocks(ci[0]);
-            Layout::Single {
-                comp: ci[0],
-                bw,
-                bh,
-            }
-        } else {
-            let comps = ci
-                .iter()
-                .map(|&i| {
-                    (
-                        i,
-                        frame.image.components[i].h as usize,
-                        frame.image.components[i].v as usize,
-                    )
-                })
-                .collect();
-            Layout::Interleaved {
-                comps,
-                mcus_x: g.mcus_x(),
-                mcus_y: g.mcus_y(),
-            }
-        };
+        let layout = scan_layout(&frame.image, &ci);
         let data = ScanData {
             ecs: scan.ecs,
             offset: scan.ecs_offset(),
@@ -373,6 +315,8 @@ impl State<'_> {
         };
         let w = &mut self.warnings;
         if !progressive {
+            // A component coded again in a later sequential scan replaces what the
+            // earlier one left.
             for &i in &ci {
                 if frame.sequential_done[i] {
                     frame.clear(i);
@@ -382,71 +326,9 @@ impl State<'_> {
         }
         if arithmetic {
             frame.arith_scan(&hdr, &data, &layout, self.cond, w);
-            self.scan_restarts.push(self.restart);
-            self.scans.push(hdr);
-            return Ok(());
-        }
-        let dc_tables = |st_dc: &[TableSlot; 4]| -> Result<Vec<Box<HuffDecoder>>> {
-            hdr.components
-                .iter()
-                .map(|c| build(st_dc, 0, c.td, at))
-                .collect()
-        };
-        if !progressive {
-            let dc = dc_tables(&self.dc)?;
-            let ac: Vec<Box<HuffDecoder>> = hdr
-                .components
-                .iter()
-                .map(|c| build(&self.ac, 1, c.ta, at))
-                .collect::<Result<_>>()?;
-            let mut d = Sequential {
-                dc: dc.iter().map(|b| &**b).collect(),
-                ac: ac.iter().map(|b| &**b).collect(),
-                pred: [0; 4],
-            };
-            frame.run(&mut d, &data, &layout, w);
-        } else if hdr.ss == 0 {
-            if hdr.ah == 0 {
-                let dc = dc_tables(&self.dc)?;
-                let mut d = DcFirst {
-                    dc: dc.iter().map(|b| &**b).collect(),
-                    pred: [0; 4],
-                    al: hdr.al,
-                };
-                frame.run(&mut d, &data, &layout, w);
-            } else {
-                frame.run(&mut DcRefine { al: hdr.al }, &data, &layout, w);
-            }
         } else {
-            let ac = build(&self.ac, 1, hdr.components[0].ta, at)?;
-            let (ss, se, al) = (hdr.ss, hdr.se, hdr.al);
-            if hdr.ah == 0 {
-                frame.run(
-                    &mut AcFirst {
-                        ac: &ac,
-                        ss,
-                        se,
-                        al,
-                        eobrun: 0,
-                    },
-                    &data,
-                    &layout,
-                    w,
-                );
-            } else {
-                frame.run(
-                    &mut AcRefine {
-                        ac: &ac,
-                        ss,
-                        se,
-                        al,
-                        eobrun: 0,
-                    },
-                    &data,
-                    &layout,
-                    w,
-                );
-            }
+            let tables = (&self.dc, &self.ac);
+            huffman_scan(frame, &hdr, tables, progressive, (&data, &layout), w, at)?;
         }
         self.scan_restarts.push(self.restart);
         self.scans.push(hdr);
@@ -512,6 +394,166 @@ fn dnl_height(sof: &Segment, rest: &[Item]) -> Result<u16> {
         0 => Err(bad(dnl.body_offset(), "DNL with 0 lines")),
         h => Ok(h),
     }
+}
+/// The frame components of scan `hdr`, after the checks of T.81 B.2.3 and G.1.1.1.1
+/// (errors for what cannot be decoded, warnings for what can).
+fn check_scan(
+    hdr: &ScanHeader,
+    frame: &mut Frame,
+    progressive: bool,
+    at: usize,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<usize>> {
+    let ci = scan_components(hdr, &frame.header, at)?;
+    check_parameters(hdr, progressive, at, warnings)?;
+    if ci.windows(2).any(|w| w[0] > w[1]) {
+        let w = WarningKind::Other("scan components are not in frame order (T.81 B.2.3)".into());
+        warnings.push(Warning::at(at, w));
+    }
+    if progressive {
+        check_progression(hdr, &ci, frame, at, warnings);
+    }
+    if ci.len() > 1 {
+        let blocks: usize = ci
+            .iter()
+            .map(|&i| frame.image.components[i].h as usize * frame.image.components[i].v as usize)
+            .sum();
+        if blocks > 10 {
+            return Err(bad(at, format!("{blocks} blocks per MCU (at most 10)")));
+        }
+    }
+    Ok(ci)
+}
+
+/// Gives each component of the scan the quantization table its slot holds now: a
+/// table is latched by the first scan of the component (T.81 B.2.4.1).
+fn latch_quant_tables(
+    frame: &mut Frame,
+    ci: &[usize],
+    quant: &[Option<QuantTable>; 4],
+    offset: usize,
+) -> Result<()> {
+    for &i in ci {
+        if !frame.latched[i] {
+            let c = &mut frame.image.components[i];
+            let slot = c.quant_slot as usize & 3;
+            let Some(q) = quant[slot] else {
+                return Err(Error::malformed(
+                    offset,
+                    MalformedKind::MissingTable(format!("quantization table {slot}")),
+                ));
+            };
+            c.quant = q;
+            frame.latched[i] = true;
+        }
+    }
+    Ok(())
+}
+
+/// How the scan's MCUs cover the components: one component's real blocks, or MCUs
+/// of h × v blocks of each over the padded grid (T.81 A.2).
+fn scan_layout(image: &CoefficientImage, ci: &[usize]) -> Layout {
+    let g = image.geometry();
+    if ci.len() == 1 {
+        let (bw, bh) = g.real_blocks(ci[0]);
+        Layout::Single {
+            comp: ci[0],
+            bw,
+            bh,
+        }
+    } else {
+        let comps = ci
+            .iter()
+            .map(|&i| {
+                (
+                    i,
+                    image.components[i].h as usize,
+                    image.components[i].v as usize,
+                )
+            })
+            .collect();
+        Layout::Interleaved {
+            comps,
+            mcus_x: g.mcus_x(),
+            mcus_y: g.mcus_y(),
+        }
+    }
+}
+
+/// Decodes a Huffman-coded scan with the decoder its kind needs: sequential,
+/// progressive DC first or refinement, AC first or refinement (T.81 F.2, G.2).
+fn huffman_scan(
+    frame: &mut Frame,
+    hdr: &ScanHeader,
+    (dc_slots, ac_slots): (&[TableSlot; 4], &[TableSlot; 4]),
+    progressive: bool,
+    (data, layout): (&ScanData, &Layout),
+    w: &mut Vec<Warning>,
+    at: usize,
+) -> Result<()> {
+    let dc_tables = |st_dc: &[TableSlot; 4]| -> Result<Vec<Box<HuffDecoder>>> {
+        hdr.components
+            .iter()
+            .map(|c| build(st_dc, 0, c.td, at))
+            .collect()
+    };
+    if !progressive {
+        let dc = dc_tables(dc_slots)?;
+        let ac: Vec<Box<HuffDecoder>> = hdr
+            .components
+            .iter()
+            .map(|c| build(ac_slots, 1, c.ta, at))
+            .collect::<Result<_>>()?;
+        let mut d = Sequential {
+            dc: dc.iter().map(|b| &**b).collect(),
+            ac: ac.iter().map(|b| &**b).collect(),
+            pred: [0; 4],
+        };
+        frame.run(&mut d, data, layout, w);
+    } else if hdr.ss == 0 {
+        if hdr.ah == 0 {
+            let dc = dc_tables(dc_slots)?;
+            let mut d = DcFirst {
+                dc: dc.iter().map(|b| &**b).collect(),
+                pred: [0; 4],
+                al: hdr.al,
+            };
+            frame.run(&mut d, data, layout, w);
+        } else {
+            frame.run(&mut DcRefine { al: hdr.al }, data, layout, w);
+        }
+    } else {
+        let ac = build(ac_slots, 1, hdr.components[0].ta, at)?;
+        let (ss, se, al) = (hdr.ss, hdr.se, hdr.al);
+        if hdr.ah == 0 {
+            frame.run(
+                &mut AcFirst {
+                    ac: &ac,
+                    ss,
+                    se,
+                    al,
+                    eobrun: 0,
+                },
+                data,
+                layout,
+                w,
+            );
+        } else {
+            frame.run(
+                &mut AcRefine {
+                    ac: &ac,
+                    ss,
+                    se,
+                    al,
+                    eobrun: 0,
+                },
+                data,
+                layout,
+                w,
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Frame component indices of the scan's components, in scan order.
