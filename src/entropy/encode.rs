@@ -839,8 +839,6 @@ fn encode_progressive(
     mut out: Vec<u8>,
 ) -> Result<Vec<u8>> {
     let idxs = script::validate(image, script)?;
-    let mcus = (g.mcus_x(), g.mcus_y());
-    let mut last_dri = 0;
     // The script covers every AC coefficient of every component: checked once here.
     for p in planes {
         check_ranges(Ranges {
@@ -848,60 +846,99 @@ fn encode_progressive(
             dc_or: 0,
         })?;
     }
-    let scan_planes =
-        |idx: &[usize]| -> Vec<&PackedPlane> { idx.iter().map(|&c| &planes[c]).collect() };
-    // The coders read the packed planes: the walk needs only each plane's size.
-    let shapes = shapes_of(planes);
-    let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
+    let src = ProgSource {
+        image,
+        g,
+        planes,
+        // The coders read the packed planes: the walk needs only each plane's size.
+        shapes: shapes_of(planes),
+        mcus: (g.mcus_x(), g.mcus_y()),
+    };
+    let mut last_dri = 0;
     for (s, idx) in script.iter().zip(&idxs) {
         let dri = scan_restart(opts, g, idx);
-        let ri = dri as usize;
         let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
-        let is_dc = s.ss == 0;
-        // The symbol statistics of this scan with table ids `ids`.
-        let scan_stats = |ids: &[(u8, u8)]| -> Result<Stats> {
-            let mut stats = Stats::new();
-            let comps = scan_comps_on(image, &shape_refs, g, idx, ids);
-            let (ss, se, ah, al) = (s.ss, s.se, s.ah, s.al);
-            check_ranges(prog_scan(
-                &mut stats,
-                &comps,
-                &scan_planes(idx),
-                mcus,
-                ri,
-                ss,
-                se,
-                ah,
-                al,
-            ))?;
-            Ok(stats)
-        };
+        let default_script = opts.scan_script.is_none();
+        let specs = src.tables(s, idx, &mut sel, dri as usize, default_script)?;
+        write_dht(&mut out, &specs);
+        write_dri(&mut out, dri, &mut last_dri);
+        let mut body = Vec::new();
+        write_scan(&mut body, &progressive_header(s, &sel));
+        write_segment(&mut out, Marker::SOS, &body);
+        let tabs = install(&specs);
+        let mut w = Writer::new(out, &tabs);
+        check_ranges(src.code(&mut w, s, idx, &sel, dri as usize))?;
+        out = w.w.finish();
+    }
+    Ok(out)
+}
 
-        // Tables: DC first scans use each component's DC table, AC scans their one AC
-        // table, DC refinement none. With the default script, the DC tables of an
-        // interleaved DC first scan are shared in the cheapest way.
+/// What every scan of a progressive encode reads.
+struct ProgSource<'a> {
+    image: &'a CoefficientImage,
+    g: &'a Geometry,
+    planes: &'a [PackedPlane],
+    shapes: Vec<BlockPlane>,
+    mcus: (usize, usize),
+}
+
+impl ProgSource<'_> {
+    /// Codes scan `s` of frame components `idx` with table ids `ids` into `sink`.
+    fn code<S: Sink>(
+        &self,
+        sink: &mut S,
+        s: &ScanHeader,
+        idx: &[usize],
+        ids: &[(u8, u8)],
+        ri: usize,
+    ) -> Ranges {
+        let shape_refs: Vec<&BlockPlane> = self.shapes.iter().collect();
+        let comps = scan_comps_on(self.image, &shape_refs, self.g, idx, ids);
+        let planes: Vec<&PackedPlane> = idx.iter().map(|&c| &self.planes[c]).collect();
+        prog_scan(sink, &comps, &planes, self.mcus, ri, s.ss, s.se, s.ah, s.al)
+    }
+
+    /// The symbol statistics of scan `s` with table ids `ids`.
+    fn stats(&self, s: &ScanHeader, idx: &[usize], ids: &[(u8, u8)], ri: usize) -> Result<Stats> {
+        let mut stats = Stats::new();
+        check_ranges(self.code(&mut stats, s, idx, ids, ri))?;
+        Ok(stats)
+    }
+
+    /// The optimal tables of scan `s` (T.81 K.2), updating its table ids `sel`: DC
+    /// first scans use each component's DC table, AC scans their one AC table, DC
+    /// refinement none. With the default script, the DC tables of an interleaved DC
+    /// first scan are shared in the cheapest way.
+    fn tables(
+        &self,
+        s: &ScanHeader,
+        idx: &[usize],
+        sel: &mut [(u8, u8)],
+        ri: usize,
+        default_script: bool,
+    ) -> Result<Vec<HuffmanSpec>> {
+        let is_dc = s.ss == 0;
         let mut specs = Vec::new();
-        if is_dc && s.ah == 0 && idx.len() > 1 && opts.scan_script.is_none() {
+        if is_dc && s.ah == 0 && idx.len() > 1 && default_script {
             let own: Vec<(u8, u8)> = (0..idx.len() as u8).map(|i| (i, 0)).collect();
-            let stats = scan_stats(&own)?;
+            let stats = self.stats(s, idx, &own, ri)?;
             let freqs: Vec<&[u32; 256]> = (0..idx.len() as u8)
                 .map(|i| &stats.freq[table_index(0, i)])
                 .collect();
             let ok = split_estimate_ok(
                 split_cost(&freqs, usual_split(idx.len())),
-                mcus.0 * mcus.1,
+                self.mcus.0 * self.mcus.1,
                 ri,
             );
             let dc = choose_tables(&freqs, ok);
-
             specs = grouped_specs(&stats, 0, &dc);
             for (x, t) in sel.iter_mut().zip(dc) {
                 x.0 = t;
             }
         } else if !(is_dc && s.ah != 0) {
-            let stats = scan_stats(&sel)?;
+            let stats = self.stats(s, idx, sel, ri)?;
             let mut done = Vec::new();
-            for &(td, ta) in &sel {
+            for &(td, ta) in sel.iter() {
                 let (class, id) = if is_dc { (0, td) } else { (1, ta) };
                 if !done.contains(&id) {
                     done.push(id);
@@ -909,45 +946,27 @@ fn encode_progressive(
                 }
             }
         }
-        write_dht(&mut out, &specs);
-        write_dri(&mut out, dri, &mut last_dri);
-
-        // Selectors of tables the scan does not use are written as 0.
-        let header = ScanHeader {
-            components: s
-                .components
-                .iter()
-                .zip(&sel)
-                .map(|(c, &(td, ta))| ScanComponent {
-                    id: c.id,
-                    td: if is_dc && s.ah == 0 { td } else { 0 },
-                    ta: if is_dc { 0 } else { ta },
-                })
-                .collect(),
-            ..s.clone()
-        };
-        let mut body = Vec::new();
-        write_scan(&mut body, &header);
-        write_segment(&mut out, Marker::SOS, &body);
-
-        let comps = scan_comps_on(image, &shape_refs, g, idx, &sel);
-        let tabs = install(&specs);
-        let mut w = Writer::new(out, &tabs);
-        let r = prog_scan(
-            &mut w,
-            &comps,
-            &scan_planes(idx),
-            mcus,
-            ri,
-            s.ss,
-            s.se,
-            s.ah,
-            s.al,
-        );
-        check_ranges(r)?;
-        out = w.w.finish();
+        Ok(specs)
     }
-    Ok(out)
+}
+
+/// The SOS header of progressive scan `s` with table ids `sel`: selectors of tables the
+/// scan does not use are written as 0.
+fn progressive_header(s: &ScanHeader, sel: &[(u8, u8)]) -> ScanHeader {
+    let is_dc = s.ss == 0;
+    ScanHeader {
+        components: s
+            .components
+            .iter()
+            .zip(sel)
+            .map(|(c, &(td, ta))| ScanComponent {
+                id: c.id,
+                td: if is_dc && s.ah == 0 { td } else { 0 },
+                ta: if is_dc { 0 } else { ta },
+            })
+            .collect(),
+        ..s.clone()
+    }
 }
 
 #[cfg(test)]
