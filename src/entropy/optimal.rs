@@ -19,6 +19,39 @@ const RESERVED: usize = 256;
 /// for the given frequencies. Symbols of frequency 0 get no code. With no symbol at
 /// all the result has no codes.
 pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
+    let codesize = code_sizes(freq);
+    let maxlen = codesize.iter().copied().max().unwrap_or(0);
+    if maxlen == 0 {
+        // Only the reserved symbol: no real code.
+        return HuffmanSpec {
+            class,
+            id,
+            counts: [0; 16],
+            symbols: Vec::new(),
+        };
+    }
+    let counts = limited_counts(&codesize, maxlen);
+    // Figure K.4: symbols sorted by code size, then by value.
+    let mut symbols = Vec::new();
+    for size in 1..=maxlen {
+        for (sym, &cs) in codesize[..256].iter().enumerate() {
+            if cs == size {
+                symbols.push(sym as u8);
+            }
+        }
+    }
+    HuffmanSpec {
+        class,
+        id,
+        counts,
+        symbols,
+    }
+}
+
+/// Figure K.1: the code size of each symbol (index 256 is the reserved code point,
+/// given frequency 1 so that no real code is all 1 bits), by repeatedly merging the two
+/// least frequent entries.
+fn code_sizes(freq: &[u32; 256]) -> [usize; 257] {
     let mut f = [0u64; 257];
     for (d, &s) in f.iter_mut().zip(freq.iter()) {
         *d = s as u64;
@@ -26,7 +59,6 @@ pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
     f[RESERVED] = 1;
     let mut codesize = [0usize; 257];
     let mut others = [usize::MAX; 257];
-
     loop {
         // c1: least nonzero frequency (ties: larger symbol), c2: the next least.
         let mut c1 = usize::MAX;
@@ -46,7 +78,7 @@ pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
             }
         }
         if c2 == usize::MAX {
-            break;
+            return codesize;
         }
         f[c1] += f[c2];
         f[c2] = 0;
@@ -64,25 +96,17 @@ pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
             codesize[c] += 1;
         }
     }
+}
 
-    let maxlen = codesize.iter().copied().max().unwrap_or(0);
+/// The DHT counts of codes of each length 1–16 (Figures K.2 and K.3): lengths over 16
+/// are folded down, and the reserved code point leaves the longest length in use.
+fn limited_counts(codesize: &[usize; 257], maxlen: usize) -> [u8; 16] {
     let mut bits = vec![0u32; maxlen.max(16) + 1];
     for &cs in codesize.iter() {
         if cs > 0 {
             bits[cs] += 1;
         }
     }
-    let mut counts = [0u8; 16];
-    if maxlen == 0 {
-        // Only the reserved symbol: no real code.
-        return HuffmanSpec {
-            class,
-            id,
-            counts,
-            symbols: Vec::new(),
-        };
-    }
-    // Figure K.3: limit code lengths to 16.
     let mut i = maxlen;
     while i > 16 {
         while bits[i] > 0 {
@@ -97,30 +121,16 @@ pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
         }
         i -= 1;
     }
-    // Remove the reserved code point from the longest length in use.
     let mut i = 16;
     while bits[i] == 0 {
         i -= 1;
     }
     bits[i] -= 1;
+    let mut counts = [0u8; 16];
     for (c, &b) in counts.iter_mut().zip(bits[1..=16].iter()) {
         *c = b as u8;
     }
-    // Figure K.4: symbols sorted by code size, then by value.
-    let mut symbols = Vec::new();
-    for size in 1..=maxlen {
-        for (sym, &cs) in codesize[..256].iter().enumerate() {
-            if cs == size {
-                symbols.push(sym as u8);
-            }
-        }
-    }
-    HuffmanSpec {
-        class,
-        id,
-        counts,
-        symbols,
-    }
+    counts
 }
 
 #[cfg(test)]
