@@ -285,82 +285,91 @@ pub fn estimate(tables: &[TableRef], used: &[Option<usize>]) -> Option<QualityRe
     if in_use.is_empty() {
         in_use = (0..tables.len()).collect();
     }
-
-    let all_exact = in_use.iter().all(|&i| per[i].exact);
-    let report = if all_exact {
-        let matches: Vec<&ExactMatch> = in_use
-            .iter()
-            .filter_map(|&i| per[i].exact_match.as_ref())
-            .collect();
-        let transposed = matches.iter().any(|m| m.transposed);
-        // Qualities common to every table in use; else the first table's.
-        let common: Vec<u8> = matches[0]
-            .qualities
-            .iter()
-            .copied()
-            .filter(|q| matches.iter().all(|m| m.qualities.contains(q)))
-            .collect();
-        let (quality, summary) = if let Some(&q) = common.last() {
-            let mut s = format!("IJG quality {}, exact", range_text(&common));
-            if transposed {
-                s += " (tables transposed: rotated 90°/270° losslessly)";
-            }
-            (q, s)
-        } else {
-            let parts: Vec<String> = in_use
-                .iter()
-                .map(|&i| format!("{} {}", per[i].role.name(), per[i].quality))
-                .collect();
-            (
-                per[in_use[0]].quality,
-                format!(
-                    "IJG tables of different qualities ({}), exact",
-                    parts.join(", ")
-                ),
-            )
-        };
-        QualityReport {
-            tables: Vec::new(),
-            quality,
-            exact: true,
-            transposed,
-            difference_percent: 0.0,
-            summary,
-        }
+    let report = if in_use.iter().all(|&i| per[i].exact) {
+        exact_report(&per, &in_use)
     } else {
-        // The quality that fits all tables in use best, each against its role.
-        let mut best = (50u8, f64::INFINITY);
-        for q in 1..=100u8 {
-            let d: f64 = in_use
-                .iter()
-                .map(|&i| {
-                    let t = tables[i].values;
-                    let base = per[i].role;
-                    let b = t.iter().all(|&v| v <= 255);
-                    difference(t, base, q, b).min(difference(&transpose(t), base, q, b))
-                })
-                .sum::<f64>()
-                / in_use.len() as f64;
-            if d < best.1 {
-                best = (q, d);
-            }
-        }
-        QualityReport {
-            tables: Vec::new(),
-            quality: best.0,
-            exact: false,
-            transposed: false,
-            difference_percent: round2(best.1),
-            summary: format!(
-                "closest IJG quality {} (tables differ by {:.1}% on average): not a scaled standard table",
-                best.0, best.1
-            ),
-        }
+        closest_report(tables, &per, &in_use)
     };
     Some(QualityReport {
         tables: per,
         ..report
     })
+}
+
+/// The file's quality when every table in use is an exact IJG table: the qualities
+/// they share, else each table's own.
+fn exact_report(per: &[TableQuality], in_use: &[usize]) -> QualityReport {
+    let matches: Vec<&ExactMatch> = in_use
+        .iter()
+        .filter_map(|&i| per[i].exact_match.as_ref())
+        .collect();
+    let transposed = matches.iter().any(|m| m.transposed);
+    // Qualities common to every table in use; else the first table's.
+    let common: Vec<u8> = matches[0]
+        .qualities
+        .iter()
+        .copied()
+        .filter(|q| matches.iter().all(|m| m.qualities.contains(q)))
+        .collect();
+    let (quality, summary) = if let Some(&q) = common.last() {
+        let mut s = format!("IJG quality {}, exact", range_text(&common));
+        if transposed {
+            s += " (tables transposed: rotated 90°/270° losslessly)";
+        }
+        (q, s)
+    } else {
+        let parts: Vec<String> = in_use
+            .iter()
+            .map(|&i| format!("{} {}", per[i].role.name(), per[i].quality))
+            .collect();
+        (
+            per[in_use[0]].quality,
+            format!(
+                "IJG tables of different qualities ({}), exact",
+                parts.join(", ")
+            ),
+        )
+    };
+    QualityReport {
+        tables: Vec::new(),
+        quality,
+        exact: true,
+        transposed,
+        difference_percent: 0.0,
+        summary,
+    }
+}
+
+/// The IJG quality that fits all tables in use best, each against its role, and how
+/// far the tables are from it.
+fn closest_report(tables: &[TableRef], per: &[TableQuality], in_use: &[usize]) -> QualityReport {
+    let mut best = (50u8, f64::INFINITY);
+    for q in 1..=100u8 {
+        let d: f64 = in_use
+            .iter()
+            .map(|&i| {
+                let t = tables[i].values;
+                let base = per[i].role;
+                let b = t.iter().all(|&v| v <= 255);
+                difference(t, base, q, b).min(difference(&transpose(t), base, q, b))
+            })
+            .sum::<f64>()
+            / in_use.len() as f64;
+        if d < best.1 {
+            best = (q, d);
+        }
+    }
+    QualityReport {
+        tables: Vec::new(),
+        quality: best.0,
+        exact: false,
+        transposed: false,
+        difference_percent: round2(best.1),
+        summary: format!(
+            "closest IJG quality {} (tables differ by {:.1}% on average): not a scaled standard table",
+            best.0, best.1
+        ),
+    }
 }
 
 #[cfg(test)]
