@@ -979,31 +979,7 @@ impl MetaDetails {
             MetaDetails::Jfxx(j) => {
                 format!("JFXX thumbnail ({}), {} bytes", j.format, j.thumbnail_bytes)
             }
-            MetaDetails::Exif(e) => match e.byte_order {
-                None => "Exif (invalid TIFF header)".into(),
-                Some(o) => {
-                    let mut s = format!("Exif ({o}), {} entries in IFD0", e.ifd0_entries);
-                    // Many models repeat the make ("Canon" "Canon EOS 300D"): say it once.
-                    match (&e.make, &e.model) {
-                        (Some(m), Some(md)) if md.starts_with(m.as_str()) => {
-                            s += &format!(", {md}")
-                        }
-                        (Some(m), Some(md)) => s += &format!(", {m} {md}"),
-                        (Some(m), None) | (None, Some(m)) => s += &format!(", {m}"),
-                        (None, None) => {}
-                    }
-                    if let Some(o) = e.orientation {
-                        s += &format!(", orientation {o}");
-                    }
-                    if let Some(t) = e.thumbnail_length {
-                        s += &format!(", thumbnail {t} bytes");
-                    }
-                    if !e.problems.is_empty() {
-                        s += &format!(", {} problem(s)", e.problems.len());
-                    }
-                    s
-                }
-            },
+            MetaDetails::Exif(e) => exif_summary(e),
             MetaDetails::Icc(c) => {
                 let mut s = format!(
                     "ICC_PROFILE chunk {}/{}, {} bytes",
@@ -1014,21 +990,7 @@ impl MetaDetails {
                 }
                 s
             }
-            MetaDetails::Xmp(x) => {
-                let mut s = if x.extended {
-                    format!(
-                        "extended XMP chunk, {} bytes at {}",
-                        x.length,
-                        x.chunk_offset.unwrap_or(0)
-                    )
-                } else {
-                    format!("XMP, {} bytes", x.length)
-                };
-                if let Some(t) = &x.creator_tool {
-                    s += &format!(", CreatorTool \"{t}\"");
-                }
-                s
-            }
+            MetaDetails::Xmp(x) => xmp_summary(x),
             MetaDetails::Adobe(a) => format!(
                 "Adobe, version {}, transform {} ({})",
                 a.version, a.transform, a.transform_meaning
@@ -1066,6 +1028,50 @@ impl MetaDetails {
             },
         }
     }
+}
+
+/// The one-line summary of an Exif segment.
+fn exif_summary(e: &ExifInfo) -> String {
+    match e.byte_order {
+        None => "Exif (invalid TIFF header)".into(),
+        Some(o) => {
+            let mut s = format!("Exif ({o}), {} entries in IFD0", e.ifd0_entries);
+            // Many models repeat the make ("Canon" "Canon EOS 300D"): say it once.
+            match (&e.make, &e.model) {
+                (Some(m), Some(md)) if md.starts_with(m.as_str()) => s += &format!(", {md}"),
+                (Some(m), Some(md)) => s += &format!(", {m} {md}"),
+                (Some(m), None) | (None, Some(m)) => s += &format!(", {m}"),
+                (None, None) => {}
+            }
+            if let Some(o) = e.orientation {
+                s += &format!(", orientation {o}");
+            }
+            if let Some(t) = e.thumbnail_length {
+                s += &format!(", thumbnail {t} bytes");
+            }
+            if !e.problems.is_empty() {
+                s += &format!(", {} problem(s)", e.problems.len());
+            }
+            s
+        }
+    }
+}
+
+/// The one-line summary of an XMP segment (standard or extended).
+fn xmp_summary(x: &Xmp) -> String {
+    let mut s = if x.extended {
+        format!(
+            "extended XMP chunk, {} bytes at {}",
+            x.length,
+            x.chunk_offset.unwrap_or(0)
+        )
+    } else {
+        format!("XMP, {} bytes", x.length)
+    };
+    if let Some(t) = &x.creator_tool {
+        s += &format!(", CreatorTool \"{t}\"");
+    }
+    s
 }
 
 #[cfg(test)]
