@@ -1175,46 +1175,74 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
             LUMA_ONLY
         }
     } else {
-        // Not the same tables: the same family (one table scaled), or at least the same
-        // way of writing the file, is weaker evidence of the same maker.
-        let d = st
-            .tables
-            .iter()
-            .zip(&tables)
-            .map(|(a, b)| shape_distance(a, b).min(shape_distance(&transpose(a), b)))
-            .fold(0.0f64, f64::max);
-        let sim = (1.0 - d / SHAPE_SCALE).max(0.0);
-        let structural = st.layout == sig.layout && st.sampling == sig.sampling;
-        // Camera makers are compared by their shared traits (`maker_model`), not by
-        // the nearest single file.
-        if sig.kind == SourceKind::Camera || generic || (sim == 0.0 && !structural) || file_is_ijg {
-            return None;
-        }
-        if sim > 0.0 {
-            ev.push(format!(
-                "quantization tables have the shape of the {}'s (scaled; mean log difference {d:.2}) ({})",
-                what.trim(),
-                sig.source
-            ));
-        } else {
-            ev.push(format!(
-                "file laid out like the {}'s ({})",
-                what.trim(),
-                sig.source
-            ));
-        }
-        SHAPE * sim + 0.05
+        shape_score(sig, st, &tables, file_is_ijg, &what, &mut ev)?
     };
+    structure_bonus(st, sig, &mut score, &mut ev);
+    let (key, name) = signature_name(sig);
+    Some(Pending {
+        key,
+        name,
+        kind: sig.kind,
+        maker: sig.maker.into(),
+        score,
+        evidence: ev,
+    })
+}
+
+/// The score of a program signature whose tables differ from the file's: the same
+/// family (one table scaled), or at least the same way of writing the file, is weaker
+/// evidence of the same program. `None` when there is nothing to say.
+fn shape_score(
+    sig: &Signature,
+    st: &Structure,
+    tables: &[[u16; 64]],
+    file_is_ijg: bool,
+    what: &str,
+    ev: &mut Vec<String>,
+) -> Option<f64> {
+    let generic = sig.kind == SourceKind::Camera && file_is_ijg;
+    let d = st
+        .tables
+        .iter()
+        .zip(tables)
+        .map(|(a, b)| shape_distance(a, b).min(shape_distance(&transpose(a), b)))
+        .fold(0.0f64, f64::max);
+    let sim = (1.0 - d / SHAPE_SCALE).max(0.0);
+    let structural = st.layout == sig.layout && st.sampling == sig.sampling;
+    // Camera makers are compared by their shared traits (`maker_model`), not by
+    // the nearest single file.
+    if sig.kind == SourceKind::Camera || generic || (sim == 0.0 && !structural) || file_is_ijg {
+        return None;
+    }
+    if sim > 0.0 {
+        ev.push(format!(
+            "quantization tables have the shape of the {}'s (scaled; mean log difference {d:.2}) ({})",
+            what.trim(),
+            sig.source
+        ));
+    } else {
+        ev.push(format!(
+            "file laid out like the {}'s ({})",
+            what.trim(),
+            sig.source
+        ));
+    }
+    Some(SHAPE * sim + 0.05)
+}
+
+/// Adds a bonus to `score` for each structural fact the file shares with signature
+/// `sig` (segment layout, sampling, Huffman choice), with its evidence.
+fn structure_bonus(st: &Structure, sig: &Signature, score: &mut f64, ev: &mut Vec<String>) {
     if st.layout == sig.layout {
-        score += LAYOUT;
+        *score += LAYOUT;
         ev.push(format!("same segment layout ({})", st.layout));
     }
     if st.sampling == sig.sampling {
-        score += SAMPLING;
+        *score += SAMPLING;
         ev.push(format!("same sampling factors ({})", st.sampling));
     }
     if st.huffman == sig.huffman {
-        score += HUFFMAN;
+        *score += HUFFMAN;
         ev.push(format!(
             "{} Huffman tables, as in the signature",
             if st.huffman == "std" {
@@ -1227,7 +1255,11 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
     if st.restart > 0 {
         ev.push(format!("restart interval {} MCUs", st.restart));
     }
-    let (key, name) = match sig.kind {
+}
+
+/// The merge key and the name of signature `sig`'s candidate.
+fn signature_name(sig: &Signature) -> (String, String) {
+    match sig.kind {
         SourceKind::Camera => (
             format!("cam:{}", sig.maker),
             format!(
@@ -1246,15 +1278,7 @@ fn match_signature(sig: &Signature, st: &Structure, file_is_ijg: bool) -> Option
                 name,
             )
         }
-    };
-    Some(Pending {
-        key,
-        name,
-        kind: sig.kind,
-        maker: sig.maker.into(),
-        score,
-        evidence: ev,
-    })
+    }
 }
 
 /// The best candidate that rests on the tables (not on metadata alone).
