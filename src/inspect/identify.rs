@@ -668,6 +668,21 @@ fn metadata_candidates(p: &mut Vec<Pending>, mf: &MetaFacts, file_is_ijg: bool) 
             ev,
         );
     }
+    editor_candidates(p, mf, file_is_ijg);
+    if mf.adobe {
+        for c in p.iter_mut().filter(|c| c.maker == "Adobe") {
+            c.score += 0.03;
+            c.evidence.push("Adobe APP14 segment".into());
+        }
+    }
+    if let Some(make) = &mf.make {
+        exif_camera(p, mf, make);
+    }
+}
+
+/// The program that Exif Software or XMP CreatorTool names: it boosts a table match of
+/// the same program, or is added itself.
+fn editor_candidates(p: &mut Vec<Pending>, mf: &MetaFacts, file_is_ijg: bool) {
     for (what, s) in [
         ("Exif Software", &mf.software),
         ("XMP CreatorTool", &mf.creator_tool),
@@ -703,37 +718,31 @@ fn metadata_candidates(p: &mut Vec<Pending>, mf: &MetaFacts, file_is_ijg: bool) 
             }
         }
     }
-    if mf.adobe {
-        for c in p.iter_mut().filter(|c| c.maker == "Adobe") {
-            c.score += 0.03;
-            c.evidence.push("Adobe APP14 segment".into());
-        }
-    }
-    if let Some(make) = &mf.make {
-        let maker = canonical_maker(make);
-        let model = mf.model.clone().unwrap_or_default();
-        let ev = format!("Exif Make \"{make}\" Model \"{model}\"");
-        if !boost_maker(p, &maker, &ev) {
-            let mut score = 0.5;
-            let mut evs = vec![ev];
-            if let Some(s) = &mf.software {
-                if editor(s).is_none() {
-                    score += 0.05;
-                    evs.push(format!("Exif Software \"{s}\" looks like firmware"));
-                }
+}
+
+/// The camera that Exif Make and Model name: it boosts a table match of the same
+/// maker, or is added itself.
+fn exif_camera(p: &mut Vec<Pending>, mf: &MetaFacts, make: &str) {
+    let maker = canonical_maker(make);
+    let model = mf.model.clone().unwrap_or_default();
+    let ev = format!("Exif Make \"{make}\" Model \"{model}\"");
+    if !boost_maker(p, &maker, &ev) {
+        let mut score = 0.5;
+        let mut evs = vec![ev];
+        if let Some(s) = &mf.software {
+            if editor(s).is_none() {
+                score += 0.05;
+                evs.push(format!("Exif Software \"{s}\" looks like firmware"));
             }
-            let name = format!("{maker} camera ({})", model.trim());
-            let mut c = Pending {
-                key: format!("cam:{maker}"),
-                name,
-                kind: SourceKind::Camera,
-                maker: maker.clone(),
-                score,
-                evidence: Vec::new(),
-            };
-            c.evidence = evs;
-            p.push(c);
         }
+        p.push(Pending {
+            key: format!("cam:{maker}"),
+            name: format!("{maker} camera ({})", model.trim()),
+            kind: SourceKind::Camera,
+            maker: maker.clone(),
+            score,
+            evidence: evs,
+        });
     }
 }
 
