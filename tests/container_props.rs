@@ -62,7 +62,7 @@ fn piece() -> impl Strategy<Value = Piece> {
 fn build(pieces: &[Piece], trailer: &[u8]) -> Vec<u8> {
     let mut f = vec![0xFF, 0xD8];
     let header = |f: &mut Vec<u8>, fill: usize, code: u8, body: &[u8]| {
-        f.extend(std::iter::repeat_n(0xFF, fill));
+        f.extend(std::iter::repeat(0xFF).take(fill));
         f.extend_from_slice(&[0xFF, code]);
         f.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
         f.extend_from_slice(body);

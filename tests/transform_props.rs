@@ -83,8 +83,11 @@ fn run(img: &CoefficientImage, o: Orientation, edge: EdgePolicy) -> CoefficientI
     apply(img, &p)
 }
 
+/// One component as a decoder sees it: its real blocks, its table and its sampling.
+type Visible = (Vec<[i16; 64]>, [u16; 64], (u8, u8));
+
 /// The blocks a decoder sees (padding excluded), and the tables.
-fn visible(img: &CoefficientImage) -> Vec<(Vec<[i16; 64]>, [u16; 64], (u8, u8))> {
+fn visible(img: &CoefficientImage) -> Vec<Visible> {
     let g = img.geometry();
     img.components
         .iter()

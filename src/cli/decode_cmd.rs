@@ -37,14 +37,15 @@ impl Write for Counted<'_> {
 enum Out<'w> {
     /// Before the header (PNG not started yet) or PNM samples.
     Raw(Counted<'w>),
-    Png(PngStream<Counted<'w>>),
+    // Boxed: the encoder state is large, and the enum is moved on every start.
+    Png(Box<PngStream<Counted<'w>>>),
     Gone,
 }
 
 impl Out<'_> {
     fn start(&mut self, shape: PixelShape, png: bool) -> Result<()> {
         match std::mem::replace(self, Out::Gone) {
-            Out::Raw(w) if png => *self = Out::Png(PngStream::new(w, shape)?),
+            Out::Raw(w) if png => *self = Out::Png(Box::new(PngStream::new(w, shape)?)),
             Out::Raw(mut w) => {
                 w.write_all(pnm_header_for(shape)?.as_bytes())?;
                 *self = Out::Raw(w);
