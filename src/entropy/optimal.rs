@@ -59,21 +59,24 @@ fn code_sizes(freq: &[u32; 256]) -> [usize; 257] {
     f[RESERVED] = 1;
     let mut codesize = [0usize; 257];
     let mut others = [usize::MAX; 257];
+    // The entries still in play (nonzero frequency), in increasing order: a table uses
+    // a few dozen of the 257, so the searches below read only those.
+    let mut active: Vec<usize> = (0..257).filter(|&i| f[i] != 0).collect();
     loop {
         // c1: least nonzero frequency (ties: larger symbol), c2: the next least.
         let mut c1 = usize::MAX;
         let mut v = u64::MAX;
-        for (i, &fi) in f.iter().enumerate() {
-            if fi != 0 && fi <= v {
-                v = fi;
+        for &i in &active {
+            if f[i] <= v {
+                v = f[i];
                 c1 = i;
             }
         }
         let mut c2 = usize::MAX;
         let mut v = u64::MAX;
-        for (i, &fi) in f.iter().enumerate() {
-            if fi != 0 && fi <= v && i != c1 {
-                v = fi;
+        for &i in &active {
+            if f[i] <= v && i != c1 {
+                v = f[i];
                 c2 = i;
             }
         }
@@ -82,6 +85,7 @@ fn code_sizes(freq: &[u32; 256]) -> [usize; 257] {
         }
         f[c1] += f[c2];
         f[c2] = 0;
+        active.retain(|&i| i != c2);
         let mut c = c1;
         codesize[c] += 1;
         while others[c] != usize::MAX {
