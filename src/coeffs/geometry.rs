@@ -56,6 +56,16 @@ impl Geometry {
         (ceil_div(xi, 8), ceil_div(yi, 8))
     }
 
+    /// MCUs in a row of a scan of components `idx`, as a restart interval in rows
+    /// counts them: the frame's MCU columns for an interleaved scan, the component's
+    /// block columns for a one-component scan (an MCU per block, T.81 A.2.2).
+    pub fn scan_mcus_x(&self, idx: &[usize]) -> usize {
+        match idx {
+            [c] => self.real_blocks(*c).0,
+            _ => self.mcus_x(),
+        }
+    }
+
     /// Blocks of component `c` including padding to whole iMCUs.
     pub fn padded_blocks(&self, c: usize) -> (usize, usize) {
         let (h, v) = self.factors[c];

@@ -117,6 +117,17 @@ pub struct CoefficientImage {
 }
 
 impl CoefficientImage {
+    /// The sampling factors of component `c` as a frame header states them: a
+    /// one-component frame's factors shape nothing (its scans are non-interleaved, an
+    /// MCU per block, T.81 A.2.2), so they are 1x1, as libjpeg writes them.
+    pub fn coded_factors(&self, c: usize) -> (u8, u8) {
+        if self.components.len() == 1 {
+            (1, 1)
+        } else {
+            (self.components[c].h, self.components[c].v)
+        }
+    }
+
     /// The MCU/iMCU geometry of this image.
     pub fn geometry(&self) -> Geometry {
         let factors: Vec<(u8, u8)> = self.components.iter().map(|c| (c.h, c.v)).collect();

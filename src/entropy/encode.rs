@@ -286,10 +286,6 @@ pub(super) fn write_frame_headers(
         }
         CodingMode::Sequential => Marker::SOF1,
     };
-    // A one-component frame's sampling factors shape nothing: its scans are
-    // non-interleaved, an MCU per block (T.81 A.2.2). They are written as 1x1, as
-    // libjpeg writes them, which decoders that size MCUs by the factors also read right.
-    let single = image.components.len() == 1;
     let frame = FrameHeader {
         marker,
         precision: image.precision,
@@ -299,11 +295,10 @@ pub(super) fn write_frame_headers(
             .components
             .iter()
             .zip(&slots)
-            .map(|(c, &tq)| FrameComponent {
-                id: c.id,
-                h: if single { 1 } else { c.h },
-                v: if single { 1 } else { c.v },
-                tq,
+            .enumerate()
+            .map(|(i, (c, &tq))| {
+                let (h, v) = image.coded_factors(i);
+                FrameComponent { id: c.id, h, v, tq }
             })
             .collect(),
     };
@@ -321,11 +316,7 @@ pub(super) fn scan_restart(opts: &EncodeOptions, g: &Geometry, idx: &[usize]) ->
     if opts.restart_rows == 0 {
         return opts.restart_interval;
     }
-    let per_row = match idx {
-        [c] => g.real_blocks(*c).0,
-        _ => g.mcus_x(),
-    };
-    (per_row * opts.restart_rows as usize).min(65535) as u16
+    (g.scan_mcus_x(idx) * opts.restart_rows as usize).min(65535) as u16
 }
 
 /// The DRI segment (B.2.4.4) for a scan with interval `restart_interval`, when it
@@ -854,11 +845,11 @@ fn encode_progressive(
         shapes: shapes_of(planes),
         mcus: (g.mcus_x(), g.mcus_y()),
     };
+    let default_script = opts.scan_script.is_none();
     let mut last_dri = 0;
     for (s, idx) in script.iter().zip(&idxs) {
         let dri = scan_restart(opts, g, idx);
         let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
-        let default_script = opts.scan_script.is_none();
         let specs = src.tables(s, idx, &mut sel, dri as usize, default_script)?;
         write_dht(&mut out, &specs);
         write_dri(&mut out, dri, &mut last_dri);

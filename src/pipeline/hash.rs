@@ -136,16 +136,13 @@ fn prefix(image: &CoefficientImage) -> Sha256 {
     h
 }
 
-/// Component `i`'s sampling factors, quantization table and real block counts. A
-/// one-component frame's factors shape nothing (T.81 A.2.2), so they count as 1x1:
-/// jpegtran and jtool write them so.
+/// Component `i`'s sampling factors as a frame header states them (a one-component
+/// frame is 1x1, see [`CoefficientImage::coded_factors`]), quantization table and real
+/// block counts.
 fn component_header(h: &mut Sha256, image: &CoefficientImage, i: usize, bw: usize, bh: usize) {
     let c = &image.components[i];
-    if image.components.len() == 1 {
-        h.update(&[1, 1]);
-    } else {
-        h.update(&[c.h, c.v]);
-    }
+    let (fh, fv) = image.coded_factors(i);
+    h.update(&[fh, fv]);
     for v in c.quant.values {
         h.update(&v.to_be_bytes());
     }

@@ -240,11 +240,7 @@ fn input_restart_rows(d: &entropy::Decoded) -> u16 {
             .iter()
             .filter_map(|c| comps.iter().position(|x| x.id == c.id))
             .collect();
-        let per_row = match idx.as_slice() {
-            [c] => g.real_blocks(*c).0,
-            _ if comps.len() == 1 => g.real_blocks(0).0,
-            _ => g.mcus_x(),
-        };
+        let per_row = g.scan_mcus_x(&idx);
         if ri == 0 || per_row == 0 || ri as usize % per_row != 0 {
             return 0;
         }

@@ -276,7 +276,7 @@ fn reencode<'a>(
         restart_interval: restart_interval(output, restart, &coeffs)?,
         restart_rows: super::restart_rows(output, None),
         scan_script: None,
-        // Table ids change no pixel; the lossless path numbers them as jpegtran does.
+        // The pixel path writes gray or YCbCr only, which libjpeg numbers so.
         table_numbering: entropy::TableNumbering::LumaChroma,
     };
     Ok((entropy::encode_owned(coeffs, &enc)?, warnings, file))
