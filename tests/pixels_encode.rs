@@ -395,6 +395,7 @@ fn streamed_standard_output_equals_whole_image_path() {
                         restart_rows: 0,
                         scan_script: None,
                         table_numbering: entropy::TableNumbering::LumaChroma,
+                        threads: 1,
                     };
                     let whole = entropy::encode(&coeffs, &enc).unwrap();
                     // SOI (2) + APP0 (18) before, EOI (2) after.

@@ -383,6 +383,8 @@ fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
         strict: ctx.strict,
         scans: a.scans.as_deref().map(read_scans).transpose()?,
         icc: a.icc.as_deref().map(read_icc).transpose()?,
+        // Parts of a sequential scan are coded on several threads.
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
     })
 }
 

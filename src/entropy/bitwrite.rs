@@ -318,6 +318,73 @@ impl BitWriter {
         self.out.extend_from_slice(&[0xFF, 0xD0 + (n & 7) as u8]);
     }
 
+    /// Bytes written so far.
+    pub fn bytes_written(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Makes room for `n` more bytes.
+    pub fn reserve(&mut self, n: usize) {
+        self.out.reserve(n);
+    }
+
+    /// Writes out the whole bytes of the pending bits, leaving fewer than 8.
+    fn flush_bytes(&mut self) {
+        let used = 64 - self.st.free;
+        let whole = used / 8;
+        if whole == 0 {
+            return;
+        }
+        let rest = used % 8;
+        let w = (self.st.acc >> rest) << (64 - 8 * whole);
+        for &b in &w.to_be_bytes()[..whole as usize] {
+            self.out.push(b);
+            if b == 0xFF {
+                self.out.push(0);
+            }
+        }
+        self.st.free = 64 - rest;
+    }
+
+    /// Appends what `other` wrote (its bytes, then its pending bits) as if it had been
+    /// written here. When this writer holds a partial byte, the other's bytes are
+    /// unstuffed and put again at the new bit position, so they may hold no marker
+    /// then; a writer whose bytes start with RSTn comes with `pad_first`, which ends
+    /// this one's bits as a restart does (T.81 F.1.2.3).
+    pub fn append(&mut self, mut other: BitWriter, pad_first: bool) {
+        if pad_first {
+            self.pad();
+        }
+        self.flush_bytes();
+        other.flush_bytes();
+        if self.st.free == 64 {
+            self.out.extend_from_slice(&other.out);
+        } else {
+            let mut b = self.bits();
+            let src = &other.out;
+            let mut i = 0;
+            while i < src.len() {
+                if let Some(w) = src.get(i..i + 8) {
+                    let w = u64::from_be_bytes(w.try_into().unwrap_or_default());
+                    if !has_ff_byte(w) {
+                        b.put((w >> 32) as u32, 32);
+                        b.put(w as u32, 32);
+                        i += 8;
+                        continue;
+                    }
+                }
+                let byte = src[i];
+                debug_assert!(byte != 0xFF || src.get(i + 1) == Some(&0));
+                b.put(byte as u32, 8);
+                i += if byte == 0xFF { 2 } else { 1 };
+            }
+        }
+        let n = 64 - other.st.free;
+        if n > 0 {
+            self.bits().put((other.st.acc & ((1 << n) - 1)) as u32, n);
+        }
+    }
+
     /// Pads and returns the bytes.
     pub fn finish(mut self) -> Vec<u8> {
         self.pad();
@@ -390,6 +457,50 @@ mod tests {
             w.finish(),
             vec![0xBF, 0xFF, 0xD1, 0xAB, 0xFF, 0xD2, 0xFF, 0xD3]
         );
+    }
+
+    /// Appending a writer equals writing its bits here, at every bit position and
+    /// across stuffed bytes, and with a restart when the other starts with one.
+    #[test]
+    fn append_equals_writing_in_one() {
+        let seq: Vec<(u32, u32)> = (0..200u32)
+            .map(|i| {
+                let len = 1 + (i * 7) % 32;
+                let v = (i.wrapping_mul(2_654_435_761) | 0xF0F0_FF00) & (u32::MAX >> (32 - len));
+                (v, len)
+            })
+            .collect();
+        for cut in 0..seq.len() {
+            let whole = write(&seq);
+            let mut a = BitWriter::new(vec![0xAB]);
+            let mut b = BitWriter::new(Vec::new());
+            for &(v, n) in &seq[..cut] {
+                a.put(v, n);
+            }
+            for &(v, n) in &seq[cut..] {
+                b.put(v, n);
+            }
+            a.append(b, false);
+            let mut got = a.finish();
+            assert_eq!(got.remove(0), 0xAB);
+            assert_eq!(got, whole, "cut {cut}");
+            // With a restart between the two halves.
+            let mut one = BitWriter::new(Vec::new());
+            let mut a = BitWriter::new(Vec::new());
+            let mut b = BitWriter::new(Vec::new());
+            for &(v, n) in &seq[..cut] {
+                one.put(v, n);
+                a.put(v, n);
+            }
+            one.restart(3);
+            b.restart(3);
+            for &(v, n) in &seq[cut..] {
+                one.put(v, n);
+                b.put(v, n);
+            }
+            a.append(b, true);
+            assert_eq!(a.finish(), one.finish(), "restart at {cut}");
+        }
     }
 
     #[test]

@@ -6,11 +6,20 @@
 //! optimal tables, and the general writer), [`seq_scan_sym`] the symbol tables of the
 //! streamed encoder (`enc_stream::fast`), which code each symbol with one table load
 //! and one addition; the write pass of sequential output uses it.
+//!
+//! Both passes of a large scan run on several threads ([`seq_stats`], [`seq_write`]):
+//! the coefficients are all known, so a span of MCUs starts from the DC predictions of
+//! the blocks before it and is coded on its own. Counts are added; the bytes are joined
+//! in order, a span at the bit position where the previous one ended (its bytes are
+//! unstuffed and put again when that is not a byte boundary), or with restarts, on an
+//! interval boundary, where its RSTn starts it on a byte boundary anyway.
 
+use super::bitwrite::BitWriter;
 use super::enc_prog::Ranges;
-use super::enc_stream::fast::{size_sign, SymEmit, SymSink};
-use super::huffenc::{category, Emit, Sink};
+use super::enc_stream::fast::{size_sign, SymEmit, SymSink, SymTable, SymWriter};
+use super::huffenc::{category, Emit, Sink, Stats, NTABLES};
 use crate::coeffs::PackedPlane;
+use std::ops::Range;
 
 /// One component of a sequential scan over packed planes.
 pub struct PackedComp<'a> {
@@ -26,16 +35,21 @@ pub struct PackedComp<'a> {
     pub ac: usize,
 }
 
-/// Codes one sequential scan of `comps` into `sink`, in the coding order of T.81 A.2
-/// (one component: its real blocks; several: MCU by MCU over the `mcus` grid), with a
-/// restart after every `ri` MCUs (0: none). Returns the OR of the magnitudes coded.
+/// Codes MCUs `span` of one sequential scan of `comps` into `sink`, in the coding
+/// order of T.81 A.2 (one component: its real blocks; several: MCU by MCU over the
+/// `mcus` grid), with a restart after every `ri` MCUs (0: none). A span that does
+/// not start at 0 starts where the whole scan would be then: DC predictions from the
+/// blocks before it, and when it starts on an interval boundary, with the RSTn that
+/// ends the interval before (padding nothing of its own). Returns the OR of the
+/// magnitudes coded.
 pub fn seq_scan<S: Sink>(
     sink: &mut S,
     comps: &[PackedComp],
     mcus: (usize, usize),
     ri: usize,
+    span: Range<usize>,
 ) -> Ranges {
-    walk(&mut SinkCoder(sink), comps, mcus, ri)
+    walk(&mut SinkCoder(sink), comps, mcus, ri, span)
 }
 
 /// As [`seq_scan`], into a [`SymSink`]: the same symbols and bits.
@@ -44,8 +58,165 @@ pub fn seq_scan_sym<S: SymSink>(
     comps: &[PackedComp],
     mcus: (usize, usize),
     ri: usize,
+    span: Range<usize>,
 ) -> Ranges {
-    walk(&mut SymCoder(sink), comps, mcus, ri)
+    walk(&mut SymCoder(sink), comps, mcus, ri, span)
+}
+
+/// MCUs of the scan of `comps` (one component: its real blocks, T.81 A.2.2).
+pub fn scan_len(comps: &[PackedComp], mcus: (usize, usize)) -> usize {
+    match comps {
+        [c] => c.real.0 * c.real.1,
+        _ => mcus.0 * mcus.1,
+    }
+}
+
+/// Splits `total` MCUs into at most `n` spans of about equal size for coding apart,
+/// on restart-interval boundaries when `ri` > 0 (each span then starts with its own
+/// RSTn, at a byte boundary, so that spans coded apart are simply concatenated).
+pub fn split(total: usize, ri: usize, n: usize) -> Vec<Range<usize>> {
+    let unit = ri.max(1);
+    let units = total.div_ceil(unit);
+    let n = n.clamp(1, units.max(1));
+    (0..n)
+        .map(|k| ((units * k / n) * unit).min(total)..((units * (k + 1) / n) * unit).min(total))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// Blocks below which a span is not worth a thread of its own.
+const MIN_SPAN_BLOCKS: usize = 8192;
+
+/// The spans `threads` threads code a scan of `comps` in (see [`split`]): one unless
+/// each would have at least [`MIN_SPAN_BLOCKS`] blocks.
+fn spans(
+    comps: &[PackedComp],
+    mcus: (usize, usize),
+    ri: usize,
+    threads: usize,
+) -> Vec<Range<usize>> {
+    let total = scan_len(comps, mcus);
+    let per_mcu: usize = match comps {
+        [_] => 1,
+        _ => comps.iter().map(|c| c.h * c.v).sum(),
+    };
+    let n = threads.min(total * per_mcu / MIN_SPAN_BLOCKS).max(1);
+    if n == 1 {
+        return std::iter::once(0..total).collect();
+    }
+    split(total, ri, n)
+}
+
+/// `f` of each span, in span order: the first on this thread, the others each on its own.
+fn on_threads<T: Send>(spans: &[Range<usize>], f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    let Some((first, rest)) = spans.split_first() else {
+        return Vec::new();
+    };
+    let f = &f;
+    std::thread::scope(|s| {
+        let others: Vec<_> = rest.iter().map(|r| s.spawn(move || f(r.clone()))).collect();
+        let mut out = vec![f(first.clone())];
+        for h in others {
+            out.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
+    })
+}
+
+/// [`seq_scan`] of the whole scan into `stats`, its spans counted on up to `threads`
+/// threads and the counts added.
+pub fn seq_stats(
+    stats: &mut Stats,
+    comps: &[PackedComp],
+    mcus: (usize, usize),
+    ri: usize,
+    threads: usize,
+) -> Ranges {
+    seq_stats_in(stats, comps, mcus, ri, &spans(comps, mcus, ri, threads))
+}
+
+/// [`seq_stats`] over the given spans of the scan.
+fn seq_stats_in(
+    stats: &mut Stats,
+    comps: &[PackedComp],
+    mcus: (usize, usize),
+    ri: usize,
+    spans: &[Range<usize>],
+) -> Ranges {
+    if let [one] = spans {
+        return seq_scan(stats, comps, mcus, ri, one.clone());
+    }
+    let mut ranges = Ranges::default();
+    for (s, r) in on_threads(spans, |span| {
+        let mut s = Stats::new();
+        let r = seq_scan(&mut s, comps, mcus, ri, span);
+        (s, r)
+    }) {
+        stats.add(&s);
+        ranges.ac_or |= r.ac_or;
+        ranges.dc_or |= r.dc_or;
+    }
+    ranges
+}
+
+/// [`seq_scan_sym`] of the whole scan into `w` with the symbol tables `tabs`, its
+/// spans coded apart on up to `threads` threads and appended in order (a span that
+/// starts on a restart boundary starts with its RSTn; another is put at the bit
+/// position where the one before ended).
+pub fn seq_write(
+    w: &mut BitWriter,
+    tabs: &[Box<SymTable>; NTABLES],
+    comps: &[PackedComp],
+    mcus: (usize, usize),
+    ri: usize,
+    threads: usize,
+) -> Ranges {
+    seq_write_in(w, tabs, comps, mcus, ri, &spans(comps, mcus, ri, threads))
+}
+
+/// [`seq_write`] over the given spans of the scan.
+fn seq_write_in(
+    w: &mut BitWriter,
+    tabs: &[Box<SymTable>; NTABLES],
+    comps: &[PackedComp],
+    mcus: (usize, usize),
+    ri: usize,
+    spans: &[Range<usize>],
+) -> Ranges {
+    let code = |w: &mut BitWriter, span: Range<usize>| {
+        let mut bits = w.begin_row();
+        let r = seq_scan_sym(
+            &mut SymWriter {
+                bits: &mut bits,
+                tabs,
+            },
+            comps,
+            mcus,
+            ri,
+            span,
+        );
+        w.end_row(bits);
+        r
+    };
+    if let [one] = spans {
+        return code(w, one.clone());
+    }
+    let mut ranges = Ranges::default();
+    let per_mcu: usize = comps.iter().map(|c| c.h * c.v).sum();
+    let parts = on_threads(spans, |span| {
+        // Room for a typical 16 bytes a block, so that the part rarely grows (and is
+        // copied); capacity never written costs no memory.
+        let mut part = BitWriter::new(Vec::with_capacity(span.len() * per_mcu * 16));
+        let r = code(&mut part, span);
+        (part, r)
+    });
+    w.reserve(parts.iter().map(|(p, _)| p.bytes_written()).sum());
+    for (span, (part, r)) in spans.iter().zip(parts) {
+        w.append(part, ri > 0 && span.start > 0);
+        ranges.ac_or |= r.ac_or;
+        ranges.dc_or |= r.dc_or;
+    }
+    ranges
 }
 
 /// What the walk asks of a coder.
@@ -70,43 +241,51 @@ fn code<C: BlockCoder>(coder: &mut C, c: &PackedComp, idx: usize, pred: &mut i32
     r.ac_or |= coder.block(c, diff, mask, vals.get(has_dc..).unwrap_or(&[]));
 }
 
-/// The coding order of T.81 A.2 with restarts (F.1.2.3: predictions reset).
+/// Index of the block of `c` at row `y`, column `x` of MCU (`mx`, `my`) of an
+/// interleaved scan (T.81 A.2.3).
+#[inline(always)]
+fn mcu_block(c: &PackedComp, mx: usize, my: usize, x: usize, y: usize) -> usize {
+    (my * c.v + y) * c.plane.width_blocks + mx * c.h + x
+}
+
+/// The coding order of T.81 A.2 over MCUs `span`, with restarts (F.1.2.3:
+/// predictions reset).
 fn walk<C: BlockCoder>(
     coder: &mut C,
     comps: &[PackedComp],
     mcus: (usize, usize),
     ri: usize,
+    span: Range<usize>,
 ) -> Ranges {
-    let mut st = State {
-        pred: [0; 4],
-        ranges: Ranges { ac_or: 0, dc_or: 0 },
-        left: if ri == 0 { usize::MAX } else { ri },
-        ri,
-        nrst: 0,
+    let mut st = State::at(comps, mcus, ri, span.start);
+    let per_row = match comps {
+        [c] => c.real.0,
+        _ => mcus.0,
     };
-    if let [c] = comps {
-        let (w, h) = c.real;
-        for by in 0..h {
-            let start = by * c.plane.width_blocks;
-            for idx in start..start + w {
+    let mut m = span.start;
+    while m < span.end {
+        let (row, col) = (m / per_row, m % per_row);
+        let stop = (span.end - row * per_row).min(per_row);
+        if let [c] = comps {
+            let start = row * c.plane.width_blocks;
+            for idx in start + col..start + stop {
                 st.tick(coder);
                 code(coder, c, idx, &mut st.pred[0], &mut st.ranges);
             }
-        }
-        return st.ranges;
-    }
-    for my in 0..mcus.1 {
-        for mx in 0..mcus.0 {
-            st.tick(coder);
-            for (ci, c) in comps.iter().enumerate() {
-                for y in 0..c.v {
-                    let start = (my * c.v + y) * c.plane.width_blocks + mx * c.h;
-                    for idx in start..start + c.h {
-                        code(coder, c, idx, &mut st.pred[ci & 3], &mut st.ranges);
+        } else {
+            for mx in col..stop {
+                st.tick(coder);
+                for (ci, c) in comps.iter().enumerate() {
+                    for y in 0..c.v {
+                        let start = mcu_block(c, mx, row, 0, y);
+                        for idx in start..start + c.h {
+                            code(coder, c, idx, &mut st.pred[ci & 3], &mut st.ranges);
+                        }
                     }
                 }
             }
         }
+        m = row * per_row + stop;
     }
     st.ranges
 }
@@ -122,6 +301,40 @@ struct State {
 }
 
 impl State {
+    /// The state of the whole scan's walk just before MCU `m`.
+    fn at(comps: &[PackedComp], mcus: (usize, usize), ri: usize, m: usize) -> State {
+        let mut st = State {
+            pred: [0; 4],
+            ranges: Ranges { ac_or: 0, dc_or: 0 },
+            left: if ri == 0 { usize::MAX } else { ri },
+            ri,
+            nrst: 0,
+        };
+        if m == 0 {
+            return st;
+        }
+        // Restarts come before MCUs ri, 2·ri, …; one due at m is still to come.
+        if let Some(done) = (m - 1).checked_div(ri) {
+            st.nrst = done;
+            st.left = ri - 1 - (m - 1) % ri;
+        }
+        // The predictions after MCU m - 1: each component's last block in it.
+        let last = m - 1;
+        match comps {
+            [c] => {
+                let (row, col) = (last / c.real.0, last % c.real.0);
+                st.pred[0] = c.plane.dc(row * c.plane.width_blocks + col) as i32;
+            }
+            _ => {
+                let (my, mx) = (last / mcus.0, last % mcus.0);
+                for (ci, c) in comps.iter().enumerate() {
+                    st.pred[ci & 3] = c.plane.dc(mcu_block(c, mx, my, c.h - 1, c.v - 1)) as i32;
+                }
+            }
+        }
+        st
+    }
+
     /// Called before each MCU: ends the interval (RSTn, predictions reset, F.1.2.3)
     /// when it is full, never before the first MCU.
     #[inline(always)]
@@ -264,7 +477,7 @@ mod tests {
         for comps in &scans {
             for ri in [0, 1, 2, 5] {
                 let mut w = Writer::new(Vec::new(), &tabs);
-                let a = seq_scan(&mut w, comps, (3, 2), ri);
+                let a = seq_scan(&mut w, comps, (3, 2), ri, 0..scan_len(comps, (3, 2)));
                 let want = w.w.finish();
                 let mut bw = BitWriter::new(Vec::new());
                 let mut bits = bw.begin_row();
@@ -276,10 +489,80 @@ mod tests {
                     comps,
                     (3, 2),
                     ri,
+                    0..scan_len(comps, (3, 2)),
                 );
                 bw.end_row(bits);
                 assert_eq!(bw.finish(), want, "{} components, ri {ri}", comps.len());
                 assert_eq!((a.ac_or, a.dc_or), (b.ac_or, b.dc_or));
+            }
+        }
+    }
+
+    /// A scan split into spans, counted and written apart (on threads) and joined,
+    /// gives the statistics and bytes of the whole scan: at every split, with and
+    /// without restarts, for one component (a real grid narrower than the padded
+    /// plane) and for three interleaved ones.
+    #[test]
+    fn spans_coded_apart_join_into_the_whole_scan() {
+        let mut tabs: Box<EncTables> = empty_tables();
+        tabs[table_index(0, 0)] = EncTable::from_spec(&std_tables::std_dc_luma(0));
+        tabs[table_index(1, 0)] = EncTable::from_spec(&std_tables::std_ac_luma(0));
+        tabs[table_index(0, 1)] = EncTable::from_spec(&std_tables::std_dc_chroma(1));
+        tabs[table_index(1, 1)] = EncTable::from_spec(&std_tables::std_ac_chroma(1));
+        let sym = sym_tables(&tabs);
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let (y, cb, cr) = (
+            plane(14, 6, &mut seed),
+            plane(7, 3, &mut seed),
+            plane(7, 3, &mut seed),
+        );
+        let comp = |p, h, v, real, t| PackedComp {
+            plane: p,
+            h,
+            v,
+            real,
+            dc: table_index(0, t),
+            ac: table_index(1, t),
+        };
+        let scans = [
+            (vec![comp(&y, 1, 1, (13, 5), 0)], (7, 3)),
+            (
+                vec![
+                    comp(&y, 2, 2, (14, 6), 0),
+                    comp(&cb, 1, 1, (7, 3), 1),
+                    comp(&cr, 1, 1, (7, 3), 1),
+                ],
+                (7, 3),
+            ),
+        ];
+        for (comps, mcus) in &scans {
+            let total = scan_len(comps, *mcus);
+            for ri in [0, 1, 2, 5, 7, 100] {
+                let mut whole_stats = Stats::new();
+                let want_r = seq_scan(&mut whole_stats, comps, *mcus, ri, 0..total);
+                let mut bw = BitWriter::new(vec![1, 2]);
+                seq_write_in(
+                    &mut bw,
+                    &sym,
+                    comps,
+                    *mcus,
+                    ri,
+                    std::slice::from_ref(&(0..total)),
+                );
+                let want = bw.finish();
+                for n in 2..=6 {
+                    let spans = split(total, ri, n);
+                    assert_eq!(spans.first().map(|r| r.start), Some(0));
+                    assert_eq!(spans.last().map(|r| r.end), Some(total));
+                    let mut st = Stats::new();
+                    let r = seq_stats_in(&mut st, comps, *mcus, ri, &spans);
+                    assert_eq!(st.freq, whole_stats.freq, "stats, ri {ri}, {n} spans");
+                    assert_eq!((r.ac_or, r.dc_or), (want_r.ac_or, want_r.dc_or));
+                    let mut bw = BitWriter::new(vec![1, 2]);
+                    let r = seq_write_in(&mut bw, &sym, comps, *mcus, ri, &spans);
+                    assert_eq!(bw.finish(), want, "bytes, ri {ri}, {n} spans");
+                    assert_eq!((r.ac_or, r.dc_or), (want_r.ac_or, want_r.dc_or));
+                }
             }
         }
     }

@@ -189,6 +189,7 @@ fn opts(mode: CodingMode, huffman: HuffmanChoice, ri: u16) -> EncodeOptions {
         restart_rows: 0,
         scan_script: None,
         table_numbering: TableNumbering::LumaChroma,
+        threads: 1,
     }
 }
 
@@ -382,6 +383,7 @@ fn custom_script_round_trip() {
                 restart_rows: 0,
                 scan_script: Some(script.clone()),
                 table_numbering: TableNumbering::Shared,
+                threads: 1,
             };
             round_trip(&img, &o).unwrap();
         }

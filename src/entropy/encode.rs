@@ -10,10 +10,10 @@
 //! progressive: [DHT (this scan's tables)]  SOS  data ...       per scan of the script
 //! ```
 
-use super::enc_packed::{seq_scan, seq_scan_sym, PackedComp};
+use super::enc_packed::{scan_len, seq_scan, seq_stats, seq_write, PackedComp};
 use super::enc_prog::{prog_scan, Ranges};
 use super::enc_seq::{pack_plane, walk, ScanComp, SeqCoder};
-use super::enc_stream::fast::{sym_tables, SymWriter};
+use super::enc_stream::fast::sym_tables;
 use super::huffenc::{empty_tables, table_index, EncTable, Sink, Stats, Writer};
 use super::optimal::optimal_spec;
 use super::script;
@@ -652,12 +652,11 @@ impl SeqSource<'_> {
                     dc_or: coder.dc_or,
                 }
             }
-            Some(planes) => seq_scan(
-                sink,
-                &self.packed_comps(planes, idx, &ids),
-                self.mcus,
-                self.ri_of(idx),
-            ),
+            Some(planes) => {
+                let comps = self.packed_comps(planes, idx, &ids);
+                let span = 0..scan_len(&comps, self.mcus);
+                seq_scan(sink, &comps, self.mcus, self.ri_of(idx), span)
+            }
         };
         check_ranges(ranges)
     }
@@ -691,18 +690,27 @@ impl SeqSource<'_> {
         let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
         let comps = self.packed_comps(planes, idx, &ids);
         let sym = sym_tables(w.tables());
-        let mut bits = w.w.begin_row();
-        let ranges = seq_scan_sym(
-            &mut SymWriter {
-                bits: &mut bits,
-                tabs: &sym,
-            },
+        let ri = self.ri_of(idx);
+        check_ranges(seq_write(
+            &mut w.w,
+            &sym,
             &comps,
             self.mcus,
-            self.ri_of(idx),
-        );
-        w.w.end_row(bits);
-        check_ranges(ranges)
+            ri,
+            self.opts.threads,
+        ))
+    }
+
+    /// Counts the symbols of the sequential scan of frame components `idx` into
+    /// `stats` (packed planes: in parts, on threads).
+    fn count(&self, idx: &[usize], sel: &[(u8, u8)], stats: &mut Stats) -> Result<()> {
+        let Some(planes) = self.packed else {
+            return self.code(idx, sel, stats);
+        };
+        let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
+        let comps = self.packed_comps(planes, idx, &ids);
+        let ri = self.ri_of(idx);
+        check_ranges(seq_stats(stats, &comps, self.mcus, ri, self.opts.threads))
     }
 }
 
@@ -782,7 +790,7 @@ fn optimal_sequential(src: &SeqSource, scans: &[Vec<usize>]) -> Result<TableChoi
     let own: Vec<(u8, u8)> = (0..n as u8).map(|c| (c, c)).collect();
     let mut stats = Stats::new();
     for idx in scans {
-        src.code(idx, &own, &mut stats)?;
+        src.count(idx, &own, &mut stats)?;
     }
     let nmcu: usize = if scans.len() == 1 && n > 1 {
         mcus.0 * mcus.1

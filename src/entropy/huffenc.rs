@@ -109,6 +109,15 @@ impl Stats {
             freq: Box::new([[0; 256]; NTABLES]),
         }
     }
+
+    /// Adds the counts of `o` (statistics of another part of the same scans).
+    pub fn add(&mut self, o: &Stats) {
+        for (a, b) in self.freq.iter_mut().zip(o.freq.iter()) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x = x.saturating_add(*y);
+            }
+        }
+    }
 }
 
 /// [`Stats`] opened: the frequency tables.

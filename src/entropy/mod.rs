@@ -150,6 +150,9 @@ pub struct EncodeOptions {
     /// The table ids of arithmetic output and of the standard Huffman tables (optimal
     /// Huffman tables are shared by cost instead).
     pub table_numbering: TableNumbering,
+    /// Threads that may code parts of a sequential scan of packed blocks at once (0 or
+    /// 1: the calling thread only). The output does not depend on it.
+    pub threads: usize,
 }
 
 impl Default for EncodeOptions {
@@ -161,6 +164,7 @@ impl Default for EncodeOptions {
             restart_rows: 0,
             scan_script: None,
             table_numbering: TableNumbering::LumaChroma,
+            threads: 1,
         }
     }
 }

@@ -100,6 +100,7 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
             restart_rows: 0,
             scan_script,
             table_numbering: TableNumbering::LumaChroma,
+            threads: opts.params.threads,
         };
         entropy::encode_owned(coeffs, &enc)?
     };

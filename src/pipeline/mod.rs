@@ -72,6 +72,9 @@ pub struct CopyOptions {
     pub scans: Option<Vec<ScriptScan>>,
     /// An ICC profile to embed in place of the input's (`--icc`, as jpegtran's).
     pub icc: Option<Vec<u8>>,
+    /// Threads the encoder may use (see [`EncodeOptions::threads`]; 0 or 1: the
+    /// calling thread only). The output does not depend on it.
+    pub threads: usize,
 }
 
 impl Default for CopyOptions {
@@ -85,6 +88,7 @@ impl Default for CopyOptions {
             strict: false,
             scans: None,
             icc: None,
+            threads: 1,
         }
     }
 }
@@ -126,6 +130,7 @@ pub(crate) fn encode_options(
         restart_rows: restart_rows(o, Some(d)),
         scan_script,
         table_numbering: table_numbering(file, d, image),
+        threads: o.threads,
     })
 }
 

@@ -273,6 +273,7 @@ fn encoded(img: &CoefficientImage, mode: CodingMode, restart_interval: u16) -> V
         restart_rows: 0,
         scan_script: None,
         table_numbering: entropy::TableNumbering::LumaChroma,
+        threads: 1,
     };
     let coded = entropy::encode(img, &opts).unwrap();
     let mut out = vec![0xFF, 0xD8];

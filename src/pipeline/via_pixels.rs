@@ -278,6 +278,7 @@ fn reencode<'a>(
         scan_script: None,
         // The pixel path writes gray or YCbCr only, which libjpeg numbers so.
         table_numbering: entropy::TableNumbering::LumaChroma,
+        threads: output.threads,
     };
     Ok((entropy::encode_owned(coeffs, &enc)?, warnings, file))
 }
