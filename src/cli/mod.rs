@@ -353,8 +353,20 @@ fn keep_policy(k: CopyKind) -> KeepPolicy {
     KeepPolicy::level(name).expect("every CopyKind is a level")
 }
 
+/// Threads each file's encoder may use (parts of a sequential scan are coded at once):
+/// the CPUs, at most 4, shared among the files processed at once.
+fn encoder_threads(ctx: &Context, o: &OutputArgs) -> usize {
+    let inputs = if o.in_place || o.out_dir.is_some() {
+        o.files.len()
+    } else {
+        1
+    };
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cpus / par::workers(ctx.jobs, inputs)).clamp(1, 4)
+}
+
 /// Encoding choices from the command line, or a usage message.
-fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
+fn copy_options(ctx: &Context, a: &EncodeArgs, o: &OutputArgs) -> Result<CopyOptions, String> {
     let restart = a
         .restart
         .as_deref()
@@ -383,8 +395,7 @@ fn copy_options(ctx: &Context, a: &EncodeArgs) -> Result<CopyOptions, String> {
         strict: ctx.strict,
         scans: a.scans.as_deref().map(read_scans).transpose()?,
         icc: a.icc.as_deref().map(read_icc).transpose()?,
-        // Parts of a sequential scan are coded on several threads.
-        threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+        threads: encoder_threads(ctx, o),
     })
 }
 
@@ -416,7 +427,7 @@ fn read_icc(path: &std::path::Path) -> Result<Vec<u8>, String> {
 }
 
 fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
-    let opts = match copy_options(ctx, &a.encode) {
+    let opts = match copy_options(ctx, &a.encode, &a.output) {
         Ok(o) => o,
         Err(m) => return usage(&m),
     };
@@ -459,7 +470,7 @@ fn run_transform(
     common: &TransformCommon,
 ) -> i32 {
     let (edge, encode, output) = (&common.edge, &common.encode, &common.output);
-    let out = match copy_options(ctx, encode) {
+    let out = match copy_options(ctx, encode, output) {
         Ok(o) => o,
         Err(m) => return usage(&m),
     };
@@ -590,7 +601,7 @@ fn run_wipe(ctx: &Context, a: &WipeArgs) -> i32 {
         Ok(s) => s,
         Err(m) => return usage(&m),
     };
-    let opts = match copy_options(ctx, &a.encode) {
+    let opts = match copy_options(ctx, &a.encode, &a.output) {
         Ok(o) => o,
         Err(m) => return usage(&m),
     };
@@ -603,7 +614,7 @@ fn run_wipe(ctx: &Context, a: &WipeArgs) -> i32 {
 }
 
 fn run_drop(ctx: &Context, a: &DropArgs) -> i32 {
-    let opts = match copy_options(ctx, &a.encode) {
+    let opts = match copy_options(ctx, &a.encode, &a.output) {
         Ok(o) => o,
         Err(m) => return usage(&m),
     };
