@@ -107,20 +107,9 @@ fn spans(
     split(total, ri, n)
 }
 
-/// `f` of each span, in span order: the first on this thread, the others each on its own.
+/// `f` of each span, in span order, each on a thread of its own.
 fn on_threads<T: Send>(spans: &[Range<usize>], f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
-    let Some((first, rest)) = spans.split_first() else {
-        return Vec::new();
-    };
-    let f = &f;
-    std::thread::scope(|s| {
-        let others: Vec<_> = rest.iter().map(|r| s.spawn(move || f(r.clone()))).collect();
-        let mut out = vec![f(first.clone())];
-        for h in others {
-            out.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        out
-    })
+    super::par::map(spans, spans.len(), |span| f(span.clone()))
 }
 
 /// [`seq_scan`] of the whole scan into `stats`, its spans counted on up to `threads`

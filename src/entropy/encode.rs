@@ -854,23 +854,38 @@ fn encode_progressive(
         mcus: (g.mcus_x(), g.mcus_y()),
     };
     let default_script = opts.scan_script.is_none();
-    let mut last_dri = 0;
-    for (s, idx) in script.iter().zip(&idxs) {
+    // Each scan has its own tables (G.1.2), so scans are coded apart, on threads when
+    // the image is large, and their segments written in order.
+    let blocks: usize = planes.iter().map(|p| p.len()).sum();
+    let threads = opts.threads.min(blocks / PARALLEL_SCAN_BLOCKS).max(1);
+    let scans: Vec<(&ScanHeader, &Vec<usize>)> = script.iter().zip(&idxs).collect();
+    let coded = super::par::map(&scans, threads, |&(s, idx)| -> Result<CodedScan> {
         let dri = scan_restart(opts, g, idx);
         let mut sel: Vec<(u8, u8)> = s.components.iter().map(|c| (c.td, c.ta)).collect();
         let specs = src.tables(s, idx, &mut sel, dri as usize, default_script)?;
+        let tabs = install(&specs);
+        let mut w = Writer::new(Vec::new(), &tabs);
+        check_ranges(src.code(&mut w, s, idx, &sel, dri as usize))?;
+        Ok((specs, sel, dri, w.w.finish()))
+    });
+    let mut last_dri = 0;
+    for (s, scan) in script.iter().zip(coded) {
+        let (specs, sel, dri, data) = scan?;
         write_dht(&mut out, &specs);
         write_dri(&mut out, dri, &mut last_dri);
         let mut body = Vec::new();
         write_scan(&mut body, &progressive_header(s, &sel));
         write_segment(&mut out, Marker::SOS, &body);
-        let tabs = install(&specs);
-        let mut w = Writer::new(out, &tabs);
-        check_ranges(src.code(&mut w, s, idx, &sel, dri as usize))?;
-        out = w.w.finish();
+        out.extend_from_slice(&data);
     }
     Ok(out)
 }
+
+/// A progressive scan coded apart: its tables, table ids, restart interval and bytes.
+type CodedScan = (Vec<HuffmanSpec>, Vec<(u8, u8)>, u16, Vec<u8>);
+
+/// Blocks per thread below which the scans of a progressive file are coded on one.
+const PARALLEL_SCAN_BLOCKS: usize = 16384;
 
 /// What every scan of a progressive encode reads.
 struct ProgSource<'a> {

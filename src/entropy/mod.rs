@@ -29,6 +29,7 @@ mod encode;
 mod huffdec;
 mod huffenc;
 mod optimal;
+mod par;
 pub mod rows;
 pub mod scan_file;
 mod script;
