@@ -78,7 +78,13 @@ pub fn encode_packed(
 /// frees its dense plane before the next, so that the two are never all held at once
 /// (sequential output is coded as [`encode`] codes it).
 pub fn encode_owned(mut image: CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>> {
-    if opts.mode != CodingMode::Progressive {
+    // Sequential Huffman output is coded from the dense planes on one thread; packed,
+    // it is coded in spans on several, which outweighs the packing when it is large.
+    let blocks: usize = image.components.iter().map(|c| c.plane.blocks.len()).sum();
+    let spans = opts.huffman != HuffmanChoice::Arithmetic
+        && opts.threads > 1
+        && blocks >= 2 * PARALLEL_SCAN_BLOCKS;
+    if opts.mode != CodingMode::Progressive && !spans {
         return encode(&image, opts);
     }
     check_dense(&image)?;
