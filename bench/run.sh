@@ -26,6 +26,12 @@ for f in big_420_q90 big_rst photo_420_q90 big_444_q95; do
   compare "copy $f (vs jpegtran -copy all -optimize)" \
     "$JT copy $IMG/$f.jpg $OUT/a.jpg" "jpegtran -copy all -optimize -outfile $OUT/b.jpg $IMG/$f.jpg"
 done
+# Plain jpegtran writes the Annex K tables: against jtool's default (optimal tables, a
+# smaller file) and against --standard-huffman (the same bytes).
+compare "copy big_420_q90 (vs plain jpegtran -copy all)" \
+  "$JT copy $B $OUT/a.jpg" "jpegtran -copy all -outfile $OUT/b.jpg $B"
+compare "copy --standard-huffman big_420_q90 (vs jpegtran -copy all)" \
+  "$JT copy --standard-huffman $B $OUT/a.jpg" "jpegtran -copy all -outfile $OUT/b.jpg $B"
 compare "copy big_prog (vs jpegtran -copy all -progressive)" \
   "$JT copy $IMG/big_prog.jpg $OUT/a.jpg" "jpegtran -copy all -progressive -outfile $OUT/b.jpg $IMG/big_prog.jpg"
 compare "copy --progressive big_420_q90 (vs jpegtran -progressive)" \

@@ -174,19 +174,35 @@ fn encode_arithmetic(
     let shapes = shapes_of(planes);
     let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
     let mcus = (g.mcus_x(), g.mcus_y());
-    let mut last_dri = 0;
-    for (s, idx) in script.iter().zip(&idxs) {
-        let sel: Vec<(u8, u8)> = idx.iter().map(|&c| opts.table_numbering.ids(c)).collect();
+    let sels: Vec<Vec<(u8, u8)>> = idxs
+        .iter()
+        .map(|idx| idx.iter().map(|&c| opts.table_numbering.ids(c)).collect())
+        .collect();
+    // Every scan starts with fresh statistics (T.81 F.1.4.4.1.1 and G.1.3.2), so the
+    // scans are coded apart, on threads when the image is large, and written in order.
+    let blocks: usize = planes.iter().map(|p| p.len()).sum();
+    let threads = opts.threads.min(blocks / PARALLEL_SCAN_BLOCKS).max(1);
+    let scans: Vec<usize> = (0..script.len()).collect();
+    let coded = super::par::map(&scans, threads, |&i| {
+        let (s, idx, sel) = (&script[i], &idxs[i], &sels[i]);
+        let comps = scan_comps_on(image, &shape_refs, g, idx, sel);
         let kind = ArithKind::of(s, progressive);
-        let dri = scan_restart(opts, g, idx);
-        write_dac(&mut out, &sel, kind);
-        write_dri(&mut out, dri, &mut last_dri);
-        write_arithmetic_sos(&mut out, s, &sel, progressive);
-        let comps = scan_comps_on(image, &shape_refs, g, idx, &sel);
-        let coder = ArithCoder::new(out, idx.iter().map(|&c| &planes[c]).collect(), &sel, kind);
-        let (o, dc_or) = coder.run(&comps, mcus, dri as usize);
-        out = o;
+        let coder = ArithCoder::new(
+            Vec::new(),
+            idx.iter().map(|&c| &planes[c]).collect(),
+            sel,
+            kind,
+        );
+        coder.run(&comps, mcus, scan_restart(opts, g, idx) as usize)
+    });
+    let mut last_dri = 0;
+    for (i, (data, dc_or)) in coded.into_iter().enumerate() {
+        let (s, idx, sel) = (&script[i], &idxs[i], &sels[i]);
         check_ranges(Ranges { ac_or: 0, dc_or })?;
+        write_dac(&mut out, sel, ArithKind::of(s, progressive));
+        write_dri(&mut out, scan_restart(opts, g, idx), &mut last_dri);
+        write_arithmetic_sos(&mut out, s, sel, progressive);
+        out.extend_from_slice(&data);
     }
     Ok(out)
 }
