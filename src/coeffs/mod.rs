@@ -12,7 +12,7 @@ mod padding;
 pub use geometry::{ceil_div, Geometry};
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 pub use packed::pack_bits;
-pub use packed::{nonzero_mask, PackedPlane};
+pub use packed::{nonzero_mask, zigzag_mask, PackedPlane, ZZ_BITS};
 
 /// One 8×8 block of quantized DCT coefficients, natural order: index = 8·row + column.
 pub type Block = [i16; 64];

@@ -110,16 +110,16 @@ impl PackedPlane {
             return;
         };
         let start = self.vals.len();
-        // Branch-free compaction: whether a coefficient is zero is unpredictable.
+        // The mask from the registers' compare, then only the nonzero values gathered.
+        let m = zigzag_mask(blk);
         let mut buf = [0i16; 64];
         let mut n = 0usize;
-        let mut m = 0u64;
-        for (k, &z) in ZIGZAG.iter().enumerate() {
-            let v = blk[z];
-            buf[n & 63] = v;
-            let nz = (v != 0) as usize;
-            m |= (nz as u64) << k;
-            n += nz;
+        let mut rest = m;
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            buf[n & 63] = blk[ZIGZAG[k & 63] & 63];
+            n += 1;
         }
         self.vals.extend_from_slice(&buf[..n]);
         *mask = m;
@@ -206,6 +206,29 @@ impl PackedPlane {
         });
     }
 
+    /// [`PackedPlane::fill_padding`] for the padding blocks in block rows `rows` only
+    /// (whole MCU rows: a padding block's source is in its own MCU).
+    pub fn fill_padding_rows(
+        &mut self,
+        h: usize,
+        v: usize,
+        real_w: usize,
+        real_h: usize,
+        rows: std::ops::Range<usize>,
+    ) {
+        let (wb, hb) = (self.width_blocks, self.height_blocks);
+        if wb == 0 {
+            return;
+        }
+        super::padding::for_each_padding(h, v, wb, hb, real_w, real_h, |idx, prev| {
+            if rows.contains(&(idx / wb)) {
+                let mut b = [0; 64];
+                b[0] = prev.map_or(0, |p| self.dc(p));
+                self.set(idx, &b);
+            }
+        });
+    }
+
     /// Bytes held (for memory accounting in tests and benchmarks).
     pub fn heap_bytes(&self) -> usize {
         self.masks.capacity() * 8 + self.starts.capacity() * 4 + self.vals.capacity() * 2
@@ -257,6 +280,50 @@ pub fn nonzero_mask(blk: &Block) -> u64 {
     }
 }
 
+/// `ZZ_BITS[r][b]`: the zigzag-position bits of the natural positions `8r + j` for
+/// the bits j set in b (a bit permutation, eight bytes at a time).
+pub static ZZ_BITS: [[u64; 256]; 8] = zz_bits();
+
+const fn zz_bits() -> [[u64; 256]; 8] {
+    let mut inv = [0usize; 64];
+    let mut k = 0;
+    while k < 64 {
+        inv[ZIGZAG[k]] = k;
+        k += 1;
+    }
+    let mut t = [[0u64; 256]; 8];
+    let mut r = 0;
+    while r < 8 {
+        let mut b = 0;
+        while b < 256 {
+            let mut m = 0u64;
+            let mut j = 0;
+            while j < 8 {
+                if b & (1 << j) != 0 {
+                    m |= 1 << inv[8 * r + j];
+                }
+                j += 1;
+            }
+            t[r][b] = m;
+            b += 1;
+        }
+        r += 1;
+    }
+    t
+}
+
+/// Mask of the nonzero coefficients of `blk` by zigzag position (bit k for position
+/// k), without reordering the block: equal to `nonzero_mask(&zigzag(blk))`.
+#[inline(always)]
+pub fn zigzag_mask(blk: &Block) -> u64 {
+    let nat = nonzero_mask(blk).to_le_bytes();
+    let mut m = 0;
+    for (t, &b) in ZZ_BITS.iter().zip(nat.iter()) {
+        m |= t[b as usize];
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +372,28 @@ mod tests {
         c.fill_padding(3, 3);
         p.fill_padding(2, 2, 3, 3);
         assert_eq!(p.to_plane(), c.plane);
+    }
+
+    /// Filling the padding MCU row by MCU row gives what filling it at once gives.
+    #[test]
+    fn padding_filled_by_rows_equals_padding_filled_at_once() {
+        for (h, v, wb, hb, rw, rh) in [(2, 2, 8, 6, 7, 5), (1, 2, 5, 6, 5, 3), (2, 1, 6, 3, 3, 3)] {
+            let mut plane = BlockPlane::new(wb, hb);
+            for (i, b) in plane.blocks.iter_mut().enumerate() {
+                b[0] = i as i16 + 1;
+                b[9] = -(i as i16);
+            }
+            let mut whole = PackedPlane::from_plane(&plane);
+            whole.fill_padding(h, v, rw, rh);
+            let mut rows = PackedPlane::from_plane(&plane);
+            for r in 0..hb / v {
+                rows.fill_padding_rows(h, v, rw, rh, r * v..(r + 1) * v);
+            }
+            assert_eq!(
+                rows.to_plane(),
+                whole.to_plane(),
+                "{h}x{v} {wb}x{hb} real {rw}x{rh}"
+            );
+        }
     }
 }

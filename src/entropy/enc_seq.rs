@@ -3,7 +3,7 @@
 use super::huffenc::{category, Emit, Sink};
 #[cfg(test)]
 use crate::coeffs::pack_bits;
-use crate::coeffs::{nonzero_mask, Block, BlockPlane, PackedPlane, ZIGZAG};
+use crate::coeffs::{zigzag_mask, Block, BlockPlane, PackedPlane, ZIGZAG};
 
 /// One component of a scan, as the walks need it.
 pub struct ScanComp<'a> {
@@ -127,50 +127,6 @@ impl<'s, S: Sink> SeqCoder<'s, S> {
             dc_or: 0,
         }
     }
-}
-
-/// `ZZ_BITS[r][b]`: the zigzag-position bits of the natural positions `8r + j` for
-/// the bits j set in b (a bit permutation, eight bytes at a time).
-pub(crate) static ZZ_BITS: [[u64; 256]; 8] = zz_bits();
-
-const fn zz_bits() -> [[u64; 256]; 8] {
-    let mut inv = [0usize; 64];
-    let mut k = 0;
-    while k < 64 {
-        inv[ZIGZAG[k]] = k;
-        k += 1;
-    }
-    let mut t = [[0u64; 256]; 8];
-    let mut r = 0;
-    while r < 8 {
-        let mut b = 0;
-        while b < 256 {
-            let mut m = 0u64;
-            let mut j = 0;
-            while j < 8 {
-                if b & (1 << j) != 0 {
-                    m |= 1 << inv[8 * r + j];
-                }
-                j += 1;
-            }
-            t[r][b] = m;
-            b += 1;
-        }
-        r += 1;
-    }
-    t
-}
-
-/// Mask of the nonzero coefficients of `blk` by zigzag position (bit k for position
-/// k), without reordering the block: equal to `nonzero_mask(&zigzag(blk))`.
-#[inline(always)]
-pub fn zigzag_mask(blk: &Block) -> u64 {
-    let nat = nonzero_mask(blk).to_le_bytes();
-    let mut m = 0;
-    for (t, &b) in ZZ_BITS.iter().zip(nat.iter()) {
-        m |= t[b as usize];
-    }
-    m
 }
 
 /// The packed copy of `plane` (see [`PackedPlane`]): the masks first, from the

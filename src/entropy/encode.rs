@@ -102,6 +102,25 @@ pub fn encode_owned(mut image: CoefficientImage, opts: &EncodeOptions) -> Result
     encode_checked(&image, Some(&packed), opts)
 }
 
+/// [`encode_packed`] of sequential Huffman output whose symbol counts (optimal tables:
+/// per component, table index = component index, and the ranges seen) were already
+/// taken, by [`super::enc_bands::BandCollector`].
+pub(super) fn encode_packed_counted(
+    image: &CoefficientImage,
+    planes: &[PackedPlane],
+    opts: &EncodeOptions,
+    counted: Option<(Stats, Ranges)>,
+) -> Result<Vec<u8>> {
+    check_image(image)?;
+    check_planes(image, |i| {
+        let p = &planes[i];
+        (p.width_blocks, p.height_blocks, p.len())
+    })?;
+    let g = image.geometry();
+    let out = write_frame_headers(image, opts.mode, false);
+    encode_sequential(image, Some(planes), &g, opts, out, counted)
+}
+
 fn encode_checked(
     image: &CoefficientImage,
     packed: Option<&[PackedPlane]>,
@@ -111,7 +130,7 @@ fn encode_checked(
     let arithmetic = opts.huffman == HuffmanChoice::Arithmetic;
     let out = write_frame_headers(image, opts.mode, arithmetic);
     if opts.mode == CodingMode::Sequential && !arithmetic {
-        return encode_sequential(image, packed, &g, opts, out);
+        return encode_sequential(image, packed, &g, opts, out, None);
     }
     // Arithmetic and progressive coders read packed blocks (a progressive scan visits
     // every block twice, statistics then output, each coefficient once per scan).
@@ -252,7 +271,10 @@ fn write_arithmetic_sos(out: &mut Vec<u8>, s: &ScanHeader, sel: &[(u8, u8)], pro
 
 /// The frame components of each sequential scan: those of `opts.scan_script` (checked),
 /// else one interleaved scan, or one per component when an MCU would exceed 10 blocks.
-fn sequential_groups(image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<Vec<usize>>> {
+pub(super) fn sequential_groups(
+    image: &CoefficientImage,
+    opts: &EncodeOptions,
+) -> Result<Vec<Vec<usize>>> {
     if let Some(s) = &opts.scan_script {
         return script::validate_sequential(image, s);
     }
@@ -742,6 +764,7 @@ fn encode_sequential(
     g: &Geometry,
     opts: &EncodeOptions,
     mut out: Vec<u8>,
+    counted: Option<(Stats, Ranges)>,
 ) -> Result<Vec<u8>> {
     let n = image.components.len();
     let scans = sequential_groups(image, opts)?;
@@ -755,7 +778,9 @@ fn encode_sequential(
     let (sel, specs) = match opts.huffman {
         HuffmanChoice::Standard => standard_selection(n, opts.table_numbering),
         // (Arithmetic output is written by `encode_arithmetic`.)
-        HuffmanChoice::Optimal | HuffmanChoice::Arithmetic => optimal_sequential(&src, &scans)?,
+        HuffmanChoice::Optimal | HuffmanChoice::Arithmetic => {
+            optimal_sequential(&src, &scans, counted)?
+        }
     };
     write_dht(&mut out, &specs);
     let tabs = install(&specs);
@@ -807,13 +832,26 @@ type TableChoice = (Vec<(u8, u8)>, Vec<HuffmanSpec>);
 /// Optimal tables for the sequential `scans`: statistics per component (table index =
 /// component index), then the cheapest sharing of two tables per class. Returns each
 /// component's (DC, AC) table ids and the DHT entries.
-fn optimal_sequential(src: &SeqSource, scans: &[Vec<usize>]) -> Result<TableChoice> {
+fn optimal_sequential(
+    src: &SeqSource,
+    scans: &[Vec<usize>],
+    counted: Option<(Stats, Ranges)>,
+) -> Result<TableChoice> {
     let (n, g, mcus) = (src.image.components.len(), src.g, src.mcus);
     let own: Vec<(u8, u8)> = (0..n as u8).map(|c| (c, c)).collect();
-    let mut stats = Stats::new();
-    for idx in scans {
-        src.count(idx, &own, &mut stats)?;
-    }
+    let stats = match counted {
+        Some((stats, ranges)) => {
+            check_ranges(ranges)?;
+            stats
+        }
+        None => {
+            let mut stats = Stats::new();
+            for idx in scans {
+                src.count(idx, &own, &mut stats)?;
+            }
+            stats
+        }
+    };
     let nmcu: usize = if scans.len() == 1 && n > 1 {
         mcus.0 * mcus.1
     } else {

@@ -19,6 +19,7 @@ mod decode_prog;
 mod decode_scan;
 #[cfg(test)]
 mod decode_tests;
+mod enc_bands;
 mod enc_packed;
 mod enc_prog;
 mod enc_seq;
@@ -38,6 +39,7 @@ pub use decode::decode;
 pub use decode_place::{
     decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
 };
+pub use enc_bands::BandCollector;
 pub use enc_stream::{SeqStats, SeqStream};
 pub use encode::{
     default_progressive_script, encode, encode_owned, encode_packed, generic_progressive_script,

@@ -117,6 +117,13 @@ pub fn decode_streamed<'f>(file: &'f JpegFile<'f>, limits: &Limits) -> Result<St
     }))
 }
 
+/// Whether [`decode_streamed`] can hand `file` over row by row (one sequential
+/// Huffman scan, frame height known); it still decodes whole a scan that leaves a
+/// component out or names one twice.
+pub fn streams(file: &JpegFile) -> bool {
+    single_sequential_scan(file).is_some()
+}
+
 /// The only scan of a file with a sequential Huffman frame (SOF0/SOF1) of known height,
 /// with the frame's width and height.
 fn single_sequential_scan<'f>(file: &'f JpegFile<'f>) -> Option<(&'f Scan<'f>, u32, u32)> {

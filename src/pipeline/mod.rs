@@ -177,6 +177,16 @@ fn table_numbering(
 /// beyond the image edge, which no decoder shows, are rewritten as jpegtran writes them.
 pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     let file = JpegFile::parse(data)?;
+    if let Some((coded, warnings)) = copy_streamed(&file, opts)? {
+        let edits = MetaEdits {
+            icc: opts.icc.clone(),
+            ..MetaEdits::default()
+        };
+        return Ok(Output {
+            bytes: assemble(&file, opts.keep, &coded, &edits),
+            warnings,
+        });
+    }
     // A sequential input is decoded into packed blocks (a fraction of the memory),
     // which both encoders code from; the identity placement decodes everything, with
     // the same warnings as a full decode, and rewrites the padding blocks.
@@ -208,6 +218,58 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
         ),
         warnings,
     })
+}
+
+/// [`copy`] of a file with one interleaved sequential scan to one interleaved
+/// sequential Huffman scan, on two threads at once: this one decodes the iMCU rows
+/// ([`entropy::rows`]), another packs them and counts their symbols
+/// ([`entropy::BandCollector`]) as they come; the write pass then runs in spans. The
+/// coded data and warnings are those of the whole-image path. `None` when the file or
+/// the options do not fit, or there is only one thread.
+fn copy_streamed(file: &JpegFile, opts: &CopyOptions) -> Result<Option<(Vec<u8>, Vec<Warning>)>> {
+    use entropy::rows::{decode_streamed, Band, Streamed};
+    if opts.threads < 2 || opts.scans.is_some() || !entropy::rows::streams(file) {
+        return Ok(None);
+    }
+    let Streamed::Rows(scan) = decode_streamed(file, &opts.limits)? else {
+        return Ok(None);
+    };
+    let d = &scan.decoded;
+    let mut pre = file.warnings.clone();
+    pre.extend(d.warnings.iter().cloned());
+    check_strict(opts.strict, &pre)?;
+    let ri = output_restart(opts, d)?;
+    let enc = encode_options(opts, file, d, ri, &d.image)?;
+    let Some(mut collector) = entropy::BandCollector::new(&d.image, &enc)? else {
+        return Ok(None);
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Band)>(4);
+    let (back, spare) = std::sync::mpsc::channel::<Band>();
+    let (collector, scan_warnings) = std::thread::scope(|s| {
+        let consumer = s.spawn(move || {
+            for (r, mut band) in rx {
+                collector.push(r, &mut band);
+                let _ = back.send(band);
+            }
+            collector
+        });
+        let w = scan.run(&mut |r, band| {
+            let fresh = spare.try_recv().unwrap_or_else(|_| scan.new_band());
+            tx.send((r, std::mem::replace(band, fresh))).is_ok()
+        });
+        drop(tx);
+        let collector = consumer
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (collector, w)
+    });
+    let mut warnings = file.warnings.clone();
+    warnings.extend(scan.warnings_with(scan_warnings));
+    check_strict(opts.strict, &warnings)?;
+    Ok(Some((
+        collector.finish(&scan.decoded.image, &enc)?,
+        warnings,
+    )))
 }
 
 /// The restart interval `opts` asks for, in MCUs of the decoded image (the input's

@@ -15,8 +15,8 @@
 //! counted symbols are the coded ones.
 
 use super::super::bitwrite::{BlockBits, RowBits};
-use super::super::enc_seq::ZZ_BITS;
 use super::super::huffenc::{EncTable, EncTables, NTABLES};
+use crate::coeffs::ZZ_BITS;
 use crate::coeffs::{Block, ZIGZAG};
 use std::num::NonZeroU64;
 
