@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{corpus_dir, run_with_stdin, testdata_dir, tool};
+use common::{corpus_dir, run_with_stdin, synthetic, testdata_dir, tool};
 use jtool::coeffs::CoefficientImage;
 use jtool::container::{Item, JpegFile, Marker};
 use jtool::entropy::{self, CodingMode, HuffmanChoice, Limits};
@@ -327,29 +327,6 @@ fn coefficients_equal_cjpeg() {
         t.failures.len(),
         t.cases
     );
-}
-
-/// A smooth-ish synthetic image with noise, so that coefficients of many sizes occur.
-fn synthetic(width: u32, height: u32, channels: usize, seed: u32) -> PixelImage {
-    let mut s = seed.wrapping_mul(2_654_435_761) | 1;
-    let mut data = Vec::with_capacity(width as usize * height as usize * channels);
-    for y in 0..height {
-        for x in 0..width {
-            for c in 0..channels as u32 {
-                s ^= s << 13;
-                s ^= s >> 17;
-                s ^= s << 5;
-                let base = (x * (3 + c) + y * (5 + 2 * c)) % 256;
-                data.push((base + (s % 48)).min(255) as u8);
-            }
-        }
-    }
-    PixelImage {
-        width,
-        height,
-        channels,
-        data,
-    }
 }
 
 /// Sequential output with standard tables is streamed row by row (on worker threads

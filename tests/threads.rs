@@ -7,6 +7,9 @@
 //! so the test also holds the streamed copy to the whole-image one. The sizes are not
 //! multiples of the MCU, so that padding blocks are rewritten on the way.
 
+mod common;
+
+use common::synthetic;
 use jtool::entropy::{CodingMode, HuffmanChoice};
 use jtool::pipeline::{
     copy, encode_pixels, transform, CopyOptions, PixelEncodeOptions, RestartSpec, TransformOptions,
@@ -14,34 +17,11 @@ use jtool::pipeline::{
 use jtool::pixels::{EncodeParams, PixelImage, Sampling};
 use jtool::transform::{Orientation, Request};
 
-/// A photo-like image: gradients plus noise, so that blocks hold many coefficients.
-fn synthetic(width: u32, height: u32, channels: usize) -> PixelImage {
-    let mut s = 0x9e37_79b9u32;
-    let mut data = Vec::with_capacity(width as usize * height as usize * channels);
-    for y in 0..height {
-        for x in 0..width {
-            for c in 0..channels as u32 {
-                s ^= s << 13;
-                s ^= s >> 17;
-                s ^= s << 5;
-                let base = (x * (3 + c) + y * (5 + 2 * c)) % 256;
-                data.push((base + (s % 40)).min(255) as u8);
-            }
-        }
-    }
-    PixelImage {
-        width,
-        height,
-        channels,
-        data,
-    }
-}
-
 /// JPEG files large enough for the threaded paths: 4:2:0 colour, baseline and
 /// progressive, and gray (one-component scans).
 fn inputs() -> Vec<(&'static str, Vec<u8>)> {
-    let colour = synthetic(1603, 1077, 3);
-    let gray = synthetic(1601, 1313, 1);
+    let colour = synthetic(1603, 1077, 3, 1);
+    let gray = synthetic(1601, 1313, 1, 2);
     let enc = |img: &PixelImage, mode, sampling| {
         let opts = PixelEncodeOptions {
             params: EncodeParams {

@@ -433,15 +433,21 @@ mod tests {
         PackedPlane::from_plane(&p)
     }
 
-    /// Both coders write the same bytes, with and without restarts, for one and for
-    /// three interleaved components.
-    #[test]
-    fn symbol_table_coder_writes_what_the_sink_coder_writes() {
+    /// The Annex K example tables: luminance as table 0, chrominance as table 1.
+    fn annex_k_tables() -> Box<EncTables> {
         let mut tabs: Box<EncTables> = empty_tables();
         tabs[table_index(0, 0)] = EncTable::from_spec(&std_tables::std_dc_luma(0));
         tabs[table_index(1, 0)] = EncTable::from_spec(&std_tables::std_ac_luma(0));
         tabs[table_index(0, 1)] = EncTable::from_spec(&std_tables::std_dc_chroma(1));
         tabs[table_index(1, 1)] = EncTable::from_spec(&std_tables::std_ac_chroma(1));
+        tabs
+    }
+
+    /// Both coders write the same bytes, with and without restarts, for one and for
+    /// three interleaved components.
+    #[test]
+    fn symbol_table_coder_writes_what_the_sink_coder_writes() {
+        let tabs = annex_k_tables();
         let sym = sym_tables(&tabs);
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let (y, cb, cr) = (
@@ -493,11 +499,7 @@ mod tests {
     /// plane) and for three interleaved ones.
     #[test]
     fn spans_coded_apart_join_into_the_whole_scan() {
-        let mut tabs: Box<EncTables> = empty_tables();
-        tabs[table_index(0, 0)] = EncTable::from_spec(&std_tables::std_dc_luma(0));
-        tabs[table_index(1, 0)] = EncTable::from_spec(&std_tables::std_ac_luma(0));
-        tabs[table_index(0, 1)] = EncTable::from_spec(&std_tables::std_dc_chroma(1));
-        tabs[table_index(1, 1)] = EncTable::from_spec(&std_tables::std_ac_chroma(1));
+        let tabs = annex_k_tables();
         let sym = sym_tables(&tabs);
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let (y, cb, cr) = (

@@ -178,3 +178,26 @@ pub fn report_failures(summary: &str, failures: &[String]) {
         failures.join("\n")
     );
 }
+
+/// A smooth-ish synthetic image with noise, so that coefficients of many sizes occur.
+pub fn synthetic(width: u32, height: u32, channels: usize, seed: u32) -> jtool::pixels::PixelImage {
+    let mut s = seed.wrapping_mul(2_654_435_761) | 1;
+    let mut data = Vec::with_capacity(width as usize * height as usize * channels);
+    for y in 0..height {
+        for x in 0..width {
+            for c in 0..channels as u32 {
+                s ^= s << 13;
+                s ^= s >> 17;
+                s ^= s << 5;
+                let base = (x * (3 + c) + y * (5 + 2 * c)) % 256;
+                data.push((base + (s % 48)).min(255) as u8);
+            }
+        }
+    }
+    jtool::pixels::PixelImage {
+        width,
+        height,
+        channels,
+        data,
+    }
+}
