@@ -9,22 +9,19 @@
 //! The output equals what [`super::encode_packed`] writes from the same blocks: the
 //! planes are the same, and the statistics are the same counts taken in parts.
 
-use super::enc_packed::{seq_scan, PackedComp};
+use super::enc_packed::{packed_comps, seq_scan};
 use super::enc_prog::Ranges;
-use super::encode::{encode_packed_counted, sequential_groups};
-use super::huffenc::{table_index, Stats};
+use super::encode::{encode_packed_counted, scan_restart, sequential_groups};
+use super::huffenc::Stats;
 use super::rows::Band;
 use super::{EncodeOptions, HuffmanChoice};
-use crate::coeffs::{CoefficientImage, PackedPlane};
+use crate::coeffs::{CoefficientImage, Geometry, PackedPlane};
 use crate::error::Result;
 
 /// The packed planes and symbol counts of the rows pushed so far.
 pub struct BandCollector {
     planes: Vec<PackedPlane>,
-    /// Per component: sampling factors and real (non-padding) blocks.
-    factors: Vec<(usize, usize)>,
-    real: Vec<(usize, usize)>,
-    mcus: (usize, usize),
+    g: Geometry,
     /// Restart interval of the output scan, in MCUs.
     ri: usize,
     /// Counts per component (table index = component index), when tables are optimal.
@@ -55,14 +52,8 @@ impl BandCollector {
                     PackedPlane::new(w, h)
                 })
                 .collect(),
-            factors: g
-                .factors
-                .iter()
-                .map(|&(h, v)| (h as usize, v as usize))
-                .collect(),
-            real: (0..n).map(|c| g.real_blocks(c)).collect(),
-            mcus: (g.mcus_x(), g.mcus_y()),
-            ri: super::encode::scan_restart(opts, &g, &all) as usize,
+            ri: scan_restart(opts, &g, &all) as usize,
+            g,
             stats,
         }))
     }
@@ -70,14 +61,10 @@ impl BandCollector {
     /// Takes iMCU row `r` (per component, its `v` block rows of the padded width),
     /// leaving `band` all zero; rewrites the row's padding blocks and counts its symbols.
     pub fn push(&mut self, r: usize, band: &mut Band) {
-        for (c, blocks) in band.iter_mut().enumerate() {
-            let (Some(plane), Some(&(h, v)), Some(&(rw, rh))) = (
-                self.planes.get_mut(c),
-                self.factors.get(c),
-                self.real.get(c),
-            ) else {
-                continue;
-            };
+        let g = &self.g;
+        for ((c, blocks), plane) in band.iter_mut().enumerate().zip(&mut self.planes) {
+            let (h, v) = (g.factors[c].0 as usize, g.factors[c].1 as usize);
+            let (rw, rh) = g.real_blocks(c);
             let first = r * v * plane.width_blocks;
             for (i, b) in blocks.iter_mut().enumerate() {
                 plane.set(first + i, b);
@@ -86,11 +73,13 @@ impl BandCollector {
             plane.fill_padding_rows(h, v, rw, rh, r * v..(r + 1) * v);
         }
         if let Some((stats, ranges)) = &mut self.stats {
-            let comps = own_comps(&self.planes, &self.factors, &self.real);
-            let span = r * self.mcus.0..((r + 1) * self.mcus.0).min(self.mcus.0 * self.mcus.1);
-            let got = seq_scan(stats, &comps, self.mcus, self.ri, span);
-            ranges.ac_or |= got.ac_or;
-            ranges.dc_or |= got.dc_or;
+            // Each component with tables of its own: the layout optimal tables are chosen from.
+            let all: Vec<usize> = (0..self.planes.len()).collect();
+            let own: Vec<(u8, u8)> = (0..self.planes.len() as u8).map(|c| (c, c)).collect();
+            let comps = packed_comps(g, &self.planes, &all, &own);
+            let mcus = (g.mcus_x(), g.mcus_y());
+            let span = r * mcus.0..((r + 1) * mcus.0).min(mcus.0 * mcus.1);
+            ranges.merge(seq_scan(stats, &comps, mcus, self.ri, span));
         }
     }
 
@@ -99,26 +88,4 @@ impl BandCollector {
     pub fn finish(self, image: &CoefficientImage, opts: &EncodeOptions) -> Result<Vec<u8>> {
         encode_packed_counted(image, &self.planes, opts, self.stats)
     }
-}
-
-/// The components of the interleaved scan over `planes`, each with tables of its own
-/// (the statistics layout of optimal sequential output).
-fn own_comps<'p>(
-    planes: &'p [PackedPlane],
-    factors: &[(usize, usize)],
-    real: &[(usize, usize)],
-) -> Vec<PackedComp<'p>> {
-    planes
-        .iter()
-        .zip(factors.iter().zip(real))
-        .enumerate()
-        .map(|(c, (plane, (&(h, v), &real)))| PackedComp {
-            plane,
-            h,
-            v,
-            real,
-            dc: table_index(0, c as u8),
-            ac: table_index(1, c as u8),
-        })
-        .collect()
 }

@@ -17,8 +17,8 @@
 use super::bitwrite::BitWriter;
 use super::enc_prog::Ranges;
 use super::enc_stream::fast::{size_sign, SymEmit, SymSink, SymTable, SymWriter};
-use super::huffenc::{category, Emit, Sink, Stats, NTABLES};
-use crate::coeffs::PackedPlane;
+use super::huffenc::{category, table_index, Emit, Sink, Stats, NTABLES};
+use crate::coeffs::{Geometry, PackedPlane};
 use std::ops::Range;
 
 /// One component of a sequential scan over packed planes.
@@ -71,6 +71,35 @@ pub fn scan_len(comps: &[PackedComp], mcus: (usize, usize)) -> usize {
     }
 }
 
+/// Blocks in an MCU of the scan of `comps` (one component: one, T.81 A.2.2).
+fn blocks_per_mcu(comps: &[PackedComp]) -> usize {
+    match comps {
+        [_] => 1,
+        _ => comps.iter().map(|c| c.h * c.v).sum(),
+    }
+}
+
+/// The components of a sequential scan of frame components `idx` over `planes`, with
+/// table ids `ids` (DC, AC) each, on the block grid `g`.
+pub fn packed_comps<'p>(
+    g: &Geometry,
+    planes: &'p [PackedPlane],
+    idx: &[usize],
+    ids: &[(u8, u8)],
+) -> Vec<PackedComp<'p>> {
+    idx.iter()
+        .zip(ids)
+        .map(|(&c, &(td, ta))| PackedComp {
+            plane: &planes[c],
+            h: g.factors[c].0 as usize,
+            v: g.factors[c].1 as usize,
+            real: g.real_blocks(c),
+            dc: table_index(0, td),
+            ac: table_index(1, ta),
+        })
+        .collect()
+}
+
 /// Splits `total` MCUs into at most `n` spans of about equal size for coding apart,
 /// on restart-interval boundaries when `ri` > 0 (each span then starts with its own
 /// RSTn, at a byte boundary, so that spans coded apart are simply concatenated).
@@ -96,11 +125,9 @@ fn spans(
     threads: usize,
 ) -> Vec<Range<usize>> {
     let total = scan_len(comps, mcus);
-    let per_mcu: usize = match comps {
-        [_] => 1,
-        _ => comps.iter().map(|c| c.h * c.v).sum(),
-    };
-    let n = threads.min(total * per_mcu / MIN_SPAN_BLOCKS).max(1);
+    let n = threads
+        .min(total * blocks_per_mcu(comps) / MIN_SPAN_BLOCKS)
+        .max(1);
     if n == 1 {
         return std::iter::once(0..total).collect();
     }
@@ -142,8 +169,7 @@ fn seq_stats_in(
         (s, r)
     }) {
         stats.add(&s);
-        ranges.ac_or |= r.ac_or;
-        ranges.dc_or |= r.dc_or;
+        ranges.merge(r);
     }
     ranges
 }
@@ -191,7 +217,7 @@ fn seq_write_in(
         return code(w, one.clone());
     }
     let mut ranges = Ranges::default();
-    let per_mcu: usize = comps.iter().map(|c| c.h * c.v).sum();
+    let per_mcu = blocks_per_mcu(comps);
     let parts = on_threads(spans, |span| {
         // Room for a typical 16 bytes a block, so that the part rarely grows (and is
         // copied); capacity never written costs no memory.
@@ -202,8 +228,7 @@ fn seq_write_in(
     w.reserve(parts.iter().map(|(p, _)| p.bytes_written()).sum());
     for (span, (part, r)) in spans.iter().zip(parts) {
         w.append(part, ri > 0 && span.start > 0);
-        ranges.ac_or |= r.ac_or;
-        ranges.dc_or |= r.dc_or;
+        ranges.merge(r);
     }
     ranges
 }

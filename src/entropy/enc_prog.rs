@@ -20,6 +20,14 @@ pub struct Ranges {
     pub dc_or: u32,
 }
 
+impl Ranges {
+    /// Adds what another part of the same scan coded.
+    pub fn merge(&mut self, o: Ranges) {
+        self.ac_or |= o.ac_or;
+        self.dc_or |= o.dc_or;
+    }
+}
+
 /// Codes one progressive scan (header fields `ss`, `se`, `ah`, `al`) into `sink`.
 /// Every coder reads its coefficients from `planes` (the packed planes of the scan's
 /// components, in scan order), never from the blocks the walk passes, which may be

@@ -10,7 +10,7 @@
 //! progressive: [DHT (this scan's tables)]  SOS  data ...       per scan of the script
 //! ```
 
-use super::enc_packed::{scan_len, seq_scan, seq_stats, seq_write, PackedComp};
+use super::enc_packed::{packed_comps, scan_len, seq_scan, seq_stats, seq_write};
 use super::enc_prog::{prog_scan, Ranges};
 use super::enc_seq::{pack_plane, walk, ScanComp, SeqCoder};
 use super::enc_stream::fast::sym_tables;
@@ -81,9 +81,7 @@ pub fn encode_owned(mut image: CoefficientImage, opts: &EncodeOptions) -> Result
     // Sequential Huffman output is coded from the dense planes on one thread; packed,
     // it is coded in spans on several, which outweighs the packing when it is large.
     let blocks: usize = image.components.iter().map(|c| c.plane.blocks.len()).sum();
-    let spans = opts.huffman != HuffmanChoice::Arithmetic
-        && opts.threads > 1
-        && blocks >= 2 * PARALLEL_SCAN_BLOCKS;
+    let spans = opts.huffman != HuffmanChoice::Arithmetic && scan_threads(opts, blocks) > 1;
     if opts.mode != CodingMode::Progressive && !spans {
         return encode(&image, opts);
     }
@@ -199,8 +197,7 @@ fn encode_arithmetic(
         .collect();
     // Every scan starts with fresh statistics (T.81 F.1.4.4.1.1 and G.1.3.2), so the
     // scans are coded apart, on threads when the image is large, and written in order.
-    let blocks: usize = planes.iter().map(|p| p.len()).sum();
-    let threads = opts.threads.min(blocks / PARALLEL_SCAN_BLOCKS).max(1);
+    let threads = scan_threads(opts, planes.iter().map(|p| p.len()).sum());
     let scans: Vec<usize> = (0..script.len()).collect();
     let coded = super::par::map(&scans, threads, |&i| {
         let (s, idx, sel) = (&script[i], &idxs[i], &sels[i]);
@@ -697,32 +694,12 @@ impl SeqSource<'_> {
                 }
             }
             Some(planes) => {
-                let comps = self.packed_comps(planes, idx, &ids);
+                let comps = packed_comps(self.g, planes, idx, &ids);
                 let span = 0..scan_len(&comps, self.mcus);
                 seq_scan(sink, &comps, self.mcus, self.ri_of(idx), span)
             }
         };
         check_ranges(ranges)
-    }
-
-    /// The scan's components over packed `planes`.
-    fn packed_comps<'p>(
-        &self,
-        planes: &'p [PackedPlane],
-        idx: &[usize],
-        ids: &[(u8, u8)],
-    ) -> Vec<PackedComp<'p>> {
-        idx.iter()
-            .zip(ids)
-            .map(|(&c, &(td, ta))| PackedComp {
-                plane: &planes[c],
-                h: self.image.components[c].h as usize,
-                v: self.image.components[c].v as usize,
-                real: self.g.real_blocks(c),
-                dc: table_index(0, td),
-                ac: table_index(1, ta),
-            })
-            .collect()
     }
 
     /// Writes the sequential scan of frame components `idx` into `w`: packed planes
@@ -732,7 +709,7 @@ impl SeqSource<'_> {
             return self.code(idx, sel, w);
         };
         let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
-        let comps = self.packed_comps(planes, idx, &ids);
+        let comps = packed_comps(self.g, planes, idx, &ids);
         let sym = sym_tables(w.tables());
         let ri = self.ri_of(idx);
         check_ranges(seq_write(
@@ -752,7 +729,7 @@ impl SeqSource<'_> {
             return self.code(idx, sel, stats);
         };
         let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
-        let comps = self.packed_comps(planes, idx, &ids);
+        let comps = packed_comps(self.g, planes, idx, &ids);
         let ri = self.ri_of(idx);
         check_ranges(seq_stats(stats, &comps, self.mcus, ri, self.opts.threads))
     }
@@ -916,8 +893,7 @@ fn encode_progressive(
     let default_script = opts.scan_script.is_none();
     // Each scan has its own tables (G.1.2), so scans are coded apart, on threads when
     // the image is large, and their segments written in order.
-    let blocks: usize = planes.iter().map(|p| p.len()).sum();
-    let threads = opts.threads.min(blocks / PARALLEL_SCAN_BLOCKS).max(1);
+    let threads = scan_threads(opts, planes.iter().map(|p| p.len()).sum());
     let scans: Vec<(&ScanHeader, &Vec<usize>)> = script.iter().zip(&idxs).collect();
     let coded = super::par::map(&scans, threads, |&(s, idx)| -> Result<CodedScan> {
         let dri = scan_restart(opts, g, idx);
@@ -946,6 +922,12 @@ type CodedScan = (Vec<HuffmanSpec>, Vec<(u8, u8)>, u16, Vec<u8>);
 
 /// Blocks per thread below which the scans of a progressive file are coded on one.
 const PARALLEL_SCAN_BLOCKS: usize = 16384;
+
+/// Threads for the scans of an image of `blocks` blocks: those of `opts`, but none
+/// with fewer than [`PARALLEL_SCAN_BLOCKS`] blocks' worth of work.
+fn scan_threads(opts: &EncodeOptions, blocks: usize) -> usize {
+    opts.threads.min(blocks / PARALLEL_SCAN_BLOCKS).max(1)
+}
 
 /// What every scan of a progressive encode reads.
 struct ProgSource<'a> {

@@ -178,14 +178,7 @@ fn table_numbering(
 pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     let file = JpegFile::parse(data)?;
     if let Some((coded, warnings)) = copy_streamed(&file, opts)? {
-        let edits = MetaEdits {
-            icc: opts.icc.clone(),
-            ..MetaEdits::default()
-        };
-        return Ok(Output {
-            bytes: assemble(&file, opts.keep, &coded, &edits),
-            warnings,
-        });
+        return Ok(copy_output(&file, opts, &coded, warnings));
     }
     // A sequential input is decoded into packed blocks (a fraction of the memory),
     // which both encoders code from; the identity placement decodes everything, with
@@ -206,18 +199,24 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
             entropy::encode_owned(image, &enc)?
         }
     };
-    Ok(Output {
-        bytes: assemble(
-            &file,
-            opts.keep,
-            &coded,
-            &MetaEdits {
-                icc: opts.icc.clone(),
-                ..MetaEdits::default()
-            },
-        ),
+    Ok(copy_output(&file, opts, &coded, warnings))
+}
+
+/// The output file of [`copy`]: the kept metadata of `file` around `coded`.
+fn copy_output(
+    file: &JpegFile,
+    opts: &CopyOptions,
+    coded: &[u8],
+    warnings: Vec<Warning>,
+) -> Output {
+    let edits = MetaEdits {
+        icc: opts.icc.clone(),
+        ..MetaEdits::default()
+    };
+    Output {
+        bytes: assemble(file, opts.keep, coded, &edits),
         warnings,
-    })
+    }
 }
 
 /// [`copy`] of a file with one interleaved sequential scan to one interleaved
@@ -235,9 +234,6 @@ fn copy_streamed(file: &JpegFile, opts: &CopyOptions) -> Result<Option<(Vec<u8>,
         return Ok(None);
     };
     let d = &scan.decoded;
-    let mut pre = file.warnings.clone();
-    pre.extend(d.warnings.iter().cloned());
-    check_strict(opts.strict, &pre)?;
     let ri = output_restart(opts, d)?;
     let enc = encode_options(opts, file, d, ri, &d.image)?;
     let Some(mut collector) = entropy::BandCollector::new(&d.image, &enc)? else {
