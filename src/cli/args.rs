@@ -25,7 +25,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N", default_value_t = 1000)]
     pub max_scans: usize,
     /// Files processed at once when several are given (0: one per CPU). Messages and
-    /// reports still come in the order of the inputs.
+    /// reports still come in the order of the inputs. The CPUs left over (at most 4 per
+    /// file) code each large file's output; the bytes do not depend on it.
     #[arg(
         short = 'j',
         long,
