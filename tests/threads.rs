@@ -17,10 +17,11 @@ use jtool::pipeline::{
 use jtool::pixels::{EncodeParams, PixelImage, Sampling};
 use jtool::transform::{Orientation, Request};
 
-/// JPEG files large enough for the threaded paths: 4:2:0 colour, baseline and
-/// progressive, and gray (one-component scans).
+/// JPEG files large enough for the threaded paths (the streamed copy starts past
+/// 2^21 pixels): 4:2:0 colour, baseline and progressive, RGB (whose progressive
+/// script is libjpeg's generic one), and gray (one-component scans).
 fn inputs() -> Vec<(&'static str, Vec<u8>)> {
-    let colour = synthetic(1603, 1077, 3, 1);
+    let colour = synthetic(1803, 1201, 3, 1);
     let gray = synthetic(1601, 1313, 1, 2);
     let enc = |img: &PixelImage, mode, sampling| {
         let opts = PixelEncodeOptions {
@@ -48,7 +49,38 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
             "gray baseline",
             enc(&gray, CodingMode::Sequential, Sampling::S444),
         ),
+        (
+            "rgb baseline",
+            as_rgb(&enc(&colour, CodingMode::Sequential, Sampling::S444)),
+        ),
     ]
+}
+
+/// `jpeg` read as RGB, as libjpeg reads it: no JFIF segment, component ids 'R', 'G',
+/// 'B' in the frame and the scan.
+fn as_rgb(jpeg: &[u8]) -> Vec<u8> {
+    let mut f = jtool::pipeline::strip(jpeg, jtool::container::KeepPolicy::NOTHING)
+        .unwrap()
+        .bytes;
+    let mut i = 2;
+    loop {
+        let (marker, len) = (f[i + 1], usize::from(f[i + 2]) << 8 | usize::from(f[i + 3]));
+        let ids = match marker {
+            0xC0 => (i + 10..).step_by(3),
+            0xDA => (i + 5..).step_by(2),
+            _ => {
+                i += 2 + len;
+                continue;
+            }
+        };
+        for (at, id) in ids.zip(*b"RGB") {
+            f[at] = id;
+        }
+        if marker == 0xDA {
+            return f;
+        }
+        i += 2 + len;
+    }
 }
 
 /// Output options to try: each coding mode, restarts in MCUs and in rows.

@@ -117,11 +117,11 @@ pub fn decode_streamed<'f>(file: &'f JpegFile<'f>, limits: &Limits) -> Result<St
     }))
 }
 
-/// Whether [`decode_streamed`] can hand `file` over row by row (one sequential
-/// Huffman scan, frame height known); it still decodes whole a scan that leaves a
-/// component out or names one twice.
-pub fn streams(file: &JpegFile) -> bool {
-    single_sequential_scan(file).is_some()
+/// The frame's width and height when [`decode_streamed`] can hand `file` over row by
+/// row (one sequential Huffman scan, frame height known); it still decodes whole a
+/// scan that leaves a component out or names one twice.
+pub fn streamed_size(file: &JpegFile) -> Option<(u32, u32)> {
+    single_sequential_scan(file).map(|(_, w, h)| (w, h))
 }
 
 /// The only scan of a file with a sequential Huffman frame (SOF0/SOF1) of known height,
