@@ -13,14 +13,12 @@
 
 use crate::container::HuffmanSpec;
 
-const RESERVED: usize = 256;
-
 /// Builds the table specification of class `class` (0 DC, 1 AC) and destination `id`
 /// for the given frequencies. Symbols of frequency 0 get no code. With no symbol at
 /// all the result has no codes.
 pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
     let codesize = code_sizes(freq);
-    let maxlen = codesize.iter().copied().max().unwrap_or(0);
+    let maxlen = usize::from(codesize.iter().copied().max().unwrap_or(0));
     if maxlen == 0 {
         // Only the reserved symbol: no real code.
         return HuffmanSpec {
@@ -32,14 +30,13 @@ pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
     }
     let counts = limited_counts(&codesize, maxlen);
     // Figure K.4: symbols sorted by code size, then by value.
-    let mut symbols = Vec::new();
-    for size in 1..=maxlen {
-        for (sym, &cs) in codesize[..256].iter().enumerate() {
-            if cs == size {
-                symbols.push(sym as u8);
-            }
-        }
-    }
+    let mut sized: Vec<(u16, u8)> = (0..=255u8)
+        .zip(&codesize[..256])
+        .filter(|&(_, &cs)| cs > 0)
+        .map(|(sym, &cs)| (cs, sym))
+        .collect();
+    sized.sort_unstable();
+    let symbols = sized.into_iter().map(|(_, sym)| sym).collect();
     HuffmanSpec {
         class,
         id,
@@ -48,67 +45,64 @@ pub fn optimal_spec(class: u8, id: u8, freq: &[u32; 256]) -> HuffmanSpec {
     }
 }
 
+/// No next entry in a chain of [`code_sizes`].
+const NONE: u16 = u16::MAX;
+
 /// Figure K.1: the code size of each symbol (index 256 is the reserved code point,
 /// given frequency 1 so that no real code is all 1 bits), by repeatedly merging the two
 /// least frequent entries.
-fn code_sizes(freq: &[u32; 256]) -> [usize; 257] {
-    let mut f = [0u64; 257];
-    for (d, &s) in f.iter_mut().zip(freq.iter()) {
-        *d = s as u64;
+///
+/// K.1 finds each of the two by a linear search that keeps the last of equal
+/// frequencies, i.e. the least (frequency, larger symbol first) in a total order; a
+/// min-heap on that order picks the same two entries in O(log n) (the search it
+/// replaces is kept as the reference in the tests).
+fn code_sizes(freq: &[u32; 256]) -> [u16; 257] {
+    use std::cmp::Reverse;
+    let mut heap: std::collections::BinaryHeap<Reverse<(u64, Reverse<u16>)>> = freq
+        .iter()
+        .map(|&f| u64::from(f))
+        .chain(std::iter::once(1)) // the reserved point, index 256
+        .enumerate()
+        .filter(|&(_, f)| f != 0)
+        .map(|(i, f)| Reverse((f, Reverse(i as u16))))
+        .collect();
+    let mut codesize = [0u16; 257];
+    let mut others = [NONE; 257];
+    while heap.len() > 1 {
+        let Some(Reverse((f1, Reverse(c1)))) = heap.pop() else {
+            break;
+        };
+        let Some(Reverse((f2, Reverse(c2)))) = heap.pop() else {
+            break;
+        };
+        heap.push(Reverse((f1 + f2, Reverse(c1))));
+        // c2's tree joins the end of c1's chain.
+        let end = grow_chain(&mut codesize, &others, c1);
+        others[end] = c2;
+        grow_chain(&mut codesize, &others, c2);
     }
-    f[RESERVED] = 1;
-    let mut codesize = [0usize; 257];
-    let mut others = [usize::MAX; 257];
-    // The entries still in play (nonzero frequency), in increasing order: a table uses
-    // a few dozen of the 257, so the searches below read only those.
-    let mut active: Vec<usize> = (0..257).filter(|&i| f[i] != 0).collect();
-    loop {
-        // c1: least nonzero frequency (ties: larger symbol), c2: the next least.
-        let mut c1 = usize::MAX;
-        let mut v = u64::MAX;
-        for &i in &active {
-            if f[i] <= v {
-                v = f[i];
-                c1 = i;
-            }
-        }
-        let mut c2 = usize::MAX;
-        let mut v = u64::MAX;
-        for &i in &active {
-            if f[i] <= v && i != c1 {
-                v = f[i];
-                c2 = i;
-            }
-        }
-        if c2 == usize::MAX {
-            return codesize;
-        }
-        f[c1] += f[c2];
-        f[c2] = 0;
-        active.retain(|&i| i != c2);
-        let mut c = c1;
+    codesize
+}
+
+/// One more bit for every symbol of the tree whose chain starts at `c`; returns the
+/// chain's last entry.
+fn grow_chain(codesize: &mut [u16; 257], others: &[u16; 257], c: u16) -> usize {
+    let mut c = usize::from(c);
+    codesize[c] += 1;
+    while others[c] != NONE {
+        c = usize::from(others[c]);
         codesize[c] += 1;
-        while others[c] != usize::MAX {
-            c = others[c];
-            codesize[c] += 1;
-        }
-        others[c] = c2;
-        let mut c = c2;
-        codesize[c] += 1;
-        while others[c] != usize::MAX {
-            c = others[c];
-            codesize[c] += 1;
-        }
     }
+    c
 }
 
 /// The DHT counts of codes of each length 1–16 (Figures K.2 and K.3): lengths over 16
 /// are folded down, and the reserved code point leaves the longest length in use.
-fn limited_counts(codesize: &[usize; 257], maxlen: usize) -> [u8; 16] {
+fn limited_counts(codesize: &[u16; 257], maxlen: usize) -> [u8; 16] {
     let mut bits = vec![0u32; maxlen.max(16) + 1];
     for &cs in codesize.iter() {
         if cs > 0 {
-            bits[cs] += 1;
+            bits[usize::from(cs)] += 1;
         }
     }
     let mut i = maxlen;
@@ -157,6 +151,7 @@ mod tests {
     }
 
     fn check(freq: &[u32; 256]) {
+        same_sizes_as_figure_k1(freq);
         let spec = optimal_spec(1, 0, freq);
         let total: usize = spec.counts.iter().map(|&c| c as usize).sum();
         assert_eq!(total, spec.symbols.len());
@@ -235,7 +230,93 @@ mod tests {
         assert_eq!(spec.symbols, vec![0, 1, 2]);
     }
 
+    const RESERVED: usize = 256;
+
+    #[allow(clippy::needless_range_loop)]
+    /// Figure K.1 as drawn (the reference for [`code_sizes`]): the code size of each symbol (index 256 is the reserved code point,
+    /// given frequency 1 so that no real code is all 1 bits), by repeatedly merging the two
+    /// least frequent entries.
+    fn code_sizes_k1(freq: &[u32; 256]) -> [usize; 257] {
+        let mut f = [0u64; 257];
+        for (d, &s) in f.iter_mut().zip(freq.iter()) {
+            *d = s as u64;
+        }
+        f[RESERVED] = 1;
+        let mut codesize = [0usize; 257];
+        let mut others = [usize::MAX; 257];
+        // The entries still in play (nonzero frequency), in increasing order: a table uses
+        // a few dozen of the 257, so the searches below read only those.
+        let mut active: Vec<usize> = (0..257).filter(|&i| f[i] != 0).collect();
+        loop {
+            // c1: least nonzero frequency (ties: larger symbol), c2: the next least.
+            let mut c1 = usize::MAX;
+            let mut v = u64::MAX;
+            for &i in &active {
+                if f[i] <= v {
+                    v = f[i];
+                    c1 = i;
+                }
+            }
+            let mut c2 = usize::MAX;
+            let mut v = u64::MAX;
+            for &i in &active {
+                if f[i] <= v && i != c1 {
+                    v = f[i];
+                    c2 = i;
+                }
+            }
+            if c2 == usize::MAX {
+                return codesize;
+            }
+            f[c1] += f[c2];
+            f[c2] = 0;
+            active.retain(|&i| i != c2);
+            let mut c = c1;
+            codesize[c] += 1;
+            while others[c] != usize::MAX {
+                c = others[c];
+                codesize[c] += 1;
+            }
+            others[c] = c2;
+            let mut c = c2;
+            codesize[c] += 1;
+            while others[c] != usize::MAX {
+                c = others[c];
+                codesize[c] += 1;
+            }
+        }
+    }
+
+    fn same_sizes_as_figure_k1(freq: &[u32; 256]) {
+        let k1 = code_sizes_k1(freq).map(|c| c as u16);
+        assert_eq!(code_sizes(freq), k1, "{freq:?}");
+    }
+
+    #[test]
+    fn heap_sizes_equal_figure_k1_on_ties() {
+        // Equal frequencies everywhere: every choice is a tie-break.
+        for n in [1usize, 2, 3, 7, 64, 255, 256] {
+            for v in [1u32, 2, 5] {
+                let mut f = [0u32; 256];
+                f.iter_mut().take(n).for_each(|x| *x = v);
+                same_sizes_as_figure_k1(&f);
+                f.reverse();
+                same_sizes_as_figure_k1(&f);
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn heap_sizes_equal_figure_k1(
+            freq in proptest::collection::vec(
+                prop_oneof![Just(0u32), 1u32..4, 1u32..10, 1u32..1_000_000], 256),
+        ) {
+            let mut f = [0u32; 256];
+            f.copy_from_slice(&freq);
+            same_sizes_as_figure_k1(&f);
+        }
+
         #[test]
         fn random_tables_are_valid(
             freq in proptest::collection::vec(
