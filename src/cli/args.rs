@@ -9,6 +9,15 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "jtool", version, about, max_term_width = 100)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
     /// Treat warnings (corrupt data tolerated, extraneous bytes...) as errors.
     #[arg(long, global = true)]
     pub strict: bool,
@@ -35,8 +44,53 @@ pub struct Cli {
         default_value_t = 0
     )]
     pub jobs: usize,
-    #[command(subcommand)]
-    pub command: Command,
+}
+
+/// Adds a subcommand's arguments to its command (a derived `Args::augment_args`).
+type Augment = fn(clap::Command) -> clap::Command;
+
+/// Each subcommand's name and arguments, as the derived [`Command`] builds them.
+const SUBCOMMANDS: &[(&str, Augment)] = &[
+    ("copy", CopyArgs::augment_args),
+    ("inspect", InspectArgs::augment_args),
+    ("crop", CropArgs::augment_args),
+    ("wipe", WipeArgs::augment_args),
+    ("drop", DropArgs::augment_args),
+    ("rotate", RotateArgs::augment_args),
+    ("flip", FlipArgs::augment_args),
+    ("transpose", TransformCommon::augment_args),
+    ("transverse", TransformCommon::augment_args),
+    ("auto-orient", TransformCommon::augment_args),
+    ("grayscale", TransformCommon::augment_args),
+    ("transform", TransformArgs::augment_args),
+    ("strip", StripArgs::augment_args),
+    ("decode", DecodeArgs::augment_args),
+    ("encode", PixelEncodeArgs::augment_args),
+    ("verify", super::verify_cmd::VerifyArgs::augment_args),
+    ("compare", super::lab_cmd::CompareArgs::augment_args),
+    ("requantize", super::lab_cmd::RequantizeArgs::augment_args),
+    ("generations", super::lab_cmd::GenerationsArgs::augment_args),
+];
+
+/// Parses a command line. Building every subcommand's arguments costs more than
+/// copying a small file, so a line that starts with a subcommand's name is first
+/// parsed against that subcommand alone (the same arguments, without the help
+/// texts). Whatever does not parse there (help, version, every error) is parsed
+/// again against the full command, whose messages are the ones printed.
+pub fn parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let named = args.get(1).and_then(|a| a.to_str());
+    if let Some(&(name, augment)) = SUBCOMMANDS.iter().find(|(n, _)| Some(*n) == named) {
+        let lean = GlobalArgs::augment_args(clap::Command::new("jtool"))
+            .subcommand_required(true)
+            .subcommand(augment(clap::Command::new(name)));
+        if let Ok(m) = lean.try_get_matches_from(&args) {
+            if let Ok(cli) = Cli::from_arg_matches(&m) {
+                return Ok(cli);
+            }
+        }
+    }
+    Cli::try_parse_from(args)
 }
 
 #[derive(Debug, Subcommand)]
@@ -408,5 +462,67 @@ mod tests {
     fn command_line_definition_is_consistent() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+
+    /// The lean table names every subcommand of the full command, and nothing else.
+    #[test]
+    fn lean_table_lists_every_subcommand() {
+        use clap::CommandFactory;
+        let mut full: Vec<String> = super::Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        let mut lean: Vec<String> = super::SUBCOMMANDS
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        full.sort();
+        lean.sort();
+        assert_eq!(full, lean);
+    }
+
+    /// A line parsed against its subcommand alone gives what the full command gives,
+    /// and lines that fail there get the full command's message.
+    #[test]
+    fn lean_parse_equals_full_parse() {
+        use clap::Parser;
+        let lines = [
+            "copy a.jpg b.jpg",
+            "copy --progressive --restart 2 --copy none -j 2 a.jpg",
+            "copy --strict a.jpg --max-pixels 100 -v -v",
+            "rotate 90 --out-dir d a.jpg b.jpg",
+            "rotate 45 a.jpg",
+            "flip h --in-place a.jpg",
+            "crop --geometry 16x16+8+8 a.jpg -",
+            "auto-orient a.jpg b.jpg --quiet",
+            "grayscale",
+            "transpose --nonsense a.jpg",
+            "verify --json a.jpg b.jpg",
+            "inspect -v a.jpg",
+            "decode a.jpg out.png",
+            "encode -q 90 a.ppm a.jpg",
+            "strip --keep none a.jpg",
+            "copy --help",
+            "copy --version",
+            "generations -n 3 a.png",
+        ];
+        let mut parsed = 0;
+        for line in lines {
+            let args: Vec<std::ffi::OsString> = std::iter::once("jtool")
+                .chain(line.split(' '))
+                .map(Into::into)
+                .collect();
+            let full = super::Cli::try_parse_from(args.clone());
+            let lean = super::parse_from(args);
+            match (full, lean) {
+                (Ok(f), Ok(l)) => {
+                    assert_eq!(format!("{f:?}"), format!("{l:?}"), "{line}");
+                    parsed += 1;
+                }
+                (Err(f), Err(l)) => assert_eq!(f.to_string(), l.to_string(), "{line}"),
+                (f, l) => panic!("{line}: full {f:?}, lean {l:?}"),
+            }
+        }
+        assert_eq!(parsed, 13, "the lines meant to parse");
     }
 }

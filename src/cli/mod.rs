@@ -9,11 +9,10 @@ mod par;
 mod verify_cmd;
 
 use args::{
-    Angle, Cli, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, DropArgs, EdgeArgs,
+    Angle, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, DropArgs, EdgeArgs,
     EncodeArgs, InspectArgs, OutputArgs, PixelEncodeArgs, PixelFormat, RegionArgs, StripArgs,
     TransformArgs, TransformCommon, WipeArgs,
 };
-use clap::Parser;
 use io::{Dest, Source};
 use jtool::container::KeepPolicy;
 use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
@@ -30,7 +29,7 @@ const EXIT_USAGE: i32 = 2;
 
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match args::parse_from(std::env::args_os().collect()) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -38,12 +37,12 @@ pub fn run() -> i32 {
         }
     };
     let ctx = Context {
-        strict: cli.strict,
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-        max_pixels: cli.max_pixels,
-        max_scans: cli.max_scans,
-        jobs: cli.jobs,
+        strict: cli.global.strict,
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+        max_pixels: cli.global.max_pixels,
+        max_scans: cli.global.max_scans,
+        jobs: cli.global.jobs,
     };
     match &cli.command {
         Command::Copy(a) => run_copy(&ctx, a),
@@ -361,7 +360,7 @@ fn encoder_threads(ctx: &Context, o: &OutputArgs) -> usize {
     } else {
         1
     };
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpus = par::cpus();
     (cpus / par::workers(ctx.jobs, inputs)).clamp(1, 4)
 }
 
@@ -786,7 +785,7 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             nosmooth: a.nosmooth,
             cmyk,
             // The entropy decoder and the pixel stage overlap on two threads.
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            threads: par::cpus().min(4),
         },
         limits: ctx.limits(),
         strict: ctx.strict,
@@ -851,7 +850,7 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
             sampling,
             grayscale: a.grayscale,
             force_baseline: a.baseline,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            threads: par::cpus().min(4),
         },
         mode: if a.progressive {
             CodingMode::Progressive

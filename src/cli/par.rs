@@ -7,9 +7,15 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+/// The CPUs this process may use (asked once: on Linux the answer reads cgroup files).
+pub fn cpus() -> usize {
+    static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |c| c.get()))
+}
+
 /// Threads for `n` items: `requested`, or one per CPU when it is 0; at most `n`.
 pub fn workers(requested: usize, n: usize) -> usize {
-    let cpus = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let cpus = cpus();
     let want = if requested == 0 { cpus } else { requested };
     want.clamp(1, n.max(1))
 }
