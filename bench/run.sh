@@ -6,12 +6,20 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 IMG=${1:-${TMPDIR:-/tmp}/jtool-bench-images}
 [ -f "$IMG/big_420_q90.jpg" ] || bash "$HERE/../../shared/bench/make-images.sh" "$IMG" >/dev/null
+# STATIC=1 times the static build (see README, "Set-up"), which starts a process
+# faster; the default is what `cargo build --release` makes.
+if [ -z "${JT:-}" ] && [ "${STATIC:-0}" = 1 ]; then
+  T=$(rustc -vV | sed -n 's/^host: //p')
+  RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --quiet --target "$T" \
+    --manifest-path "$HERE/../Cargo.toml"
+  JT="$HERE/../target/$T/release/jtool"
+fi
 [ -n "${JT:-}" ] || cargo build --release --quiet --manifest-path "$HERE/../Cargo.toml"
 JT="${JT:-$HERE/../target/release/jtool}"
 OUT=$(mktemp -d); trap 'rm -rf "$OUT"' EXIT
 
 compare() { # name, jtool command, peer command
-  hyperfine -N --warmup 2 --runs "${RUNS:-10}" --export-json "$OUT/r.json" -n jtool "$2" -n peer "$3" >/dev/null
+  hyperfine -N --warmup 2 --runs "${FAST_RUNS:-${RUNS:-10}}" --export-json "$OUT/r.json" -n jtool "$2" -n peer "$3" >/dev/null
   python3 - "$1" "$OUT/r.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[2]))["results"]}
@@ -62,6 +70,24 @@ if command -v jpeginfo >/dev/null; then
   for f in big_420_q90 big_444_q95 big_prog; do
     compare "verify $f (vs jpeginfo -c)" "$JT verify $IMG/$f.jpg" "jpeginfo -c $IMG/$f.jpg"
   done
+fi
+
+# Small files, one process per file as a per-image pipeline runs them: here the cost
+# of starting the process is most of the time. The thumbnail is made from small.ppm.
+if [ -f "$IMG/small.ppm" ] && command -v convert-im6.q16 >/dev/null; then
+  convert-im6.q16 "$IMG/small.ppm" -resize 160x120 ppm:- | cjpeg -quality 85 >"$OUT/thumb.jpg"
+  FAST_RUNS=$((${RUNS:-10} * 20))
+  for f in "$OUT/thumb.jpg" "$IMG/small_420_q85.jpg"; do
+    n=$(basename "$f" .jpg)
+    compare "copy $n (vs jpegtran -copy all -optimize)" \
+      "$JT copy $f $OUT/a.jpg" "jpegtran -copy all -optimize -outfile $OUT/b.jpg $f"
+    compare "rotate 90 $n (vs jpegtran -rotate 90 -optimize)" \
+      "$JT rotate 90 $f $OUT/a.jpg" "jpegtran -copy all -optimize -rotate 90 -outfile $OUT/b.jpg $f"
+    if command -v jpeginfo >/dev/null; then
+      compare "verify $n (vs jpeginfo -c)" "$JT verify $f" "jpeginfo -c $f"
+    fi
+  done
+  unset FAST_RUNS
 fi
 
 # The pixel path against djpeg/cjpeg (same settings, exact outputs).
