@@ -5,14 +5,17 @@
 //! baseline and from progressive input. With several threads a baseline copy is also
 //! streamed (rows packed and counted while the rest is decoded); with one it is not,
 //! so the test also holds the streamed copy to the whole-image one. The sizes are not
-//! multiples of the MCU, so that padding blocks are rewritten on the way.
+//! multiples of the MCU, so that padding blocks are rewritten on the way. `verify`,
+//! which decodes the restart intervals of a large file on several threads, gives the
+//! same verdict with 1 and 4 threads, also for files with problems.
 
 mod common;
 
 use common::synthetic;
-use jtool::entropy::{CodingMode, HuffmanChoice};
+use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::{
-    copy, encode_pixels, transform, CopyOptions, PixelEncodeOptions, RestartSpec, TransformOptions,
+    copy, encode_pixels, transform, verify_threaded, CopyOptions, PixelEncodeOptions, RestartSpec,
+    TransformOptions,
 };
 use jtool::pixels::{EncodeParams, PixelImage, Sampling};
 use jtool::transform::{Orientation, Request};
@@ -148,4 +151,103 @@ fn thread_count_does_not_change_the_bytes() {
         }
     }
     eprintln!("{cases} outputs identical with 1 and 4 threads");
+}
+
+/// `verify` of a large file with restart intervals decodes them on several threads at
+/// once; the verdict is the one of a single thread: for a clean file, for coefficients
+/// out of range in the later parts (counted apart, then added), and for problems
+/// inside a part (corrupt data, a wrong marker, stray bytes, data cut short), which
+/// send the check back to one thread.
+#[test]
+fn thread_count_does_not_change_the_verdict() {
+    let ri = 7;
+    let clean = encode_pixels(
+        &synthetic(1803, 1201, 3, 3),
+        &PixelEncodeOptions {
+            params: EncodeParams {
+                quality: 90,
+                sampling: Sampling::S444,
+                ..EncodeParams::default()
+            },
+            mode: CodingMode::Sequential,
+            restart_interval: ri,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        clean.len() > 2 << 20,
+        "{} bytes: past the threshold",
+        clean.len()
+    );
+    let rst: Vec<usize> = (0..clean.len() - 1)
+        .filter(|&i| clean[i] == 0xFF && (0xD0..=0xD7).contains(&clean[i + 1]))
+        .collect();
+    let late = rst[rst.len() * 3 / 4 + 100]; // inside the last of four parts
+    let mut cases = vec![("clean", clean.clone())];
+    cases.push(("DC out of range", dc_out_of_range(&clean, ri as usize)));
+    let mut c = clean.clone();
+    // Stuffed 0xFF bytes: a run of 1-bits longer than any code.
+    c.splice(late - 40..late - 24, [0xFF, 0x00].repeat(8));
+    cases.push(("corrupt data", c));
+    let mut c = clean.clone();
+    c[late + 1] = 0xD0 + (c[late + 1] - 0xD0 + 3) % 8;
+    cases.push(("marker out of sequence", c));
+    let mut c = clean.clone();
+    c.splice(late..late, [0x12, 0x34]);
+    cases.push(("stray bytes before a marker", c));
+    // The same before the marker where four threads' parts meet (each part has an
+    // equal share of the intervals): the part before it must still check them.
+    let intervals = (1803usize.div_ceil(8) * 1201usize.div_ceil(8)).div_ceil(ri as usize);
+    let meet = rst[intervals.div_ceil(4) - 1];
+    let mut c = clean.clone();
+    c.splice(meet..meet, [0x12, 0x34]);
+    cases.push(("stray bytes where parts meet", c));
+    let mut c = clean[..late + 500].to_vec();
+    c.extend_from_slice(&[0xFF, 0xD9]);
+    cases.push(("cut short", c));
+    for (name, data) in cases {
+        let one = verify_threaded(&data, &Limits::default(), 1);
+        let four = verify_threaded(&data, &Limits::default(), 4);
+        assert_eq!(one, four, "{name}");
+        assert_eq!(
+            one.status == jtool::pipeline::Status::Ok,
+            name == "clean",
+            "{name}: {one:?}"
+        );
+    }
+}
+
+/// `jpeg` with DC values beyond 11 bits in component 1 (in two parts of the image) and
+/// component 2: three blocks in a row within one restart interval of `ri` MCUs rise to
+/// 2100 and back, so that no DC difference leaves the coder's range.
+fn dc_out_of_range(jpeg: &[u8], ri: usize) -> Vec<u8> {
+    use jtool::entropy::{decode, encode, EncodeOptions, TableNumbering};
+    let file = jtool::container::JpegFile::parse(jpeg).unwrap();
+    let mut image = decode(&file, &Limits::default()).unwrap().image;
+    for (c, row) in [(0usize, 0.3), (0, 0.8), (1, 0.9)] {
+        let plane = &mut image.components[c].plane;
+        let (w, by) = (
+            plane.width_blocks,
+            (plane.height_blocks as f64 * row) as usize,
+        );
+        // Three MCUs of one interval: its start rounded up, then one more.
+        let bx = ((by * w).div_ceil(ri) * ri - by * w + 1).min(w - 3);
+        for (i, dc) in [1000, 2100, 1000].into_iter().enumerate() {
+            plane.blocks[by * w + bx + i][0] = dc;
+        }
+    }
+    let opts = EncodeOptions {
+        mode: CodingMode::Sequential,
+        huffman: HuffmanChoice::Optimal,
+        restart_interval: ri as u16,
+        restart_rows: 0,
+        scan_script: None,
+        table_numbering: TableNumbering::LumaChroma,
+        threads: 1,
+    };
+    let mut out = vec![0xFF, 0xD8];
+    out.extend(encode(&image, &opts).unwrap());
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    out
 }

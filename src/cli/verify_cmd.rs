@@ -2,7 +2,7 @@
 //! offset and MCU position of the first problem). One line per file, `--json` for
 //! scripts; exit code 0 only when every file is OK.
 //!
-//! Self-contained: uses only the public library API (`jtool::pipeline::verify_with`).
+//! Self-contained: uses only the public library API (`jtool::pipeline::verify_threaded`).
 
 use super::par;
 use clap::Args;
@@ -40,19 +40,19 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut closed = false;
+    let workers = par::workers(jobs, args.files.len());
+    // The CPUs the workers leave over decode a large file's restart intervals at once.
+    let threads = (par::cpus() / workers).clamp(1, 4);
+    let verify = |d: &[u8]| pipeline::verify_threaded(d, &limits, threads);
     let check = |f: &OsString| -> (String, std::io::Result<Verdict>) {
         if f == "-" {
             let mut v = Vec::new();
             let r = std::io::stdin().read_to_end(&mut v);
-            return ("-".into(), r.map(|_| pipeline::verify_with(&v, &limits)));
+            return ("-".into(), r.map(|_| verify(&v)));
         }
         let name = escape(&f.to_string_lossy());
-        (
-            name,
-            std::fs::read(f).map(|d| pipeline::verify_with(&d, &limits)),
-        )
+        (name, std::fs::read(f).map(|d| verify(&d)))
     };
-    let workers = par::workers(jobs, args.files.len());
     par::ordered(&args.files, workers, check, |_, (name, verdict)| {
         let verdict = match verdict {
             Ok(v) => v,

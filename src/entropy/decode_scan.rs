@@ -89,6 +89,13 @@ pub(super) trait Sink {
         let _ = (layout, history);
         (0, usize::MAX)
     }
+    /// Whether the walk of [`Sink::range`] is one part of a whole walk split at
+    /// restart intervals, so that where the part ends it checks the bytes in front of
+    /// the next marker, and at the scan's end those after the last MCU, as the whole
+    /// walk does there.
+    fn part_of_whole(&self) -> bool {
+        false
+    }
     /// Decodes MCU (`mx`, `my`) of an interleaved scan: by default block by block
     /// through [`Sink::block`], in the order of T.81 A.2.3 (each scan component's
     /// `h` × `v` blocks, row by row).
@@ -389,8 +396,11 @@ pub(super) fn run_scan<D: BlockDecode, S: Sink>(
         }
         m = m.max(next_rst);
     }
-    if first == 0 && total == layout.total_mcus() {
+    if total == layout.total_mcus() && (first == 0 || sink.part_of_whole()) {
         extraneous(&br, &mut walk, total - 1);
+    } else if ri > 0 && sink.part_of_whole() {
+        // The whole walk would resync here: first the bytes before the marker.
+        extraneous(&br, &mut walk, total);
     }
 }
 

@@ -242,8 +242,42 @@ impl RowScan<'_> {
         let mut sink = BlockSink {
             scratch: [0; 64],
             on_block,
+            part: None,
         };
         self.walk(&mut sink)
+    }
+
+    /// [`RowScan::run_blocks`] for MCUs `first..end` only, as one part of the walk
+    /// split at restart intervals (`first` and `end` on interval boundaries): decoding
+    /// starts behind the marker in front of `first` (found by a walk over the markers
+    /// before it) and ends with the checks the whole walk makes at `end`. When every
+    /// part's warnings are empty, so are the whole walk's, and the parts hand over the
+    /// blocks the whole walk does.
+    pub fn run_blocks_part(
+        &self,
+        first: usize,
+        end: usize,
+        on_block: &mut dyn FnMut(usize, usize, usize, &Block),
+    ) -> Vec<Warning> {
+        let mut sink = BlockSink {
+            scratch: [0; 64],
+            on_block,
+            part: Some((first, end)),
+        };
+        self.walk(&mut sink)
+    }
+
+    /// The scan's restart interval in MCUs (0: none) and its number of MCUs.
+    pub fn intervals(&self) -> (usize, usize) {
+        (
+            self.decoded.restart_interval as usize,
+            self.layout.total_mcus(),
+        )
+    }
+
+    /// The scan's entropy-coded data.
+    pub fn ecs(&self) -> &[u8] {
+        self.scan.ecs
     }
 
     /// Runs the MCU walk of the scan into `sink`.
@@ -269,9 +303,19 @@ impl RowScan<'_> {
 struct BlockSink<'s> {
     scratch: Block,
     on_block: &'s mut dyn FnMut(usize, usize, usize, &Block),
+    /// The MCUs of one part of a split walk.
+    part: Option<(usize, usize)>,
 }
 
 impl Sink for BlockSink<'_> {
+    fn range(&self, _: &Layout, _: bool) -> (usize, usize) {
+        self.part.unwrap_or((0, usize::MAX))
+    }
+
+    fn part_of_whole(&self) -> bool {
+        self.part.is_some()
+    }
+
     #[inline(always)]
     fn block<D: BlockDecode>(
         &mut self,

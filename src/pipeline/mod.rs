@@ -23,7 +23,8 @@ pub use inspect_full::{inspect_full, inspect_full_with};
 pub use strip::{strip, strip_with, StripOptions};
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 pub use verify::{
-    describe as verify_describe, verify, verify_with, Finding, Status, TrailerNote, Verdict,
+    describe as verify_describe, verify, verify_threaded, verify_with, Finding, Status,
+    TrailerNote, Verdict,
 };
 pub use wipe::wipe;
 

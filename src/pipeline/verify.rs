@@ -13,7 +13,7 @@
 
 use crate::coeffs::{Block, CoefficientImage};
 use crate::container::JpegFile;
-use crate::entropy::rows::{decode_streamed, Streamed};
+use crate::entropy::rows::{decode_streamed, RowScan, Streamed};
 use crate::entropy::Limits;
 use crate::error::{Error, MalformedKind, McuPosition, Result, Warning, WarningKind};
 use serde::Serialize;
@@ -102,6 +102,12 @@ pub fn verify(data: &[u8]) -> Verdict {
 
 /// Verifies `data`.
 pub fn verify_with(data: &[u8], limits: &Limits) -> Verdict {
+    verify_threaded(data, limits, 1)
+}
+
+/// Verifies `data`, decoding the restart intervals of a large scan on up to `threads`
+/// threads at once; the verdict is the same for any thread count.
+pub fn verify_threaded(data: &[u8], limits: &Limits, threads: usize) -> Verdict {
     let mut problems = Vec::new();
     let file = match JpegFile::parse(data) {
         Ok(f) => f,
@@ -125,7 +131,7 @@ pub fn verify_with(data: &[u8], limits: &Limits) -> Verdict {
     for w in &file.warnings {
         problems.push(from_warning(w, scan_of(w.offset)));
     }
-    match decode_checked(&file, limits) {
+    match decode_checked(&file, limits, threads) {
         Ok((image, warnings, range)) => {
             for w in &warnings {
                 problems.push(from_warning(w, scan_of(w.offset)));
@@ -272,6 +278,7 @@ fn from_error(e: &Error) -> Finding {
 fn decode_checked(
     file: &JpegFile,
     limits: &Limits,
+    threads: usize,
 ) -> Result<(CoefficientImage, Vec<Warning>, RangeCheck)> {
     match decode_streamed(file, limits)? {
         Streamed::Whole(d) => {
@@ -291,17 +298,90 @@ fn decode_checked(
             let g = scan.decoded.image.geometry();
             let real: Vec<(usize, usize)> =
                 (0..g.factors.len()).map(|c| g.real_blocks(c)).collect();
-            let mut range = RangeCheck::new(real.len());
-            // Block by block (no row is held): only the range of each real block matters.
-            let scan_warnings = scan.run_blocks(&mut |c, bx, by, b| {
-                if real.get(c).is_some_and(|&(w, h)| bx < w && by < h) {
-                    range.block(c, bx, by, b);
-                }
-            });
+            let (scan_warnings, range) = interval_parts(&scan, threads)
+                .and_then(|parts| check_parts(&scan, &real, &parts))
+                .unwrap_or_else(|| check_part(&scan, &real, None));
             let warnings = scan.warnings_with(scan_warnings);
             Ok((scan.decoded.image, warnings, range))
         }
     }
+}
+
+/// Entropy-coded data below this is checked on one thread.
+const PARALLEL_ECS_BYTES: usize = 1 << 20;
+
+/// MCU ranges, one per thread, that split a large scan at restart intervals, when
+/// every marker the walk meets is the one it expects (each interval then decodes on
+/// its own, from the state a restart sets).
+fn interval_parts(scan: &RowScan, threads: usize) -> Option<Vec<(usize, usize)>> {
+    let (ri, total) = scan.intervals();
+    let ecs = scan.ecs();
+    if threads < 2 || ri == 0 || ecs.len() < PARALLEL_ECS_BYTES {
+        return None;
+    }
+    let intervals = total.div_ceil(ri);
+    let markers = restart_markers(ecs);
+    let in_sequence = markers.len() >= intervals - 1
+        && (markers[..intervals - 1].iter().enumerate())
+            .all(|(k, &at)| ecs[at + 1] == 0xD0 + (k % 8) as u8);
+    if !in_sequence || intervals < threads {
+        return None;
+    }
+    let per = intervals.div_ceil(threads) * ri;
+    Some(
+        (0..threads)
+            .map(|t| (t * per, ((t + 1) * per).min(total)))
+            .filter(|(a, b)| a < b)
+            .collect(),
+    )
+}
+
+/// The scan's warnings and range check from its parts decoded at once; `None` when a
+/// part has a warning (what follows a problem can depend on the walk before it, so the
+/// whole walk is made instead).
+fn check_parts(
+    scan: &RowScan,
+    real: &[(usize, usize)],
+    parts: &[(usize, usize)],
+) -> Option<(Vec<Warning>, RangeCheck)> {
+    let results: Vec<(Vec<Warning>, RangeCheck)> = std::thread::scope(|s| {
+        let running: Vec<_> = parts
+            .iter()
+            .map(|&p| s.spawn(move || check_part(scan, real, Some(p))))
+            .collect();
+        running
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut range = RangeCheck::new(real.len());
+    for (warnings, part) in results {
+        if !warnings.is_empty() {
+            return None;
+        }
+        range.absorb(part);
+    }
+    Some((Vec::new(), range))
+}
+
+/// The warnings and range check of the MCUs `part` (`None`: the whole scan).
+fn check_part(
+    scan: &RowScan,
+    real: &[(usize, usize)],
+    part: Option<(usize, usize)>,
+) -> (Vec<Warning>, RangeCheck) {
+    let mut range = RangeCheck::new(real.len());
+    // Block by block (no row is held): only the range of each real block matters.
+    let mut check = |c: usize, bx: usize, by: usize, b: &Block| {
+        if real.get(c).is_some_and(|&(w, h)| bx < w && by < h) {
+            range.block(c, bx, by, b);
+        }
+    };
+    let warnings = match part {
+        Some((first, end)) => scan.run_blocks_part(first, end, &mut check),
+        None => scan.run_blocks(&mut check),
+    };
+    (warnings, range)
 }
 
 /// Coefficients a conforming 8-bit encoder cannot produce (more than 11 bits of DC, 10
@@ -338,6 +418,14 @@ impl RangeCheck {
                 *count += 1;
                 first.get_or_insert((bx, by));
             }
+        }
+    }
+
+    /// Adds the check of a later part of the scan.
+    fn absorb(&mut self, later: RangeCheck) {
+        for (mine, theirs) in self.per_component.iter_mut().zip(later.per_component) {
+            mine.0 += theirs.0;
+            mine.1 = mine.1.or(theirs.1);
         }
     }
 
