@@ -67,7 +67,7 @@ done
 # Integrity check against jpeginfo -c (which decodes at 1/8 scale: entropy decoding and
 # a 1×1 IDCT), when jpeginfo is installed.
 if command -v jpeginfo >/dev/null; then
-  for f in big_420_q90 big_444_q95 big_prog; do
+  for f in big_420_q90 big_rst big_444_q95 big_prog; do
     compare "verify $f (vs jpeginfo -c)" "$JT verify $IMG/$f.jpg" "jpeginfo -c $IMG/$f.jpg"
   done
 fi
