@@ -320,11 +320,14 @@ fn interval_parts(scan: &RowScan, threads: usize) -> Option<Vec<(usize, usize)>>
         return None;
     }
     let intervals = total.div_ceil(ri);
+    if intervals < threads {
+        return None;
+    }
     let markers = restart_markers(ecs);
     let in_sequence = markers.len() >= intervals - 1
         && (markers[..intervals - 1].iter().enumerate())
             .all(|(k, &at)| ecs[at + 1] == 0xD0 + (k % 8) as u8);
-    if !in_sequence || intervals < threads {
+    if !in_sequence {
         return None;
     }
     let per = intervals.div_ceil(threads) * ri;
