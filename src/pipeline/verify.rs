@@ -307,8 +307,9 @@ fn decode_checked(
     }
 }
 
-/// Entropy-coded data below this is checked on one thread.
-const PARALLEL_ECS_BYTES: usize = 1 << 20;
+/// Entropy-coded data below this is checked on one thread (in unit tests every scan
+/// with restart intervals is split, so that small files test the parts).
+const PARALLEL_ECS_BYTES: usize = if cfg!(test) { 1 } else { 1 << 20 };
 
 /// MCU ranges, one per thread, that split a large scan at restart intervals, when
 /// every marker the walk meets is the one it expects (each interval then decodes on
@@ -581,6 +582,71 @@ fn contains(h: &[u8], n: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Small baseline files with restart intervals (split into parts here, see
+    /// [`PARALLEL_ECS_BYTES`]) and random mutants of them: the verdict is the same on
+    /// 1, 2 and 3 threads, whatever the parts find.
+    #[test]
+    fn threads_do_not_change_the_verdict_of_mutants() {
+        use crate::pipeline::{encode_pixels, PixelEncodeOptions};
+        use crate::pixels::{EncodeParams, PixelImage, Sampling};
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for (channels, sampling, ri) in [
+            (3, Sampling::S420, 1),
+            (3, Sampling::S444, 3),
+            (1, Sampling::S444, 2),
+        ] {
+            let (w, h) = (61u32, 45u32);
+            let data = (0..w * h * channels as u32)
+                .map(|i| (i * 7 % 251) as u8 ^ next() as u8 & 15)
+                .collect();
+            let img = PixelImage {
+                width: w,
+                height: h,
+                channels,
+                data,
+            };
+            let opts = PixelEncodeOptions {
+                params: EncodeParams {
+                    quality: 85,
+                    sampling,
+                    grayscale: channels == 1,
+                    ..EncodeParams::default()
+                },
+                restart_interval: ri,
+                ..Default::default()
+            };
+            let clean = encode_pixels(&img, &opts).unwrap();
+            for m in 0..150 {
+                let mut d = clean.clone();
+                for _ in 0..usize::from(m > 0) * (1 + next() as usize % 3) {
+                    let at = next() as usize % d.len();
+                    match next() % 4 {
+                        0 => d[at] ^= 1 << (next() % 8),
+                        1 => d[at] = next() as u8,
+                        2 => d.insert(at, next() as u8),
+                        _ => {
+                            d.remove(at);
+                        }
+                    }
+                }
+                let one = verify_threaded(&d, &Limits::default(), 1);
+                for t in [2, 3] {
+                    assert_eq!(
+                        one,
+                        verify_threaded(&d, &Limits::default(), t),
+                        "ri {ri} mutant {m}, {t} threads"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn not_a_jpeg_is_an_error() {
