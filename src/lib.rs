@@ -16,3 +16,25 @@ pub mod pixels;
 pub mod transform;
 
 pub use error::{Error, Result, Warning, WarningKind};
+
+/// A small deterministic number generator for tests (xorshift32; `seed` must not be 0).
+#[cfg(test)]
+pub(crate) fn xorshift32(mut seed: u32) -> impl FnMut() -> u32 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    }
+}
+
+/// A small deterministic number generator for tests (xorshift64; `seed` must not be 0).
+#[cfg(test)]
+pub(crate) fn xorshift64(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}

@@ -489,13 +489,7 @@ fn ac_refine_matches_plain_walk() {
     use super::decode_scan::{BlockDecode, Natural};
     use super::huffdec::HuffDecoder;
     use crate::container::std_tables;
-    let mut state = 0x1234_5678_9ABC_DEF1u64;
-    let mut rnd = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rnd = crate::xorshift64(0x1234_5678_9ABC_DEF1);
     // A refinement table: EOBr (r = 0..14), ZRL, and run/size 1 codes, all lengths.
     let mut spec = std_tables::std_ac_luma(0);
     let mut syms: Vec<u8> = (0..15).map(|r| r << 4).collect();

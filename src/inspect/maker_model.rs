@@ -753,13 +753,7 @@ mod tests {
 
     #[test]
     fn one_pass_rules_equal_the_plain_test() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift64(0x9e37_79b9_7f4a_7c15);
         for n in 0..4000 {
             let base = if n % 2 == 0 {
                 &ANNEX_K_LUMA

@@ -590,13 +590,7 @@ mod tests {
     fn threads_do_not_change_the_verdict_of_mutants() {
         use crate::pipeline::{encode_pixels, PixelEncodeOptions};
         use crate::pixels::{EncodeParams, PixelImage, Sampling};
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift64(0x2545_F491_4F6C_DD1D);
         for (channels, sampling, ri) in [
             (3, Sampling::S420, 1),
             (3, Sampling::S444, 3),

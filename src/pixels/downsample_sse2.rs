@@ -72,13 +72,11 @@ mod tests {
 
     #[test]
     fn equal_to_scalar() {
-        let mut seed = 0x1357_9bdf_2468_ace0u64;
+        let mut next = crate::xorshift64(0x1357_9bdf_2468_ace0);
         let mut bytes = |n: usize| -> Vec<u8> {
             (0..n)
                 .map(|i| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
+                    let seed = next();
                     // Runs of extremes as well as random values.
                     match i % 97 {
                         0..=9 => 255,

@@ -202,13 +202,7 @@ mod tests {
 
     #[test]
     fn matches_published_formulation() {
-        let mut seed = 0x1234_5678_u32;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut rnd = crate::xorshift32(0x1234_5678);
         // Coefficients of real pixel blocks (forward DCT of random, partly smooth
         // samples), quantized: the range real encoders produce.
         let fdct = |px: &[f64; 64]| -> [f64; 64] {
@@ -264,13 +258,7 @@ mod tests {
     /// SIMD and scalar forms agree, since both model the same 16-bit arithmetic.
     #[test]
     fn simd_equals_scalar_on_any_input() {
-        let mut seed = 0x9E37_79B9_u32;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut rnd = crate::xorshift32(0x9E37_79B9);
         for t in 0..50000 {
             let mut coef = [0i16; 64];
             let mut q = [1i16; 64];

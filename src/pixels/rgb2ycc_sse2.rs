@@ -202,12 +202,9 @@ mod tests {
                 }
             }
         }
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = crate::xorshift64(0x9e37_79b9_7f4a_7c15);
         while rgb.len() < 3 * 40000 + 3 * 7 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            rgb.push(seed as u8);
+            rgb.push(next() as u8);
         }
         let n = rgb.len() / 3;
         let mut a = vec![vec![0u8; n]; 3];

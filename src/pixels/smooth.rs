@@ -489,13 +489,7 @@ mod tests {
 
     #[test]
     fn vector_and_scalar_weighing_agree() {
-        let mut seed = 0x1234_5678_u32;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut next = crate::xorshift32(0x1234_5678);
         let kernels = AC_DC_ONLY_FLAT.iter().chain(&AC_WITH_DATA_FLAT);
         for kernel in kernels.chain([&DC_AVERAGE_FLAT]) {
             for extreme in [i16::MIN, i16::MAX, 0] {

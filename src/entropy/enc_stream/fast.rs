@@ -445,13 +445,11 @@ mod tests {
 
     #[test]
     fn scan_block_equals_scalar() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = crate::xorshift64(0x2545_f491_4f6c_dd1d);
         for n in 0..3000 {
             let mut blk = [0i16; 64];
             for _ in 0..n % 70 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
+                let seed = next();
                 let range = [2u64, 1023, 1024, 1100, 40000][(seed >> 40) as usize % 5];
                 blk[(seed % 64) as usize] =
                     (((seed >> 8) % (2 * range + 1)) as i64 - range as i64) as i16;
