@@ -468,6 +468,25 @@ mod tests {
         tabs
     }
 
+    /// Component `p` of a scan, `h`×`v` blocks per MCU, `real` blocks wide and high
+    /// (the rest padding), with table set `t`.
+    fn test_comp(
+        p: &PackedPlane,
+        h: usize,
+        v: usize,
+        real: (usize, usize),
+        t: u8,
+    ) -> PackedComp<'_> {
+        PackedComp {
+            plane: p,
+            h,
+            v,
+            real,
+            dc: table_index(0, t),
+            ac: table_index(1, t),
+        }
+    }
+
     /// Both coders write the same bytes, with and without restarts, for one and for
     /// three interleaved components.
     #[test]
@@ -480,19 +499,15 @@ mod tests {
             plane(3, 2, &mut seed),
             plane(3, 2, &mut seed),
         );
-        fn comp(p: &PackedPlane, h: usize, v: usize, t: u8) -> PackedComp<'_> {
-            PackedComp {
-                plane: p,
-                h,
-                v,
-                real: (p.width_blocks, p.len() / p.width_blocks),
-                dc: table_index(0, t),
-                ac: table_index(1, t),
-            }
-        }
+        // Every block of each plane is real.
+        let comp = test_comp;
         let scans = [
-            vec![comp(&y, 1, 1, 0)],
-            vec![comp(&y, 2, 2, 0), comp(&cb, 1, 1, 1), comp(&cr, 1, 1, 1)],
+            vec![comp(&y, 1, 1, (6, 4), 0)],
+            vec![
+                comp(&y, 2, 2, (6, 4), 0),
+                comp(&cb, 1, 1, (3, 2), 1),
+                comp(&cr, 1, 1, (3, 2), 1),
+            ],
         ];
         for comps in &scans {
             for ri in [0, 1, 2, 5] {
@@ -532,14 +547,7 @@ mod tests {
             plane(7, 3, &mut seed),
             plane(7, 3, &mut seed),
         );
-        let comp = |p, h, v, real, t| PackedComp {
-            plane: p,
-            h,
-            v,
-            real,
-            dc: table_index(0, t),
-            ac: table_index(1, t),
-        };
+        let comp = test_comp;
         let scans = [
             (vec![comp(&y, 1, 1, (13, 5), 0)], (7, 3)),
             (
