@@ -360,8 +360,7 @@ fn encoder_threads(ctx: &Context, o: &OutputArgs) -> usize {
     } else {
         1
     };
-    let cpus = par::cpus();
-    (cpus / par::workers(ctx.jobs, inputs)).clamp(1, 4)
+    par::threads_per_file(par::workers(ctx.jobs, inputs))
 }
 
 /// Encoding choices from the command line, or a usage message.
@@ -785,7 +784,7 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             nosmooth: a.nosmooth,
             cmyk,
             // The entropy decoder and the pixel stage overlap on two threads.
-            threads: par::cpus().min(4),
+            threads: par::threads_per_file(1),
         },
         limits: ctx.limits(),
         strict: ctx.strict,
@@ -850,7 +849,7 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
             sampling,
             grayscale: a.grayscale,
             force_baseline: a.baseline,
-            threads: par::cpus().min(4),
+            threads: par::threads_per_file(1),
         },
         mode: if a.progressive {
             CodingMode::Progressive

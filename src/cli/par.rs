@@ -13,6 +13,13 @@ pub fn cpus() -> usize {
     *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |c| c.get()))
 }
 
+/// Threads for the work on one file while `workers` files are processed at once: the
+/// CPUs the workers leave over, at least 1 and at most 4 (past that, the coders and
+/// decoders gain little).
+pub fn threads_per_file(workers: usize) -> usize {
+    (cpus() / workers.max(1)).clamp(1, 4)
+}
+
 /// Threads for `n` items: `requested`, or one per CPU when it is 0; at most `n`.
 pub fn workers(requested: usize, n: usize) -> usize {
     let cpus = cpus();

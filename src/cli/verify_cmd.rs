@@ -42,7 +42,7 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
     let mut closed = false;
     let workers = par::workers(jobs, args.files.len());
     // The CPUs the workers leave over decode a large file's restart intervals at once.
-    let threads = (par::cpus() / workers).clamp(1, 4);
+    let threads = par::threads_per_file(workers);
     let verify = |d: &[u8]| pipeline::verify_threaded(d, &limits, threads);
     let check = |f: &OsString| -> (String, std::io::Result<Verdict>) {
         if f == "-" {
