@@ -239,12 +239,7 @@ impl RowScan<'_> {
         &self,
         on_block: &mut dyn FnMut(usize, usize, usize, &Block),
     ) -> Vec<Warning> {
-        let mut sink = BlockSink {
-            scratch: [0; 64],
-            on_block,
-            part: None,
-        };
-        self.walk(&mut sink)
+        self.walk_blocks(None, on_block)
     }
 
     /// [`RowScan::run_blocks`] for MCUs `first..end` only, as one part of the walk
@@ -259,10 +254,18 @@ impl RowScan<'_> {
         end: usize,
         on_block: &mut dyn FnMut(usize, usize, usize, &Block),
     ) -> Vec<Warning> {
+        self.walk_blocks(Some((first, end)), on_block)
+    }
+
+    fn walk_blocks(
+        &self,
+        part: Option<(usize, usize)>,
+        on_block: &mut dyn FnMut(usize, usize, usize, &Block),
+    ) -> Vec<Warning> {
         let mut sink = BlockSink {
             scratch: [0; 64],
             on_block,
-            part: Some((first, end)),
+            part,
         };
         self.walk(&mut sink)
     }
