@@ -563,8 +563,12 @@ fn the_image_after_eoi_names_the_camera() {
 #[test]
 fn published_program_tables_name_the_program() {
     use jtool::inspect::published_tables::published_software;
-    let all = published_software();
-    for p in all {
+    // (Settings published only as a hash of their tables cannot be made into a file.)
+    let all: Vec<_> = published_software()
+        .iter()
+        .filter(|p| p.digest.is_none())
+        .collect();
+    for p in &all {
         for transposed in [false, true] {
             let tables = oriented(&p.tables, transposed);
             let r = inspect(&file_with_tables(&tables)).unwrap();

@@ -18,8 +18,8 @@ use super::evidence;
 use super::maker_model::shape_distance;
 use super::meta::MetaDetails;
 use super::published_tables::{
-    exiftool_digests, exiftool_sampling, published_digests, published_software, published_tables,
-    snoop_digest, PublishedDigest, PublishedTable,
+    exiftool_digests, exiftool_sampling, gimp_hash, published_digests, published_software,
+    published_tables, snoop_digest, PublishedDigest, PublishedTable,
 };
 use super::quality::{ijg_table, transpose, QualityReport};
 use super::signatures::{Signature, SourceKind, SIGNATURES};
@@ -988,8 +988,9 @@ fn match_published(
 /// The published digest entries equal to the file's tables: a digest covers every
 /// table, so each hit is a full match for a colour file. The third value says the
 /// file's tables are the entry's transposed. JPEGsnoop publishes the transposed
-/// signature itself; an ExifTool entry is tried against the file's tables turned back,
-/// and its sampling must be the file's (exchanged when turned), as ExifTool keys it.
+/// signature itself; an ExifTool or GIMP entry is tried against the file's tables turned
+/// back, and its sampling must be the file's (exchanged when turned), as the list keys it
+/// (GIMP: the first component's).
 fn digest_hits<'a>(
     st: &Structure,
     entries: &'a [PublishedTable],
@@ -1002,6 +1003,12 @@ fn digest_hits<'a>(
     let turned: Vec<_> = st.slots.iter().map(|&(n, t)| (n, transpose(&t))).collect();
     let exif = [exiftool_digests(&st.slots), exiftool_digests(&turned)];
     let sampling = exiftool_sampling(&st.sampling);
+    let gimp = [gimp_hash(&st.slots), gimp_hash(&turned)];
+    let first = st.sampling.split(',').next().unwrap_or("");
+    let first_turned = first
+        .split_once('x')
+        .map(|(h, v)| format!("{v}x{h}"))
+        .unwrap_or_default();
     let full = st.tables.len() > 1;
     entries
         .iter()
@@ -1020,6 +1027,15 @@ fn digest_hits<'a>(
                         return None;
                     }
                 }
+                PublishedDigest::Gimp(h, s) => {
+                    if h == gimp[0] && s == first {
+                        false
+                    } else if h == gimp[1] && s == first_turned {
+                        true
+                    } else {
+                        return None;
+                    }
+                }
             };
             Some((p, full, tr))
         })
@@ -1027,37 +1043,59 @@ fn digest_hits<'a>(
 }
 
 /// Compares the file's tables with the programs' published tables (every table equal,
-/// also transposed): one candidate per matching program setting.
+/// also transposed) and digests: one candidate per matching program setting.
 fn match_published_software(st: &Structure) -> Vec<Pending> {
     let mut out = Vec::new();
     for pt in published_software() {
-        let Some((true, tr)) = pt.matches_either_way(&st.tables) else {
-            continue;
-        };
-        // A single-component file shows only the luminance table.
-        let gray = st.tables.len() == 1;
-        let setting = pt.quality;
-        out.push(Pending {
-            key: format!("sw:{}:{}:{setting}", pt.maker, pt.models),
-            name: format!("{} {}, {setting}", pt.maker, pt.models),
-            kind: SourceKind::Software,
-            maker: pt.maker.into(),
-            score: if gray { EXACT - 0.1 } else { EXACT },
-            evidence: vec![format!(
-                "{} equal the published tables of {} {}, {setting}{} ({})",
-                if gray {
-                    "the luminance table (single component)"
-                } else {
-                    "luminance and chrominance tables"
-                },
-                pt.maker,
-                pt.models,
-                if tr { ", transposed" } else { "" },
-                pt.source
-            )],
-        });
+        if let Some((true, tr)) = pt.matches_either_way(&st.tables) {
+            out.push(software_candidate(st, pt, tr));
+        }
+    }
+    for (pt, _, tr) in digest_hits(st, published_software(), &|p| p.digest.is_some()) {
+        out.push(software_candidate(st, pt, tr));
     }
     out
+}
+
+/// The candidate of a program setting whose published tables (or their digest) equal
+/// the file's.
+fn software_candidate(st: &Structure, pt: &PublishedTable, tr: bool) -> Pending {
+    // A single-component file shows only the luminance table.
+    let gray = st.tables.len() == 1;
+    let name = match pt.quality {
+        "" => format!("{} {}", pt.maker, pt.models),
+        q => format!("{} {}, {q}", pt.maker, pt.models),
+    };
+    let mut evidence = vec![format!(
+        "{} equal the published tables of {name}{} ({})",
+        if gray {
+            "the luminance table (single component)"
+        } else {
+            "luminance and chrominance tables"
+        },
+        if tr { ", transposed" } else { "" },
+        pt.source
+    )];
+    if let Some(d) = pt.digest {
+        evidence.push(digest_evidence(d));
+    }
+    Pending {
+        key: format!("sw:{}:{}:{}", pt.maker, pt.models, pt.quality),
+        name,
+        kind: SourceKind::Software,
+        maker: pt.maker.into(),
+        score: if gray { EXACT - 0.1 } else { EXACT },
+        evidence,
+    }
+}
+
+/// How an entry published only as a digest of its tables was matched.
+fn digest_evidence(d: PublishedDigest) -> String {
+    format!(
+        "matched by the tables' {}, as {} lists them",
+        d.kind(),
+        d.lister()
+    )
 }
 
 /// One maker's candidate from its matching published table sets.
@@ -1099,19 +1137,14 @@ fn published_candidate(
         if *tr { ", transposed" } else { "" },
         sources.join(", ")
     )];
-    let mut lists: Vec<&str> = Vec::new();
-    for lister in mine
-        .iter()
-        .filter_map(|(pt, ..)| pt.digest.map(|d| d.lister()))
-    {
-        if !lists.contains(&lister) {
-            lists.push(lister);
+    let mut lists: Vec<PublishedDigest> = Vec::new();
+    for d in mine.iter().filter_map(|(pt, ..)| pt.digest) {
+        if !lists.iter().any(|l| l.lister() == d.lister()) {
+            lists.push(d);
         }
     }
-    for lister in lists {
-        evidence.push(format!(
-            "matched by the tables' MD5 digest, as {lister} lists them"
-        ));
+    for d in lists {
+        evidence.push(digest_evidence(d));
     }
     // (IJG-scaled files never get here: see `match_published`.)
     let mut score = if full { PUBLISHED } else { LUMA_ONLY - 0.05 };
@@ -1463,6 +1496,32 @@ mod tests {
         assert_eq!(hit(&st(turned.clone(), "1x2,1x1,1x1")), [(true, true)]);
         assert!(hit(&st(slots, "2x2,1x1,1x1")).is_empty());
         assert!(hit(&st(turned, "2x1,1x1,1x1")).is_empty());
+    }
+
+    /// A GIMP entry is matched by its hash of every defined slot, with the first
+    /// component's sampling as listed (exchanged when the file's tables are transposed).
+    #[test]
+    fn gimp_entries_match_hash_and_first_sampling() {
+        let l = super::super::quality::ANNEX_K_LUMA.map(|v| v / 2 + 1);
+        let c = super::super::quality::ANNEX_K_CHROMA.map(|v| v / 3 + 1);
+        let slots = vec![(0, l), (1, c)];
+        let turned: Vec<_> = slots.iter().map(|&(s, t)| (s, transpose(&t))).collect();
+        let entry = PublishedTable {
+            maker: "Samsung",
+            models: "Digimax X",
+            quality: "",
+            source: "https://example.org",
+            tables: Vec::new(),
+            digest: Some(PublishedDigest::Gimp(gimp_hash(&slots), "2x1")),
+        };
+        let entries = [entry];
+        let st = |slots, sampling| structure(slots, "DQT2 SOF0 DHT4 SOS", sampling);
+        let hit = |s: &Structure| digest_flags(s, &entries);
+        assert_eq!(hit(&st(slots.clone(), "2x1,1x1,1x1")), [(true, false)]);
+        assert_eq!(hit(&st(turned.clone(), "1x2,1x1,1x1")), [(true, true)]);
+        assert!(hit(&st(slots.clone(), "2x2,1x1,1x1")).is_empty());
+        assert!(hit(&st(turned, "2x1,1x1,1x1")).is_empty());
+        assert!(hit(&st(vec![(0, l), (1, c), (2, c)], "2x1,1x1,1x1")).is_empty());
     }
 
     #[test]

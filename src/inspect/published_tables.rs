@@ -27,10 +27,11 @@
 //! Some references publish a signature of the tables instead of the tables:
 //! JPEGsnoop's database lists camera models by an MD5 digest of their DQT tables (see
 //! [`snoop_digest`]), and ExifTool's JPEGDigest does the same with another digest (see
-//! [`exiftool_digests`]). Those entries live in `published_digests.tsv`, again in the
-//! same format, with `md5 DIGEST DIGEST` (JPEGsnoop: the tables as published, then
-//! transposed) or `exiftool DIGEST SAMPLING` in place of the tables; only sets the
-//! table file does not already hold are listed.
+//! [`exiftool_digests`]), and GIMP's jpegqual with a 32-bit hash (see [`gimp_hash`]).
+//! Those entries live in `published_digests.tsv`, again in the same format, with
+//! `md5 DIGEST DIGEST` (JPEGsnoop: the tables as published, then transposed),
+//! `exiftool DIGEST SAMPLING` or `gimp HASH SAMPLING` in place of the tables; only sets
+//! the table file does not already hold are listed.
 
 use super::quality::transpose;
 use std::sync::OnceLock;
@@ -63,6 +64,9 @@ pub enum PublishedDigest {
     /// with, ExifTool's way: each component's sampling byte in two hex digits
     /// ("211111" is 2x1,1x1,1x1).
     ExifTool([u8; 16], &'static str),
+    /// GIMP's jpegqual hash ([`gimp_hash`]) and the first component's sampling it is
+    /// listed with ("2x1").
+    Gimp(u32, &'static str),
 }
 
 impl PublishedDigest {
@@ -71,6 +75,15 @@ impl PublishedDigest {
         match self {
             PublishedDigest::Snoop(..) => "JPEGsnoop's database",
             PublishedDigest::ExifTool(..) => "ExifTool's JPEGDigest",
+            PublishedDigest::Gimp(..) => "GIMP's jpegqual",
+        }
+    }
+
+    /// What the reference computes over the tables.
+    pub fn kind(self) -> &'static str {
+        match self {
+            PublishedDigest::Snoop(..) | PublishedDigest::ExifTool(..) => "MD5 digest",
+            PublishedDigest::Gimp(..) => "32-bit hash",
         }
     }
 }
@@ -198,6 +211,18 @@ pub fn exiftool_digests(slots: &[(u8, [u16; 64])]) -> Vec<[u8; 16]> {
         .collect()
 }
 
+/// GIMP's jpegqual hash of a file's quantization tables: starting from 11, each value of
+/// each defined DQT destination (slot order, natural order within a table) is added to
+/// the hash times 4177, modulo 2^32. `slots` as for [`snoop_digest`].
+pub fn gimp_hash(slots: &[(u8, [u16; 64])]) -> u32 {
+    slots
+        .iter()
+        .flat_map(|(_, t)| t.iter())
+        .fold(11u32, |h, &v| {
+            h.wrapping_mul(4177).wrapping_add(u32::from(v))
+        })
+}
+
 /// One table as a DQT segment stores it: Pq/Tq, then the values in zig-zag order (16-bit
 /// big-endian when a value needs it).
 fn dqt_bytes(slot: u8, t: &[u16; 64]) -> Vec<u8> {
@@ -273,6 +298,13 @@ fn parse_entry(line: &'static str, sources: &[(&str, &'static str)]) -> Option<P
         let (d, sampling) = rest.split_once(' ')?;
         let ok = sampling.len() % 2 == 0 && sampling.bytes().all(|b| b.is_ascii_hexdigit());
         entry.digest = Some(PublishedDigest::ExifTool(parse_digest(d)?, sampling));
+        return ok.then_some(entry);
+    }
+    if let Some(rest) = tables.strip_prefix("gimp ") {
+        let (h, sampling) = rest.split_once(' ')?;
+        let ok = h.len() == 8 && sampling.split_once('x').is_some();
+        let hash = u32::from_str_radix(h, 16).ok()?;
+        entry.digest = Some(PublishedDigest::Gimp(hash, sampling));
         return ok.then_some(entry);
     }
     entry.tables = tables.split('|').map(parse_table).collect::<Option<_>>()?;
@@ -413,13 +445,37 @@ mod tests {
         assert_eq!((plain.as_str(), turned.as_str()), ("211111", "121111"));
     }
 
+    #[test]
+    fn the_gimp_hash_is_jpegquals() {
+        use super::super::quality::{ijg_table, ANNEX_K_CHROMA, ANNEX_K_LUMA};
+        // jpegqual lists libjpeg at quality 75 as 0x10b035e9 and at 50 as 0xe0f48a64 …
+        let ijg = |q| {
+            [
+                ijg_table(&ANNEX_K_LUMA, q, true),
+                ijg_table(&ANNEX_K_CHROMA, q, true),
+            ]
+        };
+        assert_eq!(gimp_hash(&slots(&ijg(75))), 0x10b0_35e9);
+        assert_eq!(gimp_hash(&slots(&ijg(50))), 0xe0f4_8a64);
+        // … and the Canon EOS 10D at "Normal" as 0x00474eb0: the tables published for
+        // it at "norm".
+        let canon = published_tables()
+            .iter()
+            .find(|p| p.models == "EOS 10D" && p.quality == "norm")
+            .expect("published EOS 10D tables");
+        assert_eq!(gimp_hash(&slots(&canon.tables)), 0x0047_4eb0);
+        assert_eq!(gimp_hash(&[]), 11);
+    }
+
     /// The rules the digest file was made by: no entry is an IJG scaling of the Annex K
     /// tables (it would name a camera for every libjpeg file), a program's published
-    /// tables, or a set the table file holds already.
+    /// tables, or a set the table file holds already (GIMP entries: nor a corpus
+    /// signature's).
     #[test]
     fn digest_entries_are_no_rule_program_or_listed_set() {
         use super::super::quality::{ijg_table, ANNEX_K_CHROMA, ANNEX_K_LUMA};
         let mut known: Vec<[u8; 16]> = Vec::new();
+        let mut known_gimp: Vec<u32> = Vec::new();
         let mut add = |t: &[[u16; 64]]| {
             let mut sets = vec![t.to_vec()];
             if t.len() == 2 {
@@ -430,6 +486,7 @@ mod tests {
                 for s in [&s, &turned] {
                     known.push(snoop_digest(&slots(s)));
                     known.extend(exiftool_digests(&slots(s)));
+                    known_gimp.push(gimp_hash(&slots(s)));
                 }
             }
         };
@@ -444,6 +501,9 @@ mod tests {
         for p in published_tables().iter().chain(published_software()) {
             add(&p.tables);
         }
+        for sig in super::super::signatures::SIGNATURES {
+            add(&sig.parsed_tables());
+        }
         let all = published_digests();
         let count = |f: fn(&PublishedDigest) -> bool| {
             all.iter()
@@ -452,10 +512,17 @@ mod tests {
         };
         assert!(count(|d| matches!(d, PublishedDigest::Snoop(..))) >= 20);
         assert!(count(|d| matches!(d, PublishedDigest::ExifTool(..))) >= 50);
-        for p in all {
+        assert!(count(|d| matches!(d, PublishedDigest::Gimp(..))) >= 20);
+        let programs = published_software().iter().filter(|p| p.digest.is_some());
+        assert!(programs.clone().count() >= 20);
+        for p in all.iter().chain(programs) {
             let ds = match p.digest.expect("a digest entry") {
                 PublishedDigest::Snoop(a, b) => vec![a, b],
                 PublishedDigest::ExifTool(d, _) => vec![d],
+                PublishedDigest::Gimp(h, _) => {
+                    assert!(!known_gimp.contains(&h), "{} {}", p.maker, p.models);
+                    continue;
+                }
             };
             for d in ds {
                 assert!(!known.contains(&d), "{} {}", p.maker, p.models);
