@@ -595,6 +595,16 @@ fn published_scaling(
                 .map(|(p, _)| *p)
                 .collect()
         };
+        // Models, not table sets, are counted: a model whose firmware varies its tables
+        // from image to image (Pentax's K10D, Nikon's D70) is one piece of evidence.
+        let mut models: Vec<(&'static str, &'static str)> = Vec::new();
+        for p in &sharing {
+            for m in p.models.split("; ") {
+                if !models.contains(&(p.maker, m)) {
+                    models.push((p.maker, m));
+                }
+            }
+        }
         let mut makers: Vec<&'static str> = Vec::new();
         for p in &sharing {
             if !makers.contains(&p.maker) {
@@ -602,8 +612,8 @@ fn published_scaling(
             }
         }
         for maker in makers {
-            let mine = sharing.iter().filter(|p| p.maker == maker).count();
-            let share = mine as f64 / (sharing.len() as f64 + 1.0);
+            let mine = models.iter().filter(|(m, _)| *m == maker).count();
+            let share = mine as f64 / (models.len() as f64 + 1.0);
             let value = tr.text();
             let ev = format!(
                 "{} {value}: shared by {mine} published {maker} table set(s) and {} other(s) ({})",
