@@ -616,9 +616,9 @@ fn published_scaling(
             let share = mine as f64 / (models.len() as f64 + 1.0);
             let value = tr.text();
             let ev = format!(
-                "{} {value}: shared by {mine} published {maker} table set(s) and {} other(s) ({})",
+                "{} {value}: shared by {mine} published {maker} model(s) and {} other model(s) ({})",
                 tr.kind.describe(),
-                sharing.len() - mine,
+                models.len() - mine,
                 sharing[0].source
             );
             credit(
