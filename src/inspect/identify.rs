@@ -1442,26 +1442,40 @@ mod tests {
             .collect()
     }
 
+    /// Quantization tables with their DQT destinations.
+    type Slots = Vec<(u8, [u16; 64])>;
+
+    /// Two made-up tables in slots 0 and 1, the same slots with the tables transposed,
+    /// and the tables themselves.
+    fn digest_test_slots() -> (Slots, Slots, [[u16; 64]; 2]) {
+        let l = super::super::quality::ANNEX_K_LUMA.map(|v| v / 2 + 1);
+        let c = super::super::quality::ANNEX_K_CHROMA.map(|v| v / 3 + 1);
+        let slots = vec![(0, l), (1, c)];
+        let turned = slots.iter().map(|&(s, t)| (s, transpose(&t))).collect();
+        (slots, turned, [l, c])
+    }
+
+    /// An entry published only as `digest`.
+    fn digest_entry(maker: &'static str, digest: PublishedDigest) -> PublishedTable {
+        PublishedTable {
+            maker,
+            models: "X",
+            quality: "",
+            source: "https://example.org",
+            tables: Vec::new(),
+            digest: Some(digest),
+        }
+    }
+
     /// A camera published only by the digest of its tables is matched by that digest,
     /// also when the file's tables are transposed, and only for the slots it defines.
     #[test]
     fn digest_entries_match_the_files_slots() {
-        let l = super::super::quality::ANNEX_K_LUMA.map(|v| v / 2 + 1);
-        let c = super::super::quality::ANNEX_K_CHROMA.map(|v| v / 3 + 1);
-        let slots = vec![(0, l), (1, c)];
-        let turned: Vec<_> = slots.iter().map(|&(s, t)| (s, transpose(&t))).collect();
-        let entry = PublishedTable {
-            maker: "Fujifilm",
-            models: "FinePix X",
-            quality: "",
-            source: "https://example.org",
-            tables: Vec::new(),
-            digest: Some(PublishedDigest::Snoop(
-                snoop_digest(&slots),
-                snoop_digest(&turned),
-            )),
-        };
-        let entries = [entry];
+        let (slots, turned, [l, c]) = digest_test_slots();
+        let entries = [digest_entry(
+            "Fujifilm",
+            PublishedDigest::Snoop(snoop_digest(&slots), snoop_digest(&turned)),
+        )];
         let st = |slots| structure(slots, "DQT2 SOF0 DHT4 SOS", "2x1,1x1,1x1");
         let hit = |s: &Structure| digest_flags(s, &entries);
         assert_eq!(hit(&st(slots.clone())), [(true, false)]);
@@ -1476,20 +1490,12 @@ mod tests {
     /// transposed file is matched with its sampling exchanged.
     #[test]
     fn exiftool_entries_match_digest_and_sampling() {
-        let l = super::super::quality::ANNEX_K_LUMA.map(|v| v / 2 + 1);
-        let c = super::super::quality::ANNEX_K_CHROMA.map(|v| v / 3 + 1);
-        let slots = vec![(0, l), (1, c)];
-        let turned: Vec<_> = slots.iter().map(|&(s, t)| (s, transpose(&t))).collect();
+        let (slots, turned, _) = digest_test_slots();
         let separate = exiftool_digests(&slots)[1];
-        let entry = PublishedTable {
-            maker: "Pentax",
-            models: "Optio X",
-            quality: "",
-            source: "https://example.org",
-            tables: Vec::new(),
-            digest: Some(PublishedDigest::ExifTool(separate, "211111")),
-        };
-        let entries = [entry];
+        let entries = [digest_entry(
+            "Pentax",
+            PublishedDigest::ExifTool(separate, "211111"),
+        )];
         let st = |slots, sampling| structure(slots, "DQT1 DQT1 SOF0 DHT4 SOS", sampling);
         let hit = |s: &Structure| digest_flags(s, &entries);
         assert_eq!(hit(&st(slots.clone(), "2x1,1x1,1x1")), [(true, false)]);
@@ -1502,19 +1508,11 @@ mod tests {
     /// component's sampling as listed (exchanged when the file's tables are transposed).
     #[test]
     fn gimp_entries_match_hash_and_first_sampling() {
-        let l = super::super::quality::ANNEX_K_LUMA.map(|v| v / 2 + 1);
-        let c = super::super::quality::ANNEX_K_CHROMA.map(|v| v / 3 + 1);
-        let slots = vec![(0, l), (1, c)];
-        let turned: Vec<_> = slots.iter().map(|&(s, t)| (s, transpose(&t))).collect();
-        let entry = PublishedTable {
-            maker: "Samsung",
-            models: "Digimax X",
-            quality: "",
-            source: "https://example.org",
-            tables: Vec::new(),
-            digest: Some(PublishedDigest::Gimp(gimp_hash(&slots), "2x1")),
-        };
-        let entries = [entry];
+        let (slots, turned, [l, c]) = digest_test_slots();
+        let entries = [digest_entry(
+            "Samsung",
+            PublishedDigest::Gimp(gimp_hash(&slots), "2x1"),
+        )];
         let st = |slots, sampling| structure(slots, "DQT2 SOF0 DHT4 SOS", sampling);
         let hit = |s: &Structure| digest_flags(s, &entries);
         assert_eq!(hit(&st(slots.clone(), "2x1,1x1,1x1")), [(true, false)]);
