@@ -198,7 +198,7 @@ fn put_byte_stuffed(buf: &mut [u8], mut pos: usize, b: u8) -> usize {
 fn grow(mut out: Vec<u8>, pos: usize, n: usize) -> Vec<u8> {
     // Growing by a quarter keeps the zeroing proportional to the output, and the
     // zeroed room past the end (resident memory, unlike spare capacity) small.
-    let want = (pos + n).max(out.len() + out.len() / 4).max(1 << 16);
+    let want = (pos + n).max(out.len() + out.len() / 4).max(1 << 12);
     out.resize(want, 0);
     out
 }
