@@ -572,17 +572,52 @@ fn usual_split(n: usize) -> usize {
     (1usize << (n - 1)) - 1
 }
 
-/// Bits for codes and DHT entries when the components share tables by `mask` (bit
-/// i − 1 set: component i uses table 1; component 0 always uses table 0).
-fn split_cost(freqs: &[&[u32; 256]], mask: usize) -> u64 {
-    let mut merged = [[0u32; 256]; 2];
-    for (i, f) in freqs.iter().enumerate() {
-        let gi = if i == 0 { 0 } else { (mask >> (i - 1)) & 1 };
-        for (m, &x) in merged[gi].iter_mut().zip(f.iter()) {
-            *m = m.saturating_add(x);
+/// Costs of the components' frequencies merged by groups, each group's worked out
+/// once: choosing a split compares splits that share groups.
+struct SplitCosts<'a> {
+    freqs: &'a [&'a [u32; 256]],
+    /// By group (bit i set: component i in the group). A scan has at most four
+    /// components (T.81 B.2.3).
+    memo: [Option<u64>; 16],
+}
+
+impl<'a> SplitCosts<'a> {
+    fn new(freqs: &'a [&'a [u32; 256]]) -> Self {
+        SplitCosts {
+            freqs,
+            memo: [None; 16],
         }
     }
-    table_cost(&merged[0]) + table_cost(&merged[1])
+
+    /// Bits for codes and DHT entries when the components share tables by `mask`
+    /// (bit i − 1 set: component i uses table 1; component 0 always uses table 0).
+    fn split(&mut self, mask: usize) -> u64 {
+        let mut groups = [0usize; 2];
+        for i in 0..self.freqs.len() {
+            let gi = if i == 0 { 0 } else { (mask >> (i - 1)) & 1 };
+            groups[gi] |= 1 << i;
+        }
+        self.group(groups[0]) + self.group(groups[1])
+    }
+
+    fn group(&mut self, members: usize) -> u64 {
+        if let Some(c) = self.memo.get(members).copied().flatten() {
+            return c;
+        }
+        let mut merged = [0u32; 256];
+        for (i, f) in self.freqs.iter().enumerate() {
+            if members & (1 << i) != 0 {
+                for (m, &x) in merged.iter_mut().zip(f.iter()) {
+                    *m = m.saturating_add(x);
+                }
+            }
+        }
+        let c = table_cost(&merged);
+        if let Some(slot) = self.memo.get_mut(members) {
+            *slot = Some(c);
+        }
+        c
+    }
 }
 
 /// Which of (at most) two tables each component should use, given each component's
@@ -594,16 +629,16 @@ fn split_cost(freqs: &[&[u32; 256]], mask: usize) -> u64 {
 /// bytes. The estimate also ignores the padding of restart intervals to whole bytes,
 /// which can outweigh any gain when intervals hold only a few bytes: the caller passes
 /// `allowed = false` then.
-fn choose_tables(freqs: &[&[u32; 256]], allowed: bool) -> Vec<u8> {
-    let n = freqs.len();
+fn choose_tables(costs: &mut SplitCosts, allowed: bool) -> Vec<u8> {
+    let n = costs.freqs.len();
     let usual = usual_split(n);
     let mut best = usual;
     if allowed && n > 1 {
-        let usual_cost = split_cost(freqs, usual);
+        let usual_cost = costs.split(usual);
         let mut best_cost = usual_cost;
         for mask in 0..1usize << (n - 1) {
             if mask != usual {
-                let c = split_cost(freqs, mask);
+                let c = costs.split(mask);
                 if c < best_cost {
                     (best, best_cost) = (mask, c);
                 }
@@ -855,10 +890,11 @@ pub(super) fn optimal_selection(
             .collect()
     };
     let (fdc, fac) = (freqs(0), freqs(1));
-    let code_bits = split_cost(&fdc, usual_split(n)) + split_cost(&fac, usual_split(n));
+    let (mut cdc, mut cac) = (SplitCosts::new(&fdc), SplitCosts::new(&fac));
+    let code_bits = cdc.split(usual_split(n)) + cac.split(usual_split(n));
     let ok = split_estimate_ok(code_bits, nmcu, ri);
-    let dc = choose_tables(&fdc, ok);
-    let ac = choose_tables(&fac, ok);
+    let dc = choose_tables(&mut cdc, ok);
+    let ac = choose_tables(&mut cac, ok);
     let mut v = grouped_specs(stats, 0, &dc);
     v.extend(grouped_specs(stats, 1, &ac));
     // DHT order: DC 0, AC 0, DC 1, AC 1.
@@ -981,12 +1017,13 @@ impl ProgSource<'_> {
             let freqs: Vec<&[u32; 256]> = (0..idx.len() as u8)
                 .map(|i| &stats.freq[table_index(0, i)])
                 .collect();
+            let mut costs = SplitCosts::new(&freqs);
             let ok = split_estimate_ok(
-                split_cost(&freqs, usual_split(idx.len())),
+                costs.split(usual_split(idx.len())),
                 self.mcus.0 * self.mcus.1,
                 ri,
             );
-            let dc = choose_tables(&freqs, ok);
+            let dc = choose_tables(&mut costs, ok);
             specs = grouped_specs(&stats, 0, &dc);
             for (x, t) in sel.iter_mut().zip(dc) {
                 x.0 = t;
@@ -1046,6 +1083,7 @@ mod tests {
 
     #[test]
     fn usual_split_unless_clearly_worse() {
+        let choose = |f: &[&[u32; 256]], allowed| choose_tables(&mut SplitCosts::new(f), allowed);
         // Luma-like and two chroma-like tables: the usual split.
         let mut y = [0u32; 256];
         let mut c = [0u32; 256];
@@ -1053,14 +1091,14 @@ mod tests {
             y[s] = 10_000 >> (s.abs_diff(5)).min(12);
             c[s] = 40_000 >> s;
         }
-        assert_eq!(choose_tables(&[&y, &c, &c], true), vec![0, 1, 1]);
+        assert_eq!(choose(&[&y, &c, &c], true), vec![0, 1, 1]);
         // Four alike tables (CMYK): one shared table saves the other's DHT entry and
         // costs nothing, but only when the saving is clear of the noise allowance.
         let big: Vec<u32> = (0..256).map(|s| 1000 >> (s / 16)).collect();
         let mut k = [0u32; 256];
         k.copy_from_slice(&big);
-        assert_eq!(choose_tables(&[&k, &k, &k, &k], true), vec![0, 0, 0, 0]);
-        assert_eq!(choose_tables(&[&k, &k, &k, &k], false), vec![0, 1, 1, 1]);
+        assert_eq!(choose(&[&k, &k, &k, &k], true), vec![0, 0, 0, 0]);
+        assert_eq!(choose(&[&k, &k, &k, &k], false), vec![0, 1, 1, 1]);
         // YCCK-like: the fourth component resembles the first.
         let mut y2 = [0u32; 256];
         let mut c2 = [0u32; 256];
@@ -1068,7 +1106,7 @@ mod tests {
             y2[s] = if s % 16 < 8 { 100_000 >> (s / 32) } else { 0 };
             c2[s] = if s % 16 >= 8 { 100_000 >> (s / 32) } else { 0 };
         }
-        assert_eq!(choose_tables(&[&y2, &c2, &c2, &y2], true), vec![0, 1, 1, 0]);
-        assert_eq!(choose_tables(&[&y2], true), vec![0]);
+        assert_eq!(choose(&[&y2, &c2, &c2, &y2], true), vec![0, 1, 1, 0]);
+        assert_eq!(choose(&[&y2], true), vec![0]);
     }
 }
