@@ -549,10 +549,9 @@ pub(super) fn write_dht(out: &mut Vec<u8>, specs: &[HuffmanSpec]) {
     write_segment(out, Marker::DHT, &body);
 }
 
-/// Bits needed to code symbols of frequencies `freq` with their optimal table, plus
-/// the table's DHT entry.
-fn table_cost(freq: &[u32; 256]) -> u64 {
-    let spec = optimal_spec(0, 0, freq);
+/// Bits needed to code symbols of frequencies `freq` with their optimal table `spec`,
+/// plus the table's DHT entry.
+fn table_cost(spec: &HuffmanSpec, freq: &[u32; 256]) -> u64 {
     if spec.symbols.is_empty() {
         return 0;
     }
@@ -572,21 +571,38 @@ fn usual_split(n: usize) -> usize {
     (1usize << (n - 1)) - 1
 }
 
-/// Costs of the components' frequencies merged by groups, each group's worked out
-/// once: choosing a split compares splits that share groups.
+/// Optimal tables of the components' frequencies merged by groups, and their costs,
+/// each group's worked out once: choosing a split compares splits that share groups,
+/// and the chosen split's tables are among them.
 struct SplitCosts<'a> {
     freqs: &'a [&'a [u32; 256]],
     /// By group (bit i set: component i in the group). A scan has at most four
     /// components (T.81 B.2.3).
-    memo: [Option<u64>; 16],
+    memo: [Option<(u64, HuffmanSpec)>; 16],
 }
 
 impl<'a> SplitCosts<'a> {
     fn new(freqs: &'a [&'a [u32; 256]]) -> Self {
         SplitCosts {
             freqs,
-            memo: [None; 16],
+            memo: std::array::from_fn(|_| None),
         }
+    }
+
+    /// The optimal tables of class `class` for the components' table ids `ids` (0 or
+    /// 1 each), in id order.
+    fn specs(&mut self, class: u8, ids: &[u8]) -> Vec<HuffmanSpec> {
+        let mut out = Vec::new();
+        for id in 0..2u8 {
+            let members = (ids.iter().enumerate())
+                .filter(|&(_, &t)| t == id)
+                .fold(0usize, |m, (i, _)| m | 1 << i);
+            if members != 0 {
+                let (_, spec) = self.entry(members);
+                out.push(HuffmanSpec { class, id, ..spec });
+            }
+        }
+        out
     }
 
     /// Bits for codes and DHT entries when the components share tables by `mask`
@@ -601,8 +617,12 @@ impl<'a> SplitCosts<'a> {
     }
 
     fn group(&mut self, members: usize) -> u64 {
-        if let Some(c) = self.memo.get(members).copied().flatten() {
-            return c;
+        self.entry(members).0
+    }
+
+    fn entry(&mut self, members: usize) -> (u64, HuffmanSpec) {
+        if let Some(Some(e)) = self.memo.get(members) {
+            return e.clone();
         }
         let mut merged = [0u32; 256];
         for (i, f) in self.freqs.iter().enumerate() {
@@ -612,11 +632,12 @@ impl<'a> SplitCosts<'a> {
                 }
             }
         }
-        let c = table_cost(&merged);
+        let spec = optimal_spec(0, 0, &merged);
+        let e = (table_cost(&spec, &merged), spec);
         if let Some(slot) = self.memo.get_mut(members) {
-            *slot = Some(c);
+            *slot = Some(e.clone());
         }
-        c
+        e
     }
 }
 
@@ -665,29 +686,6 @@ fn choose_tables(costs: &mut SplitCosts, allowed: bool) -> Vec<u8> {
 /// intervals of a few MCUs, the padding of every interval decides the size).
 fn split_estimate_ok(code_bits: u64, mcus: usize, ri: usize) -> bool {
     ri == 0 || code_bits / 8 >= 16 * mcus.div_ceil(ri) as u64
-}
-
-/// Merges the per-component frequencies (table indices `class * 4 + i` for the
-/// scan's i-th component) by the chosen table ids into optimal specifications.
-fn grouped_specs(stats: &Stats, class: u8, ids: &[u8]) -> Vec<HuffmanSpec> {
-    let mut out = Vec::new();
-    for id in 0..2u8 {
-        let mut merged = [0u32; 256];
-        let mut any = false;
-        for (i, _) in ids.iter().enumerate().filter(|(_, &t)| t == id) {
-            any = true;
-            for (m, &x) in merged
-                .iter_mut()
-                .zip(stats.freq[table_index(class, i as u8)].iter())
-            {
-                *m = m.saturating_add(x);
-            }
-        }
-        if any {
-            out.push(optimal_spec(class, id, &merged));
-        }
-    }
-    out
 }
 
 pub(super) fn install(specs: &[HuffmanSpec]) -> Box<super::huffenc::EncTables> {
@@ -895,8 +893,8 @@ pub(super) fn optimal_selection(
     let ok = split_estimate_ok(code_bits, nmcu, ri);
     let dc = choose_tables(&mut cdc, ok);
     let ac = choose_tables(&mut cac, ok);
-    let mut v = grouped_specs(stats, 0, &dc);
-    v.extend(grouped_specs(stats, 1, &ac));
+    let mut v = cdc.specs(0, &dc);
+    v.extend(cac.specs(1, &ac));
     // DHT order: DC 0, AC 0, DC 1, AC 1.
     v.sort_by_key(|s| (s.id, s.class));
     (dc.into_iter().zip(ac).collect(), v)
@@ -1024,7 +1022,7 @@ impl ProgSource<'_> {
                 ri,
             );
             let dc = choose_tables(&mut costs, ok);
-            specs = grouped_specs(&stats, 0, &dc);
+            specs = costs.specs(0, &dc);
             for (x, t) in sel.iter_mut().zip(dc) {
                 x.0 = t;
             }
