@@ -613,13 +613,10 @@ impl<'a> SplitCosts<'a> {
             let gi = if i == 0 { 0 } else { (mask >> (i - 1)) & 1 };
             groups[gi] |= 1 << i;
         }
-        self.group(groups[0]) + self.group(groups[1])
+        self.entry(groups[0]).0 + self.entry(groups[1]).0
     }
 
-    fn group(&mut self, members: usize) -> u64 {
-        self.entry(members).0
-    }
-
+    /// The cost and optimal table of the components in `members` (bit i: component i).
     fn entry(&mut self, members: usize) -> (u64, HuffmanSpec) {
         if let Some(Some(e)) = self.memo.get(members) {
             return e.clone();

@@ -598,21 +598,21 @@ fn published_scaling(
         // Models, not table sets, are counted: a model whose firmware varies its tables
         // from image to image (Pentax's K10D, Nikon's D70) is one piece of evidence.
         let mut models: Vec<(&'static str, &'static str)> = Vec::new();
+        // Each maker, in order of appearance, with its number of models.
+        let mut makers: Vec<(&'static str, usize)> = Vec::new();
         for p in &sharing {
             for m in p.models.split("; ") {
-                if !models.contains(&(p.maker, m)) {
-                    models.push((p.maker, m));
+                if models.contains(&(p.maker, m)) {
+                    continue;
+                }
+                models.push((p.maker, m));
+                match makers.iter_mut().find(|(k, _)| *k == p.maker) {
+                    Some(e) => e.1 += 1,
+                    None => makers.push((p.maker, 1)),
                 }
             }
         }
-        let mut makers: Vec<&'static str> = Vec::new();
-        for p in &sharing {
-            if !makers.contains(&p.maker) {
-                makers.push(p.maker);
-            }
-        }
-        for maker in makers {
-            let mine = models.iter().filter(|(m, _)| *m == maker).count();
+        for (maker, mine) in makers {
             let share = mine as f64 / (models.len() as f64 + 1.0);
             let value = tr.text();
             let ev = format!(
