@@ -720,7 +720,7 @@ const OPS: &[(&str, OpFn)] = &[
         };
         ok(d, decode_file(d, &opts))
     }),
-    ("decode pixels streamed, 2 threads", |d, _| {
+    ("decode pixels streamed, 2 threads allowed", |d, _| {
         let opts = DecodeOptions {
             limits: limits(),
             pixels: PixelOptions {

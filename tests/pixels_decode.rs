@@ -212,7 +212,8 @@ fn cmyk_raw_output_is_consistent() {
     }
 }
 
-/// Threads split the work by iMCU rows; the result does not change.
+/// Threads split the work by iMCU rows; the result does not change. (These small files
+/// stay on one thread whatever is allowed; `tests/threads.rs` compares large ones.)
 #[test]
 fn threads_give_the_same_pixels() {
     for path in testdata_jpegs() {

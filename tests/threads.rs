@@ -153,6 +153,78 @@ fn thread_count_does_not_change_the_bytes() {
     eprintln!("{cases} outputs identical with 1 and 4 threads");
 }
 
+/// The pixel path (the streamed decode, whose entropy decoder and pixel stage overlap,
+/// the whole-image decode in bands, and the pixel encoder's rows) gives the same
+/// pixels, bytes, warnings and errors with 1, 2 and 4 threads on large files, also when
+/// the scan data is damaged or cut short. (Small images stay on one thread whatever is
+/// allowed: `jtool::pixels::worker_threads`.)
+#[test]
+fn thread_count_does_not_change_the_pixels() {
+    use jtool::pipeline::pixels::{decode_file, decode_file_rows, DecodeOptions};
+    use jtool::pixels::PixelOptions;
+    let decode = |jpeg: &[u8], threads: usize| {
+        let opts = DecodeOptions {
+            pixels: PixelOptions {
+                threads,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut rows = Vec::new();
+        let streamed = decode_file_rows(jpeg, &opts, &mut |_| Ok(()), &mut |r| {
+            rows.extend_from_slice(r);
+            Ok(())
+        })
+        .map(|(_, w)| format!("{w:?}"))
+        .map_err(|e| e.to_string());
+        let whole = decode_file(jpeg, &opts)
+            .map(|d| (d.image.data, format!("{:?}", d.warnings)))
+            .map_err(|e| e.to_string());
+        (rows, streamed, whole)
+    };
+    let mut cases = 0;
+    for (name, clean) in inputs() {
+        let n = clean.len();
+        let mut damaged = clean.clone();
+        damaged[n / 2..n / 2 + 64].fill(0x5A);
+        let variants = [
+            ("clean", clean.clone()),
+            ("damaged", damaged),
+            ("cut short", clean[..n * 2 / 3].to_vec()),
+        ];
+        for (what, jpeg) in variants {
+            let one = decode(&jpeg, 1);
+            for threads in [2, 4] {
+                assert!(
+                    decode(&jpeg, threads) == one,
+                    "{name}, {what}: {threads} threads"
+                );
+                cases += 1;
+            }
+        }
+    }
+    let img = synthetic(1203, 809, 3, 4);
+    let encode = |threads| {
+        let opts = PixelEncodeOptions {
+            params: EncodeParams {
+                threads,
+                ..EncodeParams::default()
+            },
+            ..Default::default()
+        };
+        let progressive = PixelEncodeOptions {
+            mode: CodingMode::Progressive,
+            ..opts.clone()
+        };
+        (
+            encode_pixels(&img, &opts).unwrap(),
+            encode_pixels(&img, &progressive).unwrap(),
+        )
+    };
+    assert!(encode(4) == encode(1), "pixel encoder, 4 threads");
+    eprintln!("{cases} decodes and 2 encodes identical with 1, 2 and 4 threads");
+}
+
 /// `verify` of a large file with restart intervals decodes them on several threads at
 /// once; the verdict is the one of a single thread: for a clean file, for coefficients
 /// out of range in the later parts (counted apart, then added), and for problems

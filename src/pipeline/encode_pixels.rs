@@ -176,8 +176,9 @@ const BANDS_PER_WORKER: usize = 2;
 
 /// Computes the iMCU rows of `enc` (`compute` into bands made by `new`) and hands
 /// them to `take` in order; `take` gives a band back for reuse or keeps it. With
-/// `threads` ≥ 2, that many workers compute the rows (worker t: rows t, t + threads,
-/// …) while this thread takes them.
+/// `threads` ≥ 2 (as many as the image is worth: [`crate::pixels::worker_threads`]),
+/// that many workers compute the rows (worker t: rows t, t + threads, …) while this
+/// thread takes them.
 fn for_each_band<B: Send>(
     enc: &BandEncoder<'_>,
     threads: usize,
@@ -186,7 +187,7 @@ fn for_each_band<B: Send>(
     mut take: impl FnMut(B) -> Result<Option<B>>,
 ) -> Result<()> {
     let rows = enc.rows();
-    let workers = threads.clamp(1, 64).min(rows);
+    let workers = crate::pixels::worker_threads(threads, enc.pixels()).min(rows);
     if workers <= 1 {
         let mut scratch = enc.new_scratch();
         let mut spare = None;

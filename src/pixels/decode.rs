@@ -398,8 +398,9 @@ const STREAM_ROWS: usize = 64;
 /// Like [`decode_to_pixels`], but without holding the whole image: `start` is called
 /// once with the image's shape (for a file header), then `sink` with consecutive bands
 /// of whole rows, top to bottom (`width × channels` bytes per row). With
-/// `opts.threads` > 1, bands are decoded on that many threads (the calling one
-/// included, which also runs `sink`). Returns the shape.
+/// `opts.threads` > 1, bands are decoded on that many threads, or as many as the image
+/// is worth ([`super::worker_threads`]; the calling one included, which also runs
+/// `sink`). Returns the shape.
 pub fn decode_rows(
     img: &CoefficientImage,
     color: ColorSpace,
@@ -414,7 +415,8 @@ pub fn decode_rows(
     let imcus_per_band = ceil_div(STREAM_ROWS, setup.band_rows);
     let band_rows = imcus_per_band * setup.band_rows;
     let bands = ceil_div(setup.height, band_rows);
-    let threads = opts.threads.clamp(1, 64).min(bands);
+    let area = (setup.width * setup.height) as u64;
+    let threads = super::worker_threads(opts.threads, area).min(bands);
     let rows_in = |b: usize| band_rows.min(setup.height - b * band_rows);
     let src = Planes(img);
     let decode = |w: &mut Worker, b: usize, buf: &mut Vec<u8>| {

@@ -81,7 +81,8 @@ pub struct EncodeParams {
     pub grayscale: bool,
     /// Clamp quantization steps to 255 (`cjpeg -baseline`).
     pub force_baseline: bool,
-    /// Worker threads (0 or 1: the calling thread only).
+    /// Worker threads (0 or 1: the calling thread only); a small image uses fewer (see
+    /// [`super::worker_threads`]).
     pub threads: usize,
 }
 
@@ -231,7 +232,8 @@ pub fn encode_slice_with_tables(
         full_w: g.mcus_x() * 8 * max_h,
         strip_h: 8 * max_v,
     };
-    let threads = p.threads.clamp(1, 64).min(imcu_rows);
+    let area = u64::from(img.width) * u64::from(img.height);
+    let threads = super::worker_threads(p.threads, area).min(imcu_rows);
     if threads <= 1 {
         ctx.run(0, &mut rows);
     } else {
@@ -367,6 +369,11 @@ impl<'a> BandEncoder<'a> {
     /// iMCU rows of the image.
     pub fn rows(&self) -> usize {
         self.mcus.1
+    }
+
+    /// Pixels of the image.
+    pub fn pixels(&self) -> u64 {
+        u64::from(self.img.width) * u64::from(self.img.height)
     }
 
     /// A band: per component, V block rows of the padded width.

@@ -22,8 +22,10 @@ pub(super) fn decode_stream(
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<Vec<Warning>> {
     let mut pixels = BandDecoder::new(&scan.decoded.image, color, opts)?;
-    start(pixels.shape())?;
-    if opts.threads <= 1 {
+    let shape = pixels.shape();
+    start(shape)?;
+    let area = u64::from(shape.width) * u64::from(shape.height);
+    if crate::pixels::worker_threads(opts.threads, area) <= 1 {
         return single_thread(scan, &mut pixels, sink);
     }
     std::thread::scope(|s| {
