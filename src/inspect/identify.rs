@@ -573,6 +573,14 @@ fn ijg_candidate(st: &Structure, mf: &MetaFacts, q: u8, tr: bool) -> Pending {
             "three quantization tables (Cr has its own copy): libjpeg shares one chrominance table, firmware often does not"
                 .into(),
         );
+    } else if tr {
+        // A lossless rotation rewrites the segments: the layout is the rotating
+        // program's (jtool writes several tables per segment, as firmware does), and
+        // tells nothing of the encoder that chose the tables.
+        ev.push(format!(
+            "segment layout {} is the rotating program's, not the encoder's",
+            st.layout
+        ));
     } else if libjpeg_layout(&st.layout) {
         score += 0.12;
         ev.push(format!(
