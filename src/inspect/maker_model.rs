@@ -168,13 +168,24 @@ pub struct Traits {
 /// in use (component order, each slot once).
 pub fn traits(layout: &str, sampling: &str, huffman: &str, tables: &[[u16; 64]]) -> Traits {
     let oriented = orient(tables);
+    let turned = oriented[..] != *tables;
     let tables = &oriented[..];
-    let mut values = vec![
-        Trait::new(TraitKind::Layout, layout.to_string()),
-        Trait::new(TraitKind::Order, order(layout)),
-        Trait::new(TraitKind::Sampling, sampling.to_string()),
-        Trait::new(TraitKind::Huffman, huffman.to_string()),
-    ];
+    let mut values = if turned {
+        // The file was rotated: its segments and Huffman tables are the rotating
+        // program's, and its sampling factors are exchanged.
+        let swapped: Vec<String> = sampling
+            .split(',')
+            .map(|hv| hv.split('x').rev().collect::<Vec<_>>().join("x"))
+            .collect();
+        vec![Trait::new(TraitKind::Sampling, swapped.join(","))]
+    } else {
+        vec![
+            Trait::new(TraitKind::Layout, layout.to_string()),
+            Trait::new(TraitKind::Order, order(layout)),
+            Trait::new(TraitKind::Sampling, sampling.to_string()),
+            Trait::new(TraitKind::Huffman, huffman.to_string()),
+        ]
+    };
     // Only unusual table sets and Annex K relations are traits: "two tables" and "a
     // table of its own" are what most encoders write.
     if let Some(set) = table_set(layout, tables) {
@@ -434,7 +445,7 @@ pub fn shape_distance(a: &[u16; 64], b: &[u16; 64]) -> f64 {
 
 /// `tables` as firmware wrote them: all transposed when the luminance table is closer
 /// to the Annex K table transposed than as it stands. A lossless 90° or 270° rotation
-/// transposes every table, and so do some published lists' entries (a third of Xee's
+/// transposes every table (and rewrites the segments), and so do some published lists' entries (a third of Xee's
 /// camera entries whose luminance steps are all 2 or more, while every camera
 /// original in the corpus but one is in natural order), so the scaling traits are
 /// worked out on the tables turned back.
@@ -908,8 +919,17 @@ mod tests {
         let tables = [scale(&ANNEX_K_LUMA), scale(&ANNEX_K_CHROMA)];
         let turned = [transpose(&tables[0]), transpose(&tables[1])];
         let a = traits("DQT2 SOF0 DHT4 SOS", "2x1,1x1,1x1", "std", &tables);
-        let b = traits("DQT2 SOF0 DHT4 SOS", "2x1,1x1,1x1", "std", &turned);
-        assert_eq!(a, b);
+        // Rotated by a program that rewrote the segments and optimized the Huffman
+        // tables: those are not the firmware's, and the sampling is exchanged back.
+        let b = traits("DQT SOF0 DHT SOS", "1x2,1x1,1x1", "opt", &turned);
+        let kinds = [TraitKind::Layout, TraitKind::Order, TraitKind::Huffman];
+        let firmware: Vec<&Trait> = a
+            .values
+            .iter()
+            .filter(|t| !kinds.contains(&t.kind))
+            .collect();
+        assert_eq!(firmware, b.values.iter().collect::<Vec<_>>());
+        assert_eq!(a.own_luma, b.own_luma);
         assert!(
             a.values.iter().any(|t| t.kind == TraitKind::JointScale),
             "{a:?}"
