@@ -445,10 +445,10 @@ pub fn shape_distance(a: &[u16; 64], b: &[u16; 64]) -> f64 {
 
 /// `tables` as firmware wrote them: all transposed when the luminance table is closer
 /// to the Annex K table transposed than as it stands. A lossless 90° or 270° rotation
-/// transposes every table (and rewrites the segments), and so do some published lists' entries (a third of Xee's
-/// camera entries whose luminance steps are all 2 or more, while every camera
-/// original in the corpus but one is in natural order), so the scaling traits are
-/// worked out on the tables turned back.
+/// transposes every table (and rewrites the segments), and some published lists give
+/// tables transposed (a third of Xee's camera entries whose luminance steps are all 2
+/// or more, while every camera original in the corpus but one is in natural order), so
+/// the scaling traits are worked out on the tables turned back.
 fn orient(tables: &[[u16; 64]]) -> Vec<[u16; 64]> {
     match tables.first() {
         Some(l)
