@@ -17,9 +17,8 @@ use jtool::pipeline::{copy, CopyOptions, RestartSpec};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// From the SOF marker through the first EOI after it, with each DHT segment's marker
-/// and length left out: libjpeg writes a DHT segment per table, jtool one for all the
-/// tables of a scan (T.81 B.2.4.2 allows both), so only their contents must agree.
+/// From the SOF marker through the first EOI after it (DHT segments included: jtool,
+/// as libjpeg, writes one per table).
 fn frame_to_eoi(b: &[u8]) -> Vec<u8> {
     let r = jtool::inspect::inspect(b).expect("inspect");
     let at = |codes: &[u8], from: usize| {
@@ -30,18 +29,7 @@ fn frame_to_eoi(b: &[u8]) -> Vec<u8> {
     };
     let sof = at(&[0xC0, 0xC1, 0xC2, 0xC9, 0xCA], 0).expect("SOF");
     let end = at(&[0xD9], sof).map_or(b.len(), |e| e + 2);
-    let mut out = Vec::with_capacity(end - sof);
-    let mut from = sof;
-    for s in r
-        .segments
-        .iter()
-        .filter(|s| s.code == 0xC4 && (sof..end).contains(&s.offset))
-    {
-        out.extend_from_slice(&b[from..s.offset]);
-        from = s.offset + 4;
-    }
-    out.extend_from_slice(&b[from..end]);
-    out
+    b[sof..end].to_vec()
 }
 
 /// The real blocks of every component of a JPEG file.
@@ -183,4 +171,62 @@ fn arithmetic_encode_matches_cjpeg() {
             "progressive {progressive}: differs from cjpeg -arithmetic"
         );
     }
+}
+
+/// `copy --standard-huffman` (every segment kept) writes the same file as `jpegtran
+/// -copy all`, byte for byte, for every Huffman-coded file without restart markers,
+/// with nothing after EOI, JFIF APP0 first and no Adobe APP14 (jtool keeps restart
+/// intervals, data after EOI and the input's APP segments in their order, which
+/// jpegtran changes). That includes one table per DQT and DHT segment, as libjpeg
+/// writes them.
+#[test]
+fn standard_huffman_copy_is_jpegtrans_file() {
+    let Some(jt) = tool("jpegtran") else { return };
+    let files: Vec<PathBuf> = jpegtran_files().into_iter().map(|f| f.0).collect();
+    let (cases, identical) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let failures = parallel(&files, |path| {
+        let data = std::fs::read(path).unwrap();
+        let r = jtool::inspect::inspect(&data).expect("inspect");
+        // libjpeg writes its own JFIF APP0 or Adobe APP14 first and copies the rest.
+        let jfif_first = r.segments.get(1).is_some_and(|s| s.code == 0xE0)
+            && !r.segments.iter().any(|s| s.code == 0xEE);
+        let plain = r.restart_interval.is_empty()
+            && r.trailer.length == 0
+            && jfif_first
+            && r.frame.as_ref().is_some_and(|f| !f.arithmetic);
+        let (code, theirs, _) = run_with_stdin(&jt, &["-copy", "all"], &data);
+        // As `jtool copy --standard-huffman` asks (it implies sequential output).
+        let opts = CopyOptions {
+            mode: Some(CodingMode::Sequential),
+            huffman: HuffmanChoice::Standard,
+            keep: KeepPolicy::level("all").unwrap(),
+            ..CopyOptions::default()
+        };
+        let Ok(mine) = copy(&data, &opts) else {
+            return Vec::new();
+        };
+        if code != 0 {
+            return Vec::new();
+        }
+        cases.fetch_add(1, Ordering::Relaxed);
+        if mine.bytes == theirs {
+            identical.fetch_add(1, Ordering::Relaxed);
+            Vec::new()
+        } else if plain {
+            vec![format!(
+                "{}: differs from jpegtran -copy all",
+                path.display()
+            )]
+        } else {
+            Vec::new()
+        }
+    });
+    report_failures(
+        &format!(
+            "copy --standard-huffman: {} of {} files byte-identical to jpegtran -copy all",
+            identical.load(Ordering::Relaxed),
+            cases.load(Ordering::Relaxed)
+        ),
+        &failures,
+    );
 }

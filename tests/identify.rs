@@ -77,8 +77,8 @@ const CAMERA_ORIGINALS: &[&str] = &[
     "malformed/jhead_fuzz_poc3.jpg",
 ];
 
-/// `data` rotated 90° losslessly by jtool (every table transposed, segments rewritten in
-/// jtool's layout), its metadata dropped; `None` when the file cannot be rotated.
+/// `data` rotated 90° losslessly by jtool (every table transposed, segments rewritten),
+/// its metadata dropped; `None` when the file cannot be rotated.
 fn rotated(data: &[u8]) -> Option<Vec<u8>> {
     use jtool::pipeline::{transform, CopyOptions, TransformOptions};
     use jtool::transform::{Orientation, Request};
@@ -181,7 +181,7 @@ fn camera_originals_stripped_name_their_maker() {
         unresized.1, unresized.0
     );
     eprintln!(
-        "  rotated 90° by jtool (tables transposed, segment layout jtool's): {rot_hit}/{rot_n} correct"
+        "  rotated 90° by jtool (tables transposed, segments rewritten): {rot_hit}/{rot_n} correct"
     );
     eprintln!(
         "leave-one-out (own entry removed, maker has other entries): {loo_hit}/{loo_n} correct ({:.1}%)",
@@ -237,10 +237,10 @@ fn maker_traits_are_shared_and_sourced() {
 }
 
 /// A libjpeg file rotated 90° by jtool is still named as libjpeg's (its tables are the
-/// IJG tables transposed); jtool's own segment layout, which several tables per DQT
-/// and DHT segment as firmware writes, is not taken for the encoder's.
+/// IJG tables transposed), and so is its copy: jtool writes one table per DQT and DHT
+/// segment as libjpeg does, not several as camera firmware does.
 #[test]
-fn rotated_libjpeg_output_names_libjpeg() {
+fn rotated_or_copied_libjpeg_output_names_libjpeg() {
     // Made by cjpeg -quality 85 (testdata/README.md).
     let data = std::fs::read(common::testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
     let r = inspect(&rotated(&data).unwrap()).unwrap();
@@ -250,6 +250,17 @@ fn rotated_libjpeg_output_names_libjpeg() {
         top.evidence
             .iter()
             .any(|e| e.contains("rotating program's")),
+        "{:?}",
+        top.evidence
+    );
+    let copied = pipeline::copy(&data, &pipeline::CopyOptions::default()).unwrap();
+    let r = inspect(&copied.bytes).unwrap();
+    let top = &r.identification.candidates[0];
+    assert_eq!(top.name, "libjpeg/IJG-compatible encoder, quality 85");
+    assert!(
+        top.evidence
+            .iter()
+            .any(|e| e.contains("layout as libjpeg writes it")),
         "{:?}",
         top.evidence
     );

@@ -312,11 +312,15 @@ pub(super) fn write_frame_headers(
 ) -> Vec<u8> {
     let mut out = Vec::new();
     let (tables, slots) = assign_quant_slots(image);
-    let mut body = Vec::new();
+    // One table per segment, as libjpeg writes them (B.2.4.1 allows several): several
+    // tables in one segment is how camera firmware writes them, and a file's layout is
+    // evidence of its encoder (see `inspect::identify`), which a copy must not change
+    // into a camera's.
     for (slot, t) in &tables {
+        let mut body = Vec::new();
         write_dqt_entry(&mut body, *slot, t);
+        write_segment(&mut out, Marker::DQT, &body);
     }
-    write_segment(&mut out, Marker::DQT, &body);
 
     let marker = match mode {
         CodingMode::Progressive if arithmetic => Marker::SOF10,
@@ -343,7 +347,7 @@ pub(super) fn write_frame_headers(
             })
             .collect(),
     };
-    body.clear();
+    let mut body = Vec::new();
     write_frame(&mut body, &frame);
     write_segment(&mut out, marker, &body);
     out
@@ -538,15 +542,13 @@ pub(super) fn check_ranges(r: Ranges) -> Result<()> {
     Ok(())
 }
 
+/// One DHT segment per table, as libjpeg writes them (see [`write_frame_headers`]).
 pub(super) fn write_dht(out: &mut Vec<u8>, specs: &[HuffmanSpec]) {
-    if specs.is_empty() {
-        return;
-    }
-    let mut body = Vec::new();
     for s in specs {
+        let mut body = Vec::new();
         write_dht_entry(&mut body, s);
+        write_segment(out, Marker::DHT, &body);
     }
-    write_segment(out, Marker::DHT, &body);
 }
 
 /// Bits needed to code symbols of frequencies `freq` with their optimal table `spec`,

@@ -575,7 +575,7 @@ fn ijg_candidate(st: &Structure, mf: &MetaFacts, q: u8, tr: bool) -> Pending {
         );
     } else if tr {
         // A lossless rotation rewrites the segments: the layout is the rotating
-        // program's (jtool writes several tables per segment, as firmware does), and
+        // program's (jpegtran and jtool write libjpeg's, other programs their own), and
         // tells nothing of the encoder that chose the tables.
         ev.push(format!(
             "segment layout {} is the rotating program's, not the encoder's",
