@@ -541,7 +541,7 @@ pub fn score_makers(
             credit(maker, kind.weight(&value) * share, kind.decisive(), ev);
         });
     }
-    published_scaling(&ft, &st.tables, use_pub, &mut credit);
+    published_scaling(&ft, use_pub, &mut credit);
     if let Some(own) = ft.own_luma {
         let sharing: Vec<&Signature> = entries
             .iter()
@@ -607,7 +607,6 @@ fn published_traits() -> &'static [(&'static PublishedTable, Vec<Trait>)] {
 /// file's table scaling traits, as listed files do (published sets carry no layout).
 fn published_scaling(
     ft: &Traits,
-    tables: &[[u16; 64]],
     use_pub: &dyn Fn(&PublishedTable) -> bool,
     credit: &mut impl FnMut(&'static str, f64, bool, String),
 ) {
@@ -618,21 +617,13 @@ fn published_scaling(
         )
     });
     for tr in wanted {
-        let k = usize::from(tr.kind == TraitKind::ChromaScaling);
-        // An IJG quality is one table: sets that share it have that table, which is
-        // quicker to compare than to work out every set's scaling.
-        let sharing: Vec<&PublishedTable> = if tr.value.starts_with("IJG") {
-            super::published_tables::published_tables()
-                .iter()
-                .filter(|p| use_pub(p) && p.tables.get(k) == tables.get(k))
-                .collect()
-        } else {
-            published_traits()
-                .iter()
-                .filter(|(p, ts)| use_pub(p) && ts.iter().any(|v| v.matches(tr)))
-                .map(|(p, _)| *p)
-                .collect()
-        };
+        // The published sets' traits are worked out on their tables turned back, as the
+        // file's are (see `orient`).
+        let sharing: Vec<&PublishedTable> = published_traits()
+            .iter()
+            .filter(|(p, ts)| use_pub(p) && ts.iter().any(|v| v.matches(tr)))
+            .map(|(p, _)| *p)
+            .collect();
         // Models, not table sets, are counted: a model whose firmware varies its tables
         // from image to image (Pentax's K10D, Nikon's D70) is one piece of evidence.
         let mut models: Vec<(&'static str, &'static str)> = Vec::new();
