@@ -243,27 +243,20 @@ fn maker_traits_are_shared_and_sourced() {
 fn rotated_or_copied_libjpeg_output_names_libjpeg() {
     // Made by cjpeg -quality 85 (testdata/README.md).
     let data = std::fs::read(common::testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
-    let r = inspect(&rotated(&data).unwrap()).unwrap();
-    let top = &r.identification.candidates[0];
-    assert_eq!(top.name, "libjpeg/IJG-compatible encoder, quality 85");
-    assert!(
-        top.evidence
-            .iter()
-            .any(|e| e.contains("rotating program's")),
-        "{:?}",
-        top.evidence
-    );
     let copied = pipeline::copy(&data, &pipeline::CopyOptions::default()).unwrap();
-    let r = inspect(&copied.bytes).unwrap();
-    let top = &r.identification.candidates[0];
-    assert_eq!(top.name, "libjpeg/IJG-compatible encoder, quality 85");
-    assert!(
-        top.evidence
-            .iter()
-            .any(|e| e.contains("layout as libjpeg writes it")),
-        "{:?}",
-        top.evidence
-    );
+    for (file, why) in [
+        (rotated(&data).unwrap(), "rotating program's"),
+        (copied.bytes, "layout as libjpeg writes it"),
+    ] {
+        let r = inspect(&file).unwrap();
+        let top = &r.identification.candidates[0];
+        assert_eq!(top.name, "libjpeg/IJG-compatible encoder, quality 85");
+        assert!(
+            top.evidence.iter().any(|e| e.contains(why)),
+            "{why}: {:?}",
+            top.evidence
+        );
+    }
 }
 
 #[test]
