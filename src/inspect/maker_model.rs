@@ -165,7 +165,9 @@ pub struct Traits {
 }
 
 /// Traits from the structural facts: layout, sampling, Huffman choice and the tables
-/// in use (component order, each slot once).
+/// in use (component order, each slot once). Transposed tables (see [`orient`]) are
+/// turned back first, and then only the tables and the sampling (exchanged back) are
+/// traits of the firmware: a rotating program wrote the rest.
 pub fn traits(layout: &str, sampling: &str, huffman: &str, tables: &[[u16; 64]]) -> Traits {
     let oriented = orient(tables);
     let turned = oriented[..] != *tables;
