@@ -165,7 +165,7 @@ pub struct Traits {
 }
 
 /// Traits from the structural facts: layout, sampling, Huffman choice and the tables
-/// in use (component order, each slot once). Transposed tables (see [`orient`]) are
+/// in use (component order, each slot once). Transposed tables (see `orient`) are
 /// turned back first, and then only the tables and the sampling (exchanged back) are
 /// traits of the firmware: a rotating program wrote the rest.
 pub fn traits(layout: &str, sampling: &str, huffman: &str, tables: &[[u16; 64]]) -> Traits {
