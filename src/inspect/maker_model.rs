@@ -193,6 +193,19 @@ pub fn traits(layout: &str, sampling: &str, huffman: &str, tables: &[[u16; 64]])
     if let Some(set) = table_set(layout, tables) {
         values.push(Trait::new(TraitKind::TableSet, set));
     }
+    let t = table_traits(tables);
+    values.extend(t.values);
+    Traits {
+        values,
+        own_luma: t.own_luma,
+    }
+}
+
+/// The traits of the tables alone (already turned back, see `orient`): how the
+/// luminance and chrominance tables relate to Annex K, and the luminance table when it
+/// is the maker's own.
+fn table_traits(tables: &[[u16; 64]]) -> Traits {
+    let mut values = Vec::new();
     let mut own_luma = None;
     if let Some(l) = tables.first() {
         // Tables that are Annex K with a few entries adjusted all have the same shape:
@@ -587,20 +600,12 @@ pub fn score_makers(
 /// The table traits (how the luminance and chrominance tables relate to Annex K) of
 /// every published camera table set, found once per process (only the scaling is
 /// worked out: the other traits are not published).
-fn published_traits() -> &'static [(&'static PublishedTable, Vec<Trait>)] {
-    static T: OnceLock<Vec<(&'static PublishedTable, Vec<Trait>)>> = OnceLock::new();
+fn published_traits() -> &'static [(&'static PublishedTable, Traits)] {
+    static T: OnceLock<Vec<(&'static PublishedTable, Traits)>> = OnceLock::new();
     T.get_or_init(|| {
         super::published_tables::published_tables()
             .iter()
-            .map(|p| {
-                let tables = orient(&p.tables);
-                let mut t = Vec::new();
-                for (which, table) in tables.iter().take(2).enumerate() {
-                    scaling_traits(which, table, &mut t);
-                }
-                joint_trait(&tables, &mut t);
-                (p, t)
-            })
+            .map(|p| (p, table_traits(&orient(&p.tables))))
             .collect()
     })
 }
@@ -623,7 +628,7 @@ fn published_scaling(
         // file's are (see `orient`).
         let sharing: Vec<&PublishedTable> = published_traits()
             .iter()
-            .filter(|(p, ts)| use_pub(p) && ts.iter().any(|v| v.matches(tr)))
+            .filter(|(p, ts)| use_pub(p) && ts.values.iter().any(|v| v.matches(tr)))
             .map(|(p, _)| *p)
             .collect();
         // Models, not table sets, are counted: a model whose firmware varies its tables
@@ -675,11 +680,7 @@ fn published_shapes(
     let own_tables = OWN_TABLES.get_or_init(|| {
         published_traits()
             .iter()
-            .filter(|(p, t)| {
-                // No luminance scaling trait: the table is not Annex K based.
-                !t.iter().any(|t| t.kind == TraitKind::LumaScaling)
-                    && shape_distance(&orient(&p.tables)[0], &ANNEX_K_LUMA) > OWN_SHAPE
-            })
+            .filter(|(_, t)| t.own_luma.is_some())
             .map(|(p, _)| *p)
             .collect()
     });
