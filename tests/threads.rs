@@ -290,6 +290,94 @@ fn thread_count_does_not_change_the_verdict() {
     }
 }
 
+/// `verify` of a large scan without restart markers decodes equal shares of it on
+/// several threads at once, each after the first starting at a guess of where an MCU
+/// begins; the verdict is the one of a single walk: for clean files (4:4:4, 4:2:0,
+/// grayscale), and for problems anywhere, at a share's first byte too, which send the
+/// check back to one walk.
+#[test]
+fn verdict_without_restart_markers_is_the_one_of_a_single_walk() {
+    use jtool::entropy::rows::{decode_streamed, Streamed};
+    let shown_clean = |data: &[u8], threads: usize| {
+        let file = jtool::container::JpegFile::parse(data).unwrap();
+        match decode_streamed(&file, &Limits::default()).unwrap() {
+            Streamed::Rows(scan) => scan.clean_without_restarts(threads, 2047, 1023),
+            Streamed::Whole(_) => panic!("not one sequential scan"),
+        }
+    };
+    for (channels, sampling) in [
+        (3, Sampling::S444),
+        (3, Sampling::S420),
+        (1, Sampling::S444),
+    ] {
+        let clean = encode_pixels(
+            &synthetic(1803, 1201, channels, 5),
+            &PixelEncodeOptions {
+                params: EncodeParams {
+                    quality: 90,
+                    sampling,
+                    grayscale: channels == 1,
+                    ..EncodeParams::default()
+                },
+                mode: CodingMode::Sequential,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            clean.len() > 1 << 20,
+            "{} bytes: past the threshold",
+            clean.len()
+        );
+        for t in [2, 3, 4] {
+            assert!(
+                shown_clean(&clean, t),
+                "{channels} {sampling:?}: {t} threads"
+            );
+        }
+        let sos = (0..clean.len() - 1)
+            .rfind(|&i| clean[i] == 0xFF && clean[i + 1] == 0xDA)
+            .unwrap();
+        let (ecs, end) = (sos + 14, clean.len() - 2);
+        let at = |f: f64| ecs + ((end - ecs) as f64 * f) as usize;
+        let mut cases = vec![("clean", clean.clone())];
+        if channels == 3 && sampling == Sampling::S444 {
+            cases.push(("DC out of range", dc_out_of_range(&clean, 0)));
+        }
+        for (name, f) in [
+            ("corrupt data", 0.8),
+            ("corrupt data where shares meet", 0.5),
+        ] {
+            let mut c = clean.clone();
+            // Stuffed 0xFF bytes: a run of 1-bits longer than any code.
+            c.splice(at(f)..at(f) + 16, [0xFF, 0x00].repeat(8));
+            cases.push((name, c));
+        }
+        let mut c = clean.clone();
+        c.splice(end..end, [0x12, 0x34]);
+        cases.push(("stray bytes before EOI", c));
+        let mut c = clean[..at(0.9)].to_vec();
+        c.extend_from_slice(&[0xFF, 0xD9]);
+        cases.push(("cut short", c));
+        let mut c = clean.clone();
+        c.splice(at(0.3)..at(0.3), [0xFF, 0xD0]);
+        cases.push(("a restart marker in a scan without restarts", c));
+        for (name, data) in cases {
+            let one = verify_threaded(&data, &Limits::default(), 1);
+            for t in [2, 4] {
+                assert_eq!(one, verify_threaded(&data, &Limits::default(), t), "{name}");
+            }
+            let ok = name == "clean";
+            assert_eq!(
+                one.status == jtool::pipeline::Status::Ok,
+                ok,
+                "{name}: {one:?}"
+            );
+            assert_eq!(shown_clean(&data, 4), ok, "{name}");
+        }
+    }
+}
+
 /// `jpeg` with DC values beyond 11 bits in component 1 (in two parts of the image) and
 /// component 2: three blocks in a row within one restart interval of `ri` MCUs rise to
 /// 2100 and back, so that no DC difference leaves the coder's range.
@@ -304,7 +392,8 @@ fn dc_out_of_range(jpeg: &[u8], ri: usize) -> Vec<u8> {
             (plane.height_blocks as f64 * row) as usize,
         );
         // Three MCUs of one interval: its start rounded up, then one more.
-        let bx = ((by * w).div_ceil(ri) * ri - by * w + 1).min(w - 3);
+        let step = ri.max(1);
+        let bx = ((by * w).div_ceil(step) * step - by * w + 1).min(w - 3);
         for (i, dc) in [1000, 2100, 1000].into_iter().enumerate() {
             plane.blocks[by * w + bx + i][0] = dc;
         }

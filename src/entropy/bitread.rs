@@ -187,6 +187,37 @@ impl<'a> BitReader<'a> {
         p
     }
 
+    /// Where the next unread bit is, as `8 × stored byte offset + bit` (bit 0 the most
+    /// significant): the same for two readers at the same bit however they filled
+    /// their buffers. `None` once the next bit is past the data.
+    pub fn bit_key(&self) -> Option<u64> {
+        // The zero bits supplied past the data come after the real ones.
+        let real = self.nbits.checked_sub(self.fake)?;
+        if self.fake > 0 && real == 0 {
+            return None;
+        }
+        let mut p = self.pos.min(self.data.len());
+        // The buffered real bits come from the last ⌈real / 8⌉ bytes before `pos` (a
+        // stuffed `FF 00` pair standing for one).
+        for _ in 0..real.div_ceil(8) {
+            if p >= 2 && self.data[p - 2] == 0xFF && self.data[p - 1] == 0x00 {
+                p -= 2;
+            } else {
+                p = p.checked_sub(1)?;
+            }
+        }
+        Some(8 * p as u64 + u64::from((8 - real % 8) % 8))
+    }
+
+    /// A reader starting at byte `at` of `data` (not inside a stuffed pair or a
+    /// marker), as if the data began there.
+    pub fn at(data: &'a [u8], at: usize) -> Self {
+        BitReader {
+            pos: at.min(data.len()),
+            ..BitReader::new(data)
+        }
+    }
+
     /// Offset where reading stopped (a marker's 0xFF or the end), if it has.
     pub fn stop_offset(&self) -> Option<usize> {
         self.stopped.then_some(self.pos)
@@ -262,6 +293,55 @@ mod tests {
             .iter()
             .flat_map(|&b| (0..8).rev().map(move |i| b >> i & 1 == 1))
             .collect()
+    }
+
+    /// Two readers at the same bit have the same key however they filled their
+    /// buffers (bit by bit, or in runs of up to 16), stuffed pairs included; a reader
+    /// started at a byte has the key of that byte's first bit.
+    #[test]
+    fn bit_keys_do_not_depend_on_how_the_buffer_was_filled() {
+        let mut next = crate::xorshift64(0x1234_5678_9ABC_DEF1);
+        let data: Vec<u8> = (0..300)
+            .flat_map(|_| match next() % 6 {
+                0 => vec![0xFF, 0x00],
+                _ => vec![(next() % 255) as u8],
+            })
+            .collect();
+        let bits = 8 * (data.len() - data.windows(2).filter(|w| *w == [0xFF, 0x00]).count());
+        let mut one = BitReader::new(&data);
+        let mut keys = vec![one.bit_key().unwrap()];
+        for _ in 1..bits {
+            one.get_bit();
+            keys.push(one.bit_key().unwrap());
+        }
+        one.get_bit();
+        // Each key names a bit of a stored byte (never the 00 of a stuffed pair).
+        assert!(keys.windows(2).all(|k| k[0] < k[1]));
+        let mut runs = BitReader::new(&data);
+        let mut at = 0;
+        while at + 16 < bits {
+            let n = 1 + (next() % 16) as u32;
+            runs.get_bits(n);
+            at += n as usize;
+            assert_eq!(runs.bit_key(), Some(keys[at]), "bit {at}");
+        }
+        for (i, &b) in data.iter().enumerate() {
+            if i > 0 && data[i - 1] == 0xFF {
+                continue;
+            }
+            let _ = b;
+            let k = BitReader::at(&data, i).bit_key().unwrap();
+            assert_eq!(k, 8 * i as u64);
+            assert!(
+                keys.contains(&k),
+                "byte {i} of {}: key {k}, last {:?}",
+                data.len(),
+                keys.last()
+            );
+        }
+        // Past the end: zero bits, and no key.
+        one.get_bits(9);
+        assert_eq!(one.bit_key(), None);
     }
 
     #[test]

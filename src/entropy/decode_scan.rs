@@ -472,6 +472,7 @@ fn decode_span<'a, D: BlockDecode, S: Sink>(
 
 /// Baseline and extended sequential blocks (T.81 F.2.2): DC difference, then AC
 /// run/size codes up to EOB, every coefficient of the block.
+#[derive(Clone)]
 pub(super) struct Sequential<'t> {
     pub dc: Vec<&'t HuffDecoder>,
     pub ac: Vec<&'t HuffDecoder>,

@@ -34,6 +34,7 @@ mod par;
 pub mod rows;
 pub mod scan_file;
 mod script;
+mod speculate;
 
 pub use decode::decode;
 pub use decode_place::{

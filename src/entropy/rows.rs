@@ -278,6 +278,29 @@ impl RowScan<'_> {
         )
     }
 
+    /// Whether the scan, which has no restart markers, decodes cleanly (every MCU, no
+    /// DC value beyond ±`max_dc` or AC value beyond ±`max_ac`, nothing between the last
+    /// MCU and the marker after it), shown on `threads` threads at once by joining
+    /// speculative decodes of its shares (see `speculate`). `false` says only that it
+    /// could not be shown so: the scan must then be walked.
+    pub fn clean_without_restarts(&self, threads: usize, max_dc: i32, max_ac: i32) -> bool {
+        if self.decoded.restart_interval != 0 {
+            return false;
+        }
+        let spec = super::speculate::Spec {
+            ecs: self.scan.ecs,
+            layout: &self.layout,
+            decoder: Sequential {
+                dc: self.dc.iter().map(|b| &**b).collect(),
+                ac: self.ac.iter().map(|b| &**b).collect(),
+                pred: [0; 4],
+            },
+            max_dc,
+            max_ac,
+        };
+        spec.clean(threads).is_some()
+    }
+
     /// The scan's entropy-coded data.
     pub fn ecs(&self) -> &[u8] {
         self.scan.ecs

@@ -300,6 +300,7 @@ fn decode_checked(
                 (0..g.factors.len()).map(|c| g.real_blocks(c)).collect();
             let (scan_warnings, range) = interval_parts(&scan, threads)
                 .and_then(|parts| check_parts(&scan, &real, &parts))
+                .or_else(|| check_speculatively(&scan, real.len(), threads))
                 .unwrap_or_else(|| check_part(&scan, &real, None));
             let warnings = scan.warnings_with(scan_warnings);
             Ok((scan.decoded.image, warnings, range))
@@ -366,6 +367,23 @@ fn check_parts(
         range.absorb(part);
     }
     Some((Vec::new(), range))
+}
+
+/// A large scan without restart markers decoded in shares at once (see
+/// `RowScan::clean_without_restarts`): no warnings and no coefficient out of range,
+/// when that can be shown so; `None` otherwise (the scan is then walked whole, which
+/// reports what there is).
+fn check_speculatively(
+    scan: &RowScan,
+    components: usize,
+    threads: usize,
+) -> Option<(Vec<Warning>, RangeCheck)> {
+    let (ri, _) = scan.intervals();
+    if threads < 2 || ri != 0 || scan.ecs().len() < PARALLEL_ECS_BYTES {
+        return None;
+    }
+    scan.clean_without_restarts(threads, MAX_DC, MAX_AC)
+        .then(|| (Vec::new(), RangeCheck::new(components)))
 }
 
 /// The warnings and range check of the MCUs `part` (`None`: the whole scan).
@@ -636,6 +654,73 @@ mod tests {
                         one,
                         verify_threaded(&d, &Limits::default(), t),
                         "ri {ri} mutant {m}, {t} threads"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Scans without restart markers, large enough to be checked in shares on several
+    /// threads (see `check_speculatively`), and random mutants of them: the verdict is
+    /// the same on 1, 2 and 3 threads, and the clean files are shown clean in shares.
+    #[test]
+    fn shares_do_not_change_the_verdict_of_mutants() {
+        use crate::entropy::rows::{decode_streamed, Streamed};
+        use crate::pipeline::{encode_pixels, PixelEncodeOptions};
+        use crate::pixels::{EncodeParams, PixelImage, Sampling};
+        let mut next = crate::xorshift64(0x9E37_79B9_7F4A_7C15);
+        for (channels, sampling) in [
+            (3, Sampling::S420),
+            (3, Sampling::S444),
+            (1, Sampling::S444),
+        ] {
+            let (w, h) = (331u32, 243u32);
+            let data = (0..w * h * channels as u32)
+                .map(|i| (i * 7 % 251) as u8 ^ next() as u8 & 63)
+                .collect();
+            let img = PixelImage {
+                width: w,
+                height: h,
+                channels,
+                data,
+            };
+            let opts = PixelEncodeOptions {
+                params: EncodeParams {
+                    quality: 95,
+                    sampling,
+                    grayscale: channels == 1,
+                    ..EncodeParams::default()
+                },
+                ..Default::default()
+            };
+            let clean = encode_pixels(&img, &opts).unwrap();
+            let file = JpegFile::parse(&clean).unwrap();
+            let Streamed::Rows(scan) = decode_streamed(&file, &Limits::default()).unwrap() else {
+                panic!("one sequential scan");
+            };
+            assert!(
+                scan.clean_without_restarts(3, MAX_DC, MAX_AC),
+                "{sampling:?}"
+            );
+            for m in 0..200 {
+                let mut d = clean.clone();
+                for _ in 0..usize::from(m > 0) * (1 + next() as usize % 3) {
+                    let at = next() as usize % d.len();
+                    match next() % 4 {
+                        0 => d[at] ^= 1 << (next() % 8),
+                        1 => d[at] = next() as u8,
+                        2 => d.insert(at, next() as u8),
+                        _ => {
+                            d.remove(at);
+                        }
+                    }
+                }
+                let one = verify_threaded(&d, &Limits::default(), 1);
+                for t in [2, 3] {
+                    assert_eq!(
+                        one,
+                        verify_threaded(&d, &Limits::default(), t),
+                        "{sampling:?} mutant {m}, {t} threads"
                     );
                 }
             }
