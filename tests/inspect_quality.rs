@@ -183,6 +183,28 @@ fn streamed_hash_equals_whole_image_hash() {
     }
     eprintln!("streamed hash = whole-image hash on {hashed} files ({failed} do not decode)");
     assert!(hashed >= 10);
+    // A frame large enough to be hashed on a second thread as it decodes, 4:2:0 and
+    // grayscale.
+    for channels in [3, 1] {
+        let data = pipeline::encode_pixels(
+            &common::synthetic(1301, 923, channels, 7),
+            &pipeline::PixelEncodeOptions {
+                params: jtool::pixels::EncodeParams {
+                    grayscale: channels == 1,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let file = JpegFile::parse(&data).unwrap();
+        let limits = Limits::default();
+        let whole = pipeline::coefficient_hash(&entropy::decode(&file, &limits).unwrap().image);
+        assert_eq!(
+            pipeline::file_coefficient_hash(&file, &limits).unwrap(),
+            whole
+        );
+    }
 }
 
 #[test]

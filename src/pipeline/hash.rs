@@ -25,25 +25,23 @@ use crate::container::JpegFile;
 use crate::entropy::rows::{decode_streamed, Band, RowScan, Streamed};
 use crate::entropy::Limits;
 use crate::error::Result;
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 /// The coefficient hash of a decoded image, as 64 lowercase hex digits.
 pub fn coefficient_hash(image: &CoefficientImage) -> String {
-    let mut h = prefix(image);
+    let mut out = Batched::new(prefix(image));
     let g = image.geometry();
-    let mut buf = Vec::with_capacity(BUF);
     for (i, c) in image.components.iter().enumerate() {
         let (bw, bh) = g.real_blocks(i);
         let (bw, bh) = (bw.min(c.plane.width_blocks), bh.min(c.plane.height_blocks));
-        component_header(&mut h, image, i, bw, bh);
+        component_header(&mut out, image, i, bw, bh);
         for by in 0..bh {
             for bx in 0..bw {
-                push_block(&mut h, &mut buf, c.plane.block(bx, by));
+                push_block(&mut out, c.plane.block(bx, by));
             }
         }
-        h.update(&buf);
-        buf.clear();
     }
-    h.finish_hex()
+    out.finish().finish_hex()
 }
 
 /// The coefficient hash of `file`'s image (the same value as [`coefficient_hash`] of
@@ -58,14 +56,49 @@ pub fn file_coefficient_hash(file: &JpegFile, limits: &Limits) -> Result<String>
     }
 }
 
+/// Pixels from which a scan's bytes are hashed on a thread of their own while it
+/// decodes: entropy decoding and SHA-256 then take about the same time each.
+const HASH_THREAD_PIXELS: u64 = 1 << 20;
+
 fn hash_rows(scan: &RowScan) -> String {
+    let image = &scan.decoded.image;
+    if u64::from(image.width) * u64::from(image.height) < HASH_THREAD_PIXELS {
+        let mut out = Batched::new(prefix(image));
+        feed_rows(scan, &mut out);
+        return out.finish().finish_hex();
+    }
+    let (tx, rx) = sync_channel::<Vec<u8>>(4);
+    let h = prefix(image);
+    std::thread::scope(|s| {
+        let hasher = s.spawn(move || {
+            let mut h = h;
+            for chunk in rx {
+                h.update(&chunk);
+            }
+            h
+        });
+        let mut out = Feed {
+            buf: Vec::with_capacity(FEED),
+            tx,
+        };
+        feed_rows(scan, &mut out);
+        out.flush();
+        drop(out);
+        hasher
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            .finish_hex()
+    })
+}
+
+/// Puts the bytes of every component after the prefix (see the module's definition)
+/// into `out`, decoding the scan as they are needed.
+fn feed_rows(scan: &RowScan, out: &mut impl ByteSink) {
     let image = &scan.decoded.image;
     let g = image.geometry();
     let n = image.components.len();
-    let mut h = prefix(image);
-    let mut buf = Vec::with_capacity(BUF);
     let (bw0, bh0) = g.real_blocks(0);
-    component_header(&mut h, image, 0, bw0, bh0);
+    component_header(out, image, 0, bw0, bh0);
     let mut held: Vec<PackedPlane> = (1..n)
         .map(|c| {
             let (bw, bh) = g.real_blocks(c);
@@ -75,7 +108,7 @@ fn hash_rows(scan: &RowScan) -> String {
     let _ = scan.run(&mut |i, band| {
         for_each_real_block(&g, i, band, |c, bx, by, b| {
             if c == 0 {
-                push_block(&mut h, &mut buf, b);
+                push_block(out, b);
             } else {
                 let p = &mut held[c - 1];
                 p.set(by * p.width_blocks + bx, b);
@@ -83,17 +116,75 @@ fn hash_rows(scan: &RowScan) -> String {
         });
         true
     });
-    h.update(&buf);
-    buf.clear();
     for (c, p) in held.iter().enumerate() {
-        component_header(&mut h, image, c + 1, p.width_blocks, p.height_blocks);
+        component_header(out, image, c + 1, p.width_blocks, p.height_blocks);
         for idx in 0..p.len() {
-            push_block(&mut h, &mut buf, &p.block(idx));
+            push_block(out, &p.block(idx));
         }
-        h.update(&buf);
-        buf.clear();
     }
-    h.finish_hex()
+}
+
+/// Where the hashed bytes go.
+trait ByteSink {
+    fn update(&mut self, data: &[u8]);
+}
+
+/// Bytes gathered before they go into the hash (fewer calls into the hash).
+struct Batched {
+    h: Sha256,
+    buf: Vec<u8>,
+}
+
+impl Batched {
+    fn new(h: Sha256) -> Self {
+        Batched {
+            h,
+            buf: Vec::with_capacity(BUF),
+        }
+    }
+
+    fn finish(mut self) -> Sha256 {
+        self.h.update(&self.buf);
+        self.h
+    }
+}
+
+impl ByteSink for Batched {
+    #[inline]
+    fn update(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= BUF - 128 {
+            self.h.update(&self.buf);
+            self.buf.clear();
+        }
+    }
+}
+
+/// Bytes sent, in chunks of [`FEED`], to a thread that hashes them.
+struct Feed {
+    buf: Vec<u8>,
+    tx: SyncSender<Vec<u8>>,
+}
+
+/// Bytes per chunk sent to the hashing thread.
+const FEED: usize = 1 << 18;
+
+impl Feed {
+    fn flush(&mut self) {
+        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(FEED));
+        // The hashing thread only stops when this side is done.
+        let _ = self.tx.send(full);
+    }
+}
+
+impl ByteSink for Feed {
+    #[inline]
+    fn update(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= FEED - 128 {
+            self.flush();
+        }
+    }
 }
 
 /// Calls `f(c, bx, by, block)` for every real block of band `i` (the blocks inside the
@@ -139,7 +230,13 @@ fn prefix(image: &CoefficientImage) -> Sha256 {
 /// Component `i`'s sampling factors as a frame header states them (a one-component
 /// frame is 1x1, see [`CoefficientImage::coded_factors`]), quantization table and real
 /// block counts.
-fn component_header(h: &mut Sha256, image: &CoefficientImage, i: usize, bw: usize, bh: usize) {
+fn component_header(
+    h: &mut impl ByteSink,
+    image: &CoefficientImage,
+    i: usize,
+    bw: usize,
+    bh: usize,
+) {
     let c = &image.components[i];
     let (fh, fv) = image.coded_factors(i);
     h.update(&[fh, fv]);
@@ -151,18 +248,14 @@ fn component_header(h: &mut Sha256, image: &CoefficientImage, i: usize, bw: usiz
 }
 
 #[inline]
-fn push_block(h: &mut Sha256, buf: &mut Vec<u8>, b: &Block) {
+fn push_block(out: &mut impl ByteSink, b: &Block) {
     // Converted in a fixed-size array first, so that the loop has no capacity checks
     // and vectorises.
     let mut bytes = [0u8; 128];
     for (o, v) in bytes.chunks_exact_mut(2).zip(b) {
         o.copy_from_slice(&v.to_be_bytes());
     }
-    buf.extend_from_slice(&bytes);
-    if buf.len() >= BUF - 128 {
-        h.update(buf);
-        buf.clear();
-    }
+    out.update(&bytes);
 }
 
 /// SHA-256 (FIPS 180-4), streaming: the RustCrypto `sha2` implementation, which uses
