@@ -601,62 +601,78 @@ fn contains(h: &[u8], n: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// A baseline file of noise (`channels` 1 or 3) with `sampling`, `quality` and
+    /// restart interval `ri`.
+    fn noisy_file(
+        next: &mut impl FnMut() -> u64,
+        (w, h, channels): (u32, u32, usize),
+        sampling: crate::pixels::Sampling,
+        quality: u8,
+        ri: u16,
+    ) -> Vec<u8> {
+        use crate::pipeline::{encode_pixels, PixelEncodeOptions};
+        use crate::pixels::{EncodeParams, PixelImage};
+        let noise = if quality > 90 { 63 } else { 15 };
+        let data = (0..w * h * channels as u32)
+            .map(|i| (i * 7 % 251) as u8 ^ next() as u8 & noise)
+            .collect();
+        let img = PixelImage {
+            width: w,
+            height: h,
+            channels,
+            data,
+        };
+        let opts = PixelEncodeOptions {
+            params: EncodeParams {
+                quality,
+                sampling,
+                grayscale: channels == 1,
+                ..EncodeParams::default()
+            },
+            restart_interval: ri,
+            ..Default::default()
+        };
+        encode_pixels(&img, &opts).unwrap()
+    }
+
+    /// `clean` and `count − 1` random mutants of it (bytes flipped, replaced, inserted
+    /// or removed): the verdict on 2 and 3 threads is the one on 1.
+    fn mutants_agree(clean: &[u8], next: &mut impl FnMut() -> u64, count: usize, what: &str) {
+        for m in 0..count {
+            let mut d = clean.to_vec();
+            for _ in 0..usize::from(m > 0) * (1 + next() as usize % 3) {
+                let at = next() as usize % d.len();
+                match next() % 4 {
+                    0 => d[at] ^= 1 << (next() % 8),
+                    1 => d[at] = next() as u8,
+                    2 => d.insert(at, next() as u8),
+                    _ => {
+                        d.remove(at);
+                    }
+                }
+            }
+            let one = verify_threaded(&d, &Limits::default(), 1);
+            for t in [2, 3] {
+                let other = verify_threaded(&d, &Limits::default(), t);
+                assert_eq!(one, other, "{what} mutant {m}, {t} threads");
+            }
+        }
+    }
+
     /// Small baseline files with restart intervals (split into parts here, see
     /// [`PARALLEL_ECS_BYTES`]) and random mutants of them: the verdict is the same on
     /// 1, 2 and 3 threads, whatever the parts find.
     #[test]
     fn threads_do_not_change_the_verdict_of_mutants() {
-        use crate::pipeline::{encode_pixels, PixelEncodeOptions};
-        use crate::pixels::{EncodeParams, PixelImage, Sampling};
+        use crate::pixels::Sampling;
         let mut next = crate::xorshift64(0x2545_F491_4F6C_DD1D);
         for (channels, sampling, ri) in [
             (3, Sampling::S420, 1),
             (3, Sampling::S444, 3),
             (1, Sampling::S444, 2),
         ] {
-            let (w, h) = (61u32, 45u32);
-            let data = (0..w * h * channels as u32)
-                .map(|i| (i * 7 % 251) as u8 ^ next() as u8 & 15)
-                .collect();
-            let img = PixelImage {
-                width: w,
-                height: h,
-                channels,
-                data,
-            };
-            let opts = PixelEncodeOptions {
-                params: EncodeParams {
-                    quality: 85,
-                    sampling,
-                    grayscale: channels == 1,
-                    ..EncodeParams::default()
-                },
-                restart_interval: ri,
-                ..Default::default()
-            };
-            let clean = encode_pixels(&img, &opts).unwrap();
-            for m in 0..150 {
-                let mut d = clean.clone();
-                for _ in 0..usize::from(m > 0) * (1 + next() as usize % 3) {
-                    let at = next() as usize % d.len();
-                    match next() % 4 {
-                        0 => d[at] ^= 1 << (next() % 8),
-                        1 => d[at] = next() as u8,
-                        2 => d.insert(at, next() as u8),
-                        _ => {
-                            d.remove(at);
-                        }
-                    }
-                }
-                let one = verify_threaded(&d, &Limits::default(), 1);
-                for t in [2, 3] {
-                    assert_eq!(
-                        one,
-                        verify_threaded(&d, &Limits::default(), t),
-                        "ri {ri} mutant {m}, {t} threads"
-                    );
-                }
-            }
+            let clean = noisy_file(&mut next, (61, 45, channels), sampling, 85, ri);
+            mutants_agree(&clean, &mut next, 150, &format!("ri {ri}"));
         }
     }
 
@@ -666,34 +682,14 @@ mod tests {
     #[test]
     fn shares_do_not_change_the_verdict_of_mutants() {
         use crate::entropy::rows::{decode_streamed, Streamed};
-        use crate::pipeline::{encode_pixels, PixelEncodeOptions};
-        use crate::pixels::{EncodeParams, PixelImage, Sampling};
+        use crate::pixels::Sampling;
         let mut next = crate::xorshift64(0x9E37_79B9_7F4A_7C15);
         for (channels, sampling) in [
             (3, Sampling::S420),
             (3, Sampling::S444),
             (1, Sampling::S444),
         ] {
-            let (w, h) = (331u32, 243u32);
-            let data = (0..w * h * channels as u32)
-                .map(|i| (i * 7 % 251) as u8 ^ next() as u8 & 63)
-                .collect();
-            let img = PixelImage {
-                width: w,
-                height: h,
-                channels,
-                data,
-            };
-            let opts = PixelEncodeOptions {
-                params: EncodeParams {
-                    quality: 95,
-                    sampling,
-                    grayscale: channels == 1,
-                    ..EncodeParams::default()
-                },
-                ..Default::default()
-            };
-            let clean = encode_pixels(&img, &opts).unwrap();
+            let clean = noisy_file(&mut next, (331, 243, channels), sampling, 95, 0);
             let file = JpegFile::parse(&clean).unwrap();
             let Streamed::Rows(scan) = decode_streamed(&file, &Limits::default()).unwrap() else {
                 panic!("one sequential scan");
@@ -702,28 +698,7 @@ mod tests {
                 scan.clean_without_restarts(3, MAX_DC, MAX_AC),
                 "{sampling:?}"
             );
-            for m in 0..200 {
-                let mut d = clean.clone();
-                for _ in 0..usize::from(m > 0) * (1 + next() as usize % 3) {
-                    let at = next() as usize % d.len();
-                    match next() % 4 {
-                        0 => d[at] ^= 1 << (next() % 8),
-                        1 => d[at] = next() as u8,
-                        2 => d.insert(at, next() as u8),
-                        _ => {
-                            d.remove(at);
-                        }
-                    }
-                }
-                let one = verify_threaded(&d, &Limits::default(), 1);
-                for t in [2, 3] {
-                    assert_eq!(
-                        one,
-                        verify_threaded(&d, &Limits::default(), t),
-                        "{sampling:?} mutant {m}, {t} threads"
-                    );
-                }
-            }
+            mutants_agree(&clean, &mut next, 200, &format!("{sampling:?}"));
         }
     }
 
