@@ -579,7 +579,7 @@ fn unseen_published_models_name_their_maker() {
     );
     // Makers whose firmware scales the Annex K tables like everyone else (Nikon, Sony,
     // Samsung, Ricoh) stay hard from the tables alone.
-    assert!(hit * 100 >= 52 * n, "{hit}/{n}");
+    assert!(hit * 100 >= 55 * n, "{hit}/{n}");
 }
 
 /// A JPEG after EOI with Exif of its own (MPF secondary images, stereo halves,
