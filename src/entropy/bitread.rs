@@ -175,9 +175,14 @@ impl<'a> BitReader<'a> {
     /// buffered whole bytes not yet used are given back, counting a stuffed `FF 00` as
     /// the one byte it stands for.
     pub fn consumed_end(&self) -> usize {
-        let real = self.nbits.saturating_sub(self.fake);
+        self.bytes_back(self.nbits.saturating_sub(self.fake) / 8)
+    }
+
+    /// The offset `n` bytes of data before `pos`, a stuffed `FF 00` pair counting as
+    /// the one byte it stands for.
+    fn bytes_back(&self, n: u32) -> usize {
         let mut p = self.pos.min(self.data.len());
-        for _ in 0..real / 8 {
+        for _ in 0..n {
             if p >= 2 && self.data[p - 2] == 0xFF && self.data[p - 1] == 0x00 {
                 p -= 2;
             } else {
@@ -196,16 +201,8 @@ impl<'a> BitReader<'a> {
         if self.fake > 0 && real == 0 {
             return None;
         }
-        let mut p = self.pos.min(self.data.len());
-        // The buffered real bits come from the last ⌈real / 8⌉ bytes before `pos` (a
-        // stuffed `FF 00` pair standing for one).
-        for _ in 0..real.div_ceil(8) {
-            if p >= 2 && self.data[p - 2] == 0xFF && self.data[p - 1] == 0x00 {
-                p -= 2;
-            } else {
-                p = p.checked_sub(1)?;
-            }
-        }
+        // The buffered real bits come from the last ⌈real / 8⌉ bytes before `pos`.
+        let p = self.bytes_back(real.div_ceil(8));
         Some(8 * p as u64 + u64::from((8 - real % 8) % 8))
     }
 

@@ -299,12 +299,19 @@ fn extraneous(br: &BitReader, walk: &mut Walk, mcu: usize) {
     if walk.ended || std::mem::take(&mut walk.corrupt) {
         return;
     }
+    let (at, extra) = bytes_before_marker(br, walk.ecs_len);
+    if extra > 0 {
+        walk.warn(at, WarningKind::ExtraneousBytes(extra), mcu);
+    }
+}
+
+/// The offset of the marker after what `br` has read (or the end of the data,
+/// `ecs_len`), and the bytes between the last one read and it.
+pub(super) fn bytes_before_marker(br: &BitReader, ecs_len: usize) -> (usize, usize) {
     let end = br.consumed_end();
     let mut probe = *br;
-    let at = probe.next_marker().map_or(walk.ecs_len, |m| m.0);
-    if at > end {
-        walk.warn(at, WarningKind::ExtraneousBytes(at - end), mcu);
-    }
+    let at = probe.next_marker().map_or(ecs_len, |m| m.0);
+    (at, at.saturating_sub(end))
 }
 
 /// Decodes one scan into `sink` with block decoder `d`; problems become warnings.

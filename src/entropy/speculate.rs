@@ -21,7 +21,7 @@
 //! walks the scan as usual, so every problem is reported by the one walk.
 
 use super::bitread::BitReader;
-use super::decode_scan::{BlockDecode, Layout, Natural, Sequential};
+use super::decode_scan::{bytes_before_marker, BlockDecode, Layout, Natural, Sequential};
 use crate::coeffs::Block;
 use std::collections::HashMap;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -212,9 +212,9 @@ impl Spec<'_> {
     /// Joins the shares: MCU counts, DC predictions and ranges, and the end.
     fn combine(&self, shares: &[Share], total: usize) -> Option<()> {
         // The first share is decoded from the scan's start: MCU 0, predictions 0.
-        let (mut offset, mut pred, mut from) = (0usize, [0i32; 4], 0usize);
+        // `shift`: what turns a share's own DC predictions into the true ones.
+        let (mut offset, mut shift, mut from) = (0usize, [0i32; 4], 0usize);
         for (k, sh) in shares.iter().enumerate() {
-            let shift: [i32; 4] = if k == 0 { [0; 4] } else { pred };
             let until = match (&sh.joined, sh.end) {
                 (Some((mcu, _, _)), _) => *mcu,
                 (None, Some(end)) if k + 1 == shares.len() => end,
@@ -236,7 +236,7 @@ impl Spec<'_> {
                     return None;
                 }
                 // The next decoder's predictions there, made true.
-                pred = std::array::from_fn(|c| {
+                shift = std::array::from_fn(|c| {
                     own[c].wrapping_add(shift[c]).wrapping_sub(next.pred[c])
                 });
                 from = next.mcu;
@@ -261,7 +261,6 @@ impl Spec<'_> {
         let mut br = BitReader::at(self.ecs, start);
         let (mut recording, mut mcu) = (speculative, 0);
         let mut scratch: Block = [0; 64];
-        d.reset();
         loop {
             if recording && mcu == window {
                 recording = false;
@@ -307,7 +306,8 @@ impl Spec<'_> {
                 }
                 None if next.is_none() => {
                     // The end of the scan: clean when the data stops right there.
-                    sh.end = ends_cleanly(&before, self.ecs.len()).then_some(mcu);
+                    let (_, extra) = bytes_before_marker(&before, self.ecs.len());
+                    sh.end = (extra == 0).then_some(mcu);
                     if recording {
                         to_prev.take()?.send(std::mem::take(&mut starts)).ok()?;
                     }
@@ -376,12 +376,4 @@ fn resume_at(ecs: &[u8], mut at: usize) -> Option<usize> {
         at += 1;
     }
     None
-}
-
-/// Whether the data stops right after what `br` has read: no byte between the last
-/// one read and the marker (or the end) after it, as the whole walk checks.
-fn ends_cleanly(br: &BitReader, len: usize) -> bool {
-    let end = br.consumed_end();
-    let mut probe = *br;
-    probe.next_marker().map_or(len, |m| m.0) <= end
 }

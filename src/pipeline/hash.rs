@@ -25,11 +25,12 @@ use crate::container::JpegFile;
 use crate::entropy::rows::{decode_streamed, Band, RowScan, Streamed};
 use crate::entropy::Limits;
 use crate::error::Result;
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::sync_channel;
 
 /// The coefficient hash of a decoded image, as 64 lowercase hex digits.
 pub fn coefficient_hash(image: &CoefficientImage) -> String {
-    let mut out = Batched::new(prefix(image));
+    let mut h = prefix(image);
+    let mut out = into_hash(&mut h);
     let g = image.geometry();
     for (i, c) in image.components.iter().enumerate() {
         let (bw, bh) = g.real_blocks(i);
@@ -41,7 +42,8 @@ pub fn coefficient_hash(image: &CoefficientImage) -> String {
             }
         }
     }
-    out.finish().finish_hex()
+    out.finish();
+    h.finish_hex()
 }
 
 /// The coefficient hash of `file`'s image (the same value as [`coefficient_hash`] of
@@ -63,9 +65,11 @@ const HASH_THREAD_PIXELS: u64 = 1 << 20;
 fn hash_rows(scan: &RowScan) -> String {
     let image = &scan.decoded.image;
     if u64::from(image.width) * u64::from(image.height) < HASH_THREAD_PIXELS {
-        let mut out = Batched::new(prefix(image));
+        let mut h = prefix(image);
+        let mut out = into_hash(&mut h);
         feed_rows(scan, &mut out);
-        return out.finish().finish_hex();
+        out.finish();
+        return h.finish_hex();
     }
     let (tx, rx) = sync_channel::<Vec<u8>>(4);
     let h = prefix(image);
@@ -77,13 +81,14 @@ fn hash_rows(scan: &RowScan) -> String {
             }
             h
         });
-        let mut out = Feed {
-            buf: Vec::with_capacity(FEED),
-            tx,
-        };
+        let mut out = Chunks::new(FEED, move |b: &mut Vec<u8>| {
+            // The sender is the closure's own: `finish` drops it, which ends the
+            // hashing thread's loop. (A send fails only if that thread panicked, which
+            // its join reports.)
+            let _ = tx.send(std::mem::replace(b, Vec::with_capacity(FEED)));
+        });
         feed_rows(scan, &mut out);
-        out.flush();
-        drop(out);
+        out.finish();
         hasher
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e))
@@ -93,7 +98,7 @@ fn hash_rows(scan: &RowScan) -> String {
 
 /// Puts the bytes of every component after the prefix (see the module's definition)
 /// into `out`, decoding the scan as they are needed.
-fn feed_rows(scan: &RowScan, out: &mut impl ByteSink) {
+fn feed_rows<F: FnMut(&mut Vec<u8>)>(scan: &RowScan, out: &mut Chunks<F>) {
     let image = &scan.decoded.image;
     let g = image.geometry();
     let n = image.components.len();
@@ -124,68 +129,47 @@ fn feed_rows(scan: &RowScan, out: &mut impl ByteSink) {
     }
 }
 
-/// Where the hashed bytes go.
-trait ByteSink {
-    fn update(&mut self, data: &[u8]);
-}
-
-/// Bytes gathered before they go into the hash (fewer calls into the hash).
-struct Batched {
-    h: Sha256,
+/// Where the hashed bytes go: gathered into chunks of about `size` bytes (fewer calls
+/// into the hash), each handed to `drain`, which empties the buffer.
+struct Chunks<F: FnMut(&mut Vec<u8>)> {
     buf: Vec<u8>,
+    size: usize,
+    drain: F,
 }
 
-impl Batched {
-    fn new(h: Sha256) -> Self {
-        Batched {
-            h,
-            buf: Vec::with_capacity(BUF),
+impl<F: FnMut(&mut Vec<u8>)> Chunks<F> {
+    fn new(size: usize, drain: F) -> Self {
+        Chunks {
+            buf: Vec::with_capacity(size),
+            size,
+            drain,
         }
     }
 
-    fn finish(mut self) -> Sha256 {
-        self.h.update(&self.buf);
-        self.h
-    }
-}
-
-impl ByteSink for Batched {
     #[inline]
     fn update(&mut self, data: &[u8]) {
         self.buf.extend_from_slice(data);
-        if self.buf.len() >= BUF - 128 {
-            self.h.update(&self.buf);
-            self.buf.clear();
+        if self.buf.len() >= self.size - 128 {
+            (self.drain)(&mut self.buf);
         }
+    }
+
+    /// Hands over the last bytes.
+    fn finish(mut self) {
+        (self.drain)(&mut self.buf);
     }
 }
 
-/// Bytes sent, in chunks of [`FEED`], to a thread that hashes them.
-struct Feed {
-    buf: Vec<u8>,
-    tx: SyncSender<Vec<u8>>,
+/// Chunks of [`BUF`] bytes going straight into `h`.
+fn into_hash(h: &mut Sha256) -> Chunks<impl FnMut(&mut Vec<u8>) + '_> {
+    Chunks::new(BUF, move |b: &mut Vec<u8>| {
+        h.update(b);
+        b.clear();
+    })
 }
 
 /// Bytes per chunk sent to the hashing thread.
 const FEED: usize = 1 << 18;
-
-impl Feed {
-    fn flush(&mut self) {
-        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(FEED));
-        // The hashing thread only stops when this side is done.
-        let _ = self.tx.send(full);
-    }
-}
-
-impl ByteSink for Feed {
-    #[inline]
-    fn update(&mut self, data: &[u8]) {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= FEED - 128 {
-            self.flush();
-        }
-    }
-}
 
 /// Calls `f(c, bx, by, block)` for every real block of band `i` (the blocks inside the
 /// image, T.81 A.1.1; padding blocks are skipped), component by component and row by
@@ -231,7 +215,7 @@ fn prefix(image: &CoefficientImage) -> Sha256 {
 /// frame is 1x1, see [`CoefficientImage::coded_factors`]), quantization table and real
 /// block counts.
 fn component_header(
-    h: &mut impl ByteSink,
+    h: &mut Chunks<impl FnMut(&mut Vec<u8>)>,
     image: &CoefficientImage,
     i: usize,
     bw: usize,
@@ -248,7 +232,7 @@ fn component_header(
 }
 
 #[inline]
-fn push_block(out: &mut impl ByteSink, b: &Block) {
+fn push_block(out: &mut Chunks<impl FnMut(&mut Vec<u8>)>, b: &Block) {
     // Converted in a fixed-size array first, so that the loop has no capacity checks
     // and vectorises.
     let mut bytes = [0u8; 128];
