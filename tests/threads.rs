@@ -412,3 +412,42 @@ fn dc_out_of_range(jpeg: &[u8], ri: usize) -> Vec<u8> {
     out.extend_from_slice(&[0xFF, 0xD9]);
     out
 }
+
+/// The scans of a large progressive frame are decoded at once, one thread each, the
+/// planes handed from scan to scan in bands of MCU rows; coefficients, warnings and
+/// the verdict are those of one scan after another: clean, with corrupt data in the
+/// first and in the last scan, with stray bytes, and cut short in the middle.
+#[test]
+fn progressive_scans_on_threads_decode_as_one_after_another() {
+    use jtool::container::JpegFile;
+    use jtool::entropy::{decode, decode_threaded};
+    let (_, clean) = inputs().swap_remove(1);
+    let sos: Vec<usize> = (0..clean.len() - 1)
+        .filter(|&i| clean[i] == 0xFF && clean[i + 1] == 0xDA)
+        .collect();
+    assert!(sos.len() > 4, "{} scans", sos.len());
+    let (first, last) = (sos[0] + 400, sos[sos.len() - 1] + 4000);
+    let mut cases = vec![("clean", clean.clone())];
+    for (name, at) in [("first scan", first), ("last scan", last)] {
+        let mut c = clean.clone();
+        c.splice(at..at + 16, [0xFF, 0x00].repeat(8));
+        cases.push((name, c));
+    }
+    let mut c = clean.clone();
+    c.splice(sos[3] - 2..sos[3] - 2, [0x12, 0x34]);
+    cases.push(("stray bytes before a scan", c));
+    let mut c = clean[..sos[sos.len() / 2] + 3000].to_vec();
+    c.extend_from_slice(&[0xFF, 0xD9]);
+    cases.push(("cut short", c));
+    for (name, data) in cases {
+        let file = JpegFile::parse(&data).unwrap();
+        let one = decode(&file, &Limits::default()).unwrap();
+        let four = decode_threaded(&file, &Limits::default(), 4).unwrap();
+        assert!(one.image == four.image, "{name}: coefficients differ");
+        assert_eq!(one.warnings, four.warnings, "{name}");
+        assert_eq!(one.warnings.is_empty(), name == "clean", "{name}");
+        let v1 = verify_threaded(&data, &Limits::default(), 1);
+        let v4 = verify_threaded(&data, &Limits::default(), 4);
+        assert_eq!(v1, v4, "{name}");
+    }
+}

@@ -7,9 +7,9 @@
 //! scans (SOF9, SOF10) in `arith_scan` over the QM decoder of `arith`.
 
 use super::arith_scan::{run_arith, Arith, ArithBlocks, ArithKind, Conditioning};
+use super::decode_pipe::{run_pipelined, Job, ScanCoder, MAX_STAGES};
 use super::decode_place::{metadata_image, Placed, PlacedImage, PlacedSink, Placement};
-use super::decode_prog::{AcFirst, AcRefine, DcFirst, DcRefine};
-use super::decode_scan::{clear, run_scan, BlockDecode, FullSink, Layout, ScanData, Sequential};
+use super::decode_scan::{clear, FullSink, Layout, ScanData};
 use super::huffdec::HuffDecoder;
 use super::{Decoded, Limits};
 use crate::coeffs::{CoefficientImage, Geometry, QuantTable};
@@ -21,21 +21,40 @@ use crate::error::{Error, LimitKind, MalformedKind, Result, Warning, WarningKind
 
 /// Decodes every scan of `file` into a coefficient image.
 pub fn decode(file: &JpegFile, limits: &Limits) -> Result<Decoded> {
-    decode_with(file, limits, None, false).map(|(d, _)| d)
+    decode_threaded(file, limits, 1)
 }
+
+/// [`decode`], the scans of a large progressive frame on threads of their own when
+/// `threads` > 1 (see `decode_pipe`); the result does not depend on `threads`.
+pub fn decode_threaded(file: &JpegFile, limits: &Limits, threads: usize) -> Result<Decoded> {
+    decode_with(file, limits, None, false, threads).map(|(d, _)| d)
+}
+
+/// Blocks below which a progressive frame's scans are decoded one after another.
+#[cfg(not(test))]
+const PIPELINE_BLOCKS: usize = 1 << 15;
+#[cfg(test)]
+const PIPELINE_BLOCKS: usize = 64;
 
 /// Decodes `file`; with a placement, into the placed output image (returned second;
 /// packed when `packed` is asked for and the frame is sequential) and with an image of
 /// empty planes in the result.
-pub(super) fn decode_with(
-    file: &JpegFile,
+pub(super) fn decode_with<'f>(
+    file: &JpegFile<'f>,
     limits: &Limits,
     placement: Option<&Placement>,
     packed: bool,
+    threads: usize,
 ) -> Result<(Decoded, Option<PlacedImage>)> {
+    let scans = file
+        .items
+        .iter()
+        .filter(|i| matches!(i, Item::Scan(_)))
+        .count();
     let mut st = State {
         placement,
         packed,
+        pipeline: threads > 1 && (2..=MAX_STAGES).contains(&scans),
         ..State::default()
     };
     for (i, item) in file.items.iter().enumerate() {
@@ -69,24 +88,18 @@ struct Frame {
 }
 
 impl Frame {
-    /// Decodes one scan into the image or the placed output.
-    fn run<D: BlockDecode>(
-        &mut self,
-        d: &mut D,
-        data: &ScanData,
-        layout: &Layout,
-        w: &mut Vec<Warning>,
-    ) {
+    /// Decodes one Huffman-coded scan into the image or the placed output.
+    fn run(&mut self, coder: &ScanCoder, data: &ScanData, layout: &Layout, w: &mut Vec<Warning>) {
         match &mut self.placed {
             None => {
                 let sink = &mut FullSink {
                     comps: &mut self.image.components,
                     hist: &mut self.hist,
                 };
-                run_scan(d, data, layout, sink, w)
+                coder.run(data, layout, sink, w)
             }
-            Some(p) if p.oriented => run_scan(d, data, layout, &mut PlacedSink::<true>(p), w),
-            Some(p) => run_scan(d, data, layout, &mut PlacedSink::<false>(p), w),
+            Some(p) if p.oriented => coder.run(data, layout, &mut PlacedSink::<true>(p), w),
+            Some(p) => coder.run(data, layout, &mut PlacedSink::<false>(p), w),
         }
     }
 
@@ -142,8 +155,14 @@ impl Frame {
 }
 
 #[derive(Default)]
-struct State<'p> {
+struct State<'p, 'f> {
     placement: Option<&'p Placement>,
+    /// Whether a large progressive frame may have its scans pipelined.
+    pipeline: bool,
+    /// Whether this frame's scans are put off and pipelined.
+    pipelined: bool,
+    /// The scans put off.
+    jobs: Vec<Job<'f>>,
     /// Store placed blocks packed (sequential frames only).
     packed: bool,
     quant: [Option<QuantTable>; 4],
@@ -165,7 +184,7 @@ fn bad(offset: usize, msg: impl Into<String>) -> Error {
     Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
 }
 
-impl State<'_> {
+impl<'f> State<'_, 'f> {
     fn segment(&mut self, seg: &Segment, rest: &[Item], limits: &Limits) -> Result<()> {
         match seg.marker {
             Marker::DQT => {
@@ -270,6 +289,15 @@ impl State<'_> {
             }
         };
         let progressive = is_progressive(header.marker);
+        self.pipelined = self.pipeline
+            && placed.is_none()
+            && header.marker.0 == 0xC2
+            && image
+                .components
+                .iter()
+                .map(|c| c.plane.blocks.len())
+                .sum::<usize>()
+                >= PIPELINE_BLOCKS;
         let hist = match &placed {
             None if progressive => image
                 .components
@@ -290,7 +318,7 @@ impl State<'_> {
         Ok(())
     }
 
-    fn scan(&mut self, scan: &Scan, limits: &Limits) -> Result<()> {
+    fn scan(&mut self, scan: &Scan<'f>, limits: &Limits) -> Result<()> {
         let seg = &scan.header;
         let Some(frame) = self.frame.as_mut() else {
             return Err(Error::malformed(seg.offset, MalformedKind::NoFrame));
@@ -327,8 +355,20 @@ impl State<'_> {
         if arithmetic {
             frame.arith_scan(&hdr, &data, &layout, self.cond, w);
         } else {
-            let tables = (&self.dc, &self.ac);
-            huffman_scan(frame, &hdr, tables, progressive, (&data, &layout), w, at)?;
+            let (dc, ac) = (&self.dc, &self.ac);
+            let table = |class, id| build(if class == 0 { dc } else { ac }, class, id, at);
+            let coder = ScanCoder::new(&hdr, progressive, table)?;
+            if self.pipelined {
+                let warn_at = w.len();
+                self.jobs.push(Job {
+                    coder,
+                    data,
+                    layout,
+                    warn_at,
+                });
+            } else {
+                frame.run(&coder, &data, &layout, w);
+            }
         }
         self.scan_restarts.push(self.restart);
         self.scans.push(hdr);
@@ -347,6 +387,13 @@ impl State<'_> {
                 MalformedKind::NoFrame,
             ));
         };
+        if !self.jobs.is_empty() {
+            let image = &mut frame.image.components;
+            let found = run_pipelined(image, &mut frame.hist, &self.jobs);
+            for (job, w) in self.jobs.iter().zip(found).rev() {
+                self.warnings.splice(job.warn_at..job.warn_at, w);
+            }
+        }
         for (i, c) in frame.image.components.iter_mut().enumerate() {
             if frame.latched[i] {
                 continue;
@@ -478,82 +525,6 @@ fn scan_layout(image: &CoefficientImage, ci: &[usize]) -> Layout {
             mcus_y: g.mcus_y(),
         }
     }
-}
-
-/// Decodes a Huffman-coded scan with the decoder its kind needs: sequential,
-/// progressive DC first or refinement, AC first or refinement (T.81 F.2, G.2).
-fn huffman_scan(
-    frame: &mut Frame,
-    hdr: &ScanHeader,
-    (dc_slots, ac_slots): (&[TableSlot; 4], &[TableSlot; 4]),
-    progressive: bool,
-    (data, layout): (&ScanData, &Layout),
-    w: &mut Vec<Warning>,
-    at: usize,
-) -> Result<()> {
-    let dc_tables = |st_dc: &[TableSlot; 4]| -> Result<Vec<Box<HuffDecoder>>> {
-        hdr.components
-            .iter()
-            .map(|c| build(st_dc, 0, c.td, at))
-            .collect()
-    };
-    if !progressive {
-        let dc = dc_tables(dc_slots)?;
-        let ac: Vec<Box<HuffDecoder>> = hdr
-            .components
-            .iter()
-            .map(|c| build(ac_slots, 1, c.ta, at))
-            .collect::<Result<_>>()?;
-        let mut d = Sequential {
-            dc: dc.iter().map(|b| &**b).collect(),
-            ac: ac.iter().map(|b| &**b).collect(),
-            pred: [0; 4],
-        };
-        frame.run(&mut d, data, layout, w);
-    } else if hdr.ss == 0 {
-        if hdr.ah == 0 {
-            let dc = dc_tables(dc_slots)?;
-            let mut d = DcFirst {
-                dc: dc.iter().map(|b| &**b).collect(),
-                pred: [0; 4],
-                al: hdr.al,
-            };
-            frame.run(&mut d, data, layout, w);
-        } else {
-            frame.run(&mut DcRefine { al: hdr.al }, data, layout, w);
-        }
-    } else {
-        let ac = build(ac_slots, 1, hdr.components[0].ta, at)?;
-        let (ss, se, al) = (hdr.ss, hdr.se, hdr.al);
-        if hdr.ah == 0 {
-            frame.run(
-                &mut AcFirst {
-                    ac: &ac,
-                    ss,
-                    se,
-                    al,
-                    eobrun: 0,
-                },
-                data,
-                layout,
-                w,
-            );
-        } else {
-            frame.run(
-                &mut AcRefine {
-                    ac: &ac,
-                    ss,
-                    se,
-                    al,
-                    eobrun: 0,
-                },
-                data,
-                layout,
-                w,
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Frame component indices of the scan's components, in scan order.

@@ -72,7 +72,7 @@ pub fn decode_placed(
     limits: &Limits,
     placement: &Placement,
 ) -> Result<(Decoded, CoefficientImage)> {
-    match decode_with(file, limits, Some(placement), false)? {
+    match decode_with(file, limits, Some(placement), false, 1)? {
         (decoded, Some(PlacedImage::Dense(out))) => Ok((decoded, out)),
         _ => Err(Error::BadRequest("no frame to place".into())),
     }
@@ -97,7 +97,7 @@ pub fn decode_placed_packed(
     limits: &Limits,
     placement: &Placement,
 ) -> Result<(Decoded, PlacedImage)> {
-    match decode_with(file, limits, Some(placement), true)? {
+    match decode_with(file, limits, Some(placement), true, 1)? {
         (decoded, Some(out)) => Ok((decoded, out)),
         _ => Err(Error::BadRequest("no frame to place".into())),
     }

@@ -14,6 +14,7 @@ mod arith_tests;
 mod bitread;
 mod bitwrite;
 mod decode;
+mod decode_pipe;
 mod decode_place;
 mod decode_prog;
 mod decode_scan;
@@ -36,7 +37,7 @@ pub mod scan_file;
 mod script;
 mod speculate;
 
-pub use decode::decode;
+pub use decode::{decode, decode_threaded};
 pub use decode_place::{
     decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
 };

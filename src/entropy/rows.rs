@@ -49,8 +49,18 @@ pub struct RowScan<'f> {
 /// scan of all its components is returned undecoded, to be walked with
 /// [`RowScan::run`].
 pub fn decode_streamed<'f>(file: &'f JpegFile<'f>, limits: &Limits) -> Result<Streamed<'f>> {
+    decode_streamed_on(file, limits, 1)
+}
+
+/// [`decode_streamed`], a whole decode on up to `threads` threads
+/// ([`super::decode_threaded`]).
+pub fn decode_streamed_on<'f>(
+    file: &'f JpegFile<'f>,
+    limits: &Limits,
+    threads: usize,
+) -> Result<Streamed<'f>> {
     let Some((scan, width, height)) = single_sequential_scan(file) else {
-        return super::decode(file, limits).map(Streamed::Whole);
+        return super::decode_threaded(file, limits, threads).map(Streamed::Whole);
     };
     // A placement with no component: the decoder checks everything, keeps nothing.
     let nothing = Placement {

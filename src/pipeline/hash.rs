@@ -22,7 +22,7 @@
 
 use crate::coeffs::{Block, CoefficientImage, Geometry, PackedPlane};
 use crate::container::JpegFile;
-use crate::entropy::rows::{decode_streamed, Band, RowScan, Streamed};
+use crate::entropy::rows::{decode_streamed_on, Band, RowScan, Streamed};
 use crate::entropy::Limits;
 use crate::error::Result;
 use std::sync::mpsc::sync_channel;
@@ -50,9 +50,10 @@ pub fn coefficient_hash(image: &CoefficientImage) -> String {
 /// its decoded image), or the decoder's error. A sequential file with one scan is
 /// hashed while the entropy decoder hands over its iMCU rows: the first component goes
 /// straight into the hash, the others wait packed (a few bytes per block instead of
-/// 128), so the whole coefficient image is never held.
+/// 128), so the whole coefficient image is never held. The scans of a large
+/// progressive file are decoded at once (`entropy::decode_threaded`).
 pub fn file_coefficient_hash(file: &JpegFile, limits: &Limits) -> Result<String> {
-    match decode_streamed(file, limits)? {
+    match decode_streamed_on(file, limits, 2)? {
         Streamed::Whole(d) => Ok(coefficient_hash(&d.image)),
         Streamed::Rows(scan) => Ok(hash_rows(&scan)),
     }

@@ -184,7 +184,7 @@ pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     // A sequential input is decoded into packed blocks (a fraction of the memory),
     // which both encoders code from; the identity placement decodes everything, with
     // the same warnings as a full decode, and rewrites the padding blocks.
-    let (decoded, direct) = region::decode_all(&file, &opts.limits, true)?;
+    let (decoded, direct) = region::decode_all(&file, &opts.limits, true, opts.threads)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
     check_strict(opts.strict, &warnings)?;

@@ -272,9 +272,13 @@ pub fn decode_file_rows(
 ) -> Result<(ColorSpace, Vec<Warning>)> {
     let file = JpegFile::parse(data)?;
     let streamed = if opts.strict {
-        Streamed::Whole(entropy::decode(&file, &opts.limits)?)
+        Streamed::Whole(entropy::decode_threaded(
+            &file,
+            &opts.limits,
+            opts.pixels.threads,
+        )?)
     } else {
-        entropy::rows::decode_streamed(&file, &opts.limits)?
+        entropy::rows::decode_streamed_on(&file, &opts.limits, opts.pixels.threads)?
     };
     let scan = match streamed {
         Streamed::Whole(decoded) => {

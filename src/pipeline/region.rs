@@ -33,13 +33,14 @@ pub(super) fn decode_all(
     file: &JpegFile,
     limits: &Limits,
     packed: bool,
+    threads: usize,
 ) -> Result<(Decoded, Option<PlacedImage>)> {
     let packable = frame(file).is_some_and(|h| {
         !h.marker.is_progressive_sof()
             && (h.components.len() > 1 || h.components.iter().all(|c| (c.h, c.v) == (1, 1)))
     });
     if !(packed && packable) {
-        return Ok((entropy::decode(file, limits)?, None));
+        return Ok((entropy::decode_threaded(file, limits, threads)?, None));
     }
     let (decoded, direct) = decode(file, &Request::default(), limits, true)?;
     Ok((decoded, direct.map(|d| d.image)))

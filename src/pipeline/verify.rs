@@ -13,7 +13,7 @@
 
 use crate::coeffs::{Block, CoefficientImage};
 use crate::container::JpegFile;
-use crate::entropy::rows::{decode_streamed, RowScan, Streamed};
+use crate::entropy::rows::{decode_streamed_on, RowScan, Streamed};
 use crate::entropy::Limits;
 use crate::error::{Error, MalformedKind, McuPosition, Result, Warning, WarningKind};
 use serde::Serialize;
@@ -280,7 +280,7 @@ fn decode_checked(
     limits: &Limits,
     threads: usize,
 ) -> Result<(CoefficientImage, Vec<Warning>, RangeCheck)> {
-    match decode_streamed(file, limits)? {
+    match decode_streamed_on(file, limits, threads)? {
         Streamed::Whole(d) => {
             let mut range = RangeCheck::new(d.image.components.len());
             let g = d.image.geometry();
