@@ -248,15 +248,28 @@ struct BandSink<'a, 'r> {
 impl<'a> BandSink<'a, '_> {
     /// Band `idx`, once the stage before has passed it on; the bands before it go to
     /// the next stage. `None` once the bands have run out.
+    #[inline(always)]
     fn band(&mut self, idx: usize) -> Option<&mut Band<'a>> {
+        if self.cur.as_ref().map_or(true, |b| b.idx != idx) {
+            self.advance(idx);
+        }
+        self.cur.as_mut().filter(|b| b.idx == idx)
+    }
+
+    /// Passes bands on until band `idx` (or a later one) is in hand.
+    #[cold]
+    #[inline(never)]
+    fn advance(&mut self, idx: usize) {
         while self.cur.as_ref().map_or(true, |b| b.idx < idx) {
             if let Some(done) = self.cur.take() {
                 // The next stage only stops early by panicking (reported at its join).
                 let _ = self.tx.send(done);
             }
-            self.cur = Some(self.rx.recv().ok()?);
+            match self.rx.recv() {
+                Ok(b) => self.cur = Some(b),
+                Err(_) => return,
+            }
         }
-        self.cur.as_mut().filter(|b| b.idx == idx)
     }
 
     /// Passes on the band in hand and every band still to come.
