@@ -38,3 +38,22 @@ pub(crate) fn xorshift64(mut seed: u64) -> impl FnMut() -> u64 {
         seed
     }
 }
+
+/// `clean` with up to three random changes (a bit flipped, a byte replaced, inserted or
+/// removed), or unchanged for mutant 0: the damage the thread-count tests try.
+#[cfg(test)]
+pub(crate) fn mutant(clean: &[u8], m: usize, next: &mut impl FnMut() -> u64) -> Vec<u8> {
+    let mut d = clean.to_vec();
+    for _ in 0..usize::from(m > 0) * (1 + next() as usize % 3) {
+        let at = next() as usize % d.len();
+        match next() % 4 {
+            0 => d[at] ^= 1 << (next() % 8),
+            1 => d[at] = next() as u8,
+            2 => d.insert(at, next() as u8),
+            _ => {
+                d.remove(at);
+            }
+        }
+    }
+    d
+}

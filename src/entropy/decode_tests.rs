@@ -682,18 +682,7 @@ fn pipelined_scans_decode_as_one_after_another() {
         let clean = progressive_file(&mut next, (203, 331), &comps, ri, script);
         let what = format!("{comps:?} ri {ri}");
         for m in 0..120 {
-            let mut d = clean.clone();
-            for _ in 0..usize::from(m > 0) * (1 + next() as usize % 3) {
-                let at = next() as usize % d.len();
-                match next() % 4 {
-                    0 => d[at] ^= 1 << (next() % 8),
-                    1 => d[at] = next() as u8,
-                    2 => d.insert(at, next() as u8),
-                    _ => {
-                        d.remove(at);
-                    }
-                }
-            }
+            let d = crate::mutant(&clean, m, &mut next);
             pipelined_agrees(&d, &format!("{what} mutant {m}"));
         }
     }

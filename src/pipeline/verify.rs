@@ -639,18 +639,7 @@ mod tests {
     /// or removed): the verdict on 2 and 3 threads is the one on 1.
     fn mutants_agree(clean: &[u8], next: &mut impl FnMut() -> u64, count: usize, what: &str) {
         for m in 0..count {
-            let mut d = clean.to_vec();
-            for _ in 0..usize::from(m > 0) * (1 + next() as usize % 3) {
-                let at = next() as usize % d.len();
-                match next() % 4 {
-                    0 => d[at] ^= 1 << (next() % 8),
-                    1 => d[at] = next() as u8,
-                    2 => d.insert(at, next() as u8),
-                    _ => {
-                        d.remove(at);
-                    }
-                }
-            }
+            let d = crate::mutant(clean, m, next);
             let one = verify_threaded(&d, &Limits::default(), 1);
             for t in [2, 3] {
                 let other = verify_threaded(&d, &Limits::default(), t);
