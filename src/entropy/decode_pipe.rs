@@ -196,31 +196,27 @@ pub(super) fn run_pipelined(
         }
         bands.push(Band { idx, parts });
     }
-    let (mut senders, mut receivers): (Vec<_>, Vec<_>) = jobs.iter().map(|_| channel()).unzip();
-    senders.push(channel().0);
     std::thread::scope(|s| {
-        let stages: Vec<_> = jobs
-            .iter()
-            .zip(receivers.drain(..))
-            .zip(senders.drain(1..))
-            .map(|((job, rx), tx)| {
-                let (rows, widths) = (&rows, &widths);
-                s.spawn(move || {
-                    let mut sink = BandSink {
-                        rx,
-                        tx,
-                        cur: None,
-                        rows,
-                        widths,
-                    };
-                    let mut w = Vec::new();
-                    job.coder.run(&job.data, &job.layout, &mut sink, &mut w);
-                    sink.pass_the_rest();
-                    w
-                })
-            })
-            .collect();
-        let first = senders.pop().expect("one sender left");
+        // Stage k takes bands from `rx` and passes them to a new channel, the next
+        // stage's `rx`; the last stage's bands stay in the last channel.
+        let (first, mut rx) = channel();
+        let mut stages = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let (tx, next) = channel();
+            let mut sink = BandSink {
+                rx: std::mem::replace(&mut rx, next),
+                tx,
+                cur: None,
+                rows: &rows,
+                widths: &widths,
+            };
+            stages.push(s.spawn(move || {
+                let mut w = Vec::new();
+                job.coder.run(&job.data, &job.layout, &mut sink, &mut w);
+                sink.pass_the_rest();
+                w
+            }));
+        }
         for band in bands {
             // The first stage outlives this loop unless it panicked, which the join
             // below reports.
