@@ -36,7 +36,7 @@
 
 use super::identify::Structure;
 use super::published_tables::PublishedTable;
-use super::quality::{ijg_table, transpose, ANNEX_K_CHROMA, ANNEX_K_LUMA};
+use super::quality::{transpose, ANNEX_K_CHROMA, ANNEX_K_LUMA};
 use super::signatures::{Signature, SourceKind, SIGNATURES};
 use std::sync::OnceLock;
 
@@ -210,51 +210,51 @@ pub fn traits(layout: &str, sampling: &str, huffman: &str, tables: &[[u16; 64]])
 fn table_traits(tables: &[[u16; 64]]) -> Traits {
     let mut values = Vec::new();
     let mut own_luma = None;
-    if let Some(l) = tables.first() {
+    // Worked out once for the scaling and the joint traits.
+    let spans: Vec<Spans> = tables
+        .iter()
+        .zip([&ANNEX_K_LUMA, &ANNEX_K_CHROMA])
+        .map(|(t, base)| fitting_spans(t, base))
+        .collect();
+    if let (Some(l), Some(s)) = (tables.first(), spans.first()) {
         // Tables that are Annex K with a few entries adjusted all have the same shape:
         // only a really different base table is a maker's own.
-        if !scaling_traits(0, l, &mut values) && shape_distance(l, &ANNEX_K_LUMA) > OWN_SHAPE {
+        if !scaling_traits(0, l, s, &mut values) && shape_distance(l, &ANNEX_K_LUMA) > OWN_SHAPE {
             own_luma = Some(*l);
         }
     }
-    if let Some(c) = tables.get(1) {
-        scaling_traits(1, c, &mut values);
+    if let (Some(c), Some(s)) = (tables.get(1), spans.get(1)) {
+        scaling_traits(1, c, s, &mut values);
     }
-    joint_trait(tables, &mut values);
+    if let (Some(l), Some(c)) = (tables.first(), tables.get(1)) {
+        if !values.iter().any(|t| t.value.starts_with("IJG")) {
+            for (value, rules) in joint_scale(l, c, &spans[0], &spans[1]) {
+                values.push(Trait {
+                    kind: TraitKind::JointScale,
+                    value,
+                    rules,
+                });
+            }
+        }
+    }
     Traits { values, own_luma }
 }
 
 /// Pushes the scaling traits of the luminance (`which` 0) or chrominance (1) table
 /// `t`: how it relates to its Annex K table. Whether it relates at all (false: a table
 /// of its own).
-fn scaling_traits(which: usize, t: &[u16; 64], out: &mut Vec<Trait>) -> bool {
+fn scaling_traits(which: usize, t: &[u16; 64], spans: &Spans, out: &mut Vec<Trait>) -> bool {
     let (base, kind) = if which == 0 {
         (&ANNEX_K_LUMA, TraitKind::LumaScaling)
     } else {
         (&ANNEX_K_CHROMA, TraitKind::ChromaScaling)
     };
-    let (value, rules) = scaling(t, base);
+    let (value, rules) = scaling_in(t, base, spans);
     if value == OWN {
         return false;
     }
     out.push(Trait { kind, value, rules });
     true
-}
-
-/// Pushes the joint scaling trait of a luminance and a chrominance table that are
-/// Annex K scaled by one real scale (IJG-scaled sets are a rule of their own).
-fn joint_trait(tables: &[[u16; 64]], out: &mut Vec<Trait>) {
-    let [l, c, ..] = tables else { return };
-    if out.iter().any(|t| t.value.starts_with("IJG")) {
-        return;
-    }
-    for (value, rules) in joint_scale(l, c) {
-        out.push(Trait {
-            kind: TraitKind::JointScale,
-            value,
-            rules,
-        });
-    }
 }
 
 /// Traits of a file's structure.
@@ -294,19 +294,28 @@ fn table_set(layout: &str, tables: &[[u16; 64]]) -> Option<String> {
 
 /// How `t` relates to the Annex K table `base`, and for real-scale tables the rounding
 /// rules (bit mask, see [`Trait::rules`]) that reproduce it.
+#[cfg(test)]
 fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
+    scaling_in(t, base, &fitting_spans(t, base))
+}
+
+/// [`scaling`] with `t`'s [`fitting_spans`] already worked out.
+fn scaling_in(t: &[u16; 64], base: &[u16; 64], spans: &Spans) -> (String, u8) {
     for q in (1..=100u8).rev() {
-        // The first entry rules out almost every quality before a whole table is made.
-        let first = (base[0] as u32 * crate::coeffs::ijg::ijg_scale(q) + 50) / 100;
-        if first.clamp(1, 255) != t[0] as u32 && first.clamp(1, 32767) != t[0] as u32 {
-            continue;
-        }
-        if ijg_table(base, q, true) == *t || ijg_table(base, q, false) == *t {
+        // `ijg_table` of either variant, entry by entry: the first entries rule out
+        // almost every quality.
+        let scale = crate::coeffs::ijg::ijg_scale(q);
+        let ijg = |max: u32| {
+            t.iter()
+                .zip(base)
+                .all(|(&v, &b)| ((u32::from(b) * scale + 50) / 100).clamp(1, max) == u32::from(v))
+        };
+        if ijg(255) || ijg(32767) {
             return (format!("IJG quality {q}"), 0);
         }
     }
-    for (skip, spans) in fitting_spans(t, base).into_iter().enumerate() {
-        let mask = span_mask(&spans);
+    for (skip, spans) in spans.iter().enumerate() {
+        let mask = span_mask(spans);
         if mask != 0 {
             let dc = if skip == 1 {
                 format!(", DC quantizer fixed at {}", t[0])
@@ -332,11 +341,7 @@ const GRIDS: [u32; 3] = [100, 256, 1024];
 /// fixed): the rules that fit both, and each grid of [`GRIDS`] the scale falls on when
 /// it is narrowly known (a scale such as 23/256 ≈ 9/100 can fall on two). Empty when
 /// no one scale fits both.
-fn joint_scale(l: &[u16; 64], c: &[u16; 64]) -> Vec<(String, u8)> {
-    let (sl, sc) = (
-        fitting_spans(l, &ANNEX_K_LUMA),
-        fitting_spans(c, &ANNEX_K_CHROMA),
-    );
+fn joint_scale(l: &[u16; 64], c: &[u16; 64], sl: &Spans, sc: &Spans) -> Vec<(String, u8)> {
     for skip in 0..2 {
         let spans: [(f64, f64); 3] = std::array::from_fn(|r| {
             (
@@ -423,16 +428,22 @@ fn grid_rules(
 /// Per rounding rule (nearest, truncated, rounded up), the interval `[lo, hi)` of real
 /// scales `s` with `t[i] = rule(base[i] · s)` (at least 1): over every entry, and over
 /// every entry but the DC one; empty (`lo >= hi`) when no scale fits. One pass.
-fn fitting_spans(t: &[u16; 64], base: &[u16; 64]) -> [[(f64, f64); 3]; 2] {
+fn fitting_spans(t: &[u16; 64], base: &[u16; 64]) -> Spans {
     let mut span = [(0.0f64, f64::INFINITY); 3];
     let bound = |i: usize, span: &mut [(f64, f64); 3]| {
         let (q, b) = (t[i] as f64, base[i].max(1) as f64);
         // Entries are clamped to at least 1: a 1 allows any smaller product.
         let floor = |l: f64| if t[i] <= 1 { 0.0 } else { l };
         let ranges = [(q - 0.5, q + 0.5), (q, q + 1.0), (q - 1.0, q)];
+        // Plain comparisons: no NaN can occur, and f64::max/min pay for one.
         for (r, (l, h)) in ranges.into_iter().enumerate() {
-            span[r].0 = span[r].0.max(floor(l) / b);
-            span[r].1 = span[r].1.min(h / b);
+            let (lo, hi) = (floor(l) / b, h / b);
+            if lo > span[r].0 {
+                span[r].0 = lo;
+            }
+            if hi < span[r].1 {
+                span[r].1 = hi;
+            }
         }
     };
     for i in 1..64 {
@@ -442,6 +453,10 @@ fn fitting_spans(t: &[u16; 64], base: &[u16; 64]) -> [[(f64, f64); 3]; 2] {
     bound(0, &mut span);
     [span, from_1]
 }
+
+/// [`fitting_spans`]: per rule, the interval of scales over every entry, and over
+/// every entry but the DC one.
+type Spans = [[(f64, f64); 3]; 2];
 
 /// The rules (bits, see [`Trait::rules`]) whose interval in `spans` is not empty.
 fn span_mask(spans: &[(f64, f64); 3]) -> u8 {
@@ -946,6 +961,15 @@ pub fn shared_traits() -> Vec<(String, String, Vec<&'static str>, usize)> {
 mod tests {
     use super::*;
 
+    /// [`joint_scale`] with the spans worked out here.
+    fn joint(l: &[u16; 64], c: &[u16; 64]) -> Vec<(String, u8)> {
+        let (sl, sc) = (
+            fitting_spans(l, &ANNEX_K_LUMA),
+            fitting_spans(c, &ANNEX_K_CHROMA),
+        );
+        joint_scale(l, c, &sl, &sc)
+    }
+
     /// A published camera set scaled (as another quality setting of the same firmware
     /// would be) is nearest to its own maker's sets, turned or not; a program's
     /// published setting is nearer to itself than to any camera, so it names none.
@@ -1042,22 +1066,22 @@ mod tests {
         let [l, c] = scaled(0.45, false);
         let want = |v: &str, r| vec![(v.to_string(), r)];
         assert_eq!(
-            joint_scale(&l, &c),
+            joint(&l, &c),
             want("one scale for both, a multiple of 1/100", 2)
         );
         let [l, c] = scaled(37.0 / 256.0, true);
         assert_eq!(
-            joint_scale(&l, &c),
+            joint(&l, &c),
             want("one scale for both, a multiple of 1/256", 4)
         );
         let [l, c] = scaled(0.455, false);
-        assert_eq!(joint_scale(&l, &c), want("one scale for both", 2));
+        assert_eq!(joint(&l, &c), want("one scale for both", 2));
         let [l, _] = scaled(0.455, false);
         let [_, c] = scaled(0.3, false);
-        assert_eq!(joint_scale(&l, &c), vec![]);
+        assert_eq!(joint(&l, &c), vec![]);
         // 23/256 is within a quarter step of 9/100: both grids are reported.
         let [l, c] = scaled(23.0 / 256.0, true);
-        let grids: Vec<String> = joint_scale(&l, &c).into_iter().map(|g| g.0).collect();
+        let grids: Vec<String> = joint(&l, &c).into_iter().map(|g| g.0).collect();
         assert_eq!(grids.len(), 2, "{grids:?}");
         let mut dc = floor;
         dc[0] = 4;
