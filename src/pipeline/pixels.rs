@@ -159,7 +159,7 @@ fn coefficients_for_pixels(
     opts: &DecodeOptions,
 ) -> Result<(entropy::Decoded, ColorSpace, Vec<Warning>)> {
     let file = JpegFile::parse(data)?;
-    let decoded = entropy::decode(&file, &opts.limits)?;
+    let decoded = entropy::decode_threaded(&file, &opts.limits, opts.pixels.threads)?;
     prepare_coefficients(&file, decoded, opts)
 }
 
