@@ -42,14 +42,21 @@ pub fn ijg_scale(quality: u8) -> u32 {
     }
 }
 
+/// One entry `base` of a table scaled by `scale` (see [`ijg_scale`]), rounded and
+/// clamped as libjpeg's `jpeg_add_quant_table` does: to 1..=255 when `force_baseline`,
+/// else to 1..=32767.
+pub fn ijg_step(base: u16, scale: u32, force_baseline: bool) -> u16 {
+    let max = if force_baseline { 255 } else { 32767 };
+    ((u32::from(base) * scale + 50) / 100).clamp(1, max) as u16
+}
+
 /// `base` scaled to `quality` as libjpeg's `jpeg_set_quality` does; the table is marked
 /// 16-bit exactly when an entry exceeds 255 (as cjpeg then writes it).
 pub fn ijg_table(base: &[u16; 64], quality: u8, force_baseline: bool) -> QuantTable {
     let scale = ijg_scale(quality);
-    let max = if force_baseline { 255 } else { 32767 };
     let mut values = [0u16; 64];
     for (v, &b) in values.iter_mut().zip(base) {
-        *v = ((b as u32 * scale + 50) / 100).clamp(1, max) as u16;
+        *v = ijg_step(b, scale, force_baseline);
     }
     let sixteen_bit = values.iter().any(|&v| v > 255);
     QuantTable {

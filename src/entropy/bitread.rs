@@ -322,11 +322,10 @@ mod tests {
             at += n as usize;
             assert_eq!(runs.bit_key(), Some(keys[at]), "bit {at}");
         }
-        for (i, &b) in data.iter().enumerate() {
+        for i in 0..data.len() {
             if i > 0 && data[i - 1] == 0xFF {
                 continue;
             }
-            let _ = b;
             let k = BitReader::at(&data, i).bit_key().unwrap();
             assert_eq!(k, 8 * i as u64);
             assert!(

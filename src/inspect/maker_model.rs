@@ -227,7 +227,7 @@ fn table_traits(tables: &[[u16; 64]]) -> Traits {
         scaling_traits(1, c, s, &mut values);
     }
     if let (Some(l), Some(c)) = (tables.first(), tables.get(1)) {
-        if !values.iter().any(|t| t.value.starts_with("IJG")) {
+        if !ijg_scaled(&values) {
             for (value, rules) in joint_scale(l, c, &spans[0], &spans[1]) {
                 values.push(Trait {
                     kind: TraitKind::JointScale,
@@ -238,6 +238,12 @@ fn table_traits(tables: &[[u16; 64]]) -> Traits {
         }
     }
     Traits { values, own_luma }
+}
+
+/// Whether a table among `values` is an IJG scaling of Annex K (libjpeg's rule, every
+/// libjpeg user's tables).
+fn ijg_scaled(values: &[Trait]) -> bool {
+    values.iter().any(|t| t.value.starts_with("IJG"))
 }
 
 /// Pushes the scaling traits of the luminance (`which` 0) or chrominance (1) table
@@ -305,12 +311,12 @@ fn scaling_in(t: &[u16; 64], base: &[u16; 64], spans: &Spans) -> (String, u8) {
         // `ijg_table` of either variant, entry by entry: the first entries rule out
         // almost every quality.
         let scale = crate::coeffs::ijg::ijg_scale(q);
-        let ijg = |max: u32| {
+        let ijg = |baseline: bool| {
             t.iter()
                 .zip(base)
-                .all(|(&v, &b)| ((u32::from(b) * scale + 50) / 100).clamp(1, max) == u32::from(v))
+                .all(|(&v, &b)| crate::coeffs::ijg::ijg_step(b, scale, baseline) == v)
         };
-        if ijg(255) || ijg(32767) {
+        if ijg(true) || ijg(false) {
             return (format!("IJG quality {q}"), 0);
         }
     }
@@ -592,7 +598,7 @@ pub fn score_makers(
     }
     published_scaling(&ft, use_pub, &mut credit);
     // IJG-scaled tables are every libjpeg user's: the nearest set says nothing more.
-    let ijg = ft.values.iter().any(|t| t.value.starts_with("IJG"));
+    let ijg = ijg_scaled(&ft.values);
     if let Some(n) = nearest_camera(&st.tables, use_sig, use_pub).filter(|_| !ijg) {
         let margin = n
             .other
