@@ -782,6 +782,8 @@ const OPS: &[(&str, OpFn)] = &[
                 nosmooth: rng.below(2) == 0,
                 cmyk: [CmykOutput::Rgb, CmykOutput::Cmyk][rng.below(2)],
                 threads: rng.below(3),
+                scale: jtool::pixels::Scale::from_fraction(1, [1, 2, 4, 8][rng.below(4)]).unwrap(),
+                gray: rng.below(4) == 0,
             },
             strict: rng.below(4) == 0,
         };

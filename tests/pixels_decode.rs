@@ -8,7 +8,7 @@ mod common;
 use common::{corpus_dir, manifest, run_with_stdin, testdata_jpegs, tool};
 use jtool::pipeline::pixels::{decode_file, DecodeOptions};
 use jtool::pixels::image_io::{encode_pnm, read_pnm};
-use jtool::pixels::{CmykOutput, PixelImage, PixelOptions};
+use jtool::pixels::{CmykOutput, PixelImage, PixelOptions, Scale};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -90,23 +90,37 @@ fn diff_image(dir: &Path, name: &str, ours: &PixelImage, theirs: &PixelImage) ->
 /// Files whose output differs from djpeg for a known, documented reason.
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 
-/// Compares every case against djpeg with the given extra flags.
-fn compare_all(nosmooth: bool) {
+/// djpeg's flags for these decoder options (after `-dct int`).
+fn djpeg_flags(p: &PixelOptions) -> Vec<String> {
+    let mut args = vec!["-dct".to_string(), "int".to_string()];
+    if p.nosmooth {
+        args.push("-nosmooth".into());
+    }
+    if p.gray {
+        args.push("-grayscale".into());
+    }
+    if p.scale != Scale::FULL {
+        args.extend(["-scale".into(), format!("{}/8", p.scale.eighths())]);
+    }
+    args
+}
+
+/// The scales `djpeg -scale` offers that the decoder implements, below full size.
+fn scales() -> [Scale; 3] {
+    [(1, 8), (1, 4), (1, 2)].map(|(m, n)| Scale::from_fraction(m, n).unwrap())
+}
+
+/// Compares every case against djpeg with the flags for `pixels`.
+fn compare_all(pixels: PixelOptions) {
     let Some(djpeg) = tool("djpeg") else { return };
     let diffdir = tempfile::Builder::new()
         .prefix("jtool-pixels-")
         .tempdir()
         .unwrap()
         .keep();
-    let mut args = vec!["-dct", "int"];
-    if nosmooth {
-        args.push("-nosmooth");
-    }
+    let args = djpeg_flags(&pixels);
     let opts = DecodeOptions {
-        pixels: PixelOptions {
-            nosmooth,
-            ..Default::default()
-        },
+        pixels,
         ..Default::default()
     };
     let mut failures = Vec::new();
@@ -115,8 +129,12 @@ fn compare_all(nosmooth: bool) {
     let mut skipped = Vec::new();
     for (name, path, layout) in cases() {
         let jpeg = std::fs::read(&path).unwrap();
-        let (code, expected, err) = run_with_stdin(&djpeg, &args, &jpeg);
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, expected, err) = run_with_stdin(&djpeg, &argv, &jpeg);
         if !(code == 0 || code == 2) || expected.is_empty() {
+            if decode_file(&jpeg, &opts).is_ok() {
+                failures.push(format!("{name}: djpeg refuses it, jtool decodes it"));
+            }
             skipped.push(format!("{name}: djpeg failed: {}", err.trim()));
             continue;
         }
@@ -172,12 +190,45 @@ fn compare_all(nosmooth: bool) {
 
 #[test]
 fn identical_to_djpeg_dct_int() {
-    compare_all(false);
+    compare_all(PixelOptions::default());
 }
 
 #[test]
 fn identical_to_djpeg_dct_int_nosmooth() {
-    compare_all(true);
+    compare_all(PixelOptions {
+        nosmooth: true,
+        ..Default::default()
+    });
+}
+
+/// `djpeg -scale 1/8`, `1/4` and `1/2`: reduced inverse DCTs, chroma given a larger
+/// transform instead of upsampling, fancy upsampling only above 1/8.
+#[test]
+fn identical_to_djpeg_scaled() {
+    for scale in scales() {
+        compare_all(PixelOptions {
+            scale,
+            ..Default::default()
+        });
+    }
+    compare_all(PixelOptions {
+        scale: scales()[2],
+        nosmooth: true,
+        ..Default::default()
+    });
+}
+
+/// `djpeg -grayscale`, at full size and scaled (CMYK and YCCK files, which djpeg
+/// refuses, must be refused too).
+#[test]
+fn identical_to_djpeg_grayscale() {
+    for scale in [Scale::FULL, scales()[1]] {
+        compare_all(PixelOptions {
+            gray: true,
+            scale,
+            ..Default::default()
+        });
+    }
 }
 
 /// Raw CMYK output keeps four channels; converting them as djpeg's PPM writer does
@@ -603,8 +654,9 @@ fn incomplete_progressive_warns() {
     assert!(!warned("valid/ijg_testimgp_prog_227x149.jpg"));
 }
 
-/// Every sampling layout cjpeg can write, at sizes around the block and MCU edges
-/// (1–18 pixels), with and without fancy upsampling: identical to djpeg.
+/// Every sampling layout cjpeg can write (and RGB components), at sizes around the
+/// block and MCU edges (1–18 pixels), with and without fancy upsampling, at full size
+/// and scaled to 1/2, 1/4, 1/8, in colour and grayscale output: identical to djpeg.
 #[test]
 fn odd_sizes_and_layouts_match_djpeg() {
     let (Some(cjpeg), Some(djpeg)) = (tool("cjpeg"), tool("djpeg")) else {
@@ -633,40 +685,35 @@ fn odd_sizes_and_layouts_match_djpeg() {
                 }
             }
             let layouts = [
-                "2x1", "1x2", "2x2", "4x1", "1x4", "4x2", "2x4", "3x1", "1x3", "4x4", "gray",
+                "2x1", "1x2", "2x2", "4x1", "1x4", "4x2", "2x4", "3x1", "1x3", "4x4", "gray", "rgb",
             ];
             for layout in layouts {
-                let args: Vec<&str> = if layout == "gray" {
-                    vec!["-quality", "60", "-grayscale", "-sample", "2x2"]
-                } else {
-                    vec!["-quality", "60", "-sample", layout]
+                let args: Vec<&str> = match layout {
+                    "gray" => vec!["-quality", "60", "-grayscale", "-sample", "2x2"],
+                    "rgb" => vec!["-quality", "60", "-rgb"],
+                    _ => vec!["-quality", "60", "-sample", layout],
                 };
                 let (code, jpeg, _) = run_with_stdin(&cjpeg, &args, &ppm);
                 if code != 0 || jpeg.is_empty() {
                     continue;
                 }
-                for nosmooth in [false, true] {
-                    let flags: &[&str] = if nosmooth {
-                        &["-dct", "int", "-nosmooth"]
-                    } else {
-                        &["-dct", "int"]
-                    };
-                    let (code, expected, _) = run_with_stdin(&djpeg, flags, &jpeg);
+                for pixels in decoder_variants() {
+                    let flags = djpeg_flags(&pixels);
+                    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+                    let (code, expected, _) = run_with_stdin(&djpeg, &flags, &jpeg);
                     if code != 0 {
                         continue;
                     }
                     let opts = DecodeOptions {
-                        pixels: PixelOptions {
-                            nosmooth,
-                            ..Default::default()
-                        },
+                        pixels,
                         ..Default::default()
                     };
                     compared += 1;
                     let ours = decode_file(&jpeg, &opts).map(|d| encode_pnm(&d.image).unwrap());
                     if ours.as_ref().ok() != Some(&expected) {
                         failures.push(format!(
-                            "{w}x{h} {layout} nosmooth={nosmooth}: {:?}",
+                            "{w}x{h} {layout} {}: {:?}",
+                            flags.join(" "),
                             ours.err()
                         ));
                     }
@@ -680,6 +727,29 @@ fn odd_sizes_and_layouts_match_djpeg() {
         "differ from djpeg:\n{}",
         failures.join("\n")
     );
+}
+
+/// Smooth and `-nosmooth` upsampling at every implemented scale, and grayscale output
+/// at full size and 1/4.
+fn decoder_variants() -> Vec<PixelOptions> {
+    let mut v = Vec::new();
+    for scale in std::iter::once(Scale::FULL).chain(scales()) {
+        for nosmooth in [false, true] {
+            v.push(PixelOptions {
+                nosmooth,
+                scale,
+                ..Default::default()
+            });
+        }
+    }
+    for scale in [Scale::FULL, scales()[1]] {
+        v.push(PixelOptions {
+            gray: true,
+            scale,
+            ..Default::default()
+        });
+    }
+    v
 }
 
 /// One scan of a JPEG file: where its entropy-coded data starts and ends, its Ah, and

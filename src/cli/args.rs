@@ -397,6 +397,14 @@ pub struct DecodeArgs {
     /// Replicate chroma samples instead of the smooth upsampling (djpeg -nosmooth).
     #[arg(long)]
     pub nosmooth: bool,
+    /// Decode at a smaller size, M/N of the image's (djpeg -scale M/N): each block is
+    /// inverse-transformed to fewer samples. 1/8, 1/4, 1/2 and 1 are implemented; other
+    /// fractions are rounded up to eighths as djpeg does.
+    #[arg(long, value_name = "M/N", value_parser = parse_scale)]
+    pub scale: Option<jtool::pixels::Scale>,
+    /// Write luminance only, as PGM or gray PNG (djpeg -grayscale).
+    #[arg(long)]
+    pub grayscale: bool,
     /// Write CMYK/YCCK images as 4-channel PAM (CMYK) instead of converting to RGB.
     #[arg(long)]
     pub cmyk: bool,
@@ -405,6 +413,17 @@ pub struct DecodeArgs {
     pub format: Option<PixelFormat>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `M/N` (or `M`) as `--scale` takes it.
+fn parse_scale(s: &str) -> Result<jtool::pixels::Scale, String> {
+    let (m, n) = s.split_once('/').unwrap_or((s, "1"));
+    let num = |t: &str| {
+        t.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{s:?} is not M/N"))
+    };
+    jtool::pixels::Scale::from_fraction(num(m)?, num(n)?)
 }
 
 #[derive(Debug, Args)]

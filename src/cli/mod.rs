@@ -785,6 +785,8 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             cmyk,
             // The entropy decoder and the pixel stage overlap on two threads.
             threads: par::threads_per_file(1),
+            scale: a.scale.unwrap_or_default(),
+            gray: a.grayscale,
         },
         limits: ctx.limits(),
         strict: ctx.strict,

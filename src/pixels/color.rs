@@ -91,6 +91,14 @@ pub fn interleave3(a: &[u8], b: &[u8], c: &[u8], out: &mut [u8]) {
     interleave_rgb(&a[..n], &b[..n], &c[..n], out);
 }
 
+/// Three R, G, B planes → luma samples (`djpeg -grayscale` of an RGB file: the same
+/// fixed-point JFIF equation as the encoder's, see [`super::rgb2ycc::luma`]).
+pub fn rgb_planes_to_gray(r: &[u8], g: &[u8], b: &[u8], out: &mut [u8]) {
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = super::rgb2ycc::luma(r[i], g[i], b[i]);
+    }
+}
+
 /// `out[3i..3i+3] = (r[i], g[i], b[i])`.
 #[inline(always)]
 fn interleave_rgb(r: &[u8], g: &[u8], b: &[u8], out: &mut [u8]) {

@@ -9,6 +9,7 @@
 
 use super::color;
 use super::idct::{idct_block, multipliers};
+use super::idct_reduced::{idct_1x1, idct_2x2, idct_4x4};
 use super::upsample;
 use super::{CmykOutput, ColorSpace, PixelImage, PixelOptions};
 use crate::coeffs::{ceil_div, Block, CoefficientImage, Component, Geometry};
@@ -33,6 +34,10 @@ enum Up {
 struct Plan<'a> {
     comp: &'a Component,
     mult: [i16; 64],
+    /// Samples per block side after the inverse DCT: 8, or fewer when scaling down.
+    size: usize,
+    /// Whether the output uses this component (not the chroma of a gray output).
+    needed: bool,
     up: Up,
     /// Horizontal expansion (output samples per component sample).
     hx: usize,
@@ -46,28 +51,51 @@ struct Plan<'a> {
     wb: usize,
 }
 
+/// The inverse DCT size of a component with sampling factors `h`×`v` when the
+/// luminance is decoded at `m` samples per block (libjpeg's choice): a subsampled
+/// component is given a larger transform, doubling while that still leaves whole
+/// output samples, so that it needs less upsampling or none.
+fn idct_size(g: &Geometry, h: usize, v: usize, m: usize) -> usize {
+    let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
+    let mut s = m;
+    while s < 8 && (max_h * m) % (h * s * 2) == 0 && (max_v * m) % (v * s * 2) == 0 {
+        s *= 2;
+    }
+    s
+}
+
 /// Plans component `ci` from the frame's geometry alone (its plane may be empty, for
-/// streamed coefficients).
+/// streamed coefficients), at `m` output samples per 8 frame samples.
 fn plan_component<'a>(
     c: &'a CoefficientImage,
     g: &Geometry,
     ci: usize,
+    m: usize,
     fancy: bool,
 ) -> Result<Plan<'a>> {
     let comp = &c.components[ci];
     let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
     let (h, v) = (comp.h as usize, comp.v as usize);
-    if h == 0 || v == 0 || max_h % h != 0 || max_v % v != 0 {
-        return Err(Error::unsupported(
+    let fractional = || {
+        Error::unsupported(
             format!(
                 "fractional sampling factors ({h}x{v} in a frame with maximum {max_h}x{max_v})"
             ),
             None,
-        ));
+        )
+    };
+    if h == 0 || v == 0 || max_h % h != 0 || max_v % v != 0 {
+        return Err(fractional());
     }
-    let ds_w = ceil_div(c.width as usize * h, max_h);
-    let ds_h = ceil_div(c.height as usize * v, max_v);
-    let (hx, vx) = (max_h / h, max_v / v);
+    let size = idct_size(g, h, v, m);
+    let ds_w = ceil_div(c.width as usize * h * size, max_h * 8);
+    let ds_h = ceil_div(c.height as usize * v * size, max_v * 8);
+    // Output samples per component sample; libjpeg never interpolates at 1/8 scale.
+    if (max_h * m) % (h * size) != 0 || (max_v * m) % (v * size) != 0 {
+        return Err(fractional());
+    }
+    let (hx, vx) = ((max_h * m) / (h * size), (max_v * m) / (v * size));
+    let fancy = fancy && m > 1;
     let up = match (hx, vx) {
         (1, 1) => Up::Full,
         (2, 1) if fancy && ds_w > 2 => Up::H2V1,
@@ -78,11 +106,13 @@ fn plan_component<'a>(
     Ok(Plan {
         comp,
         mult: multipliers(&comp.quant),
+        size,
+        needed: true,
         up,
         hx,
         ds_w,
         ds_h,
-        bw: ceil_div(ds_w, 8),
+        bw: ceil_div(ds_w, size),
         wb: g.padded_blocks(ci).0,
     })
 }
@@ -123,7 +153,9 @@ impl BlockRows for Planes<'_> {
 struct Rows {
     /// Samples per row (whole blocks).
     stride: usize,
-    /// `slots × 8` rows.
+    /// Rows per block row.
+    size: usize,
+    /// `slots × size` rows.
     buf: Vec<u8>,
     /// Which block row each slot holds.
     held: Vec<usize>,
@@ -131,11 +163,13 @@ struct Rows {
 
 impl Rows {
     fn new(p: &Plan) -> Self {
-        let slots = p.comp.v as usize + 2;
-        let stride = p.bw * 8;
+        // A component the output does not use holds nothing.
+        let slots = if p.needed { p.comp.v as usize + 2 } else { 0 };
+        let stride = p.bw * p.size;
         Rows {
             stride,
-            buf: vec![0; slots * 8 * stride],
+            size: p.size,
+            buf: vec![0; slots * p.size * stride],
             held: vec![usize::MAX; slots],
         }
     }
@@ -149,10 +183,14 @@ impl Rows {
     /// IDCTs block row `by` (`blocks`) into its slot.
     fn fill(&mut self, p: &Plan, by: usize, blocks: &[Block]) {
         let slot = by % self.held.len();
-        let stride = self.stride;
-        let dst = &mut self.buf[slot * 8 * stride..(slot + 1) * 8 * stride];
-        for (bx, block) in blocks.iter().take(p.bw).enumerate() {
-            idct_block(block, &p.mult, &mut dst[bx * 8..], stride);
+        let (stride, n) = (self.stride, self.size);
+        let dst = &mut self.buf[slot * n * stride..(slot + 1) * n * stride];
+        let blocks = blocks.iter().take(p.bw).enumerate();
+        match n {
+            8 => blocks.for_each(|(bx, b)| idct_block(b, &p.mult, &mut dst[bx * 8..], stride)),
+            4 => blocks.for_each(|(bx, b)| idct_4x4(b, &p.mult, &mut dst[bx * 4..], stride)),
+            2 => blocks.for_each(|(bx, b)| idct_2x2(b, &p.mult, &mut dst[bx * 2..], stride)),
+            _ => blocks.for_each(|(bx, b)| idct_1x1(b, p.mult[0], &mut dst[bx..])),
         }
         self.held[slot] = by;
     }
@@ -160,9 +198,10 @@ impl Rows {
     /// Component row `r` (its block row must be held).
     #[inline]
     fn row(&self, r: usize) -> &[u8] {
-        let slot = (r / 8) % self.held.len();
-        debug_assert_eq!(self.held[slot], r / 8);
-        let start = (slot * 8 + r % 8) * self.stride;
+        let n = self.size;
+        let slot = (r / n) % self.held.len();
+        debug_assert_eq!(self.held[slot], r / n);
+        let start = (slot * n + r % n) * self.stride;
         &self.buf[start..start + self.stride]
     }
 }
@@ -182,7 +221,7 @@ impl Worker {
         let up = plans
             .iter()
             .map(|p| {
-                if p.up == Up::Full {
+                if p.up == Up::Full || !p.needed {
                     Vec::new()
                 } else {
                     vec![0; p.ds_w * p.hx]
@@ -197,10 +236,13 @@ impl Worker {
     /// below (clamped to the rows holding image data).
     fn prepare(&mut self, plans: &[Plan], i: usize, src: &dyn BlockRows) {
         for (ci, (p, rows)) in plans.iter().zip(self.rows.iter_mut()).enumerate() {
-            let v8 = p.comp.v as usize * 8;
+            if !p.needed {
+                continue;
+            }
+            let v8 = p.comp.v as usize * p.size;
             let lo = (i * v8).saturating_sub(1).min(p.ds_h - 1);
             let hi = ((i + 1) * v8).min(p.ds_h - 1);
-            for by in lo / 8..=hi / 8 {
+            for by in lo / p.size..=hi / p.size {
                 if !rows.holds(by) {
                     rows.fill(p, by, src.block_row(ci, by));
                 }
@@ -210,7 +252,7 @@ impl Worker {
 
     /// Upsamples every component for output row `y` (into `self.up`).
     fn upsample_row(&mut self, plans: &[Plan], y: usize) {
-        for (ci, p) in plans.iter().enumerate() {
+        for (ci, p) in plans.iter().enumerate().filter(|(_, p)| p.needed) {
             let rows = &self.rows[ci];
             let out = &mut self.up[ci];
             let near = |r: usize, lower: bool| -> usize {
@@ -256,16 +298,22 @@ impl Worker {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Convert {
     Gray,
+    /// The JFIF luma of R, G, B components (`djpeg -grayscale` of an RGB file).
+    RgbGray,
     Ycc,
     Rgb,
-    CmykToRgb { ycck: bool },
-    Cmyk { ycck: bool },
+    CmykToRgb {
+        ycck: bool,
+    },
+    Cmyk {
+        ycck: bool,
+    },
 }
 
 impl Convert {
     fn channels(self) -> usize {
         match self {
-            Convert::Gray => 1,
+            Convert::Gray | Convert::RgbGray => 1,
             Convert::Ycc | Convert::Rgb | Convert::CmykToRgb { .. } => 3,
             Convert::Cmyk { .. } => 4,
         }
@@ -278,7 +326,7 @@ struct Setup<'a> {
     conv: Convert,
     width: usize,
     height: usize,
-    /// Output rows per iMCU row (8 · Vmax).
+    /// Output rows per iMCU row (the scaled block size · Vmax).
     band_rows: usize,
 }
 
@@ -298,16 +346,30 @@ impl<'a> Setup<'a> {
                 color.components()
             )));
         }
-        let (width, height) = (img.width as usize, img.height as usize);
-        if width == 0 || height == 0 {
+        if img.width == 0 || img.height == 0 {
             return Err(Error::BadRequest("image has no pixels".into()));
         }
+        // Scaled sizes are rounded up, as libjpeg's output dimensions are.
+        let m = opts.scale.eighths();
+        let width = ceil_div(img.width as usize * m, 8);
+        let height = ceil_div(img.height as usize * m, 8);
         let g = img.geometry();
-        let plans = (0..img.components.len())
-            .map(|ci| plan_component(img, &g, ci, !opts.nosmooth))
+        let mut plans = (0..img.components.len())
+            .map(|ci| plan_component(img, &g, ci, m, !opts.nosmooth))
             .collect::<Result<Vec<_>>>()?;
         let conv = match (color, opts.cmyk) {
             (ColorSpace::Gray, _) => Convert::Gray,
+            (ColorSpace::YCbCr, _) if opts.gray => {
+                // The chroma is not decoded at all, as in libjpeg.
+                plans.iter_mut().skip(1).for_each(|p| p.needed = false);
+                Convert::Gray
+            }
+            (ColorSpace::Rgb, _) if opts.gray => Convert::RgbGray,
+            (ColorSpace::Cmyk | ColorSpace::Ycck, _) if opts.gray => {
+                return Err(Error::BadRequest(
+                    "grayscale output of a CMYK/YCCK image (djpeg refuses it too)".into(),
+                ))
+            }
             (ColorSpace::YCbCr, _) => Convert::Ycc,
             (ColorSpace::Rgb, _) => Convert::Rgb,
             (ColorSpace::Cmyk, CmykOutput::Rgb) => Convert::CmykToRgb { ycck: false },
@@ -320,7 +382,7 @@ impl<'a> Setup<'a> {
             conv,
             width,
             height,
-            band_rows: 8 * g.max_v as usize,
+            band_rows: m * g.max_v as usize,
         })
     }
 
@@ -581,6 +643,7 @@ fn convert_row(w: &Worker, plans: &[Plan], conv: Convert, y: usize, out: &mut [u
     let row = |ci: usize| w.comp_row(plans[ci].up, ci, y);
     match conv {
         Convert::Gray => out.copy_from_slice(&row(0)[..n]),
+        Convert::RgbGray => color::rgb_planes_to_gray(row(0), row(1), row(2), out),
         Convert::Ycc => color::ycc_to_rgb(row(0), row(1), row(2), out),
         Convert::Rgb => color::interleave3(row(0), row(1), row(2), out),
         Convert::CmykToRgb { ycck } => {

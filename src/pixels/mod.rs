@@ -24,6 +24,7 @@ pub mod fdct;
 mod fdct_sse2;
 pub mod geometry;
 pub mod idct;
+mod idct_reduced;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod idct_sse2;
 pub mod image_io;
@@ -101,6 +102,54 @@ pub struct PixelOptions {
     /// Worker threads for the pixel stage (0 or 1: the calling thread only); a small
     /// image uses fewer (see [`worker_threads`]).
     pub threads: usize,
+    /// Output size (`djpeg -scale`).
+    pub scale: Scale,
+    /// Luminance only (`djpeg -grayscale`): from YCbCr the Y component as it is (the
+    /// chroma is not decoded), from RGB the JFIF luma of each pixel.
+    pub gray: bool,
+}
+
+/// The size of the decoded image, in eighths of the frame's size: libjpeg-turbo's
+/// scaled decoding (`djpeg -scale M/N`), which computes each block's samples with a
+/// smaller inverse DCT instead of resizing pixels. Sizes of 1, 2, 4 and 8 eighths are
+/// implemented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scale(u8);
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale(8)
+    }
+}
+
+impl Scale {
+    /// Full size.
+    pub const FULL: Scale = Scale(8);
+
+    /// The scale `djpeg -scale num/denom` decodes at: the smallest k/8 (k = 1..16) at
+    /// least num/denom. Fails, with the reason, for scales other than 1/8, 1/4, 1/2
+    /// and 1.
+    pub fn from_fraction(num: u32, denom: u32) -> Result<Scale, String> {
+        if num == 0 || denom == 0 {
+            return Err(format!("scale {num}/{denom} is not a positive fraction"));
+        }
+        let k = (1..=16u64).find(|&k| u64::from(num) * 8 <= u64::from(denom) * k);
+        match k {
+            Some(k @ (1 | 2 | 4 | 8)) => Ok(Scale(k as u8)),
+            Some(k) => Err(format!(
+                "scale {num}/{denom} means {k}/8: only 1/8, 1/4, 1/2 and 1 are implemented"
+            )),
+            None => Err(format!(
+                "scale {num}/{denom} is above 2 (djpeg's largest): only 1/8, 1/4, 1/2 and 1 are implemented"
+            )),
+        }
+    }
+
+    /// The output size in eighths of the frame's (also the size of the luminance
+    /// blocks' inverse DCT).
+    pub fn eighths(self) -> usize {
+        usize::from(self.0)
+    }
 }
 
 /// A decoded image: 8-bit samples, rows top to bottom, channels interleaved.
