@@ -450,6 +450,56 @@ fn decode_and_encode_match_the_reference_tools() {
         .code(2);
 }
 
+/// Scaled and grayscale decoding from the command line, as djpeg's `-scale` and
+/// `-grayscale`; a scale without a reduced transform is a usage error.
+#[test]
+fn decode_scaled_and_grayscale() {
+    let d = tempfile::tempdir().unwrap();
+    let jpeg = std::fs::read(sample()).unwrap();
+    for (flags, theirs) in [
+        (vec!["--scale", "1/8"], vec!["-scale", "1/8"]),
+        // djpeg rounds 1/5 up to 2/8.
+        (vec!["--scale", "1/5"], vec!["-scale", "1/5"]),
+        (
+            vec!["--scale", "1/2", "--grayscale"],
+            vec!["-scale", "1/2", "-grayscale"],
+        ),
+        (vec!["--grayscale"], vec!["-grayscale"]),
+    ] {
+        let out = d.path().join("s.pnm");
+        jtool()
+            .arg("decode")
+            .args(&flags)
+            .arg(sample())
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr("");
+        let ours = std::fs::read(&out).unwrap();
+        let header = String::from_utf8_lossy(&ours[..12]).to_string();
+        if flags.contains(&"--grayscale") {
+            assert!(header.starts_with("P5"), "{header}");
+        }
+        if let Some(dj) = tool("djpeg") {
+            let mut args = vec!["-dct", "int"];
+            args.extend(&theirs);
+            let (code, expected, _) = run_with_stdin(&dj, &args, &jpeg);
+            assert_eq!(code, 0);
+            assert!(expected == ours, "{flags:?} differs from djpeg {theirs:?}");
+        }
+    }
+    for bad in ["1/3", "5/4", "0/1", "x"] {
+        jtool()
+            .args(["decode", "--scale", bad])
+            .arg(sample())
+            .arg(d.path().join("bad.ppm"))
+            .assert()
+            .code(2)
+            .stderr(predicates_contains("--scale"));
+        assert!(!d.path().join("bad.ppm").exists());
+    }
+}
+
 /// The lab from the command line: a lossless rotation is recognised as such, and the
 /// coefficient path of `generations` is identical from generation 1.
 #[test]
