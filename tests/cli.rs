@@ -450,6 +450,54 @@ fn decode_and_encode_match_the_reference_tools() {
         .code(2);
 }
 
+/// `--preserve-times` (`-p`) gives outputs the input's access and modification times,
+/// also with `--in-place`, `--out-dir` and pixel output; without it an output is new.
+#[test]
+fn preserve_times_keeps_the_input_times() {
+    use std::time::{Duration, SystemTime};
+    let d = tempfile::tempdir().unwrap();
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(981_173_106);
+    let a = d.path().join("a.jpg");
+    std::fs::copy(sample(), &a).unwrap();
+    let set = |p: &Path| {
+        let t = std::fs::FileTimes::new()
+            .set_accessed(old)
+            .set_modified(old);
+        std::fs::File::open(p).unwrap().set_times(t).unwrap();
+    };
+    let modified = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    set(&a);
+    let out = d.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    for (args, dest) in [
+        (vec!["rotate", "90", "-p"], Some(d.path().join("r.jpg"))),
+        (
+            vec!["decode", "--preserve-times"],
+            Some(d.path().join("r.ppm")),
+        ),
+        (vec!["copy", "-p", "--out-dir", out.to_str().unwrap()], None),
+    ] {
+        jtool().args(&args).arg(&a).args(&dest).assert().success();
+        let dest = dest.unwrap_or_else(|| out.join("a.jpg"));
+        assert_eq!(modified(&dest), old, "{args:?}");
+    }
+    jtool()
+        .args(["rotate", "90"])
+        .arg(&a)
+        .arg(d.path().join("n.jpg"))
+        .assert()
+        .success();
+    assert!(modified(&d.path().join("n.jpg")) > old);
+    let before = std::fs::read(&a).unwrap();
+    jtool()
+        .args(["flip", "h", "--in-place", "-p"])
+        .arg(&a)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(&a).unwrap(), before);
+    assert_eq!(modified(&a), old);
+}
+
 /// Scaled and grayscale decoding from the command line, as djpeg's `-scale` and
 /// `-grayscale`; a scale without a reduced transform is a usage error.
 #[test]

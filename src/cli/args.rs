@@ -149,6 +149,10 @@ pub struct OutputArgs {
     /// Write each output to DIR under the input's file name (several inputs allowed).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// Give each output file the input file's access and modification times (exiftran
+    /// -p), so that a lossless edit does not make a photo look new.
+    #[arg(long, short = 'p')]
+    pub preserve_times: bool,
     /// IN [OUT], or IN... with --in-place / --out-dir. `-` is stdin/stdout; OUT omitted is stdout.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<OsString>,

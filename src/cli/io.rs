@@ -146,6 +146,20 @@ pub fn stream_output<E: From<io::Error>>(
     }
 }
 
+/// A file's access and modification times.
+pub fn file_times(path: &Path) -> io::Result<fs::FileTimes> {
+    let m = fs::metadata(path)?;
+    Ok(fs::FileTimes::new()
+        .set_accessed(m.accessed()?)
+        .set_modified(m.modified()?))
+}
+
+/// Sets a written file's access and modification times (opened read-only: the
+/// owner may set them whatever the file's permissions).
+pub fn set_file_times(path: &Path, times: fs::FileTimes) -> io::Result<()> {
+    fs::File::open(path)?.set_times(times)
+}
+
 /// The output path for `input` inside `dir`.
 pub fn out_dir_path(dir: &Path, input: &OsString) -> Option<PathBuf> {
     Path::new(input).file_name().map(|n| dir.join(n))

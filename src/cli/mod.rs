@@ -100,6 +100,8 @@ struct Job {
     dest: Dest,
     /// The output replaces the input (permissions are copied from it).
     in_place: bool,
+    /// The output file gets the input file's access and modification times.
+    preserve_times: bool,
 }
 
 /// Why a job failed: an error of the file, or of the command line.
@@ -125,6 +127,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     src: Source::File(p.clone()),
                     dest: Dest::File(p),
                     in_place: true,
+                    preserve_times: o.preserve_times,
                 }),
             })
             .collect();
@@ -138,6 +141,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     src: Source::File(p),
                     dest: Dest::File(out),
                     in_place: false,
+                    preserve_times: o.preserve_times,
                 }),
                 _ => Err(Failure::Usage("--out-dir needs file names, not -".into())),
             })
@@ -148,11 +152,13 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             src: Source::from_arg(i),
             dest: Dest::Stdout,
             in_place: false,
+            preserve_times: o.preserve_times,
         }]),
         [i, out] => Ok(vec![Job {
             src: Source::from_arg(i),
             dest: Dest::from_arg(out),
             in_place: false,
+            preserve_times: o.preserve_times,
         }]),
         _ => Err(Failure::Usage(
             "give IN [OUT], or several inputs with --in-place or --out-dir DIR".into(),
@@ -279,6 +285,13 @@ where
             ));
         }
     }
+    // Read first: with --in-place the input is gone once the output is written.
+    let times = match (&job.src, job.preserve_times) {
+        (Source::File(p), true) => {
+            Some(io::file_times(p).map_err(|e| Failure::File(io_message(&e)))?)
+        }
+        _ => None,
+    };
     let input = io::read_input(&job.src).map_err(|e| Failure::File(io_message(&e)))?;
     let done = op(&input, &job.dest).map_err(|e| Failure::File(describe(&e)))?;
     let out = &done.output;
@@ -294,7 +307,11 @@ where
     let wrote = match done.written {
         Some(_) => Ok(()),
         None => io::write_output(&job.dest, &out.bytes, like),
-    };
+    }
+    .and_then(|()| match (&job.dest, times) {
+        (Dest::File(p), Some(t)) => io::set_file_times(p, t),
+        _ => Ok(()),
+    });
     match wrote {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(EXIT_OK),
