@@ -97,6 +97,16 @@ if [ "${PIXELS:-1}" = 1 ] && [ -f "$P" ]; then
     compare "decode $f (vs djpeg -dct int)" \
       "$JT decode $IMG/$f.jpg $OUT/a.ppm" "djpeg -dct int -outfile $OUT/b.ppm $IMG/$f.jpg"
   done
+  # Thumbnails straight from the coefficients (reduced inverse DCTs).
+  for s in 1/8 1/4 1/2; do
+    for f in big_420_q90 big_prog; do
+      compare "decode --scale $s $f (vs djpeg -scale $s)" \
+        "$JT decode --scale $s $IMG/$f.jpg $OUT/a.ppm" \
+        "djpeg -dct int -scale $s -outfile $OUT/b.ppm $IMG/$f.jpg"
+    done
+  done
+  compare "decode --grayscale big_420_q90 (vs djpeg -grayscale)" \
+    "$JT decode --grayscale $B $OUT/a.pgm" "djpeg -dct int -grayscale -outfile $OUT/b.pgm $B"
   for q in "--standard-huffman:" "--sampling 444 --standard-huffman:-sample 1x1" ":-optimize" "--progressive:-progressive"; do
     compare "encode -q 90 ${q%%:*} big.ppm (vs cjpeg -dct int ${q#*:})" \
       "$JT encode -q 90 ${q%%:*} $P $OUT/a.jpg" "cjpeg -quality 90 -dct int ${q#*:} -outfile $OUT/b.jpg $P"
