@@ -865,28 +865,40 @@ fn incomplete_progressive_images_match_djpeg() {
                 if eoi {
                     cut.extend_from_slice(&[0xFF, 0xD9]);
                 }
-                for nosmooth in [false, true] {
-                    let flags: &[&str] = if nosmooth {
-                        &["-dct", "int", "-nosmooth"]
-                    } else {
-                        &["-dct", "int"]
+                // Full size with and without smoothing; scaled, where a 1x1 IDCT's
+                // component has its AC scans left unread and at 1/4 the smoothed
+                // coefficients go through the 2x2 IDCT; grayscale, where the chroma's
+                // AC scans are left unread.
+                let variants = [
+                    (false, Scale::FULL, false),
+                    (true, Scale::FULL, false),
+                    (false, scales()[0], false),
+                    (false, scales()[1], false),
+                    (false, Scale::FULL, true),
+                ];
+                for (nosmooth, scale, gray) in variants {
+                    let pixels = PixelOptions {
+                        nosmooth,
+                        scale,
+                        gray,
+                        ..Default::default()
                     };
-                    let (_, expected, _) = run_with_stdin(&djpeg, flags, &cut);
+                    let flags = djpeg_flags(&pixels);
+                    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+                    let (_, expected, _) = run_with_stdin(&djpeg, &flags, &cut);
                     if expected.is_empty() {
                         continue;
                     }
                     let opts = DecodeOptions {
-                        pixels: PixelOptions {
-                            nosmooth,
-                            ..Default::default()
-                        },
+                        pixels,
                         ..Default::default()
                     };
                     compared += 1;
                     let ours = decode_file(&cut, &opts).map(|d| encode_pnm(&d.image).unwrap());
                     if ours.as_ref().ok() != Some(&expected) {
                         failures.push(format!(
-                            "{w}x{h} {layout}, {what}, nosmooth={nosmooth}: {:?}",
+                            "{w}x{h} {layout}, {what}, {}: {:?}",
+                            flags.join(" "),
                             ours.err()
                         ));
                     }
@@ -895,7 +907,7 @@ fn incomplete_progressive_images_match_djpeg() {
         }
     }
     eprintln!("{compared} incomplete progressive files compared");
-    assert!(compared > 500, "only {compared} files compared");
+    assert!(compared > 1500, "only {compared} files compared");
     assert!(
         failures.is_empty(),
         "{} differ from djpeg:\n{}",

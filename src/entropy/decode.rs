@@ -51,12 +51,61 @@ pub(super) fn decode_with<'f>(
         .iter()
         .filter(|i| matches!(i, Item::Scan(_)))
         .count();
-    let mut st = State {
+    let st = State {
         placement,
         packed,
         pipeline: threads > 1 && (2..=MAX_STAGES).contains(&scans),
         ..State::default()
     };
+    run_items(file, limits, st)
+}
+
+/// [`decode`] that leaves unread the data of a progressive frame's AC scans (Ss > 0,
+/// T.81 G.1.1.1.1) of the components with identifiers in `skip`: their headers and
+/// tables are checked as usual, their AC coefficients stay zero and problems in their
+/// data go unreported. For an output that reads only those components' DC
+/// coefficients (`djpeg -scale 1/8`, the chroma of `djpeg -grayscale`). Progressive AC
+/// scans have one component each (G.1.1.1.1); DC scans and sequential frames are read
+/// whole. Only the components [`skippable_ac`] allows are skipped. The scans read are
+/// pipelined on `threads` as in [`decode_threaded`].
+pub fn decode_skipping_ac(
+    file: &JpegFile,
+    limits: &Limits,
+    skip: &[u8],
+    threads: usize,
+) -> Result<Decoded> {
+    let st = State {
+        skip_ac: skippable_ac(file, skip),
+        pipeline: threads > 1 && (2..=MAX_STAGES).contains(&file.scans().count()),
+        ..State::default()
+    };
+    run_items(file, limits, st).map(|(d, _)| d)
+}
+
+/// The components of `skip` whose AC scans [`decode_skipping_ac`] may leave unread:
+/// not the component of a last scan that codes AC coefficients. Where that scan's
+/// data ran out decides libjpeg's block smoothing of the rows below (see
+/// `pipeline::pixels::smoothed_coefficients`), and only a decode with the component's
+/// earlier AC scans finds it: an AC refinement scan reads correction bits for the
+/// coefficients earlier scans made nonzero (G.1.2.3).
+pub fn skippable_ac(file: &JpegFile, skip: &[u8]) -> Vec<u8> {
+    let last = file.scans().last().and_then(|s| parse_scan(&s.header).ok());
+    let kept: Vec<u8> = match last {
+        Some(h) if h.ss > 0 => h.components.iter().map(|c| c.id).collect(),
+        _ => Vec::new(),
+    };
+    skip.iter()
+        .copied()
+        .filter(|id| !kept.contains(id))
+        .collect()
+}
+
+/// Walks the segments and scans of `file` with the decoder state `st`.
+fn run_items<'f>(
+    file: &JpegFile<'f>,
+    limits: &Limits,
+    mut st: State<'_, 'f>,
+) -> Result<(Decoded, Option<PlacedImage>)> {
     for (i, item) in file.items.iter().enumerate() {
         match item {
             Item::Segment(seg) => st.segment(seg, &file.items[i + 1..], limits)?,
@@ -161,6 +210,8 @@ struct State<'p, 'f> {
     pipeline: bool,
     /// Whether this frame's scans are put off and pipelined.
     pipelined: bool,
+    /// Components whose progressive AC scans are left unread ([`decode_skipping_ac`]).
+    skip_ac: Vec<u8>,
     /// The scans put off.
     jobs: Vec<Job<'f>>,
     /// Store placed blocks packed (sequential frames only).
@@ -342,6 +393,9 @@ impl<'f> State<'_, 'f> {
             restart_interval: self.restart as usize,
         };
         let w = &mut self.warnings;
+        let skip = progressive
+            && hdr.ss > 0
+            && hdr.components.iter().all(|c| self.skip_ac.contains(&c.id));
         if !progressive {
             // A component coded again in a later sequential scan replaces what the
             // earlier one left.
@@ -353,12 +407,16 @@ impl<'f> State<'_, 'f> {
             }
         }
         if arithmetic {
-            frame.arith_scan(&hdr, &data, &layout, self.cond, w);
+            if !skip {
+                frame.arith_scan(&hdr, &data, &layout, self.cond, w);
+            }
         } else {
             let (dc, ac) = (&self.dc, &self.ac);
             let table = |class, id| build(if class == 0 { dc } else { ac }, class, id, at);
             let coder = ScanCoder::new(&hdr, progressive, table)?;
-            if self.pipelined {
+            if skip {
+                // Tables checked above; the data is not read.
+            } else if self.pipelined {
                 let warn_at = w.len();
                 self.jobs.push(Job {
                     coder,

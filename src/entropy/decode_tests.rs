@@ -699,3 +699,70 @@ fn pipelined_decode_agrees_over_the_corpus() {
         }
     }
 }
+
+/// The DC coefficients of `a`'s real blocks equal `b`'s, and its AC coefficients are
+/// all zero for the components in `skipped`, `b`'s for the others (`a` from
+/// [`super::decode_skipping_ac`], `b` from a full decode).
+fn same_dc_no_ac(a: &Decoded, b: &Decoded, skipped: &[u8]) -> Result<(), String> {
+    let g = b.image.geometry();
+    for (i, (ca, cb)) in a
+        .image
+        .components
+        .iter()
+        .zip(&b.image.components)
+        .enumerate()
+    {
+        let (bw, bh) = g.real_blocks(i);
+        let skip = skipped.contains(&b.frame.components[i].id);
+        for (bx, by) in (0..bh).flat_map(|y| (0..bw).map(move |x| (x, y))) {
+            let (ba, bb) = (ca.plane.block(bx, by), cb.plane.block(bx, by));
+            let ac_ok = ba[1..]
+                .iter()
+                .zip(&bb[1..])
+                .all(|(&x, &y)| x == if skip { 0 } else { y });
+            if ba[0] != bb[0] || !ac_ok {
+                return Err(format!("component {i} block ({bx},{by}): {ba:?} vs {bb:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Leaving every AC scan it may unread (`decode_skipping_ac` with every component)
+/// gives the DC coefficients of a full decode, and the AC coefficients of the last
+/// scan's component, on every valid and malformed corpus file: a progressive frame's
+/// AC scans cannot change a DC value, however damaged they are; a sequential frame is
+/// decoded whole. Errors come from headers, which are read either way.
+#[test]
+fn dc_scans_give_the_dc_coefficients_of_a_full_decode() {
+    let Some(dir) = corpus() else { return };
+    let limits = Limits::default();
+    let (mut progressive, mut failures) = (0, Vec::new());
+    for path in files(dir.join("valid"))
+        .into_iter()
+        .chain(files(dir.join("malformed")))
+    {
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(file) = JpegFile::parse(&bytes) else {
+            continue;
+        };
+        let name = path.display().to_string();
+        let all: Vec<u8> = (0..=255).collect();
+        let dc = super::decode_skipping_ac(&file, &limits, &all, 1 + progressive % 3);
+        let full = decode(&file, &limits);
+        let check = match (&full, &dc) {
+            (Ok(f), Ok(d)) if f.frame.marker.is_progressive_sof() => {
+                progressive += 1;
+                same_dc_no_ac(d, f, &super::skippable_ac(&file, &all))
+            }
+            (Ok(f), Ok(d)) => same_real_blocks(d, f),
+            (Err(_), Err(_)) => Ok(()),
+            (f, d) => Err(format!("full: {:?}, DC scans: {:?}", f.is_ok(), d.is_ok())),
+        };
+        if let Err(e) = check {
+            failures.push(format!("{name}: {e}"));
+        }
+    }
+    assert!(progressive > 20, "only {progressive} progressive files");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -37,7 +37,7 @@ pub mod scan_file;
 mod script;
 mod speculate;
 
-pub use decode::{decode, decode_threaded};
+pub use decode::{decode, decode_skipping_ac, decode_threaded, skippable_ac};
 pub use decode_place::{
     decode_placed, decode_placed_packed, PlacedComponent, PlacedImage, Placement,
 };

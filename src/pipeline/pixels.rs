@@ -1,12 +1,15 @@
 //! Bytes → pixels: parse, entropy-decode, decide the colour space from the markers as
 //! libjpeg does, and hand the coefficients to [`crate::pixels`].
 
-use crate::container::{classify, FrameHeader, Item, JpegFile, Marker, MetaClass};
+use crate::container::{
+    classify, parse_frame, FrameComponent, FrameHeader, Item, JpegFile, Marker, MetaClass,
+};
 use crate::entropy::{self, rows::Streamed, Limits};
 use crate::error::{Error, Result, Warning, WarningKind};
 use crate::pixels::smooth::{smooth, Progression};
 use crate::pixels::{
-    decode_rows, decode_to_pixels, ColorSpace, PixelImage, PixelOptions, PixelShape,
+    decode_rows, decode_to_pixels, reduced_idct_size, ColorSpace, PixelImage, PixelOptions,
+    PixelShape,
 };
 
 mod stream;
@@ -159,8 +162,51 @@ fn coefficients_for_pixels(
     opts: &DecodeOptions,
 ) -> Result<(entropy::Decoded, ColorSpace, Vec<Warning>)> {
     let file = JpegFile::parse(data)?;
-    let decoded = entropy::decode_threaded(&file, &opts.limits, opts.pixels.threads)?;
+    let skip = ac_unread(&file, opts);
+    let decoded = if skip.is_empty() {
+        entropy::decode_threaded(&file, &opts.limits, opts.pixels.threads)?
+    } else {
+        entropy::decode_skipping_ac(&file, &opts.limits, &skip, opts.pixels.threads)?
+    };
     prepare_coefficients(&file, decoded, opts)
+}
+
+/// The components of a progressive file whose AC scans need not be read: those the
+/// output reads only the DC coefficients of (a 1×1 inverse DCT at 1/8 scale; block
+/// smoothing only estimates AC coefficients) or nothing of (the chroma of a gray
+/// output), so that the pixels are those of a full decode. Those scans' data is then
+/// not checked either: strict mode, which must see every problem, reads it all.
+fn ac_unread(file: &JpegFile, opts: &DecodeOptions) -> Vec<u8> {
+    let Some(sof) = file.segments().find(|s| s.marker.is_sof()) else {
+        return Vec::new();
+    };
+    let frame = match parse_frame(sof) {
+        Ok(f) if sof.marker.is_progressive_sof() && !opts.strict => f,
+        _ => return Vec::new(),
+    };
+    let ids: Vec<u8> = frame.components.iter().map(|c| c.id).collect();
+    if (1..ids.len()).any(|i| ids[..i].contains(&ids[i])) {
+        return Vec::new(); // components told apart by position only
+    }
+    let gray_ycc = opts.pixels.gray
+        && detect_color_space(color_markers(file), &frame)
+            .is_ok_and(|(c, _)| c == ColorSpace::YCbCr);
+    let max = |f: fn(&FrameComponent) -> u8| {
+        usize::from(frame.components.iter().map(f).max().unwrap_or(1))
+    };
+    let (max_h, max_v, m) = (max(|c| c.h), max(|c| c.v), opts.pixels.scale.eighths());
+    let dc_only = |c: &FrameComponent| {
+        let (h, v) = (usize::from(c.h), usize::from(c.v));
+        h > 0 && v > 0 && reduced_idct_size(max_h, max_v, h, v, m) == 1
+    };
+    let unread: Vec<u8> = frame
+        .components
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| (gray_ycc && i > 0) || dc_only(c))
+        .map(|(_, c)| c.id)
+        .collect();
+    entropy::skippable_ac(file, &unread)
 }
 
 /// The second half of [`coefficients_for_pixels`], after the entropy decode.
@@ -271,7 +317,16 @@ pub fn decode_file_rows(
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<(ColorSpace, Vec<Warning>)> {
     let file = JpegFile::parse(data)?;
-    let streamed = if opts.strict {
+    let skip = ac_unread(&file, opts);
+    let streamed = if !skip.is_empty() {
+        let threads = opts.pixels.threads;
+        Streamed::Whole(entropy::decode_skipping_ac(
+            &file,
+            &opts.limits,
+            &skip,
+            threads,
+        )?)
+    } else if opts.strict {
         Streamed::Whole(entropy::decode_threaded(
             &file,
             &opts.limits,

@@ -51,12 +51,12 @@ struct Plan<'a> {
     wb: usize,
 }
 
-/// The inverse DCT size of a component with sampling factors `h`×`v` when the
-/// luminance is decoded at `m` samples per block (libjpeg's choice): a subsampled
-/// component is given a larger transform, doubling while that still leaves whole
-/// output samples, so that it needs less upsampling or none.
-fn idct_size(g: &Geometry, h: usize, v: usize, m: usize) -> usize {
-    let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
+/// The inverse DCT size of a component with sampling factors `h`×`v` in a frame with
+/// maximum factors `max_h`×`max_v` when the image is decoded at `m` samples per 8
+/// (libjpeg's choice): a subsampled component is given a larger transform, doubling
+/// while that still leaves whole output samples, so that it needs less upsampling or
+/// none. At 1 the component's DC coefficients are all the output reads.
+pub fn reduced_idct_size(max_h: usize, max_v: usize, h: usize, v: usize, m: usize) -> usize {
     let mut s = m;
     while s < 8 && (max_h * m) % (h * s * 2) == 0 && (max_v * m) % (v * s * 2) == 0 {
         s *= 2;
@@ -87,7 +87,7 @@ fn plan_component<'a>(
     if h == 0 || v == 0 || max_h % h != 0 || max_v % v != 0 {
         return Err(fractional());
     }
-    let size = idct_size(g, h, v, m);
+    let size = reduced_idct_size(max_h, max_v, h, v, m);
     let ds_w = ceil_div(c.width as usize * h * size, max_h * 8);
     let ds_h = ceil_div(c.height as usize * v * size, max_v * 8);
     // Output samples per component sample; libjpeg never interpolates at 1/8 scale.
