@@ -427,7 +427,7 @@ fn parse_scale(s: &str) -> Result<jtool::pixels::Scale, String> {
             .parse::<u32>()
             .map_err(|_| format!("{s:?} is not M/N"))
     };
-    jtool::pixels::Scale::from_fraction(num(m)?, num(n)?)
+    jtool::pixels::Scale::from_fraction(num(m)?, num(n)?).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]

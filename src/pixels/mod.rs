@@ -127,19 +127,20 @@ impl Scale {
     pub const FULL: Scale = Scale(8);
 
     /// The scale `djpeg -scale num/denom` decodes at: the smallest k/8 (k = 1..16) at
-    /// least num/denom. Fails, with the reason, for scales other than 1/8, 1/4, 1/2
-    /// and 1.
-    pub fn from_fraction(num: u32, denom: u32) -> Result<Scale, String> {
+    /// least num/denom. [`crate::Error::BadRequest`], with the reason, for scales other
+    /// than 1/8, 1/4, 1/2 and 1.
+    pub fn from_fraction(num: u32, denom: u32) -> crate::error::Result<Scale> {
+        let bad = |msg: String| Err(crate::error::Error::BadRequest(msg));
         if num == 0 || denom == 0 {
-            return Err(format!("scale {num}/{denom} is not a positive fraction"));
+            return bad(format!("scale {num}/{denom} is not a positive fraction"));
         }
         let k = (1..=16u64).find(|&k| u64::from(num) * 8 <= u64::from(denom) * k);
         match k {
             Some(k @ (1 | 2 | 4 | 8)) => Ok(Scale(k as u8)),
-            Some(k) => Err(format!(
+            Some(k) => bad(format!(
                 "scale {num}/{denom} means {k}/8: only 1/8, 1/4, 1/2 and 1 are implemented"
             )),
-            None => Err(format!(
+            None => bad(format!(
                 "scale {num}/{denom} is above 2 (djpeg's largest): only 1/8, 1/4, 1/2 and 1 are implemented"
             )),
         }
@@ -180,6 +181,23 @@ impl PixelImage {
 #[cfg(test)]
 mod tests {
     use super::{worker_threads, PIXELS_PER_THREAD};
+
+    #[test]
+    fn scales_round_up_to_eighths_as_djpeg_does() {
+        use super::Scale;
+        let k = |m, n| Scale::from_fraction(m, n).map(Scale::eighths);
+        assert_eq!(k(1, 8).unwrap(), 1);
+        assert_eq!(k(1, 5).unwrap(), 2); // 8/5 ≤ 2
+        assert_eq!(
+            k(3, 8).map_err(|e| e.to_string()).unwrap_err(),
+            "scale 3/8 means 3/8: only 1/8, 1/4, 1/2 and 1 are implemented"
+        );
+        assert_eq!(k(1, 2).unwrap(), 4);
+        assert_eq!(k(7, 8).ok(), None);
+        assert_eq!(k(1, 1).unwrap(), 8);
+        assert_eq!(k(8, 7).ok(), None); // 9/8: an enlargement
+        assert!(k(3, 1).is_err() && k(0, 1).is_err() && k(1, 0).is_err());
+    }
 
     #[test]
     fn small_images_use_fewer_threads() {
