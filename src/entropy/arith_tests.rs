@@ -59,24 +59,9 @@ fn arithmetic_files_match_jpegtran() {
         };
         let (a, b) = (decode_bytes(&bytes), decode_bytes(&huff));
         assert!(a.warnings.is_empty(), "{name}: {:?}", a.warnings);
-        let g = a.image.geometry();
         assert_eq!(a.image.components.len(), b.image.components.len());
-        for (i, (ca, cb)) in a
-            .image
-            .components
-            .iter()
-            .zip(&b.image.components)
-            .enumerate()
-        {
-            let (bw, bh) = g.real_blocks(i);
-            for y in 0..bh {
-                for x in 0..bw {
-                    let (pa, pb) = (&ca.plane, &cb.plane);
-                    let ba = pa.blocks[y * pa.width_blocks + x];
-                    let bb = pb.blocks[y * pb.width_blocks + x];
-                    assert_eq!(ba, bb, "{name}: component {i} block ({x}, {y})");
-                }
-            }
+        for (i, x, y, ba, bb) in super::decode_tests::real_block_pairs(&a, &b) {
+            assert_eq!(ba, bb, "{name}: component {i} block ({x}, {y})");
         }
     }
 }

@@ -6,6 +6,7 @@
 //! jpegtran is missing, but fails when `CI=true`.
 
 use super::{decode, Decoded, Limits};
+use crate::coeffs::Block;
 use crate::container::JpegFile;
 use crate::error::WarningKind;
 use std::collections::HashMap;
@@ -61,30 +62,41 @@ fn decode_bytes(b: &[u8]) -> crate::Result<Decoded> {
 
 /// Compares the blocks that hold image data (padding blocks may differ: jpegtran
 /// writes its own dummy blocks).
+/// The real blocks of two images of the same geometry, in pairs: (component, x, y,
+/// block of `a`, block of `b`).
+pub(super) fn real_block_pairs<'i>(
+    a: &'i Decoded,
+    b: &'i Decoded,
+) -> impl Iterator<Item = (usize, usize, usize, &'i Block, &'i Block)> + 'i {
+    let g = a.image.geometry();
+    let comps = a
+        .image
+        .components
+        .iter()
+        .zip(&b.image.components)
+        .enumerate();
+    comps.flat_map(move |(i, (ca, cb))| {
+        let (bw, bh) = g.real_blocks(i);
+        (0..bh).flat_map(move |y| {
+            (0..bw).map(move |x| (i, x, y, ca.plane.block(x, y), cb.plane.block(x, y)))
+        })
+    })
+}
+
 fn same_real_blocks(a: &Decoded, b: &Decoded) -> Result<(), String> {
     let (ia, ib) = (&a.image, &b.image);
     if (ia.width, ia.height, ia.components.len()) != (ib.width, ib.height, ib.components.len()) {
         return Err("geometry differs".into());
     }
-    let g = ia.geometry();
-    for (i, (ca, cb)) in ia.components.iter().zip(&ib.components).enumerate() {
-        if ca.quant != cb.quant {
-            return Err(format!("component {i}: quantization tables differ"));
-        }
-        let (bw, bh) = g.real_blocks(i);
-        for by in 0..bh {
-            for bx in 0..bw {
-                if ca.plane.block(bx, by) != cb.plane.block(bx, by) {
-                    return Err(format!(
-                        "component {i} block ({bx},{by}): {:?} vs {:?}",
-                        ca.plane.block(bx, by),
-                        cb.plane.block(bx, by)
-                    ));
-                }
-            }
-        }
+    if let Some(i) =
+        (0..ia.components.len()).find(|&i| ia.components[i].quant != ib.components[i].quant)
+    {
+        return Err(format!("component {i}: quantization tables differ"));
     }
-    Ok(())
+    match real_block_pairs(a, b).find(|(.., x, y)| x != y) {
+        Some((i, bx, by, x, y)) => Err(format!("component {i} block ({bx},{by}): {x:?} vs {y:?}")),
+        None => Ok(()),
+    }
 }
 
 fn supported_row(row: &HashMap<String, String>) -> bool {
@@ -704,28 +716,18 @@ fn pipelined_decode_agrees_over_the_corpus() {
 /// all zero for the components in `skipped`, `b`'s for the others (`a` from
 /// [`super::decode_skipping_ac`], `b` from a full decode).
 fn same_dc_no_ac(a: &Decoded, b: &Decoded, skipped: &[u8]) -> Result<(), String> {
-    let g = b.image.geometry();
-    for (i, (ca, cb)) in a
-        .image
-        .components
-        .iter()
-        .zip(&b.image.components)
-        .enumerate()
-    {
-        let (bw, bh) = g.real_blocks(i);
-        let skip = skipped.contains(&b.frame.components[i].id);
-        for (bx, by) in (0..bh).flat_map(|y| (0..bw).map(move |x| (x, y))) {
-            let (ba, bb) = (ca.plane.block(bx, by), cb.plane.block(bx, by));
-            let ac_ok = ba[1..]
-                .iter()
-                .zip(&bb[1..])
-                .all(|(&x, &y)| x == if skip { 0 } else { y });
-            if ba[0] != bb[0] || !ac_ok {
-                return Err(format!("component {i} block ({bx},{by}): {ba:?} vs {bb:?}"));
-            }
-        }
+    let skip = |i: usize| skipped.contains(&b.frame.components[i].id);
+    let wrong = real_block_pairs(a, b).find(|&(i, _, _, x, y)| {
+        let ac_ok = x[1..]
+            .iter()
+            .zip(&y[1..])
+            .all(|(&u, &v)| u == if skip(i) { 0 } else { v });
+        x[0] != y[0] || !ac_ok
+    });
+    match wrong {
+        Some((i, bx, by, x, y)) => Err(format!("component {i} block ({bx},{by}): {x:?} vs {y:?}")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Leaving every AC scan it may unread (`decode_skipping_ac` with every component)
