@@ -29,7 +29,9 @@ const EXIT_USAGE: i32 = 2;
 
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
-    let cli = match args::parse_from(std::env::args_os().collect()) {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    par::note_inputs(&argv);
+    let cli = match args::parse_from(argv) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
