@@ -1,15 +1,12 @@
 //! Bytes → pixels: parse, entropy-decode, decide the colour space from the markers as
 //! libjpeg does, and hand the coefficients to [`crate::pixels`].
 
-use crate::container::{
-    classify, parse_frame, FrameComponent, FrameHeader, Item, JpegFile, Marker, MetaClass,
-};
+use crate::container::{classify, parse_frame, FrameHeader, Item, JpegFile, Marker, MetaClass};
 use crate::entropy::{self, rows::Streamed, Limits};
 use crate::error::{Error, Result, Warning, WarningKind};
 use crate::pixels::smooth::{smooth, Progression};
 use crate::pixels::{
-    decode_rows, decode_to_pixels, reduced_idct_size, ColorSpace, PixelImage, PixelOptions,
-    PixelShape,
+    decode_rows, decode_to_pixels, reads_ac, ColorSpace, PixelImage, PixelOptions, PixelShape,
 };
 
 mod stream;
@@ -171,11 +168,10 @@ fn coefficients_for_pixels(
     prepare_coefficients(&file, decoded, opts)
 }
 
-/// The components of a progressive file whose AC scans need not be read: those the
-/// output reads only the DC coefficients of (a 1×1 inverse DCT at 1/8 scale; block
-/// smoothing only estimates AC coefficients) or nothing of (the chroma of a gray
-/// output), so that the pixels are those of a full decode. Those scans' data is then
-/// not checked either: strict mode, which must see every problem, reads it all.
+/// The components of a progressive file whose AC scans need not be read: those whose
+/// AC coefficients the output does not read ([`reads_ac`]), so that the pixels are
+/// those of a full decode. Those scans' data is then not checked either: strict mode,
+/// which must see every problem, reads it all.
 fn ac_unread(file: &JpegFile, opts: &DecodeOptions) -> Vec<u8> {
     let Some(sof) = file.segments().find(|s| s.marker.is_sof()) else {
         return Vec::new();
@@ -188,23 +184,16 @@ fn ac_unread(file: &JpegFile, opts: &DecodeOptions) -> Vec<u8> {
     if (1..ids.len()).any(|i| ids[..i].contains(&ids[i])) {
         return Vec::new(); // components told apart by position only
     }
-    let gray_ycc = opts.pixels.gray
-        && detect_color_space(color_markers(file), &frame)
-            .is_ok_and(|(c, _)| c == ColorSpace::YCbCr);
-    let max = |f: fn(&FrameComponent) -> u8| {
-        usize::from(frame.components.iter().map(f).max().unwrap_or(1))
+    let Ok((color, _)) = detect_color_space(color_markers(file), &frame) else {
+        return Vec::new();
     };
-    let (max_h, max_v, m) = (max(|c| c.h), max(|c| c.v), opts.pixels.scale.eighths());
-    let dc_only = |c: &FrameComponent| {
-        let (h, v) = (usize::from(c.h), usize::from(c.v));
-        h > 0 && v > 0 && reduced_idct_size(max_h, max_v, h, v, m) == 1
-    };
+    let factors: Vec<(u8, u8)> = frame.components.iter().map(|c| (c.h, c.v)).collect();
     let unread: Vec<u8> = frame
         .components
         .iter()
-        .enumerate()
-        .filter(|&(i, c)| (gray_ycc && i > 0) || dc_only(c))
-        .map(|(_, c)| c.id)
+        .zip(reads_ac(&factors, color, &opts.pixels))
+        .filter(|&(_, reads)| !reads)
+        .map(|(c, _)| c.id)
         .collect();
     entropy::skippable_ac(file, &unread)
 }

@@ -56,12 +56,37 @@ struct Plan<'a> {
 /// (libjpeg's choice): a subsampled component is given a larger transform, doubling
 /// while that still leaves whole output samples, so that it needs less upsampling or
 /// none. At 1 the component's DC coefficients are all the output reads.
-pub fn reduced_idct_size(max_h: usize, max_v: usize, h: usize, v: usize, m: usize) -> usize {
+fn reduced_idct_size(max_h: usize, max_v: usize, h: usize, v: usize, m: usize) -> usize {
     let mut s = m;
     while s < 8 && (max_h * m) % (h * s * 2) == 0 && (max_v * m) % (v * s * 2) == 0 {
         s *= 2;
     }
     s
+}
+
+/// Whether the output uses component `ci` at all: not the chroma of a gray output
+/// from YCbCr (libjpeg does not decode it either).
+fn component_needed(color: ColorSpace, opts: &PixelOptions, ci: usize) -> bool {
+    !(opts.gray && color == ColorSpace::YCbCr && ci > 0)
+}
+
+/// Per component, given the frame's sampling factors (`h`, `v`) in component order:
+/// whether the output reads its AC coefficients. It does not for a component it does
+/// not use, nor for one inverse-transformed to a single sample per block (at 1/8
+/// scale; block smoothing changes AC coefficients only), so a decoder may leave them
+/// unread.
+pub fn reads_ac(factors: &[(u8, u8)], color: ColorSpace, opts: &PixelOptions) -> Vec<bool> {
+    let max = |f: fn(&(u8, u8)) -> u8| usize::from(factors.iter().map(f).max().unwrap_or(1));
+    let (max_h, max_v, m) = (max(|c| c.0), max(|c| c.1), opts.scale.eighths());
+    let dc_only =
+        |(h, v): (usize, usize)| h > 0 && v > 0 && reduced_idct_size(max_h, max_v, h, v, m) == 1;
+    factors
+        .iter()
+        .enumerate()
+        .map(|(ci, &(h, v))| {
+            component_needed(color, opts, ci) && !dc_only((usize::from(h), usize::from(v)))
+        })
+        .collect()
 }
 
 /// Plans component `ci` from the frame's geometry alone (its plane may be empty, for
@@ -357,13 +382,12 @@ impl<'a> Setup<'a> {
         let mut plans = (0..img.components.len())
             .map(|ci| plan_component(img, &g, ci, m, !opts.nosmooth))
             .collect::<Result<Vec<_>>>()?;
+        for (ci, p) in plans.iter_mut().enumerate() {
+            p.needed = component_needed(color, opts, ci);
+        }
         let conv = match (color, opts.cmyk) {
             (ColorSpace::Gray, _) => Convert::Gray,
-            (ColorSpace::YCbCr, _) if opts.gray => {
-                // The chroma is not decoded at all, as in libjpeg.
-                plans.iter_mut().skip(1).for_each(|p| p.needed = false);
-                Convert::Gray
-            }
+            (ColorSpace::YCbCr, _) if opts.gray => Convert::Gray,
             (ColorSpace::Rgb, _) if opts.gray => Convert::RgbGray,
             (ColorSpace::Cmyk | ColorSpace::Ycck, _) if opts.gray => {
                 return Err(Error::BadRequest(

@@ -35,7 +35,7 @@ mod rgb2ycc_sse2;
 pub mod smooth;
 mod upsample;
 
-pub use decode::{decode_rows, decode_to_pixels, reduced_idct_size, Band, BandDecoder, PixelShape};
+pub use decode::{decode_rows, decode_to_pixels, reads_ac, Band, BandDecoder, PixelShape};
 pub use encode::{
     encode_coefficients, encode_coefficients_with_tables, encode_slice, encode_slice_with_tables,
     ijg_tables, BandEncoder, EncodeParams, EncodeScratch, PixelSlice, Sampling,
