@@ -450,6 +450,101 @@ fn decode_and_encode_match_the_reference_tools() {
         .code(2);
 }
 
+/// cjpeg's colour, table and sampling options through the command line: the same file
+/// as cjpeg with the same options; bad values are usage errors (exit 2), a table slot
+/// no table fills is the file's error (exit 1), and no output is left behind.
+#[test]
+fn encode_takes_cjpegs_table_and_sampling_options() {
+    let d = tempfile::tempdir().unwrap();
+    let src = testdata_dir().join("src_67x45.ppm");
+    let qt = d.path().join("t.txt");
+    let mut text = String::from("# one table\n");
+    for i in 0..64 {
+        text.push_str(&format!("{} ", 1 + i * 5));
+    }
+    std::fs::write(&qt, text).unwrap();
+    let qt_arg = qt.to_str().unwrap();
+    let cases: [&[&str]; 4] = [
+        &["--rgb", "--standard-huffman"],
+        &[
+            "--sampling",
+            "4x1,1x1,1x1",
+            "--standard-huffman",
+            "--restart",
+            "2",
+        ],
+        &["-q", "90,20", "--standard-huffman"],
+        &[
+            "-q",
+            "50",
+            "--qtables",
+            qt_arg,
+            "--qslots",
+            "0",
+            "--standard-huffman",
+        ],
+    ];
+    let cjpeg_args: [&[&str]; 4] = [
+        &["-rgb"],
+        &["-sample", "4x1,1x1,1x1", "-restart", "2"],
+        &["-quality", "90,20"],
+        &["-quality", "50", "-qtables", qt_arg, "-qslots", "0"],
+    ];
+    let out = d.path().join("o.jpg");
+    for (args, theirs) in cases.iter().zip(cjpeg_args) {
+        jtool()
+            .arg("encode")
+            .args(*args)
+            .arg(&src)
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr("");
+        if let Some(cj) = tool("cjpeg") {
+            let input = std::fs::read(&src).unwrap();
+            let mut all = vec!["-dct", "int"];
+            all.extend_from_slice(theirs);
+            let (code, expected, err) = run_with_stdin(&cj, &all, &input);
+            assert_eq!(code, 0, "{err}");
+            assert!(std::fs::read(&out).unwrap() == expected, "{args:?}");
+        }
+    }
+    std::fs::remove_file(&out).unwrap();
+    for bad in [
+        &["--sampling", "5x1"][..],
+        &["--sampling", "2x2,1x1,1x1,1x1"],
+        &["-q", "101"],
+        &["-q", "90,"],
+        &["--qslots", "4"],
+        &["--rgb", "--grayscale"],
+        &["--qtables", "/nonexistent/t.txt"],
+    ] {
+        jtool()
+            .arg("encode")
+            .args(bad)
+            .arg(&src)
+            .arg(&out)
+            .assert()
+            .code(2);
+    }
+    jtool()
+        .args(["encode", "--qtables", qt_arg, "--qslots", "0,1,2"])
+        .arg(&src)
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "quantization table 2 was not defined",
+        ));
+    jtool()
+        .args(["encode", "--sampling", "3x1,2x1"])
+        .arg(&src)
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert!(!out.exists());
+}
+
 /// `--preserve-times` (`-p`) gives outputs the input's access and modification times,
 /// also with `--in-place`, `--out-dir` and pixel output; without it an output is new.
 #[test]

@@ -6,13 +6,13 @@
 
 mod common;
 
-use common::{corpus_dir, run_with_stdin, synthetic, testdata_dir, tool};
+use common::{corpus_dir, report_failures, run_with_stdin, synthetic, testdata_dir, tool};
 use jtool::coeffs::CoefficientImage;
 use jtool::container::{Item, JpegFile, Marker};
 use jtool::entropy::{self, CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::{encode_pixels, PixelEncodeOptions};
 use jtool::pixels::image_io::read_image;
-use jtool::pixels::{EncodeParams, PixelImage, Sampling};
+use jtool::pixels::{parse_table_file, EncodeParams, PixelImage, QuantChoice, Sampling};
 use std::path::Path;
 
 /// (name, image file bytes) of every test image: PPMs and PGMs, odd sizes included.
@@ -325,6 +325,171 @@ fn coefficients_equal_cjpeg() {
         "{} of {} cases differ from cjpeg",
         t.failures.len(),
         t.cases
+    );
+}
+
+/// A table file of three tables as cjpeg -qtables reads it: entries from 1 to 1000
+/// (16-bit tables unless -baseline clamps them), comments, commas and line breaks.
+fn table_file() -> String {
+    let mut text = String::from("# three tables, natural order\n");
+    let mut x = 12345u32;
+    for t in 0..3 {
+        for i in 0..64 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let v = [1, 2, 5, 16, 40, 99, 255, 256, 300, 1000][(x >> 16) as usize % 10];
+            // Table 0 stays 8-bit, so that a file using it alone is baseline.
+            let v = if t == 0 { v.min(255) } else { v };
+            let sep = if i % 8 == 7 { " # row\n" } else { ", " };
+            text.push_str(&format!("{v}{sep}"));
+        }
+    }
+    text
+}
+
+/// One cjpeg option set and the jtool options that should give the same file.
+struct Case {
+    args: Vec<String>,
+    opts: PixelEncodeOptions,
+}
+
+fn case(args: &str, edit: impl FnOnce(&mut PixelEncodeOptions)) -> Case {
+    let mut opts = PixelEncodeOptions {
+        huffman: HuffmanChoice::Standard,
+        ..Default::default()
+    };
+    edit(&mut opts);
+    let mut all = vec!["-dct".to_string(), "int".into()];
+    all.extend(args.split_whitespace().map(String::from));
+    Case { args: all, opts }
+}
+
+/// cjpeg's `-quality` list with `-qtables` and `-qslots`, as jtool's CLI resolves them.
+fn tables(
+    qualities: &[u8],
+    file: Option<&str>,
+    slots: Option<[u8; 3]>,
+    baseline: bool,
+) -> QuantChoice {
+    let mut q = QuantChoice::ijg(qualities, baseline);
+    if let Some(text) = file {
+        let t = parse_table_file(text.as_bytes()).unwrap();
+        q = q.with_file_tables(&t, qualities, baseline).unwrap();
+    }
+    q.slots = slots;
+    q
+}
+
+/// The option sets of [`cjpeg_colour_table_and_sampling_options`]; `qt` is the path of
+/// [`table_file`]'s file.
+fn option_cases(colour: bool, qt: &str) -> Vec<Case> {
+    let text = table_file();
+    let file = Some(text.as_str());
+    let mut v = vec![
+        case(&format!("-qtables {qt} -qslots 0,1,2"), |o| {
+            o.quant = Some(tables(&[], file, Some([0, 1, 2]), false))
+        }),
+        case(
+            &format!("-quality 30,60,90 -qtables {qt} -qslots 2,0,1"),
+            |o| o.quant = Some(tables(&[30, 60, 90], file, Some([2, 0, 1]), false)),
+        ),
+        case(&format!("-baseline -qtables {qt} -qslots 1,2"), |o| {
+            o.quant = Some(tables(&[], file, Some([1, 2, 2]), true))
+        }),
+        case("-quality 20,90 -restart 2", |o| {
+            o.quant = Some(tables(&[20, 90], None, None, false));
+            o.restart_rows = 2;
+        }),
+        case("-quality 95 -restart 3 -progressive", |o| {
+            o.params.quality = 95;
+            o.restart_rows = 3;
+            o.mode = CodingMode::Progressive;
+            o.huffman = HuffmanChoice::Optimal;
+        }),
+    ];
+    if !colour {
+        return v;
+    }
+    for s in [
+        "4x1",
+        "1x4",
+        "3x1",
+        "4x2",
+        "1x1,2x2,1x1",
+        "2x1,1x1,2x1",
+        "2x2,1x2,2x1",
+    ] {
+        v.push(case(&format!("-sample {s}"), |o| {
+            o.params.sampling = Sampling::parse(s).unwrap()
+        }));
+    }
+    // cjpeg's RGB default is 1x1 throughout (jtool's CLI does the same; the library
+    // takes the factors it is given).
+    let rgb = |o: &mut PixelEncodeOptions| {
+        o.params.rgb = true;
+        o.params.sampling = Sampling::S444;
+    };
+    v.push(case("-rgb", rgb));
+    v.push(case("-rgb -optimize -sample 2x1,1x1,1x2", |o| {
+        o.params.rgb = true;
+        o.params.sampling = Sampling::parse("2x1,1x1,1x2").unwrap();
+        o.huffman = HuffmanChoice::Optimal;
+    }));
+    v.push(case("-rgb -progressive -quality 85", |o| {
+        rgb(o);
+        o.params.quality = 85;
+        o.mode = CodingMode::Progressive;
+        o.huffman = HuffmanChoice::Optimal;
+    }));
+    v.push(case(
+        &format!("-rgb -qtables {qt} -qslots 0,1,2 -sample 1x2"),
+        |o| {
+            o.params.rgb = true;
+            o.params.sampling = Sampling::S440;
+            o.quant = Some(tables(&[], file, Some([0, 1, 2]), false));
+        },
+    ));
+    v
+}
+
+/// cjpeg's options beyond quality and the four usual samplings: -rgb, -sample with
+/// any integer factors, -quality lists, -qtables, -qslots, -restart in rows. Sequential
+/// files with the standard Huffman tables must be byte-identical; the others must have
+/// cjpeg's tables and coefficients.
+#[test]
+fn cjpeg_colour_table_and_sampling_options() {
+    let (Some(cjpeg), Some(djpeg)) = (tool("cjpeg"), tool("djpeg")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let qt = dir.path().join("tables.txt");
+    std::fs::write(&qt, table_file()).unwrap();
+    let qt = qt.to_str().unwrap();
+    let mut t = Tally {
+        cases: 0,
+        coeffs_equal: 0,
+        files_equal: 0,
+        scans_equal: 0,
+        failures: Vec::new(),
+    };
+    for (name, input) in images(&djpeg) {
+        let img = read_image(&input).expect("read image");
+        for c in option_cases(img.channels == 3, qt) {
+            let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+            check(&mut t, &cjpeg, &name, &input, &img, &c.opts, &args);
+        }
+    }
+    eprintln!(
+        "cjpeg options: {} cases, coefficients and tables identical in {}, files byte-identical in {}",
+        t.cases, t.coeffs_equal, t.files_equal
+    );
+    assert!(t.cases > 0);
+    report_failures(
+        &format!(
+            "{} of {} cases differ from cjpeg",
+            t.failures.len(),
+            t.cases
+        ),
+        &t.failures,
     );
 }
 

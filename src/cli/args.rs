@@ -432,15 +432,31 @@ fn parse_scale(s: &str) -> Result<jtool::pixels::Scale, String> {
 
 #[derive(Debug, Args)]
 pub struct PixelEncodeArgs {
-    /// IJG quality 1-100 (cjpeg -quality).
-    #[arg(short = 'q', long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(1..=100))]
-    pub quality: u8,
-    /// Chroma subsampling: 444, 422, 420 or 440 (cjpeg -sample 1x1, 2x1, 2x2, 1x2).
-    #[arg(long, default_value = "420", value_name = "S")]
-    pub sampling: String,
+    /// IJG quality 0-100 (cjpeg -quality; 0 acts as 1), default 75. A list gives each
+    /// table slot its own (`90,70`: luminance 90, chrominance 70), the last repeating;
+    /// with --qtables it scales the file's tables.
+    #[arg(short = 'q', long, value_name = "Q[,Q...]")]
+    pub quality: Option<String>,
+    /// Sampling factors: 444, 422, 420 (default; 444 with --rgb) or 440, or cjpeg's
+    /// -sample list HxV[,HxV...] for each component in turn (others 1x1), each 1-4.
+    #[arg(long, visible_alias = "sample", value_name = "S")]
+    pub sampling: Option<String>,
     /// Write luminance only (cjpeg -grayscale).
     #[arg(long)]
     pub grayscale: bool,
+    /// Write R, G, B without converting to Y'CbCr (cjpeg -rgb); an Adobe APP14 marker
+    /// (transform 0) replaces JFIF APP0. Much larger files; few programs expect them.
+    #[arg(long, conflicts_with = "grayscale")]
+    pub rgb: bool,
+    /// Quantization tables from a text file, as cjpeg -qtables reads it: 64 integers per
+    /// table in natural (row-major) order, tables for slots 0, 1, ... in turn; `#`
+    /// comments. Used as given unless --quality scales them.
+    #[arg(long, value_name = "FILE")]
+    pub qtables: Option<std::path::PathBuf>,
+    /// The table slot of each component in turn (cjpeg -qslots), the last repeating;
+    /// default 0,1,1 (0 for every RGB component).
+    #[arg(long, value_name = "N[,N...]")]
+    pub qslots: Option<String>,
     /// Clamp quantization steps to 255 so the file stays baseline (cjpeg -baseline).
     #[arg(long)]
     pub baseline: bool,

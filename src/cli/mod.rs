@@ -842,19 +842,72 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
     }
 }
 
-fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
-    use jtool::pixels::{EncodeParams, Sampling};
-    let Some(sampling) = Sampling::parse(&a.sampling) else {
-        return usage(&format!(
-            "invalid --sampling '{}' (444, 422, 420 or 440)",
-            a.sampling
-        ));
+/// `encode`'s quality, sampling, colour and table options as cjpeg reads them.
+fn encode_tables(
+    a: &PixelEncodeArgs,
+) -> Result<
+    (
+        jtool::pixels::EncodeParams,
+        Option<jtool::pixels::QuantChoice>,
+    ),
+    String,
+> {
+    use jtool::pixels::{parse_table_file, EncodeParams, QuantChoice, Sampling};
+    let list = |s: &str, what: &str, max: u8| -> Result<Vec<u8>, String> {
+        s.split(',')
+            .map(|t| t.trim().parse::<u8>().ok().filter(|&n| n <= max))
+            .collect::<Option<Vec<u8>>>()
+            .ok_or_else(|| format!("invalid {what} '{s}'"))
     };
-    let restart_interval = match a.restart.as_deref().map(parse_restart).transpose() {
-        Ok(None) | Ok(Some(RestartSpec::Keep)) => 0,
-        Ok(Some(RestartSpec::Mcus(n))) => n,
-        Ok(Some(RestartSpec::Rows(_))) => return usage("jtool encode takes --restart NB (MCUs)"),
+    let qualities = match &a.quality {
+        Some(q) => list(q, "--quality (0-100, comma-separated)", 100)?,
+        None => Vec::new(),
+    };
+    let default = if a.rgb {
+        Sampling::S444
+    } else {
+        Sampling::S420
+    };
+    let sampling = match &a.sampling {
+        None => default,
+        Some(s) => Sampling::parse(s).ok_or_else(|| {
+            format!("invalid --sampling '{s}' (444, 422, 420, 440 or HxV[,HxV...], 1-4 each)")
+        })?,
+    };
+    let mut quant = QuantChoice::ijg(&qualities, a.baseline);
+    if let Some(path) = &a.qtables {
+        let text = std::fs::read(path).map_err(|e| format!("--qtables {}: {e}", path.display()))?;
+        let tables = parse_table_file(&text)
+            .and_then(|t| quant.with_file_tables(&t, &qualities, a.baseline))
+            .map_err(|e| format!("--qtables {}: {e}", path.display()))?;
+        quant = tables;
+    }
+    if let Some(s) = &a.qslots {
+        let given = list(s, "--qslots (0-3, comma-separated)", 3)?;
+        quant.slots = Some(std::array::from_fn(|i| given[i.min(given.len() - 1)]));
+    }
+    let params = EncodeParams {
+        quality: qualities.first().copied().unwrap_or(75),
+        sampling,
+        grayscale: a.grayscale,
+        rgb: a.rgb,
+        force_baseline: a.baseline,
+        threads: par::threads_per_file(1),
+    };
+    let custom = a.qtables.is_some() || a.qslots.is_some() || qualities.len() > 1;
+    Ok((params, custom.then_some(quant)))
+}
+
+fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
+    let (params, quant) = match encode_tables(a) {
+        Ok(p) => p,
         Err(m) => return usage(&m),
+    };
+    let (restart_interval, restart_rows) = match a.restart.as_deref().map(parse_restart) {
+        None | Some(Ok(RestartSpec::Keep)) => (0, 0),
+        Some(Ok(RestartSpec::Mcus(n))) => (n, 0),
+        Some(Ok(RestartSpec::Rows(n))) => (0, n),
+        Some(Err(m)) => return usage(&m),
     };
     let scans = match a.scans.as_deref().map(read_scans).transpose() {
         Ok(s) => s,
@@ -865,13 +918,8 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
         Err(m) => return usage(&m),
     };
     let opts = pipeline::PixelEncodeOptions {
-        params: EncodeParams {
-            quality: a.quality,
-            sampling,
-            grayscale: a.grayscale,
-            force_baseline: a.baseline,
-            threads: par::threads_per_file(1),
-        },
+        params,
+        quant,
         mode: if a.progressive {
             CodingMode::Progressive
         } else {
@@ -885,6 +933,7 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
             HuffmanChoice::Optimal
         },
         restart_interval,
+        restart_rows,
         scans,
         icc,
     };

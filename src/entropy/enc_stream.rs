@@ -205,13 +205,24 @@ impl SeqStream {
     /// DHT with the Annex K tables and SOS for `image`, whose size, components and
     /// quantization tables are used (its planes are not).
     pub fn new(image: &CoefficientImage, restart_interval: u16) -> Result<Self> {
-        Self::after(Vec::new(), image, restart_interval)
+        Self::after(
+            Vec::new(),
+            image,
+            restart_interval,
+            TableNumbering::LumaChroma,
+        )
     }
 
     /// [`SeqStream::new`] appending to `prefix` (say SOI and APP0), so that the coded
-    /// data need not be copied behind them afterwards.
-    pub fn after(prefix: Vec<u8>, image: &CoefficientImage, restart_interval: u16) -> Result<Self> {
-        let (sel, specs) = standard_selection(image.components.len(), TableNumbering::LumaChroma);
+    /// data need not be copied behind them afterwards, with the Huffman tables numbered
+    /// as `numbering` says.
+    pub fn after(
+        prefix: Vec<u8>,
+        image: &CoefficientImage,
+        restart_interval: u16,
+        numbering: TableNumbering,
+    ) -> Result<Self> {
+        let (sel, specs) = standard_selection(image.components.len(), numbering);
         Self::with_tables(prefix, image, restart_interval, &sel, &specs)
     }
 

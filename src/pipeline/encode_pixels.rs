@@ -1,8 +1,9 @@
 //! Pixels → JPEG file: what `cjpeg` does. The pixel layer computes the coefficients
 //! ([`encode_coefficients`](crate::pixels::encode_coefficients)); this wraps them in SOI, the JFIF APP0 segment cjpeg
-//! writes (version 1.01, no density unit, 1:1), the coded frame and EOI.
+//! writes (version 1.01, no density unit, 1:1) or, for RGB output, the Adobe APP14
+//! segment it writes instead, the coded frame and EOI.
 
-use crate::coeffs::BlockPlane;
+use crate::coeffs::{BlockPlane, CoefficientImage, QuantTable};
 use crate::container::edit::write_icc;
 use crate::container::{write_segment, Marker};
 use crate::entropy::scan_file::{self, ScriptScan};
@@ -11,8 +12,8 @@ use crate::entropy::{
 };
 use crate::error::{Error, Result};
 use crate::pixels::{
-    encode_slice, ijg_tables, image_io, BandEncoder, EncodeParams, EncodeScratch, PixelImage,
-    PixelSlice,
+    encode_slice_with_slots, image_io, BandEncoder, EncodeParams, EncodeScratch, OutputColor,
+    PixelImage, PixelSlice, QuantChoice,
 };
 use std::sync::mpsc::{channel, Receiver, Sender};
 
@@ -20,17 +21,26 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 /// thumbnail.
 pub const JFIF_APP0_BODY: [u8; 14] = *b"JFIF\0\x01\x01\x00\x00\x01\x00\x01\x00\x00";
 
+/// The body of the Adobe APP14 segment cjpeg writes for RGB output: "Adobe", version
+/// 100, no flags, transform 0 (the components are stored as they are, not Y'CbCr).
+pub const ADOBE_RGB_APP14_BODY: [u8; 12] = *b"Adobe\x00\x64\x00\x00\x00\x00\x00";
 /// How to write the JPEG file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PixelEncodeOptions {
-    /// Quality, sampling, grayscale, baseline, threads.
+    /// Quality, sampling, colour, baseline, threads.
     pub params: EncodeParams,
+    /// Quantization tables and slots (cjpeg -quality with several values, -qtables,
+    /// -qslots); `None`: the IJG tables of `params.quality`.
+    pub quant: Option<QuantChoice>,
     /// Sequential or progressive.
     pub mode: CodingMode,
     /// Standard (Annex K) or optimal Huffman tables; progressive always optimises.
     pub huffman: HuffmanChoice,
     /// Restart interval in MCUs (0: none).
     pub restart_interval: u16,
+    /// Restart interval in MCU rows (cjpeg -restart N), at most 65535 MCUs; used when
+    /// not 0, instead of `restart_interval`.
+    pub restart_rows: u16,
     /// A scan script (cjpeg -scans): it decides the coding mode, overriding `mode`.
     pub scans: Option<Vec<ScriptScan>>,
     /// An ICC profile to embed after JFIF APP0 (cjpeg -icc).
@@ -41,20 +51,57 @@ impl Default for PixelEncodeOptions {
     fn default() -> Self {
         PixelEncodeOptions {
             params: EncodeParams::default(),
+            quant: None,
             mode: CodingMode::Sequential,
             huffman: HuffmanChoice::Optimal,
             restart_interval: 0,
+            restart_rows: 0,
             scans: None,
             icc: None,
         }
     }
 }
 
-/// SOI, JFIF APP0 and the ICC profile of `opts` (APP2 segments).
-fn file_start(opts: &PixelEncodeOptions) -> Vec<u8> {
+impl PixelEncodeOptions {
+    /// The (DQT slot, table) of each output component for input with `channels`
+    /// samples per pixel.
+    fn component_tables(&self, channels: usize) -> Result<Vec<(u8, QuantTable)>> {
+        let p = &self.params;
+        let color = p.output_color(channels);
+        self.quant
+            .unwrap_or_else(|| QuantChoice::ijg(&[p.quality], p.force_baseline))
+            .component_tables(color.components(), color)
+    }
+
+    /// The restart interval in MCUs for `image` (its size and components).
+    fn restart_for(&self, image: &CoefficientImage) -> u16 {
+        if self.restart_rows == 0 {
+            return self.restart_interval;
+        }
+        let all: Vec<usize> = (0..image.components.len()).collect();
+        let per_row = image.geometry().scan_mcus_x(&all);
+        (per_row * usize::from(self.restart_rows)).min(65535) as u16
+    }
+}
+
+/// How cjpeg numbers the Huffman tables of each colour: RGB components share table 0.
+fn numbering(color: OutputColor) -> TableNumbering {
+    match color {
+        OutputColor::Rgb => TableNumbering::Shared,
+        _ => TableNumbering::LumaChroma,
+    }
+}
+
+/// SOI, JFIF APP0 (Adobe APP14 for RGB output) and the ICC profile of `opts` (APP2
+/// segments).
+fn file_start(opts: &PixelEncodeOptions, color: OutputColor) -> Vec<u8> {
     let mut out = Vec::new();
     write_segment(&mut out, Marker::SOI, &[]);
-    write_segment(&mut out, Marker::APP0, &JFIF_APP0_BODY);
+    if color == OutputColor::Rgb {
+        write_segment(&mut out, Marker::APP14, &ADOBE_RGB_APP14_BODY);
+    } else {
+        write_segment(&mut out, Marker::APP0, &JFIF_APP0_BODY);
+    }
     if let Some(p) = &opts.icc {
         write_icc(&mut out, p);
     }
@@ -75,8 +122,9 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
     let streamed = opts.mode == CodingMode::Sequential
         && opts.huffman != HuffmanChoice::Arithmetic
         && opts.scans.is_none();
+    let color = opts.params.output_color(img.channels);
     if streamed {
-        let out = file_start(opts);
+        let out = file_start(opts, color);
         let mut out = match opts.huffman {
             HuffmanChoice::Standard => encode_streamed(img, opts, out)?,
             _ => encode_optimal(img, opts, out)?,
@@ -85,7 +133,8 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
         return Ok(out);
     }
     let coded = {
-        let coeffs = encode_slice(img, &opts.params)?;
+        let tables = opts.component_tables(img.channels)?;
+        let coeffs = encode_slice_with_slots(img, &opts.params, &tables)?;
         let (mode, scan_script) = match &opts.scans {
             None => (opts.mode, None),
             Some(s) => {
@@ -97,14 +146,14 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
             mode,
             huffman: opts.huffman,
             restart_interval: opts.restart_interval,
-            restart_rows: 0,
+            restart_rows: opts.restart_rows,
             scan_script,
-            table_numbering: TableNumbering::LumaChroma,
+            table_numbering: numbering(color),
             threads: opts.params.threads,
         };
         entropy::encode_owned(coeffs, &enc)?
     };
-    let mut out = file_start(opts);
+    let mut out = file_start(opts, color);
     out.extend_from_slice(&coded);
     write_segment(&mut out, Marker::EOI, &[]);
     Ok(out)
@@ -116,11 +165,9 @@ pub fn encode_image_file(data: &[u8], opts: &PixelEncodeOptions) -> Result<Vec<u
     encode_pixel_slice(image_io::read_image_borrowed(data)?.as_slice(), opts)
 }
 
-/// The pixel encoder of `opts` over `img`, with the IJG tables of its quality.
+/// The pixel encoder of `opts` over `img`.
 fn band_encoder<'a>(img: PixelSlice<'a>, opts: &PixelEncodeOptions) -> Result<BandEncoder<'a>> {
-    let p = &opts.params;
-    let (luma_q, chroma_q) = ijg_tables(p.quality, p.force_baseline);
-    BandEncoder::new(img, p, &[luma_q, chroma_q, chroma_q])
+    BandEncoder::new(img, &opts.params, &opts.component_tables(img.channels)?)
 }
 
 /// Sequential output with standard tables, row by row ([`SeqStream`]).
@@ -130,7 +177,9 @@ fn encode_streamed(
     prefix: Vec<u8>,
 ) -> Result<Vec<u8>> {
     let enc = band_encoder(img, opts)?;
-    let mut stream = SeqStream::after(prefix, enc.header(), opts.restart_interval)?;
+    let color = opts.params.output_color(img.channels);
+    let ri = opts.restart_for(enc.header());
+    let mut stream = SeqStream::after(prefix, enc.header(), ri, numbering(color))?;
     stream_rows(&enc, opts, |row| stream.push_row(row))?;
     stream.finish()
 }
@@ -144,7 +193,7 @@ fn encode_optimal(
     prefix: Vec<u8>,
 ) -> Result<Vec<u8>> {
     let enc = band_encoder(img, opts)?;
-    let mut stats = SeqStats::new(enc.header(), opts.restart_interval)?;
+    let mut stats = SeqStats::new(enc.header(), opts.restart_for(enc.header()))?;
     stream_rows(&enc, opts, |row| stats.push_row(row))?;
     stats.finish(prefix, enc.header())
 }

@@ -148,17 +148,31 @@ fn transform_pixels(px: &PixelImage, plan: &Plan) -> Result<PixelImage> {
     Ok(out)
 }
 
-/// The cjpeg sampling with the same luma-to-chroma ratios as `factors` (Y, Cb, Cr), if
-/// there is one.
+/// The sampling with the same ratios as `factors` (Y, Cb, Cr), in lowest terms, if the
+/// pixel encoder can write it (each factor dividing the largest, as libjpeg needs).
 fn sampling_for(factors: &[(u8, u8)]) -> Option<Sampling> {
-    let [(lh, lv), c1, c2] = factors else {
+    let &[a, b, c] = factors else {
         return None;
     };
-    let (ch, cv) = *c1;
-    if *c2 != *c1 || ch == 0 || cv == 0 || lh % ch != 0 || lv % cv != 0 {
+    let f = [a, b, c];
+    fn gcd(x: u8, y: u8) -> u8 {
+        if y == 0 {
+            x
+        } else {
+            gcd(y, x % y)
+        }
+    }
+    let gh = f.iter().fold(0, |g, &(h, _)| gcd(g, h));
+    let gv = f.iter().fold(0, |g, &(_, v)| gcd(g, v));
+    if gh == 0 || gv == 0 {
         return None;
     }
-    Sampling::parse(&format!("{}x{}", lh / ch, lv / cv))
+    let f = f.map(|(h, v)| (h / gh, v / gv));
+    let (mh, mv) = f
+        .iter()
+        .fold((1, 1), |(a, b), &(h, v)| (a.max(h), b.max(v)));
+    let fits = f.iter().all(|&(h, v)| mh % h == 0 && mv % v == 0);
+    fits.then(|| Sampling::from_factors(f))
 }
 
 /// Encodes `px` with one table per output component, the output components taking the
@@ -458,7 +472,15 @@ mod tests {
             sampling_for(&[(1, 2), (1, 1), (1, 1)]),
             Some(Sampling::S440)
         );
-        assert_eq!(sampling_for(&[(4, 1), (1, 1), (1, 1)]), None);
-        assert_eq!(sampling_for(&[(2, 2), (1, 1), (2, 1)]), None);
+        assert_eq!(
+            sampling_for(&[(4, 1), (1, 1), (1, 1)]),
+            Some(Sampling::Custom([(4, 1), (1, 1), (1, 1)]))
+        );
+        assert_eq!(
+            sampling_for(&[(4, 2), (2, 2), (4, 2)]),
+            Some(Sampling::Custom([(2, 1), (1, 1), (2, 1)]))
+        );
+        assert_eq!(sampling_for(&[(3, 1), (2, 1), (1, 1)]), None);
+        assert_eq!(sampling_for(&[(0, 1), (0, 1), (0, 1)]), None);
     }
 }

@@ -69,6 +69,24 @@ pub fn h1v2_scalar(row0: &[u8], row1: &[u8], out: &mut [u8]) {
     }
 }
 
+/// Any integer factors, libjpeg's general method: each output is the average of a
+/// `h`-wide group of samples over all of `rows`, rounded half up (`(sum + n/2) / n`).
+pub fn int_factors(rows: &[&[u8]], h: usize, out: &mut [u8]) {
+    let n = (h * rows.len()) as u32;
+    for (j, o) in out.iter_mut().enumerate() {
+        let sum: u32 = rows
+            .iter()
+            .map(|r| {
+                r[j * h..(j + 1) * h]
+                    .iter()
+                    .map(|&v| u32::from(v))
+                    .sum::<u32>()
+            })
+            .sum();
+        *o = ((sum + n / 2) / n) as u8;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

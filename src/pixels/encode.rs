@@ -16,14 +16,17 @@
 
 use super::downsample;
 use super::fdct::{fdct_quantize, Divisors};
+use super::qtables::QuantChoice;
 use super::rgb2ycc::{rgb_to_gray_row, rgb_to_ycc_row};
 use super::PixelImage;
 use crate::coeffs::ijg::{ijg_table, ANNEX_K_CHROMA, ANNEX_K_LUMA};
 use crate::coeffs::{ceil_div, Block, BlockPlane, CoefficientImage, QuantTable};
 use crate::error::{Error, Result};
 
-/// Chroma subsampling of a three-component (Y'CbCr) output: the luma sampling factors,
-/// chroma being 1×1.
+/// Sampling factors of a three-component output: the four usual chroma subsamplings
+/// (luma factors given, chroma 1×1), or any factors (`cjpeg -sample 2x1,1x1,2x1`).
+/// A one-component output is written 1×1 whatever is asked: its factors shape nothing
+/// (T.81 A.2.2), and jpegtran writes them so (cjpeg writes them as given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Sampling {
     /// 4:4:4, luma 1×1 (`cjpeg -sample 1x1`).
@@ -35,39 +38,76 @@ pub enum Sampling {
     S420,
     /// 4:4:0, luma 1×2 (`-sample 1x2`).
     S440,
+    /// (H, V) of each component, 1 to 4 each. libjpeg (and so jtool) writes only
+    /// factors that divide the largest ones.
+    Custom([(u8, u8); 3]),
 }
 
 impl Sampling {
     /// The luma sampling factors (H, V).
     pub fn luma_factors(self) -> (u8, u8) {
-        match self {
+        self.factors()[0]
+    }
+
+    /// The factors (H, V) of the three components.
+    pub fn factors(self) -> [(u8, u8); 3] {
+        let luma = match self {
             Sampling::S444 => (1, 1),
             Sampling::S422 => (2, 1),
             Sampling::S420 => (2, 2),
             Sampling::S440 => (1, 2),
-        }
+            Sampling::Custom(f) => return f,
+        };
+        [luma, (1, 1), (1, 1)]
     }
 
-    /// The name jtool's command line uses: `444`, `422`, `420`, `440`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Sampling::S444 => "444",
-            Sampling::S422 => "422",
-            Sampling::S420 => "420",
-            Sampling::S440 => "440",
-        }
+    /// The sampling with these factors: a named one when there is one.
+    pub fn from_factors(f: [(u8, u8); 3]) -> Sampling {
+        [
+            Sampling::S444,
+            Sampling::S422,
+            Sampling::S420,
+            Sampling::S440,
+        ]
+        .into_iter()
+        .find(|s| s.factors() == f)
+        .unwrap_or(Sampling::Custom(f))
     }
 
-    /// Parses `444`, `422`, `420`, `440` (also cjpeg's `1x1`, `2x1`, `2x2`, `1x2`).
+    /// Parses `444`, `422`, `420`, `440`, or cjpeg's `-sample` list: `HxV` for each
+    /// component in turn, 1 to 4 each, the components not listed 1×1 (so `2x2` is 4:2:0).
     pub fn parse(s: &str) -> Option<Sampling> {
-        Some(match s {
-            "444" | "1x1" => Sampling::S444,
-            "422" | "2x1" => Sampling::S422,
-            "420" | "2x2" => Sampling::S420,
-            "440" | "1x2" => Sampling::S440,
-            _ => return None,
-        })
+        match s {
+            "444" => return Some(Sampling::S444),
+            "422" => return Some(Sampling::S422),
+            "420" => return Some(Sampling::S420),
+            "440" => return Some(Sampling::S440),
+            _ => {}
+        }
+        let mut f = [(1u8, 1u8); 3];
+        let items: Vec<&str> = s.split(',').collect();
+        if items.len() > f.len() {
+            return None;
+        }
+        for (slot, item) in f.iter_mut().zip(items) {
+            let (h, v) = item.split_once(['x', 'X'])?;
+            let factor = |t: &str| t.parse::<u8>().ok().filter(|n| (1..=4).contains(n));
+            *slot = (factor(h)?, factor(v)?);
+        }
+        Some(Sampling::from_factors(f))
     }
+}
+
+/// The colour of the output's components.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputColor {
+    /// Y'CbCr (JFIF), component ids 1, 2, 3.
+    YCbCr,
+    /// Y' alone, id 1.
+    Gray,
+    /// R, G, B as they are (`cjpeg -rgb`), ids 'R', 'G', 'B'; an Adobe APP14 marker
+    /// with transform 0 tells decoders so.
+    Rgb,
 }
 
 /// What the pixel encoder does.
@@ -79,6 +119,10 @@ pub struct EncodeParams {
     pub sampling: Sampling,
     /// Write luminance only, even from RGB input (`cjpeg -grayscale`).
     pub grayscale: bool,
+    /// Write R, G, B without a colour transform (`cjpeg -rgb`); needs RGB input, and
+    /// `grayscale` wins. `sampling` still applies: cjpeg's RGB default is
+    /// [`Sampling::S444`].
+    pub rgb: bool,
     /// Clamp quantization steps to 255 (`cjpeg -baseline`).
     pub force_baseline: bool,
     /// Worker threads (0 or 1: the calling thread only); a small image uses fewer (see
@@ -92,8 +136,25 @@ impl Default for EncodeParams {
             quality: 75,
             sampling: Sampling::S420,
             grayscale: false,
+            rgb: false,
             force_baseline: false,
             threads: 0,
+        }
+    }
+}
+
+impl EncodeParams {
+    /// The colour of the output for input with `channels` samples per pixel (RGB
+    /// output of gray input is refused, as cjpeg refuses it).
+    pub fn output_color(&self, channels: usize) -> OutputColor {
+        if self.grayscale {
+            OutputColor::Gray
+        } else if self.rgb {
+            OutputColor::Rgb
+        } else if channels == 1 {
+            OutputColor::Gray
+        } else {
+            OutputColor::YCbCr
         }
     }
 }
@@ -106,13 +167,16 @@ pub fn ijg_tables(quality: u8, force_baseline: bool) -> (QuantTable, QuantTable)
     )
 }
 
-/// How a component is derived from its full-resolution strip.
+/// How a component is derived from its full-resolution strip: libjpeg's choice of
+/// downsampler, which rounds 2×1 and 2×2 groups with alternating biases and any other
+/// integer factors half up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Down {
     Full,
     H2V1,
     H2V2,
-    H1V2,
+    /// Groups of (H, V) samples.
+    Int(usize, usize),
 }
 
 /// Per-component constants.
@@ -143,8 +207,7 @@ struct Strips {
 /// with the IJG-scaled Annex K tables, exactly as `cjpeg -dct int -quality Q -sample …`
 /// (add `-grayscale`, `-baseline` for those flags).
 pub fn encode_coefficients(img: &PixelImage, p: &EncodeParams) -> Result<CoefficientImage> {
-    let (luma_q, chroma_q) = ijg_tables(p.quality, p.force_baseline);
-    encode_coefficients_with_tables(img, p, &[luma_q, chroma_q, chroma_q])
+    encode_slice(img.as_slice(), p)
 }
 
 /// [`encode_coefficients`] with the given quantization tables, one per output component
@@ -195,8 +258,10 @@ impl PixelImage {
 
 /// [`encode_coefficients`] of borrowed pixels.
 pub fn encode_slice(img: PixelSlice<'_>, p: &EncodeParams) -> Result<CoefficientImage> {
-    let (luma_q, chroma_q) = ijg_tables(p.quality, p.force_baseline);
-    encode_slice_with_tables(img, p, &[luma_q, chroma_q, chroma_q])
+    let color = p.output_color(img.channels);
+    let tables = QuantChoice::ijg(&[p.quality], p.force_baseline)
+        .component_tables(color.components(), color)?;
+    encode_slice_with_slots(img, p, &tables)
 }
 
 /// [`encode_coefficients_with_tables`] of borrowed pixels.
@@ -204,6 +269,26 @@ pub fn encode_slice_with_tables(
     img: PixelSlice<'_>,
     p: &EncodeParams,
     tables: &[QuantTable],
+) -> Result<CoefficientImage> {
+    encode_slice_with_slots(img, p, &default_slots(tables))
+}
+
+/// Slots 0, 1, 1 for `tables` of Y', Cb, Cr; Cr's own slot 2 when its table differs.
+fn default_slots(tables: &[QuantTable]) -> Vec<(u8, QuantTable)> {
+    let cr_slot = if tables.get(2) == tables.get(1) { 1 } else { 2 };
+    tables
+        .iter()
+        .zip([0, 1, cr_slot])
+        .map(|(t, s)| (s, *t))
+        .collect()
+}
+
+/// [`encode_slice`] with the given (DQT slot, quantization table) of each output
+/// component, as [`QuantChoice::component_tables`] gives them.
+pub fn encode_slice_with_slots(
+    img: PixelSlice<'_>,
+    p: &EncodeParams,
+    tables: &[(u8, QuantTable)],
 ) -> Result<CoefficientImage> {
     let (mut out, plans) = plan(img, p, tables)?;
     for c in out.components.iter_mut() {
@@ -227,7 +312,7 @@ pub fn encode_slice_with_tables(
 
     let ctx = Ctx {
         img,
-        gray_in: img.channels == 1,
+        color: p.output_color(img.channels),
         plans: &plans,
         full_w: g.mcus_x() * 8 * max_h,
         strip_h: 8 * max_v,
@@ -259,18 +344,14 @@ pub fn encode_slice_with_tables(
 fn plan(
     img: PixelSlice<'_>,
     p: &EncodeParams,
-    tables: &[QuantTable],
+    tables: &[(u8, QuantTable)],
 ) -> Result<(CoefficientImage, Vec<CompPlan>)> {
     check_input(&img)?;
-    let h = img.height as usize;
-    let gray = img.channels == 1 || p.grayscale;
-    let comps: Vec<(u8, u8, u8, u8)> = if gray {
-        vec![(1, 1, 1, 0)]
-    } else {
-        let (lh, lv) = p.sampling.luma_factors();
-        let cr_slot = if tables.get(2) == tables.get(1) { 1 } else { 2 };
-        vec![(1, lh, lv, 0), (2, 1, 1, 1), (3, 1, 1, cr_slot)]
-    };
+    let color = p.output_color(img.channels);
+    if color == OutputColor::Rgb && img.channels != 3 {
+        return Err(Error::unsupported("RGB output from gray input", None));
+    }
+    let comps = components(color, p.sampling)?;
     if tables.len() < comps.len() {
         return Err(Error::BadRequest(format!(
             "{} quantization tables for {} components",
@@ -278,17 +359,23 @@ fn plan(
             comps.len()
         )));
     }
+    let comps: Vec<(u8, u8, u8, u8)> = comps
+        .iter()
+        .zip(tables)
+        .map(|(&(id, h, v), &(slot, _))| (id, h, v, slot))
+        .collect();
     // Planes sized but without blocks: the streamed path never holds them (and
     // zeroing them would touch every page).
     let mut out = CoefficientImage::zeroed(1, 1, 8, &comps);
     (out.width, out.height) = (img.width, img.height);
     let g = out.geometry();
-    for (i, (c, t)) in out.components.iter_mut().zip(tables).enumerate() {
+    for (i, (c, (_, t))) in out.components.iter_mut().zip(tables).enumerate() {
         c.quant = *t;
         (c.plane.width_blocks, c.plane.height_blocks) = g.padded_blocks(i);
         c.plane.blocks = Vec::new();
     }
     let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
+    let h = img.height as usize;
     let plans: Vec<CompPlan> = out
         .components
         .iter()
@@ -299,7 +386,7 @@ fn plan(
                 (1, 1) => Down::Full,
                 (2, 1) => Down::H2V1,
                 (2, 2) => Down::H2V2,
-                _ => Down::H1V2,
+                (x, y) => Down::Int(x, y),
             };
             let (real_w, real_h) = g.real_blocks(i);
             CompPlan {
@@ -317,6 +404,56 @@ fn plan(
     Ok((out, plans))
 }
 
+/// (id, H, V) of each output component. Factors must be 1 to 4 and divide the largest
+/// ones, and an MCU holds at most 10 blocks (T.81 B.2.2, B.2.3; libjpeg downsamples by
+/// integer factors only).
+fn components(color: OutputColor, sampling: Sampling) -> Result<Vec<(u8, u8, u8)>> {
+    let f = sampling.factors();
+    let ids: &[u8] = match color {
+        OutputColor::Gray => return Ok(vec![(1, 1, 1)]),
+        OutputColor::YCbCr => &[1, 2, 3],
+        OutputColor::Rgb => b"RGB",
+    };
+    let (max_h, max_v) = f
+        .iter()
+        .fold((1, 1), |(a, b), &(h, v)| (a.max(h), b.max(v)));
+    let ok = f.iter().all(|&(h, v)| {
+        (1..=4).contains(&h) && (1..=4).contains(&v) && max_h % h == 0 && max_v % v == 0
+    });
+    let named = || {
+        let v: Vec<String> = f.iter().map(|(h, v)| format!("{h}x{v}")).collect();
+        v.join(",")
+    };
+    if !ok {
+        return Err(Error::unsupported(
+            format!(
+                "sampling factors {}: each must be 1 to 4 and divide the largest",
+                named()
+            ),
+            None,
+        ));
+    }
+    let blocks: u32 = f.iter().map(|&(h, v)| u32::from(h) * u32::from(v)).sum();
+    if blocks > 10 {
+        return Err(Error::BadRequest(format!(
+            "sampling factors {} make MCUs of {blocks} blocks (at most 10)",
+            named()
+        )));
+    }
+    Ok(ids.iter().zip(f).map(|(&id, (h, v))| (id, h, v)).collect())
+}
+
+impl OutputColor {
+    /// Components of the output.
+    pub fn components(self) -> usize {
+        if self == OutputColor::Gray {
+            1
+        } else {
+            3
+        }
+    }
+}
+
 /// The pixel encoder one iMCU row at a time, for a consumer that codes each row as
 /// soon as it is computed (the coefficients of the whole image are never held).
 /// Rows may be computed in any order and on any thread, each with its own
@@ -331,14 +468,15 @@ pub struct BandEncoder<'a> {
     /// (H, V, real blocks across, real block rows) per component.
     grid: Vec<(usize, usize, usize, usize)>,
     mcus: (usize, usize),
+    color: OutputColor,
 }
 
 /// Scratch rows of one thread running a [`BandEncoder`].
 pub struct EncodeScratch(Strips);
 
 impl<'a> BandEncoder<'a> {
-    /// [`encode_slice_with_tables`]'s setup: checks `img`, picks the components.
-    pub fn new(img: PixelSlice<'a>, p: &EncodeParams, tables: &[QuantTable]) -> Result<Self> {
+    /// [`encode_slice_with_slots`]'s setup: checks `img`, picks the components.
+    pub fn new(img: PixelSlice<'a>, p: &EncodeParams, tables: &[(u8, QuantTable)]) -> Result<Self> {
         let (header, plans) = plan(img, p, tables)?;
         let g = header.geometry();
         let grid = header
@@ -358,6 +496,7 @@ impl<'a> BandEncoder<'a> {
             strip_h: 8 * g.max_v as usize,
             grid,
             mcus: (g.mcus_x(), g.mcus_y()),
+            color: p.output_color(img.channels),
         })
     }
 
@@ -392,7 +531,7 @@ impl<'a> BandEncoder<'a> {
     fn ctx(&self) -> Ctx<'_> {
         Ctx {
             img: self.img,
-            gray_in: self.img.channels == 1,
+            color: self.color,
             plans: &self.plans,
             full_w: self.full_w,
             strip_h: self.strip_h,
@@ -490,7 +629,7 @@ fn check_input(img: &PixelSlice<'_>) -> Result<()> {
 /// What every worker reads.
 struct Ctx<'a> {
     img: PixelSlice<'a>,
-    gray_in: bool,
+    color: OutputColor,
     plans: &'a [CompPlan],
     full_w: usize,
     strip_h: usize,
@@ -525,6 +664,32 @@ impl Ctx<'_> {
         }
     }
 
+    /// Colour-converts image row `row` into `range` of each component's strip.
+    fn convert_row(&self, row: &[u8], full: &mut [Vec<u8>], range: std::ops::Range<usize>) {
+        let w = range.len();
+        match (self.color, &mut full[..]) {
+            (OutputColor::Gray, [y]) if self.img.channels == 1 => {
+                y[range].copy_from_slice(&row[..w])
+            }
+            (OutputColor::Gray, [y]) => rgb_to_gray_row(row, &mut y[range]),
+            (OutputColor::Rgb, [r, g, b]) => {
+                let planes = [&mut r[range.clone()], &mut g[range.clone()], &mut b[range]];
+                for (k, plane) in planes.into_iter().enumerate() {
+                    for (o, px) in plane.iter_mut().zip(row.chunks_exact(3)) {
+                        *o = px[k];
+                    }
+                }
+            }
+            (_, [y, cb, cr]) => rgb_to_ycc_row(
+                row,
+                &mut y[range.clone()],
+                &mut cb[range.clone()],
+                &mut cr[range],
+            ),
+            _ => unreachable!("one strip per output component"),
+        }
+    }
+
     fn imcu_row(&self, m: usize, st: &mut Strips, blocks: &mut [&mut [Block]]) {
         let (w, h) = (self.img.width as usize, self.img.height as usize);
         let fw = self.full_w;
@@ -539,21 +704,7 @@ impl Ctx<'_> {
                 continue;
             }
             prev_src = src;
-            let row = self.img.row(src);
-            if st.full.len() == 1 {
-                let y = &mut st.full[0][i * fw..i * fw + w];
-                if self.gray_in {
-                    y.copy_from_slice(&row[..w]);
-                } else {
-                    rgb_to_gray_row(row, y);
-                }
-            } else {
-                let [y, cb, cr] = &mut st.full[..] else {
-                    unreachable!()
-                };
-                let r = i * fw..i * fw + w;
-                rgb_to_ycc_row(row, &mut y[r.clone()], &mut cb[r.clone()], &mut cr[r]);
-            }
+            self.convert_row(self.img.row(src), &mut st.full, i * fw..i * fw + w);
             for f in st.full.iter_mut() {
                 let last = f[i * fw + w - 1];
                 f[i * fw + w..(i + 1) * fw].fill(last);
@@ -569,18 +720,16 @@ impl Ctx<'_> {
                     let d = &mut st.down[ci];
                     for j in 0..8 * pl.v {
                         let o = &mut d[j * cw..(j + 1) * cw];
+                        let row = |k: usize| &full[k * fw..(k + 1) * fw];
                         match down {
-                            Down::H2V1 => downsample::h2v1(&full[j * fw..(j + 1) * fw], o),
-                            Down::H2V2 => downsample::h2v2(
-                                &full[2 * j * fw..(2 * j + 1) * fw],
-                                &full[(2 * j + 1) * fw..(2 * j + 2) * fw],
-                                o,
-                            ),
-                            _ => downsample::h1v2(
-                                &full[2 * j * fw..(2 * j + 1) * fw],
-                                &full[(2 * j + 1) * fw..(2 * j + 2) * fw],
-                                o,
-                            ),
+                            Down::H2V1 => downsample::h2v1(row(j), o),
+                            Down::H2V2 => downsample::h2v2(row(2 * j), row(2 * j + 1), o),
+                            Down::Int(1, 2) => downsample::h1v2(row(2 * j), row(2 * j + 1), o),
+                            Down::Int(x, y) => {
+                                let rows: Vec<&[u8]> = (j * y..(j + 1) * y).map(row).collect();
+                                downsample::int_factors(&rows, x, o)
+                            }
+                            Down::Full => unreachable!("full-size components are not copied"),
                         }
                     }
                     // Rows past the last computed one repeat it.

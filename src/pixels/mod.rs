@@ -29,6 +29,7 @@ mod idct_reduced;
 mod idct_sse2;
 pub mod image_io;
 pub mod metrics;
+mod qtables;
 mod rgb2ycc;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod rgb2ycc_sse2;
@@ -37,9 +38,11 @@ mod upsample;
 
 pub use decode::{decode_rows, decode_to_pixels, reads_ac, Band, BandDecoder, PixelShape};
 pub use encode::{
-    encode_coefficients, encode_coefficients_with_tables, encode_slice, encode_slice_with_tables,
-    ijg_tables, BandEncoder, EncodeParams, EncodeScratch, PixelSlice, Sampling,
+    encode_coefficients, encode_coefficients_with_tables, encode_slice, encode_slice_with_slots,
+    encode_slice_with_tables, ijg_tables, BandEncoder, EncodeParams, EncodeScratch, OutputColor,
+    PixelSlice, Sampling,
 };
+pub use qtables::{parse_table_file, QuantChoice};
 
 /// Pixels each thread of the pixel stage must have to pay for itself: starting a thread
 /// and handing it rows costs about 0.2 ms. On the 2-core test machine a decode of a
