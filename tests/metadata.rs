@@ -558,3 +558,103 @@ fn icc_option_embeds_the_profile() {
         .assert()
         .code(2);
 }
+
+/// `decode --icc FILE` writes the profile the file embeds as `djpeg -icc FILE` does, on
+/// every corpus and testdata file whose ICC segments djpeg reads (the one file it
+/// cannot decode but still takes a profile from, jtool refuses whole); a multi-chunk
+/// profile written by `copy --icc` comes back unchanged; a file without one gets a
+/// warning and no profile file; several inputs are a usage error.
+#[test]
+fn decode_icc_writes_the_embedded_profile() {
+    let d = tempfile::tempdir().unwrap();
+    let (ours, theirs) = (d.path().join("a.icc"), d.path().join("b.icc"));
+    let mut files = testdata_jpegs();
+    if let Some(c) = corpus_dir() {
+        files.extend(jpegs_in(&c.join("valid")));
+        files.extend(jpegs_in(&c.join("malformed")));
+    }
+    let (mut compared, mut failures) = (0, Vec::new());
+    let djpeg = tool("djpeg");
+    for f in &files {
+        let data = std::fs::read(f).unwrap();
+        if !data.windows(12).any(|w| w == b"ICC_PROFILE\0") {
+            continue;
+        }
+        let _ = std::fs::remove_file(&ours);
+        let ok = assert_cmd::Command::cargo_bin("jtool")
+            .unwrap()
+            .args(["decode", "--quiet", "--icc"])
+            .arg(&ours)
+            .arg(f)
+            .arg(d.path().join("x.ppm"))
+            .output()
+            .unwrap()
+            .status
+            .success();
+        let Some(dj) = &djpeg else { continue };
+        let _ = std::fs::remove_file(&theirs);
+        let status = std::process::Command::new(dj)
+            .arg("-icc")
+            .arg(&theirs)
+            .args(["-outfile", "/dev/null"])
+            .arg(f)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        if !ok && !status.success() {
+            continue;
+        }
+        compared += 1;
+        let read = |p: &Path| std::fs::read(p).unwrap_or_default();
+        if read(&ours) != read(&theirs) {
+            failures.push(format!("{}: profiles differ", f.display()));
+        }
+    }
+    report_failures(
+        &format!("decode --icc vs djpeg -icc: {compared} files"),
+        &failures,
+    );
+
+    let icc = d.path().join("p.icc");
+    let profile = synthetic_icc(150_000);
+    std::fs::write(&icc, &profile).unwrap();
+    let tagged = d.path().join("t.jpg");
+    let input = testdata_dir().join("meta_420_67x45.jpg");
+    let jtool = || assert_cmd::Command::cargo_bin("jtool").unwrap();
+    jtool()
+        .args(["copy", "--icc"])
+        .arg(&icc)
+        .arg(&input)
+        .arg(&tagged)
+        .assert()
+        .success();
+    let _ = std::fs::remove_file(&ours);
+    jtool()
+        .args(["decode", "--icc"])
+        .arg(&ours)
+        .arg(&tagged)
+        .arg(d.path().join("x.png"))
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(std::fs::read(&ours).unwrap(), profile);
+    std::fs::remove_file(&ours).unwrap();
+    jtool()
+        .args(["decode", "--icc"])
+        .arg(&ours)
+        .arg(&input)
+        .arg(d.path().join("x.png"))
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("no complete ICC profile"));
+    assert!(!ours.exists());
+    jtool()
+        .args(["decode", "--icc"])
+        .arg(&ours)
+        .arg("--out-dir")
+        .arg(d.path())
+        .arg(&input)
+        .arg(&tagged)
+        .assert()
+        .code(2);
+}

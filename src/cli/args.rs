@@ -415,6 +415,10 @@ pub struct DecodeArgs {
     /// Output format (default: from OUT's extension, .png or PNM; PNM on stdout).
     #[arg(long, value_enum, value_name = "FMT")]
     pub format: Option<PixelFormat>,
+    /// Also write the embedded ICC profile, reassembled from its APP2 segments, to FILE
+    /// (djpeg -icc); a warning when the file has no complete profile. One input only.
+    #[arg(long, value_name = "FILE")]
+    pub icc: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

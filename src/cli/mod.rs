@@ -829,6 +829,10 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             }
             r => r?,
         };
+        let mut warnings = warnings;
+        if let Some(path) = &a.icc {
+            warnings.extend(write_embedded_icc(data, path)?);
+        }
         let mut done = Done::from(pipeline::Output {
             bytes: Vec::new(),
             warnings,
@@ -837,8 +841,32 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         Ok(done)
     };
     match plan_jobs(&a.output) {
+        Ok(jobs) if a.icc.is_some() && jobs.len() > 1 => usage("decode --icc FILE takes one input"),
         Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
+}
+
+/// `decode --icc PATH`: writes the profile `data` embeds to `path` (atomically), or
+/// returns a warning that it has none.
+fn write_embedded_icc(
+    data: &[u8],
+    path: &std::path::Path,
+) -> jtool::Result<Option<jtool::Warning>> {
+    let file = jtool::container::JpegFile::parse(data)?;
+    match jtool::container::edit::embedded_icc(&file) {
+        Some(profile) => {
+            io::write_output(&Dest::File(path.to_path_buf()), &profile, None)?;
+            Ok(None)
+        }
+        None => Ok(Some(jtool::Warning {
+            offset: None,
+            mcu: None,
+            kind: jtool::WarningKind::Other(format!(
+                "no complete ICC profile to write to {}",
+                path.display()
+            )),
+        })),
     }
 }
 

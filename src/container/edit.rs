@@ -211,6 +211,37 @@ pub fn write_icc(out: &mut Vec<u8>, profile: &[u8]) {
     }
 }
 
+/// Reassembles a profile from `(sequence, count, data)` chunks when complete: every
+/// chunk of one count present exactly once (ICC.1 Annex B.4).
+pub fn reassemble_icc(chunks: &[(u8, u8, &[u8])]) -> Option<Vec<u8>> {
+    let m = chunks.first()?.1;
+    if m == 0 || chunks.len() != m as usize || chunks.iter().any(|c| c.1 != m) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for seq in 1..=m {
+        let mut it = chunks.iter().filter(|c| c.0 == seq);
+        let c = it.next()?;
+        if it.next().is_some() {
+            return None;
+        }
+        out.extend_from_slice(c.2);
+    }
+    Some(out)
+}
+
+/// The ICC profile the APP2 `ICC_PROFILE` segments of `file` carry, reassembled, when
+/// they form one complete profile (as libjpeg's `jpeg_read_icc_profile` requires).
+pub fn embedded_icc(file: &super::JpegFile<'_>) -> Option<Vec<u8>> {
+    let chunks: Vec<(u8, u8, &[u8])> = file
+        .segments()
+        .filter(|s| s.marker == super::Marker::APP2 && s.body.starts_with(b"ICC_PROFILE\0"))
+        .filter(|s| s.body.len() >= 14)
+        .map(|s| (s.body[12], s.body[13], &s.body[14..]))
+        .collect();
+    reassemble_icc(&chunks)
+}
+
 /// Whether `data` looks like an ICC profile: at least a 128-byte header whose size
 /// field is the length and whose signature (bytes 36..40) is `acsp` (ICC.1 7.2).
 pub fn is_icc_profile(data: &[u8]) -> bool {

@@ -272,23 +272,7 @@ pub fn icc_chunk(b: &[u8]) -> Option<IccChunk> {
     })
 }
 
-/// Reassembles a profile from `(sequence, count, data)` chunks when complete.
-pub fn reassemble_icc(chunks: &[(u8, u8, &[u8])]) -> Option<Vec<u8>> {
-    let m = chunks.first()?.1;
-    if m == 0 || chunks.len() != m as usize || chunks.iter().any(|c| c.1 != m) {
-        return None;
-    }
-    let mut out = Vec::new();
-    for seq in 1..=m {
-        let mut it = chunks.iter().filter(|c| c.0 == seq);
-        let c = it.next()?;
-        if it.next().is_some() {
-            return None;
-        }
-        out.extend_from_slice(c.2);
-    }
-    Some(out)
-}
+pub use crate::container::edit::reassemble_icc;
 
 fn sig(b: &[u8], at: usize) -> Option<String> {
     let s = b.get(at..at + 4)?;
