@@ -608,6 +608,11 @@ fn decode_scaled_and_grayscale() {
             vec!["-scale", "1/2", "-grayscale"],
         ),
         (vec!["--grayscale"], vec!["-grayscale"]),
+        (vec!["--crop", "20x9+13+7"], vec!["-crop", "20x9+13+7"]),
+        (
+            vec!["--scale", "1/2", "--crop", "5x5+3+2"],
+            vec!["-scale", "1/2", "-crop", "5x5+3+2"],
+        ),
     ] {
         let out = d.path().join("s.pnm");
         jtool()
@@ -641,6 +646,25 @@ fn decode_scaled_and_grayscale() {
             .stderr(predicates_contains("--scale"));
         assert!(!d.path().join("bad.ppm").exists());
     }
+    // A malformed region is a usage error; one outside the image is the file's error.
+    for bad in ["0x5+0+0", "5x5+1", "5x5-1+0"] {
+        jtool()
+            .args(["decode", "--crop", bad])
+            .arg(sample())
+            .arg(d.path().join("bad.ppm"))
+            .assert()
+            .code(2);
+    }
+    jtool()
+        .args(["decode", "--crop", "60x10+10+0"])
+        .arg(sample())
+        .arg(d.path().join("bad.ppm"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "does not lie inside the 67x45 output",
+        ));
+    assert!(!d.path().join("bad.ppm").exists());
 }
 
 /// The lab from the command line: a lossless rotation is recognised as such, and the

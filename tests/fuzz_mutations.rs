@@ -784,6 +784,13 @@ const OPS: &[(&str, OpFn)] = &[
                 threads: rng.below(3),
                 scale: jtool::pixels::Scale::from_fraction(1, [1, 2, 4, 8][rng.below(4)]).unwrap(),
                 gray: rng.below(4) == 0,
+                // Often outside a small image: then an error, which is fine too.
+                crop: (rng.below(3) == 0).then(|| jtool::pixels::Crop {
+                    x: rng.below(40) as u32,
+                    y: rng.below(40) as u32,
+                    width: 1 + rng.below(40) as u32,
+                    height: 1 + rng.below(40) as u32,
+                }),
             },
             strict: rng.below(4) == 0,
         };

@@ -8,7 +8,7 @@ mod common;
 use common::{corpus_dir, manifest, run_with_stdin, testdata_jpegs, tool};
 use jtool::pipeline::pixels::{decode_file, DecodeOptions};
 use jtool::pixels::image_io::{encode_pnm, read_pnm};
-use jtool::pixels::{CmykOutput, PixelImage, PixelOptions, Scale};
+use jtool::pixels::{CmykOutput, Crop, PixelImage, PixelOptions, Scale};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -102,7 +102,64 @@ fn djpeg_flags(p: &PixelOptions) -> Vec<String> {
     if p.scale != Scale::FULL {
         args.extend(["-scale".into(), format!("{}/8", p.scale.eighths())]);
     }
+    if let Some(c) = p.crop {
+        let g = format!("{}x{}+{}+{}", c.width, c.height, c.x, c.y);
+        args.extend(["-crop".into(), g]);
+    }
     args
+}
+
+/// The frame header of a JPEG file.
+fn frame_of(jpeg: &[u8]) -> Option<jtool::container::FrameHeader> {
+    let file = jtool::container::JpegFile::parse(jpeg).ok()?;
+    let sof = file.segments().find(|s| s.marker.is_sof())?;
+    jtool::container::parse_frame(sof).ok()
+}
+
+/// Whether libjpeg-turbo's crop at `scale` sizes some component's rows too short for
+/// its upsampler, which then reads past them (so its output there is not the image's):
+/// `jpeg_crop_scanline` gives a component ⌈W·H/Hmax⌉ samples, which falls short when
+/// its inverse DCT was enlarged (to spare upsampling) and it still needs upsampling,
+/// as 4:1:0 chroma at 1/2 does.
+fn libjpeg_crop_overreads(frame: &jtool::container::FrameHeader, scale: Scale) -> bool {
+    let m = scale.eighths();
+    let f: Vec<(usize, usize)> = frame
+        .components
+        .iter()
+        .map(|c| (c.h as usize, c.v as usize))
+        .collect();
+    let max_h = f.iter().map(|c| c.0).max().unwrap_or(1);
+    let max_v = f.iter().map(|c| c.1).max().unwrap_or(1);
+    f.len() > 1
+        && f.iter().any(|&(h, v)| {
+            let mut s = m;
+            while s < 8 && (max_h * m) % (h * s * 2) == 0 && (max_v * m) % (v * s * 2) == 0 {
+                s *= 2;
+            }
+            s > m && (max_h * m > h * s || max_v * m > v * s)
+        })
+}
+
+/// A crop of an output `w`×`h` pixels: `which` 0 the top-left corner, 1 a region in the
+/// middle starting off the iMCU grid, 2 the bottom-right corner from mid-image.
+fn crop_of(w: u32, h: u32, which: u32) -> Crop {
+    let (x, y) = match which {
+        0 => (0, 0),
+        1 => (w / 3 + 1, h / 3 + 3),
+        _ => (w / 2 + 5, h / 2 + 1),
+    };
+    let (x, y) = (x.min(w - 1), y.min(h - 1));
+    let (width, height) = match which {
+        0 => (w.div_ceil(3), h.div_ceil(4)),
+        1 => (w / 3 + 2, h / 3 + 1),
+        _ => (w - x, h - y),
+    };
+    Crop {
+        x,
+        y,
+        width: width.clamp(1, w - x),
+        height: height.clamp(1, h - y),
+    }
 }
 
 /// The scales `djpeg -scale` offers that the decoder implements, below full size.
@@ -229,6 +286,101 @@ fn identical_to_djpeg_grayscale() {
             ..Default::default()
         });
     }
+}
+
+/// `djpeg -crop WxH+X+Y` (with and without -scale, -nosmooth, -grayscale): three crops of
+/// every case, byte-identical. The left edge moves to an iMCU boundary, chroma is
+/// upsampled with the crop's edges as image edges, and an incomplete progressive image
+/// is smoothed from the crop's first block column, all as libjpeg-turbo does. Not
+/// compared: the scaled crops of [`libjpeg_crop_overreads`].
+#[test]
+fn identical_to_djpeg_cropped() {
+    let Some(djpeg) = tool("djpeg") else { return };
+    let (mut compared, mut skipped, mut failures) = (0, 0, Vec::new());
+    for (name, path, _) in cases() {
+        let jpeg = std::fs::read(&path).unwrap();
+        let Some(frame) = frame_of(&jpeg) else {
+            continue;
+        };
+        let mut variants = Vec::new();
+        for (which, scale, nosmooth, gray) in [
+            (0, Scale::FULL, false, false),
+            (1, Scale::FULL, false, false),
+            (2, Scale::FULL, false, false),
+            (1, Scale::FULL, true, false),
+            (2, Scale::FULL, false, true),
+            (1, scales()[0], false, false),
+            (1, scales()[1], false, false),
+            (2, scales()[2], false, false),
+        ] {
+            let m = scale.eighths() as u32;
+            let (w, h) = (
+                (u32::from(frame.width) * m).div_ceil(8),
+                (u32::from(frame.height) * m).div_ceil(8),
+            );
+            if w == 0 || h == 0 {
+                continue;
+            }
+            if libjpeg_crop_overreads(&frame, scale) {
+                skipped += 1;
+                continue;
+            }
+            variants.push(PixelOptions {
+                scale,
+                nosmooth,
+                gray,
+                crop: Some(crop_of(w, h, which)),
+                ..Default::default()
+            });
+        }
+        for pixels in variants {
+            let flags = djpeg_flags(&pixels);
+            let argv: Vec<&str> = flags.iter().map(String::as_str).collect();
+            let (code, expected, _) = run_with_stdin(&djpeg, &argv, &jpeg);
+            if !(code == 0 || code == 2) || expected.is_empty() {
+                continue;
+            }
+            compared += 1;
+            let opts = DecodeOptions {
+                pixels,
+                ..Default::default()
+            };
+            let whole = decode_file(&jpeg, &opts);
+            let ours = whole.as_ref().map(|d| encode_pnm(&d.image).unwrap());
+            if ours.as_ref().ok() != Some(&expected) {
+                failures.push(format!("{name} {}: {:?}", flags.join(" "), ours.err()));
+                continue;
+            }
+            // Streamed, as the CLI decodes (a sequential file's entropy decoding stops
+            // below the crop and, with restart intervals, starts at the interval above
+            // it): the same rows, and no warning a whole decode does not give.
+            for threads in [1, 2] {
+                let mut o = opts;
+                o.pixels.threads = threads;
+                match decode_streamed(&jpeg, &o) {
+                    Ok((bytes, _)) if bytes == expected => {}
+                    r => failures.push(format!(
+                        "{name} {} streamed on {threads}: {:?}",
+                        flags.join(" "),
+                        r.err()
+                    )),
+                }
+            }
+            let whole_warnings = whole.map(|d| d.warnings.len()).unwrap_or(0);
+            if whole_warnings == 0 {
+                if let Ok((_, w)) = decode_streamed(&jpeg, &opts) {
+                    if w != "[]" {
+                        failures.push(format!("{name} {}: streamed warns {w}", flags.join(" ")));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "djpeg -crop: {compared} decodes compared, {skipped} scaled crops where libjpeg-turbo over-reads not compared"
+    );
+    assert!(compared > 0 || !common::ci(), "no file compared");
+    common::report_failures(&format!("djpeg -crop: {compared} decodes"), &failures);
 }
 
 /// Raw CMYK output keeps four channels; converting them as djpeg's PPM writer does
@@ -697,7 +849,11 @@ fn odd_sizes_and_layouts_match_djpeg() {
                 if code != 0 || jpeg.is_empty() {
                     continue;
                 }
-                for pixels in decoder_variants() {
+                let frame = frame_of(&jpeg).unwrap();
+                for pixels in decoder_variants(w, h) {
+                    if pixels.crop.is_some() && libjpeg_crop_overreads(&frame, pixels.scale) {
+                        continue;
+                    }
                     let flags = djpeg_flags(&pixels);
                     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
                     let (code, expected, _) = run_with_stdin(&djpeg, &flags, &jpeg);
@@ -729,9 +885,9 @@ fn odd_sizes_and_layouts_match_djpeg() {
     );
 }
 
-/// Smooth and `-nosmooth` upsampling at every implemented scale, and grayscale output
-/// at full size and 1/4.
-fn decoder_variants() -> Vec<PixelOptions> {
+/// Smooth and `-nosmooth` upsampling at every implemented scale, grayscale output
+/// at full size and 1/4, and crops of a `w`×`h` image at full size and 1/2.
+fn decoder_variants(w: u32, h: u32) -> Vec<PixelOptions> {
     let mut v = Vec::new();
     for scale in std::iter::once(Scale::FULL).chain(scales()) {
         for nosmooth in [false, true] {
@@ -746,6 +902,14 @@ fn decoder_variants() -> Vec<PixelOptions> {
         v.push(PixelOptions {
             gray: true,
             scale,
+            ..Default::default()
+        });
+    }
+    for (which, scale) in [(1, Scale::FULL), (2, Scale::FULL), (1, scales()[2])] {
+        let m = scale.eighths() as u32;
+        v.push(PixelOptions {
+            scale,
+            crop: Some(crop_of((w * m).div_ceil(8), (h * m).div_ceil(8), which)),
             ..Default::default()
         });
     }
@@ -869,18 +1033,21 @@ fn incomplete_progressive_images_match_djpeg() {
                 // component has its AC scans left unread and at 1/4 the smoothed
                 // coefficients go through the 2x2 IDCT; grayscale, where the chroma's
                 // AC scans are left unread.
+                // A crop is smoothed from its first block column.
                 let variants = [
-                    (false, Scale::FULL, false),
-                    (true, Scale::FULL, false),
-                    (false, scales()[0], false),
-                    (false, scales()[1], false),
-                    (false, Scale::FULL, true),
+                    (false, Scale::FULL, false, None),
+                    (true, Scale::FULL, false, None),
+                    (false, scales()[0], false, None),
+                    (false, scales()[1], false, None),
+                    (false, Scale::FULL, true, None),
+                    (false, Scale::FULL, false, Some(crop_of(w, h, 1))),
                 ];
-                for (nosmooth, scale, gray) in variants {
+                for (nosmooth, scale, gray, crop) in variants {
                     let pixels = PixelOptions {
                         nosmooth,
                         scale,
                         gray,
+                        crop,
                         ..Default::default()
                     };
                     let flags = djpeg_flags(&pixels);

@@ -415,12 +415,42 @@ pub struct DecodeArgs {
     /// Output format (default: from OUT's extension, .png or PNM; PNM on stdout).
     #[arg(long, value_enum, value_name = "FMT")]
     pub format: Option<PixelFormat>,
+    /// Decode only this region of the output (djpeg -crop; after --scale): its left
+    /// edge moves left to an iMCU boundary, widening it, as libjpeg's crop does.
+    #[arg(long, value_name = "WxH+X+Y", value_parser = parse_pixel_crop)]
+    pub crop: Option<jtool::pixels::Crop>,
     /// Also write the embedded ICC profile, reassembled from its APP2 segments, to FILE
     /// (djpeg -icc); a warning when the file has no complete profile. One input only.
     #[arg(long, value_name = "FILE")]
     pub icc: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `WxH+X+Y` as `decode --crop` (djpeg -crop) takes it.
+fn parse_pixel_crop(s: &str) -> Result<jtool::pixels::Crop, String> {
+    let bad = || format!("{s:?} is not WxH+X+Y (W, H at least 1)");
+    let (w, rest) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let num = |t: Option<&str>| -> Result<u32, String> {
+        match t {
+            Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => {
+                t.parse().map_err(|_| bad())
+            }
+            _ => Err(bad()),
+        }
+    };
+    let mut parts = rest.split('+');
+    let (width, height) = (num(Some(w))?, num(parts.next())?);
+    let (x, y) = (num(parts.next())?, num(parts.next())?);
+    if parts.next().is_some() || width == 0 || height == 0 {
+        return Err(bad());
+    }
+    Ok(jtool::pixels::Crop {
+        x,
+        y,
+        width,
+        height,
+    })
 }
 
 /// `M/N` (or `M`) as `--scale` takes it.

@@ -806,6 +806,7 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             threads: par::threads_per_file(1),
             scale: a.scale.unwrap_or_default(),
             gray: a.grayscale,
+            crop: a.crop,
         },
         limits: ctx.limits(),
         strict: ctx.strict,

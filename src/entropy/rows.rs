@@ -20,7 +20,7 @@ use crate::coeffs::{Block, Geometry};
 use crate::container::{
     parse_dht, parse_frame, std_tables, HuffmanSpec, Item, JpegFile, Marker, Scan,
 };
-use crate::error::{Error, MalformedKind, Result, Warning};
+use crate::error::{Error, MalformedKind, Result, Warning, WarningKind};
 
 /// The blocks of one iMCU row: per frame component, its `v` block rows of the padded
 /// width (`v × width_blocks` blocks, row by row).
@@ -225,17 +225,36 @@ impl RowScan<'_> {
     /// the same shape (it may swap in another zeroed band). If it returns `false`,
     /// the walk stops early. Returns the warnings of the scan data.
     pub fn run(&self, on_band: &mut dyn FnMut(usize, &mut Band) -> bool) -> Vec<Warning> {
+        self.run_from(0, on_band)
+    }
+
+    /// [`RowScan::run`] for iMCU rows `from` on: with restart intervals, decoding starts
+    /// at the interval holding the first MCU of row `from` (the intervals before it are
+    /// skipped, found by their markers, and not checked); without them, every MCU before
+    /// it is still decoded, but no band before `from` is handed out.
+    pub fn run_from(
+        &self,
+        from: usize,
+        on_band: &mut dyn FnMut(usize, &mut Band) -> bool,
+    ) -> Vec<Warning> {
         let g = self.decoded.image.geometry();
+        let from = from.min(g.mcus_y());
         let mut sink = BandSink {
             band: self.new_band(),
             widths: (0..g.factors.len()).map(|c| g.padded_blocks(c).0).collect(),
             v: g.factors.iter().map(|f| f.1 as usize).collect(),
-            cur: 0,
+            cur: from,
+            from,
             on_band,
             stopped: false,
         };
-        let warnings = self.walk(&mut sink);
+        let mut warnings = self.walk(&mut sink);
         sink.advance(g.mcus_y());
+        if sink.stopped {
+            // Where the receiver stopped the walk is not a fault of the data.
+            let stop = WarningKind::CorruptData(STOPPED.0.to_string());
+            warnings.retain(|w| w.kind != stop);
+        }
         warnings
     }
 
@@ -404,6 +423,8 @@ struct BandSink<'s> {
     v: Vec<usize>,
     /// The iMCU row in `band`.
     cur: usize,
+    /// The first iMCU row wanted.
+    from: usize,
     on_band: &'s mut dyn FnMut(usize, &mut Band) -> bool,
     stopped: bool,
 }
@@ -427,6 +448,16 @@ impl BandSink<'_> {
 const STOPPED: Corrupt = Corrupt("output stopped");
 
 impl Sink for BandSink<'_> {
+    fn range(&self, layout: &Layout, _: bool) -> (usize, usize) {
+        let first = match *layout {
+            Layout::Interleaved { mcus_x, .. } => self.from * mcus_x,
+            Layout::Single { comp, bw, .. } => {
+                self.from * self.v.get(comp).copied().unwrap_or(1) * bw
+            }
+        };
+        (first, usize::MAX)
+    }
+
     #[inline(always)]
     fn mcu<D: BlockDecode>(
         &mut self,
@@ -440,6 +471,15 @@ impl Sink for BandSink<'_> {
             return Err(STOPPED);
         }
         let mut unused = 0;
+        if my < self.cur {
+            // Before the first row wanted, in the restart interval decoding started at.
+            for (sc, &(_, h, v)) in scan_comps.iter().enumerate() {
+                for _ in 0..h * v {
+                    d.decode(br, sc, &mut [0; 64], &mut unused, Natural)?;
+                }
+            }
+            return Ok(());
+        }
         for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
             let (Some(blocks), Some(&wb)) = (self.band.get_mut(ci), self.widths.get(ci)) else {
                 continue;
@@ -472,11 +512,50 @@ impl Sink for BandSink<'_> {
             return Err(STOPPED);
         }
         let mut unused = 0;
+        if by / v < self.cur {
+            return d.decode(br, sc, &mut [0; 64], &mut unused, Natural);
+        }
         let wb = self.widths.get(comp).copied().unwrap_or(0);
         let i = (by % v) * wb + bx;
         match self.band.get_mut(comp).and_then(|b| b.get_mut(i)) {
             Some(blk) => d.decode(br, sc, blk, &mut unused, Natural),
             None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::JpegFile;
+
+    fn bands(data: &[u8], from: usize) -> (Vec<(usize, Band)>, Vec<Warning>) {
+        let file = JpegFile::parse(data).unwrap();
+        let Ok(Streamed::Rows(scan)) = decode_streamed_on(&file, &Limits::default(), 1) else {
+            panic!("not a one-scan sequential file");
+        };
+        let mut out = Vec::new();
+        let warnings = scan.run_from(from, &mut |i, band| {
+            out.push((i, std::mem::replace(band, scan.new_band())));
+            true
+        });
+        (out, warnings)
+    }
+
+    /// Starting at any iMCU row, with restart intervals (where decoding starts at the
+    /// interval) or without, hands out exactly the whole walk's bands from that row.
+    #[test]
+    fn a_walk_from_a_row_gives_the_whole_walks_bands_from_there() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        for name in ["rst1row_422_q80_67x45.jpg", "meta_420_67x45.jpg"] {
+            let data = std::fs::read(dir.join(name)).unwrap();
+            let (all, warnings) = bands(&data, 0);
+            assert!(warnings.is_empty() && all.len() > 2, "{name}");
+            for from in 0..all.len() + 1 {
+                let (part, warnings) = bands(&data, from);
+                assert!(warnings.is_empty(), "{name} from {from}");
+                assert_eq!(part, all[from..], "{name} from {from}");
+            }
         }
     }
 }

@@ -4,9 +4,10 @@
 use crate::container::{classify, parse_frame, FrameHeader, Item, JpegFile, Marker, MetaClass};
 use crate::entropy::{self, rows::Streamed, Limits};
 use crate::error::{Error, Result, Warning, WarningKind};
-use crate::pixels::smooth::{smooth, Progression};
+use crate::pixels::smooth::{smooth_from, Progression};
 use crate::pixels::{
-    decode_rows, decode_to_pixels, reads_ac, ColorSpace, PixelImage, PixelOptions, PixelShape,
+    decode_rows, decode_to_pixels, first_block_columns, reads_ac, ColorSpace, PixelImage,
+    PixelOptions, PixelShape,
 };
 
 mod stream;
@@ -215,7 +216,7 @@ fn prepare_coefficients(
         markers.frame_offset,
     ));
     super::check_strict(opts.strict, &warnings)?;
-    if let Some(smoothed) = smoothed_coefficients(file, &decoded) {
+    if let Some(smoothed) = smoothed_coefficients(file, &decoded, &opts.pixels) {
         // Only the IDCT sees these; nothing downstream of this function re-encodes them.
         decoded.image = smoothed;
     }
@@ -227,9 +228,11 @@ fn prepare_coefficients(
 /// fully coded, a copy of the coefficients with the missing ones estimated from
 /// neighbouring DC values. The known-bits state comes from the scan headers; when the
 /// final scan ran out of data, the iMCU rows after that point use the state before it.
+/// A crop in `pixels` is smoothed as libjpeg smooths it, from its first block column.
 pub fn smoothed_coefficients(
     file: &JpegFile,
     decoded: &entropy::Decoded,
+    pixels: &PixelOptions,
 ) -> Option<crate::coeffs::CoefficientImage> {
     let frame = &decoded.frame;
     if !frame.marker.is_progressive_sof() {
@@ -242,7 +245,8 @@ pub fn smoothed_coefficients(
         p.add_scan(&comps, s.ss, s.se, s.al);
     }
     p.short_after_row = final_scan_stop(file, decoded);
-    smooth(&decoded.image, &p)
+    let first = first_block_columns(&decoded.image, pixels).unwrap_or_default();
+    smooth_from(&decoded.image, &p, &first)
 }
 
 /// The iMCU row of the MCU from which the final scan decoded nothing more, if it did not

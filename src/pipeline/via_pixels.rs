@@ -265,7 +265,7 @@ fn reencode<'a>(
         .map(|c| (c.id, c.quant_slot))
         .collect();
     // An incompletely coded progressive image is block-smoothed as djpeg shows it.
-    let smoothed = super::pixels::smoothed_coefficients(&file, &decoded);
+    let smoothed = super::pixels::smoothed_coefficients(&file, &decoded, &Default::default());
     let full = source_pixels(
         smoothed.as_ref().unwrap_or(&decoded.image),
         color,

@@ -11,9 +11,10 @@ use super::color;
 use super::idct::{idct_block, multipliers};
 use super::idct_reduced::{idct_1x1, idct_2x2, idct_4x4};
 use super::upsample;
-use super::{CmykOutput, ColorSpace, PixelImage, PixelOptions};
+use super::{CmykOutput, ColorSpace, Crop, PixelImage, PixelOptions};
 use crate::coeffs::{ceil_div, Block, CoefficientImage, Component, Geometry};
 use crate::error::{Error, Result};
+use std::ops::Range;
 
 /// How one component reaches full resolution (libjpeg's `jinit_upsampler` choice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +46,10 @@ struct Plan<'a> {
     ds_w: usize,
     /// Rows that hold image data.
     ds_h: usize,
-    /// Block columns holding image data.
+    /// Block columns decoded: those holding image data, or a crop's.
     bw: usize,
+    /// The first block column decoded (0 unless cropped).
+    fb: usize,
     /// Block columns including the padding to whole iMCUs (a plane's `width_blocks`).
     wb: usize,
 }
@@ -89,14 +92,114 @@ pub fn reads_ac(factors: &[(u8, u8)], color: ColorSpace, opts: &PixelOptions) ->
         .collect()
 }
 
+/// The output columns and rows decoded: all of them, or a crop's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Window {
+    /// First output column (on an iMCU boundary) and the width from there.
+    x0: usize,
+    width: usize,
+    /// Output rows, in the coordinates of the whole image.
+    rows: Range<usize>,
+    /// Whether a crop was asked for (libjpeg then sizes components differently).
+    cropped: bool,
+    /// Whether the rows end above the image's last.
+    ends_early: bool,
+    /// Output columns per iMCU column (libjpeg's crop alignment).
+    align: usize,
+}
+
+impl Window {
+    /// The window `opts` asks of `img`'s output (sizes rounded up at a scale, as
+    /// libjpeg's output dimensions are).
+    fn of(img: &CoefficientImage, opts: &PixelOptions) -> Result<Window> {
+        let m = opts.scale.eighths();
+        let width = ceil_div(img.width as usize * m, 8);
+        let height = ceil_div(img.height as usize * m, 8);
+        let max_h = img
+            .components
+            .iter()
+            .map(|c| c.h as usize)
+            .max()
+            .unwrap_or(1);
+        let align = if img.components.len() == 1 {
+            m
+        } else {
+            m * max_h
+        };
+        Window::new(opts.crop, (width, height), align)
+    }
+
+    /// The block columns of a component with horizontal factor `h` that a crop's iMCU
+    /// columns hold (in a one-component frame an iMCU is one block); empty without a
+    /// crop.
+    fn blocks(&self, one_component: bool, h: usize) -> Range<usize> {
+        if !self.cropped {
+            return 0..0;
+        }
+        let hsf = if one_component { 1 } else { h };
+        self.x0 * hsf / self.align..ceil_div((self.x0 + self.width) * hsf, self.align)
+    }
+
+    /// The window of `crop` in an output of `full` = (width, height) pixels, `align`
+    /// columns per iMCU; the crop must lie inside the output, as djpeg requires.
+    fn new(crop: Option<Crop>, full: (usize, usize), align: usize) -> Result<Window> {
+        let Some(c) = crop else {
+            return Ok(Window {
+                x0: 0,
+                width: full.0,
+                rows: 0..full.1,
+                cropped: false,
+                ends_early: false,
+                align,
+            });
+        };
+        let (x, y, w, h) = (
+            c.x as usize,
+            c.y as usize,
+            c.width as usize,
+            c.height as usize,
+        );
+        if w == 0 || h == 0 || x + w > full.0 || y + h > full.1 {
+            return Err(Error::BadRequest(format!(
+                "crop {w}x{h}+{x}+{y} does not lie inside the {}x{} output",
+                full.0, full.1
+            )));
+        }
+        // T.81 A.2: an iMCU column is the smallest unit of decoding across.
+        let x0 = x / align * align;
+        Ok(Window {
+            x0,
+            width: w + x - x0,
+            rows: y..y + h,
+            cropped: true,
+            ends_early: y + h < full.1,
+            align,
+        })
+    }
+}
+
+/// The first block column of each component that a decode with `opts` reads: 0, or
+/// where a crop's iMCU column starts.
+pub fn first_block_columns(img: &CoefficientImage, opts: &PixelOptions) -> Result<Vec<usize>> {
+    let win = Window::of(img, opts)?;
+    let one = img.components.len() == 1;
+    Ok(img
+        .components
+        .iter()
+        .map(|c| win.blocks(one, c.h as usize).start)
+        .collect())
+}
+
 /// Plans component `ci` from the frame's geometry alone (its plane may be empty, for
-/// streamed coefficients), at `m` output samples per 8 frame samples.
+/// streamed coefficients), at `m` output samples per 8 frame samples, for the output
+/// columns of `win`.
 fn plan_component<'a>(
     c: &'a CoefficientImage,
     g: &Geometry,
     ci: usize,
     m: usize,
     fancy: bool,
+    win: &Window,
 ) -> Result<Plan<'a>> {
     let comp = &c.components[ci];
     let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
@@ -113,19 +216,39 @@ fn plan_component<'a>(
         return Err(fractional());
     }
     let size = reduced_idct_size(max_h, max_v, h, v, m);
-    let ds_w = ceil_div(c.width as usize * h * size, max_h * 8);
+    let full_ds_w = ceil_div(c.width as usize * h * size, max_h * 8);
     let ds_h = ceil_div(c.height as usize * v * size, max_v * 8);
+    // A crop's component width is libjpeg's (`jpeg_crop_scanline`), its blocks those of
+    // the iMCU columns the crop touches; `hsf` is 1 in a one-component frame, whose
+    // iMCU is a block.
+    let (ds_w, fb, bw) = if win.cropped {
+        let cols = win.blocks(c.components.len() == 1, h);
+        // libjpeg's width falls short of the crop's when a component's inverse DCT is
+        // larger than the luma's and still needs upsampling (4:1:1 at 1/2 or 1/4): its
+        // upsampler then reads past it. jtool upsamples the samples the crop covers.
+        let covered = ceil_div(win.width * h * size, max_h * m);
+        (
+            ceil_div(win.width * h, max_h).max(covered),
+            cols.start,
+            cols.len(),
+        )
+    } else {
+        (full_ds_w, 0, ceil_div(full_ds_w, size))
+    };
     // Output samples per component sample; libjpeg never interpolates at 1/8 scale.
     if (max_h * m) % (h * size) != 0 || (max_v * m) % (v * size) != 0 {
         return Err(fractional());
     }
     let (hx, vx) = ((max_h * m) / (h * size), (max_v * m) / (v * size));
+    // Horizontal interpolation needs 3 samples; libjpeg chooses for the whole image's
+    // widths and chooses again after a crop only when a width falls below 2.
     let fancy = fancy && m > 1;
+    let wide = full_ds_w > 2 && ds_w >= 2;
     let up = match (hx, vx) {
         (1, 1) => Up::Full,
-        (2, 1) if fancy && ds_w > 2 => Up::H2V1,
+        (2, 1) if fancy && wide => Up::H2V1,
         (1, 2) if fancy => Up::H1V2,
-        (2, 2) if fancy && ds_w > 2 => Up::H2V2,
+        (2, 2) if fancy && wide => Up::H2V2,
         _ => Up::Rep { hx, vx },
     };
     Ok(Plan {
@@ -137,7 +260,8 @@ fn plan_component<'a>(
         hx,
         ds_w,
         ds_h,
-        bw: ceil_div(ds_w, size),
+        bw,
+        fb,
         wb: g.padded_blocks(ci).0,
     })
 }
@@ -210,7 +334,7 @@ impl Rows {
         let slot = by % self.held.len();
         let (stride, n) = (self.stride, self.size);
         let dst = &mut self.buf[slot * n * stride..(slot + 1) * n * stride];
-        let blocks = blocks.iter().take(p.bw).enumerate();
+        let blocks = blocks.iter().skip(p.fb).take(p.bw).enumerate();
         match n {
             8 => blocks.for_each(|(bx, b)| idct_block(b, &p.mult, &mut dst[bx * 8..], stride)),
             4 => blocks.for_each(|(bx, b)| idct_4x4(b, &p.mult, &mut dst[bx * 4..], stride)),
@@ -242,7 +366,7 @@ struct Worker {
 impl Worker {
     fn new(plans: &[Plan]) -> Self {
         let rows = plans.iter().map(Rows::new).collect();
-        // ds_w · hx ≥ the image width, since ds_w = ⌈width / hx⌉.
+        // ds_w · hx ≥ the output width, since ds_w ≥ ⌈width / hx⌉.
         let up = plans
             .iter()
             .map(|p| {
@@ -349,8 +473,12 @@ impl Convert {
 struct Setup<'a> {
     plans: Vec<Plan<'a>>,
     conv: Convert,
+    /// The output's width (a crop's, from its iMCU boundary).
     width: usize,
-    height: usize,
+    /// The rows output, in the whole (scaled) image's coordinates.
+    rows: Range<usize>,
+    /// Whether they end above the image's last row.
+    ends_early: bool,
     /// Output rows per iMCU row (the scaled block size · Vmax).
     band_rows: usize,
 }
@@ -374,13 +502,11 @@ impl<'a> Setup<'a> {
         if img.width == 0 || img.height == 0 {
             return Err(Error::BadRequest("image has no pixels".into()));
         }
-        // Scaled sizes are rounded up, as libjpeg's output dimensions are.
         let m = opts.scale.eighths();
-        let width = ceil_div(img.width as usize * m, 8);
-        let height = ceil_div(img.height as usize * m, 8);
         let g = img.geometry();
+        let win = Window::of(img, opts)?;
         let mut plans = (0..img.components.len())
-            .map(|ci| plan_component(img, &g, ci, m, !opts.nosmooth))
+            .map(|ci| plan_component(img, &g, ci, m, !opts.nosmooth, &win))
             .collect::<Result<Vec<_>>>()?;
         for (ci, p) in plans.iter_mut().enumerate() {
             p.needed = component_needed(color, opts, ci);
@@ -404,8 +530,9 @@ impl<'a> Setup<'a> {
         Ok(Setup {
             plans,
             conv,
-            width,
-            height,
+            width: win.width,
+            rows: win.rows,
+            ends_early: win.ends_early,
             band_rows: m * g.max_v as usize,
         })
     }
@@ -417,23 +544,30 @@ impl<'a> Setup<'a> {
     fn shape(&self) -> PixelShape {
         PixelShape {
             width: self.width as u32,
-            height: self.height as u32,
+            height: self.rows.len() as u32,
             channels: self.conv.channels(),
         }
     }
 
-    /// Decodes the rows from iMCU row `first_imcu` on into `out` (whole rows; the last
-    /// band may end at the image bottom).
-    fn decode_band(&self, w: &mut Worker, first_imcu: usize, out: &mut [u8], src: &dyn BlockRows) {
+    /// The output rows of iMCU rows `imcus`.
+    fn rows_of(&self, imcus: Range<usize>) -> Range<usize> {
+        let r = &self.rows;
+        let start = (imcus.start * self.band_rows).clamp(r.start, r.end);
+        start..(imcus.end * self.band_rows).clamp(start, r.end)
+    }
+
+    /// Decodes output rows `ys` (image coordinates) into `out`, whole rows. Each iMCU
+    /// row inverse-transforms its own context, so any rows may be asked for.
+    fn decode_span(&self, w: &mut Worker, ys: Range<usize>, out: &mut [u8], src: &dyn BlockRows) {
         let stride = self.stride();
-        let y_first = first_imcu * self.band_rows;
-        let y_end = (y_first + out.len() / stride).min(self.height);
-        let mut i = first_imcu;
-        while i * self.band_rows < y_end {
+        let mut i = ys.start / self.band_rows;
+        while i * self.band_rows < ys.end {
             w.prepare(&self.plans, i, src);
-            for y in i * self.band_rows..((i + 1) * self.band_rows).min(y_end) {
+            for y in
+                self.rows_of(i..i + 1).start.max(ys.start)..self.rows_of(i..i + 1).end.min(ys.end)
+            {
                 w.upsample_row(&self.plans, y);
-                let out = &mut out[(y - y_first) * stride..][..stride];
+                let out = &mut out[(y - ys.start) * stride..][..stride];
                 convert_row(w, &self.plans, self.conv, y, out);
             }
             i += 1;
@@ -454,7 +588,7 @@ pub fn decode_to_pixels(
 ) -> Result<PixelImage> {
     check_planes(img)?;
     let setup = Setup::new(img, color, opts)?;
-    let mut data = Vec::with_capacity(setup.stride() * setup.height);
+    let mut data = Vec::with_capacity(setup.stride() * setup.rows.len());
     let shape = decode_rows(img, color, opts, &mut |_| Ok(()), &mut |rows| {
         data.extend_from_slice(rows);
         Ok(())
@@ -498,16 +632,17 @@ pub fn decode_rows(
     let setup = Setup::new(img, color, opts)?;
     start(setup.shape())?;
     let stride = setup.stride();
-    let imcus_per_band = ceil_div(STREAM_ROWS, setup.band_rows);
-    let band_rows = imcus_per_band * setup.band_rows;
-    let bands = ceil_div(setup.height, band_rows);
-    let area = (setup.width * setup.height) as u64;
+    // Bands of whole iMCU rows, from the one holding the first row output.
+    let per_band = ceil_div(STREAM_ROWS, setup.band_rows);
+    let first = setup.rows.start / setup.band_rows;
+    let bands = ceil_div(ceil_div(setup.rows.end, setup.band_rows) - first, per_band);
+    let area = (setup.width * setup.rows.len()) as u64;
     let threads = super::worker_threads(opts.threads, area).min(bands);
-    let rows_in = |b: usize| band_rows.min(setup.height - b * band_rows);
     let src = Planes(img);
     let decode = |w: &mut Worker, b: usize, buf: &mut Vec<u8>| {
-        buf.resize(rows_in(b) * stride, 0);
-        setup.decode_band(w, b * imcus_per_band, buf, &src);
+        let ys = setup.rows_of(first + b * per_band..first + (b + 1) * per_band);
+        buf.resize(ys.len() * stride, 0);
+        setup.decode_span(w, ys, buf, &src);
     };
     if threads <= 1 {
         let mut w = Worker::new(&setup.plans);
@@ -574,6 +709,8 @@ pub struct BandDecoder<'a> {
     /// The bands held: the one whose rows are next, and the one after it.
     held: Vec<(usize, Band)>,
     out: Vec<u8>,
+    /// Whether the last row of a crop ending above the image's bottom has gone out.
+    done: bool,
 }
 
 /// Two held bands as a [`BlockRows`] source.
@@ -603,7 +740,20 @@ impl<'a> BandDecoder<'a> {
             setup,
             worker,
             held: Vec::with_capacity(2),
+            done: false,
         })
+    }
+
+    /// The first iMCU row whose coefficients the output needs: the one above a crop's
+    /// first (its last block row is context), or 0. Bands may start there.
+    pub fn first_band(&self) -> usize {
+        (self.setup.rows.start / self.setup.band_rows).saturating_sub(1)
+    }
+
+    /// Whether every row has gone out although the image has more (a crop ending
+    /// above its bottom): the bands below need not be decoded.
+    pub fn is_done(&self) -> bool {
+        self.done
     }
 
     /// The decoded image's size.
@@ -647,12 +797,17 @@ impl<'a> BandDecoder<'a> {
     fn emit(&mut self, sink: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<Option<Band>> {
         let s = &self.setup;
         let i = self.held[0].0;
-        let y0 = i * s.band_rows;
-        if y0 < s.height {
-            let n = s.band_rows.min(s.height - y0) * s.stride();
-            let src = HeldBands(&self.held, &s.plans);
-            s.decode_band(&mut self.worker, i, &mut self.out[..n], &src);
+        let ys = s.rows_of(i..i + 1);
+        let src = HeldBands(&self.held, &s.plans);
+        if !ys.is_empty() {
+            let n = ys.len() * s.stride();
+            self.done = s.ends_early && ys.end == s.rows.end;
+            s.decode_span(&mut self.worker, ys, &mut self.out[..n], &src);
             sink(&self.out[..n])?;
+        } else if !s.rows_of(i + 1..i + 2).is_empty() {
+            // The band above a crop's first: its rows are the next band's context, and
+            // will not be held when that band is decoded.
+            self.worker.prepare(&s.plans, i, &src);
         }
         let (_, mut band) = self.held.remove(0);
         for b in band.iter_mut() {

@@ -36,7 +36,9 @@ mod rgb2ycc_sse2;
 pub mod smooth;
 mod upsample;
 
-pub use decode::{decode_rows, decode_to_pixels, reads_ac, Band, BandDecoder, PixelShape};
+pub use decode::{
+    decode_rows, decode_to_pixels, first_block_columns, reads_ac, Band, BandDecoder, PixelShape,
+};
 pub use encode::{
     encode_coefficients, encode_coefficients_with_tables, encode_slice, encode_slice_with_slots,
     encode_slice_with_tables, ijg_tables, BandEncoder, EncodeParams, EncodeScratch, OutputColor,
@@ -110,6 +112,26 @@ pub struct PixelOptions {
     /// Luminance only (`djpeg -grayscale`): from YCbCr the Y component as it is (the
     /// chroma is not decoded), from RGB the JFIF luma of each pixel.
     pub gray: bool,
+    /// Decode only this region of the (scaled) output (`djpeg -crop`).
+    pub crop: Option<Crop>,
+}
+
+/// A region of the decoded image, in output pixels (after scaling), as `djpeg -crop
+/// WxH+X+Y` takes it. Its left edge moves left to an iMCU boundary (so the output is
+/// wider by what it moved), as libjpeg's `jpeg_crop_scanline` moves it: the blocks of
+/// an iMCU column are decoded together. Chroma is upsampled as if the region's left
+/// and right edges were the image's, as libjpeg does, so those columns may differ
+/// from the same columns of a full decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crop {
+    /// Left edge.
+    pub x: u32,
+    /// Top edge.
+    pub y: u32,
+    /// Width (at least 1).
+    pub width: u32,
+    /// Height (at least 1).
+    pub height: u32,
 }
 
 /// The size of the decoded image, in eighths of the frame's size: libjpeg-turbo's

@@ -213,6 +213,17 @@ const DC_AVERAGE: Kernel = [
 /// no first-ten coefficient of any component has bits missing, some component has no
 /// DC value yet, or a quantizer of the first ten positions is zero.
 pub fn smooth(image: &CoefficientImage, p: &Progression) -> Option<CoefficientImage> {
+    smooth_from(image, p, &[])
+}
+
+/// [`smooth`] for a decode that starts at block column `first[c]` of each component c
+/// (a crop's; 0 where `first` has no entry): libjpeg-turbo smooths such a decode as if
+/// the image began at that column, and leaves the columns before it alone.
+pub fn smooth_from(
+    image: &CoefficientImage,
+    p: &Progression,
+    first: &[usize],
+) -> Option<CoefficientImage> {
     let n = image.components.len();
     if n == 0 || p.known.len() != n || p.before_last_scan.len() != n {
         return None;
@@ -228,23 +239,24 @@ pub fn smooth(image: &CoefficientImage, p: &Progression) -> Option<CoefficientIm
     let geometry = image.geometry();
     let mut out = image.clone();
     for (ci, dst) in out.components.iter_mut().enumerate() {
-        smooth_component(&image.components[ci], dst, &geometry, ci, p);
+        let from = first.get(ci).copied().unwrap_or(0);
+        smooth_component(&image.components[ci], dst, &geometry, (ci, from), p);
     }
     Some(out)
 }
 
-/// Smooths the blocks of component `ci` that hold image data (padding blocks are never
-/// shown, nor read as neighbours).
+/// Smooths the blocks of component `ci` that hold image data, from block column
+/// `from` on (padding blocks are never shown, nor read as neighbours).
 fn smooth_component(
     src: &Component,
     dst: &mut Component,
     g: &Geometry,
-    ci: usize,
+    (ci, from): (usize, usize),
     p: &Progression,
 ) {
     let (bw, bh) = g.real_blocks(ci);
     let plane = &src.plane;
-    if bw == 0 || bh == 0 || plane.width_blocks < bw || plane.height_blocks < bh {
+    if bw == 0 || bh == 0 || plane.width_blocks < bw || plane.height_blocks < bh || from >= bw {
         return;
     }
     let v = (src.v as usize).max(1);
@@ -274,9 +286,10 @@ fn smooth_component(
                 .map(|yy| &dcs[yy.min(bh - 1) * bw..][..bw]);
             strip.clear();
             strip.extend((0..bw).map(|x| rows.map(|row| row[x])));
-            for x in 0..bw {
+            for x in from..bw {
                 let mut dc = [0; 32];
-                for (d, &c) in dc[..25].chunks_exact_mut(5).zip(&neighbour_columns(x, bw)) {
+                let columns = neighbour_columns(x - from, bw - from).map(|c| c + from);
+                for (d, &c) in dc[..25].chunks_exact_mut(5).zip(&columns) {
                     d.copy_from_slice(&strip[c]);
                 }
                 estimate_block(dst.plane.block_mut(x, y), &dc, &bits, dc_only, q);

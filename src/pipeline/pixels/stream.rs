@@ -31,8 +31,9 @@ pub(super) fn decode_stream(
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::sync_channel::<(usize, Band)>(QUEUE);
         let (back_tx, back_rx) = mpsc::channel::<Band>();
+        let from = pixels.first_band();
         let entropy = s.spawn(move || {
-            scan.run(&mut |i, band| {
+            scan.run_from(from, &mut |i, band| {
                 // Hand the band over; continue in a zeroed one (recycled when possible).
                 let fresh = back_rx.try_recv().unwrap_or_else(|_| scan.new_band());
                 tx.send((i, std::mem::replace(band, fresh))).is_ok()
@@ -58,6 +59,10 @@ fn consume(
         if let Some(used) = pixels.push(i, band, sink)? {
             let _ = back.send(used);
         }
+        // A crop's rows are out: dropping the receiver stops the entropy decoder.
+        if pixels.is_done() {
+            break;
+        }
     }
     pixels.finish(sink)
 }
@@ -70,12 +75,12 @@ fn single_thread(
 ) -> Result<Vec<Warning>> {
     let mut spare: Vec<Band> = Vec::new();
     let mut failed = None;
-    let warnings = scan.run(&mut |i, band| {
+    let warnings = scan.run_from(pixels.first_band(), &mut |i, band| {
         let fresh = spare.pop().unwrap_or_else(|| scan.new_band());
         match pixels.push(i, std::mem::replace(band, fresh), sink) {
             Ok(used) => {
                 spare.extend(used);
-                true
+                !pixels.is_done()
             }
             Err(e) => {
                 failed = Some(e);
