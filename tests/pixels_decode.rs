@@ -1082,3 +1082,57 @@ fn incomplete_progressive_images_match_djpeg() {
         failures.join("\n")
     );
 }
+
+/// `djpeg -bmp` and `-os2` (also with `-grayscale`): jtool's BMP writer over its own
+/// decode gives djpeg's file byte for byte, JFIF density in dots per cm included, on
+/// every case djpeg decodes.
+#[test]
+fn bmp_output_equals_djpegs() {
+    use jtool::pipeline::pixels::dots_per_cm;
+    use jtool::pixels::bmp::{encode_bmp, BmpKind};
+    let Some(djpeg) = tool("djpeg") else { return };
+    let (mut compared, mut failures) = (0, Vec::new());
+    let mut cases = cases();
+    // A file whose JFIF density is in dots per cm, which the BMP header records.
+    let mut dpcm = std::fs::read(common::testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let at = dpcm.windows(5).position(|w| w == b"JFIF\0").unwrap();
+    dpcm[at + 7..at + 12].copy_from_slice(&[2, 0, 37, 0, 41]);
+    let dir = tempfile::tempdir().unwrap();
+    let dpcm_path = dir.path().join("dpcm.jpg");
+    std::fs::write(&dpcm_path, &dpcm).unwrap();
+    cases.push(("dpcm.jpg".into(), dpcm_path, "testdata".into()));
+    for (name, path, _) in cases {
+        let jpeg = std::fs::read(&path).unwrap();
+        let density = jtool::container::JpegFile::parse(&jpeg)
+            .ok()
+            .and_then(|f| dots_per_cm(&f));
+        for (flag, kind, gray) in [
+            ("-bmp", BmpKind::Windows, false),
+            ("-os2", BmpKind::Os2, false),
+            ("-bmp", BmpKind::Windows, true),
+        ] {
+            let mut args = vec!["-dct", "int", flag];
+            if gray {
+                args.push("-grayscale");
+            }
+            let (code, expected, _) = run_with_stdin(&djpeg, &args, &jpeg);
+            if !(code == 0 || code == 2) || expected.is_empty() {
+                continue;
+            }
+            compared += 1;
+            let opts = DecodeOptions {
+                pixels: PixelOptions {
+                    gray,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let ours = decode_file(&jpeg, &opts).and_then(|d| encode_bmp(&d.image, kind, density));
+            if ours.as_ref().ok() != Some(&expected) {
+                failures.push(format!("{name} {}: {:?}", args.join(" "), ours.err()));
+            }
+        }
+    }
+    assert!(compared > 0 || !common::ci(), "no file compared");
+    common::report_failures(&format!("djpeg -bmp/-os2: {compared} files"), &failures);
+}

@@ -493,6 +493,88 @@ fn cjpeg_colour_table_and_sampling_options() {
     );
 }
 
+/// BMP input as cjpeg reads it: the test images written as Windows and OS/2 bitmaps
+/// (24-bit, or 8-bit with a gray colour map), 32-bit pixels, and colour-mapped images
+/// whose map is gray (a gray JPEG), inverted gray, or coloured (RGB): the same file as
+/// cjpeg's from the same bitmap.
+#[test]
+fn bmp_input_equals_cjpegs() {
+    use jtool::pixels::bmp::{encode_bmp, BmpKind};
+    let (Some(cjpeg), Some(djpeg)) = (tool("cjpeg"), tool("djpeg")) else {
+        return;
+    };
+    let mut bitmaps: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, input) in images(&djpeg) {
+        let img = read_image(&input).expect("read image");
+        for kind in [BmpKind::Windows, BmpKind::Os2] {
+            bitmaps.push((
+                format!("{name} {kind:?}"),
+                encode_bmp(&img, kind, None).unwrap(),
+            ));
+        }
+    }
+    // Colour-mapped and 32-bit bitmaps, written here field by field.
+    let (w, h) = (13u32, 7u32);
+    let index: Vec<u8> = (0..w * h).map(|i| (i * 19 % 200) as u8).collect();
+    type Map = fn(u8) -> [u8; 3];
+    let maps: [(&str, Map); 3] = [
+        ("gray map", |i| [i, i, i]),
+        ("inverted gray map", |i| [255 - i, 255 - i, 255 - i]),
+        ("colour map", |i| [i, i.wrapping_mul(3), 255 - i]),
+    ];
+    for (name, map) in maps {
+        bitmaps.push((name.into(), bitmap(w, h, 8, &index, Some(map))));
+    }
+    let rgbx: Vec<u8> = (0..w * h * 4).map(|i| (i * 7 % 256) as u8).collect();
+    bitmaps.push(("32-bit".into(), bitmap(w, h, 32, &rgbx, None)));
+    let mut failures = Vec::new();
+    for (name, bmp) in &bitmaps {
+        let (code, theirs, err) = run_with_stdin(&cjpeg, &["-dct", "int"], bmp);
+        assert!(code == 0, "{name}: cjpeg failed: {err}");
+        let opts = PixelEncodeOptions {
+            huffman: HuffmanChoice::Standard,
+            ..Default::default()
+        };
+        match jtool::pipeline::encode_image_file(bmp, &opts) {
+            Ok(ours) if ours == theirs => {}
+            r => failures.push(format!("{name}: {:?}", r.err())),
+        }
+    }
+    report_failures(&format!("BMP input: {} bitmaps", bitmaps.len()), &failures);
+}
+
+/// A bottom-up Windows bitmap: `bits` 8 (with the colour map `map` of 256 entries, given
+/// as R, G, B) or 32; `px` holds the indexes or B, G, R, X bytes, top row first.
+fn bitmap(w: u32, h: u32, bits: u16, px: &[u8], map: Option<fn(u8) -> [u8; 3]>) -> Vec<u8> {
+    let bpp = usize::from(bits / 8);
+    let stride = (w as usize * bpp).div_ceil(4) * 4;
+    let cmap: Vec<u8> = map.map_or(Vec::new(), |m| {
+        (0..=255u8)
+            .flat_map(|i| {
+                let [r, g, b] = m(i);
+                [b, g, r, 0]
+            })
+            .collect()
+    });
+    let offset = 54 + cmap.len();
+    let mut out = b"BM".to_vec();
+    out.extend_from_slice(&((offset + stride * h as usize) as u32).to_le_bytes());
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&(offset as u32).to_le_bytes());
+    out.extend_from_slice(&40u32.to_le_bytes());
+    out.extend_from_slice(&w.to_le_bytes());
+    out.extend_from_slice(&h.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&bits.to_le_bytes());
+    out.extend_from_slice(&[0; 24]);
+    out.extend_from_slice(&cmap);
+    for row in px.chunks_exact(w as usize * bpp).rev() {
+        out.extend_from_slice(row);
+        out.resize(out.len() + stride - row.len(), 0);
+    }
+    out
+}
+
 /// Sequential output with standard tables is streamed row by row (on worker threads
 /// or not); it must equal the whole-image path: all coefficients, then
 /// `entropy::encode`.

@@ -124,9 +124,9 @@ pub enum Command {
     Transform(TransformArgs),
     /// Remove metadata segments without touching the entropy-coded data.
     Strip(StripArgs),
-    /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, or PAM for CMYK.
+    /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, BMP, or PAM for CMYK.
     Decode(DecodeArgs),
-    /// Encode pixels (PNG, PPM, PGM) exactly as `cjpeg -dct int` does.
+    /// Encode pixels (PNG, PPM, PGM, BMP) exactly as `cjpeg -dct int` does.
     Encode(PixelEncodeArgs),
     /// Check each file's integrity: decode everything, report OK/WARNING/ERROR with the
     /// first problem's offset and MCU.
@@ -394,6 +394,10 @@ pub enum PixelFormat {
     Pnm,
     /// PNG (8-bit RGB or gray).
     Png,
+    /// Windows BMP: 24-bit, or 8-bit with a gray colour map (djpeg -bmp).
+    Bmp,
+    /// OS/2 BMP (djpeg -os2).
+    Os2,
 }
 
 #[derive(Debug, Args)]
@@ -412,7 +416,7 @@ pub struct DecodeArgs {
     /// Write CMYK/YCCK images as 4-channel PAM (CMYK) instead of converting to RGB.
     #[arg(long)]
     pub cmyk: bool,
-    /// Output format (default: from OUT's extension, .png or PNM; PNM on stdout).
+    /// Output format (default: from OUT's extension, .png, .bmp or PNM; PNM on stdout).
     #[arg(long, value_enum, value_name = "FMT")]
     pub format: Option<PixelFormat>,
     /// Decode only this region of the output (djpeg -crop; after --scale): its left

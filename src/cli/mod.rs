@@ -814,17 +814,25 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
     let format = a.format;
     let in_place = a.output.in_place;
     let op = |data: &[u8], dest: &Dest| {
-        let png = match (format, dest) {
-            (Some(f), _) => f == PixelFormat::Png,
-            (None, Dest::File(p)) => p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")),
-            (None, Dest::Stdout) => false,
+        use decode_cmd::Format;
+        use jtool::pixels::bmp::BmpKind;
+        let ext =
+            |p: &std::path::Path, e: &str| p.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+        let format = match (format, dest) {
+            (Some(PixelFormat::Png), _) => Format::Png,
+            (Some(PixelFormat::Bmp), _) => Format::Bmp(BmpKind::Windows),
+            (Some(PixelFormat::Os2), _) => Format::Bmp(BmpKind::Os2),
+            (Some(PixelFormat::Pnm), _) | (None, Dest::Stdout) => Format::Pnm,
+            (None, Dest::File(p)) if ext(p, "png") => Format::Png,
+            (None, Dest::File(p)) if ext(p, "bmp") => Format::Bmp(BmpKind::Windows),
+            (None, Dest::File(_)) => Format::Pnm,
         };
         let like = match dest {
             Dest::File(p) if in_place => Some(p.as_path()),
             _ => None,
         };
         // Written as decoded, so the output is done here (not by run_job).
-        let (written, warnings) = match decode_cmd::decode_to(data, &opts, dest, like, png) {
+        let (written, warnings) = match decode_cmd::decode_to(data, &opts, dest, like, format) {
             Err(jtool::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 std::process::exit(EXIT_OK)
             }

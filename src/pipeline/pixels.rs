@@ -283,6 +283,16 @@ fn final_scan_stop(file: &JpegFile, decoded: &entropy::Decoded) -> Option<usize>
     })
 }
 
+/// The JFIF density of `file` when its unit is dots per cm: the one density djpeg's
+/// BMP writer records (as pixels per metre; see [`crate::pixels::bmp::bmp_header`]).
+pub fn dots_per_cm(file: &JpegFile) -> Option<(u16, u16)> {
+    let jfif = file
+        .segments()
+        .filter(|s| s.marker == crate::container::Marker::APP0 && s.body.starts_with(b"JFIF\0"))
+        .find_map(|s| crate::inspect::meta::jfif(s.body))?;
+    (jfif.units == 2).then_some((jfif.x_density, jfif.y_density))
+}
+
 /// Decodes a JPEG file to pixels exactly as `djpeg -dct int` does (`-nosmooth` with
 /// `opts.pixels.nosmooth`), incompletely coded progressive images included (see
 /// [`smoothed_coefficients`]).

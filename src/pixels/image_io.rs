@@ -410,7 +410,7 @@ impl ReadPixels<'_> {
 /// [`read_image`] without copying the samples of binary 8-bit PNM files: the encoder
 /// reads them where they lie (in a memory-mapped input, no copy of the image at all).
 pub fn read_image_borrowed(data: &[u8]) -> Result<ReadPixels<'_>> {
-    if !data.starts_with(b"\x89PNG\r\n\x1a\n") {
+    if !data.starts_with(b"\x89PNG\r\n\x1a\n") && !data.starts_with(b"BM") {
         let info = pnm_info(data)?;
         if !info.ascii && info.maxval == 255 {
             return Ok(ReadPixels::Borrowed(PixelSlice {
@@ -430,10 +430,12 @@ fn rescale(v: u32, maxval: u32) -> u8 {
     ((v.min(maxval) as u64 * 255 + maxval as u64 / 2) / maxval as u64) as u8
 }
 
-/// Reads a PNM/PAM or PNG file, recognised by its first bytes.
+/// Reads a PNM/PAM, PNG or BMP file, recognised by its first bytes.
 pub fn read_image(data: &[u8]) -> Result<PixelImage> {
     if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         read_png(data)
+    } else if data.starts_with(b"BM") {
+        super::bmp::read_bmp(data)
     } else {
         read_pnm(data)
     }
