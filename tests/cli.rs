@@ -583,6 +583,37 @@ fn bmp_files_in_and_out() {
     }
 }
 
+/// `requantize --size`: a percentage of the input gives a file at most that large; bad
+/// values and combinations are usage errors.
+#[test]
+fn requantize_to_a_size_target() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s.jpg");
+    jtool()
+        .args(["requantize", "--size", "60%"])
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+    let input = std::fs::metadata(sample()).unwrap().len();
+    assert!(std::fs::metadata(&out).unwrap().len() <= input * 60 / 100);
+    for bad in [
+        &["--size", "0"][..],
+        &["--size", "100%"],
+        &["--size", "x"],
+        &["--size", "5", "--quality", "50"],
+    ] {
+        jtool()
+            .arg("requantize")
+            .args(bad)
+            .arg(sample())
+            .arg(d.path().join("bad.jpg"))
+            .assert()
+            .code(2);
+    }
+}
+
 /// `--preserve-times` (`-p`) gives outputs the input's access and modification times,
 /// also with `--in-place`, `--out-dir` and pixel output; without it an output is new.
 #[test]

@@ -399,3 +399,51 @@ fn compare_finds_trimmed_transform() {
     }
     eprintln!("trim: {}", c.summary);
 }
+
+/// `requantize --size` (`RequantTarget::MaxBytes`): a target the lossless copy meets
+/// gives that copy; a smaller one the highest IJG quality that fits (the next quality
+/// up does not); an unreachable one quality 1 and a warning.
+#[test]
+fn requantize_to_a_size() {
+    let a = baseline();
+    let run = |target| {
+        lab::requantize(
+            &a,
+            &RequantizeOptions {
+                target,
+                via_pixels: false,
+                output: CopyOptions::default(),
+            },
+        )
+        .unwrap()
+    };
+    let copy = jtool::pipeline::copy(&a, &CopyOptions::default())
+        .unwrap()
+        .bytes;
+    let same = run(RequantTarget::MaxBytes(copy.len() as u64));
+    assert_eq!(same.bytes, copy);
+    assert!(same.warnings.is_empty());
+    let target = copy.len() as u64 * 6 / 10;
+    let fit = run(RequantTarget::MaxBytes(target));
+    assert!(fit.bytes.len() as u64 <= target && fit.warnings.is_empty());
+    let q = jtool::inspect::inspect(&fit.bytes)
+        .unwrap()
+        .quality
+        .unwrap()
+        .quality;
+    assert!(q < 100);
+    let next = run(RequantTarget::Quality(q + 1)).bytes;
+    assert!(next.len() as u64 > target, "quality {} fits too", q + 1);
+    let tiny = run(RequantTarget::MaxBytes(100));
+    assert_eq!(tiny.bytes, run(RequantTarget::Quality(1)).bytes);
+    assert_eq!(tiny.warnings.len(), 1);
+    assert!(lab::requantize(
+        &a,
+        &RequantizeOptions {
+            target: RequantTarget::MaxBytes(100),
+            via_pixels: true,
+            output: CopyOptions::default(),
+        },
+    )
+    .is_err());
+}

@@ -44,6 +44,11 @@ pub struct RequantizeArgs {
     /// Requantize to the quantization tables of this JPEG file (slot by slot).
     #[arg(long, value_name = "FILE")]
     pub tables_from: Option<OsString>,
+    /// Make each output at most this size, as `jpegoptim --size`: N or Nk kilobytes
+    /// (1024 bytes), N% of the input's size. The lossless (optimized) copy when it fits,
+    /// else the highest IJG quality that does.
+    #[arg(long, value_name = "N[k|%]", conflicts_with_all = ["quality", "tables_from", "via_pixels"])]
+    pub size: Option<String>,
     /// Decode to pixels and encode again (cjpeg-exact) with the same target tables and the
     /// input's sampling, instead of requantizing the coefficients.
     #[arg(long)]
@@ -231,7 +236,22 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
         output,
     };
     let max = args.quality.filter(|_| args.max);
+    let size = match args.size.as_deref().map(parse_size).transpose() {
+        Ok(s) => s,
+        Err(m) => return super::usage(&m),
+    };
     let op = |data: &[u8], _: &super::Dest| -> jtool::Result<super::Done> {
+        if let Some(size) = size {
+            let bytes = match size {
+                SizeTarget::Bytes(n) => n,
+                SizeTarget::Percent(p) => data.len() as u64 * u64::from(p) / 100,
+            };
+            let o = RequantizeOptions {
+                target: RequantTarget::MaxBytes(bytes),
+                ..opts.clone()
+            };
+            return lab::requantize(data, &o).map(super::Done::from);
+        }
         if let Some(q) = max {
             let finer = jtool::inspect::inspect(data)?
                 .quality
@@ -245,6 +265,29 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
     match super::plan_jobs(&args.output) {
         Ok(jobs) => super::run_jobs(ctx, jobs, op),
         Err(super::Failure::Usage(m)) | Err(super::Failure::File(m)) => super::usage(&m),
+    }
+}
+
+/// A `--size` target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SizeTarget {
+    Bytes(u64),
+    Percent(u8),
+}
+
+/// `N`, `Nk` (kilobytes of 1024 bytes) or `N%` (1-99), as jpegoptim --size takes it.
+fn parse_size(s: &str) -> Result<SizeTarget, String> {
+    let bad = || format!("invalid --size '{s}' (N or Nk kilobytes, or N% of the input, 1-99)");
+    if let Some(p) = s.strip_suffix('%') {
+        return match p.parse::<u8>() {
+            Ok(p @ 1..=99) => Ok(SizeTarget::Percent(p)),
+            _ => Err(bad()),
+        };
+    }
+    let k = s.strip_suffix(['k', 'K']).unwrap_or(s);
+    match k.parse::<u64>() {
+        Ok(n) if n > 0 => n.checked_mul(1024).map(SizeTarget::Bytes).ok_or_else(bad),
+        _ => Err(bad()),
     }
 }
 

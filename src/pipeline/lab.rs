@@ -10,7 +10,7 @@ use super::{transform as run_transform, TransformOptions};
 use crate::coeffs::{CoefficientImage, QuantTable};
 use crate::container::JpegFile;
 use crate::entropy::{self, Limits};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning, WarningKind};
 use crate::pixels::metrics::{self, Metrics};
 use crate::pixels::{ijg_tables, image_io, EncodeParams, PixelImage, Sampling};
 use crate::transform::{self, EdgePolicy, Orientation, Rect, Request, ALL_ORIENTATIONS};
@@ -391,6 +391,10 @@ pub enum RequantTarget {
     Quality(u8),
     /// The tables of another JPEG file, slot by slot.
     TablesFrom(Vec<u8>),
+    /// At most this many bytes (`jpegoptim --size`): the lossless copy when it fits,
+    /// else the IJG tables of the highest quality whose output fits (quality 1, with a
+    /// warning, when none does). Coefficient domain only.
+    MaxBytes(u64),
 }
 
 /// Options of [`requantize`].
@@ -449,6 +453,9 @@ fn target_tables(
 ) -> Result<Vec<QuantTable>> {
     match target {
         RequantTarget::Same => Ok(img.components.iter().map(|c| c.quant).collect()),
+        RequantTarget::MaxBytes(_) => Err(Error::BadRequest(
+            "a size target has no tables of its own".into(),
+        )),
         RequantTarget::Quality(q) => {
             let (l, c) = ijg_tables(*q, false);
             let slot0 = img.components[0].quant_slot;
@@ -515,6 +522,14 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
             target_tables(img, target, limits)
         });
     }
+    if let RequantTarget::MaxBytes(n) = opts.target {
+        if opts.via_pixels {
+            return Err(Error::BadRequest(
+                "a size target is reached in the coefficient domain, not via pixels".into(),
+            ));
+        }
+        return requantize_to_size(data, n, &opts.output);
+    }
     if opts.target == RequantTarget::Same {
         let out = copy(data, &opts.output)?;
         let before = coefficient_hash(&decode_coeffs_with(data, &opts.output.limits)?);
@@ -544,6 +559,57 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
         bytes: assemble(&file, opts.output.keep, &coded, &MetaEdits::default()),
         warnings,
     })
+}
+
+/// [`RequantTarget::MaxBytes`]: the lossless copy if it fits in `max` bytes, else the
+/// highest IJG quality that does, found by bisection over qualities 1–100 (file size
+/// grows with quality) on one decode of the input.
+fn requantize_to_size(data: &[u8], max: u64, output: &CopyOptions) -> Result<Output> {
+    let lossless = copy(data, output)?;
+    if lossless.bytes.len() as u64 <= max {
+        return Ok(lossless);
+    }
+    let (file, decoded, mut warnings) = super::decode_checked(data, output)?;
+    let restart_interval = super::output_restart(output, &decoded)?;
+    let enc = super::encode_options(output, &file, &decoded, restart_interval, &decoded.image)?;
+    let at = |q: u8| -> Result<Vec<u8>> {
+        let mut image = decoded.image.clone();
+        let tables = target_tables(&image, &RequantTarget::Quality(q), &output.limits)?;
+        requantize_image(&mut image, &tables);
+        image.normalize_padding();
+        let coded = entropy::encode(&image, &enc)?;
+        Ok(assemble(&file, output.keep, &coded, &MetaEdits::default()))
+    };
+    // The best fitting quality so far, and the lowest quality known not to fit.
+    let (mut best, mut lo, mut hi) = (None, 1u8, 100u8);
+    while lo <= hi {
+        let q = lo + (hi - lo) / 2;
+        let bytes = at(q)?;
+        if bytes.len() as u64 <= max {
+            best = Some(bytes);
+            lo = q + 1;
+        } else if q == 1 {
+            break;
+        } else {
+            hi = q - 1;
+        }
+    }
+    let bytes = match best {
+        Some(b) => b,
+        None => {
+            let smallest = at(1)?;
+            warnings.push(Warning {
+                offset: None,
+                mcu: None,
+                kind: WarningKind::Other(format!(
+                    "no quality fits in {max} bytes: IJG quality 1 gives {}",
+                    smallest.len()
+                )),
+            });
+            smallest
+        }
+    };
+    Ok(Output { bytes, warnings })
 }
 
 // ---------------------------------------------------------------------------------------
