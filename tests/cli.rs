@@ -614,6 +614,56 @@ fn requantize_to_a_size_target() {
     }
 }
 
+/// `--only-smaller` (copy, requantize): an output that would not be smaller is the
+/// input's bytes, and with --in-place the input is not touched (times included); a
+/// smaller output is written as usual.
+#[test]
+fn only_smaller_never_grows_a_file() {
+    use std::time::{Duration, SystemTime};
+    let d = tempfile::tempdir().unwrap();
+    let input = std::fs::read(sample()).unwrap();
+    let out = d.path().join("o.jpg");
+    // The sample has the standard tables: a standard-table copy is not smaller.
+    jtool()
+        .args(["copy", "--standard-huffman", "--only-smaller"])
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(std::fs::read(&out).unwrap(), input);
+    jtool()
+        .args(["copy", "--only-smaller"])
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(std::fs::read(&out).unwrap().len() < input.len());
+    let a = d.path().join("a.jpg");
+    std::fs::write(&a, &input).unwrap();
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(981_173_106);
+    let t = std::fs::FileTimes::new().set_modified(old);
+    std::fs::File::options()
+        .write(true)
+        .open(&a)
+        .unwrap()
+        .set_times(t)
+        .unwrap();
+    jtool()
+        .args([
+            "requantize",
+            "--quality",
+            "100",
+            "--only-smaller",
+            "--in-place",
+        ])
+        .arg(&a)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&a).unwrap(), input);
+    assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), old);
+}
+
 /// `--preserve-times` (`-p`) gives outputs the input's access and modification times,
 /// also with `--in-place`, `--out-dir` and pixel output; without it an output is new.
 #[test]

@@ -207,6 +207,11 @@ pub struct EncodeArgs {
 
 #[derive(Debug, Args)]
 pub struct CopyArgs {
+    /// Never make a file larger (as jpegoptim): when the output would not be smaller
+    /// than the input, the input's bytes are written unchanged (with --in-place the file
+    /// is left alone).
+    #[arg(long)]
+    pub only_smaller: bool,
     #[command(flatten)]
     pub encode: EncodeArgs,
     #[command(flatten)]

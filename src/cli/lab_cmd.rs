@@ -53,6 +53,11 @@ pub struct RequantizeArgs {
     /// input's sampling, instead of requantizing the coefficients.
     #[arg(long)]
     pub via_pixels: bool,
+    /// Never make a file larger (as jpegoptim): when the output would not be smaller
+    /// than the input, the input's bytes are written unchanged (with --in-place the file
+    /// is left alone).
+    #[arg(long)]
+    pub only_smaller: bool,
     #[command(flatten)]
     pub output: super::args::OutputArgs,
 }
@@ -240,7 +245,7 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
         Ok(s) => s,
         Err(m) => return super::usage(&m),
     };
-    let op = |data: &[u8], _: &super::Dest| -> jtool::Result<super::Done> {
+    let requantize_one = |data: &[u8], _: &super::Dest| -> jtool::Result<super::Done> {
         if let Some(size) = size {
             let bytes = match size {
                 SizeTarget::Bytes(n) => n,
@@ -261,6 +266,10 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
             }
         }
         lab::requantize(data, &opts).map(super::Done::from)
+    };
+    let only_smaller = args.only_smaller;
+    let op = |data: &[u8], d: &super::Dest| -> jtool::Result<super::Done> {
+        requantize_one(data, d).map(|done| super::smaller_or_input(data, done, only_smaller))
     };
     match super::plan_jobs(&args.output) {
         Ok(jobs) => super::run_jobs(ctx, jobs, op),

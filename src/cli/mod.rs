@@ -177,6 +177,8 @@ struct Done {
     json: bool,
     /// The operation wrote its output itself (streamed), this many bytes.
     written: Option<u64>,
+    /// The output is the input's own bytes (`--only-smaller`).
+    unchanged: bool,
 }
 
 impl From<pipeline::Output> for Done {
@@ -186,8 +188,18 @@ impl From<pipeline::Output> for Done {
             report: None,
             json: false,
             written: None,
+            unchanged: false,
         }
     }
+}
+
+/// `--only-smaller`: `done` with the input's own bytes when its output is not smaller.
+fn smaller_or_input(data: &[u8], mut done: Done, only_smaller: bool) -> Done {
+    if only_smaller && done.written.is_none() && done.output.bytes.len() >= data.len() {
+        done.output.bytes = data.to_vec();
+        done.unchanged = true;
+    }
+    done
 }
 
 /// Runs `op` over every job, printing errors and warnings; returns the exit code.
@@ -308,6 +320,8 @@ where
     };
     let wrote = match done.written {
         Some(_) => Ok(()),
+        // Nothing to replace: the input stays as it is, times included.
+        None if done.unchanged && job.in_place => Ok(()),
         None => io::write_output(&job.dest, &out.bytes, like),
     }
     .and_then(|()| match (&job.dest, times) {
@@ -450,7 +464,8 @@ fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
     };
     match plan_jobs(&a.output) {
         Ok(jobs) => run_jobs(ctx, jobs, |data, _| {
-            pipeline::copy(data, &opts).map(Done::from)
+            let done = pipeline::copy(data, &opts).map(Done::from)?;
+            Ok(smaller_or_input(data, done, a.only_smaller))
         }),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
@@ -531,6 +546,7 @@ fn transformed_done(t: Transformed, json: bool) -> Done {
         output: t.output,
         report: Some(report),
         written: None,
+        unchanged: false,
     }
 }
 
@@ -539,7 +555,17 @@ fn transformed_done(t: Transformed, json: bool) -> Done {
 fn report(ctx: &Context, job: &Job, done: &Done, log: &mut Log) {
     let bytes = done.written.unwrap_or(done.output.bytes.len() as u64);
     let Some(r) = &done.report else {
-        if ctx.verbose > 0 {
+        if ctx.verbose > 0 && done.unchanged {
+            let what = if job.in_place {
+                "left as it is"
+            } else {
+                "written unchanged"
+            };
+            log.err(format!(
+                "jtool: {}: output not smaller; the input, {bytes} bytes, {what}",
+                job.src.name()
+            ));
+        } else if ctx.verbose > 0 {
             log.err(format!("jtool: {}: wrote {bytes} bytes", job.src.name()));
         }
         return;
