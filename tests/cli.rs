@@ -664,6 +664,76 @@ fn only_smaller_never_grows_a_file() {
     assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), old);
 }
 
+/// `comment` and `orientation` from the command line: show, change in place, and the
+/// usage errors (a bad value, output options when only showing) and file errors (no tag).
+#[test]
+fn comment_and_orientation_commands() {
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join("a.jpg");
+    std::fs::copy(sample(), &a).unwrap();
+    jtool()
+        .args(["comment", "--replace", "--add", "one\\two", "--in-place"])
+        .arg(&a)
+        .assert()
+        .success()
+        .stderr("");
+    jtool()
+        .arg("comment")
+        .arg(&a)
+        .assert()
+        .success()
+        .stdout("one\\\\two\n");
+    jtool()
+        .arg("orientation")
+        .arg(&a)
+        .assert()
+        .success()
+        .stdout("6\n");
+    jtool()
+        .args(["orientation", "--set", "1", "--in-place"])
+        .arg(&a)
+        .assert()
+        .success();
+    jtool()
+        .arg("orientation")
+        .arg(&a)
+        .arg(&a)
+        .assert()
+        .success()
+        .stdout(format!("{0}:\n1\n{0}:\n1\n", a.display()));
+    let bare = d.path().join("bare.jpg");
+    jtool()
+        .args(["strip", "--keep", "none"])
+        .arg(&a)
+        .arg(&bare)
+        .assert()
+        .success();
+    jtool()
+        .arg("orientation")
+        .arg(&bare)
+        .assert()
+        .success()
+        .stdout("");
+    jtool()
+        .args(["orientation", "--set", "3"])
+        .arg(&bare)
+        .arg(d.path().join("x.jpg"))
+        .assert()
+        .code(1);
+    assert!(!d.path().join("x.jpg").exists());
+    jtool()
+        .args(["orientation", "--set", "9"])
+        .arg(&a)
+        .arg(d.path().join("y.jpg"))
+        .assert()
+        .code(2);
+    jtool()
+        .args(["comment", "--in-place"])
+        .arg(&a)
+        .assert()
+        .code(2);
+}
+
 /// `--preserve-times` (`-p`) gives outputs the input's access and modification times,
 /// also with `--in-place`, `--out-dir` and pixel output; without it an output is new.
 #[test]

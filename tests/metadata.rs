@@ -658,3 +658,150 @@ fn decode_icc_writes_the_embedded_profile() {
         .assert()
         .code(2);
 }
+
+/// Every corpus and testdata JPEG.
+fn all_jpegs() -> Vec<PathBuf> {
+    let mut files = testdata_jpegs();
+    if let Some(c) = corpus_dir() {
+        files.extend(jpegs_in(&c.join("valid")));
+    }
+    files
+}
+
+/// `jtool comment` prints what rdjpgcom prints, and `--add` / `--replace --add` write
+/// what wrjpgcom writes, except where a comment follows the frame header: wrjpgcom
+/// copies everything after the frame header as it is, so its `-replace` leaves those,
+/// and jtool removes every comment.
+#[test]
+fn comments_match_rdjpgcom_and_wrjpgcom() {
+    let (Some(rd), Some(wr)) = (tool("rdjpgcom"), tool("wrjpgcom")) else {
+        return;
+    };
+    let jtool = || assert_cmd::Command::cargo_bin("jtool").unwrap();
+    let (mut shown, mut written, mut failures) = (0, 0, Vec::new());
+    for f in all_jpegs() {
+        let theirs = std::process::Command::new(&rd).arg(&f).output().unwrap();
+        if theirs.status.success() {
+            shown += 1;
+            let ours = jtool().arg("comment").arg(&f).output().unwrap();
+            if ours.stdout != theirs.stdout {
+                failures.push(format!("{}: rdjpgcom differs", f.display()));
+            }
+        }
+        let data = std::fs::read(&f).unwrap();
+        let com_after_frame = JpegFile::parse(&data).is_ok_and(|file| {
+            let markers: Vec<_> = file.segments().map(|s| s.marker).collect();
+            let sof = markers.iter().position(|m| m.is_sof());
+            let last_com = markers
+                .iter()
+                .rposition(|m| *m == jtool::container::Marker::COM);
+            matches!((sof, last_com), (Some(s), Some(c)) if c > s)
+        });
+        for (theirs, ours) in [
+            (
+                &["-comment", "made by\r\nhand"][..],
+                &["--add", "made by\r\nhand"][..],
+            ),
+            (
+                &["-replace", "-comment", "only"],
+                &["--replace", "--add", "only"],
+            ),
+        ] {
+            let expected = std::process::Command::new(&wr)
+                .args(theirs)
+                .arg(&f)
+                .output()
+                .unwrap();
+            if !expected.status.success() || (com_after_frame && theirs[0] == "-replace") {
+                continue;
+            }
+            written += 1;
+            let got = jtool()
+                .arg("comment")
+                .args(ours)
+                .arg(&f)
+                .arg("-")
+                .output()
+                .unwrap();
+            if got.stdout != expected.stdout {
+                failures.push(format!("{}: wrjpgcom {theirs:?} differs", f.display()));
+            }
+        }
+    }
+    assert!(shown > 0 || !ci(), "no file compared");
+    report_failures(
+        &format!("rdjpgcom: {shown} files, wrjpgcom: {written} edits"),
+        &failures,
+    );
+}
+
+/// `jtool orientation` shows the Orientation tag of every file with one (jpegexiforient
+/// only looks when Exif is the first segment), and `--set` changes what jpegexiforient
+/// changes, plus IFD1's tag where there is one (the thumbnail's pixels are stored as
+/// the image's, so their tags agree), and no other byte (jpegexiforient also zeroes the
+/// unused bytes of the tag's value field).
+#[test]
+fn orientation_matches_jpegexiforient() {
+    let Some(eo) = tool("jpegexiforient") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let (mut set, mut failures) = (0, Vec::new());
+    for f in all_jpegs() {
+        let data = std::fs::read(&f).unwrap();
+        let ours = assert_cmd::Command::cargo_bin("jtool")
+            .unwrap()
+            .arg("orientation")
+            .arg(&f)
+            .output()
+            .unwrap();
+        let theirs = std::process::Command::new(&eo)
+            .arg("-n")
+            .arg(&f)
+            .output()
+            .unwrap();
+        let (ours, theirs) = (
+            String::from_utf8_lossy(&ours.stdout).trim().to_string(),
+            String::from_utf8_lossy(&theirs.stdout).trim().to_string(),
+        );
+        if !theirs.is_empty() && ours != theirs {
+            failures.push(format!("{}: {ours:?} against {theirs:?}", f.display()));
+        }
+        if theirs.is_empty() || !(1..=8).contains(&theirs.parse::<u16>().unwrap_or(0)) {
+            continue;
+        }
+        set += 1;
+        let (a, b) = (d.path().join("a.jpg"), d.path().join("b.jpg"));
+        std::fs::write(&a, &data).unwrap();
+        std::process::Command::new(&eo)
+            .arg("-3")
+            .arg(&a)
+            .output()
+            .unwrap();
+        assert_cmd::Command::cargo_bin("jtool")
+            .unwrap()
+            .args(["orientation", "--set", "3"])
+            .arg(&f)
+            .arg(&b)
+            .assert()
+            .success();
+        let (a, b) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        let changed =
+            |x: &[u8]| -> Vec<usize> { (0..data.len()).filter(|&i| x[i] != data[i]).collect() };
+        let (theirs_changed, ours_changed) = (changed(&a), changed(&b));
+        let ok = b.len() == data.len()
+            // jpegexiforient also zeroes the unused half of the tag's value field.
+            && theirs_changed
+                .iter()
+                .all(|i| (ours_changed.contains(i) && a[*i] == b[*i]) || a[*i] == 0)
+            && ours_changed.len() <= theirs_changed.len() + 1
+            && jtool::pipeline::orientation(&b).unwrap() == Some(3);
+        if !ok {
+            failures.push(format!(
+                "{}: --set 3 changed {ours_changed:?}, jpegexiforient {theirs_changed:?}",
+                f.display()
+            ));
+        }
+    }
+    report_failures(&format!("jpegexiforient: {set} files set"), &failures);
+}

@@ -64,6 +64,11 @@ const SUBCOMMANDS: &[(&str, Augment)] = &[
     ("grayscale", TransformCommon::augment_args),
     ("transform", TransformArgs::augment_args),
     ("strip", StripArgs::augment_args),
+    ("comment", super::meta_cmd::CommentArgs::augment_args),
+    (
+        "orientation",
+        super::meta_cmd::OrientationArgs::augment_args,
+    ),
     ("decode", DecodeArgs::augment_args),
     ("encode", PixelEncodeArgs::augment_args),
     ("verify", super::verify_cmd::VerifyArgs::augment_args),
@@ -124,6 +129,10 @@ pub enum Command {
     Transform(TransformArgs),
     /// Remove metadata segments without touching the entropy-coded data.
     Strip(StripArgs),
+    /// Show, add or remove comments (COM segments), as rdjpgcom and wrjpgcom do.
+    Comment(super::meta_cmd::CommentArgs),
+    /// Show or set the Exif Orientation tag without changing the image (jpegexiforient).
+    Orientation(super::meta_cmd::OrientationArgs),
     /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, BMP, or PAM for CMYK.
     Decode(DecodeArgs),
     /// Encode pixels (PNG, PPM, PGM, BMP) exactly as `cjpeg -dct int` does.

@@ -5,6 +5,7 @@ mod args;
 mod decode_cmd;
 mod io;
 mod lab_cmd;
+mod meta_cmd;
 mod par;
 mod verify_cmd;
 
@@ -67,6 +68,8 @@ pub fn run() -> i32 {
         Command::Grayscale(a) => plain(&ctx, Orientation::Identity, true, false, a),
         Command::Transform(a) => run_combined(&ctx, a),
         Command::Strip(a) => run_strip(&ctx, a),
+        Command::Comment(a) => meta_cmd::run_comment(&ctx, a),
+        Command::Orientation(a) => meta_cmd::run_orientation(&ctx, a),
         Command::Decode(a) => run_decode(&ctx, a),
         Command::Encode(a) => run_encode(&ctx, a),
         Command::Compare(a) => lab_cmd::run_compare(a, ctx.limits()),

@@ -2,6 +2,7 @@
 //! Bytes in, bytes out; the CLI owns files.
 
 mod assemble;
+mod comment;
 mod drop;
 mod encode_pixels;
 mod hash;
@@ -16,6 +17,7 @@ pub mod via_pixels;
 mod wipe;
 
 pub use assemble::{assemble, MetaEdits};
+pub use comment::{comments, edit_comments, orientation, set_orientation, MAX_COMMENT};
 pub use drop::{drop_image, load_drop, DropSource};
 pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};
 pub use hash::{coefficient_hash, file_coefficient_hash, Sha256};

@@ -1,0 +1,182 @@
+//! `jtool comment` and `jtool orientation`: the comment and orientation tools that
+//! come with jpegtran (`rdjpgcom`, `wrjpgcom`, `jpegexiforient`).
+
+use super::args::OutputArgs;
+use super::io::{self, Source};
+use super::{describe, io_message, plan_jobs, run_jobs, usage, Context, Done, Failure};
+use super::{EXIT_FAILED, EXIT_OK};
+use clap::Args;
+use jtool::pipeline;
+use std::io::Write;
+
+#[derive(Debug, Args)]
+pub struct CommentArgs {
+    /// Add a comment with this text (wrjpgcom -comment): a COM segment just before the
+    /// frame header, after the comments there are.
+    #[arg(long, value_name = "TEXT", conflicts_with = "add_file")]
+    pub add: Option<String>,
+    /// Add a comment holding this file's bytes (wrjpgcom -cfile).
+    #[arg(long, value_name = "FILE")]
+    pub add_file: Option<std::path::PathBuf>,
+    /// Remove the comments there are first (wrjpgcom -replace); alone, removes them all.
+    #[arg(long)]
+    pub replace: bool,
+    /// When showing comments: write their bytes as they are, control characters
+    /// included (rdjpgcom -raw; unsafe on a terminal).
+    #[arg(long)]
+    pub raw: bool,
+    /// Without --add, --add-file or --replace: the files whose comments to show.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OrientationArgs {
+    /// Set the Exif Orientation tag to N (1-8) where the file has one, changing no
+    /// other byte (jpegexiforient -N); without it, show the tag.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=8))]
+    pub set: Option<u16>,
+    /// Without --set: the files whose tag to show.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Reading mode takes every FILE as an input; the output options make no sense there.
+fn reading_only(o: &OutputArgs) -> Result<(), String> {
+    if o.in_place || o.out_dir.is_some() || o.preserve_times {
+        return Err("--in-place, --out-dir and -p go with a change to make".into());
+    }
+    Ok(())
+}
+
+/// Reads each file in turn and prints what `show` makes of it (a line per item), under
+/// a `NAME:` line when there are several files.
+fn show_each(files: &[std::ffi::OsString], show: impl Fn(&[u8]) -> jtool::Result<Vec<u8>>) -> i32 {
+    let mut code = EXIT_OK;
+    let mut stdout = std::io::stdout().lock();
+    for f in files {
+        let src = Source::from_arg(f);
+        let shown = io::read_input(&src)
+            .map_err(|e| io_message(&e))
+            .and_then(|data| show(&data).map_err(|e| describe(&e)));
+        let text = match shown {
+            Ok(t) => t,
+            Err(msg) => {
+                eprintln!("jtool: {}: {msg}", src.name());
+                code = EXIT_FAILED;
+                continue;
+            }
+        };
+        let head = if files.len() > 1 {
+            format!("{}:\n", io::escape(&src.name()))
+        } else {
+            String::new()
+        };
+        let written = stdout
+            .write_all(head.as_bytes())
+            .and_then(|()| stdout.write_all(&text));
+        if written.is_err() {
+            // A closed pipe ends the listing quietly.
+            return code;
+        }
+    }
+    code
+}
+
+/// A comment as rdjpgcom prints it: CR, LF and CR LF each become one newline, `\` is
+/// doubled, other bytes outside printable ASCII become `\ooo`; then a newline.
+fn readable_comment(body: &[u8], raw: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 1);
+    if raw {
+        out.extend_from_slice(body);
+    } else {
+        let mut last = 0u8;
+        for &c in body {
+            match c {
+                b'\r' => out.push(b'\n'),
+                b'\n' if last == b'\r' => {}
+                b'\n' => out.push(b'\n'),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                0x20..=0x7E => out.push(c),
+                _ => out.extend_from_slice(format!("\\{c:03o}").as_bytes()),
+            }
+            last = c;
+        }
+    }
+    out.push(b'\n');
+    out
+}
+
+pub fn run_comment(ctx: &Context, a: &CommentArgs) -> i32 {
+    let text: Option<Vec<u8>> = match (&a.add, &a.add_file) {
+        (Some(t), _) => Some(t.clone().into_bytes()),
+        (None, Some(p)) => match std::fs::read(p) {
+            Ok(b) => Some(b),
+            Err(e) => return usage(&format!("--add-file {}: {}", p.display(), io_message(&e))),
+        },
+        (None, None) => None,
+    };
+    if text
+        .as_ref()
+        .is_some_and(|t| t.len() > pipeline::MAX_COMMENT)
+    {
+        return usage(&format!(
+            "a comment holds at most {} bytes",
+            pipeline::MAX_COMMENT
+        ));
+    }
+    if text.is_none() && !a.replace {
+        if let Err(m) = reading_only(&a.output) {
+            return usage(&m);
+        }
+        let raw = a.raw;
+        return show_each(&a.output.files, |data| {
+            let all = pipeline::comments(data)?;
+            Ok(all.iter().flat_map(|c| readable_comment(c, raw)).collect())
+        });
+    }
+    let replace = a.replace;
+    let op = |data: &[u8], _: &super::Dest| {
+        pipeline::edit_comments(data, text.as_deref(), replace).map(Done::from)
+    };
+    match plan_jobs(&a.output) {
+        Ok(jobs) => run_jobs(ctx, jobs, op),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
+}
+
+pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {
+    let Some(value) = a.set else {
+        if let Err(m) = reading_only(&a.output) {
+            return usage(&m);
+        }
+        let several = a.output.files.len() > 1;
+        return show_each(&a.output.files, |data| {
+            Ok(match pipeline::orientation(data)? {
+                Some(v) => format!("{v}\n").into_bytes(),
+                None if several => b"none\n".to_vec(),
+                None => Vec::new(),
+            })
+        });
+    };
+    let op = |data: &[u8], _: &super::Dest| pipeline::set_orientation(data, value).map(Done::from);
+    match plan_jobs(&a.output) {
+        Ok(jobs) => run_jobs(ctx, jobs, op),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_comment;
+
+    #[test]
+    fn comments_print_as_rdjpgcom_prints_them() {
+        assert_eq!(readable_comment(b"a\r\nb\rc\nd", false), b"a\nb\nc\nd\n");
+        assert_eq!(
+            readable_comment(b"x\\y\x01\xff", false),
+            b"x\\\\y\\001\\377\n"
+        );
+        assert_eq!(readable_comment(b"\x01", true), b"\x01\n");
+    }
+}

@@ -1,0 +1,146 @@
+//! Comments (COM segments, T.81 B.2.4.5) and the Exif orientation tag, read and written
+//! without touching anything else: what libjpeg-turbo's `rdjpgcom`, `wrjpgcom` and
+//! `jpegexiforient` do.
+
+use super::Output;
+use crate::container::edit::{edit_exif, exif_orientation, ExifEdit};
+use crate::container::{Item, JpegFile, Marker, Segment};
+use crate::error::{Error, Result};
+
+/// The largest comment one COM segment holds (its length field counts itself).
+pub const MAX_COMMENT: usize = 0xFFFF - 2;
+
+/// The bodies of the file's COM segments, in file order.
+pub fn comments(data: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let file = JpegFile::parse(data)?;
+    Ok(file
+        .segments()
+        .filter(|s| s.marker == Marker::COM)
+        .map(|s| s.body.to_vec())
+        .collect())
+}
+
+/// What `wrjpgcom` does: without `text`, with `replace`, every COM segment goes; with
+/// `text`, a COM segment holding it goes in just before the frame header (SOFn), after
+/// the comments kept. Every other byte stays as it was.
+pub fn edit_comments<'a>(data: &'a [u8], text: Option<&'a [u8]>, replace: bool) -> Result<Output> {
+    if text.is_some_and(|t| t.len() > MAX_COMMENT) {
+        return Err(Error::BadRequest(format!(
+            "a comment holds at most {MAX_COMMENT} bytes"
+        )));
+    }
+    let mut file = JpegFile::parse(data)?;
+    if replace {
+        file.items
+            .retain(|i| !matches!(i, Item::Segment(s) if s.marker == Marker::COM));
+    }
+    if let Some(text) = text {
+        let at = file
+            .items
+            .iter()
+            .position(|i| matches!(i, Item::Segment(s) if s.marker.is_sof()))
+            .ok_or_else(|| {
+                Error::BadRequest("no frame header (SOFn) to put the comment before".into())
+            })?;
+        let com = Segment {
+            prefix: &[],
+            marker: Marker::COM,
+            offset: 0,
+            body: text,
+        };
+        file.items.insert(at, Item::Segment(com));
+    }
+    Ok(Output {
+        bytes: file.to_bytes(),
+        warnings: file.warnings.clone(),
+    })
+}
+
+/// The Orientation tag of the first Exif segment's IFD0 (1–8 when valid), if it has one.
+pub fn orientation(data: &[u8]) -> Result<Option<u16>> {
+    let file = JpegFile::parse(data)?;
+    Ok(exif_segment(&file).and_then(|s| exif_orientation(s.body)))
+}
+
+/// What `jpegexiforient -N` does: sets the Orientation tag to `value` (1–8) where the
+/// file's Exif has it (IFD0, and IFD1 when it has one too), changing no other byte.
+/// An error when there is no tag to set; nothing changes when it already holds `value`.
+pub fn set_orientation(data: &[u8], value: u16) -> Result<Output> {
+    if !(1..=8).contains(&value) {
+        return Err(Error::BadRequest(format!("orientation {value} (1 to 8)")));
+    }
+    let file = JpegFile::parse(data)?;
+    let seg = exif_segment(&file)
+        .filter(|s| exif_orientation(s.body).is_some())
+        .ok_or_else(|| Error::BadRequest("no Exif Orientation tag to set".into()))?;
+    let edit = ExifEdit {
+        orientation: Some(value),
+        dimensions: None,
+    };
+    let bytes = match edit_exif(seg.body, &edit) {
+        Some(body) => {
+            let start = seg.body_offset();
+            let mut out = data.to_vec();
+            out[start..start + body.len()].copy_from_slice(&body);
+            out
+        }
+        None => data.to_vec(),
+    };
+    Ok(Output {
+        bytes,
+        warnings: file.warnings.clone(),
+    })
+}
+
+/// The first APP1 segment holding Exif.
+fn exif_segment<'f, 'a>(file: &'f JpegFile<'a>) -> Option<&'f Segment<'a>> {
+    file.segments()
+        .find(|s| s.marker == Marker::APP1 && s.body.starts_with(b"Exif\0"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<u8> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        std::fs::read(dir.join("meta_420_67x45.jpg")).unwrap()
+    }
+
+    #[test]
+    fn comments_are_added_before_the_frame_and_replaced() {
+        let data = sample();
+        let before = comments(&data).unwrap();
+        let added = edit_comments(&data, Some(b"second"), false).unwrap().bytes;
+        let mut expected = before.clone();
+        expected.push(b"second".to_vec());
+        assert_eq!(comments(&added).unwrap(), expected);
+        let file = JpegFile::parse(&added).unwrap();
+        let order: Vec<Marker> = file.segments().map(|s| s.marker).collect();
+        let com = order.iter().rposition(|&m| m == Marker::COM).unwrap();
+        assert!(order[com + 1].is_sof());
+        let only = edit_comments(&added, Some(b"only"), true).unwrap().bytes;
+        assert_eq!(comments(&only).unwrap(), vec![b"only".to_vec()]);
+        let none = edit_comments(&added, None, true).unwrap().bytes;
+        assert!(comments(&none).unwrap().is_empty());
+        assert!(edit_comments(&data, Some(&vec![b'x'; MAX_COMMENT + 1]), false).is_err());
+    }
+
+    #[test]
+    fn orientation_is_read_and_set_in_place() {
+        let data = sample();
+        assert_eq!(orientation(&data).unwrap(), Some(6));
+        let set = set_orientation(&data, 3).unwrap().bytes;
+        assert_eq!(set.len(), data.len());
+        assert_eq!(orientation(&set).unwrap(), Some(3));
+        let differing = data.iter().zip(&set).filter(|(a, b)| a != b).count();
+        assert!((1..=2).contains(&differing), "{differing} bytes changed");
+        assert_eq!(set_orientation(&data, 6).unwrap().bytes, data);
+        assert!(set_orientation(&data, 9).is_err());
+        let stripped = crate::pipeline::strip(&data, crate::container::KeepPolicy::NOTHING)
+            .unwrap()
+            .bytes;
+        assert_eq!(orientation(&stripped).unwrap(), None);
+        assert!(set_orientation(&stripped, 1).is_err());
+    }
+}
