@@ -107,10 +107,27 @@ if [ "${PIXELS:-1}" = 1 ] && [ -f "$P" ]; then
   done
   compare "decode --grayscale big_420_q90 (vs djpeg -grayscale)" \
     "$JT decode --grayscale $B $OUT/a.pgm" "djpeg -dct int -grayscale -outfile $OUT/b.pgm $B"
-  for q in "--standard-huffman:" "--sampling 444 --standard-huffman:-sample 1x1" ":-optimize" "--progressive:-progressive"; do
+  # Regions: near the top, in the middle, and in the middle of the file with restart
+  # markers (where jtool starts at the restart interval above the region).
+  for c in "$B:256x256+2000+100" "$B:256x256+2000+1500" "$IMG/big_rst.jpg:1024x1024+3000+2000"; do
+    compare "decode --crop ${c#*:} $(basename "${c%%:*}" .jpg) (vs djpeg -crop)" \
+      "$JT decode --crop ${c#*:} ${c%%:*} $OUT/a.ppm" "djpeg -dct int -crop ${c#*:} -outfile $OUT/b.ppm ${c%%:*}"
+  done
+  compare "decode big_420_q90 to BMP (vs djpeg -bmp)" \
+    "$JT decode --format bmp $B $OUT/a.bmp" "djpeg -dct int -bmp -outfile $OUT/b.bmp $B"
+  for q in "--standard-huffman:" "--sampling 444 --standard-huffman:-sample 1x1" ":-optimize" "--progressive:-progressive" "--rgb --standard-huffman:-rgb" "--sampling 4x1 --standard-huffman:-sample 4x1"; do
     compare "encode -q 90 ${q%%:*} big.ppm (vs cjpeg -dct int ${q#*:})" \
       "$JT encode -q 90 ${q%%:*} $P $OUT/a.jpg" "cjpeg -quality 90 -dct int ${q#*:} -outfile $OUT/b.jpg $P"
   done
+fi
+
+# A size target (requantization), against jpegoptim --size, which re-encodes through
+# pixels; both overwrite a copy of the input.
+if [ "${PIXELS:-1}" = 1 ] && command -v jpegoptim >/dev/null; then
+  F=$IMG/photo_420_q90.jpg
+  compare "requantize --size 200 photo_420_q90 (vs jpegoptim --size=200)" \
+    "bash -c 'cp $F $OUT/s1.jpg && $JT requantize --size 200 --in-place $OUT/s1.jpg'" \
+    "bash -c 'cp $F $OUT/s2.jpg && jpegoptim -q --size=200 $OUT/s2.jpg'"
 fi
 
 # Batches: 120 files (60 × medium 1920×1080, 60 × small 640×480), rotate 90 with optimized

@@ -143,6 +143,7 @@ fn scan_data(bytes: &[u8]) -> Vec<u8> {
         .collect()
 }
 
+#[derive(Default)]
 struct Tally {
     cases: usize,
     coeffs_equal: usize,
@@ -211,13 +212,7 @@ fn coefficients_equal_cjpeg() {
     let (Some(cjpeg), Some(djpeg)) = (tool("cjpeg"), tool("djpeg")) else {
         return;
     };
-    let mut t = Tally {
-        cases: 0,
-        coeffs_equal: 0,
-        files_equal: 0,
-        scans_equal: 0,
-        failures: Vec::new(),
-    };
+    let mut t = Tally::default();
     let qualities = [1u8, 10, 23, 24, 25, 50, 75, 85, 90, 95, 100];
     let samplings = [
         Sampling::S444,
@@ -464,13 +459,7 @@ fn cjpeg_colour_table_and_sampling_options() {
     let qt = dir.path().join("tables.txt");
     std::fs::write(&qt, table_file()).unwrap();
     let qt = qt.to_str().unwrap();
-    let mut t = Tally {
-        cases: 0,
-        coeffs_equal: 0,
-        files_equal: 0,
-        scans_equal: 0,
-        failures: Vec::new(),
-    };
+    let mut t = Tally::default();
     for (name, input) in images(&djpeg) {
         let img = read_image(&input).expect("read image");
         for c in option_cases(img.channels == 3, qt) {

@@ -264,15 +264,7 @@ mod tests {
     use super::*;
 
     fn image(w: u32, h: u32, channels: usize) -> PixelImage {
-        let data = (0..w as usize * h as usize * channels)
-            .map(|i| (i * 37 % 251) as u8)
-            .collect();
-        PixelImage {
-            width: w,
-            height: h,
-            channels,
-            data,
-        }
+        PixelImage::test_pattern(w, h, channels)
     }
 
     #[test]

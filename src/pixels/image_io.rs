@@ -446,16 +446,7 @@ mod tests {
     use super::*;
 
     fn sample(channels: usize) -> PixelImage {
-        let (w, h) = (5u32, 3u32);
-        let data = (0..w as usize * h as usize * channels)
-            .map(|i| (i * 37 % 256) as u8)
-            .collect();
-        PixelImage {
-            width: w,
-            height: h,
-            channels,
-            data,
-        }
+        PixelImage::test_pattern(5, 3, channels)
     }
 
     #[test]

@@ -193,6 +193,21 @@ pub struct PixelImage {
 }
 
 impl PixelImage {
+    /// A `w`×`h` image of `channels` samples per pixel holding a fixed pattern, for
+    /// tests of the file formats.
+    #[cfg(test)]
+    pub(crate) fn test_pattern(w: u32, h: u32, channels: usize) -> PixelImage {
+        let data = (0..w as usize * h as usize * channels)
+            .map(|i| (i * 37 % 251) as u8)
+            .collect();
+        PixelImage {
+            width: w,
+            height: h,
+            channels,
+            data,
+        }
+    }
+
     /// Bytes per row.
     pub fn stride(&self) -> usize {
         self.width as usize * self.channels
