@@ -911,13 +911,7 @@ fn write_embedded_icc(
 /// `encode`'s quality, sampling, colour and table options as cjpeg reads them.
 fn encode_tables(
     a: &PixelEncodeArgs,
-) -> Result<
-    (
-        jtool::pixels::EncodeParams,
-        Option<jtool::pixels::QuantChoice>,
-    ),
-    String,
-> {
+) -> Result<(jtool::pixels::EncodeParams, jtool::pixels::QuantChoice), String> {
     use jtool::pixels::{parse_table_file, EncodeParams, QuantChoice, Sampling};
     let list = |s: &str, what: &str, max: u8| -> Result<Vec<u8>, String> {
         s.split(',')
@@ -960,8 +954,7 @@ fn encode_tables(
         force_baseline: a.baseline,
         threads: par::threads_per_file(1),
     };
-    let custom = a.qtables.is_some() || a.qslots.is_some() || qualities.len() > 1;
-    Ok((params, custom.then_some(quant)))
+    Ok((params, quant))
 }
 
 fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
@@ -985,7 +978,7 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
     };
     let opts = pipeline::PixelEncodeOptions {
         params,
-        quant,
+        quant: Some(quant),
         mode: if a.progressive {
             CodingMode::Progressive
         } else {

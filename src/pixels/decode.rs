@@ -473,12 +473,8 @@ impl Convert {
 struct Setup<'a> {
     plans: Vec<Plan<'a>>,
     conv: Convert,
-    /// The output's width (a crop's, from its iMCU boundary).
-    width: usize,
-    /// The rows output, in the whole (scaled) image's coordinates.
-    rows: Range<usize>,
-    /// Whether they end above the image's last row.
-    ends_early: bool,
+    /// The columns and rows output (a crop's width counts from its iMCU boundary).
+    win: Window,
     /// Output rows per iMCU row (the scaled block size · Vmax).
     band_rows: usize,
 }
@@ -530,28 +526,26 @@ impl<'a> Setup<'a> {
         Ok(Setup {
             plans,
             conv,
-            width: win.width,
-            rows: win.rows,
-            ends_early: win.ends_early,
+            win,
             band_rows: m * g.max_v as usize,
         })
     }
 
     fn stride(&self) -> usize {
-        self.width * self.conv.channels()
+        self.win.width * self.conv.channels()
     }
 
     fn shape(&self) -> PixelShape {
         PixelShape {
-            width: self.width as u32,
-            height: self.rows.len() as u32,
+            width: self.win.width as u32,
+            height: self.win.rows.len() as u32,
             channels: self.conv.channels(),
         }
     }
 
     /// The output rows of iMCU rows `imcus`.
     fn rows_of(&self, imcus: Range<usize>) -> Range<usize> {
-        let r = &self.rows;
+        let r = &self.win.rows;
         let start = (imcus.start * self.band_rows).clamp(r.start, r.end);
         start..(imcus.end * self.band_rows).clamp(start, r.end)
     }
@@ -563,9 +557,8 @@ impl<'a> Setup<'a> {
         let mut i = ys.start / self.band_rows;
         while i * self.band_rows < ys.end {
             w.prepare(&self.plans, i, src);
-            for y in
-                self.rows_of(i..i + 1).start.max(ys.start)..self.rows_of(i..i + 1).end.min(ys.end)
-            {
+            let here = self.rows_of(i..i + 1);
+            for y in here.start.max(ys.start)..here.end.min(ys.end) {
                 w.upsample_row(&self.plans, y);
                 let out = &mut out[(y - ys.start) * stride..][..stride];
                 convert_row(w, &self.plans, self.conv, y, out);
@@ -588,7 +581,7 @@ pub fn decode_to_pixels(
 ) -> Result<PixelImage> {
     check_planes(img)?;
     let setup = Setup::new(img, color, opts)?;
-    let mut data = Vec::with_capacity(setup.stride() * setup.rows.len());
+    let mut data = Vec::with_capacity(setup.stride() * setup.win.rows.len());
     let shape = decode_rows(img, color, opts, &mut |_| Ok(()), &mut |rows| {
         data.extend_from_slice(rows);
         Ok(())
@@ -634,9 +627,12 @@ pub fn decode_rows(
     let stride = setup.stride();
     // Bands of whole iMCU rows, from the one holding the first row output.
     let per_band = ceil_div(STREAM_ROWS, setup.band_rows);
-    let first = setup.rows.start / setup.band_rows;
-    let bands = ceil_div(ceil_div(setup.rows.end, setup.band_rows) - first, per_band);
-    let area = (setup.width * setup.rows.len()) as u64;
+    let first = setup.win.rows.start / setup.band_rows;
+    let bands = ceil_div(
+        ceil_div(setup.win.rows.end, setup.band_rows) - first,
+        per_band,
+    );
+    let area = (setup.win.width * setup.win.rows.len()) as u64;
     let threads = super::worker_threads(opts.threads, area).min(bands);
     let src = Planes(img);
     let decode = |w: &mut Worker, b: usize, buf: &mut Vec<u8>| {
@@ -747,7 +743,7 @@ impl<'a> BandDecoder<'a> {
     /// The first iMCU row whose coefficients the output needs: the one above a crop's
     /// first (its last block row is context), or 0. Bands may start there.
     pub fn first_band(&self) -> usize {
-        (self.setup.rows.start / self.setup.band_rows).saturating_sub(1)
+        (self.setup.win.rows.start / self.setup.band_rows).saturating_sub(1)
     }
 
     /// Whether every row has gone out although the image has more (a crop ending
@@ -801,7 +797,7 @@ impl<'a> BandDecoder<'a> {
         let src = HeldBands(&self.held, &s.plans);
         if !ys.is_empty() {
             let n = ys.len() * s.stride();
-            self.done = s.ends_early && ys.end == s.rows.end;
+            self.done = s.win.ends_early && ys.end == s.win.rows.end;
             s.decode_span(&mut self.worker, ys, &mut self.out[..n], &src);
             sink(&self.out[..n])?;
         } else if !s.rows_of(i + 1..i + 2).is_empty() {
