@@ -542,23 +542,45 @@ pub fn requantize(data: &[u8], opts: &RequantizeOptions) -> Result<Output> {
         return Ok(out);
     }
     let (file, decoded, warnings) = super::decode_checked(data, &opts.output)?;
-    let restart_interval = super::output_restart(&opts.output, &decoded)?;
-    let enc = super::encode_options(
-        &opts.output,
-        &file,
-        &decoded,
-        restart_interval,
-        &decoded.image,
-    )?;
-    let mut image = decoded.image;
-    let tables = target_tables(&image, &opts.target, &opts.output.limits)?;
-    requantize_image(&mut image, &tables);
-    image.normalize_padding();
-    let coded = entropy::encode(&image, &enc)?;
+    let encoder = Requantizer::new(&file, &decoded, &opts.output)?;
     Ok(Output {
-        bytes: assemble(&file, opts.output.keep, &coded, &MetaEdits::default()),
+        bytes: encoder.file_for(decoded.image, &opts.target)?,
         warnings,
     })
+}
+
+/// One decode's requantized files: its coefficients to other tables, coded and
+/// wrapped in its metadata as `output` says.
+struct Requantizer<'a, 'f> {
+    file: &'a JpegFile<'f>,
+    output: &'a CopyOptions,
+    enc: entropy::EncodeOptions,
+}
+
+impl<'a, 'f> Requantizer<'a, 'f> {
+    fn new(
+        file: &'a JpegFile<'f>,
+        decoded: &entropy::Decoded,
+        output: &'a CopyOptions,
+    ) -> Result<Self> {
+        let restart_interval = super::output_restart(output, decoded)?;
+        let enc = super::encode_options(output, file, decoded, restart_interval, &decoded.image)?;
+        Ok(Requantizer { file, output, enc })
+    }
+
+    /// The file of `image` requantized to `target`'s tables.
+    fn file_for(&self, mut image: CoefficientImage, target: &RequantTarget) -> Result<Vec<u8>> {
+        let tables = target_tables(&image, target, &self.output.limits)?;
+        requantize_image(&mut image, &tables);
+        image.normalize_padding();
+        let coded = entropy::encode(&image, &self.enc)?;
+        Ok(assemble(
+            self.file,
+            self.output.keep,
+            &coded,
+            &MetaEdits::default(),
+        ))
+    }
 }
 
 /// [`RequantTarget::MaxBytes`]: the lossless copy if it fits in `max` bytes, else the
@@ -570,16 +592,8 @@ fn requantize_to_size(data: &[u8], max: u64, output: &CopyOptions) -> Result<Out
         return Ok(lossless);
     }
     let (file, decoded, mut warnings) = super::decode_checked(data, output)?;
-    let restart_interval = super::output_restart(output, &decoded)?;
-    let enc = super::encode_options(output, &file, &decoded, restart_interval, &decoded.image)?;
-    let at = |q: u8| -> Result<Vec<u8>> {
-        let mut image = decoded.image.clone();
-        let tables = target_tables(&image, &RequantTarget::Quality(q), &output.limits)?;
-        requantize_image(&mut image, &tables);
-        image.normalize_padding();
-        let coded = entropy::encode(&image, &enc)?;
-        Ok(assemble(&file, output.keep, &coded, &MetaEdits::default()))
-    };
+    let encoder = Requantizer::new(&file, &decoded, output)?;
+    let at = |q: u8| encoder.file_for(decoded.image.clone(), &RequantTarget::Quality(q));
     // The best fitting quality so far, and the lowest quality known not to fit.
     let (mut best, mut lo, mut hi) = (None, 1u8, 100u8);
     while lo <= hi {
