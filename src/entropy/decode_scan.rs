@@ -96,6 +96,11 @@ pub(super) trait Sink {
     fn part_of_whole(&self) -> bool {
         false
     }
+    /// Whether the sink wants nothing more (its receiver stopped): the walk then ends
+    /// where it is, without reporting the halt as corrupt data.
+    fn stopped(&self) -> bool {
+        false
+    }
     /// Decodes MCU (`mx`, `my`) of an interleaved scan: by default block by block
     /// through [`Sink::block`], in the order of T.81 A.2.3 (each scan component's
     /// `h` × `v` blocks, row by row).
@@ -381,6 +386,7 @@ pub(super) fn run_scan<D: BlockDecode, S: Sink>(
         m = next;
         match halt {
             Halt::Done => continue,
+            Halt::Corrupt(_) if sink.stopped() => return,
             Halt::Corrupt(what) => {
                 walk.warn(
                     br.byte_offset(),

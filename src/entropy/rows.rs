@@ -20,7 +20,7 @@ use crate::coeffs::{Block, Geometry};
 use crate::container::{
     parse_dht, parse_frame, std_tables, HuffmanSpec, Item, JpegFile, Marker, Scan,
 };
-use crate::error::{Error, MalformedKind, Result, Warning, WarningKind};
+use crate::error::{Error, MalformedKind, Result, Warning};
 
 /// The blocks of one iMCU row: per frame component, its `v` block rows of the padded
 /// width (`v × width_blocks` blocks, row by row).
@@ -248,13 +248,8 @@ impl RowScan<'_> {
             on_band,
             stopped: false,
         };
-        let mut warnings = self.walk(&mut sink);
+        let warnings = self.walk(&mut sink);
         sink.advance(g.mcus_y());
-        if sink.stopped {
-            // Where the receiver stopped the walk is not a fault of the data.
-            let stop = WarningKind::CorruptData(STOPPED.0.to_string());
-            warnings.retain(|w| w.kind != stop);
-        }
         warnings
     }
 
@@ -443,11 +438,15 @@ impl BandSink<'_> {
     }
 }
 
-/// What [`BandSink`] answers once the receiver has stopped: a corrupt-data halt ends
-/// the walk (or its restart interval) without decoding further.
+/// What [`BandSink`] answers once the receiver has stopped: a halt that ends the walk
+/// without decoding further (see [`Sink::stopped`]).
 const STOPPED: Corrupt = Corrupt("output stopped");
 
 impl Sink for BandSink<'_> {
+    fn stopped(&self) -> bool {
+        self.stopped
+    }
+
     fn range(&self, layout: &Layout, _: bool) -> (usize, usize) {
         let first = match *layout {
             Layout::Interleaved { mcus_x, .. } => self.from * mcus_x,
