@@ -13,6 +13,7 @@ pub mod error;
 pub mod inspect;
 pub mod pipeline;
 pub mod pixels;
+pub mod threads;
 pub mod transform;
 
 pub use error::{Error, Result, Warning, WarningKind};

@@ -369,6 +369,8 @@ fn man_page_and_readme_document_every_flag() {
         "grayscale",
         "transform",
         "strip",
+        "comment",
+        "orientation",
         "verify",
         "decode",
         "encode",

@@ -66,7 +66,8 @@ pub fn workers(requested: usize, n: usize) -> usize {
 
 /// Calls `work` on every item on `workers` threads and `take` with each result in item
 /// order. When `take` returns false no further item is started (those under way
-/// finish and are dropped).
+/// finish and are dropped). When the system starts none of the threads, this one does
+/// the work.
 pub fn ordered<T, R, W, F>(items: &[T], workers: usize, work: W, mut take: F)
 where
     T: Sync,
@@ -74,29 +75,36 @@ where
     W: Fn(&T) -> R + Sync,
     F: FnMut(usize, R) -> bool,
 {
-    if workers <= 1 || items.len() < 2 {
+    let one_by_one = |take: &mut F| {
         for (i, item) in items.iter().enumerate() {
             if !take(i, work(item)) {
                 return;
             }
         }
-        return;
+    };
+    if workers <= 1 || items.len() < 2 {
+        return one_by_one(&mut take);
     }
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
+        let mut started = 0;
         for _ in 0..workers {
             let tx = tx.clone();
             let (next, work) = (&next, &work);
-            s.spawn(move || loop {
+            let worker = jtool::threads::spawn(s, move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(item) = items.get(i) else { break };
                 if tx.send((i, work(item))).is_err() {
                     break;
                 }
             });
+            started += usize::from(worker.is_ok());
         }
         drop(tx);
+        if started == 0 {
+            return one_by_one(&mut take);
+        }
         // Results that finish early wait here until every earlier one has been taken.
         let mut held = BTreeMap::new();
         let mut want = 0;

@@ -198,8 +198,14 @@ pub(super) fn run_pipelined(
     }
     std::thread::scope(|s| {
         // Stage k takes bands from `rx` and passes them to a new channel, the next
-        // stage's `rx`; the last stage's bands stay in the last channel.
+        // stage's `rx`; the last stage's bands stay in the last channel. Every band is
+        // queued first, so that a stage the system gives no thread can run to its end
+        // here, after the stages before it.
         let (first, mut rx) = channel();
+        for band in bands {
+            let _ = first.send(band);
+        }
+        drop(first);
         let mut stages = Vec::with_capacity(jobs.len());
         for job in jobs {
             let (tx, next) = channel();
@@ -210,22 +216,16 @@ pub(super) fn run_pipelined(
                 rows: &rows,
                 widths: &widths,
             };
-            stages.push(s.spawn(move || {
+            stages.push(crate::threads::spawn_or_run(s, move || {
                 let mut w = Vec::new();
                 job.coder.run(&job.data, &job.layout, &mut sink, &mut w);
                 sink.pass_the_rest();
                 w
             }));
         }
-        for band in bands {
-            // The first stage outlives this loop unless it panicked, which the join
-            // below reports.
-            let _ = first.send(band);
-        }
-        drop(first);
         stages
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .map(crate::threads::Handle::join)
             .collect()
     })
 }

@@ -26,10 +26,12 @@ pub(super) fn map<T: Sync, R: Send>(
         done
     };
     let mut all = std::thread::scope(|s| {
-        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let others: Vec<_> = (1..threads)
+            .map(|_| crate::threads::spawn_or_run(s, work))
+            .collect();
         let mut all = work();
         for h in others {
-            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            all.extend(h.join());
         }
         all
     });

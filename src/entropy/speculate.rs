@@ -194,17 +194,26 @@ impl Spec<'_> {
         }
         let window = window(total, n);
         let shares: Vec<Option<Share>> = std::thread::scope(|s| {
+            // A share the system gives no thread ends the walk: the shares started
+            // before it find their links closed and stop, and the caller decodes the
+            // scan in one walk instead.
             let running: Vec<_> = links
                 .into_iter()
                 .zip(&starts)
                 .enumerate()
-                .map(|(k, (link, &start))| s.spawn(move || self.share(start, k > 0, link, window)))
-                .collect();
-            running
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
+                .map(|(k, (link, &start))| {
+                    crate::threads::spawn(s, move || self.share(start, k > 0, link, window))
+                        .map_err(drop)
+                })
+                .collect::<Result<_, _>>()
+                .ok()?;
+            Some(
+                running
+                    .into_iter()
+                    .map(crate::threads::Handle::join)
+                    .collect(),
+            )
+        })?;
         let shares: Vec<Share> = shares.into_iter().collect::<Option<_>>()?;
         self.combine(&shares, total)
     }

@@ -249,14 +249,16 @@ fn for_each_band<B: Send>(
     }
     let (new, compute) = (&new, &compute);
     std::thread::scope(|s| {
-        let mut lanes: Vec<(Receiver<B>, Sender<B>)> = Vec::new();
+        // A worker the system gives no thread leaves its lane empty: its rows are
+        // computed here, with this thread's own scratch and spare band.
+        let mut lanes: Vec<Option<(Receiver<B>, Sender<B>)>> = Vec::new();
         for t in 0..workers {
             let (done_tx, done_rx) = channel::<B>();
             let (free_tx, free_rx) = channel::<B>();
             for _ in 0..BANDS_PER_WORKER {
                 let _ = free_tx.send(new());
             }
-            s.spawn(move || {
+            let started = crate::threads::spawn(s, move || {
                 let mut scratch = enc.new_scratch();
                 for r in (t..rows).step_by(workers) {
                     // The taker stopped (an error): nothing more is wanted.
@@ -267,15 +269,25 @@ fn for_each_band<B: Send>(
                     }
                 }
             });
-            lanes.push((done_rx, free_tx));
+            lanes.push(started.is_ok().then_some((done_rx, free_tx)));
         }
+        let mut own: Option<(EncodeScratch, Option<B>)> = None;
         for r in 0..rows {
-            let (done, free) = &lanes[r % workers];
-            let band = done
-                .recv()
-                .map_err(|_| Error::BadRequest("a pixel worker stopped".into()))?;
-            let back = take(band)?.unwrap_or_else(new);
-            let _ = free.send(back);
+            match &lanes[r % workers] {
+                Some((done, free)) => {
+                    let band = done
+                        .recv()
+                        .map_err(|_| Error::BadRequest("a pixel worker stopped".into()))?;
+                    let back = take(band)?.unwrap_or_else(new);
+                    let _ = free.send(back);
+                }
+                None => {
+                    let (scratch, spare) = own.get_or_insert_with(|| (enc.new_scratch(), None));
+                    let mut band = spare.take().unwrap_or_else(new);
+                    compute(r, scratch, &mut band);
+                    *spare = take(band)?;
+                }
+            }
         }
         Ok(())
     })

@@ -65,23 +65,29 @@ const HASH_THREAD_PIXELS: u64 = 1 << 20;
 
 fn hash_rows(scan: &RowScan) -> String {
     let image = &scan.decoded.image;
-    if u64::from(image.width) * u64::from(image.height) < HASH_THREAD_PIXELS {
+    let one_thread = || {
         let mut h = prefix(image);
         let mut out = into_hash(&mut h);
         feed_rows(scan, &mut out);
         out.finish();
-        return h.finish_hex();
+        h.finish_hex()
+    };
+    if u64::from(image.width) * u64::from(image.height) < HASH_THREAD_PIXELS {
+        return one_thread();
     }
     let (tx, rx) = sync_channel::<Vec<u8>>(4);
     let h = prefix(image);
     std::thread::scope(|s| {
-        let hasher = s.spawn(move || {
+        let started = crate::threads::spawn(s, move || {
             let mut h = h;
             for chunk in rx {
                 h.update(&chunk);
             }
             h
         });
+        let Ok(hasher) = started else {
+            return one_thread();
+        };
         let mut out = Chunks::new(FEED, move |b: &mut Vec<u8>| {
             // The sender is the closure's own: `finish` drops it, which ends the
             // hashing thread's loop. (A send fails only if that thread panicked, which
@@ -90,10 +96,7 @@ fn hash_rows(scan: &RowScan) -> String {
         });
         feed_rows(scan, &mut out);
         out.finish();
-        hasher
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e))
-            .finish_hex()
+        hasher.join().finish_hex()
     })
 }
 

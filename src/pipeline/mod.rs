@@ -232,7 +232,7 @@ const STREAM_MIN_PIXELS: u64 = 1 << 21;
 /// ([`entropy::rows`]), another packs them and counts their symbols
 /// ([`entropy::BandCollector`]) as they come; the write pass then runs in spans. The
 /// coded data and warnings are those of the whole-image path. `None` when the file or
-/// the options do not fit, or there is only one thread.
+/// the options do not fit, or there is only one thread (or the system starts none).
 fn copy_streamed(file: &JpegFile, opts: &CopyOptions) -> Result<Option<(Vec<u8>, Vec<Warning>)>> {
     use entropy::rows::{decode_streamed, Band, Streamed};
     let big = entropy::rows::streamed_size(file)
@@ -255,24 +255,25 @@ fn copy_streamed(file: &JpegFile, opts: &CopyOptions) -> Result<Option<(Vec<u8>,
     };
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Band)>(4);
     let (back, spare) = std::sync::mpsc::channel::<Band>();
-    let (collector, scan_warnings) = std::thread::scope(|s| {
-        let consumer = s.spawn(move || {
+    let streamed = std::thread::scope(|s| {
+        let consumer = crate::threads::spawn(s, move || {
             for (r, mut band) in rx {
                 collector.push(r, &mut band);
                 let _ = back.send(band);
             }
             collector
-        });
+        })
+        .ok()?;
         let w = scan.run(&mut |r, band| {
             let fresh = spare.try_recv().unwrap_or_else(|_| scan.new_band());
             tx.send((r, std::mem::replace(band, fresh))).is_ok()
         });
         drop(tx);
-        let collector = consumer
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (collector, w)
+        Some((consumer.join(), w))
     });
+    let Some((collector, scan_warnings)) = streamed else {
+        return Ok(None);
+    };
     let mut warnings = file.warnings.clone();
     warnings.extend(scan.warnings_with(scan_warnings));
     check_strict(opts.strict, &warnings)?;

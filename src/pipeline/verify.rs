@@ -352,11 +352,11 @@ fn check_parts(
     let results: Vec<(Vec<Warning>, RangeCheck)> = std::thread::scope(|s| {
         let running: Vec<_> = parts
             .iter()
-            .map(|&p| s.spawn(move || check_part(scan, real, Some(p))))
+            .map(|&p| crate::threads::spawn_or_run(s, move || check_part(scan, real, Some(p))))
             .collect();
         running
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .map(crate::threads::Handle::join)
             .collect()
     });
     let mut range = RangeCheck::new(real.len());

@@ -650,7 +650,8 @@ pub fn decode_rows(
         return Ok(setup.shape());
     }
     // Band b is decoded by thread b mod `threads` (0: this one, which also writes the
-    // bands out in order); helpers hand their bands over through channels.
+    // bands out in order); helpers hand their bands over through channels. The bands of
+    // a helper the system gives no thread are decoded here too.
     std::thread::scope(|s| {
         let mut from_helpers = Vec::new();
         for t in 1..threads {
@@ -658,7 +659,7 @@ pub fn decode_rows(
             let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
             let decode = &decode;
             let plans = &setup.plans;
-            s.spawn(move || {
+            let started = crate::threads::spawn(s, move || {
                 let mut w = Worker::new(plans);
                 for b in (t..bands).step_by(threads) {
                     let mut buf = back_rx.try_recv().unwrap_or_default();
@@ -668,23 +669,23 @@ pub fn decode_rows(
                     }
                 }
             });
-            from_helpers.push((rx, back_tx));
+            from_helpers.push(started.is_ok().then_some((rx, back_tx)));
         }
         let mut w = Worker::new(&setup.plans);
         let mut buf = Vec::new();
         for b in 0..bands {
-            match b % threads {
-                0 => {
-                    decode(&mut w, b, &mut buf);
-                    sink(&buf)?;
-                }
-                t => {
-                    let (rx, back) = &from_helpers[t - 1];
+            let helper = (b % threads).checked_sub(1);
+            match helper.and_then(|t| from_helpers[t].as_ref()) {
+                Some((rx, back)) => {
                     let band = rx
                         .recv()
                         .map_err(|_| Error::BadRequest("decoder thread ended".into()))?;
                     sink(&band)?;
                     let _ = back.send(band);
+                }
+                None => {
+                    decode(&mut w, b, &mut buf);
+                    sink(&buf)?;
                 }
             }
         }

@@ -326,7 +326,7 @@ pub fn encode_slice_with_slots(
         std::thread::scope(|s| {
             for (t, group) in rows.chunks_mut(per).enumerate() {
                 let ctx = &ctx;
-                s.spawn(move || ctx.run(t * per, group));
+                crate::threads::spawn_or_run(s, move || ctx.run(t * per, group));
             }
         });
     }

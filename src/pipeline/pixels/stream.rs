@@ -32,17 +32,20 @@ pub(super) fn decode_stream(
         let (tx, rx) = mpsc::sync_channel::<(usize, Band)>(QUEUE);
         let (back_tx, back_rx) = mpsc::channel::<Band>();
         let from = pixels.first_band();
-        let entropy = s.spawn(move || {
+        let started = crate::threads::spawn(s, move || {
             scan.run_from(from, &mut |i, band| {
                 // Hand the band over; continue in a zeroed one (recycled when possible).
                 let fresh = back_rx.try_recv().unwrap_or_else(|_| scan.new_band());
                 tx.send((i, std::mem::replace(band, fresh))).is_ok()
             })
         });
+        let Ok(entropy) = started else {
+            return single_thread(scan, &mut pixels, sink);
+        };
         // On an error here the receiver is dropped, which stops the entropy thread.
         let done = consume(rx, &back_tx, &mut pixels, sink);
         let warnings = entropy
-            .join()
+            .try_join()
             .map_err(|_| Error::BadRequest("entropy decoder thread failed".into()))?;
         done.map(|()| warnings)
     })
