@@ -14,7 +14,7 @@ pub enum MetaClass {
     Jfxx,
     /// APP1 "Exif\0\0".
     Exif,
-    /// APP1 "http://ns.adobe.com/xap/1.0/\0" (and extended XMP).
+    /// APP1 `http://ns.adobe.com/xap/1.0/\0` (and extended XMP).
     Xmp,
     /// APP2 "ICC_PROFILE\0".
     Icc,

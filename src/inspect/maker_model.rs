@@ -538,7 +538,7 @@ fn entry_traits() -> &'static [Traits] {
 pub struct MakerScore {
     /// Canonical maker.
     pub maker: &'static str,
-    /// 0–[`CAP`].
+    /// 0–0.80 (the cap of a score from traits alone).
     pub score: f64,
     /// One line per shared trait, naming the entries it is shared with.
     pub evidence: Vec<String>,

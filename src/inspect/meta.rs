@@ -374,7 +374,7 @@ fn decode_text_tag(t: &[u8]) -> Option<String> {
 /// An XMP packet (or one chunk of extended XMP).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Xmp {
-    /// True for an extended-XMP chunk ("http://ns.adobe.com/xmp/extension/").
+    /// True for an extended-XMP chunk (`http://ns.adobe.com/xmp/extension/`).
     pub extended: bool,
     /// Bytes of XMP data in this segment (after the identifier and, for extended XMP,
     /// the GUID, full length and offset fields).

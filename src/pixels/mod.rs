@@ -4,8 +4,8 @@
 //! Decoding reproduces `djpeg -dct int` (libjpeg-turbo) exactly:
 //! * [`idct`]: the Loeffler–Ligtenberg–Moschytz integer IDCT with 13-bit constants,
 //!   with libjpeg-turbo's SIMD arithmetic (16-bit lanes where it has them);
-//! * [`upsample`]: "fancy" triangular upsampling (h2v1, h1v2, h2v2) or replication;
-//! * [`color`]: the JFIF YCbCr→RGB fixed-point equations, YCCK→CMYK, CMYK→RGB.
+//! * `upsample`: "fancy" triangular upsampling (h2v1, h1v2, h2v2) or replication;
+//! * `color`: the JFIF YCbCr→RGB fixed-point equations, YCCK→CMYK, CMYK→RGB.
 //!
 //! This layer sees only the coefficient image: which colour space the components are
 //! in (JFIF, Adobe APP14, component ids) is decided by the caller
