@@ -540,6 +540,11 @@ pub struct InspectArgs {
     /// One JSON document (an object for one file, an array for several).
     #[arg(long)]
     pub json: bool,
+    /// Also look for traces of an earlier JPEG compression in the luminance
+    /// coefficients (double quantization: the image was decoded and saved again), with
+    /// the earlier IJG quality when its steps fit one (-v: every frequency tested).
+    #[arg(long)]
+    pub history: bool,
     /// Files to inspect (`-` for stdin).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<OsString>,

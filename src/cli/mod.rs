@@ -758,7 +758,12 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
         let report = io::read_input(&src)
             .map_err(|e| io_message(&e))
             .and_then(|data| {
-                jtool::pipeline::inspect_full_with(&data, &ctx.limits()).map_err(|e| describe(&e))
+                let inspect = if a.history {
+                    jtool::pipeline::inspect_with_history
+                } else {
+                    jtool::pipeline::inspect_full_with
+                };
+                inspect(&data, &ctx.limits()).map_err(|e| describe(&e))
             });
         (src, report)
     };

@@ -8,6 +8,7 @@
 //! or removed without bumping it.
 
 mod evidence;
+pub mod history;
 pub mod identify;
 pub mod maker_model;
 pub mod meta;
@@ -67,6 +68,9 @@ pub struct Report {
     /// `pipeline::coefficient_hash`); null from `inspect` alone, filled by
     /// `pipeline::inspect_full` when the entropy-coded data decodes.
     pub coefficient_hash: Option<String>,
+    /// Traces of an earlier compression in the luminance coefficients; null unless
+    /// asked for (`pipeline::inspect_with_history`, `inspect --history`).
+    pub compression_history: Option<history::CompressionHistory>,
 }
 
 /// One item of the file: a marker segment, or a scan (its SOS header and data).
@@ -355,6 +359,7 @@ impl Report {
             quality: None,
             identification: identify::Identification::default(),
             coefficient_hash: None,
+            compression_history: None,
         }
     }
 

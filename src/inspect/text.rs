@@ -314,6 +314,24 @@ fn write_source(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     if let Some(h) = &r.coefficient_hash {
         writeln!(o, "coefficient hash: {h}")?;
     }
+    if let Some(h) = &r.compression_history {
+        writeln!(o, "compression history: {}", h.summary())?;
+        if verbose {
+            for f in &h.frequencies {
+                writeln!(
+                    o,
+                    "  zigzag {:2}: step {:3}, {:6} nonzero, best first step {:3} (distance {:.3}, one compression {:.3}){}",
+                    f.zigzag,
+                    f.step,
+                    f.nonzero,
+                    f.best_step,
+                    f.best_distance,
+                    f.single_distance,
+                    if f.evidence { " evidence" } else { "" }
+                )?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! `inspect` plus what needs entropy decoding: the coefficient hash.
+//! `inspect` plus what needs entropy decoding: the coefficient hash and, on request,
+//! the compression history.
 
 use super::hash::file_coefficient_hash;
 use crate::container::JpegFile;
@@ -17,6 +18,19 @@ pub fn inspect_full_with(data: &[u8], limits: &Limits) -> Result<Report> {
     let mut report = inspect(data)?;
     if let Ok(file) = JpegFile::parse(data) {
         report.coefficient_hash = file_coefficient_hash(&file, limits).ok();
+    }
+    Ok(report)
+}
+
+/// As [`inspect_full_with`], also looking for traces of an earlier compression
+/// ([`super::compression_history`]; null for an image under two blocks each way). The
+/// image is decoded once, whole, for both.
+pub fn inspect_with_history(data: &[u8], limits: &Limits) -> Result<Report> {
+    let mut report = inspect(data)?;
+    let decoded = JpegFile::parse(data).and_then(|f| crate::entropy::decode(&f, limits));
+    if let Ok(d) = decoded {
+        report.coefficient_hash = Some(super::coefficient_hash(&d.image));
+        report.compression_history = super::compression_history(&d.image);
     }
     Ok(report)
 }

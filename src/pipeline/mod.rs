@@ -6,6 +6,7 @@ mod comment;
 mod drop;
 mod encode_pixels;
 mod hash;
+mod history;
 mod inspect_full;
 pub mod lab;
 pub mod pixels;
@@ -21,7 +22,8 @@ pub use comment::{comments, edit_comments, orientation, set_orientation, MAX_COM
 pub use drop::{drop_image, load_drop, DropSource};
 pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};
 pub use hash::{coefficient_hash, file_coefficient_hash, Sha256};
-pub use inspect_full::{inspect_full, inspect_full_with};
+pub use history::compression_history;
+pub use inspect_full::{inspect_full, inspect_full_with, inspect_with_history};
 pub use strip::{strip, strip_with, StripOptions};
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 pub use verify::{

@@ -201,3 +201,51 @@ pub fn synthetic(width: u32, height: u32, channels: usize, seed: u32) -> jtool::
         data,
     }
 }
+
+/// A gray image with detail at every scale, as photographs have (about equal
+/// contrast per octave): value noise summed over cell sizes 64 down to 2 pixels,
+/// smoothly interpolated. The synthetic image above is too regular for the
+/// compression-history analysis, which needs coefficient histograms like a photograph's.
+pub fn photo_like(width: u32, height: u32) -> jtool::pixels::PixelImage {
+    let lattice = |cell: u32, seed: u32| {
+        move |x: u32, y: u32| {
+            let mut h = (x / cell).wrapping_mul(0x8da6_b343)
+                ^ (y / cell).wrapping_mul(0xd816_3841)
+                ^ seed.wrapping_mul(0xcb1a_b31f);
+            h ^= h >> 13;
+            h = h.wrapping_mul(0x5bd1_e995);
+            h ^= h >> 15;
+            f64::from(h % 1024) / 1023.0 - 0.5
+        }
+    };
+    let octave = |cell: u32, x: u32, y: u32| {
+        // Each octave's lattice is shifted off the 8-pixel grid, which a photograph's
+        // content knows nothing of.
+        let (x, y) = (x + 3 * cell / 2 + 3, y + cell / 3 + 5);
+        let v = lattice(cell, cell);
+        let smooth = |t: u32| {
+            let t = f64::from(t) / f64::from(cell);
+            t * t * (3.0 - 2.0 * t)
+        };
+        let (tx, ty) = (smooth(x % cell), smooth(y % cell));
+        let top = v(x, y) * (1.0 - tx) + v(x + cell, y) * tx;
+        let bottom = v(x, y + cell) * (1.0 - tx) + v(x + cell, y + cell) * tx;
+        top * (1.0 - ty) + bottom * ty
+    };
+    let mut data = Vec::with_capacity((width * height) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            let v: f64 = [64u32, 32, 16, 8, 4, 2]
+                .iter()
+                .map(|&cell| 40.0 * octave(cell, x, y))
+                .sum();
+            data.push((128.0 + v).round().clamp(0.0, 255.0) as u8);
+        }
+    }
+    jtool::pixels::PixelImage {
+        width,
+        height,
+        channels: 1,
+        data,
+    }
+}
