@@ -8,6 +8,10 @@ mod common;
 mod verify_cmd;
 
 #[allow(dead_code)]
+#[path = "../src/cli/oom.rs"]
+mod oom;
+
+#[allow(dead_code)]
 #[path = "../src/cli/par.rs"]
 mod par;
 

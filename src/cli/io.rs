@@ -50,8 +50,14 @@ impl Dest {
     }
 }
 
-/// Input bytes: a memory map for regular files, a buffer otherwise.
-pub enum Input {
+/// Input bytes: a memory map for regular files, a buffer otherwise. The file counts as
+/// in progress (for the out-of-memory message) while the value lives.
+pub struct Input {
+    bytes: Bytes,
+    _working: super::oom::Registered<String>,
+}
+
+enum Bytes {
     Mapped(memmap2::Mmap),
     Owned(Vec<u8>),
 }
@@ -59,20 +65,28 @@ pub enum Input {
 impl Deref for Input {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        match self {
-            Input::Mapped(m) => m,
-            Input::Owned(v) => v,
+        match &self.bytes {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
         }
     }
 }
 
 /// Reads the whole input.
 pub fn read_input(src: &Source) -> io::Result<Input> {
+    let working = super::oom::working_on(src.name());
+    read_bytes(src).map(|bytes| Input {
+        bytes,
+        _working: working,
+    })
+}
+
+fn read_bytes(src: &Source) -> io::Result<Bytes> {
     match src {
         Source::Stdin => {
             let mut v = Vec::new();
             io::stdin().lock().read_to_end(&mut v)?;
-            Ok(Input::Owned(v))
+            Ok(Bytes::Owned(v))
         }
         Source::File(p) => {
             let f = File::open(p)?;
@@ -83,13 +97,13 @@ pub fn read_input(src: &Source) -> io::Result<Input> {
             if !meta.is_file() || meta.len() == 0 {
                 let mut v = Vec::new();
                 (&f).read_to_end(&mut v)?;
-                return Ok(Input::Owned(v));
+                return Ok(Bytes::Owned(v));
             }
             // SAFETY: the map is read-only and lives only while this file is processed.
             // If another process truncates the file meanwhile, reads may fault; jtool
             // accepts that risk for the speed of zero-copy input, as other tools do.
             let map = unsafe { memmap2::Mmap::map(&f)? };
-            Ok(Input::Mapped(map))
+            Ok(Bytes::Mapped(map))
         }
     }
 }
@@ -139,6 +153,7 @@ pub fn stream_output<E: From<io::Error>>(
             };
             b.permissions(perms);
             let mut tmp = b.tempfile_in(dir)?;
+            let _registered = super::oom::temporary(tmp.path().to_path_buf());
             write(tmp.as_file_mut())?;
             tmp.persist(path).map_err(|e| e.error)?;
             Ok(())

@@ -6,6 +6,7 @@ mod decode_cmd;
 mod io;
 mod lab_cmd;
 mod meta_cmd;
+mod oom;
 mod par;
 mod verify_cmd;
 

@@ -51,6 +51,7 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
             return ("-".into(), r.map(|_| verify(&v)));
         }
         let name = escape(&f.to_string_lossy());
+        let _working = super::oom::working_on(name.clone());
         (name, std::fs::read(f).map(|d| verify(&d)))
     };
     par::ordered(&args.files, workers, check, |_, (name, verdict)| {
