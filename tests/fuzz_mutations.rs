@@ -33,8 +33,8 @@ use common::{corpus_dir, manifest, testdata_dir, testdata_jpegs};
 use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::pixels::{decode_file, decode_file_rows, DecodeOptions};
 use jtool::pipeline::{
-    copy, inspect_full_with, strip, transform, verify_with, CopyOptions, RestartSpec,
-    TransformOptions,
+    copy, inspect_full_with, inspect_with_history, strip, transform, verify_with, CopyOptions,
+    RestartSpec, TransformOptions,
 };
 use jtool::pixels::{CmykOutput, PixelOptions};
 use jtool::transform::{CropOffset, CropSpec, EdgePolicy, Orientation, Request};
@@ -607,6 +607,10 @@ const OPS: &[(&str, OpFn)] = &[
     ("inspect", |d, _| {
         let r = inspect_full_with(d, &limits());
         Ok(r.is_ok_and(|r| r.coefficient_hash.is_some()))
+    }),
+    ("inspect --history", |d, _| {
+        let r = inspect_with_history(d, &limits());
+        Ok(r.is_ok_and(|r| r.compression_history.is_some()))
     }),
     ("copy", |d, _| {
         ok(d, copy(d, &copy_opts(None, HuffmanChoice::Optimal)))

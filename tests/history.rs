@@ -175,3 +175,14 @@ fn cjpeg_double_compressions_are_found() {
     println!("second compression at a lower quality: {lower_found}/{lower} found");
     common::report_failures("cjpeg double compressions", &failures);
 }
+
+#[test]
+fn a_zero_step_is_skipped_not_divided_by() {
+    // Decoders accept a zero quantization step (it makes the coefficient zero); the
+    // analysis must not divide by it. (A fuzzing mutant found this.)
+    let mut jpeg = encode(&photo_like(256, 256), 90);
+    let dqt = jpeg.windows(2).position(|w| w == [0xFF, 0xDB]).unwrap();
+    jpeg[dqt + 5 + 1] = 0; // zigzag 1 of the first (8-bit) table
+    let h = history(&jpeg).unwrap();
+    assert!(h.frequencies.iter().all(|f| f.zigzag != 1), "{h:?}");
+}

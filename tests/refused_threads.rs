@@ -9,15 +9,14 @@
 
 mod common;
 
-use common::synthetic;
+use common::{rotate90, synthetic};
 use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::pixels::{decode_file, decode_file_rows, DecodeOptions};
 use jtool::pipeline::{
     copy, encode_pixels, inspect_full_with, transform, verify_threaded, CopyOptions,
-    PixelEncodeOptions, TransformOptions,
+    PixelEncodeOptions,
 };
 use jtool::pixels::{EncodeParams, PixelImage, PixelOptions, Sampling};
-use jtool::transform::{Orientation, Request};
 
 fn encode(img: &PixelImage, mode: CodingMode, sampling: Sampling, restart: u16) -> Vec<u8> {
     let opts = PixelEncodeOptions {
@@ -49,15 +48,10 @@ fn outputs(jpeg: &[u8]) -> Vec<String> {
             ..CopyOptions::default()
         };
         out.push(format!("{:?}", copy(jpeg, &o).map(|c| c.bytes)));
-        let t = TransformOptions {
-            request: Request {
-                orientation: Orientation::Rot90,
-                ..Request::default()
-            },
-            output: o,
-            reset_orientation: false,
-        };
-        out.push(format!("{:?}", transform(jpeg, &t).map(|t| t.output.bytes)));
+        out.push(format!(
+            "{:?}",
+            transform(jpeg, &rotate90(o)).map(|t| t.output.bytes)
+        ));
     }
     let opts = DecodeOptions {
         pixels: PixelOptions {

@@ -11,14 +11,12 @@
 
 mod common;
 
-use common::synthetic;
+use common::{rotate90, synthetic};
 use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::{
     copy, encode_pixels, transform, verify_threaded, CopyOptions, PixelEncodeOptions, RestartSpec,
-    TransformOptions,
 };
 use jtool::pixels::{EncodeParams, PixelImage, Sampling};
-use jtool::transform::{Orientation, Request};
 
 /// JPEG files large enough for the threaded paths (the streamed copy starts past
 /// 2^21 pixels): 4:2:0 colour, baseline and progressive, RGB (whose progressive
@@ -134,15 +132,7 @@ fn thread_count_does_not_change_the_bytes() {
                     ..opts.clone()
                 };
                 let copied = copy(&data, &o).unwrap().bytes;
-                let t = TransformOptions {
-                    request: Request {
-                        orientation: Orientation::Rot90,
-                        ..Request::default()
-                    },
-                    output: o,
-                    reset_orientation: false,
-                };
-                (copied, transform(&data, &t).unwrap().output.bytes)
+                (copied, transform(&data, &rotate90(o)).unwrap().output.bytes)
             };
             let (one, four) = (with(1), with(4));
             assert!(one.0 == four.0, "{name}, {mode}: copy differs");

@@ -43,7 +43,9 @@ pub fn compression_history(image: &CoefficientImage) -> Option<CompressionHistor
     let q = &luma.quant.values;
     let frequencies: Vec<FrequencyFit> = FREQUENCIES
         .zip(observed)
-        .filter(|(_, (_, nonzero))| *nonzero >= MIN_NONZERO)
+        // A zero step (which decoders tolerate) quantizes nothing: there is no
+        // histogram of steps to read.
+        .filter(|(z, (_, nonzero))| *nonzero >= MIN_NONZERO && q[ZIGZAG[*z]] != 0)
         .map(|(z, (histogram, nonzero))| {
             let column = gather(calibrated.iter().map(|c| c[z - 1]));
             fit(
@@ -181,7 +183,10 @@ fn fit(
             .sum::<f64>()
     };
     let single_distance = distance(q2);
-    let last = (4 * q2).clamp(64, 255).max(q2);
+    // Candidates up to 255 (a baseline table's largest step); the file's own step,
+    // however large, is the fold's start. A 16-bit step of thousands must not make
+    // thousands of candidates.
+    let last = (u32::from(q2) * 4).clamp(64, 255) as u16;
     let (best_step, best_distance) = (1..=last)
         .map(|q1| {
             (

@@ -249,3 +249,15 @@ pub fn photo_like(width: u32, height: u32) -> jtool::pixels::PixelImage {
         data,
     }
 }
+
+/// A 90° rotation written with `output`'s options.
+pub fn rotate90(output: jtool::pipeline::CopyOptions) -> jtool::pipeline::TransformOptions {
+    jtool::pipeline::TransformOptions {
+        request: jtool::transform::Request {
+            orientation: jtool::transform::Orientation::Rot90,
+            ..jtool::transform::Request::default()
+        },
+        output,
+        reset_orientation: false,
+    }
+}
