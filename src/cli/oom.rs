@@ -55,6 +55,10 @@ static WORKING: Mutex<Vec<(u64, String)>> = Mutex::new(Vec::new());
 static TEMPORARY: Mutex<Vec<(u64, PathBuf)>> = Mutex::new(Vec::new());
 static NEXT: AtomicU64 = AtomicU64::new(0);
 static EXITING: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    /// Whether this thread is writing the out-of-memory report.
+    static REPORTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// A registration; dropping it ends it.
 pub struct Registered<T: 'static>(u64, &'static Mutex<Vec<(u64, T)>>);
@@ -104,9 +108,15 @@ impl std::fmt::Write for Line {
 }
 
 fn out_of_memory(size: usize) -> ! {
-    // A second failure (removing a file allocates, for a long path) ends at once.
-    if EXITING.swap(true, Ordering::SeqCst) {
+    // A second failure on this thread (removing a file allocates, for a long path)
+    // ends at once; on another thread, it waits for the first report's exit.
+    if REPORTING.try_with(|r| r.replace(true)).unwrap_or(true) {
         std::process::exit(1);
+    }
+    if EXITING.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
     }
     let mut line = Line {
         buf: [0; 1024],
