@@ -48,12 +48,7 @@ pub fn compression_history(image: &CoefficientImage) -> Option<CompressionHistor
         .filter(|(z, (_, nonzero))| *nonzero >= MIN_NONZERO && q[ZIGZAG[*z]] != 0)
         .map(|(z, (histogram, nonzero))| {
             let column = gather(calibrated.iter().map(|c| c[z - 1]));
-            fit(
-                z as u8,
-                q[ZIGZAG[z]],
-                (&normalize(histogram), nonzero),
-                &column,
-            )
+            fit(z as u8, q[ZIGZAG[z]], (histogram, nonzero), &column)
         })
         .collect();
     Some(summarise(frequencies, calibrated.len()))
@@ -113,10 +108,12 @@ fn earlier_quality(frequencies: &[FrequencyFit]) -> Option<u8> {
     // Neighbouring qualities often share every tested step; of those, the roundest
     // (people choose 80 or 75 more often than 79).
     let roundness = |q: u8| [q % 10 != 0, q % 5 != 0];
-    let best = (1..=100u8).min_by(|&a, &b| {
-        (score(a).1.total_cmp(&score(b).1)).then(roundness(a).cmp(&roundness(b)))
-    })?;
-    let matched = score(best).0;
+    let (best, (matched, _)) = (1..=100u8)
+        .map(|q| (q, score(q)))
+        .min_by(|(a, sa), (b, sb)| {
+            sa.1.total_cmp(&sb.1)
+                .then(roundness(*a).cmp(&roundness(*b)))
+        })?;
     (matched >= 3 && 10 * matched >= 6 * shown.len()).then_some(best)
 }
 
@@ -165,15 +162,16 @@ fn nonzero_share(mut h: Vec<f64>) -> Vec<f64> {
     normalize(h)
 }
 
-/// The best first step for one frequency: `observed` is the file's histogram (step
-/// `q2`), `calibrated` the off-grid coefficients as (value, count) pairs.
+/// The best first step for one frequency: `counts` is the file's histogram (step `q2`)
+/// with its `nonzero` values, `calibrated` the off-grid coefficients as (value, count)
+/// pairs.
 fn fit(
     zigzag: u8,
     q2: u16,
-    (observed, nonzero): (&[f64], usize),
+    (counts, nonzero): (Vec<f64>, usize),
     calibrated: &[(f32, f64)],
 ) -> FrequencyFit {
-    let observed = &nonzero_share(observed.to_vec());
+    let observed = &nonzero_share(counts);
     let distance = |q1: u16| {
         let s = nonzero_share(simulate(calibrated, q1, q2));
         observed
