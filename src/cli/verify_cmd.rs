@@ -45,14 +45,20 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
     let threads = par::threads_per_file(workers);
     let verify = |d: &[u8]| pipeline::verify_threaded(d, &limits, threads);
     let check = |f: &OsString| -> (String, std::io::Result<Verdict>) {
-        if f == "-" {
-            let mut v = Vec::new();
-            let r = std::io::stdin().read_to_end(&mut v);
-            return ("-".into(), r.map(|_| verify(&v)));
-        }
-        let name = escape(&f.to_string_lossy());
+        let stdin = f == "-";
+        let name = if stdin {
+            "-".into()
+        } else {
+            escape(&f.to_string_lossy())
+        };
         let _working = super::oom::working_on(name.clone());
-        (name, std::fs::read(f).map(|d| verify(&d)))
+        let data = if stdin {
+            let mut v = Vec::new();
+            std::io::stdin().read_to_end(&mut v).map(|_| v)
+        } else {
+            std::fs::read(f)
+        };
+        (name, data.map(|d| verify(&d)))
     };
     par::ordered(&args.files, workers, check, |_, (name, verdict)| {
         let verdict = match verdict {
