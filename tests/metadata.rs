@@ -129,7 +129,9 @@ fn auto_orient_keeps_exif_consistent() {
     println!("auto-orient: Exif consistent on {checked} files");
 }
 
-/// The thumbnail of the output has the orientation applied (same as transforming it).
+/// The thumbnail of the output is turned with the image: the old one's box turned, the
+/// new one inside it and touching it on one side (tests/thumbnail.rs checks that its
+/// pixels are the output's).
 fn check_thumbnail(input: &[u8], output: &[u8], n: u16, path: &Path) {
     let thumb = |bytes: &[u8]| -> Option<Vec<u8>> {
         let f = JpegFile::parse(bytes).ok()?;
@@ -142,25 +144,26 @@ fn check_thumbnail(input: &[u8], output: &[u8], n: u16, path: &Path) {
     let (Some(a), Some(b)) = (thumb(input), thumb(output)) else {
         return;
     };
-    let o = Orientation::from_exif(n).unwrap_or(Orientation::Identity);
-    let Ok(expect) = transform(
-        &a,
-        &TransformOptions {
-            request: Request {
-                orientation: o,
-                ..Request::default()
-            },
-            ..opts()
-        },
-    ) else {
+    let dec = |x: &[u8]| {
+        decode(&JpegFile::parse(x).ok()?, &Limits::default())
+            .ok()
+            .map(|d| d.image)
+    };
+    let (Some(a), Some(b)) = (dec(&a), dec(&b)) else {
         return;
     };
-    let dec = |x: &[u8]| decode(&JpegFile::parse(x).unwrap(), &Limits::default()).map(|d| d.image);
-    assert_eq!(
-        dec(&b).ok(),
-        dec(&expect.output.bytes).ok(),
-        "{}: thumbnail not transformed",
-        path.display()
+    let o = Orientation::from_exif(n).unwrap_or(Orientation::Identity);
+    let (tw, th) = if o.parts().0 {
+        (a.height, a.width)
+    } else {
+        (a.width, a.height)
+    };
+    assert!(
+        b.width <= tw && b.height <= th && (b.width == tw || b.height == th),
+        "{}: thumbnail {}x{} for the box {tw}x{th} (orientation {n})",
+        path.display(),
+        b.width,
+        b.height
     );
 }
 

@@ -74,9 +74,35 @@ pub fn exif_thumbnail(body: &[u8]) -> Option<(usize, usize)> {
     thumb.starts_with(&[0xFF, 0xD8]).then_some((at, len))
 }
 
+/// Where a new thumbnail of `n` bytes goes in place of the old one (`at`, `len`) in a
+/// body of `total` bytes: over the old one when it ends the segment or the new one fits
+/// in its place, else appended.
+fn thumbnail_place(at: usize, len: usize, total: usize, n: usize) -> usize {
+    if at + len == total || n <= len {
+        at
+    } else {
+        total
+    }
+}
+
+/// The largest thumbnail [`replace_exif_thumbnail`] can put in `body`: the segment's
+/// length field (which counts itself) caps it at 65535 bytes.
+pub fn exif_thumbnail_room(body: &[u8]) -> Option<usize> {
+    let (at, len) = exif_thumbnail(body)?;
+    let limit = 0xFFFF_usize - 2;
+    let appended = limit.saturating_sub(body.len());
+    Some(if at + len == body.len() {
+        limit.saturating_sub(at)
+    } else {
+        appended.max(len)
+    })
+}
+
 /// Replaces the Exif thumbnail with `thumb`. When the old thumbnail ends the TIFF data
-/// (the usual layout) it is replaced there; otherwise the new one is appended and IFD1 is
-/// pointed at it. Returns `None` when the segment would exceed 64 KiB or has no thumbnail.
+/// (the usual layout) or `thumb` fits in its place, it is written there; otherwise it
+/// is appended and IFD1 is pointed at it. Old thumbnail bytes left over are zeroed, so
+/// the old picture (which may show what a crop removed) is gone. Returns `None` when
+/// the segment would exceed 64 KiB or has no thumbnail.
 pub fn replace_exif_thumbnail(body: &[u8], thumb: &[u8]) -> Option<Vec<u8>> {
     let parsed = exif::parse_app1(body)?;
     let (at, len) = exif_thumbnail(body)?;
@@ -84,13 +110,17 @@ pub fn replace_exif_thumbnail(body: &[u8], thumb: &[u8]) -> Option<Vec<u8>> {
     let off_entry = *ifd1.find(exif::tags::THUMBNAIL_OFFSET)?;
     let len_entry = *ifd1.find(exif::tags::THUMBNAIL_LENGTH)?;
     let mut out = body.to_vec();
-    let new_at = if at + len == body.len() {
-        at
+    let new_at = thumbnail_place(at, len, body.len(), thumb.len());
+    if at + len == body.len() {
+        out.truncate(at);
     } else {
-        body.len()
-    };
-    out.truncate(new_at);
-    out.extend_from_slice(thumb);
+        out[at..at + len].fill(0);
+    }
+    if new_at == out.len() {
+        out.extend_from_slice(thumb);
+    } else {
+        out[new_at..new_at + thumb.len()].copy_from_slice(thumb);
+    }
     if out.len() + 2 > 0xFFFF {
         return None;
     }
@@ -299,6 +329,30 @@ mod tests {
             replace_exif_thumbnail(&sample(), &[0xFF, 0xD8]).is_none(),
             "no thumbnail"
         );
+    }
+
+    #[test]
+    fn a_thumbnail_followed_by_data_is_overwritten_in_place_or_moved_to_the_end() {
+        let mut body = with_thumbnail();
+        body.extend_from_slice(b"more");
+        let (at, _) = exif_thumbnail(&body).unwrap();
+        assert_eq!(exif_thumbnail_room(&body), Some(0xFFFF - 2 - body.len()));
+        // Smaller: in place, the rest of the old span zeroed, the segment as long.
+        let out = replace_exif_thumbnail(&body, &[0xFF, 0xD8, 0xD9]).unwrap();
+        assert_eq!(exif_thumbnail(&out), Some((at, 3)));
+        assert_eq!(&out[at..], &[0xFF, 0xD8, 0xD9, 0, b'm', b'o', b'r', b'e']);
+        // Larger: appended, the old bytes zeroed.
+        let new = [0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9];
+        let out = replace_exif_thumbnail(&body, &new).unwrap();
+        assert_eq!(exif_thumbnail(&out), Some((body.len(), 7)));
+        assert_eq!(&out[at..at + 4], &[0; 4]);
+        assert_eq!(&out[body.len()..], &new);
+        // A full segment still takes a thumbnail no larger than the old one.
+        let mut full = with_thumbnail();
+        full.extend(std::iter::repeat(0).take(0xFFFF - 2 - full.len()));
+        assert_eq!(exif_thumbnail_room(&full), Some(4));
+        assert!(replace_exif_thumbnail(&full, &[0xFF, 0xD8, 0xFF, 0xD9]).is_some());
+        assert!(replace_exif_thumbnail(&full, &new).is_none());
     }
 
     #[test]

@@ -87,6 +87,13 @@ impl KeepPolicy {
         }
     }
 
+    /// This policy without `class`.
+    pub const fn without(self, class: MetaClass) -> KeepPolicy {
+        KeepPolicy {
+            mask: self.mask & !(1 << class as u32),
+        }
+    }
+
     /// jpegtran's `-copy` levels, plus `exif` (Exif, ICC and comments).
     pub fn level(name: &str) -> Option<KeepPolicy> {
         use MetaClass::*;

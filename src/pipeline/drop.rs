@@ -1,13 +1,14 @@
 //! Drop (jpegtran -drop): another image's coefficients replace a region's, the rest of
 //! the file is written back as `copy` writes it (see [`crate::transform::drop_into`]).
+//! The Exif thumbnail is drawn again from the result (see `thumbnail`).
 
+use super::thumbnail::{self, Blocks, Edit};
 use super::{encode_options, CopyOptions, MetaEdits, Output};
 use crate::coeffs::CoefficientImage;
-use crate::container::edit::exif_thumbnail;
-use crate::container::{classify, JpegFile, MetaClass};
+use crate::container::JpegFile;
 use crate::entropy::{self, Limits};
 use crate::error::{Result, Warning, WarningKind};
-use crate::transform::{check_drop, drop_into, drop_plan};
+use crate::transform::{check_drop, drop_into, drop_plan, Request};
 
 /// The image to drop, decoded once for every file it goes into.
 #[derive(Debug, Clone)]
@@ -62,23 +63,22 @@ pub fn drop_image(
     }
     let restart_interval = super::output_restart(opts, &decoded)?;
     let enc = encode_options(opts, &file, &decoded, restart_interval, &decoded.image)?;
+    let size = (decoded.image.width, decoded.image.height);
+    let edit = Edit {
+        file: &file,
+        request: Request::default(),
+        options: opts,
+        source: size,
+        output: size,
+        color: super::colour_space(&file, &decoded, &decoded.image),
+        redrawn: plan.width > 0 && plan.height > 0,
+        true_transform: true,
+    };
+    let thumbnail = thumbnail::follow(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
     let coded = entropy::encode_owned(decoded.image, &enc)?;
-    let exif = opts.keep.keeps(MetaClass::Exif).then(|| {
-        file.segments()
-            .find(|s| classify(s) == MetaClass::Exif)
-            .filter(|s| exif_thumbnail(s.body).is_some())
-    });
-    if let Some(Some(s)) = exif {
-        warnings.push(Warning::at(
-            s.offset,
-            WarningKind::Other(
-                "the Exif thumbnail still shows the image as it was before the drop (strip --drop-exif-thumbnail removes it)"
-                    .into(),
-            ),
-        ));
-    }
     let edits = MetaEdits {
         icc: opts.icc.clone(),
+        thumbnail,
         ..MetaEdits::default()
     };
     Ok(Output {

@@ -12,6 +12,7 @@ pub mod lab;
 pub mod pixels;
 mod region;
 mod strip;
+mod thumbnail;
 mod transform;
 mod verify;
 pub mod via_pixels;

@@ -1,9 +1,10 @@
 //! Lossless transforms: parse → decode → plan → apply → encode → assemble, with the Exif
 //! and MPF edits the new geometry calls for.
 
+use super::thumbnail::{self, Blocks, Edit};
 use super::{check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec};
 use crate::coeffs::CoefficientImage;
-use crate::container::edit::{exif_orientation, exif_thumbnail};
+use crate::container::edit::exif_orientation;
 use crate::container::{classify, JpegFile, MetaClass};
 use crate::entropy::{self, Decoded, PlacedImage};
 use crate::error::{Error, Result, Warning, WarningKind};
@@ -49,6 +50,23 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let out_img = match &out {
         PlacedImage::Dense(image) | PlacedImage::Packed(image, _) => image,
     };
+    let blocks = match &out {
+        PlacedImage::Dense(image) => Blocks::Dense(image),
+        PlacedImage::Packed(image, planes) => Blocks::Packed(image, planes),
+    };
+    let whole = Request {
+        crop: None,
+        edge: EdgePolicy::Perfect,
+        ..opts.request
+    };
+    let edit = Edit {
+        output: (plan.width, plan.height),
+        color: super::colour_space(&file, &decoded, out_img),
+        true_transform: opts.request.edge != EdgePolicy::Keep
+            || transform::plan(img.width, img.height, &factors, &whole).is_ok(),
+        ..Edit::of(&file, opts, (img.width, img.height))
+    };
+    let thumbnail = thumbnail::follow(&edit, &blocks, &mut warnings);
     let enc = super::encode_options(
         &opts.output,
         &file,
@@ -66,6 +84,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     drop(decoded);
     let mut edits = MetaEdits {
         icc: opts.output.icc.clone(),
+        thumbnail,
         ..MetaEdits::default()
     };
     if (plan.width, plan.height) != source_size {
@@ -73,7 +92,6 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     }
     if opts.reset_orientation {
         edits.exif.orientation = Some(1);
-        edits.thumbnail = transformed_thumbnail(&file, opts);
     }
     if has_class(&file, MetaClass::Jumbf) && opts.output.keep.keeps(MetaClass::Jumbf) {
         warnings.push(Warning {
@@ -117,35 +135,6 @@ pub(super) fn upright_options(data: &[u8], opts: &TransformOptions) -> Result<Tr
         reset_orientation: n.is_some(),
         ..opts.clone()
     })
-}
-
-/// The Exif thumbnail put through the same orientation change (no crop), if it is a JPEG
-/// that jtool can decode; otherwise the thumbnail is left as it is.
-fn transformed_thumbnail(file: &JpegFile, opts: &TransformOptions) -> Option<Vec<u8>> {
-    let exif = file.segments().find(|s| classify(s) == MetaClass::Exif)?;
-    let (at, len) = exif_thumbnail(exif.body)?;
-    let request = Request {
-        crop: None,
-        grayscale: false,
-        edge: EdgePolicy::Keep,
-        ..opts.request
-    };
-    let output = CopyOptions {
-        mode: None,
-        restart: RestartSpec::Keep,
-        strict: false,
-        scans: None,
-        icc: None,
-        ..opts.output.clone()
-    };
-    let t = TransformOptions {
-        request,
-        output,
-        reset_orientation: false,
-    };
-    transform(&exif.body[at..at + len], &t)
-        .ok()
-        .map(|t| t.output.bytes)
 }
 
 fn has_class(file: &JpegFile, class: MetaClass) -> bool {

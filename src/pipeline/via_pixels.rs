@@ -12,12 +12,12 @@
 //! whole iMCUs, sizes that are whole iMCUs), the pixel path shows the same source pixels.
 
 use super::pixels::{color_markers, detect_color_space, incomplete_progression};
+use super::thumbnail::{self, Blocks, Edit};
 use super::{
     assemble, check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec,
     TransformOptions, Transformed,
 };
 use crate::coeffs::{CoefficientImage, QuantTable};
-use crate::container::edit::exif_thumbnail;
 use crate::container::{classify, JpegFile, MetaClass};
 use crate::entropy::{self, Decoded, EncodeOptions};
 use crate::error::{Error, Result, Warning, WarningKind};
@@ -25,7 +25,7 @@ use crate::pixels::{
     decode_to_pixels, encode_coefficients_with_tables, geometry, ColorSpace, EncodeParams,
     PixelImage, PixelOptions, Sampling,
 };
-use crate::transform::{self, EdgePolicy, Orientation, Plan, Rect, Request};
+use crate::transform::{self, Orientation, Plan, Rect, Request};
 
 /// A parsed and entropy-decoded input, with its colour space.
 struct Source<'a> {
@@ -242,22 +242,28 @@ fn restart_interval(o: &CopyOptions, input: InputRestart, out: &CoefficientImage
     }
 }
 
-/// Decode → transform (`plan`) → encode with `tables` (one per output component) →
-/// the coded frame and scans, the warnings, and the parsed input (for its metadata).
-/// Each stage's input is released before the next allocates its output.
+/// What [`reencode`] gives back: the coded frame and scans, the warnings, the parsed
+/// input (for its metadata), and the Exif thumbnail made to follow the edit.
+type Reencoded<'a> = (Vec<u8>, Vec<Warning>, JpegFile<'a>, Option<Vec<u8>>);
+
+/// Decode → transform (`plan`) → encode with `tables` (one per output component).
+/// `edit` is the transform, for the Exif thumbnail to follow (`None` for none). Each
+/// stage's input is released before the next allocates its output.
 fn reencode<'a>(
     src: Source<'a>,
     plan: &Plan,
-    grayscale: bool,
+    edit: Option<&TransformOptions>,
     tables: &[QuantTable],
     output: &CopyOptions,
-) -> Result<(Vec<u8>, Vec<Warning>, JpegFile<'a>)> {
+) -> Result<Reencoded<'a>> {
     let Source {
         file,
         decoded,
         color,
         mut warnings,
     } = src;
+    let grayscale = edit.is_some_and(|e| e.request.grayscale);
+    let source = (decoded.image.width, decoded.image.height);
     let mode = super::output_mode(output, &decoded);
     let restart = input_restart(&decoded);
     let like: Vec<(u8, u8)> = decoded.image.components[..plan.factors.len()]
@@ -284,6 +290,18 @@ fn reencode<'a>(
     };
     let coeffs = encode_like(&px, &plan.factors, tables, &like, &mut warnings)?;
     drop(px);
+    let thumbnail = edit.and_then(|opts| {
+        let edit = Edit {
+            output: (plan.width, plan.height),
+            // The pixel path writes gray or Y'CbCr.
+            color: Some(match coeffs.components.len() {
+                1 => ColorSpace::Gray,
+                _ => ColorSpace::YCbCr,
+            }),
+            ..Edit::of(&file, opts, source)
+        };
+        thumbnail::follow(&edit, &Blocks::Dense(&coeffs), &mut warnings)
+    });
     let enc = EncodeOptions {
         mode,
         huffman: output.huffman,
@@ -294,7 +312,12 @@ fn reencode<'a>(
         table_numbering: entropy::TableNumbering::LumaChroma,
         threads: output.threads,
     };
-    Ok((entropy::encode_owned(coeffs, &enc)?, warnings, file))
+    Ok((
+        entropy::encode_owned(coeffs, &enc)?,
+        warnings,
+        file,
+        thumbnail,
+    ))
 }
 
 /// The tables of the lossless output of `plan`: the source's, transposed when the plan
@@ -325,15 +348,17 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let plan = transform::plan(img.width, img.height, &factors, &opts.request)?;
     let tables = lossless_tables(img, &plan);
     let source_size = (img.width, img.height);
-    let (coded, mut warnings, file) =
-        reencode(src, &plan, opts.request.grayscale, &tables, &opts.output)?;
-    let mut edits = MetaEdits::default();
+    let (coded, mut warnings, file, thumbnail) =
+        reencode(src, &plan, Some(opts), &tables, &opts.output)?;
+    let mut edits = MetaEdits {
+        thumbnail,
+        ..MetaEdits::default()
+    };
     if (plan.width, plan.height) != source_size {
         edits.exif.dimensions = Some((plan.width, plan.height));
     }
     if opts.reset_orientation {
         edits.exif.orientation = Some(1);
-        edits.thumbnail = transformed_thumbnail(&file, opts);
     }
     let keeps_jumbf = opts.output.keep.keeps(MetaClass::Jumbf);
     if keeps_jumbf && file.segments().any(|s| classify(s) == MetaClass::Jumbf) {
@@ -359,31 +384,6 @@ pub fn auto_orient(data: &[u8], opts: &TransformOptions) -> Result<Transformed> 
     transform(data, &super::transform::upright_options(data, opts)?)
 }
 
-/// The Exif thumbnail turned upright like the image (losslessly: it is metadata), or
-/// `None` to leave it as it is.
-fn transformed_thumbnail(file: &JpegFile, opts: &TransformOptions) -> Option<Vec<u8>> {
-    let exif = file.segments().find(|s| classify(s) == MetaClass::Exif)?;
-    let (at, len) = exif_thumbnail(exif.body)?;
-    let t = TransformOptions {
-        request: Request {
-            crop: None,
-            grayscale: false,
-            edge: EdgePolicy::Keep,
-            ..opts.request
-        },
-        output: CopyOptions {
-            mode: None,
-            restart: RestartSpec::Keep,
-            strict: false,
-            ..opts.output.clone()
-        },
-        reset_orientation: false,
-    };
-    super::transform(&exif.body[at..at + len], &t)
-        .ok()
-        .map(|t| t.output.bytes)
-}
-
 /// Decode → encode with other tables: `tables` gives one table per component of the
 /// input (the coefficient image is passed to it). Sampling, metadata, coding mode and
 /// restart interval are kept as the coefficient-domain requantization keeps them.
@@ -397,7 +397,7 @@ pub fn requantize(
     let factors: Vec<(u8, u8)> = img.components.iter().map(|c| (c.h, c.v)).collect();
     let plan = transform::plan(img.width, img.height, &factors, &Request::default())?;
     let tables = tables(img)?;
-    let (coded, warnings, file) = reencode(src, &plan, false, &tables, output)?;
+    let (coded, warnings, file, _) = reencode(src, &plan, None, &tables, output)?;
     Ok(Output {
         bytes: assemble(&file, output.keep, &coded, &MetaEdits::default()),
         warnings,
@@ -407,7 +407,7 @@ pub fn requantize(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transform::CropSpec;
+    use crate::transform::{CropSpec, EdgePolicy};
 
     const F420: &[(u8, u8)] = &[(2, 2), (1, 1), (1, 1)];
 

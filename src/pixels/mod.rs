@@ -30,6 +30,7 @@ mod idct_reduced;
 mod idct_sse2;
 pub mod image_io;
 pub mod metrics;
+pub mod preview;
 mod qtables;
 mod rgb2ycc;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]

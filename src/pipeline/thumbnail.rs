@@ -1,0 +1,305 @@
+//! The Exif thumbnail kept a picture of the image. IFD1 holds a reduced copy of the
+//! primary image (Exif 2.3, 4.5.4), which file browsers and cameras show in its place;
+//! jpegtran copies it as it was, so a rotated or cropped photo keeps showing its old
+//! self there. An edit that turns, mirrors, grays or crops the image does the same to
+//! its thumbnail here:
+//! * turned, mirrored or grayed without a change of size: the thumbnail gets the same
+//!   transform losslessly when its blocks allow it (as `--perfect`);
+//! * otherwise (a crop, a trim, or a thumbnail whose edge MCUs cannot move: 160×120
+//!   in 4:2:0 has a half row of them): a new thumbnail is made from the output's
+//!   coefficients (the DC terms' 1/8-scale picture, or a reduced decode when that is
+//!   smaller than the thumbnail), reduced by area averaging to fit the old thumbnail's
+//!   box turned with the image, and coded with the old thumbnail's quantization tables
+//!   and sampling, sequential, with the Annex K Huffman tables, as cameras write them;
+//!   coarser IJG tables when the Exif segment would outgrow its 64 KiB.
+
+use super::{strip, CopyOptions, PixelEncodeOptions, RestartSpec, TransformOptions};
+use crate::coeffs::{CoefficientImage, PackedPlane};
+use crate::container::edit::{exif_thumbnail, exif_thumbnail_room};
+use crate::container::{classify, parse_dqt, parse_frame, JpegFile, KeepPolicy, Marker, MetaClass};
+use crate::entropy::{CodingMode, HuffmanChoice};
+use crate::error::{Warning, WarningKind};
+use crate::pixels::preview::{area_reduce, dc_picture};
+use crate::pixels::{
+    decode_to_pixels, ColorSpace, EncodeParams, PixelImage, PixelOptions, QuantChoice, Sampling,
+    Scale,
+};
+use crate::transform::{EdgePolicy, Orientation, Request};
+
+/// The largest image whose blocks are expanded for a reduced decode (when its DC
+/// picture is smaller than the thumbnail): 4 M pixels, about 12 MB of blocks in 4:2:0.
+const DENSE_PIXELS: u64 = 1 << 22;
+
+/// The output image's blocks, as the transform holds them: dense, or an image of empty
+/// planes with one packed plane per component.
+pub(super) enum Blocks<'a> {
+    Dense(&'a CoefficientImage),
+    Packed(&'a CoefficientImage, &'a [PackedPlane]),
+}
+
+impl Blocks<'_> {
+    fn image(&self) -> &CoefficientImage {
+        match self {
+            Blocks::Dense(i) | Blocks::Packed(i, _) => i,
+        }
+    }
+}
+
+/// What an edit did: the input file, the transform and output options, the size
+/// before and after.
+pub(super) struct Edit<'a> {
+    pub file: &'a JpegFile<'a>,
+    /// The orientation change and grayscale (the crop shows in `output`).
+    pub request: Request,
+    pub options: &'a CopyOptions,
+    pub source: (u32, u32),
+    pub output: (u32, u32),
+    /// The output's colour space (`None`: one jtool does not render).
+    pub color: Option<ColorSpace>,
+    /// The picture changed inside the frame (a drop): the thumbnail is drawn again.
+    pub redrawn: bool,
+    /// The output is the true transform of the input: no partial iMCU was left in place
+    /// on a mirrored axis (jpegtran's default), which a turned thumbnail would not show.
+    pub true_transform: bool,
+}
+
+impl<'a> Edit<'a> {
+    /// A transform of `file` from `source` to `output` pixels.
+    pub fn of(file: &'a JpegFile<'a>, opts: &'a TransformOptions, source: (u32, u32)) -> Self {
+        Edit {
+            file,
+            request: opts.request,
+            options: &opts.output,
+            source,
+            output: source,
+            color: None,
+            redrawn: false,
+            true_transform: true,
+        }
+    }
+}
+
+/// The thumbnail that shows the edited image, or `None` to leave the Exif segment as
+/// it is: no thumbnail, Exif not kept, or an edit that leaves the picture as it was.
+/// When the thumbnail cannot follow, a warning says it still shows the old picture.
+pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
+    if !edit.options.keep.keeps(MetaClass::Exif) {
+        return None;
+    }
+    let exif = edit
+        .file
+        .segments()
+        .find(|s| classify(s) == MetaClass::Exif)?;
+    let (at, len) = exif_thumbnail(exif.body)?;
+    let thumb = &exif.body[at..at + len];
+    let req = &edit.request;
+    let transposes = req.orientation.parts().0;
+    let turned = if transposes {
+        (edit.source.1, edit.source.0)
+    } else {
+        edit.source
+    };
+    let resized = edit.output != turned || edit.redrawn;
+    if !resized && req.orientation == Orientation::Identity && !req.grayscale {
+        return None;
+    }
+    let budget = exif_thumbnail_room(exif.body)?;
+    let new = (!resized && edit.true_transform)
+        .then(|| turned_losslessly(thumb, edit))
+        .flatten()
+        .filter(|t| t.len() <= budget)
+        .or_else(|| remade(thumb, edit, blocks, transposes, budget));
+    if new.is_none() {
+        warnings.push(Warning::at(
+            exif.offset,
+            WarningKind::Other(
+                "the Exif thumbnail could not be changed with the image and still shows it as it was (strip --drop-exif-thumbnail removes it)"
+                    .into(),
+            ),
+        ));
+    }
+    new
+}
+
+/// The thumbnail given the request's orientation and grayscale losslessly, when its
+/// blocks allow it (as `--perfect`). Its own Exif, if any, is not followed.
+fn turned_losslessly(thumb: &[u8], edit: &Edit) -> Option<Vec<u8>> {
+    let huffman = match edit.options.huffman {
+        HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
+        h => h,
+    };
+    let t = TransformOptions {
+        request: Request {
+            crop: None,
+            edge: EdgePolicy::Perfect,
+            ..edit.request
+        },
+        output: CopyOptions {
+            mode: None,
+            huffman,
+            restart: RestartSpec::Keep,
+            keep: edit.options.keep.without(MetaClass::Exif),
+            strict: false,
+            scans: None,
+            icc: None,
+            ..edit.options.clone()
+        },
+        reset_orientation: false,
+    };
+    super::transform(thumb, &t)
+        .ok()
+        .map(|done| done.output.bytes)
+}
+
+/// A new thumbnail made from the output's blocks, fitted to the old thumbnail's box
+/// (turned with the image) and coded like the old thumbnail.
+fn remade(
+    thumb: &[u8],
+    edit: &Edit,
+    blocks: &Blocks,
+    transposes: bool,
+    budget: usize,
+) -> Option<Vec<u8>> {
+    let old = JpegFile::parse(thumb).ok()?;
+    let sof = old.segments().find(|s| s.marker.is_sof())?;
+    let frame = parse_frame(sof).ok()?;
+    let (bw, bh) = match (u32::from(frame.width), u32::from(frame.height)) {
+        (w, h) if transposes => (h, w),
+        size => size,
+    };
+    let (w, h) = fit(edit.output, (bw.max(1), bh.max(1)));
+    let picture = render(blocks, edit.color?, (w, h))?;
+    let (w, h) = if picture.width < w || picture.height < h {
+        (picture.width, picture.height)
+    } else {
+        (w, h)
+    };
+    let px = area_reduce(&picture, w, h);
+    // The old thumbnail's tables first; coarser IJG tables while the segment overflows.
+    let like = coded(&px, like_old(&old, &frame, px.channels));
+    let coarser = [90, 75, 50, 25, 10].into_iter().filter_map(|q| {
+        let s = (px.channels == 3).then_some(Sampling::S420);
+        coded(
+            &px,
+            Some((QuantChoice::ijg(&[q], true), s.unwrap_or_default())),
+        )
+    });
+    like.into_iter().chain(coarser).find(|t| t.len() <= budget)
+}
+
+/// `size` scaled to fit in `bounds`, keeping its aspect ratio (at least 1×1).
+fn fit(size: (u32, u32), bounds: (u32, u32)) -> (u32, u32) {
+    let (w, h) = (u64::from(size.0.max(1)), u64::from(size.1.max(1)));
+    let (bw, bh) = (u64::from(bounds.0), u64::from(bounds.1));
+    let scaled = |a: u64, num: u64, den: u64| ((a * num + den / 2) / den).max(1) as u32;
+    if w * bh >= h * bw {
+        (bounds.0, scaled(h, bw, w))
+    } else {
+        (scaled(w, bh, h), bounds.1)
+    }
+}
+
+/// A picture of the blocks at least `want` in size when the image allows: the DC
+/// picture (1/8 scale) when it is large enough or the image too large to expand, else
+/// the image decoded at the smallest of 1/4, 1/2 and 1 that is.
+fn render(blocks: &Blocks, color: ColorSpace, want: (u32, u32)) -> Option<PixelImage> {
+    let img = blocks.image();
+    let (w, h) = (img.width, img.height);
+    let eighth = |k: u32, n: u32| (u64::from(n) * u64::from(k)).div_ceil(8);
+    let big_enough =
+        |k: u32| eighth(k, w) >= u64::from(want.0) && eighth(k, h) >= u64::from(want.1);
+    let pixels = u64::from(w) * u64::from(h);
+    if big_enough(1) || pixels > DENSE_PIXELS {
+        let packed = match blocks {
+            Blocks::Packed(_, p) => Some(*p),
+            Blocks::Dense(_) => None,
+        };
+        return dc_picture(img, packed, color);
+    }
+    let k = [2, 4].into_iter().find(|&k| big_enough(k)).unwrap_or(8);
+    let opts = PixelOptions {
+        scale: Scale::from_fraction(k, 8).ok()?,
+        threads: 1,
+        ..PixelOptions::default()
+    };
+    match blocks {
+        Blocks::Dense(i) => decode_to_pixels(i, color, &opts).ok(),
+        Blocks::Packed(i, planes) => {
+            let mut dense = (*i).clone();
+            for (c, p) in dense.components.iter_mut().zip(planes.iter()) {
+                c.plane = p.to_plane();
+            }
+            decode_to_pixels(&dense, color, &opts).ok()
+        }
+    }
+}
+
+/// The old thumbnail's tables (in their slots) and sampling, when it has what a
+/// picture of `channels` samples needs (not for a gray thumbnail of a colour image).
+fn like_old(
+    old: &JpegFile,
+    frame: &crate::container::FrameHeader,
+    channels: usize,
+) -> Option<(QuantChoice, Sampling)> {
+    let mut tables = [None; 4];
+    for seg in old.segments().filter(|s| s.marker == Marker::DQT) {
+        for (slot, t) in parse_dqt(seg).ok()? {
+            tables[usize::from(slot)] = Some(t);
+        }
+    }
+    let f = &frame.components;
+    if f.len() != channels
+        || f.iter()
+            .any(|c| tables.get(usize::from(c.tq)).copied().flatten().is_none())
+    {
+        return None;
+    }
+    let mut slots = [f[0].tq; 3];
+    for (s, c) in slots.iter_mut().zip(f) {
+        *s = c.tq;
+    }
+    let sampling = if f.len() == 3 {
+        Sampling::from_factors([(f[0].h, f[0].v), (f[1].h, f[1].v), (f[2].h, f[2].v)])
+    } else {
+        Sampling::S420
+    };
+    let choice = QuantChoice {
+        tables,
+        slots: Some(slots),
+    };
+    Some((choice, sampling))
+}
+
+/// `px` coded with these tables and sampling, sequential with the Annex K Huffman
+/// tables, nothing between SOI and the tables (as cameras write thumbnails).
+fn coded(px: &PixelImage, how: Option<(QuantChoice, Sampling)>) -> Option<Vec<u8>> {
+    let (quant, sampling) = how?;
+    let opts = PixelEncodeOptions {
+        params: EncodeParams {
+            sampling,
+            threads: 1,
+            ..EncodeParams::default()
+        },
+        quant: Some(quant),
+        mode: CodingMode::Sequential,
+        huffman: HuffmanChoice::Standard,
+        ..PixelEncodeOptions::default()
+    };
+    let bytes = super::encode_pixels(px, &opts).ok()?;
+    strip(&bytes, KeepPolicy::NOTHING).ok().map(|o| o.bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn fitting_keeps_the_aspect_ratio_inside_the_box() {
+        assert_eq!(fit((4000, 3000), (160, 120)), (160, 120));
+        assert_eq!(fit((3000, 4000), (120, 160)), (120, 160));
+        assert_eq!(fit((1024, 512), (160, 120)), (160, 80));
+        assert_eq!(fit((512, 1024), (160, 120)), (60, 120));
+        assert_eq!(fit((10_000, 1), (160, 120)), (160, 1));
+        assert_eq!(fit((0, 0), (160, 120)), (120, 120));
+    }
+}

@@ -1,0 +1,273 @@
+//! The Exif thumbnail follows lossless edits (jpegtran leaves it as it was): after a
+//! rotation, flip, crop or grayscale conversion it must show the output image. Checked
+//! on `testdata/meta_420_67x45.jpg` (a 24×16 thumbnail of a 67×45 image) and on every
+//! corpus file with a thumbnail: the new thumbnail has the old one's box turned with the
+//! image and the output's aspect ratio, and its pixels are the output's, reduced.
+
+mod common;
+
+use common::*;
+use jtool::container::edit::exif_thumbnail;
+use jtool::container::{classify, JpegFile, KeepPolicy, MetaClass};
+use jtool::pipeline::pixels::decode_file;
+use jtool::pipeline::{self, transform, CopyOptions, TransformOptions};
+use jtool::pixels::metrics::compare;
+use jtool::pixels::preview::area_reduce;
+use jtool::pixels::PixelImage;
+use jtool::transform::{CropSpec, Orientation, Request};
+
+/// The Exif thumbnail of a file, if it has one.
+fn thumbnail(data: &[u8]) -> Option<Vec<u8>> {
+    let f = JpegFile::parse(data).ok()?;
+    let exif = f.segments().find(|s| classify(s) == MetaClass::Exif)?;
+    let (at, len) = exif_thumbnail(exif.body)?;
+    Some(exif.body[at..at + len].to_vec())
+}
+
+fn pixels(data: &[u8]) -> PixelImage {
+    decode_file(data, &Default::default()).unwrap().image
+}
+
+fn size(data: &[u8]) -> (u32, u32) {
+    let p = pixels(data);
+    (p.width, p.height)
+}
+
+/// PSNR of `thumb`'s pixels against `image`'s reduced to the thumbnail's size, as gray
+/// (what the picture shows; a thumbnail's subsampled chroma blurs fine coloured detail).
+fn likeness(thumb: &[u8], image: &[u8]) -> f64 {
+    let t = pixels(thumb);
+    let i = area_reduce(&pixels(image), t.width, t.height);
+    compare(&gray(&t), &gray(&i))
+        .and_then(|m| m.psnr)
+        .unwrap_or(99.0)
+}
+
+fn gray(p: &PixelImage) -> PixelImage {
+    if p.channels == 1 {
+        return p.clone();
+    }
+    let data = p
+        .data
+        .chunks_exact(p.channels)
+        .map(|c| {
+            ((u32::from(c[0]) * 299 + u32::from(c[1]) * 587 + u32::from(c[2]) * 114) / 1000) as u8
+        })
+        .collect();
+    PixelImage {
+        width: p.width,
+        height: p.height,
+        channels: 1,
+        data,
+    }
+}
+
+fn request(orientation: Orientation, crop: Option<&str>, grayscale: bool) -> TransformOptions {
+    TransformOptions {
+        request: Request {
+            orientation,
+            crop: crop.map(|c| CropSpec::parse(c).unwrap()),
+            grayscale,
+            ..Request::default()
+        },
+        output: CopyOptions::default(),
+        reset_orientation: false,
+    }
+}
+
+/// Checks that the output of `opts` on `data` has a thumbnail showing it; returns the
+/// likeness (dB) or a failure.
+fn check(
+    name: &str,
+    data: &[u8],
+    opts: &TransformOptions,
+    via_pixels: bool,
+) -> Result<f64, String> {
+    let old = thumbnail(data).ok_or(format!("{name}: no thumbnail"))?;
+    let out = if via_pixels {
+        pipeline::via_pixels::transform(data, opts)
+    } else {
+        transform(data, opts)
+    }
+    .map_err(|e| format!("{name}: {e}"))?;
+    let new = thumbnail(&out.output.bytes).ok_or(format!("{name}: thumbnail lost"))?;
+    let stale = out.output.warnings.iter().any(|w| {
+        w.to_string()
+            .contains("Exif thumbnail could not be changed")
+    });
+    if stale {
+        return Err(format!("{name}: thumbnail left stale"));
+    }
+    let (ow, oh) = (out.plan.width, out.plan.height);
+    let (tw, th) = size(&old);
+    let turned = if opts.request.orientation.parts().0 {
+        (th, tw)
+    } else {
+        (tw, th)
+    };
+    let (nw, nh) = size(&new);
+    // The old thumbnail turned (its own shape, letterbox bars and all), or a new one
+    // inside the turned box, touching it on one side unless the output is small, with
+    // the output's aspect ratio (to a pixel).
+    let fits = nw <= turned.0 && nh <= turned.1 && (nw == turned.0 || nh == turned.1);
+    let aspect = (f64::from(nw) / f64::from(nh) - f64::from(ow) / f64::from(oh)).abs()
+        <= f64::from(ow) / f64::from(oh) * (1.0 / f64::from(nw.min(nh)) + 0.01);
+    let small = ow / 8 < turned.0 || oh / 8 < turned.1;
+    if (nw, nh) != turned && (!(fits || small) || !aspect) {
+        return Err(format!(
+            "{name}: thumbnail {nw}x{nh} for {ow}x{oh} (old {tw}x{th})"
+        ));
+    }
+    if opts.request.grayscale && pixels(&new).channels != 1 {
+        return Err(format!("{name}: colour thumbnail of a gray image"));
+    }
+    // As like the output as the old thumbnail was like the input (some cameras' are
+    // letterboxed or framed differently; some files' were already stale).
+    let db = likeness(&new, &out.output.bytes);
+    let before = likeness(&old, data);
+    if db < before.min(22.0) - 1.5 {
+        return Err(format!(
+            "{name}: thumbnail does not show the output ({db:.1} dB; the old one {before:.1} dB)"
+        ));
+    }
+    Ok(db)
+}
+
+const ORIENTATIONS: [Orientation; 7] = [
+    Orientation::FlipH,
+    Orientation::Rot180,
+    Orientation::FlipV,
+    Orientation::Transpose,
+    Orientation::Rot90,
+    Orientation::Transverse,
+    Orientation::Rot270,
+];
+
+#[test]
+fn the_thumbnail_follows_turns_crops_and_grayscale() {
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let mut failures = Vec::new();
+    for o in ORIENTATIONS {
+        for crop in [None, Some("24x24+8+8")] {
+            for via in [false, true] {
+                let name = format!("{o:?} {crop:?} via_pixels={via}");
+                if let Err(e) = check(&name, &data, &request(o, crop, false), via) {
+                    failures.push(e);
+                }
+            }
+        }
+    }
+    for crop in [None, Some("32x16+0+16")] {
+        let name = format!("grayscale {crop:?}");
+        if let Err(e) = check(
+            &name,
+            &data,
+            &request(Orientation::Identity, crop, true),
+            false,
+        ) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn a_stale_thumbnail_fails_the_likeness_check() {
+    // The check above must be able to tell: the old thumbnail of a file turned 180°
+    // (same size) against the turned image.
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let out = transform(&data, &request(Orientation::Rot180, None, false)).unwrap();
+    let new_db = likeness(&thumbnail(&out.output.bytes).unwrap(), &out.output.bytes);
+    let stale_db = likeness(&thumbnail(&data).unwrap(), &out.output.bytes);
+    eprintln!("rotated 180°: new thumbnail {new_db:.1} dB, old one {stale_db:.1} dB");
+    assert!(stale_db + 6.0 < new_db, "{stale_db} vs {new_db}");
+}
+
+#[test]
+fn an_unchanged_image_keeps_its_thumbnail_and_a_crop_erases_the_old_one() {
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let old = thumbnail(&data).unwrap();
+    // Identity (copy through transform) and a crop of everything: the same thumbnail.
+    for crop in [None, Some("67x45+0+0")] {
+        let out = transform(&data, &request(Orientation::Identity, crop, false)).unwrap();
+        assert_eq!(thumbnail(&out.output.bytes).unwrap(), old, "{crop:?}");
+    }
+    // A crop: the old thumbnail's entropy-coded bytes are nowhere in the output.
+    let out = transform(
+        &data,
+        &request(Orientation::Identity, Some("16x16+0+0"), false),
+    )
+    .unwrap();
+    let f = JpegFile::parse(&old).unwrap();
+    let ecs = f.scans().next().unwrap().ecs;
+    let old_data = &ecs[..ecs.len().min(64)];
+    assert!(!out
+        .output
+        .bytes
+        .windows(old_data.len())
+        .any(|w| w == old_data));
+    // Without Exif kept, nothing to follow and nothing to warn about.
+    let mut o = request(Orientation::Rot90, None, false);
+    o.output.keep = KeepPolicy::COLOUR;
+    let out = transform(&data, &o).unwrap();
+    assert!(thumbnail(&out.output.bytes).is_none());
+    assert!(out.output.warnings.is_empty(), "{:?}", out.output.warnings);
+}
+
+#[test]
+fn auto_orient_turns_the_thumbnail_upright_too() {
+    // Orientation 6: the image and its thumbnail are stored turned 90° counter-clockwise.
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let out = pipeline::auto_orient(&data, &request(Orientation::Identity, None, false)).unwrap();
+    let new = thumbnail(&out.output.bytes).unwrap();
+    assert_eq!(size(&new), (16, 24));
+    assert!(likeness(&new, &out.output.bytes) >= 22.0);
+}
+
+#[test]
+fn corpus_thumbnails_follow_a_rotation_and_a_crop() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("corpus not present: skipped");
+        return;
+    };
+    let files: Vec<_> = jpegs_in(&dir.join("valid"))
+        .into_iter()
+        .filter(|p| {
+            let d = std::fs::read(p).unwrap();
+            thumbnail(&d).is_some_and(|t| decode_file(&t, &Default::default()).is_ok())
+                && transform(&d, &request(Orientation::Rot90, None, false)).is_ok()
+        })
+        .collect();
+    let (mut n, mut worst) = (0, f64::MAX);
+    let failures = parallel(&files, |p| {
+        let data = std::fs::read(p).unwrap();
+        let (w, h) = size(&data);
+        let crop = format!("{}x{}+{}+{}", (w / 2).max(1), (h / 3).max(1), w / 4, h / 3);
+        let mut f = Vec::new();
+        for (o, c) in [
+            (Orientation::Rot90, None),
+            (Orientation::Rot180, None),
+            (Orientation::Identity, Some(crop.as_str())),
+        ] {
+            let name = format!("{} {o:?} {c:?}", p.display());
+            if let Err(e) = check(&name, &data, &request(o, c, false), false) {
+                f.push(e);
+            }
+        }
+        f
+    });
+    for p in &files {
+        let data = std::fs::read(p).unwrap();
+        let out = transform(&data, &request(Orientation::Rot90, None, false)).unwrap();
+        if let Some(t) = thumbnail(&out.output.bytes) {
+            n += 1;
+            worst = worst.min(likeness(&t, &out.output.bytes));
+        }
+    }
+    eprintln!(
+        "{} corpus files with a thumbnail: {} failures; rotated 90°, the least alike is {worst:.1} dB ({n} files)",
+        files.len(),
+        failures.len()
+    );
+    report_failures("thumbnails", &failures);
+}
