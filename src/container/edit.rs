@@ -170,12 +170,9 @@ const MPF_TIFF_START: usize = 4;
 /// MP Entry tag of the MP Index IFD (CIPA DC-007 5.2.3.3).
 const MP_ENTRY: u16 = 0xB002;
 
-/// Moves the image offsets of an MPF index. Offsets count from the MPF TIFF header, so
-/// when the bytes between that header and the images after EOI change length (a new scan),
-/// each offset that pointed at or past `old_trailer` (the old end of the first image,
-/// relative to the TIFF header) is shifted by `delta`; the first image's entry (offset 0)
-/// gets its new size `first_size`. Returns `None` if nothing changed.
-pub fn patch_mpf(body: &[u8], old_trailer: u64, delta: i64, first_size: u32) -> Option<Vec<u8>> {
+/// The byte order and the body position of the MP Entry array (16 bytes per image:
+/// attribute, size, offset, dependent images) of an MPF APP2 body.
+fn mp_entry_array(body: &[u8]) -> Option<(ByteOrder, usize, usize)> {
     if !body.starts_with(b"MPF\0") {
         return None;
     }
@@ -184,27 +181,69 @@ pub fn patch_mpf(body: &[u8], old_trailer: u64, delta: i64, first_size: u32) -> 
     let entry = ifd.find(MP_ENTRY)?;
     let start = MPF_TIFF_START + entry.value_offset?;
     let n = entry.count as usize / 16;
-    let mut out = body.to_vec();
-    let mut changed = false;
-    for i in 0..n {
-        let at = start + 16 * i + 8; // attribute (4), size (4), offset (4), dependents (2+2)
-        let old = tiff
-            .order
-            .u32(&body[MPF_TIFF_START..], at - MPF_TIFF_START)? as u64;
-        let (field, new) = match old {
-            0 => (at - 4, first_size), // the first image: offset 0, its size changes
-            o if o >= old_trailer => (at, u32::try_from(o as i64 + delta).ok()?),
-            _ => continue,
-        };
-        let bytes = match tiff.order {
-            ByteOrder::BigEndian => new.to_be_bytes(),
-            ByteOrder::LittleEndian => new.to_le_bytes(),
-        };
-        let dst = out.get_mut(field..field + 4)?;
-        changed |= dst != bytes;
-        dst.copy_from_slice(&bytes);
+    body.get(start..start + 16 * n)?;
+    Some((tiff.order, start, n))
+}
+
+/// The (offset, size) of each image of an MPF index (CIPA DC-007 5.2.3.3): offsets count
+/// from the MP header (the TIFF header 4 bytes into the body); the first image's is 0.
+pub fn mpf_entries(body: &[u8]) -> Option<Vec<(u32, u32)>> {
+    let (order, start, n) = mp_entry_array(body)?;
+    (0..n)
+        .map(|i| {
+            let e = &body[start + 16 * i..];
+            Some((order.u32(e, 8)?, order.u32(e, 4)?))
+        })
+        .collect()
+}
+
+/// `body` with the MPF index's (offset, size) pairs set to `entries` (one per image, in
+/// order); `None` if the counts differ or nothing changed.
+pub fn set_mpf_entries(body: &[u8], entries: &[(u32, u32)]) -> Option<Vec<u8>> {
+    let (order, start, n) = mp_entry_array(body)?;
+    if entries.len() != n {
+        return None;
     }
-    changed.then_some(out)
+    let mut out = body.to_vec();
+    for (i, &(offset, size)) in entries.iter().enumerate() {
+        let e = start + 16 * i;
+        let (size, offset) = match order {
+            ByteOrder::BigEndian => (size.to_be_bytes(), offset.to_be_bytes()),
+            ByteOrder::LittleEndian => (size.to_le_bytes(), offset.to_le_bytes()),
+        };
+        out[e + 4..e + 8].copy_from_slice(&size);
+        out[e + 8..e + 12].copy_from_slice(&offset);
+    }
+    (out != body).then_some(out)
+}
+
+/// An XMP body with the `Item:Length` values of a GContainer directory (the Ultra HDR
+/// and Google camera layout, which lists the images after EOI by length) changed from
+/// each old length in `changes` to its new one, one occurrence each, in order. `None`
+/// when nothing changed or the body would pass 64 KiB.
+pub fn edit_xmp_item_lengths(body: &[u8], changes: &[(usize, usize)]) -> Option<Vec<u8>> {
+    const KEY: &[u8] = b"Item:Length=\"";
+    let mut out = Vec::with_capacity(body.len() + 16);
+    let mut pending: Vec<(usize, usize)> = changes.iter().copied().filter(|c| c.0 != c.1).collect();
+    let mut rest = body;
+    while let Some(k) = memchr::memmem::find(rest, KEY) {
+        let digits = rest[k + KEY.len()..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let value_at = k + KEY.len();
+        out.extend_from_slice(&rest[..value_at]);
+        let value = std::str::from_utf8(&rest[value_at..value_at + digits])
+            .ok()
+            .and_then(|d| d.parse::<usize>().ok());
+        match pending.iter().position(|c| Some(c.0) == value) {
+            Some(i) => out.extend_from_slice(pending.remove(i).1.to_string().as_bytes()),
+            None => out.extend_from_slice(&rest[value_at..value_at + digits]),
+        }
+        rest = &rest[value_at + digits..];
+    }
+    out.extend_from_slice(rest);
+    (out != body && out.len() + 2 <= 0xFFFF).then_some(out)
 }
 
 /// Bytes of profile data an APP2 ICC segment holds: 65535 less the length field and
@@ -353,6 +392,17 @@ mod tests {
         assert_eq!(exif_thumbnail_room(&full), Some(4));
         assert!(replace_exif_thumbnail(&full, &[0xFF, 0xD8, 0xFF, 0xD9]).is_some());
         assert!(replace_exif_thumbnail(&full, &new).is_none());
+    }
+
+    #[test]
+    fn gcontainer_item_lengths_follow_the_images() {
+        let xmp = b"<x><Container:Item Item:Semantic=\"Primary\"/><Container:Item Item:Semantic=\"GainMap\" Item:Length=\"30327\"/><Container:Item Item:Length=\"77\"/></x>";
+        let out = edit_xmp_item_lengths(xmp, &[(30327, 9999), (5, 6)]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Item:Length=\"9999\"") && text.contains("Item:Length=\"77\""));
+        assert_eq!(text.len(), xmp.len() - 1);
+        assert!(edit_xmp_item_lengths(xmp, &[(30327, 30327)]).is_none());
+        assert!(edit_xmp_item_lengths(b"no lengths", &[(1, 2)]).is_none());
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! their original order (edited where the geometry changed), the coded frame, EOI, and
 //! the input's data after EOI with any MPF index pointing at it again.
 
-use crate::container::edit::{edit_exif, patch_mpf, replace_exif_thumbnail, write_icc, ExifEdit};
+use crate::container::edit::{
+    edit_exif, edit_xmp_item_lengths, mpf_entries, replace_exif_thumbnail, set_mpf_entries,
+    write_icc, ExifEdit,
+};
 use crate::container::{classify, write_segment, JpegFile, KeepPolicy, Marker, MetaClass};
 
 /// Metadata changes that follow from the operation.
@@ -15,6 +18,35 @@ pub struct MetaEdits {
     /// An ICC profile to embed in place of the input's (`--icc`): its APP2 segments go
     /// where the first old one was, else after the leading APP0/APP1 segments.
     pub icc: Option<Vec<u8>>,
+    /// New data after EOI, its MPF images edited like the image.
+    pub trailer: Option<Trailer>,
+}
+
+/// Data after EOI with some of its images replaced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trailer {
+    /// The new bytes.
+    pub bytes: Vec<u8>,
+    /// Each replaced image: (old start, old length, new start, new length), positions
+    /// counted from the first byte after EOI, in order.
+    pub moved: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Trailer {
+    /// Where the byte at `old` of the old trailer is in the new one (an image's start
+    /// goes to its replacement's start), and the new length when an image starts there.
+    fn relocate(&self, old: usize) -> (usize, Option<usize>) {
+        let mut shift = 0i64;
+        for &(start, len, new_start, new_len) in &self.moved {
+            if start == old {
+                return (new_start, Some(new_len));
+            }
+            if start + len <= old {
+                shift = new_start as i64 + new_len as i64 - (start + len) as i64;
+            }
+        }
+        ((old as i64 + shift).max(0) as usize, None)
+    }
 }
 
 /// Builds the output file. `coded` is the encoder's DQT…scans part.
@@ -45,8 +77,12 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
         {
             put_icc(&mut out);
         }
-        let edited = match class {
-            MetaClass::Exif => edit_exif_segment(seg.body, edits),
+        let edited = match (class, &edits.trailer) {
+            (MetaClass::Exif, _) => edit_exif_segment(seg.body, edits),
+            (MetaClass::Xmp, Some(t)) => {
+                let lengths: Vec<(usize, usize)> = t.moved.iter().map(|m| (m.1, m.3)).collect();
+                edit_xmp_item_lengths(seg.body, &lengths)
+            }
             _ => None,
         };
         if class == MetaClass::Mpf && mpf.is_none() {
@@ -61,22 +97,54 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
         return out; // no EOI: what followed the last item is debris, not data after EOI
     }
     if let (Some((old_body, new_body)), false) = (mpf, file.trailer.is_empty()) {
-        // MPF offsets count from the TIFF header 4 bytes into the segment body.
-        let old_rel = file.trailer_offset as i64 - (old_body + 4) as i64;
-        let new_rel = out.len() as i64 - (new_body + 4) as i64;
         let len = u16::from_be_bytes([out[new_body - 2], out[new_body - 1]]) as usize - 2;
-        let first_size = u32::try_from(out.len()).unwrap_or(u32::MAX);
-        if let Some(p) = patch_mpf(
-            &out[new_body..new_body + len],
-            old_rel.max(0) as u64,
-            new_rel - old_rel,
-            first_size,
-        ) {
+        let body = &out[new_body..new_body + len];
+        let moved = relocated_mpf(body, file, old_body, new_body, out.len(), edits);
+        if let Some(p) = moved {
             out[new_body..new_body + len].copy_from_slice(&p);
         }
     }
-    out.extend_from_slice(file.trailer);
+    match &edits.trailer {
+        Some(t) => out.extend_from_slice(&t.bytes),
+        None => out.extend_from_slice(file.trailer),
+    }
     out
+}
+
+/// The MPF body (at `new_body` in an output whose first image is `first_size` bytes)
+/// with its entries pointing at the images after EOI again: offsets count from the
+/// TIFF header 4 bytes into the body (CIPA DC-007 5.2.3.3.3); the first image's entry
+/// (offset 0) gets the new size; images the trailer edit replaced get their new size.
+fn relocated_mpf(
+    body: &[u8],
+    file: &JpegFile,
+    old_body: usize,
+    new_body: usize,
+    first_size: usize,
+    edits: &MetaEdits,
+) -> Option<Vec<u8>> {
+    let old_header = old_body + 4;
+    let new_trailer = first_size.checked_sub(new_body + 4)?;
+    let entries = mpf_entries(body)?
+        .into_iter()
+        .map(|(offset, size)| {
+            let at = old_header + offset as usize;
+            if offset == 0 {
+                Some((0, u32::try_from(first_size).ok()?))
+            } else if at < file.trailer_offset {
+                Some((offset, size))
+            } else {
+                let old = at - file.trailer_offset;
+                let (new, len) = match &edits.trailer {
+                    Some(t) => t.relocate(old),
+                    None => (old, None),
+                };
+                let len = len.map_or(Some(size), |l| u32::try_from(l).ok())?;
+                Some((u32::try_from(new_trailer + new).ok()?, len))
+            }
+        })
+        .collect::<Option<Vec<_>>>()?;
+    set_mpf_entries(body, &entries)
 }
 
 /// The Exif body with the thumbnail replaced and tags edited, or `None` if unchanged.

@@ -2,6 +2,7 @@
 //! the file is written back as `copy` writes it (see [`crate::transform::drop_into`]).
 //! The Exif thumbnail is drawn again from the result (see `thumbnail`).
 
+use super::secondary;
 use super::thumbnail::{self, Blocks, Edit};
 use super::{encode_options, CopyOptions, MetaEdits, Output};
 use crate::coeffs::CoefficientImage;
@@ -73,12 +74,15 @@ pub fn drop_image(
         color: super::colour_space(&file, &decoded, &decoded.image),
         redrawn: plan.width > 0 && plan.height > 0,
         true_transform: true,
+        reset_orientation: false,
     };
     let thumbnail = thumbnail::follow(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
+    let trailer = secondary::follow(&edit, &mut warnings);
     let coded = entropy::encode_owned(decoded.image, &enc)?;
     let edits = MetaEdits {
         icc: opts.icc.clone(),
         thumbnail,
+        trailer,
         ..MetaEdits::default()
     };
     Ok(Output {

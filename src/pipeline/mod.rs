@@ -11,6 +11,7 @@ mod inspect_full;
 pub mod lab;
 pub mod pixels;
 mod region;
+mod secondary;
 mod strip;
 mod thumbnail;
 mod transform;
@@ -18,7 +19,7 @@ mod verify;
 pub mod via_pixels;
 mod wipe;
 
-pub use assemble::{assemble, MetaEdits};
+pub use assemble::{assemble, MetaEdits, Trailer};
 pub use comment::{comments, edit_comments, orientation, set_orientation, MAX_COMMENT};
 pub use drop::{drop_image, load_drop, DropSource};
 pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};

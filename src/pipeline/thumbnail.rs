@@ -61,6 +61,8 @@ pub(super) struct Edit<'a> {
     /// The output is the true transform of the input: no partial iMCU was left in place
     /// on a mirrored axis (jpegtran's default), which a turned thumbnail would not show.
     pub true_transform: bool,
+    /// The Exif Orientation is set to 1 (auto-orient): so it is in the other images.
+    pub reset_orientation: bool,
 }
 
 impl<'a> Edit<'a> {
@@ -75,6 +77,7 @@ impl<'a> Edit<'a> {
             color: None,
             redrawn: false,
             true_transform: true,
+            reset_orientation: opts.reset_orientation,
         }
     }
 }

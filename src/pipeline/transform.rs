@@ -1,6 +1,7 @@
 //! Lossless transforms: parse → decode → plan → apply → encode → assemble, with the Exif
 //! and MPF edits the new geometry calls for.
 
+use super::secondary;
 use super::thumbnail::{self, Blocks, Edit};
 use super::{check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec};
 use crate::coeffs::CoefficientImage;
@@ -67,6 +68,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
         ..Edit::of(&file, opts, (img.width, img.height))
     };
     let thumbnail = thumbnail::follow(&edit, &blocks, &mut warnings);
+    let trailer = secondary::follow(&edit, &mut warnings);
     let enc = super::encode_options(
         &opts.output,
         &file,
@@ -85,6 +87,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let mut edits = MetaEdits {
         icc: opts.output.icc.clone(),
         thumbnail,
+        trailer,
         ..MetaEdits::default()
     };
     if (plan.width, plan.height) != source_size {

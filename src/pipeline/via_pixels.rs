@@ -12,9 +12,10 @@
 //! whole iMCUs, sizes that are whole iMCUs), the pixel path shows the same source pixels.
 
 use super::pixels::{color_markers, detect_color_space, incomplete_progression};
+use super::secondary;
 use super::thumbnail::{self, Blocks, Edit};
 use super::{
-    assemble, check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec,
+    assemble, check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec, Trailer,
     TransformOptions, Transformed,
 };
 use crate::coeffs::{CoefficientImage, QuantTable};
@@ -243,8 +244,14 @@ fn restart_interval(o: &CopyOptions, input: InputRestart, out: &CoefficientImage
 }
 
 /// What [`reencode`] gives back: the coded frame and scans, the warnings, the parsed
-/// input (for its metadata), and the Exif thumbnail made to follow the edit.
-type Reencoded<'a> = (Vec<u8>, Vec<Warning>, JpegFile<'a>, Option<Vec<u8>>);
+/// input (for its metadata), and the Exif thumbnail and data after EOI made to follow
+/// the edit.
+type Reencoded<'a> = (
+    Vec<u8>,
+    Vec<Warning>,
+    JpegFile<'a>,
+    (Option<Vec<u8>>, Option<Trailer>),
+);
 
 /// Decode → transform (`plan`) → encode with `tables` (one per output component).
 /// `edit` is the transform, for the Exif thumbnail to follow (`None` for none). Each
@@ -290,7 +297,7 @@ fn reencode<'a>(
     };
     let coeffs = encode_like(&px, &plan.factors, tables, &like, &mut warnings)?;
     drop(px);
-    let thumbnail = edit.and_then(|opts| {
+    let followed = edit.map(|opts| {
         let edit = Edit {
             output: (plan.width, plan.height),
             // The pixel path writes gray or Y'CbCr.
@@ -300,7 +307,8 @@ fn reencode<'a>(
             }),
             ..Edit::of(&file, opts, source)
         };
-        thumbnail::follow(&edit, &Blocks::Dense(&coeffs), &mut warnings)
+        let thumbnail = thumbnail::follow(&edit, &Blocks::Dense(&coeffs), &mut warnings);
+        (thumbnail, secondary::follow(&edit, &mut warnings))
     });
     let enc = EncodeOptions {
         mode,
@@ -312,12 +320,8 @@ fn reencode<'a>(
         table_numbering: entropy::TableNumbering::LumaChroma,
         threads: output.threads,
     };
-    Ok((
-        entropy::encode_owned(coeffs, &enc)?,
-        warnings,
-        file,
-        thumbnail,
-    ))
+    let coded = entropy::encode_owned(coeffs, &enc)?;
+    Ok((coded, warnings, file, followed.unwrap_or_default()))
 }
 
 /// The tables of the lossless output of `plan`: the source's, transposed when the plan
@@ -348,10 +352,11 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let plan = transform::plan(img.width, img.height, &factors, &opts.request)?;
     let tables = lossless_tables(img, &plan);
     let source_size = (img.width, img.height);
-    let (coded, mut warnings, file, thumbnail) =
+    let (coded, mut warnings, file, (thumbnail, trailer)) =
         reencode(src, &plan, Some(opts), &tables, &opts.output)?;
     let mut edits = MetaEdits {
         thumbnail,
+        trailer,
         ..MetaEdits::default()
     };
     if (plan.width, plan.height) != source_size {

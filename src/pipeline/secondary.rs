@@ -1,0 +1,174 @@
+//! The other images of a multi-picture file, stored after the first image's EOI and
+//! listed in its MPF index (CIPA DC-007): an MPO's second eye, large thumbnails, an
+//! Ultra HDR gain map. Left as they were, they stop matching a turned first image (a
+//! gain map would brighten the wrong pixels). A rotation or flip that keeps the image
+//! whole is done to each of them too: losslessly when its blocks allow (as `--perfect`),
+//! else through its pixels with its own tables and sampling. A crop, trim or drop cannot
+//! be done exactly to an image of another size, so a warning says that the images after
+//! EOI still show the picture as it was.
+
+use super::thumbnail::Edit;
+use super::{CopyOptions, RestartSpec, Trailer, TransformOptions};
+use crate::container::edit::mpf_entries;
+use crate::container::{classify, MetaClass};
+use crate::entropy::HuffmanChoice;
+use crate::error::{Warning, WarningKind};
+use crate::transform::{EdgePolicy, Orientation, Request};
+
+/// The data after EOI with its MPF images edited like the first, or `None` to leave it
+/// as it is (no MPF images, the MPF index not kept, or nothing to do to them).
+pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer> {
+    let file = edit.file;
+    let req = &edit.request;
+    let turned = if req.orientation.parts().0 {
+        (edit.source.1, edit.source.0)
+    } else {
+        edit.source
+    };
+    let whole = edit.output == turned && !edit.redrawn;
+    if whole && req.orientation == Orientation::Identity {
+        return None;
+    }
+    let images = file
+        .segments()
+        .find(|s| classify(s) == MetaClass::Mpf)
+        .filter(|_| edit.options.keep.keeps(MetaClass::Mpf))
+        .and_then(|mpf| {
+            let entries = mpf_entries(mpf.body)?;
+            let header = mpf.body_offset() + 4;
+            Some(trailer_images(
+                &entries,
+                header,
+                file.trailer_offset,
+                file.trailer.len(),
+            ))
+        })
+        .unwrap_or_default();
+    let stale = |what: String| {
+        Warning::at(
+            file.trailer_offset,
+            WarningKind::Other(format!(
+                "{what} after EOI still show the image as it was (strip --drop-trailer removes them)"
+            )),
+        )
+    };
+    if images.is_empty() {
+        // Another JPEG there that no MPF index lists (or one that cannot be read).
+        if file.trailer.windows(3).any(|w| w == [0xFF, 0xD8, 0xFF]) {
+            let n = file.trailer.len();
+            warnings.push(stale(format!("the {n} bytes holding another image")));
+        }
+        return None;
+    }
+    if !whole {
+        warnings.push(stale(format!("the {} MPF images", images.len())));
+        return None;
+    }
+    let mut t = Trailer::default();
+    let (mut at, mut failed) = (0, 0);
+    for &(start, len) in &images {
+        t.bytes.extend_from_slice(&file.trailer[at..start]);
+        let old = &file.trailer[start..start + len];
+        let new = turned_image(old, edit);
+        failed += usize::from(new.is_none());
+        let new = new.as_deref().unwrap_or(old);
+        t.moved.push((start, len, t.bytes.len(), new.len()));
+        t.bytes.extend_from_slice(new);
+        at = start + len;
+    }
+    t.bytes.extend_from_slice(&file.trailer[at..]);
+    if failed > 0 {
+        warnings.push(stale(format!(
+            "{failed} of the {} MPF images",
+            images.len()
+        )));
+    }
+    Some(t)
+}
+
+/// The (start, length) in the data after EOI of each image an MPF index lists there
+/// (`entries` as (offset from the MP header at `header`, size)), in order, without
+/// overlaps.
+fn trailer_images(
+    entries: &[(u32, u32)],
+    header: usize,
+    trailer_offset: usize,
+    trailer_len: usize,
+) -> Vec<(usize, usize)> {
+    let mut images: Vec<(usize, usize)> = entries
+        .iter()
+        .filter(|&&(offset, size)| offset != 0 && size > 0)
+        .filter_map(|&(offset, size)| {
+            let start = (header + offset as usize).checked_sub(trailer_offset)?;
+            let len = size as usize;
+            (start.checked_add(len)? <= trailer_len).then_some((start, len))
+        })
+        .collect();
+    images.sort_unstable();
+    let mut end = 0;
+    images.retain(|&(start, len)| {
+        let keep = start >= end;
+        if keep {
+            end = start + len;
+        }
+        keep
+    });
+    images
+}
+
+/// An image after EOI given the edit's orientation change: losslessly when its blocks
+/// allow, else through its pixels; its metadata kept and followed.
+fn turned_image(image: &[u8], edit: &Edit) -> Option<Vec<u8>> {
+    let huffman = match edit.options.huffman {
+        HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
+        h => h,
+    };
+    let mut t = TransformOptions {
+        request: Request {
+            orientation: edit.request.orientation,
+            edge: EdgePolicy::Perfect,
+            ..Request::default()
+        },
+        output: CopyOptions {
+            mode: None,
+            huffman,
+            restart: RestartSpec::Keep,
+            strict: false,
+            scans: None,
+            icc: None,
+            ..edit.options.clone()
+        },
+        reset_orientation: edit.reset_orientation,
+    };
+    if let Ok(done) = super::transform(image, &t) {
+        return Some(done.output.bytes);
+    }
+    t.request.edge = EdgePolicy::Keep;
+    super::via_pixels::transform(image, &t)
+        .ok()
+        .map(|done| done.output.bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trailer_images;
+
+    #[test]
+    fn images_after_eoi_are_found_in_order_without_overlaps() {
+        // MP header at 100, trailer from 1000 (offset 900 from the header), 500 bytes.
+        let entries = [
+            (0, 1000),
+            (1100, 100),
+            (900, 150),
+            (950, 10),
+            (1300, 300),
+            (0, 0),
+        ];
+        assert_eq!(
+            trailer_images(&entries, 100, 1000, 500),
+            vec![(0, 150), (200, 100)],
+            "the overlapping image and the one past the end are left out"
+        );
+        assert!(trailer_images(&[(10, 5)], 100, 1000, 500).is_empty());
+    }
+}

@@ -1,0 +1,210 @@
+//! The other images of a multi-picture file (MPF, CIPA DC-007) turn with the first: a
+//! file is built here from testdata (a 64×32 first image, an MPF index, and a half-size
+//! second image after EOI, as a camera's large thumbnail or a gain map is stored). After
+//! each rotation and flip the index must point at both images with their new sizes, and
+//! the second must show the turned first, reduced; a crop leaves it with a warning.
+
+mod common;
+
+use common::*;
+use jtool::container::edit::mpf_entries;
+use jtool::container::{classify, JpegFile, MetaClass};
+use jtool::pipeline::pixels::decode_file;
+use jtool::pipeline::{
+    self, encode_pixels, transform, PixelEncodeOptions, TransformOptions, Transformed,
+};
+use jtool::pixels::metrics::compare;
+use jtool::pixels::preview::area_reduce;
+use jtool::pixels::PixelImage;
+use jtool::transform::{CropSpec, Orientation, Request};
+
+/// An MPF APP2 segment (big-endian) listing a first image of `first` bytes and a second
+/// of `second` bytes right after it; `header_at` is where the MP header will be in the
+/// file (the segment follows SOI, so 2 + 4 + 4).
+fn mpf_segment(first: u32, second: u32) -> Vec<u8> {
+    let header_at = 2 + 4 + 4;
+    let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
+    t.extend_from_slice(&[0, 3]);
+    t.extend_from_slice(&[0xB0, 0x00, 0, 7, 0, 0, 0, 4]);
+    t.extend_from_slice(b"0100");
+    t.extend_from_slice(&[0xB0, 0x01, 0, 4, 0, 0, 0, 1, 0, 0, 0, 2]);
+    let entries_at = 8 + 2 + 3 * 12 + 4;
+    t.extend_from_slice(&[0xB0, 0x02, 0, 7, 0, 0, 0, 32]);
+    t.extend_from_slice(&(entries_at as u32).to_be_bytes());
+    t.extend_from_slice(&[0, 0, 0, 0]);
+    // First: representative, baseline MP primary; second: large thumbnail (class 1).
+    t.extend_from_slice(&0x2003_0000u32.to_be_bytes());
+    t.extend_from_slice(&first.to_be_bytes());
+    t.extend_from_slice(&[0; 8]);
+    t.extend_from_slice(&0x0001_0001u32.to_be_bytes());
+    t.extend_from_slice(&second.to_be_bytes());
+    t.extend_from_slice(&(first - header_at).to_be_bytes());
+    t.extend_from_slice(&[0; 4]);
+    let mut seg = vec![0xFF, 0xE2];
+    seg.extend_from_slice(&((t.len() + 6) as u16).to_be_bytes());
+    seg.extend_from_slice(b"MPF\0");
+    seg.extend_from_slice(&t);
+    seg
+}
+
+fn pixels(data: &[u8]) -> PixelImage {
+    decode_file(data, &Default::default()).unwrap().image
+}
+
+/// The testdata image cut to 64×32 (whole MCUs, so that every rotation and flip is a
+/// true one) with an MPF index and a half-size copy after EOI.
+fn multi_picture() -> Vec<u8> {
+    let src = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    let first = run(&src, Orientation::Identity, Some("64x32+0+0"), false)
+        .output
+        .bytes;
+    let p = pixels(&first);
+    let half = area_reduce(&p, 32, 16);
+    let second = encode_pixels(&half, &PixelEncodeOptions::default()).unwrap();
+    let xmp = xmp_segment(second.len());
+    let len = first.len() + mpf_segment(0, 0).len() + xmp.len();
+    let mut file = first[..2].to_vec();
+    file.extend_from_slice(&mpf_segment(len as u32, second.len() as u32));
+    file.extend_from_slice(&xmp);
+    file.extend_from_slice(&first[2..]);
+    file.extend_from_slice(&second);
+    file
+}
+
+/// An XMP APP1 segment with a GContainer directory listing the second image by length,
+/// as Ultra HDR files do.
+fn xmp_segment(second: usize) -> Vec<u8> {
+    let mut body = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+    body.extend_from_slice(
+        format!(
+            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><Container:Directory><rdf:Seq>\
+             <rdf:li><Container:Item Item:Semantic=\"Primary\" Item:Mime=\"image/jpeg\"/></rdf:li>\
+             <rdf:li><Container:Item Item:Semantic=\"GainMap\" Item:Mime=\"image/jpeg\" \
+             Item:Length=\"{second}\"/></rdf:li></rdf:Seq></Container:Directory></x:xmpmeta>"
+        )
+        .as_bytes(),
+    );
+    let mut seg = vec![0xFF, 0xE1];
+    seg.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+    seg.extend_from_slice(&body);
+    seg
+}
+
+/// The `Item:Length` values of the output's XMP.
+fn xmp_lengths(out: &[u8]) -> Vec<usize> {
+    let f = JpegFile::parse(out).unwrap();
+    let xmp = f
+        .segments()
+        .find(|s| classify(s) == MetaClass::Xmp)
+        .unwrap();
+    let text = String::from_utf8_lossy(xmp.body);
+    text.split("Item:Length=\"")
+        .skip(1)
+        .map(|t| t.split('"').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+/// The images an output's MPF index lists: (start, bytes) of each.
+fn listed(out: &[u8]) -> Vec<(usize, Vec<u8>)> {
+    let f = JpegFile::parse(out).unwrap();
+    let mpf = f
+        .segments()
+        .find(|s| classify(s) == MetaClass::Mpf)
+        .unwrap();
+    let header = mpf.body_offset() + 4;
+    mpf_entries(mpf.body)
+        .unwrap()
+        .into_iter()
+        .map(|(offset, size)| {
+            let at = if offset == 0 {
+                0
+            } else {
+                header + offset as usize
+            };
+            (at, out[at..at + size as usize].to_vec())
+        })
+        .collect()
+}
+
+fn gray_psnr(a: &PixelImage, b: &PixelImage) -> f64 {
+    let g = |p: &PixelImage| PixelImage {
+        width: p.width,
+        height: p.height,
+        channels: 1,
+        data: p
+            .data
+            .chunks_exact(p.channels)
+            .map(|c| c[0] / 3 + c[1] / 3 + c[2] / 3)
+            .collect(),
+    };
+    compare(&g(a), &g(b)).and_then(|m| m.psnr).unwrap_or(99.0)
+}
+
+fn run(data: &[u8], o: Orientation, crop: Option<&str>, via: bool) -> Transformed {
+    let opts = TransformOptions {
+        request: Request {
+            orientation: o,
+            crop: crop.map(|c| CropSpec::parse(c).unwrap()),
+            ..Request::default()
+        },
+        output: Default::default(),
+        reset_orientation: false,
+    };
+    if via {
+        pipeline::via_pixels::transform(data, &opts).unwrap()
+    } else {
+        transform(data, &opts).unwrap()
+    }
+}
+
+#[test]
+fn the_second_image_turns_with_the_first() {
+    let data = multi_picture();
+    let before = listed(&data);
+    assert_eq!(before.len(), 2);
+    let base = gray_psnr(&pixels(&before[1].1), &area_reduce(&pixels(&data), 32, 16));
+    for o in [
+        Orientation::FlipH,
+        Orientation::Rot180,
+        Orientation::FlipV,
+        Orientation::Transpose,
+        Orientation::Rot90,
+        Orientation::Transverse,
+        Orientation::Rot270,
+    ] {
+        for via in [false, true] {
+            let t = run(&data, o, None, via);
+            let out = &t.output.bytes;
+            let images = listed(out);
+            assert_eq!(images.len(), 2, "{o:?}");
+            // The first entry is the whole first image, the second ends the file.
+            assert_eq!(images[0].1.len() + images[1].1.len(), out.len(), "{o:?}");
+            assert!(images[1].1.starts_with(&[0xFF, 0xD8]), "{o:?}");
+            assert_eq!(xmp_lengths(out), vec![images[1].1.len()], "{o:?}");
+            let second = pixels(&images[1].1);
+            let turned = if o.parts().0 { (16, 32) } else { (32, 16) };
+            assert_eq!((second.width, second.height), turned, "{o:?}");
+            let first = area_reduce(&pixels(out), second.width, second.height);
+            let db = gray_psnr(&second, &first);
+            assert!(
+                db >= base - 1.5,
+                "{o:?} via={via}: {db:.1} dB against {base:.1}"
+            );
+            assert!(t.output.warnings.is_empty(), "{:?}", t.output.warnings);
+        }
+    }
+}
+
+#[test]
+fn a_crop_leaves_the_second_image_with_a_warning() {
+    let data = multi_picture();
+    let t = run(&data, Orientation::Identity, Some("32x16+16+0"), false);
+    let images = listed(&t.output.bytes);
+    assert_eq!(images[1].1, listed(&data)[1].1);
+    let w: Vec<String> = t.output.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains("MPF images after EOI still show")),
+        "{w:?}"
+    );
+}
