@@ -4,14 +4,16 @@
 //! self there. An edit that turns, mirrors, grays or crops the image does the same to
 //! its thumbnail here:
 //! * turned, mirrored or grayed without a change of size: the thumbnail gets the same
-//!   transform losslessly when its blocks allow it (as `--perfect`);
-//! * otherwise (a crop, a trim, or a thumbnail whose edge MCUs cannot move: 160×120
-//!   in 4:2:0 has a half row of them): a new thumbnail is made from the output's
-//!   coefficients (the DC terms' 1/8-scale picture, or a reduced decode when that is
-//!   smaller than the thumbnail), reduced by area averaging to fit the old thumbnail's
-//!   box turned with the image, and coded with the old thumbnail's quantization tables
-//!   and sampling, sequential, with the Annex K Huffman tables, as cameras write them;
-//!   coarser IJG tables when the Exif segment would outgrow its 64 KiB.
+//!   transform, losslessly when its blocks allow it (as `--perfect`), else through its
+//!   pixels (160×120 in 4:2:0 has a half row of MCUs that cannot move);
+//! * otherwise (a crop, a trim, a drop, or partial edge blocks of a small image left in
+//!   place, which a turned thumbnail would not show): a new thumbnail is made from the
+//!   output's coefficients (the DC terms' 1/8-scale picture, or a reduced decode when
+//!   that is smaller than the thumbnail), reduced by area averaging to fit the old
+//!   thumbnail's box turned with the image, and coded with the old thumbnail's
+//!   quantization tables and sampling, sequential, with the Annex K Huffman tables, as
+//!   cameras write them; coarser IJG tables when the Exif segment would outgrow its
+//!   64 KiB.
 
 use super::{strip, CopyOptions, PixelEncodeOptions, RestartSpec, TransformOptions};
 use crate::coeffs::{CoefficientImage, PackedPlane};
@@ -107,8 +109,15 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
         return None;
     }
     let budget = exif_thumbnail_room(exif.body)?;
-    let new = (!resized && edit.true_transform)
-        .then(|| turned_losslessly(thumb, edit))
+    // Turning the thumbnail itself costs nothing next to reading every block of the
+    // output. It shows the output unless partial edge blocks stayed in place and are
+    // more than about a thumbnail pixel wide (an image under 16 times the thumbnail's
+    // size; the blocks are at most 15 pixels in 4:2:0).
+    let size = thumbnail_size(thumb);
+    let negligible = size.is_some_and(|(w, h)| edit.source.0 >= 16 * w && edit.source.1 >= 16 * h);
+    let turn = !resized && (edit.true_transform || negligible);
+    let new = turn
+        .then(|| turned_thumbnail(thumb, edit))
         .flatten()
         .filter(|t| t.len() <= budget)
         .or_else(|| remade(thumb, edit, blocks, transposes, budget));
@@ -124,14 +133,22 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
     new
 }
 
-/// The thumbnail given the request's orientation and grayscale losslessly, when its
-/// blocks allow it (as `--perfect`). Its own Exif, if any, is not followed.
-fn turned_losslessly(thumb: &[u8], edit: &Edit) -> Option<Vec<u8>> {
+/// The width and height of a thumbnail's frame.
+fn thumbnail_size(thumb: &[u8]) -> Option<(u32, u32)> {
+    let file = JpegFile::parse(thumb).ok()?;
+    let frame = parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
+    Some((u32::from(frame.width), u32::from(frame.height)))
+}
+
+/// The thumbnail given the request's orientation and grayscale: losslessly when its
+/// blocks allow it (as `--perfect`), else through its pixels (its own tables and
+/// sampling). Its own Exif, if any, is not followed.
+fn turned_thumbnail(thumb: &[u8], edit: &Edit) -> Option<Vec<u8>> {
     let huffman = match edit.options.huffman {
         HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
         h => h,
     };
-    let t = TransformOptions {
+    let mut t = TransformOptions {
         request: Request {
             crop: None,
             edge: EdgePolicy::Perfect,
@@ -149,7 +166,11 @@ fn turned_losslessly(thumb: &[u8], edit: &Edit) -> Option<Vec<u8>> {
         },
         reset_orientation: false,
     };
-    super::transform(thumb, &t)
+    if let Ok(done) = super::transform(thumb, &t) {
+        return Some(done.output.bytes);
+    }
+    t.request.edge = EdgePolicy::Keep;
+    super::via_pixels::transform(thumb, &t)
         .ok()
         .map(|done| done.output.bytes)
 }

@@ -29,7 +29,9 @@ pub fn dc_picture(
     );
     let hmax = img.components.iter().map(|c| c.h).max()? as usize;
     let vmax = img.components.iter().map(|c| c.v).max()? as usize;
-    let planes: Vec<Vec<u8>> = img
+    // Each component's DC samples at its own resolution (one per block), then repeated
+    // over the pixels they cover row by row.
+    let planes: Vec<(Vec<u8>, usize)> = img
         .components
         .iter()
         .enumerate()
@@ -38,12 +40,12 @@ pub fn dc_picture(
                 Some(p) => (p.get(i)?.width_blocks, p.get(i)?.height_blocks),
                 None => (c.plane.width_blocks, c.plane.height_blocks),
             };
+            let cw = ceil_div(w * usize::from(c.h), hmax).min(wb);
+            let ch = ceil_div(h * usize::from(c.v), vmax).min(hb);
             let q0 = i32::from(c.quant.values[0]);
-            let mut plane = Vec::with_capacity(w * h);
-            for y in 0..h {
-                let by = (y * usize::from(c.v) / vmax).min(hb.checked_sub(1)?);
-                for x in 0..w {
-                    let bx = (x * usize::from(c.h) / hmax).min(wb.checked_sub(1)?);
+            let mut plane = Vec::with_capacity(cw * ch);
+            for by in 0..ch {
+                for bx in 0..cw {
                     let dc = match packed {
                         Some(p) => p[i].dc(by * wb + bx),
                         None => c.plane.block(bx, by)[0],
@@ -53,15 +55,30 @@ pub fn dc_picture(
                     plane.push(v.clamp(0, 255) as u8);
                 }
             }
-            Some(plane)
+            (cw > 0 && ch > 0).then_some((plane, cw))
         })
         .collect::<Option<_>>()?;
+    let rows: Vec<Vec<u8>> = (0..h)
+        .flat_map(|y| {
+            img.components
+                .iter()
+                .zip(&planes)
+                .map(move |(c, (plane, cw))| {
+                    let ch = plane.len() / cw;
+                    let row = &plane[(y * usize::from(c.v) / vmax).min(ch - 1) * cw..][..*cw];
+                    (0..w)
+                        .map(|x| row[(x * usize::from(c.h) / hmax).min(cw - 1)])
+                        .collect()
+                })
+        })
+        .collect();
+    let n = img.components.len();
     let mut data = vec![0u8; w * h * channels];
     if channels == 1 {
-        data.copy_from_slice(&planes[0]);
+        data.copy_from_slice(&rows.concat());
     } else {
         for (y, out) in data.chunks_exact_mut(w * 3).enumerate() {
-            let row = |i: usize| &planes[i][y * w..(y + 1) * w];
+            let row = |i: usize| &rows[y * n + i][..];
             match color {
                 ColorSpace::Rgb => color::interleave3(row(0), row(1), row(2), out),
                 ColorSpace::YCbCr => color::ycc_to_rgb(row(0), row(1), row(2), out),
