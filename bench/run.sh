@@ -57,6 +57,23 @@ for g in 1024x1024+0+0 1024x1024+2488+1488; do
   compare "crop $g big_rst (vs jpegtran -crop -optimize)" \
     "$JT crop --geometry $g $IMG/big_rst.jpg $OUT/a.jpg" "jpegtran -copy all -optimize -crop $g -outfile $OUT/b.jpg $IMG/big_rst.jpg"
 done
+# A camera-like file: the 24 MP image with an Exif thumbnail (160x107), which jtool turns
+# with the image (jpegtran leaves it; exiftran turns it too).
+if command -v exiftool >/dev/null && command -v convert-im6.q16 >/dev/null; then
+  convert-im6.q16 "$B" -resize 160x120 -quality 90 "$OUT/thumb160.jpg"
+  cp "$B" "$OUT/cam.jpg"
+  exiftool -q -overwrite_original -Make=Bench -Model=Camera '-ThumbnailImage<='"$OUT/thumb160.jpg" "$OUT/cam.jpg"
+  compare "rotate 90 with Exif thumbnail (vs jpegtran)" \
+    "$JT rotate 90 $OUT/cam.jpg $OUT/a.jpg" "jpegtran -copy all -optimize -rotate 90 -outfile $OUT/b.jpg $OUT/cam.jpg"
+  if command -v exiftran >/dev/null; then
+    compare "rotate 90 with Exif thumbnail (vs exiftran -9)" \
+      "$JT rotate 90 $OUT/cam.jpg $OUT/a.jpg" "exiftran -9 -o $OUT/b.jpg $OUT/cam.jpg"
+  fi
+  compare "crop 3000x2000 with Exif thumbnail (vs jpegtran)" \
+    "$JT crop --geometry 3000x2000+1000+1000 $OUT/cam.jpg $OUT/a.jpg" \
+    "jpegtran -copy all -optimize -crop 3000x2000+1000+1000 -outfile $OUT/b.jpg $OUT/cam.jpg"
+fi
+
 echo "peak memory (max RSS, KiB):"
 for t in "rotate 90:-rotate 90" "flip h:-flip horizontal" "transpose:-transpose" "copy:-copy all" "crop --geometry 1024x1024+0+0:-crop 1024x1024+0+0"; do
   a=$( { /usr/bin/time -f %M "$JT" ${t%%:*} "$B" "$OUT/a.jpg"; } 2>&1 )

@@ -8,7 +8,7 @@ use common::*;
 use jtool::container::{Item, JpegFile, KeepPolicy};
 use jtool::entropy::{decode, Limits};
 use jtool::pipeline::{auto_orient, strip, transform, CopyOptions, TransformOptions};
-use jtool::transform::{Orientation, Request};
+use jtool::transform::{EdgePolicy, Orientation, Request};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -328,48 +328,27 @@ fn mpf_offsets_follow_the_new_first_image() {
         Orientation::Rot90,
         Orientation::FlipH,
     ] {
-        let out = transform(
-            &mpo,
-            &TransformOptions {
-                request: Request {
-                    orientation: o,
-                    ..Request::default()
-                },
-                ..opts()
+        let turn = |edge| TransformOptions {
+            request: Request {
+                orientation: o,
+                edge,
+                ..Request::default()
             },
-        )
-        .unwrap()
-        .output
-        .bytes;
-        let turned = transform(
-            &second,
-            &TransformOptions {
-                request: Request {
-                    orientation: o,
-                    edge: jtool::transform::EdgePolicy::Perfect,
-                    ..Request::default()
-                },
-                ..opts()
-            },
-        );
-        let second = match (o, turned) {
+            ..opts()
+        };
+        let out = transform(&mpo, &turn(EdgePolicy::Keep))
+            .unwrap()
+            .output
+            .bytes;
+        // Losslessly when perfect, else through its pixels.
+        let second = match (o, transform(&second, &turn(EdgePolicy::Perfect))) {
             (Orientation::Identity, _) => second.clone(),
             (_, Ok(t)) => t.output.bytes,
-            // Not perfect losslessly: turned through its pixels.
             (_, Err(_)) => {
-                jtool::pipeline::via_pixels::transform(
-                    &second,
-                    &TransformOptions {
-                        request: Request {
-                            orientation: o,
-                            ..Request::default()
-                        },
-                        ..opts()
-                    },
-                )
-                .unwrap()
-                .output
-                .bytes
+                jtool::pipeline::via_pixels::transform(&second, &turn(EdgePolicy::Keep))
+                    .unwrap()
+                    .output
+                    .bytes
             }
         };
         assert!(out.ends_with(&second), "{o:?}");

@@ -9,11 +9,9 @@ mod common;
 use common::*;
 use jtool::container::edit::mpf_entries;
 use jtool::container::{classify, JpegFile, MetaClass};
-use jtool::pipeline::pixels::decode_file;
 use jtool::pipeline::{
     self, encode_pixels, transform, PixelEncodeOptions, TransformOptions, Transformed,
 };
-use jtool::pixels::metrics::compare;
 use jtool::pixels::preview::area_reduce;
 use jtool::pixels::PixelImage;
 use jtool::transform::{CropSpec, Orientation, Request};
@@ -48,7 +46,7 @@ fn mpf_segment(first: u32, second: u32) -> Vec<u8> {
 }
 
 fn pixels(data: &[u8]) -> PixelImage {
-    decode_file(data, &Default::default()).unwrap().image
+    pixels_of(data)
 }
 
 /// The testdata image cut to 64×32 (whole MCUs, so that every rotation and flip is a
@@ -126,20 +124,6 @@ fn listed(out: &[u8]) -> Vec<(usize, Vec<u8>)> {
         .collect()
 }
 
-fn gray_psnr(a: &PixelImage, b: &PixelImage) -> f64 {
-    let g = |p: &PixelImage| PixelImage {
-        width: p.width,
-        height: p.height,
-        channels: 1,
-        data: p
-            .data
-            .chunks_exact(p.channels)
-            .map(|c| c[0] / 3 + c[1] / 3 + c[2] / 3)
-            .collect(),
-    };
-    compare(&g(a), &g(b)).and_then(|m| m.psnr).unwrap_or(99.0)
-}
-
 fn run(data: &[u8], o: Orientation, crop: Option<&str>, via: bool) -> Transformed {
     let opts = TransformOptions {
         request: Request {
@@ -163,15 +147,7 @@ fn the_second_image_turns_with_the_first() {
     let before = listed(&data);
     assert_eq!(before.len(), 2);
     let base = gray_psnr(&pixels(&before[1].1), &area_reduce(&pixels(&data), 32, 16));
-    for o in [
-        Orientation::FlipH,
-        Orientation::Rot180,
-        Orientation::FlipV,
-        Orientation::Transpose,
-        Orientation::Rot90,
-        Orientation::Transverse,
-        Orientation::Rot270,
-    ] {
+    for o in TURNS {
         for via in [false, true] {
             let t = run(&data, o, None, via);
             let out = &t.output.bytes;

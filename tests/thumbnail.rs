@@ -11,7 +11,6 @@ use jtool::container::edit::exif_thumbnail;
 use jtool::container::{classify, JpegFile, KeepPolicy, MetaClass};
 use jtool::pipeline::pixels::decode_file;
 use jtool::pipeline::{self, transform, CopyOptions, TransformOptions};
-use jtool::pixels::metrics::compare;
 use jtool::pixels::preview::area_reduce;
 use jtool::pixels::PixelImage;
 use jtool::transform::{CropSpec, Orientation, Request};
@@ -25,7 +24,7 @@ fn thumbnail(data: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn pixels(data: &[u8]) -> PixelImage {
-    decode_file(data, &Default::default()).unwrap().image
+    pixels_of(data)
 }
 
 fn size(data: &[u8]) -> (u32, u32) {
@@ -33,33 +32,10 @@ fn size(data: &[u8]) -> (u32, u32) {
     (p.width, p.height)
 }
 
-/// PSNR of `thumb`'s pixels against `image`'s reduced to the thumbnail's size, as gray
-/// (what the picture shows; a thumbnail's subsampled chroma blurs fine coloured detail).
+/// PSNR of `thumb`'s pixels against `image`'s reduced to the thumbnail's size, as gray.
 fn likeness(thumb: &[u8], image: &[u8]) -> f64 {
     let t = pixels(thumb);
-    let i = area_reduce(&pixels(image), t.width, t.height);
-    compare(&gray(&t), &gray(&i))
-        .and_then(|m| m.psnr)
-        .unwrap_or(99.0)
-}
-
-fn gray(p: &PixelImage) -> PixelImage {
-    if p.channels == 1 {
-        return p.clone();
-    }
-    let data = p
-        .data
-        .chunks_exact(p.channels)
-        .map(|c| {
-            ((u32::from(c[0]) * 299 + u32::from(c[1]) * 587 + u32::from(c[2]) * 114) / 1000) as u8
-        })
-        .collect();
-    PixelImage {
-        width: p.width,
-        height: p.height,
-        channels: 1,
-        data,
-    }
+    gray_psnr(&t, &area_reduce(&pixels(image), t.width, t.height))
 }
 
 fn request(orientation: Orientation, crop: Option<&str>, grayscale: bool) -> TransformOptions {
@@ -133,21 +109,11 @@ fn check(
     Ok(db)
 }
 
-const ORIENTATIONS: [Orientation; 7] = [
-    Orientation::FlipH,
-    Orientation::Rot180,
-    Orientation::FlipV,
-    Orientation::Transpose,
-    Orientation::Rot90,
-    Orientation::Transverse,
-    Orientation::Rot270,
-];
-
 #[test]
 fn the_thumbnail_follows_turns_crops_and_grayscale() {
     let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
     let mut failures = Vec::new();
-    for o in ORIENTATIONS {
+    for o in TURNS {
         for crop in [None, Some("24x24+8+8")] {
             for via in [false, true] {
                 let name = format!("{o:?} {crop:?} via_pixels={via}");

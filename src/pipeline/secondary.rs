@@ -7,13 +7,12 @@
 //! be done exactly to an image of another size, so a warning says that the images after
 //! EOI still show the picture as it was.
 
-use super::thumbnail::Edit;
-use super::{CopyOptions, RestartSpec, Trailer, TransformOptions};
+use super::thumbnail::{turn_embedded, Edit};
+use super::Trailer;
 use crate::container::edit::mpf_entries;
 use crate::container::{classify, MetaClass};
-use crate::entropy::HuffmanChoice;
 use crate::error::{Warning, WarningKind};
-use crate::transform::{EdgePolicy, Orientation, Request};
+use crate::transform::{Orientation, Request};
 
 /// The data after EOI with its MPF images edited like the first, or `None` to leave it
 /// as it is (no MPF images, the MPF index not kept, or nothing to do to them).
@@ -116,37 +115,15 @@ fn trailer_images(
     images
 }
 
-/// An image after EOI given the edit's orientation change: losslessly when its blocks
-/// allow, else through its pixels; its metadata kept and followed.
+/// An image after EOI given the edit's orientation change (see
+/// [`turn_embedded`]); its metadata kept and followed.
 fn turned_image(image: &[u8], edit: &Edit) -> Option<Vec<u8>> {
-    let huffman = match edit.options.huffman {
-        HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
-        h => h,
+    let request = Request {
+        orientation: edit.request.orientation,
+        ..Request::default()
     };
-    let mut t = TransformOptions {
-        request: Request {
-            orientation: edit.request.orientation,
-            edge: EdgePolicy::Perfect,
-            ..Request::default()
-        },
-        output: CopyOptions {
-            mode: None,
-            huffman,
-            restart: RestartSpec::Keep,
-            strict: false,
-            scans: None,
-            icc: None,
-            ..edit.options.clone()
-        },
-        reset_orientation: edit.reset_orientation,
-    };
-    if let Ok(done) = super::transform(image, &t) {
-        return Some(done.output.bytes);
-    }
-    t.request.edge = EdgePolicy::Keep;
-    super::via_pixels::transform(image, &t)
-        .ok()
-        .map(|done| done.output.bytes)
+    let keep = edit.options.keep;
+    turn_embedded(image, request, edit, keep, edit.reset_orientation)
 }
 
 #[cfg(test)]

@@ -140,37 +140,55 @@ fn thumbnail_size(thumb: &[u8]) -> Option<(u32, u32)> {
     Some((u32::from(frame.width), u32::from(frame.height)))
 }
 
-/// The thumbnail given the request's orientation and grayscale: losslessly when its
-/// blocks allow it (as `--perfect`), else through its pixels (its own tables and
-/// sampling). Its own Exif, if any, is not followed.
+/// The thumbnail given the request's orientation and grayscale (see [`turn_embedded`]).
+/// Its own Exif, if any, is not followed.
 fn turned_thumbnail(thumb: &[u8], edit: &Edit) -> Option<Vec<u8>> {
+    let request = Request {
+        crop: None,
+        ..edit.request
+    };
+    let keep = edit.options.keep.without(MetaClass::Exif);
+    turn_embedded(thumb, request, edit, keep, false)
+}
+
+/// An image inside the file (the Exif thumbnail, an image after EOI) given `request`'s
+/// orientation and grayscale: losslessly when its blocks allow it (as `--perfect`),
+/// else through its pixels with its own tables and sampling. `keep` and
+/// `reset_orientation` apply to its own metadata; sequential or progressive as it was,
+/// Huffman-coded (arithmetic coding asked of the image is not forced on it).
+pub(super) fn turn_embedded(
+    image: &[u8],
+    request: Request,
+    edit: &Edit,
+    keep: KeepPolicy,
+    reset_orientation: bool,
+) -> Option<Vec<u8>> {
     let huffman = match edit.options.huffman {
         HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
         h => h,
     };
     let mut t = TransformOptions {
         request: Request {
-            crop: None,
             edge: EdgePolicy::Perfect,
-            ..edit.request
+            ..request
         },
         output: CopyOptions {
             mode: None,
             huffman,
             restart: RestartSpec::Keep,
-            keep: edit.options.keep.without(MetaClass::Exif),
+            keep,
             strict: false,
             scans: None,
             icc: None,
             ..edit.options.clone()
         },
-        reset_orientation: false,
+        reset_orientation,
     };
-    if let Ok(done) = super::transform(thumb, &t) {
+    if let Ok(done) = super::transform(image, &t) {
         return Some(done.output.bytes);
     }
     t.request.edge = EdgePolicy::Keep;
-    super::via_pixels::transform(thumb, &t)
+    super::via_pixels::transform(image, &t)
         .ok()
         .map(|done| done.output.bytes)
 }

@@ -261,3 +261,45 @@ pub fn rotate90(output: jtool::pipeline::CopyOptions) -> jtool::pipeline::Transf
         reset_orientation: false,
     }
 }
+
+/// The seven orientation changes other than none.
+pub const TURNS: [jtool::transform::Orientation; 7] = [
+    jtool::transform::Orientation::FlipH,
+    jtool::transform::Orientation::Rot180,
+    jtool::transform::Orientation::FlipV,
+    jtool::transform::Orientation::Transpose,
+    jtool::transform::Orientation::Rot90,
+    jtool::transform::Orientation::Transverse,
+    jtool::transform::Orientation::Rot270,
+];
+
+/// A JPEG's pixels as `djpeg -dct int` gives them.
+pub fn pixels_of(data: &[u8]) -> jtool::pixels::PixelImage {
+    jtool::pipeline::pixels::decode_file(data, &Default::default())
+        .unwrap()
+        .image
+}
+
+/// PSNR of two pictures of the same size, compared as gray (what a picture shows;
+/// subsampled chroma blurs fine coloured detail); 99 when identical.
+pub fn gray_psnr(a: &jtool::pixels::PixelImage, b: &jtool::pixels::PixelImage) -> f64 {
+    let gray = |p: &jtool::pixels::PixelImage| jtool::pixels::PixelImage {
+        width: p.width,
+        height: p.height,
+        channels: 1,
+        data: p
+            .data
+            .chunks_exact(p.channels)
+            .map(|c| match c {
+                [r, g, b, ..] => {
+                    ((u32::from(*r) * 299 + u32::from(*g) * 587 + u32::from(*b) * 114) / 1000) as u8
+                }
+                [v, ..] => *v,
+                [] => 0,
+            })
+            .collect(),
+    };
+    jtool::pixels::metrics::compare(&gray(a), &gray(b))
+        .and_then(|m| m.psnr)
+        .unwrap_or(99.0)
+}
