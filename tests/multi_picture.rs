@@ -1,8 +1,8 @@
 //! The other images of a multi-picture file (MPF, CIPA DC-007) turn with the first: a
 //! file is built here from testdata (a 64×32 first image, an MPF index, and a half-size
 //! second image after EOI, as a camera's large thumbnail or a gain map is stored). After
-//! each rotation and flip the index must point at both images with their new sizes, and
-//! the second must show the turned first, reduced; a crop leaves it with a warning.
+//! each rotation, flip and crop the index must point at both images with their new
+//! sizes, and the second must show the output's first, reduced.
 
 mod common;
 
@@ -141,46 +141,85 @@ fn run(data: &[u8], o: Orientation, crop: Option<&str>, via: bool) -> Transforme
     }
 }
 
+/// The output's index lists both images (the second ending the file, its size in the
+/// XMP too), and the second is `size` and shows the first, reduced, within 1.5 dB of
+/// how well it did before.
+fn check_second(name: &str, t: &Transformed, size: (u32, u32), base: f64) {
+    let out = &t.output.bytes;
+    let images = listed(out);
+    assert_eq!(images.len(), 2, "{name}");
+    assert_eq!(images[0].1.len() + images[1].1.len(), out.len(), "{name}");
+    assert!(images[1].1.starts_with(&[0xFF, 0xD8]), "{name}");
+    assert_eq!(xmp_lengths(out), vec![images[1].1.len()], "{name}");
+    let second = pixels(&images[1].1);
+    assert_eq!((second.width, second.height), size, "{name}");
+    let first = area_reduce(&pixels(out), second.width, second.height);
+    let db = gray_psnr(&second, &first);
+    assert!(db >= base - 1.5, "{name}: {db:.1} dB against {base:.1}");
+    assert!(
+        t.output.warnings.is_empty(),
+        "{name}: {:?}",
+        t.output.warnings
+    );
+}
+
+/// How well the second image shows the first before any edit.
+fn base_likeness(data: &[u8]) -> f64 {
+    let before = listed(data);
+    assert_eq!(before.len(), 2);
+    gray_psnr(&pixels(&before[1].1), &area_reduce(&pixels(data), 32, 16))
+}
+
 #[test]
 fn the_second_image_turns_with_the_first() {
     let data = multi_picture();
-    let before = listed(&data);
-    assert_eq!(before.len(), 2);
-    let base = gray_psnr(&pixels(&before[1].1), &area_reduce(&pixels(&data), 32, 16));
+    let base = base_likeness(&data);
     for o in TURNS {
         for via in [false, true] {
-            let t = run(&data, o, None, via);
-            let out = &t.output.bytes;
-            let images = listed(out);
-            assert_eq!(images.len(), 2, "{o:?}");
-            // The first entry is the whole first image, the second ends the file.
-            assert_eq!(images[0].1.len() + images[1].1.len(), out.len(), "{o:?}");
-            assert!(images[1].1.starts_with(&[0xFF, 0xD8]), "{o:?}");
-            assert_eq!(xmp_lengths(out), vec![images[1].1.len()], "{o:?}");
-            let second = pixels(&images[1].1);
             let turned = if o.parts().0 { (16, 32) } else { (32, 16) };
-            assert_eq!((second.width, second.height), turned, "{o:?}");
-            let first = area_reduce(&pixels(out), second.width, second.height);
-            let db = gray_psnr(&second, &first);
-            assert!(
-                db >= base - 1.5,
-                "{o:?} via={via}: {db:.1} dB against {base:.1}"
-            );
-            assert!(t.output.warnings.is_empty(), "{:?}", t.output.warnings);
+            let t = run(&data, o, None, via);
+            check_second(&format!("{o:?} via={via}"), &t, turned, base);
         }
     }
 }
 
 #[test]
-fn a_crop_leaves_the_second_image_with_a_warning() {
+fn the_second_image_is_cut_like_the_first() {
+    // 32x16+16+0 of the 64×32 image is 16x8+8+0 of the 32×16 one; turned first for the
+    // transposing orientations (the crop is in output coordinates).
     let data = multi_picture();
-    let t = run(&data, Orientation::Identity, Some("32x16+16+0"), false);
-    let images = listed(&t.output.bytes);
-    assert_eq!(images[1].1, listed(&data)[1].1);
+    let base = base_likeness(&data);
+    for o in [
+        Orientation::Identity,
+        Orientation::Rot180,
+        Orientation::Rot90,
+    ] {
+        let (crop, size) = if o.parts().0 {
+            ("16x32+0+16", (8, 16))
+        } else {
+            ("32x16+16+0", (16, 8))
+        };
+        for via in [false, true] {
+            let t = run(&data, o, Some(crop), via);
+            check_second(&format!("{o:?} {crop} via={via}"), &t, size, base);
+        }
+    }
+}
+
+#[test]
+fn a_jpeg_after_eoi_that_no_index_lists_gets_a_warning() {
+    let data = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    let mut with = data.clone();
+    with.extend_from_slice(&data);
+    let t = run(&with, Orientation::Rot90, None, false);
+    assert!(
+        t.output.bytes.ends_with(&data),
+        "the data after EOI is kept"
+    );
     let w: Vec<String> = t.output.warnings.iter().map(|w| w.to_string()).collect();
     assert!(
         w.iter()
-            .any(|w| w.contains("MPF images after EOI still show")),
+            .any(|w| w.contains("holding another image after EOI still show")),
         "{w:?}"
     );
 }

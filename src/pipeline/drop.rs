@@ -75,6 +75,7 @@ pub fn drop_image(
         redrawn: plan.width > 0 && plan.height > 0,
         true_transform: true,
         reset_orientation: false,
+        region: None,
     };
     let thumbnail = thumbnail::follow(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
     let trailer = secondary::follow(&edit, &mut warnings);

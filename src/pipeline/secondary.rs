@@ -3,16 +3,20 @@
 //! Ultra HDR gain map. Left as they were, they stop matching a turned first image (a
 //! gain map would brighten the wrong pixels). A rotation or flip that keeps the image
 //! whole is done to each of them too: losslessly when its blocks allow (as `--perfect`),
-//! else through its pixels with its own tables and sampling. A crop, trim or drop cannot
-//! be done exactly to an image of another size, so a warning says that the images after
-//! EOI still show the picture as it was.
+//! else through its pixels with its own tables and sampling. A crop or trim cuts each
+//! of them to the same part of the picture, scaled to its size, through its pixels (the
+//! region rarely falls on its block grid). After a drop, or for a JPEG after EOI that no
+//! index lists, a warning says that the images after EOI still show the picture as it
+//! was.
 
-use super::thumbnail::{turn_embedded, Edit};
-use super::Trailer;
-use crate::container::edit::mpf_entries;
-use crate::container::{classify, MetaClass};
+use super::pixels::{decode_file, DecodeOptions};
+use super::thumbnail::{encoded, like_old, turn_embedded, Edit};
+use super::{MetaEdits, Trailer};
+use crate::container::edit::{mpf_entries, ExifEdit};
+use crate::container::{classify, parse_frame, JpegFile, Marker, MetaClass};
 use crate::error::{Warning, WarningKind};
-use crate::transform::{Orientation, Request};
+use crate::pixels::{geometry, ColorSpace};
+use crate::transform::{Orientation, Rect, Request};
 
 /// The data after EOI with its MPF images edited like the first, or `None` to leave it
 /// as it is (no MPF images, the MPF index not kept, or nothing to do to them).
@@ -59,7 +63,8 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
         }
         return None;
     }
-    if !whole {
+    let region = edit.region.filter(|_| !edit.redrawn);
+    if !whole && region.is_none() {
         warnings.push(stale(format!("the {} MPF images", images.len())));
         return None;
     }
@@ -68,7 +73,10 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
     for &(start, len) in &images {
         t.bytes.extend_from_slice(&file.trailer[at..start]);
         let old = &file.trailer[start..start + len];
-        let new = turned_image(old, edit);
+        let new = match region {
+            Some(r) if !whole => cut_image(old, edit, r),
+            _ => turned_image(old, edit),
+        };
         failed += usize::from(new.is_none());
         let new = new.as_deref().unwrap_or(old);
         t.moved.push((start, len, t.bytes.len(), new.len()));
@@ -124,6 +132,54 @@ fn turned_image(image: &[u8], edit: &Edit) -> Option<Vec<u8>> {
     };
     let keep = edit.options.keep;
     turn_embedded(image, request, edit, keep, edit.reset_orientation)
+}
+
+/// An image after EOI turned as the first was and cut to the same part of the picture
+/// (`region` of the turned first image, scaled to this image's size): through its pixels,
+/// since the region rarely falls on its block grid; coded with its own tables and
+/// sampling, its metadata kept, its Exif size updated. Gray and YCbCr images only.
+fn cut_image(image: &[u8], edit: &Edit, region: Rect) -> Option<Vec<u8>> {
+    let file = JpegFile::parse(image).ok()?;
+    let frame = parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
+    let decoded = decode_file(image, &DecodeOptions::default()).ok()?;
+    if !matches!(decoded.color, ColorSpace::Gray | ColorSpace::YCbCr) {
+        return None;
+    }
+    let (t, fx, fy) = edit.request.orientation.parts();
+    let px = geometry::orient(&decoded.image, t, fx, fy);
+    let (tw, th) = if t {
+        (edit.source.1, edit.source.0)
+    } else {
+        edit.source
+    };
+    // The region's edges on this image's grid: outward, so nothing shown is lost.
+    let scale = |v: u32, to: u32, of: u32, up: bool| {
+        let n = u64::from(v) * u64::from(to);
+        let d = u64::from(of.max(1));
+        (if up { n.div_ceil(d) } else { n / d }).min(u64::from(to)) as u32
+    };
+    let x0 = scale(region.x, px.width, tw, false);
+    let y0 = scale(region.y, px.height, th, false);
+    let x1 = scale(region.x + region.width, px.width, tw, true).max(x0 + 1);
+    let y1 = scale(region.y + region.height, px.height, th, true).max(y0 + 1);
+    let cut = geometry::crop(&px, x0, y0, x1.min(px.width) - x0, y1.min(px.height) - y0);
+    let bytes = encoded(&cut, like_old(&file, &frame, cut.channels))?;
+    let coded = JpegFile::parse(&bytes).ok()?;
+    let start = coded.segments().find(|s| s.marker == Marker::DQT)?.offset;
+    let edits = MetaEdits {
+        exif: ExifEdit {
+            dimensions: Some((cut.width, cut.height)),
+            orientation: edit.reset_orientation.then_some(1),
+        },
+        ..MetaEdits::default()
+    };
+    let keep = edit.options.keep;
+    Some(super::assemble(
+        &file,
+        keep,
+        &bytes[start..bytes.len() - 2],
+        &edits,
+    ))
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use crate::pixels::{
     decode_to_pixels, ColorSpace, EncodeParams, PixelImage, PixelOptions, QuantChoice, Sampling,
     Scale,
 };
-use crate::transform::{EdgePolicy, Orientation, Request};
+use crate::transform::{EdgePolicy, Orientation, Rect, Request};
 
 /// The largest image whose blocks are expanded for a reduced decode (when its DC
 /// picture is smaller than the thumbnail): 4 M pixels, about 12 MB of blocks in 4:2:0.
@@ -65,6 +65,8 @@ pub(super) struct Edit<'a> {
     pub true_transform: bool,
     /// The Exif Orientation is set to 1 (auto-orient): so it is in the other images.
     pub reset_orientation: bool,
+    /// The part of the turned image the output shows, when it is not all of it.
+    pub region: Option<Rect>,
 }
 
 impl<'a> Edit<'a> {
@@ -80,6 +82,7 @@ impl<'a> Edit<'a> {
             redrawn: false,
             true_transform: true,
             reset_orientation: opts.reset_orientation,
+            region: None,
         }
     }
 }
@@ -278,7 +281,7 @@ fn render(blocks: &Blocks, color: ColorSpace, want: (u32, u32)) -> Option<PixelI
 
 /// The old thumbnail's tables (in their slots) and sampling, when it has what a
 /// picture of `channels` samples needs (not for a gray thumbnail of a colour image).
-fn like_old(
+pub(super) fn like_old(
     old: &JpegFile,
     frame: &crate::container::FrameHeader,
     channels: usize,
@@ -315,6 +318,13 @@ fn like_old(
 /// `px` coded with these tables and sampling, sequential with the Annex K Huffman
 /// tables, nothing between SOI and the tables (as cameras write thumbnails).
 fn coded(px: &PixelImage, how: Option<(QuantChoice, Sampling)>) -> Option<Vec<u8>> {
+    let bytes = encoded(px, how)?;
+    strip(&bytes, KeepPolicy::NOTHING).ok().map(|o| o.bytes)
+}
+
+/// `px` coded with these tables and sampling, sequential with the Annex K Huffman
+/// tables, as a JFIF file.
+pub(super) fn encoded(px: &PixelImage, how: Option<(QuantChoice, Sampling)>) -> Option<Vec<u8>> {
     let (quant, sampling) = how?;
     let opts = PixelEncodeOptions {
         params: EncodeParams {
@@ -327,8 +337,7 @@ fn coded(px: &PixelImage, how: Option<(QuantChoice, Sampling)>) -> Option<Vec<u8
         huffman: HuffmanChoice::Standard,
         ..PixelEncodeOptions::default()
     };
-    let bytes = super::encode_pixels(px, &opts).ok()?;
-    strip(&bytes, KeepPolicy::NOTHING).ok().map(|o| o.bytes)
+    super::encode_pixels(px, &opts).ok()
 }
 
 #[cfg(test)]

@@ -65,6 +65,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
         color: super::colour_space(&file, &decoded, out_img),
         true_transform: opts.request.edge != EdgePolicy::Keep
             || transform::plan(img.width, img.height, &factors, &whole).is_ok(),
+        region: Some(plan.region),
         ..Edit::of(&file, opts, (img.width, img.height))
     };
     let thumbnail = thumbnail::follow(&edit, &blocks, &mut warnings);

@@ -305,6 +305,7 @@ fn reencode<'a>(
                 1 => ColorSpace::Gray,
                 _ => ColorSpace::YCbCr,
             }),
+            region: Some(plan.region),
             ..Edit::of(&file, opts, source)
         };
         let thumbnail = thumbnail::follow(&edit, &Blocks::Dense(&coeffs), &mut warnings);
