@@ -217,6 +217,89 @@ pub fn set_mpf_entries(body: &[u8], entries: &[(u32, u32)]) -> Option<Vec<u8>> {
     (out != body).then_some(out)
 }
 
+/// Where a Photoshop APP13 body keeps its image resources: after "Photoshop 3.0\0".
+const IRB_START: usize = 14;
+/// Image resource 1036: the thumbnail (Photoshop 5 and later), a 28-byte header then
+/// JFIF data.
+const IRB_THUMBNAIL: u16 = 0x040C;
+/// Bytes of the thumbnail resource's header: format, width, height, row bytes, total
+/// size, compressed size (4 each), bits per pixel, planes (2 each).
+const IRB_THUMB_HEADER: usize = 28;
+
+/// The thumbnail resource of a Photoshop APP13 body: (the offset of its 4-byte size
+/// field, its data's length), from the 8BIM resource blocks (signature, id, Pascal name
+/// padded to even, size, data padded to even).
+fn irb_thumbnail_resource(body: &[u8]) -> Option<(usize, usize)> {
+    if !body.starts_with(b"Photoshop 3.0\0") {
+        return None;
+    }
+    let mut p = IRB_START;
+    while p + 12 <= body.len() && &body[p..p + 4] == b"8BIM" {
+        let id = u16::from_be_bytes([body[p + 4], body[p + 5]]);
+        let name = (usize::from(body[p + 6]) + 2) & !1;
+        let size_at = p + 6 + name;
+        let size = u32::from_be_bytes(body.get(size_at..size_at + 4)?.try_into().ok()?) as usize;
+        let end = (size_at + 4).checked_add(size)?;
+        if end > body.len() {
+            return None;
+        }
+        if id == IRB_THUMBNAIL {
+            return Some((size_at, size));
+        }
+        p = end + (size & 1);
+    }
+    None
+}
+
+/// The JFIF thumbnail of a Photoshop APP13 body (image resource 1036): its offset and
+/// length in the body.
+pub fn irb_thumbnail(body: &[u8]) -> Option<(usize, usize)> {
+    let (size_at, size) = irb_thumbnail_resource(body)?;
+    let at = size_at + 4 + IRB_THUMB_HEADER;
+    let len = size.checked_sub(IRB_THUMB_HEADER)?;
+    body[at..at + len]
+        .starts_with(&[0xFF, 0xD8])
+        .then_some((at, len))
+}
+
+/// The largest thumbnail [`replace_irb_thumbnail`] can put in `body` (the segment is
+/// capped at 65535 bytes with its length field; one byte may pad the resource).
+pub fn irb_thumbnail_room(body: &[u8]) -> Option<usize> {
+    let (_, len) = irb_thumbnail(body)?;
+    (0xFFFF_usize - 3).checked_sub(body.len() - len)
+}
+
+/// `body` with its Photoshop thumbnail replaced by `jpeg` of `width` × `height`: the
+/// resource's header (24-bit RGB, rows padded to 4 bytes), size and padding rewritten.
+pub fn replace_irb_thumbnail(body: &[u8], jpeg: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
+    let (size_at, size) = irb_thumbnail_resource(body)?;
+    irb_thumbnail(body)?;
+    let row = (width.checked_mul(24)?.checked_add(31)? / 32).checked_mul(4)?;
+    let mut data = Vec::with_capacity(IRB_THUMB_HEADER + jpeg.len());
+    for v in [
+        1,
+        width,
+        height,
+        row,
+        row.checked_mul(height)?,
+        u32::try_from(jpeg.len()).ok()?,
+    ] {
+        data.extend_from_slice(&v.to_be_bytes());
+    }
+    data.extend_from_slice(&24u16.to_be_bytes());
+    data.extend_from_slice(&1u16.to_be_bytes());
+    data.extend_from_slice(jpeg);
+    let old_end = size_at + 4 + size + (size & 1);
+    let mut out = body[..size_at].to_vec();
+    out.extend_from_slice(&u32::try_from(data.len()).ok()?.to_be_bytes());
+    out.extend_from_slice(&data);
+    if data.len() % 2 == 1 {
+        out.push(0);
+    }
+    out.extend_from_slice(body.get(old_end..).unwrap_or(&[]));
+    (out.len() + 2 <= 0xFFFF).then_some(out)
+}
+
 /// An XMP body with the `Item:Length` values of a GContainer directory (the Ultra HDR
 /// and Google camera layout, which lists the images after EOI by length) changed from
 /// each old length in `changes` to its new one, one occurrence each, in order. `None`
@@ -392,6 +475,36 @@ mod tests {
         assert_eq!(exif_thumbnail_room(&full), Some(4));
         assert!(replace_exif_thumbnail(&full, &[0xFF, 0xD8, 0xFF, 0xD9]).is_some());
         assert!(replace_exif_thumbnail(&full, &new).is_none());
+    }
+
+    #[test]
+    fn a_photoshop_thumbnail_is_found_and_replaced() {
+        let mut body = b"Photoshop 3.0\0".to_vec();
+        // Resource 1028 (IPTC), odd size, then the thumbnail, then 1061.
+        body.extend_from_slice(b"8BIM\x04\x04\0\0\0\0\0\x03abc\0");
+        let mut thumb = vec![0; 28];
+        thumb.extend_from_slice(&[0xFF, 0xD8, 1, 0xFF, 0xD9]);
+        body.extend_from_slice(b"8BIM\x04\x0c\0\0");
+        body.extend_from_slice(&(thumb.len() as u32).to_be_bytes());
+        body.extend_from_slice(&thumb);
+        body.push(0);
+        body.extend_from_slice(b"8BIM\x04\x25\0\0\0\0\0\x02xy");
+        let (at, len) = irb_thumbnail(&body).unwrap();
+        assert_eq!(&body[at..at + len], &[0xFF, 0xD8, 1, 0xFF, 0xD9]);
+        let out = replace_irb_thumbnail(&body, &[0xFF, 0xD8, 0xFF, 0xD9], 7, 5).unwrap();
+        let (at2, len2) = irb_thumbnail(&out).unwrap();
+        assert_eq!(&out[at2..at2 + len2], &[0xFF, 0xD8, 0xFF, 0xD9]);
+        // Header: format 1, 7×5, rows of 24 bytes, 120 in all, 4 compressed, 24 bits, 1 plane.
+        let h = &out[at2 - 28..at2];
+        assert_eq!(&h[..8], &[0, 0, 0, 1, 0, 0, 0, 7]);
+        assert_eq!(&h[12..24], &[0, 0, 0, 24, 0, 0, 0, 120, 0, 0, 0, 4]);
+        assert!(out.ends_with(b"8BIM\x04\x25\0\0\0\0\0\x02xy"));
+        assert_eq!(
+            out.len(),
+            body.len() - 2,
+            "one byte shorter, no padding now"
+        );
+        assert!(irb_thumbnail(b"Photoshop 3.0\08BIM\x04\x0c\0\0\0\0\xff\xff").is_none());
     }
 
     #[test]

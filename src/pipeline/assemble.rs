@@ -20,6 +20,9 @@ pub struct MetaEdits {
     pub icc: Option<Vec<u8>>,
     /// New data after EOI, its MPF images edited like the image.
     pub trailer: Option<Trailer>,
+    /// New bodies for the input's segments at these offsets (a Photoshop APP13 segment
+    /// with a new thumbnail).
+    pub segments: Vec<(usize, Vec<u8>)>,
 }
 
 /// Data after EOI with some of its images replaced.
@@ -77,7 +80,9 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
         {
             put_icc(&mut out);
         }
+        let replaced = edits.segments.iter().find(|r| r.0 == seg.offset);
         let edited = match (class, &edits.trailer) {
+            _ if replaced.is_some() => replaced.map(|r| r.1.clone()),
             (MetaClass::Exif, _) => edit_exif_segment(seg.body, edits),
             (MetaClass::Xmp, Some(t)) => {
                 let lengths: Vec<(usize, usize)> = t.moved.iter().map(|m| (m.1, m.3)).collect();

@@ -77,12 +77,13 @@ pub fn drop_image(
         reset_orientation: false,
         region: None,
     };
-    let thumbnail = thumbnail::follow(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
+    let thumbnails = thumbnail::follow(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
     let trailer = secondary::follow(&edit, &mut warnings);
     let coded = entropy::encode_owned(decoded.image, &enc)?;
     let edits = MetaEdits {
         icc: opts.icc.clone(),
-        thumbnail,
+        thumbnail: thumbnails.exif,
+        segments: thumbnails.segments,
         trailer,
         ..MetaEdits::default()
     };

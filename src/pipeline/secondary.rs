@@ -141,7 +141,11 @@ fn turned_image(image: &[u8], edit: &Edit) -> Option<Vec<u8>> {
 fn cut_image(image: &[u8], edit: &Edit, region: Rect) -> Option<Vec<u8>> {
     let file = JpegFile::parse(image).ok()?;
     let frame = parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
-    let decoded = decode_file(image, &DecodeOptions::default()).ok()?;
+    let limits = DecodeOptions {
+        limits: edit.options.limits,
+        ..DecodeOptions::default()
+    };
+    let decoded = decode_file(image, &limits).ok()?;
     if !matches!(decoded.color, ColorSpace::Gray | ColorSpace::YCbCr) {
         return None;
     }

@@ -1,8 +1,9 @@
-//! The Exif thumbnail kept a picture of the image. IFD1 holds a reduced copy of the
-//! primary image (Exif 2.3, 4.5.4), which file browsers and cameras show in its place;
-//! jpegtran copies it as it was, so a rotated or cropped photo keeps showing its old
-//! self there. An edit that turns, mirrors, grays or crops the image does the same to
-//! its thumbnail here:
+//! Thumbnails kept a picture of the image. Exif IFD1 holds a reduced copy of the primary
+//! image (Exif 2.3, 4.5.4), which file browsers and cameras show in its place, and
+//! Photoshop's image resource 1036 (in APP13) another, which Adobe's programs show;
+//! jpegtran copies both as they were, so a rotated or cropped photo keeps showing its
+//! old self there. An edit that turns, mirrors, grays or crops the image does the same
+//! to its thumbnails here:
 //! * turned, mirrored or grayed without a change of size: the thumbnail gets the same
 //!   transform, losslessly when its blocks allow it (as `--perfect`), else through its
 //!   pixels (160×120 in 4:2:0 has a half row of MCUs that cannot move);
@@ -17,7 +18,9 @@
 
 use super::{strip, CopyOptions, PixelEncodeOptions, RestartSpec, TransformOptions};
 use crate::coeffs::{CoefficientImage, PackedPlane};
-use crate::container::edit::{exif_thumbnail, exif_thumbnail_room};
+use crate::container::edit::{
+    exif_thumbnail, exif_thumbnail_room, irb_thumbnail, irb_thumbnail_room, replace_irb_thumbnail,
+};
 use crate::container::{classify, parse_dqt, parse_frame, JpegFile, KeepPolicy, Marker, MetaClass};
 use crate::entropy::{CodingMode, HuffmanChoice};
 use crate::error::{Warning, WarningKind};
@@ -87,19 +90,22 @@ impl<'a> Edit<'a> {
     }
 }
 
-/// The thumbnail that shows the edited image, or `None` to leave the Exif segment as
-/// it is: no thumbnail, Exif not kept, or an edit that leaves the picture as it was.
-/// When the thumbnail cannot follow, a warning says it still shows the old picture.
-pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
-    if !edit.options.keep.keeps(MetaClass::Exif) {
-        return None;
-    }
-    let exif = edit
-        .file
-        .segments()
-        .find(|s| classify(s) == MetaClass::Exif)?;
-    let (at, len) = exif_thumbnail(exif.body)?;
-    let thumb = &exif.body[at..at + len];
+/// New thumbnails for the edited image: the Exif one (`None`: leave it), and the
+/// bodies of Photoshop APP13 segments whose thumbnail (image resource 1036) changed, by
+/// segment offset.
+pub(super) struct Thumbnails {
+    pub exif: Option<Vec<u8>>,
+    pub segments: Vec<(usize, Vec<u8>)>,
+}
+
+/// The thumbnails that show the edited image. Nothing changes when a class is not kept
+/// or the edit leaves the picture as it was; when one cannot follow, a warning says
+/// it still shows the old picture.
+pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> Thumbnails {
+    let mut t = Thumbnails {
+        exif: None,
+        segments: Vec::new(),
+    };
     let req = &edit.request;
     let transposes = req.orientation.parts().0;
     let turned = if transposes {
@@ -109,9 +115,62 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
     };
     let resized = edit.output != turned || edit.redrawn;
     if !resized && req.orientation == Orientation::Identity && !req.grayscale {
-        return None;
+        return t;
     }
-    let budget = exif_thumbnail_room(exif.body)?;
+    let stale = |offset: usize, what: &str, remedy: &str| {
+        Warning::at(
+            offset,
+            WarningKind::Other(format!(
+                "the {what} could not be changed with the image and still shows it as it was ({remedy})"
+            )),
+        )
+    };
+    let keep = edit.options.keep;
+    for seg in edit.file.segments() {
+        match classify(seg) {
+            MetaClass::Exif if keep.keeps(MetaClass::Exif) && t.exif.is_none() => {
+                let Some((at, len)) = exif_thumbnail(seg.body) else {
+                    continue;
+                };
+                let budget = exif_thumbnail_room(seg.body).unwrap_or(0);
+                t.exif = new_thumbnail(&seg.body[at..at + len], budget, edit, blocks, resized);
+                if t.exif.is_none() {
+                    let remedy = "strip --drop-exif-thumbnail removes it";
+                    warnings.push(stale(seg.offset, "Exif thumbnail", remedy));
+                }
+            }
+            MetaClass::Photoshop if keep.keeps(MetaClass::Photoshop) => {
+                let Some((at, len)) = irb_thumbnail(seg.body) else {
+                    continue;
+                };
+                let budget = irb_thumbnail_room(seg.body).unwrap_or(0);
+                let new = new_thumbnail(&seg.body[at..at + len], budget, edit, blocks, resized)
+                    .and_then(|n| {
+                        let (w, h) = thumbnail_size(&n)?;
+                        replace_irb_thumbnail(seg.body, &n, w, h)
+                    });
+                match new {
+                    Some(body) => t.segments.push((seg.offset, body)),
+                    None => {
+                        let remedy = "strip --keep without photoshop removes it";
+                        warnings.push(stale(seg.offset, "Photoshop thumbnail", remedy));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    t
+}
+
+/// The new picture for an old thumbnail of at most `budget` bytes.
+fn new_thumbnail(
+    thumb: &[u8],
+    budget: usize,
+    edit: &Edit,
+    blocks: &Blocks,
+    resized: bool,
+) -> Option<Vec<u8>> {
     // Turning the thumbnail itself costs nothing next to reading every block of the
     // output. It shows the output unless partial edge blocks stayed in place and are
     // more than about a thumbnail pixel wide (an image under 16 times the thumbnail's
@@ -119,21 +178,11 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
     let size = thumbnail_size(thumb);
     let negligible = size.is_some_and(|(w, h)| edit.source.0 >= 16 * w && edit.source.1 >= 16 * h);
     let turn = !resized && (edit.true_transform || negligible);
-    let new = turn
-        .then(|| turned_thumbnail(thumb, edit))
+    let transposes = edit.request.orientation.parts().0;
+    turn.then(|| turned_thumbnail(thumb, edit))
         .flatten()
         .filter(|t| t.len() <= budget)
-        .or_else(|| remade(thumb, edit, blocks, transposes, budget));
-    if new.is_none() {
-        warnings.push(Warning::at(
-            exif.offset,
-            WarningKind::Other(
-                "the Exif thumbnail could not be changed with the image and still shows it as it was (strip --drop-exif-thumbnail removes it)"
-                    .into(),
-            ),
-        ));
-    }
-    new
+        .or_else(|| remade(thumb, edit, blocks, transposes, budget))
 }
 
 /// The width and height of a thumbnail's frame.

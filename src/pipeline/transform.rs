@@ -68,7 +68,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
         region: Some(plan.region),
         ..Edit::of(&file, opts, (img.width, img.height))
     };
-    let thumbnail = thumbnail::follow(&edit, &blocks, &mut warnings);
+    let thumbnails = thumbnail::follow(&edit, &blocks, &mut warnings);
     let trailer = secondary::follow(&edit, &mut warnings);
     let enc = super::encode_options(
         &opts.output,
@@ -87,7 +87,8 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     drop(decoded);
     let mut edits = MetaEdits {
         icc: opts.output.icc.clone(),
-        thumbnail,
+        thumbnail: thumbnails.exif,
+        segments: thumbnails.segments,
         trailer,
         ..MetaEdits::default()
     };

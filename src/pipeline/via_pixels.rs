@@ -13,7 +13,7 @@
 
 use super::pixels::{color_markers, detect_color_space, incomplete_progression};
 use super::secondary;
-use super::thumbnail::{self, Blocks, Edit};
+use super::thumbnail::{self, Blocks, Edit, Thumbnails};
 use super::{
     assemble, check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec, Trailer,
     TransformOptions, Transformed,
@@ -250,7 +250,7 @@ type Reencoded<'a> = (
     Vec<u8>,
     Vec<Warning>,
     JpegFile<'a>,
-    (Option<Vec<u8>>, Option<Trailer>),
+    (Option<Thumbnails>, Option<Trailer>),
 );
 
 /// Decode → transform (`plan`) → encode with `tables` (one per output component).
@@ -308,8 +308,8 @@ fn reencode<'a>(
             region: Some(plan.region),
             ..Edit::of(&file, opts, source)
         };
-        let thumbnail = thumbnail::follow(&edit, &Blocks::Dense(&coeffs), &mut warnings);
-        (thumbnail, secondary::follow(&edit, &mut warnings))
+        let thumbnails = thumbnail::follow(&edit, &Blocks::Dense(&coeffs), &mut warnings);
+        (thumbnails, secondary::follow(&edit, &mut warnings))
     });
     let enc = EncodeOptions {
         mode,
@@ -322,7 +322,8 @@ fn reencode<'a>(
         threads: output.threads,
     };
     let coded = entropy::encode_owned(coeffs, &enc)?;
-    Ok((coded, warnings, file, followed.unwrap_or_default()))
+    let followed = followed.map_or((None, None), |(t, trailer)| (Some(t), trailer));
+    Ok((coded, warnings, file, followed))
 }
 
 /// The tables of the lossless output of `plan`: the source's, transposed when the plan
@@ -353,10 +354,12 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let plan = transform::plan(img.width, img.height, &factors, &opts.request)?;
     let tables = lossless_tables(img, &plan);
     let source_size = (img.width, img.height);
-    let (coded, mut warnings, file, (thumbnail, trailer)) =
+    let (coded, mut warnings, file, (thumbnails, trailer)) =
         reencode(src, &plan, Some(opts), &tables, &opts.output)?;
+    let (thumbnail, segments) = thumbnails.map_or((None, Vec::new()), |t| (t.exif, t.segments));
     let mut edits = MetaEdits {
         thumbnail,
+        segments,
         trailer,
         ..MetaEdits::default()
     };
