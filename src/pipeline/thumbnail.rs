@@ -26,8 +26,8 @@ use crate::entropy::{CodingMode, HuffmanChoice};
 use crate::error::{Warning, WarningKind};
 use crate::pixels::preview::{area_reduce, dc_picture};
 use crate::pixels::{
-    decode_to_pixels, ColorSpace, EncodeParams, PixelImage, PixelOptions, QuantChoice, Sampling,
-    Scale,
+    decode_to_pixels, geometry, ColorSpace, EncodeParams, PixelImage, PixelOptions, QuantChoice,
+    Sampling, Scale,
 };
 use crate::transform::{EdgePolicy, Orientation, Rect, Request};
 
@@ -137,6 +137,29 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
                 if t.exif.is_none() {
                     let remedy = "strip --drop-exif-thumbnail removes it";
                     warnings.push(stale(seg.offset, "Exif thumbnail", remedy));
+                }
+            }
+            MetaClass::Jfxx if keep.keeps(MetaClass::Jfxx) => {
+                // JFIF 1.02 extension: code 0x10 a JPEG, 0x13 RGB samples (0x11, a
+                // palette, is left with a warning).
+                let new = match seg.body.get(5) {
+                    Some(0x10) => {
+                        let budget = 0xFFFF - 2 - 6;
+                        new_thumbnail(&seg.body[6..], budget, edit, blocks, resized).map(|n| {
+                            let mut body = seg.body[..6].to_vec();
+                            body.extend_from_slice(&n);
+                            body
+                        })
+                    }
+                    Some(0x13) => jfxx_rgb(seg.body, edit, blocks, resized),
+                    _ => None,
+                };
+                match new {
+                    Some(body) => t.segments.push((seg.offset, body)),
+                    None => {
+                        let remedy = "strip --keep without jfxx removes it";
+                        warnings.push(stale(seg.offset, "JFXX thumbnail", remedy));
+                    }
                 }
             }
             MetaClass::Photoshop if keep.keeps(MetaClass::Photoshop) => {
@@ -257,18 +280,8 @@ fn remade(
     let old = JpegFile::parse(thumb).ok()?;
     let sof = old.segments().find(|s| s.marker.is_sof())?;
     let frame = parse_frame(sof).ok()?;
-    let (bw, bh) = match (u32::from(frame.width), u32::from(frame.height)) {
-        (w, h) if transposes => (h, w),
-        size => size,
-    };
-    let (w, h) = fit(edit.output, (bw.max(1), bh.max(1)));
-    let picture = render(blocks, edit.color?, (w, h))?;
-    let (w, h) = if picture.width < w || picture.height < h {
-        (picture.width, picture.height)
-    } else {
-        (w, h)
-    };
-    let px = area_reduce(&picture, w, h);
+    let old_box = (u32::from(frame.width), u32::from(frame.height));
+    let px = fitted_picture(edit, blocks, old_box, transposes)?;
     // The old thumbnail's tables first; coarser IJG tables while the segment overflows.
     let like = coded(&px, like_old(&old, &frame, px.channels));
     let coarser = [90, 75, 50, 25, 10].into_iter().filter_map(|q| {
@@ -279,6 +292,58 @@ fn remade(
         )
     });
     like.into_iter().chain(coarser).find(|t| t.len() <= budget)
+}
+
+/// A picture of the output fitted to `old_box` (turned with the image when
+/// `transposes`), no larger than the blocks allow.
+fn fitted_picture(
+    edit: &Edit,
+    blocks: &Blocks,
+    old_box: (u32, u32),
+    transposes: bool,
+) -> Option<PixelImage> {
+    let (bw, bh) = if transposes {
+        (old_box.1, old_box.0)
+    } else {
+        old_box
+    };
+    let (w, h) = fit(edit.output, (bw.max(1), bh.max(1)));
+    let picture = render(blocks, edit.color?, (w, h))?;
+    let (w, h) = if picture.width < w || picture.height < h {
+        (picture.width, picture.height)
+    } else {
+        (w, h)
+    };
+    Some(area_reduce(&picture, w, h))
+}
+
+/// A JFXX thumbnail stored as RGB samples (extension code 0x13, JFIF 1.02): the same
+/// picture as the others get, its samples turned with the image when the size holds,
+/// else made anew, at most 255×255.
+fn jfxx_rgb(body: &[u8], edit: &Edit, blocks: &Blocks, resized: bool) -> Option<Vec<u8>> {
+    let (w, h) = (u32::from(*body.get(6)?), u32::from(*body.get(7)?));
+    let data = body.get(8..8 + 3 * (w * h) as usize)?;
+    let (t, fx, fy) = edit.request.orientation.parts();
+    let px = if resized || edit.request.grayscale {
+        fitted_picture(edit, blocks, (w, h), t)?
+    } else {
+        let old = PixelImage {
+            width: w,
+            height: h,
+            channels: 3,
+            data: data.to_vec(),
+        };
+        geometry::orient(&old, t, fx, fy)
+    };
+    let (nw, nh) = (u8::try_from(px.width).ok()?, u8::try_from(px.height).ok()?);
+    let mut out = body[..6].to_vec();
+    out.extend_from_slice(&[nw, nh]);
+    match px.channels {
+        1 => out.extend(px.data.iter().flat_map(|&v| [v, v, v])),
+        3 => out.extend_from_slice(&px.data),
+        _ => return None,
+    }
+    Some(out)
 }
 
 /// `size` scaled to fit in `bounds`, keeping its aspect ratio (at least 1×1).
