@@ -21,7 +21,9 @@ use crate::coeffs::{CoefficientImage, PackedPlane};
 use crate::container::edit::{
     exif_thumbnail, exif_thumbnail_room, irb_thumbnail, irb_thumbnail_room, replace_irb_thumbnail,
 };
-use crate::container::{classify, parse_dqt, parse_frame, JpegFile, KeepPolicy, Marker, MetaClass};
+use crate::container::{
+    classify, parse_dqt, parse_frame, JpegFile, KeepPolicy, Marker, MetaClass, Segment,
+};
 use crate::entropy::{CodingMode, HuffmanChoice};
 use crate::error::{Warning, WarningKind};
 use crate::pixels::preview::{area_reduce, dc_picture};
@@ -139,41 +141,16 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
                     warnings.push(stale(seg.offset, "Exif thumbnail", remedy));
                 }
             }
-            MetaClass::Jfxx if keep.keeps(MetaClass::Jfxx) => {
-                // JFIF 1.02 extension: code 0x10 a JPEG, 0x13 RGB samples (0x11, a
-                // palette, is left with a warning).
-                let new = match seg.body.get(5) {
-                    Some(0x10) => {
-                        let budget = 0xFFFF - 2 - 6;
-                        new_thumbnail(&seg.body[6..], budget, edit, blocks, resized).map(|n| {
-                            let mut body = seg.body[..6].to_vec();
-                            body.extend_from_slice(&n);
-                            body
-                        })
-                    }
-                    Some(0x13) => jfxx_rgb(seg.body, edit, blocks, resized),
-                    _ => None,
+            class @ (MetaClass::Jfxx | MetaClass::Photoshop) if keep.keeps(class) => {
+                let Some(new) = segment_thumbnail(seg, class, edit, blocks, resized) else {
+                    continue;
                 };
                 match new {
                     Some(body) => t.segments.push((seg.offset, body)),
-                    None => {
+                    None if class == MetaClass::Jfxx => {
                         let remedy = "strip --keep without jfxx removes it";
                         warnings.push(stale(seg.offset, "JFXX thumbnail", remedy));
                     }
-                }
-            }
-            MetaClass::Photoshop if keep.keeps(MetaClass::Photoshop) => {
-                let Some((at, len)) = irb_thumbnail(seg.body) else {
-                    continue;
-                };
-                let budget = irb_thumbnail_room(seg.body).unwrap_or(0);
-                let new = new_thumbnail(&seg.body[at..at + len], budget, edit, blocks, resized)
-                    .and_then(|n| {
-                        let (w, h) = thumbnail_size(&n)?;
-                        replace_irb_thumbnail(seg.body, &n, w, h)
-                    });
-                match new {
-                    Some(body) => t.segments.push((seg.offset, body)),
                     None => {
                         let remedy = "strip --keep without photoshop removes it";
                         warnings.push(stale(seg.offset, "Photoshop thumbnail", remedy));
@@ -184,6 +161,39 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
         }
     }
     t
+}
+
+/// The new body of a JFXX APP0 or Photoshop APP13 segment whose thumbnail follows the
+/// edit: `None` when it holds no thumbnail, `Some(None)` when none can be made.
+fn segment_thumbnail(
+    seg: &Segment,
+    class: MetaClass,
+    edit: &Edit,
+    blocks: &Blocks,
+    resized: bool,
+) -> Option<Option<Vec<u8>>> {
+    let b = seg.body;
+    Some(match class {
+        // JFIF 1.02 extension: code 0x10 a JPEG, 0x13 RGB samples (0x11, a palette, is
+        // left with a warning).
+        MetaClass::Jfxx => match b.get(5) {
+            Some(0x10) => new_thumbnail(&b[6..], 0xFFFF - 2 - 6, edit, blocks, resized).map(|n| {
+                let mut body = b[..6].to_vec();
+                body.extend_from_slice(&n);
+                body
+            }),
+            Some(0x13) => jfxx_rgb(b, edit, blocks, resized),
+            _ => None,
+        },
+        _ => {
+            let (at, len) = irb_thumbnail(b)?;
+            let budget = irb_thumbnail_room(b).unwrap_or(0);
+            new_thumbnail(&b[at..at + len], budget, edit, blocks, resized).and_then(|n| {
+                let (w, h) = thumbnail_size(&n)?;
+                replace_irb_thumbnail(b, &n, w, h)
+            })
+        }
+    })
 }
 
 /// The new picture for an old thumbnail of at most `budget` bytes.
