@@ -80,9 +80,7 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
         {
             put_icc(&mut out);
         }
-        let replaced = edits.segments.iter().find(|r| r.0 == seg.offset);
         let edited = match (class, &edits.trailer) {
-            _ if replaced.is_some() => replaced.map(|r| r.1.clone()),
             (MetaClass::Exif, _) => edit_exif_segment(seg.body, edits),
             (MetaClass::Xmp, Some(t)) => {
                 let lengths: Vec<(usize, usize)> = t.moved.iter().map(|m| (m.1, m.3)).collect();
@@ -90,10 +88,12 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
             }
             _ => None,
         };
+        let replaced = edits.segments.iter().find(|r| r.0 == seg.offset);
+        let body = replaced.map(|r| &r.1[..]).or(edited.as_deref());
         if class == MetaClass::Mpf && mpf.is_none() {
             mpf = Some((seg.body_offset(), out.len() + 4));
         }
-        write_segment(&mut out, seg.marker, edited.as_deref().unwrap_or(seg.body));
+        write_segment(&mut out, seg.marker, body.unwrap_or(seg.body));
     }
     put_icc(&mut out);
     out.extend_from_slice(coded);

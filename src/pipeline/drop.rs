@@ -2,7 +2,6 @@
 //! the file is written back as `copy` writes it (see [`crate::transform::drop_into`]).
 //! The Exif thumbnail is drawn again from the result (see `thumbnail`).
 
-use super::secondary;
 use super::thumbnail::{self, Blocks, Edit};
 use super::{encode_options, CopyOptions, MetaEdits, Output};
 use crate::coeffs::CoefficientImage;
@@ -77,15 +76,11 @@ pub fn drop_image(
         reset_orientation: false,
         region: None,
     };
-    let thumbnails = thumbnail::follow(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
-    let trailer = secondary::follow(&edit, &mut warnings);
+    let followed = thumbnail::followed(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
     let coded = entropy::encode_owned(decoded.image, &enc)?;
     let edits = MetaEdits {
         icc: opts.icc.clone(),
-        thumbnail: thumbnails.exif,
-        segments: thumbnails.segments,
-        trailer,
-        ..MetaEdits::default()
+        ..followed
     };
     Ok(Output {
         bytes: super::assemble(&file, opts.keep, &coded, &edits),

@@ -22,14 +22,8 @@ use crate::transform::{Orientation, Rect, Request};
 /// as it is (no MPF images, the MPF index not kept, or nothing to do to them).
 pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer> {
     let file = edit.file;
-    let req = &edit.request;
-    let turned = if req.orientation.parts().0 {
-        (edit.source.1, edit.source.0)
-    } else {
-        edit.source
-    };
-    let whole = edit.output == turned && !edit.redrawn;
-    if whole && req.orientation == Orientation::Identity {
+    let whole = edit.whole();
+    if whole && edit.request.orientation == Orientation::Identity {
         return None;
     }
     let images = file
@@ -63,8 +57,7 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
         }
         return None;
     }
-    let region = edit.region.filter(|_| !edit.redrawn);
-    if !whole && region.is_none() {
+    if !whole && edit.region.is_none() {
         warnings.push(stale(format!("the {} MPF images", images.len())));
         return None;
     }
@@ -73,7 +66,7 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
     for &(start, len) in &images {
         t.bytes.extend_from_slice(&file.trailer[at..start]);
         let old = &file.trailer[start..start + len];
-        let new = match region {
+        let new = match edit.region {
             Some(r) if !whole => cut_image(old, edit, r),
             _ => turned_image(old, edit),
         };
@@ -151,11 +144,7 @@ fn cut_image(image: &[u8], edit: &Edit, region: Rect) -> Option<Vec<u8>> {
     }
     let (t, fx, fy) = edit.request.orientation.parts();
     let px = geometry::orient(&decoded.image, t, fx, fy);
-    let (tw, th) = if t {
-        (edit.source.1, edit.source.0)
-    } else {
-        edit.source
-    };
+    let (tw, th) = edit.turned_source();
     // The region's edges on this image's grid: outward, so nothing shown is lost.
     let scale = |v: u32, to: u32, of: u32, up: bool| {
         let n = u64::from(v) * u64::from(to);

@@ -16,7 +16,7 @@
 //!   cameras write them; coarser IJG tables when the Exif segment would outgrow its
 //!   64 KiB.
 
-use super::{strip, CopyOptions, PixelEncodeOptions, RestartSpec, TransformOptions};
+use super::{strip, CopyOptions, MetaEdits, PixelEncodeOptions, RestartSpec, TransformOptions};
 use crate::coeffs::{CoefficientImage, PackedPlane};
 use crate::container::edit::{
     exif_thumbnail, exif_thumbnail_room, irb_thumbnail, irb_thumbnail_room, replace_irb_thumbnail,
@@ -92,30 +92,38 @@ impl<'a> Edit<'a> {
     }
 }
 
-/// New thumbnails for the edited image: the Exif one (`None`: leave it), and the
-/// bodies of Photoshop APP13 segments whose thumbnail (image resource 1036) changed, by
-/// segment offset.
-pub(super) struct Thumbnails {
-    pub exif: Option<Vec<u8>>,
-    pub segments: Vec<(usize, Vec<u8>)>,
+impl Edit<'_> {
+    /// The source size turned as the request turns it.
+    pub fn turned_source(&self) -> (u32, u32) {
+        if self.request.orientation.parts().0 {
+            (self.source.1, self.source.0)
+        } else {
+            self.source
+        }
+    }
+
+    /// Whether the output is all of the picture, only turned: no crop, trim or drop.
+    pub fn whole(&self) -> bool {
+        self.output == self.turned_source() && !self.redrawn
+    }
+}
+
+/// The metadata edits that keep the thumbnails and the images after EOI pictures of
+/// the edited image: the new Exif thumbnail, the new bodies of JFXX and Photoshop
+/// segments whose thumbnail changed, and the new data after EOI (see `secondary`).
+pub(super) fn followed(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> MetaEdits {
+    let mut edits = follow(edit, blocks, warnings);
+    edits.trailer = super::secondary::follow(edit, warnings);
+    edits
 }
 
 /// The thumbnails that show the edited image. Nothing changes when a class is not kept
 /// or the edit leaves the picture as it was; when one cannot follow, a warning says
 /// it still shows the old picture.
-pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> Thumbnails {
-    let mut t = Thumbnails {
-        exif: None,
-        segments: Vec::new(),
-    };
+fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> MetaEdits {
+    let mut t = MetaEdits::default();
     let req = &edit.request;
-    let transposes = req.orientation.parts().0;
-    let turned = if transposes {
-        (edit.source.1, edit.source.0)
-    } else {
-        edit.source
-    };
-    let resized = edit.output != turned || edit.redrawn;
+    let resized = !edit.whole();
     if !resized && req.orientation == Orientation::Identity && !req.grayscale {
         return t;
     }
@@ -130,13 +138,13 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
     let keep = edit.options.keep;
     for seg in edit.file.segments() {
         match classify(seg) {
-            MetaClass::Exif if keep.keeps(MetaClass::Exif) && t.exif.is_none() => {
+            MetaClass::Exif if keep.keeps(MetaClass::Exif) && t.thumbnail.is_none() => {
                 let Some((at, len)) = exif_thumbnail(seg.body) else {
                     continue;
                 };
                 let budget = exif_thumbnail_room(seg.body).unwrap_or(0);
-                t.exif = new_thumbnail(&seg.body[at..at + len], budget, edit, blocks, resized);
-                if t.exif.is_none() {
+                t.thumbnail = new_thumbnail(&seg.body[at..at + len], budget, edit, blocks, resized);
+                if t.thumbnail.is_none() {
                     let remedy = "strip --drop-exif-thumbnail removes it";
                     warnings.push(stale(seg.offset, "Exif thumbnail", remedy));
                 }

@@ -1,7 +1,6 @@
 //! Lossless transforms: parse → decode → plan → apply → encode → assemble, with the Exif
 //! and MPF edits the new geometry calls for.
 
-use super::secondary;
 use super::thumbnail::{self, Blocks, Edit};
 use super::{check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec};
 use crate::coeffs::CoefficientImage;
@@ -68,8 +67,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
         region: Some(plan.region),
         ..Edit::of(&file, opts, (img.width, img.height))
     };
-    let thumbnails = thumbnail::follow(&edit, &blocks, &mut warnings);
-    let trailer = secondary::follow(&edit, &mut warnings);
+    let followed = thumbnail::followed(&edit, &blocks, &mut warnings);
     let enc = super::encode_options(
         &opts.output,
         &file,
@@ -87,10 +85,7 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     drop(decoded);
     let mut edits = MetaEdits {
         icc: opts.output.icc.clone(),
-        thumbnail: thumbnails.exif,
-        segments: thumbnails.segments,
-        trailer,
-        ..MetaEdits::default()
+        ..followed
     };
     if (plan.width, plan.height) != source_size {
         edits.exif.dimensions = Some((plan.width, plan.height));

@@ -12,10 +12,9 @@
 //! whole iMCUs, sizes that are whole iMCUs), the pixel path shows the same source pixels.
 
 use super::pixels::{color_markers, detect_color_space, incomplete_progression};
-use super::secondary;
-use super::thumbnail::{self, Blocks, Edit, Thumbnails};
+use super::thumbnail::{self, Blocks, Edit};
 use super::{
-    assemble, check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec, Trailer,
+    assemble, check_strict, rows_to_mcus, CopyOptions, MetaEdits, Output, RestartSpec,
     TransformOptions, Transformed,
 };
 use crate::coeffs::{CoefficientImage, QuantTable};
@@ -244,14 +243,9 @@ fn restart_interval(o: &CopyOptions, input: InputRestart, out: &CoefficientImage
 }
 
 /// What [`reencode`] gives back: the coded frame and scans, the warnings, the parsed
-/// input (for its metadata), and the Exif thumbnail and data after EOI made to follow
-/// the edit.
-type Reencoded<'a> = (
-    Vec<u8>,
-    Vec<Warning>,
-    JpegFile<'a>,
-    (Option<Thumbnails>, Option<Trailer>),
-);
+/// input (for its metadata), and the metadata edits that make the thumbnails and the
+/// data after EOI follow the edit.
+type Reencoded<'a> = (Vec<u8>, Vec<Warning>, JpegFile<'a>, MetaEdits);
 
 /// Decode → transform (`plan`) → encode with `tables` (one per output component).
 /// `edit` is the transform, for the Exif thumbnail to follow (`None` for none). Each
@@ -308,8 +302,7 @@ fn reencode<'a>(
             region: Some(plan.region),
             ..Edit::of(&file, opts, source)
         };
-        let thumbnails = thumbnail::follow(&edit, &Blocks::Dense(&coeffs), &mut warnings);
-        (thumbnails, secondary::follow(&edit, &mut warnings))
+        thumbnail::followed(&edit, &Blocks::Dense(&coeffs), &mut warnings)
     });
     let enc = EncodeOptions {
         mode,
@@ -322,8 +315,7 @@ fn reencode<'a>(
         threads: output.threads,
     };
     let coded = entropy::encode_owned(coeffs, &enc)?;
-    let followed = followed.map_or((None, None), |(t, trailer)| (Some(t), trailer));
-    Ok((coded, warnings, file, followed))
+    Ok((coded, warnings, file, followed.unwrap_or_default()))
 }
 
 /// The tables of the lossless output of `plan`: the source's, transposed when the plan
@@ -354,15 +346,8 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let plan = transform::plan(img.width, img.height, &factors, &opts.request)?;
     let tables = lossless_tables(img, &plan);
     let source_size = (img.width, img.height);
-    let (coded, mut warnings, file, (thumbnails, trailer)) =
+    let (coded, mut warnings, file, mut edits) =
         reencode(src, &plan, Some(opts), &tables, &opts.output)?;
-    let (thumbnail, segments) = thumbnails.map_or((None, Vec::new()), |t| (t.exif, t.segments));
-    let mut edits = MetaEdits {
-        thumbnail,
-        segments,
-        trailer,
-        ..MetaEdits::default()
-    };
     if (plan.width, plan.height) != source_size {
         edits.exif.dimensions = Some((plan.width, plan.height));
     }
