@@ -223,3 +223,38 @@ fn a_jpeg_after_eoi_that_no_index_lists_gets_a_warning() {
         "{w:?}"
     );
 }
+
+/// A wipe reaches the second image at its scale: 16x16+0+0 of the 64×32 first image
+/// is 8x8+0+0 of the 32×16 second, widened to its 16×16 iMCU, which turns mid-gray
+/// while the rest keeps its picture; the index and the XMP follow its new size.
+#[test]
+fn a_wipe_reaches_the_second_image() {
+    let data = multi_picture();
+    let spec = CropSpec::parse("16x16+0+0").unwrap();
+    let out = pipeline::wipe(&data, &spec, &Default::default()).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let images = listed(&out.bytes);
+    assert_eq!(images.len(), 2);
+    assert_eq!(images[0].1.len() + images[1].1.len(), out.bytes.len());
+    assert_eq!(xmp_lengths(&out.bytes), vec![images[1].1.len()]);
+    let before = pixels(&listed(&data)[1].1);
+    let after = pixels(&images[1].1);
+    assert_eq!((after.width, after.height), (32, 16));
+    let px = |p: &PixelImage, x: u32, y: u32| {
+        let i = ((y * p.width + x) * 3) as usize;
+        p.data[i..i + 3].to_vec()
+    };
+    for y in 0..16 {
+        for x in 0..12 {
+            assert_eq!(px(&after, x, y), [128; 3], "wiped at {x},{y}");
+        }
+        for x in 20..32 {
+            let (a, b) = (px(&after, x, y), px(&before, x, y));
+            assert!(
+                a.iter().zip(&b).all(|(a, b)| a.abs_diff(*b) <= 2),
+                "{x},{y}"
+            );
+        }
+    }
+    assert!((0..16).any(|y| px(&before, 4, y) != [128; 3]));
+}

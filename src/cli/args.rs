@@ -108,7 +108,7 @@ pub enum Command {
     /// Crop losslessly to a region (its corner snaps to the iMCU grid, as in jpegtran).
     Crop(CropArgs),
     /// Wipe a region to gray (jpegtran -wipe): its iMCUs' blocks are zeroed, every other
-    /// coefficient is kept; the Exif thumbnail is wiped too.
+    /// coefficient is kept; the thumbnails and the MPF images after EOI are wiped too.
     Wipe(WipeArgs),
     /// Drop (insert) another JPEG into the image (jpegtran -drop): its blocks replace
     /// whole iMCUs, losslessly; differing quantization tables become their common divisor.

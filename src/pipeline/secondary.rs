@@ -13,7 +13,7 @@ use super::pixels::{decode_file, DecodeOptions};
 use super::thumbnail::{encoded, like_old, turn_embedded, Edit};
 use super::{MetaEdits, Trailer};
 use crate::container::edit::{mpf_entries, ExifEdit};
-use crate::container::{classify, parse_frame, JpegFile, Marker, MetaClass};
+use crate::container::{classify, parse_frame, JpegFile, KeepPolicy, Marker, MetaClass};
 use crate::error::{Warning, WarningKind};
 use crate::pixels::{geometry, ColorSpace};
 use crate::transform::{Orientation, Rect, Request};
@@ -26,21 +26,7 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
     if whole && edit.request.orientation == Orientation::Identity {
         return None;
     }
-    let images = file
-        .segments()
-        .find(|s| classify(s) == MetaClass::Mpf)
-        .filter(|_| edit.options.keep.keeps(MetaClass::Mpf))
-        .and_then(|mpf| {
-            let entries = mpf_entries(mpf.body)?;
-            let header = mpf.body_offset() + 4;
-            Some(trailer_images(
-                &entries,
-                header,
-                file.trailer_offset,
-                file.trailer.len(),
-            ))
-        })
-        .unwrap_or_default();
+    let images = listed_images(file, edit.options.keep);
     let stale = |what: String| {
         Warning::at(
             file.trailer_offset,
@@ -51,7 +37,7 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
     };
     if images.is_empty() {
         // Another JPEG there that no MPF index lists (or one that cannot be read).
-        if file.trailer.windows(3).any(|w| w == [0xFF, 0xD8, 0xFF]) {
+        if holds_jpeg(file) {
             let n = file.trailer.len();
             warnings.push(stale(format!("the {n} bytes holding another image")));
         }
@@ -61,22 +47,10 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
         warnings.push(stale(format!("the {} MPF images", images.len())));
         return None;
     }
-    let mut t = Trailer::default();
-    let (mut at, mut failed) = (0, 0);
-    for &(start, len) in &images {
-        t.bytes.extend_from_slice(&file.trailer[at..start]);
-        let old = &file.trailer[start..start + len];
-        let new = match edit.region {
-            Some(r) if !whole => cut_image(old, edit, r),
-            _ => turned_image(old, edit),
-        };
-        failed += usize::from(new.is_none());
-        let new = new.as_deref().unwrap_or(old);
-        t.moved.push((start, len, t.bytes.len(), new.len()));
-        t.bytes.extend_from_slice(new);
-        at = start + len;
-    }
-    t.bytes.extend_from_slice(&file.trailer[at..]);
+    let (t, failed) = replaced(file, &images, |old| match edit.region {
+        Some(r) if !whole => cut_image(old, edit, r),
+        _ => turned_image(old, edit),
+    });
     if failed > 0 {
         warnings.push(stale(format!(
             "{failed} of the {} MPF images",
@@ -84,6 +58,54 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
         )));
     }
     Some(t)
+}
+
+/// Whether the data after EOI holds the start of a JPEG (an SOI marker and another
+/// marker), listed by an index or not.
+pub(super) fn holds_jpeg(file: &JpegFile) -> bool {
+    file.trailer.windows(3).any(|w| w == [0xFF, 0xD8, 0xFF])
+}
+
+/// The (start, length) in the data after EOI of each image that `file`'s MPF index
+/// lists there; none when it has no readable index or `keep` drops it.
+pub(super) fn listed_images(file: &JpegFile, keep: KeepPolicy) -> Vec<(usize, usize)> {
+    file.segments()
+        .find(|s| classify(s) == MetaClass::Mpf)
+        .filter(|_| keep.keeps(MetaClass::Mpf))
+        .and_then(|mpf| {
+            let entries = mpf_entries(mpf.body)?;
+            let header = mpf.body_offset() + 4;
+            Some(trailer_images(
+                &entries,
+                header,
+                file.trailer_offset,
+                file.trailer.len(),
+            ))
+        })
+        .unwrap_or_default()
+}
+
+/// The data after EOI with each of `images` replaced by what `edit` makes of it (left
+/// as it was when that is `None`), and how many were left.
+pub(super) fn replaced(
+    file: &JpegFile,
+    images: &[(usize, usize)],
+    mut edit: impl FnMut(&[u8]) -> Option<Vec<u8>>,
+) -> (Trailer, usize) {
+    let mut t = Trailer::default();
+    let (mut at, mut failed) = (0, 0);
+    for &(start, len) in images {
+        t.bytes.extend_from_slice(&file.trailer[at..start]);
+        let old = &file.trailer[start..start + len];
+        let new = edit(old);
+        failed += usize::from(new.is_none());
+        let new = new.as_deref().unwrap_or(old);
+        t.moved.push((start, len, t.bytes.len(), new.len()));
+        t.bytes.extend_from_slice(new);
+        at = start + len;
+    }
+    t.bytes.extend_from_slice(&file.trailer[at..]);
+    (t, failed)
 }
 
 /// The (start, length) in the data after EOI of each image an MPF index lists there

@@ -1,11 +1,16 @@
 //! Wipe (jpegtran -wipe): the blocks of a region set to zero (mid-gray), every other
-//! coefficient kept, the file written back as `copy` writes it. The Exif thumbnail gets
-//! the same wipe, scaled to its size, so that it does not show what was wiped.
+//! coefficient kept, the file written back as `copy` writes it. jpegtran leaves the
+//! file's other pictures of the image as they were, so that a wiped face or number
+//! plate still shows in the thumbnail a file browser displays. Here each gets the same
+//! wipe, scaled to its size: the Exif thumbnail, a JFXX thumbnail (JPEG or RGB), the
+//! Photoshop thumbnail (image resource 1036), and the images after EOI that the MPF
+//! index lists (large previews, gain maps). A JPEG after EOI that no index lists, and
+//! any picture that cannot be wiped, get a warning.
 
-use super::{encode_options, CopyOptions, MetaEdits, Output, RestartSpec};
-use crate::container::edit::exif_thumbnail;
-use crate::container::{classify, parse_frame, JpegFile, MetaClass};
-use crate::entropy;
+use super::{encode_options, secondary, CopyOptions, MetaEdits, Output, RestartSpec, Trailer};
+use crate::container::edit::{exif_thumbnail, irb_thumbnail, replace_irb_thumbnail};
+use crate::container::{classify, parse_frame, JpegFile, KeepPolicy, MetaClass};
+use crate::entropy::{self, HuffmanChoice};
 use crate::error::{Result, Warning, WarningKind};
 use crate::transform::{scale_region, wipe_plan, CropSpec};
 
@@ -29,68 +34,169 @@ pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output
     let restart_interval = super::output_restart(opts, &decoded)?;
     let enc = encode_options(opts, &file, &decoded, restart_interval, &decoded.image)?;
     let coded = entropy::encode_owned(decoded.image, &enc)?;
-    let mut edits = MetaEdits {
-        icc: opts.icc.clone(),
-        ..MetaEdits::default()
-    };
-    if opts.keep.keeps(MetaClass::Exif) {
-        edits.thumbnail = wiped_thumbnail(&file, region, (width, height), opts, &mut warnings);
-    }
-    if file.trailer.windows(3).any(|w| w == [0xFF, 0xD8, 0xFF]) {
-        warnings.push(Warning::at(
-            file.trailer_offset,
-            WarningKind::Other(format!(
-                "the {} bytes after EOI hold another image, which may show the wiped region (strip --drop-trailer removes them)",
-                file.trailer.len()
-            )),
-        ));
-    }
+    let mut edits = wiped_pictures(&file, region, (width, height), opts, &mut warnings);
+    edits.icc = opts.icc.clone();
     Ok(Output {
         bytes: super::assemble(&file, opts.keep, &coded, &edits),
         warnings,
     })
 }
 
-/// The Exif thumbnail with `region` of the `size` image wiped at the thumbnail's scale
-/// (widened outward); `None`, with a warning, when there is a thumbnail jtool cannot
-/// rewrite.
-fn wiped_thumbnail(
+/// The file's other pictures of the image with the same region wiped at their own
+/// scale: the Exif, JFXX and Photoshop thumbnails and the images after EOI that the
+/// MPF index lists (large previews, a gain map), each as it is kept. A warning names
+/// each that cannot be wiped and so still shows the region.
+fn wiped_pictures(
     file: &JpegFile,
     region: &CropSpec,
     size: (u32, u32),
     opts: &CopyOptions,
     warnings: &mut Vec<Warning>,
-) -> Option<Vec<u8>> {
-    let exif = file.segments().find(|s| classify(s) == MetaClass::Exif)?;
-    let (at, len) = exif_thumbnail(exif.body)?;
-    let thumb = &exif.body[at..at + len];
-    let result = JpegFile::parse(thumb)
-        .ok()
-        .and_then(|t| {
-            let sof = t.segments().find(|s| s.marker.is_sof())?;
-            let f = parse_frame(sof).ok()?;
-            Some((f.width as u32, f.height as u32))
-        })
-        .and_then(|(tw, th)| {
-            let scaled = scale_region(region, size, (tw, th))?;
-            let o = CopyOptions {
-                mode: None,
-                restart: RestartSpec::Keep,
-                strict: false,
-                scans: None,
-                icc: None,
-                ..opts.clone()
-            };
-            wipe(thumb, &scaled, &o).ok()
-        });
-    if result.is_none() {
-        warnings.push(Warning::at(
-            exif.offset,
-            WarningKind::Other(
-                "the Exif thumbnail could not be wiped and still shows the region (strip --drop-exif-thumbnail removes it)"
-                    .into(),
-            ),
-        ));
+) -> MetaEdits {
+    let mut edits = MetaEdits::default();
+    let keep = opts.keep;
+    let leak = |offset: usize, what: &str, remedy: &str| {
+        Warning::at(
+            offset,
+            WarningKind::Other(format!(
+                "the {what} could not be wiped and still shows the region ({remedy})"
+            )),
+        )
+    };
+    let wiped = |image: &[u8]| wiped_image(image, region, size, opts);
+    for seg in file.segments() {
+        let class = classify(seg);
+        if !keep.keeps(class) {
+            continue;
+        }
+        let b = seg.body;
+        match class {
+            MetaClass::Exif if edits.thumbnail.is_none() => {
+                let Some((at, len)) = exif_thumbnail(b) else {
+                    continue;
+                };
+                edits.thumbnail = wiped(&b[at..at + len]);
+                if edits.thumbnail.is_none() {
+                    let remedy = "strip --drop-exif-thumbnail removes it";
+                    warnings.push(leak(seg.offset, "Exif thumbnail", remedy));
+                }
+            }
+            // JFIF 1.02 extension: 0x10 a JPEG, 0x13 RGB samples, 0x11 a palette.
+            MetaClass::Jfxx if b.len() > 6 => {
+                let new = match b[5] {
+                    0x10 => wiped(&b[6..]).map(|n| [&b[..6], &n[..]].concat()),
+                    0x13 => wiped_rgb(b, region, size),
+                    _ => None,
+                };
+                match new {
+                    Some(body) => edits.segments.push((seg.offset, body)),
+                    None => {
+                        let remedy = "strip --keep without jfxx removes it";
+                        warnings.push(leak(seg.offset, "JFXX thumbnail", remedy));
+                    }
+                }
+            }
+            MetaClass::Photoshop => {
+                let Some((at, len)) = irb_thumbnail(b) else {
+                    continue;
+                };
+                let new = wiped(&b[at..at + len]).and_then(|n| {
+                    let (w, h) = frame_size(&n)?;
+                    replace_irb_thumbnail(b, &n, w, h)
+                });
+                match new {
+                    Some(body) => edits.segments.push((seg.offset, body)),
+                    None => {
+                        let remedy = "strip --keep without photoshop removes it";
+                        warnings.push(leak(seg.offset, "Photoshop thumbnail", remedy));
+                    }
+                }
+            }
+            _ => {}
+        }
     }
-    result.map(|o| o.bytes)
+    edits.trailer = wiped_trailer(file, &wiped, opts.keep, warnings);
+    edits
+}
+
+/// The data after EOI with the images the MPF index lists wiped (`None` when there
+/// are none); a warning when some cannot be, or when it holds a JPEG no index lists.
+fn wiped_trailer(
+    file: &JpegFile,
+    wiped: &dyn Fn(&[u8]) -> Option<Vec<u8>>,
+    keep: KeepPolicy,
+    warnings: &mut Vec<Warning>,
+) -> Option<Trailer> {
+    let leak = |what: String| {
+        Warning::at(
+            file.trailer_offset,
+            WarningKind::Other(format!(
+                "{what} after EOI may show the wiped region (strip --drop-trailer removes them)"
+            )),
+        )
+    };
+    let images = secondary::listed_images(file, keep);
+    if images.is_empty() {
+        if secondary::holds_jpeg(file) {
+            let n = file.trailer.len();
+            warnings.push(leak(format!("the {n} bytes holding another image")));
+        }
+        return None;
+    }
+    let (trailer, failed) = secondary::replaced(file, &images, wiped);
+    if failed > 0 {
+        let n = images.len();
+        warnings.push(leak(format!("{failed} of the {n} MPF images")));
+    }
+    Some(trailer)
+}
+
+/// An image inside the file (a thumbnail, an image after EOI) with `region` of the
+/// `size` image wiped at its scale (widened outward to its iMCUs); its own metadata
+/// kept as `opts` keeps it. Huffman-coded even when the image is asked to be
+/// arithmetic-coded, as readers of thumbnails expect.
+fn wiped_image(
+    image: &[u8],
+    region: &CropSpec,
+    size: (u32, u32),
+    opts: &CopyOptions,
+) -> Option<Vec<u8>> {
+    let scaled = scale_region(region, size, frame_size(image)?)?;
+    let huffman = match opts.huffman {
+        HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
+        h => h,
+    };
+    let o = CopyOptions {
+        mode: None,
+        huffman,
+        restart: RestartSpec::Keep,
+        strict: false,
+        scans: None,
+        icc: None,
+        ..opts.clone()
+    };
+    wipe(image, &scaled, &o).ok().map(|out| out.bytes)
+}
+
+/// A JFXX thumbnail stored as RGB samples (`body` of its APP0 segment) with `region`
+/// of the `size` image set to the gray of a wiped block, scaled outward.
+fn wiped_rgb(body: &[u8], region: &CropSpec, size: (u32, u32)) -> Option<Vec<u8>> {
+    let (w, h) = (usize::from(*body.get(6)?), usize::from(*body.get(7)?));
+    body.get(8..8 + 3 * w * h)?;
+    let r = scale_region(region, size, (w as u32, h as u32))?;
+    let (x, y) = (r.x.value as usize, r.y.value as usize);
+    let (rw, rh) = (r.width? as usize, r.height? as usize);
+    let mut out = body.to_vec();
+    for row in y..(y + rh).min(h) {
+        let start = 8 + 3 * (row * w + x);
+        out[start..start + 3 * rw.min(w - x)].fill(128);
+    }
+    Some(out)
+}
+
+/// The width and height of a JPEG's frame.
+fn frame_size(image: &[u8]) -> Option<(u32, u32)> {
+    let file = JpegFile::parse(image).ok()?;
+    let f = parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
+    Some((u32::from(f.width), u32::from(f.height)))
 }
