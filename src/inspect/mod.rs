@@ -71,6 +71,38 @@ pub struct Report {
     /// Traces of an earlier compression in the luminance coefficients; null unless
     /// asked for (`pipeline::inspect_with_history`, `inspect --history`).
     pub compression_history: Option<history::CompressionHistory>,
+    /// Whether each thumbnail the file keeps (Exif, Photoshop, JFXX) shows its image;
+    /// empty from `inspect` alone, filled by `pipeline::inspect_full` when the image
+    /// decodes and its first component is luminance.
+    pub thumbnails: Vec<ThumbnailCheck>,
+}
+
+/// A thumbnail compared with the image it should show (see `pipeline::inspect_full`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThumbnailCheck {
+    /// Where it is kept: "Exif" (IFD1), "Photoshop" (image resource 1036) or "JFXX".
+    pub kind: String,
+    /// Offset of the segment holding it.
+    pub offset: usize,
+    /// Its width and height in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Gray PSNR (dB) of the thumbnail as stored against the image reduced to its
+    /// size, framed as it fits best (stretched, fitted with bars, or cropped to fill).
+    pub likeness_db: f64,
+    /// Whether it shows the image as stored: a likeness of at least 15 dB, and no
+    /// orientation of the thumbnail more than 1 dB better.
+    pub shows_image: bool,
+    /// The likeness of the thumbnail turned by each Exif orientation, 1 to 8 (as
+    /// stored, mirrored left to right, rotated 180°, ...).
+    pub orientation_likeness_db: Vec<f64>,
+    /// When it shows the image only turned: how the image was turned since ("rotated
+    /// 90° clockwise", "mirrored left to right", ...).
+    pub turned: Option<String>,
+    /// The likeness of the turned thumbnail.
+    pub turned_likeness_db: Option<f64>,
+    /// One line: what the comparison says.
+    pub verdict: String,
 }
 
 /// One item of the file: a marker segment, or a scan (its SOS header and data).
@@ -360,6 +392,7 @@ impl Report {
             identification: identify::Identification::default(),
             coefficient_hash: None,
             compression_history: None,
+            thumbnails: Vec::new(),
         }
     }
 

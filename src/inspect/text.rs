@@ -308,8 +308,27 @@ fn write_source(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
             }
         }
     }
-    for c in &id.contradictions {
+    // A thumbnail that does not show the image is a contradiction too; it is shown
+    // once, on its own line.
+    let of_thumbnail = |c: &String| {
+        r.thumbnails
+            .iter()
+            .any(|t| *c == format!("the {} thumbnail {}", t.kind, t.verdict))
+    };
+    for c in id.contradictions.iter().filter(|c| !of_thumbnail(c)) {
         writeln!(o, "contradiction: {}", escape(c))?;
+    }
+    for t in &r.thumbnails {
+        let label = if t.shows_image {
+            "thumbnail"
+        } else {
+            "contradiction"
+        };
+        writeln!(
+            o,
+            "{label}: the {} thumbnail ({}x{}, segment at {}) {}",
+            t.kind, t.width, t.height, t.offset, t.verdict
+        )?;
     }
     if let Some(h) = &r.coefficient_hash {
         writeln!(o, "coefficient hash: {h}")?;

@@ -24,7 +24,8 @@ use crate::coeffs::{Block, CoefficientImage, Geometry, PackedPlane};
 use crate::container::JpegFile;
 use crate::entropy::rows::{decode_streamed_on, Band, RowScan, Streamed};
 use crate::entropy::Limits;
-use crate::error::Result;
+use crate::error::{Result, Warning, WarningKind};
+use crate::pixels::PixelImage;
 use std::sync::mpsc::sync_channel;
 
 /// The coefficient hash of a decoded image, as 64 lowercase hex digits.
@@ -53,8 +54,71 @@ pub fn coefficient_hash(image: &CoefficientImage) -> String {
 /// 128), so the whole coefficient image is never held. The scans of a large
 /// progressive file are decoded at once (`entropy::decode_threaded`).
 pub fn file_coefficient_hash(file: &JpegFile, limits: &Limits) -> Result<String> {
+    hash_and_dc(file, limits).map(|(hash, _)| hash)
+}
+
+/// The first component's DC terms, one per real block (T.81 A.1.1), row by row: the
+/// image at 1/8 scale.
+pub(super) struct DcTerms {
+    pub width_blocks: usize,
+    pub height_blocks: usize,
+    pub values: Vec<i16>,
+    /// The DC quantization step.
+    pub step: u16,
+    /// Whether the entropy-coded data ended early or was corrupt (the picture then
+    /// has blocks that were never decoded).
+    pub damaged: bool,
+}
+
+/// Whether `warnings` say that blocks were lost: the data ended early, or was corrupt.
+pub(super) fn blocks_lost(warnings: &[Warning]) -> bool {
+    warnings.iter().any(|w| {
+        matches!(
+            w.kind,
+            WarningKind::PrematureEnd | WarningKind::BadRestart | WarningKind::CorruptData(_)
+        )
+    })
+}
+
+impl DcTerms {
+    /// One gray sample per block, as libjpeg's 1×1 inverse DCT makes it (T.81 A.3.3:
+    /// the DC term is 8 × the block's mean less the level shift of A.3.1).
+    pub fn picture(&self) -> PixelImage {
+        let q = i32::from(self.step);
+        let data = self
+            .values
+            .iter()
+            .map(|&dc| (((i32::from(dc) * q + 4) >> 3) + 128).clamp(0, 255) as u8)
+            .collect();
+        PixelImage {
+            width: self.width_blocks as u32,
+            height: self.height_blocks as u32,
+            channels: 1,
+            data,
+        }
+    }
+}
+
+/// [`file_coefficient_hash`] and the first component's DC terms, taken on the way.
+pub(super) fn hash_and_dc(file: &JpegFile, limits: &Limits) -> Result<(String, DcTerms)> {
     match decode_streamed_on(file, limits, 2)? {
-        Streamed::Whole(d) => Ok(coefficient_hash(&d.image)),
+        Streamed::Whole(d) => {
+            let image = &d.image;
+            let (bw, bh) = image.geometry().real_blocks(0);
+            let plane = &image.components[0].plane;
+            let (bw, bh) = (bw.min(plane.width_blocks), bh.min(plane.height_blocks));
+            let values = (0..bh)
+                .flat_map(|by| (0..bw).map(move |bx| plane.block(bx, by)[0]))
+                .collect();
+            let dc = DcTerms {
+                width_blocks: bw,
+                height_blocks: bh,
+                values,
+                step: image.components[0].quant.values[0],
+                damaged: blocks_lost(&d.warnings),
+            };
+            Ok((coefficient_hash(image), dc))
+        }
         Streamed::Rows(scan) => Ok(hash_rows(&scan)),
     }
 }
@@ -63,14 +127,14 @@ pub fn file_coefficient_hash(file: &JpegFile, limits: &Limits) -> Result<String>
 /// decodes: entropy decoding and SHA-256 then take about the same time each.
 const HASH_THREAD_PIXELS: u64 = 1 << 20;
 
-fn hash_rows(scan: &RowScan) -> String {
+fn hash_rows(scan: &RowScan) -> (String, DcTerms) {
     let image = &scan.decoded.image;
     let one_thread = || {
         let mut h = prefix(image);
         let mut out = into_hash(&mut h);
-        feed_rows(scan, &mut out);
+        let dc = feed_rows(scan, &mut out);
         out.finish();
-        h.finish_hex()
+        (h.finish_hex(), dc)
     };
     if u64::from(image.width) * u64::from(image.height) < HASH_THREAD_PIXELS {
         return one_thread();
@@ -94,30 +158,39 @@ fn hash_rows(scan: &RowScan) -> String {
             // its join reports.)
             let _ = tx.send(std::mem::replace(b, Vec::with_capacity(FEED)));
         });
-        feed_rows(scan, &mut out);
+        let dc = feed_rows(scan, &mut out);
         out.finish();
-        hasher.join().finish_hex()
+        (hasher.join().finish_hex(), dc)
     })
 }
 
 /// Puts the bytes of every component after the prefix (see the module's definition)
-/// into `out`, decoding the scan as they are needed.
-fn feed_rows<F: FnMut(&mut Vec<u8>)>(scan: &RowScan, out: &mut Chunks<F>) {
+/// into `out`, decoding the scan as they are needed; returns the first component's DC
+/// terms.
+fn feed_rows<F: FnMut(&mut Vec<u8>)>(scan: &RowScan, out: &mut Chunks<F>) -> DcTerms {
     let image = &scan.decoded.image;
     let g = image.geometry();
     let n = image.components.len();
     let (bw0, bh0) = g.real_blocks(0);
     component_header(out, image, 0, bw0, bh0);
+    let mut dc = DcTerms {
+        width_blocks: bw0,
+        height_blocks: 0,
+        values: Vec::new(),
+        step: image.components[0].quant.values[0],
+        damaged: false,
+    };
     let mut held: Vec<PackedPlane> = (1..n)
         .map(|c| {
             let (bw, bh) = g.real_blocks(c);
             PackedPlane::new(bw, bh)
         })
         .collect();
-    let _ = scan.run(&mut |i, band| {
+    let warnings = scan.run(&mut |i, band| {
         for_each_real_block(&g, i, band, |c, bx, by, b| {
             if c == 0 {
                 push_block(out, b);
+                dc.values.push(b[0]);
             } else {
                 let p = &mut held[c - 1];
                 p.set(by * p.width_blocks + bx, b);
@@ -131,6 +204,9 @@ fn feed_rows<F: FnMut(&mut Vec<u8>)>(scan: &RowScan, out: &mut Chunks<F>) {
             push_block(out, &p.block(idx));
         }
     }
+    dc.height_blocks = dc.values.len() / bw0.max(1);
+    dc.damaged = blocks_lost(&warnings);
+    dc
 }
 
 /// Where the hashed bytes go: gathered into chunks of about `size` bytes (fewer calls

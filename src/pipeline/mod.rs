@@ -14,6 +14,7 @@ mod region;
 mod secondary;
 mod strip;
 mod thumbnail;
+mod thumbnail_check;
 mod transform;
 mod verify;
 pub mod via_pixels;

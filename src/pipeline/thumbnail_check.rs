@@ -1,0 +1,314 @@
+//! Whether the thumbnails a file keeps still show its image. A camera writes the Exif
+//! thumbnail (Exif 2.3, 4.5.4) from the same capture as the image, and Photoshop its
+//! image resource 1036 from the image it saves; a program that later edits the image
+//! and copies the old segments leaves a thumbnail of the image as it was (jpegtran
+//! does, for rotations as for crops). A thumbnail unlike its image is therefore
+//! evidence that the image was changed after the thumbnail was written, and one that
+//! shows the image turned tells by which rotation or flip.
+//!
+//! The comparison is in gray, at the smaller of the two sizes: the image's picture is
+//! its luminance DC terms (1/8 scale, read while the coefficient hash decodes it), the
+//! thumbnail is decoded. The thumbnail is tried in each of the eight orientations, and
+//! framed three ways, as thumbnails are made: the whole image stretched to the
+//! thumbnail, fitted inside it with bars (a 3:2 photo in a 160×120 thumbnail), or
+//! cropped to fill it. The likeness is the gray PSNR of the best framing.
+
+use super::pixels::{decode_file, DecodeOptions};
+use crate::container::edit::{exif_thumbnail, irb_thumbnail};
+use crate::container::{classify, JpegFile, MetaClass};
+use crate::entropy::Limits;
+use crate::inspect::ThumbnailCheck;
+use crate::pixels::metrics::compare;
+use crate::pixels::preview::area_reduce;
+use crate::pixels::{geometry, PixelImage};
+use crate::transform::Orientation;
+
+/// The likeness (gray PSNR, dB) from which a thumbnail shows the image. Corpus camera
+/// originals score 17–40 dB against their own image; a stale thumbnail of a
+/// different picture scores under 12.
+pub const SHOWS_DB: f64 = 15.0;
+/// How much better a turned thumbnail must score than the thumbnail as stored to say
+/// that the image was turned.
+pub const TURN_MARGIN_DB: f64 = 3.0;
+/// Orientations that score within this of the best are all named.
+pub const AMBIGUOUS_DB: f64 = 1.0;
+/// The largest thumbnail decoded for the check (Photoshop and Exif thumbnails are at
+/// most a few hundred pixels across).
+const MAX_THUMBNAIL_PIXELS: u64 = 1 << 20;
+
+/// The longer side of the pictures compared: the composition, not the texture (a
+/// thumbnail made from a slightly different crop of a detailed scene matches it badly
+/// pixel by pixel).
+pub(super) const COMPARED: u32 = 32;
+
+/// A thumbnail found in the file: where, of which kind, and its picture.
+pub(super) struct Thumbnail {
+    kind: &'static str,
+    offset: usize,
+    picture: Thumb,
+}
+
+enum Thumb {
+    Jpeg(Vec<u8>),
+    Rgb(PixelImage),
+}
+
+/// The thumbnails of `file`: the Exif one (IFD1), the Photoshop one (image resource
+/// 1036) and a JFXX one (JPEG or RGB samples).
+pub(super) fn thumbnails(file: &JpegFile) -> Vec<Thumbnail> {
+    let mut found = Vec::new();
+    for seg in file.segments() {
+        let b = seg.body;
+        let (kind, picture) = match classify(seg) {
+            MetaClass::Exif => match exif_thumbnail(b) {
+                Some((at, len)) => ("Exif", Thumb::Jpeg(b[at..at + len].to_vec())),
+                None => continue,
+            },
+            MetaClass::Photoshop => match irb_thumbnail(b) {
+                Some((at, len)) => ("Photoshop", Thumb::Jpeg(b[at..at + len].to_vec())),
+                None => continue,
+            },
+            MetaClass::Jfxx => match b.get(5) {
+                Some(0x10) => ("JFXX", Thumb::Jpeg(b[6..].to_vec())),
+                Some(0x13) => match jfxx_rgb(b) {
+                    Some(p) => ("JFXX", Thumb::Rgb(p)),
+                    None => continue,
+                },
+                _ => continue,
+            },
+            _ => continue,
+        };
+        found.push(Thumbnail {
+            kind,
+            offset: seg.offset,
+            picture,
+        });
+    }
+    found
+}
+
+fn jfxx_rgb(body: &[u8]) -> Option<PixelImage> {
+    let (w, h) = (u32::from(*body.get(6)?), u32::from(*body.get(7)?));
+    let data = body.get(8..8 + 3 * (w * h) as usize)?.to_vec();
+    Some(PixelImage {
+        width: w,
+        height: h,
+        channels: 3,
+        data,
+    })
+}
+
+/// The image the thumbnails are compared with.
+pub(super) struct Target<'a> {
+    /// Its gray picture, at any scale.
+    pub picture: &'a PixelImage,
+    /// Its width and height in pixels.
+    pub size: (u32, u32),
+    /// The width and height of the partial iMCUs at its right and bottom edges, which
+    /// jpegtran leaves in place when it turns an image (without -trim): the rest of
+    /// the picture then moves by as much.
+    pub partial: (u32, u32),
+}
+
+/// Compares each thumbnail with the `target` image. A thumbnail that does not decode
+/// is left out.
+pub(super) fn check(thumbs: &[Thumbnail], target: &Target, limits: &Limits) -> Vec<ThumbnailCheck> {
+    let image = target.picture;
+    // Every comparison is at most COMPARED pixels across: a picture four times that
+    // keeps the framings' crops exact enough, and makes the 8 × 3 reductions cheap.
+    let long = image.width.max(image.height);
+    let working = 4 * COMPARED;
+    let reduced;
+    let image = if long > working {
+        let scale = |v: u32| ((u64::from(v) * u64::from(working)).div_ceil(u64::from(long))) as u32;
+        reduced = area_reduce(image, scale(image.width), scale(image.height));
+        &reduced
+    } else {
+        image
+    };
+    thumbs
+        .iter()
+        .filter_map(|t| {
+            let picture = match &t.picture {
+                Thumb::Jpeg(bytes) => decoded(bytes, limits)?,
+                Thumb::Rgb(p) => gray(p),
+            };
+            let target = Target {
+                picture: image,
+                ..*target
+            };
+            Some(judge(t, &picture, &target))
+        })
+        .collect()
+}
+
+fn decoded(bytes: &[u8], limits: &Limits) -> Option<PixelImage> {
+    let opts = DecodeOptions {
+        limits: Limits {
+            max_pixels: limits.max_pixels.min(MAX_THUMBNAIL_PIXELS),
+            ..*limits
+        },
+        ..DecodeOptions::default()
+    };
+    let d = decode_file(bytes, &opts).ok()?;
+    (d.image.channels == 1 || d.image.channels == 3).then(|| gray(&d.image))
+}
+
+/// Gray as the Y of T.81's Y′CbCr (JFIF): 0.299 R + 0.587 G + 0.114 B.
+pub(super) fn gray(p: &PixelImage) -> PixelImage {
+    let data = match p.channels {
+        1 => p.data.clone(),
+        n => p
+            .data
+            .chunks_exact(n)
+            .map(|c| {
+                let y = u32::from(c[0]) * 299 + u32::from(c[1]) * 587 + u32::from(c[2]) * 114;
+                ((y + 500) / 1000) as u8
+            })
+            .collect(),
+    };
+    PixelImage {
+        width: p.width,
+        height: p.height,
+        channels: 1,
+        data,
+    }
+}
+
+/// The verdict on one thumbnail.
+fn judge(t: &Thumbnail, thumb: &PixelImage, target: &Target) -> ThumbnailCheck {
+    let scores: Vec<(Orientation, f64)> = crate::transform::ALL_ORIENTATIONS
+        .iter()
+        .map(|&o| {
+            let (tr, fx, fy) = o.parts();
+            (o, likeness(&geometry::orient(thumb, tr, fx, fy), target))
+        })
+        .collect();
+    let stored = scores[0].1;
+    let best_db = scores.iter().map(|s| s.1).fold(stored, f64::max);
+    let turned = best_db >= SHOWS_DB && best_db >= stored + TURN_MARGIN_DB;
+    // As stored it must also be (about) the best fit: a low-contrast picture can pass
+    // the threshold in a wrong orientation.
+    let shows = stored >= SHOWS_DB && stored >= best_db - AMBIGUOUS_DB;
+    // A symmetric picture matches in several orientations: all are named.
+    let turns = scores
+        .iter()
+        .filter(|s| s.0 != Orientation::Identity && s.1 >= best_db - AMBIGUOUS_DB)
+        .map(|s| turn_name(s.0))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let verdict = if turned {
+        format!(
+            "shows the image {turns} ({best_db:.1} dB against {stored:.1} as stored): the image was turned after the thumbnail was written"
+        )
+    } else if shows {
+        format!("shows the image ({stored:.1} dB)")
+    } else if stored >= SHOWS_DB {
+        format!(
+            "may not show the image: {stored:.1} dB as stored, {best_db:.1} {turns}; the image may have been changed after the thumbnail was written"
+        )
+    } else {
+        format!(
+            "does not show the image ({stored:.1} dB): the image was changed after the thumbnail was written, or the thumbnail replaced"
+        )
+    };
+    ThumbnailCheck {
+        kind: t.kind.to_string(),
+        offset: t.offset,
+        width: thumb.width,
+        height: thumb.height,
+        likeness_db: round1(stored),
+        shows_image: shows,
+        orientation_likeness_db: scores.iter().map(|s| round1(s.1)).collect(),
+        turned: turned.then_some(turns),
+        turned_likeness_db: turned.then_some(round1(best_db)),
+        verdict,
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// How the image relates to its thumbnail turned by `o`, in words.
+fn turn_name(o: Orientation) -> &'static str {
+    match o {
+        Orientation::Identity => "as stored",
+        Orientation::FlipH => "mirrored left to right",
+        Orientation::Rot180 => "rotated 180°",
+        Orientation::FlipV => "mirrored top to bottom",
+        Orientation::Transpose => "transposed",
+        Orientation::Rot90 => "rotated 90° clockwise",
+        Orientation::Transverse => "transversed",
+        Orientation::Rot270 => "rotated 270° clockwise",
+    }
+}
+
+/// The best gray PSNR of `thumb` against the target image over the framings: the whole
+/// image, fitted inside the thumbnail with bars, cropped to fill it, or without its
+/// partial edge iMCUs on either side.
+fn likeness(thumb: &PixelImage, target: &Target) -> f64 {
+    let (image, size) = (target.picture, target.size);
+    let (tw, th) = (thumb.width, thumb.height);
+    let (iw, ih) = (u64::from(size.0.max(1)), u64::from(size.1.max(1)));
+    let mut best = psnr_at_common_size(thumb, image);
+    // Fitted inside the thumbnail with bars: the part of the thumbnail the image fills.
+    let (fw, fh) = if iw * u64::from(th) >= ih * u64::from(tw) {
+        (tw, ((u64::from(tw) * ih + iw / 2) / iw) as u32)
+    } else {
+        (((u64::from(th) * iw + ih / 2) / ih) as u32, th)
+    };
+    if (tw - fw.min(tw)) + (th - fh.min(th)) >= 2 && fw > 0 && fh > 0 {
+        let inner = geometry::crop(thumb, (tw - fw) / 2, (th - fh) / 2, fw, fh);
+        best = best.max(psnr_at_common_size(&inner, image));
+    }
+    // Cropped to fill the thumbnail: the middle part of the image with its shape.
+    let (pw, ph) = (image.width, image.height);
+    let (cw, ch) = if u64::from(pw) * u64::from(th) >= u64::from(ph) * u64::from(tw) {
+        (
+            (u64::from(ph) * u64::from(tw) / u64::from(th.max(1))) as u32,
+            ph,
+        )
+    } else {
+        (
+            pw,
+            (u64::from(pw) * u64::from(th) / u64::from(tw.max(1))) as u32,
+        )
+    };
+    if (pw - cw.min(pw)) + (ph - ch.min(ph)) >= 2 && cw > 0 && ch > 0 {
+        let middle = geometry::crop(image, (pw - cw) / 2, (ph - ch) / 2, cw, ch);
+        best = best.max(psnr_at_common_size(thumb, &middle));
+    }
+    let scaled = |v: u32, to: u32, of: u64| ((u64::from(v) * u64::from(to) + of / 2) / of) as u32;
+    let (sx, sy) = (
+        scaled(target.partial.0, pw, iw),
+        scaled(target.partial.1, ph, ih),
+    );
+    if sx + sy > 0 && sx < pw && sy < ph {
+        for (x, y) in [(0, 0), (sx, 0), (0, sy), (sx, sy)] {
+            let rest = geometry::crop(image, x, y, pw - sx, ph - sy);
+            best = best.max(psnr_at_common_size(thumb, &rest));
+        }
+    }
+    best
+}
+
+/// Gray PSNR of `a` and `b` both reduced to the smaller width and height, and to at
+/// most [`COMPARED`] pixels on the longer side.
+fn psnr_at_common_size(a: &PixelImage, b: &PixelImage) -> f64 {
+    let (w, h) = (a.width.min(b.width), a.height.min(b.height));
+    let long = w.max(h);
+    let (w, h) = if long > COMPARED {
+        (
+            (u64::from(w) * u64::from(COMPARED)).div_ceil(u64::from(long)) as u32,
+            (u64::from(h) * u64::from(COMPARED)).div_ceil(u64::from(long)) as u32,
+        )
+    } else {
+        (w, h)
+    };
+    if w == 0 || h == 0 {
+        return 0.0;
+    }
+    let (ra, rb) = (area_reduce(a, w, h), area_reduce(b, w, h));
+    compare(&ra, &rb).and_then(|m| m.psnr).unwrap_or(99.0)
+}

@@ -1,0 +1,232 @@
+//! `inspect` tells whether each thumbnail still shows the image (jtool's edits keep
+//! them in step; jpegtran and most editors do not). A file whose Exif segment is put
+//! back after an edit, as `jpegtran -copy all` does, must be reported: a turned image
+//! by the turn, a cropped one as not shown, each also as a contradiction. Every corpus
+//! camera file's thumbnails must show its image (but the one file whose image was
+//! mirrored after its Exif thumbnail was written), and after `jpegtran -rotate` the
+//! turn must be named.
+
+mod common;
+
+use common::*;
+use jtool::container::{classify, JpegFile, MetaClass};
+use jtool::inspect::Report;
+use jtool::pipeline::{inspect_full, transform, CopyOptions, TransformOptions};
+use jtool::transform::{CropSpec, EdgePolicy, Orientation, Request};
+
+/// `out` with its Exif segment replaced by `src`'s, as `jpegtran -copy all` leaves it.
+fn with_old_exif(out: &[u8], src: &[u8]) -> Vec<u8> {
+    let exif = |data: &[u8]| {
+        let f = JpegFile::parse(data).unwrap();
+        let s = f
+            .segments()
+            .find(|s| classify(s) == MetaClass::Exif)
+            .expect("an Exif segment");
+        (s.offset, s.body_offset() + s.body.len())
+    };
+    let (start, end) = exif(out);
+    let (old_start, old_end) = exif(src);
+    [&out[..start], &src[old_start..old_end], &out[end..]].concat()
+}
+
+/// `data` turned and cropped, the partial edge iMCUs trimmed (`jpegtran -trim`): in
+/// the 67×45 testdata image, those left in place would be a large part of it.
+fn edited(data: &[u8], orientation: Orientation, crop: Option<&str>) -> Vec<u8> {
+    let opts = TransformOptions {
+        request: Request {
+            orientation,
+            crop: crop.map(|c| CropSpec::parse(c).unwrap()),
+            edge: EdgePolicy::Trim,
+            ..Request::default()
+        },
+        output: CopyOptions::default(),
+        reset_orientation: false,
+    };
+    transform(data, &opts).unwrap().output.bytes
+}
+
+fn report(data: &[u8]) -> Report {
+    let r = inspect_full(data).unwrap();
+    assert_eq!(r.thumbnails.len(), 1, "one Exif thumbnail");
+    r
+}
+
+#[test]
+fn inspect_tells_whether_the_thumbnail_shows_the_image() {
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let r = report(&data);
+    let t = &r.thumbnails[0];
+    assert_eq!((t.kind.as_str(), t.width, t.height), ("Exif", 24, 16));
+    assert!(t.shows_image && t.turned.is_none(), "{t:?}");
+    let of_thumbnail = |r: &Report| {
+        let c = &r.identification.contradictions;
+        c.iter().filter(|c| c.contains("thumbnail")).count()
+    };
+    assert_eq!(of_thumbnail(&r), 0);
+    // jtool's own edits keep the thumbnail in step.
+    for o in [Orientation::Rot90, Orientation::Rot180, Orientation::FlipH] {
+        let r = report(&edited(&data, o, None));
+        assert!(r.thumbnails[0].shows_image, "{o:?}: {:?}", r.thumbnails[0]);
+    }
+    // The old Exif segment put back: the turn is named, a crop is not shown.
+    for (o, name) in [
+        (Orientation::Rot90, "rotated 90° clockwise"),
+        (Orientation::Rot180, "rotated 180°"),
+        (Orientation::FlipH, "mirrored left to right"),
+    ] {
+        let stale = with_old_exif(&edited(&data, o, None), &data);
+        let r = report(&stale);
+        let t = &r.thumbnails[0];
+        assert!(!t.shows_image, "{o:?}: {t:?}");
+        let named = t.turned.as_deref().unwrap_or_default();
+        assert!(named.split(" or ").any(|n| n == name), "{o:?}: {t:?}");
+        assert_eq!(of_thumbnail(&r), 1, "{o:?}");
+    }
+    let stale = with_old_exif(
+        &edited(&data, Orientation::Identity, Some("32x32+32+0")),
+        &data,
+    );
+    let r = report(&stale);
+    let t = &r.thumbnails[0];
+    assert!(!t.shows_image && t.turned.is_none(), "{t:?}");
+    assert!(t.verdict.starts_with("does not show the image"), "{t:?}");
+    // The command line: one contradiction line for it, the JSON fields.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stale.jpg");
+    std::fs::write(&path, &stale).unwrap();
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("jtool")
+            .unwrap()
+            .arg("inspect")
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&[]);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("thumbnail (24x16"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(
+        lines[0].starts_with("contradiction: the Exif thumbnail"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run(&["--json"])).unwrap();
+    assert_eq!(json["thumbnails"][0]["shows_image"], false);
+    assert!(json["thumbnails"][0]["likeness_db"].as_f64().unwrap() < 15.0);
+}
+
+/// The corpus camera files (and the other files with thumbnails) that decode without
+/// damage: each thumbnail shows the image, but for the file known to have been mirrored
+/// after its Exif thumbnail was written.
+#[test]
+fn corpus_thumbnails_show_their_images() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("corpus not present: skipped");
+        return;
+    };
+    let files = jpegs_in(&dir.join("valid"));
+    let checked = std::sync::atomic::AtomicUsize::new(0);
+    let failures = parallel(&files, |path| {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let data = std::fs::read(path).unwrap();
+        let Ok(r) = inspect_full(&data) else {
+            return vec![];
+        };
+        let n = r.thumbnails.len();
+        checked.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        r.thumbnails
+            .iter()
+            .filter_map(|t| {
+                let known = name == "prog_cam_panasonic_dmc_lc70_1280x960.jpg" && t.kind == "Exif";
+                let right = if known {
+                    t.turned.as_deref() == Some("mirrored left to right")
+                } else {
+                    t.shows_image
+                };
+                (!right).then(|| format!("{name}: {} {}", t.kind, t.verdict))
+            })
+            .collect()
+    });
+    let checked = checked.load(std::sync::atomic::Ordering::Relaxed);
+    report_failures(&format!("{checked} corpus thumbnails compared"), &failures);
+    assert!(checked >= 80, "{checked}");
+}
+
+/// After `jpegtran -rotate 90/180 -copy all` (which keeps the old thumbnail) of each
+/// corpus file whose Exif thumbnail shows it, `inspect` names the turn: never a wrong
+/// one, and the right one for the large majority (a uniform or symmetric picture, or a
+/// tiny image whose edge blocks jpegtran leaves in place, may be left unnamed).
+#[test]
+fn turns_made_by_jpegtran_are_named() {
+    let (Some(dir), Some(jpegtran)) = (corpus_dir(), tool("jpegtran")) else {
+        eprintln!("corpus or jpegtran not present: skipped");
+        return;
+    };
+    // Files whose Exif thumbnail shows them, and would not as well turned: a picture
+    // that looks about the same turned (within the 3 dB a turn must win by, or at
+    // 25 dB: the corpus's plain blue rectangle) cannot tell.
+    let files: Vec<_> = jpegs_in(&dir.join("valid"))
+        .into_iter()
+        .filter(|p| {
+            let data = std::fs::read(p).unwrap();
+            inspect_full(&data).is_ok_and(|r| {
+                r.thumbnails.iter().any(|t| {
+                    let s = &t.orientation_likeness_db;
+                    let unlike = |v: &f64| *v < s[0] - 3.0 && *v < 25.0;
+                    t.kind == "Exif" && t.shows_image && s[1..].iter().all(unlike)
+                })
+            })
+        })
+        .collect();
+    // (angle, the turn's name, its Exif orientation's index in the likeness list)
+    let cases = [
+        ("90", "rotated 90° clockwise", 5),
+        ("180", "rotated 180°", 2),
+    ];
+    let results = parallel(&files, |path| {
+        cases
+            .iter()
+            .map(|&(angle, name, index)| {
+                let out = std::process::Command::new(&jpegtran)
+                    .args(["-copy", "all", "-rotate", angle])
+                    .arg(path)
+                    .output()
+                    .unwrap();
+                let r = inspect_full(&out.stdout).unwrap();
+                let t = r.thumbnails.iter().find(|t| t.kind == "Exif").unwrap();
+                let file = path.file_name().unwrap().to_string_lossy();
+                // Another turn may win only where the picture looks almost the same
+                // both ways (jpegtran's untransformed edge blocks then decide).
+                let s = &t.orientation_likeness_db;
+                let best = s.iter().copied().fold(f64::MIN, f64::max);
+                let tie = s[index] >= best - 3.0;
+                match t.turned.as_deref() {
+                    Some(n) if n.split(" or ").any(|n| n == name) => "right".to_string(),
+                    Some(n) if tie => format!("near tie {file} -rotate {angle}: {n}"),
+                    Some(n) => format!("WRONG {file} -rotate {angle}: {n}"),
+                    None => format!("unnamed {file} -rotate {angle}: {}", t.verdict),
+                }
+            })
+            .collect()
+    });
+    let right = results.iter().filter(|r| *r == "right").count();
+    for r in results.iter().filter(|r| *r != "right") {
+        eprintln!("  {r}");
+    }
+    eprintln!(
+        "turns by jpegtran named: {right}/{} ({} files)",
+        results.len(),
+        files.len()
+    );
+    assert!(!results.iter().any(|r| r.starts_with("WRONG")));
+    assert!(
+        right * 100 >= results.len() * 85,
+        "{right}/{}",
+        results.len()
+    );
+}
