@@ -54,7 +54,8 @@ enum Thumb {
 }
 
 /// The thumbnails of `file`: the Exif one (IFD1), the Photoshop one (image resource
-/// 1036) and a JFXX one (JPEG or RGB samples).
+/// 1036) and a JFXX one (JPEG or RGB samples); the first of each kind only, so that a
+/// file of many such segments costs no more than one with three.
 pub(super) fn thumbnails(file: &JpegFile) -> Vec<Thumbnail> {
     let mut found = Vec::new();
     for seg in file.segments() {
@@ -78,6 +79,9 @@ pub(super) fn thumbnails(file: &JpegFile) -> Vec<Thumbnail> {
             },
             _ => continue,
         };
+        if found.iter().any(|t: &Thumbnail| t.kind == kind) {
+            continue;
+        }
         found.push(Thumbnail {
             kind,
             offset: seg.offset,
