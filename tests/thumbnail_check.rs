@@ -230,3 +230,67 @@ fn turns_made_by_jpegtran_are_named() {
         results.len()
     );
 }
+
+/// `jtool thumbnail`: shows the check, takes the thumbnail out as it is stored, and
+/// makes it anew from the image so that it shows it again, every byte from the end of
+/// the Exif segment on unchanged; a missing thumbnail is an error with no output.
+#[test]
+fn the_thumbnail_command_extracts_and_regenerates() {
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let stale = with_old_exif(&edited(&data, Orientation::Rot180, None), &data);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("stale.jpg");
+    std::fs::write(&input, &stale).unwrap();
+    let jtool = || assert_cmd::Command::cargo_bin("jtool").unwrap();
+    let shown = jtool().arg("thumbnail").arg(&input).output().unwrap();
+    assert!(shown.status.success());
+    let text = String::from_utf8(shown.stdout).unwrap();
+    assert!(text.starts_with("Exif 24x16 (segment at "), "{text}");
+    assert!(text.contains("shows the image rotated 180°"), "{text}");
+    // Extract: the bytes IFD1 points at.
+    let thumb = dir.path().join("thumb.jpg");
+    jtool()
+        .args(["thumbnail", "--extract"])
+        .arg(&input)
+        .arg(&thumb)
+        .assert()
+        .success()
+        .stderr("");
+    let f = JpegFile::parse(&stale).unwrap();
+    let exif = f
+        .segments()
+        .find(|s| classify(s) == MetaClass::Exif)
+        .unwrap();
+    let (at, len) = jtool::container::edit::exif_thumbnail(exif.body).unwrap();
+    assert_eq!(std::fs::read(&thumb).unwrap(), &exif.body[at..at + len]);
+    let none = dir.path().join("none.jpg");
+    jtool()
+        .args(["thumbnail", "--extract", "--kind", "photoshop"])
+        .arg(&input)
+        .arg(&none)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("no Photoshop thumbnail"));
+    assert!(!none.exists());
+    // Regenerate: the thumbnail shows the image again; the rest is as it was.
+    let fixed = dir.path().join("fixed.jpg");
+    jtool()
+        .args(["thumbnail", "--regenerate"])
+        .arg(&input)
+        .arg(&fixed)
+        .assert()
+        .success();
+    let out = std::fs::read(&fixed).unwrap();
+    let r = report(&out);
+    assert!(r.thumbnails[0].shows_image, "{:?}", r.thumbnails[0]);
+    let end = |b: &[u8]| {
+        let f = JpegFile::parse(b).unwrap();
+        let s = f
+            .segments()
+            .find(|s| classify(s) == MetaClass::Exif)
+            .unwrap();
+        s.body_offset() + s.body.len()
+    };
+    assert_eq!(out[end(&out)..], stale[end(&stale)..]);
+    assert_eq!(out[..2], stale[..2]);
+}

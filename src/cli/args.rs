@@ -69,6 +69,7 @@ const SUBCOMMANDS: &[(&str, Augment)] = &[
         "orientation",
         super::meta_cmd::OrientationArgs::augment_args,
     ),
+    ("thumbnail", super::meta_cmd::ThumbnailArgs::augment_args),
     ("decode", DecodeArgs::augment_args),
     ("encode", PixelEncodeArgs::augment_args),
     ("verify", super::verify_cmd::VerifyArgs::augment_args),
@@ -133,6 +134,9 @@ pub enum Command {
     Comment(super::meta_cmd::CommentArgs),
     /// Show or set the Exif Orientation tag without changing the image (jpegexiforient).
     Orientation(super::meta_cmd::OrientationArgs),
+    /// Show whether the thumbnails still show the image, take one out (jhead -st), or
+    /// make them anew from the image (exiftran -g, jhead -rgt).
+    Thumbnail(super::meta_cmd::ThumbnailArgs),
     /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, BMP, or PAM for CMYK.
     Decode(DecodeArgs),
     /// Encode pixels (PNG, PPM, PGM, BMP) exactly as `cjpeg -dct int` does.

@@ -41,6 +41,36 @@ pub struct OrientationArgs {
     pub output: OutputArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct ThumbnailArgs {
+    /// Write the thumbnail to OUT as a file of its own (jhead -st): the Exif one, else
+    /// the Photoshop one, else the JFXX one; a JPEG as stored, RGB samples as PPM.
+    #[arg(long, conflicts_with = "regenerate")]
+    pub extract: bool,
+    /// The thumbnail --extract takes.
+    #[arg(long, value_enum, requires = "extract")]
+    pub kind: Option<ThumbnailKindArg>,
+    /// Make every thumbnail the file keeps (Exif, Photoshop, JFXX) anew from the image
+    /// (exiftran -g, jhead -rgt): the old one's box, tables and sampling; every other
+    /// byte, the image's scans included, stays.
+    #[arg(long)]
+    pub regenerate: bool,
+    /// Without --extract or --regenerate: the files whose thumbnails to check against
+    /// the image (as `inspect` does).
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ThumbnailKindArg {
+    /// Exif IFD1.
+    Exif,
+    /// Photoshop image resource 1036.
+    Photoshop,
+    /// JFIF extension (JFXX).
+    Jfxx,
+}
+
 /// Reading mode takes every FILE as an input; the output options make no sense there.
 fn reading_only(o: &OutputArgs) -> Result<(), String> {
     if o.in_place || o.out_dir.is_some() || o.preserve_times {
@@ -164,6 +194,58 @@ pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {
         Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
+}
+
+pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
+    let limits = ctx.limits();
+    if !a.extract && !a.regenerate {
+        if let Err(m) = reading_only(&a.output) {
+            return usage(&m);
+        }
+        return show_each(&a.output.files, |data| show_thumbnails(data, &limits));
+    }
+    let kind = a.kind.map(|k| match k {
+        ThumbnailKindArg::Exif => pipeline::ThumbnailKind::Exif,
+        ThumbnailKindArg::Photoshop => pipeline::ThumbnailKind::Photoshop,
+        ThumbnailKindArg::Jfxx => pipeline::ThumbnailKind::Jfxx,
+    });
+    let (extract, strict) = (a.extract, ctx.strict);
+    let op = |data: &[u8], _: &super::Dest| {
+        if extract {
+            let bytes = pipeline::extract_thumbnail(data, kind)?;
+            return Ok(Done::from(pipeline::Output {
+                bytes,
+                warnings: Vec::new(),
+            }));
+        }
+        let out = pipeline::regenerate_thumbnails(data, &limits)?;
+        pipeline::check_strict(strict, &out.warnings)?;
+        Ok(Done::from(out))
+    };
+    match plan_jobs(&a.output) {
+        Ok(jobs) => run_jobs(ctx, jobs, op),
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+    }
+}
+
+/// A line per thumbnail: where it is, its size and whether it shows the image.
+fn show_thumbnails(data: &[u8], limits: &jtool::entropy::Limits) -> jtool::Result<Vec<u8>> {
+    let report = pipeline::inspect_full_with(data, limits)?;
+    let mut out = String::new();
+    for t in &report.thumbnails {
+        out += &format!(
+            "{} {}x{} (segment at {}): {}\n",
+            t.kind, t.width, t.height, t.offset, t.verdict
+        );
+    }
+    if report.thumbnails.is_empty() {
+        out += if pipeline::extract_thumbnail(data, None).is_ok() {
+            "thumbnails not compared: the image is damaged, or not gray or Y'CbCr\n"
+        } else {
+            "no thumbnail\n"
+        };
+    }
+    Ok(out.into_bytes())
 }
 
 #[cfg(test)]

@@ -71,6 +71,7 @@ pub fn run() -> i32 {
         Command::Strip(a) => run_strip(&ctx, a),
         Command::Comment(a) => meta_cmd::run_comment(&ctx, a),
         Command::Orientation(a) => meta_cmd::run_orientation(&ctx, a),
+        Command::Thumbnail(a) => meta_cmd::run_thumbnail(&ctx, a),
         Command::Decode(a) => run_decode(&ctx, a),
         Command::Encode(a) => run_encode(&ctx, a),
         Command::Compare(a) => lab_cmd::run_compare(a, ctx.limits()),

@@ -15,6 +15,7 @@ mod secondary;
 mod strip;
 mod thumbnail;
 mod thumbnail_check;
+mod thumbnail_file;
 mod transform;
 mod verify;
 pub mod via_pixels;
@@ -28,6 +29,7 @@ pub use hash::{coefficient_hash, file_coefficient_hash, Sha256};
 pub use history::compression_history;
 pub use inspect_full::{inspect_full, inspect_full_with, inspect_with_history};
 pub use strip::{strip, strip_with, StripOptions};
+pub use thumbnail_file::{extract_thumbnail, regenerate_thumbnails, ThumbnailKind};
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 pub use verify::{
     describe as verify_describe, verify, verify_threaded, verify_with, Finding, Status,

@@ -120,7 +120,7 @@ pub(super) fn followed(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>
 /// The thumbnails that show the edited image. Nothing changes when a class is not kept
 /// or the edit leaves the picture as it was; when one cannot follow, a warning says
 /// it still shows the old picture.
-fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> MetaEdits {
+pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> MetaEdits {
     let mut t = MetaEdits::default();
     let req = &edit.request;
     let resized = !edit.whole();

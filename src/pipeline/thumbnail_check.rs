@@ -43,12 +43,13 @@ pub(super) const COMPARED: u32 = 32;
 
 /// A thumbnail found in the file: where, of which kind, and its picture.
 pub(super) struct Thumbnail {
-    kind: &'static str,
-    offset: usize,
-    picture: Thumb,
+    pub kind: &'static str,
+    pub offset: usize,
+    pub picture: Thumb,
 }
 
-enum Thumb {
+/// A thumbnail's picture: a JPEG, or RGB samples (JFXX code 0x13).
+pub(super) enum Thumb {
     Jpeg(Vec<u8>),
     Rgb(PixelImage),
 }

@@ -1,0 +1,125 @@
+//! The `thumbnail` command's work: a file's thumbnail taken out (as `jhead -st` and
+//! `exiftool -b -ThumbnailImage` do), or every thumbnail made anew from the image (as
+//! `exiftran -g` and `jhead -rgt` do for the Exif one), the image's bytes untouched.
+
+use super::thumbnail::{follow, Blocks, Edit};
+use super::thumbnail_check::{thumbnails, Thumb};
+use super::{CopyOptions, MetaEdits, Output};
+use crate::container::edit::{exif_thumbnail, replace_exif_thumbnail};
+use crate::container::{classify, Item, JpegFile, KeepPolicy, MetaClass};
+use crate::entropy::{self, Limits};
+use crate::error::{Error, Result};
+use crate::pixels::image_io;
+use crate::transform::Request;
+
+/// Where a thumbnail is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThumbnailKind {
+    /// Exif IFD1 (Exif 2.3, 4.5.4).
+    Exif,
+    /// Photoshop image resource 1036 in APP13.
+    Photoshop,
+    /// A JFIF extension APP0 (JFXX).
+    Jfxx,
+}
+
+impl ThumbnailKind {
+    fn label(self) -> &'static str {
+        match self {
+            ThumbnailKind::Exif => "Exif",
+            ThumbnailKind::Photoshop => "Photoshop",
+            ThumbnailKind::Jfxx => "JFXX",
+        }
+    }
+}
+
+/// The thumbnail of `kind` (any: Exif, else Photoshop, else JFXX) as a file of its own:
+/// a JPEG as stored, or a JFXX thumbnail of RGB samples as a PPM. An error when the
+/// file has none.
+pub fn extract_thumbnail(data: &[u8], kind: Option<ThumbnailKind>) -> Result<Vec<u8>> {
+    let file = JpegFile::parse(data)?;
+    let found = thumbnails(&file);
+    let order = [
+        ThumbnailKind::Exif,
+        ThumbnailKind::Photoshop,
+        ThumbnailKind::Jfxx,
+    ];
+    let wanted = match &kind {
+        Some(k) => std::slice::from_ref(k),
+        None => &order[..],
+    };
+    let thumb = wanted
+        .iter()
+        .find_map(|k| found.iter().find(|t| t.kind == k.label()))
+        .ok_or_else(|| {
+            let what = kind.map_or("a", |k| k.label());
+            Error::BadRequest(format!("the file has no {what} thumbnail"))
+        })?;
+    Ok(match &thumb.picture {
+        Thumb::Jpeg(bytes) => bytes.clone(),
+        Thumb::Rgb(p) => image_io::encode_pnm(p)?,
+    })
+}
+
+/// `data` with each thumbnail it keeps (Exif, Photoshop, JFXX) made anew from the
+/// image: fitted to the old one's box, coded with its tables and sampling (see
+/// `thumbnail`). Every other byte stays, the image's scans included. A warning names a
+/// thumbnail that could not be made; an error when there is none to make.
+pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
+    let mut file = JpegFile::parse(data)?;
+    if thumbnails(&file).is_empty() {
+        return Err(Error::BadRequest(
+            "the file has no thumbnail to make anew".into(),
+        ));
+    }
+    let decoded = entropy::decode(&file, limits)?;
+    let mut warnings = file.warnings.clone();
+    warnings.extend(decoded.warnings.iter().cloned());
+    let size = (decoded.image.width, decoded.image.height);
+    let options = CopyOptions {
+        keep: KeepPolicy::ALL,
+        limits: *limits,
+        ..CopyOptions::default()
+    };
+    let edit = Edit {
+        file: &file,
+        request: Request::default(),
+        options: &options,
+        source: size,
+        output: size,
+        color: super::colour_space(&file, &decoded, &decoded.image),
+        redrawn: true,
+        true_transform: true,
+        reset_orientation: false,
+        region: None,
+    };
+    let edits = follow(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
+    let bodies = new_bodies(&file, &edits);
+    for item in &mut file.items {
+        if let Item::Segment(s) = item {
+            if let Some((_, body)) = bodies.iter().find(|(at, _)| *at == s.offset) {
+                s.body = body;
+            }
+        }
+    }
+    Ok(Output {
+        bytes: file.to_bytes(),
+        warnings,
+    })
+}
+
+/// The new body of each segment whose thumbnail `edits` replaces, by offset.
+fn new_bodies(file: &JpegFile, edits: &MetaEdits) -> Vec<(usize, Vec<u8>)> {
+    let mut bodies = edits.segments.clone();
+    if let Some(thumb) = &edits.thumbnail {
+        let exif = file
+            .segments()
+            .find(|s| classify(s) == MetaClass::Exif && exif_thumbnail(s.body).is_some());
+        if let Some(s) = exif {
+            if let Some(body) = replace_exif_thumbnail(s.body, thumb) {
+                bodies.push((s.offset, body));
+            }
+        }
+    }
+    bodies
+}
