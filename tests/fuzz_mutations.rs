@@ -657,6 +657,12 @@ const OPS: &[(&str, OpFn)] = &[
             jtool::pipeline::wipe(d, &spec, &copy_opts(None, HuffmanChoice::Optimal)),
         )
     }),
+    ("thumbnail --regenerate, then --extract", |d, _| {
+        use jtool::pipeline::{extract_thumbnail, regenerate_thumbnails};
+        let regenerated = ok(d, regenerate_thumbnails(d, &limits()))?;
+        let extracted = ok(d, extract_thumbnail(d, None))?;
+        Ok(regenerated || extracted)
+    }),
     (
         "drop (a testdata file into the mutant, the mutant into a testdata file)",
         |d, i| {
