@@ -52,8 +52,8 @@ pub fn extract_thumbnail(data: &[u8], kind: Option<ThumbnailKind>) -> Result<Vec
         .iter()
         .find_map(|k| found.iter().find(|t| t.kind == k.label()))
         .ok_or_else(|| {
-            let what = kind.map_or("a", |k| k.label());
-            Error::BadRequest(format!("the file has no {what} thumbnail"))
+            let what = kind.map_or(String::new(), |k| format!("{} ", k.label()));
+            Error::BadRequest(format!("the file has no {what}thumbnail"))
         })?;
     Ok(match &thumb.picture {
         Thumb::Jpeg(bytes) => bytes.clone(),
