@@ -52,12 +52,17 @@ fn pixels(data: &[u8]) -> PixelImage {
 /// The testdata image cut to 64×32 (whole MCUs, so that every rotation and flip is a
 /// true one) with an MPF index and a half-size copy after EOI.
 fn multi_picture() -> Vec<u8> {
+    multi_picture_with(|p| p)
+}
+
+/// [`multi_picture`] with `second` done to the second image's pixels.
+fn multi_picture_with(second: impl Fn(PixelImage) -> PixelImage) -> Vec<u8> {
     let src = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
     let first = run(&src, Orientation::Identity, Some("64x32+0+0"), false)
         .output
         .bytes;
     let p = pixels(&first);
-    let half = area_reduce(&p, 32, 16);
+    let half = second(area_reduce(&p, 32, 16));
     let second = encode_pixels(&half, &PixelEncodeOptions::default()).unwrap();
     let xmp = xmp_segment(second.len());
     let len = first.len() + mpf_segment(0, 0).len() + xmp.len();
@@ -257,4 +262,30 @@ fn a_wipe_reaches_the_second_image() {
         }
     }
     assert!((0..16).any(|y| px(&before, 4, y) != [128; 3]));
+}
+
+/// `inspect` compares the MPF large thumbnail with the image too: it shows it, and
+/// still does after jtool turns the file; one made of the picture turned 180° is named
+/// as such. `thumbnail --extract --kind mpf` takes it out as it is stored.
+#[test]
+fn inspect_checks_the_mpf_preview() {
+    let preview = |data: &[u8]| {
+        let r = jtool::pipeline::inspect_full(data).unwrap();
+        let t = r.thumbnails.iter().find(|t| t.kind == "MPF preview");
+        t.cloned().expect("the MPF preview is compared")
+    };
+    let data = multi_picture();
+    let t = preview(&data);
+    assert!(t.shows_image && (t.width, t.height) == (32, 16), "{t:?}");
+    let turned = run(&data, Orientation::Rot90, None, false).output.bytes;
+    assert!(preview(&turned).shows_image);
+    let stale = multi_picture_with(|p| jtool::pixels::geometry::rotate180(&p));
+    let t = preview(&stale);
+    let named = t.turned.as_deref().unwrap_or_default();
+    assert!(named.split(" or ").any(|n| n == "rotated 180°"), "{t:?}");
+    let second = &listed(&data)[1].1;
+    let taken =
+        jtool::pipeline::extract_thumbnail(&data, Some(jtool::pipeline::ThumbnailKind::MpfPreview))
+            .unwrap();
+    assert_eq!(&taken, second);
 }

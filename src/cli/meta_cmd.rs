@@ -44,15 +44,17 @@ pub struct OrientationArgs {
 #[derive(Debug, Args)]
 pub struct ThumbnailArgs {
     /// Write the thumbnail to OUT as a file of its own (jhead -st): the Exif one, else
-    /// the Photoshop one, else the JFXX one; a JPEG as stored, RGB samples as PPM.
+    /// the Photoshop one, else the JFXX one, else the MPF preview; a JPEG as stored, RGB
+    /// samples as PPM.
     #[arg(long, conflicts_with = "regenerate")]
     pub extract: bool,
     /// The thumbnail --extract takes.
     #[arg(long, value_enum, requires = "extract")]
     pub kind: Option<ThumbnailKindArg>,
-    /// Make every thumbnail the file keeps (Exif, Photoshop, JFXX) anew from the image
+    /// Make every thumbnail the file keeps in its segments (Exif, Photoshop, JFXX) anew
+    /// from the image
     /// (exiftran -g, jhead -rgt): the old one's box, tables and sampling; every other
-    /// byte, the image's scans included, stays.
+    /// byte, the image's scans and the data after EOI included, stays.
     #[arg(long)]
     pub regenerate: bool,
     /// Without --extract or --regenerate: the files whose thumbnails to check against
@@ -69,6 +71,8 @@ pub enum ThumbnailKindArg {
     Photoshop,
     /// JFIF extension (JFXX).
     Jfxx,
+    /// The first large thumbnail an MPF index lists after EOI (a camera's preview).
+    Mpf,
 }
 
 /// Reading mode takes every FILE as an input; the output options make no sense there.
@@ -208,6 +212,7 @@ pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
         ThumbnailKindArg::Exif => pipeline::ThumbnailKind::Exif,
         ThumbnailKindArg::Photoshop => pipeline::ThumbnailKind::Photoshop,
         ThumbnailKindArg::Jfxx => pipeline::ThumbnailKind::Jfxx,
+        ThumbnailKindArg::Mpf => pipeline::ThumbnailKind::MpfPreview,
     });
     let (extract, strict) = (a.extract, ctx.strict);
     let op = |data: &[u8], _: &super::Dest| {

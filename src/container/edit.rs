@@ -197,6 +197,19 @@ pub fn mpf_entries(body: &[u8]) -> Option<Vec<(u32, u32)>> {
         .collect()
 }
 
+/// The type of each image of an MPF index (CIPA DC-007 5.2.3.3.1: the low 24 bits of
+/// the individual image attribute), in the order of [`mpf_entries`].
+pub fn mpf_entry_types(body: &[u8]) -> Option<Vec<u32>> {
+    let (order, start, n) = mp_entry_array(body)?;
+    (0..n)
+        .map(|i| Some(order.u32(&body[start + 16 * i..], 0)? & 0x00FF_FFFF))
+        .collect()
+}
+
+/// MP type codes of large thumbnails (CIPA DC-007 5.2.3.3.1): class 1 (VGA) and class 2
+/// (full HD), pictures of the primary image.
+pub const MPF_LARGE_THUMBNAILS: [u32; 2] = [0x01_0001, 0x01_0002];
+
 /// `body` with the MPF index's (offset, size) pairs set to `entries` (one per image, in
 /// order); `None` if the counts differ or nothing changed.
 pub fn set_mpf_entries(body: &[u8], entries: &[(u32, u32)]) -> Option<Vec<u8>> {

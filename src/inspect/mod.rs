@@ -80,9 +80,10 @@ pub struct Report {
 /// A thumbnail compared with the image it should show (see `pipeline::inspect_full`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThumbnailCheck {
-    /// Where it is kept: "Exif" (IFD1), "Photoshop" (image resource 1036) or "JFXX".
+    /// Where it is kept: "Exif" (IFD1), "Photoshop" (image resource 1036), "JFXX", or
+    /// "MPF preview" (a large thumbnail after EOI that the MPF index lists).
     pub kind: String,
-    /// Offset of the segment holding it.
+    /// Offset of the segment holding it (of the MPF segment for an MPF preview).
     pub offset: usize,
     /// Its width and height in pixels.
     pub width: u32,

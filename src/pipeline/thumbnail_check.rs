@@ -1,4 +1,5 @@
-//! Whether the thumbnails a file keeps still show its image. A camera writes the Exif
+//! Whether the thumbnails a file keeps still show its image (and the large thumbnails
+//! an MPF index lists after EOI). A camera writes the Exif
 //! thumbnail (Exif 2.3, 4.5.4) from the same capture as the image, and Photoshop its
 //! image resource 1036 from the image it saves; a program that later edits the image
 //! and copies the old segments leaves a thumbnail of the image as it was (jpegtran
@@ -14,7 +15,9 @@
 //! cropped to fill it. The likeness is the gray PSNR of the best framing.
 
 use super::pixels::{decode_file, DecodeOptions};
-use crate::container::edit::{exif_thumbnail, irb_thumbnail};
+use crate::container::edit::{
+    exif_thumbnail, irb_thumbnail, mpf_entries, mpf_entry_types, MPF_LARGE_THUMBNAILS,
+};
 use crate::container::{classify, JpegFile, MetaClass};
 use crate::entropy::Limits;
 use crate::inspect::ThumbnailCheck;
@@ -33,8 +36,8 @@ pub const TURN_MARGIN_DB: f64 = 3.0;
 /// Orientations that score within this of the best are all named.
 pub const AMBIGUOUS_DB: f64 = 1.0;
 /// The largest thumbnail decoded for the check (Photoshop and Exif thumbnails are at
-/// most a few hundred pixels across).
-const MAX_THUMBNAIL_PIXELS: u64 = 1 << 20;
+/// most a few hundred pixels across, an MPF large thumbnail full HD).
+const MAX_THUMBNAIL_PIXELS: u64 = 1 << 22;
 
 /// The longer side of the pictures compared: the composition, not the texture (a
 /// thumbnail made from a slightly different crop of a detailed scene matches it badly
@@ -55,9 +58,42 @@ pub(super) enum Thumb {
 }
 
 /// The thumbnails of `file`: the Exif one (IFD1), the Photoshop one (image resource
-/// 1036) and a JFXX one (JPEG or RGB samples); the first of each kind only, so that a
-/// file of many such segments costs no more than one with three.
+/// 1036), a JFXX one (JPEG or RGB samples) and the first large thumbnail an MPF index
+/// lists after EOI (a camera's preview); the first of each kind only, so that a file
+/// of many such segments costs no more than one with four.
 pub(super) fn thumbnails(file: &JpegFile) -> Vec<Thumbnail> {
+    let mut found = segment_thumbnails(file);
+    if let Some((offset, jpeg)) = mpf_preview(file) {
+        found.push(Thumbnail {
+            kind: "MPF preview",
+            offset,
+            picture: Thumb::Jpeg(jpeg),
+        });
+    }
+    found
+}
+
+/// The first large thumbnail (MP type class 1 or 2) that the MPF index lists after
+/// EOI: the offset of the MPF segment, and its bytes.
+fn mpf_preview(file: &JpegFile) -> Option<(usize, Vec<u8>)> {
+    let mpf = file.segments().find(|s| classify(s) == MetaClass::Mpf)?;
+    let entries = mpf_entries(mpf.body)?;
+    let types = mpf_entry_types(mpf.body)?;
+    let header = mpf.body_offset() + 4;
+    entries.iter().zip(&types).find_map(|(&(offset, size), t)| {
+        if offset == 0 || !MPF_LARGE_THUMBNAILS.contains(t) {
+            return None;
+        }
+        let start = (header + offset as usize).checked_sub(file.trailer_offset)?;
+        let bytes = file.trailer.get(start..start.checked_add(size as usize)?)?;
+        bytes
+            .starts_with(&[0xFF, 0xD8])
+            .then(|| (mpf.offset, bytes.to_vec()))
+    })
+}
+
+/// The Exif, Photoshop and JFXX thumbnails of `file` (see [`thumbnails`]).
+pub(super) fn segment_thumbnails(file: &JpegFile) -> Vec<Thumbnail> {
     let mut found = Vec::new();
     for seg in file.segments() {
         let b = seg.body;
@@ -118,18 +154,10 @@ pub(super) struct Target<'a> {
 /// Compares each thumbnail with the `target` image. A thumbnail that does not decode
 /// is left out.
 pub(super) fn check(thumbs: &[Thumbnail], target: &Target, limits: &Limits) -> Vec<ThumbnailCheck> {
-    let image = target.picture;
-    // Every comparison is at most COMPARED pixels across: a picture four times that
-    // keeps the framings' crops exact enough, and makes the 8 × 3 reductions cheap.
-    let long = image.width.max(image.height);
-    let working = 4 * COMPARED;
-    let reduced;
-    let image = if long > working {
-        let scale = |v: u32| ((u64::from(v) * u64::from(working)).div_ceil(u64::from(long))) as u32;
-        reduced = area_reduce(image, scale(image.width), scale(image.height));
-        &reduced
-    } else {
-        image
+    let reduced = working(target.picture);
+    let target = Target {
+        picture: reduced.as_ref().unwrap_or(target.picture),
+        ..*target
     };
     thumbs
         .iter()
@@ -138,13 +166,21 @@ pub(super) fn check(thumbs: &[Thumbnail], target: &Target, limits: &Limits) -> V
                 Thumb::Jpeg(bytes) => decoded(bytes, limits)?,
                 Thumb::Rgb(p) => gray(p),
             };
-            let target = Target {
-                picture: image,
-                ..*target
-            };
-            Some(judge(t, &picture, &target))
+            let size = (picture.width, picture.height);
+            let picture = working(&picture).unwrap_or(picture);
+            Some(judge(t, size, &picture, &target))
         })
         .collect()
+}
+
+/// Every comparison is at most COMPARED pixels across: a picture four times that keeps
+/// the framings' crops exact enough, and makes the 8 orientations × 4 framings cheap.
+/// `None` when `img` is no larger.
+fn working(img: &PixelImage) -> Option<PixelImage> {
+    let long = img.width.max(img.height);
+    let working = 4 * COMPARED;
+    let scale = |v: u32| ((u64::from(v) * u64::from(working)).div_ceil(u64::from(long))) as u32;
+    (long > working).then(|| area_reduce(img, scale(img.width), scale(img.height)))
 }
 
 fn decoded(bytes: &[u8], limits: &Limits) -> Option<PixelImage> {
@@ -181,7 +217,7 @@ pub(super) fn gray(p: &PixelImage) -> PixelImage {
 }
 
 /// The verdict on one thumbnail.
-fn judge(t: &Thumbnail, thumb: &PixelImage, target: &Target) -> ThumbnailCheck {
+fn judge(t: &Thumbnail, size: (u32, u32), thumb: &PixelImage, target: &Target) -> ThumbnailCheck {
     let scores: Vec<(Orientation, f64)> = crate::transform::ALL_ORIENTATIONS
         .iter()
         .map(|&o| {
@@ -220,8 +256,8 @@ fn judge(t: &Thumbnail, thumb: &PixelImage, target: &Target) -> ThumbnailCheck {
     ThumbnailCheck {
         kind: t.kind.to_string(),
         offset: t.offset,
-        width: thumb.width,
-        height: thumb.height,
+        width: size.0,
+        height: size.1,
         likeness_db: round1(stored),
         shows_image: shows,
         orientation_likeness_db: scores.iter().map(|s| round1(s.1)).collect(),

@@ -3,7 +3,7 @@
 //! `exiftran -g` and `jhead -rgt` do for the Exif one), the image's bytes untouched.
 
 use super::thumbnail::{follow, Blocks, Edit};
-use super::thumbnail_check::{thumbnails, Thumb};
+use super::thumbnail_check::{segment_thumbnails, thumbnails, Thumb};
 use super::{CopyOptions, MetaEdits, Output};
 use crate::container::edit::{exif_thumbnail, replace_exif_thumbnail};
 use crate::container::{classify, Item, JpegFile, KeepPolicy, MetaClass};
@@ -21,6 +21,8 @@ pub enum ThumbnailKind {
     Photoshop,
     /// A JFIF extension APP0 (JFXX).
     Jfxx,
+    /// The first large thumbnail an MPF index lists after EOI.
+    MpfPreview,
 }
 
 impl ThumbnailKind {
@@ -29,11 +31,13 @@ impl ThumbnailKind {
             ThumbnailKind::Exif => "Exif",
             ThumbnailKind::Photoshop => "Photoshop",
             ThumbnailKind::Jfxx => "JFXX",
+            ThumbnailKind::MpfPreview => "MPF preview",
         }
     }
 }
 
-/// The thumbnail of `kind` (any: Exif, else Photoshop, else JFXX) as a file of its own:
+/// The thumbnail of `kind` (any: Exif, else Photoshop, else JFXX, else the MPF
+/// preview) as a file of its own:
 /// a JPEG as stored, or a JFXX thumbnail of RGB samples as a PPM. An error when the
 /// file has none.
 pub fn extract_thumbnail(data: &[u8], kind: Option<ThumbnailKind>) -> Result<Vec<u8>> {
@@ -43,6 +47,7 @@ pub fn extract_thumbnail(data: &[u8], kind: Option<ThumbnailKind>) -> Result<Vec
         ThumbnailKind::Exif,
         ThumbnailKind::Photoshop,
         ThumbnailKind::Jfxx,
+        ThumbnailKind::MpfPreview,
     ];
     let wanted = match &kind {
         Some(k) => std::slice::from_ref(k),
@@ -64,10 +69,11 @@ pub fn extract_thumbnail(data: &[u8], kind: Option<ThumbnailKind>) -> Result<Vec
 /// `data` with each thumbnail it keeps (Exif, Photoshop, JFXX) made anew from the
 /// image: fitted to the old one's box, coded with its tables and sampling (see
 /// `thumbnail`). Every other byte stays, the image's scans included. A warning names a
-/// thumbnail that could not be made; an error when there is none to make.
+/// thumbnail that could not be made; an error when there is none to make. (An MPF
+/// preview after EOI is not made anew.)
 pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
     let mut file = JpegFile::parse(data)?;
-    if thumbnails(&file).is_empty() {
+    if segment_thumbnails(&file).is_empty() {
         return Err(Error::BadRequest(
             "the file has no thumbnail to make anew".into(),
         ));
