@@ -20,6 +20,12 @@ use jtool::transform::{CropSpec, Orientation, Request};
 /// of `second` bytes right after it; `header_at` is where the MP header will be in the
 /// file (the segment follows SOI, so 2 + 4 + 4).
 fn mpf_segment(first: u32, second: u32) -> Vec<u8> {
+    mpf_segment_typed(first, second, 0x0001_0001)
+}
+
+/// [`mpf_segment`] with the second image of MP type `kind` (0x010001 a large thumbnail,
+/// 0 undefined, as Ultra HDR lists its gain map).
+fn mpf_segment_typed(first: u32, second: u32, kind: u32) -> Vec<u8> {
     let header_at = 2 + 4 + 4;
     let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
     t.extend_from_slice(&[0, 3]);
@@ -34,7 +40,7 @@ fn mpf_segment(first: u32, second: u32) -> Vec<u8> {
     t.extend_from_slice(&0x2003_0000u32.to_be_bytes());
     t.extend_from_slice(&first.to_be_bytes());
     t.extend_from_slice(&[0; 8]);
-    t.extend_from_slice(&0x0001_0001u32.to_be_bytes());
+    t.extend_from_slice(&kind.to_be_bytes());
     t.extend_from_slice(&second.to_be_bytes());
     t.extend_from_slice(&(first - header_at).to_be_bytes());
     t.extend_from_slice(&[0; 4]);
@@ -288,4 +294,43 @@ fn inspect_checks_the_mpf_preview() {
         jtool::pipeline::extract_thumbnail(&data, Some(jtool::pipeline::ThumbnailKind::MpfPreview))
             .unwrap();
     assert_eq!(&taken, second);
+}
+
+/// After a drop, the large thumbnail after EOI is drawn anew from the output (its size,
+/// tables and sampling kept) and the index follows; an image of another type (a gain
+/// map) is left with the warning that it still shows the old picture.
+#[test]
+fn a_drop_redraws_the_large_thumbnail() {
+    use jtool::pipeline::{drop_image, load_drop};
+    let data = multi_picture();
+    let base = base_likeness(&data);
+    let src = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    let small = run(&src, Orientation::Rot180, Some("32x16+0+0"), false)
+        .output
+        .bytes;
+    let source = load_drop(&small, &Default::default()).unwrap();
+    let out = drop_image(&data, &source, (16, 16), false, &Default::default()).unwrap();
+    let t = Transformed {
+        output: out.clone(),
+        ..run(&data, Orientation::Identity, None, false)
+    };
+    check_second("drop", &t, (32, 16), base);
+    let images = listed(&out.bytes);
+    assert_ne!(
+        images[1].1,
+        listed(&data)[1].1,
+        "the second image is drawn anew"
+    );
+    // The same file with the second image listed as a gain map (type 0).
+    let mut gain = data.clone();
+    let at = gain.windows(4).position(|w| w == [0, 1, 0, 1]).unwrap();
+    gain[at..at + 4].copy_from_slice(&[0, 0, 0, 0]);
+    let out = drop_image(&gain, &source, (16, 16), false, &Default::default()).unwrap();
+    let w: Vec<String> = out.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains("the 1 MPF images after EOI still show the image as it was")),
+        "{w:?}"
+    );
+    assert_eq!(listed(&out.bytes)[1].1, listed(&gain)[1].1);
 }

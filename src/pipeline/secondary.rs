@@ -5,14 +5,16 @@
 //! whole is done to each of them too: losslessly when its blocks allow (as `--perfect`),
 //! else through its pixels with its own tables and sampling. A crop or trim cuts each
 //! of them to the same part of the picture, scaled to its size, through its pixels (the
-//! region rarely falls on its block grid). After a drop, or for a JPEG after EOI that no
-//! index lists, a warning says that the images after EOI still show the picture as it
-//! was.
+//! region rarely falls on its block grid). After a drop, each large thumbnail (a
+//! camera's preview, MP type class 1 or 2) is drawn anew from the output's blocks like
+//! the Exif thumbnail, with its own tables, sampling and metadata; for the other images
+//! (a gain map, a second eye), and for a JPEG after EOI that no index lists, a warning
+//! says that they still show the picture as it was.
 
 use super::pixels::{decode_file, DecodeOptions};
-use super::thumbnail::{encoded, like_old, turn_embedded, Edit};
+use super::thumbnail::{encoded, like_old, remade, turn_embedded, Blocks, Edit};
 use super::{MetaEdits, Trailer};
-use crate::container::edit::{mpf_entries, ExifEdit};
+use crate::container::edit::{mpf_entries, mpf_entry_types, ExifEdit, MPF_LARGE_THUMBNAILS};
 use crate::container::{classify, parse_frame, JpegFile, KeepPolicy, Marker, MetaClass};
 use crate::error::{Warning, WarningKind};
 use crate::pixels::{geometry, ColorSpace};
@@ -20,7 +22,7 @@ use crate::transform::{Orientation, Rect, Request};
 
 /// The data after EOI with its MPF images edited like the first, or `None` to leave it
 /// as it is (no MPF images, the MPF index not kept, or nothing to do to them).
-pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer> {
+pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> Option<Trailer> {
     let file = edit.file;
     let whole = edit.whole();
     if whole && edit.request.orientation == Orientation::Identity {
@@ -43,21 +45,34 @@ pub(super) fn follow(edit: &Edit, warnings: &mut Vec<Warning>) -> Option<Trailer
         }
         return None;
     }
-    if !whole && edit.region.is_none() {
-        warnings.push(stale(format!("the {} MPF images", images.len())));
-        return None;
-    }
-    let (t, failed) = replaced(file, &images, |old| match edit.region {
+    // A drop: the picture changed inside the frame.
+    let redraw = !whole && edit.region.is_none();
+    let previews = if redraw {
+        preview_starts(file)
+    } else {
+        Vec::new()
+    };
+    let (t, failed) = replaced(file, &images, |start, old| match edit.region {
+        _ if redraw => previews
+            .contains(&start)
+            .then(|| redrawn_image(old, edit, blocks))
+            .flatten(),
         Some(r) if !whole => cut_image(old, edit, r),
         _ => turned_image(old, edit),
     });
     if failed > 0 {
-        warnings.push(stale(format!(
-            "{failed} of the {} MPF images",
-            images.len()
-        )));
+        warnings.push(stale(some_of(failed, images.len())));
     }
     Some(t)
+}
+
+/// "the 2 MPF images", "1 of the 3 MPF images".
+pub(super) fn some_of(failed: usize, n: usize) -> String {
+    if failed == n {
+        format!("the {n} MPF images")
+    } else {
+        format!("{failed} of the {n} MPF images")
+    }
 }
 
 /// Whether the data after EOI holds the start of a JPEG (an SOI marker and another
@@ -90,14 +105,14 @@ pub(super) fn listed_images(file: &JpegFile, keep: KeepPolicy) -> Vec<(usize, us
 pub(super) fn replaced(
     file: &JpegFile,
     images: &[(usize, usize)],
-    mut edit: impl FnMut(&[u8]) -> Option<Vec<u8>>,
+    mut edit: impl FnMut(usize, &[u8]) -> Option<Vec<u8>>,
 ) -> (Trailer, usize) {
     let mut t = Trailer::default();
     let (mut at, mut failed) = (0, 0);
     for &(start, len) in images {
         t.bytes.extend_from_slice(&file.trailer[at..start]);
         let old = &file.trailer[start..start + len];
-        let new = edit(old);
+        let new = edit(start, old);
         failed += usize::from(new.is_none());
         let new = new.as_deref().unwrap_or(old);
         t.moved.push((start, len, t.bytes.len(), new.len()));
@@ -106,6 +121,51 @@ pub(super) fn replaced(
     }
     t.bytes.extend_from_slice(&file.trailer[at..]);
     (t, failed)
+}
+
+/// Where in the data after EOI each large thumbnail the MPF index lists starts (MP
+/// type class 1 or 2: a picture of the primary image, which can be drawn anew).
+fn preview_starts(file: &JpegFile) -> Vec<usize> {
+    let starts = file
+        .segments()
+        .find(|s| classify(s) == MetaClass::Mpf)
+        .and_then(|mpf| {
+            let types = mpf_entry_types(mpf.body)?;
+            let header = mpf.body_offset() + 4;
+            let entries = mpf_entries(mpf.body)?;
+            let starts = entries.iter().zip(&types).filter_map(|(&(offset, _), t)| {
+                let listed = offset != 0 && MPF_LARGE_THUMBNAILS.contains(t);
+                listed.then(|| (header + offset as usize).checked_sub(file.trailer_offset))?
+            });
+            Some(starts.collect())
+        });
+    starts.unwrap_or_default()
+}
+
+/// A large thumbnail after EOI drawn anew from the output's blocks (see
+/// `thumbnail::remade`): its box, tables and sampling, its metadata kept.
+fn redrawn_image(image: &[u8], edit: &Edit, blocks: &Blocks) -> Option<Vec<u8>> {
+    let bytes = remade(image, edit, blocks, false, usize::MAX)?;
+    reassembled(image, &bytes, edit)
+}
+
+/// `image`'s metadata around the tables, frame and scans of `coded` (a JPEG of the
+/// same picture made anew), its Exif size set to the new one's and, for auto-orient,
+/// its Orientation to 1.
+fn reassembled(image: &[u8], coded: &[u8], edit: &Edit) -> Option<Vec<u8>> {
+    let file = JpegFile::parse(image).ok()?;
+    let new = JpegFile::parse(coded).ok()?;
+    let start = new.segments().find(|s| s.marker == Marker::DQT)?.offset;
+    let frame = parse_frame(new.segments().find(|s| s.marker.is_sof())?).ok()?;
+    let edits = MetaEdits {
+        exif: ExifEdit {
+            dimensions: Some((u32::from(frame.width), u32::from(frame.height))),
+            orientation: edit.reset_orientation.then_some(1),
+        },
+        ..MetaEdits::default()
+    };
+    let body = coded.get(start..coded.len().checked_sub(2)?)?;
+    Some(super::assemble(&file, edit.options.keep, body, &edits))
 }
 
 /// The (start, length) in the data after EOI of each image an MPF index lists there
@@ -179,22 +239,7 @@ fn cut_image(image: &[u8], edit: &Edit, region: Rect) -> Option<Vec<u8>> {
     let y1 = scale(region.y + region.height, px.height, th, true).max(y0 + 1);
     let cut = geometry::crop(&px, x0, y0, x1.min(px.width) - x0, y1.min(px.height) - y0);
     let bytes = encoded(&cut, like_old(&file, &frame, cut.channels))?;
-    let coded = JpegFile::parse(&bytes).ok()?;
-    let start = coded.segments().find(|s| s.marker == Marker::DQT)?.offset;
-    let edits = MetaEdits {
-        exif: ExifEdit {
-            dimensions: Some((cut.width, cut.height)),
-            orientation: edit.reset_orientation.then_some(1),
-        },
-        ..MetaEdits::default()
-    };
-    let keep = edit.options.keep;
-    Some(super::assemble(
-        &file,
-        keep,
-        &bytes[start..bytes.len() - 2],
-        &edits,
-    ))
+    reassembled(image, &bytes, edit)
 }
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ impl Edit<'_> {
 /// segments whose thumbnail changed, and the new data after EOI (see `secondary`).
 pub(super) fn followed(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) -> MetaEdits {
     let mut edits = follow(edit, blocks, warnings);
-    edits.trailer = super::secondary::follow(edit, warnings);
+    edits.trailer = super::secondary::follow(edit, blocks, warnings);
     edits
 }
 
@@ -288,7 +288,7 @@ pub(super) fn turn_embedded(
 
 /// A new thumbnail made from the output's blocks, fitted to the old thumbnail's box
 /// (turned with the image) and coded like the old thumbnail.
-fn remade(
+pub(super) fn remade(
     thumb: &[u8],
     edit: &Edit,
     blocks: &Blocks,
@@ -385,8 +385,11 @@ fn render(blocks: &Blocks, color: ColorSpace, want: (u32, u32)) -> Option<PixelI
     let eighth = |k: u32, n: u32| (u64::from(n) * u64::from(k)).div_ceil(8);
     let big_enough =
         |k: u32| eighth(k, w) >= u64::from(want.0) && eighth(k, h) >= u64::from(want.1);
+    // Packed blocks are expanded for a reduced decode only when the image is small;
+    // dense ones are there already (a drop's output, an MPF preview to draw).
     let pixels = u64::from(w) * u64::from(h);
-    if big_enough(1) || pixels > DENSE_PIXELS {
+    let packed_large = pixels > DENSE_PIXELS && matches!(blocks, Blocks::Packed(..));
+    if big_enough(1) || packed_large {
         let packed = match blocks {
             Blocks::Packed(_, p) => Some(*p),
             Blocks::Dense(_) => None,

@@ -143,10 +143,9 @@ fn wiped_trailer(
         }
         return None;
     }
-    let (trailer, failed) = secondary::replaced(file, &images, wiped);
+    let (trailer, failed) = secondary::replaced(file, &images, |_, image| wiped(image));
     if failed > 0 {
-        let n = images.len();
-        warnings.push(leak(format!("{failed} of the {n} MPF images")));
+        warnings.push(leak(secondary::some_of(failed, images.len())));
     }
     Some(trailer)
 }
