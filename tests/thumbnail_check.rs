@@ -294,3 +294,46 @@ fn the_thumbnail_command_extracts_and_regenerates() {
     assert_eq!(out[end(&out)..], stale[end(&stale)..]);
     assert_eq!(out[..2], stale[..2]);
 }
+
+/// A file without a thumbnail gets an Exif one of its image, as `exiftran -g` gives:
+/// in a new Exif segment after JFIF (every other byte kept), or in an IFD1 added to an
+/// Exif segment that has none.
+#[test]
+fn regenerate_adds_a_thumbnail_where_there_is_none() {
+    let limits = Default::default();
+    let plain = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    assert!(inspect_full(&plain).unwrap().thumbnails.is_empty());
+    let out = jtool::pipeline::regenerate_thumbnails(&plain, &limits).unwrap();
+    let r = report(&out.bytes);
+    assert!(r.thumbnails[0].shows_image, "{:?}", r.thumbnails[0]);
+    let f = JpegFile::parse(&out.bytes).unwrap();
+    let exif = f
+        .segments()
+        .find(|s| classify(s) == MetaClass::Exif)
+        .unwrap();
+    let (start, end) = (exif.offset, exif.body_offset() + exif.body.len());
+    assert_eq!(start, 20, "after SOI and the JFIF segment");
+    assert_eq!([&out.bytes[..start], &out.bytes[end..]].concat(), plain);
+    // An Exif segment without a thumbnail.
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let opts = jtool::pipeline::StripOptions {
+        drop_exif_thumbnail: true,
+        ..Default::default()
+    };
+    let bare = jtool::pipeline::strip_with(&data, jtool::container::KeepPolicy::ALL, opts)
+        .unwrap()
+        .bytes;
+    assert!(inspect_full(&bare).unwrap().thumbnails.is_empty());
+    let out = jtool::pipeline::regenerate_thumbnails(&bare, &limits).unwrap();
+    let r = report(&out.bytes);
+    assert!(r.thumbnails[0].shows_image, "{:?}", r.thumbnails[0]);
+    let after_exif = |b: &[u8]| {
+        let f = JpegFile::parse(b).unwrap();
+        let s = f
+            .segments()
+            .find(|s| classify(s) == MetaClass::Exif)
+            .unwrap();
+        b[s.body_offset() + s.body.len()..].to_vec()
+    };
+    assert_eq!(after_exif(&out.bytes), after_exif(&bare));
+}

@@ -54,7 +54,8 @@ pub struct ThumbnailArgs {
     /// Make every thumbnail the file keeps in its segments (Exif, Photoshop, JFXX) anew
     /// from the image
     /// (exiftran -g, jhead -rgt): the old one's box, tables and sampling; every other
-    /// byte, the image's scans and the data after EOI included, stays.
+    /// byte, the image's scans and the data after EOI included, stays. A file without
+    /// one gets an Exif thumbnail (160x120 at most), as exiftran -g gives.
     #[arg(long)]
     pub regenerate: bool,
     /// Without --extract or --regenerate: the files whose thumbnails to check against

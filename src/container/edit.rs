@@ -141,6 +141,100 @@ pub fn replace_exif_thumbnail(body: &[u8], thumb: &[u8]) -> Option<Vec<u8>> {
     ok.then_some(out)
 }
 
+/// `body` (an Exif APP1 body whose IFD0 links to no other IFD) with an IFD1 holding the
+/// JPEG thumbnail `jpeg` appended (CIPA DC-008 4.5.4: Compression 6, X and Y resolution
+/// 72/1 per inch, JPEGInterchangeFormat and its length). Every byte and offset of the
+/// TIFF data stays; only IFD0's link to the next IFD changes. `None` when IFD0 cannot
+/// be read or already links to an IFD, or when the segment would exceed 64 KiB.
+pub fn add_exif_thumbnail(body: &[u8], jpeg: &[u8]) -> Option<Vec<u8>> {
+    let parsed = exif::parse_app1(body)?;
+    let ifd0 = parsed.ifd0.as_ref()?;
+    if ifd0.next != Some(0) {
+        return None;
+    }
+    let order = parsed.byte_order;
+    let link = APP1_TIFF_START + ifd0.offset + 2 + 12 * usize::from(ifd0.stored_count);
+    body.get(link..link + 4)?;
+    let mut out = body.to_vec();
+    // TIFF 6.0, 2: an IFD starts on a word boundary.
+    if (out.len() - APP1_TIFF_START) % 2 == 1 {
+        out.push(0);
+    }
+    let at = u32::try_from(out.len() - APP1_TIFF_START).ok()?;
+    let (rationals, thumb) = (at + 2 + 6 * 12 + 4, at + 2 + 6 * 12 + 4 + 16);
+    let mut ifd = Vec::with_capacity(94);
+    push16(order, &mut ifd, 6);
+    for (tag, typ, value) in [
+        (0x0103, 3, 6),         // Compression: JPEG
+        (0x011A, 5, rationals), // XResolution
+        (0x011B, 5, rationals + 8),
+        (0x0128, 3, 2),     // ResolutionUnit: inch
+        (0x0201, 4, thumb), // JPEGInterchangeFormat
+        (0x0202, 4, u32::try_from(jpeg.len()).ok()?),
+    ] {
+        push16(order, &mut ifd, tag);
+        push16(order, &mut ifd, typ);
+        push32(order, &mut ifd, 1);
+        if typ == 3 {
+            push16(order, &mut ifd, value as u16);
+            push16(order, &mut ifd, 0);
+        } else {
+            push32(order, &mut ifd, value);
+        }
+    }
+    push32(order, &mut ifd, 0);
+    for v in [72, 1, 72, 1] {
+        push32(order, &mut ifd, v);
+    }
+    out.extend_from_slice(&ifd);
+    out.extend_from_slice(jpeg);
+    let mut next = Vec::new();
+    push32(order, &mut next, at);
+    out[link..link + 4].copy_from_slice(&next);
+    (out.len() <= 0xFFFF - 2).then_some(out)
+}
+
+/// An Exif APP1 body that holds only a JPEG thumbnail: IFD0 with the tags Exif requires
+/// of it without an Exif IFD (the resolution, 72 per inch as Exif's default, and
+/// YCbCrPositioning, centred as JFIF sites chroma) and a link to IFD1 (see
+/// [`add_exif_thumbnail`]), big-endian.
+pub fn new_exif_thumbnail(jpeg: &[u8]) -> Option<Vec<u8>> {
+    let order = ByteOrder::BigEndian;
+    let mut body = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
+    let rationals = 8 + 2 + 4 * 12 + 4;
+    push16(order, &mut body, 4);
+    for (tag, typ, value) in [
+        (0x011A, 5, rationals),
+        (0x011B, 5, rationals + 8),
+        (0x0128, 3, 2),
+        (0x0213, 3, 1),
+    ] {
+        push16(order, &mut body, tag);
+        push16(order, &mut body, typ);
+        push32(order, &mut body, 1);
+        push32(order, &mut body, if typ == 3 { value << 16 } else { value });
+    }
+    push32(order, &mut body, 0);
+    for v in [72, 1, 72, 1] {
+        push32(order, &mut body, v);
+    }
+    add_exif_thumbnail(&body, jpeg)
+}
+
+fn push16(order: ByteOrder, out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&match order {
+        ByteOrder::BigEndian => v.to_be_bytes(),
+        ByteOrder::LittleEndian => v.to_le_bytes(),
+    });
+}
+
+fn push32(order: ByteOrder, out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&match order {
+        ByteOrder::BigEndian => v.to_be_bytes(),
+        ByteOrder::LittleEndian => v.to_le_bytes(),
+    });
+}
+
 /// Removes the Exif thumbnail (IFD1, CIPA DC-008 4.5.4): IFD0's link to IFD1 becomes 0,
 /// and the thumbnail's bytes go when they end the segment (the usual layout). Elsewhere
 /// they are overwritten with zeros instead: the old picture (which may show what a crop
@@ -449,6 +543,50 @@ mod tests {
         body.extend_from_slice(&[0, 0, 0, 0]);
         body.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xD9]);
         body
+    }
+
+    /// An IFD1 is appended to an Exif segment without one (big- and little-endian): the
+    /// thumbnail is found where it says, the old bytes are kept, IFD0's other tags read
+    /// as before; one that links to an IFD already is refused. A new segment holding only
+    /// a thumbnail reads back too.
+    #[test]
+    fn a_thumbnail_is_added_where_there_was_none() {
+        let jpeg = [0xFF, 0xD8, 0xAA, 0xBB, 0xCC, 0xFF, 0xD9];
+        let big = sample();
+        let mut little = b"Exif\0\0II\x2a\0\x08\0\0\0".to_vec();
+        little.extend_from_slice(&[1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+        little.extend_from_slice(&[0, 0, 0, 0, 0]); // next: none, and an odd pad byte
+        for body in [big, little] {
+            let out = add_exif_thumbnail(&body, &jpeg).unwrap();
+            // Only IFD0's 4-byte link to the next IFD changed.
+            let changed: Vec<usize> = (0..body.len()).filter(|&i| out[i] != body[i]).collect();
+            assert!(
+                changed.len() <= 4 && changed.last().unwrap() - changed[0] < 4,
+                "{changed:?}"
+            );
+            let (at, len) = exif_thumbnail(&out).unwrap();
+            assert_eq!(out[at..at + len], jpeg);
+            assert_eq!(
+                (at - APP1_TIFF_START) % 2,
+                0,
+                "IFD1 and the thumbnail on even offsets"
+            );
+            let e = exif::parse_app1(&out).unwrap();
+            assert_eq!(e.orientation.unwrap().value, 6);
+            assert!(e.problems.is_empty(), "{:?}", e.problems);
+            assert!(
+                add_exif_thumbnail(&out, &jpeg).is_none(),
+                "IFD0 links to IFD1 now"
+            );
+        }
+        let new = new_exif_thumbnail(&jpeg).unwrap();
+        let (at, len) = exif_thumbnail(&new).unwrap();
+        assert_eq!(new[at..at + len], jpeg);
+        assert!(exif::parse_app1(&new).unwrap().problems.is_empty());
+        assert!(
+            new_exif_thumbnail(&vec![0; 0xFFFF]).is_none(),
+            "64 KiB at most"
+        );
     }
 
     #[test]

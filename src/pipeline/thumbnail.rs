@@ -312,6 +312,17 @@ pub(super) fn remade(
     like.into_iter().chain(coarser).find(|t| t.len() <= budget)
 }
 
+/// The box of an Exif thumbnail made where there was none (Exif 2.3, 4.5.4: 160×120).
+const NEW_BOX: (u32, u32) = (160, 120);
+
+/// A new Exif thumbnail of the output, where the file had none: fitted to 160×120,
+/// IJG quality 75 tables, 4:2:2 as DCF thumbnails are, sequential with the Annex K
+/// Huffman tables.
+pub(super) fn fresh(edit: &Edit, blocks: &Blocks) -> Option<Vec<u8>> {
+    let px = fitted_picture(edit, blocks, NEW_BOX, false)?;
+    coded(&px, Some((QuantChoice::ijg(&[75], true), Sampling::S422)))
+}
+
 /// A picture of the output fitted to `old_box` (turned with the image when
 /// `transposes`), no larger than the blocks allow.
 fn fitted_picture(

@@ -2,11 +2,13 @@
 //! `exiftool -b -ThumbnailImage` do), or every thumbnail made anew from the image (as
 //! `exiftran -g` and `jhead -rgt` do for the Exif one), the image's bytes untouched.
 
-use super::thumbnail::{follow, Blocks, Edit};
+use super::thumbnail::{follow, fresh, Blocks, Edit};
 use super::thumbnail_check::{segment_thumbnails, thumbnails, Thumb};
 use super::{CopyOptions, MetaEdits, Output};
-use crate::container::edit::{exif_thumbnail, replace_exif_thumbnail};
-use crate::container::{classify, Item, JpegFile, KeepPolicy, MetaClass};
+use crate::container::edit::{
+    add_exif_thumbnail, exif_thumbnail, new_exif_thumbnail, replace_exif_thumbnail,
+};
+use crate::container::{classify, Item, JpegFile, KeepPolicy, Marker, MetaClass};
 use crate::entropy::{self, Limits};
 use crate::error::{Error, Result};
 use crate::pixels::image_io;
@@ -69,15 +71,11 @@ pub fn extract_thumbnail(data: &[u8], kind: Option<ThumbnailKind>) -> Result<Vec
 /// `data` with each thumbnail it keeps (Exif, Photoshop, JFXX) made anew from the
 /// image: fitted to the old one's box, coded with its tables and sampling (see
 /// `thumbnail`). Every other byte stays, the image's scans included. A warning names a
-/// thumbnail that could not be made; an error when there is none to make. (An MPF
-/// preview after EOI is not made anew.)
+/// thumbnail that could not be made. A file with none gets an Exif thumbnail, as
+/// `exiftran -g` gives one (160×120 box; see `with_new_thumbnail`). (An MPF preview
+/// after EOI is not made anew.)
 pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
     let mut file = JpegFile::parse(data)?;
-    if segment_thumbnails(&file).is_empty() {
-        return Err(Error::BadRequest(
-            "the file has no thumbnail to make anew".into(),
-        ));
-    }
     let decoded = entropy::decode(&file, limits)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(decoded.warnings.iter().cloned());
@@ -99,7 +97,12 @@ pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
         reset_orientation: false,
         region: None,
     };
-    let edits = follow(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
+    let blocks = Blocks::Dense(&decoded.image);
+    if segment_thumbnails(&file).is_empty() {
+        let bytes = with_new_thumbnail(data, &file, &edit, &blocks)?;
+        return Ok(Output { bytes, warnings });
+    }
+    let edits = follow(&edit, &blocks, &mut warnings);
     let bodies = new_bodies(&file, &edits);
     for item in &mut file.items {
         if let Item::Segment(s) = item {
@@ -112,6 +115,52 @@ pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
         bytes: file.to_bytes(),
         warnings,
     })
+}
+
+/// `data` with an Exif thumbnail of its image added (as `exiftran -g` adds one): an
+/// IFD1 appended to the Exif segment, or a new Exif segment holding only the thumbnail
+/// after SOI (after the JFIF segment when there is one).
+fn with_new_thumbnail(
+    data: &[u8],
+    file: &JpegFile,
+    edit: &Edit,
+    blocks: &Blocks,
+) -> Result<Vec<u8>> {
+    let thumb = fresh(edit, blocks)
+        .ok_or_else(|| Error::BadRequest("no thumbnail can be made of this image".into()))?;
+    if let Some(s) = file.segments().find(|s| classify(s) == MetaClass::Exif) {
+        let body = add_exif_thumbnail(s.body, &thumb).ok_or_else(|| {
+            Error::BadRequest(
+                "the Exif segment has no room for a thumbnail, or its IFD1 holds one jtool does not read"
+                    .into(),
+            )
+        })?;
+        let end = s.body_offset() + s.body.len();
+        let length = (body.len() + 2) as u16;
+        return Ok([
+            &data[..s.offset + 2],
+            &length.to_be_bytes(),
+            &body,
+            &data[end..],
+        ]
+        .concat());
+    }
+    let body = new_exif_thumbnail(&thumb).ok_or_else(|| {
+        Error::BadRequest("the thumbnail is too large for an Exif segment".into())
+    })?;
+    let at = match file.segments().find(|s| s.marker != Marker::SOI) {
+        Some(s) if classify(s) == MetaClass::Jfif => s.body_offset() + s.body.len(),
+        _ => 2,
+    };
+    let length = (body.len() + 2) as u16;
+    Ok([
+        &data[..at],
+        &[0xFF, 0xE1],
+        &length.to_be_bytes(),
+        &body,
+        &data[at..],
+    ]
+    .concat())
 }
 
 /// The new body of each segment whose thumbnail `edits` replaces, by offset.
