@@ -14,18 +14,20 @@ use jtool::inspect::Report;
 use jtool::pipeline::{inspect_full, transform, CopyOptions, TransformOptions};
 use jtool::transform::{CropSpec, EdgePolicy, Orientation, Request};
 
+/// Where `data`'s Exif segment starts (its marker) and ends.
+fn exif_span(data: &[u8]) -> (usize, usize) {
+    let f = JpegFile::parse(data).unwrap();
+    let s = f
+        .segments()
+        .find(|s| classify(s) == MetaClass::Exif)
+        .expect("an Exif segment");
+    (s.offset, s.body_offset() + s.body.len())
+}
+
 /// `out` with its Exif segment replaced by `src`'s, as `jpegtran -copy all` leaves it.
 fn with_old_exif(out: &[u8], src: &[u8]) -> Vec<u8> {
-    let exif = |data: &[u8]| {
-        let f = JpegFile::parse(data).unwrap();
-        let s = f
-            .segments()
-            .find(|s| classify(s) == MetaClass::Exif)
-            .expect("an Exif segment");
-        (s.offset, s.body_offset() + s.body.len())
-    };
-    let (start, end) = exif(out);
-    let (old_start, old_end) = exif(src);
+    let (start, end) = exif_span(out);
+    let (old_start, old_end) = exif_span(src);
     [&out[..start], &src[old_start..old_end], &out[end..]].concat()
 }
 
@@ -256,13 +258,10 @@ fn the_thumbnail_command_extracts_and_regenerates() {
         .assert()
         .success()
         .stderr("");
-    let f = JpegFile::parse(&stale).unwrap();
-    let exif = f
-        .segments()
-        .find(|s| classify(s) == MetaClass::Exif)
-        .unwrap();
-    let (at, len) = jtool::container::edit::exif_thumbnail(exif.body).unwrap();
-    assert_eq!(std::fs::read(&thumb).unwrap(), &exif.body[at..at + len]);
+    let (start, end) = exif_span(&stale);
+    let body = &stale[start + 4..end];
+    let (at, len) = jtool::container::edit::exif_thumbnail(body).unwrap();
+    assert_eq!(std::fs::read(&thumb).unwrap(), &body[at..at + len]);
     let none = dir.path().join("none.jpg");
     jtool()
         .args(["thumbnail", "--extract", "--kind", "photoshop"])
@@ -283,15 +282,7 @@ fn the_thumbnail_command_extracts_and_regenerates() {
     let out = std::fs::read(&fixed).unwrap();
     let r = report(&out);
     assert!(r.thumbnails[0].shows_image, "{:?}", r.thumbnails[0]);
-    let end = |b: &[u8]| {
-        let f = JpegFile::parse(b).unwrap();
-        let s = f
-            .segments()
-            .find(|s| classify(s) == MetaClass::Exif)
-            .unwrap();
-        s.body_offset() + s.body.len()
-    };
-    assert_eq!(out[end(&out)..], stale[end(&stale)..]);
+    assert_eq!(out[exif_span(&out).1..], stale[exif_span(&stale).1..]);
     assert_eq!(out[..2], stale[..2]);
 }
 
@@ -306,12 +297,7 @@ fn regenerate_adds_a_thumbnail_where_there_is_none() {
     let out = jtool::pipeline::regenerate_thumbnails(&plain, &limits).unwrap();
     let r = report(&out.bytes);
     assert!(r.thumbnails[0].shows_image, "{:?}", r.thumbnails[0]);
-    let f = JpegFile::parse(&out.bytes).unwrap();
-    let exif = f
-        .segments()
-        .find(|s| classify(s) == MetaClass::Exif)
-        .unwrap();
-    let (start, end) = (exif.offset, exif.body_offset() + exif.body.len());
+    let (start, end) = exif_span(&out.bytes);
     assert_eq!(start, 20, "after SOI and the JFIF segment");
     assert_eq!([&out.bytes[..start], &out.bytes[end..]].concat(), plain);
     // An Exif segment without a thumbnail.
@@ -327,13 +313,8 @@ fn regenerate_adds_a_thumbnail_where_there_is_none() {
     let out = jtool::pipeline::regenerate_thumbnails(&bare, &limits).unwrap();
     let r = report(&out.bytes);
     assert!(r.thumbnails[0].shows_image, "{:?}", r.thumbnails[0]);
-    let after_exif = |b: &[u8]| {
-        let f = JpegFile::parse(b).unwrap();
-        let s = f
-            .segments()
-            .find(|s| classify(s) == MetaClass::Exif)
-            .unwrap();
-        b[s.body_offset() + s.body.len()..].to_vec()
-    };
-    assert_eq!(after_exif(&out.bytes), after_exif(&bare));
+    assert_eq!(
+        out.bytes[exif_span(&out.bytes).1..],
+        bare[exif_span(&bare).1..]
+    );
 }
