@@ -68,6 +68,8 @@ if command -v exiftool >/dev/null && command -v convert-im6.q16 >/dev/null; then
   if command -v exiftran >/dev/null; then
     compare "rotate 90 with Exif thumbnail (vs exiftran -9)" \
       "$JT rotate 90 $OUT/cam.jpg $OUT/a.jpg" "exiftran -9 -o $OUT/b.jpg $OUT/cam.jpg"
+    compare "thumbnail --regenerate (vs exiftran -g)" \
+      "$JT thumbnail --regenerate $OUT/cam.jpg $OUT/a.jpg" "exiftran -g -o $OUT/b.jpg $OUT/cam.jpg"
   fi
   compare "crop 3000x2000 with Exif thumbnail (vs jpegtran)" \
     "$JT crop --geometry 3000x2000+1000+1000 $OUT/cam.jpg $OUT/a.jpg" \
