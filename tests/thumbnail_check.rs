@@ -123,8 +123,10 @@ fn inspect_tells_whether_the_thumbnail_shows_the_image() {
 }
 
 /// The corpus camera files (and the other files with thumbnails) that decode without
-/// damage: each thumbnail shows the image, but for the file known to have been mirrored
-/// after its Exif thumbnail was written.
+/// damage: each thumbnail shows the image, but for two files changed after their Exif
+/// thumbnail was written: a Photoshop re-save whose image was mirrored (its Photoshop
+/// thumbnail shows it as it is), and libjxl's CMYK test file, cut from a Pixel 6 photo
+/// whose whole frame the thumbnail still shows.
 #[test]
 fn corpus_thumbnails_show_their_images() {
     let Some(dir) = corpus_dir() else {
@@ -144,11 +146,14 @@ fn corpus_thumbnails_show_their_images() {
         r.thumbnails
             .iter()
             .filter_map(|t| {
-                let known = name == "prog_cam_panasonic_dmc_lc70_1280x960.jpg" && t.kind == "Exif";
-                let right = if known {
-                    t.turned.as_deref() == Some("mirrored left to right")
-                } else {
-                    t.shows_image
+                let right = match (name.as_str(), t.kind.as_str()) {
+                    ("prog_cam_panasonic_dmc_lc70_1280x960.jpg", "Exif") => {
+                        t.turned.as_deref() == Some("mirrored left to right")
+                    }
+                    ("ycck_gimp21030_pixel6_jxl_flower_small.jpg", "Exif") => {
+                        t.verdict.starts_with("does not show the image")
+                    }
+                    _ => t.shows_image,
                 };
                 (!right).then(|| format!("{name}: {} {}", t.kind, t.verdict))
             })
@@ -156,7 +161,7 @@ fn corpus_thumbnails_show_their_images() {
     });
     let checked = checked.load(std::sync::atomic::Ordering::Relaxed);
     report_failures(&format!("{checked} corpus thumbnails compared"), &failures);
-    assert!(checked >= 80, "{checked}");
+    assert!(checked >= 90, "{checked}");
 }
 
 /// After `jpegtran -rotate 90/180 -copy all` (which keeps the old thumbnail) of each

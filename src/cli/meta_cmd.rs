@@ -246,7 +246,7 @@ fn show_thumbnails(data: &[u8], limits: &jtool::entropy::Limits) -> jtool::Resul
     }
     if report.thumbnails.is_empty() {
         out += if pipeline::extract_thumbnail(data, None).is_ok() {
-            "thumbnails not compared: the image is damaged, or not gray or Y'CbCr\n"
+            "thumbnails not compared: the image is damaged, or in a colour space jtool does not render\n"
         } else {
             "no thumbnail\n"
         };

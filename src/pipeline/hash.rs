@@ -25,7 +25,8 @@ use crate::container::JpegFile;
 use crate::entropy::rows::{decode_streamed_on, Band, RowScan, Streamed};
 use crate::entropy::Limits;
 use crate::error::{Result, Warning, WarningKind};
-use crate::pixels::PixelImage;
+use crate::pixels::preview::{dc_gray, dc_gray_of};
+use crate::pixels::{ColorSpace, PixelImage};
 use std::sync::mpsc::sync_channel;
 
 /// The coefficient hash of a decoded image, as 64 lowercase hex digits.
@@ -54,20 +55,7 @@ pub fn coefficient_hash(image: &CoefficientImage) -> String {
 /// 128), so the whole coefficient image is never held. The scans of a large
 /// progressive file are decoded at once (`entropy::decode_threaded`).
 pub fn file_coefficient_hash(file: &JpegFile, limits: &Limits) -> Result<String> {
-    hash_and_dc(file, limits).map(|(hash, _)| hash)
-}
-
-/// The first component's DC terms, one per real block (T.81 A.1.1), row by row: the
-/// image at 1/8 scale.
-pub(super) struct DcTerms {
-    pub width_blocks: usize,
-    pub height_blocks: usize,
-    pub values: Vec<i16>,
-    /// The DC quantization step.
-    pub step: u16,
-    /// Whether the entropy-coded data ended early or was corrupt (the picture then
-    /// has blocks that were never decoded).
-    pub damaged: bool,
+    hash_and_dc(file, limits, false).map(|(hash, _)| hash)
 }
 
 /// Whether `warnings` say that blocks were lost: the data ended early, or was corrupt.
@@ -80,46 +68,25 @@ pub(super) fn blocks_lost(warnings: &[Warning]) -> bool {
     })
 }
 
-impl DcTerms {
-    /// One gray sample per block, as libjpeg's 1×1 inverse DCT makes it (T.81 A.3.3:
-    /// the DC term is 8 × the block's mean less the level shift of A.3.1).
-    pub fn picture(&self) -> PixelImage {
-        let q = i32::from(self.step);
-        let data = self
-            .values
-            .iter()
-            .map(|&dc| (((i32::from(dc) * q + 4) >> 3) + 128).clamp(0, 255) as u8)
-            .collect();
-        PixelImage {
-            width: self.width_blocks as u32,
-            height: self.height_blocks as u32,
-            channels: 1,
-            data,
-        }
-    }
-}
-
-/// [`file_coefficient_hash`] and the first component's DC terms, taken on the way.
-pub(super) fn hash_and_dc(file: &JpegFile, limits: &Limits) -> Result<(String, DcTerms)> {
+/// [`file_coefficient_hash`] and, if `picture`, the image at 1/8 scale in gray from its
+/// DC terms ([`dc_gray`]), taken on the way: `None` when blocks were lost (the data
+/// ended early or was corrupt) or jtool does not render the colour space.
+pub(super) fn hash_and_dc(
+    file: &JpegFile,
+    limits: &Limits,
+    picture: bool,
+) -> Result<(String, Option<PixelImage>)> {
     match decode_streamed_on(file, limits, 2)? {
         Streamed::Whole(d) => {
-            let image = &d.image;
-            let (bw, bh) = image.geometry().real_blocks(0);
-            let plane = &image.components[0].plane;
-            let (bw, bh) = (bw.min(plane.width_blocks), bh.min(plane.height_blocks));
-            let values = (0..bh)
-                .flat_map(|by| (0..bw).map(move |bx| plane.block(bx, by)[0]))
-                .collect();
-            let dc = DcTerms {
-                width_blocks: bw,
-                height_blocks: bh,
-                values,
-                step: image.components[0].quant.values[0],
-                damaged: blocks_lost(&d.warnings),
-            };
-            Ok((coefficient_hash(image), dc))
+            let picture = super::colour_space(file, &d, &d.image)
+                .filter(|_| picture && !blocks_lost(&d.warnings))
+                .and_then(|color| dc_gray(&d.image, None, color));
+            Ok((coefficient_hash(&d.image), picture))
         }
-        Streamed::Rows(scan) => Ok(hash_rows(&scan)),
+        Streamed::Rows(scan) => {
+            let color = super::colour_space(file, &scan.decoded, &scan.decoded.image);
+            Ok(hash_rows(&scan, color.filter(|_| picture)))
+        }
     }
 }
 
@@ -127,12 +94,12 @@ pub(super) fn hash_and_dc(file: &JpegFile, limits: &Limits) -> Result<(String, D
 /// decodes: entropy decoding and SHA-256 then take about the same time each.
 const HASH_THREAD_PIXELS: u64 = 1 << 20;
 
-fn hash_rows(scan: &RowScan) -> (String, DcTerms) {
+fn hash_rows(scan: &RowScan, color: Option<ColorSpace>) -> (String, Option<PixelImage>) {
     let image = &scan.decoded.image;
     let one_thread = || {
         let mut h = prefix(image);
         let mut out = into_hash(&mut h);
-        let dc = feed_rows(scan, &mut out);
+        let dc = feed_rows(scan, &mut out, color);
         out.finish();
         (h.finish_hex(), dc)
     };
@@ -158,28 +125,27 @@ fn hash_rows(scan: &RowScan) -> (String, DcTerms) {
             // its join reports.)
             let _ = tx.send(std::mem::replace(b, Vec::with_capacity(FEED)));
         });
-        let dc = feed_rows(scan, &mut out);
+        let dc = feed_rows(scan, &mut out, color);
         out.finish();
         (hasher.join().finish_hex(), dc)
     })
 }
 
 /// Puts the bytes of every component after the prefix (see the module's definition)
-/// into `out`, decoding the scan as they are needed; returns the first component's DC
-/// terms.
-fn feed_rows<F: FnMut(&mut Vec<u8>)>(scan: &RowScan, out: &mut Chunks<F>) -> DcTerms {
+/// into `out`, decoding the scan as they are needed; returns the image's DC picture in
+/// `color` (see [`hash_and_dc`]): the first component's DC terms are kept as they pass,
+/// the others' are in the blocks held packed.
+fn feed_rows<F: FnMut(&mut Vec<u8>)>(
+    scan: &RowScan,
+    out: &mut Chunks<F>,
+    color: Option<ColorSpace>,
+) -> Option<PixelImage> {
     let image = &scan.decoded.image;
     let g = image.geometry();
     let n = image.components.len();
     let (bw0, bh0) = g.real_blocks(0);
     component_header(out, image, 0, bw0, bh0);
-    let mut dc = DcTerms {
-        width_blocks: bw0,
-        height_blocks: 0,
-        values: Vec::new(),
-        step: image.components[0].quant.values[0],
-        damaged: false,
-    };
+    let mut dc0 = Vec::new();
     let mut held: Vec<PackedPlane> = (1..n)
         .map(|c| {
             let (bw, bh) = g.real_blocks(c);
@@ -190,7 +156,7 @@ fn feed_rows<F: FnMut(&mut Vec<u8>)>(scan: &RowScan, out: &mut Chunks<F>) -> DcT
         for_each_real_block(&g, i, band, |c, bx, by, b| {
             if c == 0 {
                 push_block(out, b);
-                dc.values.push(b[0]);
+                dc0.push(b[0]);
             } else {
                 let p = &mut held[c - 1];
                 p.set(by * p.width_blocks + bx, b);
@@ -204,9 +170,16 @@ fn feed_rows<F: FnMut(&mut Vec<u8>)>(scan: &RowScan, out: &mut Chunks<F>) -> DcT
             push_block(out, &p.block(idx));
         }
     }
-    dc.height_blocks = dc.values.len() / bw0.max(1);
-    dc.damaged = blocks_lost(&warnings);
-    dc
+    if color.is_none() || blocks_lost(&warnings) {
+        return None;
+    }
+    let mut sizes = vec![(bw0, dc0.len() / bw0.max(1))];
+    sizes.extend(held.iter().map(|p| (p.width_blocks, p.height_blocks)));
+    let dc = |c: usize, bx: usize, by: usize| match c {
+        0 => dc0[by * bw0 + bx],
+        c => held[c - 1].dc(by * sizes[c].0 + bx),
+    };
+    dc_gray_of(image, &sizes, dc, color?)
 }
 
 /// Where the hashed bytes go: gathered into chunks of about `size` bytes (fewer calls

@@ -1,15 +1,15 @@
 //! `inspect` plus what needs entropy decoding: the coefficient hash, whether the
 //! thumbnails show the image and, on request, the compression history.
 
-use super::hash::{hash_and_dc, DcTerms};
+use super::hash::{blocks_lost, hash_and_dc};
 use super::pixels::DecodeOptions;
-use super::pixels::{color_markers, detect_color_space};
-use super::thumbnail_check::{check, gray, thumbnails, Target, COMPARED};
+use super::thumbnail_check::{check, thumbnails, Target, COMPARED};
 use crate::container::{parse_frame, JpegFile};
 use crate::entropy::Limits;
 use crate::error::Result;
 use crate::inspect::{inspect, Report};
-use crate::pixels::{ColorSpace, PixelImage};
+use crate::pixels::preview::{dc_gray, to_gray};
+use crate::pixels::PixelImage;
 
 /// Inspects `data` and, when its entropy-coded data decodes, adds the coefficient hash
 /// ([`super::coefficient_hash`]) and the thumbnail checks to the report. Fails only
@@ -22,9 +22,10 @@ pub fn inspect_full(data: &[u8]) -> Result<Report> {
 pub fn inspect_full_with(data: &[u8], limits: &Limits) -> Result<Report> {
     let mut report = inspect(data)?;
     if let Ok(file) = JpegFile::parse(data) {
-        if let Ok((hash, dc)) = hash_and_dc(&file, limits) {
+        let picture = !thumbnails(&file).is_empty();
+        if let Ok((hash, picture)) = hash_and_dc(&file, limits, picture) {
             report.coefficient_hash = Some(hash);
-            check_thumbnails(&mut report, data, &file, &dc, limits);
+            check_thumbnails(&mut report, data, &file, picture, limits);
         }
     }
     Ok(report)
@@ -41,47 +42,29 @@ pub fn inspect_with_history(data: &[u8], limits: &Limits) -> Result<Report> {
     if let Ok(d) = crate::entropy::decode(&file, limits) {
         report.coefficient_hash = Some(super::coefficient_hash(&d.image));
         report.compression_history = super::compression_history(&d.image);
-        let c = &d.image.components[0];
-        let (bw, bh) = d.image.geometry().real_blocks(0);
-        let (bw, bh) = (bw.min(c.plane.width_blocks), bh.min(c.plane.height_blocks));
-        let dc = DcTerms {
-            width_blocks: bw,
-            height_blocks: bh,
-            values: (0..bh)
-                .flat_map(|by| (0..bw).map(move |bx| c.plane.block(bx, by)[0]))
-                .collect(),
-            step: c.quant.values[0],
-            damaged: super::hash::blocks_lost(&d.warnings),
-        };
-        check_thumbnails(&mut report, data, &file, &dc, limits);
+        let picture = super::colour_space(&file, &d, &d.image)
+            .filter(|_| !blocks_lost(&d.warnings))
+            .and_then(|color| dc_gray(&d.image, None, color));
+        check_thumbnails(&mut report, data, &file, picture, limits);
     }
     Ok(report)
 }
 
-/// The image decoded in gray at full size.
-fn small_picture(data: &[u8], limits: &Limits) -> Option<PixelImage> {
-    let opts = DecodeOptions {
-        limits: *limits,
-        ..DecodeOptions::default()
-    };
-    let d = super::pixels::decode_file(data, &opts).ok()?;
-    Some(gray(&d.image))
-}
-
-/// Compares the file's thumbnails with the image, when its first component is the
-/// luminance at full resolution (gray or Y′CbCr; the DC terms are then its picture).
-/// A thumbnail that does not show the image is also a contradiction of the source.
+/// Compares the file's thumbnails with the image, whose gray DC picture (1/8 scale) is
+/// `picture` (`None`: the image is damaged, or in a colour space jtool does not render;
+/// nothing is compared). A thumbnail that does not show the image is also a
+/// contradiction of the source.
 fn check_thumbnails(
     report: &mut Report,
     data: &[u8],
     file: &JpegFile,
-    dc: &DcTerms,
+    picture: Option<PixelImage>,
     limits: &Limits,
 ) {
     let thumbs = thumbnails(file);
-    if thumbs.is_empty() || dc.values.is_empty() || dc.damaged {
+    let Some(picture) = picture.filter(|_| !thumbs.is_empty()) else {
         return;
-    }
+    };
     let Some(frame) = file
         .segments()
         .find(|s| s.marker.is_sof())
@@ -89,29 +72,16 @@ fn check_thumbnails(
     else {
         return;
     };
-    let luma = match detect_color_space(color_markers(file), &frame) {
-        Ok((ColorSpace::Gray | ColorSpace::YCbCr, _)) => {
-            let first = &frame.components[0];
-            frame
-                .components
-                .iter()
-                .all(|c| c.h <= first.h && c.v <= first.v)
-        }
-        _ => false,
-    };
-    if !luma {
-        return;
-    }
-    let size = (u32::from(frame.width), u32::from(frame.height));
     // A small image's DC picture is too coarse to compare: it is decoded instead.
-    let picture = if dc.width_blocks.max(dc.height_blocks) < 2 * COMPARED as usize {
+    let picture = if picture.width.max(picture.height) < 2 * COMPARED {
         match small_picture(data, limits) {
             Some(p) => p,
             None => return,
         }
     } else {
-        dc.picture()
+        picture
     };
+    let size = (u32::from(frame.width), u32::from(frame.height));
     let (hmax, vmax) = frame.components.iter().fold((1, 1), |(h, v), c| {
         (h.max(u32::from(c.h)), v.max(u32::from(c.v)))
     });
@@ -125,4 +95,14 @@ fn check_thumbnails(
         let c = format!("the {} thumbnail {}", t.kind, t.verdict);
         report.identification.contradictions.push(c);
     }
+}
+
+/// The image decoded in gray at full size.
+fn small_picture(data: &[u8], limits: &Limits) -> Option<PixelImage> {
+    let opts = DecodeOptions {
+        limits: *limits,
+        ..DecodeOptions::default()
+    };
+    let d = super::pixels::decode_file(data, &opts).ok()?;
+    Some(to_gray(&d.image))
 }

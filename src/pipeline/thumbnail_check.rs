@@ -8,7 +8,8 @@
 //! shows the image turned tells by which rotation or flip.
 //!
 //! The comparison is in gray, at the smaller of the two sizes: the image's picture is
-//! its luminance DC terms (1/8 scale, read while the coefficient hash decodes it), the
+//! made of its DC terms (1/8 scale, read while the coefficient hash decodes it: the
+//! luminance's alone, or every component's converted for RGB, CMYK and YCCK), the
 //! thumbnail is decoded. The thumbnail is tried in each of the eight orientations, and
 //! framed three ways, as thumbnails are made: the whole image stretched to the
 //! thumbnail, fitted inside it with bars (a 3:2 photo in a 160×120 thumbnail), or
@@ -22,7 +23,7 @@ use crate::container::{classify, JpegFile, MetaClass};
 use crate::entropy::Limits;
 use crate::inspect::ThumbnailCheck;
 use crate::pixels::metrics::compare;
-use crate::pixels::preview::area_reduce;
+use crate::pixels::preview::{area_reduce, to_gray};
 use crate::pixels::{geometry, PixelImage};
 use crate::transform::Orientation;
 
@@ -164,7 +165,7 @@ pub(super) fn check(thumbs: &[Thumbnail], target: &Target, limits: &Limits) -> V
         .filter_map(|t| {
             let picture = match &t.picture {
                 Thumb::Jpeg(bytes) => decoded(bytes, limits)?,
-                Thumb::Rgb(p) => gray(p),
+                Thumb::Rgb(p) => to_gray(p),
             };
             let size = (picture.width, picture.height);
             let picture = working(&picture).unwrap_or(picture);
@@ -192,28 +193,7 @@ fn decoded(bytes: &[u8], limits: &Limits) -> Option<PixelImage> {
         ..DecodeOptions::default()
     };
     let d = decode_file(bytes, &opts).ok()?;
-    (d.image.channels == 1 || d.image.channels == 3).then(|| gray(&d.image))
-}
-
-/// Gray as the Y of T.81's Y′CbCr (JFIF): 0.299 R + 0.587 G + 0.114 B.
-pub(super) fn gray(p: &PixelImage) -> PixelImage {
-    let data = match p.channels {
-        1 => p.data.clone(),
-        n => p
-            .data
-            .chunks_exact(n)
-            .map(|c| {
-                let y = u32::from(c[0]) * 299 + u32::from(c[1]) * 587 + u32::from(c[2]) * 114;
-                ((y + 500) / 1000) as u8
-            })
-            .collect(),
-    };
-    PixelImage {
-        width: p.width,
-        height: p.height,
-        channels: 1,
-        data,
-    }
+    (d.image.channels == 1 || d.image.channels == 3).then(|| to_gray(&d.image))
 }
 
 /// The verdict on one thumbnail.

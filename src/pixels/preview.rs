@@ -18,6 +18,113 @@ pub fn dc_picture(
     packed: Option<&[PackedPlane]>,
     color: ColorSpace,
 ) -> Option<PixelImage> {
+    let t = DcTerms::new(img, packed)?;
+    dc_picture_of(img, &t.sizes, |i, x, y| t.dc(i, x, y), color)
+}
+
+/// [`dc_picture`] in gray (see [`dc_gray_of`]).
+pub fn dc_gray(
+    img: &CoefficientImage,
+    packed: Option<&[PackedPlane]>,
+    color: ColorSpace,
+) -> Option<PixelImage> {
+    let t = DcTerms::new(img, packed)?;
+    dc_gray_of(img, &t.sizes, |i, x, y| t.dc(i, x, y), color)
+}
+
+/// The DC terms of an image's blocks, dense or (when `packed`) packed.
+struct DcTerms<'a> {
+    img: &'a CoefficientImage,
+    packed: Option<&'a [PackedPlane]>,
+    /// The number of blocks each component holds (columns, rows).
+    sizes: Vec<(usize, usize)>,
+}
+
+impl<'a> DcTerms<'a> {
+    fn new(img: &'a CoefficientImage, packed: Option<&'a [PackedPlane]>) -> Option<Self> {
+        let sizes = img
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match packed {
+                Some(p) => p.get(i).map(|p| (p.width_blocks, p.height_blocks)),
+                None => Some((c.plane.width_blocks, c.plane.height_blocks)),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(DcTerms { img, packed, sizes })
+    }
+
+    fn dc(&self, i: usize, bx: usize, by: usize) -> i16 {
+        match self.packed {
+            Some(p) => p[i].dc(by * self.sizes[i].0 + bx),
+            None => self.img.components[i].plane.block(bx, by)[0],
+        }
+    }
+}
+
+/// [`dc_picture_of`] in gray: the first component's DC terms alone when it is the
+/// luminance at full resolution (gray or Y′CbCr: no colour is converted), else the
+/// picture's [`to_gray`].
+pub fn dc_gray_of(
+    img: &CoefficientImage,
+    sizes: &[(usize, usize)],
+    dc: impl Fn(usize, usize, usize) -> i16,
+    color: ColorSpace,
+) -> Option<PixelImage> {
+    let first = img.components.first()?;
+    let full = img
+        .components
+        .iter()
+        .all(|c| c.h <= first.h && c.v <= first.v);
+    if !(full && matches!(color, ColorSpace::Gray | ColorSpace::YCbCr)) {
+        return dc_picture_of(img, sizes, dc, color).map(|p| to_gray(&p));
+    }
+    let (wb, hb) = *sizes.first()?;
+    let w = ceil_div(img.width as usize, 8).min(wb);
+    let h = ceil_div(img.height as usize, 8).min(hb);
+    let q0 = i32::from(first.quant.values[0]);
+    let data = (0..h)
+        .flat_map(|by| (0..w).map(move |bx| (by, bx)))
+        .map(|(by, bx)| (((i32::from(dc(0, bx, by)) * q0 + 4) >> 3) + 128).clamp(0, 255) as u8)
+        .collect();
+    Some(PixelImage {
+        width: w as u32,
+        height: h as u32,
+        channels: 1,
+        data,
+    })
+}
+
+/// Gray as the Y of JFIF's Y′CbCr: 0.299 R + 0.587 G + 0.114 B, rounded (gray stays).
+pub fn to_gray(p: &PixelImage) -> PixelImage {
+    let data = match p.channels {
+        1 => p.data.clone(),
+        n => p
+            .data
+            .chunks_exact(n)
+            .map(|c| {
+                let y = u32::from(c[0]) * 299 + u32::from(c[1]) * 587 + u32::from(c[2]) * 114;
+                ((y + 500) / 1000) as u8
+            })
+            .collect(),
+    };
+    PixelImage {
+        width: p.width,
+        height: p.height,
+        channels: 1,
+        data,
+    }
+}
+
+/// [`dc_picture`] of DC terms from anywhere: `dc(c, bx, by)` gives component `c`'s
+/// block (bx, by) of the `sizes[c]` blocks it holds; `img` gives the size, sampling
+/// factors and quantization tables.
+pub fn dc_picture_of(
+    img: &CoefficientImage,
+    sizes: &[(usize, usize)],
+    dc: impl Fn(usize, usize, usize) -> i16,
+    color: ColorSpace,
+) -> Option<PixelImage> {
     let channels = match (color, img.components.len()) {
         (ColorSpace::Gray, 1) => 1,
         (ColorSpace::YCbCr | ColorSpace::Rgb, 3) | (ColorSpace::Cmyk | ColorSpace::Ycck, 4) => 3,
@@ -36,22 +143,15 @@ pub fn dc_picture(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let (wb, hb) = match packed {
-                Some(p) => (p.get(i)?.width_blocks, p.get(i)?.height_blocks),
-                None => (c.plane.width_blocks, c.plane.height_blocks),
-            };
+            let (wb, hb) = *sizes.get(i)?;
             let cw = ceil_div(w * usize::from(c.h), hmax).min(wb);
             let ch = ceil_div(h * usize::from(c.v), vmax).min(hb);
             let q0 = i32::from(c.quant.values[0]);
             let mut plane = Vec::with_capacity(cw * ch);
             for by in 0..ch {
                 for bx in 0..cw {
-                    let dc = match packed {
-                        Some(p) => p[i].dc(by * wb + bx),
-                        None => c.plane.block(bx, by)[0],
-                    };
                     // As libjpeg's 1×1 inverse DCT: dequantize, divide by 8, shift.
-                    let v = ((i32::from(dc) * q0 + 4) >> 3) + 128;
+                    let v = ((i32::from(dc(i, bx, by)) * q0 + 4) >> 3) + 128;
                     plane.push(v.clamp(0, 255) as u8);
                 }
             }
