@@ -77,6 +77,17 @@ pub struct Report {
     pub thumbnails: Vec<ThumbnailCheck>,
 }
 
+/// The part of a thumbnail that shows the image (see [`ThumbnailCheck::image_part`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThumbnailPart {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+    /// The likeness (dB) of the image against that part.
+    pub likeness_db: f64,
+}
+
 /// A thumbnail compared with the image it should show (see `pipeline::inspect_full`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThumbnailCheck {
@@ -102,6 +113,9 @@ pub struct ThumbnailCheck {
     pub turned: Option<String>,
     /// The likeness of the turned thumbnail.
     pub turned_likeness_db: Option<f64>,
+    /// When it does not show the image but shows more: the part of it the image is
+    /// (cut from the picture the thumbnail shows), in thumbnail pixels.
+    pub image_part: Option<ThumbnailPart>,
     /// One line: what the comparison says.
     pub verdict: String,
 }

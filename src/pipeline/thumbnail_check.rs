@@ -21,7 +21,7 @@ use crate::container::edit::{
 };
 use crate::container::{classify, JpegFile, MetaClass};
 use crate::entropy::Limits;
-use crate::inspect::ThumbnailCheck;
+use crate::inspect::{ThumbnailCheck, ThumbnailPart};
 use crate::pixels::metrics::compare;
 use crate::pixels::preview::{area_reduce, to_gray};
 use crate::pixels::{geometry, PixelImage};
@@ -218,7 +218,16 @@ fn judge(t: &Thumbnail, size: (u32, u32), thumb: &PixelImage, target: &Target) -
         .map(|s| turn_name(s.0))
         .collect::<Vec<_>>()
         .join(" or ");
-    let verdict = if turned {
+    let part = (!turned && stored < PART_SEARCH_DB)
+        .then(|| image_part(thumb, size, target, stored))
+        .flatten();
+    let shows = shows && part.is_none();
+    let verdict = if let Some(p) = &part {
+        format!(
+            "does not show the image ({stored:.1} dB) but more: the image is its part {}x{}+{}+{} ({:.1} dB): the image was cut from the picture the thumbnail shows",
+            p.width, p.height, p.x, p.y, p.likeness_db
+        )
+    } else if turned {
         format!(
             "shows the image {turns} ({best_db:.1} dB against {stored:.1} as stored): the image was turned after the thumbnail was written"
         )
@@ -243,8 +252,168 @@ fn judge(t: &Thumbnail, size: (u32, u32), thumb: &PixelImage, target: &Target) -
         orientation_likeness_db: scores.iter().map(|s| round1(s.1)).collect(),
         turned: turned.then_some(turns),
         turned_likeness_db: turned.then_some(round1(best_db)),
+        image_part: part,
         verdict,
     }
+}
+
+/// The longer side of the thumbnail when the image is looked for inside it.
+const SEARCH: u32 = 64;
+/// Below this likeness as stored, the image is looked for inside the thumbnail.
+const PART_SEARCH_DB: f64 = 25.0;
+/// How much better the image must fit a part of the thumbnail than all of it.
+const PART_MARGIN_DB: f64 = 6.0;
+/// The largest part (percent of the thumbnail's picture, bars left out) reported: a
+/// camera's thumbnail may show a little more than its image (a Nikon D3100's shows
+/// 13% more).
+const MAX_PART: u64 = 80;
+
+/// Where the image is inside a thumbnail that shows more than it (the image was cut
+/// from the picture the thumbnail shows): the image, reduced to every size from a fifth
+/// of the thumbnail's width up (its own shape kept), slid over the thumbnail at
+/// [`SEARCH`] pixels across; the best place, in thumbnail pixels of `size`. Only a
+/// place that shows the image well (3 dB over [`SHOWS_DB`], [`PART_MARGIN_DB`] over
+/// `stored`), at most [`MAX_PART`] of the thumbnail and with picture round it (not a
+/// flat frame) counts, and only for an image with contrast (a flat one fits anywhere
+/// flat).
+fn image_part(
+    thumb: &PixelImage,
+    size: (u32, u32),
+    target: &Target,
+    stored: f64,
+) -> Option<ThumbnailPart> {
+    let long = thumb.width.max(thumb.height);
+    let scale =
+        |v: u32| ((u64::from(v) * u64::from(SEARCH.min(long))) / u64::from(long)).max(1) as u32;
+    let t = area_reduce(thumb, scale(thumb.width), scale(thumb.height));
+    let (tw, th) = (t.width, t.height);
+    let (iw, ih) = (
+        u64::from(target.size.0.max(1)),
+        u64::from(target.size.1.max(1)),
+    );
+    let mut best: Option<(u64, u32, u32, u32, u32)> = None;
+    for cw in (tw / 5).max(6)..=tw {
+        let ch = ((u64::from(cw) * ih + iw / 2) / iw) as u32;
+        let whole = cw + 1 >= tw && ch + 1 >= th;
+        let fits = ch >= 6 && ch <= th && target.picture.width >= cw && target.picture.height >= ch;
+        if whole || !fits {
+            continue;
+        }
+        let img = area_reduce(target.picture, cw, ch);
+        if contrast(&img) < 8.0 {
+            return None;
+        }
+        for y in 0..=th - ch {
+            for x in 0..=tw - cw {
+                // Stop summing once this place is worse than the best so far.
+                let limit = best.map_or(u64::MAX, |b| b.0 * u64::from(cw * ch) / 1_000);
+                let Some(sse) = squared_error(&t, &img, x, y, limit) else {
+                    continue;
+                };
+                let per = sse * 1_000 / u64::from(cw * ch);
+                if best.map_or(true, |b| per < b.0) {
+                    best = Some((per, x, y, cw, ch));
+                }
+            }
+        }
+    }
+    let (per, x, y, cw, ch) = best?;
+    let db = crate::pixels::metrics::psnr_from_mse(per as f64 / 1_000.0).unwrap_or(99.0);
+    // The part against the thumbnail's picture, its flat bars left out.
+    let (bx0, by0, bx1, by1) = picture_box(&t);
+    let part_of = u64::from(cw * ch) * 100 / u64::from(((bx1 - bx0) * (by1 - by0)).max(1));
+    if db < SHOWS_DB + TURN_MARGIN_DB || db < stored + PART_MARGIN_DB || part_of > MAX_PART {
+        return None;
+    }
+    // A flat surround is a frame the thumbnail put round the image (a border), not
+    // more of the picture.
+    let outside: Vec<u8> = (by0..by1)
+        .flat_map(|j| (bx0..bx1).map(move |i| (i, j)))
+        .filter(|&(i, j)| i < x || i >= x + cw || j < y || j >= y + ch)
+        .map(|(i, j)| t.data[(j * tw + i) as usize])
+        .collect();
+    let surround = PixelImage {
+        width: outside.len() as u32,
+        height: 1,
+        channels: 1,
+        data: outside,
+    };
+    if contrast(&surround) < 8.0 {
+        return None;
+    }
+    let back = |v: u32, full: u32, of: u32| {
+        ((u64::from(v) * u64::from(full) + u64::from(of) / 2) / u64::from(of)) as u32
+    };
+    Some(ThumbnailPart {
+        x: back(x, size.0, tw),
+        y: back(y, size.1, th),
+        width: back(cw, size.0, tw),
+        height: back(ch, size.1, th),
+        likeness_db: round1(db),
+    })
+}
+
+/// The part of a gray thumbnail inside the flat bars at its edges (rows and columns
+/// whose samples stay within a few levels of each other, as letterboxing leaves):
+/// (x0, y0, x1, y1).
+fn picture_box(t: &PixelImage) -> (u32, u32, u32, u32) {
+    let (w, h) = (t.width, t.height);
+    let at = |i: u32, j: u32| t.data[(j * w + i) as usize];
+    let flat = |v: &mut dyn Iterator<Item = u8>| {
+        let (lo, hi) = v.fold((255u8, 0u8), |(lo, hi), s| (lo.min(s), hi.max(s)));
+        hi.saturating_sub(lo) <= 12
+    };
+    let (mut x0, mut y0, mut x1, mut y1) = (0, 0, w, h);
+    while y0 + 1 < y1 && flat(&mut (x0..x1).map(|i| at(i, y0))) {
+        y0 += 1;
+    }
+    while y1 > y0 + 1 && flat(&mut (x0..x1).map(|i| at(i, y1 - 1))) {
+        y1 -= 1;
+    }
+    while x0 + 1 < x1 && flat(&mut (y0..y1).map(|j| at(x0, j))) {
+        x0 += 1;
+    }
+    while x1 > x0 + 1 && flat(&mut (y0..y1).map(|j| at(x1 - 1, j))) {
+        x1 -= 1;
+    }
+    (x0, y0, x1, y1)
+}
+
+/// The sum of squared differences of `img` and the part of `t` at (x, y) it covers;
+/// `None` as soon as it passes `limit`.
+fn squared_error(t: &PixelImage, img: &PixelImage, x: u32, y: u32, limit: u64) -> Option<u64> {
+    let (tw, w) = (t.width as usize, img.width as usize);
+    let mut sum = 0u64;
+    for (j, row) in img.data.chunks_exact(w).enumerate() {
+        let start = (y as usize + j) * tw + x as usize;
+        let part = &t.data[start..start + w];
+        let s: u32 = row
+            .iter()
+            .zip(part)
+            .map(|(&a, &b)| {
+                let d = u32::from(a.abs_diff(b));
+                d * d
+            })
+            .sum();
+        sum += u64::from(s);
+        if sum > limit {
+            return None;
+        }
+    }
+    Some(sum)
+}
+
+/// The standard deviation of a gray picture's samples.
+fn contrast(p: &PixelImage) -> f64 {
+    let n = p.data.len().max(1) as f64;
+    let mean = p.data.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+    let var = p
+        .data
+        .iter()
+        .map(|&v| (f64::from(v) - mean).powi(2))
+        .sum::<f64>()
+        / n;
+    var.sqrt()
 }
 
 fn round1(v: f64) -> f64 {
