@@ -334,3 +334,47 @@ fn a_drop_redraws_the_large_thumbnail() {
     );
     assert_eq!(listed(&out.bytes)[1].1, listed(&gain)[1].1);
 }
+
+/// `thumbnail --regenerate` gives the multi-picture file an Exif thumbnail (a segment
+/// before the MPF one): the index then gives the first image's new size and still
+/// points at the second image.
+#[test]
+fn a_new_thumbnail_keeps_the_mpf_index_right() {
+    let data = multi_picture();
+    let out = jtool::pipeline::regenerate_thumbnails(&data, &Default::default()).unwrap();
+    let images = listed(&out.bytes);
+    assert_eq!(images.len(), 2);
+    assert_eq!(images[0].1.len() + images[1].1.len(), out.bytes.len());
+    assert_eq!(
+        images[1].1,
+        listed(&data)[1].1,
+        "the second image as it was"
+    );
+    let r = jtool::pipeline::inspect_full(&out.bytes).unwrap();
+    assert!(
+        r.thumbnails.iter().all(|t| t.shows_image),
+        "{:?}",
+        r.thumbnails
+    );
+}
+
+/// Adding a comment (before the frame, after the MP header) or removing segments keeps
+/// the MPF index right: the first image's new size, the second image where it is.
+#[test]
+fn comments_and_strip_keep_the_mpf_index_right() {
+    let data = multi_picture();
+    let second = listed(&data)[1].1.clone();
+    let commented = jtool::pipeline::edit_comments(&data, Some(b"hello"), false).unwrap();
+    let keep = jtool::container::KeepPolicy::NOTHING.with(MetaClass::Mpf);
+    let stripped = jtool::pipeline::strip(&data, keep).unwrap();
+    for (what, out) in [("comment", commented), ("strip", stripped)] {
+        let images = listed(&out.bytes);
+        assert_eq!(images.len(), 2, "{what}");
+        assert_eq!(
+            images[0].1.len() + images[1].1.len(),
+            out.bytes.len(),
+            "{what}"
+        );
+        assert_eq!(images[1].1, second, "{what}");
+    }
+}

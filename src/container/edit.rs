@@ -324,6 +324,45 @@ pub fn set_mpf_entries(body: &[u8], entries: &[(u32, u32)]) -> Option<Vec<u8>> {
     (out != body).then_some(out)
 }
 
+/// `bytes`, `old` rewritten with segments of other lengths before its EOI (a thumbnail
+/// replaced, a comment added, segments removed), with its MPF index (CIPA DC-007
+/// 5.2.3.3) giving the first image's new size and pointing at the same images after EOI
+/// again: their offsets count from the MP header, which the segments between it and EOI
+/// move. Unchanged when either has no readable index.
+pub fn refresh_mpf(old: &super::JpegFile, mut bytes: Vec<u8>) -> Vec<u8> {
+    let Some(old_mpf) = old
+        .segments()
+        .find(|s| super::classify(s) == super::MetaClass::Mpf)
+    else {
+        return bytes;
+    };
+    let Some(entries) = mpf_entries(old_mpf.body) else {
+        return bytes;
+    };
+    let old_header = old_mpf.body_offset() + 4;
+    let edited = super::JpegFile::parse(&bytes).ok().and_then(|new| {
+        let mpf = new
+            .segments()
+            .find(|s| super::classify(s) == super::MetaClass::Mpf)?;
+        let header = mpf.body_offset() + 4;
+        let first = u32::try_from(new.trailer_offset).ok()?;
+        let moved = entries.iter().map(|&(offset, size)| {
+            let at = old_header + offset as usize;
+            match at.checked_sub(old.trailer_offset) {
+                _ if offset == 0 => Some((0, first)),
+                Some(rel) => Some((u32::try_from(new.trailer_offset + rel - header).ok()?, size)),
+                None => Some((offset, size)),
+            }
+        });
+        let body = set_mpf_entries(mpf.body, &moved.collect::<Option<Vec<_>>>()?)?;
+        Some((mpf.body_offset(), body))
+    });
+    if let Some((at, body)) = edited {
+        bytes[at..at + body.len()].copy_from_slice(&body);
+    }
+    bytes
+}
+
 /// Where a Photoshop APP13 body keeps its image resources: after "Photoshop 3.0\0".
 const IRB_START: usize = 14;
 /// Image resource 1036: the thumbnail (Photoshop 5 and later), a 28-byte header then

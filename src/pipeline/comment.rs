@@ -50,8 +50,10 @@ pub fn edit_comments<'a>(data: &'a [u8], text: Option<&'a [u8]>, replace: bool) 
         };
         file.items.insert(at, Item::Segment(com));
     }
+    // The comment goes before the frame: an MPF index's offsets past it move.
+    let bytes = crate::container::edit::refresh_mpf(&file, file.to_bytes());
     Ok(Output {
-        bytes: file.to_bytes(),
+        bytes,
         warnings: file.warnings.clone(),
     })
 }

@@ -63,8 +63,10 @@ pub fn strip_with(data: &[u8], keep: KeepPolicy, opts: StripOptions) -> Result<O
             s.body = b;
         }
     }
+    // Segments gone between the MP header and EOI move the images an MPF index lists.
+    let bytes = edit::refresh_mpf(&file, file.to_bytes());
     Ok(Output {
-        bytes: file.to_bytes(),
+        bytes,
         warnings: file.warnings.clone(),
     })
 }

@@ -6,7 +6,7 @@ use super::thumbnail::{follow, fresh, Blocks, Edit};
 use super::thumbnail_check::{segment_thumbnails, thumbnails, Thumb};
 use super::{CopyOptions, MetaEdits, Output};
 use crate::container::edit::{
-    add_exif_thumbnail, exif_thumbnail, new_exif_thumbnail, replace_exif_thumbnail,
+    add_exif_thumbnail, exif_thumbnail, new_exif_thumbnail, refresh_mpf, replace_exif_thumbnail,
 };
 use crate::container::{classify, Item, JpegFile, KeepPolicy, Marker, MetaClass};
 use crate::entropy::{self, Limits};
@@ -100,6 +100,7 @@ pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
     let blocks = Blocks::Dense(&decoded.image);
     if segment_thumbnails(&file).is_empty() {
         let bytes = with_new_thumbnail(data, &file, &edit, &blocks)?;
+        let bytes = refresh_mpf(&file, bytes);
         return Ok(Output { bytes, warnings });
     }
     let edits = follow(&edit, &blocks, &mut warnings);
@@ -111,8 +112,9 @@ pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
             }
         }
     }
+    let bytes = file.to_bytes();
     Ok(Output {
-        bytes: file.to_bytes(),
+        bytes: refresh_mpf(&file, bytes),
         warnings,
     })
 }
