@@ -3,7 +3,7 @@
 
 use super::hash::{blocks_lost, hash_and_dc};
 use super::pixels::DecodeOptions;
-use super::thumbnail_check::{check, thumbnails, Target, COMPARED};
+use super::thumbnail_check::{check, thumbnails, Target, Thumbnail, COMPARED};
 use crate::container::{parse_frame, JpegFile};
 use crate::entropy::Limits;
 use crate::error::Result;
@@ -22,10 +22,10 @@ pub fn inspect_full(data: &[u8]) -> Result<Report> {
 pub fn inspect_full_with(data: &[u8], limits: &Limits) -> Result<Report> {
     let mut report = inspect(data)?;
     if let Ok(file) = JpegFile::parse(data) {
-        let picture = !thumbnails(&file).is_empty();
-        if let Ok((hash, picture)) = hash_and_dc(&file, limits, picture) {
+        let thumbs = thumbnails(&file);
+        if let Ok((hash, picture)) = hash_and_dc(&file, limits, !thumbs.is_empty()) {
             report.coefficient_hash = Some(hash);
-            check_thumbnails(&mut report, data, &file, picture, limits);
+            check_thumbnails(&mut report, data, &file, &thumbs, picture, limits);
         }
     }
     Ok(report)
@@ -45,7 +45,14 @@ pub fn inspect_with_history(data: &[u8], limits: &Limits) -> Result<Report> {
         let picture = super::colour_space(&file, &d, &d.image)
             .filter(|_| !blocks_lost(&d.warnings))
             .and_then(|color| dc_gray(&d.image, None, color));
-        check_thumbnails(&mut report, data, &file, picture, limits);
+        check_thumbnails(
+            &mut report,
+            data,
+            &file,
+            &thumbnails(&file),
+            picture,
+            limits,
+        );
     }
     Ok(report)
 }
@@ -58,10 +65,10 @@ fn check_thumbnails(
     report: &mut Report,
     data: &[u8],
     file: &JpegFile,
+    thumbs: &[Thumbnail],
     picture: Option<PixelImage>,
     limits: &Limits,
 ) {
-    let thumbs = thumbnails(file);
     let Some(picture) = picture.filter(|_| !thumbs.is_empty()) else {
         return;
     };
@@ -90,7 +97,7 @@ fn check_thumbnails(
         size,
         partial: (size.0 % (8 * hmax), size.1 % (8 * vmax)),
     };
-    report.thumbnails = check(&thumbs, &target, limits);
+    report.thumbnails = check(thumbs, &target, limits);
     for t in report.thumbnails.iter().filter(|t| !t.shows_image) {
         let c = format!("the {} thumbnail {}", t.kind, t.verdict);
         report.identification.contradictions.push(c);

@@ -47,8 +47,8 @@ pub(super) fn follow(edit: &Edit, blocks: &Blocks, warnings: &mut Vec<Warning>) 
     }
     // A drop: the picture changed inside the frame.
     let redraw = !whole && edit.region.is_none();
-    let previews = if redraw {
-        preview_starts(file)
+    let previews: Vec<usize> = if redraw {
+        large_thumbnails(file).iter().map(|p| p.0).collect()
     } else {
         Vec::new()
     };
@@ -123,23 +123,29 @@ pub(super) fn replaced(
     (t, failed)
 }
 
-/// Where in the data after EOI each large thumbnail the MPF index lists starts (MP
-/// type class 1 or 2: a picture of the primary image, which can be drawn anew).
-fn preview_starts(file: &JpegFile) -> Vec<usize> {
-    let starts = file
+/// The (start, length) in the data after EOI of each large thumbnail the MPF index
+/// lists there (MP type class 1 or 2: a picture of the primary image), in index order.
+pub(super) fn large_thumbnails(file: &JpegFile) -> Vec<(usize, usize)> {
+    let found = file
         .segments()
         .find(|s| classify(s) == MetaClass::Mpf)
         .and_then(|mpf| {
             let types = mpf_entry_types(mpf.body)?;
             let header = mpf.body_offset() + 4;
             let entries = mpf_entries(mpf.body)?;
-            let starts = entries.iter().zip(&types).filter_map(|(&(offset, _), t)| {
-                let listed = offset != 0 && MPF_LARGE_THUMBNAILS.contains(t);
-                listed.then(|| (header + offset as usize).checked_sub(file.trailer_offset))?
-            });
-            Some(starts.collect())
+            let found = entries
+                .iter()
+                .zip(&types)
+                .filter_map(|(&(offset, size), t)| {
+                    let listed = offset != 0 && MPF_LARGE_THUMBNAILS.contains(t);
+                    let start = listed
+                        .then(|| (header + offset as usize).checked_sub(file.trailer_offset))??;
+                    let len = size as usize;
+                    (start.checked_add(len)? <= file.trailer.len()).then_some((start, len))
+                });
+            Some(found.collect())
         });
-    starts.unwrap_or_default()
+    found.unwrap_or_default()
 }
 
 /// A large thumbnail after EOI drawn anew from the output's blocks (see

@@ -181,27 +181,44 @@ fn segment_thumbnail(
     resized: bool,
 ) -> Option<Option<Vec<u8>>> {
     let b = seg.body;
-    Some(match class {
-        // JFIF 1.02 extension: code 0x10 a JPEG, 0x13 RGB samples (0x11, a palette, is
-        // left with a warning).
-        MetaClass::Jfxx => match b.get(5) {
-            Some(0x10) => new_thumbnail(&b[6..], 0xFFFF - 2 - 6, edit, blocks, resized).map(|n| {
-                let mut body = b[..6].to_vec();
-                body.extend_from_slice(&n);
-                body
-            }),
-            Some(0x13) => jfxx_rgb(b, edit, blocks, resized),
-            _ => None,
-        },
-        _ => {
-            let (at, len) = irb_thumbnail(b)?;
-            let budget = irb_thumbnail_room(b).unwrap_or(0);
-            new_thumbnail(&b[at..at + len], budget, edit, blocks, resized).and_then(|n| {
-                let (w, h) = thumbnail_size(&n)?;
-                replace_irb_thumbnail(b, &n, w, h)
+    // JFIF 1.02 extension: code 0x10 a JPEG, 0x13 RGB samples (0x11, a palette, is left
+    // with a warning).
+    match (class, b.get(5)) {
+        (MetaClass::Jfxx, Some(0x13)) => Some(jfxx_rgb(b, edit, blocks, resized)),
+        (MetaClass::Jfxx, Some(0x10)) | (MetaClass::Photoshop, _) => {
+            with_jpeg_thumbnail(b, class, |old, budget| {
+                new_thumbnail(old, budget, edit, blocks, resized)
             })
         }
-    })
+        (MetaClass::Jfxx, _) => Some(None),
+        _ => None,
+    }
+}
+
+/// The body of a JFXX APP0 (code 0x10) or Photoshop APP13 segment with its JPEG
+/// thumbnail replaced by what `remake` makes of the old one in the bytes the segment
+/// has room for, Photoshop's resource header rewritten: `None` when it holds no JPEG
+/// thumbnail, `Some(None)` when `remake` makes none.
+pub(super) fn with_jpeg_thumbnail(
+    b: &[u8],
+    class: MetaClass,
+    remake: impl FnOnce(&[u8], usize) -> Option<Vec<u8>>,
+) -> Option<Option<Vec<u8>>> {
+    match class {
+        MetaClass::Jfxx => {
+            (b.len() > 6 && b[5] == 0x10).then_some(())?;
+            Some(remake(&b[6..], 0xFFFF - 2 - 6).map(|n| [&b[..6], &n[..]].concat()))
+        }
+        MetaClass::Photoshop => {
+            let (at, len) = irb_thumbnail(b)?;
+            let budget = irb_thumbnail_room(b).unwrap_or(0);
+            Some(remake(&b[at..at + len], budget).and_then(|n| {
+                let (w, h) = jpeg_size(&n)?;
+                replace_irb_thumbnail(b, &n, w, h)
+            }))
+        }
+        _ => None,
+    }
 }
 
 /// The new picture for an old thumbnail of at most `budget` bytes.
@@ -216,7 +233,7 @@ fn new_thumbnail(
     // output. It shows the output unless partial edge blocks stayed in place and are
     // more than about a thumbnail pixel wide (an image under 16 times the thumbnail's
     // size; the blocks are at most 15 pixels in 4:2:0).
-    let size = thumbnail_size(thumb);
+    let size = jpeg_size(thumb);
     let negligible = size.is_some_and(|(w, h)| edit.source.0 >= 16 * w && edit.source.1 >= 16 * h);
     let turn = !resized && (edit.true_transform || negligible);
     let transposes = edit.request.orientation.parts().0;
@@ -226,8 +243,8 @@ fn new_thumbnail(
         .or_else(|| remade(thumb, edit, blocks, transposes, budget))
 }
 
-/// The width and height of a thumbnail's frame.
-fn thumbnail_size(thumb: &[u8]) -> Option<(u32, u32)> {
+/// The width and height of a JPEG's frame (a thumbnail's, an image's after EOI).
+pub(super) fn jpeg_size(thumb: &[u8]) -> Option<(u32, u32)> {
     let file = JpegFile::parse(thumb).ok()?;
     let frame = parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
     Some((u32::from(frame.width), u32::from(frame.height)))
@@ -256,24 +273,14 @@ pub(super) fn turn_embedded(
     keep: KeepPolicy,
     reset_orientation: bool,
 ) -> Option<Vec<u8>> {
-    let huffman = match edit.options.huffman {
-        HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
-        h => h,
-    };
     let mut t = TransformOptions {
         request: Request {
             edge: EdgePolicy::Perfect,
             ..request
         },
         output: CopyOptions {
-            mode: None,
-            huffman,
-            restart: RestartSpec::Keep,
             keep,
-            strict: false,
-            scans: None,
-            icc: None,
-            ..edit.options.clone()
+            ..embedded_options(edit.options)
         },
         reset_orientation,
     };
@@ -284,6 +291,26 @@ pub(super) fn turn_embedded(
     super::via_pixels::transform(image, &t)
         .ok()
         .map(|done| done.output.bytes)
+}
+
+/// The output options for an image inside the file, from the file's own: its coding
+/// mode, restart interval and scans kept, no ICC profile or strictness imposed, and
+/// Huffman-coded even when the file is asked to be arithmetic-coded, as readers of
+/// thumbnails and of the images after EOI expect.
+pub(super) fn embedded_options(opts: &CopyOptions) -> CopyOptions {
+    let huffman = match opts.huffman {
+        HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
+        h => h,
+    };
+    CopyOptions {
+        mode: None,
+        huffman,
+        restart: RestartSpec::Keep,
+        strict: false,
+        scans: None,
+        icc: None,
+        ..opts.clone()
+    }
 }
 
 /// A new thumbnail made from the output's blocks, fitted to the old thumbnail's box
@@ -350,18 +377,11 @@ fn fitted_picture(
 /// picture as the others get, its samples turned with the image when the size holds,
 /// else made anew, at most 255×255.
 fn jfxx_rgb(body: &[u8], edit: &Edit, blocks: &Blocks, resized: bool) -> Option<Vec<u8>> {
-    let (w, h) = (u32::from(*body.get(6)?), u32::from(*body.get(7)?));
-    let data = body.get(8..8 + 3 * (w * h) as usize)?;
+    let old = super::thumbnail_check::jfxx_rgb(body)?;
     let (t, fx, fy) = edit.request.orientation.parts();
     let px = if resized || edit.request.grayscale {
-        fitted_picture(edit, blocks, (w, h), t)?
+        fitted_picture(edit, blocks, (old.width, old.height), t)?
     } else {
-        let old = PixelImage {
-            width: w,
-            height: h,
-            channels: 3,
-            data: data.to_vec(),
-        };
         geometry::orient(&old, t, fx, fy)
     };
     let (nw, nh) = (u8::try_from(px.width).ok()?, u8::try_from(px.height).ok()?);

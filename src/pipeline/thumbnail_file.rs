@@ -3,7 +3,7 @@
 //! `exiftran -g` and `jhead -rgt` do for the Exif one), the image's bytes untouched.
 
 use super::thumbnail::{follow, fresh, Blocks, Edit};
-use super::thumbnail_check::{segment_thumbnails, thumbnails, Thumb};
+use super::thumbnail_check::{segment_thumbnails, thumbnails, Thumb, ThumbnailKind};
 use super::{CopyOptions, MetaEdits, Output};
 use crate::container::edit::{
     add_exif_thumbnail, exif_thumbnail, new_exif_thumbnail, refresh_mpf, replace_exif_thumbnail,
@@ -13,30 +13,6 @@ use crate::entropy::{self, Limits};
 use crate::error::{Error, Result};
 use crate::pixels::image_io;
 use crate::transform::Request;
-
-/// Where a thumbnail is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThumbnailKind {
-    /// Exif IFD1 (Exif 2.3, 4.5.4).
-    Exif,
-    /// Photoshop image resource 1036 in APP13.
-    Photoshop,
-    /// A JFIF extension APP0 (JFXX).
-    Jfxx,
-    /// The first large thumbnail an MPF index lists after EOI.
-    MpfPreview,
-}
-
-impl ThumbnailKind {
-    fn label(self) -> &'static str {
-        match self {
-            ThumbnailKind::Exif => "Exif",
-            ThumbnailKind::Photoshop => "Photoshop",
-            ThumbnailKind::Jfxx => "JFXX",
-            ThumbnailKind::MpfPreview => "MPF preview",
-        }
-    }
-}
 
 /// The thumbnail of `kind` (any: Exif, else Photoshop, else JFXX, else the MPF
 /// preview) as a file of its own:
@@ -57,7 +33,7 @@ pub fn extract_thumbnail(data: &[u8], kind: Option<ThumbnailKind>) -> Result<Vec
     };
     let thumb = wanted
         .iter()
-        .find_map(|k| found.iter().find(|t| t.kind == k.label()))
+        .find_map(|k| found.iter().find(|t| t.kind == *k))
         .ok_or_else(|| {
             let what = kind.map_or(String::new(), |k| format!("{} ", k.label()));
             Error::BadRequest(format!("the file has no {what}thumbnail"))

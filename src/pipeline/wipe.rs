@@ -7,10 +7,11 @@
 //! index lists (large previews, gain maps). A JPEG after EOI that no index lists, and
 //! any picture that cannot be wiped, get a warning.
 
-use super::{encode_options, secondary, CopyOptions, MetaEdits, Output, RestartSpec, Trailer};
-use crate::container::edit::{exif_thumbnail, irb_thumbnail, replace_irb_thumbnail};
-use crate::container::{classify, parse_frame, JpegFile, KeepPolicy, MetaClass};
-use crate::entropy::{self, HuffmanChoice};
+use super::thumbnail::{embedded_options, jpeg_size, with_jpeg_thumbnail};
+use super::{encode_options, secondary, CopyOptions, MetaEdits, Output, Trailer};
+use crate::container::edit::exif_thumbnail;
+use crate::container::{classify, JpegFile, KeepPolicy, MetaClass};
+use crate::entropy;
 use crate::error::{Result, Warning, WarningKind};
 use crate::transform::{scale_region, wipe_plan, CropSpec};
 
@@ -82,31 +83,23 @@ fn wiped_pictures(
                 }
             }
             // JFIF 1.02 extension: 0x10 a JPEG, 0x13 RGB samples, 0x11 a palette.
-            MetaClass::Jfxx if b.len() > 6 => {
-                let new = match b[5] {
-                    0x10 => wiped(&b[6..]).map(|n| [&b[..6], &n[..]].concat()),
-                    0x13 => wiped_rgb(b, region, size),
-                    _ => None,
+            class @ (MetaClass::Jfxx | MetaClass::Photoshop) => {
+                let new = match (class, b.get(5)) {
+                    (MetaClass::Jfxx, _) if b.len() <= 6 => None,
+                    (MetaClass::Jfxx, Some(0x13)) => Some(wiped_rgb(b, region, size)),
+                    (MetaClass::Jfxx, Some(0x10)) | (MetaClass::Photoshop, _) => {
+                        with_jpeg_thumbnail(b, class, |old, _| wiped(old))
+                    }
+                    _ => Some(None),
                 };
                 match new {
-                    Some(body) => edits.segments.push((seg.offset, body)),
-                    None => {
+                    None => {}
+                    Some(Some(body)) => edits.segments.push((seg.offset, body)),
+                    Some(None) if class == MetaClass::Jfxx => {
                         let remedy = "strip --keep without jfxx removes it";
                         warnings.push(leak(seg.offset, "JFXX thumbnail", remedy));
                     }
-                }
-            }
-            MetaClass::Photoshop => {
-                let Some((at, len)) = irb_thumbnail(b) else {
-                    continue;
-                };
-                let new = wiped(&b[at..at + len]).and_then(|n| {
-                    let (w, h) = frame_size(&n)?;
-                    replace_irb_thumbnail(b, &n, w, h)
-                });
-                match new {
-                    Some(body) => edits.segments.push((seg.offset, body)),
-                    None => {
+                    Some(None) => {
                         let remedy = "strip --keep without photoshop removes it";
                         warnings.push(leak(seg.offset, "Photoshop thumbnail", remedy));
                     }
@@ -160,28 +153,17 @@ fn wiped_image(
     size: (u32, u32),
     opts: &CopyOptions,
 ) -> Option<Vec<u8>> {
-    let scaled = scale_region(region, size, frame_size(image)?)?;
-    let huffman = match opts.huffman {
-        HuffmanChoice::Arithmetic => HuffmanChoice::Optimal,
-        h => h,
-    };
-    let o = CopyOptions {
-        mode: None,
-        huffman,
-        restart: RestartSpec::Keep,
-        strict: false,
-        scans: None,
-        icc: None,
-        ..opts.clone()
-    };
-    wipe(image, &scaled, &o).ok().map(|out| out.bytes)
+    let scaled = scale_region(region, size, jpeg_size(image)?)?;
+    wipe(image, &scaled, &embedded_options(opts))
+        .ok()
+        .map(|out| out.bytes)
 }
 
 /// A JFXX thumbnail stored as RGB samples (`body` of its APP0 segment) with `region`
 /// of the `size` image set to the gray of a wiped block, scaled outward.
 fn wiped_rgb(body: &[u8], region: &CropSpec, size: (u32, u32)) -> Option<Vec<u8>> {
-    let (w, h) = (usize::from(*body.get(6)?), usize::from(*body.get(7)?));
-    body.get(8..8 + 3 * w * h)?;
+    let old = super::thumbnail_check::jfxx_rgb(body)?;
+    let (w, h) = (old.width as usize, old.height as usize);
     let r = scale_region(region, size, (w as u32, h as u32))?;
     let (x, y) = (r.x.value as usize, r.y.value as usize);
     let (rw, rh) = (r.width? as usize, r.height? as usize);
@@ -191,11 +173,4 @@ fn wiped_rgb(body: &[u8], region: &CropSpec, size: (u32, u32)) -> Option<Vec<u8>
         out[start..start + 3 * rw.min(w - x)].fill(128);
     }
     Some(out)
-}
-
-/// The width and height of a JPEG's frame.
-fn frame_size(image: &[u8]) -> Option<(u32, u32)> {
-    let file = JpegFile::parse(image).ok()?;
-    let f = parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
-    Some((u32::from(f.width), u32::from(f.height)))
 }
