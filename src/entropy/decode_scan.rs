@@ -56,6 +56,19 @@ impl Order for Natural {
     }
 }
 
+/// AC coefficients dropped (for a reader of the DC values alone): nothing is stored.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DropAc;
+
+impl Order for DropAc {
+    #[inline(always)]
+    fn get(self, _: &Block, _: usize) -> i16 {
+        0
+    }
+    #[inline(always)]
+    fn put(self, _: &mut Block, _: usize, _: i16) {}
+}
+
 /// Decodes the blocks of one scan kind (sequential, DC first, ...).
 pub(super) trait BlockDecode {
     /// Whether decoding a block depends on what earlier scans left in it (AC
@@ -64,6 +77,11 @@ pub(super) trait BlockDecode {
     /// Resets the per-interval state (DC predictions, EOBRUN): at the start of the
     /// scan and after each restart marker.
     fn reset(&mut self);
+    /// The DC predictions of the scan components (T.81 F.2.2.1), for the decoders
+    /// that keep them.
+    fn predictions(&self) -> [i32; 4] {
+        [0; 4]
+    }
     /// Decodes the next block of scan component `sc` into `blk`. `hist` has bit k set
     /// when AC coefficient k (zigzag) of the block is nonzero: the decoders with
     /// [`BlockDecode::HISTORY`] read and update it (so that they need not scan the
@@ -495,6 +513,10 @@ pub(super) struct Sequential<'t> {
 impl BlockDecode for Sequential<'_> {
     fn reset(&mut self) {
         self.pred = [0; 4];
+    }
+
+    fn predictions(&self) -> [i32; 4] {
+        self.pred
     }
 
     #[inline(always)]

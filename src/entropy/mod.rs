@@ -6,6 +6,7 @@
 //! * [`encode`] writes a coefficient image back as DQT, SOFn, DRI, DHT and scans
 //!   (sequential or progressive, standard or optimal Huffman tables, restart intervals).
 
+mod ahead;
 mod arith;
 mod arith_enc;
 mod arith_scan;

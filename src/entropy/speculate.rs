@@ -28,24 +28,24 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// MCU starts a speculative decoder records, at most (and at most a quarter of a
 /// share's MCUs).
-const WINDOW: usize = 2048;
+pub(super) const WINDOW: usize = 2048;
 /// Times a speculative decoder may start again after hitting invalid data while it is
 /// still recording (its guess of where an MCU starts was wrong).
-const RESTARTS: usize = 64;
+pub(super) const RESTARTS: usize = 64;
 
 /// What a decoder knew at one recorded MCU start.
 #[derive(Debug, Clone, Copy)]
-struct Start {
+pub(super) struct Start {
     /// Attempt (restart) it belongs to.
-    attempt: usize,
+    pub attempt: usize,
     /// MCUs decoded before it in that attempt.
-    mcu: usize,
+    pub mcu: usize,
     /// DC predictions there (T.81 F.2.2.1), in the decoder's own reckoning.
-    pred: [i32; 4],
+    pub pred: [i32; 4],
 }
 
 /// The MCU starts of one speculative decoder's last attempt, by bit position.
-type Starts = HashMap<u64, Start>;
+pub(super) type Starts = HashMap<u64, Start>;
 
 /// Extremes of the DC predictions (the DC values of the blocks decoded) per scan
 /// component, in a decoder's own reckoning.
@@ -105,7 +105,7 @@ struct Link {
 }
 
 /// The next share, as the decoder before it sees it.
-struct Next {
+pub(super) struct Next {
     /// Its first byte.
     at: usize,
     /// Its recorded MCU starts, when it has them.
@@ -115,10 +115,19 @@ struct Next {
 }
 
 impl Next {
+    /// The share starting at byte `at`, whose decoder sends its MCU starts on `from`.
+    pub(super) fn new(at: usize, from: Receiver<Starts>) -> Self {
+        Next {
+            at,
+            from,
+            starts: None,
+        }
+    }
+
     /// Whether the decoder at `br`, at an MCU start, meets the next share's decoder
     /// there: its record of that start. `None` when they cannot meet any more (past
     /// every start it recorded, or it recorded none).
-    fn meet(&mut self, br: &BitReader) -> Option<Option<Start>> {
+    pub(super) fn meet(&mut self, br: &BitReader) -> Option<Option<Start>> {
         // `byte_offset` is at most a few bytes late (stuffing): a cheap test first.
         if br.byte_offset() + 16 < self.at {
             return Some(None);
@@ -375,7 +384,7 @@ fn share_starts(ecs: &[u8], threads: usize) -> Option<Vec<usize>> {
 
 /// The first byte at or after `at` that data can start at: not the `00` of a stuffed
 /// `FF 00` pair, not a marker.
-fn resume_at(ecs: &[u8], mut at: usize) -> Option<usize> {
+pub(super) fn resume_at(ecs: &[u8], mut at: usize) -> Option<usize> {
     while at < ecs.len() {
         let after_ff = at > 0 && ecs[at - 1] == 0xFF;
         let marker = ecs[at] == 0xFF && ecs.get(at + 1).is_some_and(|&b| b != 0x00);

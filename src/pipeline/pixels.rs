@@ -338,7 +338,7 @@ pub fn decode_file_rows(
     } else {
         entropy::rows::decode_streamed_on(&file, &opts.limits, opts.pixels.threads)?
     };
-    let scan = match streamed {
+    let mut scan = match streamed {
         Streamed::Whole(decoded) => {
             let (decoded, color, warnings) = prepare_coefficients(&file, decoded, opts)?;
             decode_rows(&decoded.image, color, &opts.pixels, start, sink)?;
@@ -349,6 +349,10 @@ pub fn decode_file_rows(
     // The warnings in the order a whole decode gives them: the file's, the decoder's,
     // then colour.
     let (color, w) = detect_color_space(color_markers(&file), &scan.decoded.frame)?;
+    let factors: Vec<(u8, u8)> = (scan.decoded.frame.components.iter())
+        .map(|c| (c.h, c.v))
+        .collect();
+    scan.set_reads_ac(reads_ac(&factors, color, &opts.pixels));
     let scan_warnings = stream::decode_stream(&scan, color, &opts.pixels, start, sink)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(scan.warnings_with(scan_warnings));
