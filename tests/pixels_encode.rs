@@ -532,6 +532,274 @@ fn bmp_input_equals_cjpegs() {
     report_failures(&format!("BMP input: {} bitmaps", bitmaps.len()), &failures);
 }
 
+/// GIF and Targa files written here field by field (every layout cjpeg reads: global and
+/// local colour tables, gray tables, interlaced rows, an image smaller than the screen
+/// with transparency; Targa colour-mapped, true-colour and gray, plain and run-length
+/// coded, 8 to 32 bits, bottom-up and top-down): jtool reads the pixels cjpeg reads, so
+/// the files encode to the same bytes.
+#[test]
+fn gif_and_targa_input_equal_cjpegs() {
+    let Some(cjpeg) = tool("cjpeg") else {
+        return;
+    };
+    let mut next = {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    };
+    let (w, h) = (29usize, 17usize);
+    let mut files: Vec<(String, Vec<u8>, &[&str])> = Vec::new();
+    let colours: Vec<[u8; 3]> = (0..40)
+        .map(|_| {
+            let v = next();
+            [v as u8, (v >> 8) as u8, (v >> 16) as u8]
+        })
+        .collect();
+    let grays: Vec<[u8; 3]> = (0..16).map(|i| [i * 17; 3]).collect();
+    let mut gray_but_one = grays.clone();
+    gray_but_one[15] = [200, 10, 10];
+    let px = |n: usize, next: &mut dyn FnMut() -> u64| -> Vec<u8> {
+        (0..w * h).map(|_| (next() % n as u64) as u8).collect()
+    };
+    for (name, table, n, layout) in [
+        ("colour", &colours, 40, GifLayout::default()),
+        ("gray", &grays, 16, GifLayout::default()),
+        (
+            "gray but an unused entry",
+            &gray_but_one,
+            15,
+            GifLayout::default(),
+        ),
+        (
+            "interlaced",
+            &colours,
+            40,
+            GifLayout {
+                interlaced: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "local table",
+            &colours,
+            40,
+            GifLayout {
+                local: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "small image on a screen",
+            &colours,
+            40,
+            GifLayout {
+                screen: Some((60, 50)),
+                transparent: Some(3),
+                ..Default::default()
+            },
+        ),
+    ] {
+        let index = px(n, &mut next);
+        files.push((format!("GIF {name}"), gif(w, h, table, &index, layout), &[]));
+    }
+    for kind in [2u8, 10] {
+        for bits in [15u8, 16, 24, 32] {
+            let bytes = usize::from(bits).div_ceil(8);
+            let p: Vec<u8> = (0..w * h * bytes)
+                .map(|i| if i % 7 < 3 { 9 } else { next() as u8 })
+                .collect();
+            for top in [false, true] {
+                files.push((
+                    format!("Targa {kind} {bits}-bit top {top}"),
+                    targa(w, h, kind, bits, &p, None, top),
+                    &["-targa"],
+                ));
+            }
+        }
+    }
+    for kind in [3u8, 11, 1, 9] {
+        let mapped = kind & 7 == 1;
+        let p: Vec<u8> = (0..w * h)
+            .map(|i| if i % 5 < 2 { 7 } else { (next() % 40) as u8 })
+            .collect();
+        let map = mapped.then_some(colours.as_slice());
+        files.push((
+            format!("Targa {kind}"),
+            targa(w, h, kind, 8, &p, map, false),
+            &["-targa"],
+        ));
+    }
+    let mut failures = Vec::new();
+    for (name, file, flags) in &files {
+        let mut args = vec!["-dct", "int"];
+        args.extend_from_slice(flags);
+        let (code, theirs, err) = run_with_stdin(&cjpeg, &args, file);
+        assert!(code == 0, "{name}: cjpeg failed: {err}");
+        let opts = PixelEncodeOptions {
+            huffman: HuffmanChoice::Standard,
+            ..Default::default()
+        };
+        match jtool::pipeline::encode_image_file(file, &opts) {
+            Ok(ours) if ours == theirs => {}
+            r => failures.push(format!("{name}: {:?}", r.err())),
+        }
+    }
+    report_failures(
+        &format!("GIF and Targa input: {} files", files.len()),
+        &failures,
+    );
+}
+
+/// How [`gif`] lays the image out.
+#[derive(Default, Clone, Copy)]
+struct GifLayout {
+    interlaced: bool,
+    local: bool,
+    screen: Option<(u16, u16)>,
+    transparent: Option<u8>,
+}
+
+/// A GIF89a file of one `w`×`h` image with colour table `table` and pixel indexes
+/// `index` (top row first). The LZW data codes every index as a literal, with a clear
+/// code before the table would grow a bit (a valid, if uncompressed, code stream).
+fn gif(w: usize, h: usize, table: &[[u8; 3]], index: &[u8], l: GifLayout) -> Vec<u8> {
+    let size = (1..=8).find(|&s| 1usize << s >= table.len()).unwrap_or(8);
+    let mut tbl: Vec<u8> = table.iter().flatten().copied().collect();
+    tbl.resize(3 << size, 0);
+    let (sw, sh) = l.screen.unwrap_or((w as u16, h as u16));
+    let mut out = b"GIF89a".to_vec();
+    out.extend_from_slice(&sw.to_le_bytes());
+    out.extend_from_slice(&sh.to_le_bytes());
+    match l.local {
+        true => out.extend_from_slice(&[0, 0, 0]),
+        false => {
+            out.extend_from_slice(&[0x80 | (size as u8 - 1), 0, 0]);
+            out.extend_from_slice(&tbl);
+        }
+    }
+    if let Some(t) = l.transparent {
+        out.extend_from_slice(&[0x21, 0xF9, 4, 1, 0, 0, t, 0]);
+    }
+    let at: u16 = if l.screen.is_some() { 5 } else { 0 };
+    out.push(0x2C);
+    for v in [at, at, w as u16, h as u16] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let flags =
+        if l.local { 0x80 | (size as u8 - 1) } else { 0 } | if l.interlaced { 0x40 } else { 0 };
+    out.push(flags);
+    if l.local {
+        out.extend_from_slice(&tbl);
+    }
+    let rows: Vec<usize> = match l.interlaced {
+        true => [(0, 8), (4, 8), (2, 4), (1, 2)]
+            .iter()
+            .flat_map(|&(s, d)| (s..h).step_by(d))
+            .collect(),
+        false => (0..h).collect(),
+    };
+    let min_code = size.max(2);
+    let clear = 1u32 << min_code;
+    let mut codes = vec![clear];
+    for (n, &i) in rows
+        .iter()
+        .flat_map(|&y| &index[y * w..(y + 1) * w])
+        .enumerate()
+    {
+        if n > 0 && n % ((1 << min_code) - 2) == 0 {
+            codes.push(clear);
+        }
+        codes.push(u32::from(i));
+    }
+    codes.push(clear + 1);
+    let (mut data, mut acc, mut bits) = (Vec::new(), 0u32, 0);
+    for c in codes {
+        acc |= c << bits;
+        bits += min_code + 1;
+        while bits >= 8 {
+            data.push(acc as u8);
+            acc >>= 8;
+            bits -= 8;
+        }
+    }
+    if bits > 0 {
+        data.push(acc as u8);
+    }
+    out.push(min_code as u8);
+    for chunk in data.chunks(255) {
+        out.push(chunk.len() as u8);
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(&[0, b';']);
+    out
+}
+
+/// A Targa file of type `kind` with `bits`-bit pixels `px` (stored bytes, top row
+/// first), colour map `map` (for types 1 and 9), rows top-down or bottom-up; the
+/// run-length types code runs of equal pixels as runs (across rows) and the rest as
+/// literal packets.
+fn targa(
+    w: usize,
+    h: usize,
+    kind: u8,
+    bits: u8,
+    px: &[u8],
+    map: Option<&[[u8; 3]]>,
+    top: bool,
+) -> Vec<u8> {
+    let bpp = usize::from(bits).div_ceil(8);
+    let map_len = map.map_or(0, <[_]>::len) as u16;
+    let mut out = vec![0, u8::from(map.is_some()), kind, 0, 0];
+    out.extend_from_slice(&map_len.to_le_bytes());
+    out.push(if map.is_some() { 24 } else { 0 });
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&(w as u16).to_le_bytes());
+    out.extend_from_slice(&(h as u16).to_le_bytes());
+    out.extend_from_slice(&[bits, if top { 0x20 } else { 0 }]);
+    for e in map.unwrap_or(&[]) {
+        out.extend_from_slice(&[e[2], e[1], e[0]]);
+    }
+    let rows: Vec<&[u8]> = px.chunks_exact(w * bpp).collect();
+    let stored: Vec<&[u8]> = match top {
+        true => rows,
+        false => rows.into_iter().rev().collect(),
+    };
+    let pixels: Vec<&[u8]> = stored.iter().flat_map(|r| r.chunks_exact(bpp)).collect();
+    if kind < 9 {
+        pixels.iter().for_each(|p| out.extend_from_slice(p));
+        return out;
+    }
+    let mut i = 0;
+    while i < pixels.len() {
+        let run = pixels[i..]
+            .iter()
+            .take(128)
+            .take_while(|&&p| p == pixels[i])
+            .count();
+        if run > 1 {
+            out.push(0x80 | (run - 1) as u8);
+            out.extend_from_slice(pixels[i]);
+            i += run;
+            continue;
+        }
+        let lit = (1..pixels.len() - i)
+            .take(127)
+            .take_while(|&k| pixels[i + k] != pixels[i + k - 1])
+            .count()
+            + 1;
+        out.push((lit - 1) as u8);
+        pixels[i..i + lit]
+            .iter()
+            .for_each(|p| out.extend_from_slice(p));
+        i += lit;
+    }
+    out
+}
+
 /// A bottom-up Windows bitmap: `bits` 8 (with the colour map `map` of 256 entries, given
 /// as R, G, B) or 32; `px` holds the indexes or B, G, R, X bytes, top row first.
 fn bitmap(w: u32, h: u32, bits: u16, px: &[u8], map: Option<fn(u8) -> [u8; 3]>) -> Vec<u8> {

@@ -139,7 +139,7 @@ pub enum Command {
     Thumbnail(super::meta_cmd::ThumbnailArgs),
     /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, BMP, or PAM for CMYK.
     Decode(DecodeArgs),
-    /// Encode pixels (PNG, PPM, PGM, BMP) exactly as `cjpeg -dct int` does.
+    /// Encode pixels (PNG, PPM, PGM, BMP, GIF, Targa) exactly as `cjpeg -dct int` does.
     Encode(PixelEncodeArgs),
     /// Check each file's integrity: decode everything, report OK/WARNING/ERROR with the
     /// first problem's offset and MCU.

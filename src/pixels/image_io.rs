@@ -10,6 +10,10 @@ use super::{PixelImage, PixelShape, PixelSlice};
 use crate::error::{Error, MalformedKind, Result};
 use std::io::Write;
 
+/// Most pixels an input whose size its data does not bound (GIF, run-length coded
+/// Targa) may declare: the default `--max-pixels`.
+pub(super) const MAX_INPUT_PIXELS: u64 = 1 << 28;
+
 fn bad(offset: usize, msg: impl Into<String>) -> Error {
     Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
 }
@@ -410,7 +414,7 @@ impl ReadPixels<'_> {
 /// [`read_image`] without copying the samples of binary 8-bit PNM files: the encoder
 /// reads them where they lie (in a memory-mapped input, no copy of the image at all).
 pub fn read_image_borrowed(data: &[u8]) -> Result<ReadPixels<'_>> {
-    if !data.starts_with(b"\x89PNG\r\n\x1a\n") && !data.starts_with(b"BM") {
+    if is_pnm(data) {
         let info = pnm_info(data)?;
         if !info.ascii && info.maxval == 255 {
             return Ok(ReadPixels::Borrowed(PixelSlice {
@@ -430,12 +434,22 @@ fn rescale(v: u32, maxval: u32) -> u8 {
     ((v.min(maxval) as u64 * 255 + maxval as u64 / 2) / maxval as u64) as u8
 }
 
-/// Reads a PNM/PAM, PNG or BMP file, recognised by its first bytes.
+/// Whether `data` starts like a PNM/PAM file (`P1` to `P7`).
+fn is_pnm(data: &[u8]) -> bool {
+    matches!(data, [b'P', b'1'..=b'7', ..])
+}
+
+/// Reads a PNM/PAM, PNG, BMP, GIF or Targa file, recognised by its first bytes (a
+/// Targa file, which has no signature, by a header cjpeg would read).
 pub fn read_image(data: &[u8]) -> Result<PixelImage> {
     if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         read_png(data)
     } else if data.starts_with(b"BM") {
         super::bmp::read_bmp(data)
+    } else if super::gif_file::is_gif(data) {
+        super::gif_file::read_gif(data)
+    } else if !is_pnm(data) && super::targa::is_targa(data) {
+        super::targa::read_targa(data)
     } else {
         read_pnm(data)
     }

@@ -24,6 +24,7 @@ pub mod fdct;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod fdct_sse2;
 pub mod geometry;
+mod gif_file;
 pub mod idct;
 mod idct_reduced;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -36,6 +37,7 @@ mod rgb2ycc;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod rgb2ycc_sse2;
 pub mod smooth;
+mod targa;
 mod upsample;
 
 pub use decode::{
