@@ -1083,6 +1083,57 @@ fn incomplete_progressive_images_match_djpeg() {
     );
 }
 
+/// `djpeg -targa` (also with `-grayscale` and `-scale 1/2`): jtool's Targa writer over
+/// its own decode gives djpeg's file byte for byte on every case djpeg decodes, and
+/// `jtool decode` writes the same file for a `.tga` output.
+#[test]
+fn targa_output_equals_djpegs() {
+    use jtool::pixels::targa::encode_targa;
+    let Some(djpeg) = tool("djpeg") else { return };
+    let (mut compared, mut failures) = (0, Vec::new());
+    let dir = tempfile::tempdir().unwrap();
+    for (name, path, _) in cases() {
+        let jpeg = std::fs::read(&path).unwrap();
+        for (gray, half) in [(false, false), (true, false), (false, true)] {
+            let mut args = vec!["-dct", "int", "-targa"];
+            args.extend(gray.then_some("-grayscale"));
+            args.extend(half.then_some(["-scale", "1/2"]).into_iter().flatten());
+            let (code, expected, _) = run_with_stdin(&djpeg, &args, &jpeg);
+            if !(code == 0 || code == 2) || expected.is_empty() {
+                continue;
+            }
+            compared += 1;
+            let opts = DecodeOptions {
+                pixels: PixelOptions {
+                    gray,
+                    scale: jtool::pixels::Scale::from_fraction(1, if half { 2 } else { 1 })
+                        .unwrap(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let ours = decode_file(&jpeg, &opts).and_then(|d| encode_targa(&d.image));
+            if ours.as_ref().ok() != Some(&expected) {
+                failures.push(format!("{name} {}: {:?}", args.join(" "), ours.err()));
+            }
+            if compared % 16 == 1 {
+                // The streamed writer of the command line, now and then.
+                let out = dir.path().join("out.tga");
+                let mut cmd = assert_cmd::Command::cargo_bin("jtool").unwrap();
+                cmd.arg("decode").arg("--quiet");
+                cmd.args(gray.then_some("--grayscale"));
+                cmd.args(half.then_some(["--scale", "1/2"]).into_iter().flatten());
+                cmd.arg(&path).arg(&out).assert().success();
+                if std::fs::read(&out).unwrap() != expected {
+                    failures.push(format!("{name} {}: jtool decode differs", args.join(" ")));
+                }
+            }
+        }
+    }
+    assert!(compared > 0 || !common::ci(), "no file compared");
+    common::report_failures(&format!("djpeg -targa: {compared} files"), &failures);
+}
+
 /// `djpeg -bmp` and `-os2` (also with `-grayscale`): jtool's BMP writer over its own
 /// decode gives djpeg's file byte for byte, JFIF density in dots per cm included, on
 /// every case djpeg decodes.

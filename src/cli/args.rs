@@ -416,6 +416,8 @@ pub enum PixelFormat {
     Bmp,
     /// OS/2 BMP (djpeg -os2).
     Os2,
+    /// Targa: 24-bit, or 8-bit gray (djpeg -targa).
+    Targa,
 }
 
 #[derive(Debug, Args)]
@@ -434,7 +436,7 @@ pub struct DecodeArgs {
     /// Write CMYK/YCCK images as 4-channel PAM (CMYK) instead of converting to RGB.
     #[arg(long)]
     pub cmyk: bool,
-    /// Output format (default: from OUT's extension, .png, .bmp or PNM; PNM on stdout).
+    /// Output format (default: from OUT's extension, .png, .bmp, .tga or PNM; PNM on stdout).
     #[arg(long, value_enum, value_name = "FMT")]
     pub format: Option<PixelFormat>,
     /// Decode only this region of the output (djpeg -crop; after --scale): its left

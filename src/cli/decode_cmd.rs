@@ -7,6 +7,7 @@ use super::io::{self, Dest};
 use jtool::pipeline::pixels::{decode_file_rows, DecodeOptions};
 use jtool::pixels::bmp::{bmp_header, push_bmp_rows, BmpKind};
 use jtool::pixels::image_io::{pnm_header_for, PngStream};
+use jtool::pixels::targa::{push_targa_rows, targa_header};
 use jtool::pixels::PixelShape;
 use jtool::{Error, Result, Warning};
 use std::cell::{Cell, RefCell};
@@ -41,6 +42,7 @@ pub enum Format {
     Pnm,
     Png,
     Bmp(BmpKind),
+    Targa,
 }
 
 /// The output file being written.
@@ -52,6 +54,9 @@ enum Out<'w> {
     /// A BMP file: the rows gathered (top down) behind its header, all written at
     /// the end.
     Bmp(Counted<'w>, PixelShape, Vec<u8>, Vec<u8>),
+    /// A Targa file after its header: each batch of rows turned to B, G, R in the
+    /// buffer, then written.
+    Targa(Counted<'w>, usize, Vec<u8>),
     Gone,
 }
 
@@ -62,6 +67,10 @@ impl Out<'_> {
             (Out::Raw(w), Format::Bmp(kind)) => {
                 let head = bmp_header(shape, kind, dpcm)?;
                 *self = Out::Bmp(w, shape, head, Vec::new());
+            }
+            (Out::Raw(mut w), Format::Targa) => {
+                w.write_all(&targa_header(shape)?)?;
+                *self = Out::Targa(w, shape.channels, Vec::new());
             }
             (Out::Raw(mut w), Format::Pnm) => {
                 w.write_all(pnm_header_for(shape)?.as_bytes())?;
@@ -79,6 +88,11 @@ impl Out<'_> {
             Out::Bmp(_, _, _, held) => {
                 held.extend_from_slice(rows);
                 Ok(())
+            }
+            Out::Targa(w, channels, buf) => {
+                buf.clear();
+                push_targa_rows(buf, rows, *channels);
+                Ok(w.write_all(buf)?)
             }
             Out::Gone => Ok(()),
         }

@@ -858,9 +858,11 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             (Some(PixelFormat::Png), _) => Format::Png,
             (Some(PixelFormat::Bmp), _) => Format::Bmp(BmpKind::Windows),
             (Some(PixelFormat::Os2), _) => Format::Bmp(BmpKind::Os2),
+            (Some(PixelFormat::Targa), _) => Format::Targa,
             (Some(PixelFormat::Pnm), _) | (None, Dest::Stdout) => Format::Pnm,
             (None, Dest::File(p)) if ext(p, "png") => Format::Png,
             (None, Dest::File(p)) if ext(p, "bmp") => Format::Bmp(BmpKind::Windows),
+            (None, Dest::File(p)) if ext(p, "tga") => Format::Targa,
             (None, Dest::File(_)) => Format::Pnm,
         };
         let like = match dest {

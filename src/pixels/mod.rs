@@ -37,7 +37,7 @@ mod rgb2ycc;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod rgb2ycc_sse2;
 pub mod smooth;
-mod targa;
+pub mod targa;
 mod upsample;
 
 pub use decode::{

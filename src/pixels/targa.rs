@@ -12,7 +12,7 @@
 //! an RGB one, and 5-bit samples are widened to 8 bits as `(v · 255 + 15) / 31`.
 
 use super::image_io::MAX_INPUT_PIXELS;
-use super::PixelImage;
+use super::{PixelImage, PixelShape};
 use crate::error::{Error, MalformedKind, Result};
 
 fn bad(offset: usize, msg: impl Into<String>) -> Error {
@@ -188,6 +188,53 @@ fn convert_row(row: &[u8], out: &mut [u8], h: &Header, map: &[[u8; 3]]) {
                 o.copy_from_slice(&[p[2], p[1], p[0]]);
             }
         }
+    }
+}
+
+/// The header `djpeg -targa` writes for an image of `shape`: uncompressed true-colour
+/// (type 2, 24 bits) or gray (type 3, 8 bits), rows top-down.
+pub fn targa_header(shape: PixelShape) -> Result<[u8; 18]> {
+    let (kind, bits) = match shape.channels {
+        1 => (3, 8),
+        3 => (2, 24),
+        c => {
+            return Err(Error::BadRequest(format!(
+                "a Targa file holds gray or RGB pixels, not {c} channels"
+            )))
+        }
+    };
+    let (Ok(w), Ok(h)) = (u16::try_from(shape.width), u16::try_from(shape.height)) else {
+        return Err(Error::BadRequest(format!(
+            "a Targa file is at most 65535 pixels wide and high, not {}x{}",
+            shape.width, shape.height
+        )));
+    };
+    let mut head = [0u8; 18];
+    head[2] = kind;
+    head[12..14].copy_from_slice(&w.to_le_bytes());
+    head[14..16].copy_from_slice(&h.to_le_bytes());
+    head[16] = bits;
+    head[17] = 0x20;
+    Ok(head)
+}
+
+/// The image as the Targa file `djpeg -targa` writes.
+pub fn encode_targa(img: &PixelImage) -> Result<Vec<u8>> {
+    let shape = PixelShape {
+        width: img.width,
+        height: img.height,
+        channels: img.channels,
+    };
+    let mut out = targa_header(shape)?.to_vec();
+    push_targa_rows(&mut out, &img.data, img.channels);
+    Ok(out)
+}
+
+/// Appends rows of gray or R, G, B samples to `out` as Targa stores them (B, G, R).
+pub fn push_targa_rows(out: &mut Vec<u8>, rows: &[u8], channels: usize) {
+    match channels {
+        3 => out.extend(rows.chunks_exact(3).flat_map(|p| [p[2], p[1], p[0]])),
+        _ => out.extend_from_slice(rows),
     }
 }
 
