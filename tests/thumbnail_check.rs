@@ -16,12 +16,14 @@ use jtool::transform::{CropSpec, EdgePolicy, Orientation, Request};
 
 /// Where `data`'s Exif segment starts (its marker) and ends.
 fn exif_span(data: &[u8]) -> (usize, usize) {
-    let f = JpegFile::parse(data).unwrap();
-    let s = f
-        .segments()
-        .find(|s| classify(s) == MetaClass::Exif)
-        .expect("an Exif segment");
-    (s.offset, s.body_offset() + s.body.len())
+    exif_span_opt(data).expect("an Exif segment")
+}
+
+/// The span of the first Exif APP1 segment (marker to end), if any.
+fn exif_span_opt(data: &[u8]) -> Option<(usize, usize)> {
+    let f = JpegFile::parse(data).ok()?;
+    let s = f.segments().find(|s| classify(s) == MetaClass::Exif)?;
+    Some((s.offset, s.body_offset() + s.body.len()))
 }
 
 /// `out` with its Exif segment replaced by `src`'s, as `jpegtran -copy all` leaves it.
@@ -322,6 +324,66 @@ fn regenerate_adds_a_thumbnail_where_there_is_none() {
         out.bytes[exif_span(&out.bytes).1..],
         bare[exif_span(&bare).1..]
     );
+}
+
+/// `thumbnail --insert` (jhead -te) puts a given JPEG in as the Exif thumbnail: over the
+/// old one, into an Exif segment without one, or in a new Exif segment; every byte
+/// outside the Exif segment stays, and the thumbnail read back is the file given. A
+/// file that is not a JPEG image is refused before anything is written.
+#[test]
+fn insert_puts_the_given_thumbnail_in() {
+    let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
+    let plain = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    let opts = jtool::pipeline::StripOptions {
+        drop_exif_thumbnail: true,
+        ..Default::default()
+    };
+    let bare = jtool::pipeline::strip_with(&data, jtool::container::KeepPolicy::ALL, opts)
+        .unwrap()
+        .bytes;
+    // A thumbnail of another picture (the plain file itself, 67x45).
+    let thumb = plain.clone();
+    for (name, input) in [
+        ("with one", &data),
+        ("Exif without one", &bare),
+        ("no Exif", &plain),
+    ] {
+        let out = jtool::pipeline::insert_thumbnail(input, &thumb).unwrap();
+        let got = jtool::pipeline::extract_thumbnail(&out.bytes, None).unwrap();
+        assert_eq!(got, thumb, "{name}");
+        let (start, end) = exif_span(&out.bytes);
+        match exif_span_opt(input) {
+            Some((s, e)) => {
+                assert_eq!(out.bytes[..start], input[..s], "{name}");
+                assert_eq!(out.bytes[end..], input[e..], "{name}");
+            }
+            None => assert_eq!([&out.bytes[..start], &out.bytes[end..]].concat(), *input),
+        }
+        let r = report(&out.bytes);
+        assert_eq!(
+            (r.thumbnails[0].width, r.thumbnails[0].height),
+            (67, 45),
+            "{name}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (src, gif, out) = (
+        dir.path().join("in.jpg"),
+        dir.path().join("t.gif"),
+        dir.path().join("out.jpg"),
+    );
+    std::fs::write(&src, &data).unwrap();
+    std::fs::write(&gif, b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").unwrap();
+    assert_cmd::Command::cargo_bin("jtool")
+        .unwrap()
+        .args(["thumbnail", "--insert"])
+        .arg(&gif)
+        .arg(&src)
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("t.gif: not a JPEG file"));
+    assert!(!out.exists());
 }
 
 /// A crop that keeps the old thumbnail is located in it: the image is found as a part of

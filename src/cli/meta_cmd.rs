@@ -58,8 +58,14 @@ pub struct ThumbnailArgs {
     /// one gets an Exif thumbnail (160x120 at most), as exiftran -g gives.
     #[arg(long)]
     pub regenerate: bool,
-    /// Without --extract or --regenerate: the files whose thumbnails to check against
-    /// the image (as `inspect` does).
+    /// Put this JPEG file in as the Exif thumbnail (jhead -te): over the old one, or
+    /// added (a new Exif segment when the file has none); every other byte stays. The
+    /// picture is taken as it is: `jtool thumbnail FILE` then tells whether it shows
+    /// the image.
+    #[arg(long, value_name = "THUMB.jpg", conflicts_with_all = ["extract", "regenerate"])]
+    pub insert: Option<std::path::PathBuf>,
+    /// Without --extract, --regenerate or --insert: the files whose thumbnails to check
+    /// against the image (as `inspect` does).
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -203,7 +209,23 @@ pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {
 
 pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
     let limits = ctx.limits();
-    if !a.extract && !a.regenerate {
+    let insert = match &a.insert {
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => match jtool::container::JpegFile::parse(&bytes) {
+                Ok(_) => Some(bytes),
+                Err(e) => {
+                    eprintln!("jtool: {}: {e}", path.display());
+                    return EXIT_FAILED;
+                }
+            },
+            Err(e) => {
+                eprintln!("jtool: {}: {}", path.display(), io_message(&e));
+                return EXIT_FAILED;
+            }
+        },
+        None => None,
+    };
+    if !a.extract && !a.regenerate && insert.is_none() {
         if let Err(m) = reading_only(&a.output) {
             return usage(&m);
         }
@@ -224,7 +246,10 @@ pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
                 warnings: Vec::new(),
             }));
         }
-        let out = pipeline::regenerate_thumbnails(data, &limits)?;
+        let out = match &insert {
+            Some(thumb) => pipeline::insert_thumbnail(data, thumb)?,
+            None => pipeline::regenerate_thumbnails(data, &limits)?,
+        };
         pipeline::check_strict(strict, &out.warnings)?;
         Ok(Done::from(out))
     };

@@ -75,7 +75,9 @@ pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
     };
     let blocks = Blocks::Dense(&decoded.image);
     if segment_thumbnails(&file).is_empty() {
-        let bytes = with_new_thumbnail(data, &file, &edit, &blocks)?;
+        let thumb = fresh(&edit, &blocks)
+            .ok_or_else(|| Error::BadRequest("no thumbnail can be made of this image".into()))?;
+        let bytes = with_exif_thumbnail(data, &file, &thumb)?;
         let bytes = refresh_mpf(&file, bytes);
         return Ok(Output { bytes, warnings });
     }
@@ -95,19 +97,50 @@ pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
     })
 }
 
-/// `data` with an Exif thumbnail of its image added (as `exiftran -g` adds one): an
-/// IFD1 appended to the Exif segment, or a new Exif segment holding only the thumbnail
-/// after SOI (after the JFIF segment when there is one).
-fn with_new_thumbnail(
-    data: &[u8],
-    file: &JpegFile,
-    edit: &Edit,
-    blocks: &Blocks,
-) -> Result<Vec<u8>> {
-    let thumb = fresh(edit, blocks)
-        .ok_or_else(|| Error::BadRequest("no thumbnail can be made of this image".into()))?;
+/// `data` with the JPEG `thumb` as its Exif thumbnail (as `jhead -te` puts one in):
+/// written over the old one (see `replace_exif_thumbnail`) when there is one, else
+/// added as `with_exif_thumbnail` adds one. Every other byte stays, the image's scans
+/// and the data after EOI included (an MPF index is kept right).
+pub fn insert_thumbnail(data: &[u8], thumb: &[u8]) -> Result<Output> {
+    let file = JpegFile::parse(data)?;
+    let image = JpegFile::parse(thumb).is_ok_and(|t| t.segments().any(|s| s.marker.is_sof()));
+    if !image {
+        return Err(Error::BadRequest(
+            "the thumbnail given is not a JPEG image".into(),
+        ));
+    }
+    let exif = file
+        .segments()
+        .find(|s| classify(s) == MetaClass::Exif && exif_thumbnail(s.body).is_some());
+    let bytes = match exif {
+        Some(s) => {
+            let body = replace_exif_thumbnail(s.body, thumb).ok_or_else(|| {
+                Error::BadRequest("the thumbnail does not fit in the Exif segment (64 KiB)".into())
+            })?;
+            let end = s.body_offset() + s.body.len();
+            let length = (body.len() + 2) as u16;
+            [
+                &data[..s.offset + 2],
+                &length.to_be_bytes(),
+                &body,
+                &data[end..],
+            ]
+            .concat()
+        }
+        None => with_exif_thumbnail(data, &file, thumb)?,
+    };
+    Ok(Output {
+        bytes: refresh_mpf(&file, bytes),
+        warnings: file.warnings.clone(),
+    })
+}
+
+/// `data` with the JPEG `thumb` added as its Exif thumbnail (as `exiftran -g` adds
+/// one): an IFD1 appended to the Exif segment, or a new Exif segment holding only the
+/// thumbnail after SOI (after the JFIF segment when there is one).
+fn with_exif_thumbnail(data: &[u8], file: &JpegFile, thumb: &[u8]) -> Result<Vec<u8>> {
     if let Some(s) = file.segments().find(|s| classify(s) == MetaClass::Exif) {
-        let body = add_exif_thumbnail(s.body, &thumb).ok_or_else(|| {
+        let body = add_exif_thumbnail(s.body, thumb).ok_or_else(|| {
             Error::BadRequest(
                 "the Exif segment has no room for a thumbnail, or its IFD1 holds one jtool does not read"
                     .into(),
@@ -123,7 +156,7 @@ fn with_new_thumbnail(
         ]
         .concat());
     }
-    let body = new_exif_thumbnail(&thumb).ok_or_else(|| {
+    let body = new_exif_thumbnail(thumb).ok_or_else(|| {
         Error::BadRequest("the thumbnail is too large for an Exif segment".into())
     })?;
     let at = match file.segments().find(|s| s.marker != Marker::SOI) {
