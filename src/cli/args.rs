@@ -184,6 +184,9 @@ pub enum CopyKind {
     Exif,
     /// Every segment.
     All,
+    /// ICC profiles without comments, as jpegtran's `-copy icc` (for `jtool jpegtran`).
+    #[value(hide = true)]
+    IccOnly,
 }
 
 /// How the output is encoded, shared by every subcommand that re-encodes scans.

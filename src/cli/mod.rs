@@ -4,6 +4,7 @@
 mod args;
 mod decode_cmd;
 mod io;
+mod jpegtran;
 mod lab_cmd;
 mod meta_cmd;
 mod oom;
@@ -32,6 +33,21 @@ const EXIT_USAGE: i32 = 2;
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let argv = match jpegtran::compat(&argv) {
+        jpegtran::Compat::No => argv,
+        jpegtran::Compat::Run(translated) => translated,
+        jpegtran::Compat::Version => {
+            eprintln!("jtool {} (jpegtran switches)", env!("CARGO_PKG_VERSION"));
+            return EXIT_OK;
+        }
+        jpegtran::Compat::Usage(m) => {
+            if !m.is_empty() {
+                eprintln!("jtool jpegtran: {m}");
+            }
+            eprint!("{}", jpegtran::USAGE);
+            return EXIT_USAGE;
+        }
+    };
     par::note_inputs(&argv);
     let cli = match args::parse_from(argv) {
         Ok(c) => c,
@@ -386,6 +402,7 @@ fn keep_policy(k: CopyKind) -> KeepPolicy {
         CopyKind::Icc => "icc",
         CopyKind::Exif => "exif",
         CopyKind::All => "all",
+        CopyKind::IccOnly => return KeepPolicy::COLOUR.with(jtool::container::MetaClass::Icc),
     };
     KeepPolicy::level(name).expect("every CopyKind is a level")
 }

@@ -1,0 +1,151 @@
+//! `jtool jpegtran SWITCHES` (and jtool run as `jpegtran`) against jpegtran itself: for
+//! every test file and a set of switch lines, where jpegtran succeeds jtool does too,
+//! with the same coefficients and quantization tables, the same frame type (baseline,
+//! progressive, arithmetic), the same restart interval and the same kinds of markers
+//! kept.
+
+mod common;
+
+use common::{testdata_dir, tool};
+use jtool::container::{parse_dri, Item, JpegFile, Marker};
+use jtool::entropy::{decode, Limits};
+use std::path::Path;
+use std::process::Command;
+
+/// What must agree between the two outputs.
+#[derive(Debug, PartialEq)]
+struct Summary {
+    sof: Marker,
+    restart: u16,
+    kept: Vec<Marker>,
+    blocks: Vec<Vec<[i16; 64]>>,
+    tables: Vec<[u16; 64]>,
+}
+
+fn summary(data: &[u8]) -> Summary {
+    let file = JpegFile::parse(data).expect("output parses");
+    let sof = file.segments().find(|s| s.marker.is_sof()).unwrap().marker;
+    let restart = file
+        .segments()
+        .find(|s| s.marker == Marker::DRI)
+        .map_or(0, |s| parse_dri(s).unwrap());
+    let mut kept: Vec<Marker> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Segment(s) if s.marker.is_app() || s.marker == Marker::COM => Some(s.marker),
+            _ => None,
+        })
+        .collect();
+    kept.sort_by_key(|m| m.0);
+    kept.dedup();
+    let d = decode(&file, &Limits::default()).expect("output decodes");
+    Summary {
+        sof,
+        restart,
+        kept,
+        blocks: d
+            .image
+            .components
+            .iter()
+            .map(|c| c.plane.blocks.clone())
+            .collect(),
+        tables: d.image.components.iter().map(|c| c.quant.values).collect(),
+    }
+}
+
+/// Runs `program` (with `first` before the switches) on `input`, writing `out`.
+fn run(program: &Path, first: &[&str], switches: &[String], input: &Path, out: &Path) -> bool {
+    Command::new(program)
+        .args(first)
+        .args(switches)
+        .arg("-outfile")
+        .arg(out)
+        .arg(input)
+        .output()
+        .expect("runs")
+        .status
+        .success()
+}
+
+#[test]
+fn switches_give_jpegtrans_coefficients() {
+    let Some(jpegtran) = tool("jpegtran") else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let dir = tempfile::tempdir().unwrap();
+    // jtool under the name jpegtran, as a symbolic link gives it.
+    let linked = dir.path().join("jpegtran");
+    std::os::unix::fs::symlink(&jtool, &linked).unwrap();
+    let small = dir.path().join("small.jpg");
+    let src = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    let opts = jtool::pipeline::TransformOptions {
+        request: jtool::transform::Request {
+            crop: jtool::transform::CropSpec::parse("32x16+0+0"),
+            ..Default::default()
+        },
+        output: jtool::pipeline::CopyOptions::default(),
+        reset_orientation: false,
+    };
+    std::fs::write(
+        &small,
+        jtool::pipeline::transform(&src, &opts)
+            .unwrap()
+            .output
+            .bytes,
+    )
+    .unwrap();
+    let small = small.display().to_string();
+    let lines = [
+        "",
+        "-optimize",
+        "-progressive",
+        "-copy all -rotate 90",
+        "-copy none -flip horizontal -trim",
+        "-crop 32x16+8+8 -optimize",
+        "-grayscale -transpose",
+        "-restart 1 -copy icc",
+        "-restart 3B -perfect -rot 180",
+        "-arithmetic",
+        "-arithmetic -progressive -transverse",
+        "-wipe 16x16+8+8",
+        &format!("-drop +16+16 {small}"),
+        &format!("-drop +16+16 {small} -trim"),
+        "-opt -prog -flip v -crop 40x24+3+5",
+    ];
+    let (mut compared, mut failures) = (0, Vec::new());
+    for entry in std::fs::read_dir(testdata_dir()).unwrap() {
+        let input = entry.unwrap().path();
+        if input.extension().is_none_or(|e| e != "jpg") {
+            continue;
+        }
+        for (k, line) in lines.iter().enumerate() {
+            let switches: Vec<String> = line.split_whitespace().map(String::from).collect();
+            let (theirs, ours) = (dir.path().join("a.jpg"), dir.path().join("b.jpg"));
+            let _ = std::fs::remove_file(&ours);
+            if !run(&jpegtran, &[], &switches, &input, &theirs) {
+                continue;
+            }
+            let ok = match k % 2 {
+                0 => run(&jtool, &["jpegtran"], &switches, &input, &ours),
+                _ => run(&linked, &[], &switches, &input, &ours),
+            };
+            let name = format!("{} [{line}]", input.file_name().unwrap().to_string_lossy());
+            compared += 1;
+            if !ok {
+                failures.push(format!("{name}: jtool failed"));
+                continue;
+            }
+            let (a, b) = (
+                std::fs::read(&theirs).unwrap(),
+                std::fs::read(&ours).unwrap(),
+            );
+            if summary(&a) != summary(&b) {
+                failures.push(format!("{name}: outputs differ"));
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} runs compared");
+    common::report_failures(&format!("jpegtran switches: {compared} runs"), &failures);
+}
