@@ -1,5 +1,6 @@
 //! `jtool jpegtran SWITCHES` (and jtool run as `jpegtran`) against jpegtran itself: for
-//! every test file and a set of switch lines, where jpegtran succeeds jtool does too,
+//! every test file and a set of switch lines (crops that expand the image among them),
+//! where jpegtran succeeds jtool does too,
 //! with the same coefficients and quantization tables, the same frame type (baseline,
 //! progressive, arithmetic), the same restart interval and the same kinds of markers
 //! kept.
@@ -113,6 +114,11 @@ fn switches_give_jpegtrans_coefficients() {
         &format!("-drop +16+16 {small}"),
         &format!("-drop +16+16 {small} -trim"),
         "-opt -prog -flip v -crop 40x24+3+5",
+        // Crops larger than the image, which expand it.
+        "-crop 100x60+16+8",
+        "-crop 80x80+7+7 -grayscale -optimize",
+        "-crop 70x10+0+0 -progressive",
+        "-crop 100x100-3-2 -copy all",
     ];
     let (mut compared, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(testdata_dir()).unwrap() {

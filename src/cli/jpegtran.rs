@@ -235,7 +235,6 @@ fn command(s: &Switches) -> Vec<OsString> {
     push(mode);
     push(&["--restart", s.restart.as_deref().unwrap_or("0")]);
     push(&s.global.iter().map(String::as_str).collect::<Vec<_>>());
-    let mut a = a;
     for (flag, value) in [("--scans", &s.scans), ("--icc", &s.icc)] {
         if let Some(v) = value {
             a.extend([OsString::from(flag), v.clone()]);

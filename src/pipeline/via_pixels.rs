@@ -344,6 +344,11 @@ pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let img = &src.decoded.image;
     let factors: Vec<(u8, u8)> = img.components.iter().map(|c| (c.h, c.v)).collect();
     let plan = transform::plan(img.width, img.height, &factors, &opts.request)?;
+    if plan.placed != (None, None) {
+        return Err(Error::BadRequest(
+            "a crop larger than the image (which expands it) is lossless only; leave out --via-pixels".into(),
+        ));
+    }
     let tables = lossless_tables(img, &plan);
     let source_size = (img.width, img.height);
     let (coded, mut warnings, file, mut edits) =

@@ -10,8 +10,23 @@ use crate::coeffs::{Block, CoefficientImage, Geometry, PackedPlane};
 
 /// One axis of the map from output to source blocks, in transformed-image block units:
 /// blocks inside the whole iMCUs of a mirrored axis are mirrored, the partial iMCU stays.
-fn axis(out: usize, offset: usize, full: usize, mirrored: bool) -> (usize, bool) {
-    let t = out + offset;
+/// On an axis where the image is `placed` (in blocks) in a larger output, only its
+/// whole iMCUs are shown; every other output block shows no source block (`usize::MAX`,
+/// outside every plane: a zero block).
+fn axis(
+    out: usize,
+    offset: usize,
+    full: usize,
+    mirrored: bool,
+    placed: Option<usize>,
+) -> (usize, bool) {
+    let t = match placed {
+        Some(at) => match out.checked_sub(at) {
+            Some(t) if t < full => t,
+            _ => return (usize::MAX, false),
+        },
+        None => out + offset,
+    };
     if mirrored && t < full {
         (full - 1 - t, true)
     } else {
@@ -34,11 +49,18 @@ pub fn block_axes(plan: &Plan, ci: usize) -> (AxisMap, AxisMap) {
     let (_, fx, fy) = plan.orientation.parts();
     let (h, v) = (plan.factors[ci].0 as usize, plan.factors[ci].1 as usize);
     let (rw, rh) = Geometry::new(plan.width, plan.height, &plan.factors).real_blocks(ci);
+    let (px, py) = plan.placed;
     let xs = (0..rw)
-        .map(|bx| axis(bx, plan.offset_imcus.0 * h, plan.full_imcus.0 * h, fx))
+        .map(|bx| {
+            let at = px.map(|p| p * h);
+            axis(bx, plan.offset_imcus.0 * h, plan.full_imcus.0 * h, fx, at)
+        })
         .collect();
     let ys = (0..rh)
-        .map(|by| axis(by, plan.offset_imcus.1 * v, plan.full_imcus.1 * v, fy))
+        .map(|by| {
+            let at = py.map(|p| p * v);
+            axis(by, plan.offset_imcus.1 * v, plan.full_imcus.1 * v, fy, at)
+        })
         .collect();
     (xs, ys)
 }

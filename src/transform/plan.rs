@@ -142,6 +142,10 @@ pub struct Plan {
     pub offset_imcus: (usize, usize),
     /// Whole iMCUs along each axis of the transformed image: the part a mirror can move.
     pub full_imcus: (usize, usize),
+    /// Per axis, where the transformed image's whole iMCUs go in an output larger than
+    /// the image (jpegtran's crop that expands the canvas), in iMCUs; `None` for an
+    /// axis that is cropped (or kept) as usual.
+    pub placed: (Option<usize>, Option<usize>),
     /// Sampling factors of the output components (one entry per kept component).
     pub factors: Vec<(u8, u8)>,
 }
@@ -171,13 +175,13 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
             imcu.1
         )));
     }
-    let (x, w) = crop_axis(
+    let (x, w, px) = axis_plan(
         tw,
         imcu.0,
         req.crop.map(|c| (c.x, c.width, c.force_width)),
         "width",
     )?;
-    let (y, h) = crop_axis(
+    let (y, h, py) = axis_plan(
         th,
         imcu.1,
         req.crop.map(|c| (c.y, c.height, c.force_height)),
@@ -188,10 +192,10 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
     let full = ((tw / imcu.0) as usize, (th / imcu.1) as usize);
     if req.edge == EdgePolicy::Trim {
         // Dropped only when the region reaches into the partial iMCU of a mirrored axis.
-        if fx {
+        if fx && px.is_none() {
             out_w = trim(out_w, imcu.0, offset.0, full.0);
         }
-        if fy {
+        if fy && py.is_none() {
             out_h = trim(out_h, imcu.1, offset.1, full.1);
         }
     }
@@ -204,11 +208,12 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
         .iter()
         .map(|&(h, v)| if t { (v, h) } else { (h, v) })
         .collect();
+    // An expanded axis shows the image's whole iMCUs.
     let region = Rect {
         x: offset.0 as u32 * imcu.0,
         y: offset.1 as u32 * imcu.1,
-        width: out_w,
-        height: out_h,
+        width: px.map_or(out_w, |_| full.0 as u32 * imcu.0),
+        height: py.map_or(out_h, |_| full.1 as u32 * imcu.1),
     };
     Ok(Plan {
         orientation: req.orientation,
@@ -218,8 +223,40 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
         imcu,
         offset_imcus: offset,
         full_imcus: full,
+        placed: (px, py),
         factors,
     })
+}
+
+/// One axis of a crop as jpegtran (libjpeg-turbo 2.1) plans it: returns the offset
+/// before snapping, the output size, and where the image goes when the size asked for
+/// is larger than the image's. Then the output has that size, the offset (which must
+/// leave room for the image) is where the image is put, rounded down to the iMCU grid,
+/// and only the image's whole iMCUs are shown: the rest is gray (zero blocks).
+fn axis_plan(
+    full: u32,
+    imcu: u32,
+    spec: Option<(CropOffset, Option<u32>, bool)>,
+    what: &str,
+) -> Result<(u32, u32, Option<usize>)> {
+    match spec {
+        Some((off, Some(size), _)) if size > full => {
+            let room = size - full;
+            if off.value > room {
+                return Err(Error::BadRequest(format!(
+                    "the image ({what} {full}) does not fit at {} in the {size} asked for",
+                    off.value
+                )));
+            }
+            let at = if off.from_end {
+                room - off.value
+            } else {
+                off.value
+            };
+            Ok((0, size, Some((at / imcu) as usize)))
+        }
+        _ => crop_axis(full, imcu, spec, what).map(|(start, size)| (start, size, None)),
+    }
 }
 
 /// One axis of a crop: returns (offset before snapping, output size after snapping).
@@ -313,6 +350,41 @@ mod tests {
             &req(Identity, Some("100x50+300+0"), EdgePolicy::Keep)
         )
         .is_err());
+    }
+
+    /// A crop larger than the image expands it, as jpegtran 2.1.5 does: the output has
+    /// the size asked for, the image's whole iMCUs sit at the offset rounded down to the
+    /// iMCU grid, and the offset must leave room for the whole image.
+    #[test]
+    fn crops_larger_than_the_image_expand_it() {
+        for (spec, size, placed) in [
+            ("100x60+16+8", (100, 60), (Some(1), Some(0))),
+            ("100x20+16+8", (100, 28), (Some(1), None)),
+            ("50x60+8+8", (58, 60), (None, Some(0))),
+            ("100x60+33+15", (100, 60), (Some(2), Some(0))),
+            ("100x100-3-2", (100, 100), (Some(1), Some(3))),
+        ] {
+            let p = plan(67, 45, F420, &req(Identity, Some(spec), EdgePolicy::Keep)).unwrap();
+            assert_eq!(((p.width, p.height), p.placed), (size, placed), "{spec}");
+        }
+        for spec in ["100x60+40+8", "100x60+20+20", "67x46+1+0"] {
+            assert!(plan(67, 45, F420, &req(Identity, Some(spec), EdgePolicy::Keep)).is_err());
+        }
+        let p = plan(
+            67,
+            45,
+            F420,
+            &req(Identity, Some("100x60+16+8"), EdgePolicy::Keep),
+        )
+        .unwrap();
+        let (xs, ys) = super::super::block_axes(&p, 0);
+        assert_eq!(xs[1], (usize::MAX, false));
+        assert_eq!(
+            &xs[2..10],
+            &(0..8).map(|t| (t, false)).collect::<Vec<_>>()[..]
+        );
+        assert_eq!(xs[10], (usize::MAX, false), "the partial iMCU is not shown");
+        assert_eq!((ys[3], ys[4]), ((3, false), (usize::MAX, false)));
     }
 
     #[test]
