@@ -2,9 +2,9 @@
 //! output), runs each job through the library and folds the results into an exit code.
 
 mod args;
+mod compat;
 mod decode_cmd;
 mod io;
-mod jpegtran;
 mod lab_cmd;
 mod meta_cmd;
 mod oom;
@@ -33,18 +33,19 @@ const EXIT_USAGE: i32 = 2;
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let argv = match jpegtran::compat(&argv) {
-        jpegtran::Compat::No => argv,
-        jpegtran::Compat::Run(translated) => translated,
-        jpegtran::Compat::Version => {
-            eprintln!("jtool {} (jpegtran switches)", env!("CARGO_PKG_VERSION"));
+    let argv = match compat::compat(&argv) {
+        compat::Compat::No => argv,
+        compat::Compat::Run(translated) => translated,
+        compat::Compat::Version(tool) => {
+            let v = env!("CARGO_PKG_VERSION");
+            eprintln!("jtool {v} ({} switches)", tool.name());
             return EXIT_OK;
         }
-        jpegtran::Compat::Usage(m) => {
+        compat::Compat::Usage(tool, m) => {
             if !m.is_empty() {
-                eprintln!("jtool jpegtran: {m}");
+                eprintln!("jtool {}: {m}", tool.name());
             }
-            eprint!("{}", jpegtran::USAGE);
+            eprint!("{}", compat::usage(tool));
             return EXIT_USAGE;
         }
     };

@@ -1,9 +1,9 @@
-//! `jtool jpegtran SWITCHES` (and jtool run as `jpegtran`) against jpegtran itself: for
-//! every test file and a set of switch lines (crops that expand the image among them),
-//! where jpegtran succeeds jtool does too,
-//! with the same coefficients and quantization tables, the same frame type (baseline,
+//! `jtool jpegtran|djpeg|cjpeg SWITCHES` against the tools themselves. jpegtran (also
+//! through a link named `jpegtran`): for every test file and a set of switch lines (crops
+//! that expand the image among them), where jpegtran succeeds jtool does too, with the
+//! same coefficients and quantization tables, the same frame type (baseline,
 //! progressive, arithmetic), the same restart interval and the same kinds of markers
-//! kept.
+//! kept. djpeg and cjpeg: the same files (see each test).
 
 mod common;
 
@@ -154,4 +154,97 @@ fn switches_give_jpegtrans_coefficients() {
     }
     assert!(compared > 100, "only {compared} runs compared");
     common::report_failures(&format!("jpegtran switches: {compared} runs"), &failures);
+}
+
+/// Runs `program args... input` with its output on standard output.
+fn output_of(program: &Path, args: &[&str], input: &Path) -> Option<Vec<u8>> {
+    let out = Command::new(program).args(args).arg(input).output().ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+/// `jtool djpeg SWITCHES`: the same file as djpeg writes, byte for byte (PPM/PGM, BMP,
+/// OS/2 BMP and Targa; scaled, cropped, gray, unsmoothed).
+#[test]
+fn djpeg_switches_give_djpegs_file() {
+    let Some(djpeg) = tool("djpeg") else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let lines = [
+        "",
+        "-scale 1/2",
+        "-scale 1/8 -grayscale",
+        "-bmp",
+        "-os2 -nosmooth",
+        "-targa -scale 1/4",
+        "-crop 32x16+8+8 -dct int",
+        "-pnm -gray -scale 1/2",
+    ];
+    let (mut compared, mut failures) = (0, Vec::new());
+    for entry in std::fs::read_dir(testdata_dir()).unwrap() {
+        let input = entry.unwrap().path();
+        if input.extension().is_none_or(|e| e != "jpg") {
+            continue;
+        }
+        for line in lines {
+            let args: Vec<&str> = line.split_whitespace().collect();
+            let Some(theirs) = output_of(&djpeg, &args, &input) else {
+                continue;
+            };
+            let ours = output_of(&jtool, &[&["djpeg"], &args[..]].concat(), &input);
+            compared += 1;
+            if ours.as_ref() != Some(&theirs) {
+                let name = input.file_name().unwrap().to_string_lossy();
+                failures.push(format!("{name} [{line}]"));
+            }
+        }
+    }
+    assert!(compared > 50, "only {compared} runs compared");
+    common::report_failures(&format!("djpeg switches: {compared} runs"), &failures);
+}
+
+/// `jtool cjpeg SWITCHES`: with the Annex K tables the same file as cjpeg writes, byte
+/// for byte; with optimized, progressive or arithmetic coding the same coefficients.
+#[test]
+fn cjpeg_switches_give_cjpegs_file() {
+    let Some(cjpeg) = tool("cjpeg") else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let lines = [
+        ("", true),
+        ("-quality 90", true),
+        ("-quality 50,20 -sample 1x1", true),
+        ("-grayscale -restart 1", true),
+        ("-rgb -dct int", true),
+        ("-baseline -quality 10 -qslots 0", true),
+        ("-optimize", false),
+        ("-progressive -quality 85", false),
+        ("-arithmetic", false),
+    ];
+    let (mut compared, mut failures) = (0, Vec::new());
+    for name in ["src_67x45.ppm", "src_33x17.ppm"] {
+        let input = testdata_dir().join(name);
+        for (line, exact) in lines {
+            let args: Vec<&str> = line.split_whitespace().collect();
+            let theirs = output_of(&cjpeg, &args, &input).expect("cjpeg runs");
+            let ours = output_of(&jtool, &[&["cjpeg"], &args[..]].concat(), &input);
+            compared += 1;
+            let same = match (ours, exact) {
+                (Some(ours), true) => ours == theirs,
+                (Some(ours), false) => {
+                    let s = |d: &[u8]| {
+                        let s = summary(d);
+                        (s.sof, s.blocks, s.tables)
+                    };
+                    s(&ours) == s(&theirs)
+                }
+                (None, _) => false,
+            };
+            if !same {
+                failures.push(format!("{name} [{line}]"));
+            }
+        }
+    }
+    common::report_failures(&format!("cjpeg switches: {compared} runs"), &failures);
 }

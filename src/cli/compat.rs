@@ -1,0 +1,611 @@
+//! The command lines of libjpeg-turbo's jpegtran, djpeg and cjpeg, for scripts that
+//! call them: `jtool jpegtran|djpeg|cjpeg SWITCHES [INFILE]`, or jtool run under one of
+//! those names (a symbolic link).
+//!
+//! The switches are single-dash and abbreviable as the tools allow (each name is tried
+//! in the tool's order; an abbreviation matches the first name it begins, when at least
+//! as long as that name's shortest form). They are turned into the jtool command that
+//! does the same (`transform`, `wipe`, `drop`, `decode`, `encode`), with the tool's
+//! defaults where jtool's differ:
+//! - jpegtran copies only comments (`-copy comments`), writes a sequential file with the
+//!   Annex K Huffman tables unless `-optimize`, `-progressive` or `-arithmetic` says
+//!   otherwise, and no restart interval unless `-restart` sets one;
+//! - djpeg writes PPM/PGM unless `-bmp`, `-os2` or `-targa` is given;
+//! - cjpeg writes the Annex K Huffman tables unless `-optimize`, `-progressive` or
+//!   `-arithmetic` says otherwise.
+//!
+//! The image is read from INFILE or standard input and written to `-outfile` or
+//! standard output. `-maxmemory`, `-memsrc`, `-memdst` and `-report` are accepted and
+//! have no effect; `-verbose` is jtool's `-v`. Switches for what jtool does not do
+//! (djpeg's colour quantization and GIF output, `-dct fast|float`, cjpeg's `-smooth`,
+//! `-skip`, `-rgb565`) are refused by name. Unlike the tools, jtool never leaves an
+//! output file half written.
+
+use std::ffi::OsString;
+
+/// A switch: its name, the shortest abbreviation it accepts and whether it takes an
+/// argument.
+type Switch = (&'static str, usize, bool);
+
+/// jpegtran's switches, in the order it tries them.
+const JPEGTRAN: &[Switch] = &[
+    ("arithmetic", 1, false),
+    ("copy", 2, true),
+    ("crop", 2, true),
+    ("debug", 1, false),
+    ("verbose", 1, false),
+    ("drop", 2, true),
+    ("flip", 1, true),
+    ("grayscale", 1, false),
+    ("greyscale", 1, false),
+    ("help", 1, false),
+    ("icc", 1, true),
+    ("maxmemory", 3, true),
+    ("maxscans", 4, true),
+    ("optimize", 1, false),
+    ("optimise", 1, false),
+    ("outfile", 4, true),
+    ("perfect", 2, false),
+    ("progressive", 2, false),
+    ("report", 3, false),
+    ("restart", 1, true),
+    ("rotate", 2, true),
+    ("scans", 1, true),
+    ("strict", 2, false),
+    ("transpose", 1, false),
+    ("transverse", 6, false),
+    ("trim", 3, false),
+    ("version", 4, false),
+    ("wipe", 1, true),
+];
+
+/// djpeg's switches, in the order it tries them.
+const DJPEG: &[Switch] = &[
+    ("bmp", 1, false),
+    ("colors", 1, true),
+    ("colours", 1, true),
+    ("quantize", 1, true),
+    ("quantise", 1, true),
+    ("crop", 2, true),
+    ("dct", 2, true),
+    ("debug", 1, false),
+    ("verbose", 1, false),
+    ("dither", 2, true),
+    ("fast", 1, false),
+    ("gif", 1, false),
+    ("gif0", 4, false),
+    ("grayscale", 2, false),
+    ("greyscale", 2, false),
+    ("help", 1, false),
+    ("icc", 1, true),
+    ("map", 3, true),
+    ("maxmemory", 3, true),
+    ("maxscans", 4, true),
+    ("memsrc", 2, false),
+    ("nosmooth", 3, false),
+    ("onepass", 3, false),
+    ("os2", 3, false),
+    ("outfile", 4, true),
+    ("pnm", 1, false),
+    ("ppm", 1, false),
+    ("report", 2, false),
+    ("rgb", 3, false),
+    ("rgb565", 6, false),
+    ("scale", 2, true),
+    ("skip", 2, true),
+    ("strict", 2, false),
+    ("targa", 1, false),
+    ("version", 4, false),
+];
+
+/// cjpeg's switches, in the order it tries them.
+const CJPEG: &[Switch] = &[
+    ("arithmetic", 1, false),
+    ("baseline", 1, false),
+    ("dct", 2, true),
+    ("debug", 1, false),
+    ("verbose", 1, false),
+    ("fast", 1, false),
+    ("grayscale", 2, false),
+    ("greyscale", 2, false),
+    ("help", 1, false),
+    ("icc", 1, true),
+    ("maxmemory", 3, true),
+    ("memdst", 2, false),
+    ("optimize", 1, false),
+    ("optimise", 1, false),
+    ("outfile", 4, true),
+    ("progressive", 1, false),
+    ("quality", 1, true),
+    ("qslots", 2, true),
+    ("qtables", 2, true),
+    ("report", 3, false),
+    ("restart", 1, true),
+    ("rgb", 3, false),
+    ("sample", 2, true),
+    ("scans", 4, true),
+    ("smooth", 2, true),
+    ("strict", 2, false),
+    ("targa", 1, false),
+    ("version", 4, false),
+];
+
+/// What jpegtran's switches asked for.
+#[derive(Debug, Default)]
+struct Switches {
+    copy: Option<String>,
+    optimize: bool,
+    progressive: bool,
+    arithmetic: bool,
+    restart: Option<String>,
+    scans: Option<OsString>,
+    icc: Option<OsString>,
+    crop: Option<String>,
+    turn: Vec<String>,
+    grayscale: bool,
+    edge: Option<&'static str>,
+    wipe: Option<String>,
+    drop: Option<(String, String, OsString)>,
+    outfile: Option<OsString>,
+    input: Option<OsString>,
+    global: Vec<String>,
+}
+
+/// The tool a command line is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Jpegtran,
+    Djpeg,
+    Cjpeg,
+}
+
+impl Tool {
+    const ALL: [Tool; 3] = [Tool::Jpegtran, Tool::Djpeg, Tool::Cjpeg];
+
+    /// The tool's program name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Jpegtran => "jpegtran",
+            Tool::Djpeg => "djpeg",
+            Tool::Cjpeg => "cjpeg",
+        }
+    }
+
+    fn switches(self) -> &'static [Switch] {
+        match self {
+            Tool::Jpegtran => JPEGTRAN,
+            Tool::Djpeg => DJPEG,
+            Tool::Cjpeg => CJPEG,
+        }
+    }
+}
+
+/// What `jtool TOOL ...` (or jtool called TOOL) amounts to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Compat {
+    /// Not such a command line.
+    No,
+    /// The jtool command line to run instead.
+    Run(Vec<OsString>),
+    /// Print the version and stop.
+    Version(Tool),
+    /// A usage error (the message; the usage text follows it).
+    Usage(Tool, String),
+}
+
+/// The jtool command line for `argv` when it is a jpegtran, djpeg or cjpeg one.
+pub fn compat(argv: &[OsString]) -> Compat {
+    let called = (argv.first().map(std::path::Path::new))
+        .and_then(|p| p.file_stem())
+        .map(|n| n.to_string_lossy().into_owned());
+    let by_name = (Tool::ALL.into_iter())
+        .find(|t| called.as_deref().is_some_and(|n| n.starts_with(t.name())));
+    let by_word = || {
+        let word = argv.get(1)?;
+        Tool::ALL.into_iter().find(|t| word == t.name())
+    };
+    let (tool, switches) = match (by_name, by_word()) {
+        (Some(t), _) => (t, &argv[1.min(argv.len())..]),
+        (None, Some(t)) => (t, &argv[2..]),
+        (None, None) => return Compat::No,
+    };
+    let parsed = lex(tool, switches).and_then(|words| match tool {
+        Tool::Jpegtran => jpegtran(&words),
+        Tool::Djpeg => djpeg(&words),
+        Tool::Cjpeg => cjpeg(&words),
+    });
+    match parsed {
+        Ok(Some(run)) => Compat::Run(run),
+        Ok(None) => Compat::Version(tool),
+        Err(m) => Compat::Usage(tool, m),
+    }
+}
+
+/// The switch `arg` names (without its dash) in `table`, if any.
+fn switch(table: &'static [Switch], arg: &str) -> Option<&'static Switch> {
+    table
+        .iter()
+        .find(|(name, min, _)| arg.len() >= *min && name.starts_with(arg))
+}
+
+/// A command line read: each switch with its argument, in order (`-drop`'s file as a
+/// second entry), and the input file name.
+#[derive(Debug, Default)]
+struct Words {
+    switches: Vec<(&'static str, Option<OsString>)>,
+    input: Option<OsString>,
+}
+
+/// Reads the switches of `tool` and the input file name.
+fn lex(tool: Tool, args: &[OsString]) -> Result<Words, String> {
+    let mut w = Words::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let text = arg.to_string_lossy();
+        let Some(name) = text.strip_prefix('-').filter(|n| !n.is_empty()) else {
+            if w.input.replace(arg.clone()).is_some() {
+                return Err("only one input file".into());
+            }
+            continue;
+        };
+        let &(sw, _, takes) = switch(tool.switches(), &name.to_ascii_lowercase())
+            .ok_or_else(|| format!("unknown switch -{name}"))?;
+        let value = match takes {
+            true => Some(
+                it.next()
+                    .ok_or_else(|| format!("-{sw} needs an argument"))?,
+            ),
+            false => None,
+        };
+        w.switches.push((sw, value.cloned()));
+        if sw == "drop" {
+            let file = it.next().ok_or("-drop needs +X+Y and a file name")?;
+            w.switches.push(("drop file", Some(file.clone())));
+        }
+    }
+    Ok(w)
+}
+
+/// The text of an argument.
+fn text(v: &Option<OsString>) -> String {
+    v.as_ref()
+        .map(|v| v.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// jpegtran's command line as a jtool one; `None` for `-version`.
+fn jpegtran(words: &Words) -> Result<Option<Vec<OsString>>, String> {
+    let mut s = Switches {
+        input: words.input.clone(),
+        ..Switches::default()
+    };
+    let mut it = words.switches.iter();
+    while let Some((sw, value)) = it.next() {
+        match *sw {
+            "version" => return Ok(None),
+            "help" => return Err(String::new()),
+            "drop" => {
+                let file = it.next().and_then(|(_, f)| f.as_ref());
+                s.drop = Some(drop_spec(&text(value), file.ok_or("-drop needs a file")?)?);
+            }
+            _ => apply(&mut s, sw, text(value), value.clone())?,
+        }
+    }
+    Ok(Some(command(&s)))
+}
+
+/// Records switch `sw` with its argument (`v` as text, `raw` as given).
+fn apply(s: &mut Switches, sw: &str, v: String, raw: Option<OsString>) -> Result<(), String> {
+    let word = |choices: &[&'static str]| {
+        let lower = v.to_ascii_lowercase();
+        choices
+            .iter()
+            .find(|c| !lower.is_empty() && c.starts_with(&lower))
+            .copied()
+            .ok_or_else(|| format!("-{sw} {v}: expected one of {}", choices.join(", ")))
+    };
+    match sw {
+        "arithmetic" => s.arithmetic = true,
+        "copy" => {
+            // jpegtran's `icc` keeps no comments, unlike jtool's `--copy icc`.
+            let level = word(&["none", "comments", "icc", "all"])?;
+            s.copy = Some(if level == "icc" { "icc-only" } else { level }.to_string());
+        }
+        "crop" => s.crop = Some(v),
+        "debug" | "verbose" => s.global.push("-v".into()),
+        "flip" => s.turn = vec!["--flip".into(), word(&["horizontal", "vertical"])?.into()],
+        "grayscale" | "greyscale" => s.grayscale = true,
+        "icc" => s.icc = raw,
+        "maxscans" => s.global.extend(["--max-scans".into(), v]),
+        "optimize" | "optimise" => s.optimize = true,
+        "outfile" => s.outfile = raw,
+        "perfect" => s.edge = Some("--perfect"),
+        "progressive" => s.progressive = true,
+        "restart" => s.restart = Some(v),
+        "rotate" => match v.as_str() {
+            "90" | "180" | "270" => s.turn = vec!["--rotate".into(), v],
+            _ => return Err(format!("-rotate {v}: 90, 180 or 270")),
+        },
+        "scans" => s.scans = raw,
+        "strict" => s.global.push("--strict".into()),
+        "transpose" => s.turn = vec!["--transpose".into()],
+        "transverse" => s.turn = vec!["--transverse".into()],
+        "trim" => s.edge = Some("--trim"),
+        "wipe" => s.wipe = Some(v),
+        _ => {} // maxmemory, report: nothing to do
+    }
+    Ok(())
+}
+
+/// `-drop +X+Y FILE`: the place and the file.
+fn drop_spec(at: &str, file: &OsString) -> Result<(String, String, OsString), String> {
+    let bad = || format!("-drop {at}: expected +X+Y and a file name");
+    let (x, y) = at
+        .strip_prefix('+')
+        .and_then(|r| r.split_once('+'))
+        .ok_or_else(bad)?;
+    if x.parse::<u32>().is_err() || y.parse::<u32>().is_err() {
+        return Err(bad());
+    }
+    Ok((x.to_string(), y.to_string(), file.clone()))
+}
+
+/// The jtool command line that does what the switches ask.
+fn command(s: &Switches) -> Vec<OsString> {
+    let mut a: Vec<OsString> = vec!["jtool".into()];
+    let mut push = |v: &[&str]| a.extend(v.iter().map(OsString::from));
+    if let Some(g) = &s.wipe {
+        push(&["wipe", "--geometry", g]);
+    } else if let Some((x, y, _)) = &s.drop {
+        push(&["drop", "--x", x, "--y", y]);
+    } else {
+        push(&["transform"]);
+        push(&s.turn.iter().map(String::as_str).collect::<Vec<_>>());
+        if let Some(c) = &s.crop {
+            push(&["--crop", c]);
+        }
+        if s.grayscale {
+            push(&["--grayscale"]);
+        }
+    }
+    if let Some(e) = s.edge {
+        push(&[e]);
+    }
+    push(&["--copy", s.copy.as_deref().unwrap_or("comments")]);
+    let mode: &[&str] = match (s.arithmetic, s.progressive, s.optimize) {
+        (true, true, _) => &["--arithmetic", "--progressive"],
+        (true, false, _) => &["--arithmetic", "--baseline"],
+        (false, true, _) => &["--progressive"],
+        (false, false, true) => &["--baseline"],
+        (false, false, false) => &["--standard-huffman"],
+    };
+    push(mode);
+    push(&["--restart", s.restart.as_deref().unwrap_or("0")]);
+    push(&s.global.iter().map(String::as_str).collect::<Vec<_>>());
+    for (flag, value) in [("--scans", &s.scans), ("--icc", &s.icc)] {
+        if let Some(v) = value {
+            a.extend([OsString::from(flag), v.clone()]);
+        }
+    }
+    if let Some((_, _, file)) = &s.drop {
+        a.extend([OsString::from("--image"), file.clone()]);
+    }
+    let dash = || OsString::from("-");
+    a.push(s.input.clone().unwrap_or_else(dash));
+    a.push(s.outfile.clone().unwrap_or_else(dash));
+    a
+}
+
+/// A switch jtool does not do, refused by name.
+fn unsupported(tool: Tool, sw: &str, value: &Option<OsString>) -> String {
+    let v = value
+        .as_ref()
+        .map_or(String::new(), |v| format!(" {}", v.to_string_lossy()));
+    format!("{} -{sw}{v} is not supported by jtool", tool.name())
+}
+
+/// `-dct`: only `int` is what jtool computes.
+fn dct_int(tool: Tool, value: &Option<OsString>) -> Result<(), String> {
+    match text(value).to_ascii_lowercase().as_str() {
+        "int" => Ok(()),
+        _ => Err(unsupported(tool, "dct", value)),
+    }
+}
+
+/// `--NAME VALUE` for a switch passed on with its argument.
+fn pass(a: &mut Vec<OsString>, name: &str, value: &Option<OsString>) {
+    a.extend([OsString::from(name), value.clone().unwrap_or_default()]);
+}
+
+/// djpeg's command line as a jtool one; `None` for `-version`.
+fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
+    let mut a: Vec<OsString> = vec!["jtool".into(), "decode".into()];
+    let (mut format, mut outfile) = ("pnm", None);
+    for (sw, value) in &words.switches {
+        match *sw {
+            "version" => return Ok(None),
+            "help" => return Err(String::new()),
+            "bmp" | "os2" | "targa" => format = sw,
+            "pnm" | "ppm" => format = "pnm",
+            "crop" | "scale" | "icc" => pass(&mut a, &format!("--{sw}"), value),
+            "maxscans" => pass(&mut a, "--max-scans", value),
+            "grayscale" | "greyscale" => a.push("--grayscale".into()),
+            "nosmooth" | "strict" => a.push(format!("--{sw}").into()),
+            "debug" | "verbose" => a.push("-v".into()),
+            "dct" => dct_int(Tool::Djpeg, value)?,
+            "outfile" => outfile = value.clone(),
+            "maxmemory" | "memsrc" | "report" => {}
+            _ => return Err(unsupported(Tool::Djpeg, sw, value)),
+        }
+    }
+    a.extend(["--format".into(), format.into()]);
+    a.push(words.input.clone().unwrap_or_else(|| "-".into()));
+    a.push(outfile.unwrap_or_else(|| "-".into()));
+    Ok(Some(a))
+}
+
+/// cjpeg's command line as a jtool one; `None` for `-version`.
+fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
+    let mut a: Vec<OsString> = vec!["jtool".into(), "encode".into()];
+    let (mut annex_k, mut outfile) = (true, None);
+    for (sw, value) in &words.switches {
+        match *sw {
+            "version" => return Ok(None),
+            "help" => return Err(String::new()),
+            "quality" | "qslots" | "qtables" | "scans" | "icc" | "restart" => {
+                pass(&mut a, &format!("--{sw}"), value)
+            }
+            "sample" => pass(&mut a, "--sampling", value),
+            "grayscale" | "greyscale" => a.push("--grayscale".into()),
+            "rgb" | "baseline" | "progressive" | "arithmetic" | "strict" => {
+                annex_k &= !matches!(*sw, "progressive" | "arithmetic");
+                a.push(format!("--{sw}").into());
+            }
+            "optimize" | "optimise" => annex_k = false,
+            "debug" | "verbose" => a.push("-v".into()),
+            "dct" => dct_int(Tool::Cjpeg, value)?,
+            "outfile" => outfile = value.clone(),
+            "targa" | "maxmemory" | "memdst" | "report" => {}
+            _ => return Err(unsupported(Tool::Cjpeg, sw, value)),
+        }
+    }
+    if annex_k {
+        a.push("--standard-huffman".into());
+    }
+    a.push(words.input.clone().unwrap_or_else(|| "-".into()));
+    a.push(outfile.unwrap_or_else(|| "-".into()));
+    Ok(Some(a))
+}
+
+/// The usage summary of `tool`'s command line, for a usage error.
+pub fn usage(tool: Tool) -> &'static str {
+    match tool {
+        Tool::Jpegtran => {
+            "usage: jtool jpegtran [switches] [inputfile]   (jpegtran's switches)
+  -copy none|comments|icc|all  -optimize  -progressive  -arithmetic
+  -crop WxH+X+Y  -drop +X+Y filename  -flip horizontal|vertical  -grayscale
+  -perfect  -rotate 90|180|270  -transpose  -transverse  -trim  -wipe WxH+X+Y
+  -icc FILE  -restart N[B]  -scans FILE  -maxmemory N  -maxscans N
+  -outfile name  -report  -strict  -verbose  -version
+"
+        }
+        Tool::Djpeg => {
+            "usage: jtool djpeg [switches] [inputfile]   (djpeg's switches)
+  -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int  -nosmooth
+  -icc FILE  -crop WxH+X+Y  -maxmemory N  -maxscans N  -outfile name
+  -report  -strict  -verbose  -version
+"
+        }
+        Tool::Cjpeg => {
+            "usage: jtool cjpeg [switches] [inputfile]   (cjpeg's switches)
+  -quality N[,...]  -grayscale  -rgb  -optimize  -progressive  -arithmetic
+  -baseline  -dct int  -qtables FILE  -qslots N[,...]  -sample HxV[,...]
+  -scans FILE  -icc FILE  -restart N[B]  -targa  -maxmemory N  -outfile name
+  -report  -strict  -verbose  -version
+"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(line: &str) -> Compat {
+        let argv: Vec<OsString> = line.split(' ').map(OsString::from).collect();
+        compat(&argv)
+    }
+
+    fn jtool(line: &str) -> Compat {
+        Compat::Run(line.split(' ').map(OsString::from).collect())
+    }
+
+    #[test]
+    fn switches_become_the_jtool_command() {
+        let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
+        same(
+            "jtool jpegtran in.jpg",
+            "jtool transform --copy comments --standard-huffman --restart 0 in.jpg -",
+        );
+        same(
+            "/usr/local/bin/jpegtran -rot 90 -copy all -opt -outfile out.jpg in.jpg",
+            "jtool transform --rotate 90 --copy all --baseline --restart 0 in.jpg out.jpg",
+        );
+        same(
+            "jpegtran -flip h -crop 16x8+0+8 -gray -trim -progressive",
+            "jtool transform --flip horizontal --crop 16x8+0+8 --grayscale --trim --copy comments --progressive --restart 0 - -",
+        );
+        same(
+            "jpegtran -arith -restart 2B -maxscans 50 -strict -maxmemory 4m -report -t x.jpg",
+            "jtool transform --transpose --copy comments --arithmetic --baseline --restart 2B --max-scans 50 --strict x.jpg -",
+        );
+        same(
+            "jpegtran -wipe 8x8+0+0 -copy none -icc p.icc a.jpg",
+            "jtool wipe --geometry 8x8+0+0 --copy none --standard-huffman --restart 0 --icc p.icc a.jpg -",
+        );
+        same(
+            "jpegtran -drop +16+8 d.jpg -trim a.jpg",
+            "jtool drop --x 16 --y 8 --trim --copy comments --standard-huffman --restart 0 --image d.jpg a.jpg -",
+        );
+        same(
+            "jpegtran -transverse -scans s.txt a.jpg",
+            "jtool transform --transverse --copy comments --standard-huffman --restart 0 --scans s.txt a.jpg -",
+        );
+    }
+
+    #[test]
+    fn djpeg_and_cjpeg_switches() {
+        let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
+        same(
+            "jtool djpeg -scale 1/4 -gray -nos -bmp -outfile o.bmp in.jpg",
+            "jtool decode --scale 1/4 --grayscale --nosmooth --format bmp in.jpg o.bmp",
+        );
+        same(
+            "djpeg -dct int -crop 8x8+1+1 -maxscans 9 -targa",
+            "jtool decode --crop 8x8+1+1 --max-scans 9 --format targa - -",
+        );
+        same(
+            "jtool cjpeg -quality 90,80 -sample 1x1 -outfile o.jpg in.ppm",
+            "jtool encode --quality 90,80 --sampling 1x1 --standard-huffman in.ppm o.jpg",
+        );
+        same(
+            "cjpeg -opt -rgb -qtables t.txt -qslots 0 -restart 2B -dct int",
+            "jtool encode --rgb --qtables t.txt --qslots 0 --restart 2B - -",
+        );
+        same(
+            "cjpeg -prog -baseline in.gif",
+            "jtool encode --progressive --baseline in.gif -",
+        );
+        for bad in [
+            "djpeg -colors 16",
+            "djpeg -dct fast",
+            "djpeg -gif",
+            "djpeg -onepass",
+            "djpeg -skip 1,2",
+            "cjpeg -smooth 10",
+            "cjpeg -dct float",
+            "cjpeg -q",
+        ] {
+            assert!(matches!(run(bad), Compat::Usage(..)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn other_command_lines_and_errors() {
+        assert_eq!(run("jtool rotate 90 a.jpg"), Compat::No);
+        assert_eq!(run("jpegtran -version"), Compat::Version(Tool::Jpegtran));
+        for bad in [
+            "jpegtran -bogus",
+            "jpegtran -rotate 45",
+            "jpegtran -flip x",
+            "jpegtran -copy",
+            "jpegtran -drop 1+2 d.jpg",
+            "jpegtran -drop +1+2",
+            "jpegtran a.jpg b.jpg",
+            "jpegtran -c all",
+            "jpegtran -m 5",
+        ] {
+            assert!(matches!(run(bad), Compat::Usage(..)), "{bad}");
+        }
+    }
+}
