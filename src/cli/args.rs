@@ -7,7 +7,14 @@ use std::path::PathBuf;
 
 /// Lossless JPEG operations on DCT coefficients: no generation lost.
 #[derive(Debug, Parser)]
-#[command(name = "jtool", version, about, max_term_width = 100)]
+#[command(
+    name = "jtool",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = "jtool jpegtran|djpeg|cjpeg SWITCHES [FILE] (or jtool run under one of those names) takes \
+                  libjpeg-turbo's command lines: see jtool(1)."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
