@@ -248,3 +248,87 @@ fn cjpeg_switches_give_cjpegs_file() {
     }
     common::report_failures(&format!("cjpeg switches: {compared} runs"), &failures);
 }
+
+/// The Exif Orientation of a file, if any.
+fn orientation(data: &[u8]) -> Option<u16> {
+    let file = JpegFile::parse(data).ok()?;
+    let exif = file
+        .segments()
+        .find(|s| jtool::container::classify(s) == jtool::container::MetaClass::Exif)?;
+    jtool::container::edit::exif_orientation(exif.body)
+}
+
+/// `jtool exiftran OPTIONS -o OUT IN`: the coefficients and Orientation tag exiftran
+/// writes, for every transform (with its edges pared or not, the tag reset or not); and
+/// `-ai` on several files in place.
+#[test]
+fn exiftran_options_give_exiftrans_image() {
+    let Some(exiftran) = tool("exiftran") else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        "-a", "-9", "-1", "-2", "-f", "-F", "-t", "-T", "-9 -np", "-a -np", "-F -no",
+    ];
+    let (mut compared, mut failures) = (0, Vec::new());
+    for name in [
+        "meta_420_67x45.jpg",
+        "rst1row_422_q80_67x45.jpg",
+        "gray_q90_67x45.jpg",
+    ] {
+        let input = testdata_dir().join(name);
+        for line in lines {
+            let args: Vec<&str> = line.split_whitespace().collect();
+            let (theirs, ours) = (dir.path().join("e.jpg"), dir.path().join("j.jpg"));
+            let run = |program: &Path, first: &[&str], out: &Path| {
+                let status = Command::new(program)
+                    .args(first)
+                    .args(&args)
+                    .arg("-o")
+                    .arg(out)
+                    .arg(&input)
+                    .output()
+                    .expect("runs")
+                    .status;
+                status.success().then(|| std::fs::read(out).unwrap())
+            };
+            let Some(a) = run(&exiftran, &[], &theirs) else {
+                continue;
+            };
+            compared += 1;
+            let same = run(&jtool, &["exiftran"], &ours).is_some_and(|b| {
+                let s = |d: &[u8]| {
+                    let s = summary(d);
+                    (s.blocks, s.tables, orientation(d))
+                };
+                s(&a) == s(&b)
+            });
+            if !same {
+                failures.push(format!("{name} [{line}]"));
+            }
+        }
+    }
+    assert!(compared > 20, "only {compared} runs compared");
+    // In place, several files, the times kept.
+    let files: Vec<_> = (0..2)
+        .map(|k| dir.path().join(format!("{k}.jpg")))
+        .collect();
+    for f in &files {
+        std::fs::copy(testdata_dir().join("meta_420_67x45.jpg"), f).unwrap();
+    }
+    let status = Command::new(&jtool)
+        .args(["exiftran", "-aip"])
+        .args(&files)
+        .status();
+    assert!(status.unwrap().success());
+    for f in &files {
+        let d = std::fs::read(f).unwrap();
+        assert_eq!(orientation(&d), Some(1));
+        let image = decode(&JpegFile::parse(&d).unwrap(), &Limits::default())
+            .unwrap()
+            .image;
+        assert_eq!((image.width, image.height), (45, 67), "turned upright");
+    }
+    common::report_failures(&format!("exiftran options: {compared} runs"), &failures);
+}

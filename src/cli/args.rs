@@ -365,6 +365,10 @@ pub struct TransformCommon {
     /// sampling of the lossless output; same size and metadata.
     #[arg(long)]
     pub via_pixels: bool,
+    /// Also set the Exif Orientation to 1 (upright), as exiftran does after a rotation or
+    /// flip; without it the tag is left as it was.
+    #[arg(long)]
+    pub reset_orientation: bool,
     #[command(flatten)]
     pub edge: EdgeArgs,
     #[command(flatten)]

@@ -157,10 +157,11 @@ pub enum Tool {
     Jpegtran,
     Djpeg,
     Cjpeg,
+    Exiftran,
 }
 
 impl Tool {
-    const ALL: [Tool; 3] = [Tool::Jpegtran, Tool::Djpeg, Tool::Cjpeg];
+    const ALL: [Tool; 4] = [Tool::Jpegtran, Tool::Djpeg, Tool::Cjpeg, Tool::Exiftran];
 
     /// The tool's program name.
     pub fn name(self) -> &'static str {
@@ -168,6 +169,7 @@ impl Tool {
             Tool::Jpegtran => "jpegtran",
             Tool::Djpeg => "djpeg",
             Tool::Cjpeg => "cjpeg",
+            Tool::Exiftran => "exiftran",
         }
     }
 
@@ -175,7 +177,7 @@ impl Tool {
         match self {
             Tool::Jpegtran => JPEGTRAN,
             Tool::Djpeg => DJPEG,
-            Tool::Cjpeg => CJPEG,
+            Tool::Cjpeg | Tool::Exiftran => CJPEG,
         }
     }
 }
@@ -209,11 +211,14 @@ pub fn compat(argv: &[OsString]) -> Compat {
         (None, Some(t)) => (t, &argv[2..]),
         (None, None) => return Compat::No,
     };
-    let parsed = lex(tool, switches).and_then(|words| match tool {
-        Tool::Jpegtran => jpegtran(&words),
-        Tool::Djpeg => djpeg(&words),
-        Tool::Cjpeg => cjpeg(&words),
-    });
+    let parsed = match tool {
+        Tool::Exiftran => exiftran(switches),
+        _ => lex(tool, switches).and_then(|words| match tool {
+            Tool::Jpegtran => jpegtran(&words),
+            Tool::Djpeg => djpeg(&words),
+            _ => cjpeg(&words),
+        }),
+    };
     match parsed {
         Ok(Some(run)) => Compat::Run(run),
         Ok(None) => Compat::Version(tool),
@@ -477,6 +482,122 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     Ok(Some(a))
 }
 
+/// exiftran's options: getopt letters, which may be grouped (`-ai`); `-c`, `-o` and
+/// `-n` take an argument (the rest of the group, or the next word).
+#[derive(Debug, Default)]
+struct Exiftran {
+    op: Option<char>,
+    regenerate: bool,
+    comment: Option<OsString>,
+    output: Option<OsString>,
+    in_place: bool,
+    preserve: bool,
+    /// `-n` letters: t (thumbnail), i (image), o (orientation tag), p (pare edges).
+    not: Vec<char>,
+    files: Vec<OsString>,
+}
+
+/// Reads exiftran's options.
+fn exiftran_options(args: &[OsString]) -> Result<Exiftran, String> {
+    let mut e = Exiftran::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let text = arg.to_string_lossy().into_owned();
+        let Some(group) = text.strip_prefix('-').filter(|g| !g.is_empty()) else {
+            e.files.push(arg.clone());
+            continue;
+        };
+        let mut letters = group.char_indices();
+        while let Some((i, c)) = letters.next() {
+            if matches!(c, 'c' | 'o' | 'n') {
+                let rest = &group[i + c.len_utf8()..];
+                let value: OsString = match rest.is_empty() {
+                    true => it.next().ok_or(format!("-{c} needs an argument"))?.clone(),
+                    false => rest.into(),
+                };
+                match c {
+                    'c' => e.comment = Some(value),
+                    'o' => e.output = Some(value),
+                    _ => e.not.extend(value.to_string_lossy().chars()),
+                }
+                break;
+            }
+            match c {
+                'a' | '9' | '1' | '2' | 'f' | 'F' | 't' | 'T' => e.op = Some(c),
+                'g' => e.regenerate = true,
+                'i' => e.in_place = true,
+                'p' => e.preserve = true,
+                'h' => return Err(String::new()),
+                _ => return Err(unsupported_letter(c)),
+            }
+        }
+    }
+    Ok(e)
+}
+
+/// An exiftran option jtool does not do (or an unknown one).
+fn unsupported_letter(c: char) -> String {
+    match c {
+        'd' => {
+            "exiftran -d (dump the Exif data) is not supported by jtool: use jtool inspect".into()
+        }
+        'b' => "exiftran -b (backup file) is not supported by jtool".into(),
+        _ => format!("unknown option -{c}"),
+    }
+}
+
+/// exiftran's command line as a jtool one.
+fn exiftran(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
+    let e = exiftran_options(args)?;
+    let mut a: Vec<OsString> = vec!["jtool".into()];
+    let mut push = |v: &[&str]| a.extend(v.iter().map(OsString::from));
+    if let Some(n) = e.not.iter().find(|n| !matches!(n, 'o' | 'p')) {
+        return Err(format!("exiftran -n{n} is not supported by jtool"));
+    }
+    let (keep_tag, trim) = (e.not.contains(&'o'), e.not.contains(&'p'));
+    match (e.op, &e.comment) {
+        (Some(_), Some(_)) => return Err("-c with a transform is not supported by jtool".into()),
+        (Some('a'), _) if keep_tag => return Err("-a with -no is not supported by jtool".into()),
+        (Some('a'), _) => push(&["auto-orient"]),
+        (Some(op), _) => {
+            let words: &[&str] = match op {
+                '9' => &["rotate", "90"],
+                '1' => &["rotate", "180"],
+                '2' => &["rotate", "270"],
+                'f' => &["flip", "vertical"],
+                'F' => &["flip", "horizontal"],
+                't' => &["transpose"],
+                _ => &["transverse"],
+            };
+            push(words);
+            if !keep_tag {
+                push(&["--reset-orientation"]);
+            }
+        }
+        (None, Some(_)) => push(&["comment", "--replace", "--add"]),
+        (None, None) if e.regenerate => push(&["thumbnail", "--regenerate"]),
+        (None, None) => return Err("no transformation given".into()),
+    }
+    if let Some(c) = &e.comment {
+        a.push(c.clone());
+    } else if trim {
+        a.push("--trim".into());
+    }
+    if e.preserve {
+        a.push("--preserve-times".into());
+    }
+    match (&e.output, e.in_place, e.files.as_slice()) {
+        (None, true, files) if !files.is_empty() => {
+            a.push("--in-place".into());
+            a.extend(files.iter().cloned());
+        }
+        (Some(out), false, [file]) => a.extend([file.clone(), out.clone()]),
+        (Some(_), false, _) => return Err("-o takes one input file".into()),
+        _ => return Err("give either an output file (-o FILE) or -i, and the input files".into()),
+    }
+    Ok(Some(a))
+}
+
 /// The usage summary of `tool`'s command line, for a usage error.
 pub fn usage(tool: Tool) -> &'static str {
     match tool {
@@ -494,6 +615,15 @@ pub fn usage(tool: Tool) -> &'static str {
   -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int  -nosmooth
   -icc FILE  -crop WxH+X+Y  -maxmemory N  -maxscans N  -outfile name
   -report  -strict  -verbose  -version
+"
+        }
+        Tool::Exiftran => {
+            "usage: jtool exiftran [options] file...   (exiftran's options)
+  -a  -9  -1  -2  -f  -F  -t  -T   automatic (Exif), rotate 90/180/270, mirror
+                                   top/bottom, left/right, transpose, transverse
+  -np  don't pare: trim the edges that cannot be transformed
+  -no  don't update the orientation tag      -g  (re)generate the thumbnail
+  -c TEXT  set the comment   -o FILE  output file   -i  in place   -p  keep times
 "
         }
         Tool::Cjpeg => {
@@ -585,6 +715,47 @@ mod tests {
             "cjpeg -smooth 10",
             "cjpeg -dct float",
             "cjpeg -q",
+        ] {
+            assert!(matches!(run(bad), Compat::Usage(..)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn exiftran_options() {
+        let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
+        same(
+            "jtool exiftran -ai a.jpg b.jpg",
+            "jtool auto-orient --in-place a.jpg b.jpg",
+        );
+        same(
+            "exiftran -9 -np -p -o out.jpg in.jpg",
+            "jtool rotate 90 --reset-orientation --trim --preserve-times in.jpg out.jpg",
+        );
+        same(
+            "exiftran -Fno -o o.jpg i.jpg",
+            "jtool flip horizontal i.jpg o.jpg",
+        );
+        same(
+            "exiftran -T -i x.jpg",
+            "jtool transverse --reset-orientation --in-place x.jpg",
+        );
+        same(
+            "exiftran -g -i x.jpg",
+            "jtool thumbnail --regenerate --in-place x.jpg",
+        );
+        assert_eq!(
+            run("exiftran -c hi -o o.jpg i.jpg"),
+            jtool("jtool comment --replace --add hi i.jpg o.jpg")
+        );
+        for bad in [
+            "exiftran -9 x.jpg",
+            "exiftran -9 -o o.jpg a.jpg b.jpg",
+            "exiftran -d -o o.jpg a.jpg",
+            "exiftran -b -ai a.jpg",
+            "exiftran -nt -9 -i a.jpg",
+            "exiftran -c hi -9 -i a.jpg",
+            "exiftran -i a.jpg",
+            "exiftran -ano -i a.jpg",
         ] {
             assert!(matches!(run(bad), Compat::Usage(..)), "{bad}");
         }

@@ -538,7 +538,7 @@ fn run_transform(
     let opts = TransformOptions {
         request,
         output: out,
-        reset_orientation: false,
+        reset_orientation: common.reset_orientation,
     };
     let (json, via) = (edge.json, common.via_pixels);
     let op = |data: &[u8], _: &Dest| {
