@@ -507,8 +507,7 @@ fn exiftran_options(args: &[OsString]) -> Result<Exiftran, String> {
             e.files.push(arg.clone());
             continue;
         };
-        let mut letters = group.char_indices();
-        while let Some((i, c)) = letters.next() {
+        for (i, c) in group.char_indices() {
             if matches!(c, 'c' | 'o' | 'n') {
                 let rest = &group[i + c.len_utf8()..];
                 let value: OsString = match rest.is_empty() {
