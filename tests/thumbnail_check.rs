@@ -19,6 +19,17 @@ fn exif_span(data: &[u8]) -> (usize, usize) {
     exif_span_opt(data).expect("an Exif segment")
 }
 
+/// `data` with its Exif thumbnail removed, the rest of Exif kept.
+fn without_thumbnail(data: &[u8]) -> Vec<u8> {
+    let opts = jtool::pipeline::StripOptions {
+        drop_exif_thumbnail: true,
+        ..Default::default()
+    };
+    jtool::pipeline::strip_with(data, jtool::container::KeepPolicy::ALL, opts)
+        .unwrap()
+        .bytes
+}
+
 /// The span of the first Exif APP1 segment (marker to end), if any.
 fn exif_span_opt(data: &[u8]) -> Option<(usize, usize)> {
     let f = JpegFile::parse(data).ok()?;
@@ -309,13 +320,7 @@ fn regenerate_adds_a_thumbnail_where_there_is_none() {
     assert_eq!([&out.bytes[..start], &out.bytes[end..]].concat(), plain);
     // An Exif segment without a thumbnail.
     let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
-    let opts = jtool::pipeline::StripOptions {
-        drop_exif_thumbnail: true,
-        ..Default::default()
-    };
-    let bare = jtool::pipeline::strip_with(&data, jtool::container::KeepPolicy::ALL, opts)
-        .unwrap()
-        .bytes;
+    let bare = without_thumbnail(&data);
     assert!(inspect_full(&bare).unwrap().thumbnails.is_empty());
     let out = jtool::pipeline::regenerate_thumbnails(&bare, &limits).unwrap();
     let r = report(&out.bytes);
@@ -334,13 +339,7 @@ fn regenerate_adds_a_thumbnail_where_there_is_none() {
 fn insert_puts_the_given_thumbnail_in() {
     let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
     let plain = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
-    let opts = jtool::pipeline::StripOptions {
-        drop_exif_thumbnail: true,
-        ..Default::default()
-    };
-    let bare = jtool::pipeline::strip_with(&data, jtool::container::KeepPolicy::ALL, opts)
-        .unwrap()
-        .bytes;
+    let bare = without_thumbnail(&data);
     // A thumbnail of another picture (the plain file itself, 67x45).
     let thumb = plain.clone();
     for (name, input) in [

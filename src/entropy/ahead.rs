@@ -147,7 +147,7 @@ impl Ahead<'_> {
     /// An empty spill for attempt `attempt`.
     fn spill(&self, attempt: usize) -> Spill {
         let (mut kept, mut dc) = (0, 0);
-        for (sc, n) in mcu_blocks(self.layout) {
+        for (sc, n) in self.layout.mcu_blocks() {
             match self.keep_ac[sc & 3] {
                 true => kept += n,
                 false => dc += n,
@@ -174,7 +174,7 @@ impl Ahead<'_> {
         ri: usize,
         stop: &AtomicBool,
     ) -> Option<Spill> {
-        let blocks = mcu_blocks(self.layout);
+        let blocks = self.layout.mcu_blocks();
         let left = self.layout.total_mcus().checked_sub(mcu)?;
         let mut spill = self.spill(0);
         let mut br = BitReader::at(self.ecs, at);
@@ -213,7 +213,7 @@ impl Ahead<'_> {
         to_walk: SyncSender<Starts>,
         stop: &AtomicBool,
     ) -> Option<Spill> {
-        let blocks = mcu_blocks(self.layout);
+        let blocks = self.layout.mcu_blocks();
         let window = (self.layout.total_mcus() / 8).clamp(1, WINDOW);
         let mut to_walk = Some(to_walk);
         let mut starts = Starts::new();
@@ -306,18 +306,6 @@ impl Ahead<'_> {
             }
         }
         !br.overrun()
-    }
-}
-
-/// Blocks of one MCU: (scan component, count), in decoding order (T.81 A.2.3).
-pub(super) fn mcu_blocks(layout: &Layout) -> Vec<(usize, usize)> {
-    match layout {
-        Layout::Interleaved { comps, .. } => comps
-            .iter()
-            .enumerate()
-            .map(|(sc, &(_, h, v))| (sc, h * v))
-            .collect(),
-        Layout::Single { .. } => vec![(0, 1)],
     }
 }
 

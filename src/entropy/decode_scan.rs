@@ -229,6 +229,18 @@ pub(super) enum Layout {
 }
 
 impl Layout {
+    /// Blocks of one MCU: (scan component, count), in decoding order (T.81 A.2.3).
+    pub(super) fn mcu_blocks(&self) -> Vec<(usize, usize)> {
+        match self {
+            Layout::Interleaved { comps, .. } => comps
+                .iter()
+                .enumerate()
+                .map(|(sc, &(_, h, v))| (sc, h * v))
+                .collect(),
+            Layout::Single { .. } => vec![(0, 1)],
+        }
+    }
+
     pub(super) fn total_mcus(&self) -> usize {
         match *self {
             Layout::Interleaved { mcus_x, mcus_y, .. } => mcus_x * mcus_y,

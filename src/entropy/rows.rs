@@ -253,7 +253,7 @@ impl RowScan<'_> {
     /// coefficients. Packing and unpacking whole blocks costs about what the second
     /// thread saves (measured on 24 MP files on two cores).
     fn ahead_pays(&self, keep_ac: &[bool; 4]) -> bool {
-        let blocks = super::ahead::mcu_blocks(&self.layout);
+        let blocks = self.layout.mcu_blocks();
         let all: usize = blocks.iter().map(|&(_, n)| n).sum();
         let kept: usize = (blocks.iter())
             .filter(|&&(sc, _)| keep_ac[sc & 3])

@@ -172,18 +172,6 @@ fn window(total: usize, threads: usize) -> usize {
 }
 
 impl Spec<'_> {
-    /// Blocks of one MCU: (scan component, count).
-    fn blocks(&self) -> Vec<(usize, usize)> {
-        match self.layout {
-            Layout::Interleaved { comps, .. } => comps
-                .iter()
-                .enumerate()
-                .map(|(sc, &(_, h, v))| (sc, h * v))
-                .collect(),
-            Layout::Single { .. } => vec![(0, 1)],
-        }
-    }
-
     /// Whether the whole scan decodes cleanly, found on `threads` threads; `None` when
     /// that could not be shown this way (including every scan with a problem).
     pub fn clean(&self, threads: usize) -> Option<()> {
@@ -270,7 +258,7 @@ impl Spec<'_> {
             mut to_prev,
             mut next,
         } = link;
-        let (mut d, blocks) = (self.decoder.clone(), self.blocks());
+        let (mut d, blocks) = (self.decoder.clone(), self.layout.mcu_blocks());
         let mut sh = Share {
             dc_after: (!speculative).then_some(DcSpan::EMPTY),
             ..Share::default()
