@@ -332,3 +332,74 @@ fn exiftran_options_give_exiftrans_image() {
     }
     common::report_failures(&format!("exiftran options: {compared} runs"), &failures);
 }
+
+/// `jtool jpegoptim OPTIONS -d DIR FILE`: the output has jpegoptim's quantization tables
+/// (its own when lossless, IJG quality Q after `-m Q` where the file's was higher), its
+/// frame type and the same kinds of segments (JFIF aside, which jpegoptim adds); the
+/// lossless output is never larger than the input.
+#[test]
+fn jpegoptim_options_give_jpegoptims_tables() {
+    let Some(jpegoptim) = tool("jpegoptim") else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let lines = [
+        "",
+        "--strip-all",
+        "-m60",
+        "--max=95",
+        "--all-progressive -s",
+        "-m50 -s --all-normal",
+    ];
+    let kinds = |d: &[u8]| {
+        let mut s = summary(d);
+        s.kept.retain(|m| *m != Marker::APP0);
+        (s.sof, s.kept, s.tables)
+    };
+    let (mut compared, mut failures) = (0, Vec::new());
+    for name in [
+        "meta_420_67x45.jpg",
+        "prog_420_q75_67x45.jpg",
+        "rst1row_422_q80_67x45.jpg",
+    ] {
+        let input = testdata_dir().join(name);
+        for line in lines {
+            for d in [&a, &b] {
+                let _ = std::fs::remove_dir_all(d);
+                std::fs::create_dir(d).unwrap();
+            }
+            let args: Vec<&str> = line.split_whitespace().collect();
+            let run = |program: &Path, first: &[&str], out: &Path| {
+                Command::new(program)
+                    .args(first)
+                    .args(&args)
+                    .arg("-d")
+                    .arg(out)
+                    .arg(&input)
+                    .output()
+                    .expect("runs")
+                    .status
+                    .success()
+            };
+            assert!(run(&jpegoptim, &["-q"], &a), "jpegoptim {line}");
+            let Ok(theirs) = std::fs::read(a.join(name)) else {
+                continue; // jpegoptim writes nothing when it gains nothing
+            };
+            compared += 1;
+            let ours =
+                run(&jtool, &["jpegoptim"], &b).then(|| std::fs::read(b.join(name)).unwrap());
+            let same = ours.is_some_and(|ours| {
+                let smaller =
+                    line.contains('m') || ours.len() <= std::fs::read(&input).unwrap().len();
+                smaller && kinds(&ours) == kinds(&theirs)
+            });
+            if !same {
+                failures.push(format!("{name} [{line}]"));
+            }
+        }
+    }
+    assert!(compared > 10, "only {compared} runs compared");
+    common::report_failures(&format!("jpegoptim options: {compared} runs"), &failures);
+}

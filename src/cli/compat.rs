@@ -158,10 +158,17 @@ pub enum Tool {
     Djpeg,
     Cjpeg,
     Exiftran,
+    Jpegoptim,
 }
 
 impl Tool {
-    const ALL: [Tool; 4] = [Tool::Jpegtran, Tool::Djpeg, Tool::Cjpeg, Tool::Exiftran];
+    const ALL: [Tool; 5] = [
+        Tool::Jpegtran,
+        Tool::Djpeg,
+        Tool::Cjpeg,
+        Tool::Exiftran,
+        Tool::Jpegoptim,
+    ];
 
     /// The tool's program name.
     pub fn name(self) -> &'static str {
@@ -170,6 +177,7 @@ impl Tool {
             Tool::Djpeg => "djpeg",
             Tool::Cjpeg => "cjpeg",
             Tool::Exiftran => "exiftran",
+            Tool::Jpegoptim => "jpegoptim",
         }
     }
 
@@ -177,7 +185,7 @@ impl Tool {
         match self {
             Tool::Jpegtran => JPEGTRAN,
             Tool::Djpeg => DJPEG,
-            Tool::Cjpeg | Tool::Exiftran => CJPEG,
+            _ => CJPEG,
         }
     }
 }
@@ -213,6 +221,7 @@ pub fn compat(argv: &[OsString]) -> Compat {
     };
     let parsed = match tool {
         Tool::Exiftran => exiftran(switches),
+        Tool::Jpegoptim => jpegoptim(switches),
         _ => lex(tool, switches).and_then(|words| match tool {
             Tool::Jpegtran => jpegtran(&words),
             Tool::Djpeg => djpeg(&words),
@@ -597,6 +606,148 @@ fn exiftran(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
     Ok(Some(a))
 }
 
+/// jpegoptim's options read (getopt_long: `-m85`, `-m 85`, `--max=85`, `--max 85`).
+#[derive(Debug, Default)]
+struct Jpegoptim {
+    max: Option<String>,
+    size: Option<String>,
+    dest: Option<OsString>,
+    force: bool,
+    preserve: bool,
+    verbose: bool,
+    strip_all: bool,
+    mode: Option<&'static str>,
+    files: Vec<OsString>,
+}
+
+/// Reads one jpegoptim option (`name` without dashes, `value` if it was attached).
+fn jpegoptim_option(
+    o: &mut Jpegoptim,
+    name: &str,
+    value: &mut dyn FnMut() -> Result<OsString, String>,
+) -> Result<bool, String> {
+    match name {
+        "m" | "max" => o.max = Some(value()?.to_string_lossy().into_owned()),
+        "S" | "size" => o.size = Some(value()?.to_string_lossy().into_owned()),
+        "d" | "dest" => o.dest = Some(value()?),
+        "f" | "force" => o.force = true,
+        "p" | "preserve" => o.preserve = true,
+        "v" | "verbose" => o.verbose = true,
+        "s" | "strip-all" => o.strip_all = true,
+        "strip-none" => o.strip_all = false,
+        "all-normal" => o.mode = Some("--baseline"),
+        "all-progressive" => o.mode = Some("--progressive"),
+        "o" | "overwrite" | "P" | "preserve-perms" | "q" | "quiet" | "t" | "totals" | "b"
+        | "csv" => {}
+        "h" | "help" => return Err(String::new()),
+        "V" | "version" => return Ok(false),
+        other => {
+            let dashes = if other.len() == 1 { "-" } else { "--" };
+            return Err(format!(
+                "jpegoptim {dashes}{other} is not supported by jtool"
+            ));
+        }
+    }
+    Ok(true)
+}
+
+/// Reads jpegoptim's options; `None` for `--version`.
+fn jpegoptim_options(args: &[OsString]) -> Result<Option<Jpegoptim>, String> {
+    const VALUED: &[&str] = &["m", "max", "S", "size", "d", "dest", "T", "threshold"];
+    let mut o = Jpegoptim::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let text = arg.to_string_lossy().into_owned();
+        let mut next = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{text} needs a value"))
+        };
+        if let Some(long) = text.strip_prefix("--").filter(|l| !l.is_empty()) {
+            let (name, attached) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(OsString::from(v))),
+                None => (long, None),
+            };
+            let mut value = || attached.clone().map_or_else(&mut next, Ok);
+            let value: &mut dyn FnMut() -> Result<OsString, String> = &mut value;
+            if !jpegoptim_option(&mut o, name, value)? {
+                return Ok(None);
+            }
+        } else if let Some(group) = text.strip_prefix('-').filter(|g| !g.is_empty()) {
+            for (i, c) in group.char_indices() {
+                let name = c.to_string();
+                if VALUED.contains(&name.as_str()) {
+                    let rest = &group[i + c.len_utf8()..];
+                    let mut value = || match rest.is_empty() {
+                        true => next(),
+                        false => Ok(OsString::from(rest)),
+                    };
+                    if !jpegoptim_option(&mut o, &name, &mut value)? {
+                        return Ok(None);
+                    }
+                    break;
+                }
+                if !jpegoptim_option(&mut o, &name, &mut || Err(String::new()))? {
+                    return Ok(None);
+                }
+            }
+        } else {
+            o.files.push(arg.clone());
+        }
+    }
+    Ok(Some(o))
+}
+
+/// jpegoptim's command line as a jtool one: `copy` (lossless), or `requantize --max`
+/// / `--size`; in place unless `-d`; a file is replaced only by a smaller one unless
+/// `-f`.
+fn jpegoptim(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
+    let Some(o) = jpegoptim_options(args)? else {
+        return Ok(None);
+    };
+    let mut a: Vec<OsString> = vec!["jtool".into()];
+    let mut push = |v: &[&str]| a.extend(v.iter().map(OsString::from));
+    match (&o.max, &o.size) {
+        (Some(_), Some(_)) => return Err("give either -m or -S".into()),
+        (Some(q), None) => push(&["requantize", "--quality", q, "--max"]),
+        (None, Some(s)) => {
+            // jpegoptim's plain number is kilobytes.
+            let size = match s.ends_with(['%', 'k', 'K']) {
+                true => s.to_lowercase(),
+                false => format!("{s}k"),
+            };
+            push(&["requantize", "--size", &size]);
+        }
+        (None, None) => push(&["copy"]),
+    }
+    // libjpeg, which jpegoptim writes with, writes no restart interval.
+    push(&[
+        "--copy",
+        if o.strip_all { "none" } else { "all" },
+        "--restart",
+        "0",
+    ]);
+    push(o.mode.as_slice());
+    if !o.force {
+        push(&["--only-smaller"]);
+    }
+    if o.preserve {
+        push(&["--preserve-times"]);
+    }
+    if o.verbose {
+        push(&["-v"]);
+    }
+    match &o.dest {
+        Some(d) => a.extend([OsString::from("--out-dir"), d.clone()]),
+        None => a.push("--in-place".into()),
+    }
+    if o.files.is_empty() {
+        return Err("no files given".into());
+    }
+    a.extend(o.files.iter().cloned());
+    Ok(Some(a))
+}
+
 /// The usage summary of `tool`'s command line, for a usage error.
 pub fn usage(tool: Tool) -> &'static str {
     match tool {
@@ -614,6 +765,15 @@ pub fn usage(tool: Tool) -> &'static str {
   -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int  -nosmooth
   -icc FILE  -crop WxH+X+Y  -maxmemory N  -maxscans N  -outfile name
   -report  -strict  -verbose  -version
+"
+        }
+        Tool::Jpegoptim => {
+            "usage: jtool jpegoptim [options] file...   (jpegoptim's options)
+  -m Q, --max=Q   requantize to IJG quality Q where the file's is higher
+  -S N[%], --size=N[%]   at most N kilobytes (or N% of the file)
+  -s, --strip-all  --strip-none  --all-normal  --all-progressive
+  -d DIR, --dest=DIR   -f, --force   -p, --preserve   -v, --verbose
+  (-o, -P, -q, -t, -b: no effect)
 "
         }
         Tool::Exiftran => {
@@ -758,6 +918,38 @@ mod tests {
         ] {
             assert!(matches!(run(bad), Compat::Usage(..)), "{bad}");
         }
+    }
+
+    #[test]
+    fn jpegoptim_options() {
+        let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
+        same(
+            "jtool jpegoptim a.jpg b.jpg",
+            "jtool copy --copy all --restart 0 --only-smaller --in-place a.jpg b.jpg",
+        );
+        same(
+            "jpegoptim -m85 --strip-all -d out -p x.jpg",
+            "jtool requantize --quality 85 --max --copy none --restart 0 --only-smaller --preserve-times --out-dir out x.jpg",
+        );
+        same(
+            "jpegoptim --size=30% -f --all-progressive x.jpg",
+            "jtool requantize --size 30% --copy all --restart 0 --progressive --in-place x.jpg",
+        );
+        same(
+            "jpegoptim -qt --max 70 x.jpg",
+            "jtool requantize --quality 70 --max --copy all --restart 0 --only-smaller --in-place x.jpg",
+        );
+        for bad in [
+            "jpegoptim",
+            "jpegoptim -n a.jpg",
+            "jpegoptim -T5 a.jpg",
+            "jpegoptim --strip-exif a.jpg",
+            "jpegoptim -m",
+            "jpegoptim -S 200 -m 70 x.jpg",
+        ] {
+            assert!(matches!(run(bad), Compat::Usage(..)), "{bad}");
+        }
+        assert_eq!(run("jpegoptim --version"), Compat::Version(Tool::Jpegoptim));
     }
 
     #[test]

@@ -58,6 +58,18 @@ pub struct RequantizeArgs {
     /// is left alone).
     #[arg(long)]
     pub only_smaller: bool,
+    /// Which metadata to keep, as copy's --copy (jpegoptim --strip-all is `none`).
+    #[arg(long, value_enum, value_name = "WHAT", default_value = "all")]
+    pub copy: super::args::CopyKind,
+    /// Write a progressive file (jpegoptim --all-progressive); default: as the input.
+    #[arg(long, conflicts_with = "baseline")]
+    pub progressive: bool,
+    /// Write a sequential file (jpegoptim --all-normal); default: as the input.
+    #[arg(long)]
+    pub baseline: bool,
+    /// Restart interval: N MCU rows, or NB for N MCUs; 0 for none. Default: the input's.
+    #[arg(long, value_name = "N[B]")]
+    pub restart: Option<String>,
     #[command(flatten)]
     pub output: super::args::OutputArgs,
 }
@@ -230,8 +242,25 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
         (None, None) => RequantTarget::Same,
         (Some(_), Some(_)) => return super::usage("give either --quality or --tables-from"),
     };
+    let mode = match (args.progressive, args.baseline) {
+        (true, _) => Some(jtool::entropy::CodingMode::Progressive),
+        (_, true) => Some(jtool::entropy::CodingMode::Sequential),
+        _ => None,
+    };
+    let restart = match args
+        .restart
+        .as_deref()
+        .map(super::parse_restart)
+        .transpose()
+    {
+        Ok(r) => r.unwrap_or(jtool::pipeline::RestartSpec::Keep),
+        Err(m) => return super::usage(&m),
+    };
     let mut output = CopyOptions {
         strict: ctx.strict,
+        keep: super::keep_policy(args.copy),
+        mode,
+        restart,
         ..CopyOptions::default()
     };
     output.limits = ctx.limits();

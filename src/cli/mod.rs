@@ -381,7 +381,7 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-fn parse_restart(s: &str) -> Result<RestartSpec, String> {
+pub(super) fn parse_restart(s: &str) -> Result<RestartSpec, String> {
     let (num, blocks) = match s.strip_suffix(['B', 'b']) {
         Some(n) => (n, true),
         None => (s, false),
@@ -396,7 +396,7 @@ fn parse_restart(s: &str) -> Result<RestartSpec, String> {
     })
 }
 
-fn keep_policy(k: CopyKind) -> KeepPolicy {
+pub(super) fn keep_policy(k: CopyKind) -> KeepPolicy {
     let name = match k {
         CopyKind::None => "none",
         CopyKind::Comments => "comments",
