@@ -12,8 +12,8 @@ use std::path::PathBuf;
     version,
     about,
     max_term_width = 100,
-    after_help = "jtool jpegtran|djpeg|cjpeg SWITCHES [FILE] (or jtool run under one of those names) takes \
-                  libjpeg-turbo's command lines: see jtool(1)."
+    after_help = "jtool jpegtran|djpeg|cjpeg|exiftran|jpegoptim ARGS (or jtool run under one of those \
+                  names) takes that tool's command line: see jtool(1)."
 )]
 pub struct Cli {
     #[command(flatten)]
