@@ -1,6 +1,7 @@
 //! The command lines of libjpeg-turbo's jpegtran, djpeg and cjpeg, for scripts that
 //! call them: `jtool jpegtran|djpeg|cjpeg SWITCHES [INFILE]`, or jtool run under one of
-//! those names (a symbolic link).
+//! those names (a symbolic link). exiftran's and jpegoptim's (getopt options, several
+//! files) are read the same way, by `exiftran` and `jpegoptim` below.
 //!
 //! The switches are single-dash and abbreviable as the tools allow (each name is tried
 //! in the tool's order; an abbreviation matches the first name it begins, when at least
