@@ -57,11 +57,17 @@ fn summary(data: &[u8]) -> Summary {
 
 /// Runs `program` (with `first` before the switches) on `input`, writing `out`.
 fn run(program: &Path, first: &[&str], switches: &[String], input: &Path, out: &Path) -> bool {
+    let switches: Vec<&str> = switches.iter().map(String::as_str).collect();
+    run_to(program, first, &switches, ("-outfile", out), input)
+}
+
+/// Runs `program first... args... FLAG OUT input`; whether it succeeded.
+fn run_to(program: &Path, first: &[&str], args: &[&str], to: (&str, &Path), input: &Path) -> bool {
     Command::new(program)
         .args(first)
-        .args(switches)
-        .arg("-outfile")
-        .arg(out)
+        .args(args)
+        .arg(to.0)
+        .arg(to.1)
         .arg(input)
         .output()
         .expect("runs")
@@ -282,16 +288,8 @@ fn exiftran_options_give_exiftrans_image() {
             let args: Vec<&str> = line.split_whitespace().collect();
             let (theirs, ours) = (dir.path().join("e.jpg"), dir.path().join("j.jpg"));
             let run = |program: &Path, first: &[&str], out: &Path| {
-                let status = Command::new(program)
-                    .args(first)
-                    .args(&args)
-                    .arg("-o")
-                    .arg(out)
-                    .arg(&input)
-                    .output()
-                    .expect("runs")
-                    .status;
-                status.success().then(|| std::fs::read(out).unwrap())
+                run_to(program, first, &args, ("-o", out), &input)
+                    .then(|| std::fs::read(out).unwrap())
             };
             let Some(a) = run(&exiftran, &[], &theirs) else {
                 continue;
@@ -372,16 +370,7 @@ fn jpegoptim_options_give_jpegoptims_tables() {
             }
             let args: Vec<&str> = line.split_whitespace().collect();
             let run = |program: &Path, first: &[&str], out: &Path| {
-                Command::new(program)
-                    .args(first)
-                    .args(&args)
-                    .arg("-d")
-                    .arg(out)
-                    .arg(&input)
-                    .output()
-                    .expect("runs")
-                    .status
-                    .success()
+                run_to(program, first, &args, ("-d", out), &input)
             };
             assert!(run(&jpegoptim, &["-q"], &a), "jpegoptim {line}");
             let Ok(theirs) = std::fs::read(a.join(name)) else {
