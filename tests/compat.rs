@@ -61,9 +61,10 @@ fn run(program: &Path, first: &[&str], switches: &[String], input: &Path, out: &
     run_to(program, first, &switches, ("-outfile", out), input)
 }
 
-/// Runs `program first... args... FLAG OUT input`; whether it succeeded.
+/// Runs `program first... args... FLAG OUT input`; whether it wrote its output (exit
+/// code 0, or 2: written with warnings, as libjpeg's tools say).
 fn run_to(program: &Path, first: &[&str], args: &[&str], to: (&str, &Path), input: &Path) -> bool {
-    Command::new(program)
+    let status = Command::new(program)
         .args(first)
         .args(args)
         .arg(to.0)
@@ -71,8 +72,8 @@ fn run_to(program: &Path, first: &[&str], args: &[&str], to: (&str, &Path), inpu
         .arg(input)
         .output()
         .expect("runs")
-        .status
-        .success()
+        .status;
+    matches!(status.code(), Some(0 | 2))
 }
 
 #[test]
@@ -391,4 +392,43 @@ fn jpegoptim_options_give_jpegoptims_tables() {
     }
     assert!(compared > 10, "only {compared} runs compared");
     common::report_failures(&format!("jpegoptim options: {compared} runs"), &failures);
+}
+
+/// The tools' exit codes: 2 when a damaged file was written with warnings, 1 for a
+/// usage error.
+#[test]
+fn exit_codes_are_the_tools() {
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.jpg");
+    let data = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    std::fs::write(&cut, &data[..1500]).unwrap();
+    let out = dir.path().join("out");
+    for name in ["jpegtran", "djpeg"] {
+        let Some(program) = tool(name) else {
+            return;
+        };
+        let code = |p: &Path, first: &[&str], args: &[&str]| {
+            let mut c = Command::new(p);
+            c.args(first).args(args);
+            c.output().expect("runs").status.code()
+        };
+        let outfile = ["-outfile", out.to_str().unwrap(), cut.to_str().unwrap()];
+        assert_eq!(
+            code(&program, &[], &outfile),
+            Some(2),
+            "{name} on a cut file"
+        );
+        assert_eq!(
+            code(&jtool, &[name], &outfile),
+            Some(2),
+            "jtool {name} on a cut file"
+        );
+        assert_eq!(code(&program, &[], &["-bogus"]), Some(1), "{name} -bogus");
+        assert_eq!(
+            code(&jtool, &[name], &["-bogus"]),
+            Some(1),
+            "jtool {name} -bogus"
+        );
+    }
 }

@@ -51,6 +51,10 @@ pub struct GlobalArgs {
         default_value_t = 0
     )]
     pub jobs: usize,
+    /// Exit with code 2 when a file gave warnings but was written, as libjpeg's tools do
+    /// (set by `jtool jpegtran|djpeg|cjpeg`).
+    #[arg(long, global = true, hide = true)]
+    pub warning_exit_code: bool,
 }
 
 /// Adds a subcommand's arguments to its command (a derived `Args::augment_args`).

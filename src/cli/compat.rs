@@ -397,6 +397,7 @@ fn command(s: &Switches) -> Vec<OsString> {
     push(mode);
     push(&["--restart", s.restart.as_deref().unwrap_or("0")]);
     push(&s.global.iter().map(String::as_str).collect::<Vec<_>>());
+    push(&["--warning-exit-code"]);
     for (flag, value) in [("--scans", &s.scans), ("--icc", &s.icc)] {
         if let Some(v) = value {
             a.extend([OsString::from(flag), v.clone()]);
@@ -453,7 +454,11 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             _ => return Err(unsupported(Tool::Djpeg, sw, value)),
         }
     }
-    a.extend(["--format".into(), format.into()]);
+    a.extend([
+        "--format".into(),
+        format.into(),
+        "--warning-exit-code".into(),
+    ]);
     a.push(words.input.clone().unwrap_or_else(|| "-".into()));
     a.push(outfile.unwrap_or_else(|| "-".into()));
     Ok(Some(a))
@@ -487,6 +492,7 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     if annex_k {
         a.push("--standard-huffman".into());
     }
+    a.push("--warning-exit-code".into());
     a.push(words.input.clone().unwrap_or_else(|| "-".into()));
     a.push(outfile.unwrap_or_else(|| "-".into()));
     Ok(Some(a))
@@ -815,31 +821,31 @@ mod tests {
         let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
         same(
             "jtool jpegtran in.jpg",
-            "jtool transform --copy comments --standard-huffman --restart 0 in.jpg -",
+            "jtool transform --copy comments --standard-huffman --restart 0 --warning-exit-code in.jpg -",
         );
         same(
             "/usr/local/bin/jpegtran -rot 90 -copy all -opt -outfile out.jpg in.jpg",
-            "jtool transform --rotate 90 --copy all --baseline --restart 0 in.jpg out.jpg",
+            "jtool transform --rotate 90 --copy all --baseline --restart 0 --warning-exit-code in.jpg out.jpg",
         );
         same(
             "jpegtran -flip h -crop 16x8+0+8 -gray -trim -progressive",
-            "jtool transform --flip horizontal --crop 16x8+0+8 --grayscale --trim --copy comments --progressive --restart 0 - -",
+            "jtool transform --flip horizontal --crop 16x8+0+8 --grayscale --trim --copy comments --progressive --restart 0 --warning-exit-code - -",
         );
         same(
             "jpegtran -arith -restart 2B -maxscans 50 -strict -maxmemory 4m -report -t x.jpg",
-            "jtool transform --transpose --copy comments --arithmetic --baseline --restart 2B --max-scans 50 --strict x.jpg -",
+            "jtool transform --transpose --copy comments --arithmetic --baseline --restart 2B --max-scans 50 --strict --warning-exit-code x.jpg -",
         );
         same(
             "jpegtran -wipe 8x8+0+0 -copy none -icc p.icc a.jpg",
-            "jtool wipe --geometry 8x8+0+0 --copy none --standard-huffman --restart 0 --icc p.icc a.jpg -",
+            "jtool wipe --geometry 8x8+0+0 --copy none --standard-huffman --restart 0 --warning-exit-code --icc p.icc a.jpg -",
         );
         same(
             "jpegtran -drop +16+8 d.jpg -trim a.jpg",
-            "jtool drop --x 16 --y 8 --trim --copy comments --standard-huffman --restart 0 --image d.jpg a.jpg -",
+            "jtool drop --x 16 --y 8 --trim --copy comments --standard-huffman --restart 0 --warning-exit-code --image d.jpg a.jpg -",
         );
         same(
             "jpegtran -transverse -scans s.txt a.jpg",
-            "jtool transform --transverse --copy comments --standard-huffman --restart 0 --scans s.txt a.jpg -",
+            "jtool transform --transverse --copy comments --standard-huffman --restart 0 --warning-exit-code --scans s.txt a.jpg -",
         );
     }
 
@@ -848,23 +854,23 @@ mod tests {
         let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
         same(
             "jtool djpeg -scale 1/4 -gray -nos -bmp -outfile o.bmp in.jpg",
-            "jtool decode --scale 1/4 --grayscale --nosmooth --format bmp in.jpg o.bmp",
+            "jtool decode --scale 1/4 --grayscale --nosmooth --format bmp --warning-exit-code in.jpg o.bmp",
         );
         same(
             "djpeg -dct int -crop 8x8+1+1 -maxscans 9 -targa",
-            "jtool decode --crop 8x8+1+1 --max-scans 9 --format targa - -",
+            "jtool decode --crop 8x8+1+1 --max-scans 9 --format targa --warning-exit-code - -",
         );
         same(
             "jtool cjpeg -quality 90,80 -sample 1x1 -outfile o.jpg in.ppm",
-            "jtool encode --quality 90,80 --sampling 1x1 --standard-huffman in.ppm o.jpg",
+            "jtool encode --quality 90,80 --sampling 1x1 --standard-huffman --warning-exit-code in.ppm o.jpg",
         );
         same(
             "cjpeg -opt -rgb -qtables t.txt -qslots 0 -restart 2B -dct int",
-            "jtool encode --rgb --qtables t.txt --qslots 0 --restart 2B - -",
+            "jtool encode --rgb --qtables t.txt --qslots 0 --restart 2B --warning-exit-code - -",
         );
         same(
             "cjpeg -prog -baseline in.gif",
-            "jtool encode --progressive --baseline in.gif -",
+            "jtool encode --progressive --baseline --warning-exit-code in.gif -",
         );
         for bad in [
             "djpeg -colors 16",

@@ -29,6 +29,8 @@ const EXIT_OK: i32 = 0;
 const EXIT_FAILED: i32 = 1;
 /// Exit code: the command line was wrong.
 const EXIT_USAGE: i32 = 2;
+/// Written, with warnings (libjpeg's tools' code, with `--warning-exit-code`).
+const EXIT_WARNING: i32 = 2;
 
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
@@ -46,7 +48,8 @@ pub fn run() -> i32 {
                 eprintln!("jtool {}: {m}", tool.name());
             }
             eprint!("{}", compat::usage(tool));
-            return EXIT_USAGE;
+            // The tools exit with 1 on a usage error.
+            return EXIT_FAILED;
         }
     };
     par::note_inputs(&argv);
@@ -64,6 +67,7 @@ pub fn run() -> i32 {
         max_pixels: cli.global.max_pixels,
         max_scans: cli.global.max_scans,
         jobs: cli.global.jobs,
+        warning_exit: cli.global.warning_exit_code,
     };
     match &cli.command {
         Command::Copy(a) => run_copy(&ctx, a),
@@ -107,6 +111,8 @@ struct Context {
     max_scans: usize,
     /// Files processed at once (0: one per CPU).
     jobs: usize,
+    /// Exit with [`EXIT_WARNING`] when a file gave warnings (libjpeg's tools' convention).
+    warning_exit: bool,
 }
 
 impl Context {
@@ -238,7 +244,11 @@ where
     par::ordered(&jobs, worker_count(ctx, &jobs), work, |i, (log, result)| {
         log.print();
         match result {
-            Ok(()) => {}
+            Ok(warned) => {
+                if warned && ctx.warning_exit && code == EXIT_OK {
+                    code = EXIT_WARNING;
+                }
+            }
             Err(Failure::File(msg)) => {
                 eprintln!("jtool: {}: {msg}", jobs[i].src.name());
                 code = EXIT_FAILED;
@@ -301,7 +311,7 @@ impl Log {
     }
 }
 
-fn run_logged<F>(ctx: &Context, job: &Job, op: &F) -> (Log, Result<(), Failure>)
+fn run_logged<F>(ctx: &Context, job: &Job, op: &F) -> (Log, Result<bool, Failure>)
 where
     F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
 {
@@ -310,7 +320,8 @@ where
     (log, r)
 }
 
-fn run_job<F>(ctx: &Context, job: &Job, op: &F, log: &mut Log) -> Result<(), Failure>
+/// Runs one job; whether it gave warnings.
+fn run_job<F>(ctx: &Context, job: &Job, op: &F, log: &mut Log) -> Result<bool, Failure>
 where
     F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
 {
@@ -361,7 +372,7 @@ where
         }
     }
     report(ctx, job, &done, log);
-    Ok(())
+    Ok(!out.warnings.is_empty())
 }
 
 /// One line for a library error, with its byte offset.
