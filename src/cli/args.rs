@@ -145,10 +145,11 @@ pub enum Command {
     Comment(super::meta_cmd::CommentArgs),
     /// Show or set the Exif Orientation tag without changing the image (jpegexiforient).
     Orientation(super::meta_cmd::OrientationArgs),
-    /// Show whether the thumbnails still show the image, take one out (jhead -st), or
-    /// make them anew from the image (exiftran -g, jhead -rgt).
+    /// Show whether the thumbnails still show the image, take one out (jhead -st), make
+    /// them anew from the image (exiftran -g, jhead -rgt), or put one in (jhead -te).
     Thumbnail(super::meta_cmd::ThumbnailArgs),
-    /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, BMP, or PAM for CMYK.
+    /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, BMP, Targa, or
+    /// PAM for CMYK.
     Decode(DecodeArgs),
     /// Encode pixels (PNG, PPM, PGM, BMP, GIF, Targa) exactly as `cjpeg -dct int` does.
     Encode(PixelEncodeArgs),

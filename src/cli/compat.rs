@@ -182,11 +182,14 @@ impl Tool {
         }
     }
 
+    /// The single-dash switches [`lex`] reads (exiftran and jpegoptim take getopt
+    /// options, read by their own functions).
     fn switches(self) -> &'static [Switch] {
         match self {
             Tool::Jpegtran => JPEGTRAN,
             Tool::Djpeg => DJPEG,
-            _ => CJPEG,
+            Tool::Cjpeg => CJPEG,
+            Tool::Exiftran | Tool::Jpegoptim => &[],
         }
     }
 }
@@ -204,7 +207,7 @@ pub enum Compat {
     Usage(Tool, String),
 }
 
-/// The jtool command line for `argv` when it is a jpegtran, djpeg or cjpeg one.
+/// The jtool command line for `argv` when it is one of the tools'.
 pub fn compat(argv: &[OsString]) -> Compat {
     let called = (argv.first().map(std::path::Path::new))
         .and_then(|p| p.file_stem())

@@ -1,16 +1,19 @@
-//! The second half of a long sequential scan without restart markers, decoded on a
-//! helper thread while the serial walk decodes the first half.
+//! The second half of a long sequential scan, decoded on a helper thread while the
+//! serial walk decodes the first half. The helper keeps every block it decodes,
+//! packed, or only the DC value of the blocks whose AC coefficients the reader does
+//! not read (`djpeg -scale 1/8`).
 //!
-//! Nothing in such a scan says where an MCU begins (T.81 F.1.2.3 restart markers are
-//! absent), so the helper starts at a byte near the middle and decodes as if an MCU
-//! began there, as `speculate` does to check a scan: it records its first MCU starts
-//! by bit position and sends them to the serial walk, and it keeps every block it
-//! decodes, packed. Once the serial walk is past that byte it looks for one of its own
-//! MCU starts among the recorded ones. From a common start on, both decoders decode
-//! the same bits with the same tables, so the helper's blocks are the serial walk's,
-//! except that each DC value is off by what the two DC predictions (T.81 F.2.2.1)
-//! differed by there, a constant per component. The walk then takes the rest of the
-//! scan from the helper instead of decoding it.
+//! With restart intervals (T.81 F.1.2.3) the helper starts right after a marker near
+//! the middle, at a known MCU with the DC predictions reset, and the serial walk joins
+//! it when it gets there. Without them nothing says where an MCU begins, so the helper
+//! starts at a byte near the middle and decodes as if an MCU began there, as
+//! `speculate` does to check a scan: it records its first MCU starts by bit position
+//! and sends them to the serial walk. Once the serial walk is past that byte it looks
+//! for one of its own MCU starts among the recorded ones. From a common start on, both
+//! decoders decode the same bits with the same tables, so the helper's blocks are the
+//! serial walk's, except that each DC value is off by what the two DC predictions
+//! (T.81 F.2.2.1) differed by there, a constant per component. The walk then takes the
+//! rest of the scan from the helper instead of decoding it.
 //!
 //! The helper's blocks are used only when its data decoded without a fault and ended
 //! cleanly at the marker after it, after exactly as many MCUs as the scan has left:
@@ -444,8 +447,8 @@ impl Spill {
 }
 
 impl Joined {
-    /// Writes the next block into the zeroed `blk` (scan component `sc`); `None` if
-    /// `blk` is absent (the block is skipped).
+    /// Writes the next block into the zeroed `blk` (scan component `sc`), or skips it
+    /// when `blk` is `None`.
     #[inline]
     pub(super) fn next_into(&mut self, sc: usize, blk: Option<&mut Block>) {
         let mask = match self.spill.keep_ac[sc & 3] {

@@ -229,11 +229,15 @@ impl RowScan<'_> {
 
     /// The first MCU of iMCU row `row`.
     fn first_mcu(&self, row: usize) -> usize {
-        let g = self.decoded.image.geometry();
-        match self.layout {
-            Layout::Interleaved { mcus_x, .. } => row * mcus_x,
-            Layout::Single { comp, bw, .. } => row * g.factors[comp].1 as usize * bw,
-        }
+        let v = |c: usize| {
+            self.decoded
+                .image
+                .geometry()
+                .factors
+                .get(c)
+                .map_or(1, |f| f.1)
+        };
+        row_start(&self.layout, |c| v(c) as usize, row)
     }
 
     /// Per scan component, whether its AC coefficients must be kept.
@@ -501,6 +505,15 @@ impl RowScan<'_> {
     }
 }
 
+/// The first MCU of iMCU row `row` of a scan with `layout`; `v(c)` is frame component
+/// `c`'s vertical sampling factor (a scan of one component has an MCU per block).
+fn row_start(layout: &Layout, v: impl Fn(usize) -> usize, row: usize) -> usize {
+    match *layout {
+        Layout::Interleaved { mcus_x, .. } => row * mcus_x,
+        Layout::Single { comp, bw, .. } => row * v(comp) * bw,
+    }
+}
+
 /// Blocks per band of each component.
 fn band_shape(g: &Geometry) -> Vec<usize> {
     (0..g.factors.len())
@@ -630,13 +643,8 @@ impl Sink for BandSink<'_, '_> {
     }
 
     fn range(&self, layout: &Layout, _: bool) -> (usize, usize) {
-        let first = match *layout {
-            Layout::Interleaved { mcus_x, .. } => self.from * mcus_x,
-            Layout::Single { comp, bw, .. } => {
-                self.from * self.v.get(comp).copied().unwrap_or(1) * bw
-            }
-        };
-        (first, usize::MAX)
+        let v = |c: usize| self.v.get(c).copied().unwrap_or(1);
+        (row_start(layout, v, self.from), usize::MAX)
     }
 
     #[inline(always)]

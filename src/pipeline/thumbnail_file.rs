@@ -8,7 +8,9 @@ use super::{CopyOptions, MetaEdits, Output};
 use crate::container::edit::{
     add_exif_thumbnail, exif_thumbnail, new_exif_thumbnail, refresh_mpf, replace_exif_thumbnail,
 };
-use crate::container::{classify, Item, JpegFile, KeepPolicy, Marker, MetaClass};
+use crate::container::{
+    classify, write_segment, Item, JpegFile, KeepPolicy, Marker, MetaClass, Segment,
+};
 use crate::entropy::{self, Limits};
 use crate::error::{Error, Result};
 use crate::pixels::image_io;
@@ -117,15 +119,7 @@ pub fn insert_thumbnail(data: &[u8], thumb: &[u8]) -> Result<Output> {
             let body = replace_exif_thumbnail(s.body, thumb).ok_or_else(|| {
                 Error::BadRequest("the thumbnail does not fit in the Exif segment (64 KiB)".into())
             })?;
-            let end = s.body_offset() + s.body.len();
-            let length = (body.len() + 2) as u16;
-            [
-                &data[..s.offset + 2],
-                &length.to_be_bytes(),
-                &body,
-                &data[end..],
-            ]
-            .concat()
+            with_body(data, s, &body)
         }
         None => with_exif_thumbnail(data, &file, thumb)?,
     };
@@ -146,15 +140,7 @@ fn with_exif_thumbnail(data: &[u8], file: &JpegFile, thumb: &[u8]) -> Result<Vec
                     .into(),
             )
         })?;
-        let end = s.body_offset() + s.body.len();
-        let length = (body.len() + 2) as u16;
-        return Ok([
-            &data[..s.offset + 2],
-            &length.to_be_bytes(),
-            &body,
-            &data[end..],
-        ]
-        .concat());
+        return Ok(with_body(data, s, &body));
     }
     let body = new_exif_thumbnail(thumb).ok_or_else(|| {
         Error::BadRequest("the thumbnail is too large for an Exif segment".into())
@@ -163,15 +149,18 @@ fn with_exif_thumbnail(data: &[u8], file: &JpegFile, thumb: &[u8]) -> Result<Vec
         Some(s) if classify(s) == MetaClass::Jfif => s.body_offset() + s.body.len(),
         _ => 2,
     };
-    let length = (body.len() + 2) as u16;
-    Ok([
-        &data[..at],
-        &[0xFF, 0xE1],
-        &length.to_be_bytes(),
-        &body,
-        &data[at..],
-    ]
-    .concat())
+    let mut out = data[..at].to_vec();
+    write_segment(&mut out, Marker::APP1, &body);
+    out.extend_from_slice(&data[at..]);
+    Ok(out)
+}
+
+/// `data` with segment `s` holding `body` (at most 65533 bytes) instead of its own.
+fn with_body(data: &[u8], s: &Segment, body: &[u8]) -> Vec<u8> {
+    let mut out = data[..s.offset].to_vec();
+    write_segment(&mut out, s.marker, body);
+    out.extend_from_slice(&data[s.body_offset() + s.body.len()..]);
+    out
 }
 
 /// The new body of each segment whose thumbnail `edits` replaces, by offset.
