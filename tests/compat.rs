@@ -186,6 +186,8 @@ fn djpeg_switches_give_djpegs_file() {
         "-targa -scale 1/4",
         "-crop 32x16+8+8 -dct int",
         "-pnm -gray -scale 1/2",
+        "-dct fast",
+        "-dct fa -nosmooth -bmp",
     ];
     let (mut compared, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(testdata_dir()).unwrap() {
@@ -224,6 +226,8 @@ fn cjpeg_switches_give_cjpegs_file() {
         ("-quality 50,20 -sample 1x1", true),
         ("-grayscale -restart 1", true),
         ("-rgb -dct int", true),
+        ("-dct fast -quality 95", true),
+        ("-dct fast -progressive", false),
         ("-baseline -quality 10 -qslots 0", true),
         ("-optimize", false),
         ("-progressive -quality 85", false),

@@ -36,7 +36,7 @@ use jtool::pipeline::{
     copy, inspect_full_with, inspect_with_history, strip, transform, verify_with, CopyOptions,
     RestartSpec, TransformOptions,
 };
-use jtool::pixels::{CmykOutput, PixelOptions};
+use jtool::pixels::{CmykOutput, DctMethod, PixelOptions};
 use jtool::transform::{CropOffset, CropSpec, EdgePolicy, Orientation, Request};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -794,6 +794,7 @@ const OPS: &[(&str, OpFn)] = &[
                 threads: rng.below(3),
                 scale: jtool::pixels::Scale::from_fraction(1, [1, 2, 4, 8][rng.below(4)]).unwrap(),
                 gray: rng.below(4) == 0,
+                dct: [DctMethod::Int, DctMethod::Fast][rng.below(2)],
                 // Often outside a small image: then an error, which is fine too.
                 crop: (rng.below(3) == 0).then(|| jtool::pixels::Crop {
                     x: rng.below(40) as u32,

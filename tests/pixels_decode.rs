@@ -8,7 +8,7 @@ mod common;
 use common::{corpus_dir, manifest, run_with_stdin, testdata_jpegs, tool};
 use jtool::pipeline::pixels::{decode_file, DecodeOptions};
 use jtool::pixels::image_io::{encode_pnm, read_pnm};
-use jtool::pixels::{CmykOutput, Crop, PixelImage, PixelOptions, Scale};
+use jtool::pixels::{CmykOutput, Crop, DctMethod, PixelImage, PixelOptions, Scale};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -90,9 +90,13 @@ fn diff_image(dir: &Path, name: &str, ours: &PixelImage, theirs: &PixelImage) ->
 /// Files whose output differs from djpeg for a known, documented reason.
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 
-/// djpeg's flags for these decoder options (after `-dct int`).
+/// djpeg's flags for these decoder options (`-dct int` or `-dct fast` first).
 fn djpeg_flags(p: &PixelOptions) -> Vec<String> {
-    let mut args = vec!["-dct".to_string(), "int".to_string()];
+    let dct = match p.dct {
+        DctMethod::Int => "int",
+        DctMethod::Fast => "fast",
+    };
+    let mut args = vec!["-dct".to_string(), dct.to_string()];
     if p.nosmooth {
         args.push("-nosmooth".into());
     }
@@ -248,6 +252,22 @@ fn compare_all(pixels: PixelOptions) {
 #[test]
 fn identical_to_djpeg_dct_int() {
     compare_all(PixelOptions::default());
+}
+
+/// `djpeg -dct fast`: the AAN inverse DCT with truncated 8-bit products, at full size
+/// and (where djpeg ignores it for the reduced transforms) at 1/2.
+#[test]
+fn identical_to_djpeg_dct_fast() {
+    compare_all(PixelOptions {
+        dct: DctMethod::Fast,
+        ..Default::default()
+    });
+    compare_all(PixelOptions {
+        dct: DctMethod::Fast,
+        scale: scales()[2],
+        gray: true,
+        ..Default::default()
+    });
 }
 
 #[test]

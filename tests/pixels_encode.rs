@@ -12,7 +12,7 @@ use jtool::container::{Item, JpegFile, Marker};
 use jtool::entropy::{self, CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::{encode_pixels, PixelEncodeOptions};
 use jtool::pixels::image_io::read_image;
-use jtool::pixels::{parse_table_file, EncodeParams, PixelImage, QuantChoice, Sampling};
+use jtool::pixels::{parse_table_file, DctMethod, EncodeParams, PixelImage, QuantChoice, Sampling};
 use std::path::Path;
 
 /// (name, image file bytes) of every test image: PPMs and PGMs, odd sizes included.
@@ -399,6 +399,20 @@ fn option_cases(colour: bool, qt: &str) -> Vec<Case> {
             o.restart_rows = 3;
             o.mode = CodingMode::Progressive;
             o.huffman = HuffmanChoice::Optimal;
+        }),
+        // The fast forward DCT: its steps q·s(u)·s(v) include 1 and 2 at quality 100.
+        case("-dct fast -quality 90", |o| {
+            o.params.quality = 90;
+            o.params.dct = DctMethod::Fast;
+        }),
+        case("-dct fast -quality 100 -sample 1x1", |o| {
+            o.params.quality = 100;
+            o.params.sampling = Sampling::S444;
+            o.params.dct = DctMethod::Fast;
+        }),
+        case(&format!("-dct fast -qtables {qt} -qslots 0,1,2"), |o| {
+            o.quant = Some(tables(&[], file, Some([0, 1, 2]), false));
+            o.params.dct = DctMethod::Fast;
         }),
     ];
     if !colour {

@@ -424,6 +424,25 @@ pub struct StripArgs {
     pub output: OutputArgs,
 }
 
+/// The integer DCT of `decode` and `encode` (djpeg/cjpeg -dct).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DctArg {
+    /// libjpeg's accurate integer method ("islow").
+    Int,
+    /// libjpeg's fast integer method ("ifast"): 8-bit constants, truncated products;
+    /// a little less accurate.
+    Fast,
+}
+
+impl From<DctArg> for jtool::pixels::DctMethod {
+    fn from(d: DctArg) -> Self {
+        match d {
+            DctArg::Int => jtool::pixels::DctMethod::Int,
+            DctArg::Fast => jtool::pixels::DctMethod::Fast,
+        }
+    }
+}
+
 /// Output format of `decode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PixelFormat {
@@ -466,6 +485,10 @@ pub struct DecodeArgs {
     /// (djpeg -icc); a warning when the file has no complete profile. One input only.
     #[arg(long, value_name = "FILE")]
     pub icc: Option<std::path::PathBuf>,
+    /// Inverse DCT of full-size output (djpeg -dct int|fast); scaled output always
+    /// uses the reduced integer transforms, as djpeg does.
+    #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]
+    pub dct: DctArg,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -556,6 +579,9 @@ pub struct PixelEncodeArgs {
     /// Restart interval: N MCU rows, or NB for N MCUs.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,
+    /// Forward DCT (cjpeg -dct int|fast).
+    #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]
+    pub dct: DctArg,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -18,7 +18,7 @@
 //! The image is read from INFILE or standard input and written to `-outfile` or
 //! standard output. `-maxmemory`, `-memsrc`, `-memdst` and `-report` are accepted and
 //! have no effect; `-verbose` is jtool's `-v`. Switches for what jtool does not do
-//! (djpeg's colour quantization and GIF output, `-dct fast|float`, cjpeg's `-smooth`,
+//! (djpeg's colour quantization and GIF output, `-dct float`, cjpeg's `-smooth`,
 //! `-skip`, `-rgb565`) are refused by name. Unlike the tools, jtool never leaves an
 //! output file half written.
 
@@ -423,12 +423,22 @@ fn unsupported(tool: Tool, sw: &str, value: &Option<OsString>) -> String {
     format!("{} -{sw}{v} is not supported by jtool", tool.name())
 }
 
-/// `-dct`: only `int` is what jtool computes.
-fn dct_int(tool: Tool, value: &Option<OsString>) -> Result<(), String> {
-    match text(value).to_ascii_lowercase().as_str() {
-        "int" => Ok(()),
-        _ => Err(unsupported(tool, "dct", value)),
-    }
+/// `-dct int|fast|float` as `--dct` (abbreviated as the tools take it: `i`, `fa`);
+/// jtool has no floating-point DCT.
+fn dct(a: &mut Vec<OsString>, tool: Tool, value: &Option<OsString>) -> Result<(), String> {
+    let v = text(value).to_ascii_lowercase();
+    let is = |word: &str, min: usize| v.len() >= min && word.starts_with(v.as_str());
+    let method = if is("int", 1) {
+        "int"
+    } else if is("fast", 2) {
+        "fast"
+    } else if is("float", 2) {
+        return Err(unsupported(tool, "dct", value));
+    } else {
+        return Err(format!("-dct {v}: expected int, fast or float"));
+    };
+    a.extend(["--dct".into(), method.into()]);
+    Ok(())
 }
 
 /// `--NAME VALUE` for a switch passed on with its argument.
@@ -451,7 +461,7 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "grayscale" | "greyscale" => a.push("--grayscale".into()),
             "nosmooth" | "strict" => a.push(format!("--{sw}").into()),
             "debug" | "verbose" => a.push("-v".into()),
-            "dct" => dct_int(Tool::Djpeg, value)?,
+            "dct" => dct(&mut a, Tool::Djpeg, value)?,
             "outfile" => outfile = value.clone(),
             "maxmemory" | "memsrc" | "report" => {}
             _ => return Err(unsupported(Tool::Djpeg, sw, value)),
@@ -486,7 +496,7 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             }
             "optimize" | "optimise" => annex_k = false,
             "debug" | "verbose" => a.push("-v".into()),
-            "dct" => dct_int(Tool::Cjpeg, value)?,
+            "dct" => dct(&mut a, Tool::Cjpeg, value)?,
             "outfile" => outfile = value.clone(),
             "targa" | "maxmemory" | "memdst" | "report" => {}
             _ => return Err(unsupported(Tool::Cjpeg, sw, value)),
@@ -772,7 +782,7 @@ pub fn usage(tool: Tool) -> &'static str {
         }
         Tool::Djpeg => {
             "usage: jtool djpeg [switches] [inputfile]   (djpeg's switches)
-  -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int  -nosmooth
+  -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int|fast  -nosmooth
   -icc FILE  -crop WxH+X+Y  -maxmemory N  -maxscans N  -outfile name
   -report  -strict  -verbose  -version
 "
@@ -798,7 +808,7 @@ pub fn usage(tool: Tool) -> &'static str {
         Tool::Cjpeg => {
             "usage: jtool cjpeg [switches] [inputfile]   (cjpeg's switches)
   -quality N[,...]  -grayscale  -rgb  -optimize  -progressive  -arithmetic
-  -baseline  -dct int  -qtables FILE  -qslots N[,...]  -sample HxV[,...]
+  -baseline  -dct int|fast  -qtables FILE  -qslots N[,...]  -sample HxV[,...]
   -scans FILE  -icc FILE  -restart N[B]  -targa  -maxmemory N  -outfile name
   -report  -strict  -verbose  -version
 "
@@ -861,7 +871,7 @@ mod tests {
         );
         same(
             "djpeg -dct int -crop 8x8+1+1 -maxscans 9 -targa",
-            "jtool decode --crop 8x8+1+1 --max-scans 9 --format targa --warning-exit-code - -",
+            "jtool decode --dct int --crop 8x8+1+1 --max-scans 9 --format targa --warning-exit-code - -",
         );
         same(
             "jtool cjpeg -quality 90,80 -sample 1x1 -outfile o.jpg in.ppm",
@@ -869,7 +879,11 @@ mod tests {
         );
         same(
             "cjpeg -opt -rgb -qtables t.txt -qslots 0 -restart 2B -dct int",
-            "jtool encode --rgb --qtables t.txt --qslots 0 --restart 2B --warning-exit-code - -",
+            "jtool encode --rgb --qtables t.txt --qslots 0 --restart 2B --dct int --warning-exit-code - -",
+        );
+        same(
+            "djpeg -dct FA -outfile o.ppm i.jpg",
+            "jtool decode --dct fast --format pnm --warning-exit-code i.jpg o.ppm",
         );
         same(
             "cjpeg -prog -baseline in.gif",
@@ -877,7 +891,8 @@ mod tests {
         );
         for bad in [
             "djpeg -colors 16",
-            "djpeg -dct fast",
+            "djpeg -dct f",
+            "djpeg -dct fl",
             "djpeg -gif",
             "djpeg -onepass",
             "djpeg -skip 1,2",

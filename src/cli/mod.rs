@@ -872,6 +872,7 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             scale: a.scale.unwrap_or_default(),
             gray: a.grayscale,
             crop: a.crop,
+            dct: a.dct.into(),
         },
         limits: ctx.limits(),
         strict: ctx.strict,
@@ -991,6 +992,7 @@ fn encode_tables(
         rgb: a.rgb,
         force_baseline: a.baseline,
         threads: par::threads_per_file(1),
+        dct: a.dct.into(),
     };
     Ok((params, quant))
 }

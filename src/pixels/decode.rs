@@ -8,10 +8,11 @@
 //! the nearest real row, as libjpeg's context-row buffer arranges it.
 
 use super::color;
+use super::dct_fast::{self, idct_block_fast};
 use super::idct::{idct_block, multipliers};
 use super::idct_reduced::{idct_1x1, idct_2x2, idct_4x4};
 use super::upsample;
-use super::{CmykOutput, ColorSpace, Crop, PixelImage, PixelOptions};
+use super::{CmykOutput, ColorSpace, Crop, DctMethod, PixelImage, PixelOptions};
 use crate::coeffs::{ceil_div, Block, CoefficientImage, Component, Geometry};
 use crate::error::{Error, Result};
 use std::ops::Range;
@@ -35,6 +36,8 @@ enum Up {
 struct Plan<'a> {
     comp: &'a Component,
     mult: [i16; 64],
+    /// Full-size blocks use the fast inverse DCT (`mult` is its multipliers).
+    fast: bool,
     /// Samples per block side after the inverse DCT: 8, or fewer when scaling down.
     size: usize,
     /// Whether the output uses this component (not the chroma of a gray output).
@@ -198,9 +201,10 @@ fn plan_component<'a>(
     g: &Geometry,
     ci: usize,
     m: usize,
-    fancy: bool,
+    opts: &PixelOptions,
     win: &Window,
 ) -> Result<Plan<'a>> {
+    let fancy = !opts.nosmooth;
     let comp = &c.components[ci];
     let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
     let (h, v) = (comp.h as usize, comp.v as usize);
@@ -253,7 +257,11 @@ fn plan_component<'a>(
     };
     Ok(Plan {
         comp,
-        mult: multipliers(&comp.quant),
+        mult: match (size, opts.dct) {
+            (8, DctMethod::Fast) => dct_fast::multipliers(&comp.quant),
+            _ => multipliers(&comp.quant),
+        },
+        fast: size == 8 && opts.dct == DctMethod::Fast,
         size,
         needed: true,
         up,
@@ -336,6 +344,9 @@ impl Rows {
         let dst = &mut self.buf[slot * n * stride..(slot + 1) * n * stride];
         let blocks = blocks.iter().skip(p.fb).take(p.bw).enumerate();
         match n {
+            8 if p.fast => {
+                blocks.for_each(|(bx, b)| idct_block_fast(b, &p.mult, &mut dst[bx * 8..], stride))
+            }
             8 => blocks.for_each(|(bx, b)| idct_block(b, &p.mult, &mut dst[bx * 8..], stride)),
             4 => blocks.for_each(|(bx, b)| idct_4x4(b, &p.mult, &mut dst[bx * 4..], stride)),
             2 => blocks.for_each(|(bx, b)| idct_2x2(b, &p.mult, &mut dst[bx * 2..], stride)),
@@ -502,7 +513,7 @@ impl<'a> Setup<'a> {
         let g = img.geometry();
         let win = Window::of(img, opts)?;
         let mut plans = (0..img.components.len())
-            .map(|ci| plan_component(img, &g, ci, m, !opts.nosmooth, &win))
+            .map(|ci| plan_component(img, &g, ci, m, opts, &win))
             .collect::<Result<Vec<_>>>()?;
         for (ci, p) in plans.iter_mut().enumerate() {
             p.needed = component_needed(color, opts, ci);

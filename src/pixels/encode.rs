@@ -18,7 +18,7 @@ use super::downsample;
 use super::fdct::{fdct_quantize, Divisors};
 use super::qtables::QuantChoice;
 use super::rgb2ycc::{rgb_to_gray_row, rgb_to_ycc_row};
-use super::PixelImage;
+use super::{DctMethod, PixelImage};
 use crate::coeffs::ijg::{ijg_table, ANNEX_K_CHROMA, ANNEX_K_LUMA};
 use crate::coeffs::{ceil_div, Block, BlockPlane, CoefficientImage, QuantTable};
 use crate::error::{Error, Result};
@@ -128,6 +128,8 @@ pub struct EncodeParams {
     /// Worker threads (0 or 1: the calling thread only); a small image uses fewer (see
     /// [`super::worker_threads`]).
     pub threads: usize,
+    /// The forward DCT (`cjpeg -dct`).
+    pub dct: DctMethod,
 }
 
 impl Default for EncodeParams {
@@ -139,6 +141,7 @@ impl Default for EncodeParams {
             rgb: false,
             force_baseline: false,
             threads: 0,
+            dct: DctMethod::Int,
         }
     }
 }
@@ -397,7 +400,10 @@ fn plan(
                 real_h,
                 rows_computed: ceil_div(h, max_v) * cv,
                 plane_w: c.plane.width_blocks,
-                div: Divisors::new(&c.quant),
+                div: match p.dct {
+                    DctMethod::Int => Divisors::new(&c.quant),
+                    DctMethod::Fast => Divisors::new_fast(&c.quant),
+                },
             }
         })
         .collect();

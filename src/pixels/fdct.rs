@@ -114,8 +114,12 @@ pub struct Divisors {
     recip: [u16; 64],
     corr: [u16; 64],
     scale: [u16; 64],
-    /// Step sizes too large for 16-bit reciprocals (q > 8191): divide instead.
+    /// Step sizes the 16-bit reciprocals cannot handle (q > 8191, or a fast step
+    /// under 3): divide instead.
     exact: Option<[u32; 64]>,
+    /// The steps are those of the fast forward DCT (`cjpeg -dct fast`), which
+    /// [`fdct_quantize`] then runs instead of the accurate one.
+    fast: bool,
     /// `recip`, `corr` and `scale` as rows of eight lanes for the SSE2 code: aligned,
     /// its adds and multiplies take them straight from memory.
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -125,20 +129,33 @@ pub struct Divisors {
 impl Divisors {
     /// The divisors 8·q of `table`.
     pub fn new(table: &QuantTable) -> Self {
+        Self::from_steps(table.values.map(|q| 8 * q.max(1) as u32), false)
+    }
+
+    /// The divisors of `table` for the fast forward DCT (`cjpeg -dct fast`), whose
+    /// outputs carry the AAN scale factors.
+    pub fn new_fast(table: &QuantTable) -> Self {
+        Self::from_steps(super::dct_fast::divisors(table), true)
+    }
+
+    fn from_steps(steps: [u32; 64], fast: bool) -> Self {
         let mut d = Divisors {
             recip: [0; 64],
             corr: [0; 64],
             scale: [0; 64],
             exact: None,
+            fast,
             #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
             lanes: Default::default(),
         };
-        if table.values.iter().any(|&q| q > 8191) {
-            d.exact = Some(table.values.map(|q| 8 * q.max(1) as u32));
+        // Steps of 1 and 2 (fast DCT, tiny q) need a shift of 16 or less, which the
+        // multiply form cannot hold; libjpeg divides those too.
+        if steps.iter().any(|&s| !(3..=8 * 8191).contains(&s)) {
+            d.exact = Some(steps);
             return d;
         }
-        for i in 0..64 {
-            let (m, c, r) = reciprocal(8 * table.values[i].max(1) as u32);
+        for (i, &step) in steps.iter().enumerate() {
+            let (m, c, r) = reciprocal(step);
             d.recip[i] = m;
             d.corr[i] = c;
             d.scale[i] = 1 << (32 - r);
@@ -186,7 +203,7 @@ impl Divisors {
 }
 
 /// Reciprocal m, addend c and shift r with `(n + d/2) / d == ((n + c)·m) >> r` for
-/// every n with n + c < 2^16, for 8 ≤ d < 2^16 (Robison, "N-bit unsigned division via
+/// every n with n + c < 2^16, for 3 ≤ d < 2^16 (Robison, "N-bit unsigned division via
 /// N-bit multiply-add", N = 16, the rounding term d/2 folded into c). 16 < r ≤ 31.
 fn reciprocal(d: u32) -> (u16, u16, u32) {
     let b = 31 - d.leading_zeros(); // ⌊log2 d⌋
@@ -211,6 +228,9 @@ fn reciprocal(d: u32) -> (u16, u16, u32) {
 /// the two give the same coefficients for every input.
 #[inline]
 pub fn fdct_quantize(samples: &[u8], stride: usize, div: &Divisors, out: &mut Block) {
+    if div.fast {
+        return fdct_quantize_scalar(samples, stride, div, out);
+    }
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     super::fdct_sse2::fdct_quantize(samples, stride, div, out);
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
@@ -226,7 +246,11 @@ pub fn fdct_quantize_scalar(samples: &[u8], stride: usize, div: &Divisors, out: 
             *w = s as i32 - 128;
         }
     }
-    fdct_islow(&mut ws);
+    if div.fast {
+        super::dct_fast::fdct_fast(&mut ws);
+    } else {
+        fdct_islow(&mut ws);
+    }
     div.quantize(&ws.map(|v| v as i16), out);
 }
 
@@ -238,8 +262,13 @@ mod tests {
     fn reciprocal_division_is_exact() {
         // |8 × DCT output| ≤ 8192 for 8-bit samples; check every n + c < 2^16, with the
         // two-multiply form `quantize` uses.
-        for q in (1u32..=2000).chain([4095, 6050, 8191]) {
-            let d = 8 * q;
+        // The fast DCT's steps are any d ≥ 3 (smaller ones divide).
+        let fast = (3u32..=64).chain([3925, 4095]);
+        for d in (1u32..=2000)
+            .chain([4095, 6050, 8191])
+            .map(|q| 8 * q)
+            .chain(fast)
+        {
             let (m, c, r) = reciprocal(d);
             let scale = 1u32 << (32 - r);
             for x in 0u32..(65536 - c as u32) {

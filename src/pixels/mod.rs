@@ -15,6 +15,7 @@ pub mod bmp;
 mod color;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod color_sse2;
+pub mod dct_fast;
 mod decode;
 mod downsample;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -118,6 +119,20 @@ pub struct PixelOptions {
     pub gray: bool,
     /// Decode only this region of the (scaled) output (`djpeg -crop`).
     pub crop: Option<Crop>,
+    /// The inverse DCT of full-size blocks (`djpeg -dct`); scaled decoding always
+    /// uses libjpeg's reduced integer transforms, as djpeg does.
+    pub dct: DctMethod,
+}
+
+/// Which integer DCT the pixel path uses (`djpeg -dct`, `cjpeg -dct`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DctMethod {
+    /// libjpeg's "islow" (Loeffler–Ligtenberg–Moschytz, 13-bit constants, rounded).
+    #[default]
+    Int,
+    /// libjpeg's "ifast" (Arai–Agui–Nakajima, 8-bit constants, truncated): faster and
+    /// a little less accurate.
+    Fast,
 }
 
 /// A region of the decoded image, in output pixels (after scaling), as `djpeg -crop
