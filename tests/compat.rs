@@ -188,6 +188,7 @@ fn djpeg_switches_give_djpegs_file() {
         "-pnm -gray -scale 1/2",
         "-dct fast",
         "-dct fa -nosmooth -bmp",
+        "-dct float",
     ];
     let (mut compared, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(testdata_dir()).unwrap() {
@@ -228,6 +229,7 @@ fn cjpeg_switches_give_cjpegs_file() {
         ("-rgb -dct int", true),
         ("-dct fast -quality 95", true),
         ("-dct fast -progressive", false),
+        ("-dct fl -quality 60", true),
         ("-baseline -quality 10 -qslots 0", true),
         ("-optimize", false),
         ("-progressive -quality 85", false),

@@ -794,7 +794,7 @@ const OPS: &[(&str, OpFn)] = &[
                 threads: rng.below(3),
                 scale: jtool::pixels::Scale::from_fraction(1, [1, 2, 4, 8][rng.below(4)]).unwrap(),
                 gray: rng.below(4) == 0,
-                dct: [DctMethod::Int, DctMethod::Fast][rng.below(2)],
+                dct: [DctMethod::Int, DctMethod::Fast, DctMethod::Float][rng.below(3)],
                 // Often outside a small image: then an error, which is fine too.
                 crop: (rng.below(3) == 0).then(|| jtool::pixels::Crop {
                     x: rng.below(40) as u32,

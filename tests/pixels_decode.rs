@@ -95,6 +95,7 @@ fn djpeg_flags(p: &PixelOptions) -> Vec<String> {
     let dct = match p.dct {
         DctMethod::Int => "int",
         DctMethod::Fast => "fast",
+        DctMethod::Float => "float",
     };
     let mut args = vec!["-dct".to_string(), dct.to_string()];
     if p.nosmooth {
@@ -254,12 +255,20 @@ fn identical_to_djpeg_dct_int() {
     compare_all(PixelOptions::default());
 }
 
-/// `djpeg -dct fast`: the AAN inverse DCT with truncated 8-bit products, at full size
-/// and (where djpeg ignores it for the reduced transforms) at 1/2.
+/// `djpeg -dct fast` and `-dct float`: the AAN inverse DCT with truncated 8-bit
+/// products, or in single precision as libjpeg-turbo's SSE2 code computes it, at full
+/// size and (where djpeg ignores the method for the reduced transforms) at 1/2.
 #[test]
-fn identical_to_djpeg_dct_fast() {
+fn identical_to_djpeg_dct_fast_and_float() {
+    for dct in [DctMethod::Fast, DctMethod::Float] {
+        compare_all(PixelOptions {
+            dct,
+            ..Default::default()
+        });
+    }
     compare_all(PixelOptions {
-        dct: DctMethod::Fast,
+        dct: DctMethod::Float,
+        nosmooth: true,
         ..Default::default()
     });
     compare_all(PixelOptions {

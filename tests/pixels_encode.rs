@@ -414,6 +414,20 @@ fn option_cases(colour: bool, qt: &str) -> Vec<Case> {
             o.quant = Some(tables(&[], file, Some([0, 1, 2]), false));
             o.params.dct = DctMethod::Fast;
         }),
+        // The floating-point one, rounded as libjpeg-turbo's SSE2 quantization rounds.
+        case("-dct float -quality 80", |o| {
+            o.params.quality = 80;
+            o.params.dct = DctMethod::Float;
+        }),
+        case("-dct float -quality 100 -sample 1x1", |o| {
+            o.params.quality = 100;
+            o.params.sampling = Sampling::S444;
+            o.params.dct = DctMethod::Float;
+        }),
+        case(&format!("-dct float -qtables {qt} -qslots 0,1,2"), |o| {
+            o.quant = Some(tables(&[], file, Some([0, 1, 2]), false));
+            o.params.dct = DctMethod::Float;
+        }),
     ];
     if !colour {
         return v;

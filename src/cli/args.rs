@@ -432,6 +432,9 @@ pub enum DctArg {
     /// libjpeg's fast integer method ("ifast"): 8-bit constants, truncated products;
     /// a little less accurate.
     Fast,
+    /// libjpeg's floating-point method (single precision, rounded as libjpeg-turbo's
+    /// SSE2 code rounds).
+    Float,
 }
 
 impl From<DctArg> for jtool::pixels::DctMethod {
@@ -439,6 +442,7 @@ impl From<DctArg> for jtool::pixels::DctMethod {
         match d {
             DctArg::Int => jtool::pixels::DctMethod::Int,
             DctArg::Fast => jtool::pixels::DctMethod::Fast,
+            DctArg::Float => jtool::pixels::DctMethod::Float,
         }
     }
 }
@@ -485,8 +489,8 @@ pub struct DecodeArgs {
     /// (djpeg -icc); a warning when the file has no complete profile. One input only.
     #[arg(long, value_name = "FILE")]
     pub icc: Option<std::path::PathBuf>,
-    /// Inverse DCT of full-size output (djpeg -dct int|fast); scaled output always
-    /// uses the reduced integer transforms, as djpeg does.
+    /// Inverse DCT of full-size output (djpeg -dct int|fast|float); scaled output
+    /// always uses the reduced integer transforms, as djpeg does.
     #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]
     pub dct: DctArg,
     #[command(flatten)]
@@ -579,7 +583,7 @@ pub struct PixelEncodeArgs {
     /// Restart interval: N MCU rows, or NB for N MCUs.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,
-    /// Forward DCT (cjpeg -dct int|fast).
+    /// Forward DCT (cjpeg -dct int|fast|float).
     #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]
     pub dct: DctArg,
     #[command(flatten)]

@@ -18,8 +18,8 @@
 //! The image is read from INFILE or standard input and written to `-outfile` or
 //! standard output. `-maxmemory`, `-memsrc`, `-memdst` and `-report` are accepted and
 //! have no effect; `-verbose` is jtool's `-v`. Switches for what jtool does not do
-//! (djpeg's colour quantization and GIF output, `-dct float`, cjpeg's `-smooth`,
-//! `-skip`, `-rgb565`) are refused by name. Unlike the tools, jtool never leaves an
+//! (djpeg's colour quantization, GIF and RGB565 output and `-skip`, cjpeg's `-smooth`)
+//! are refused by name. Unlike the tools, jtool never leaves an
 //! output file half written.
 
 use std::ffi::OsString;
@@ -423,9 +423,8 @@ fn unsupported(tool: Tool, sw: &str, value: &Option<OsString>) -> String {
     format!("{} -{sw}{v} is not supported by jtool", tool.name())
 }
 
-/// `-dct int|fast|float` as `--dct` (abbreviated as the tools take it: `i`, `fa`);
-/// jtool has no floating-point DCT.
-fn dct(a: &mut Vec<OsString>, tool: Tool, value: &Option<OsString>) -> Result<(), String> {
+/// `-dct int|fast|float` as `--dct`, abbreviated as the tools take it (`i`, `fa`, `fl`).
+fn dct(a: &mut Vec<OsString>, value: &Option<OsString>) -> Result<(), String> {
     let v = text(value).to_ascii_lowercase();
     let is = |word: &str, min: usize| v.len() >= min && word.starts_with(v.as_str());
     let method = if is("int", 1) {
@@ -433,7 +432,7 @@ fn dct(a: &mut Vec<OsString>, tool: Tool, value: &Option<OsString>) -> Result<()
     } else if is("fast", 2) {
         "fast"
     } else if is("float", 2) {
-        return Err(unsupported(tool, "dct", value));
+        "float"
     } else {
         return Err(format!("-dct {v}: expected int, fast or float"));
     };
@@ -461,7 +460,7 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "grayscale" | "greyscale" => a.push("--grayscale".into()),
             "nosmooth" | "strict" => a.push(format!("--{sw}").into()),
             "debug" | "verbose" => a.push("-v".into()),
-            "dct" => dct(&mut a, Tool::Djpeg, value)?,
+            "dct" => dct(&mut a, value)?,
             "outfile" => outfile = value.clone(),
             "maxmemory" | "memsrc" | "report" => {}
             _ => return Err(unsupported(Tool::Djpeg, sw, value)),
@@ -496,7 +495,7 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             }
             "optimize" | "optimise" => annex_k = false,
             "debug" | "verbose" => a.push("-v".into()),
-            "dct" => dct(&mut a, Tool::Cjpeg, value)?,
+            "dct" => dct(&mut a, value)?,
             "outfile" => outfile = value.clone(),
             "targa" | "maxmemory" | "memdst" | "report" => {}
             _ => return Err(unsupported(Tool::Cjpeg, sw, value)),
@@ -782,7 +781,7 @@ pub fn usage(tool: Tool) -> &'static str {
         }
         Tool::Djpeg => {
             "usage: jtool djpeg [switches] [inputfile]   (djpeg's switches)
-  -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int|fast  -nosmooth
+  -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int|fast|float  -nosmooth
   -icc FILE  -crop WxH+X+Y  -maxmemory N  -maxscans N  -outfile name
   -report  -strict  -verbose  -version
 "
@@ -808,7 +807,7 @@ pub fn usage(tool: Tool) -> &'static str {
         Tool::Cjpeg => {
             "usage: jtool cjpeg [switches] [inputfile]   (cjpeg's switches)
   -quality N[,...]  -grayscale  -rgb  -optimize  -progressive  -arithmetic
-  -baseline  -dct int|fast  -qtables FILE  -qslots N[,...]  -sample HxV[,...]
+  -baseline  -dct int|fast|float  -qtables FILE  -qslots N[,...]  -sample HxV[,...]
   -scans FILE  -icc FILE  -restart N[B]  -targa  -maxmemory N  -outfile name
   -report  -strict  -verbose  -version
 "
@@ -892,12 +891,11 @@ mod tests {
         for bad in [
             "djpeg -colors 16",
             "djpeg -dct f",
-            "djpeg -dct fl",
             "djpeg -gif",
             "djpeg -onepass",
             "djpeg -skip 1,2",
             "cjpeg -smooth 10",
-            "cjpeg -dct float",
+            "cjpeg -dct x",
             "cjpeg -q",
         ] {
             assert!(matches!(run(bad), Compat::Usage(..)), "{bad}");

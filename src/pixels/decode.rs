@@ -9,6 +9,7 @@
 
 use super::color;
 use super::dct_fast::{self, idct_block_fast};
+use super::dct_float::{self, idct_block_float};
 use super::idct::{idct_block, multipliers};
 use super::idct_reduced::{idct_1x1, idct_2x2, idct_4x4};
 use super::upsample;
@@ -32,12 +33,18 @@ enum Up {
     Rep { hx: usize, vx: usize },
 }
 
+/// A component's inverse DCT (`djpeg -dct`; the reduced sizes are always integer)
+/// with its dequantization multipliers.
+enum Idct {
+    Int([i16; 64]),
+    Fast([i16; 64]),
+    Float([f32; 64]),
+}
+
 /// Per-component decoding plan.
 struct Plan<'a> {
     comp: &'a Component,
-    mult: [i16; 64],
-    /// Full-size blocks use the fast inverse DCT (`mult` is its multipliers).
-    fast: bool,
+    idct: Idct,
     /// Samples per block side after the inverse DCT: 8, or fewer when scaling down.
     size: usize,
     /// Whether the output uses this component (not the chroma of a gray output).
@@ -257,11 +264,11 @@ fn plan_component<'a>(
     };
     Ok(Plan {
         comp,
-        mult: match (size, opts.dct) {
-            (8, DctMethod::Fast) => dct_fast::multipliers(&comp.quant),
-            _ => multipliers(&comp.quant),
+        idct: match (size, opts.dct) {
+            (8, DctMethod::Fast) => Idct::Fast(dct_fast::multipliers(&comp.quant)),
+            (8, DctMethod::Float) => Idct::Float(dct_float::multipliers(&comp.quant)),
+            _ => Idct::Int(multipliers(&comp.quant)),
         },
-        fast: size == 8 && opts.dct == DctMethod::Fast,
         size,
         needed: true,
         up,
@@ -343,14 +350,24 @@ impl Rows {
         let (stride, n) = (self.stride, self.size);
         let dst = &mut self.buf[slot * n * stride..(slot + 1) * n * stride];
         let blocks = blocks.iter().skip(p.fb).take(p.bw).enumerate();
-        match n {
-            8 if p.fast => {
-                blocks.for_each(|(bx, b)| idct_block_fast(b, &p.mult, &mut dst[bx * 8..], stride))
+        let at = |bx: usize| bx * n;
+        match (&p.idct, n) {
+            (Idct::Fast(m), _) => {
+                blocks.for_each(|(bx, b)| idct_block_fast(b, m, &mut dst[at(bx)..], stride))
             }
-            8 => blocks.for_each(|(bx, b)| idct_block(b, &p.mult, &mut dst[bx * 8..], stride)),
-            4 => blocks.for_each(|(bx, b)| idct_4x4(b, &p.mult, &mut dst[bx * 4..], stride)),
-            2 => blocks.for_each(|(bx, b)| idct_2x2(b, &p.mult, &mut dst[bx * 2..], stride)),
-            _ => blocks.for_each(|(bx, b)| idct_1x1(b, p.mult[0], &mut dst[bx..])),
+            (Idct::Float(m), _) => {
+                blocks.for_each(|(bx, b)| idct_block_float(b, m, &mut dst[at(bx)..], stride))
+            }
+            (Idct::Int(m), 8) => {
+                blocks.for_each(|(bx, b)| idct_block(b, m, &mut dst[at(bx)..], stride))
+            }
+            (Idct::Int(m), 4) => {
+                blocks.for_each(|(bx, b)| idct_4x4(b, m, &mut dst[at(bx)..], stride))
+            }
+            (Idct::Int(m), 2) => {
+                blocks.for_each(|(bx, b)| idct_2x2(b, m, &mut dst[at(bx)..], stride))
+            }
+            (Idct::Int(m), _) => blocks.for_each(|(bx, b)| idct_1x1(b, m[0], &mut dst[at(bx)..])),
         }
         self.held[slot] = by;
     }

@@ -400,10 +400,7 @@ fn plan(
                 real_h,
                 rows_computed: ceil_div(h, max_v) * cv,
                 plane_w: c.plane.width_blocks,
-                div: match p.dct {
-                    DctMethod::Int => Divisors::new(&c.quant),
-                    DctMethod::Fast => Divisors::new_fast(&c.quant),
-                },
+                div: Divisors::for_method(&c.quant, p.dct),
             }
         })
         .collect();

@@ -11,6 +11,7 @@
 //! (Robison's exact N-bit division by multiply-add, N = 16), which equals the division
 //! for every input the DCT can produce: a unit test checks all of them.
 
+use super::DctMethod;
 use crate::coeffs::{Block, QuantTable};
 
 pub(super) const CONST_BITS: u32 = 13;
@@ -117,9 +118,10 @@ pub struct Divisors {
     /// Step sizes the 16-bit reciprocals cannot handle (q > 8191, or a fast step
     /// under 3): divide instead.
     exact: Option<[u32; 64]>,
-    /// The steps are those of the fast forward DCT (`cjpeg -dct fast`), which
-    /// [`fdct_quantize`] then runs instead of the accurate one.
-    fast: bool,
+    /// The forward DCT these steps are for, which [`fdct_quantize`] runs: the steps
+    /// of the fast one carry its scale factors; the floating-point one uses `float`.
+    method: DctMethod,
+    float: [f32; 64],
     /// `recip`, `corr` and `scale` as rows of eight lanes for the SSE2 code: aligned,
     /// its adds and multiplies take them straight from memory.
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -129,22 +131,29 @@ pub struct Divisors {
 impl Divisors {
     /// The divisors 8·q of `table`.
     pub fn new(table: &QuantTable) -> Self {
-        Self::from_steps(table.values.map(|q| 8 * q.max(1) as u32), false)
+        Self::from_steps(table.values.map(|q| 8 * q.max(1) as u32), DctMethod::Int)
     }
 
-    /// The divisors of `table` for the fast forward DCT (`cjpeg -dct fast`), whose
-    /// outputs carry the AAN scale factors.
-    pub fn new_fast(table: &QuantTable) -> Self {
-        Self::from_steps(super::dct_fast::divisors(table), true)
+    /// The divisors of `table` for `method`.
+    pub fn for_method(table: &QuantTable, method: DctMethod) -> Self {
+        match method {
+            DctMethod::Int => Self::new(table),
+            DctMethod::Fast => Self::from_steps(super::dct_fast::divisors(table), method),
+            DctMethod::Float => Divisors {
+                float: super::dct_float::reciprocals(table),
+                ..Self::from_steps([8; 64], method)
+            },
+        }
     }
 
-    fn from_steps(steps: [u32; 64], fast: bool) -> Self {
+    fn from_steps(steps: [u32; 64], method: DctMethod) -> Self {
         let mut d = Divisors {
             recip: [0; 64],
             corr: [0; 64],
             scale: [0; 64],
             exact: None,
-            fast,
+            method,
+            float: [0.0; 64],
             #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
             lanes: Default::default(),
         };
@@ -228,7 +237,7 @@ fn reciprocal(d: u32) -> (u16, u16, u32) {
 /// the two give the same coefficients for every input.
 #[inline]
 pub fn fdct_quantize(samples: &[u8], stride: usize, div: &Divisors, out: &mut Block) {
-    if div.fast {
+    if div.method != DctMethod::Int {
         return fdct_quantize_scalar(samples, stride, div, out);
     }
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -246,10 +255,12 @@ pub fn fdct_quantize_scalar(samples: &[u8], stride: usize, div: &Divisors, out: 
             *w = s as i32 - 128;
         }
     }
-    if div.fast {
-        super::dct_fast::fdct_fast(&mut ws);
-    } else {
-        fdct_islow(&mut ws);
+    match div.method {
+        DctMethod::Int => fdct_islow(&mut ws),
+        DctMethod::Fast => super::dct_fast::fdct_fast(&mut ws),
+        DctMethod::Float => {
+            return super::dct_float::fdct_quantize_float(samples, stride, &div.float, out)
+        }
     }
     div.quantize(&ws.map(|v| v as i16), out);
 }

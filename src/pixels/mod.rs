@@ -16,6 +16,7 @@ mod color;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod color_sse2;
 pub mod dct_fast;
+pub mod dct_float;
 mod decode;
 mod downsample;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -124,7 +125,7 @@ pub struct PixelOptions {
     pub dct: DctMethod,
 }
 
-/// Which integer DCT the pixel path uses (`djpeg -dct`, `cjpeg -dct`).
+/// Which DCT the pixel path uses (`djpeg -dct`, `cjpeg -dct`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DctMethod {
     /// libjpeg's "islow" (Loeffler–Ligtenberg–Moschytz, 13-bit constants, rounded).
@@ -133,6 +134,9 @@ pub enum DctMethod {
     /// libjpeg's "ifast" (Arai–Agui–Nakajima, 8-bit constants, truncated): faster and
     /// a little less accurate.
     Fast,
+    /// libjpeg's floating-point method (AAN in single precision), rounded as
+    /// libjpeg-turbo's SSE2 code on x86-64 rounds.
+    Float,
 }
 
 /// A region of the decoded image, in output pixels (after scaling), as `djpeg -crop
