@@ -126,6 +126,11 @@ fn switches_give_jpegtrans_coefficients() {
         "-crop 80x80+7+7 -grayscale -optimize",
         "-crop 70x10+0+0 -progressive",
         "-crop 100x100-3-2 -copy all",
+        // Wider than the image: the sides mirror it (r) or take its edge colour (f).
+        "-crop 200rx60+40+8",
+        "-crop 300rx30r+100+3 -optimize",
+        "-crop 150fx45+48+0",
+        "-crop 90fx90f-8-8",
     ];
     let (mut compared, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(testdata_dir()).unwrap() {

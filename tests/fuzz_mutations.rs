@@ -766,6 +766,7 @@ const OPS: &[(&str, OpFn)] = &[
             height: (rng.below(3) != 0).then(|| 1 + rng.below(70) as u32),
             force_width: rng.below(3) == 0,
             force_height: rng.below(3) == 0,
+            reflect_width: rng.below(3) == 0,
         });
         let req = Request {
             orientation,

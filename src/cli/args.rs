@@ -306,8 +306,9 @@ pub struct RegionArgs {
     /// Height of the region (default: the rest of the image).
     #[arg(long, value_name = "H", conflicts_with = "geometry")]
     pub height: Option<u32>,
-    /// The region in jpegtran's syntax: WxH+X+Y (W/H may end in f to force the size; -X/-Y
-    /// count from the right/bottom edge).
+    /// The region in jpegtran's syntax: WxH+X+Y (W/H may end in f to force the size; a W
+    /// wider than the image may end in r to mirror the image into the sides, and with f
+    /// they take its edge colour; -X/-Y count from the right/bottom edge).
     #[arg(long, value_name = "WxH+X+Y")]
     pub geometry: Option<String>,
 }

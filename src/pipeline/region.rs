@@ -115,6 +115,10 @@ fn placement(file: &JpegFile, request: &Request) -> Option<(Plan, Placement)> {
     let (w, h) = (header.width as u32, header.height as u32);
     let factors: Vec<(u8, u8)> = header.components.iter().map(|c| (c.h, c.v)).collect();
     let plan = transform::plan(w, h, &factors, request).ok()?;
+    if plan.extend != transform::Extend::Zero {
+        // Blocks copied beside the image: not a one-to-one map.
+        return None;
+    }
     let placement = placement_for(&plan, w, h, &factors);
     Some((plan, placement))
 }

@@ -40,6 +40,7 @@ fn random_crop(rng: &mut Rng, w: u32, h: u32) -> CropSpec {
         height: Some(ch),
         force_width: rng.below(3) == 0,
         force_height: rng.below(3) == 0,
+        reflect_width: rng.below(3) == 0,
     }
 }
 

@@ -5,7 +5,7 @@
 //! axis, which is also what a decoder needs to put decoded blocks straight into place
 //! (the pipeline's direct decode); [`finish`] is the common last step.
 
-use super::plan::Plan;
+use super::plan::{Extend, Plan};
 use crate::coeffs::{Block, CoefficientImage, Geometry, PackedPlane};
 
 /// One axis of the map from output to source blocks, in transformed-image block units:
@@ -102,8 +102,69 @@ pub fn apply(image: &CoefficientImage, plan: &Plan) -> CoefficientImage {
             }
         }
     }
+    if plan.extend != Extend::Zero {
+        extend_sides(&mut out, plan);
+    }
     finish(&mut out, image, plan);
     out
+}
+
+/// Fills the columns beside an image placed in a wider output (`plan.extend`), in the
+/// rows that show the image, from the image's blocks already in `out`: its edge
+/// blocks' DC values, or its mirror images repeated outwards (a block mirrored
+/// left-right has its odd horizontal frequencies negated, T.81 A.3.3). An image with no
+/// whole iMCU across leaves them gray.
+fn extend_sides(out: &mut CoefficientImage, plan: &Plan) {
+    let geom = out.geometry();
+    for (ci, comp) in out.components.iter_mut().enumerate() {
+        let (h, v) = (comp.h as usize, comp.v as usize);
+        let (rw, rh) = geom.real_blocks(ci);
+        let (at, w) = (plan.placed.0.unwrap_or(0) * h, plan.full_imcus.0 * h);
+        let rows = match plan.placed.1 {
+            Some(py) => py * v..(py * v + plan.full_imcus.1 * v).min(rh),
+            None => 0..rh,
+        };
+        if w == 0 || at + w > rw {
+            continue;
+        }
+        let wb = comp.plane.width_blocks;
+        for by in rows {
+            let row = &mut comp.plane.blocks[by * wb..by * wb + rw];
+            for bx in (0..at).chain(at + w..rw) {
+                let (src, mirrored) = side_source(bx, at, w, plan.extend);
+                let mut b = row[src];
+                if plan.extend == Extend::Flat {
+                    b = [0; 64];
+                    b[0] = row[src][0];
+                } else if mirrored {
+                    b.iter_mut()
+                        .skip(1)
+                        .step_by(2)
+                        .for_each(|c| *c = c.wrapping_neg());
+                }
+                row[bx] = b;
+            }
+        }
+    }
+}
+
+/// The block column beside the image at `at..at + w` that column `bx` copies, and
+/// whether mirrored: the nearest edge block for [`Extend::Flat`]; for
+/// [`Extend::Reflect`], the image mirrored about each edge, that mirror image mirrored
+/// about its far edge, and so on (period 2w).
+fn side_source(bx: usize, at: usize, w: usize, extend: Extend) -> (usize, bool) {
+    let left = bx < at;
+    if extend == Extend::Flat {
+        return (if left { at } else { at + w - 1 }, false);
+    }
+    let d = if left { at - 1 - bx } else { bx - at - w };
+    let m = d % (2 * w);
+    match (left, m < w) {
+        (true, true) => (at + m, true),
+        (true, false) => (at + 2 * w - 1 - m, false),
+        (false, true) => (at + w - 1 - m, true),
+        (false, false) => (at + m - w, false),
+    }
 }
 
 /// The last step of executing `plan` on `source`, once the output's real blocks are in

@@ -9,6 +9,8 @@
 //!   ([`EdgePolicy::Perfect`]).
 //! * A crop is given in output coordinates. Its top-left corner snaps up/left to an iMCU
 //!   boundary and the size grows so the bottom-right corner stays, unless forced.
+//! * A crop larger than the image expands it: the image's whole iMCUs go at the offset,
+//!   the rest is gray, or beside the image its edge colour or its mirror images.
 
 use super::orientation::Orientation;
 use crate::error::{Error, Result};
@@ -49,6 +51,23 @@ pub struct CropSpec {
     pub force_width: bool,
     /// Keep exactly `height` after snapping the corner (jpegtran's `Hf`).
     pub force_height: bool,
+    /// jpegtran's `Wr`: when the crop is wider than the image, fill the sides with
+    /// mirror images of it. (`Hr` is read and, as in jpegtran, changes nothing.)
+    pub reflect_width: bool,
+}
+
+/// What fills the columns beside the image when a crop is wider than it
+/// (libjpeg-turbo 2.1 transupp's extension modes; rows above and below are always
+/// gray).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Extend {
+    /// Gray: zero blocks.
+    #[default]
+    Zero,
+    /// Each row's edge block's DC value with no AC (`Wf`): the edge colour, flat.
+    Flat,
+    /// Repeated mirror images of the image's whole iMCUs (`Wr`).
+    Reflect,
 }
 
 impl CropSpec {
@@ -60,8 +79,8 @@ impl CropSpec {
         let (size, offsets) = s.split_at(split);
         if !size.is_empty() {
             let (w, h) = size.split_once(['x', 'X'])?;
-            (spec.width, spec.force_width) = parse_dim(w)?;
-            (spec.height, spec.force_height) = parse_dim(h)?;
+            (spec.width, spec.force_width, spec.reflect_width) = parse_dim(w)?;
+            (spec.height, spec.force_height, _) = parse_dim(h)?;
         }
         if !offsets.is_empty() {
             let rest = &offsets[1..];
@@ -79,13 +98,15 @@ impl CropSpec {
     }
 }
 
-fn parse_dim(s: &str) -> Option<(Option<u32>, bool)> {
-    let (num, force) = match s.strip_suffix(['f', 'F']) {
-        Some(n) => (n, true),
-        None => (s.strip_suffix(['r', 'R']).unwrap_or(s), false),
+/// A size with its optional suffix: (size, `f`, `r`).
+fn parse_dim(s: &str) -> Option<(Option<u32>, bool, bool)> {
+    let (num, force, reflect) = match (s.strip_suffix(['f', 'F']), s.strip_suffix(['r', 'R'])) {
+        (Some(n), _) => (n, true, false),
+        (_, Some(n)) => (n, false, true),
+        _ => (s, false, false),
     };
     let v: u32 = num.parse().ok()?;
-    (v > 0).then_some((Some(v), force))
+    (v > 0).then_some((Some(v), force, reflect))
 }
 
 /// A full transform request.
@@ -146,6 +167,8 @@ pub struct Plan {
     /// the image (jpegtran's crop that expands the canvas), in iMCUs; `None` for an
     /// axis that is cropped (or kept) as usual.
     pub placed: (Option<usize>, Option<usize>),
+    /// What fills the columns beside an image placed in a wider output.
+    pub extend: Extend,
     /// Sampling factors of the output components (one entry per kept component).
     pub factors: Vec<(u8, u8)>,
 }
@@ -224,6 +247,11 @@ pub fn plan(width: u32, height: u32, factors: &[(u8, u8)], req: &Request) -> Res
         offset_imcus: offset,
         full_imcus: full,
         placed: (px, py),
+        extend: match req.crop {
+            Some(c) if px.is_some() && c.force_width => Extend::Flat,
+            Some(c) if px.is_some() && c.reflect_width => Extend::Reflect,
+            _ => Extend::Zero,
+        },
         factors,
     })
 }
@@ -385,6 +413,24 @@ mod tests {
         );
         assert_eq!(xs[10], (usize::MAX, false), "the partial iMCU is not shown");
         assert_eq!((ys[3], ys[4]), ((3, false), (usize::MAX, false)));
+    }
+
+    /// `Wr` and `Wf` choose what fills the sides, and only when the crop is wider than
+    /// the image; `Hr` and `Hf` never do (as in jpegtran).
+    #[test]
+    fn suffixes_choose_the_side_fill() {
+        for (spec, extend) in [
+            ("100rx60+16+8", Extend::Reflect),
+            ("100fx20+16+8", Extend::Flat),
+            ("100x60r+16+8", Extend::Zero),
+            ("50rx60f+8+8", Extend::Zero),
+            ("60rx40+0+0", Extend::Zero),
+        ] {
+            let p = plan(67, 45, F420, &req(Identity, Some(spec), EdgePolicy::Keep)).unwrap();
+            assert_eq!(p.extend, extend, "{spec}");
+        }
+        let c = CropSpec::parse("100rx50r").unwrap();
+        assert!(c.reflect_width && !c.force_width && !c.force_height);
     }
 
     #[test]
