@@ -118,8 +118,12 @@ fn switches_give_jpegtrans_coefficients() {
         "-arithmetic",
         "-arithmetic -progressive -transverse",
         "-wipe 16x16+8+8",
+        // Grayscale first, then the wipe on the 8x8 grid; -trim, -perfect change nothing.
+        "-wipe 38x26+1+0 -grayscale -trim",
+        "-wipe 20x20+3+3 -perfect",
         &format!("-drop +16+16 {small}"),
         &format!("-drop +16+16 {small} -trim"),
+        &format!("-drop +16+16 {small} -perfect"),
         "-opt -prog -flip v -crop 40x24+3+5",
         // Crops larger than the image, which expand it.
         "-crop 100x60+16+8",

@@ -318,6 +318,10 @@ pub struct WipeArgs {
     /// The region; its far edges are widened to the iMCU grid too.
     #[command(flatten)]
     pub region: RegionArgs,
+    /// Keep only the luminance, then wipe (jpegtran -wipe -grayscale): the region snaps
+    /// to the 8×8 grid of the one component left.
+    #[arg(long)]
+    pub grayscale: bool,
     #[command(flatten)]
     pub encode: EncodeArgs,
     #[command(flatten)]

@@ -374,6 +374,9 @@ fn command(s: &Switches) -> Vec<OsString> {
     let mut push = |v: &[&str]| a.extend(v.iter().map(OsString::from));
     if let Some(g) = &s.wipe {
         push(&["wipe", "--geometry", g]);
+        if s.grayscale {
+            push(&["--grayscale"]);
+        }
     } else if let Some((x, y, _)) = &s.drop {
         push(&["drop", "--x", x, "--y", y]);
     } else {
@@ -386,8 +389,12 @@ fn command(s: &Switches) -> Vec<OsString> {
             push(&["--grayscale"]);
         }
     }
-    if let Some(e) = s.edge {
-        push(&[e]);
+    // -trim and -perfect mean nothing to -wipe, -perfect nothing to -drop (whose -trim
+    // is its own).
+    match (s.edge, &s.wipe, &s.drop) {
+        (Some(e), None, None) => push(&[e]),
+        (Some("--trim"), None, Some(_)) => push(&["--trim"]),
+        _ => {}
     }
     push(&["--copy", s.copy.as_deref().unwrap_or("comments")]);
     let mode: &[&str] = match (s.arithmetic, s.progressive, s.optimize) {

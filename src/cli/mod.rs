@@ -682,9 +682,14 @@ fn run_wipe(ctx: &Context, a: &WipeArgs) -> i32 {
         Ok(o) => o,
         Err(m) => return usage(&m),
     };
+    let wipe = if a.grayscale {
+        pipeline::wipe_grayscale
+    } else {
+        pipeline::wipe
+    };
     match plan_jobs(&a.output) {
         Ok(jobs) => run_jobs(ctx, jobs, |data, _| {
-            pipeline::wipe(data, &spec, &opts).map(Done::from)
+            wipe(data, &spec, &opts).map(Done::from)
         }),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }

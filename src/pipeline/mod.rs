@@ -36,7 +36,7 @@ pub use verify::{
     describe as verify_describe, verify, verify_threaded, verify_with, Finding, Status,
     TrailerNote, Verdict,
 };
-pub use wipe::wipe;
+pub use wipe::{wipe, wipe_grayscale};
 
 use crate::container::{JpegFile, KeepPolicy};
 use crate::entropy::scan_file::{self, ScriptScan};

@@ -15,6 +15,27 @@ use crate::entropy;
 use crate::error::{Result, Warning, WarningKind};
 use crate::transform::{scale_region, wipe_plan, CropSpec};
 
+/// [`wipe`] of the luminance alone, as `jpegtran -wipe -grayscale` does it: the
+/// grayscale transform first (whose one component has 8×8 iMCUs), then the wipe.
+pub fn wipe_grayscale(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output> {
+    let gray = super::transform(
+        data,
+        &super::TransformOptions {
+            request: crate::transform::Request {
+                grayscale: true,
+                ..Default::default()
+            },
+            output: opts.clone(),
+            reset_orientation: false,
+        },
+    )?;
+    let mut out = wipe(&gray.output.bytes, region, opts)?;
+    let mut warnings = gray.output.warnings;
+    warnings.append(&mut out.warnings);
+    out.warnings = warnings;
+    Ok(out)
+}
+
 /// Wipes `region` of `data` (pixels, jpegtran's geometry; widened outward to whole
 /// iMCUs) and writes the rest as `copy` would with `opts`.
 pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output> {
