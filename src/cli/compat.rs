@@ -309,6 +309,14 @@ fn jpegtran(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             _ => apply(&mut s, sw, text(value), value.clone())?,
         }
     }
+    // jpegtran does one of a turn (with a crop), a wipe or a drop; jtool refuses the
+    // mixtures too rather than doing part of what was asked.
+    let turned = !s.turn.is_empty() || s.crop.is_some();
+    if [turned, s.wipe.is_some(), s.drop.is_some()].iter().filter(|&&b| b).count() > 1
+        || s.drop.is_some() && s.grayscale
+    {
+        return Err("can only do one image transformation at a time".into());
+    }
     Ok(Some(command(&s)))
 }
 
@@ -898,6 +906,11 @@ mod tests {
         for bad in [
             "djpeg -colors 16",
             "djpeg -dct f",
+            "jpegtran -wipe 8x8+0+0 -rotate 90",
+            "jpegtran -crop 8x8+0+0 -wipe 8x8+0+0",
+            "jpegtran -drop +0+0 a.jpg -wipe 8x8+0+0",
+            "jpegtran -drop +0+0 a.jpg -flip h",
+            "jpegtran -drop +0+0 a.jpg -grayscale",
             "djpeg -gif",
             "djpeg -onepass",
             "djpeg -skip 1,2",
