@@ -666,6 +666,57 @@ fn only_smaller_never_grows_a_file() {
     assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), old);
 }
 
+/// `--min-saving`, `--dry-run`, `--no-clobber` and `--keep` on copy: a saving below the
+/// margin keeps the input, a dry run writes nothing, an existing output is not replaced,
+/// and the metadata kept is the list's.
+#[test]
+fn saving_margin_dry_run_no_clobber_and_keep_list() {
+    let d = tempfile::tempdir().unwrap();
+    let input = std::fs::read(sample()).unwrap();
+    let out = d.path().join("o.jpg");
+    jtool()
+        .args(["copy", "--min-saving", "99"])
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        input,
+        "kept: the saving is under 99%"
+    );
+    std::fs::remove_file(&out).unwrap();
+    jtool()
+        .args(["copy", "--dry-run"])
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!out.exists(), "a dry run writes nothing");
+    std::fs::write(&out, b"old").unwrap();
+    jtool()
+        .args(["copy", "--no-clobber"])
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("exists"));
+    assert_eq!(std::fs::read(&out).unwrap(), b"old");
+    let meta = testdata_dir().join("meta_420_67x45.jpg");
+    let kept = d.path().join("k.jpg");
+    jtool()
+        .args(["copy", "--keep", "comments"])
+        .arg(&meta)
+        .arg(&kept)
+        .assert()
+        .success();
+    let file = std::fs::read(&kept).unwrap();
+    let f = jtool::container::JpegFile::parse(&file).unwrap();
+    let classes: Vec<_> = f.segments().map(jtool::container::classify).collect();
+    use jtool::container::MetaClass;
+    assert!(classes.contains(&MetaClass::Comment) && !classes.contains(&MetaClass::Exif));
+}
+
 /// `comment` and `orientation` from the command line: show, change in place, and the
 /// usage errors (a bad value, output options when only showing) and file errors (no tag).
 #[test]

@@ -366,6 +366,11 @@ fn jpegoptim_options_give_jpegoptims_tables() {
         "--max=95",
         "--all-progressive -s",
         "-m50 -s --all-normal",
+        "--strip-exif",
+        "--strip-com -t",
+        "-s --keep-com",
+        "-s --keep-exif --keep-com -T1",
+        "-n",
     ];
     let kinds = |d: &[u8]| {
         let mut s = summary(d);
@@ -407,6 +412,100 @@ fn jpegoptim_options_give_jpegoptims_tables() {
     }
     assert!(compared > 10, "only {compared} runs compared");
     common::report_failures(&format!("jpegoptim options: {compared} runs"), &failures);
+}
+
+/// jpegoptim's report: for each file the same line as jpegoptim's, text (with the
+/// average of `-t`) or CSV (`-b`), the new size aside (jtool's Huffman tables differ);
+/// `-n` writes nothing; a file that is not a JPEG gets jpegoptim's error line.
+#[test]
+fn jpegoptim_report_lines_are_jpegoptims() {
+    let Some(jpegoptim) = tool("jpegoptim") else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "meta_420_67x45.jpg",
+        "prog_420_q75_67x45.jpg",
+        "gray_q90_67x45.jpg",
+    ];
+    for n in names {
+        std::fs::copy(testdata_dir().join(n), dir.path().join(n)).unwrap();
+    }
+    std::fs::write(dir.path().join("bad.jpg"), b"not a jpeg").unwrap();
+    // The output size, the saving and so whether the file is kept are jtool's own
+    // (it makes the progressive file smaller; jpegoptim cannot), except that nothing
+    // saves 90%.
+    let masked = |out: &[u8], status: bool| -> Vec<String> {
+        String::from_utf8_lossy(out)
+            .lines()
+            .map(|l| match (l.find(" --> "), l.rfind(", ")) {
+                (Some(a), Some(b)) if status => format!("{}{}", &l[..a], &l[b..]),
+                (Some(a), _) => l[..a].to_string(),
+                _ if l.contains(',') => l.split(',').take(5).collect::<Vec<_>>().join(","),
+                _ if l.starts_with("Average") => l[..l.find(':').unwrap()].to_string(),
+                _ => l.to_string(),
+            })
+            .collect()
+    };
+    for line in ["-n", "-n -m50 -t", "-n -b", "-n -m40 -b", "-n -T90"] {
+        let mut args: Vec<&str> = line.split_whitespace().collect();
+        args.extend(names);
+        args.push("bad.jpg");
+        let theirs = std::process::Command::new(&jpegoptim)
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let ours = std::process::Command::new(&jtool)
+            .arg("jpegoptim")
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let status = line.contains("-T");
+        assert_eq!(
+            masked(&ours.stdout, status),
+            masked(&theirs.stdout, status),
+            "jpegoptim {line}"
+        );
+        assert_eq!(ours.status.code(), theirs.status.code(), "jpegoptim {line}");
+    }
+    for n in names {
+        let kept = std::fs::read(dir.path().join(n)).unwrap();
+        assert_eq!(
+            kept,
+            std::fs::read(testdata_dir().join(n)).unwrap(),
+            "-n wrote {n}"
+        );
+    }
+    // Over the valid corpus files: the same description of each (size, bits, mode,
+    // metadata words, data after EOI, OK or WARNING).
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let files = common::jpegs_in(&corpus.join("valid"));
+    let head = |program: &Path, first: &[&str], f: &Path| {
+        let out = std::process::Command::new(program)
+            .args(first)
+            .arg("-n")
+            .arg(f)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.find(']').map(|i| text[..=i].to_string())
+    };
+    let failures = common::parallel(&files, |f| {
+        let theirs = head(&jpegoptim, &[], f);
+        match theirs.is_some() && head(&jtool, &["jpegoptim"], f) != theirs {
+            true => vec![format!("{}: jpegoptim says {theirs:?}", f.display())],
+            false => vec![],
+        }
+    });
+    common::report_failures(
+        &format!("jpegoptim -n lines of {} corpus files", files.len()),
+        &failures,
+    );
 }
 
 /// The tools' exit codes: 2 when a damaged file was written with warnings, 1 for a

@@ -55,6 +55,12 @@ pub struct GlobalArgs {
     /// (set by `jtool jpegtran|djpeg|cjpeg`).
     #[arg(long, global = true, hide = true)]
     pub warning_exit_code: bool,
+    /// Print jpegoptim's line for each file (set by `jtool jpegoptim`).
+    #[arg(long, global = true, hide = true, value_enum)]
+    pub jpegoptim_report: Option<super::jpegoptim_report::Style>,
+    /// Print jpegoptim's average after the files (jpegoptim -t).
+    #[arg(long, global = true, hide = true)]
+    pub jpegoptim_totals: bool,
 }
 
 /// Adds a subcommand's arguments to its command (a derived `Args::augment_args`).
@@ -178,6 +184,13 @@ pub struct OutputArgs {
     /// -p), so that a lossless edit does not make a photo look new.
     #[arg(long, short = 'p')]
     pub preserve_times: bool,
+    /// Do everything but write: no output file, the input left alone (jpegoptim -n;
+    /// with -v, see what would have been written).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse to replace an output file that exists (jpegoptim -d without -o).
+    #[arg(long)]
+    pub no_clobber: bool,
     /// IN [OUT], or IN... with --in-place / --out-dir. `-` is stdin/stdout; OUT omitted is stdout.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<OsString>,
@@ -231,6 +244,15 @@ pub struct EncodeArgs {
     /// Which metadata to keep.
     #[arg(long, value_enum, default_value = "all", value_name = "WHAT")]
     pub copy: CopyKind,
+    /// Metadata to keep as strip --keep lists it (exif, icc, xmp, comments, jfif, adobe,
+    /// jfxx, mpf, photoshop, ducky, c2pa, other; all; none), in place of --copy.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "copy"
+    )]
+    pub keep: Option<Vec<String>>,
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +262,10 @@ pub struct CopyArgs {
     /// is left alone).
     #[arg(long)]
     pub only_smaller: bool,
+    /// As --only-smaller, and keep the input unless the output is at least PCT% smaller
+    /// (jpegoptim -T).
+    #[arg(long, value_name = "PCT")]
+    pub min_saving: Option<f64>,
     #[command(flatten)]
     pub encode: EncodeArgs,
     #[command(flatten)]

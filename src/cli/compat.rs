@@ -312,7 +312,11 @@ fn jpegtran(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     // jpegtran does one of a turn (with a crop), a wipe or a drop; jtool refuses the
     // mixtures too rather than doing part of what was asked.
     let turned = !s.turn.is_empty() || s.crop.is_some();
-    if [turned, s.wipe.is_some(), s.drop.is_some()].iter().filter(|&&b| b).count() > 1
+    if [turned, s.wipe.is_some(), s.drop.is_some()]
+        .iter()
+        .filter(|&&b| b)
+        .count()
+        > 1
         || s.drop.is_some() && s.grayscale
     {
         return Err("can only do one image transformation at a time".into());
@@ -646,13 +650,53 @@ struct Jpegoptim {
     max: Option<String>,
     size: Option<String>,
     dest: Option<OsString>,
+    threshold: Option<String>,
     force: bool,
     preserve: bool,
-    verbose: bool,
     strip_all: bool,
+    /// jtool `--keep` classes named by `--strip-X` (removed) and `--keep-X` (kept).
+    strip: Vec<&'static str>,
+    keep: Vec<&'static str>,
     mode: Option<&'static str>,
+    dry_run: bool,
+    overwrite: bool,
+    stdin: bool,
+    stdout: bool,
+    nofix: bool,
+    report: Option<&'static str>,
+    totals: bool,
     files: Vec<OsString>,
 }
+
+/// The jtool metadata class of jpegoptim's `--strip-X` / `--keep-X` name.
+fn jpegoptim_class(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "adobe" => "adobe",
+        "com" => "comments",
+        "exif" => "exif",
+        "iptc" => "photoshop",
+        "icc" => "icc",
+        "jfxx" => "jfxx",
+        "xmp" => "xmp",
+        _ => return None,
+    })
+}
+
+/// Every class jtool's `--keep` names.
+const ALL_CLASSES: &[&str] = &[
+    "jfif",
+    "adobe",
+    "jfxx",
+    "exif",
+    "xmp",
+    "icc",
+    "mpf",
+    "c2pa",
+    "ducky",
+    "photoshop",
+    "comments",
+    "other",
+];
 
 /// Reads one jpegoptim option (`name` without dashes, `value` if it was attached).
 fn jpegoptim_option(
@@ -664,15 +708,33 @@ fn jpegoptim_option(
         "m" | "max" => o.max = Some(value()?.to_string_lossy().into_owned()),
         "S" | "size" => o.size = Some(value()?.to_string_lossy().into_owned()),
         "d" | "dest" => o.dest = Some(value()?),
+        "T" | "threshold" => o.threshold = Some(value()?.to_string_lossy().into_owned()),
         "f" | "force" => o.force = true,
         "p" | "preserve" => o.preserve = true,
-        "v" | "verbose" => o.verbose = true,
         "s" | "strip-all" => o.strip_all = true,
-        "strip-none" => o.strip_all = false,
+        "strip-none" => {
+            (o.strip_all, o.strip) = (false, Vec::new());
+        }
         "all-normal" => o.mode = Some("--baseline"),
         "all-progressive" => o.mode = Some("--progressive"),
-        "o" | "overwrite" | "P" | "preserve-perms" | "q" | "quiet" | "t" | "totals" | "b"
-        | "csv" => {}
+        "n" | "noaction" => o.dry_run = true,
+        "o" | "overwrite" => o.overwrite = true,
+        "stdin" => o.stdin = true,
+        "stdout" => o.stdout = true,
+        "nofix" => o.nofix = true,
+        "q" | "quiet" => o.report = Some("quiet"),
+        "b" | "csv" => o.report = Some("csv"),
+        "t" | "totals" => o.totals = true,
+        "v" | "verbose" | "P" | "preserve-perms" => {}
+        long if long.starts_with("strip-") || long.starts_with("keep-") => {
+            let (strip, kind) = long.split_once('-').unwrap_or_default();
+            let class = jpegoptim_class(kind)
+                .ok_or_else(|| format!("jpegoptim --{long} is not an option"))?;
+            match strip {
+                "strip" => o.strip.push(class),
+                _ => o.keep.push(class),
+            }
+        }
         "h" | "help" => return Err(String::new()),
         "V" | "version" => return Ok(false),
         other => {
@@ -733,8 +795,8 @@ fn jpegoptim_options(args: &[OsString]) -> Result<Option<Jpegoptim>, String> {
 }
 
 /// jpegoptim's command line as a jtool one: `copy` (lossless), or `requantize --max`
-/// / `--size`; in place unless `-d`; a file is replaced only by a smaller one unless
-/// `-f`.
+/// / `--size`; in place unless `-d` or `--stdout`; a file is replaced only by a smaller
+/// one (by `-T` percent) unless `-f`; jpegoptim's line for each file unless `-q`.
 fn jpegoptim(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
     let Some(o) = jpegoptim_options(args)? else {
         return Ok(None);
@@ -755,31 +817,88 @@ fn jpegoptim(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
         (None, None) => push(&["copy"]),
     }
     // libjpeg, which jpegoptim writes with, writes no restart interval.
-    push(&[
-        "--copy",
-        if o.strip_all { "none" } else { "all" },
-        "--restart",
-        "0",
-    ]);
+    match (o.strip_all, o.strip.is_empty() && o.keep.is_empty()) {
+        (false, true) => push(&["--copy", "all"]),
+        (true, true) => push(&["--copy", "none"]),
+        _ => push(&["--keep", &jpegoptim_keep(&o).join(",")]),
+    }
+    push(&["--restart", "0"]);
     push(o.mode.as_slice());
-    if !o.force {
-        push(&["--only-smaller"]);
+    match (o.force, &o.threshold) {
+        (true, _) => {}
+        // jpegoptim reads the threshold as C's atoi does: its leading digits.
+        (false, Some(t)) => {
+            let digits: String = t.trim().chars().take_while(char::is_ascii_digit).collect();
+            push(&[
+                "--min-saving",
+                if digits.is_empty() { "0" } else { &digits },
+            ]);
+        }
+        (false, None) => push(&["--only-smaller"]),
     }
-    if o.preserve {
-        push(&["--preserve-times"]);
+    for (on, flag) in [
+        (o.preserve, "--preserve-times"),
+        (o.dry_run, "--dry-run"),
+        (o.nofix, "--strict"),
+        // The average comes with the text lines only.
+        (o.totals && o.report.is_none(), "--jpegoptim-totals"),
+    ] {
+        if on {
+            push(&[flag]);
+        }
     }
-    if o.verbose {
-        push(&["-v"]);
+    match o.report {
+        Some("quiet") => {}
+        style => push(&["--jpegoptim-report", style.unwrap_or("plain")]),
+    }
+    jpegoptim_files(&o, &mut a)?;
+    Ok(Some(a))
+}
+
+/// The `--keep` classes for jpegoptim's strip options: everything but what
+/// `--strip-X` names, or with `-s` what `--keep-X` names. JFIF and Adobe segments stay
+/// (they say how the colours are read; jpegoptim's libjpeg writes its own).
+fn jpegoptim_keep(o: &Jpegoptim) -> Vec<&'static str> {
+    let colour = ["jfif", "adobe"];
+    ALL_CLASSES
+        .iter()
+        .copied()
+        .filter(|c| match o.strip_all {
+            true => colour.contains(c) || o.keep.contains(c),
+            false => colour.contains(c) || !o.strip.contains(c),
+        })
+        .collect()
+}
+
+/// Where jpegoptim's files go: in place, to `-d DIR` (not over an existing file unless
+/// `-o`), or with `--stdout` one file (or `--stdin`) to standard output.
+fn jpegoptim_files(o: &Jpegoptim, a: &mut Vec<OsString>) -> Result<(), String> {
+    if o.stdout || o.stdin {
+        let input = match (o.stdin, o.files.as_slice()) {
+            (true, []) => OsString::from("-"),
+            (false, [f]) => f.clone(),
+            _ => return Err("--stdout takes one file, --stdin none".into()),
+        };
+        if !o.stdout {
+            return Err("--stdin needs --stdout".into());
+        }
+        a.extend([input, "-".into()]);
+        return Ok(());
     }
     match &o.dest {
-        Some(d) => a.extend([OsString::from("--out-dir"), d.clone()]),
+        Some(d) => {
+            a.extend([OsString::from("--out-dir"), d.clone()]);
+            if !o.overwrite {
+                a.push("--no-clobber".into());
+            }
+        }
         None => a.push("--in-place".into()),
     }
     if o.files.is_empty() {
         return Err("no files given".into());
     }
     a.extend(o.files.iter().cloned());
-    Ok(Some(a))
+    Ok(())
 }
 
 /// The usage summary of `tool`'s command line, for a usage error.
@@ -805,9 +924,12 @@ pub fn usage(tool: Tool) -> &'static str {
             "usage: jtool jpegoptim [options] file...   (jpegoptim's options)
   -m Q, --max=Q   requantize to IJG quality Q where the file's is higher
   -S N[%], --size=N[%]   at most N kilobytes (or N% of the file)
-  -s, --strip-all  --strip-none  --all-normal  --all-progressive
-  -d DIR, --dest=DIR   -f, --force   -p, --preserve   -v, --verbose
-  (-o, -P, -q, -t, -b: no effect)
+  -T N, --threshold=N   keep the file unless the saving is at least N%
+  -s, --strip-all  --strip-none  --strip-X  --keep-X
+      (X: adobe com exif iptc icc jfxx xmp)  --all-normal  --all-progressive
+  -d DIR, --dest=DIR  -o, --overwrite  -f, --force  -n, --noaction
+  -p, --preserve  -q, --quiet  -t, --totals  -b, --csv  --stdin  --stdout
+  --nofix   (-v, -P: no effect)
 "
         }
         Tool::Exiftran => {
@@ -968,25 +1090,33 @@ mod tests {
         let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
         same(
             "jtool jpegoptim a.jpg b.jpg",
-            "jtool copy --copy all --restart 0 --only-smaller --in-place a.jpg b.jpg",
+            "jtool copy --copy all --restart 0 --only-smaller --jpegoptim-report plain --in-place a.jpg b.jpg",
         );
         same(
             "jpegoptim -m85 --strip-all -d out -p x.jpg",
-            "jtool requantize --quality 85 --max --copy none --restart 0 --only-smaller --preserve-times --out-dir out x.jpg",
+            "jtool requantize --quality 85 --max --copy none --restart 0 --only-smaller --preserve-times --jpegoptim-report plain --out-dir out --no-clobber x.jpg",
         );
         same(
-            "jpegoptim --size=30% -f --all-progressive x.jpg",
-            "jtool requantize --size 30% --copy all --restart 0 --progressive --in-place x.jpg",
+            "jpegoptim --size=30% -f --all-progressive -b -o -d o x.jpg",
+            "jtool requantize --size 30% --copy all --restart 0 --progressive --jpegoptim-report csv --out-dir o x.jpg",
         );
         same(
             "jpegoptim -qt --max 70 x.jpg",
             "jtool requantize --quality 70 --max --copy all --restart 0 --only-smaller --in-place x.jpg",
         );
+        same(
+            "jpegoptim -nt -T5.5 --strip-exif --strip-com --nofix a.jpg",
+            "jtool copy --keep jfif,adobe,jfxx,xmp,icc,mpf,c2pa,ducky,photoshop,other --restart 0 --min-saving 5 --dry-run --strict --jpegoptim-totals --jpegoptim-report plain --in-place a.jpg",
+        );
+        same(
+            "jpegoptim -s --keep-icc --keep-xmp --stdout a.jpg",
+            "jtool copy --keep jfif,adobe,xmp,icc --restart 0 --only-smaller --jpegoptim-report plain a.jpg -",
+        );
         for bad in [
             "jpegoptim",
-            "jpegoptim -n a.jpg",
-            "jpegoptim -T5 a.jpg",
-            "jpegoptim --strip-exif a.jpg",
+            "jpegoptim --strip-foo a.jpg",
+            "jpegoptim --stdin a.jpg",
+            "jpegoptim --stdout a.jpg b.jpg",
             "jpegoptim -m",
             "jpegoptim -S 200 -m 70 x.jpg",
         ] {

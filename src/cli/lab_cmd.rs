@@ -58,9 +58,21 @@ pub struct RequantizeArgs {
     /// is left alone).
     #[arg(long)]
     pub only_smaller: bool,
+    /// As --only-smaller, and keep the input unless the output is at least PCT% smaller
+    /// (jpegoptim -T).
+    #[arg(long, value_name = "PCT")]
+    pub min_saving: Option<f64>,
     /// Which metadata to keep, as copy's --copy (jpegoptim --strip-all is `none`).
     #[arg(long, value_enum, value_name = "WHAT", default_value = "all")]
     pub copy: super::args::CopyKind,
+    /// Metadata to keep as strip --keep lists it, in place of --copy.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "copy"
+    )]
+    pub keep: Option<Vec<String>>,
     /// Write a progressive file (jpegoptim --all-progressive); default: as the input.
     #[arg(long, conflicts_with = "baseline")]
     pub progressive: bool,
@@ -256,9 +268,13 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
         Ok(r) => r.unwrap_or(jtool::pipeline::RestartSpec::Keep),
         Err(m) => return super::usage(&m),
     };
+    let keep = match super::keep_of(args.copy, args.keep.as_deref()) {
+        Ok(k) => k,
+        Err(m) => return super::usage(&m),
+    };
     let mut output = CopyOptions {
         strict: ctx.strict,
-        keep: super::keep_policy(args.copy),
+        keep,
         mode,
         restart,
         ..CopyOptions::default()
@@ -296,9 +312,9 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
         }
         lab::requantize(data, &opts).map(super::Done::from)
     };
-    let only_smaller = args.only_smaller;
+    let keep_input = super::KeepInput::of(args.only_smaller, args.min_saving);
     let op = |data: &[u8], d: &super::Dest| -> jtool::Result<super::Done> {
-        requantize_one(data, d).map(|done| super::smaller_or_input(data, done, only_smaller))
+        requantize_one(data, d).map(|done| super::smaller_or_input(data, done, keep_input))
     };
     match super::plan_jobs(&args.output) {
         Ok(jobs) => super::run_jobs(ctx, jobs, op),

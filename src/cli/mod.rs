@@ -5,6 +5,7 @@ mod args;
 mod compat;
 mod decode_cmd;
 mod io;
+mod jpegoptim_report;
 mod lab_cmd;
 mod meta_cmd;
 mod oom;
@@ -21,6 +22,7 @@ use jtool::container::KeepPolicy;
 use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::{self, CopyOptions, RestartSpec, TransformOptions, Transformed};
 use jtool::transform::{CropOffset, CropSpec, EdgePolicy, Orientation, Request};
+use jtool::WarningKind;
 use std::io::Write;
 
 /// Exit code: every file succeeded.
@@ -68,6 +70,8 @@ pub fn run() -> i32 {
         max_scans: cli.global.max_scans,
         jobs: cli.global.jobs,
         warning_exit: cli.global.warning_exit_code,
+        jpegoptim: cli.global.jpegoptim_report,
+        jpegoptim_totals: cli.global.jpegoptim_totals,
     };
     match &cli.command {
         Command::Copy(a) => run_copy(&ctx, a),
@@ -113,6 +117,9 @@ struct Context {
     jobs: usize,
     /// Exit with [`EXIT_WARNING`] when a file gave warnings (libjpeg's tools' convention).
     warning_exit: bool,
+    /// jpegoptim's line for each file (`jtool jpegoptim`), and its average after them.
+    jpegoptim: Option<jpegoptim_report::Style>,
+    jpegoptim_totals: bool,
 }
 
 impl Context {
@@ -132,6 +139,10 @@ struct Job {
     in_place: bool,
     /// The output file gets the input file's access and modification times.
     preserve_times: bool,
+    /// Write nothing (`--dry-run`).
+    dry_run: bool,
+    /// Refuse to replace an existing output file (`--no-clobber`).
+    no_clobber: bool,
 }
 
 /// Why a job failed: an error of the file, or of the command line.
@@ -158,6 +169,8 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     dest: Dest::File(p),
                     in_place: true,
                     preserve_times: o.preserve_times,
+                    dry_run: o.dry_run,
+                    no_clobber: o.no_clobber,
                 }),
             })
             .collect();
@@ -172,6 +185,8 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     dest: Dest::File(out),
                     in_place: false,
                     preserve_times: o.preserve_times,
+                    dry_run: o.dry_run,
+                    no_clobber: o.no_clobber,
                 }),
                 _ => Err(Failure::Usage("--out-dir needs file names, not -".into())),
             })
@@ -183,12 +198,16 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             dest: Dest::Stdout,
             in_place: false,
             preserve_times: o.preserve_times,
+            dry_run: o.dry_run,
+            no_clobber: o.no_clobber,
         }]),
         [i, out] => Ok(vec![Job {
             src: Source::from_arg(i),
             dest: Dest::from_arg(out),
             in_place: false,
             preserve_times: o.preserve_times,
+            dry_run: o.dry_run,
+            no_clobber: o.no_clobber,
         }]),
         _ => Err(Failure::Usage(
             "give IN [OUT], or several inputs with --in-place or --out-dir DIR".into(),
@@ -207,6 +226,8 @@ struct Done {
     written: Option<u64>,
     /// The output is the input's own bytes (`--only-smaller`).
     unchanged: bool,
+    /// The size of the output made, when the input may have been kept instead.
+    made: Option<usize>,
 }
 
 impl From<pipeline::Output> for Done {
@@ -217,13 +238,38 @@ impl From<pipeline::Output> for Done {
             json: false,
             written: None,
             unchanged: false,
+            made: None,
         }
     }
 }
 
-/// `--only-smaller`: `done` with the input's own bytes when its output is not smaller.
-fn smaller_or_input(data: &[u8], mut done: Done, only_smaller: bool) -> Done {
-    if only_smaller && done.written.is_none() && done.output.bytes.len() >= data.len() {
+/// When the input is kept instead of the output (`--only-smaller`, `--min-saving`).
+#[derive(Debug, Clone, Copy)]
+struct KeepInput {
+    only_smaller: bool,
+    /// The least saving, in percent of the input, that replaces it.
+    min_saving: f64,
+}
+
+impl KeepInput {
+    fn of(only_smaller: bool, min_saving: Option<f64>) -> Self {
+        KeepInput {
+            only_smaller: only_smaller || min_saving.is_some(),
+            min_saving: min_saving.unwrap_or(0.0),
+        }
+    }
+}
+
+/// `done` with the input's own bytes when its output is not smaller (by `keep`'s
+/// margin); `done.made` keeps the size of the output made.
+fn smaller_or_input(data: &[u8], mut done: Done, keep: KeepInput) -> Done {
+    let made = done.output.bytes.len();
+    done.made = Some(made);
+    let saving = (data.len() as f64 - made as f64) * 100.0 / data.len().max(1) as f64;
+    if keep.only_smaller
+        && done.written.is_none()
+        && (made >= data.len() || saving < keep.min_saving)
+    {
         done.output.bytes = data.to_vec();
         done.unchanged = true;
     }
@@ -250,6 +296,12 @@ where
                 }
             }
             Err(Failure::File(msg)) => {
+                if let Some(style) = ctx.jpegoptim {
+                    println!(
+                        "{}",
+                        jpegoptim_report::error_line(style, &jobs[i].src.name())
+                    );
+                }
                 eprintln!("jtool: {}: {msg}", jobs[i].src.name());
                 code = EXIT_FAILED;
             }
@@ -257,6 +309,9 @@ where
         }
         stop.is_none()
     });
+    if ctx.jpegoptim_totals && stop.is_none() {
+        println!("{}", jpegoptim_report::totals());
+    }
     stop.unwrap_or(code)
 }
 
@@ -353,12 +408,24 @@ where
     };
     let wrote = match done.written {
         Some(_) => Ok(()),
+        None if job.dry_run => Ok(()),
+        // --no-clobber: an existing output stays; it is an error only when it would have
+        // been replaced by something other than the input.
+        None if job.no_clobber && matches!(&job.dest, Dest::File(p) if p.exists()) => {
+            match done.unchanged {
+                true => Ok(()),
+                false => Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "the output file exists (--no-clobber)",
+                )),
+            }
+        }
         // Nothing to replace: the input stays as it is, times included.
         None if done.unchanged && job.in_place => Ok(()),
         None => io::write_output(&job.dest, &out.bytes, like),
     }
     .and_then(|()| match (&job.dest, times) {
-        (Dest::File(p), Some(t)) => io::set_file_times(p, t),
+        (Dest::File(p), Some(t)) if !job.dry_run => io::set_file_times(p, t),
         _ => Ok(()),
     });
     match wrote {
@@ -371,7 +438,20 @@ where
             )))
         }
     }
-    report(ctx, job, &done, log);
+    if let Some(style) = ctx.jpegoptim {
+        let outcome = jpegoptim_report::Outcome {
+            out_len: done.made.unwrap_or(out.bytes.len()),
+            kept: done.unchanged,
+            damaged: (out.warnings.iter()).any(|w| !matches!(w.kind, WarningKind::Other(_))),
+        };
+        let line = jpegoptim_report::line(style, &job.src.name(), &input, &outcome);
+        match job.dest {
+            Dest::Stdout => log.err(line),
+            _ => log.out(line),
+        }
+    } else {
+        report(ctx, job, &done, log);
+    }
     Ok(!out.warnings.is_empty())
 }
 
@@ -405,6 +485,25 @@ pub(super) fn parse_restart(s: &str) -> Result<RestartSpec, String> {
     } else {
         RestartSpec::Rows(n)
     })
+}
+
+/// The metadata `--keep LIST` keeps (as `strip --keep`), else `--copy`'s.
+pub(super) fn keep_of(copy: CopyKind, list: Option<&[String]>) -> Result<KeepPolicy, String> {
+    let Some(names) = list else {
+        return Ok(keep_policy(copy));
+    };
+    let mut keep = KeepPolicy::COLOUR;
+    for name in names {
+        keep = match name.as_str() {
+            "none" => KeepPolicy::NOTHING,
+            "all" => KeepPolicy::ALL,
+            n => match KeepPolicy::class_by_name(n) {
+                Some(c) => keep.with(c),
+                None => return Err(format!("unknown --keep class '{n}'")),
+            },
+        };
+    }
+    Ok(keep)
 }
 
 pub(super) fn keep_policy(k: CopyKind) -> KeepPolicy {
@@ -455,7 +554,7 @@ fn copy_options(ctx: &Context, a: &EncodeArgs, o: &OutputArgs) -> Result<CopyOpt
             HuffmanChoice::Optimal
         },
         restart,
-        keep: keep_policy(a.copy),
+        keep: keep_of(a.copy, a.keep.as_deref())?,
         limits: ctx.limits(),
         strict: ctx.strict,
         scans: a.scans.as_deref().map(read_scans).transpose()?,
@@ -492,6 +591,7 @@ fn read_icc(path: &std::path::Path) -> Result<Vec<u8>, String> {
 }
 
 fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
+    let keep_input = KeepInput::of(a.only_smaller, a.min_saving);
     let opts = match copy_options(ctx, &a.encode, &a.output) {
         Ok(o) => o,
         Err(m) => return usage(&m),
@@ -499,7 +599,7 @@ fn run_copy(ctx: &Context, a: &CopyArgs) -> i32 {
     match plan_jobs(&a.output) {
         Ok(jobs) => run_jobs(ctx, jobs, |data, _| {
             let done = pipeline::copy(data, &opts).map(Done::from)?;
-            Ok(smaller_or_input(data, done, a.only_smaller))
+            Ok(smaller_or_input(data, done, keep_input))
         }),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
@@ -581,6 +681,7 @@ fn transformed_done(t: Transformed, json: bool) -> Done {
         report: Some(report),
         written: None,
         unchanged: false,
+        made: None,
     }
 }
 
@@ -756,17 +857,10 @@ fn run_combined(ctx: &Context, a: &TransformArgs) -> i32 {
 }
 
 fn run_strip(ctx: &Context, a: &StripArgs) -> i32 {
-    let mut keep = KeepPolicy::COLOUR;
-    for name in &a.keep {
-        keep = match name.as_str() {
-            "none" => KeepPolicy::NOTHING,
-            "all" => KeepPolicy::ALL,
-            n => match KeepPolicy::class_by_name(n) {
-                Some(c) => keep.with(c),
-                None => return usage(&format!("unknown --keep class '{n}'")),
-            },
-        };
-    }
+    let keep = match keep_of(CopyKind::None, Some(&a.keep)) {
+        Ok(k) => k,
+        Err(m) => return usage(&m),
+    };
     let strict = ctx.strict;
     let opts = pipeline::StripOptions {
         drop_exif_thumbnail: a.drop_exif_thumbnail,
