@@ -121,9 +121,13 @@ pub fn decode_to(
 ) -> Result<(u64, Vec<Warning>)> {
     let written = Cell::new(0);
     let mut warnings = Vec::new();
-    let dpcm = jtool::container::JpegFile::parse(data)
-        .ok()
-        .and_then(|f| jtool::pipeline::pixels::dots_per_cm(&f));
+    // Only a BMP header records the density (and parsing walks the whole file).
+    let dpcm = match format {
+        Format::Bmp(_) => jtool::container::JpegFile::parse(data)
+            .ok()
+            .and_then(|f| jtool::pipeline::pixels::dots_per_cm(&f)),
+        _ => None,
+    };
     io::stream_output(dest, like, |w: &mut dyn Write| -> Result<()> {
         let out = RefCell::new(Out::Raw(Counted { w, n: &written }));
         let (_, ws) = decode_file_rows(
