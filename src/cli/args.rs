@@ -520,12 +520,24 @@ pub struct DecodeArgs {
     /// (djpeg -icc); a warning when the file has no complete profile. One input only.
     #[arg(long, value_name = "FILE")]
     pub icc: Option<std::path::PathBuf>,
+    /// Leave rows Y0 to Y1 (inclusive, 0 the top, after --scale) out of the output
+    /// (djpeg -skip); the rest is the full decode's, row for row.
+    #[arg(long, value_name = "Y0,Y1", value_parser = parse_skip, conflicts_with = "crop")]
+    pub skip: Option<(u32, u32)>,
     /// Inverse DCT of full-size output (djpeg -dct int|fast|float); scaled output
     /// always uses the reduced integer transforms, as djpeg does.
     #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]
     pub dct: DctArg,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `Y0,Y1` as `decode --skip` (djpeg -skip) takes it: Y0 ≤ Y1.
+fn parse_skip(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not Y0,Y1 with Y0 <= Y1");
+    let (a, b) = s.split_once(',').ok_or_else(bad)?;
+    let (y0, y1): (u32, u32) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+    (y0 <= y1).then_some((y0, y1)).ok_or_else(bad)
 }
 
 /// `WxH+X+Y` as `decode --crop` (djpeg -crop) takes it.

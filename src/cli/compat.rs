@@ -18,8 +18,8 @@
 //! The image is read from INFILE or standard input and written to `-outfile` or
 //! standard output. `-maxmemory`, `-memsrc`, `-memdst` and `-report` are accepted and
 //! have no effect; `-verbose` is jtool's `-v`. Switches for what jtool does not do
-//! (djpeg's colour quantization, GIF and RGB565 output and `-skip`, cjpeg's `-smooth`)
-//! are refused by name. Unlike the tools, jtool never leaves an
+//! (djpeg's colour quantization, GIF and RGB565 output, cjpeg's `-smooth`) are refused
+//! by name. Unlike the tools, jtool never leaves an
 //! output file half written.
 
 use std::ffi::OsString;
@@ -468,13 +468,16 @@ fn pass(a: &mut Vec<OsString>, name: &str, value: &Option<OsString>) {
 fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     let mut a: Vec<OsString> = vec!["jtool".into(), "decode".into()];
     let (mut format, mut outfile) = ("pnm", None);
+    // djpeg ignores -crop when -skip is given.
+    let skips = words.switches.iter().any(|(sw, _)| *sw == "skip");
     for (sw, value) in &words.switches {
         match *sw {
             "version" => return Ok(None),
             "help" => return Err(String::new()),
             "bmp" | "os2" | "targa" => format = sw,
             "pnm" | "ppm" => format = "pnm",
-            "crop" | "scale" | "icc" => pass(&mut a, &format!("--{sw}"), value),
+            "crop" if skips => {}
+            "crop" | "scale" | "icc" | "skip" => pass(&mut a, &format!("--{sw}"), value),
             "maxscans" => pass(&mut a, "--max-scans", value),
             "grayscale" | "greyscale" => a.push("--grayscale".into()),
             "nosmooth" | "strict" => a.push(format!("--{sw}").into()),
@@ -916,7 +919,7 @@ pub fn usage(tool: Tool) -> &'static str {
         Tool::Djpeg => {
             "usage: jtool djpeg [switches] [inputfile]   (djpeg's switches)
   -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int|fast|float  -nosmooth
-  -icc FILE  -crop WxH+X+Y  -maxmemory N  -maxscans N  -outfile name
+  -icc FILE  -crop WxH+X+Y  -skip Y0,Y1  -maxmemory N  -maxscans N  -outfile name
   -report  -strict  -verbose  -version
 "
         }
@@ -1035,7 +1038,6 @@ mod tests {
             "jpegtran -drop +0+0 a.jpg -grayscale",
             "djpeg -gif",
             "djpeg -onepass",
-            "djpeg -skip 1,2",
             "cjpeg -smooth 10",
             "cjpeg -dct x",
             "cjpeg -q",

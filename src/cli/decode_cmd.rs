@@ -110,15 +110,56 @@ impl Out<'_> {
     }
 }
 
-/// Decodes `data` into `dest` in `format`, band by band. Returns the bytes written
-/// and the warnings.
+/// Rows left out of the output (`--skip Y0,Y1`, as `djpeg -skip`): the shape loses
+/// them and each band passes on the rest.
+struct Skip {
+    rows: (u32, u32),
+    /// The next row of the decoded image, and its length in bytes.
+    next: u32,
+    row_len: usize,
+}
+
+impl Skip {
+    fn shape(&mut self, mut shape: PixelShape) -> Result<PixelShape> {
+        let (y0, y1) = self.rows;
+        if y1 >= shape.height {
+            return Err(Error::BadRequest(format!(
+                "skip region exceeds image height {}",
+                shape.height
+            )));
+        }
+        self.row_len = shape.width as usize * shape.channels;
+        shape.height -= y1 - y0 + 1;
+        Ok(shape)
+    }
+
+    /// The parts of `band` (whole rows) outside the skipped rows.
+    fn kept<'b>(&mut self, band: &'b [u8]) -> [&'b [u8]; 2] {
+        let n = (band.len() / self.row_len.max(1)) as u32;
+        let (first, y0, y1) = (self.next, self.rows.0, self.rows.1);
+        self.next += n;
+        let at = |y: u32| (y.clamp(first, first + n) - first) as usize * self.row_len;
+        [&band[..at(y0)], &band[at(y1 + 1)..]]
+    }
+}
+
+/// Decodes `data` into `dest` in `format`, band by band, leaving out the rows of
+/// `skip`. Returns the bytes written and the warnings.
 pub fn decode_to(
     data: &[u8],
     opts: &DecodeOptions,
     dest: &Dest,
     like: Option<&Path>,
     format: Format,
+    skip: Option<(u32, u32)>,
 ) -> Result<(u64, Vec<Warning>)> {
+    let skip = skip.map(|rows| {
+        RefCell::new(Skip {
+            rows,
+            next: 0,
+            row_len: 0,
+        })
+    });
     let written = Cell::new(0);
     let mut warnings = Vec::new();
     // Only a BMP header records the density (and parsing walks the whole file).
@@ -130,16 +171,66 @@ pub fn decode_to(
     };
     io::stream_output(dest, like, |w: &mut dyn Write| -> Result<()> {
         let out = RefCell::new(Out::Raw(Counted { w, n: &written }));
-        let (_, ws) = decode_file_rows(
-            data,
-            opts,
-            &mut |shape| out.borrow_mut().start(shape, format, dpcm),
-            &mut |rows| out.borrow_mut().rows(rows),
-        )?;
+        let (_, ws) =
+            decode_file_rows(
+                data,
+                opts,
+                &mut |shape| {
+                    let shape = match &skip {
+                        Some(s) => s.borrow_mut().shape(shape)?,
+                        None => shape,
+                    };
+                    out.borrow_mut().start(shape, format, dpcm)
+                },
+                &mut |rows| match &skip {
+                    Some(s) => s.borrow_mut().kept(rows).iter().try_for_each(|part| {
+                        match part.is_empty() {
+                            true => Ok(()),
+                            false => out.borrow_mut().rows(part),
+                        }
+                    }),
+                    None => out.borrow_mut().rows(rows),
+                },
+            )?;
         out.into_inner().finish()?;
         warnings = ws;
         Ok(())
     })
     .map_err(|e: Error| e)?;
     Ok((written.get(), warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bands split where the skipped rows begin and end, or not at all.
+    #[test]
+    fn skip_keeps_the_rows_around_the_region() {
+        let mut s = Skip {
+            rows: (3, 6),
+            next: 0,
+            row_len: 0,
+        };
+        let shape = PixelShape {
+            width: 1,
+            height: 10,
+            channels: 1,
+        };
+        assert_eq!(s.shape(shape).unwrap().height, 6);
+        let rows: Vec<u8> = (0..10).collect();
+        let mut kept = Vec::new();
+        for band in rows.chunks(4) {
+            for part in s.kept(band) {
+                kept.extend_from_slice(part);
+            }
+        }
+        assert_eq!(kept, [0, 1, 2, 7, 8, 9]);
+        let mut past = Skip {
+            rows: (5, 10),
+            next: 0,
+            row_len: 0,
+        };
+        assert!(past.shape(shape).is_err(), "row 10 is past the image");
+    }
 }

@@ -977,6 +977,7 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         strict: ctx.strict,
     };
     let format = a.format;
+    let skip = a.skip;
     let in_place = a.output.in_place;
     let op = |data: &[u8], dest: &Dest| {
         use decode_cmd::Format;
@@ -999,7 +1000,8 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             _ => None,
         };
         // Written as decoded, so the output is done here (not by run_job).
-        let (written, warnings) = match decode_cmd::decode_to(data, &opts, dest, like, format) {
+        let (written, warnings) = match decode_cmd::decode_to(data, &opts, dest, like, format, skip)
+        {
             Err(jtool::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 std::process::exit(EXIT_OK)
             }
