@@ -203,6 +203,11 @@ fn djpeg_switches_give_djpegs_file() {
         "-skip 0,3 -scale 1/2 -targa",
         "-skip 5,10 -crop 20x20+3+3",
         "-skip 44,44 -grayscale",
+        // RGB also from a grayscale file; the last of -rgb and -grayscale counts.
+        "-rgb",
+        "-rgb -targa -skip 2,3",
+        "-grayscale -rgb -bmp",
+        "-rgb -grayscale",
     ];
     let (mut compared, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(testdata_dir()).unwrap() {

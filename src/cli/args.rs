@@ -506,6 +506,9 @@ pub struct DecodeArgs {
     /// Write luminance only, as PGM or gray PNG (djpeg -grayscale).
     #[arg(long)]
     pub grayscale: bool,
+    /// Write RGB also for a grayscale image, each sample three times (djpeg -rgb).
+    #[arg(long, conflicts_with = "grayscale")]
+    pub rgb: bool,
     /// Write CMYK/YCCK images as 4-channel PAM (CMYK) instead of converting to RGB.
     #[arg(long)]
     pub cmyk: bool,

@@ -467,7 +467,7 @@ fn pass(a: &mut Vec<OsString>, name: &str, value: &Option<OsString>) {
 /// djpeg's command line as a jtool one; `None` for `-version`.
 fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     let mut a: Vec<OsString> = vec!["jtool".into(), "decode".into()];
-    let (mut format, mut outfile) = ("pnm", None);
+    let (mut format, mut outfile, mut colour) = ("pnm", None, None);
     // djpeg ignores -crop when -skip is given.
     let skips = words.switches.iter().any(|(sw, _)| *sw == "skip");
     for (sw, value) in &words.switches {
@@ -479,7 +479,9 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "crop" if skips => {}
             "crop" | "scale" | "icc" | "skip" => pass(&mut a, &format!("--{sw}"), value),
             "maxscans" => pass(&mut a, "--max-scans", value),
-            "grayscale" | "greyscale" => a.push("--grayscale".into()),
+            // The last of -grayscale and -rgb counts.
+            "grayscale" | "greyscale" => colour = Some("--grayscale"),
+            "rgb" => colour = Some("--rgb"),
             "nosmooth" | "strict" => a.push(format!("--{sw}").into()),
             "debug" | "verbose" => a.push("-v".into()),
             "dct" => dct(&mut a, value)?,
@@ -488,6 +490,7 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             _ => return Err(unsupported(Tool::Djpeg, sw, value)),
         }
     }
+    a.extend(colour.map(OsString::from));
     a.extend([
         "--format".into(),
         format.into(),
@@ -918,7 +921,7 @@ pub fn usage(tool: Tool) -> &'static str {
         }
         Tool::Djpeg => {
             "usage: jtool djpeg [switches] [inputfile]   (djpeg's switches)
-  -grayscale  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int|fast|float  -nosmooth
+  -grayscale  -rgb  -scale M/N  -bmp  -os2  -pnm  -targa  -dct int|fast|float  -nosmooth
   -icc FILE  -crop WxH+X+Y  -skip Y0,Y1  -maxmemory N  -maxscans N  -outfile name
   -report  -strict  -verbose  -version
 "
@@ -1006,7 +1009,7 @@ mod tests {
         let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
         same(
             "jtool djpeg -scale 1/4 -gray -nos -bmp -outfile o.bmp in.jpg",
-            "jtool decode --scale 1/4 --grayscale --nosmooth --format bmp --warning-exit-code in.jpg o.bmp",
+            "jtool decode --scale 1/4 --nosmooth --grayscale --format bmp --warning-exit-code in.jpg o.bmp",
         );
         same(
             "djpeg -dct int -crop 8x8+1+1 -maxscans 9 -targa",

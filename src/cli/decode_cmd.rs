@@ -143,16 +143,34 @@ impl Skip {
     }
 }
 
-/// Decodes `data` into `dest` in `format`, band by band, leaving out the rows of
-/// `skip`. Returns the bytes written and the warnings.
+/// What `decode` does to the decoded rows on their way out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shaping {
+    /// `--skip Y0,Y1`: rows left out.
+    pub skip: Option<(u32, u32)>,
+    /// `--rgb`: gray rows written as RGB.
+    pub rgb: bool,
+}
+
+/// Gray samples repeated as R, G, B.
+fn gray_to_rgb(rows: &[u8], buf: &mut Vec<u8>) {
+    buf.clear();
+    buf.extend(rows.iter().flat_map(|&v| [v, v, v]));
+}
+
+/// Decodes `data` into `dest` in `format`, band by band, shaped by `shaping`. Returns
+/// the bytes written and the warnings.
 pub fn decode_to(
     data: &[u8],
     opts: &DecodeOptions,
     dest: &Dest,
     like: Option<&Path>,
     format: Format,
-    skip: Option<(u32, u32)>,
+    shaping: Shaping,
 ) -> Result<(u64, Vec<Warning>)> {
+    let (skip, rgb) = (shaping.skip, shaping.rgb);
+    let expand = Cell::new(false);
+    let mut wide: Vec<u8> = Vec::new();
     let skip = skip.map(|rows| {
         RefCell::new(Skip {
             rows,
@@ -171,18 +189,29 @@ pub fn decode_to(
     };
     io::stream_output(dest, like, |w: &mut dyn Write| -> Result<()> {
         let out = RefCell::new(Out::Raw(Counted { w, n: &written }));
-        let (_, ws) =
-            decode_file_rows(
-                data,
-                opts,
-                &mut |shape| {
-                    let shape = match &skip {
-                        Some(s) => s.borrow_mut().shape(shape)?,
-                        None => shape,
-                    };
-                    out.borrow_mut().start(shape, format, dpcm)
-                },
-                &mut |rows| match &skip {
+        let (_, ws) = decode_file_rows(
+            data,
+            opts,
+            &mut |mut shape| {
+                if rgb && shape.channels == 1 {
+                    expand.set(true);
+                    shape.channels = 3;
+                }
+                let shape = match &skip {
+                    Some(s) => s.borrow_mut().shape(shape)?,
+                    None => shape,
+                };
+                out.borrow_mut().start(shape, format, dpcm)
+            },
+            &mut |rows| {
+                let rows = match expand.get() {
+                    true => {
+                        gray_to_rgb(rows, &mut wide);
+                        &wide[..]
+                    }
+                    false => rows,
+                };
+                match &skip {
                     Some(s) => s.borrow_mut().kept(rows).iter().try_for_each(|part| {
                         match part.is_empty() {
                             true => Ok(()),
@@ -190,8 +219,9 @@ pub fn decode_to(
                         }
                     }),
                     None => out.borrow_mut().rows(rows),
-                },
-            )?;
+                }
+            },
+        )?;
         out.into_inner().finish()?;
         warnings = ws;
         Ok(())

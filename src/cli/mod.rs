@@ -977,7 +977,10 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         strict: ctx.strict,
     };
     let format = a.format;
-    let skip = a.skip;
+    let shaping = decode_cmd::Shaping {
+        skip: a.skip,
+        rgb: a.rgb,
+    };
     let in_place = a.output.in_place;
     let op = |data: &[u8], dest: &Dest| {
         use decode_cmd::Format;
@@ -1000,13 +1003,13 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             _ => None,
         };
         // Written as decoded, so the output is done here (not by run_job).
-        let (written, warnings) = match decode_cmd::decode_to(data, &opts, dest, like, format, skip)
-        {
-            Err(jtool::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                std::process::exit(EXIT_OK)
-            }
-            r => r?,
-        };
+        let (written, warnings) =
+            match decode_cmd::decode_to(data, &opts, dest, like, format, shaping) {
+                Err(jtool::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    std::process::exit(EXIT_OK)
+                }
+                r => r?,
+            };
         let mut warnings = warnings;
         if let Some(path) = &a.icc {
             warnings.extend(write_embedded_icc(data, path)?);
