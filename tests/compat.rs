@@ -249,6 +249,8 @@ fn cjpeg_switches_give_cjpegs_file() {
         ("-dct fast -quality 95", true),
         ("-dct fast -progressive", false),
         ("-dct fl -quality 60", true),
+        ("-smooth 40", true),
+        ("-smooth 100 -grayscale -optimize", false),
         ("-baseline -quality 10 -qslots 0", true),
         ("-optimize", false),
         ("-progressive -quality 85", false),

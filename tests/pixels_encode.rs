@@ -414,6 +414,14 @@ fn option_cases(colour: bool, qt: &str) -> Vec<Case> {
             o.quant = Some(tables(&[], file, Some([0, 1, 2]), false));
             o.params.dct = DctMethod::Fast;
         }),
+        // Input smoothing: full-size and 2x2 subsampled components, the last iMCU
+        // row's rows below the image smoothed too.
+        case("-smooth 30", |o| o.params.smoothing = 30),
+        case("-smooth 100 -sample 1x1 -quality 90", |o| {
+            o.params.smoothing = 100;
+            o.params.sampling = Sampling::S444;
+            o.params.quality = 90;
+        }),
         // The floating-point one, rounded as libjpeg-turbo's SSE2 quantization rounds.
         case("-dct float -quality 80", |o| {
             o.params.quality = 80;
@@ -432,6 +440,12 @@ fn option_cases(colour: bool, qt: &str) -> Vec<Case> {
     if !colour {
         return v;
     }
+    v.push(case("-smooth 7 -sample 2x1 -progressive", |o| {
+        o.params.smoothing = 7;
+        o.params.sampling = Sampling::S422;
+        o.mode = CodingMode::Progressive;
+        o.huffman = HuffmanChoice::Optimal;
+    }));
     for s in [
         "4x1",
         "1x4",

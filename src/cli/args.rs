@@ -629,6 +629,10 @@ pub struct PixelEncodeArgs {
     /// Restart interval: N MCU rows, or NB for N MCUs.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,
+    /// Smooth the input by this factor, 1-100, before downsampling (cjpeg -smooth: for
+    /// dithered images; full-size and 2x2 subsampled components).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub smooth: Option<u8>,
     /// Forward DCT (cjpeg -dct int|fast|float).
     #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]
     pub dct: DctArg,

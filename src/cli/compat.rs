@@ -18,8 +18,7 @@
 //! The image is read from INFILE or standard input and written to `-outfile` or
 //! standard output. `-maxmemory`, `-memsrc`, `-memdst` and `-report` are accepted and
 //! have no effect; `-verbose` is jtool's `-v`. Switches for what jtool does not do
-//! (djpeg's colour quantization, GIF and RGB565 output, cjpeg's `-smooth`) are refused
-//! by name. Unlike the tools, jtool never leaves an
+//! (djpeg's colour quantization, GIF and RGB565 output) are refused by name. Unlike the tools, jtool never leaves an
 //! output file half written.
 
 use std::ffi::OsString;
@@ -509,7 +508,7 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
         match *sw {
             "version" => return Ok(None),
             "help" => return Err(String::new()),
-            "quality" | "qslots" | "qtables" | "scans" | "icc" | "restart" => {
+            "quality" | "qslots" | "qtables" | "scans" | "icc" | "restart" | "smooth" => {
                 pass(&mut a, &format!("--{sw}"), value)
             }
             "sample" => pass(&mut a, "--sampling", value),
@@ -951,7 +950,7 @@ pub fn usage(tool: Tool) -> &'static str {
             "usage: jtool cjpeg [switches] [inputfile]   (cjpeg's switches)
   -quality N[,...]  -grayscale  -rgb  -optimize  -progressive  -arithmetic
   -baseline  -dct int|fast|float  -qtables FILE  -qslots N[,...]  -sample HxV[,...]
-  -scans FILE  -icc FILE  -restart N[B]  -targa  -maxmemory N  -outfile name
+  -scans FILE  -icc FILE  -restart N[B]  -smooth N  -targa  -maxmemory N  -outfile name
   -report  -strict  -verbose  -version
 "
         }
@@ -1041,7 +1040,6 @@ mod tests {
             "jpegtran -drop +0+0 a.jpg -grayscale",
             "djpeg -gif",
             "djpeg -onepass",
-            "cjpeg -smooth 10",
             "cjpeg -dct x",
             "cjpeg -q",
         ] {

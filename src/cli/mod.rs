@@ -1097,6 +1097,7 @@ fn encode_tables(
         force_baseline: a.baseline,
         threads: par::threads_per_file(1),
         dct: a.dct.into(),
+        smoothing: a.smooth.unwrap_or(0),
     };
     Ok((params, quant))
 }

@@ -87,6 +87,51 @@ pub fn int_factors(rows: &[&[u8]], h: usize, out: &mut [u8]) {
     }
 }
 
+/// Input smoothing (`cjpeg -smooth SF`, SF 1–100): each sample becomes a weighted mean
+/// of itself and its eight neighbours, the neighbours weighing SF/1024 each, in 16-bit
+/// fixed point rounded to nearest (libjpeg's filter). `above` and `below` are the rows
+/// around `row` (the image's edge rows repeated past its top and bottom); past the
+/// left and right ends the end sample repeats. Writes `out.len()` samples.
+pub fn smooth_full(above: &[u8], row: &[u8], below: &[u8], sf: u32, out: &mut [u8]) {
+    let n = out.len();
+    let member_scale = 65536 - sf * 512;
+    let neigh_scale = sf * 64;
+    let col = |x: usize| above[x] as u32 + row[x] as u32 + below[x] as u32;
+    for (x, o) in out.iter_mut().enumerate() {
+        let (l, r) = (x.saturating_sub(1), (x + 1).min(n - 1));
+        let member = row[x] as u32;
+        let neigh = col(l) + col(x) - member + col(r);
+        *o = ((member * member_scale + neigh * neigh_scale + 32768) >> 16) as u8;
+    }
+}
+
+/// [`h2v2`] of the smoothed samples, computed at once (`cjpeg -smooth SF` on 2×2
+/// subsampled chroma): the four samples of a group weigh (1 − 5·SF/1024)/4 each, the
+/// eight samples beside the group SF/2048 each, the four at its corners SF/4096 each.
+/// `above` and `below` are the rows around the pair `r0`, `r1`; past the ends of the
+/// rows the end sample repeats. Writes `out.len()` samples from `2·out.len()` inputs.
+pub fn smooth_h2v2(above: &[u8], r0: &[u8], r1: &[u8], below: &[u8], sf: u32, out: &mut [u8]) {
+    let last = 2 * out.len() - 1;
+    let member_scale = 16384 - sf * 80;
+    let neigh_scale = sf * 16;
+    let at = |row: &[u8], x: isize| row[x.clamp(0, last as isize) as usize] as u32;
+    for (j, o) in out.iter_mut().enumerate() {
+        let (a, b) = (2 * j as isize, 2 * j as isize + 1);
+        let member = at(r0, a) + at(r0, b) + at(r1, a) + at(r1, b);
+        let edges = at(above, a)
+            + at(above, b)
+            + at(below, a)
+            + at(below, b)
+            + at(r0, a - 1)
+            + at(r0, b + 1)
+            + at(r1, a - 1)
+            + at(r1, b + 1);
+        let corners = at(above, a - 1) + at(above, b + 1) + at(below, a - 1) + at(below, b + 1);
+        let neigh = 2 * edges + corners;
+        *o = ((member * member_scale + neigh * neigh_scale + 32768) >> 16) as u8;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +147,23 @@ mod tests {
         assert_eq!(o, [0, 1, 0, 1]);
         h1v2(&[0, 1, 2, 3], &[1, 1, 1, 1], &mut o);
         assert_eq!(o, [1, 1, 2, 2]);
+    }
+
+    /// Smoothing keeps a flat area flat and pulls a lone spike toward its neighbours
+    /// by 8·SF/1024 of the difference (rounded).
+    #[test]
+    fn smoothing_weights() {
+        let flat = [90u8; 6];
+        let mut out = [0u8; 6];
+        smooth_full(&flat, &flat, &flat, 100, &mut out);
+        assert_eq!(out, flat);
+        let mut spike = flat;
+        spike[2] = 190;
+        smooth_full(&flat, &spike, &flat, 64, &mut out);
+        // 190 − 100·8·64/1024 = 140; each neighbour gains 100·64/1024 = 6.25.
+        assert_eq!(out, [90, 96, 140, 96, 90, 90]);
+        let mut half = [0u8; 3];
+        smooth_h2v2(&flat, &flat, &flat, &flat, 50, &mut half);
+        assert_eq!(half, [90; 3]);
     }
 }

@@ -130,6 +130,8 @@ pub struct EncodeParams {
     pub threads: usize,
     /// The forward DCT (`cjpeg -dct`).
     pub dct: DctMethod,
+    /// Input smoothing factor 0–100 (`cjpeg -smooth`): 0 none.
+    pub smoothing: u8,
 }
 
 impl Default for EncodeParams {
@@ -142,6 +144,7 @@ impl Default for EncodeParams {
             force_baseline: false,
             threads: 0,
             dct: DctMethod::Int,
+            smoothing: 0,
         }
     }
 }
@@ -196,14 +199,20 @@ struct CompPlan {
     /// Block columns of the padded plane.
     plane_w: usize,
     div: Divisors,
+    /// The smoothing factor applied to this component (0: none; libjpeg smooths
+    /// full-size and 2×2 subsampled components only).
+    smooth: u32,
 }
 
 /// Scratch strips of one worker.
 struct Strips {
     /// Full-resolution rows of each component (8·Vmax rows of `full_w` samples).
     full: Vec<Vec<u8>>,
-    /// Downsampled rows of each component (unused for full-size components).
+    /// Downsampled rows of each component (for a full-size one, its smoothed rows).
     down: Vec<Vec<u8>>,
+    /// With smoothing: the full-resolution rows just above and just below the strip.
+    above: Vec<Vec<u8>>,
+    below: Vec<Vec<u8>>,
 }
 
 /// Encodes 8-bit gray or RGB pixels as quantized DCT coefficients: Y'CbCr (or Y' only)
@@ -401,6 +410,10 @@ fn plan(
                 rows_computed: ceil_div(h, max_v) * cv,
                 plane_w: c.plane.width_blocks,
                 div: Divisors::for_method(&c.quant, p.dct),
+                smooth: match down {
+                    Down::Full | Down::H2V2 => u32::from(p.smoothing.min(100)),
+                    _ => 0,
+                },
             }
         })
         .collect();
@@ -649,6 +662,12 @@ impl Ctx<'_> {
 
     fn strips(&self) -> Strips {
         let n = self.plans.len();
+        let smooths = self.plans.iter().any(|pl| pl.smooth > 0);
+        let edge_row = || {
+            (0..n)
+                .map(|_| vec![0u8; self.full_w * smooths as usize])
+                .collect()
+        };
         Strips {
             full: (0..n)
                 .map(|_| vec![0u8; self.full_w * self.strip_h])
@@ -657,13 +676,27 @@ impl Ctx<'_> {
                 .plans
                 .iter()
                 .map(|pl| {
-                    if pl.down == Down::Full {
+                    if pl.down == Down::Full && pl.smooth == 0 {
                         Vec::new()
                     } else {
                         vec![0u8; pl.width * 8 * pl.v]
                     }
                 })
                 .collect(),
+            above: edge_row(),
+            below: edge_row(),
+        }
+    }
+
+    /// Colour-converts image row `src` (clamped to the image) into `rows`, its right
+    /// edge replicated to `full_w`.
+    fn convert_edge_row(&self, src: isize, rows: &mut [Vec<u8>]) {
+        let (w, h) = (self.img.width as usize, self.img.height as usize);
+        let src = src.clamp(0, h as isize - 1) as usize;
+        self.convert_row(self.img.row(src), rows, 0..w);
+        for f in rows.iter_mut() {
+            let last = f[w - 1];
+            f[w..self.full_w].fill(last);
         }
     }
 
@@ -693,6 +726,19 @@ impl Ctx<'_> {
         }
     }
 
+    /// In iMCU row `m` of a downsampled component, the rows past the last one libjpeg
+    /// computes repeat it.
+    fn repeat_last_rows(&self, pl: &CompPlan, m: usize, d: &mut [u8]) {
+        let cw = pl.width;
+        let first_row = m * 8 * pl.v;
+        if first_row + 8 * pl.v > pl.rows_computed {
+            let last = pl.rows_computed - 1 - first_row;
+            for j in last + 1..8 * pl.v {
+                d.copy_within(last * cw..(last + 1) * cw, j * cw);
+            }
+        }
+    }
+
     fn imcu_row(&self, m: usize, st: &mut Strips, blocks: &mut [&mut [Block]]) {
         let (w, h) = (self.img.width as usize, self.img.height as usize);
         let fw = self.full_w;
@@ -713,12 +759,47 @@ impl Ctx<'_> {
                 f[i * fw + w..(i + 1) * fw].fill(last);
             }
         }
-        // 2. Downsampling, 3. FDCT and quantization.
+        // The rows around the strip, for smoothing: the image's top and bottom rows
+        // repeat past its edges, as the padding rows do.
+        if self.plans.iter().any(|pl| pl.smooth > 0) {
+            let top = (m * self.strip_h) as isize;
+            self.convert_edge_row(top - 1, &mut st.above);
+            self.convert_edge_row(top + self.strip_h as isize, &mut st.below);
+        }
+        // 2. Smoothing and downsampling, 3. FDCT and quantization. libjpeg smooths
+        // every row of the strip, those below the image (copies of its last row)
+        // included, where plain downsampling repeats the last row it computed.
         for (ci, pl) in self.plans.iter().enumerate() {
             let full = &st.full[ci];
             let cw = pl.width;
+            // Row k of the strip, k = −1 and k = strip_h being the rows around it.
+            let ctx_row = |k: isize| -> &[u8] {
+                match k {
+                    -1 => &st.above[ci],
+                    k if k as usize == self.strip_h => &st.below[ci],
+                    k => &full[k as usize * fw..(k as usize + 1) * fw],
+                }
+            };
             let buf: &[u8] = match pl.down {
+                Down::Full if pl.smooth > 0 => {
+                    let d = &mut st.down[ci];
+                    for (k, o) in d.chunks_exact_mut(cw).enumerate() {
+                        let k = k as isize;
+                        let rows = [ctx_row(k - 1), ctx_row(k), ctx_row(k + 1)];
+                        downsample::smooth_full(rows[0], rows[1], rows[2], pl.smooth, o);
+                    }
+                    d
+                }
                 Down::Full => full,
+                Down::H2V2 if pl.smooth > 0 => {
+                    let d = &mut st.down[ci];
+                    for (j, o) in d.chunks_exact_mut(cw).enumerate() {
+                        let k = 2 * j as isize;
+                        let rows = [ctx_row(k - 1), ctx_row(k), ctx_row(k + 1), ctx_row(k + 2)];
+                        downsample::smooth_h2v2(rows[0], rows[1], rows[2], rows[3], pl.smooth, o);
+                    }
+                    d
+                }
                 down => {
                     let d = &mut st.down[ci];
                     for j in 0..8 * pl.v {
@@ -735,18 +816,15 @@ impl Ctx<'_> {
                             Down::Full => unreachable!("full-size components are not copied"),
                         }
                     }
-                    // Rows past the last computed one repeat it.
-                    let first_row = m * 8 * pl.v;
-                    if first_row + 8 * pl.v > pl.rows_computed {
-                        let last = pl.rows_computed - 1 - first_row;
-                        for j in last + 1..8 * pl.v {
-                            d.copy_within(last * cw..(last + 1) * cw, j * cw);
-                        }
-                    }
+                    self.repeat_last_rows(pl, m, d);
                     d
                 }
             };
-            let stride = if pl.down == Down::Full { fw } else { cw };
+            let stride = if pl.down == Down::Full && pl.smooth == 0 {
+                fw
+            } else {
+                cw
+            };
             let out = &mut blocks[ci];
             for k in 0..pl.v {
                 let by = m * pl.v + k;
