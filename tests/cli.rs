@@ -715,6 +715,16 @@ fn saving_margin_dry_run_no_clobber_and_keep_list() {
     let classes: Vec<_> = f.segments().map(jtool::container::classify).collect();
     use jtool::container::MetaClass;
     assert!(classes.contains(&MetaClass::Comment) && !classes.contains(&MetaClass::Exif));
+    // --backup keeps the file replaced in place as FILE~.
+    let a = d.path().join("a.jpg");
+    std::fs::write(&a, &input).unwrap();
+    jtool()
+        .args(["rotate", "90", "--in-place", "--backup"])
+        .arg(&a)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(d.path().join("a.jpg~")).unwrap(), input);
+    assert_ne!(std::fs::read(&a).unwrap(), input);
 }
 
 /// `comment` and `orientation` from the command line: show, change in place, and the

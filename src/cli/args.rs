@@ -191,6 +191,10 @@ pub struct OutputArgs {
     /// Refuse to replace an output file that exists (jpegoptim -d without -o).
     #[arg(long)]
     pub no_clobber: bool,
+    /// With --in-place, keep each file as it was under its name with `~` added before
+    /// replacing it (exiftran -b).
+    #[arg(long, requires = "in_place")]
+    pub backup: bool,
     /// IN [OUT], or IN... with --in-place / --out-dir. `-` is stdin/stdout; OUT omitted is stdout.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<OsString>,

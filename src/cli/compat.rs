@@ -546,6 +546,7 @@ struct Exiftran {
     preserve: bool,
     /// `-n` letters: t (thumbnail), i (image), o (orientation tag), p (pare edges).
     not: Vec<char>,
+    backup: bool,
     files: Vec<OsString>,
 }
 
@@ -577,6 +578,7 @@ fn exiftran_options(args: &[OsString]) -> Result<Exiftran, String> {
                 'a' | '9' | '1' | '2' | 'f' | 'F' | 't' | 'T' => e.op = Some(c),
                 'g' => e.regenerate = true,
                 'i' => e.in_place = true,
+                'b' => e.backup = true,
                 'p' => e.preserve = true,
                 'h' => return Err(String::new()),
                 _ => return Err(unsupported_letter(c)),
@@ -592,7 +594,6 @@ fn unsupported_letter(c: char) -> String {
         'd' => {
             "exiftran -d (dump the Exif data) is not supported by jtool: use jtool inspect".into()
         }
-        'b' => "exiftran -b (backup file) is not supported by jtool".into(),
         _ => format!("unknown option -{c}"),
     }
 }
@@ -640,6 +641,9 @@ fn exiftran(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
     match (&e.output, e.in_place, e.files.as_slice()) {
         (None, true, files) if !files.is_empty() => {
             a.push("--in-place".into());
+            if e.backup {
+                a.push("--backup".into());
+            }
             a.extend(files.iter().cloned());
         }
         (Some(out), false, [file]) => a.extend([file.clone(), out.clone()]),
@@ -1070,6 +1074,10 @@ mod tests {
             "exiftran -g -i x.jpg",
             "jtool thumbnail --regenerate --in-place x.jpg",
         );
+        same(
+            "exiftran -bai a.jpg",
+            "jtool auto-orient --in-place --backup a.jpg",
+        );
         assert_eq!(
             run("exiftran -c hi -o o.jpg i.jpg"),
             jtool("jtool comment --replace --add hi i.jpg o.jpg")
@@ -1078,7 +1086,6 @@ mod tests {
             "exiftran -9 x.jpg",
             "exiftran -9 -o o.jpg a.jpg b.jpg",
             "exiftran -d -o o.jpg a.jpg",
-            "exiftran -b -ai a.jpg",
             "exiftran -nt -9 -i a.jpg",
             "exiftran -c hi -9 -i a.jpg",
             "exiftran -i a.jpg",

@@ -143,6 +143,8 @@ struct Job {
     dry_run: bool,
     /// Refuse to replace an existing output file (`--no-clobber`).
     no_clobber: bool,
+    /// Keep the input as `FILE~` before replacing it (`--backup`).
+    backup: bool,
 }
 
 /// Why a job failed: an error of the file, or of the command line.
@@ -171,6 +173,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     preserve_times: o.preserve_times,
                     dry_run: o.dry_run,
                     no_clobber: o.no_clobber,
+                    backup: o.backup,
                 }),
             })
             .collect();
@@ -187,6 +190,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     preserve_times: o.preserve_times,
                     dry_run: o.dry_run,
                     no_clobber: o.no_clobber,
+                    backup: o.backup,
                 }),
                 _ => Err(Failure::Usage("--out-dir needs file names, not -".into())),
             })
@@ -200,6 +204,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             preserve_times: o.preserve_times,
             dry_run: o.dry_run,
             no_clobber: o.no_clobber,
+            backup: o.backup,
         }]),
         [i, out] => Ok(vec![Job {
             src: Source::from_arg(i),
@@ -208,6 +213,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             preserve_times: o.preserve_times,
             dry_run: o.dry_run,
             no_clobber: o.no_clobber,
+            backup: o.backup,
         }]),
         _ => Err(Failure::Usage(
             "give IN [OUT], or several inputs with --in-place or --out-dir DIR".into(),
@@ -422,6 +428,9 @@ where
         }
         // Nothing to replace: the input stays as it is, times included.
         None if done.unchanged && job.in_place => Ok(()),
+        None if job.backup => {
+            backup(&job.src).and_then(|()| io::write_output(&job.dest, &out.bytes, like))
+        }
         None => io::write_output(&job.dest, &out.bytes, like),
     }
     .and_then(|()| match (&job.dest, times) {
@@ -453,6 +462,18 @@ where
         report(ctx, job, &done, log);
     }
     Ok(!out.warnings.is_empty())
+}
+
+/// `--backup`: the input file copied to its name with `~` added.
+fn backup(src: &Source) -> std::io::Result<()> {
+    match src {
+        Source::File(p) => {
+            let mut name = p.as_os_str().to_owned();
+            name.push("~");
+            std::fs::copy(p, name).map(|_| ())
+        }
+        Source::Stdin => Ok(()),
+    }
 }
 
 /// One line for a library error, with its byte offset.
