@@ -94,6 +94,18 @@ impl<'a> JpegFile<'a> {
     /// Parses `data` into items. Fails on a missing SOI or a segment whose length runs
     /// past the end; tolerates stray bytes and a missing EOI with warnings.
     pub fn parse(data: &'a [u8]) -> Result<Self> {
+        Self::parse_to(data, false)
+    }
+
+    /// [`JpegFile::parse`] up to the first scan, whose entropy-coded data is taken to
+    /// run to the end of `data` (its end is not looked for, nor anything after it): for
+    /// a decoder that stops early, such as a crop near the top of a large sequential
+    /// file, which then reads only the part of the file it decodes.
+    pub fn parse_head(data: &'a [u8]) -> Result<Self> {
+        Self::parse_to(data, true)
+    }
+
+    fn parse_to(data: &'a [u8], head: bool) -> Result<Self> {
         if data.len() < 2 || data[0] != 0xFF || data[1] != 0xD8 {
             return Err(Error::malformed(0, MalformedKind::NoSoi));
         }
@@ -149,12 +161,20 @@ impl<'a> JpegFile<'a> {
             };
             pos = seg.body_offset() + seg.body.len();
             if marker == Marker::SOS {
-                let end = scan_end(data, pos);
+                let end = if head { data.len() } else { scan_end(data, pos) };
                 items.push(Item::Scan(Scan {
                     header: seg,
                     ecs: &data[pos..end],
                 }));
                 pos = end;
+                if head {
+                    return Ok(JpegFile {
+                        items,
+                        trailer: &[],
+                        trailer_offset: pos,
+                        warnings,
+                    });
+                }
             } else {
                 items.push(Item::Segment(seg));
                 if marker == Marker::EOI {
@@ -317,6 +337,11 @@ mod tests {
         let scan = p.scans().next().unwrap();
         assert_eq!(scan.ecs, &[1, 0xFF, 0x00, 2, 0xFF, 0xD0, 3]);
         assert!(p.warnings.is_empty());
+        // Up to the first scan only, whose data then runs to the end of the file.
+        let h = JpegFile::parse_head(&f).unwrap();
+        assert_eq!(h.items.len(), 3);
+        assert_eq!(h.scans().next().unwrap().ecs, &f[13..]);
+        assert!(h.trailer.is_empty());
     }
 
     #[test]

@@ -306,6 +306,32 @@ pub fn decode_file(data: &[u8], opts: &DecodeOptions) -> Result<DecodedPixels> {
     })
 }
 
+/// Whether decoding `head` (a file parsed up to its first scan) for `opts` ends well
+/// before the end of that scan, so the rest of the file need not be read at all (as
+/// djpeg does not read it): a crop whose bottom is at least two iMCU rows above the
+/// image's, of a sequential Huffman-coded frame whose first scan holds every
+/// component, outside strict mode (whose warnings cover the whole file).
+fn stops_early(head: &JpegFile, opts: &DecodeOptions) -> bool {
+    let Some(crop) = opts.pixels.crop.filter(|_| !opts.strict) else {
+        return false;
+    };
+    let frame = head.segments().find(|s| s.marker.is_sof());
+    let Some(f) = frame.and_then(|s| parse_frame(s).ok()) else {
+        return false;
+    };
+    let Some(scan) = head.scans().next() else {
+        return false;
+    };
+    let in_scan = scan.header.body.first().map_or(0, |&n| usize::from(n));
+    let max_v = f.components.iter().map(|c| usize::from(c.v)).max().unwrap_or(1);
+    let m = opts.pixels.scale.eighths();
+    // The crop's bottom in frame rows, and two iMCU rows below it.
+    let bottom = (crop.y as usize + crop.height as usize) * 8 / m + 1;
+    matches!(f.marker.0, 0xC0 | 0xC1)
+        && in_scan == f.components.len()
+        && bottom + 2 * 8 * max_v < usize::from(f.height)
+}
+
 /// Streaming form of [`decode_file`]: `start` gets the image's shape, then `sink` the
 /// rows top to bottom in bands (see [`crate::pixels::decode_rows`]); the whole image is
 /// never in memory as pixels. Sequential files with one scan are not held whole as
@@ -319,7 +345,10 @@ pub fn decode_file_rows(
     start: &mut dyn FnMut(PixelShape) -> Result<()>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<(ColorSpace, Vec<Warning>)> {
-    let file = JpegFile::parse(data)?;
+    let file = match JpegFile::parse_head(data) {
+        Ok(head) if stops_early(&head, opts) => head,
+        _ => JpegFile::parse(data)?,
+    };
     let skip = ac_unread(&file, opts);
     let streamed = if !skip.is_empty() {
         let threads = opts.pixels.threads;
