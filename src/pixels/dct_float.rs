@@ -157,13 +157,16 @@ pub fn fdct_quantize_float(samples: &[u8], stride: usize, recip: &[f32; 64], out
     }
 }
 
-/// Rounding to nearest with ties to even, as SSE2's conversion does by default.
+/// Rounding to nearest with ties to even, as SSE2's conversion does by default: adding
+/// 1.5·2^23 leaves a float whose unit in the last place is 1 (exact for |x| < 2^22, far
+/// beyond any quantized coefficient; larger values only need to stay large).
+#[inline(always)]
 fn round_ties_even(x: f32) -> f32 {
-    let r = x.round();
-    if (r - x).abs() == 0.5 {
-        2.0 * (x / 2.0).round()
+    const ROUND_TO_1: f32 = 12_582_912.0;
+    if x.abs() < 4_194_304.0 {
+        (x + ROUND_TO_1) - ROUND_TO_1
     } else {
-        r
+        x
     }
 }
 
