@@ -245,7 +245,14 @@ pub struct EncodeArgs {
     /// Restart interval: N MCU rows, or NB for N MCUs; 0 for none. Default: the input's.
     #[arg(long, value_name = "N[B]")]
     pub restart: Option<String>,
-    /// Which metadata to keep.
+    #[command(flatten)]
+    pub metadata: MetadataArgs,
+}
+
+/// Which metadata a re-encoding command keeps (copy, the transforms, requantize).
+#[derive(Debug, Args)]
+pub struct MetadataArgs {
+    /// Which metadata to keep (jpegoptim --strip-all is `none`).
     #[arg(long, value_enum, default_value = "all", value_name = "WHAT")]
     pub copy: CopyKind,
     /// Metadata to keep as strip --keep lists it (exif, icc, xmp, comments, jfif, adobe,
@@ -257,6 +264,13 @@ pub struct EncodeArgs {
         conflicts_with = "copy"
     )]
     pub keep: Option<Vec<String>>,
+}
+
+impl MetadataArgs {
+    /// The metadata kept.
+    pub fn policy(&self) -> Result<jtool::container::KeepPolicy, String> {
+        super::keep_of(self.copy, self.keep.as_deref())
+    }
 }
 
 #[derive(Debug, Args)]

@@ -62,17 +62,8 @@ pub struct RequantizeArgs {
     /// (jpegoptim -T).
     #[arg(long, value_name = "PCT")]
     pub min_saving: Option<f64>,
-    /// Which metadata to keep, as copy's --copy (jpegoptim --strip-all is `none`).
-    #[arg(long, value_enum, value_name = "WHAT", default_value = "all")]
-    pub copy: super::args::CopyKind,
-    /// Metadata to keep as strip --keep lists it, in place of --copy.
-    #[arg(
-        long,
-        value_name = "LIST",
-        value_delimiter = ',',
-        conflicts_with = "copy"
-    )]
-    pub keep: Option<Vec<String>>,
+    #[command(flatten)]
+    pub metadata: super::args::MetadataArgs,
     /// Write a progressive file (jpegoptim --all-progressive); default: as the input.
     #[arg(long, conflicts_with = "baseline")]
     pub progressive: bool,
@@ -268,7 +259,7 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
         Ok(r) => r.unwrap_or(jtool::pipeline::RestartSpec::Keep),
         Err(m) => return super::usage(&m),
     };
-    let keep = match super::keep_of(args.copy, args.keep.as_deref()) {
+    let keep = match args.metadata.policy() {
         Ok(k) => k,
         Err(m) => return super::usage(&m),
     };

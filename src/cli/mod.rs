@@ -575,7 +575,7 @@ fn copy_options(ctx: &Context, a: &EncodeArgs, o: &OutputArgs) -> Result<CopyOpt
             HuffmanChoice::Optimal
         },
         restart,
-        keep: keep_of(a.copy, a.keep.as_deref())?,
+        keep: a.metadata.policy()?,
         limits: ctx.limits(),
         strict: ctx.strict,
         scans: a.scans.as_deref().map(read_scans).transpose()?,

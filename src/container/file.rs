@@ -161,7 +161,11 @@ impl<'a> JpegFile<'a> {
             };
             pos = seg.body_offset() + seg.body.len();
             if marker == Marker::SOS {
-                let end = if head { data.len() } else { scan_end(data, pos) };
+                let end = if head {
+                    data.len()
+                } else {
+                    scan_end(data, pos)
+                };
                 items.push(Item::Scan(Scan {
                     header: seg,
                     ecs: &data[pos..end],

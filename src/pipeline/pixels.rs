@@ -323,7 +323,12 @@ fn stops_early(head: &JpegFile, opts: &DecodeOptions) -> bool {
         return false;
     };
     let in_scan = scan.header.body.first().map_or(0, |&n| usize::from(n));
-    let max_v = f.components.iter().map(|c| usize::from(c.v)).max().unwrap_or(1);
+    let max_v = f
+        .components
+        .iter()
+        .map(|c| usize::from(c.v))
+        .max()
+        .unwrap_or(1);
     let m = opts.pixels.scale.eighths();
     // The crop's bottom in frame rows, and two iMCU rows below it.
     let bottom = (crop.y as usize + crop.height as usize) * 8 / m + 1;
