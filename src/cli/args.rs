@@ -423,6 +423,14 @@ pub struct TransformCommon {
     /// flip; without it the tag is left as it was.
     #[arg(long)]
     pub reset_orientation: bool,
+    /// Leave the Exif thumbnail as it was (exiftran -nt); by default it is transformed
+    /// with the image.
+    #[arg(long, conflicts_with = "via_pixels")]
+    pub leave_thumbnail: bool,
+    /// Transform the Exif thumbnail alone, losslessly, and leave the image (exiftran
+    /// -ni): for a thumbnail that does not show the image the way it is.
+    #[arg(long, conflicts_with_all = ["via_pixels", "leave_thumbnail"])]
+    pub only_thumbnail: bool,
     #[command(flatten)]
     pub edge: EdgeArgs,
     #[command(flatten)]

@@ -603,14 +603,23 @@ fn exiftran(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
     let e = exiftran_options(args)?;
     let mut a: Vec<OsString> = vec!["jtool".into()];
     let mut push = |v: &[&str]| a.extend(v.iter().map(OsString::from));
-    if let Some(n) = e.not.iter().find(|n| !matches!(n, 'o' | 'p')) {
+    if let Some(n) = e.not.iter().find(|n| !matches!(n, 'o' | 'p' | 't' | 'i')) {
         return Err(format!("exiftran -n{n} is not supported by jtool"));
     }
     let (keep_tag, trim) = (e.not.contains(&'o'), e.not.contains(&'p'));
+    let thumbnail: &[&str] = match (e.not.contains(&'i'), e.not.contains(&'t')) {
+        (true, true) => return Err("-ni with -nt leaves nothing to do".into()),
+        (true, false) => &["--only-thumbnail"],
+        (false, true) => &["--leave-thumbnail"],
+        (false, false) => &[],
+    };
     match (e.op, &e.comment) {
         (Some(_), Some(_)) => return Err("-c with a transform is not supported by jtool".into()),
         (Some('a'), _) if keep_tag => return Err("-a with -no is not supported by jtool".into()),
-        (Some('a'), _) => push(&["auto-orient"]),
+        (Some('a'), _) => {
+            push(&["auto-orient"]);
+            push(thumbnail);
+        }
         (Some(op), _) => {
             let words: &[&str] = match op {
                 '9' => &["rotate", "90"],
@@ -625,6 +634,7 @@ fn exiftran(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
             if !keep_tag {
                 push(&["--reset-orientation"]);
             }
+            push(thumbnail);
         }
         (None, Some(_)) => push(&["comment", "--replace", "--add"]),
         (None, None) if e.regenerate => push(&["thumbnail", "--regenerate"]),
@@ -1078,6 +1088,14 @@ mod tests {
             "exiftran -bai a.jpg",
             "jtool auto-orient --in-place --backup a.jpg",
         );
+        same(
+            "exiftran -9 -nt -o o.jpg i.jpg",
+            "jtool rotate 90 --reset-orientation --leave-thumbnail i.jpg o.jpg",
+        );
+        same(
+            "exiftran -ani -i x.jpg",
+            "jtool auto-orient --only-thumbnail --in-place x.jpg",
+        );
         assert_eq!(
             run("exiftran -c hi -o o.jpg i.jpg"),
             jtool("jtool comment --replace --add hi i.jpg o.jpg")
@@ -1086,7 +1104,7 @@ mod tests {
             "exiftran -9 x.jpg",
             "exiftran -9 -o o.jpg a.jpg b.jpg",
             "exiftran -d -o o.jpg a.jpg",
-            "exiftran -nt -9 -i a.jpg",
+            "exiftran -nt -ni -9 -i a.jpg",
             "exiftran -c hi -9 -i a.jpg",
             "exiftran -i a.jpg",
             "exiftran -ano -i a.jpg",

@@ -674,6 +674,13 @@ fn run_transform(
     };
     let (json, via) = (edge.json, common.via_pixels);
     let op = |data: &[u8], _: &Dest| {
+        if common.only_thumbnail {
+            return pipeline::transform_thumbnail_only(data, &opts, auto).map(Done::from);
+        }
+        if common.leave_thumbnail {
+            let t = pipeline::transform_leaving_thumbnail(data, &opts, auto)?;
+            return Ok(transformed_done(t, json));
+        }
         let t = match (auto, via) {
             (false, false) => pipeline::transform(data, &opts),
             (true, false) => pipeline::auto_orient(data, &opts),

@@ -30,7 +30,10 @@ pub use history::compression_history;
 pub use inspect_full::{inspect_full, inspect_full_with, inspect_with_history};
 pub use strip::{strip, strip_with, StripOptions};
 pub use thumbnail_check::ThumbnailKind;
-pub use thumbnail_file::{extract_thumbnail, insert_thumbnail, regenerate_thumbnails};
+pub use thumbnail_file::{
+    extract_thumbnail, insert_thumbnail, regenerate_thumbnails, transform_leaving_thumbnail,
+    transform_thumbnail_only,
+};
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 pub use verify::{
     describe as verify_describe, verify, verify_threaded, verify_with, Finding, Status,

@@ -178,3 +178,73 @@ fn new_bodies(file: &JpegFile, edits: &MetaEdits) -> Vec<(usize, Vec<u8>)> {
     }
     bodies
 }
+
+/// A transform (or auto-orient, `auto`) of the image alone: the Exif thumbnail is put
+/// back as it was (exiftran -nt). A file without one is transformed as usual.
+pub fn transform_leaving_thumbnail(
+    data: &[u8],
+    opts: &super::TransformOptions,
+    auto: bool,
+) -> Result<super::Transformed> {
+    let mut t = match auto {
+        true => super::auto_orient(data, opts)?,
+        false => super::transform(data, opts)?,
+    };
+    let keeps = opts.output.keep.keeps(MetaClass::Exif);
+    if let (true, Ok(old)) = (keeps, extract_thumbnail(data, Some(ThumbnailKind::Exif))) {
+        t.output.bytes = insert_thumbnail(&t.output.bytes, &old)?.bytes;
+    }
+    Ok(t)
+}
+
+/// The Exif thumbnail alone transformed as `opts` asks (or turned upright, `auto`, by
+/// the file's Orientation), losslessly, a partial iMCU at a mirrored edge dropped; the
+/// image and every other byte stay, but for the Orientation, set to 1 with
+/// `opts.reset_orientation` (exiftran -ni).
+pub fn transform_thumbnail_only(
+    data: &[u8],
+    opts: &super::TransformOptions,
+    auto: bool,
+) -> Result<Output> {
+    let opts = match auto {
+        true => super::transform::upright_options(data, opts)?,
+        false => opts.clone(),
+    };
+    if opts.request.crop.is_some() {
+        return Err(Error::BadRequest(
+            "a crop of the image cannot be made on its thumbnail alone".into(),
+        ));
+    }
+    let Ok(thumb) = extract_thumbnail(data, Some(ThumbnailKind::Exif)) else {
+        // No thumbnail: nothing to turn (the Orientation still changes, as in exiftran).
+        let file = JpegFile::parse(data)?;
+        let mut out = Output {
+            bytes: data.to_vec(),
+            warnings: file.warnings.clone(),
+        };
+        if opts.reset_orientation && super::orientation(data)?.is_some_and(|o| o != 1) {
+            out.bytes = super::set_orientation(data, 1)?.bytes;
+        }
+        return Ok(out);
+    };
+    // A partial iMCU at a mirrored edge is dropped, as exiftran drops it: the
+    // thumbnail is then a true turn of the old one.
+    let inner = super::TransformOptions {
+        request: Request {
+            edge: crate::transform::EdgePolicy::Trim,
+            ..opts.request
+        },
+        output: CopyOptions {
+            keep: KeepPolicy::ALL,
+            ..opts.output.clone()
+        },
+        reset_orientation: false,
+    };
+    let turned = super::transform(&thumb, &inner)?;
+    let mut out = insert_thumbnail(data, &turned.output.bytes)?;
+    if opts.reset_orientation && super::orientation(data)?.is_some_and(|o| o != 1) {
+        out.bytes = super::set_orientation(&out.bytes, 1)?.bytes;
+    }
+    out.warnings.extend(turned.output.warnings);
+    Ok(out)
+}
