@@ -250,6 +250,8 @@ fn cjpeg_switches_give_cjpegs_file() {
         ("-dct fast -progressive", false),
         ("-dct fl -quality 60", true),
         ("-smooth 40", true),
+        ("-grayscale -rgb", true),
+        ("-rgb -grayscale -quality 60", true),
         ("-smooth 100 -grayscale -optimize", false),
         ("-baseline -quality 10 -qslots 0", true),
         ("-optimize", false),

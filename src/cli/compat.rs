@@ -503,7 +503,7 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
 /// cjpeg's command line as a jtool one; `None` for `-version`.
 fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     let mut a: Vec<OsString> = vec!["jtool".into(), "encode".into()];
-    let (mut annex_k, mut outfile) = (true, None);
+    let (mut annex_k, mut outfile, mut colour) = (true, None, None);
     for (sw, value) in &words.switches {
         match *sw {
             "version" => return Ok(None),
@@ -512,8 +512,10 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
                 pass(&mut a, &format!("--{sw}"), value)
             }
             "sample" => pass(&mut a, "--sampling", value),
-            "grayscale" | "greyscale" => a.push("--grayscale".into()),
-            "rgb" | "baseline" | "progressive" | "arithmetic" | "strict" => {
+            // The last of -grayscale and -rgb counts, as in cjpeg.
+            "grayscale" | "greyscale" => colour = Some("--grayscale"),
+            "rgb" => colour = Some("--rgb"),
+            "baseline" | "progressive" | "arithmetic" | "strict" => {
                 annex_k &= !matches!(*sw, "progressive" | "arithmetic");
                 a.push(format!("--{sw}").into());
             }
@@ -525,6 +527,7 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             _ => return Err(unsupported(Tool::Cjpeg, sw, value)),
         }
     }
+    a.extend(colour.map(OsString::from));
     if annex_k {
         a.push("--standard-huffman".into());
     }
@@ -1034,7 +1037,7 @@ mod tests {
         );
         same(
             "cjpeg -opt -rgb -qtables t.txt -qslots 0 -restart 2B -dct int",
-            "jtool encode --rgb --qtables t.txt --qslots 0 --restart 2B --dct int --warning-exit-code - -",
+            "jtool encode --qtables t.txt --qslots 0 --restart 2B --dct int --rgb --warning-exit-code - -",
         );
         same(
             "djpeg -dct FA -outfile o.ppm i.jpg",
