@@ -51,6 +51,8 @@ pub struct RowScan<'f> {
     /// Per frame component, whether the reader of the bands reads its blocks' AC
     /// coefficients.
     reads_ac: Vec<bool>,
+    /// The last iMCU row the walk is wanted for.
+    last_band: usize,
 }
 
 /// Decodes `file` as [`super::decode`] does, except that a sequential frame with one
@@ -134,6 +136,7 @@ pub fn decode_streamed_on<'f>(
         layout,
         threads,
         reads_ac: Vec::new(),
+        last_band: usize::MAX,
     }))
 }
 
@@ -227,6 +230,12 @@ impl RowScan<'_> {
         self.reads_ac = reads_ac;
     }
 
+    /// The walk will stop after iMCU row `band` (a crop above the image's bottom): no
+    /// helper then decodes the rows further down.
+    pub fn set_last_band(&mut self, band: usize) {
+        self.last_band = band;
+    }
+
     /// The first MCU of iMCU row `row`.
     fn first_mcu(&self, row: usize) -> usize {
         let v = |c: usize| {
@@ -257,6 +266,9 @@ impl RowScan<'_> {
     /// coefficients. Packing and unpacking whole blocks costs about what the second
     /// thread saves (measured on 24 MP files on two cores).
     fn ahead_pays(&self, keep_ac: &[bool; 4]) -> bool {
+        if self.last_band.saturating_add(1) < self.bands() {
+            return false;
+        }
         let blocks = self.layout.mcu_blocks();
         let all: usize = blocks.iter().map(|&(_, n)| n).sum();
         let kept: usize = (blocks.iter())

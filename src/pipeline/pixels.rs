@@ -387,6 +387,12 @@ pub fn decode_file_rows(
         .map(|c| (c.h, c.v))
         .collect();
     scan.set_reads_ac(reads_ac(&factors, color, &opts.pixels));
+    if let Some(c) = opts.pixels.crop {
+        // The band holding the crop's bottom row, and the one below (upsampling).
+        let max_v = factors.iter().map(|f| usize::from(f.1)).max().unwrap_or(1);
+        let rows = (c.y as usize + c.height as usize) * 8 / opts.pixels.scale.eighths();
+        scan.set_last_band(rows / (8 * max_v) + 1);
+    }
     let scan_warnings = stream::decode_stream(&scan, color, &opts.pixels, start, sink)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(scan.warnings_with(scan_warnings));
