@@ -132,8 +132,22 @@ if [ "${PIXELS:-1}" = 1 ] && [ -f "$P" ]; then
     compare "decode --crop ${c#*:} $(basename "${c%%:*}" .jpg) (vs djpeg -crop)" \
       "$JT decode --crop ${c#*:} ${c%%:*} $OUT/a.ppm" "djpeg -dct int -crop ${c#*:} -outfile $OUT/b.ppm ${c%%:*}"
   done
+  compare "decode --scale 1/8 --crop 64x64+200+20 big_420_q90 (vs djpeg)" \
+    "$JT decode --scale 1/8 --crop 64x64+200+20 $B $OUT/a.ppm" \
+    "djpeg -dct int -scale 1/8 -crop 64x64+200+20 -outfile $OUT/b.ppm $B"
   compare "decode big_420_q90 to BMP (vs djpeg -bmp)" \
     "$JT decode --format bmp $B $OUT/a.bmp" "djpeg -dct int -bmp -outfile $OUT/b.bmp $B"
+  # The other DCT methods (the same bytes as djpeg's and cjpeg's) and input smoothing.
+  for m in fast float; do
+    compare "decode --dct $m big_420_q90 (vs djpeg -dct $m)" \
+      "$JT decode --dct $m $B $OUT/a.ppm" "djpeg -dct $m -outfile $OUT/b.ppm $B"
+    compare "encode -q 90 --dct $m big.ppm (vs cjpeg -dct $m)" \
+      "$JT encode -q 90 --dct $m --standard-huffman $P $OUT/a.jpg" \
+      "cjpeg -quality 90 -dct $m -outfile $OUT/b.jpg $P"
+  done
+  compare "encode -q 90 --smooth 30 big.ppm (vs cjpeg -smooth 30)" \
+    "$JT encode -q 90 --smooth 30 --standard-huffman $P $OUT/a.jpg" \
+    "cjpeg -quality 90 -dct int -smooth 30 -outfile $OUT/b.jpg $P"
   for q in "--standard-huffman:" "--sampling 444 --standard-huffman:-sample 1x1" ":-optimize" "--progressive:-progressive" "--rgb --standard-huffman:-rgb" "--sampling 4x1 --standard-huffman:-sample 4x1"; do
     compare "encode -q 90 ${q%%:*} big.ppm (vs cjpeg -dct int ${q#*:})" \
       "$JT encode -q 90 ${q%%:*} $P $OUT/a.jpg" "cjpeg -quality 90 -dct int ${q#*:} -outfile $OUT/b.jpg $P"
