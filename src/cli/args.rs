@@ -195,6 +195,10 @@ pub struct OutputArgs {
     /// replacing it (exiftran -b).
     #[arg(long, requires = "in_place")]
     pub backup: bool,
+    /// Write nothing for a file whose input is kept (--only-smaller), as jpegoptim -d
+    /// does (set by `jtool jpegoptim`).
+    #[arg(long, hide = true)]
+    pub skip_kept: bool,
     /// IN [OUT], or IN... with --in-place / --out-dir. `-` is stdin/stdout; OUT omitted is stdout.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<OsString>,

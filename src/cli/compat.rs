@@ -909,7 +909,8 @@ fn jpegoptim_files(o: &Jpegoptim, a: &mut Vec<OsString>) -> Result<(), String> {
     }
     match &o.dest {
         Some(d) => {
-            a.extend([OsString::from("--out-dir"), d.clone()]);
+            // A file kept as it was is not copied to the directory.
+            a.extend([OsString::from("--out-dir"), d.clone(), "--skip-kept".into()]);
             if !o.overwrite {
                 a.push("--no-clobber".into());
             }
@@ -1125,11 +1126,11 @@ mod tests {
         );
         same(
             "jpegoptim -m85 --strip-all -d out -p x.jpg",
-            "jtool requantize --quality 85 --max --copy none --restart 0 --only-smaller --preserve-times --jpegoptim-report plain --out-dir out --no-clobber x.jpg",
+            "jtool requantize --quality 85 --max --copy none --restart 0 --only-smaller --preserve-times --jpegoptim-report plain --out-dir out --skip-kept --no-clobber x.jpg",
         );
         same(
             "jpegoptim --size=30% -f --all-progressive -b -o -d o x.jpg",
-            "jtool requantize --size 30% --copy all --restart 0 --progressive --jpegoptim-report csv --out-dir o x.jpg",
+            "jtool requantize --size 30% --copy all --restart 0 --progressive --jpegoptim-report csv --out-dir o --skip-kept x.jpg",
         );
         same(
             "jpegoptim -qt --max 70 x.jpg",

@@ -145,6 +145,8 @@ struct Job {
     no_clobber: bool,
     /// Keep the input as `FILE~` before replacing it (`--backup`).
     backup: bool,
+    /// Write nothing when the input is kept (`--skip-kept`).
+    skip_kept: bool,
 }
 
 /// Why a job failed: an error of the file, or of the command line.
@@ -174,6 +176,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     dry_run: o.dry_run,
                     no_clobber: o.no_clobber,
                     backup: o.backup,
+                    skip_kept: o.skip_kept,
                 }),
             })
             .collect();
@@ -191,6 +194,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     dry_run: o.dry_run,
                     no_clobber: o.no_clobber,
                     backup: o.backup,
+                    skip_kept: o.skip_kept,
                 }),
                 _ => Err(Failure::Usage("--out-dir needs file names, not -".into())),
             })
@@ -205,6 +209,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             dry_run: o.dry_run,
             no_clobber: o.no_clobber,
             backup: o.backup,
+            skip_kept: o.skip_kept,
         }]),
         [i, out] => Ok(vec![Job {
             src: Source::from_arg(i),
@@ -214,6 +219,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             dry_run: o.dry_run,
             no_clobber: o.no_clobber,
             backup: o.backup,
+            skip_kept: o.skip_kept,
         }]),
         _ => Err(Failure::Usage(
             "give IN [OUT], or several inputs with --in-place or --out-dir DIR".into(),
@@ -427,14 +433,16 @@ where
             }
         }
         // Nothing to replace: the input stays as it is, times included.
-        None if done.unchanged && job.in_place => Ok(()),
+        None if done.unchanged && (job.in_place || job.skip_kept) => Ok(()),
         None if job.backup => {
             backup(&job.src).and_then(|()| io::write_output(&job.dest, &out.bytes, like))
         }
         None => io::write_output(&job.dest, &out.bytes, like),
     }
     .and_then(|()| match (&job.dest, times) {
-        (Dest::File(p), Some(t)) if !job.dry_run => io::set_file_times(p, t),
+        (Dest::File(p), Some(t)) if !job.dry_run && !(done.unchanged && job.skip_kept) => {
+            io::set_file_times(p, t)
+        }
         _ => Ok(()),
     });
     match wrote {
