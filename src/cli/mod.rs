@@ -418,6 +418,8 @@ where
         (Source::File(p), true) => Some(p.as_path()),
         _ => None,
     };
+    // Nothing is written when dry, or for a kept file with --skip-kept.
+    let unwritten = job.dry_run || done.unchanged && job.skip_kept;
     let wrote = match done.written {
         Some(_) => Ok(()),
         None if job.dry_run => Ok(()),
@@ -440,9 +442,7 @@ where
         None => io::write_output(&job.dest, &out.bytes, like),
     }
     .and_then(|()| match (&job.dest, times) {
-        (Dest::File(p), Some(t)) if !job.dry_run && !(done.unchanged && job.skip_kept) => {
-            io::set_file_times(p, t)
-        }
+        (Dest::File(p), Some(t)) if !unwritten => io::set_file_times(p, t),
         _ => Ok(()),
     });
     match wrote {
