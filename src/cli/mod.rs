@@ -137,6 +137,13 @@ struct Job {
     dest: Dest,
     /// The output replaces the input (permissions are copied from it).
     in_place: bool,
+    /// How the output is written.
+    rules: WriteRules,
+}
+
+/// How each job of a command writes its output (from [`OutputArgs`]).
+#[derive(Debug, Clone, Copy)]
+struct WriteRules {
     /// The output file gets the input file's access and modification times.
     preserve_times: bool,
     /// Write nothing (`--dry-run`).
@@ -147,6 +154,18 @@ struct Job {
     backup: bool,
     /// Write nothing when the input is kept (`--skip-kept`).
     skip_kept: bool,
+}
+
+impl WriteRules {
+    fn of(o: &OutputArgs) -> Self {
+        WriteRules {
+            preserve_times: o.preserve_times,
+            dry_run: o.dry_run,
+            no_clobber: o.no_clobber,
+            backup: o.backup,
+            skip_kept: o.skip_kept,
+        }
+    }
 }
 
 /// Why a job failed: an error of the file, or of the command line.
@@ -172,11 +191,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     src: Source::File(p.clone()),
                     dest: Dest::File(p),
                     in_place: true,
-                    preserve_times: o.preserve_times,
-                    dry_run: o.dry_run,
-                    no_clobber: o.no_clobber,
-                    backup: o.backup,
-                    skip_kept: o.skip_kept,
+                    rules: WriteRules::of(o),
                 }),
             })
             .collect();
@@ -190,11 +205,7 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
                     src: Source::File(p),
                     dest: Dest::File(out),
                     in_place: false,
-                    preserve_times: o.preserve_times,
-                    dry_run: o.dry_run,
-                    no_clobber: o.no_clobber,
-                    backup: o.backup,
-                    skip_kept: o.skip_kept,
+                    rules: WriteRules::of(o),
                 }),
                 _ => Err(Failure::Usage("--out-dir needs file names, not -".into())),
             })
@@ -205,21 +216,13 @@ fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
             src: Source::from_arg(i),
             dest: Dest::Stdout,
             in_place: false,
-            preserve_times: o.preserve_times,
-            dry_run: o.dry_run,
-            no_clobber: o.no_clobber,
-            backup: o.backup,
-            skip_kept: o.skip_kept,
+            rules: WriteRules::of(o),
         }]),
         [i, out] => Ok(vec![Job {
             src: Source::from_arg(i),
             dest: Dest::from_arg(out),
             in_place: false,
-            preserve_times: o.preserve_times,
-            dry_run: o.dry_run,
-            no_clobber: o.no_clobber,
-            backup: o.backup,
-            skip_kept: o.skip_kept,
+            rules: WriteRules::of(o),
         }]),
         _ => Err(Failure::Usage(
             "give IN [OUT], or several inputs with --in-place or --out-dir DIR".into(),
@@ -400,7 +403,7 @@ where
         }
     }
     // Read first: with --in-place the input is gone once the output is written.
-    let times = match (&job.src, job.preserve_times) {
+    let times = match (&job.src, job.rules.preserve_times) {
         (Source::File(p), true) => {
             Some(io::file_times(p).map_err(|e| Failure::File(io_message(&e)))?)
         }
@@ -419,13 +422,13 @@ where
         _ => None,
     };
     // Nothing is written when dry, or for a kept file with --skip-kept.
-    let unwritten = job.dry_run || done.unchanged && job.skip_kept;
+    let unwritten = job.rules.dry_run || done.unchanged && job.rules.skip_kept;
     let wrote = match done.written {
         Some(_) => Ok(()),
-        None if job.dry_run => Ok(()),
+        None if job.rules.dry_run => Ok(()),
         // --no-clobber: an existing output stays; it is an error only when it would have
         // been replaced by something other than the input.
-        None if job.no_clobber && matches!(&job.dest, Dest::File(p) if p.exists()) => {
+        None if job.rules.no_clobber && matches!(&job.dest, Dest::File(p) if p.exists()) => {
             match done.unchanged {
                 true => Ok(()),
                 false => Err(std::io::Error::new(
@@ -435,8 +438,8 @@ where
             }
         }
         // Nothing to replace: the input stays as it is, times included.
-        None if done.unchanged && (job.in_place || job.skip_kept) => Ok(()),
-        None if job.backup => {
+        None if done.unchanged && (job.in_place || job.rules.skip_kept) => Ok(()),
+        None if job.rules.backup => {
             backup(&job.src).and_then(|()| io::write_output(&job.dest, &out.bytes, like))
         }
         None => io::write_output(&job.dest, &out.bytes, like),

@@ -6,7 +6,7 @@ use crate::entropy::{self, rows::Streamed, Limits};
 use crate::error::{Error, Result, Warning, WarningKind};
 use crate::pixels::smooth::{smooth_from, Progression};
 use crate::pixels::{
-    decode_rows, decode_to_pixels, first_block_columns, reads_ac, ColorSpace, PixelImage,
+    decode_rows, decode_to_pixels, first_block_columns, reads_ac, ColorSpace, Crop, PixelImage,
     PixelOptions, PixelShape,
 };
 
@@ -323,18 +323,23 @@ fn stops_early(head: &JpegFile, opts: &DecodeOptions) -> bool {
         return false;
     };
     let in_scan = scan.header.body.first().map_or(0, |&n| usize::from(n));
-    let max_v = f
-        .components
-        .iter()
-        .map(|c| usize::from(c.v))
-        .max()
-        .unwrap_or(1);
-    let m = opts.pixels.scale.eighths();
-    // The crop's bottom in frame rows, and two iMCU rows below it.
-    let bottom = (crop.y as usize + crop.height as usize) * 8 / m + 1;
+    let factors: Vec<(u8, u8)> = f.components.iter().map(|c| (c.h, c.v)).collect();
     matches!(f.marker.0, 0xC0 | 0xC1)
         && in_scan == f.components.len()
-        && bottom + 2 * 8 * max_v < usize::from(f.height)
+        && (crop_last_band(crop, &opts.pixels, &factors) + 1) * imcu_rows(&factors)
+            < usize::from(f.height)
+}
+
+/// Frame rows per iMCU row (band) of a frame with these sampling factors.
+fn imcu_rows(factors: &[(u8, u8)]) -> usize {
+    8 * factors.iter().map(|f| usize::from(f.1)).max().unwrap_or(1)
+}
+
+/// The last band a decode of `crop` reads: the one holding the crop's bottom row (in
+/// frame rows at the output scale) and the one below, which upsampling looks at.
+fn crop_last_band(crop: Crop, pixels: &PixelOptions, factors: &[(u8, u8)]) -> usize {
+    let bottom = (crop.y as usize + crop.height as usize) * 8 / pixels.scale.eighths();
+    bottom / imcu_rows(factors) + 1
 }
 
 /// Streaming form of [`decode_file`]: `start` gets the image's shape, then `sink` the
@@ -388,10 +393,7 @@ pub fn decode_file_rows(
         .collect();
     scan.set_reads_ac(reads_ac(&factors, color, &opts.pixels));
     if let Some(c) = opts.pixels.crop {
-        // The band holding the crop's bottom row, and the one below (upsampling).
-        let max_v = factors.iter().map(|f| usize::from(f.1)).max().unwrap_or(1);
-        let rows = (c.y as usize + c.height as usize) * 8 / opts.pixels.scale.eighths();
-        scan.set_last_band(rows / (8 * max_v) + 1);
+        scan.set_last_band(crop_last_band(c, &opts.pixels, &factors));
     }
     let scan_warnings = stream::decode_stream(&scan, color, &opts.pixels, start, sink)?;
     let mut warnings = file.warnings.clone();

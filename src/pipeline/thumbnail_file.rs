@@ -215,18 +215,27 @@ pub fn transform_thumbnail_only(
             "a crop of the image cannot be made on its thumbnail alone".into(),
         ));
     }
-    let Ok(thumb) = extract_thumbnail(data, Some(ThumbnailKind::Exif)) else {
+    let mut out = match extract_thumbnail(data, Some(ThumbnailKind::Exif)) {
+        Ok(thumb) => turned_thumbnail_in(data, &thumb, &opts)?,
         // No thumbnail: nothing to turn (the Orientation still changes, as in exiftran).
-        let file = JpegFile::parse(data)?;
-        let mut out = Output {
+        Err(_) => Output {
             bytes: data.to_vec(),
-            warnings: file.warnings.clone(),
-        };
-        if opts.reset_orientation && super::orientation(data)?.is_some_and(|o| o != 1) {
-            out.bytes = super::set_orientation(data, 1)?.bytes;
-        }
-        return Ok(out);
+            warnings: JpegFile::parse(data)?.warnings,
+        },
     };
+    if opts.reset_orientation && super::orientation(data)?.is_some_and(|o| o != 1) {
+        out.bytes = super::set_orientation(&out.bytes, 1)?.bytes;
+    }
+    Ok(out)
+}
+
+/// `data` with its Exif thumbnail `thumb` replaced by the thumbnail transformed as
+/// `opts` asks.
+fn turned_thumbnail_in(
+    data: &[u8],
+    thumb: &[u8],
+    opts: &super::TransformOptions,
+) -> Result<Output> {
     // A partial iMCU at a mirrored edge is dropped, as exiftran drops it: the
     // thumbnail is then a true turn of the old one.
     let inner = super::TransformOptions {
@@ -240,11 +249,8 @@ pub fn transform_thumbnail_only(
         },
         reset_orientation: false,
     };
-    let turned = super::transform(&thumb, &inner)?;
+    let turned = super::transform(thumb, &inner)?;
     let mut out = insert_thumbnail(data, &turned.output.bytes)?;
-    if opts.reset_orientation && super::orientation(data)?.is_some_and(|o| o != 1) {
-        out.bytes = super::set_orientation(&out.bytes, 1)?.bytes;
-    }
     out.warnings.extend(turned.output.warnings);
     Ok(out)
 }

@@ -128,21 +128,20 @@ fn extend_sides(out: &mut CoefficientImage, plan: &Plan) {
             continue;
         }
         let wb = comp.plane.width_blocks;
+        let mirror = BlockMap::new(false, true, false);
         for by in rows {
             let row = &mut comp.plane.blocks[by * wb..by * wb + rw];
             for bx in (0..at).chain(at + w..rw) {
                 let (src, mirrored) = side_source(bx, at, w, plan.extend);
-                let mut b = row[src];
+                let b = row[src];
                 if plan.extend == Extend::Flat {
-                    b = [0; 64];
-                    b[0] = row[src][0];
+                    row[bx] = [0; 64];
+                    row[bx][0] = b[0];
                 } else if mirrored {
-                    b.iter_mut()
-                        .skip(1)
-                        .step_by(2)
-                        .for_each(|c| *c = c.wrapping_neg());
+                    mirror.apply(&b, &mut row[bx]);
+                } else {
+                    row[bx] = b;
                 }
-                row[bx] = b;
             }
         }
     }
