@@ -168,10 +168,10 @@ pub fn decode_to(
     format: Format,
     shaping: Shaping,
 ) -> Result<(u64, Vec<Warning>)> {
-    let (skip, rgb) = (shaping.skip, shaping.rgb);
+    let rgb = shaping.rgb;
     let expand = Cell::new(false);
     let mut wide: Vec<u8> = Vec::new();
-    let skip = skip.map(|rows| {
+    let skip = shaping.skip.map(|rows| {
         RefCell::new(Skip {
             rows,
             next: 0,

@@ -35,13 +35,7 @@ pub struct Outcome {
 
 /// The line for a file processed: `input` its bytes.
 pub fn line(style: Style, name: &str, input: &[u8], o: &Outcome) -> String {
-    let (w, h, bits, mode, mut markers) = describe(input);
-    // jpegoptim notices data after EOI only past the 4096-byte block that EOI ends in
-    // (libjpeg's stdio source reads the file in such blocks).
-    let noticed = |f: JpegFile| input.len() > f.trailer_offset.div_ceil(4096) * 4096;
-    if JpegFile::parse(input).is_ok_and(noticed) {
-        markers.push_str(" (Extraneous data found after end of JPEG image) ");
-    }
+    let (w, h, bits, mode, markers) = describe(input);
     let verdict = if o.damaged { "WARNING" } else { "OK" };
     let (out_len, kept) = (o.out_len, o.kept);
     let (n_in, n_out) = (input.len(), out_len);
@@ -128,5 +122,10 @@ fn describe(input: &[u8]) -> (u16, u16, usize, char, String) {
     words.truncate(255);
     words.push_str(if adobe { "Adobe " } else { "" });
     words.push_str(if jfif { "JFIF " } else { "" });
+    // jpegoptim notices data after EOI only past the 4096-byte block that EOI ends in
+    // (libjpeg's stdio source reads the file in such blocks).
+    if input.len() > file.trailer_offset.div_ceil(4096) * 4096 {
+        words.push_str(" (Extraneous data found after end of JPEG image) ");
+    }
     (w, h, bits, mode, words)
 }
