@@ -133,17 +133,16 @@ fn copy_progressive_keeps_coefficients() {
     check_copy_against_djpeg(&opts, "--progressive");
 }
 
-/// 12-bit and lossless files get a clear `unsupported` error.
+/// Lossless (SOF3) files get a clear `unsupported` error.
 #[test]
 fn unsupported_processes_are_reported() {
     let Some(c) = corpus_dir() else { return };
     let m = manifest(&c);
     let mut n = 0;
-    for r in m.values().filter(|r| r["category"] == "valid") {
-        let unsupported = r["precision"] != "8" || r["sof"] == "SOF3";
-        if !unsupported {
-            continue;
-        }
+    for r in m
+        .values()
+        .filter(|r| r["category"] == "valid" && r["sof"] == "SOF3")
+    {
         let data = std::fs::read(c.join(&r["file"])).unwrap();
         match copy(&data, &CopyOptions::default()) {
             Err(jtool::Error::Unsupported { .. }) => n += 1,
@@ -151,5 +150,86 @@ fn unsupported_processes_are_reported() {
             Ok(_) => panic!("{}: expected an unsupported error, got output", r["file"]),
         }
     }
-    assert!(n >= 4, "expected the corpus's 12-bit and lossless files");
+    assert!(n >= 1, "expected the corpus's lossless file");
+}
+
+/// 12-bit files (T.81's extended process) are copied in every coding mode with their
+/// coefficients, or refused when they hold a coefficient beyond 12-bit precision's
+/// range (libjpeg refuses to code those too).
+#[test]
+fn twelve_bit_files_keep_their_coefficients() {
+    use jtool::entropy::{decode, Limits};
+    use jtool::pipeline::RestartSpec;
+    let Some(c) = corpus_dir() else { return };
+    let m = manifest(&c);
+    let coefficients = |bytes: &[u8]| {
+        let f = JpegFile::parse(bytes).unwrap();
+        decode(&f, &Limits::default()).unwrap().image
+    };
+    let modes = [
+        (
+            Some(CodingMode::Sequential),
+            HuffmanChoice::Standard,
+            RestartSpec::Mcus(0),
+        ),
+        (None, HuffmanChoice::Optimal, RestartSpec::Mcus(3)),
+        (
+            Some(CodingMode::Progressive),
+            HuffmanChoice::Optimal,
+            RestartSpec::Mcus(0),
+        ),
+        (
+            Some(CodingMode::Sequential),
+            HuffmanChoice::Arithmetic,
+            RestartSpec::Mcus(0),
+        ),
+        (
+            Some(CodingMode::Progressive),
+            HuffmanChoice::Arithmetic,
+            RestartSpec::Mcus(0),
+        ),
+    ];
+    let (mut copied, mut refused) = (0, 0);
+    for r in m
+        .values()
+        .filter(|r| r["category"] == "valid" && r["precision"] == "12")
+    {
+        let data = std::fs::read(c.join(&r["file"])).unwrap();
+        let want = coefficients(&data);
+        let verdict = jtool::pipeline::verify(&data);
+        let out_of_range = verdict
+            .problems
+            .iter()
+            .any(|p| p.kind == "coefficient_out_of_range");
+        for (mode, huffman, restart) in &modes {
+            let opts = CopyOptions {
+                mode: *mode,
+                huffman: *huffman,
+                restart: restart.clone(),
+                ..CopyOptions::default()
+            };
+            match copy(&data, &opts) {
+                Ok(out) => {
+                    assert!(!out_of_range, "{}: coded an out-of-range value", r["file"]);
+                    let got = coefficients(&out.bytes);
+                    assert_eq!(got.precision, 12, "{}", r["file"]);
+                    assert!(
+                        got.components == want.components,
+                        "{}: {mode:?} {huffman:?}",
+                        r["file"]
+                    );
+                    copied += 1;
+                }
+                Err(jtool::Error::BadRequest(msg)) if out_of_range => {
+                    assert!(msg.contains("12-bit"), "{msg}");
+                    refused += 1;
+                }
+                Err(e) => panic!("{}: {mode:?} {huffman:?}: {e}", r["file"]),
+            }
+        }
+    }
+    println!(
+        "12-bit files: {copied} copies with their coefficients, {refused} refused (out of range)"
+    );
+    assert!(copied >= 10, "expected the corpus's 12-bit files");
 }

@@ -25,8 +25,11 @@ fn explained(jpeginfo: &str, v: &jtool::pipeline::Verdict) -> Option<&'static st
     if jpeginfo.contains("Unsupported color conversion") {
         return Some("jpeginfo asks libjpeg for RGB output, which CMYK/YCCK files cannot give; the data itself is fine");
     }
+    if jpeginfo.contains("Unsupported JPEG data precision") && v.status != Status::Error {
+        return Some("a 12-bit file, which jtool decodes and 8-bit libjpeg cannot");
+    }
     if first.is_some_and(|p| p.kind == "unsupported") {
-        return Some("a coding process jtool does not decode (arithmetic, 12-bit, lossless, hierarchical): jtool cannot check it");
+        return Some("a coding process jtool does not decode (lossless, hierarchical): jtool cannot check it");
     }
     if jpeginfo.starts_with("OK") && v.problems.iter().all(|p| p.kind == "other") {
         return Some("jtool warns about a scan that libjpeg accepts silently (progression or scan-parameter check)");

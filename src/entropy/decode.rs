@@ -293,7 +293,7 @@ impl<'f> State<'_, 'f> {
             return Err(bad(seg.offset, "second frame header (SOFn)"));
         }
         let mut header = parse_frame(seg)?;
-        if header.precision != 8 {
+        if header.precision != 8 && header.precision != 12 {
             return Err(Error::unsupported(
                 format!("{}-bit precision", header.precision),
                 at,

@@ -185,7 +185,7 @@ impl Walk {
                 self.row, self.mcus.1
             )));
         }
-        check_ranges(self.ranges)
+        check_ranges(self.ranges, 8)
     }
 }
 

@@ -59,6 +59,18 @@ fn spec_strategy() -> impl Strategy<Value = Spec> {
 
 /// A random image; blocks outside the real block grid are zero when `zero_padding`.
 fn make_image(s: &Spec, zero_padding: bool) -> CoefficientImage {
+    make_image_of(s, zero_padding, 8)
+}
+
+/// [`make_image`] of sample precision `precision` (8 or 12): its values use the
+/// whole range the precision allows.
+fn make_image_of(s: &Spec, zero_padding: bool, precision: u8) -> CoefficientImage {
+    // Largest DC value (every difference then within category P + 3) and AC value.
+    let (dc_max, ac_max) = if precision == 12 {
+        (16383, 16383)
+    } else {
+        (1023, 1023)
+    };
     let mut rng = Rng(s.seed);
     let comps: Vec<(u8, u8, u8, u8)> = s
         .factors
@@ -66,7 +78,7 @@ fn make_image(s: &Spec, zero_padding: bool) -> CoefficientImage {
         .enumerate()
         .map(|(i, &(h, v))| ((i as u8 * 37).wrapping_add(1), h, v, rng.below(3) as u8))
         .collect();
-    let mut img = CoefficientImage::zeroed(s.width, s.height, 8, &comps);
+    let mut img = CoefficientImage::zeroed(s.width, s.height, precision, &comps);
     let g = img.geometry();
     for (ci, c) in img.components.iter_mut().enumerate() {
         let big = rng.below(4) == 0;
@@ -90,14 +102,13 @@ fn make_image(s: &Spec, zero_padding: bool) -> CoefficientImage {
             if zero_padding && (bx >= rw || by >= rh) {
                 continue;
             }
-            // DC within ±1023 keeps every difference within category 11.
-            blk[0] = rng.range(-1023, 1023) as i16;
+            blk[0] = rng.range(-dc_max, dc_max) as i16;
             for v in blk[1..].iter_mut() {
                 if (rng.below(1000) as u32) < s.density {
                     let mag = match rng.below(8) {
                         0..=4 => rng.range(1, 3),
                         5 | 6 => rng.range(1, 60),
-                        _ => rng.range(1, 1023),
+                        _ => rng.range(1, ac_max),
                     };
                     *v = if rng.below(2) == 0 { mag } else { -mag } as i16;
                 }
@@ -220,6 +231,30 @@ proptest! {
             ..opts(CodingMode::Sequential, h, ri)
         };
         round_trip(&img, &o)?;
+    }
+
+    /// 12-bit coefficients (T.81's extended process: DC differences up to category 15,
+    /// AC values up to 14) round-trip in every mode; standard tables, which code 8-bit
+    /// categories only, give way to optimal ones.
+    #[test]
+    fn twelve_bit_round_trip(
+        s in spec_strategy(),
+        ri in prop_oneof![Just(0u16), 1u16..6],
+        coding in 0usize..3,
+        progressive in any::<bool>(),
+    ) {
+        // Only interleaved scans code padding blocks.
+        let img = make_image_of(&s, progressive || !interleaved_sequential(&s), 12);
+        let h = [HuffmanChoice::Standard, HuffmanChoice::Optimal, HuffmanChoice::Arithmetic][coding];
+        let mode = if progressive { CodingMode::Progressive } else { CodingMode::Sequential };
+        round_trip(&img, &opts(mode, h, ri))?;
+        let packed: Vec<PackedPlane> =
+            img.components.iter().map(|c| PackedPlane::from_plane(&c.plane)).collect();
+        let mut meta = img.clone();
+        meta.components.iter_mut().for_each(|c| c.plane = BlockPlane::new(0, 0));
+        let dense = encode(&img, &opts(mode, h, ri)).map_err(|e| e.to_string());
+        let from_packed = encode_packed(&meta, &packed, &opts(mode, h, ri)).map_err(|e| e.to_string());
+        prop_assert_eq!(dense, from_packed);
     }
 
     #[test]
@@ -505,8 +540,12 @@ fn errors() {
     let img = make_image(&s, false);
     let o = EncodeOptions::default();
     let mut bad = img.clone();
-    bad.precision = 12;
+    bad.precision = 16;
     assert!(matches!(encode(&bad, &o), Err(Error::Unsupported { .. })));
+    // Beyond 12-bit precision's AC range (category 14).
+    let mut bad = make_image_of(&s, false, 12);
+    bad.components[0].plane.blocks[0][5] = 16384;
+    assert!(matches!(encode(&bad, &o), Err(Error::BadRequest(_))));
     let mut bad = img.clone();
     bad.components[0].plane.blocks[0][5] = 1024;
     for h in [HuffmanChoice::Standard, HuffmanChoice::Optimal] {

@@ -182,10 +182,13 @@ fn encode_arithmetic(
     use super::arith_scan::ArithKind;
     let progressive = opts.mode == CodingMode::Progressive;
     for p in planes {
-        check_ranges(Ranges {
-            ac_or: p.ac_or(),
-            dc_or: 0,
-        })?;
+        check_ranges(
+            Ranges {
+                ac_or: p.ac_or(),
+                dc_or: 0,
+            },
+            image.precision,
+        )?;
     }
     let (script, idxs) = arithmetic_script(image, opts)?;
     let shapes = shapes_of(planes);
@@ -214,7 +217,7 @@ fn encode_arithmetic(
     let mut last_dri = 0;
     for (i, (data, dc_or)) in coded.into_iter().enumerate() {
         let (s, idx, sel) = (&script[i], &idxs[i], &sels[i]);
-        check_ranges(Ranges { ac_or: 0, dc_or })?;
+        check_ranges(Ranges { ac_or: 0, dc_or }, image.precision)?;
         write_dac(&mut out, sel, ArithKind::of(s, progressive));
         write_dri(&mut out, scan_restart(opts, g, idx), &mut last_dri);
         write_arithmetic_sos(&mut out, s, sel, progressive);
@@ -326,7 +329,10 @@ pub(super) fn write_frame_headers(
         CodingMode::Progressive if arithmetic => Marker::SOF10,
         CodingMode::Sequential if arithmetic => Marker::SOF9,
         CodingMode::Progressive => Marker::SOF2,
-        CodingMode::Sequential if tables.iter().all(|(_, t)| !t.sixteen_bit && t.fits_8bit()) => {
+        CodingMode::Sequential
+            if image.precision == 8
+                && tables.iter().all(|(_, t)| !t.sixteen_bit && t.fits_8bit()) =>
+        {
             Marker::SOF0
         }
         CodingMode::Sequential => Marker::SOF1,
@@ -387,7 +393,7 @@ pub fn generic_progressive_script(image: &CoefficientImage) -> Vec<ScanHeader> {
 }
 
 pub(super) fn check_image(image: &CoefficientImage) -> Result<()> {
-    if image.precision != 8 {
+    if image.precision != 8 && image.precision != 12 {
         return Err(Error::unsupported(
             format!("encoding {}-bit precision", image.precision),
             None,
@@ -528,16 +534,21 @@ fn scan_comps_on<'a>(
         .collect()
 }
 
-pub(super) fn check_ranges(r: Ranges) -> Result<()> {
-    if r.ac_or >= 1 << 10 {
-        return Err(Error::BadRequest(
-            "AC coefficient out of range for 8-bit precision (magnitude category above 10)".into(),
-        ));
+/// Fails when a coded value lies beyond what `precision` allows (T.81 F.1.2.1.1 and
+/// F.1.2.2.1: DC differences of category P + 3 at most, AC coefficients P + 2).
+pub(super) fn check_ranges(r: Ranges, precision: u8) -> Result<()> {
+    let p = u32::from(precision);
+    if r.ac_or >= 1 << (p + 2) {
+        return Err(Error::BadRequest(format!(
+            "AC coefficient out of range for {p}-bit precision (magnitude category above {})",
+            p + 2
+        )));
     }
-    if r.dc_or >= 1 << 11 {
-        return Err(Error::BadRequest(
-            "DC difference out of range for 8-bit precision (magnitude category above 11)".into(),
-        ));
+    if r.dc_or >= 1 << (p + 3) {
+        return Err(Error::BadRequest(format!(
+            "DC difference out of range for {p}-bit precision (magnitude category above {})",
+            p + 3
+        )));
     }
     Ok(())
 }
@@ -731,27 +742,25 @@ impl SeqSource<'_> {
                 seq_scan(sink, &comps, self.mcus, self.ri_of(idx), span)
             }
         };
-        check_ranges(ranges)
+        check_ranges(ranges, self.image.precision)
     }
 
     /// Writes the sequential scan of frame components `idx` into `w`: packed planes
     /// through the symbol tables of the streamed encoder, others through `w`.
     fn write(&self, idx: &[usize], sel: &[(u8, u8)], w: &mut Writer) -> Result<()> {
-        let Some(planes) = self.packed else {
-            return self.code(idx, sel, w);
+        // The symbol tables hold 8-bit categories; wider values take the general coder.
+        let planes = match self.packed {
+            Some(planes) if self.image.precision == 8 => planes,
+            _ => return self.code(idx, sel, w),
         };
         let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
         let comps = packed_comps(self.g, planes, idx, &ids);
         let sym = sym_tables(w.tables());
         let ri = self.ri_of(idx);
-        check_ranges(seq_write(
-            &mut w.w,
-            &sym,
-            &comps,
-            self.mcus,
-            ri,
-            self.opts.threads,
-        ))
+        check_ranges(
+            seq_write(&mut w.w, &sym, &comps, self.mcus, ri, self.opts.threads),
+            8,
+        )
     }
 
     /// Counts the symbols of the sequential scan of frame components `idx` into
@@ -763,7 +772,8 @@ impl SeqSource<'_> {
         let ids: Vec<(u8, u8)> = idx.iter().map(|&c| sel[c]).collect();
         let comps = packed_comps(self.g, planes, idx, &ids);
         let ri = self.ri_of(idx);
-        check_ranges(seq_stats(stats, &comps, self.mcus, ri, self.opts.threads))
+        let ranges = seq_stats(stats, &comps, self.mcus, ri, self.opts.threads);
+        check_ranges(ranges, self.image.precision)
     }
 }
 
@@ -785,11 +795,13 @@ fn encode_sequential(
         opts,
     };
     let (sel, specs) = match opts.huffman {
-        HuffmanChoice::Standard => standard_selection(n, opts.table_numbering),
-        // (Arithmetic output is written by `encode_arithmetic`.)
-        HuffmanChoice::Optimal | HuffmanChoice::Arithmetic => {
-            optimal_sequential(&src, &scans, counted)?
+        // Annex K's tables code 8-bit categories only; libjpeg too makes optimal
+        // tables for other precisions.
+        HuffmanChoice::Standard if image.precision == 8 => {
+            standard_selection(n, opts.table_numbering)
         }
+        // (Arithmetic output is written by `encode_arithmetic`.)
+        _ => optimal_sequential(&src, &scans, counted)?,
     };
     write_dht(&mut out, &specs);
     let tabs = install(&specs);
@@ -850,7 +862,7 @@ fn optimal_sequential(
     let own: Vec<(u8, u8)> = (0..n as u8).map(|c| (c, c)).collect();
     let stats = match counted {
         Some((stats, ranges)) => {
-            check_ranges(ranges)?;
+            check_ranges(ranges, src.image.precision)?;
             stats
         }
         None => {
@@ -910,10 +922,13 @@ fn encode_progressive(
     let idxs = script::validate(image, script)?;
     // The script covers every AC coefficient of every component: checked once here.
     for p in planes {
-        check_ranges(Ranges {
-            ac_or: p.ac_or(),
-            dc_or: 0,
-        })?;
+        check_ranges(
+            Ranges {
+                ac_or: p.ac_or(),
+                dc_or: 0,
+            },
+            image.precision,
+        )?;
     }
     let src = ProgSource {
         image,
@@ -934,7 +949,10 @@ fn encode_progressive(
         let specs = src.tables(s, idx, &mut sel, dri as usize, default_script)?;
         let tabs = install(&specs);
         let mut w = Writer::new(Vec::new(), &tabs);
-        check_ranges(src.code(&mut w, s, idx, &sel, dri as usize))?;
+        check_ranges(
+            src.code(&mut w, s, idx, &sel, dri as usize),
+            image.precision,
+        )?;
         Ok((specs, sel, dri, w.w.finish()))
     });
     let mut last_dri = 0;
@@ -990,7 +1008,7 @@ impl ProgSource<'_> {
     /// The symbol statistics of scan `s` with table ids `ids`.
     fn stats(&self, s: &ScanHeader, idx: &[usize], ids: &[(u8, u8)], ri: usize) -> Result<Stats> {
         let mut stats = Stats::new();
-        check_ranges(self.code(&mut stats, s, idx, ids, ri))?;
+        check_ranges(self.code(&mut stats, s, idx, ids, ri), self.image.precision)?;
         Ok(stats)
     }
 

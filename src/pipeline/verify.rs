@@ -90,10 +90,13 @@ pub struct Verdict {
     pub summary: String,
 }
 
-/// Largest quantized coefficient magnitude an 8-bit baseline file can hold: DC
-/// differences have at most 11 bits (T.81 F.1.2.1), AC values at most 10 (F.1.2.2).
-const MAX_DC: i32 = 2047;
-const MAX_AC: i32 = 1023;
+/// Largest quantized coefficient magnitudes (DC, AC) a file of `precision` bits can
+/// hold: DC differences have at most P + 3 bits (T.81 F.1.2.1), AC values P + 2
+/// (F.1.2.2); 2047 and 1023 for 8-bit files.
+fn max_values(precision: u8) -> (i32, i32) {
+    let p = u32::from(precision.clamp(8, 12));
+    ((1 << (p + 3)) - 1, (1 << (p + 2)) - 1)
+}
 
 /// Verifies `data` with the default limits.
 pub fn verify(data: &[u8]) -> Verdict {
@@ -282,7 +285,7 @@ fn decode_checked(
 ) -> Result<(CoefficientImage, Vec<Warning>, RangeCheck)> {
     match decode_streamed_on(file, limits, threads)? {
         Streamed::Whole(d) => {
-            let mut range = RangeCheck::new(d.image.components.len());
+            let mut range = RangeCheck::new(d.image.components.len(), d.image.precision);
             let g = d.image.geometry();
             for (ci, c) in d.image.components.iter().enumerate() {
                 let (bw, bh) = g.real_blocks(ci);
@@ -298,10 +301,11 @@ fn decode_checked(
             let g = scan.decoded.image.geometry();
             let real: Vec<(usize, usize)> =
                 (0..g.factors.len()).map(|c| g.real_blocks(c)).collect();
+            let p = scan.decoded.image.precision;
             let (scan_warnings, range) = interval_parts(&scan, threads)
-                .and_then(|parts| check_parts(&scan, &real, &parts))
-                .or_else(|| check_speculatively(&scan, real.len(), threads))
-                .unwrap_or_else(|| check_part(&scan, &real, None));
+                .and_then(|parts| check_parts(&scan, &real, p, &parts))
+                .or_else(|| check_speculatively(&scan, real.len(), p, threads))
+                .unwrap_or_else(|| check_part(&scan, &real, p, None));
             let warnings = scan.warnings_with(scan_warnings);
             Ok((scan.decoded.image, warnings, range))
         }
@@ -347,19 +351,22 @@ fn interval_parts(scan: &RowScan, threads: usize) -> Option<Vec<(usize, usize)>>
 fn check_parts(
     scan: &RowScan,
     real: &[(usize, usize)],
+    precision: u8,
     parts: &[(usize, usize)],
 ) -> Option<(Vec<Warning>, RangeCheck)> {
     let results: Vec<(Vec<Warning>, RangeCheck)> = std::thread::scope(|s| {
         let running: Vec<_> = parts
             .iter()
-            .map(|&p| crate::threads::spawn_or_run(s, move || check_part(scan, real, Some(p))))
+            .map(|&p| {
+                crate::threads::spawn_or_run(s, move || check_part(scan, real, precision, Some(p)))
+            })
             .collect();
         running
             .into_iter()
             .map(crate::threads::Handle::join)
             .collect()
     });
-    let mut range = RangeCheck::new(real.len());
+    let mut range = RangeCheck::new(real.len(), precision);
     for (warnings, part) in results {
         if !warnings.is_empty() {
             return None;
@@ -376,23 +383,26 @@ fn check_parts(
 fn check_speculatively(
     scan: &RowScan,
     components: usize,
+    precision: u8,
     threads: usize,
 ) -> Option<(Vec<Warning>, RangeCheck)> {
     let (ri, _) = scan.intervals();
     if threads < 2 || ri != 0 || scan.ecs().len() < PARALLEL_ECS_BYTES {
         return None;
     }
-    scan.clean_without_restarts(threads, MAX_DC, MAX_AC)
-        .then(|| (Vec::new(), RangeCheck::new(components)))
+    let (max_dc, max_ac) = max_values(precision);
+    scan.clean_without_restarts(threads, max_dc, max_ac)
+        .then(|| (Vec::new(), RangeCheck::new(components, precision)))
 }
 
 /// The warnings and range check of the MCUs `part` (`None`: the whole scan).
 fn check_part(
     scan: &RowScan,
     real: &[(usize, usize)],
+    precision: u8,
     part: Option<(usize, usize)>,
 ) -> (Vec<Warning>, RangeCheck) {
-    let mut range = RangeCheck::new(real.len());
+    let mut range = RangeCheck::new(real.len(), precision);
     // Block by block (no row is held): only the range of each real block matters.
     let mut check = |c: usize, bx: usize, by: usize, b: &Block| {
         if real.get(c).is_some_and(|&(w, h)| bx < w && by < h) {
@@ -406,16 +416,23 @@ fn check_part(
     (warnings, range)
 }
 
-/// Coefficients a conforming 8-bit encoder cannot produce (more than 11 bits of DC, 10
-/// of AC): per component, how many blocks hold one and the first such block.
+/// Coefficients a conforming encoder cannot produce at the file's precision (see
+/// [`max_values`]): per component, how many blocks hold one and the first such block.
 struct RangeCheck {
     per_component: Vec<(usize, Option<(usize, usize)>)>,
+    precision: u8,
+    max_dc: i32,
+    max_ac: i32,
 }
 
 impl RangeCheck {
-    fn new(components: usize) -> Self {
+    fn new(components: usize, precision: u8) -> Self {
+        let (max_dc, max_ac) = max_values(precision);
         RangeCheck {
             per_component: vec![(0, None); components],
+            precision,
+            max_dc,
+            max_ac,
         }
     }
 
@@ -427,7 +444,7 @@ impl RangeCheck {
         let (lo, hi) = b
             .iter()
             .fold((0i16, 0i16), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        if i32::from(lo) >= -MAX_AC && i32::from(hi) <= MAX_AC {
+        if i32::from(lo) >= -self.max_ac && i32::from(hi) <= self.max_ac {
             return;
         }
         let ac = b[1..]
@@ -435,7 +452,7 @@ impl RangeCheck {
             .map(|v| i32::from(v.unsigned_abs()))
             .max()
             .unwrap_or(0);
-        if i32::from(b[0].unsigned_abs()) > MAX_DC || ac > MAX_AC {
+        if i32::from(b[0].unsigned_abs()) > self.max_dc || ac > self.max_ac {
             if let Some((count, first)) = self.per_component.get_mut(c) {
                 *count += 1;
                 first.get_or_insert((bx, by));
@@ -451,11 +468,8 @@ impl RangeCheck {
         }
     }
 
-    /// At most one finding per component, at its first such block (8-bit files only).
+    /// At most one finding per component, at its first such block.
     fn findings(&self, img: &CoefficientImage, out: &mut Vec<Finding>) {
-        if img.precision != 8 {
-            return;
-        }
         let g = img.geometry();
         for (ci, (c, &(count, first))) in img.components.iter().zip(&self.per_component).enumerate()
         {
@@ -471,8 +485,8 @@ impl RangeCheck {
                 Status::Warning,
                 "coefficient_out_of_range",
                 format!(
-                    "DCT coefficient out of range for 8-bit samples in {count} block(s) of component {}",
-                    c.id
+                    "DCT coefficient out of range for {}-bit samples in {count} block(s) of component {}",
+                    self.precision, c.id
                 ),
                 None,
             );
@@ -684,7 +698,7 @@ mod tests {
                 panic!("one sequential scan");
             };
             assert!(
-                scan.clean_without_restarts(3, MAX_DC, MAX_AC),
+                scan.clean_without_restarts(3, max_values(8).0, max_values(8).1),
                 "{sampling:?}"
             );
             mutants_agree(&clean, &mut next, 200, &format!("{sampling:?}"));
