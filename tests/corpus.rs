@@ -205,7 +205,7 @@ fn twelve_bit_files_keep_their_coefficients() {
             let opts = CopyOptions {
                 mode: *mode,
                 huffman: *huffman,
-                restart: restart.clone(),
+                restart: *restart,
                 ..CopyOptions::default()
             };
             match copy(&data, &opts) {

@@ -128,7 +128,7 @@ impl Skip {
                 shape.height
             )));
         }
-        self.row_len = shape.width as usize * shape.channels;
+        self.row_len = shape.width as usize * shape.channels * shape.sample_bytes();
         shape.height -= y1 - y0 + 1;
         Ok(shape)
     }
@@ -152,10 +152,14 @@ pub struct Shaping {
     pub rgb: bool,
 }
 
-/// Gray samples repeated as R, G, B.
-fn gray_to_rgb(rows: &[u8], buf: &mut Vec<u8>) {
+/// Gray samples (`bytes` each) repeated as R, G, B.
+fn gray_to_rgb(rows: &[u8], bytes: usize, buf: &mut Vec<u8>) {
     buf.clear();
-    buf.extend(rows.iter().flat_map(|&v| [v, v, v]));
+    for s in rows.chunks_exact(bytes) {
+        for _ in 0..3 {
+            buf.extend_from_slice(s);
+        }
+    }
 }
 
 /// Decodes `data` into `dest` in `format`, band by band, shaped by `shaping`. Returns
@@ -169,7 +173,8 @@ pub fn decode_to(
     shaping: Shaping,
 ) -> Result<(u64, Vec<Warning>)> {
     let rgb = shaping.rgb;
-    let expand = Cell::new(false);
+    // Gray samples to repeat as RGB: their size in bytes (0: not expanded).
+    let expand = Cell::new(0);
     let mut wide: Vec<u8> = Vec::new();
     let skip = shaping.skip.map(|rows| {
         RefCell::new(Skip {
@@ -194,7 +199,7 @@ pub fn decode_to(
             opts,
             &mut |mut shape| {
                 if rgb && shape.channels == 1 {
-                    expand.set(true);
+                    expand.set(shape.sample_bytes());
                     shape.channels = 3;
                 }
                 let shape = match &skip {
@@ -205,11 +210,11 @@ pub fn decode_to(
             },
             &mut |rows| {
                 let rows = match expand.get() {
-                    true => {
-                        gray_to_rgb(rows, &mut wide);
+                    0 => rows,
+                    bytes => {
+                        gray_to_rgb(rows, bytes, &mut wide);
                         &wide[..]
                     }
-                    false => rows,
                 };
                 match &skip {
                     Some(s) => s.borrow_mut().kept(rows).iter().try_for_each(|part| {
@@ -246,6 +251,7 @@ mod tests {
             width: 1,
             height: 10,
             channels: 1,
+            maxval: 255,
         };
         assert_eq!(s.shape(shape).unwrap().height, 6);
         let rows: Vec<u8> = (0..10).collect();

@@ -417,9 +417,18 @@ fn errors_for_unsupported_and_missing_parts() {
         }) => assert!(feature.contains("lossless"), "{feature}"),
         other => panic!("{other:?}"),
     }
-    match decode_bytes(&read("p12_ijg_testorig12_sof1.jpg")) {
-        Err(Error::Unsupported { feature, .. }) => assert!(feature.contains("12-bit"), "{feature}"),
-        other => panic!("{other:?}"),
+    // 12-bit samples decode; a precision other than 8 or 12 is unsupported.
+    let mut p12 = read("p12_ijg_testorig12_sof1.jpg");
+    let d = decode_bytes(&p12).unwrap();
+    assert_eq!(d.image.precision, 12);
+    let sof = (0..p12.len())
+        .find(|&i| p12[i] == 0xFF && p12[i + 1] == 0xC1)
+        .unwrap();
+    p12[sof + 4] = 16;
+    match decode_bytes(&p12) {
+        Err(Error::Unsupported { feature, .. }) => assert!(feature.contains("16-bit"), "{feature}"),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("16-bit precision decoded"),
     }
     // No scan: cut before the first SOS.
     let good = read("ijg_testorig_227x149.jpg");

@@ -342,6 +342,14 @@ fn crop_last_band(crop: Crop, pixels: &PixelOptions, factors: &[(u8, u8)]) -> us
     bottom / imcu_rows(factors) + 1
 }
 
+/// Whether `file`'s frame has samples of more than 8 bits.
+fn wide_samples(file: &JpegFile) -> bool {
+    let frame = file.segments().find(|s| s.marker.is_sof());
+    frame
+        .and_then(|s| parse_frame(s).ok())
+        .is_some_and(|f| f.precision > 8)
+}
+
 /// Streaming form of [`decode_file`]: `start` gets the image's shape, then `sink` the
 /// rows top to bottom in bands (see [`crate::pixels::decode_rows`]); the whole image is
 /// never in memory as pixels. Sequential files with one scan are not held whole as
@@ -368,7 +376,8 @@ pub fn decode_file_rows(
             &skip,
             threads,
         )?)
-    } else if opts.strict {
+    } else if opts.strict || wide_samples(&file) {
+        // (12-bit samples are decoded from the whole coefficient image.)
         Streamed::Whole(entropy::decode_threaded(
             &file,
             &opts.limits,

@@ -37,6 +37,11 @@ pub fn bmp_header(
     dots_per_cm: Option<(u16, u16)>,
 ) -> Result<Vec<u8>> {
     let (w, h, c) = (shape.width as usize, shape.height as usize, shape.channels);
+    if shape.maxval > 255 {
+        return Err(Error::BadRequest(
+            "a BMP file holds 8-bit samples; write 12-bit ones as PNM or PNG".into(),
+        ));
+    }
     if c != 1 && c != 3 {
         return Err(Error::BadRequest(format!(
             "a BMP file holds gray or RGB pixels, not {c} channels"
@@ -115,6 +120,7 @@ pub fn encode_bmp(
         width: img.width,
         height: img.height,
         channels: img.channels,
+        maxval: 255,
     };
     let mut out = bmp_header(shape, kind, dots_per_cm)?;
     push_bmp_rows(&mut out, shape, &img.data);
@@ -289,6 +295,7 @@ mod tests {
             width: 2,
             height: 2,
             channels: 4,
+            maxval: 255,
         };
         assert!(bmp_header(cmyk, BmpKind::Windows, None).is_err());
         let mut rle = good.clone();

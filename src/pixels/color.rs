@@ -15,8 +15,13 @@ pub(super) const FIX_0_34414: i32 = 22554;
 /// Chroma contributions (R, G, B) of one Cb, Cr pair.
 #[inline(always)]
 fn chroma(cb: u8, cr: u8) -> (i32, i32, i32) {
-    let cb = cb as i32 - 128;
-    let cr = cr as i32 - 128;
+    chroma_centered(cb as i32 - 128, cr as i32 - 128)
+}
+
+/// Chroma contributions (R, G, B) of Cb, Cr less their centre (128 for 8-bit samples,
+/// 2048 for 12-bit: libjpeg's tables are the same equations at any precision).
+#[inline(always)]
+pub(super) fn chroma_centered(cb: i32, cr: i32) -> (i32, i32, i32) {
     let r = (FIX_1_40200 * cr + ONE_HALF) >> SCALEBITS;
     let g = (-FIX_0_34414 * cb + ONE_HALF - FIX_0_71414 * cr) >> SCALEBITS;
     let b = (FIX_1_77200 * cb + ONE_HALF) >> SCALEBITS;

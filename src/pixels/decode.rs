@@ -568,6 +568,7 @@ impl<'a> Setup<'a> {
             width: self.win.width as u32,
             height: self.win.rows.len() as u32,
             channels: self.conv.channels(),
+            maxval: 255,
         }
     }
 
@@ -631,6 +632,20 @@ pub struct PixelShape {
     pub height: u32,
     /// Samples per pixel: 1 gray, 3 RGB, 4 CMYK.
     pub channels: usize,
+    /// The largest sample value: 255 (a byte per sample), or 4095 for 12-bit samples
+    /// (two bytes each, most significant first).
+    pub maxval: u16,
+}
+
+impl PixelShape {
+    /// Bytes per sample.
+    pub fn sample_bytes(&self) -> usize {
+        if self.maxval > 255 {
+            2
+        } else {
+            1
+        }
+    }
 }
 
 /// Output rows decoded per step of [`decode_rows`] and per thread (whole iMCU rows).
@@ -649,6 +664,9 @@ pub fn decode_rows(
     start: &mut dyn FnMut(PixelShape) -> Result<()>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<PixelShape> {
+    if img.precision == 12 {
+        return super::wide::decode_rows(img, color, opts, start, sink);
+    }
     check_planes(img)?;
     let setup = Setup::new(img, color, opts)?;
     start(setup.shape())?;

@@ -24,17 +24,18 @@ pub fn pnm_header(img: &PixelImage) -> Result<String> {
         width: img.width,
         height: img.height,
         channels: img.channels,
+        maxval: 255,
     })
 }
 
 /// The PNM/PAM header for an image of this shape (for streamed output, see
 /// [`decode_rows`](super::decode_rows)); the samples follow it unchanged.
 pub fn pnm_header_for(shape: PixelShape) -> Result<String> {
-    let (w, h) = (shape.width, shape.height);
+    let (w, h, m) = (shape.width, shape.height, shape.maxval);
     Ok(match shape.channels {
-        1 => format!("P5\n{w} {h}\n255\n"),
-        3 => format!("P6\n{w} {h}\n255\n"),
-        4 => format!("P7\nWIDTH {w}\nHEIGHT {h}\nDEPTH 4\nMAXVAL 255\nTUPLTYPE CMYK\nENDHDR\n"),
+        1 => format!("P5\n{w} {h}\n{m}\n"),
+        3 => format!("P6\n{w} {h}\n{m}\n"),
+        4 => format!("P7\nWIDTH {w}\nHEIGHT {h}\nDEPTH 4\nMAXVAL {m}\nTUPLTYPE CMYK\nENDHDR\n"),
         n => return Err(Error::BadRequest(format!("no PNM format for {n} channels"))),
     })
 }
@@ -62,6 +63,7 @@ pub fn encode_png(img: &PixelImage) -> Result<Vec<u8>> {
         width: img.width,
         height: img.height,
         channels: img.channels,
+        maxval: 255,
     };
     let mut png = PngStream::new(&mut out, shape)?;
     png.write_rows(&img.data)?;
@@ -79,6 +81,8 @@ pub struct PngStream<W: Write> {
     png: png::StreamWriter<'static, Pending>,
     pending: Pending,
     out: W,
+    /// 12-bit samples (two bytes each) scaled to 16 bits on their way in.
+    wide: Option<Vec<u8>>,
 }
 
 /// Encoded bytes on their way from the encoder to the output.
@@ -110,13 +114,30 @@ impl<W: Write> PngStream<W> {
         let pending = Pending::default();
         let mut enc = png::Encoder::new(pending.clone(), shape.width, shape.height);
         enc.set_color(color);
-        enc.set_depth(png::BitDepth::Eight);
+        let wide = shape.maxval > 255;
+        enc.set_depth(match wide {
+            true => png::BitDepth::Sixteen,
+            false => png::BitDepth::Eight,
+        });
         enc.set_compression(png::Compression::Fast);
-        let writer = enc.write_header().map_err(png_err)?;
+        let mut writer = enc.write_header().map_err(png_err)?;
+        if wide {
+            // sBIT: how many of the 16 bits are significant (PNG 11.3.3.4).
+            let bits = vec![12u8; shape.channels];
+            writer
+                .write_chunk(png::chunk::ChunkType(*b"sBIT"), &bits)
+                .map_err(png_err)?;
+        }
         let png = writer
             .into_stream_writer_with_size(1 << 16)
             .map_err(png_err)?;
-        let mut s = PngStream { png, pending, out };
+        let wide = wide.then(Vec::new);
+        let mut s = PngStream {
+            png,
+            pending,
+            out,
+            wide,
+        };
         s.drain()?;
         Ok(s)
     }
@@ -131,7 +152,19 @@ impl<W: Write> PngStream<W> {
 
     /// Writes whole rows.
     pub fn write_rows(&mut self, rows: &[u8]) -> Result<()> {
-        self.png.write_all(rows)?;
+        match &mut self.wide {
+            // 12 bits to 16 by repeating the top bits below (PNG 12.5: the full
+            // range maps onto the full range).
+            Some(buf) => {
+                buf.clear();
+                for pair in rows.chunks_exact(2) {
+                    let v = u16::from_be_bytes([pair[0], pair[1]]);
+                    buf.extend_from_slice(&((v << 4) | (v >> 8)).to_be_bytes());
+                }
+                self.png.write_all(buf)?;
+            }
+            None => self.png.write_all(rows)?,
+        }
         self.drain()
     }
 

@@ -41,6 +41,7 @@ mod rgb2ycc_sse2;
 pub mod smooth;
 pub mod targa;
 mod upsample;
+mod wide;
 
 pub use decode::{
     decode_rows, decode_to_pixels, first_block_columns, reads_ac, Band, BandDecoder, PixelShape,

@@ -194,6 +194,11 @@ fn convert_row(row: &[u8], out: &mut [u8], h: &Header, map: &[[u8; 3]]) {
 /// The header `djpeg -targa` writes for an image of `shape`: uncompressed true-colour
 /// (type 2, 24 bits) or gray (type 3, 8 bits), rows top-down.
 pub fn targa_header(shape: PixelShape) -> Result<[u8; 18]> {
+    if shape.maxval > 255 {
+        return Err(Error::BadRequest(
+            "a Targa file holds 8-bit samples; write 12-bit ones as PNM or PNG".into(),
+        ));
+    }
     let (kind, bits) = match shape.channels {
         1 => (3, 8),
         3 => (2, 24),
@@ -224,6 +229,7 @@ pub fn encode_targa(img: &PixelImage) -> Result<Vec<u8>> {
         width: img.width,
         height: img.height,
         channels: img.channels,
+        maxval: 255,
     };
     let mut out = targa_header(shape)?.to_vec();
     push_targa_rows(&mut out, &img.data, img.channels);
