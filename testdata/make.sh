@@ -24,3 +24,9 @@ exiftool -q -overwrite_original -Make=jtool-testdata -Model=Synthetic -Orientati
   -ExifImageWidth=67 -ExifImageHeight=45 '-ThumbnailImage<=thumb.jpg' -Comment='made for jtool tests' meta_420_67x45.jpg
 rm thumb.ppm thumb.jpg
 printf 'TRAILER-DATA-AFTER-EOI' >> meta_420_67x45.jpg
+# 12-bit files, made by jtool's own 12-bit encoder (its output equals the IJG 12-bit
+# library's, tests/pixels_wide.rs); kept apart, since 8-bit djpeg cannot read them
+mkdir -p p12
+jtool encode --precision 12 -q 85 --sampling 422 src_67x45.ppm p12/p12_422_q85_67x45.jpg
+jtool encode --precision 12 -q 90 --grayscale --progressive src_33x17.ppm p12/p12_gray_prog_q90_33x17.jpg
+jtool encode --precision 12 -q 80 --restart 1 src_67x45.ppm p12/p12_420_rst_q80_67x45.jpg

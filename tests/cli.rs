@@ -1181,3 +1181,65 @@ fn strip_warns_about_metadata_after_eoi_and_drops_it_on_request() {
         .stderr("");
     assert!(std::fs::read(&dropped).unwrap().ends_with(&[0xFF, 0xD9]));
 }
+
+/// 12-bit samples end to end: `encode --precision 12` (and cjpeg's `-precision 12`),
+/// a lossless rotation that stays 12-bit, `verify`, and `decode` to 16-bit PNM and PNG;
+/// BMP, which holds 8-bit samples, is refused without leaving a file.
+#[test]
+fn twelve_bit_files_end_to_end() {
+    let d = tempfile::tempdir().unwrap();
+    let p = |n: &str| d.path().join(n);
+    let src = testdata_dir().join("src_67x45.ppm");
+    jtool()
+        .args(["encode", "--precision", "12", "-q", "85"])
+        .arg(&src)
+        .arg(p("a.jpg"))
+        .assert()
+        .success()
+        .stderr("");
+    jtool()
+        .args(["cjpeg", "-precision", "12", "-quality", "85", "-outfile"])
+        .arg(p("b.jpg"))
+        .arg(&src)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(p("a.jpg")).unwrap(),
+        std::fs::read(p("b.jpg")).unwrap()
+    );
+    let a = std::fs::read(p("a.jpg")).unwrap();
+    // SOF1 with P = 12.
+    let sof = a.windows(2).position(|w| w == [0xFF, 0xC1]).unwrap();
+    assert_eq!(a[sof + 4], 12);
+    jtool()
+        .args(["rotate", "90"])
+        .arg(p("a.jpg"))
+        .arg(p("r.jpg"))
+        .assert()
+        .success();
+    jtool().arg("verify").arg(p("r.jpg")).assert().success();
+    jtool()
+        .arg("decode")
+        .arg(p("r.jpg"))
+        .arg(p("r.ppm"))
+        .assert()
+        .success();
+    let ppm = std::fs::read(p("r.ppm")).unwrap();
+    assert!(ppm.starts_with(b"P6\n45 67\n4095\n"));
+    assert_eq!(ppm.len(), "P6\n45 67\n4095\n".len() + 45 * 67 * 3 * 2);
+    jtool()
+        .arg("decode")
+        .arg(p("r.jpg"))
+        .arg(p("r.png"))
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(p("r.png")).unwrap()[24], 16, "PNG bit depth");
+    jtool()
+        .arg("decode")
+        .arg(p("r.jpg"))
+        .arg(p("r.bmp"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("BMP file holds 8-bit samples"));
+    assert!(!p("r.bmp").exists());
+}

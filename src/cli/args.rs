@@ -666,6 +666,11 @@ pub struct PixelEncodeArgs {
     /// Forward DCT (cjpeg -dct int|fast|float).
     #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]
     pub dct: DctArg,
+    /// Bits per sample of the output (cjpeg -precision): 12 reads PNM/PNG samples
+    /// rescaled to 0-4095 and writes an extended (SOF1) or progressive 12-bit file.
+    #[arg(long, value_name = "BITS", default_value = "8",
+          value_parser = clap::builder::PossibleValuesParser::new(["8", "12"]))]
+    pub precision: String,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -115,6 +115,7 @@ const CJPEG: &[Switch] = &[
     ("optimize", 1, false),
     ("optimise", 1, false),
     ("outfile", 4, true),
+    ("precision", 3, true),
     ("progressive", 1, false),
     ("quality", 1, true),
     ("qslots", 2, true),
@@ -508,9 +509,8 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
         match *sw {
             "version" => return Ok(None),
             "help" => return Err(String::new()),
-            "quality" | "qslots" | "qtables" | "scans" | "icc" | "restart" | "smooth" => {
-                pass(&mut a, &format!("--{sw}"), value)
-            }
+            "quality" | "qslots" | "qtables" | "scans" | "icc" | "restart" | "smooth"
+            | "precision" => pass(&mut a, &format!("--{sw}"), value),
             "sample" => pass(&mut a, "--sampling", value),
             // The last of -grayscale and -rgb counts, as in cjpeg.
             "grayscale" | "greyscale" => colour = Some("--grayscale"),
@@ -968,7 +968,8 @@ pub fn usage(tool: Tool) -> &'static str {
             "usage: jtool cjpeg [switches] [inputfile]   (cjpeg's switches)
   -quality N[,...]  -grayscale  -rgb  -optimize  -progressive  -arithmetic
   -baseline  -dct int|fast|float  -qtables FILE  -qslots N[,...]  -sample HxV[,...]
-  -scans FILE  -icc FILE  -restart N[B]  -smooth N  -targa  -maxmemory N  -outfile name
+  -scans FILE  -icc FILE  -restart N[B]  -smooth N  -precision 8|12  -targa
+  -maxmemory N  -outfile name
   -report  -strict  -verbose  -version
 "
         }

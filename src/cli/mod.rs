@@ -1180,8 +1180,12 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
         scans,
         icc,
     };
+    let wide = a.precision == "12";
     let op = |data: &[u8], _: &Dest| {
-        let bytes = pipeline::encode_image_file(data, &opts)?;
+        let bytes = match wide {
+            true => pipeline::encode_image_file_wide(data, &opts)?,
+            false => pipeline::encode_image_file(data, &opts)?,
+        };
         Ok(Done::from(pipeline::Output {
             bytes,
             warnings: Vec::new(),

@@ -132,9 +132,18 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
         write_segment(&mut out, Marker::EOI, &[]);
         return Ok(out);
     }
+    let tables = opts.component_tables(img.channels)?;
+    let coeffs = encode_slice_with_slots(img, &opts.params, &tables)?;
+    whole_file(coeffs, opts, color)
+}
+
+/// The file of `coeffs` (output colour `color`) coded as `opts` asks, whole.
+fn whole_file(
+    coeffs: CoefficientImage,
+    opts: &PixelEncodeOptions,
+    color: OutputColor,
+) -> Result<Vec<u8>> {
     let coded = {
-        let tables = opts.component_tables(img.channels)?;
-        let coeffs = encode_slice_with_slots(img, &opts.params, &tables)?;
         let (mode, scan_script) = match &opts.scans {
             None => (opts.mode, None),
             Some(s) => {
@@ -163,6 +172,17 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
 /// an 8-bit binary PNM are read where they lie, not copied.
 pub fn encode_image_file(data: &[u8], opts: &PixelEncodeOptions) -> Result<Vec<u8>> {
     encode_pixel_slice(image_io::read_image_borrowed(data)?.as_slice(), opts)
+}
+
+/// Reads a PPM/PGM/PAM or PNG file as 12-bit samples (each rescaled from the file's
+/// maximum value to 4095, as libjpeg's 12-bit readers do) and encodes them with
+/// 12-bit precision (`cjpeg -precision 12`): an extended-process (SOF1) or
+/// progressive file with optimal Huffman tables.
+pub fn encode_image_file_wide(data: &[u8], opts: &PixelEncodeOptions) -> Result<Vec<u8>> {
+    let img = image_io::read_wide(data)?;
+    let tables = opts.component_tables(img.channels)?;
+    let coeffs = crate::pixels::wide_encode::encode_wide(&img, &opts.params, &tables)?;
+    whole_file(coeffs, opts, opts.params.output_color(img.channels))
 }
 
 /// The pixel encoder of `opts` over `img`.

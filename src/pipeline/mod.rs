@@ -24,7 +24,9 @@ mod wipe;
 pub use assemble::{assemble, MetaEdits, Trailer};
 pub use comment::{comments, edit_comments, orientation, set_orientation, MAX_COMMENT};
 pub use drop::{drop_image, load_drop, DropSource};
-pub use encode_pixels::{encode_image_file, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY};
+pub use encode_pixels::{
+    encode_image_file, encode_image_file_wide, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY,
+};
 pub use hash::{coefficient_hash, file_coefficient_hash, Sha256};
 pub use history::compression_history;
 pub use inspect_full::{inspect_full, inspect_full_with, inspect_with_history};

@@ -423,7 +423,7 @@ fn plan(
 /// (id, H, V) of each output component. Factors must be 1 to 4 and divide the largest
 /// ones, and an MCU holds at most 10 blocks (T.81 B.2.2, B.2.3; libjpeg downsamples by
 /// integer factors only).
-fn components(color: OutputColor, sampling: Sampling) -> Result<Vec<(u8, u8, u8)>> {
+pub(super) fn components(color: OutputColor, sampling: Sampling) -> Result<Vec<(u8, u8, u8)>> {
     let f = sampling.factors();
     let ids: &[u8] = match color {
         OutputColor::Gray => return Ok(vec![(1, 1, 1)]),

@@ -30,15 +30,33 @@ pub(super) const FIX_2_053119869: i32 = 16819;
 pub(super) const FIX_2_562915447: i32 = 20995;
 pub(super) const FIX_3_072711026: i32 = 25172;
 
+/// The integers a pass runs in: `i32` for 8-bit samples; `i64` for 12-bit ones, whose
+/// sums of products exceed 32 bits (libjpeg computes in its 64-bit `JLONG` there).
+pub(super) trait DctInt:
+    Copy
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Neg<Output = Self>
+    + std::ops::Shl<u32, Output = Self>
+    + std::ops::Shr<u32, Output = Self>
+    + From<i32>
+{
+}
+impl DctInt for i32 {}
+impl DctInt for i64 {}
+
 #[inline(always)]
-fn descale(x: i32, n: u32) -> i32 {
-    (x + (1 << (n - 1))) >> n
+fn descale<T: DctInt>(x: T, n: u32) -> T {
+    (x + (T::from(1) << (n - 1))) >> n
 }
 
 /// One 1-D LL&M pass over 8 values `d[0], d[s], … d[7s]` of `data` starting at `o`.
-/// `FIRST` selects the row pass (outputs scaled up by `PASS1_BITS`) or the column pass.
+/// `FIRST` selects the row pass (outputs scaled up by `p1` bits) or the column pass
+/// (which removes them).
 #[inline(always)]
-fn pass<const FIRST: bool>(data: &mut [i32; 64], o: usize, s: usize) {
+fn pass<T: DctInt, const FIRST: bool>(data: &mut [T; 64], o: usize, s: usize, p1: u32) {
+    let c = |f: i32| T::from(f);
     let d = |k: usize| data[o + k * s];
     let tmp0 = d(0) + d(7);
     let tmp7 = d(0) - d(7);
@@ -56,35 +74,35 @@ fn pass<const FIRST: bool>(data: &mut [i32; 64], o: usize, s: usize) {
     let tmp12 = tmp1 - tmp2;
     let (sh, out0, out4) = if FIRST {
         (
-            CONST_BITS - PASS1_BITS,
-            (tmp10 + tmp11) << PASS1_BITS,
-            (tmp10 - tmp11) << PASS1_BITS,
+            CONST_BITS - p1,
+            (tmp10 + tmp11) << p1,
+            (tmp10 - tmp11) << p1,
         )
     } else {
         (
-            CONST_BITS + PASS1_BITS,
-            descale(tmp10 + tmp11, PASS1_BITS),
-            descale(tmp10 - tmp11, PASS1_BITS),
+            CONST_BITS + p1,
+            descale(tmp10 + tmp11, p1),
+            descale(tmp10 - tmp11, p1),
         )
     };
-    let z1 = (tmp12 + tmp13) * FIX_0_541196100;
-    let out2 = descale(z1 + tmp13 * FIX_0_765366865, sh);
-    let out6 = descale(z1 - tmp12 * FIX_1_847759065, sh);
+    let z1 = (tmp12 + tmp13) * c(FIX_0_541196100);
+    let out2 = descale(z1 + tmp13 * c(FIX_0_765366865), sh);
+    let out6 = descale(z1 - tmp12 * c(FIX_1_847759065), sh);
 
     // Odd part.
     let z1 = tmp4 + tmp7;
     let z2 = tmp5 + tmp6;
     let z3 = tmp4 + tmp6;
     let z4 = tmp5 + tmp7;
-    let z5 = (z3 + z4) * FIX_1_175875602;
-    let tmp4 = tmp4 * FIX_0_298631336;
-    let tmp5 = tmp5 * FIX_2_053119869;
-    let tmp6 = tmp6 * FIX_3_072711026;
-    let tmp7 = tmp7 * FIX_1_501321110;
-    let z1 = -z1 * FIX_0_899976223;
-    let z2 = -z2 * FIX_2_562915447;
-    let z3 = -z3 * FIX_1_961570560 + z5;
-    let z4 = -z4 * FIX_0_390180644 + z5;
+    let z5 = (z3 + z4) * c(FIX_1_175875602);
+    let tmp4 = tmp4 * c(FIX_0_298631336);
+    let tmp5 = tmp5 * c(FIX_2_053119869);
+    let tmp6 = tmp6 * c(FIX_3_072711026);
+    let tmp7 = tmp7 * c(FIX_1_501321110);
+    let z1 = -z1 * c(FIX_0_899976223);
+    let z2 = -z2 * c(FIX_2_562915447);
+    let z3 = -z3 * c(FIX_1_961570560) + z5;
+    let z4 = -z4 * c(FIX_0_390180644) + z5;
 
     data[o] = out0;
     data[o + s] = descale(tmp7 + z1 + z4, sh);
@@ -99,11 +117,22 @@ fn pass<const FIRST: bool>(data: &mut [i32; 64], o: usize, s: usize) {
 /// Forward DCT of 64 level-shifted samples (sample − 128), in place, natural order;
 /// the results are 8 times the DCT coefficients.
 pub fn fdct_islow(data: &mut [i32; 64]) {
+    fdct_passes(data, PASS1_BITS);
+}
+
+/// [`fdct_islow`] of 12-bit samples (sample − 2048): one bit kept between the passes
+/// (libjpeg's `PASS1_BITS` at 12 bits), 64-bit arithmetic.
+pub fn fdct_islow_12(data: &mut [i64; 64]) {
+    fdct_passes(data, 1);
+}
+
+#[inline(always)]
+fn fdct_passes<T: DctInt>(data: &mut [T; 64], p1: u32) {
     for row in 0..8 {
-        pass::<true>(data, row * 8, 1);
+        pass::<T, true>(data, row * 8, 1, p1);
     }
     for col in 0..8 {
-        pass::<false>(data, col, 8);
+        pass::<T, false>(data, col, 8, p1);
     }
 }
 

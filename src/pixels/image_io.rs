@@ -424,6 +424,101 @@ pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
     Ok(info.image(out))
 }
 
+/// Reads a PGM/PPM/PAM (gray or RGB) or PNG file as 12-bit samples: each sample
+/// rescaled from the file's maximum value to 4095, rounded (`(v·4095 + max/2) / max`,
+/// libjpeg's rescaling); an alpha channel is dropped.
+pub fn read_wide(data: &[u8]) -> Result<super::wide_encode::WideImage> {
+    let (width, height, channels, maxval, samples) = if is_pnm(data) {
+        let info = pnm_info(data)?;
+        (
+            info.width,
+            info.height,
+            info.channels,
+            info.maxval,
+            pnm_samples(&info, data)?,
+        )
+    } else {
+        read_png_wide(data)?
+    };
+    if !matches!(channels, 1 | 3) {
+        return Err(Error::BadRequest(format!(
+            "{channels}-channel input cannot be encoded with 12-bit samples"
+        )));
+    }
+    let max = u64::from(maxval.max(1));
+    let data = samples
+        .iter()
+        .map(|&v| ((u64::from(v).min(max) * 4095 + max / 2) / max) as u16)
+        .collect();
+    Ok(super::wide_encode::WideImage {
+        width,
+        height,
+        channels,
+        data,
+    })
+}
+
+/// Every sample of a PNM file as it is stored.
+fn pnm_samples(info: &PnmInfo, data: &[u8]) -> Result<Vec<u32>> {
+    if !info.ascii {
+        let raw = info.raw(data)?;
+        return Ok(match info.maxval > 255 {
+            true => raw
+                .chunks_exact(2)
+                .map(|p| u32::from(p[0]) << 8 | u32::from(p[1]))
+                .collect(),
+            false => raw.iter().map(|&v| u32::from(v)).collect(),
+        });
+    }
+    let mut hd = Header {
+        data,
+        pos: info.start,
+    };
+    if info.samples() > data.len() as u64 {
+        return Err(bad(hd.pos, "PNM: file too short for its size"));
+    }
+    (0..info.samples()).map(|_| hd.number()).collect()
+}
+
+/// A PNG file's size, channels (alpha dropped), maximum value and samples.
+fn read_png_wide(data: &[u8]) -> Result<(u32, u32, usize, u32, Vec<u32>)> {
+    let mut dec = png::Decoder::new_with_limits(
+        std::io::Cursor::new(data),
+        png::Limits { bytes: usize::MAX },
+    );
+    dec.set_transformations(png::Transformations::EXPAND);
+    let mut reader = dec.read_info().map_err(png_err)?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| png_err("image too large"))?;
+    let mut buf = vec![0; size];
+    let info = reader.next_frame(&mut buf).map_err(png_err)?;
+    let (channels, keep) = match info.color_type {
+        png::ColorType::Grayscale => (1, 1),
+        png::ColorType::GrayscaleAlpha => (2, 1),
+        png::ColorType::Rgb => (3, 3),
+        png::ColorType::Rgba => (4, 3),
+        png::ColorType::Indexed => return Err(png_err("palette not expanded")),
+    };
+    let wide = info.bit_depth == png::BitDepth::Sixteen;
+    let bytes = if wide { 2 } else { 1 };
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut out = Vec::with_capacity(w * h * keep);
+    for y in 0..h {
+        let row = &buf[y * info.line_size..][..w * channels * bytes];
+        for px in row.chunks_exact(channels * bytes) {
+            for s in px[..keep * bytes].chunks_exact(bytes) {
+                out.push(match wide {
+                    true => u32::from(s[0]) << 8 | u32::from(s[1]),
+                    false => u32::from(s[0]),
+                });
+            }
+        }
+    }
+    let maxval = if wide { 65535 } else { 255 };
+    Ok((info.width, info.height, keep, maxval, out))
+}
+
 /// An image read for encoding: the file's own bytes when they can be used as they
 /// are (binary PNM with maxval 255), else decoded samples.
 #[derive(Debug, Clone, PartialEq, Eq)]

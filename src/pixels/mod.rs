@@ -42,6 +42,7 @@ pub mod smooth;
 pub mod targa;
 mod upsample;
 mod wide;
+pub mod wide_encode;
 
 pub use decode::{
     decode_rows, decode_to_pixels, first_block_columns, reads_ac, Band, BandDecoder, PixelShape,
