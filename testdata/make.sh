@@ -30,3 +30,8 @@ mkdir -p p12
 jtool encode --precision 12 -q 85 --sampling 422 src_67x45.ppm p12/p12_422_q85_67x45.jpg
 jtool encode --precision 12 -q 90 --grayscale --progressive src_33x17.ppm p12/p12_gray_prog_q90_33x17.jpg
 jtool encode --precision 12 -q 80 --restart 1 src_67x45.ppm p12/p12_420_rst_q80_67x45.jpg
+# a lossless (SOF3) file, made by DCMTK's IJG lossless codec (apt-get install dcmtk)
+mkdir -p lossless
+img2dcm baseline_420_q85_67x45.jpg a.dcm && dcmdjpeg a.dcm u.dcm && dcmcjpeg +el +sv 4 +pt 0 u.dcm l.dcm
+dcmdump +W . l.dcm > /dev/null && mv l.dcm.1.raw lossless/ll_rgb_sv4_67x45.jpg
+rm -f a.dcm u.dcm l.dcm l.dcm.0.raw

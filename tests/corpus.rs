@@ -234,3 +234,44 @@ fn twelve_bit_files_keep_their_coefficients() {
     );
     assert!(copied >= 15, "expected testdata's 12-bit files");
 }
+
+/// The corpus's lossless (SOF3) file decodes to its reference PNG exactly, and
+/// `verify` finds it sound.
+#[test]
+fn lossless_file_matches_its_reference() {
+    let Some(c) = corpus_dir() else { return };
+    let m = manifest(&c);
+    let mut n = 0;
+    for r in m
+        .values()
+        .filter(|r| r["category"] == "valid" && r["sof"] == "SOF3")
+    {
+        let data = std::fs::read(c.join(&r["file"])).unwrap();
+        let file = JpegFile::parse(&data).unwrap();
+        let (img, warnings) =
+            jtool::entropy::lossless::decode_lossless(&file, &Default::default()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let png = std::fs::read(c.join(&r["reference_file"])).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.bit_depth, png::BitDepth::Sixteen);
+        let want: Vec<u16> = buf[..info.buffer_size()]
+            .chunks_exact(2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .collect();
+        let plane = &img.components[0];
+        let got: Vec<u16> = (0..plane.height)
+            .flat_map(|y| plane.samples[y * plane.stride..][..plane.width].to_vec())
+            .collect();
+        assert!(got == want, "{}", r["file"]);
+        assert_eq!(
+            jtool::pipeline::verify(&data).status,
+            jtool::pipeline::Status::Ok
+        );
+        n += 1;
+    }
+    assert!(n >= 1);
+}

@@ -464,6 +464,10 @@ fn mutant(seed: &[u8], index: usize) -> (Vec<u8>, String) {
 /// Every testdata JPEG, then a fixed sample of small corpus files chosen by kind.
 fn seeds() -> Vec<PathBuf> {
     let mut v = testdata_jpegs();
+    // 12-bit and lossless files, kept apart from the ones 8-bit djpeg reads.
+    for sub in ["p12", "lossless"] {
+        v.extend(common::jpegs_in(&testdata_dir().join(sub)));
+    }
     if let Some(extra) = std::env::var_os("JTOOL_FUZZ_SEEDS_DIR") {
         v.extend(common::jpegs_in(Path::new(&extra)));
     }
@@ -949,7 +953,10 @@ fn fuzz_all(progress: Arc<Mutex<Progress>>) {
         let (n, i) = s.rsplit_once(':')?;
         Some((n.to_string(), i.parse::<usize>().ok()?))
     });
-    let testdata = testdata_jpegs();
+    let testdata: Vec<PathBuf> = seeds()
+        .into_iter()
+        .filter(|p| p.starts_with(testdata_dir()))
+        .collect();
     for path in seeds() {
         let name = match path
             .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))

@@ -250,3 +250,96 @@ fn twelve_bit_encode_matches_ijg() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Lossless (SOF3) files that DCMTK's IJG lossless codec writes (`dcmcjpeg +el`) from
+/// known samples, with every predictor 1-7 and point transforms 0 and 2, decode to
+/// exactly those samples (shifted by the point transform), at 8 and 12 bits, gray and
+/// RGB; so does the corpus's 16-bit file against its reference PNG (tests/corpus.rs).
+#[test]
+fn lossless_decode_gives_the_samples() {
+    use jtool::container::JpegFile;
+    use jtool::entropy::lossless::decode_lossless;
+    if tool("dcmcjpeg").is_none() || tool("img2dcm").is_none() {
+        return;
+    }
+    let run = |cmd: &mut Command| cmd.output().is_ok_and(|o| o.status.success());
+    let mut sources = vec![testdata_dir().join("baseline_420_q85_67x45.jpg")];
+    sources.extend(twelve_bit_testdata());
+    let (mut same, mut total) = (0, 0);
+    let mut failures = Vec::new();
+    for src in &sources {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |n: &str| dir.path().join(n);
+        // The samples: the DCT file decoded by DCMTK, as uncompressed DICOM.
+        assert!(run(Command::new("img2dcm").arg(src).arg(p("a.dcm"))));
+        assert!(run(Command::new("dcmdjpeg")
+            .arg(p("a.dcm"))
+            .arg(p("u.dcm"))));
+        assert!(run(Command::new("dcmdump")
+            .arg("+W")
+            .arg(dir.path())
+            .arg(p("u.dcm"))));
+        let raw = std::fs::read(p("u.dcm.0.raw")).unwrap();
+        for sv in 1..=7 {
+            for pt in [0u32, 2] {
+                let (svs, pts) = (sv.to_string(), pt.to_string());
+                // dcmdump +W does not overwrite the files of the run before.
+                for f in ["l.dcm.0.raw", "l.dcm.1.raw"] {
+                    let _ = std::fs::remove_file(p(f));
+                }
+                let ok = run(Command::new("dcmcjpeg")
+                    .args(["+el", "+sv", &svs, "+pt", &pts])
+                    .arg(p("u.dcm"))
+                    .arg(p("l.dcm")))
+                    && run(Command::new("dcmdump")
+                        .arg("+W")
+                        .arg(dir.path())
+                        .arg(p("l.dcm")));
+                assert!(ok, "dcmcjpeg +el on {}", src.display());
+                let jpeg = std::fs::read(p("l.dcm.1.raw")).unwrap();
+                let file = JpegFile::parse(&jpeg).unwrap();
+                let (img, warnings) = decode_lossless(&file, &Default::default()).unwrap();
+                assert!(warnings.is_empty(), "{warnings:?}");
+                // Interleaved samples as DICOM stores them (8-bit: a byte; else 2, LE).
+                let n = img.components.len();
+                let wide = img.precision > 8;
+                let mut got = Vec::new();
+                for y in 0..img.height as usize {
+                    for x in 0..img.width as usize {
+                        for c in &img.components {
+                            let v = c.samples[y * c.stride + x];
+                            match wide {
+                                true => got.extend_from_slice(&v.to_le_bytes()),
+                                false => got.push(v as u8),
+                            }
+                        }
+                    }
+                }
+                let want: Vec<u8> = match wide {
+                    true => raw[..got.len()]
+                        .chunks_exact(2)
+                        .flat_map(|b| {
+                            ((u16::from_le_bytes([b[0], b[1]]) >> pt) << pt).to_le_bytes()
+                        })
+                        .collect(),
+                    false => raw[..got.len()].iter().map(|&b| (b >> pt) << pt).collect(),
+                };
+                total += 1;
+                match got == want {
+                    true => same += 1,
+                    false => {
+                        let at = got.iter().zip(&want).position(|(a, b)| a != b);
+                        let at = at.unwrap_or(0);
+                        failures.push(format!(
+                            "{} ({n} components, {} bits) predictor {sv} Pt {pt}: samples differ from byte {at}",
+                            src.display(),
+                            img.precision,
+                        ))
+                    }
+                }
+            }
+        }
+    }
+    println!("lossless decode: {same} of {total} DCMTK-coded files give their samples");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

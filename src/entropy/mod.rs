@@ -31,6 +31,7 @@ mod enc_tests;
 mod encode;
 mod huffdec;
 mod huffenc;
+pub mod lossless;
 mod optimal;
 mod par;
 pub mod rows;

@@ -342,6 +342,13 @@ fn crop_last_band(crop: Crop, pixels: &PixelOptions, factors: &[(u8, u8)]) -> us
     bottom / imcu_rows(factors) + 1
 }
 
+/// The SOFn marker code of `file`'s frame.
+fn frame_marker(file: &JpegFile) -> Option<u8> {
+    file.segments()
+        .find(|s| s.marker.is_sof())
+        .map(|s| s.marker.0)
+}
+
 /// Whether `file`'s frame has samples of more than 8 bits.
 fn wide_samples(file: &JpegFile) -> bool {
     let frame = file.segments().find(|s| s.marker.is_sof());
@@ -367,6 +374,19 @@ pub fn decode_file_rows(
         Ok(head) if stops_early(&head, opts) => head,
         _ => JpegFile::parse(data)?,
     };
+    if frame_marker(&file) == Some(0xC3) {
+        let (image, w) = entropy::lossless::decode_lossless(&file, &opts.limits)?;
+        let mut warnings = file.warnings.clone();
+        warnings.extend(w);
+        super::check_strict(opts.strict, &warnings)?;
+        crate::pixels::wide::lossless_rows(&image, &opts.pixels, start, sink)?;
+        let color = if image.components.len() == 1 {
+            ColorSpace::Gray
+        } else {
+            ColorSpace::Rgb
+        };
+        return Ok((color, warnings));
+    }
     let skip = ac_unread(&file, opts);
     let streamed = if !skip.is_empty() {
         let threads = opts.pixels.threads;

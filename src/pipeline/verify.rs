@@ -134,13 +134,20 @@ pub fn verify_threaded(data: &[u8], limits: &Limits, threads: usize) -> Verdict 
     for w in &file.warnings {
         problems.push(from_warning(w, scan_of(w.offset)));
     }
-    match decode_checked(&file, limits, threads) {
-        Ok((image, warnings, range)) => {
+    // Lossless (SOF3): the samples are decoded; there are no coefficients to range.
+    let decoded = match file.segments().any(|s| s.marker.0 == 0xC3) {
+        true => crate::entropy::lossless::decode_lossless(&file, limits).map(|(_, w)| (w, None)),
+        false => decode_checked(&file, limits, threads).map(|(i, w, r)| (w, Some((i, r)))),
+    };
+    match decoded {
+        Ok((warnings, checked)) => {
             for w in &warnings {
                 problems.push(from_warning(w, scan_of(w.offset)));
             }
-            range.findings(&image, &mut problems);
-            data_after_last_interval(&file, &image, &mut problems);
+            if let Some((image, range)) = checked {
+                range.findings(&image, &mut problems);
+                data_after_last_interval(&file, &image, &mut problems);
+            }
         }
         Err(e) => {
             let mut f = from_error(&e);

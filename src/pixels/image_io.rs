@@ -81,8 +81,9 @@ pub struct PngStream<W: Write> {
     png: png::StreamWriter<'static, Pending>,
     pending: Pending,
     out: W,
-    /// 12-bit samples (two bytes each) scaled to 16 bits on their way in.
-    wide: Option<Vec<u8>>,
+    /// Samples of more than 8 bits (two bytes each; their significant bits) scaled
+    /// to 16 bits on their way in.
+    wide: Option<(Vec<u8>, u32)>,
 }
 
 /// Encoded bytes on their way from the encoder to the output.
@@ -121,9 +122,11 @@ impl<W: Write> PngStream<W> {
         });
         enc.set_compression(png::Compression::Fast);
         let mut writer = enc.write_header().map_err(png_err)?;
+        // Significant bits of wide samples (12 for 12-bit DCT files, P for lossless).
+        let sig = 16 - shape.maxval.leading_zeros() as u8;
         if wide {
             // sBIT: how many of the 16 bits are significant (PNG 11.3.3.4).
-            let bits = vec![12u8; shape.channels];
+            let bits = vec![sig; shape.channels];
             writer
                 .write_chunk(png::chunk::ChunkType(*b"sBIT"), &bits)
                 .map_err(png_err)?;
@@ -131,7 +134,7 @@ impl<W: Write> PngStream<W> {
         let png = writer
             .into_stream_writer_with_size(1 << 16)
             .map_err(png_err)?;
-        let wide = wide.then(Vec::new);
+        let wide = wide.then(|| (Vec::new(), u32::from(sig)));
         let mut s = PngStream {
             png,
             pending,
@@ -153,13 +156,15 @@ impl<W: Write> PngStream<W> {
     /// Writes whole rows.
     pub fn write_rows(&mut self, rows: &[u8]) -> Result<()> {
         match &mut self.wide {
-            // 12 bits to 16 by repeating the top bits below (PNG 12.5: the full
+            // b bits to 16 by repeating the top bits below (PNG 12.5: the full
             // range maps onto the full range).
-            Some(buf) => {
+            Some((buf, b)) => {
                 buf.clear();
+                let b = *b;
                 for pair in rows.chunks_exact(2) {
-                    let v = u16::from_be_bytes([pair[0], pair[1]]);
-                    buf.extend_from_slice(&((v << 4) | (v >> 8)).to_be_bytes());
+                    let v = u32::from(u16::from_be_bytes([pair[0], pair[1]]));
+                    let v = (v << (16 - b)) | (v >> (2 * b).saturating_sub(16).min(31));
+                    buf.extend_from_slice(&(v as u16).to_be_bytes());
                 }
                 self.png.write_all(buf)?;
             }

@@ -41,7 +41,7 @@ mod rgb2ycc_sse2;
 pub mod smooth;
 pub mod targa;
 mod upsample;
-mod wide;
+pub mod wide;
 pub mod wide_encode;
 
 pub use decode::{

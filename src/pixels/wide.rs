@@ -336,6 +336,59 @@ fn convert_row(conv: Convert, rows: &[Vec<u16>], out: &mut Vec<u8>) {
     }
 }
 
+/// Hands the samples of a lossless (SOF3) frame to `sink`, rows in bands after
+/// `start` got the shape: gray, or three components as they are (lossless files
+/// carry no colour transform), subsampled components replicated; samples of more
+/// than 8 bits as two bytes, most significant first, with maximum value 2^P − 1.
+pub fn lossless_rows(
+    img: &crate::entropy::lossless::SampleImage,
+    opts: &PixelOptions,
+    start: &mut dyn FnMut(PixelShape) -> Result<()>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<PixelShape> {
+    let n = img.components.len();
+    let plain = opts.scale == Scale::FULL && opts.crop.is_none() && opts.dct == DctMethod::Int;
+    if !plain || !matches!(n, 1 | 3) {
+        return Err(Error::unsupported(
+            "lossless JPEG other than full-size gray or three-component output",
+            None,
+        ));
+    }
+    let channels = if opts.gray { 1 } else { n };
+    let shape = PixelShape {
+        width: img.width,
+        height: img.height,
+        channels,
+        maxval: ((1u32 << img.precision) - 1) as u16,
+    };
+    start(shape)?;
+    let (w, wide) = (img.width as usize, shape.maxval > 255);
+    let (hmax, vmax) = img.components.iter().fold((1, 1), |(h, v), c| {
+        (h.max(usize::from(c.h)), v.max(usize::from(c.v)))
+    });
+    let mut band = Vec::new();
+    for y in 0..img.height as usize {
+        for x in 0..w {
+            for c in &img.components[..channels] {
+                let (cx, cy) = (x * usize::from(c.h) / hmax, y * usize::from(c.v) / vmax);
+                let v = c.samples[cy * c.stride + cx];
+                match wide {
+                    true => band.extend_from_slice(&v.to_be_bytes()),
+                    false => band.push(v as u8),
+                }
+            }
+        }
+        if band.len() >= BAND_ROWS * w * channels * 2 {
+            sink(&band)?;
+            band.clear();
+        }
+    }
+    if !band.is_empty() {
+        sink(&band)?;
+    }
+    Ok(shape)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,340 @@
+//! Lossless JPEG (T.81 Annex H, SOF3): every sample is predicted from its decoded
+//! neighbours (H.1.2.1) and the difference, modulo 2^16, is Huffman-coded as a DC
+//! difference is (H.1.2.2: categories 0 to 16, 16 standing for 32768 with no extra
+//! bits). There are no DCT blocks: the result is the samples themselves.
+
+use super::bitread::BitReader;
+use super::huffdec::HuffDecoder;
+use super::Limits;
+use crate::container::{
+    parse_dht, parse_dri, parse_frame, parse_scan, FrameHeader, HuffmanSpec, Item, JpegFile,
+    Marker, Scan, ScanHeader,
+};
+use crate::error::{Error, LimitKind, MalformedKind, Result, Warning, WarningKind};
+
+fn bad(offset: usize, msg: impl Into<String>) -> Error {
+    Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
+}
+
+/// One component's samples, point transform undone, on the grid of whole MCUs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamplePlane {
+    pub id: u8,
+    pub h: u8,
+    pub v: u8,
+    /// Samples per row and rows holding image data (T.81 A.1.1).
+    pub width: usize,
+    pub height: usize,
+    /// Row length of `samples` (the MCU grid's width).
+    pub stride: usize,
+    pub samples: Vec<u16>,
+}
+
+/// The samples of a lossless frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleImage {
+    pub width: u32,
+    pub height: u32,
+    /// Sample precision P (2 to 16).
+    pub precision: u8,
+    pub components: Vec<SamplePlane>,
+}
+
+/// Decodes the lossless (SOF3) frame of `file`; damaged data is tolerated as the DCT
+/// decoder tolerates it (a warning, the rest of the scan predicted from zero
+/// differences).
+pub fn decode_lossless(file: &JpegFile, limits: &Limits) -> Result<(SampleImage, Vec<Warning>)> {
+    let mut tables: [Option<HuffmanSpec>; 4] = Default::default();
+    let mut restart = 0u16;
+    let mut frame: Option<(FrameHeader, SampleImage)> = None;
+    let mut warnings = Vec::new();
+    let mut scans = 0;
+    for item in &file.items {
+        match item {
+            Item::Segment(seg) if seg.marker == Marker::DHT => {
+                for spec in parse_dht(seg)? {
+                    if spec.class == 0 {
+                        let id = usize::from(spec.id & 3);
+                        tables[id] = Some(spec);
+                    }
+                }
+            }
+            Item::Segment(seg) if seg.marker == Marker::DRI => restart = parse_dri(seg)?,
+            Item::Segment(seg) if seg.marker.0 == 0xC3 => {
+                let header = parse_frame(seg)?;
+                let image = plan(&header, seg.offset, limits)?;
+                frame = Some((header, image));
+            }
+            Item::Scan(scan) => {
+                let Some((header, image)) = frame.as_mut() else {
+                    let at = scan.header.offset;
+                    return Err(Error::malformed(at, MalformedKind::NoFrame));
+                };
+                scans += 1;
+                if scans > limits.max_scans {
+                    return Err(bad(scan.header.offset, "too many scans"));
+                }
+                let ctx = ScanCtx::new(header, scan, &tables, restart)?;
+                ctx.decode(scan, image, &mut warnings);
+            }
+            _ => {}
+        }
+    }
+    match frame {
+        Some((_, image)) if scans > 0 => Ok((image, warnings)),
+        Some(_) => Err(Error::malformed(0, MalformedKind::NoScan)),
+        None => Err(Error::malformed(0, MalformedKind::NoFrame)),
+    }
+}
+
+/// The image of `header` with zero samples; refused beyond the limits.
+fn plan(header: &FrameHeader, at: usize, limits: &Limits) -> Result<SampleImage> {
+    if !(2..=16).contains(&header.precision) {
+        return Err(bad(at + 4, "lossless precision outside 2..16"));
+    }
+    let (w, h) = (usize::from(header.width), usize::from(header.height));
+    if h == 0 {
+        return Err(Error::unsupported(
+            "a lossless frame of height 0 (DNL)",
+            Some(at),
+        ));
+    }
+    if (w as u64) * (h as u64) > limits.max_pixels {
+        return Err(Error::Limit(LimitKind::Pixels(w as u64 * h as u64)));
+    }
+    let hmax = header
+        .components
+        .iter()
+        .map(|c| usize::from(c.h))
+        .max()
+        .unwrap_or(1);
+    let vmax = header
+        .components
+        .iter()
+        .map(|c| usize::from(c.v))
+        .max()
+        .unwrap_or(1);
+    let (mx, my) = (w.div_ceil(hmax), h.div_ceil(vmax));
+    let components = header
+        .components
+        .iter()
+        .map(|c| {
+            let (ch, cv) = (usize::from(c.h), usize::from(c.v));
+            SamplePlane {
+                id: c.id,
+                h: c.h,
+                v: c.v,
+                width: (w * ch).div_ceil(hmax),
+                height: (h * cv).div_ceil(vmax),
+                stride: mx * ch,
+                samples: vec![0; mx * ch * my * cv],
+            }
+        })
+        .collect();
+    Ok(SampleImage {
+        width: w as u32,
+        height: h as u32,
+        precision: header.precision,
+        components,
+    })
+}
+
+/// What one scan needs: its components (frame indices) and their tables, the
+/// predictor, the point transform and the restart interval.
+struct ScanCtx {
+    comps: Vec<(usize, Box<HuffDecoder>)>,
+    predictor: u8,
+    pt: u8,
+    precision: u8,
+    restart: usize,
+}
+
+impl ScanCtx {
+    fn new(
+        frame: &FrameHeader,
+        scan: &Scan,
+        tables: &[Option<HuffmanSpec>; 4],
+        restart: u16,
+    ) -> Result<Self> {
+        let hdr: ScanHeader = parse_scan(&scan.header)?;
+        let at = scan.header.offset;
+        // H.1.2.1 and Table H.1: Ss is the predictor (0 only in hierarchical mode).
+        if !(1..=7).contains(&hdr.ss) || hdr.se != 0 || hdr.ah != 0 || hdr.al >= frame.precision {
+            return Err(bad(at, "bad lossless scan parameters"));
+        }
+        let mut comps = Vec::new();
+        for sc in &hdr.components {
+            let ci = (frame.components.iter())
+                .position(|c| c.id == sc.id)
+                .ok_or_else(|| bad(at, "scan component not in frame"))?;
+            let spec = tables[usize::from(sc.td & 3)].as_ref().ok_or_else(|| {
+                let what = format!("Huffman table DC{}", sc.td);
+                Error::malformed(at, MalformedKind::MissingTable(what))
+            })?;
+            if spec.symbols.iter().any(|&s| s > 16) {
+                return Err(bad(at, "lossless Huffman table with a symbol above 16"));
+            }
+            let dec = HuffDecoder::new(spec, false)
+                .map_err(|e| bad(at, format!("bad Huffman table: {e:?}")))?;
+            comps.push((ci, dec));
+        }
+        Ok(ScanCtx {
+            comps,
+            predictor: hdr.ss,
+            pt: hdr.al,
+            precision: frame.precision,
+            restart: usize::from(restart),
+        })
+    }
+
+    /// Decodes the scan's samples into `image`.
+    fn decode(&self, scan: &Scan, image: &mut SampleImage, warnings: &mut Vec<Warning>) {
+        let interleaved = self.comps.len() > 1;
+        let first = &image.components[self.comps[0].0];
+        // MCUs: H×V samples of each component (interleaved), or one sample.
+        let (mcus_x, mcus_y) = match interleaved {
+            true => (
+                first.stride / usize::from(first.h),
+                first.samples.len() / first.stride / usize::from(first.v),
+            ),
+            false => (first.width, first.height),
+        };
+        let mut br = BitReader::new(scan.ecs);
+        let base = scan.ecs_offset();
+        let mut state = Predict::new(self.precision, self.pt, self.comps.len());
+        let mut broken = false;
+        let mut next_rst = 0u8;
+        for m in 0..mcus_x * mcus_y {
+            if self.restart > 0 && m > 0 && m % self.restart == 0 {
+                match br.next_marker() {
+                    Some((_, code)) if code == 0xD0 + next_rst => {
+                        br.skip_marker();
+                        broken = false;
+                    }
+                    other => {
+                        let at = other.map_or(scan.ecs.len(), |(a, _)| a);
+                        warnings.push(Warning::at(base + at, WarningKind::BadRestart));
+                        broken = true;
+                    }
+                }
+                next_rst = (next_rst + 1) & 7;
+                state.restart();
+            }
+            let (mx, my) = (m % mcus_x, m / mcus_x);
+            for (k, (ci, dec)) in self.comps.iter().enumerate() {
+                let plane = &mut image.components[*ci];
+                let (h, v) = match interleaved {
+                    true => (usize::from(plane.h), usize::from(plane.v)),
+                    false => (1, 1),
+                };
+                for yy in 0..v {
+                    for xx in 0..h {
+                        let diff = match broken {
+                            true => 0,
+                            false => match read_diff(&mut br, dec) {
+                                Some(d) => d,
+                                None => {
+                                    let at = base + br.byte_offset();
+                                    let what = "bad Huffman code in a lossless scan".into();
+                                    warnings.push(Warning::at(at, WarningKind::CorruptData(what)));
+                                    broken = true;
+                                    0
+                                }
+                            },
+                        };
+                        state.put(plane, k, (mx * h + xx, my * v + yy), self.predictor, diff);
+                    }
+                }
+            }
+        }
+        if br.overrun() && !broken {
+            warnings.push(Warning::at(
+                base + scan.ecs.len(),
+                WarningKind::PrematureEnd,
+            ));
+        }
+        // The point transform (H.1.2.2) is undone at the end, so that the
+        // predictions above use the coded values.
+        if self.pt > 0 {
+            for &(ci, _) in &self.comps {
+                for s in image.components[ci].samples.iter_mut() {
+                    *s <<= self.pt;
+                }
+            }
+        }
+    }
+}
+
+/// One difference: its category, then the category's bits (32768 for 16).
+fn read_diff(br: &mut BitReader, dec: &HuffDecoder) -> Option<i32> {
+    let s = u32::from(dec.decode(br)?);
+    match s {
+        16 => Some(32768),
+        0..=15 => Some(br.receive_extend(s)),
+        _ => None,
+    }
+}
+
+/// Where prediction stands in a scan: per scan component, the first row of the
+/// current restart interval (its "first line", H.1.2.1) and whether its first
+/// sample is still to come.
+struct Predict {
+    init: i32,
+    first_row: Vec<Option<usize>>,
+}
+
+impl Predict {
+    fn new(precision: u8, pt: u8, n: usize) -> Self {
+        Predict {
+            init: 1 << (precision - pt - 1),
+            first_row: vec![None; n],
+        }
+    }
+
+    /// At a restart marker the prediction starts again as at the scan's start.
+    fn restart(&mut self) {
+        self.first_row.iter_mut().for_each(|r| *r = None);
+    }
+
+    /// Reconstructs the sample at `(x, y)` of `plane` (scan component `k`) from its
+    /// difference.
+    fn put(
+        &mut self,
+        plane: &mut SamplePlane,
+        k: usize,
+        (x, y): (usize, usize),
+        sel: u8,
+        diff: i32,
+    ) {
+        let s = plane.stride;
+        let at = |xx: usize, yy: usize| i32::from(plane.samples[yy * s + xx]);
+        let px = match self.first_row[k] {
+            None => {
+                self.first_row[k] = Some(y);
+                self.init
+            }
+            // The first line: the sample to the left (or above, at a row's start).
+            Some(r) if y == r => {
+                if x > 0 {
+                    at(x - 1, y)
+                } else {
+                    at(x, y.saturating_sub(1))
+                }
+            }
+            Some(_) if x == 0 => at(0, y - 1),
+            Some(_) => {
+                let (ra, rb, rc) = (at(x - 1, y), at(x, y - 1), at(x - 1, y - 1));
+                match sel {
+                    1 => ra,
+                    2 => rb,
+                    3 => rc,
+                    4 => ra + rb - rc,
+                    5 => ra + ((rb - rc) >> 1),
+                    6 => rb + ((ra - rc) >> 1),
+                    _ => (ra + rb) >> 1,
+                }
+            }
+        };
+        plane.samples[y * s + x] = (px + diff) as u16;
+    }
+}
