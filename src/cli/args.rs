@@ -667,10 +667,16 @@ pub struct PixelEncodeArgs {
     #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]
     pub dct: DctArg,
     /// Bits per sample of the output (cjpeg -precision): 12 reads PNM/PNG samples
-    /// rescaled to 0-4095 and writes an extended (SOF1) or progressive 12-bit file.
+    /// rescaled to 0-4095 and writes an extended (SOF1) or progressive 12-bit file;
+    /// with --lossless, 2 to 16.
     #[arg(long, value_name = "BITS", default_value = "8",
-          value_parser = clap::builder::PossibleValuesParser::new(["8", "12"]))]
-    pub precision: String,
+          value_parser = clap::value_parser!(u8).range(2..=16))]
+    pub precision: u8,
+    /// Lossless JPEG (SOF3, cjpeg -lossless): predictor 1-7 and point transform
+    /// (default 0, the only one that keeps every bit); no colour transform or
+    /// subsampling.
+    #[arg(long, value_name = "PSV[,PT]")]
+    pub lossless: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

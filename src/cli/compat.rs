@@ -110,6 +110,7 @@ const CJPEG: &[Switch] = &[
     ("greyscale", 2, false),
     ("help", 1, false),
     ("icc", 1, true),
+    ("lossless", 1, true),
     ("maxmemory", 3, true),
     ("memdst", 2, false),
     ("optimize", 1, false),
@@ -510,7 +511,7 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "version" => return Ok(None),
             "help" => return Err(String::new()),
             "quality" | "qslots" | "qtables" | "scans" | "icc" | "restart" | "smooth"
-            | "precision" => pass(&mut a, &format!("--{sw}"), value),
+            | "precision" | "lossless" => pass(&mut a, &format!("--{sw}"), value),
             "sample" => pass(&mut a, "--sampling", value),
             // The last of -grayscale and -rgb counts, as in cjpeg.
             "grayscale" | "greyscale" => colour = Some("--grayscale"),
@@ -968,7 +969,7 @@ pub fn usage(tool: Tool) -> &'static str {
             "usage: jtool cjpeg [switches] [inputfile]   (cjpeg's switches)
   -quality N[,...]  -grayscale  -rgb  -optimize  -progressive  -arithmetic
   -baseline  -dct int|fast|float  -qtables FILE  -qslots N[,...]  -sample HxV[,...]
-  -scans FILE  -icc FILE  -restart N[B]  -smooth N  -precision 8|12  -targa
+  -scans FILE  -icc FILE  -restart N[B]  -smooth N  -precision N  -lossless PSV[,PT]  -targa
   -maxmemory N  -outfile name
   -report  -strict  -verbose  -version
 "

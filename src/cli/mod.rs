@@ -1141,6 +1141,19 @@ fn encode_tables(
     Ok((params, quant))
 }
 
+/// `PSV[,PT]` of `--lossless`: the predictor 1-7 and the point transform (0 unless
+/// given).
+fn parse_lossless(s: &str) -> std::result::Result<(u8, u8), String> {
+    let bad = || format!("--lossless {s}: PSV[,PT], a predictor 1-7 and a point transform");
+    let (psv, pt) = s.split_once(',').unwrap_or((s, "0"));
+    let psv: u8 = psv.trim().parse().map_err(|_| bad())?;
+    let pt: u8 = pt.trim().parse().map_err(|_| bad())?;
+    match (1..=7).contains(&psv) && pt < 16 {
+        true => Ok((psv, pt)),
+        false => Err(bad()),
+    }
+}
+
 fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
     let (params, quant) = match encode_tables(a) {
         Ok(p) => p,
@@ -1180,11 +1193,19 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
         scans,
         icc,
     };
-    let wide = a.precision == "12";
+    let lossless = match a.lossless.as_deref().map(parse_lossless).transpose() {
+        Ok(l) => l,
+        Err(m) => return usage(&m),
+    };
+    let precision = a.precision;
+    if lossless.is_none() && precision != 8 && precision != 12 {
+        return usage("--precision: 8 or 12 (2 to 16 with --lossless)");
+    }
     let op = |data: &[u8], _: &Dest| {
-        let bytes = match wide {
-            true => pipeline::encode_image_file_wide(data, &opts)?,
-            false => pipeline::encode_image_file(data, &opts)?,
+        let bytes = match (lossless, precision) {
+            (Some(l), p) => pipeline::encode_image_file_lossless(data, &opts, p, l)?,
+            (None, 12) => pipeline::encode_image_file_wide(data, &opts)?,
+            _ => pipeline::encode_image_file(data, &opts)?,
         };
         Ok(Done::from(pipeline::Output {
             bytes,

@@ -8,6 +8,7 @@ mod geometry;
 pub mod ijg;
 mod packed;
 mod padding;
+pub mod samples;
 
 pub use geometry::{ceil_div, Geometry};
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]

@@ -6,6 +6,7 @@
 use super::bitread::BitReader;
 use super::huffdec::HuffDecoder;
 use super::Limits;
+pub use crate::coeffs::samples::{SampleImage, SamplePlane};
 use crate::container::{
     parse_dht, parse_dri, parse_frame, parse_scan, FrameHeader, HuffmanSpec, Item, JpegFile,
     Marker, Scan, ScanHeader,
@@ -14,30 +15,6 @@ use crate::error::{Error, LimitKind, MalformedKind, Result, Warning, WarningKind
 
 fn bad(offset: usize, msg: impl Into<String>) -> Error {
     Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
-}
-
-/// One component's samples, point transform undone, on the grid of whole MCUs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SamplePlane {
-    pub id: u8,
-    pub h: u8,
-    pub v: u8,
-    /// Samples per row and rows holding image data (T.81 A.1.1).
-    pub width: usize,
-    pub height: usize,
-    /// Row length of `samples` (the MCU grid's width).
-    pub stride: usize,
-    pub samples: Vec<u16>,
-}
-
-/// The samples of a lossless frame.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SampleImage {
-    pub width: u32,
-    pub height: u32,
-    /// Sample precision P (2 to 16).
-    pub precision: u8,
-    pub components: Vec<SamplePlane>,
 }
 
 /// Decodes the lossless (SOF3) frame of `file`; damaged data is tolerated as the DCT
@@ -298,17 +275,17 @@ impl Predict {
 
     /// Reconstructs the sample at `(x, y)` of `plane` (scan component `k`) from its
     /// difference.
-    fn put(
-        &mut self,
-        plane: &mut SamplePlane,
-        k: usize,
-        (x, y): (usize, usize),
-        sel: u8,
-        diff: i32,
-    ) {
+    fn put(&mut self, plane: &mut SamplePlane, k: usize, at: (usize, usize), sel: u8, diff: i32) {
+        let px = self.predict(plane, k, at, sel);
+        plane.samples[at.1 * plane.stride + at.0] = (px + diff) as u16;
+    }
+
+    /// The prediction Px of the sample at `(x, y)` of `plane` (scan component `k`)
+    /// from its neighbours (Table H.1), or by the first-line rules.
+    fn predict(&mut self, plane: &SamplePlane, k: usize, (x, y): (usize, usize), sel: u8) -> i32 {
         let s = plane.stride;
         let at = |xx: usize, yy: usize| i32::from(plane.samples[yy * s + xx]);
-        let px = match self.first_row[k] {
+        match self.first_row[k] {
             None => {
                 self.first_row[k] = Some(y);
                 self.init
@@ -334,7 +311,131 @@ impl Predict {
                     _ => (ra + rb) >> 1,
                 }
             }
-        };
-        plane.samples[y * s + x] = (px + diff) as u16;
+        }
+    }
+}
+
+/// How [`encode_lossless`] codes: the predictor (1–7), the point transform and the
+/// restart interval in MCUs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LosslessOptions {
+    pub predictor: u8,
+    pub point_transform: u8,
+    pub restart_interval: u16,
+}
+
+/// Codes `image` (every component full size) as a lossless frame: DHT, SOF3, DRI,
+/// one interleaved scan (H.1.2) with optimal Huffman tables, the first component's
+/// table 0 and the others' table 1, as libjpeg numbers them. Returns the segments
+/// between SOI and EOI.
+pub fn encode_lossless(image: &SampleImage, opts: &LosslessOptions) -> Result<Vec<u8>> {
+    use super::encode::{install, write_dht};
+    use super::huffenc::{Stats, Writer};
+    use crate::container::{write_frame, write_scan, write_segment, FrameComponent, ScanComponent};
+    let p = image.precision;
+    let (sel, pt) = (opts.predictor, opts.point_transform);
+    let n = image.components.len();
+    if !(2..=16).contains(&p) || !(1..=7).contains(&sel) || pt >= p || !(1..=4).contains(&n) {
+        return Err(Error::BadRequest(format!(
+            "lossless coding needs precision 2-16, predictor 1-7, point transform below the precision and 1-4 components (got {p}, {sel}, {pt}, {n})"
+        )));
+    }
+    if image.components.iter().any(|c| c.h != 1 || c.v != 1) {
+        return Err(Error::unsupported("subsampled lossless output", None));
+    }
+    // libjpeg decodes restart intervals of whole rows of MCUs only.
+    let ri = u32::from(opts.restart_interval);
+    if ri % image.width.max(1) != 0 {
+        return Err(Error::BadRequest(format!(
+            "lossless restart interval {ri}: a whole number of rows ({} MCUs each)",
+            image.width
+        )));
+    }
+    let mut stats = Stats::new();
+    diff_walk(image, opts, &mut stats);
+    let specs: Vec<HuffmanSpec> = (0..n.min(2) as u8)
+        .map(|t| super::optimal::optimal_spec(0, t, &stats.freq[usize::from(t)]))
+        .collect();
+    let mut out = Vec::new();
+    let frame = FrameHeader {
+        marker: Marker(0xC3),
+        precision: p,
+        height: image.height as u16,
+        width: image.width as u16,
+        components: (image.components.iter())
+            .map(|c| FrameComponent {
+                id: c.id,
+                h: 1,
+                v: 1,
+                tq: 0,
+            })
+            .collect(),
+    };
+    let mut body = Vec::new();
+    write_frame(&mut body, &frame);
+    write_segment(&mut out, Marker(0xC3), &body);
+    write_dht(&mut out, &specs);
+    if opts.restart_interval > 0 {
+        write_segment(&mut out, Marker::DRI, &opts.restart_interval.to_be_bytes());
+    }
+    let scan = ScanHeader {
+        components: (image.components.iter().enumerate())
+            .map(|(i, c)| ScanComponent {
+                id: c.id,
+                td: i.min(1) as u8,
+                ta: 0,
+            })
+            .collect(),
+        ss: sel,
+        se: 0,
+        ah: 0,
+        al: pt,
+    };
+    let mut body = Vec::new();
+    write_scan(&mut body, &scan);
+    write_segment(&mut out, Marker::SOS, &body);
+    let tabs = install(&specs);
+    let mut w = Writer::new(out, &tabs);
+    diff_walk(image, opts, &mut w);
+    Ok(w.w.finish())
+}
+
+/// The differences of `image`'s samples (point-transformed) from their predictions,
+/// in scan order, as symbols into `sink` (H.1.2.2: the category, 16 for 32768).
+fn diff_walk<S: super::huffenc::Sink>(image: &SampleImage, opts: &LosslessOptions, sink: &mut S) {
+    use super::huffenc::Emit;
+    let pt = opts.point_transform;
+    // The reconstructed (point-transformed) samples the predictions are made from.
+    let shifted: Vec<SamplePlane> = (image.components.iter())
+        .map(|c| SamplePlane {
+            samples: c.samples.iter().map(|&v| v >> pt).collect(),
+            ..c.clone()
+        })
+        .collect();
+    let mut state = Predict::new(image.precision, pt, shifted.len());
+    let (w, h) = (image.width as usize, image.height as usize);
+    let ri = usize::from(opts.restart_interval);
+    for m in 0..w * h {
+        if ri > 0 && m > 0 && m % ri == 0 {
+            sink.restart(m / ri - 1);
+            state.restart();
+        }
+        let mut e = sink.open();
+        for (k, plane) in shifted.iter().enumerate() {
+            let at = (m % w, m / w);
+            let px = state.predict(plane, k, at, opts.predictor);
+            let v = i32::from(plane.samples[at.1 * plane.stride + at.0]);
+            // Modulo 2^16, as a value in −32767..=32768.
+            let d = ((v - px) as u16) as i32;
+            let d = if d > 32768 { d - 65536 } else { d };
+            let t = k.min(1);
+            match d {
+                32768 => e.sym(t, 16, 0, 0),
+                _ => {
+                    let (nb, extra, _) = super::huffenc::category(d);
+                    e.sym(t, nb, extra, nb);
+                }
+            }
+        }
     }
 }

@@ -185,6 +185,73 @@ pub fn encode_image_file_wide(data: &[u8], opts: &PixelEncodeOptions) -> Result<
     whole_file(coeffs, opts, opts.params.output_color(img.channels))
 }
 
+/// Reads a PPM/PGM/PAM or PNG file as `precision`-bit samples (2 to 16, rescaled as
+/// [`encode_image_file_wide`] does) and codes them losslessly (SOF3, T.81 Annex H)
+/// with `lossless`'s predictor and point transform: gray as one component, RGB as
+/// three stored as they are (ids 'R', 'G', 'B' and an Adobe marker saying so, as
+/// `cjpeg -rgb` writes them), or its luma with `--grayscale`. No colour transform and
+/// no subsampling, so with point transform 0 the samples come back exactly.
+pub fn encode_image_file_lossless(
+    data: &[u8],
+    opts: &PixelEncodeOptions,
+    precision: u8,
+    lossless: (u8, u8),
+) -> Result<Vec<u8>> {
+    use crate::entropy::lossless::{encode_lossless, LosslessOptions, SampleImage, SamplePlane};
+    let img = image_io::read_samples(data, precision)?;
+    let (w, h) = (img.width as usize, img.height as usize);
+    let gray = img.channels == 1 || opts.params.grayscale;
+    let planes: Vec<Vec<u16>> = match (img.channels, gray) {
+        (1, _) => vec![img.data.clone()],
+        (_, true) => vec![img.data.chunks_exact(3).map(luma_any).collect()],
+        _ => (0..3)
+            .map(|k| img.data.iter().skip(k).step_by(3).copied().collect())
+            .collect(),
+    };
+    let ids: &[u8] = if gray { &[1] } else { b"RGB" };
+    let image = SampleImage {
+        width: img.width,
+        height: img.height,
+        precision,
+        components: (planes.into_iter().zip(ids))
+            .map(|(samples, &id)| SamplePlane {
+                id,
+                h: 1,
+                v: 1,
+                width: w,
+                height: h,
+                stride: w,
+                samples,
+            })
+            .collect(),
+    };
+    let restart = match opts.restart_rows {
+        0 => opts.restart_interval,
+        rows => (w * usize::from(rows)).min(65535) as u16,
+    };
+    let lo = LosslessOptions {
+        predictor: lossless.0,
+        point_transform: lossless.1,
+        restart_interval: restart,
+    };
+    let color = if gray {
+        OutputColor::Gray
+    } else {
+        OutputColor::Rgb
+    };
+    let mut out = file_start(opts, color);
+    out.extend_from_slice(&encode_lossless(&image, &lo)?);
+    write_segment(&mut out, Marker::EOI, &[]);
+    Ok(out)
+}
+
+/// The JFIF luma of an R, G, B sample triple of up to 16 bits (libjpeg's equation,
+/// in 64 bits).
+fn luma_any(p: &[u16]) -> u16 {
+    let [r, g, b] = [p[0], p[1], p[2]].map(i64::from);
+    ((19595 * r + 38470 * g + 7471 * b + 32768) >> 16) as u16
+}
+
 /// The pixel encoder of `opts` over `img`.
 fn band_encoder<'a>(img: PixelSlice<'a>, opts: &PixelEncodeOptions) -> Result<BandEncoder<'a>> {
     BandEncoder::new(img, &opts.params, &opts.component_tables(img.channels)?)

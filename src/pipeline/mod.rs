@@ -25,7 +25,8 @@ pub use assemble::{assemble, MetaEdits, Trailer};
 pub use comment::{comments, edit_comments, orientation, set_orientation, MAX_COMMENT};
 pub use drop::{drop_image, load_drop, DropSource};
 pub use encode_pixels::{
-    encode_image_file, encode_image_file_wide, encode_pixels, PixelEncodeOptions, JFIF_APP0_BODY,
+    encode_image_file, encode_image_file_lossless, encode_image_file_wide, encode_pixels,
+    PixelEncodeOptions, JFIF_APP0_BODY,
 };
 pub use hash::{coefficient_hash, file_coefficient_hash, Sha256};
 pub use history::compression_history;

@@ -433,6 +433,12 @@ pub fn read_pnm(data: &[u8]) -> Result<PixelImage> {
 /// rescaled from the file's maximum value to 4095, rounded (`(v·4095 + max/2) / max`,
 /// libjpeg's rescaling); an alpha channel is dropped.
 pub fn read_wide(data: &[u8]) -> Result<super::wide_encode::WideImage> {
+    read_samples(data, 12)
+}
+
+/// [`read_wide`] rescaled to `bits`-bit samples (2 to 16) instead of 12.
+pub fn read_samples(data: &[u8], bits: u8) -> Result<super::wide_encode::WideImage> {
+    let top = (1u64 << bits.clamp(2, 16)) - 1;
     let (width, height, channels, maxval, samples) = if is_pnm(data) {
         let info = pnm_info(data)?;
         (
@@ -453,7 +459,7 @@ pub fn read_wide(data: &[u8]) -> Result<super::wide_encode::WideImage> {
     let max = u64::from(maxval.max(1));
     let data = samples
         .iter()
-        .map(|&v| ((u64::from(v).min(max) * 4095 + max / 2) / max) as u16)
+        .map(|&v| ((u64::from(v).min(max) * top + max / 2) / max) as u16)
         .collect();
     Ok(super::wide_encode::WideImage {
         width,

@@ -341,7 +341,7 @@ fn convert_row(conv: Convert, rows: &[Vec<u16>], out: &mut Vec<u8>) {
 /// carry no colour transform), subsampled components replicated; samples of more
 /// than 8 bits as two bytes, most significant first, with maximum value 2^P − 1.
 pub fn lossless_rows(
-    img: &crate::entropy::lossless::SampleImage,
+    img: &crate::coeffs::samples::SampleImage,
     opts: &PixelOptions,
     start: &mut dyn FnMut(PixelShape) -> Result<()>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
