@@ -615,7 +615,8 @@ fn decode_icc_writes_the_embedded_profile() {
             .stderr(std::process::Stdio::null())
             .status()
             .unwrap();
-        if !ok && !status.success() {
+        // Neither decodes it, or only jtool does (12-bit and lossless files).
+        if !status.success() && (!ok || !djpeg_precision(&data)) {
             continue;
         }
         compared += 1;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{corpus_dir, manifest, run_with_stdin, testdata_jpegs, tool};
+use common::{corpus_dir, djpeg_precision, manifest, run_with_stdin, testdata_jpegs, tool};
 use jtool::pipeline::pixels::{decode_file, DecodeOptions};
 use jtool::pixels::image_io::{encode_pnm, read_pnm};
 use jtool::pixels::{CmykOutput, Crop, DctMethod, PixelImage, PixelOptions, Scale};
@@ -599,6 +599,11 @@ fn streaming_gives_the_same_bytes() {
                 pixels,
                 ..Default::default()
             };
+            // 12-bit and lossless samples are streamed only (the whole-image API
+            // holds 8-bit samples).
+            if !djpeg_precision(&jpeg) {
+                continue;
+            }
             let whole = decode_file(&jpeg, &opts)
                 .map(|d| (encode_pnm(&d.image).unwrap(), format!("{:?}", d.warnings)))
                 .map_err(|e| e.to_string());

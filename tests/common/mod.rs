@@ -303,3 +303,14 @@ pub fn gray_psnr(a: &jtool::pixels::PixelImage, b: &jtool::pixels::PixelImage) -
         .and_then(|m| m.psnr)
         .unwrap_or(99.0)
 }
+
+/// Whether `data`'s frame is one 8-bit djpeg decodes: 8-bit samples, DCT-based (not
+/// 12-bit, not lossless SOF3). Files that do not parse count as 8-bit.
+#[allow(dead_code)]
+pub fn djpeg_precision(data: &[u8]) -> bool {
+    let Ok(file) = jtool::container::JpegFile::parse(data) else {
+        return true;
+    };
+    let sof = file.segments().find(|s| s.marker.is_sof());
+    sof.is_none_or(|s| s.marker.0 != 0xC3 && s.body.first() == Some(&8))
+}
