@@ -504,3 +504,88 @@ fn lossless_encode_round_trips_and_dcmtk_reads_it() {
     }
     println!("lossless encode: {ours} files decode to their samples; DCMTK agrees on {theirs}");
 }
+
+/// Lossless files through the lossless operations: every orientation, with and
+/// without a crop at odd offsets, and grayscale, give exactly the samples of the same
+/// change made to the decoded image (jpegtran refuses such files); `copy` keeps them.
+#[test]
+fn lossless_files_transform_exactly() {
+    use jtool::entropy::lossless::{decode_lossless, SampleImage};
+    use jtool::pipeline::{copy, transform, CopyOptions, TransformOptions};
+    use jtool::transform::{CropOffset, CropSpec, Request, ALL_ORIENTATIONS};
+    let decoded = |bytes: &[u8]| -> SampleImage {
+        let f = jtool::container::JpegFile::parse(bytes).unwrap();
+        decode_lossless(&f, &Default::default()).unwrap().0
+    };
+    let mut files =
+        vec![std::fs::read(testdata_dir().join("lossless/ll_rgb_sv4_67x45.jpg")).unwrap()];
+    if let Some(c) = corpus_dir() {
+        files.push(
+            std::fs::read(c.join("valid/sof3_lossless_p16_jpegdecoder_256x256.jpg")).unwrap(),
+        );
+    }
+    let mut checked = 0;
+    for data in &files {
+        let src = decoded(data);
+        assert!(decoded(&copy(data, &CopyOptions::default()).unwrap().bytes) == src);
+        let (w, h) = (src.width as usize, src.height as usize);
+        for o in ALL_ORIENTATIONS {
+            let (t, fx, fy) = o.parts();
+            let (tw, th) = if t { (h, w) } else { (w, h) };
+            for (crop, gray) in [
+                (None, false),
+                (Some((3, 5, tw - 7, th - 9)), o.swaps_axes()),
+            ] {
+                let request = Request {
+                    orientation: o,
+                    crop: crop.map(|(x, y, cw, ch)| CropSpec {
+                        x: CropOffset {
+                            value: x as u32,
+                            from_end: false,
+                        },
+                        y: CropOffset {
+                            value: y as u32,
+                            from_end: false,
+                        },
+                        width: Some(cw as u32),
+                        height: Some(ch as u32),
+                        ..CropSpec::default()
+                    }),
+                    grayscale: gray,
+                    ..Request::default()
+                };
+                let opts = TransformOptions {
+                    request,
+                    output: CopyOptions::default(),
+                    reset_orientation: false,
+                };
+                let out = decoded(&transform(data, &opts).unwrap().output.bytes);
+                let (x0, y0, cw, ch) = crop.unwrap_or((0, 0, tw, th));
+                assert_eq!((out.width as usize, out.height as usize), (cw, ch), "{o:?}");
+                let keep = if gray { 1 } else { src.components.len() };
+                assert_eq!(out.components.len(), keep);
+                for (a, b) in out.components.iter().zip(&src.components) {
+                    for y in 0..ch {
+                        for x in 0..cw {
+                            let (mut x1, mut y1) = (x + x0, y + y0);
+                            if fx {
+                                x1 = tw - 1 - x1;
+                            }
+                            if fy {
+                                y1 = th - 1 - y1;
+                            }
+                            let (sx, sy) = if t { (y1, x1) } else { (x1, y1) };
+                            assert_eq!(
+                                a.samples[y * a.stride + x],
+                                b.samples[sy * b.stride + sx],
+                                "{o:?}"
+                            );
+                        }
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    println!("lossless transforms: {checked} outputs with exactly the moved samples");
+}

@@ -28,6 +28,9 @@ fn explained(jpeginfo: &str, v: &jtool::pipeline::Verdict) -> Option<&'static st
     if jpeginfo.contains("Unsupported JPEG data precision") && v.status != Status::Error {
         return Some("a 12-bit file, which jtool decodes and 8-bit libjpeg cannot");
     }
+    if jpeginfo.contains("SOF type 0xc3") && v.status != Status::Error {
+        return Some("a lossless (SOF3) file, which jtool decodes and libjpeg 2.1 cannot");
+    }
     if first.is_some_and(|p| p.kind == "unsupported") {
         return Some("a coding process jtool does not decode (lossless, hierarchical): jtool cannot check it");
     }

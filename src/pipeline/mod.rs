@@ -9,6 +9,7 @@ mod hash;
 mod history;
 mod inspect_full;
 pub mod lab;
+mod lossless;
 pub mod pixels;
 mod region;
 mod secondary;
@@ -194,6 +195,15 @@ fn table_numbering(
 /// beyond the image edge, which no decoder shows, are rewritten as jpegtran writes them.
 pub fn copy(data: &[u8], opts: &CopyOptions) -> Result<Output> {
     let file = JpegFile::parse(data)?;
+    if lossless::is_lossless(&file) {
+        // The samples coded again, as they are (with optimal tables).
+        let t = TransformOptions {
+            request: crate::transform::Request::default(),
+            output: opts.clone(),
+            reset_orientation: false,
+        };
+        return Ok(lossless::transform_lossless(&file, &t)?.output);
+    }
     if let Some((coded, warnings)) = copy_streamed(&file, opts)? {
         return Ok(copy_output(&file, opts, &coded, warnings));
     }

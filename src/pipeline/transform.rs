@@ -34,6 +34,9 @@ pub struct Transformed {
 /// the file is kept as `copy` keeps it.
 pub fn transform(data: &[u8], opts: &TransformOptions) -> Result<Transformed> {
     let file = JpegFile::parse(data)?;
+    if super::lossless::is_lossless(&file) {
+        return super::lossless::transform_lossless(&file, opts);
+    }
     // A sequential frame keeps its blocks packed throughout (decoded into place, coded
     // from there, sequential or progressive): a fraction of the memory of a dense image.
     let (decoded, direct) = super::region::decode(&file, &opts.request, &opts.output.limits, true)?;

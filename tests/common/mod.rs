@@ -312,5 +312,5 @@ pub fn djpeg_precision(data: &[u8]) -> bool {
         return true;
     };
     let sof = file.segments().find(|s| s.marker.is_sof());
-    sof.is_none_or(|s| s.marker.0 != 0xC3 && s.body.first() == Some(&8))
+    sof.map_or(true, |s| s.marker.0 != 0xC3 && s.body.first() == Some(&8))
 }

@@ -1,0 +1,117 @@
+//! Lossless (SOF3) files through the lossless operations: their samples are decoded,
+//! moved exactly (any pixel offset; no blocks to keep whole) and coded again with the
+//! file's own predictor, point transform and precision, so every sample survives.
+//! jpegtran refuses such files.
+
+use super::transform::{TransformOptions, Transformed};
+use super::{assemble, check_strict, MetaEdits, Output};
+use crate::container::{parse_scan, JpegFile, Marker};
+use crate::entropy::lossless::{decode_lossless, encode_lossless, LosslessOptions};
+use crate::error::{Error, Result};
+use crate::transform::{transform_samples, CropSpec, Extend, Plan, Rect};
+
+/// Whether `file`'s frame is lossless (SOF3).
+pub(super) fn is_lossless(file: &JpegFile) -> bool {
+    file.segments().any(|s| s.marker.0 == 0xC3)
+}
+
+/// `opts.request` applied to the samples of lossless `file`.
+pub(super) fn transform_lossless(file: &JpegFile, opts: &TransformOptions) -> Result<Transformed> {
+    let (img, found) = decode_lossless(file, &opts.output.limits)?;
+    let mut warnings = file.warnings.clone();
+    warnings.extend(found);
+    check_strict(opts.output.strict, &warnings)?;
+    let req = &opts.request;
+    let turned = match req.orientation.swaps_axes() {
+        true => (img.height, img.width),
+        false => (img.width, img.height),
+    };
+    let region = crop_region(req.crop, turned)?;
+    let out = transform_samples(&img, req.orientation, region, req.grayscale)?;
+    let (predictor, point_transform) = first_scan(file)?;
+    let lo = LosslessOptions {
+        predictor,
+        point_transform,
+        restart_interval: restart_rows(file, img.width, out.width),
+    };
+    let coded = encode_lossless(&out, &lo)?;
+    let mut edits = MetaEdits::default();
+    if (out.width, out.height) != (img.width, img.height) {
+        edits.exif.dimensions = Some((out.width, out.height));
+    }
+    if opts.reset_orientation {
+        edits.exif.orientation = Some(1);
+    }
+    let bytes = assemble(file, opts.output.keep, &coded, &edits);
+    let plan = Plan {
+        orientation: req.orientation,
+        width: out.width,
+        height: out.height,
+        region,
+        imcu: (1, 1),
+        offset_imcus: (region.x as usize, region.y as usize),
+        full_imcus: (turned.0 as usize, turned.1 as usize),
+        placed: (None, None),
+        extend: Extend::Zero,
+        factors: vec![(1, 1); out.components.len()],
+    };
+    Ok(Transformed {
+        output: Output { bytes, warnings },
+        plan,
+    })
+}
+
+/// The region of a `(w, h)` image that `crop` keeps, exactly (jpegtran's offsets from
+/// the right or bottom edge included); the whole image without one.
+fn crop_region(crop: Option<CropSpec>, (w, h): (u32, u32)) -> Result<Rect> {
+    let Some(c) = crop else {
+        return Ok(Rect {
+            x: 0,
+            y: 0,
+            width: w,
+            height: h,
+        });
+    };
+    let axis = |size: u32, extent: Option<u32>, off: crate::transform::CropOffset| {
+        let e = extent.unwrap_or(size.saturating_sub(off.value));
+        let x = match off.from_end {
+            true => size.checked_sub(e.saturating_add(off.value)),
+            false => Some(off.value),
+        };
+        x.filter(|&x| e > 0 && x.saturating_add(e) <= size)
+            .map(|x| (x, e))
+    };
+    match (axis(w, c.width, c.x), axis(h, c.height, c.y)) {
+        (Some((x, width)), Some((y, height))) => Ok(Rect {
+            x,
+            y,
+            width,
+            height,
+        }),
+        _ => Err(Error::BadRequest(format!(
+            "a lossless image's crop must lie within its {w}x{h} samples"
+        ))),
+    }
+}
+
+/// The predictor and point transform of `file`'s first scan.
+fn first_scan(file: &JpegFile) -> Result<(u8, u8)> {
+    let scan = file
+        .scans()
+        .next()
+        .ok_or_else(|| Error::BadRequest("no scan".into()))?;
+    let h = parse_scan(&scan.header)?;
+    Ok((h.ss, h.al))
+}
+
+/// The input's restart interval as the same number of sample rows of an output
+/// `out_w` wide (libjpeg decodes whole rows only); 0 without one, or when the rows no
+/// longer fit the 16-bit interval.
+fn restart_rows(file: &JpegFile, in_w: u32, out_w: u32) -> u16 {
+    let dri = file.segments().find(|s| s.marker == Marker::DRI);
+    let ri = dri
+        .and_then(|s| crate::container::parse_dri(s).ok())
+        .unwrap_or(0);
+    let rows = (u32::from(ri) / in_w.max(1)).max(u32::from(ri > 0));
+    u16::try_from(rows * out_w).unwrap_or(0)
+}
