@@ -75,3 +75,36 @@ fn inspect_and_verify_of_a_huge_claim_stay_small() {
     assert!(inspect < LIMIT, "inspect held {inspect} bytes");
     assert!(verify < LIMIT, "verify held {verify} bytes");
 }
+
+/// The same for a lossless (SOF3) file: `verify`, and `decode` (its rows streamed to a
+/// sink that drops them), hold two rows of MCUs, not the 16383 × 16383 × 3 samples
+/// (1.6 GB as 16-bit values) the frame claims.
+#[test]
+fn lossless_huge_claim_stays_small() {
+    use jtool::pipeline::pixels::{decode_file_rows, DecodeOptions};
+    let mut d =
+        std::fs::read(common::testdata_dir().join("lossless/ll_rgb_sv4_67x45.jpg")).unwrap();
+    let i = d.windows(2).position(|w| w == [0xFF, 0xC3]).unwrap();
+    d[i + 5..i + 7].copy_from_slice(&16383u16.to_be_bytes());
+    d[i + 7..i + 9].copy_from_slice(&16383u16.to_be_bytes());
+    const LIMIT: usize = 64 << 20;
+    let mut status = None;
+    let verify = peak_during(|| status = Some(jtool::pipeline::verify(&d).status));
+    assert_eq!(status, Some(jtool::pipeline::Status::Warning));
+    let mut rows = 0usize;
+    let decode = peak_during(|| {
+        let r = decode_file_rows(&d, &DecodeOptions::default(), &mut |_| Ok(()), &mut |b| {
+            rows += b.len();
+            Ok(())
+        });
+        assert!(r.is_ok());
+    });
+    assert_eq!(rows, 16383 * 16383 * 3);
+    eprintln!(
+        "lossless 16383x16383 claim: verify {} MB, decode {} MB",
+        verify >> 20,
+        decode >> 20
+    );
+    assert!(verify < LIMIT, "verify held {verify} bytes");
+    assert!(decode < LIMIT, "decode held {decode} bytes");
+}

@@ -24,3 +24,14 @@ pub struct SampleImage {
     pub precision: u8,
     pub components: Vec<SamplePlane>,
 }
+
+impl SamplePlane {
+    /// Where the sample at column `x`, row `y` is in `samples`: a plane may hold fewer
+    /// rows than the component has (a ring of the latest rows), row `y` then at
+    /// `y` modulo the rows held.
+    #[inline]
+    pub fn idx(&self, x: usize, y: usize) -> usize {
+        let held = (self.samples.len() / self.stride.max(1)).max(1);
+        (y % held) * self.stride + x
+    }
+}

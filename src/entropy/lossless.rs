@@ -17,15 +17,59 @@ fn bad(offset: usize, msg: impl Into<String>) -> Error {
     Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
 }
 
-/// Decodes the lossless (SOF3) frame of `file`; damaged data is tolerated as the DCT
-/// decoder tolerates it (a warning, the rest of the scan predicted from zero
+/// Decodes the lossless (SOF3) frame of `file` whole; damaged data is tolerated as the
+/// DCT decoder tolerates it (a warning, the rest of the scan predicted from zero
 /// differences).
 pub fn decode_lossless(file: &JpegFile, limits: &Limits) -> Result<(SampleImage, Vec<Warning>)> {
+    let mut image = None;
+    let warnings = walk(file, limits, None, &mut |img| {
+        image = Some(img);
+        Ok(())
+    })?;
+    Ok((image.expect("walk ends with the image"), warnings))
+}
+
+/// Decodes the lossless frame of `file` a row at a time: `row` gets each image row as
+/// its components' rows (a component's row is the one its subsampled grid has there),
+/// point transform undone. A frame coded in one scan holds only two rows of MCUs at
+/// once, so a file that claims a huge image and ends early costs little memory; one
+/// coded in several scans is held whole. Returns the warnings.
+pub fn decode_lossless_rows(
+    file: &JpegFile,
+    limits: &Limits,
+    row: &mut dyn FnMut(&[&[u16]]) -> Result<()>,
+) -> Result<Vec<Warning>> {
+    let mut whole = None;
+    let warnings = walk(file, limits, Some(row), &mut |img| {
+        whole = Some(img);
+        Ok(())
+    })?;
+    Ok(warnings)
+}
+
+/// The frame header of `file`'s lossless frame (SOF3).
+pub fn lossless_frame(file: &JpegFile) -> Result<FrameHeader> {
+    let seg = file.segments().find(|s| s.marker.0 == 0xC3);
+    parse_frame(seg.ok_or_else(|| Error::malformed(0, MalformedKind::NoFrame))?)
+}
+
+/// Walks `file`'s segments and scans. With `rows` and a single scan of every
+/// component, the planes are rings of two MCU rows and each completed MCU row goes to
+/// `rows`; otherwise the planes are whole, handed to `done` at the end (and then to
+/// `rows` row by row, when given).
+fn walk(
+    file: &JpegFile,
+    limits: &Limits,
+    mut rows: Option<&mut dyn FnMut(&[&[u16]]) -> Result<()>>,
+    done: &mut dyn FnMut(SampleImage) -> Result<()>,
+) -> Result<Vec<Warning>> {
     let mut tables: [Option<HuffmanSpec>; 4] = Default::default();
     let mut restart = 0u16;
     let mut frame: Option<(FrameHeader, SampleImage)> = None;
     let mut warnings = Vec::new();
     let mut scans = 0;
+    let total_scans = file.scans().count();
+    let mut streamed = false;
     for item in &file.items {
         match item {
             Item::Segment(seg) if seg.marker == Marker::DHT => {
@@ -39,7 +83,9 @@ pub fn decode_lossless(file: &JpegFile, limits: &Limits) -> Result<(SampleImage,
             Item::Segment(seg) if seg.marker == Marker::DRI => restart = parse_dri(seg)?,
             Item::Segment(seg) if seg.marker.0 == 0xC3 => {
                 let header = parse_frame(seg)?;
-                let image = plan(&header, seg.offset, limits)?;
+                let ring = rows.is_some() && total_scans == 1;
+
+                let image = plan(&header, seg.offset, limits, ring)?;
                 frame = Some((header, image));
             }
             Item::Scan(scan) => {
@@ -52,20 +98,59 @@ pub fn decode_lossless(file: &JpegFile, limits: &Limits) -> Result<(SampleImage,
                     return Err(bad(scan.header.offset, "too many scans"));
                 }
                 let ctx = ScanCtx::new(header, scan, &tables, restart)?;
-                ctx.decode(scan, image, &mut warnings);
+                let stream = total_scans == 1 && ctx.comps.len() == image.components.len();
+                streamed |= stream && rows.is_some();
+                let out = if stream { rows.as_deref_mut() } else { None };
+                ctx.decode(scan, image, &mut warnings, out)?;
             }
             _ => {}
         }
     }
-    match frame {
-        Some((_, image)) if scans > 0 => Ok((image, warnings)),
-        Some(_) => Err(Error::malformed(0, MalformedKind::NoScan)),
-        None => Err(Error::malformed(0, MalformedKind::NoFrame)),
+    let image = match frame {
+        Some((_, image)) if scans > 0 => image,
+        Some(_) => return Err(Error::malformed(0, MalformedKind::NoScan)),
+        None => return Err(Error::malformed(0, MalformedKind::NoFrame)),
+    };
+    if let (Some(r), false) = (rows, streamed) {
+        for y in 0..image.height as usize {
+            emit_row(&image, y, 0, r)?;
+        }
     }
+    done(image)?;
+    Ok(warnings)
 }
 
-/// The image of `header` with zero samples; refused beyond the limits.
-fn plan(header: &FrameHeader, at: usize, limits: &Limits) -> Result<SampleImage> {
+/// Hands image row `y` of `image` to `row`: each component's row there, shifted left
+/// by `pt` (the point transform not yet undone in `image`).
+fn emit_row<F: FnMut(&[&[u16]]) -> Result<()> + ?Sized>(
+    image: &SampleImage,
+    y: usize,
+    pt: u8,
+    row: &mut F,
+) -> Result<()> {
+    let vmax = image
+        .components
+        .iter()
+        .map(|c| usize::from(c.v))
+        .max()
+        .unwrap_or(1);
+    let parts: Vec<Vec<u16>> = (image.components.iter())
+        .map(|c| {
+            let cy = y * usize::from(c.v) / vmax;
+            let at = c.idx(0, cy);
+            c.samples[at..at + c.width]
+                .iter()
+                .map(|&v| v << pt)
+                .collect()
+        })
+        .collect();
+    let refs: Vec<&[u16]> = parts.iter().map(|p| p.as_slice()).collect();
+    row(&refs)
+}
+
+/// The image of `header` with zero samples (with `ring`, two rows of MCUs of each
+/// component); refused beyond the limits.
+fn plan(header: &FrameHeader, at: usize, limits: &Limits, ring: bool) -> Result<SampleImage> {
     if !(2..=16).contains(&header.precision) {
         return Err(bad(at + 4, "lossless precision outside 2..16"));
     }
@@ -79,24 +164,14 @@ fn plan(header: &FrameHeader, at: usize, limits: &Limits) -> Result<SampleImage>
     if (w as u64) * (h as u64) > limits.max_pixels {
         return Err(Error::Limit(LimitKind::Pixels(w as u64 * h as u64)));
     }
-    let hmax = header
-        .components
-        .iter()
-        .map(|c| usize::from(c.h))
-        .max()
-        .unwrap_or(1);
-    let vmax = header
-        .components
-        .iter()
-        .map(|c| usize::from(c.v))
-        .max()
-        .unwrap_or(1);
+    let (hmax, vmax) = max_factors(header);
     let (mx, my) = (w.div_ceil(hmax), h.div_ceil(vmax));
     let components = header
         .components
         .iter()
         .map(|c| {
             let (ch, cv) = (usize::from(c.h), usize::from(c.v));
+            let held = if ring { 2 * cv } else { my * cv };
             SamplePlane {
                 id: c.id,
                 h: c.h,
@@ -104,7 +179,7 @@ fn plan(header: &FrameHeader, at: usize, limits: &Limits) -> Result<SampleImage>
                 width: (w * ch).div_ceil(hmax),
                 height: (h * cv).div_ceil(vmax),
                 stride: mx * ch,
-                samples: vec![0; mx * ch * my * cv],
+                samples: vec![0; mx * ch * held],
             }
         })
         .collect();
@@ -116,14 +191,29 @@ fn plan(header: &FrameHeader, at: usize, limits: &Limits) -> Result<SampleImage>
     })
 }
 
+/// The largest sampling factors of `header`'s components.
+fn max_factors(header: &FrameHeader) -> (usize, usize) {
+    let f = |g: fn(&crate::container::FrameComponent) -> u8| {
+        header
+            .components
+            .iter()
+            .map(|c| usize::from(g(c)))
+            .max()
+            .unwrap_or(1)
+    };
+    (f(|c| c.h), f(|c| c.v))
+}
+
 /// What one scan needs: its components (frame indices) and their tables, the
-/// predictor, the point transform and the restart interval.
+/// predictor, the point transform, the restart interval and the frame's MCUs.
 struct ScanCtx {
     comps: Vec<(usize, Box<HuffDecoder>)>,
     predictor: u8,
     pt: u8,
     precision: u8,
     restart: usize,
+    /// MCUs of an interleaved scan, per row and column.
+    frame_mcus: (usize, usize),
 }
 
 impl ScanCtx {
@@ -155,27 +245,40 @@ impl ScanCtx {
                 .map_err(|e| bad(at, format!("bad Huffman table: {e:?}")))?;
             comps.push((ci, dec));
         }
+        let (hmax, vmax) = max_factors(frame);
+        let (w, h) = (usize::from(frame.width), usize::from(frame.height));
         Ok(ScanCtx {
             comps,
             predictor: hdr.ss,
             pt: hdr.al,
             precision: frame.precision,
             restart: usize::from(restart),
+            frame_mcus: (w.div_ceil(hmax), h.div_ceil(vmax)),
         })
     }
 
-    /// Decodes the scan's samples into `image`.
-    fn decode(&self, scan: &Scan, image: &mut SampleImage, warnings: &mut Vec<Warning>) {
+    /// Decodes the scan's samples into `image`; with `rows`, each image row goes to it
+    /// once its MCU row is complete (the planes may then be rings).
+    fn decode<F: FnMut(&[&[u16]]) -> Result<()> + ?Sized>(
+        &self,
+        scan: &Scan,
+        image: &mut SampleImage,
+        warnings: &mut Vec<Warning>,
+        mut rows: Option<&mut F>,
+    ) -> Result<()> {
         let interleaved = self.comps.len() > 1;
         let first = &image.components[self.comps[0].0];
         // MCUs: H×V samples of each component (interleaved), or one sample.
         let (mcus_x, mcus_y) = match interleaved {
-            true => (
-                first.stride / usize::from(first.h),
-                first.samples.len() / first.stride / usize::from(first.v),
-            ),
+            true => self.frame_mcus,
             false => (first.width, first.height),
         };
+        let vmax = image
+            .components
+            .iter()
+            .map(|c| usize::from(c.v))
+            .max()
+            .unwrap_or(1);
         let mut br = BitReader::new(scan.ecs);
         let base = scan.ecs_offset();
         let mut state = Predict::new(self.precision, self.pt, self.comps.len());
@@ -223,6 +326,13 @@ impl ScanCtx {
                     }
                 }
             }
+            // A completed row of MCUs: its image rows go out.
+            if let Some(r) = rows.as_mut().filter(|_| mx == mcus_x - 1) {
+                let per = if interleaved { vmax } else { 1 };
+                for y in my * per..((my + 1) * per).min(image.height as usize) {
+                    emit_row(image, y, self.pt, &mut **r)?;
+                }
+            }
         }
         if br.overrun() && !broken {
             warnings.push(Warning::at(
@@ -232,13 +342,14 @@ impl ScanCtx {
         }
         // The point transform (H.1.2.2) is undone at the end, so that the
         // predictions above use the coded values.
-        if self.pt > 0 {
+        if self.pt > 0 && rows.is_none() {
             for &(ci, _) in &self.comps {
                 for s in image.components[ci].samples.iter_mut() {
                     *s <<= self.pt;
                 }
             }
         }
+        Ok(())
     }
 }
 
@@ -277,14 +388,14 @@ impl Predict {
     /// difference.
     fn put(&mut self, plane: &mut SamplePlane, k: usize, at: (usize, usize), sel: u8, diff: i32) {
         let px = self.predict(plane, k, at, sel);
-        plane.samples[at.1 * plane.stride + at.0] = (px + diff) as u16;
+        let i = plane.idx(at.0, at.1);
+        plane.samples[i] = (px + diff) as u16;
     }
 
     /// The prediction Px of the sample at `(x, y)` of `plane` (scan component `k`)
     /// from its neighbours (Table H.1), or by the first-line rules.
     fn predict(&mut self, plane: &SamplePlane, k: usize, (x, y): (usize, usize), sel: u8) -> i32 {
-        let s = plane.stride;
-        let at = |xx: usize, yy: usize| i32::from(plane.samples[yy * s + xx]);
+        let at = |xx: usize, yy: usize| i32::from(plane.samples[plane.idx(xx, yy)]);
         match self.first_row[k] {
             None => {
                 self.first_row[k] = Some(y);

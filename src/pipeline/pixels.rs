@@ -342,6 +342,41 @@ fn crop_last_band(crop: Crop, pixels: &PixelOptions, factors: &[(u8, u8)]) -> us
     bottom / imcu_rows(factors) + 1
 }
 
+/// [`decode_file_rows`] of a lossless (SOF3) file: its rows are written as they are
+/// decoded. In strict mode the whole file is checked first (the warnings must be known
+/// before the first row goes out).
+fn lossless_rows(
+    file: &JpegFile,
+    opts: &DecodeOptions,
+    start: &mut dyn FnMut(PixelShape) -> Result<()>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<(ColorSpace, Vec<Warning>)> {
+    use crate::pixels::wide::LosslessRows;
+    let frame = entropy::lossless::lossless_frame(file)?;
+    let factors: Vec<(u8, u8)> = frame.components.iter().map(|c| (c.h, c.v)).collect();
+    let size = (u32::from(frame.width), u32::from(frame.height));
+    let (mut rows, shape) = LosslessRows::new(size, frame.precision, &factors, &opts.pixels)?;
+    let mut warnings = file.warnings.clone();
+    if opts.strict {
+        let found = entropy::lossless::decode_lossless_rows(file, &opts.limits, &mut |_| Ok(()))?;
+        warnings.extend(found);
+        super::check_strict(true, &warnings)?;
+    }
+    start(shape)?;
+    let found =
+        entropy::lossless::decode_lossless_rows(file, &opts.limits, &mut |c| rows.push(c, sink))?;
+    rows.finish(sink)?;
+    if !opts.strict {
+        warnings.extend(found);
+    }
+    let color = if factors.len() == 1 {
+        ColorSpace::Gray
+    } else {
+        ColorSpace::Rgb
+    };
+    Ok((color, warnings))
+}
+
 /// The SOFn marker code of `file`'s frame.
 fn frame_marker(file: &JpegFile) -> Option<u8> {
     file.segments()
@@ -375,17 +410,7 @@ pub fn decode_file_rows(
         _ => JpegFile::parse(data)?,
     };
     if frame_marker(&file) == Some(0xC3) {
-        let (image, w) = entropy::lossless::decode_lossless(&file, &opts.limits)?;
-        let mut warnings = file.warnings.clone();
-        warnings.extend(w);
-        super::check_strict(opts.strict, &warnings)?;
-        crate::pixels::wide::lossless_rows(&image, &opts.pixels, start, sink)?;
-        let color = if image.components.len() == 1 {
-            ColorSpace::Gray
-        } else {
-            ColorSpace::Rgb
-        };
-        return Ok((color, warnings));
+        return lossless_rows(&file, opts, start, sink);
     }
     let skip = ac_unread(&file, opts);
     let streamed = if !skip.is_empty() {

@@ -136,7 +136,12 @@ pub fn verify_threaded(data: &[u8], limits: &Limits, threads: usize) -> Verdict 
     }
     // Lossless (SOF3): the samples are decoded; there are no coefficients to range.
     let decoded = match file.segments().any(|s| s.marker.0 == 0xC3) {
-        true => crate::entropy::lossless::decode_lossless(&file, limits).map(|(_, w)| (w, None)),
+        // Row by row: two rows of MCUs held, whatever size the frame claims.
+        true => {
+            let rows =
+                crate::entropy::lossless::decode_lossless_rows(&file, limits, &mut |_| Ok(()));
+            rows.map(|w| (w, None))
+        }
         false => decode_checked(&file, limits, threads).map(|(i, w, r)| (w, Some((i, r)))),
     };
     match decoded {

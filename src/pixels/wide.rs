@@ -336,57 +336,87 @@ fn convert_row(conv: Convert, rows: &[Vec<u16>], out: &mut Vec<u8>) {
     }
 }
 
-/// Hands the samples of a lossless (SOF3) frame to `sink`, rows in bands after
-/// `start` got the shape: gray, or three components as they are (lossless files
-/// carry no colour transform), subsampled components replicated; samples of more
-/// than 8 bits as two bytes, most significant first, with maximum value 2^P − 1.
-pub fn lossless_rows(
-    img: &crate::coeffs::samples::SampleImage,
-    opts: &PixelOptions,
-    start: &mut dyn FnMut(PixelShape) -> Result<()>,
-    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
-) -> Result<PixelShape> {
-    let n = img.components.len();
-    let plain = opts.scale == Scale::FULL && opts.crop.is_none() && opts.dct == DctMethod::Int;
-    if !plain || !matches!(n, 1 | 3) {
-        return Err(Error::unsupported(
-            "lossless JPEG other than full-size gray or three-component output",
-            None,
-        ));
+/// The rows of a lossless (SOF3) frame as output rows: gray, or three components as
+/// they are (lossless files carry no colour transform), subsampled components
+/// replicated; samples of more than 8 bits as two bytes, most significant first, with
+/// maximum value 2^P − 1. Rows gather into bands for the sink.
+pub struct LosslessRows {
+    width: usize,
+    channels: usize,
+    wide: bool,
+    /// Per output channel, the component's horizontal factor and the largest one.
+    factors: Vec<usize>,
+    hmax: usize,
+    band: Vec<u8>,
+}
+
+impl LosslessRows {
+    /// Output rows for a frame of `width` × `height` samples of `precision` bits whose
+    /// components have these sampling factors; refuses what it cannot write.
+    pub fn new(
+        (width, height): (u32, u32),
+        precision: u8,
+        factors: &[(u8, u8)],
+        opts: &PixelOptions,
+    ) -> Result<(Self, PixelShape)> {
+        let n = factors.len();
+        let plain = opts.scale == Scale::FULL && opts.crop.is_none() && opts.dct == DctMethod::Int;
+        if !plain || !matches!(n, 1 | 3) {
+            return Err(Error::unsupported(
+                "lossless JPEG other than full-size gray or three-component output",
+                None,
+            ));
+        }
+        let channels = if opts.gray { 1 } else { n };
+        let shape = PixelShape {
+            width,
+            height,
+            channels,
+            maxval: ((1u32 << precision.clamp(2, 16)) - 1) as u16,
+        };
+        let rows = LosslessRows {
+            width: width as usize,
+            channels,
+            wide: shape.maxval > 255,
+            factors: factors[..channels]
+                .iter()
+                .map(|f| usize::from(f.0))
+                .collect(),
+            hmax: factors.iter().map(|f| usize::from(f.0)).max().unwrap_or(1),
+            band: Vec::new(),
+        };
+        Ok((rows, shape))
     }
-    let channels = if opts.gray { 1 } else { n };
-    let shape = PixelShape {
-        width: img.width,
-        height: img.height,
-        channels,
-        maxval: ((1u32 << img.precision) - 1) as u16,
-    };
-    start(shape)?;
-    let (w, wide) = (img.width as usize, shape.maxval > 255);
-    let (hmax, vmax) = img.components.iter().fold((1, 1), |(h, v), c| {
-        (h.max(usize::from(c.h)), v.max(usize::from(c.v)))
-    });
-    let mut band = Vec::new();
-    for y in 0..img.height as usize {
-        for x in 0..w {
-            for c in &img.components[..channels] {
-                let (cx, cy) = (x * usize::from(c.h) / hmax, y * usize::from(c.v) / vmax);
-                let v = c.samples[cy * c.stride + cx];
-                match wide {
-                    true => band.extend_from_slice(&v.to_be_bytes()),
-                    false => band.push(v as u8),
+
+    /// Adds one image row (its components' rows) and hands a full band to `sink`.
+    pub fn push(
+        &mut self,
+        comps: &[&[u16]],
+        sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        for x in 0..self.width {
+            for (c, &h) in comps.iter().zip(&self.factors) {
+                let v = c[(x * h / self.hmax).min(c.len() - 1)];
+                match self.wide {
+                    true => self.band.extend_from_slice(&v.to_be_bytes()),
+                    false => self.band.push(v as u8),
                 }
             }
         }
-        if band.len() >= BAND_ROWS * w * channels * 2 {
-            sink(&band)?;
-            band.clear();
+        if self.band.len() >= BAND_ROWS * self.width * self.channels * 2 {
+            sink(&self.band)?;
+            self.band.clear();
+        }
+        Ok(())
+    }
+
+    /// Hands the rows left to `sink`.
+    pub fn finish(self, sink: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        match self.band.is_empty() {
+            true => Ok(()),
+            false => sink(&self.band),
         }
     }
-    if !band.is_empty() {
-        sink(&band)?;
-    }
-    Ok(shape)
 }
 
 #[cfg(test)]
