@@ -13,6 +13,9 @@ use crate::container::{
 };
 use crate::error::{Error, LimitKind, MalformedKind, Result, Warning, WarningKind};
 
+/// Where decoded rows go: each image row as its components' rows.
+pub type RowSink<'a> = &'a mut dyn FnMut(&[&[u16]]) -> Result<()>;
+
 fn bad(offset: usize, msg: impl Into<String>) -> Error {
     Error::malformed(offset, MalformedKind::BadHeader(msg.into()))
 }
@@ -60,7 +63,7 @@ pub fn lossless_frame(file: &JpegFile) -> Result<FrameHeader> {
 fn walk(
     file: &JpegFile,
     limits: &Limits,
-    mut rows: Option<&mut dyn FnMut(&[&[u16]]) -> Result<()>>,
+    mut rows: Option<RowSink<'_>>,
     done: &mut dyn FnMut(SampleImage) -> Result<()>,
 ) -> Result<Vec<Warning>> {
     let mut tables: [Option<HuffmanSpec>; 4] = Default::default();
