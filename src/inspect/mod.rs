@@ -68,6 +68,10 @@ pub struct Report {
     /// `pipeline::coefficient_hash`); null from `inspect` alone, filled by
     /// `pipeline::inspect_full` when the entropy-coded data decodes.
     pub coefficient_hash: Option<String>,
+    /// For a lossless (SOF3) file, which has no coefficients: SHA-256 of its size,
+    /// precision, sampling and samples (see `pipeline::sample_hash`), the same after
+    /// `copy` and whatever the predictor, tables or restart interval; null otherwise.
+    pub sample_hash: Option<String>,
     /// Traces of an earlier compression in the luminance coefficients; null unless
     /// asked for (`pipeline::inspect_with_history`, `inspect --history`).
     pub compression_history: Option<history::CompressionHistory>,
@@ -406,6 +410,7 @@ impl Report {
             quality: None,
             identification: identify::Identification::default(),
             coefficient_hash: None,
+            sample_hash: None,
             compression_history: None,
             thumbnails: Vec::new(),
         }
@@ -494,15 +499,29 @@ impl Report {
                         .iter()
                         .map(|c| component_name(self.frame.as_ref(), c.id))
                         .collect();
-                    let mut t = format!(
-                        "scan {}: Ss={} Se={} Ah={} Al={}, {} bytes of data",
-                        comps.join(","),
-                        h.ss,
-                        h.se,
-                        h.ah,
-                        h.al,
-                        scan.data_length
-                    );
+                    // Lossless processes (T.81 H.2.3): Ss is the predictor, Al the
+                    // point transform.
+                    let lossless = (self.frame.as_ref()).is_some_and(|f| {
+                        matches!(f.marker.as_str(), "SOF3" | "SOF7" | "SOF11" | "SOF15")
+                    });
+                    let mut t = match lossless {
+                        true => format!(
+                            "scan {}: predictor {}, point transform {}, {} bytes of data",
+                            comps.join(","),
+                            h.ss,
+                            h.al,
+                            scan.data_length
+                        ),
+                        false => format!(
+                            "scan {}: Ss={} Se={} Ah={} Al={}, {} bytes of data",
+                            comps.join(","),
+                            h.ss,
+                            h.se,
+                            h.ah,
+                            h.al,
+                            scan.data_length
+                        ),
+                    };
                     if scan.rst_count > 0 {
                         t += &format!(", {} RST", scan.rst_count);
                     }

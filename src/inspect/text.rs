@@ -333,6 +333,9 @@ fn write_source(o: &mut String, r: &Report, verbose: bool) -> std::fmt::Result {
     if let Some(h) = &r.coefficient_hash {
         writeln!(o, "coefficient hash: {h}")?;
     }
+    if let Some(h) = &r.sample_hash {
+        writeln!(o, "sample hash: {h}")?;
+    }
     if let Some(h) = &r.compression_history {
         writeln!(o, "compression history: {}", h.summary())?;
         if verbose {

@@ -22,6 +22,7 @@ pub fn inspect_full(data: &[u8]) -> Result<Report> {
 pub fn inspect_full_with(data: &[u8], limits: &Limits) -> Result<Report> {
     let mut report = inspect(data)?;
     if let Ok(file) = JpegFile::parse(data) {
+        report.sample_hash = super::lossless::sample_hash(&file, limits);
         let thumbs = thumbnails(&file);
         if let Ok((hash, picture)) = hash_and_dc(&file, limits, !thumbs.is_empty()) {
             report.coefficient_hash = Some(hash);

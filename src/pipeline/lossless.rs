@@ -61,6 +61,38 @@ pub(super) fn transform_lossless(file: &JpegFile, opts: &TransformOptions) -> Re
     })
 }
 
+/// SHA-256 of lossless `file`'s samples, row by row (each image row as its
+/// components' rows, 16 bits each, most significant byte first), after its size,
+/// precision and sampling factors: what `copy` keeps, whatever it recodes. `None` for
+/// other files and when the data does not decode.
+pub fn sample_hash(file: &JpegFile, limits: &crate::entropy::Limits) -> Option<String> {
+    use crate::entropy::lossless::{decode_lossless_rows, lossless_frame};
+    if !is_lossless(file) {
+        return None;
+    }
+    let frame = lossless_frame(file).ok()?;
+    let mut h = super::Sha256::new();
+    h.update(b"jtool sample hash v1");
+    h.update(&frame.width.to_be_bytes());
+    h.update(&frame.height.to_be_bytes());
+    h.update(&[frame.precision, frame.components.len() as u8]);
+    for c in &frame.components {
+        h.update(&[c.h, c.v]);
+    }
+    let mut buf = Vec::new();
+    decode_lossless_rows(file, limits, &mut |rows| {
+        buf.clear();
+        buf.extend(
+            rows.iter()
+                .flat_map(|r| r.iter().flat_map(|v| v.to_be_bytes())),
+        );
+        h.update(&buf);
+        Ok(())
+    })
+    .ok()?;
+    Some(h.finish_hex())
+}
+
 /// The region of a `(w, h)` image that `crop` keeps, exactly (jpegtran's offsets from
 /// the right or bottom edge included); the whole image without one.
 fn crop_region(crop: Option<CropSpec>, (w, h): (u32, u32)) -> Result<Rect> {
