@@ -1243,3 +1243,69 @@ fn twelve_bit_files_end_to_end() {
         .stderr(predicates::str::contains("BMP file holds 8-bit samples"));
     assert!(!p("r.bmp").exists());
 }
+
+/// Lossless JPEG end to end: `encode --lossless` (and cjpeg's `-lossless`) gives back
+/// every sample through `decode`; `jtool jpegtran -rotate 90` twice and `-flip` twice
+/// keep them; flags a lossless file cannot have are usage errors.
+#[test]
+fn lossless_files_end_to_end() {
+    let d = tempfile::tempdir().unwrap();
+    let p = |n: &str| d.path().join(n);
+    let src = testdata_dir().join("src_67x45.ppm");
+    jtool()
+        .args(["encode", "--lossless", "6"])
+        .arg(&src)
+        .arg(p("a.jpg"))
+        .assert()
+        .success()
+        .stderr("");
+    jtool()
+        .args(["cjpeg", "-lossless", "6", "-outfile"])
+        .arg(p("b.jpg"))
+        .arg(&src)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(p("a.jpg")).unwrap(),
+        std::fs::read(p("b.jpg")).unwrap()
+    );
+    let turn = |args: &[&str], from: &str, to: &str| {
+        jtool()
+            .arg("jpegtran")
+            .args(args)
+            .arg("-outfile")
+            .arg(p(to))
+            .arg(p(from))
+            .assert()
+            .success();
+    };
+    turn(&["-rotate", "90"], "a.jpg", "r1.jpg");
+    turn(&["-rotate", "270"], "r1.jpg", "r2.jpg");
+    turn(&["-flip", "vertical"], "r2.jpg", "r3.jpg");
+    turn(&["-flip", "vertical"], "r3.jpg", "r4.jpg");
+    jtool()
+        .arg("decode")
+        .arg(p("r4.jpg"))
+        .arg(p("out.ppm"))
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(p("out.ppm")).unwrap(),
+        std::fs::read(&src).unwrap()
+    );
+    jtool().arg("verify").arg(p("r1.jpg")).assert().success();
+    for bad in [
+        &["--progressive"][..],
+        &["--sampling", "420"],
+        &["--dct", "fast"],
+    ] {
+        jtool()
+            .args(["encode", "--lossless", "1"])
+            .args(bad)
+            .arg(&src)
+            .arg(p("x.jpg"))
+            .assert()
+            .code(2);
+    }
+    assert!(!p("x.jpg").exists());
+}

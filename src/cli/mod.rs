@@ -1154,6 +1154,25 @@ fn parse_lossless(s: &str) -> std::result::Result<(u8, u8), String> {
     }
 }
 
+/// What `--lossless` cannot be combined with: a lossless file has one sequential
+/// Huffman scan of full-size components and no DCT.
+fn lossless_conflict(a: &PixelEncodeArgs) -> Option<String> {
+    let sampled = a
+        .sampling
+        .as_deref()
+        .is_some_and(|s| !matches!(s, "444" | "1x1" | "1x1,1x1,1x1"));
+    let named = [
+        (a.progressive, "--progressive"),
+        (a.arithmetic, "--arithmetic"),
+        (a.scans.is_some(), "--scans"),
+        (a.smooth.is_some_and(|s| s > 0), "--smooth"),
+        (a.dct != args::DctArg::Int, "--dct"),
+        (sampled, "--sampling (lossless components are full size)"),
+    ];
+    let found = named.iter().find(|(on, _)| *on)?;
+    Some(format!("--lossless cannot be combined with {}", found.1))
+}
+
 fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
     let (params, quant) = match encode_tables(a) {
         Ok(p) => p,
@@ -1200,6 +1219,11 @@ fn run_encode(ctx: &Context, a: &PixelEncodeArgs) -> i32 {
     let precision = a.precision;
     if lossless.is_none() && precision != 8 && precision != 12 {
         return usage("--precision: 8 or 12 (2 to 16 with --lossless)");
+    }
+    if lossless.is_some() {
+        if let Some(m) = lossless_conflict(a) {
+            return usage(&m);
+        }
     }
     let op = |data: &[u8], _: &Dest| {
         let bytes = match (lossless, precision) {
