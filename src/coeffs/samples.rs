@@ -35,3 +35,14 @@ impl SamplePlane {
         (y % held) * self.stride + x
     }
 }
+
+impl SampleImage {
+    /// The largest vertical sampling factor of the components.
+    pub fn max_v(&self) -> usize {
+        self.components
+            .iter()
+            .map(|c| usize::from(c.v))
+            .max()
+            .unwrap_or(1)
+    }
+}

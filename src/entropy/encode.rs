@@ -181,15 +181,7 @@ fn encode_arithmetic(
     use super::arith_enc::{write_dac, ArithCoder};
     use super::arith_scan::ArithKind;
     let progressive = opts.mode == CodingMode::Progressive;
-    for p in planes {
-        check_ranges(
-            Ranges {
-                ac_or: p.ac_or(),
-                dc_or: 0,
-            },
-            image.precision,
-        )?;
-    }
+    check_ac_ranges(planes, image.precision)?;
     let (script, idxs) = arithmetic_script(image, opts)?;
     let shapes = shapes_of(planes);
     let shape_refs: Vec<&BlockPlane> = shapes.iter().collect();
@@ -532,6 +524,15 @@ fn scan_comps_on<'a>(
             }
         })
         .collect()
+}
+
+/// [`check_ranges`] of the AC coefficients of every plane (a script covers them all).
+fn check_ac_ranges(planes: &[PackedPlane], precision: u8) -> Result<()> {
+    for p in planes {
+        let ac_or = p.ac_or();
+        check_ranges(Ranges { ac_or, dc_or: 0 }, precision)?;
+    }
+    Ok(())
 }
 
 /// Fails when a coded value lies beyond what `precision` allows (T.81 F.1.2.1.1 and
@@ -921,15 +922,7 @@ fn encode_progressive(
 ) -> Result<Vec<u8>> {
     let idxs = script::validate(image, script)?;
     // The script covers every AC coefficient of every component: checked once here.
-    for p in planes {
-        check_ranges(
-            Ranges {
-                ac_or: p.ac_or(),
-                dc_or: 0,
-            },
-            image.precision,
-        )?;
-    }
+    check_ac_ranges(planes, image.precision)?;
     let src = ProgSource {
         image,
         g,

@@ -131,12 +131,7 @@ fn emit_row<F: FnMut(&[&[u16]]) -> Result<()> + ?Sized>(
     pt: u8,
     row: &mut F,
 ) -> Result<()> {
-    let vmax = image
-        .components
-        .iter()
-        .map(|c| usize::from(c.v))
-        .max()
-        .unwrap_or(1);
+    let vmax = image.max_v();
     let parts: Vec<Vec<u16>> = (image.components.iter())
         .map(|c| {
             let cy = y * usize::from(c.v) / vmax;
@@ -276,12 +271,7 @@ impl ScanCtx {
             true => self.frame_mcus,
             false => (first.width, first.height),
         };
-        let vmax = image
-            .components
-            .iter()
-            .map(|c| usize::from(c.v))
-            .max()
-            .unwrap_or(1);
+        let vmax = image.max_v();
         let mut br = BitReader::new(scan.ecs);
         let base = scan.ecs_offset();
         let mut state = Predict::new(self.precision, self.pt, self.comps.len());

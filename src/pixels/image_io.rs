@@ -186,14 +186,13 @@ fn png_err(e: impl std::fmt::Display) -> Error {
     bad(0, format!("PNG: {e}"))
 }
 
-/// Reads a PNG file as 8-bit gray or RGB: palettes are expanded, 16-bit samples cut to
-/// their high byte, and an alpha channel is dropped.
-pub fn read_png(data: &[u8]) -> Result<PixelImage> {
+/// The first frame of a PNG file, decoded with `t`, and its description.
+fn png_frame(data: &[u8], t: png::Transformations) -> Result<(Vec<u8>, png::OutputInfo)> {
     let mut dec = png::Decoder::new_with_limits(
         std::io::Cursor::new(data),
         png::Limits { bytes: usize::MAX },
     );
-    dec.set_transformations(png::Transformations::normalize_to_color8());
+    dec.set_transformations(t);
     let mut reader = dec.read_info().map_err(png_err)?;
     let size = reader
         .output_buffer_size()
@@ -201,6 +200,13 @@ pub fn read_png(data: &[u8]) -> Result<PixelImage> {
     let mut buf = vec![0; size];
     let info = reader.next_frame(&mut buf).map_err(png_err)?;
     buf.truncate(info.buffer_size());
+    Ok((buf, info))
+}
+
+/// Reads a PNG file as 8-bit gray or RGB: palettes are expanded, 16-bit samples cut to
+/// their high byte, and an alpha channel is dropped.
+pub fn read_png(data: &[u8]) -> Result<PixelImage> {
+    let (buf, info) = png_frame(data, png::Transformations::normalize_to_color8())?;
     let (w, h) = (info.width as usize, info.height as usize);
     let (channels, keep) = match info.color_type {
         png::ColorType::Grayscale => (1, 1),
@@ -493,17 +499,7 @@ fn pnm_samples(info: &PnmInfo, data: &[u8]) -> Result<Vec<u32>> {
 
 /// A PNG file's size, channels (alpha dropped), maximum value and samples.
 fn read_png_wide(data: &[u8]) -> Result<(u32, u32, usize, u32, Vec<u32>)> {
-    let mut dec = png::Decoder::new_with_limits(
-        std::io::Cursor::new(data),
-        png::Limits { bytes: usize::MAX },
-    );
-    dec.set_transformations(png::Transformations::EXPAND);
-    let mut reader = dec.read_info().map_err(png_err)?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| png_err("image too large"))?;
-    let mut buf = vec![0; size];
-    let info = reader.next_frame(&mut buf).map_err(png_err)?;
+    let (buf, info) = png_frame(data, png::Transformations::EXPAND)?;
     let (channels, keep) = match info.color_type {
         png::ColorType::Grayscale => (1, 1),
         png::ColorType::GrayscaleAlpha => (2, 1),
