@@ -164,7 +164,14 @@ pub fn run_compare(args: &CompareArgs, limits: jtool::entropy::Limits) -> i32 {
     };
     let c = match lab::compare_with(&a, &b, &limits) {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        // Name the file that does not decode: A, unless A compares with itself.
+        Err(e) => {
+            let culprit = match lab::compare_with(&a, &a, &limits) {
+                Err(_) => &args.a,
+                Ok(_) => &args.b,
+            };
+            return fail(format!("{}: {e}", name(culprit)));
+        }
     };
     let mut out = String::new();
     if args.json {

@@ -17,6 +17,16 @@ pub(super) fn is_lossless(file: &JpegFile) -> bool {
 
 /// `opts.request` applied to the samples of lossless `file`.
 pub(super) fn transform_lossless(file: &JpegFile, opts: &TransformOptions) -> Result<Transformed> {
+    use crate::entropy::{CodingMode, HuffmanChoice};
+    // T.81 has no progressive lossless process; arithmetic lossless (SOF11) is not
+    // written here.
+    if opts.output.mode == Some(CodingMode::Progressive)
+        || opts.output.huffman == HuffmanChoice::Arithmetic
+    {
+        return Err(Error::BadRequest(
+            "a lossless (SOF3) file is written sequential, Huffman-coded".into(),
+        ));
+    }
     let (img, found) = decode_lossless(file, &opts.output.limits)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(found);
