@@ -107,4 +107,10 @@ fn lossless_huge_claim_stays_small() {
     );
     assert!(verify < LIMIT, "verify held {verify} bytes");
     assert!(decode < LIMIT, "decode held {decode} bytes");
+    // A transform holds the whole image: it refuses samples the data cannot code.
+    let turn = peak_during(|| {
+        let copied = jtool::pipeline::copy(&d, &Default::default());
+        assert!(copied.is_err_and(|e| e.to_string().contains("ends long before")));
+    });
+    assert!(turn < LIMIT, "copy held {turn} bytes");
 }

@@ -27,6 +27,7 @@ pub(super) fn transform_lossless(file: &JpegFile, opts: &TransformOptions) -> Re
             "a lossless (SOF3) file is written sequential, Huffman-coded".into(),
         ));
     }
+    check_coded_size(file)?;
     let (img, found) = decode_lossless(file, &opts.output.limits)?;
     let mut warnings = file.warnings.clone();
     warnings.extend(found);
@@ -101,6 +102,22 @@ pub fn sample_hash(file: &JpegFile, limits: &crate::entropy::Limits) -> Option<S
     })
     .ok()?;
     Some(h.finish_hex())
+}
+
+/// Refuses a frame that claims more samples than its data can code: every sample
+/// costs at least one bit (its category's Huffman code), so such a file was cut, and
+/// the transforms, which hold the whole image, would hold samples that were never
+/// coded (a damaged header can claim 2^28 pixels).
+fn check_coded_size(file: &JpegFile) -> Result<()> {
+    let frame = crate::entropy::lossless::lossless_frame(file)?;
+    let claimed = u64::from(frame.width) * u64::from(frame.height) * frame.components.len() as u64;
+    let bits: u64 = file.scans().map(|s| s.ecs.len() as u64 * 8).sum();
+    match claimed > bits + (1 << 16) {
+        true => Err(Error::BadRequest(format!(
+            "the lossless data ends long before the image: {claimed} samples claimed, at most {bits} coded"
+        ))),
+        false => Ok(()),
+    }
 }
 
 /// The region of a `(w, h)` image that `crop` keeps, exactly (jpegtran's offsets from
