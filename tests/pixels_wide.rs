@@ -594,3 +594,53 @@ fn lossless_files_transform_exactly() {
     }
     println!("lossless transforms: {checked} outputs with exactly the moved samples");
 }
+
+/// `compare` of lossless files: sample by sample, naming the turn and crop.
+#[test]
+fn compare_names_lossless_transforms() {
+    use jtool::pipeline::lab::{compare, LabVerdict};
+    use jtool::pipeline::{transform, CopyOptions, TransformOptions};
+    use jtool::transform::{CropOffset, CropSpec, Orientation, Request};
+    let a = std::fs::read(testdata_dir().join("lossless/ll_rgb_sv4_67x45.jpg")).unwrap();
+    let request = Request {
+        orientation: Orientation::Rot270,
+        crop: Some(CropSpec {
+            x: CropOffset {
+                value: 7,
+                from_end: false,
+            },
+            y: CropOffset {
+                value: 2,
+                from_end: false,
+            },
+            width: Some(30),
+            height: Some(40),
+            ..CropSpec::default()
+        }),
+        ..Request::default()
+    };
+    let opts = TransformOptions {
+        request,
+        output: CopyOptions::default(),
+        reset_orientation: false,
+    };
+    let b = transform(&a, &opts).unwrap().output.bytes;
+    match compare(&a, &b).unwrap().verdict {
+        LabVerdict::LosslessTransform {
+            exif,
+            crop,
+            cropped,
+            ..
+        } => {
+            assert_eq!((exif, cropped), (8, true));
+            assert_eq!((crop.x, crop.y, crop.width, crop.height), (7, 2, 30, 40));
+        }
+        v => panic!("{v:?}"),
+    }
+    assert!(matches!(
+        compare(&a, &a).unwrap().verdict,
+        LabVerdict::IdenticalSamples
+    ));
+    let other = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
+    assert!(compare(&a, &other).is_err());
+}

@@ -67,6 +67,10 @@ pub enum LabVerdict {
     },
     /// Coefficients differ: B was decoded and encoded again (or is another image).
     ReEncoded,
+    /// Two lossless (SOF3) files with the same samples (their coding may differ).
+    IdenticalSamples,
+    /// Two lossless files whose samples differ, and not by a turn or a crop.
+    DifferentSamples,
     /// At least one of the two is not a decodable JPEG.
     NotComparable {
         /// Why.
@@ -100,6 +104,8 @@ impl LabVerdict {
                 }
             }
             LabVerdict::ReEncoded => "B was re-encoded (coefficients differ)".into(),
+            LabVerdict::IdenticalSamples => "identical samples (lossless files)".into(),
+            LabVerdict::DifferentSamples => "the samples differ (lossless files)".into(),
             LabVerdict::NotComparable { reason } => format!("no coefficient comparison: {reason}"),
         }
     }
@@ -309,6 +315,9 @@ pub fn compare(a: &[u8], b: &[u8]) -> Result<Comparison> {
 /// As [`compare`], with resource limits for decoding both files (a damaged header can
 /// claim any size: the limit is what bounds the memory).
 pub fn compare_with(a: &[u8], b: &[u8], limits: &Limits) -> Result<Comparison> {
+    if let Some(c) = super::lossless::compare_lossless(a, b, limits)? {
+        return Ok(c);
+    }
     let (pa, pb) = (decode_any(a, limits), decode_any(b, limits));
     let (ca, cb) = (
         decode_coeffs_with(a, limits).ok(),

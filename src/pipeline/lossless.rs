@@ -120,6 +120,132 @@ fn check_coded_size(file: &JpegFile) -> Result<()> {
     }
 }
 
+/// [`super::lab::compare_with`] of two lossless files: sample by sample, B against A
+/// and against every turn of A, whole or cropped at any offset; `None` unless both
+/// files are lossless.
+pub(super) fn compare_lossless(
+    a: &[u8],
+    b: &[u8],
+    limits: &crate::entropy::Limits,
+) -> Result<Option<super::lab::Comparison>> {
+    use super::lab::{Comparison, Side};
+    let (Ok(fa), Ok(fb)) = (JpegFile::parse(a), JpegFile::parse(b)) else {
+        return Ok(None);
+    };
+    match (is_lossless(&fa), is_lossless(&fb)) {
+        (false, false) => return Ok(None),
+        (true, true) => {}
+        _ => {
+            return Err(Error::BadRequest(
+                "one file is lossless (samples), the other DCT-based: nothing to compare".into(),
+            ))
+        }
+    }
+    check_coded_size(&fa)?;
+    check_coded_size(&fb)?;
+    let (sa, sb) = (
+        decode_lossless(&fa, limits)?.0,
+        decode_lossless(&fb, limits)?.0,
+    );
+    let verdict = sample_verdict(&sa, &sb)?;
+    let side = |data: &[u8], s: &crate::coeffs::samples::SampleImage, f: &JpegFile| Side {
+        bytes: data.len(),
+        jpeg: true,
+        width: s.width,
+        height: s.height,
+        components: s.components.len(),
+        coefficient_hash: sample_hash(f, limits),
+    };
+    Ok(Some(Comparison {
+        a: side(a, &sa, &fa),
+        b: side(b, &sb, &fb),
+        pixels: None,
+        pixels_note: Some("lossless files: compared sample by sample (sample hashes)".into()),
+        coefficients: None,
+        summary: verdict.describe(),
+        verdict,
+    }))
+}
+
+/// What lossless B is of lossless A.
+fn sample_verdict(
+    a: &crate::coeffs::samples::SampleImage,
+    b: &crate::coeffs::samples::SampleImage,
+) -> Result<super::lab::LabVerdict> {
+    use super::lab::LabVerdict;
+    use crate::transform::{Orientation, ALL_ORIENTATIONS};
+    let same_kind = a.precision == b.precision
+        && a.components.len() == b.components.len()
+        && a.components.iter().all(|c| (c.h, c.v) == (1, 1))
+        && b.components.iter().all(|c| (c.h, c.v) == (1, 1));
+    if !same_kind {
+        return Ok(LabVerdict::DifferentSamples);
+    }
+    for o in ALL_ORIENTATIONS {
+        let (tw, th) = match o.swaps_axes() {
+            true => (a.height, a.width),
+            false => (a.width, a.height),
+        };
+        if b.width > tw || b.height > th {
+            continue;
+        }
+        let whole = Rect {
+            x: 0,
+            y: 0,
+            width: tw,
+            height: th,
+        };
+        let t = transform_samples(a, o, whole, false)?;
+        let Some((x, y)) = window_of(&t, b) else {
+            continue;
+        };
+        let cropped = (b.width, b.height) != (tw, th);
+        if o == Orientation::Identity && !cropped {
+            return Ok(LabVerdict::IdenticalSamples);
+        }
+        let crop = Rect {
+            x,
+            y,
+            width: b.width,
+            height: b.height,
+        };
+        return Ok(LabVerdict::LosslessTransform {
+            orientation: o.name().into(),
+            exif: o.exif(),
+            crop,
+            cropped,
+        });
+    }
+    Ok(LabVerdict::DifferentSamples)
+}
+
+/// Where in `t` the samples of `b` (no larger) lie, every component alike.
+fn window_of(
+    t: &crate::coeffs::samples::SampleImage,
+    b: &crate::coeffs::samples::SampleImage,
+) -> Option<(u32, u32)> {
+    let (bw, bh) = (b.width as usize, b.height as usize);
+    fn row(
+        img: &crate::coeffs::samples::SampleImage,
+        c: usize,
+        (x, y): (usize, usize),
+        n: usize,
+    ) -> &[u16] {
+        let p = &img.components[c];
+        &p.samples[p.idx(x, y)..p.idx(x, y) + n]
+    }
+    for y in 0..=(t.height as usize - bh) {
+        for x in 0..=(t.width as usize - bw) {
+            let fits = (0..t.components.len())
+                .all(|c| (0..bh).all(|r| row(t, c, (x, y + r), bw) == row(b, c, (0, r), bw)));
+            if fits {
+                return Some((x as u32, y as u32));
+            }
+        }
+    }
+    None
+}
+
 /// The region of a `(w, h)` image that `crop` keeps, exactly (jpegtran's offsets from
 /// the right or bottom edge included); the whole image without one.
 fn crop_region(crop: Option<CropSpec>, (w, h): (u32, u32)) -> Result<Rect> {
