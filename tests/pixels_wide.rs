@@ -644,3 +644,41 @@ fn compare_names_lossless_transforms() {
     let other = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
     assert!(compare(&a, &other).is_err());
 }
+
+/// `wipe` of a lossless file: exactly the region's samples become mid-gray (no block
+/// grid to snap to); every other sample is kept.
+#[test]
+fn lossless_wipe_is_exact() {
+    use jtool::entropy::lossless::decode_lossless;
+    use jtool::pipeline::{wipe, CopyOptions};
+    use jtool::transform::{CropOffset, CropSpec};
+    let a = std::fs::read(testdata_dir().join("lossless/ll_rgb_sv4_67x45.jpg")).unwrap();
+    let region = CropSpec {
+        x: CropOffset {
+            value: 3,
+            from_end: false,
+        },
+        y: CropOffset {
+            value: 5,
+            from_end: false,
+        },
+        width: Some(10),
+        height: Some(7),
+        ..CropSpec::default()
+    };
+    let b = wipe(&a, &region, &CopyOptions::default()).unwrap().bytes;
+    let samples = |d: &[u8]| {
+        let f = jtool::container::JpegFile::parse(d).unwrap();
+        decode_lossless(&f, &Default::default()).unwrap().0
+    };
+    let (sa, sb) = (samples(&a), samples(&b));
+    for (ca, cb) in sa.components.iter().zip(&sb.components) {
+        for y in 0..45 {
+            for x in 0..67 {
+                let inside = (3..13).contains(&x) && (5..12).contains(&y);
+                let want = if inside { 128 } else { ca.samples[y * 67 + x] };
+                assert_eq!(cb.samples[y * 67 + x], want, "({x}, {y})");
+            }
+        }
+    }
+}

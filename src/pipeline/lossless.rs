@@ -17,21 +17,7 @@ pub(super) fn is_lossless(file: &JpegFile) -> bool {
 
 /// `opts.request` applied to the samples of lossless `file`.
 pub(super) fn transform_lossless(file: &JpegFile, opts: &TransformOptions) -> Result<Transformed> {
-    use crate::entropy::{CodingMode, HuffmanChoice};
-    // T.81 has no progressive lossless process; arithmetic lossless (SOF11) is not
-    // written here.
-    if opts.output.mode == Some(CodingMode::Progressive)
-        || opts.output.huffman == HuffmanChoice::Arithmetic
-    {
-        return Err(Error::BadRequest(
-            "a lossless (SOF3) file is written sequential, Huffman-coded".into(),
-        ));
-    }
-    check_coded_size(file)?;
-    let (img, found) = decode_lossless(file, &opts.output.limits)?;
-    let mut warnings = file.warnings.clone();
-    warnings.extend(found);
-    check_strict(opts.output.strict, &warnings)?;
+    let (img, warnings) = decode_for_edit(file, &opts.output)?;
     let req = &opts.request;
     let turned = match req.orientation.swaps_axes() {
         true => (img.height, img.width),
@@ -39,13 +25,7 @@ pub(super) fn transform_lossless(file: &JpegFile, opts: &TransformOptions) -> Re
     };
     let region = crop_region(req.crop, turned)?;
     let out = transform_samples(&img, req.orientation, region, req.grayscale)?;
-    let (predictor, point_transform) = first_scan(file)?;
-    let lo = LosslessOptions {
-        predictor,
-        point_transform,
-        restart_interval: restart_rows(file, img.width, out.width),
-    };
-    let coded = encode_lossless(&out, &lo)?;
+    let coded = encode_like(file, &out, img.width)?;
     let mut edits = MetaEdits::default();
     if (out.width, out.height) != (img.width, img.height) {
         edits.exif.dimensions = Some((out.width, out.height));
@@ -70,6 +50,48 @@ pub(super) fn transform_lossless(file: &JpegFile, opts: &TransformOptions) -> Re
         output: Output { bytes, warnings },
         plan,
     })
+}
+
+/// The samples of lossless `file` for an edit, and the warnings so far: refused when
+/// the output asked for cannot be lossless (progressive, arithmetic), when the frame
+/// claims far more samples than its data codes, or on a warning in strict mode.
+pub(super) fn decode_for_edit(
+    file: &JpegFile,
+    output: &super::CopyOptions,
+) -> Result<(
+    crate::coeffs::samples::SampleImage,
+    Vec<crate::error::Warning>,
+)> {
+    use crate::entropy::{CodingMode, HuffmanChoice};
+    // T.81 has no progressive lossless process; arithmetic lossless (SOF11) is not
+    // written here.
+    if output.mode == Some(CodingMode::Progressive) || output.huffman == HuffmanChoice::Arithmetic {
+        return Err(Error::BadRequest(
+            "a lossless (SOF3) file is written sequential, Huffman-coded".into(),
+        ));
+    }
+    check_coded_size(file)?;
+    let (img, found) = decode_lossless(file, &output.limits)?;
+    let mut warnings = file.warnings.clone();
+    warnings.extend(found);
+    check_strict(output.strict, &warnings)?;
+    Ok((img, warnings))
+}
+
+/// `img` coded as lossless `file` (`in_width` samples wide) was: its predictor, point
+/// transform and restart rows.
+pub(super) fn encode_like(
+    file: &JpegFile,
+    img: &crate::coeffs::samples::SampleImage,
+    in_width: u32,
+) -> Result<Vec<u8>> {
+    let (predictor, point_transform) = first_scan(file)?;
+    let lo = LosslessOptions {
+        predictor,
+        point_transform,
+        restart_interval: restart_rows(file, in_width, img.width),
+    };
+    encode_lossless(img, &lo)
 }
 
 /// SHA-256 of lossless `file`'s samples, row by row (each image row as its

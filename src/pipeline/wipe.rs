@@ -39,6 +39,11 @@ pub fn wipe_grayscale(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Res
 /// Wipes `region` of `data` (pixels, jpegtran's geometry; widened outward to whole
 /// iMCUs) and writes the rest as `copy` would with `opts`.
 pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output> {
+    if let Ok(file) = JpegFile::parse(data) {
+        if super::lossless::is_lossless(&file) {
+            return wipe_samples(&file, region, opts);
+        }
+    }
     let (file, mut decoded, mut warnings) = super::decode_checked(data, opts)?;
     let image = &mut decoded.image;
     let factors: Vec<(u8, u8)> = image.components.iter().map(|c| (c.h, c.v)).collect();
@@ -60,6 +65,42 @@ pub fn wipe(data: &[u8], region: &CropSpec, opts: &CopyOptions) -> Result<Output
     edits.icc = opts.icc.clone();
     Ok(Output {
         bytes: super::assemble(&file, opts.keep, &coded, &edits),
+        warnings,
+    })
+}
+
+/// [`wipe`] of a lossless (SOF3) file: exactly the region's samples (no block grid)
+/// become mid-gray, 2^(P−1) in every component; every other sample is kept and coded
+/// again as the file coded it.
+fn wipe_samples(file: &JpegFile, region: &CropSpec, opts: &CopyOptions) -> Result<Output> {
+    let (mut img, mut warnings) = super::lossless::decode_for_edit(file, opts)?;
+    let (w, h) = (img.width, img.height);
+    let x = if region.x.from_end {
+        w.saturating_sub(region.x.value)
+    } else {
+        region.x.value
+    };
+    let y = if region.y.from_end {
+        h.saturating_sub(region.y.value)
+    } else {
+        region.y.value
+    };
+    let x1 = region.width.map_or(w, |rw| x.saturating_add(rw)).min(w);
+    let y1 = region.height.map_or(h, |rh| y.saturating_add(rh)).min(h);
+    let gray = 1u16 << (img.precision - 1);
+    for c in img.components.iter_mut() {
+        for yy in y as usize..y1 as usize {
+            for xx in x as usize..x1 as usize {
+                let i = c.idx(xx, yy);
+                c.samples[i] = gray;
+            }
+        }
+    }
+    let coded = super::lossless::encode_like(file, &img, w)?;
+    let mut edits = wiped_pictures(file, region, (w, h), opts, &mut warnings);
+    edits.icc = opts.icc.clone();
+    Ok(Output {
+        bytes: super::assemble(file, opts.keep, &coded, &edits),
         warnings,
     })
 }
