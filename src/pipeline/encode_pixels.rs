@@ -203,7 +203,9 @@ pub fn encode_image_file_lossless(
     let gray = img.channels == 1 || opts.params.grayscale;
     let planes: Vec<Vec<u16>> = match (img.channels, gray) {
         (1, _) => vec![img.data.clone()],
-        (_, true) => vec![img.data.chunks_exact(3).map(luma_any).collect()],
+        (_, true) => vec![(img.data.chunks_exact(3))
+            .map(|p| crate::pixels::luma_wide(p[0], p[1], p[2]))
+            .collect()],
         _ => (0..3)
             .map(|k| img.data.iter().skip(k).step_by(3).copied().collect())
             .collect(),
@@ -243,13 +245,6 @@ pub fn encode_image_file_lossless(
     out.extend_from_slice(&encode_lossless(&image, &lo)?);
     write_segment(&mut out, Marker::EOI, &[]);
     Ok(out)
-}
-
-/// The JFIF luma of an R, G, B sample triple of up to 16 bits (libjpeg's equation,
-/// in 64 bits).
-fn luma_any(p: &[u16]) -> u16 {
-    let [r, g, b] = [p[0], p[1], p[2]].map(i64::from);
-    ((19595 * r + 38470 * g + 7471 * b + 32768) >> 16) as u16
 }
 
 /// The pixel encoder of `opts` over `img`.

@@ -53,6 +53,7 @@ pub use encode::{
     PixelSlice, Sampling,
 };
 pub use qtables::{parse_table_file, QuantChoice};
+pub use rgb2ycc::luma_wide;
 
 /// Pixels each thread of the pixel stage must have to pay for itself: starting a thread
 /// and handing it rows costs about 0.2 ms. On the 2-core test machine a decode of a

@@ -38,11 +38,14 @@ pub fn luma(r: u8, g: u8, b: u8) -> u8 {
     luma_wide(r.into(), g.into(), b.into()) as u8
 }
 
-/// Luma of one RGB pixel of any precision up to 12 bits.
+/// Luma of one RGB pixel of any precision up to 16 bits (in 64 bits, where 16-bit
+/// samples' products need them).
 #[inline(always)]
 pub fn luma_wide(r: u16, g: u16, b: u16) -> u16 {
-    let (r, g, b) = (r as i32, g as i32, b as i32);
-    ((FIX_0_29900 * r + FIX_0_58700 * g + FIX_0_11400 * b + ONE_HALF) >> SCALEBITS) as u16
+    let [r, g, b] = [r, g, b].map(i64::from);
+    let f = |c: i32| i64::from(c);
+    ((f(FIX_0_29900) * r + f(FIX_0_58700) * g + f(FIX_0_11400) * b + f(ONE_HALF)) >> SCALEBITS)
+        as u16
 }
 
 /// Converts a row of interleaved RGB (`3·n` bytes) to `n` Y, Cb and Cr samples

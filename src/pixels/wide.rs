@@ -344,8 +344,10 @@ pub struct LosslessRows {
     width: usize,
     channels: usize,
     wide: bool,
-    /// Per output channel, the component's horizontal factor and the largest one.
+    /// Per component, its horizontal factor, and the largest one.
     factors: Vec<usize>,
+    /// Gray output of three components: their JFIF luma (as of R, G, B).
+    luma: bool,
     hmax: usize,
     band: Vec<u8>,
 }
@@ -378,10 +380,8 @@ impl LosslessRows {
             width: width as usize,
             channels,
             wide: shape.maxval > 255,
-            factors: factors[..channels]
-                .iter()
-                .map(|f| usize::from(f.0))
-                .collect(),
+            factors: factors.iter().map(|f| usize::from(f.0)).collect(),
+            luma: channels == 1 && n == 3,
             hmax: factors.iter().map(|f| usize::from(f.0)).max().unwrap_or(1),
             band: Vec::new(),
         };
@@ -395,12 +395,17 @@ impl LosslessRows {
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
         for x in 0..self.width {
-            for (c, &h) in comps.iter().zip(&self.factors) {
-                let v = c[(x * h / self.hmax).min(c.len() - 1)];
-                match self.wide {
-                    true => self.band.extend_from_slice(&v.to_be_bytes()),
-                    false => self.band.push(v as u8),
-                }
+            let at = |k: usize| {
+                let c = comps[k];
+                c[(x * self.factors[k] / self.hmax).min(c.len() - 1)]
+            };
+            let mut put = |v: u16| match self.wide {
+                true => self.band.extend_from_slice(&v.to_be_bytes()),
+                false => self.band.push(v as u8),
+            };
+            match self.luma {
+                true => put(luma_wide(at(0), at(1), at(2))),
+                false => (0..self.channels).for_each(|k| put(at(k))),
             }
         }
         if self.band.len() >= BAND_ROWS * self.width * self.channels * 2 {
