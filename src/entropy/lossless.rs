@@ -272,25 +272,11 @@ impl ScanCtx {
             false => (first.width, first.height),
         };
         let vmax = image.max_v();
-        let mut br = BitReader::new(scan.ecs);
-        let base = scan.ecs_offset();
+        let mut rd = Reader::new(scan);
         let mut state = Predict::new(self.precision, self.pt, self.comps.len());
-        let mut broken = false;
-        let mut next_rst = 0u8;
         for m in 0..mcus_x * mcus_y {
             if self.restart > 0 && m > 0 && m % self.restart == 0 {
-                match br.next_marker() {
-                    Some((_, code)) if code == 0xD0 + next_rst => {
-                        br.skip_marker();
-                        broken = false;
-                    }
-                    other => {
-                        let at = other.map_or(scan.ecs.len(), |(a, _)| a);
-                        warnings.push(Warning::at(base + at, WarningKind::BadRestart));
-                        broken = true;
-                    }
-                }
-                next_rst = (next_rst + 1) & 7;
+                rd.restart(warnings);
                 state.restart();
             }
             let (mx, my) = (m % mcus_x, m / mcus_x);
@@ -302,19 +288,7 @@ impl ScanCtx {
                 };
                 for yy in 0..v {
                     for xx in 0..h {
-                        let diff = match broken {
-                            true => 0,
-                            false => match read_diff(&mut br, dec) {
-                                Some(d) => d,
-                                None => {
-                                    let at = base + br.byte_offset();
-                                    let what = "bad Huffman code in a lossless scan".into();
-                                    warnings.push(Warning::at(at, WarningKind::CorruptData(what)));
-                                    broken = true;
-                                    0
-                                }
-                            },
-                        };
+                        let diff = rd.diff(dec, warnings);
                         state.put(plane, k, (mx * h + xx, my * v + yy), self.predictor, diff);
                     }
                 }
@@ -327,12 +301,7 @@ impl ScanCtx {
                 }
             }
         }
-        if br.overrun() && !broken {
-            warnings.push(Warning::at(
-                base + scan.ecs.len(),
-                WarningKind::PrematureEnd,
-            ));
-        }
+        rd.finish(warnings);
         // The point transform (H.1.2.2) is undone at the end, so that the
         // predictions above use the coded values.
         if self.pt > 0 && rows.is_none() {
@@ -343,6 +312,66 @@ impl ScanCtx {
             }
         }
         Ok(())
+    }
+}
+
+/// The entropy-coded data of a scan as differences, through damage: after a bad code
+/// or a missing restart marker the differences are 0 until the next good marker.
+struct Reader<'a> {
+    br: BitReader<'a>,
+    /// Offset of the data in the file.
+    base: usize,
+    len: usize,
+    broken: bool,
+    next_rst: u8,
+}
+
+impl<'a> Reader<'a> {
+    fn new(scan: &Scan<'a>) -> Self {
+        Reader {
+            br: BitReader::new(scan.ecs),
+            base: scan.ecs_offset(),
+            len: scan.ecs.len(),
+            broken: false,
+            next_rst: 0,
+        }
+    }
+
+    /// Expects the next restart marker (RST0 to RST7 in turn).
+    fn restart(&mut self, warnings: &mut Vec<Warning>) {
+        match self.br.next_marker() {
+            Some((_, code)) if code == 0xD0 + self.next_rst => {
+                self.br.skip_marker();
+                self.broken = false;
+            }
+            other => {
+                let at = other.map_or(self.len, |(a, _)| a);
+                warnings.push(Warning::at(self.base + at, WarningKind::BadRestart));
+                self.broken = true;
+            }
+        }
+        self.next_rst = (self.next_rst + 1) & 7;
+    }
+
+    /// The next difference (0 once the data is broken).
+    fn diff(&mut self, dec: &HuffDecoder, warnings: &mut Vec<Warning>) -> i32 {
+        if self.broken {
+            return 0;
+        }
+        read_diff(&mut self.br, dec).unwrap_or_else(|| {
+            let at = self.base + self.br.byte_offset();
+            let what = "bad Huffman code in a lossless scan".into();
+            warnings.push(Warning::at(at, WarningKind::CorruptData(what)));
+            self.broken = true;
+            0
+        })
+    }
+
+    /// Warns when the data ended before the scan did.
+    fn finish(&self, warnings: &mut Vec<Warning>) {
+        if self.br.overrun() && !self.broken {
+            warnings.push(Warning::at(self.base + self.len, WarningKind::PrematureEnd));
+        }
     }
 }
 
