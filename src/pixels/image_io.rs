@@ -203,18 +203,24 @@ fn png_frame(data: &[u8], t: png::Transformations) -> Result<(Vec<u8>, png::Outp
     Ok((buf, info))
 }
 
+/// Samples per pixel of a decoded PNG frame, and how many of them are kept (gray or
+/// R, G, B: an alpha channel is dropped).
+fn png_channels(info: &png::OutputInfo) -> Result<(usize, usize)> {
+    match info.color_type {
+        png::ColorType::Grayscale => Ok((1, 1)),
+        png::ColorType::GrayscaleAlpha => Ok((2, 1)),
+        png::ColorType::Rgb => Ok((3, 3)),
+        png::ColorType::Rgba => Ok((4, 3)),
+        png::ColorType::Indexed => Err(png_err("palette not expanded")),
+    }
+}
+
 /// Reads a PNG file as 8-bit gray or RGB: palettes are expanded, 16-bit samples cut to
 /// their high byte, and an alpha channel is dropped.
 pub fn read_png(data: &[u8]) -> Result<PixelImage> {
     let (buf, info) = png_frame(data, png::Transformations::normalize_to_color8())?;
     let (w, h) = (info.width as usize, info.height as usize);
-    let (channels, keep) = match info.color_type {
-        png::ColorType::Grayscale => (1, 1),
-        png::ColorType::GrayscaleAlpha => (2, 1),
-        png::ColorType::Rgb => (3, 3),
-        png::ColorType::Rgba => (4, 3),
-        png::ColorType::Indexed => return Err(png_err("palette not expanded")),
-    };
+    let (channels, keep) = png_channels(&info)?;
     let line = info.line_size;
     let mut out = Vec::with_capacity(w * h * keep);
     for y in 0..h {
@@ -500,13 +506,7 @@ fn pnm_samples(info: &PnmInfo, data: &[u8]) -> Result<Vec<u32>> {
 /// A PNG file's size, channels (alpha dropped), maximum value and samples.
 fn read_png_wide(data: &[u8]) -> Result<(u32, u32, usize, u32, Vec<u32>)> {
     let (buf, info) = png_frame(data, png::Transformations::EXPAND)?;
-    let (channels, keep) = match info.color_type {
-        png::ColorType::Grayscale => (1, 1),
-        png::ColorType::GrayscaleAlpha => (2, 1),
-        png::ColorType::Rgb => (3, 3),
-        png::ColorType::Rgba => (4, 3),
-        png::ColorType::Indexed => return Err(png_err("palette not expanded")),
-    };
+    let (channels, keep) = png_channels(&info)?;
     let wide = info.bit_depth == png::BitDepth::Sixteen;
     let bytes = if wide { 2 } else { 1 };
     let (w, h) = (info.width as usize, info.height as usize);
