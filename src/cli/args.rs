@@ -123,10 +123,12 @@ pub enum Command {
     Copy(CopyArgs),
     /// Show segments, frame, tables, scans and metadata of each file.
     Inspect(InspectArgs),
-    /// Crop losslessly to a region (its corner snaps to the iMCU grid, as in jpegtran).
+    /// Crop losslessly to a region (its corner snaps to the iMCU grid, as in jpegtran; a
+    /// lossless (SOF3) file is cut at any pixel).
     Crop(CropArgs),
     /// Wipe a region to gray (jpegtran -wipe): its iMCUs' blocks are zeroed, every other
-    /// coefficient is kept; the thumbnails and the MPF images after EOI are wiped too.
+    /// coefficient is kept (in a lossless file, exactly the region's samples); the
+    /// thumbnails and the MPF images after EOI are wiped too.
     Wipe(WipeArgs),
     /// Drop (insert) another JPEG into the image (jpegtran -drop): its blocks replace
     /// whole iMCUs, losslessly; differing quantization tables become their common divisor.

@@ -44,7 +44,7 @@ pub fn tool(name: &str) -> Option<PathBuf> {
     match found {
         Some(p) => Some(p),
         None if ci() => {
-            panic!("{name} is required when CI=true (apt-get install libjpeg-turbo-progs)")
+            panic!("{name} is required when CI=true (see .ci/run: libjpeg-turbo-progs, dcmtk, ...)")
         }
         None => {
             eprintln!("note: {name} not found; oracle test skipped");
