@@ -24,12 +24,7 @@ fn bad(offset: usize, msg: impl Into<String>) -> Error {
 /// DCT decoder tolerates it (a warning, the rest of the scan predicted from zero
 /// differences).
 pub fn decode_lossless(file: &JpegFile, limits: &Limits) -> Result<(SampleImage, Vec<Warning>)> {
-    let mut image = None;
-    let warnings = walk(file, limits, None, &mut |img| {
-        image = Some(img);
-        Ok(())
-    })?;
-    Ok((image.expect("walk ends with the image"), warnings))
+    walk(file, limits, None)
 }
 
 /// Decodes the lossless frame of `file` a row at a time: `row` gets each image row as
@@ -42,36 +37,32 @@ pub fn decode_lossless_rows(
     limits: &Limits,
     row: &mut dyn FnMut(&[&[u16]]) -> Result<()>,
 ) -> Result<Vec<Warning>> {
-    let mut whole = None;
-    let warnings = walk(file, limits, Some(row), &mut |img| {
-        whole = Some(img);
-        Ok(())
-    })?;
-    Ok(warnings)
+    walk(file, limits, Some(row)).map(|(_, warnings)| warnings)
 }
 
 /// The frame header of `file`'s lossless frame (SOF3).
 pub fn lossless_frame(file: &JpegFile) -> Result<FrameHeader> {
-    let seg = file.segments().find(|s| s.marker.0 == 0xC3);
+    let seg = file.segments().find(|s| s.marker == Marker::SOF3);
     parse_frame(seg.ok_or_else(|| Error::malformed(0, MalformedKind::NoFrame))?)
 }
 
 /// Walks `file`'s segments and scans. With `rows` and a single scan of every
 /// component, the planes are rings of two MCU rows and each completed MCU row goes to
-/// `rows`; otherwise the planes are whole, handed to `done` at the end (and then to
-/// `rows` row by row, when given).
+/// `rows`; otherwise the planes are whole (and go to `rows` row by row at the end,
+/// when given). Returns the image (a ring when streamed) and the warnings.
 fn walk(
     file: &JpegFile,
     limits: &Limits,
     mut rows: Option<RowSink<'_>>,
-    done: &mut dyn FnMut(SampleImage) -> Result<()>,
-) -> Result<Vec<Warning>> {
+) -> Result<(SampleImage, Vec<Warning>)> {
     let mut tables: [Option<HuffmanSpec>; 4] = Default::default();
     let mut restart = 0u16;
     let mut frame: Option<(FrameHeader, SampleImage)> = None;
     let mut warnings = Vec::new();
     let mut scans = 0;
-    let total_scans = file.scans().count();
+    // One scan of every component streams; anything else is decoded whole.
+    let first_scan = file.scans().next().and_then(|s| parse_scan(&s.header).ok());
+    let one_scan = file.scans().count() == 1;
     let mut streamed = false;
     for item in &file.items {
         match item {
@@ -84,11 +75,11 @@ fn walk(
                 }
             }
             Item::Segment(seg) if seg.marker == Marker::DRI => restart = parse_dri(seg)?,
-            Item::Segment(seg) if seg.marker.0 == 0xC3 => {
+            Item::Segment(seg) if seg.marker == Marker::SOF3 => {
                 let header = parse_frame(seg)?;
-                let ring = rows.is_some() && total_scans == 1;
-
-                let image = plan(&header, seg.offset, limits, ring)?;
+                let all = first_scan.as_ref().map(|h| h.components.len());
+                streamed = rows.is_some() && one_scan && all == Some(header.components.len());
+                let image = plan(&header, seg.offset, limits, streamed)?;
                 frame = Some((header, image));
             }
             Item::Scan(scan) => {
@@ -101,9 +92,7 @@ fn walk(
                     return Err(bad(scan.header.offset, "too many scans"));
                 }
                 let ctx = ScanCtx::new(header, scan, &tables, restart)?;
-                let stream = total_scans == 1 && ctx.comps.len() == image.components.len();
-                streamed |= stream && rows.is_some();
-                let out = if stream { rows.as_deref_mut() } else { None };
+                let out = if streamed { rows.as_deref_mut() } else { None };
                 ctx.decode(scan, image, &mut warnings, out)?;
             }
             _ => {}
@@ -119,8 +108,7 @@ fn walk(
             emit_row(&image, y, 0, r)?;
         }
     }
-    done(image)?;
-    Ok(warnings)
+    Ok((image, warnings))
 }
 
 /// Hands image row `y` of `image` to `row`: each component's row there, shifted left
@@ -491,7 +479,7 @@ pub fn encode_lossless(image: &SampleImage, opts: &LosslessOptions) -> Result<Ve
         .collect();
     let mut out = Vec::new();
     let frame = FrameHeader {
-        marker: Marker(0xC3),
+        marker: Marker::SOF3,
         precision: p,
         height: image.height as u16,
         width: image.width as u16,
@@ -506,7 +494,7 @@ pub fn encode_lossless(image: &SampleImage, opts: &LosslessOptions) -> Result<Ve
     };
     let mut body = Vec::new();
     write_frame(&mut body, &frame);
-    write_segment(&mut out, Marker(0xC3), &body);
+    write_segment(&mut out, Marker::SOF3, &body);
     write_dht(&mut out, &specs);
     if opts.restart_interval > 0 {
         write_segment(&mut out, Marker::DRI, &opts.restart_interval.to_be_bytes());

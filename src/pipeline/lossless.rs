@@ -12,7 +12,7 @@ use crate::transform::{transform_samples, CropSpec, Extend, Plan, Rect};
 
 /// Whether `file`'s frame is lossless (SOF3).
 pub(super) fn is_lossless(file: &JpegFile) -> bool {
-    file.segments().any(|s| s.marker.0 == 0xC3)
+    file.segments().any(|s| s.marker == Marker::SOF3)
 }
 
 /// `opts.request` applied to the samples of lossless `file`.

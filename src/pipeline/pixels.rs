@@ -377,13 +377,6 @@ fn lossless_rows(
     Ok((color, warnings))
 }
 
-/// The SOFn marker code of `file`'s frame.
-fn frame_marker(file: &JpegFile) -> Option<u8> {
-    file.segments()
-        .find(|s| s.marker.is_sof())
-        .map(|s| s.marker.0)
-}
-
 /// Whether `file`'s frame has samples of more than 8 bits.
 fn wide_samples(file: &JpegFile) -> bool {
     let frame = file.segments().find(|s| s.marker.is_sof());
@@ -409,7 +402,7 @@ pub fn decode_file_rows(
         Ok(head) if stops_early(&head, opts) => head,
         _ => JpegFile::parse(data)?,
     };
-    if frame_marker(&file) == Some(0xC3) {
+    if super::lossless::is_lossless(&file) {
         return lossless_rows(&file, opts, start, sink);
     }
     let skip = ac_unread(&file, opts);

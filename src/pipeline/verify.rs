@@ -135,7 +135,7 @@ pub fn verify_threaded(data: &[u8], limits: &Limits, threads: usize) -> Verdict 
         problems.push(from_warning(w, scan_of(w.offset)));
     }
     // Lossless (SOF3): the samples are decoded; there are no coefficients to range.
-    let decoded = match file.segments().any(|s| s.marker.0 == 0xC3) {
+    let decoded = match super::lossless::is_lossless(&file) {
         // Row by row: two rows of MCUs held, whatever size the frame claims.
         true => {
             let rows =

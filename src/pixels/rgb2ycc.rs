@@ -32,6 +32,17 @@ pub(super) const FIX_0_41869: i32 = 27439;
 /// `FIX(0.08131)`
 pub(super) const FIX_0_08131: i32 = 5329;
 
+/// Cb and Cr of one RGB pixel, `offset` the centre sample value scaled by 2^16 (128 or
+/// 2048): libjpeg's equations, rounded by ½ − ε (`ONE_HALF − 1`), as its tables are.
+#[inline(always)]
+pub(super) fn chroma(r: i32, g: i32, b: i32, offset: i32) -> (i32, i32) {
+    let cb =
+        (-FIX_0_16874 * r - FIX_0_33126 * g + FIX_0_50000 * b + offset + ONE_HALF - 1) >> SCALEBITS;
+    let cr =
+        (FIX_0_50000 * r - FIX_0_41869 * g - FIX_0_08131 * b + offset + ONE_HALF - 1) >> SCALEBITS;
+    (cb, cr)
+}
+
 /// Luma of one RGB pixel.
 #[inline(always)]
 pub fn luma(r: u8, g: u8, b: u8) -> u8 {
@@ -81,11 +92,8 @@ pub fn rgb_to_ycc_row_scalar(rgb: &[u8], y: &mut [u8], cb: &mut [u8], cr: &mut [
         let (r, g, b) = (p[0] as i32, p[1] as i32, p[2] as i32);
         y[i] =
             ((FIX_0_29900 * r + FIX_0_58700 * g + FIX_0_11400 * b + ONE_HALF) >> SCALEBITS) as u8;
-        cb[i] = ((-FIX_0_16874 * r - FIX_0_33126 * g + FIX_0_50000 * b + CBCR_OFFSET + ONE_HALF
-            - 1)
-            >> SCALEBITS) as u8;
-        cr[i] = ((FIX_0_50000 * r - FIX_0_41869 * g - FIX_0_08131 * b + CBCR_OFFSET + ONE_HALF - 1)
-            >> SCALEBITS) as u8;
+        let (cbv, crv) = chroma(r, g, b, CBCR_OFFSET);
+        (cb[i], cr[i]) = (cbv as u8, crv as u8);
     }
 }
 

@@ -12,9 +12,7 @@
 
 use super::encode::{components, EncodeParams, OutputColor};
 use super::fdct::fdct_islow_12;
-use super::rgb2ycc::{
-    luma_wide, FIX_0_08131, FIX_0_16874, FIX_0_33126, FIX_0_41869, FIX_0_50000, ONE_HALF, SCALEBITS,
-};
+use super::rgb2ycc::{chroma, luma_wide, SCALEBITS};
 use super::DctMethod;
 use crate::coeffs::{ceil_div, Block, CoefficientImage, QuantTable};
 use crate::error::{Error, Result};
@@ -22,6 +20,8 @@ use crate::error::{Error, Result};
 /// Largest 12-bit sample and the level shift (T.81 A.3.1).
 const MAX: u16 = 4095;
 const CENTER: i64 = 2048;
+/// The chroma offset of the colour equations: the centre scaled by 2^16.
+const CENTER_SCALED: i32 = 2048 << SCALEBITS;
 
 /// 12-bit pixels: rows top to bottom, channels (1 gray or 3 RGB) interleaved, each
 /// sample 0..=4095.
@@ -49,41 +49,29 @@ impl Plane {
 /// The output components' samples at full resolution (libjpeg's `jccolor.c`).
 fn convert(img: &WideImage, color: OutputColor) -> Vec<Plane> {
     let (w, h) = (img.width as usize, img.height as usize);
-    let px = |i: usize| -> [i32; 3] {
-        match img.channels {
-            1 => [i32::from(img.data[i]); 3],
-            _ => std::array::from_fn(|k| i32::from(img.data[3 * i + k])),
+    let n = match color {
+        OutputColor::Gray => 1,
+        _ => 3,
+    };
+    let mut planes: Vec<Vec<u16>> = vec![Vec::with_capacity(w * h); n];
+    for px in img.data.chunks_exact(img.channels).take(w * h) {
+        let [r, g, b] = match px {
+            &[v] => [v; 3],
+            p => [p[0], p[1], p[2]],
+        };
+        let out: [u16; 3] = match (color, img.channels) {
+            (OutputColor::Gray, 1) | (OutputColor::Rgb, _) => [r, g, b],
+            (OutputColor::Gray, _) => [luma_wide(r, g, b), 0, 0],
+            (OutputColor::YCbCr, _) => {
+                let (cb, cr) = chroma(r.into(), g.into(), b.into(), CENTER_SCALED);
+                [luma_wide(r, g, b), cb as u16, cr as u16]
+            }
+        };
+        for (p, v) in planes.iter_mut().zip(out) {
+            p.push(v);
         }
-    };
-    let offset = 2048 << SCALEBITS;
-    let chans: Vec<Box<dyn Fn([i32; 3]) -> u16>> = match (color, img.channels) {
-        (OutputColor::Gray, 1) => vec![Box::new(|p: [i32; 3]| p[0] as u16)],
-        (OutputColor::Gray, _) => vec![Box::new(|p: [i32; 3]| {
-            luma_wide(p[0] as u16, p[1] as u16, p[2] as u16)
-        })],
-        (OutputColor::Rgb, _) => (0..3)
-            .map(|k| Box::new(move |p: [i32; 3]| p[k] as u16) as Box<dyn Fn([i32; 3]) -> u16>)
-            .collect(),
-        (OutputColor::YCbCr, _) => vec![
-            Box::new(|[r, g, b]: [i32; 3]| luma_wide(r as u16, g as u16, b as u16)),
-            Box::new(move |[r, g, b]: [i32; 3]| {
-                ((-FIX_0_16874 * r - FIX_0_33126 * g + FIX_0_50000 * b + offset + ONE_HALF - 1)
-                    >> SCALEBITS) as u16
-            }),
-            Box::new(move |[r, g, b]: [i32; 3]| {
-                ((FIX_0_50000 * r - FIX_0_41869 * g - FIX_0_08131 * b + offset + ONE_HALF - 1)
-                    >> SCALEBITS) as u16
-            }),
-        ],
-    };
-    chans
-        .iter()
-        .map(|f| Plane {
-            w,
-            h,
-            s: (0..w * h).map(|i| f(px(i))).collect(),
-        })
-        .collect()
+    }
+    planes.into_iter().map(|s| Plane { w, h, s }).collect()
 }
 
 /// Component samples `(h, v)`-subsampled from `full` (factors `hx` × `vx` of the
