@@ -846,15 +846,17 @@ fn preserve_times_keeps_the_input_times() {
 }
 
 /// Scaled and grayscale decoding from the command line, as djpeg's `-scale` and
-/// `-grayscale`; a scale without a reduced transform is a usage error.
+/// `-grayscale`; a scale above 2/1 is a usage error.
 #[test]
 fn decode_scaled_and_grayscale() {
     let d = tempfile::tempdir().unwrap();
     let jpeg = std::fs::read(sample()).unwrap();
     for (flags, theirs) in [
         (vec!["--scale", "1/8"], vec!["-scale", "1/8"]),
-        // djpeg rounds 1/5 up to 2/8.
+        // djpeg rounds 1/5 up to 2/8, 1/3 to 3/8.
         (vec!["--scale", "1/5"], vec!["-scale", "1/5"]),
+        (vec!["--scale", "1/3"], vec!["-scale", "1/3"]),
+        (vec!["--scale", "13/8"], vec!["-scale", "13/8"]),
         (
             vec!["--scale", "1/2", "--grayscale"],
             vec!["-scale", "1/2", "-grayscale"],
@@ -888,7 +890,7 @@ fn decode_scaled_and_grayscale() {
             assert!(expected == ours, "{flags:?} differs from djpeg {theirs:?}");
         }
     }
-    for bad in ["1/3", "5/4", "0/1", "x"] {
+    for bad in ["17/8", "3/1", "0/1", "x"] {
         jtool()
             .args(["decode", "--scale", bad])
             .arg(sample())

@@ -190,6 +190,8 @@ fn djpeg_switches_give_djpegs_file() {
         "",
         "-scale 1/2",
         "-scale 1/8 -grayscale",
+        "-scale 1/3 -crop 20x10+9+5",
+        "-scale 15/8 -bmp -nosmooth",
         "-bmp",
         "-os2 -nosmooth",
         "-targa -scale 1/4",

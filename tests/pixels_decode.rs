@@ -167,7 +167,12 @@ fn crop_of(w: u32, h: u32, which: u32) -> Crop {
     }
 }
 
-/// The scales `djpeg -scale` offers that the decoder implements, below full size.
+/// The scale k/8.
+fn eighths(k: u32) -> Scale {
+    Scale::from_fraction(k, 8).unwrap()
+}
+
+/// The power-of-two scales `djpeg -scale` offers below full size.
 fn scales() -> [Scale; 3] {
     [(1, 8), (1, 4), (1, 2)].map(|(m, n)| Scale::from_fraction(m, n).unwrap())
 }
@@ -304,6 +309,27 @@ fn identical_to_djpeg_scaled() {
     });
 }
 
+/// `djpeg -scale k/8` for every other k from 3 to 16: the IJG's 3- to 16-point
+/// inverse DCTs, chroma enlarged to spare upsampling where its factor allows (4:2:0
+/// at 3/8 takes 6×6 chroma blocks), fancy upsampling of the enlargements; smoothed
+/// and not.
+#[test]
+fn identical_to_djpeg_every_eighth() {
+    for k in [3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16] {
+        compare_all(PixelOptions {
+            scale: eighths(k),
+            ..Default::default()
+        });
+    }
+    for k in [3, 12] {
+        compare_all(PixelOptions {
+            scale: eighths(k),
+            nosmooth: true,
+            ..Default::default()
+        });
+    }
+}
+
 /// `djpeg -grayscale`, at full size and scaled (CMYK and YCCK files, which djpeg
 /// refuses, must be refused too).
 #[test]
@@ -341,6 +367,8 @@ fn identical_to_djpeg_cropped() {
             (1, scales()[0], false, false),
             (1, scales()[1], false, false),
             (2, scales()[2], false, false),
+            (1, eighths(3), false, false),
+            (2, eighths(13), true, false),
         ] {
             let m = scale.eighths() as u32;
             let (w, h) = (
@@ -919,11 +947,13 @@ fn odd_sizes_and_layouts_match_djpeg() {
     );
 }
 
-/// Smooth and `-nosmooth` upsampling at every implemented scale, grayscale output
-/// at full size and 1/4, and crops of a `w`×`h` image at full size and 1/2.
+/// Smooth and `-nosmooth` upsampling at full size, the power-of-two reductions, 3/8,
+/// 6/8 and 11/8; grayscale output at full size and 1/4, and crops of a `w`×`h` image
+/// at full size, 1/2, 3/8 and 13/8.
 fn decoder_variants(w: u32, h: u32) -> Vec<PixelOptions> {
     let mut v = Vec::new();
-    for scale in std::iter::once(Scale::FULL).chain(scales()) {
+    let odd = [3, 6, 11].map(eighths);
+    for scale in std::iter::once(Scale::FULL).chain(scales()).chain(odd) {
         for nosmooth in [false, true] {
             v.push(PixelOptions {
                 nosmooth,
@@ -939,7 +969,13 @@ fn decoder_variants(w: u32, h: u32) -> Vec<PixelOptions> {
             ..Default::default()
         });
     }
-    for (which, scale) in [(1, Scale::FULL), (2, Scale::FULL), (1, scales()[2])] {
+    for (which, scale) in [
+        (1, Scale::FULL),
+        (2, Scale::FULL),
+        (1, scales()[2]),
+        (2, eighths(3)),
+        (1, eighths(13)),
+    ] {
         let m = scale.eighths() as u32;
         v.push(PixelOptions {
             scale,

@@ -530,9 +530,8 @@ pub struct DecodeArgs {
     /// Replicate chroma samples instead of the smooth upsampling (djpeg -nosmooth).
     #[arg(long)]
     pub nosmooth: bool,
-    /// Decode at a smaller size, M/N of the image's (djpeg -scale M/N): each block is
-    /// inverse-transformed to fewer samples. 1/8, 1/4, 1/2 and 1 are implemented; other
-    /// fractions are rounded up to eighths as djpeg does.
+    /// Decode at M/N of the image's size (djpeg -scale M/N), 1/8 to 2/1: each block is
+    /// inverse-transformed to k×k samples, the fraction rounded up to k/8 as djpeg does.
     #[arg(long, value_name = "M/N", value_parser = parse_scale)]
     pub scale: Option<jtool::pixels::Scale>,
     /// Write luminance only, as PGM or gray PNG (djpeg -grayscale).

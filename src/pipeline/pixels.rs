@@ -1,9 +1,10 @@
 //! Bytes → pixels: parse, entropy-decode, decide the colour space from the markers as
 //! libjpeg does, and hand the coefficients to [`crate::pixels`].
 
+use crate::coeffs::CoefficientImage;
 use crate::container::{classify, parse_frame, FrameHeader, Item, JpegFile, Marker, MetaClass};
 use crate::entropy::{self, rows::Streamed, Limits};
-use crate::error::{Error, Result, Warning, WarningKind};
+use crate::error::{Error, LimitKind, Result, Warning, WarningKind};
 use crate::pixels::smooth::{smooth_from, Progression};
 use crate::pixels::{
     decode_rows, decode_to_pixels, first_block_columns, reads_ac, ColorSpace, Crop, PixelImage,
@@ -298,12 +299,25 @@ pub fn dots_per_cm(file: &JpegFile) -> Option<(u16, u16)> {
 /// [`smoothed_coefficients`]).
 pub fn decode_file(data: &[u8], opts: &DecodeOptions) -> Result<DecodedPixels> {
     let (decoded, color, warnings) = coefficients_for_pixels(data, opts)?;
+    check_output_pixels(&decoded.image, opts)?;
     let image = decode_to_pixels(&decoded.image, color, &opts.pixels)?;
     Ok(DecodedPixels {
         image,
         color,
         warnings,
     })
+}
+
+/// Refuses an enlarged output (`--scale` above 1) with more pixels than the limit the
+/// frame itself was held to: the whole image is allocated as pixels here.
+fn check_output_pixels(img: &CoefficientImage, opts: &DecodeOptions) -> Result<()> {
+    let m = opts.pixels.scale.eighths() as u64;
+    let side = |n: u32| (u64::from(n) * m).div_ceil(8);
+    let pixels = side(img.width).saturating_mul(side(img.height));
+    if m > 8 && pixels > opts.limits.max_pixels {
+        return Err(Error::Limit(LimitKind::Pixels(pixels)));
+    }
+    Ok(())
 }
 
 /// Whether decoding `head` (a file parsed up to its first scan) for `opts` ends well

@@ -12,6 +12,7 @@ use super::dct_fast::{self, idct_block_fast};
 use super::dct_float::{self, idct_block_float};
 use super::idct::{idct_block, multipliers};
 use super::idct_reduced::{idct_1x1, idct_2x2, idct_4x4};
+use super::idct_scaled::idct_nxn;
 use super::upsample;
 use super::{CmykOutput, ColorSpace, Crop, DctMethod, PixelImage, PixelOptions};
 use crate::coeffs::{ceil_div, Block, CoefficientImage, Component, Geometry};
@@ -367,7 +368,10 @@ impl Rows {
             (Idct::Int(m), 2) => {
                 blocks.for_each(|(bx, b)| idct_2x2(b, m, &mut dst[at(bx)..], stride))
             }
-            (Idct::Int(m), _) => blocks.for_each(|(bx, b)| idct_1x1(b, m[0], &mut dst[at(bx)..])),
+            (Idct::Int(m), 1) => blocks.for_each(|(bx, b)| idct_1x1(b, m[0], &mut dst[at(bx)..])),
+            (Idct::Int(m), _) => {
+                blocks.for_each(|(bx, b)| idct_nxn(n, b, m, &mut dst[at(bx)..], stride))
+            }
         }
         self.held[slot] = by;
     }

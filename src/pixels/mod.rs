@@ -28,7 +28,9 @@ mod fdct_sse2;
 pub mod geometry;
 mod gif_file;
 pub mod idct;
+mod idct_big;
 mod idct_reduced;
+mod idct_scaled;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod idct_sse2;
 pub mod image_io;
@@ -178,8 +180,8 @@ impl Scale {
     pub const FULL: Scale = Scale(8);
 
     /// The scale `djpeg -scale num/denom` decodes at: the smallest k/8 (k = 1..16) at
-    /// least num/denom. [`crate::Error::BadRequest`], with the reason, for scales other
-    /// than 1/8, 1/4, 1/2 and 1.
+    /// least num/denom. [`crate::Error::BadRequest`], with the reason, for a fraction
+    /// that is not positive or is above 2 (djpeg's largest).
     pub fn from_fraction(num: u32, denom: u32) -> crate::error::Result<Scale> {
         let bad = |msg: String| Err(crate::error::Error::BadRequest(msg));
         if num == 0 || denom == 0 {
@@ -187,13 +189,8 @@ impl Scale {
         }
         let k = (1..=16u64).find(|&k| u64::from(num) * 8 <= u64::from(denom) * k);
         match k {
-            Some(k @ (1 | 2 | 4 | 8)) => Ok(Scale(k as u8)),
-            Some(k) => bad(format!(
-                "scale {num}/{denom} means {k}/8: only 1/8, 1/4, 1/2 and 1 are implemented"
-            )),
-            None => bad(format!(
-                "scale {num}/{denom} is above 2 (djpeg's largest): only 1/8, 1/4, 1/2 and 1 are implemented"
-            )),
+            Some(k) => Ok(Scale(k as u8)),
+            None => bad(format!("scale {num}/{denom} is above 2/1, djpeg's largest")),
         }
     }
 
@@ -254,14 +251,16 @@ mod tests {
         let k = |m, n| Scale::from_fraction(m, n).map(Scale::eighths);
         assert_eq!(k(1, 8).unwrap(), 1);
         assert_eq!(k(1, 5).unwrap(), 2); // 8/5 ≤ 2
-        assert_eq!(
-            k(3, 8).map_err(|e| e.to_string()).unwrap_err(),
-            "scale 3/8 means 3/8: only 1/8, 1/4, 1/2 and 1 are implemented"
-        );
+        assert_eq!(k(1, 3).unwrap(), 3); // 8/3 ≤ 3
         assert_eq!(k(1, 2).unwrap(), 4);
-        assert_eq!(k(7, 8).ok(), None);
+        assert_eq!(k(7, 8).unwrap(), 7);
         assert_eq!(k(1, 1).unwrap(), 8);
-        assert_eq!(k(8, 7).ok(), None); // 9/8: an enlargement
+        assert_eq!(k(8, 7).unwrap(), 10); // 64/7 ≤ 10
+        assert_eq!(k(2, 1).unwrap(), 16);
+        assert_eq!(
+            k(17, 8).map_err(|e| e.to_string()).unwrap_err(),
+            "scale 17/8 is above 2/1, djpeg's largest"
+        );
         assert!(k(3, 1).is_err() && k(0, 1).is_err() && k(1, 0).is_err());
     }
 
