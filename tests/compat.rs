@@ -247,6 +247,10 @@ fn cjpeg_switches_give_cjpegs_file() {
         ("-quality 90", true),
         ("-quality 50,20 -sample 1x1", true),
         ("-grayscale -restart 1", true),
+        // A gray output states the factors -sample gives its component.
+        ("-grayscale -sample 2x2", true),
+        ("-grayscale -sample 1x3 -restart 2", true),
+        ("-grayscale -sample 2x1 -progressive", false),
         ("-rgb -dct int", true),
         ("-dct fast -quality 95", true),
         ("-dct fast -progressive", false),

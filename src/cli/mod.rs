@@ -1131,6 +1131,11 @@ fn encode_tables(
     let params = EncodeParams {
         quality: qualities.first().copied().unwrap_or(75),
         sampling,
+        // cjpeg gives a gray output the first factors `-sample` names.
+        gray_factors: match a.sampling {
+            Some(_) => sampling.luma_factors(),
+            None => (1, 1),
+        },
         grayscale: a.grayscale,
         rgb: a.rgb,
         force_baseline: a.baseline,

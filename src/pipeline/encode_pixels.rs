@@ -5,7 +5,7 @@
 
 use crate::coeffs::{BlockPlane, CoefficientImage, QuantTable};
 use crate::container::edit::write_icc;
-use crate::container::{write_segment, Marker};
+use crate::container::{write_segment, JpegFile, Marker};
 use crate::entropy::scan_file::{self, ScriptScan};
 use crate::entropy::{
     self, CodingMode, EncodeOptions, HuffmanChoice, SeqStats, SeqStream, TableNumbering,
@@ -130,7 +130,7 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
             _ => encode_optimal(img, opts, out)?,
         };
         write_segment(&mut out, Marker::EOI, &[]);
-        return Ok(out);
+        return Ok(state_gray_factors(out, opts, color));
     }
     let tables = opts.component_tables(img.channels)?;
     let coeffs = encode_slice_with_slots(img, &opts.params, &tables)?;
@@ -165,7 +165,27 @@ fn whole_file(
     let mut out = file_start(opts, color);
     out.extend_from_slice(&coded);
     write_segment(&mut out, Marker::EOI, &[]);
-    Ok(out)
+    Ok(state_gray_factors(out, opts, color))
+}
+
+/// `file` with its one-component frame header stating `opts.params.gray_factors`, as
+/// cjpeg states the factors `-sample` gives a gray output. The coder writes 1x1, as
+/// libjpeg's transforms do: a one-component frame's factors shape nothing (its scans
+/// are non-interleaved, T.81 A.2.2), so only the header byte changes.
+fn state_gray_factors(mut file: Vec<u8>, opts: &PixelEncodeOptions, color: OutputColor) -> Vec<u8> {
+    let (h, v) = opts.params.gray_factors;
+    if color != OutputColor::Gray || (h, v) == (1, 1) {
+        return file;
+    }
+    let at = JpegFile::parse_head(&file).ok().and_then(|f| {
+        let sof = f.segments().find(|s| s.marker.is_sof())?;
+        // B.2.2: P, Y, X, Nf = 1, then C1 and H1|V1.
+        (sof.body.len() >= 8).then(|| sof.body_offset() + 7)
+    });
+    if let Some(at) = at {
+        file[at] = h << 4 | v;
+    }
+    file
 }
 
 /// Reads a PPM/PGM/PAM or PNG file and encodes it ([`encode_pixels`]); the samples of

@@ -25,8 +25,7 @@ use crate::error::{Error, Result};
 
 /// Sampling factors of a three-component output: the four usual chroma subsamplings
 /// (luma factors given, chroma 1×1), or any factors (`cjpeg -sample 2x1,1x1,2x1`).
-/// A one-component output is written 1×1 whatever is asked: its factors shape nothing
-/// (T.81 A.2.2), and jpegtran writes them so (cjpeg writes them as given).
+/// A one-component output takes [`EncodeParams::gray_factors`] instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Sampling {
     /// 4:4:4, luma 1×1 (`cjpeg -sample 1x1`).
@@ -117,6 +116,10 @@ pub struct EncodeParams {
     pub quality: u8,
     /// Chroma subsampling (ignored for one-component output).
     pub sampling: Sampling,
+    /// The factors (H, V) a one-component output's frame header states: 1×1, or what
+    /// `cjpeg -sample` gave its first component. They shape nothing in a one-component
+    /// scan (T.81 A.2.2): only the header differs.
+    pub gray_factors: (u8, u8),
     /// Write luminance only, even from RGB input (`cjpeg -grayscale`).
     pub grayscale: bool,
     /// Write R, G, B without a colour transform (`cjpeg -rgb`); needs RGB input, and
@@ -139,6 +142,7 @@ impl Default for EncodeParams {
         EncodeParams {
             quality: 75,
             sampling: Sampling::S420,
+            gray_factors: (1, 1),
             grayscale: false,
             rgb: false,
             force_baseline: false,
@@ -363,7 +367,7 @@ fn plan(
     if color == OutputColor::Rgb && img.channels != 3 {
         return Err(Error::unsupported("RGB output from gray input", None));
     }
-    let comps = components(color, p.sampling)?;
+    let comps = components(color, p)?;
     if tables.len() < comps.len() {
         return Err(Error::BadRequest(format!(
             "{} quantization tables for {} components",
@@ -423,10 +427,18 @@ fn plan(
 /// (id, H, V) of each output component. Factors must be 1 to 4 and divide the largest
 /// ones, and an MCU holds at most 10 blocks (T.81 B.2.2, B.2.3; libjpeg downsamples by
 /// integer factors only).
-pub(super) fn components(color: OutputColor, sampling: Sampling) -> Result<Vec<(u8, u8, u8)>> {
-    let f = sampling.factors();
+pub(super) fn components(color: OutputColor, p: &EncodeParams) -> Result<Vec<(u8, u8, u8)>> {
+    let f = p.sampling.factors();
     let ids: &[u8] = match color {
-        OutputColor::Gray => return Ok(vec![(1, 1, 1)]),
+        OutputColor::Gray => {
+            let (h, v) = p.gray_factors;
+            if !(1..=4).contains(&h) || !(1..=4).contains(&v) {
+                return Err(Error::BadRequest(format!(
+                    "sampling factors {h}x{v}: each must be 1 to 4"
+                )));
+            }
+            return Ok(vec![(1, h, v)]);
+        }
         OutputColor::YCbCr => &[1, 2, 3],
         OutputColor::Rgb => b"RGB",
     };

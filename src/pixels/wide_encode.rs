@@ -130,7 +130,7 @@ pub fn encode_wide(
 ) -> Result<CoefficientImage> {
     check(img, p)?;
     let color = p.output_color(img.channels);
-    let comps = components(color, p.sampling)?;
+    let comps = components(color, p)?;
     if tables.len() < comps.len() {
         return Err(Error::BadRequest("too few quantization tables".into()));
     }
