@@ -797,7 +797,8 @@ const OPS: &[(&str, OpFn)] = &[
                 nosmooth: rng.below(2) == 0,
                 cmyk: [CmykOutput::Rgb, CmykOutput::Cmyk][rng.below(2)],
                 threads: rng.below(3),
-                scale: jtool::pixels::Scale::from_fraction(1, [1, 2, 4, 8][rng.below(4)]).unwrap(),
+                // Every k/8 from 1/8 to 2/1.
+                scale: jtool::pixels::Scale::from_fraction(1 + rng.below(16) as u32, 8).unwrap(),
                 gray: rng.below(4) == 0,
                 dct: [DctMethod::Int, DctMethod::Fast, DctMethod::Float][rng.below(3)],
                 // Often outside a small image: then an error, which is fine too.

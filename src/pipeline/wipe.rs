@@ -88,9 +88,23 @@ fn wipe_samples(file: &JpegFile, region: &CropSpec, opts: &CopyOptions) -> Resul
     let x1 = region.width.map_or(w, |rw| x.saturating_add(rw)).min(w);
     let y1 = region.height.map_or(h, |rh| y.saturating_add(rh)).min(h);
     let gray = 1u16 << (img.precision - 1);
+    let max_h = img.components.iter().map(|c| c.h).max().unwrap_or(1).max(1);
+    let max_v = img.components.iter().map(|c| c.v).max().unwrap_or(1).max(1);
     for c in img.components.iter_mut() {
-        for yy in y as usize..y1 as usize {
-            for xx in x as usize..x1 as usize {
+        // A subsampled component's samples that the region covers, edges outward
+        // (T.81 A.1.1: xi = ⌈X·Hi/Hmax⌉).
+        let span = |a: u32, b: u32, f: u8, max: u8, n: usize| {
+            let (f, max) = (u64::from(f), u64::from(max));
+            let lo = (u64::from(a) * f / max) as usize;
+            let hi = (u64::from(b) * f).div_ceil(max) as usize;
+            lo.min(n)..hi.min(n)
+        };
+        let (xs, ys) = (
+            span(x, x1, c.h, max_h, c.width),
+            span(y, y1, c.v, max_v, c.height),
+        );
+        for yy in ys {
+            for xx in xs.clone() {
                 let i = c.idx(xx, yy);
                 c.samples[i] = gray;
             }
