@@ -20,6 +20,7 @@
 //! are 16-bit, and the decoded samples saturate.
 
 use crate::coeffs::{Block, QuantTable};
+use std::ops::{Add, Sub};
 
 /// The four AAN constants of the inverse DCT, ×256: 2(c2 − c6), 2c4, 2c2, 2(c2 + c6)
 /// with ck = cos(kπ/16).
@@ -123,10 +124,23 @@ pub fn idct_block_fast(coef: &Block, mult: &[i16; 64], out: &mut [u8], stride: u
     }
 }
 
-/// One 1-D forward pass over `d[o], d[o+s], … d[o+7s]`, in place.
+/// A value the forward transform computes with: one `i32`, or vector lanes holding the
+/// same step of several transforms.
+pub(super) trait AanValue: Copy + Add<Output = Self> + Sub<Output = Self> {
+    /// `x·c >> 8`, truncated toward −∞ (see [`mul`]).
+    fn times(self, c: i32) -> Self;
+}
+
+impl AanValue for i32 {
+    #[inline(always)]
+    fn times(self, c: i32) -> i32 {
+        mul(self, c)
+    }
+}
+
+/// One 1-D forward transform of 8 values.
 #[inline(always)]
-fn forward_1d(d: &mut [i32; 64], o: usize, s: usize) {
-    let x: [i32; 8] = std::array::from_fn(|k| d[o + k * s]);
+pub(super) fn forward<T: AanValue>(x: [T; 8]) -> [T; 8] {
     let (t0, t7) = (x[0] + x[7], x[0] - x[7]);
     let (t1, t6) = (x[1] + x[6], x[1] - x[6]);
     let (t2, t5) = (x[2] + x[5], x[2] - x[5]);
@@ -134,22 +148,33 @@ fn forward_1d(d: &mut [i32; 64], o: usize, s: usize) {
     // Even part.
     let (t10, t13) = (t0 + t3, t0 - t3);
     let (t11, t12) = (t1 + t2, t1 - t2);
-    d[o] = t10 + t11;
-    d[o + 4 * s] = t10 - t11;
-    let z1 = mul(t12 + t13, F_0_707);
-    d[o + 2 * s] = t13 + z1;
-    d[o + 6 * s] = t13 - z1;
+    let z1 = (t12 + t13).times(F_0_707);
     // Odd part: the rotation arranged to need no negation (Pennebaker & Mitchell 4-8).
-    let (t10, t11, t12) = (t4 + t5, t5 + t6, t6 + t7);
-    let z5 = mul(t10 - t12, F_0_382);
-    let z2 = mul(t10, F_0_541) + z5;
-    let z4 = mul(t12, F_1_306) + z5;
-    let z3 = mul(t11, F_0_707);
+    let (u10, u11, u12) = (t4 + t5, t5 + t6, t6 + t7);
+    let z5 = (u10 - u12).times(F_0_382);
+    let z2 = u10.times(F_0_541) + z5;
+    let z4 = u12.times(F_1_306) + z5;
+    let z3 = u11.times(F_0_707);
     let (z11, z13) = (t7 + z3, t7 - z3);
-    d[o + 5 * s] = z13 + z2;
-    d[o + 3 * s] = z13 - z2;
-    d[o + s] = z11 + z4;
-    d[o + 7 * s] = z11 - z4;
+    [
+        t10 + t11,
+        z11 + z4,
+        t13 + z1,
+        z13 - z2,
+        t10 - t11,
+        z13 + z2,
+        t13 - z1,
+        z11 - z4,
+    ]
+}
+
+/// One 1-D forward pass over `d[o], d[o+s], … d[o+7s]`, in place.
+#[inline(always)]
+fn forward_1d(d: &mut [i32; 64], o: usize, s: usize) {
+    let y = forward(std::array::from_fn(|k| d[o + k * s]));
+    for (k, v) in y.into_iter().enumerate() {
+        d[o + k * s] = v;
+    }
 }
 
 /// The fast forward DCT of level-shifted samples, rows then columns; the outputs carry

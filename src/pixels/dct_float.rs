@@ -16,6 +16,7 @@
 //! - quantization converts with the processor's rounding, to nearest with ties to even.
 
 use crate::coeffs::{Block, QuantTable};
+use std::ops::{Add, Mul, Sub};
 
 /// s(k) = √2·cos(kπ/16) for k ≥ 1 (s(0) = 1), as published with the algorithm.
 const AAN: [f64; 8] = [
@@ -108,10 +109,14 @@ pub fn idct_block_float(coef: &Block, mult: &[f32; 64], out: &mut [u8], stride: 
     }
 }
 
-/// One 1-D forward pass over `d[o], d[o+s], … d[o+7s]`, in place.
+/// One 1-D forward transform of 8 values: single `f32`s, or vectors holding the same
+/// step of several transforms (each lane sees the scalar operations in the scalar
+/// order, so the results are the same bits).
 #[inline(always)]
-fn forward_1d(d: &mut [f32; 64], o: usize, s: usize) {
-    let x: [f32; 8] = std::array::from_fn(|k| d[o + k * s]);
+pub(super) fn forward<T>(x: [T; 8]) -> [T; 8]
+where
+    T: Copy + Add<Output = T> + Sub<Output = T> + Mul<f32, Output = T>,
+{
     let (t0, t7) = (x[0] + x[7], x[0] - x[7]);
     let (t1, t6) = (x[1] + x[6], x[1] - x[6]);
     let (t2, t5) = (x[2] + x[5], x[2] - x[5]);
@@ -119,38 +124,55 @@ fn forward_1d(d: &mut [f32; 64], o: usize, s: usize) {
     // Even part.
     let (t10, t13) = (t0 + t3, t0 - t3);
     let (t11, t12) = (t1 + t2, t1 - t2);
-    d[o] = t10 + t11;
-    d[o + 4 * s] = t10 - t11;
     let z1 = (t12 + t13) * C0707;
-    d[o + 2 * s] = t13 + z1;
-    d[o + 6 * s] = t13 - z1;
     // Odd part.
-    let (t10, t11, t12) = (t4 + t5, t5 + t6, t6 + t7);
-    let z5 = (t10 - t12) * C0382;
-    let z2 = C0541 * t10 + z5;
-    let z4 = C1306 * t12 + z5;
-    let z3 = t11 * C0707;
+    let (t10o, t11o, t12o) = (t4 + t5, t5 + t6, t6 + t7);
+    let z5 = (t10o - t12o) * C0382;
+    let z2 = t10o * C0541 + z5;
+    let z4 = t12o * C1306 + z5;
+    let z3 = t11o * C0707;
     let (z11, z13) = (t7 + z3, t7 - z3);
-    d[o + 5 * s] = z13 + z2;
-    d[o + 3 * s] = z13 - z2;
-    d[o + s] = z11 + z4;
-    d[o + 7 * s] = z11 - z4;
+    [
+        t10 + t11,
+        z11 + z4,
+        t13 + z1,
+        z13 - z2,
+        t10 - t11,
+        z13 + z2,
+        t13 - z1,
+        z11 - z4,
+    ]
 }
 
 /// Forward DCT and quantization of the 8×8 samples at `samples[0]` (rows `stride`
-/// apart) with the reciprocals `recip` from [`reciprocals`].
+/// apart) with the reciprocals `recip` from [`reciprocals`]. Uses SSE2 where the target
+/// has it (always on x86-64), else [`fdct_quantize_float_scalar`]; the two give the
+/// same coefficients for every input.
+#[inline]
 pub fn fdct_quantize_float(samples: &[u8], stride: usize, recip: &[f32; 64], out: &mut Block) {
-    let mut d = [0f32; 64];
-    for (y, row) in d.chunks_exact_mut(8).enumerate() {
-        for (w, &s) in row.iter_mut().zip(&samples[y * stride..y * stride + 8]) {
-            *w = (s as i32 - 128) as f32;
-        }
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    super::dct_float_sse2::fdct_quantize_float(samples, stride, recip, out);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    fdct_quantize_float_scalar(samples, stride, recip, out);
+}
+
+/// The portable form of [`fdct_quantize_float`]: the rows' transforms, then the
+/// columns', then each coefficient rounded to nearest, ties to even.
+pub fn fdct_quantize_float_scalar(
+    samples: &[u8],
+    stride: usize,
+    recip: &[f32; 64],
+    out: &mut Block,
+) {
+    let mut d: [f32; 64] =
+        std::array::from_fn(|i| (samples[i / 8 * stride + i % 8] as i32 - 128) as f32);
+    for r in 0..8 {
+        let y = forward::<f32>(std::array::from_fn(|k| d[r * 8 + k]));
+        d[r * 8..r * 8 + 8].copy_from_slice(&y);
     }
-    for row in 0..8 {
-        forward_1d(&mut d, row * 8, 1);
-    }
-    for col in 0..8 {
-        forward_1d(&mut d, col, 8);
+    for c in 0..8 {
+        let y = forward::<f32>(std::array::from_fn(|k| d[k * 8 + c]));
+        (0..8).for_each(|j| d[j * 8 + c] = y[j]);
     }
     for i in 0..64 {
         out[i] = round_ties_even(d[i] * recip[i]).clamp(-32768.0, 32767.0) as i16;
@@ -173,6 +195,34 @@ fn round_ties_even(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vector form (SSE2 on x86-64) equals the portable one, bit for bit.
+    #[test]
+    fn vector_form_equals_scalar_form() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for t in 0..5000u16 {
+            let recip = reciprocals(&QuantTable {
+                values: std::array::from_fn(|i| 1 + (i as u16 * 7 + t) % 255),
+                sixteen_bit: false,
+            });
+            let samples: Vec<u8> = (0..80)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    if t % 3 == 0 {
+                        (seed as u8) | 0xF0
+                    } else {
+                        seed as u8
+                    }
+                })
+                .collect();
+            let (mut a, mut b) = ([0i16; 64], [0i16; 64]);
+            fdct_quantize_float(&samples, 9, &recip, &mut a);
+            fdct_quantize_float_scalar(&samples, 9, &recip, &mut b);
+            assert_eq!(a, b, "block {t}");
+        }
+    }
 
     #[test]
     fn factors_are_the_scaled_cosines() {

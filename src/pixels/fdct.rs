@@ -261,16 +261,17 @@ fn reciprocal(d: u32) -> (u16, u16, u32) {
     (fq as u16, c as u16, r)
 }
 
-/// Forward DCT and quantization of the 8×8 samples at `samples[0]` (rows `stride` apart).
-/// Uses SSE2 where the target has it (always on x86-64), else [`fdct_quantize_scalar`];
-/// the two give the same coefficients for every input.
+/// Forward DCT and quantization of the 8×8 samples at `samples[0]` (rows `stride` apart),
+/// by `div`'s method. Uses SSE2 where the target has it (always on x86-64), else
+/// [`fdct_quantize_scalar`]; the two give the same coefficients for every input.
 #[inline]
 pub fn fdct_quantize(samples: &[u8], stride: usize, div: &Divisors, out: &mut Block) {
-    if div.method != DctMethod::Int {
-        return fdct_quantize_scalar(samples, stride, div, out);
-    }
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    super::fdct_sse2::fdct_quantize(samples, stride, div, out);
+    match div.method {
+        DctMethod::Int => super::fdct_sse2::fdct_quantize(samples, stride, div, out),
+        DctMethod::Fast => super::dct_fast_sse2::fdct_quantize_fast(samples, stride, div, out),
+        DctMethod::Float => super::dct_float::fdct_quantize_float(samples, stride, &div.float, out),
+    }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     fdct_quantize_scalar(samples, stride, div, out);
 }
@@ -288,7 +289,7 @@ pub fn fdct_quantize_scalar(samples: &[u8], stride: usize, div: &Divisors, out: 
         DctMethod::Int => fdct_islow(&mut ws),
         DctMethod::Fast => super::dct_fast::fdct_fast(&mut ws),
         DctMethod::Float => {
-            return super::dct_float::fdct_quantize_float(samples, stride, &div.float, out)
+            return super::dct_float::fdct_quantize_float_scalar(samples, stride, &div.float, out)
         }
     }
     div.quantize(&ws.map(|v| v as i16), out);

@@ -16,7 +16,11 @@ mod color;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod color_sse2;
 pub mod dct_fast;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod dct_fast_sse2;
 pub mod dct_float;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod dct_float_sse2;
 mod decode;
 mod downsample;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
