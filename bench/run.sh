@@ -105,6 +105,7 @@ if [ -f "$IMG/small.ppm" ] && command -v convert-im6.q16 >/dev/null; then
     if command -v jpeginfo >/dev/null; then
       compare "verify $n (vs jpeginfo -c)" "$JT verify $f" "jpeginfo -c $f"
     fi
+    compare "decode $n (vs djpeg -dct int)" "$JT decode $f $OUT/a.ppm" "djpeg -dct int -outfile $OUT/b.ppm $f"
   done
   unset FAST_RUNS
 fi
@@ -123,6 +124,11 @@ if [ "${PIXELS:-1}" = 1 ] && [ -f "$P" ]; then
         "$JT decode --scale $s $IMG/$f.jpg $OUT/a.ppm" \
         "djpeg -dct int -scale $s -outfile $OUT/b.ppm $IMG/$f.jpg"
     done
+  done
+  # The other eighths: the IJG's 3- to 16-point transforms (one reduction, one enlargement).
+  for s in 3/8 12/8; do
+    compare "decode --scale $s big_420_q90 (vs djpeg -scale $s)" \
+      "$JT decode --scale $s $B $OUT/a.ppm" "djpeg -dct int -scale $s -outfile $OUT/b.ppm $B"
   done
   compare "decode --grayscale big_420_q90 (vs djpeg -grayscale)" \
     "$JT decode --grayscale $B $OUT/a.pgm" "djpeg -dct int -grayscale -outfile $OUT/b.pgm $B"
