@@ -125,6 +125,8 @@ fn switches_give_jpegtrans_coefficients() {
         &format!("-drop +16+16 {small} -trim"),
         &format!("-drop +16+16 {small} -perfect"),
         "-opt -prog -flip v -crop 40x24+3+5",
+        // The same turn twice is one turn; a repeated switch takes its last value.
+        "-rotate 90 -rot 90 -restart 1 -restart 2 -copy none -copy all",
         // Crops larger than the image, which expand it.
         "-crop 100x60+16+8",
         "-crop 80x80+7+7 -grayscale -optimize",
@@ -192,6 +194,10 @@ fn djpeg_switches_give_djpegs_file() {
         "-scale 1/8 -grayscale",
         "-scale 1/3 -crop 20x10+9+5",
         "-scale 15/8 -bmp -nosmooth",
+        // -fast is -dct fast -nosmooth; a repeated switch takes its last value.
+        "-fast",
+        "-fast -dct int -targa",
+        "-scale 1/2 -scale 1/4 -nosmooth -nosmooth",
         "-bmp",
         "-os2 -nosmooth",
         "-targa -scale 1/4",
@@ -251,6 +257,8 @@ fn cjpeg_switches_give_cjpegs_file() {
         ("-grayscale -sample 2x2", true),
         ("-grayscale -sample 1x3 -restart 2", true),
         ("-grayscale -sample 2x1 -progressive", false),
+        // A repeated switch takes its last value.
+        ("-quality 20 -quality 80 -dct fast -dct int -baseline -baseline", true),
         ("-rgb -dct int", true),
         ("-dct fast -quality 95", true),
         ("-dct fast -progressive", false),

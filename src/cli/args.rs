@@ -12,6 +12,8 @@ use std::path::PathBuf;
     version,
     about,
     max_term_width = 100,
+    // A repeated option takes its last value, as the IJG tools and getopt take it.
+    args_override_self = true,
     after_help = "jtool jpegtran|djpeg|cjpeg|exiftran|jpegoptim ARGS (or jtool run under one of those \
                   names) takes that tool's command line: see jtool(1)."
 )]
@@ -105,6 +107,7 @@ pub fn parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
     let named = args.get(1).and_then(|a| a.to_str());
     if let Some(&(name, augment)) = SUBCOMMANDS.iter().find(|(n, _)| Some(*n) == named) {
         let lean = GlobalArgs::augment_args(clap::Command::new("jtool"))
+            .args_override_self(true)
             .subcommand_required(true)
             .subcommand(augment(clap::Command::new(name)));
         if let Ok(m) = lean.try_get_matches_from(&args) {

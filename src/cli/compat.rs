@@ -305,6 +305,7 @@ fn jpegtran(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "help" => return Err(String::new()),
             "drop" => {
                 let file = it.next().and_then(|(_, f)| f.as_ref());
+                one_region(&s, sw, &text(value))?;
                 s.drop = Some(drop_spec(&text(value), file.ok_or("-drop needs a file")?)?);
             }
             _ => apply(&mut s, sw, text(value), value.clone())?,
@@ -325,6 +326,23 @@ fn jpegtran(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     Ok(Some(command(&s)))
 }
 
+/// jpegtran takes one of -crop, -drop and -wipe, once.
+fn one_region(s: &Switches, sw: &str, v: &str) -> Result<(), String> {
+    if s.crop.is_some() || s.wipe.is_some() || s.drop.is_some() {
+        return Err(format!("bogus -{sw} argument '{v}'"));
+    }
+    Ok(())
+}
+
+/// jpegtran takes one turn, given any number of times.
+fn one_turn(s: &mut Switches, turn: Vec<String>) -> Result<(), String> {
+    if !s.turn.is_empty() && s.turn != turn {
+        return Err("can only do one image transformation at a time".into());
+    }
+    s.turn = turn;
+    Ok(())
+}
+
 /// Records switch `sw` with its argument (`v` as text, `raw` as given).
 fn apply(s: &mut Switches, sw: &str, v: String, raw: Option<OsString>) -> Result<(), String> {
     let word = |choices: &[&'static str]| {
@@ -342,9 +360,15 @@ fn apply(s: &mut Switches, sw: &str, v: String, raw: Option<OsString>) -> Result
             let level = word(&["none", "comments", "icc", "all"])?;
             s.copy = Some(if level == "icc" { "icc-only" } else { level }.to_string());
         }
-        "crop" => s.crop = Some(v),
+        "crop" => {
+            one_region(s, sw, &v)?;
+            s.crop = Some(v);
+        }
         "debug" | "verbose" => s.global.push("-v".into()),
-        "flip" => s.turn = vec!["--flip".into(), word(&["horizontal", "vertical"])?.into()],
+        "flip" => one_turn(
+            s,
+            vec!["--flip".into(), word(&["horizontal", "vertical"])?.into()],
+        )?,
         "grayscale" | "greyscale" => s.grayscale = true,
         "icc" => s.icc = raw,
         "maxscans" => s.global.extend(["--max-scans".into(), v]),
@@ -354,15 +378,18 @@ fn apply(s: &mut Switches, sw: &str, v: String, raw: Option<OsString>) -> Result
         "progressive" => s.progressive = true,
         "restart" => s.restart = Some(v),
         "rotate" => match v.as_str() {
-            "90" | "180" | "270" => s.turn = vec!["--rotate".into(), v],
+            "90" | "180" | "270" => one_turn(s, vec!["--rotate".into(), v])?,
             _ => return Err(format!("-rotate {v}: 90, 180 or 270")),
         },
         "scans" => s.scans = raw,
         "strict" => s.global.push("--strict".into()),
-        "transpose" => s.turn = vec!["--transpose".into()],
-        "transverse" => s.turn = vec!["--transverse".into()],
+        "transpose" => one_turn(s, vec!["--transpose".into()])?,
+        "transverse" => one_turn(s, vec!["--transverse".into()])?,
         "trim" => s.edge = Some("--trim"),
-        "wipe" => s.wipe = Some(v),
+        "wipe" => {
+            one_region(s, sw, &v)?;
+            s.wipe = Some(v);
+        }
         _ => {} // maxmemory, report: nothing to do
     }
     Ok(())
@@ -484,6 +511,9 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "grayscale" | "greyscale" => colour = Some("--grayscale"),
             "rgb" => colour = Some("--rgb"),
             "nosmooth" | "strict" => a.push(format!("--{sw}").into()),
+            // djpeg -fast: the fast inverse DCT and no smooth upsampling (its colour
+            // quantization settings matter only with -colors, which jtool refuses).
+            "fast" => a.extend(["--dct", "fast", "--nosmooth"].map(OsString::from)),
             "debug" | "verbose" => a.push("-v".into()),
             "dct" => dct(&mut a, value)?,
             "outfile" => outfile = value.clone(),
@@ -1058,6 +1088,11 @@ mod tests {
             "jpegtran -drop +0+0 a.jpg -wipe 8x8+0+0",
             "jpegtran -drop +0+0 a.jpg -flip h",
             "jpegtran -drop +0+0 a.jpg -grayscale",
+            // One turn (repeated is fine), one region, as jpegtran takes them.
+            "jpegtran -rotate 90 -rotate 180",
+            "jpegtran -flip h -transpose",
+            "jpegtran -crop 8x8+0+0 -crop 16x16+0+0",
+            "jpegtran -wipe 8x8+0+0 -wipe 8x8+8+8",
             "djpeg -gif",
             "djpeg -onepass",
             "cjpeg -dct x",
