@@ -194,6 +194,20 @@ fn djpeg_switches_give_djpegs_file() {
         "-scale 1/8 -grayscale",
         "-scale 1/3 -crop 20x10+9+5",
         "-scale 15/8 -bmp -nosmooth",
+        // Colour-mapped output: GIF (LZW or not), the two-pass quantizer with and
+        // without dithering, the one-pass one with each dither, gray maps.
+        "-gif",
+        "-gif0 -scale 1/2",
+        "-colors 16",
+        "-colors 100 -dither none -gif",
+        "-colors 8 -onepass -gif",
+        "-colors 64 -onepass -dither ordered",
+        "-colors 27 -onepass -dither none -gif0",
+        "-fast -gif",
+        "-grayscale -gif",
+        "-grayscale -colors 5 -gif",
+        "-grayscale -colors 7 -dither ordered",
+        "-colors 256 -dither ordered -gif",
         // -fast is -dct fast -nosmooth; a repeated switch takes its last value.
         "-fast",
         "-fast -dct int -targa",
@@ -258,7 +272,10 @@ fn cjpeg_switches_give_cjpegs_file() {
         ("-grayscale -sample 1x3 -restart 2", true),
         ("-grayscale -sample 2x1 -progressive", false),
         // A repeated switch takes its last value.
-        ("-quality 20 -quality 80 -dct fast -dct int -baseline -baseline", true),
+        (
+            "-quality 20 -quality 80 -dct fast -dct int -baseline -baseline",
+            true,
+        ),
         ("-rgb -dct int", true),
         ("-dct fast -quality 95", true),
         ("-dct fast -progressive", false),

@@ -526,6 +526,33 @@ pub enum PixelFormat {
     Os2,
     /// Targa: 24-bit, or 8-bit gray (djpeg -targa).
     Targa,
+    /// GIF, LZW-compressed (djpeg -gif): colour output quantized to 256 colours (or
+    /// --colors), 8-bit gray as it is.
+    Gif,
+    /// GIF without compression (djpeg -gif0).
+    Gif0,
+}
+
+/// How quantized output spreads its error (djpeg -dither).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DitherArg {
+    /// Floyd–Steinberg error diffusion (the default).
+    Fs,
+    /// A 16×16 ordered dither (one-pass quantizer only; the two-pass one diffuses).
+    Ordered,
+    /// None: each pixel takes its nearest colour.
+    None,
+}
+
+impl From<DitherArg> for jtool::pixels::quantize::Dither {
+    fn from(d: DitherArg) -> Self {
+        use jtool::pixels::quantize::Dither;
+        match d {
+            DitherArg::Fs => Dither::FloydSteinberg,
+            DitherArg::Ordered => Dither::Ordered,
+            DitherArg::None => Dither::None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -561,6 +588,21 @@ pub struct DecodeArgs {
     /// (djpeg -skip); the rest is the full decode's, row for row.
     #[arg(long, value_name = "Y0,Y1", value_parser = parse_skip, conflicts_with = "crop")]
     pub skip: Option<(u32, u32)>,
+    /// Reduce the image to at most N colours (djpeg -colors N; 8-256 for colour, 2-256
+    /// for gray): libjpeg's two-pass (median-cut) quantizer for colour output, its
+    /// one-pass (colour-cube) quantizer for gray output or with --onepass. PNM output
+    /// holds each pixel's colour from the map, GIF the map and the indices.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub colors: Option<u16>,
+    /// Dithering of quantized output (djpeg -dither fs|ordered|none).
+    #[arg(long, value_enum, value_name = "D")]
+    pub dither: Option<DitherArg>,
+    /// Quantize colour output with the one-pass quantizer (djpeg -onepass).
+    #[arg(long)]
+    pub onepass: bool,
+    /// The colour count of a colour GIF without --colors (set by `jtool djpeg -fast`).
+    #[arg(long, hide = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub gif_colors: Option<u16>,
     /// Inverse DCT of full-size output (djpeg -dct int|fast|float); scaled output
     /// always uses the reduced integer transforms, as djpeg does.
     #[arg(long, value_enum, default_value = "int", value_name = "METHOD")]

@@ -496,6 +496,9 @@ fn pass(a: &mut Vec<OsString>, name: &str, value: &Option<OsString>) {
 fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     let mut a: Vec<OsString> = vec!["jtool".into(), "decode".into()];
     let (mut format, mut outfile, mut colour) = ("pnm", None, None);
+    // -colors, and the 216 colours -fast asks of a forced quantization when no
+    // -colors came before it (djpeg's order matters here).
+    let (mut colors, mut fast_colors) = (None, false);
     // djpeg ignores -crop when -skip is given.
     let skips = words.switches.iter().any(|(sw, _)| *sw == "skip");
     for (sw, value) in &words.switches {
@@ -513,7 +516,29 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "nosmooth" | "strict" => a.push(format!("--{sw}").into()),
             // djpeg -fast: the fast inverse DCT and no smooth upsampling (its colour
             // quantization settings matter only with -colors, which jtool refuses).
-            "fast" => a.extend(["--dct", "fast", "--nosmooth"].map(OsString::from)),
+            "fast" => {
+                let fast = [
+                    "--dct",
+                    "fast",
+                    "--nosmooth",
+                    "--onepass",
+                    "--dither",
+                    "ordered",
+                ];
+                a.extend(fast.map(OsString::from));
+                fast_colors |= colors.is_none();
+            }
+            "colors" | "colours" | "quantize" | "quantise" => colors = Some(text(value)),
+            "dither" => {
+                let v = text(value).to_ascii_lowercase();
+                let is = |w: &str| v.len() >= 2 && w.starts_with(v.as_str());
+                let d = ["fs", "none", "ordered"].into_iter().find(|w| is(w));
+                let d = d.ok_or_else(|| format!("-dither {v}: expected fs, none or ordered"))?;
+                a.extend(["--dither", d].map(OsString::from));
+            }
+            "onepass" => a.push("--onepass".into()),
+            "gif" => format = "gif",
+            "gif0" => format = "gif0",
             "debug" | "verbose" => a.push("-v".into()),
             "dct" => dct(&mut a, value)?,
             "outfile" => outfile = value.clone(),
@@ -522,6 +547,11 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
         }
     }
     a.extend(colour.map(OsString::from));
+    match colors {
+        Some(n) => a.extend(["--colors".into(), n.into()]),
+        None if fast_colors => a.extend(["--gif-colors", "216"].map(OsString::from)),
+        None => {}
+    }
     a.extend([
         "--format".into(),
         format.into(),
@@ -1081,7 +1111,7 @@ mod tests {
             "jtool encode --progressive --baseline --warning-exit-code in.gif -",
         );
         for bad in [
-            "djpeg -colors 16",
+            "djpeg -map palette.gif",
             "djpeg -dct f",
             "jpegtran -wipe 8x8+0+0 -rotate 90",
             "jpegtran -crop 8x8+0+0 -wipe 8x8+0+0",
@@ -1093,8 +1123,8 @@ mod tests {
             "jpegtran -flip h -transpose",
             "jpegtran -crop 8x8+0+0 -crop 16x16+0+0",
             "jpegtran -wipe 8x8+0+0 -wipe 8x8+8+8",
-            "djpeg -gif",
-            "djpeg -onepass",
+            "djpeg -rgb565",
+            "djpeg -dither x",
             "cjpeg -dct x",
             "cjpeg -q",
         ] {

@@ -6,9 +6,10 @@
 use super::io::{self, Dest};
 use jtool::pipeline::pixels::{decode_file_rows, DecodeOptions};
 use jtool::pixels::bmp::{bmp_header, push_bmp_rows, BmpKind};
-use jtool::pixels::image_io::{pnm_header_for, PngStream};
+use jtool::pixels::image_io::{encode_pnm, pnm_header_for, PngStream};
+use jtool::pixels::quantize::{quantize, Colormapped, QuantizeOptions};
 use jtool::pixels::targa::{push_targa_rows, targa_header};
-use jtool::pixels::PixelShape;
+use jtool::pixels::{ColorSpace, PixelImage, PixelShape};
 use jtool::{Error, Result, Warning};
 use std::cell::{Cell, RefCell};
 use std::io::Write;
@@ -43,6 +44,20 @@ pub enum Format {
     Png,
     Bmp(BmpKind),
     Targa,
+    /// GIF, LZW-compressed or not.
+    Gif {
+        lzw: bool,
+    },
+}
+
+/// Colour mapping of the output (`--colors`, and GIF, which holds at most 256 colours).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mapping {
+    /// The quantizer's settings (256 colours unless `--colors`).
+    pub quant: QuantizeOptions,
+    /// Whether `--colors` was given: then every output is quantized, else only a
+    /// colour GIF.
+    pub colors_given: bool,
 }
 
 /// The output file being written.
@@ -57,12 +72,35 @@ enum Out<'w> {
     /// A Targa file after its header: each batch of rows turned to B, G, R in the
     /// buffer, then written.
     Targa(Counted<'w>, usize, Vec<u8>),
+    /// A colour-mapped output: the rows gathered, quantized and written at the end
+    /// (libjpeg's two-pass quantizer sees the whole image before it maps a pixel).
+    Mapped(Counted<'w>, PixelShape, Vec<u8>, Format, Mapping),
     Gone,
 }
 
 impl Out<'_> {
-    fn start(&mut self, shape: PixelShape, format: Format, dpcm: Option<(u16, u16)>) -> Result<()> {
+    fn start(
+        &mut self,
+        shape: PixelShape,
+        format: Format,
+        dpcm: Option<(u16, u16)>,
+        mapping: Mapping,
+    ) -> Result<()> {
+        let mapped = mapping.colors_given || matches!(format, Format::Gif { .. });
         match (std::mem::replace(self, Out::Gone), format) {
+            (Out::Raw(w), _) if mapped => {
+                if !matches!(format, Format::Gif { .. } | Format::Pnm) {
+                    return Err(unsupported(
+                        "--colors with PNG, BMP or Targa output (PNM and GIF only)",
+                    ));
+                }
+                if shape.maxval != 255 || !matches!(shape.channels, 1 | 3) {
+                    return Err(unsupported(
+                        "colour-mapped output of other than 8-bit gray or RGB samples",
+                    ));
+                }
+                *self = Out::Mapped(w, shape, Vec::new(), format, mapping);
+            }
             (Out::Raw(w), Format::Png) => *self = Out::Png(Box::new(PngStream::new(w, shape)?)),
             (Out::Raw(w), Format::Bmp(kind)) => {
                 let head = bmp_header(shape, kind, dpcm)?;
@@ -94,6 +132,10 @@ impl Out<'_> {
                 push_targa_rows(buf, rows, *channels);
                 Ok(w.write_all(buf)?)
             }
+            Out::Mapped(_, _, held, _, _) => {
+                held.extend_from_slice(rows);
+                Ok(())
+            }
             Out::Gone => Ok(()),
         }
     }
@@ -105,8 +147,44 @@ impl Out<'_> {
                 push_bmp_rows(&mut file, shape, &held);
                 Ok(w.write_all(&file)?)
             }
+            Out::Mapped(mut w, shape, held, format, mapping) => {
+                Ok(w.write_all(&mapped_file(shape, held, format, mapping)?)?)
+            }
             _ => Ok(()),
         }
+    }
+}
+
+/// What jtool does not do, as the library says it.
+fn unsupported(feature: &str) -> Error {
+    Error::Unsupported {
+        feature: feature.into(),
+        offset: None,
+    }
+}
+
+/// The file of a colour-mapped output: a GIF of the map and the indices (an 8-bit gray
+/// image is its own map unless `--colors`), or a PNM of each pixel's colour.
+fn mapped_file(shape: PixelShape, data: Vec<u8>, format: Format, m: Mapping) -> Result<Vec<u8>> {
+    let img = PixelImage {
+        width: shape.width,
+        height: shape.height,
+        channels: shape.channels,
+        data,
+    };
+    let mapped = if img.channels == 1 && !m.colors_given {
+        Colormapped::gray_levels(&img)?
+    } else {
+        let mut q = m.quant;
+        if img.channels == 3 && matches!(format, Format::Gif { .. }) {
+            // djpeg's GIF writer lowers a larger colour count to what GIF holds.
+            q.colors = q.colors.min(256);
+        }
+        quantize(&img, &q)?
+    };
+    match format {
+        Format::Gif { lzw } => mapped.gif(lzw),
+        _ => encode_pnm(&mapped.demapped()),
     }
 }
 
@@ -150,6 +228,8 @@ pub struct Shaping {
     pub skip: Option<(u32, u32)>,
     /// `--rgb`: gray rows written as RGB.
     pub rgb: bool,
+    /// `--colors`, `--dither`, `--onepass`.
+    pub mapping: Mapping,
 }
 
 /// Gray samples (`bytes` each) repeated as R, G, B.
@@ -194,7 +274,7 @@ pub fn decode_to(
     };
     io::stream_output(dest, like, |w: &mut dyn Write| -> Result<()> {
         let out = RefCell::new(Out::Raw(Counted { w, n: &written }));
-        let (_, ws) = decode_file_rows(
+        let (color, ws) = decode_file_rows(
             data,
             opts,
             &mut |mut shape| {
@@ -206,7 +286,7 @@ pub fn decode_to(
                     Some(s) => s.borrow_mut().shape(shape)?,
                     None => shape,
                 };
-                out.borrow_mut().start(shape, format, dpcm)
+                out.borrow_mut().start(shape, format, dpcm, shaping.mapping)
             },
             &mut |rows| {
                 let rows = match expand.get() {
@@ -227,7 +307,12 @@ pub fn decode_to(
                 }
             },
         )?;
-        out.into_inner().finish()?;
+        let out = out.into_inner();
+        if matches!(out, Out::Mapped(..)) && matches!(color, ColorSpace::Cmyk | ColorSpace::Ycck) {
+            // libjpeg quantizes the four components, before djpeg converts them.
+            return Err(unsupported("colour-mapped output of a CMYK or YCCK image"));
+        }
+        out.finish()?;
         warnings = ws;
         Ok(())
     })

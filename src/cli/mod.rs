@@ -1019,6 +1019,14 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
     let shaping = decode_cmd::Shaping {
         skip: a.skip,
         rgb: a.rgb,
+        mapping: decode_cmd::Mapping {
+            quant: jtool::pixels::quantize::QuantizeOptions {
+                colors: usize::from(a.colors.or(a.gif_colors).unwrap_or(256)),
+                dither: a.dither.map(Into::into).unwrap_or_default(),
+                two_pass: !a.onepass,
+            },
+            colors_given: a.colors.is_some(),
+        },
     };
     let in_place = a.output.in_place;
     let op = |data: &[u8], dest: &Dest| {
@@ -1031,6 +1039,9 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             (Some(PixelFormat::Bmp), _) => Format::Bmp(BmpKind::Windows),
             (Some(PixelFormat::Os2), _) => Format::Bmp(BmpKind::Os2),
             (Some(PixelFormat::Targa), _) => Format::Targa,
+            (Some(PixelFormat::Gif), _) => Format::Gif { lzw: true },
+            (Some(PixelFormat::Gif0), _) => Format::Gif { lzw: false },
+            (None, Dest::File(p)) if ext(p, "gif") => Format::Gif { lzw: true },
             (Some(PixelFormat::Pnm), _) | (None, Dest::Stdout) => Format::Pnm,
             (None, Dest::File(p)) if ext(p, "png") => Format::Png,
             (None, Dest::File(p)) if ext(p, "bmp") => Format::Bmp(BmpKind::Windows),

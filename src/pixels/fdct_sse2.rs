@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn every_method_equals_scalar() {
         use crate::pixels::DctMethod;
-        let mut seed = 0x5eed_0ffa_57u64;
+        let mut seed = 0x005e_ed0f_fa57_u64;
         let mut blocks: Vec<[u8; 64]> = (0..3000)
             .map(|_| std::array::from_fn(|_| rng(&mut seed) as u8))
             .collect();

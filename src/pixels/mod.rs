@@ -31,6 +31,7 @@ pub mod fdct;
 mod fdct_sse2;
 pub mod geometry;
 mod gif_file;
+mod gif_out;
 pub mod idct;
 mod idct_big;
 mod idct_reduced;
@@ -41,6 +42,9 @@ pub mod image_io;
 pub mod metrics;
 pub mod preview;
 mod qtables;
+mod quant1;
+mod quant2;
+pub mod quantize;
 mod rgb2ycc;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod rgb2ycc_sse2;
