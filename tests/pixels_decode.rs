@@ -1262,3 +1262,87 @@ fn bmp_output_equals_djpegs() {
     assert!(compared > 0 || !common::ci(), "no file compared");
     common::report_failures(&format!("djpeg -bmp/-os2: {compared} files"), &failures);
 }
+
+/// `djpeg -gif`, `-colors N` (two-pass, with and without dithering), `-onepass` with
+/// ordered dithering and gray maps, on every case: the same file, byte for byte (the
+/// colour map and every index). CMYK and YCCK files, whose four components libjpeg
+/// quantizes, are refused by jtool and left out.
+#[test]
+fn identical_to_djpeg_colour_mapped() {
+    use jtool::pixels::quantize::{quantize, Colormapped, Dither, QuantizeOptions};
+    let Some(djpeg) = tool("djpeg") else { return };
+    let settings: [(&[&str], Option<QuantizeOptions>, bool); 4] = [
+        (&["-gif"], None, true),
+        (
+            &["-colors", "32", "-dither", "none"],
+            Some(QuantizeOptions {
+                colors: 32,
+                dither: Dither::None,
+                two_pass: true,
+            }),
+            false,
+        ),
+        (
+            &["-colors", "64", "-onepass", "-dither", "ordered", "-gif"],
+            Some(QuantizeOptions {
+                colors: 64,
+                dither: Dither::Ordered,
+                two_pass: false,
+            }),
+            true,
+        ),
+        (
+            &["-colors", "200", "-gif0"],
+            Some(QuantizeOptions {
+                colors: 200,
+                ..QuantizeOptions::default()
+            }),
+            true,
+        ),
+    ];
+    let (mut compared, mut failures) = (0, Vec::new());
+    for (name, path, _) in cases() {
+        let jpeg = std::fs::read(&path).unwrap();
+        let Ok(decoded) = decode_file(&jpeg, &DecodeOptions::default()) else {
+            continue;
+        };
+        if decoded.image.channels != 1 && decoded.image.channels != 3 {
+            continue;
+        }
+        if matches!(
+            decoded.color,
+            jtool::pixels::ColorSpace::Cmyk | jtool::pixels::ColorSpace::Ycck
+        ) {
+            continue;
+        }
+        for (args, quant, gif) in &settings {
+            let mut argv = vec!["-dct", "int"];
+            argv.extend(args.iter());
+            let (code, expected, _) = run_with_stdin(&djpeg, &argv, &jpeg);
+            let img = &decoded.image;
+            let mapped = match quant {
+                None if img.channels == 1 => Colormapped::gray_levels(img),
+                None => quantize(img, &QuantizeOptions::default()),
+                Some(q) => quantize(img, q),
+            };
+            let ours = mapped.and_then(|m| match gif {
+                true => m.gif(!args.contains(&"-gif0")),
+                false => encode_pnm(&m.demapped()),
+            });
+            if code != 0 {
+                continue; // djpeg refuses (fewer colours than a gray image allows…)
+            }
+            compared += 1;
+            if ours.as_ref().ok() != Some(&expected) {
+                failures.push(format!("{name} {}: {:?}", args.join(" "), ours.err()));
+            }
+        }
+    }
+    eprintln!("colour-mapped output: {compared} runs compared");
+    assert!(compared > 0 || !common::ci(), "no file compared");
+    assert!(
+        failures.is_empty(),
+        "differ from djpeg:\n{}",
+        failures.join("\n")
+    );
+}
