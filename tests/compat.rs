@@ -208,6 +208,11 @@ fn djpeg_switches_give_djpegs_file() {
         "-grayscale -colors 5 -gif",
         "-grayscale -colors 7 -dither ordered",
         "-colors 256 -dither ordered -gif",
+        "-colors 16 -bmp",
+        "-colors 30 -os2 -onepass",
+        "-colors 64 -targa",
+        "-grayscale -colors 4 -bmp",
+        "-grayscale -colors 9 -targa",
         // -fast is -dct fast -nosmooth; a repeated switch takes its last value.
         "-fast",
         "-fast -dct int -targa",

@@ -1264,14 +1264,14 @@ fn bmp_output_equals_djpegs() {
 }
 
 /// `djpeg -gif`, `-colors N` (two-pass, with and without dithering), `-onepass` with
-/// ordered dithering and gray maps, on every case: the same file, byte for byte (the
-/// colour map and every index). CMYK and YCCK files, whose four components libjpeg
+/// ordered dithering, gray maps and a colour-mapped Targa, on every case: the same
+/// file, byte for byte (the colour map and every index). CMYK and YCCK files, whose four components libjpeg
 /// quantizes, are refused by jtool and left out.
 #[test]
 fn identical_to_djpeg_colour_mapped() {
     use jtool::pixels::quantize::{quantize, Colormapped, Dither, QuantizeOptions};
     let Some(djpeg) = tool("djpeg") else { return };
-    let settings: [(&[&str], Option<QuantizeOptions>, bool); 4] = [
+    let settings: [(&[&str], Option<QuantizeOptions>, bool); 5] = [
         (&["-gif"], None, true),
         (
             &["-colors", "32", "-dither", "none"],
@@ -1299,6 +1299,14 @@ fn identical_to_djpeg_colour_mapped() {
             }),
             true,
         ),
+        (
+            &["-colors", "16", "-targa"],
+            Some(QuantizeOptions {
+                colors: 16,
+                ..QuantizeOptions::default()
+            }),
+            false,
+        ),
     ];
     let (mut compared, mut failures) = (0, Vec::new());
     for (name, path, _) in cases() {
@@ -1325,9 +1333,10 @@ fn identical_to_djpeg_colour_mapped() {
                 None => quantize(img, &QuantizeOptions::default()),
                 Some(q) => quantize(img, q),
             };
-            let ours = mapped.and_then(|m| match gif {
-                true => m.gif(!args.contains(&"-gif0")),
-                false => encode_pnm(&m.demapped()),
+            let ours = mapped.and_then(|m| match (gif, args.contains(&"-targa")) {
+                (true, _) => m.gif(!args.contains(&"-gif0")),
+                (false, true) => jtool::pixels::targa::encode_targa_mapped(&m),
+                (false, false) => encode_pnm(&m.demapped()),
             });
             if code != 0 {
                 continue; // djpeg refuses (fewer colours than a gray image allows…)

@@ -5,10 +5,10 @@
 
 use super::io::{self, Dest};
 use jtool::pipeline::pixels::{decode_file_rows, DecodeOptions};
-use jtool::pixels::bmp::{bmp_header, push_bmp_rows, BmpKind};
+use jtool::pixels::bmp::{bmp_header, encode_bmp_mapped, push_bmp_rows, BmpKind};
 use jtool::pixels::image_io::{encode_pnm, pnm_header_for, PngStream};
 use jtool::pixels::quantize::{quantize, Colormapped, QuantizeOptions};
-use jtool::pixels::targa::{push_targa_rows, targa_header};
+use jtool::pixels::targa::{encode_targa_mapped, push_targa_rows, targa_header};
 use jtool::pixels::{ColorSpace, PixelImage, PixelShape};
 use jtool::{Error, Result, Warning};
 use std::cell::{Cell, RefCell};
@@ -74,7 +74,7 @@ enum Out<'w> {
     Targa(Counted<'w>, usize, Vec<u8>),
     /// A colour-mapped output: the rows gathered, quantized and written at the end
     /// (libjpeg's two-pass quantizer sees the whole image before it maps a pixel).
-    Mapped(Counted<'w>, PixelShape, Vec<u8>, Format, Mapping),
+    Mapped(Counted<'w>, PixelShape, Vec<u8>, Target),
     Gone,
 }
 
@@ -89,9 +89,9 @@ impl Out<'_> {
         let mapped = mapping.colors_given || matches!(format, Format::Gif { .. });
         match (std::mem::replace(self, Out::Gone), format) {
             (Out::Raw(w), _) if mapped => {
-                if !matches!(format, Format::Gif { .. } | Format::Pnm) {
+                if format == Format::Png {
                     return Err(unsupported(
-                        "--colors with PNG, BMP or Targa output (PNM and GIF only)",
+                        "--colors with PNG output (djpeg writes no PNG)",
                     ));
                 }
                 if shape.maxval != 255 || !matches!(shape.channels, 1 | 3) {
@@ -99,7 +99,12 @@ impl Out<'_> {
                         "colour-mapped output of other than 8-bit gray or RGB samples",
                     ));
                 }
-                *self = Out::Mapped(w, shape, Vec::new(), format, mapping);
+                let target = Target {
+                    format,
+                    mapping,
+                    dpcm,
+                };
+                *self = Out::Mapped(w, shape, Vec::new(), target);
             }
             (Out::Raw(w), Format::Png) => *self = Out::Png(Box::new(PngStream::new(w, shape)?)),
             (Out::Raw(w), Format::Bmp(kind)) => {
@@ -132,7 +137,7 @@ impl Out<'_> {
                 push_targa_rows(buf, rows, *channels);
                 Ok(w.write_all(buf)?)
             }
-            Out::Mapped(_, _, held, _, _) => {
+            Out::Mapped(_, _, held, _) => {
                 held.extend_from_slice(rows);
                 Ok(())
             }
@@ -147,8 +152,8 @@ impl Out<'_> {
                 push_bmp_rows(&mut file, shape, &held);
                 Ok(w.write_all(&file)?)
             }
-            Out::Mapped(mut w, shape, held, format, mapping) => {
-                Ok(w.write_all(&mapped_file(shape, held, format, mapping)?)?)
+            Out::Mapped(mut w, shape, held, target) => {
+                Ok(w.write_all(&mapped_file(shape, held, target)?)?)
             }
             _ => Ok(()),
         }
@@ -163,9 +168,19 @@ fn unsupported(feature: &str) -> Error {
     }
 }
 
-/// The file of a colour-mapped output: a GIF of the map and the indices (an 8-bit gray
-/// image is its own map unless `--colors`), or a PNM of each pixel's colour.
-fn mapped_file(shape: PixelShape, data: Vec<u8>, format: Format, m: Mapping) -> Result<Vec<u8>> {
+/// Where a colour-mapped output goes.
+struct Target {
+    format: Format,
+    mapping: Mapping,
+    /// The density a BMP header records.
+    dpcm: Option<(u16, u16)>,
+}
+
+/// The file of a colour-mapped output, as djpeg writes it: a GIF, 8-bit BMP or
+/// colour-mapped Targa of the map and the indices (an 8-bit gray image is its own map
+/// in a GIF unless `--colors`), or a PNM of each pixel's colour.
+fn mapped_file(shape: PixelShape, data: Vec<u8>, t: Target) -> Result<Vec<u8>> {
+    let (format, m) = (t.format, t.mapping);
     let img = PixelImage {
         width: shape.width,
         height: shape.height,
@@ -184,6 +199,8 @@ fn mapped_file(shape: PixelShape, data: Vec<u8>, format: Format, m: Mapping) -> 
     };
     match format {
         Format::Gif { lzw } => mapped.gif(lzw),
+        Format::Bmp(kind) => encode_bmp_mapped(&mapped, kind, t.dpcm),
+        Format::Targa => encode_targa_mapped(&mapped),
         _ => encode_pnm(&mapped.demapped()),
     }
 }

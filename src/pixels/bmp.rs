@@ -6,6 +6,7 @@
 //! entries of B, G, R and, for Windows, a zero byte), then the rows from the bottom up,
 //! each B, G, R per pixel (or one index) and padded to a multiple of 4 bytes.
 
+use super::quantize::Colormapped;
 use super::{PixelImage, PixelShape};
 use crate::error::{Error, MalformedKind, Result};
 
@@ -35,6 +36,17 @@ pub fn bmp_header(
     shape: PixelShape,
     kind: BmpKind,
     dots_per_cm: Option<(u16, u16)>,
+) -> Result<Vec<u8>> {
+    header(shape, kind, dots_per_cm, None)
+}
+
+/// [`bmp_header`] with `colormap` (at most 256 entries, zero-padded to 256) for the
+/// indices of an 8-bit image instead of the gray ramp.
+fn header(
+    shape: PixelShape,
+    kind: BmpKind,
+    dots_per_cm: Option<(u16, u16)>,
+    colormap: Option<&[[u8; 3]]>,
 ) -> Result<Vec<u8>> {
     let (w, h, c) = (shape.width as usize, shape.height as usize, shape.channels);
     if shape.maxval > 255 {
@@ -85,10 +97,31 @@ pub fn bmp_header(
         out.extend_from_slice(&bits.to_le_bytes());
     }
     if c == 1 {
-        for v in 0..=255u8 {
-            out.extend_from_slice(&[v, v, v, 0][..entry]);
+        let ramp: Vec<[u8; 3]> = (0..=255u8).map(|v| [v, v, v]).collect();
+        let map = colormap.unwrap_or(&ramp);
+        for i in 0..256 {
+            let [r, g, b] = map.get(i).copied().unwrap_or([0, 0, 0]);
+            out.extend_from_slice(&[b, g, r, 0][..entry]);
         }
     }
+    Ok(out)
+}
+
+/// A colour-mapped image as the 8-bit bitmap `djpeg -colors N -bmp` writes: its map
+/// (zero-padded to 256 entries) and one index per pixel.
+pub fn encode_bmp_mapped(
+    m: &Colormapped,
+    kind: BmpKind,
+    dots_per_cm: Option<(u16, u16)>,
+) -> Result<Vec<u8>> {
+    let shape = PixelShape {
+        width: m.width,
+        height: m.height,
+        channels: 1,
+        maxval: 255,
+    };
+    let mut out = header(shape, kind, dots_per_cm, Some(&m.colormap))?;
+    push_bmp_rows(&mut out, shape, &m.indices);
     Ok(out)
 }
 

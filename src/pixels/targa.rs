@@ -12,6 +12,7 @@
 //! an RGB one, and 5-bit samples are widened to 8 bits as `(v · 255 + 15) / 31`.
 
 use super::image_io::MAX_INPUT_PIXELS;
+use super::quantize::Colormapped;
 use super::{PixelImage, PixelShape};
 use crate::error::{Error, MalformedKind, Result};
 
@@ -221,6 +222,31 @@ pub fn targa_header(shape: PixelShape) -> Result<[u8; 18]> {
     head[16] = bits;
     head[17] = 0x20;
     Ok(head)
+}
+
+/// A colour-mapped image as the Targa file `djpeg -colors N -targa` writes: a colour
+/// one as a colour-mapped Targa (type 1: its map of B, G, R, then one index per pixel,
+/// rows top down), a gray one as the gray levels themselves (type 3).
+pub fn encode_targa_mapped(m: &Colormapped) -> Result<Vec<u8>> {
+    if m.channels == 1 {
+        return encode_targa(&m.demapped());
+    }
+    let shape = PixelShape {
+        width: m.width,
+        height: m.height,
+        channels: 1,
+        maxval: 255,
+    };
+    let mut head = targa_header(shape)?;
+    let n = u16::try_from(m.colormap.len()).unwrap_or(256);
+    head[1] = 1; // a colour map follows
+    head[2] = 1; // uncompressed, colour-mapped
+    head[5..7].copy_from_slice(&n.to_le_bytes());
+    head[7] = 24;
+    let mut out = head.to_vec();
+    out.extend(m.colormap.iter().flat_map(|&[r, g, b]| [b, g, r]));
+    out.extend_from_slice(&m.indices);
+    Ok(out)
 }
 
 /// The image as the Targa file `djpeg -targa` writes.
