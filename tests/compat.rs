@@ -188,7 +188,19 @@ fn djpeg_switches_give_djpegs_file() {
         return;
     };
     let jtool = assert_cmd::cargo::cargo_bin("jtool");
-    let lines = [
+    // A colour map for -map: djpeg's own 24-colour GIF of a test image, and a PPM.
+    let dir = tempfile::tempdir().unwrap();
+    let (gif, ppm) = (dir.path().join("map.gif"), dir.path().join("map.ppm"));
+    let src = testdata_dir().join("baseline_420_q85_67x45.jpg");
+    let map = output_of(&djpeg, &["-colors", "24", "-gif"], &src).expect("djpeg -gif");
+    std::fs::write(&gif, map).unwrap();
+    std::fs::write(&ppm, b"P3\n3 1\n255\n250 0 0  0 200 0  10 10 240\n").unwrap();
+    let with_maps = [
+        format!("-map {}", gif.display()),
+        format!("-map {} -dither none -gif", gif.display()),
+        format!("-map {} -bmp", ppm.display()),
+    ];
+    let fixed = [
         "",
         "-scale 1/2",
         "-scale 1/8 -grayscale",
@@ -236,13 +248,18 @@ fn djpeg_switches_give_djpegs_file() {
         "-grayscale -rgb -bmp",
         "-rgb -grayscale",
     ];
+    let lines: Vec<&str> = fixed
+        .iter()
+        .copied()
+        .chain(with_maps.iter().map(String::as_str))
+        .collect();
     let (mut compared, mut failures) = (0, Vec::new());
     for entry in std::fs::read_dir(testdata_dir()).unwrap() {
         let input = entry.unwrap().path();
         if input.extension().is_none_or(|e| e != "jpg") {
             continue;
         }
-        for line in lines {
+        for &line in &lines {
             let args: Vec<&str> = line.split_whitespace().collect();
             let Some(theirs) = output_of(&djpeg, &args, &input) else {
                 continue;

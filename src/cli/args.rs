@@ -600,6 +600,10 @@ pub struct DecodeArgs {
     /// Quantize colour output with the one-pass quantizer (djpeg -onepass).
     #[arg(long)]
     pub onepass: bool,
+    /// Map colour output to the colours of FILE (djpeg -map): a GIF's colour table, or
+    /// the colours of a PPM (maxval 255), at most 256.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<std::path::PathBuf>,
     /// The colour count of a colour GIF without --colors (set by `jtool djpeg -fast`).
     #[arg(long, hide = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub gif_colors: Option<u16>,

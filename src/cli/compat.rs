@@ -537,6 +537,7 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
                 a.extend(["--dither", d].map(OsString::from));
             }
             "onepass" => a.push("--onepass".into()),
+            "map" => pass(&mut a, "--map", value),
             "gif" => format = "gif",
             "gif0" => format = "gif0",
             "debug" | "verbose" => a.push("-v".into()),
@@ -1111,7 +1112,7 @@ mod tests {
             "jtool encode --progressive --baseline --warning-exit-code in.gif -",
         );
         for bad in [
-            "djpeg -map palette.gif",
+            "djpeg -rgb565 -bmp",
             "djpeg -dct f",
             "jpegtran -wipe 8x8+0+0 -rotate 90",
             "jpegtran -crop 8x8+0+0 -wipe 8x8+0+0",

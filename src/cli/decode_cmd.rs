@@ -7,7 +7,7 @@ use super::io::{self, Dest};
 use jtool::pipeline::pixels::{decode_file_rows, DecodeOptions};
 use jtool::pixels::bmp::{bmp_header, encode_bmp_mapped, push_bmp_rows, BmpKind};
 use jtool::pixels::image_io::{encode_pnm, pnm_header_for, PngStream};
-use jtool::pixels::quantize::{quantize, Colormapped, QuantizeOptions};
+use jtool::pixels::quantize::{quantize, quantize_to_map, Colormapped, QuantizeOptions};
 use jtool::pixels::targa::{encode_targa_mapped, push_targa_rows, targa_header};
 use jtool::pixels::{ColorSpace, PixelImage, PixelShape};
 use jtool::{Error, Result, Warning};
@@ -50,14 +50,17 @@ pub enum Format {
     },
 }
 
-/// Colour mapping of the output (`--colors`, and GIF, which holds at most 256 colours).
-#[derive(Debug, Clone, Copy, Default)]
+/// Colour mapping of the output (`--colors`, `--map`, and GIF, which holds at most 256
+/// colours).
+#[derive(Debug, Clone, Default)]
 pub struct Mapping {
     /// The quantizer's settings (256 colours unless `--colors`).
     pub quant: QuantizeOptions,
-    /// Whether `--colors` was given: then every output is quantized, else only a
-    /// colour GIF.
+    /// Whether `--colors` or `--map` was given: then every output is quantized, else
+    /// only a colour GIF.
     pub colors_given: bool,
+    /// `--map`'s colours.
+    pub map: Option<std::sync::Arc<Vec<[u8; 3]>>>,
 }
 
 /// The output file being written.
@@ -180,7 +183,7 @@ struct Target {
 /// colour-mapped Targa of the map and the indices (an 8-bit gray image is its own map
 /// in a GIF unless `--colors`), or a PNM of each pixel's colour.
 fn mapped_file(shape: PixelShape, data: Vec<u8>, t: Target) -> Result<Vec<u8>> {
-    let (format, m) = (t.format, t.mapping);
+    let (format, m) = (t.format, &t.mapping);
     let img = PixelImage {
         width: shape.width,
         height: shape.height,
@@ -195,7 +198,10 @@ fn mapped_file(shape: PixelShape, data: Vec<u8>, t: Target) -> Result<Vec<u8>> {
             // djpeg's GIF writer lowers a larger colour count to what GIF holds.
             q.colors = q.colors.min(256);
         }
-        quantize(&img, &q)?
+        match &m.map {
+            Some(map) => quantize_to_map(&img, map, &q)?,
+            None => quantize(&img, &q)?,
+        }
     };
     match format {
         Format::Gif { lzw } => mapped.gif(lzw),
@@ -239,7 +245,7 @@ impl Skip {
 }
 
 /// What `decode` does to the decoded rows on their way out.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Shaping {
     /// `--skip Y0,Y1`: rows left out.
     pub skip: Option<(u32, u32)>,
@@ -303,7 +309,8 @@ pub fn decode_to(
                     Some(s) => s.borrow_mut().shape(shape)?,
                     None => shape,
                 };
-                out.borrow_mut().start(shape, format, dpcm, shaping.mapping)
+                out.borrow_mut()
+                    .start(shape, format, dpcm, shaping.mapping.clone())
             },
             &mut |rows| {
                 let rows = match expand.get() {

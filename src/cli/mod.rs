@@ -1016,6 +1016,22 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         strict: ctx.strict,
     };
     let format = a.format;
+    let map = match &a.map {
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => match jtool::pixels::quantize::read_colormap(&bytes) {
+                Ok(m) => Some(std::sync::Arc::new(m)),
+                Err(e) => {
+                    eprintln!("jtool: {}: {e}", path.display());
+                    return EXIT_FAILED;
+                }
+            },
+            Err(e) => {
+                eprintln!("jtool: {}: {}", path.display(), io_message(&e));
+                return EXIT_FAILED;
+            }
+        },
+        None => None,
+    };
     let shaping = decode_cmd::Shaping {
         skip: a.skip,
         rgb: a.rgb,
@@ -1025,7 +1041,8 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
                 dither: a.dither.map(Into::into).unwrap_or_default(),
                 two_pass: !a.onepass,
             },
-            colors_given: a.colors.is_some(),
+            colors_given: a.colors.is_some() || map.is_some(),
+            map,
         },
     };
     let in_place = a.output.in_place;
@@ -1054,7 +1071,7 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         };
         // Written as decoded, so the output is done here (not by run_job).
         let (written, warnings) =
-            match decode_cmd::decode_to(data, &opts, dest, like, format, shaping) {
+            match decode_cmd::decode_to(data, &opts, dest, like, format, shaping.clone()) {
                 Err(jtool::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                     std::process::exit(EXIT_OK)
                 }

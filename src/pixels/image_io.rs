@@ -293,18 +293,18 @@ impl Header<'_> {
 }
 
 /// A PNM header: the image shape, the sample range and where the samples start.
-struct PnmInfo {
+pub(super) struct PnmInfo {
     width: u32,
     height: u32,
     channels: usize,
-    maxval: u32,
+    pub(super) maxval: u32,
     ascii: bool,
     /// Offset of the first sample (binary) or of the text after the header (ASCII).
     start: usize,
 }
 
 /// Parses the header of a PGM/PPM (P2, P3, P5, P6) or PAM (P7 with DEPTH 1, 3 or 4).
-fn pnm_info(data: &[u8]) -> Result<PnmInfo> {
+pub(super) fn pnm_info(data: &[u8]) -> Result<PnmInfo> {
     if data.len() < 2 || data[0] != b'P' {
         return Err(bad(0, "not a PNM file"));
     }

@@ -362,6 +362,25 @@ fn map_dithered(rgb: &[u8], width: usize, height: usize, palette: &[[u8; 3]]) ->
     out
 }
 
+/// Maps interleaved RGB samples to a given `palette` (1 to 256 entries), as libjpeg's
+/// two-pass quantizer maps to an external colour map (`djpeg -map`): pass 2 alone.
+pub fn map_to_palette(
+    rgb: &[u8],
+    width: usize,
+    height: usize,
+    palette: &[[u8; 3]],
+    dither: Dither,
+) -> Vec<u8> {
+    let rgb = &rgb[..width * height * 3];
+    if rgb.is_empty() || palette.is_empty() {
+        return vec![0; width * height];
+    }
+    match dither {
+        Dither::None => map_plain(rgb, palette),
+        Dither::FloydSteinberg => map_dithered(rgb, width, height, palette),
+    }
+}
+
 /// Quantizes interleaved RGB samples (`width * height * 3` bytes, rows top
 /// to bottom) to at most `colors` colours as libjpeg's two-pass quantizer
 /// does, returning the palette and one palette index per pixel.

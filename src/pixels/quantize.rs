@@ -111,6 +111,84 @@ impl Colormapped {
     }
 }
 
+/// Maps a colour `img` to `colormap` (`djpeg -map FILE`): libjpeg maps to an external
+/// map with its two-pass quantizer's second pass (Floyd–Steinberg unless `dither` is
+/// none). A gray image is quantized as without the map ([`quantize`]), as libjpeg
+/// drops an external map for one-component output.
+pub fn quantize_to_map(
+    img: &PixelImage,
+    colormap: &[[u8; 3]],
+    opts: &QuantizeOptions,
+) -> Result<Colormapped> {
+    if img.channels != 3 {
+        return quantize(img, opts);
+    }
+    if colormap.is_empty() || colormap.len() > 256 {
+        return Err(Error::BadRequest(format!(
+            "a colour map of {} entries (1 to 256)",
+            colormap.len()
+        )));
+    }
+    let dither = match opts.dither {
+        Dither::None => super::quant2::Dither::None,
+        _ => super::quant2::Dither::FloydSteinberg,
+    };
+    let (w, h) = (img.width as usize, img.height as usize);
+    Ok(Colormapped {
+        width: img.width,
+        height: img.height,
+        channels: 3,
+        colormap: colormap.to_vec(),
+        indices: super::quant2::map_to_palette(&img.data, w, h, colormap, dither),
+    })
+}
+
+/// The colour map `djpeg -map FILE` reads: a GIF's global colour table, or every
+/// colour of a binary or plain PPM (maxval 255) in the order they first appear, each
+/// colour once, at most 256.
+pub fn read_colormap(data: &[u8]) -> Result<Vec<[u8; 3]>> {
+    let bad = |why: &str| Error::BadRequest(format!("bad colour map file: {why}"));
+    let mut map: Vec<[u8; 3]> = Vec::new();
+    let mut add = |c: [u8; 3]| -> Result<()> {
+        if !map.contains(&c) {
+            if map.len() == 256 {
+                return Err(bad("more than 256 colours"));
+            }
+            map.push(c);
+        }
+        Ok(())
+    };
+    if data.starts_with(b"GIF") {
+        let flags = *data.get(10).ok_or_else(|| bad("truncated GIF header"))?;
+        if flags & 0x80 == 0 {
+            return Err(bad("a GIF without a global colour table"));
+        }
+        let n = 2usize << (flags & 7);
+        let table = data
+            .get(13..13 + 3 * n)
+            .ok_or_else(|| bad("truncated colour table"))?;
+        table
+            .chunks_exact(3)
+            .try_for_each(|c| add([c[0], c[1], c[2]]))?;
+    } else if data.starts_with(b"P6") || data.starts_with(b"P3") {
+        // libjpeg takes no other maxval (it would have to rescale the colours).
+        let info = super::image_io::pnm_info(data).map_err(|e| bad(&e.to_string()))?;
+        if info.maxval != 255 {
+            return Err(bad("a PPM whose maxval is not 255"));
+        }
+        let img = super::image_io::read_pnm(data).map_err(|e| bad(&e.to_string()))?;
+        if img.channels != 3 {
+            return Err(bad("not a colour PPM"));
+        }
+        img.data
+            .chunks_exact(3)
+            .try_for_each(|c| add([c[0], c[1], c[2]]))?;
+    } else {
+        return Err(bad("neither GIF nor PPM"));
+    }
+    Ok(map)
+}
+
 /// Quantizes `img` (gray or RGB) as libjpeg does for `opts`. The colour count must lie
 /// in libjpeg's range: at least two levels per component, at most 256 colours.
 pub fn quantize(img: &PixelImage, opts: &QuantizeOptions) -> Result<Colormapped> {
@@ -167,4 +245,53 @@ pub fn quantize(img: &PixelImage, opts: &QuantizeOptions) -> Result<Colormapped>
         colormap,
         indices,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_maps_are_read_as_libjpeg_reads_them() {
+        // A PPM's colours in order of appearance, each once.
+        let ppm = b"P3\n4 1\n255\n9 8 7  1 2 3  9 8 7  0 0 0\n";
+        assert_eq!(
+            read_colormap(ppm).unwrap(),
+            vec![[9, 8, 7], [1, 2, 3], [0, 0, 0]]
+        );
+        assert!(read_colormap(b"P3\n1 1\n15\n1 2 3\n").is_err(), "maxval 15");
+        // More than 256 colours.
+        let mut big = b"P6\n300 1\n255\n".to_vec();
+        big.extend((0..300u32).flat_map(|i| [(i % 256) as u8, (i / 256) as u8, 0]));
+        assert!(read_colormap(&big).is_err());
+        // A GIF's global table (4 entries), its duplicate entries dropped.
+        let mut gif = b"GIF87a\x01\x00\x01\x00\x81\x00\x00".to_vec();
+        gif.extend_from_slice(&[1, 1, 1, 2, 2, 2, 1, 1, 1, 3, 3, 3]);
+        assert_eq!(
+            read_colormap(&gif).unwrap(),
+            vec![[1, 1, 1], [2, 2, 2], [3, 3, 3]]
+        );
+        assert!(read_colormap(b"GIF87a\x01\x00\x01\x00\x00\x00\x00").is_err());
+        assert!(read_colormap(b"BM").is_err());
+    }
+
+    #[test]
+    fn colour_counts_outside_libjpegs_range_are_refused() {
+        let img = PixelImage {
+            width: 2,
+            height: 1,
+            channels: 3,
+            data: vec![0, 0, 0, 255, 255, 255],
+        };
+        for colors in [0, 7, 257] {
+            let opts = QuantizeOptions {
+                colors,
+                ..QuantizeOptions::default()
+            };
+            assert!(quantize(&img, &opts).is_err(), "{colors}");
+        }
+        // Two colours make a map of two (cell centres of libjpeg's histogram).
+        let m = quantize(&img, &QuantizeOptions::default()).unwrap();
+        assert_eq!((m.colormap.len(), m.indices.len()), (2, 2));
+    }
 }
