@@ -3,7 +3,8 @@
 
 use super::args::OutputArgs;
 use super::io::{self, Source};
-use super::{describe, io_message, plan_jobs, run_jobs, usage, Context, Done, Failure};
+use super::{describe, io_message, plan_jobs, read_option_file, run_jobs, usage};
+use super::{Context, Done, Failure};
 use super::{EXIT_FAILED, EXIT_OK};
 use clap::Args;
 use jtool::pipeline;
@@ -210,19 +211,16 @@ pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {
 pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
     let limits = ctx.limits();
     let insert = match &a.insert {
-        Some(path) => match std::fs::read(path) {
-            Ok(bytes) => match jtool::container::JpegFile::parse(&bytes) {
-                Ok(_) => Some(bytes),
-                Err(e) => {
-                    eprintln!("jtool: {}: {e}", path.display());
-                    return EXIT_FAILED;
-                }
-            },
-            Err(e) => {
-                eprintln!("jtool: {}: {}", path.display(), io_message(&e));
-                return EXIT_FAILED;
+        Some(path) => {
+            let jpeg = |b: Vec<u8>| -> jtool::Result<Vec<u8>> {
+                jtool::container::JpegFile::parse(&b)?;
+                Ok(b)
+            };
+            match read_option_file(path, jpeg) {
+                Ok(bytes) => Some(bytes),
+                Err(code) => return code,
             }
-        },
+        }
         None => None,
     };
     if !a.extract && !a.regenerate && insert.is_none() {

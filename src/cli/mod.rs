@@ -174,6 +174,22 @@ enum Failure {
     Usage(String),
 }
 
+/// Reads the file an option names and parses it; on failure says why in one line
+/// (`jtool: FILE: ...`) and gives the exit code.
+fn read_option_file<T, E: std::fmt::Display>(
+    path: &std::path::Path,
+    parse: impl FnOnce(Vec<u8>) -> Result<T, E>,
+) -> Result<T, i32> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("jtool: {}: {}", path.display(), io_message(&e));
+        EXIT_FAILED
+    })?;
+    parse(bytes).map_err(|e| {
+        eprintln!("jtool: {}: {e}", path.display());
+        EXIT_FAILED
+    })
+}
+
 fn usage(msg: &str) -> i32 {
     eprintln!("jtool: {msg}");
     EXIT_USAGE
@@ -1017,19 +1033,12 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
     };
     let format = a.format;
     let map = match &a.map {
-        Some(path) => match std::fs::read(path) {
-            Ok(bytes) => match jtool::pixels::quantize::read_colormap(&bytes) {
+        Some(path) => {
+            match read_option_file(path, |b| jtool::pixels::quantize::read_colormap(&b)) {
                 Ok(m) => Some(std::sync::Arc::new(m)),
-                Err(e) => {
-                    eprintln!("jtool: {}: {e}", path.display());
-                    return EXIT_FAILED;
-                }
-            },
-            Err(e) => {
-                eprintln!("jtool: {}: {}", path.display(), io_message(&e));
-                return EXIT_FAILED;
+                Err(code) => return code,
             }
-        },
+        }
         None => None,
     };
     let shaping = decode_cmd::Shaping {

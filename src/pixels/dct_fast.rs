@@ -19,8 +19,8 @@
 //! copy: the dequantization multiply and the column pass outputs wrap, the multipliers
 //! are 16-bit, and the decoded samples saturate.
 
+use super::aan::{forward, AanValue, K};
 use crate::coeffs::{Block, QuantTable};
-use std::ops::{Add, Sub};
 
 /// The four AAN constants of the inverse DCT, ×256: 2(c2 − c6), 2c4, 2c2, 2(c2 + c6)
 /// with ck = cos(kπ/16).
@@ -124,48 +124,23 @@ pub fn idct_block_fast(coef: &Block, mult: &[i16; 64], out: &mut [u8], stride: u
     }
 }
 
-/// A value the forward transform computes with: one `i32`, or vector lanes holding the
-/// same step of several transforms.
-pub(super) trait AanValue: Copy + Add<Output = Self> + Sub<Output = Self> {
-    /// `x·c >> 8`, truncated toward −∞ (see [`mul`]).
-    fn times(self, c: i32) -> Self;
-}
-
+/// "ifast" products: 8-bit constants, truncated (see [`mul`]).
 impl AanValue for i32 {
     #[inline(always)]
-    fn times(self, c: i32) -> i32 {
-        mul(self, c)
+    fn times(self, k: K) -> i32 {
+        mul(self, constant(k))
     }
 }
 
-/// One 1-D forward transform of 8 values.
+/// The 8-bit fixed-point value of constant `k`.
 #[inline(always)]
-pub(super) fn forward<T: AanValue>(x: [T; 8]) -> [T; 8] {
-    let (t0, t7) = (x[0] + x[7], x[0] - x[7]);
-    let (t1, t6) = (x[1] + x[6], x[1] - x[6]);
-    let (t2, t5) = (x[2] + x[5], x[2] - x[5]);
-    let (t3, t4) = (x[3] + x[4], x[3] - x[4]);
-    // Even part.
-    let (t10, t13) = (t0 + t3, t0 - t3);
-    let (t11, t12) = (t1 + t2, t1 - t2);
-    let z1 = (t12 + t13).times(F_0_707);
-    // Odd part: the rotation arranged to need no negation (Pennebaker & Mitchell 4-8).
-    let (u10, u11, u12) = (t4 + t5, t5 + t6, t6 + t7);
-    let z5 = (u10 - u12).times(F_0_382);
-    let z2 = u10.times(F_0_541) + z5;
-    let z4 = u12.times(F_1_306) + z5;
-    let z3 = u11.times(F_0_707);
-    let (z11, z13) = (t7 + z3, t7 - z3);
-    [
-        t10 + t11,
-        z11 + z4,
-        t13 + z1,
-        z13 - z2,
-        t10 - t11,
-        z13 + z2,
-        t13 - z1,
-        z11 - z4,
-    ]
+pub(super) fn constant(k: K) -> i32 {
+    match k {
+        K::C0707 => F_0_707,
+        K::C0382 => F_0_382,
+        K::C0541 => F_0_541,
+        K::C1306 => F_1_306,
+    }
 }
 
 /// One 1-D forward pass over `d[o], d[o+s], … d[o+7s]`, in place.

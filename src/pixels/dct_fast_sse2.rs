@@ -10,7 +10,8 @@
 //! [`fdct_fast`](super::dct_fast::fdct_fast)'s (tested). Quantization is the islow
 //! path's reciprocal multiply.
 
-use super::dct_fast::{forward, AanValue};
+use super::aan::{forward, AanValue, K};
+use super::dct_fast::constant;
 use super::fdct::Divisors;
 use super::fdct_sse2::{load_row, quantize_rows};
 use super::idct_sse2::transpose;
@@ -40,7 +41,8 @@ impl Sub for W {
 
 impl AanValue for W {
     #[inline(always)]
-    fn times(self, c: i32) -> W {
+    fn times(self, k: K) -> W {
+        let c = constant(k);
         let zero = m128i::default();
         let k = m128i::from([c as i16, 0, c as i16, 0, c as i16, 0, c as i16, 0]);
         let lo = mul_i16_horizontal_add_m128i(unpack_low_i16_m128i(self.0, zero), k);

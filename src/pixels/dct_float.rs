@@ -15,8 +15,8 @@
 //!   them to multiples of 8 by adding 1.5·2^26 (a single-precision add, ties to even);
 //! - quantization converts with the processor's rounding, to nearest with ties to even.
 
+use super::aan::{forward, AanValue, K};
 use crate::coeffs::{Block, QuantTable};
-use std::ops::{Add, Mul, Sub};
 
 /// s(k) = √2·cos(kπ/16) for k ≥ 1 (s(0) = 1), as published with the algorithm.
 const AAN: [f64; 8] = [
@@ -109,39 +109,23 @@ pub fn idct_block_float(coef: &Block, mult: &[f32; 64], out: &mut [u8], stride: 
     }
 }
 
-/// One 1-D forward transform of 8 values: single `f32`s, or vectors holding the same
-/// step of several transforms (each lane sees the scalar operations in the scalar
-/// order, so the results are the same bits).
+/// "float" products: single precision, by libjpeg's constants rounded to single.
+impl AanValue for f32 {
+    #[inline(always)]
+    fn times(self, k: K) -> f32 {
+        self * constant(k)
+    }
+}
+
+/// The single-precision value of constant `k`.
 #[inline(always)]
-pub(super) fn forward<T>(x: [T; 8]) -> [T; 8]
-where
-    T: Copy + Add<Output = T> + Sub<Output = T> + Mul<f32, Output = T>,
-{
-    let (t0, t7) = (x[0] + x[7], x[0] - x[7]);
-    let (t1, t6) = (x[1] + x[6], x[1] - x[6]);
-    let (t2, t5) = (x[2] + x[5], x[2] - x[5]);
-    let (t3, t4) = (x[3] + x[4], x[3] - x[4]);
-    // Even part.
-    let (t10, t13) = (t0 + t3, t0 - t3);
-    let (t11, t12) = (t1 + t2, t1 - t2);
-    let z1 = (t12 + t13) * C0707;
-    // Odd part.
-    let (t10o, t11o, t12o) = (t4 + t5, t5 + t6, t6 + t7);
-    let z5 = (t10o - t12o) * C0382;
-    let z2 = t10o * C0541 + z5;
-    let z4 = t12o * C1306 + z5;
-    let z3 = t11o * C0707;
-    let (z11, z13) = (t7 + z3, t7 - z3);
-    [
-        t10 + t11,
-        z11 + z4,
-        t13 + z1,
-        z13 - z2,
-        t10 - t11,
-        z13 + z2,
-        t13 - z1,
-        z11 - z4,
-    ]
+pub(super) fn constant(k: K) -> f32 {
+    match k {
+        K::C0707 => C0707,
+        K::C0382 => C0382,
+        K::C0541 => C0541,
+        K::C1306 => C1306,
+    }
 }
 
 /// Forward DCT and quantization of the 8×8 samples at `samples[0]` (rows `stride`

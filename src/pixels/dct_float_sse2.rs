@@ -10,10 +10,11 @@
 //! products never reach 2^31 (eight samples of at most 128, a reciprocal of at most
 //! 1/(8·s(u)·s(v))), where the two would part.
 
-use super::dct_float::forward;
+use super::aan::{forward, AanValue, K};
+use super::dct_float::constant;
 use crate::coeffs::Block;
 use safe_arch::*;
-use std::ops::{Add, Mul, Sub};
+use std::ops::{Add, Sub};
 
 /// Eight `f32` lanes: lanes 0–3 and 4–7.
 #[derive(Clone, Copy)]
@@ -35,11 +36,10 @@ impl Sub for F8 {
     }
 }
 
-impl Mul<f32> for F8 {
-    type Output = F8;
+impl AanValue for F8 {
     #[inline(always)]
-    fn mul(self, k: f32) -> F8 {
-        let k = set_splat_m128(k);
+    fn times(self, k: K) -> F8 {
+        let k = set_splat_m128(constant(k));
         F8(mul_m128(self.0, k), mul_m128(self.1, k))
     }
 }

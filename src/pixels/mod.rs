@@ -11,6 +11,7 @@
 //! in (JFIF, Adobe APP14, component ids) is decided by the caller
 //! (`pipeline::pixels::detect_color_space`).
 
+mod aan;
 pub mod bmp;
 mod color;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
