@@ -17,7 +17,7 @@ use super::decode_scan::Sink;
 use super::decode_scan::{run_scan, BlockDecode, Corrupt, Layout, Natural, ScanData, Sequential};
 use super::huffdec::HuffDecoder;
 use super::{Decoded, Limits};
-use crate::coeffs::{Block, Geometry};
+use crate::coeffs::Block;
 use crate::container::{
     parse_dht, parse_frame, std_tables, HuffmanSpec, Item, JpegFile, Marker, Scan,
 };
@@ -53,6 +53,8 @@ pub struct RowScan<'f> {
     reads_ac: Vec<bool>,
     /// The last iMCU row the walk is wanted for.
     last_band: usize,
+    /// Per frame component, the block columns the bands hold (all of them if `None`).
+    columns: Option<Vec<std::ops::Range<usize>>>,
 }
 
 /// Decodes `file` as [`super::decode`] does, except that a sequential frame with one
@@ -137,6 +139,7 @@ pub fn decode_streamed_on<'f>(
         threads,
         reads_ac: Vec::new(),
         last_band: usize::MAX,
+        columns: None,
     }))
 }
 
@@ -236,6 +239,31 @@ impl RowScan<'_> {
         self.last_band = band;
     }
 
+    /// Keeps only block columns `columns[c]` of each component `c` in the bands (a
+    /// crop's): the other blocks are decoded and dropped, so a band is no wider than
+    /// what its reader uses. A range past the padded width is cut to it.
+    pub fn set_columns(&mut self, columns: Vec<std::ops::Range<usize>>) {
+        let g = self.decoded.image.geometry();
+        let cut = (columns.into_iter().enumerate())
+            .map(|(c, r)| {
+                let w = g.padded_blocks(c).0;
+                r.start.min(w)..r.end.min(w)
+            })
+            .collect();
+        self.columns = Some(cut);
+    }
+
+    /// Each component's kept block columns.
+    fn kept_columns(&self) -> Vec<std::ops::Range<usize>> {
+        let g = self.decoded.image.geometry();
+        match &self.columns {
+            Some(c) if c.len() == g.factors.len() => c.clone(),
+            _ => (0..g.factors.len())
+                .map(|c| 0..g.padded_blocks(c).0)
+                .collect(),
+        }
+    }
+
     /// The first MCU of iMCU row `row`.
     fn first_mcu(&self, row: usize) -> usize {
         let v = |c: usize| {
@@ -285,9 +313,9 @@ impl RowScan<'_> {
 
     /// An all-zero band of the right shape.
     pub fn new_band(&self) -> Band {
-        band_shape(&self.decoded.image.geometry())
-            .into_iter()
-            .map(|n| vec![[0; 64]; n])
+        let g = self.decoded.image.geometry();
+        (self.kept_columns().iter().enumerate())
+            .map(|(c, r)| vec![[0; 64]; r.len() * g.factors[c].1 as usize])
             .collect()
     }
 
@@ -347,9 +375,11 @@ impl RowScan<'_> {
     ) -> Vec<Warning> {
         let g = self.decoded.image.geometry();
         let from = from.min(g.mcus_y());
+        let kept = self.kept_columns();
         let mut sink = BandSink {
             band: self.new_band(),
-            widths: (0..g.factors.len()).map(|c| g.padded_blocks(c).0).collect(),
+            widths: kept.iter().map(|r| r.len()).collect(),
+            starts: kept.iter().map(|r| r.start).collect(),
             v: g.factors.iter().map(|f| f.1 as usize).collect(),
             cur: from,
             from,
@@ -526,17 +556,12 @@ fn row_start(layout: &Layout, v: impl Fn(usize) -> usize, row: usize) -> usize {
     }
 }
 
-/// Blocks per band of each component.
-fn band_shape(g: &Geometry) -> Vec<usize> {
-    (0..g.factors.len())
-        .map(|c| g.padded_blocks(c).0 * g.factors[c].1 as usize)
-        .collect()
-}
-
 /// A [`Sink`] holding the current iMCU row.
 struct BandSink<'s, 'j> {
     band: Band,
+    /// Per component, the block columns a band row holds, from `starts`.
     widths: Vec<usize>,
+    starts: Vec<usize>,
     v: Vec<usize>,
     /// The iMCU row in `band`.
     cur: usize,
@@ -591,12 +616,10 @@ impl BandSink<'_, '_> {
                         return;
                     }
                     for (sc, &(ci, h, v)) in comps.iter().enumerate() {
-                        let wb = self.widths.get(ci).copied().unwrap_or(0);
                         for i in 0..h * v {
-                            let at = (i / h) * wb + mx * h + i % h;
                             let blk = match my < self.cur {
                                 true => None,
-                                false => self.band.get_mut(ci).and_then(|b| b.get_mut(at)),
+                                false => self.slot(ci, mx * h + i % h, i / h),
                             };
                             j.next_into(sc, blk);
                         }
@@ -605,7 +628,6 @@ impl BandSink<'_, '_> {
             }
             Layout::Single { comp, bw, .. } => {
                 let (bw, v) = (bw.max(1), self.v.get(comp).copied().unwrap_or(1).max(1));
-                let wb = self.widths.get(comp).copied().unwrap_or(0);
                 for m in m0..total {
                     let (bx, by) = (m % bw, m / bw);
                     if by / v != self.cur && !self.advance(by / v) {
@@ -613,10 +635,7 @@ impl BandSink<'_, '_> {
                     }
                     let blk = match by / v < self.cur {
                         true => None,
-                        false => self
-                            .band
-                            .get_mut(comp)
-                            .and_then(|b| b.get_mut((by % v) * wb + bx)),
+                        false => self.slot(comp, bx, by % v),
                     };
                     j.next_into(0, blk);
                 }
@@ -625,6 +644,15 @@ impl BandSink<'_, '_> {
     }
 
     /// MCUs per row of the scan (blocks per row for one component).
+    /// The band's block of component `ci` at block column `bx`, block row `by` of the
+    /// band; `None` outside the kept columns (or the band).
+    #[inline(always)]
+    fn slot(&mut self, ci: usize, bx: usize, by: usize) -> Option<&mut Block> {
+        let (&w, &start) = (self.widths.get(ci)?, self.starts.get(ci)?);
+        let x = bx.checked_sub(start).filter(|&x| x < w)?;
+        self.band.get_mut(ci)?.get_mut(by * w + x)
+    }
+
     fn layout_mcus_x(&self) -> usize {
         match *self.layout {
             Layout::Interleaved { mcus_x, .. } => mcus_x,
@@ -688,16 +716,13 @@ impl Sink for BandSink<'_, '_> {
             return Ok(());
         }
         for (sc, &(ci, h, v)) in scan_comps.iter().enumerate() {
-            let (Some(blocks), Some(&wb)) = (self.band.get_mut(ci), self.widths.get(ci)) else {
-                continue;
-            };
             for by in 0..v {
-                let row = by * wb + mx * h;
-                let Some(blocks) = blocks.get_mut(row..row + h) else {
-                    continue;
-                };
-                for blk in blocks {
-                    d.decode(br, sc, blk, &mut unused, Natural)?;
+                for bx in mx * h..(mx + 1) * h {
+                    match self.slot(ci, bx, by) {
+                        Some(blk) => d.decode(br, sc, blk, &mut unused, Natural)?,
+                        // Outside the kept columns: decoded, then dropped.
+                        None => d.decode(br, sc, &mut [0; 64], &mut unused, Natural)?,
+                    }
                 }
             }
         }
@@ -728,11 +753,9 @@ impl Sink for BandSink<'_, '_> {
         if by / v < self.cur {
             return d.decode(br, sc, &mut [0; 64], &mut unused, Natural);
         }
-        let wb = self.widths.get(comp).copied().unwrap_or(0);
-        let i = (by % v) * wb + bx;
-        match self.band.get_mut(comp).and_then(|b| b.get_mut(i)) {
+        match self.slot(comp, bx, by % v) {
             Some(blk) => d.decode(br, sc, blk, &mut unused, Natural),
-            None => Ok(()),
+            None => d.decode(br, sc, &mut [0; 64], &mut unused, Natural),
         }
     }
 }
@@ -861,6 +884,48 @@ mod tests {
 
     /// Starting at any iMCU row, with restart intervals (where decoding starts at the
     /// interval) or without, hands out exactly the whole walk's bands from that row.
+    /// Bands narrowed to some block columns hold exactly those columns of the whole
+    /// bands, in interleaved and one-component scans, with restart intervals.
+    #[test]
+    fn kept_columns_are_the_whole_bands_columns() {
+        let mut next = crate::xorshift64(0x5151_7a7a_0f0f_3c3c);
+        let layouts: [&[(u8, u8, u8, u8)]; 2] =
+            [&[(1, 2, 2, 0), (2, 1, 1, 1), (3, 1, 1, 1)], &[(1, 1, 1, 0)]];
+        for (comps, ri) in layouts.into_iter().zip([0u16, 7]) {
+            let data = random_file(&mut next, comps, ri);
+            let file = JpegFile::parse(&data).unwrap();
+            let Ok(Streamed::Rows(mut scan)) = decode_streamed_on(&file, &Limits::default(), 1)
+            else {
+                panic!("not a one-scan sequential file");
+            };
+            let (whole, _) = bands(&data, 0);
+            let g = scan.decoded.image.geometry();
+            // Luma columns 13..40, chroma about half of them.
+            let cols: Vec<_> = (0..comps.len())
+                .map(|c| if c == 0 { 13..40 } else { 6..20 })
+                .collect();
+            scan.set_columns(cols.clone());
+            let mut narrow = Vec::new();
+            scan.run(&mut |i, band| {
+                narrow.push((i, std::mem::replace(band, scan.new_band())));
+                true
+            });
+            assert_eq!(narrow.len(), whole.len());
+            for ((i, n), (_, w)) in narrow.iter().zip(&whole) {
+                for c in 0..comps.len() {
+                    let (full_w, v) = (g.padded_blocks(c).0, comps[c].2 as usize);
+                    let r = &cols[c];
+                    assert_eq!(n[c].len(), r.len() * v, "band {i} component {c}");
+                    for by in 0..v {
+                        let got = &n[c][by * r.len()..(by + 1) * r.len()];
+                        let want = &w[c][by * full_w + r.start..by * full_w + r.end];
+                        assert!(got == want, "band {i} component {c} row {by}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_walk_from_a_row_gives_the_whole_walks_bands_from_there() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");

@@ -7,8 +7,8 @@ use crate::entropy::{self, rows::Streamed, Limits};
 use crate::error::{Error, LimitKind, Result, Warning, WarningKind};
 use crate::pixels::smooth::{smooth_from, Progression};
 use crate::pixels::{
-    decode_rows, decode_to_pixels, first_block_columns, reads_ac, ColorSpace, Crop, PixelImage,
-    PixelOptions, PixelShape,
+    crop_block_columns, decode_rows, decode_to_pixels, first_block_columns, reads_ac, ColorSpace,
+    Crop, PixelImage, PixelOptions, PixelShape,
 };
 
 mod stream;
@@ -455,6 +455,10 @@ pub fn decode_file_rows(
     scan.set_reads_ac(reads_ac(&factors, color, &opts.pixels));
     if let Some(c) = opts.pixels.crop {
         scan.set_last_band(crop_last_band(c, &opts.pixels, &factors));
+        // The bands hold the crop's block columns alone: no wider than what is read.
+        if let Some(cols) = crop_block_columns(&scan.decoded.image, &opts.pixels)? {
+            scan.set_columns(cols);
+        }
     }
     let scan_warnings = stream::decode_stream(&scan, color, &opts.pixels, start, sink)?;
     let mut warnings = file.warnings.clone();

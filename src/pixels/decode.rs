@@ -189,6 +189,24 @@ impl Window {
     }
 }
 
+/// The block columns of each component that a cropped decode with `opts` reads (its
+/// iMCU columns'); `None` without a crop.
+pub fn crop_block_columns(
+    img: &CoefficientImage,
+    opts: &PixelOptions,
+) -> Result<Option<Vec<Range<usize>>>> {
+    let win = Window::of(img, opts)?;
+    if !win.cropped {
+        return Ok(None);
+    }
+    let one = img.components.len() == 1;
+    Ok(Some(
+        (img.components.iter())
+            .map(|c| win.blocks(one, c.h as usize))
+            .collect(),
+    ))
+}
+
 /// The first block column of each component that a decode with `opts` reads: 0, or
 /// where a crop's iMCU column starts.
 pub fn first_block_columns(img: &CoefficientImage, opts: &PixelOptions) -> Result<Vec<usize>> {
@@ -301,6 +319,12 @@ fn check_planes(c: &CoefficientImage) -> Result<()> {
 /// the component's real block columns.
 trait BlockRows {
     fn block_row(&self, ci: usize, by: usize) -> &[Block];
+
+    /// The block column `block_row(ci, by)[0]` holds: 0, or a crop's first column when
+    /// the rows hold only the crop's columns.
+    fn first_column(&self, _ci: usize, _by: usize) -> usize {
+        0
+    }
 }
 
 /// A whole coefficient image (planes checked by [`check_planes`]).
@@ -346,11 +370,12 @@ impl Rows {
     }
 
     /// IDCTs block row `by` (`blocks`) into its slot.
+    /// IDCTs block row `by` into its slot: `blocks` from the plan's first block column.
     fn fill(&mut self, p: &Plan, by: usize, blocks: &[Block]) {
         let slot = by % self.held.len();
         let (stride, n) = (self.stride, self.size);
         let dst = &mut self.buf[slot * n * stride..(slot + 1) * n * stride];
-        let blocks = blocks.iter().skip(p.fb).take(p.bw).enumerate();
+        let blocks = blocks.iter().take(p.bw).enumerate();
         let at = |bx: usize| bx * n;
         match (&p.idct, n) {
             (Idct::Fast(m), _) => {
@@ -425,7 +450,9 @@ impl Worker {
             let hi = ((i + 1) * v8).min(p.ds_h - 1);
             for by in lo / p.size..=hi / p.size {
                 if !rows.holds(by) {
-                    rows.fill(p, by, src.block_row(ci, by));
+                    let skip = p.fb.saturating_sub(src.first_column(ci, by));
+                    let row = src.block_row(ci, by);
+                    rows.fill(p, by, row.get(skip..).unwrap_or(&[]));
                 }
             }
         }
@@ -763,16 +790,35 @@ pub struct BandDecoder<'a> {
 /// Two held bands as a [`BlockRows`] source.
 struct HeldBands<'h>(&'h [(usize, Band)], &'h [Plan<'h>]);
 
-impl BlockRows for HeldBands<'_> {
-    fn block_row(&self, ci: usize, by: usize) -> &[Block] {
+impl HeldBands<'_> {
+    /// Component `ci`'s blocks in the band holding block row `by`, and their rows'
+    /// width: the padded width, or the crop's block columns alone when the entropy
+    /// decoder kept only those (see `RowScan::set_columns`; a band that narrow is
+    /// shorter unless the crop spans every column, from column 0).
+    fn band_of(&self, ci: usize, by: usize) -> Option<(&[Block], usize)> {
         let p = &self.1[ci];
         let v = p.comp.v as usize;
-        let at = (by % v) * p.wb;
-        self.0
-            .iter()
-            .find(|(i, _)| *i == by / v)
-            .and_then(|(_, band)| band.get(ci)?.get(at..at + p.wb))
+        let (_, band) = self.0.iter().find(|(i, _)| *i == by / v)?;
+        let blocks = band.get(ci)?;
+        let w = if blocks.len() >= p.wb * v { p.wb } else { p.bw };
+        Some((blocks, w))
+    }
+}
+
+impl BlockRows for HeldBands<'_> {
+    fn block_row(&self, ci: usize, by: usize) -> &[Block] {
+        let v = self.1[ci].comp.v as usize;
+        self.band_of(ci, by)
+            .and_then(|(blocks, w)| blocks.get((by % v) * w..(by % v + 1) * w))
             .unwrap_or(&[[0; 64]; 0][..])
+    }
+
+    fn first_column(&self, ci: usize, by: usize) -> usize {
+        let p = &self.1[ci];
+        match self.band_of(ci, by) {
+            Some((_, w)) if w != p.wb => p.fb,
+            _ => 0,
+        }
     }
 }
 
@@ -808,8 +854,9 @@ impl<'a> BandDecoder<'a> {
         self.setup.shape()
     }
 
-    /// Takes the coefficients of the next iMCU row (band `i`, in order from 0) and
-    /// passes the rows completed by it to `sink`. Returns a band no longer needed,
+    /// Takes the coefficients of the next iMCU row (band `i`, in order from 0; a
+    /// cropped decode's may hold only the crop's block columns) and passes the rows
+    /// completed by it to `sink`. Returns a band no longer needed,
     /// zeroed, for reuse.
     pub fn push(
         &mut self,
@@ -817,11 +864,12 @@ impl<'a> BandDecoder<'a> {
         band: Band,
         sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     ) -> Result<Option<Band>> {
+        // Each component's rows: the padded width, or (a crop's) the block columns read.
         if band.len() != self.setup.plans.len()
-            || band
-                .iter()
-                .zip(&self.setup.plans)
-                .any(|(b, p)| b.len() < p.wb * p.comp.v as usize)
+            || band.iter().zip(&self.setup.plans).any(|(b, p)| {
+                let v = p.comp.v as usize;
+                b.len() < p.wb * v && (!self.setup.win.cropped || b.len() != p.bw * v)
+            })
         {
             return Err(Error::BadRequest("band of the wrong shape".into()));
         }

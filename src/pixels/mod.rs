@@ -56,7 +56,8 @@ pub mod wide;
 pub mod wide_encode;
 
 pub use decode::{
-    decode_rows, decode_to_pixels, first_block_columns, reads_ac, Band, BandDecoder, PixelShape,
+    crop_block_columns, decode_rows, decode_to_pixels, first_block_columns, reads_ac, Band,
+    BandDecoder, PixelShape,
 };
 pub use encode::{
     encode_coefficients, encode_coefficients_with_tables, encode_slice, encode_slice_with_slots,
