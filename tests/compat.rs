@@ -640,3 +640,73 @@ fn exit_codes_are_the_tools() {
         );
     }
 }
+
+/// The coefficient hash and Exif Orientation of a JPEG file.
+fn hash_and_orientation(data: &[u8]) -> (String, Option<u16>) {
+    let file = JpegFile::parse(data).expect("parses");
+    let hash = jtool::pipeline::file_coefficient_hash(&file, &Limits::default()).expect("decodes");
+    let orientation = file
+        .segments()
+        .filter(|s| s.marker == Marker(0xE1) && s.body.starts_with(b"Exif\0\0"))
+        .find_map(|s| jtool::container::edit::exif_orientation(s.body));
+    (hash, orientation)
+}
+
+/// `jhead -autorot` (which runs `jpegtran -trim`) and `jtool auto-orient --trim`: the
+/// same coefficients and Orientation 1 for every corpus file whose Orientation is not 1.
+#[test]
+fn jhead_autorot_is_auto_orient_trim() {
+    let Some(jhead) = tool("jhead") else { return };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let dir = tempfile::tempdir().unwrap();
+    let (mut compared, mut failures) = (0, Vec::new());
+    let mut names: Vec<_> = std::fs::read_dir(corpus.join("valid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .collect();
+    names.sort();
+    for path in names {
+        let data = std::fs::read(&path).unwrap();
+        let Ok(file) = JpegFile::parse(&data) else {
+            continue;
+        };
+        let turned = file
+            .segments()
+            .filter(|s| s.marker == Marker(0xE1) && s.body.starts_with(b"Exif\0\0"))
+            .find_map(|s| jtool::container::edit::exif_orientation(s.body))
+            .is_some_and(|o| (2..=8).contains(&o));
+        if !turned {
+            continue;
+        }
+        let (theirs, ours) = (dir.path().join("jhead.jpg"), dir.path().join("jtool.jpg"));
+        std::fs::write(&theirs, &data).unwrap();
+        let ok = Command::new(&jhead)
+            .arg("-autorot")
+            .arg(&theirs)
+            .output()
+            .unwrap();
+        assert!(ok.status.success(), "jhead -autorot {}", path.display());
+        let status = Command::new(&jtool)
+            .args(["auto-orient", "--trim"])
+            .arg(&path)
+            .arg(&ours)
+            .status()
+            .unwrap();
+        assert!(status.success(), "jtool auto-orient {}", path.display());
+        compared += 1;
+        let (a, b) = (
+            hash_and_orientation(&std::fs::read(&theirs).unwrap()),
+            hash_and_orientation(&std::fs::read(&ours).unwrap()),
+        );
+        if a != b || b.1 != Some(1) {
+            failures.push(format!("{}: jhead {a:?}, jtool {b:?}", path.display()));
+        }
+    }
+    eprintln!("jhead -autorot: {compared} files compared");
+    assert!(compared > 0 || !common::ci(), "no file compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
