@@ -221,6 +221,11 @@ fn djpeg_switches_give_djpegs_file() {
         "-grayscale -colors 7 -dither ordered",
         "-colors 256 -dither ordered -gif",
         "-colors 16 -bmp",
+        // RGB565 samples in a BMP file, dithered or not; the last colour switch counts.
+        "-rgb565 -bmp",
+        "-rgb565 -dither none -os2 -nosmooth",
+        "-grayscale -rgb565 -bmp -scale 1/2",
+        "-rgb565 -grayscale -bmp",
         "-colors 30 -os2 -onepass",
         "-colors 64 -targa",
         "-grayscale -colors 4 -bmp",

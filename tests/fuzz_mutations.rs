@@ -800,6 +800,7 @@ const OPS: &[(&str, OpFn)] = &[
                 // Every k/8 from 1/8 to 2/1.
                 scale: jtool::pixels::Scale::from_fraction(1 + rng.below(16) as u32, 8).unwrap(),
                 gray: rng.below(4) == 0,
+                rgb565: [None, Some(true), Some(false)][rng.below(3)],
                 dct: [DctMethod::Int, DctMethod::Fast, DctMethod::Float][rng.below(3)],
                 // Often outside a small image: then an error, which is fine too.
                 crop: (rng.below(3) == 0).then(|| jtool::pixels::Crop {

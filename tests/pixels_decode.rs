@@ -1210,9 +1210,9 @@ fn targa_output_equals_djpegs() {
     common::report_failures(&format!("djpeg -targa: {compared} files"), &failures);
 }
 
-/// `djpeg -bmp` and `-os2` (also with `-grayscale`): jtool's BMP writer over its own
-/// decode gives djpeg's file byte for byte, JFIF density in dots per cm included, on
-/// every case djpeg decodes.
+/// `djpeg -bmp` and `-os2` (also with `-grayscale`, and RGB565 samples dithered or
+/// not): jtool's BMP writer over its own decode gives djpeg's file byte for byte, JFIF
+/// density in dots per cm included, on every case djpeg decodes.
 #[test]
 fn bmp_output_equals_djpegs() {
     use jtool::pipeline::pixels::dots_per_cm;
@@ -1233,14 +1233,22 @@ fn bmp_output_equals_djpegs() {
         let density = jtool::container::JpegFile::parse(&jpeg)
             .ok()
             .and_then(|f| dots_per_cm(&f));
-        for (flag, kind, gray) in [
-            ("-bmp", BmpKind::Windows, false),
-            ("-os2", BmpKind::Os2, false),
-            ("-bmp", BmpKind::Windows, true),
+        // (flag, header, -grayscale, -rgb565 with dithering or not)
+        for (flag, kind, gray, rgb565) in [
+            ("-bmp", BmpKind::Windows, false, None),
+            ("-os2", BmpKind::Os2, false, None),
+            ("-bmp", BmpKind::Windows, true, None),
+            ("-bmp", BmpKind::Windows, false, Some(true)),
+            ("-os2", BmpKind::Os2, false, Some(false)),
         ] {
             let mut args = vec!["-dct", "int", flag];
             if gray {
                 args.push("-grayscale");
+            }
+            match rgb565 {
+                Some(true) => args.push("-rgb565"),
+                Some(false) => args.extend(["-rgb565", "-dither", "none"]),
+                None => {}
             }
             let Some(expected) = djpeg_file(&djpeg, &args, &jpeg) else {
                 continue;
@@ -1249,6 +1257,7 @@ fn bmp_output_equals_djpegs() {
             let opts = DecodeOptions {
                 pixels: PixelOptions {
                     gray,
+                    rgb565,
                     ..Default::default()
                 },
                 ..Default::default()

@@ -570,6 +570,10 @@ pub struct DecodeArgs {
     /// Write RGB also for a grayscale image, each sample three times (djpeg -rgb).
     #[arg(long, conflicts_with = "grayscale")]
     pub rgb: bool,
+    /// RGB565 output (djpeg -rgb565): R, G, B cut to 5, 6 and 5 bits (the low bits
+    /// zero), with libjpeg-turbo's 4x4 ordered dither unless --dither none.
+    #[arg(long, conflicts_with_all = ["grayscale", "colors", "map"])]
+    pub rgb565: bool,
     /// Write CMYK/YCCK images as 4-channel PAM (CMYK) instead of converting to RGB.
     #[arg(long)]
     pub cmyk: bool,

@@ -510,12 +510,13 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "crop" if skips => {}
             "crop" | "scale" | "icc" | "skip" => pass(&mut a, &format!("--{sw}"), value),
             "maxscans" => pass(&mut a, "--max-scans", value),
-            // The last of -grayscale and -rgb counts.
+            // The last of -grayscale, -rgb and -rgb565 counts.
             "grayscale" | "greyscale" => colour = Some("--grayscale"),
             "rgb" => colour = Some("--rgb"),
+            "rgb565" => colour = Some("--rgb565"),
             "nosmooth" | "strict" => a.push(format!("--{sw}").into()),
-            // djpeg -fast: the fast inverse DCT and no smooth upsampling (its colour
-            // quantization settings matter only with -colors, which jtool refuses).
+            // djpeg -fast: the fast inverse DCT, no smooth upsampling, and for
+            // colour-mapped output the one-pass quantizer with ordered dithering.
             "fast" => {
                 let fast = [
                     "--dct",
@@ -546,6 +547,18 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
             "maxmemory" | "memsrc" | "report" => {}
             _ => return Err(unsupported(Tool::Djpeg, sw, value)),
         }
+    }
+    if colour == Some("--rgb565") && colors.is_some() {
+        return Err("RGB565 output cannot be colour-mapped".into());
+    }
+    if colour == Some("--rgb565") && !matches!(format, "bmp" | "os2") {
+        // djpeg writes RGB565 samples into a BMP file only.
+        let name = match format {
+            "gif" | "gif0" => "GIF",
+            "targa" => "Targa",
+            _ => "PPM",
+        };
+        return Err(format!("{name} output must be grayscale or RGB"));
     }
     a.extend(colour.map(OsString::from));
     match colors {
@@ -1112,7 +1125,8 @@ mod tests {
             "jtool encode --progressive --baseline --warning-exit-code in.gif -",
         );
         for bad in [
-            "djpeg -rgb565 -bmp",
+            "djpeg -rgb565",
+            "djpeg -rgb565 -targa",
             "djpeg -dct f",
             "jpegtran -wipe 8x8+0+0 -rotate 90",
             "jpegtran -crop 8x8+0+0 -wipe 8x8+0+0",

@@ -1027,11 +1027,15 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
             gray: a.grayscale,
             crop: a.crop,
             dct: a.dct.into(),
+            rgb565: a.rgb565.then_some(a.dither != Some(args::DitherArg::None)),
         },
         limits: ctx.limits(),
         strict: ctx.strict,
     };
     let format = a.format;
+    if a.rgb565 && matches!(format, Some(PixelFormat::Gif | PixelFormat::Gif0)) {
+        return usage("--rgb565 with GIF output (a colour-mapped format)");
+    }
     let map = match &a.map {
         Some(path) => {
             match read_option_file(path, |b| jtool::pixels::quantize::read_colormap(&b)) {

@@ -90,6 +90,55 @@ pub fn ycc_to_rgb_scalar(y: &[u8], cb: &[u8], cr: &[u8], out: &mut [u8]) {
     }
 }
 
+/// The ordered-dither offset of RGB565 output at column `x` of output row `row`
+/// (libjpeg-turbo's 4×4 matrix, one byte per column, each row's word rotated a byte
+/// per pixel); green takes half of it.
+#[inline(always)]
+fn dither565(row: usize, x: usize) -> i32 {
+    const MATRIX: [u32; 4] = [0x0008_020A, 0x0C04_0E06, 0x030B_0109, 0x0F07_0D05];
+    ((MATRIX[row & 3] >> (8 * (x & 3))) & 0xFF) as i32
+}
+
+/// An output pixel of RGB565 output (`djpeg -rgb565`) from R, G, B before clamping:
+/// the dither offset added, clamped, then cut to 5, 6, 5 bits as the 16-bit pixel
+/// holds them and djpeg's BMP writer spreads them back out (the low bits zero).
+#[inline(always)]
+fn pixel565(rgb: [i32; 3], d: i32, out: &mut [u8]) {
+    out[0] = clamp(rgb[0] + d) & 0xF8;
+    out[1] = clamp(rgb[1] + (d >> 1)) & 0xFC;
+    out[2] = clamp(rgb[2] + d) & 0xF8;
+}
+
+/// YCbCr → RGB565 (libjpeg-turbo's `ycc_rgb565[D]_convert`: the JFIF equations in
+/// libjpeg's tables, unclamped until the dither offset is in). `row` is the output row
+/// (it picks the dither pattern's row).
+pub fn ycc_to_rgb565(y: &[u8], cb: &[u8], cr: &[u8], row: usize, dither: bool, out: &mut [u8]) {
+    for (x, px) in out.chunks_exact_mut(3).enumerate() {
+        let (r, g, b) = chroma(cb[x], cr[x]);
+        let yv = i32::from(y[x]);
+        let d = if dither { dither565(row, x) } else { 0 };
+        pixel565([yv + r, yv + g, yv + b], d, px);
+    }
+}
+
+/// R, G, B planes → RGB565.
+pub fn rgb_to_rgb565(p: [&[u8]; 3], row: usize, dither: bool, out: &mut [u8]) {
+    for (x, px) in out.chunks_exact_mut(3).enumerate() {
+        let d = if dither { dither565(row, x) } else { 0 };
+        pixel565([p[0][x], p[1][x], p[2][x]].map(i32::from), d, px);
+    }
+}
+
+/// Gray → RGB565: one dithered level (the red offset, for all three) cut to each
+/// channel's bits.
+pub fn gray_to_rgb565(g: &[u8], row: usize, dither: bool, out: &mut [u8]) {
+    for (x, px) in out.chunks_exact_mut(3).enumerate() {
+        let d = if dither { dither565(row, x) } else { 0 };
+        let v = i32::from(clamp(i32::from(g[x]) + d));
+        pixel565([v, v, v], 0, px);
+    }
+}
+
 /// Three planes → interleaved samples, unchanged.
 pub fn interleave3(a: &[u8], b: &[u8], c: &[u8], out: &mut [u8]) {
     let n = out.len() / 3;

@@ -516,13 +516,18 @@ enum Convert {
     Cmyk {
         ycck: bool,
     },
+    /// RGB565 samples from Y (gray), YCbCr or RGB components, dithered or not.
+    Rgb565 {
+        from: ColorSpace,
+        dither: bool,
+    },
 }
 
 impl Convert {
     fn channels(self) -> usize {
         match self {
             Convert::Gray | Convert::RgbGray => 1,
-            Convert::Ycc | Convert::Rgb | Convert::CmykToRgb { .. } => 3,
+            Convert::Ycc | Convert::Rgb | Convert::CmykToRgb { .. } | Convert::Rgb565 { .. } => 3,
             Convert::Cmyk { .. } => 4,
         }
     }
@@ -567,6 +572,28 @@ impl<'a> Setup<'a> {
             p.needed = component_needed(color, opts, ci);
         }
         let conv = match (color, opts.cmyk) {
+            (ColorSpace::Cmyk | ColorSpace::Ycck, _) if opts.rgb565.is_some() && !opts.gray => {
+                return Err(Error::BadRequest(
+                    "RGB565 output of a CMYK/YCCK image (djpeg refuses it too)".into(),
+                ))
+            }
+            (from, _) if !opts.gray => match opts.rgb565 {
+                Some(dither) => Convert::Rgb565 { from, dither },
+                None => Self::plain_conversion(color, opts)?,
+            },
+            _ => Self::plain_conversion(color, opts)?,
+        };
+        Ok(Setup {
+            plans,
+            conv,
+            win,
+            band_rows: m * g.max_v as usize,
+        })
+    }
+
+    /// The conversion of `color` components to 8-bit gray, RGB or CMYK output.
+    fn plain_conversion(color: ColorSpace, opts: &PixelOptions) -> Result<Convert> {
+        Ok(match (color, opts.cmyk) {
             (ColorSpace::Gray, _) => Convert::Gray,
             (ColorSpace::YCbCr, _) if opts.gray => Convert::Gray,
             (ColorSpace::Rgb, _) if opts.gray => Convert::RgbGray,
@@ -581,12 +608,6 @@ impl<'a> Setup<'a> {
             (ColorSpace::Ycck, CmykOutput::Rgb) => Convert::CmykToRgb { ycck: true },
             (ColorSpace::Cmyk, CmykOutput::Cmyk) => Convert::Cmyk { ycck: false },
             (ColorSpace::Ycck, CmykOutput::Cmyk) => Convert::Cmyk { ycck: true },
-        };
-        Ok(Setup {
-            plans,
-            conv,
-            win,
-            band_rows: m * g.max_v as usize,
         })
     }
 
@@ -924,5 +945,10 @@ fn convert_row(w: &Worker, plans: &[Plan], conv: Convert, y: usize, out: &mut [u
             color::cmyk_to_rgb([row(0), row(1), row(2), row(3)], ycck, out)
         }
         Convert::Cmyk { ycck } => color::to_cmyk([row(0), row(1), row(2), row(3)], ycck, out),
+        Convert::Rgb565 { from, dither } => match from {
+            ColorSpace::YCbCr => color::ycc_to_rgb565(row(0), row(1), row(2), y, dither, out),
+            ColorSpace::Rgb => color::rgb_to_rgb565([row(0), row(1), row(2)], y, dither, out),
+            _ => color::gray_to_rgb565(row(0), y, dither, out),
+        },
     }
 }

@@ -138,6 +138,9 @@ pub struct PixelOptions {
     /// The inverse DCT of full-size blocks (`djpeg -dct`); scaled decoding always
     /// uses libjpeg's reduced integer transforms, as djpeg does.
     pub dct: DctMethod,
+    /// RGB565 output (`djpeg -rgb565`): R, G, B cut to 5, 6 and 5 bits (the low bits
+    /// zero), ordered-dithered first when `Some(true)`; `None` for 8-bit samples.
+    pub rgb565: Option<bool>,
 }
 
 /// Which DCT the pixel path uses (`djpeg -dct`, `cjpeg -dct`).
