@@ -1184,6 +1184,31 @@ fn strip_warns_about_metadata_after_eoi_and_drops_it_on_request() {
     assert!(std::fs::read(&dropped).unwrap().ends_with(&[0xFF, 0xD9]));
 }
 
+/// `jtool encode ENCODE SRC OUT`, silent, and the same bytes as `jtool cjpeg CJPEG`
+/// (written beside OUT); returns them.
+fn encode_as_cjpeg(src: &Path, out: &Path, encode: &[&str], cjpeg: &[&str]) -> Vec<u8> {
+    jtool()
+        .arg("encode")
+        .args(encode)
+        .arg(src)
+        .arg(out)
+        .assert()
+        .success()
+        .stderr("");
+    let theirs = out.with_extension("cjpeg.jpg");
+    jtool()
+        .arg("cjpeg")
+        .args(cjpeg)
+        .arg("-outfile")
+        .arg(&theirs)
+        .arg(src)
+        .assert()
+        .success();
+    let ours = std::fs::read(out).unwrap();
+    assert_eq!(ours, std::fs::read(&theirs).unwrap(), "{encode:?}");
+    ours
+}
+
 /// 12-bit samples end to end: `encode --precision 12` (and cjpeg's `-precision 12`),
 /// a lossless rotation that stays 12-bit, `verify`, and `decode` to 16-bit PNM and PNG;
 /// BMP, which holds 8-bit samples, is refused without leaving a file.
@@ -1192,24 +1217,12 @@ fn twelve_bit_files_end_to_end() {
     let d = tempfile::tempdir().unwrap();
     let p = |n: &str| d.path().join(n);
     let src = testdata_dir().join("src_67x45.ppm");
-    jtool()
-        .args(["encode", "--precision", "12", "-q", "85"])
-        .arg(&src)
-        .arg(p("a.jpg"))
-        .assert()
-        .success()
-        .stderr("");
-    jtool()
-        .args(["cjpeg", "-precision", "12", "-quality", "85", "-outfile"])
-        .arg(p("b.jpg"))
-        .arg(&src)
-        .assert()
-        .success();
-    assert_eq!(
-        std::fs::read(p("a.jpg")).unwrap(),
-        std::fs::read(p("b.jpg")).unwrap()
+    let a = encode_as_cjpeg(
+        &src,
+        &p("a.jpg"),
+        &["--precision", "12", "-q", "85"],
+        &["-precision", "12", "-quality", "85"],
     );
-    let a = std::fs::read(p("a.jpg")).unwrap();
     // SOF1 with P = 12.
     let sof = a.windows(2).position(|w| w == [0xFF, 0xC1]).unwrap();
     assert_eq!(a[sof + 4], 12);
@@ -1254,23 +1267,7 @@ fn lossless_files_end_to_end() {
     let d = tempfile::tempdir().unwrap();
     let p = |n: &str| d.path().join(n);
     let src = testdata_dir().join("src_67x45.ppm");
-    jtool()
-        .args(["encode", "--lossless", "6"])
-        .arg(&src)
-        .arg(p("a.jpg"))
-        .assert()
-        .success()
-        .stderr("");
-    jtool()
-        .args(["cjpeg", "-lossless", "6", "-outfile"])
-        .arg(p("b.jpg"))
-        .arg(&src)
-        .assert()
-        .success();
-    assert_eq!(
-        std::fs::read(p("a.jpg")).unwrap(),
-        std::fs::read(p("b.jpg")).unwrap()
-    );
+    encode_as_cjpeg(&src, &p("a.jpg"), &["--lossless", "6"], &["-lossless", "6"]);
     let turn = |args: &[&str], from: &str, to: &str| {
         jtool()
             .arg("jpegtran")

@@ -571,17 +571,18 @@ impl<'a> Setup<'a> {
         for (ci, p) in plans.iter_mut().enumerate() {
             p.needed = component_needed(color, opts, ci);
         }
-        let conv = match (color, opts.cmyk) {
-            (ColorSpace::Cmyk | ColorSpace::Ycck, _) if opts.rgb565.is_some() && !opts.gray => {
+        // Gray output wins over RGB565 (the command line refuses the two together).
+        let conv = match opts.rgb565.filter(|_| !opts.gray) {
+            Some(_) if matches!(color, ColorSpace::Cmyk | ColorSpace::Ycck) => {
                 return Err(Error::BadRequest(
                     "RGB565 output of a CMYK/YCCK image (djpeg refuses it too)".into(),
                 ))
             }
-            (from, _) if !opts.gray => match opts.rgb565 {
-                Some(dither) => Convert::Rgb565 { from, dither },
-                None => Self::plain_conversion(color, opts)?,
+            Some(dither) => Convert::Rgb565 {
+                from: color,
+                dither,
             },
-            _ => Self::plain_conversion(color, opts)?,
+            None => Self::plain_conversion(color, opts)?,
         };
         Ok(Setup {
             plans,

@@ -21,6 +21,7 @@
 //! SIMD version of it: its range limit is the wrapping table of the C code.
 
 use super::idct::{CONST_BITS, F_0_765, F_0_899, F_1_847, F_2_562, PASS1_BITS};
+use super::idct_scaled::range_limit;
 use crate::coeffs::Block;
 
 // FIX(x) = round(x · 2^13); the name gives x (√2 times a sum of cosines).
@@ -161,16 +162,9 @@ pub fn idct_2x2(coef: &Block, mult: &[i16; 64], out: &mut [u8], stride: usize) {
 
 /// The DC term alone as one sample (`djpeg -scale 1/8`): dequantized in 32 bits (by
 /// the 16-bit multiplier, as for the other sizes), descaled by 3 bits, and looked up
-/// in libjpeg's wrapping range-limit table (indices modulo 1024: −128..127 map to
-/// 0..255, 128..511 saturate to 255, 512..895 wrap round to 0).
+/// in libjpeg's wrapping range-limit table ([`range_limit`]).
 pub fn idct_1x1(coef: &Block, mult0: i16, out: &mut [u8]) {
-    let v = descale(i32::from(coef[0]) * i32::from(mult0), 3) & 1023;
-    out[0] = match v {
-        0..=127 => (v + 128) as u8,
-        128..=511 => 255,
-        512..=895 => 0,
-        _ => (v - 896) as u8,
-    };
+    out[0] = range_limit(descale(i32::from(coef[0]) * i32::from(mult0), 3));
 }
 
 #[cfg(test)]

@@ -104,6 +104,9 @@ fn check_options(img: &CoefficientImage, color: ColorSpace, opts: &PixelOptions)
     if opts.dct != DctMethod::Int {
         return refuse("the fast and float inverse DCTs");
     }
+    if opts.rgb565.is_some() {
+        return refuse("RGB565 output");
+    }
     if matches!(color, ColorSpace::Cmyk | ColorSpace::Ycck) {
         return refuse("CMYK and YCCK decoding");
     }
@@ -362,7 +365,10 @@ impl LosslessRows {
         opts: &PixelOptions,
     ) -> Result<(Self, PixelShape)> {
         let n = factors.len();
-        let plain = opts.scale == Scale::FULL && opts.crop.is_none() && opts.dct == DctMethod::Int;
+        let plain = opts.scale == Scale::FULL
+            && opts.crop.is_none()
+            && opts.dct == DctMethod::Int
+            && opts.rgb565.is_none();
         if !plain || !matches!(n, 1 | 3) {
             return Err(Error::unsupported(
                 "lossless JPEG other than full-size gray or three-component output",
