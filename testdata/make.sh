@@ -24,6 +24,11 @@ exiftool -q -overwrite_original -Make=jtool-testdata -Model=Synthetic -Orientati
   -ExifImageWidth=67 -ExifImageHeight=45 '-ThumbnailImage<=thumb.jpg' -Comment='made for jtool tests' meta_420_67x45.jpg
 rm thumb.ppm thumb.jpg
 printf 'TRAILER-DATA-AFTER-EOI' >> meta_420_67x45.jpg
+# Exif dates that differ from one another, Orientation 1 (jtool date, jtool jhead)
+cjpeg -quality 85 -outfile dates_420_67x45.jpg src_67x45.ppm
+exiftool -q -overwrite_original -Make=jtool-testdata -Model=Synthetic -Orientation#=1 \
+  -ModifyDate='2005:01:01 00:00:00' -DateTimeOriginal='2004:02:28 23:30:00' \
+  -CreateDate='2004:02:28 23:30:01' dates_420_67x45.jpg
 # 12-bit files, made by jtool's own 12-bit encoder (its output equals the IJG 12-bit
 # library's, tests/pixels_wide.rs); kept apart, since 8-bit djpeg cannot read them
 mkdir -p p12

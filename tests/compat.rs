@@ -715,3 +715,169 @@ fn jhead_autorot_is_auto_orient_trim() {
     assert!(compared > 0 || !common::ci(), "no file compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The Exif dates as `jtool date` lists them (text per tag), the metadata segments kept
+/// (marker and the first bytes of the body), the coefficient hash, the modification
+/// time and the file names of a directory: what a jhead switch may change.
+fn jhead_state(dir: &Path) -> (Vec<String>, Vec<String>, Vec<i64>, Vec<String>) {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let (mut dates, mut kept, mut times) = (Vec::new(), Vec::new(), Vec::new());
+    for n in &names {
+        let p = dir.join(n);
+        let data = std::fs::read(&p).unwrap();
+        let modified = std::fs::metadata(&p).unwrap().modified().unwrap();
+        times.push(match modified.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_secs() as i64,
+            Err(e) => -(e.duration().as_secs() as i64),
+        });
+        if let Ok(tags) = jtool::pipeline::exif_dates(&data) {
+            dates.extend(
+                tags.iter()
+                    .map(|t| format!("{} {} {}", t.ifd, t.name, t.text)),
+            );
+        }
+        let Ok(file) = JpegFile::parse(&data) else {
+            continue;
+        };
+        for s in file.segments() {
+            // jhead adds a JFIF segment when it removes Exif, and drops it beside
+            // Exif when it rewrites a file; jtool leaves it.
+            let jfif = s.marker == Marker(0xE0) && s.body.starts_with(b"JFIF");
+            if (s.marker.is_app() || s.marker == Marker::COM) && !jfif {
+                let id = &s.body[..s.body.len().min(4)];
+                kept.push(format!(
+                    "{:02X} {}",
+                    s.marker.0,
+                    String::from_utf8_lossy(id)
+                ));
+            }
+        }
+        let h = jtool::pipeline::file_coefficient_hash(&file, &Limits::default());
+        kept.push(format!("{:?}", h.ok()));
+    }
+    (dates, kept, times, names)
+}
+
+/// `jtool jhead SWITCHES` against jhead on the same file: the same Exif dates, file
+/// times, file names, metadata kinds and coefficients afterwards. jhead writes
+/// DateTimeOriginal's new value into every date tag, where jtool moves each tag from
+/// its own value: on files whose dates differ, only DateTimeOriginal is compared.
+#[test]
+fn jhead_switches_agree_with_jhead() {
+    let Some(jhead) = tool("jhead") else { return };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let mut files = vec![testdata_dir().join("dates_420_67x45.jpg")];
+    if let Some(corpus) = common::corpus_dir() {
+        let mut cams: Vec<_> = common::jpegs_in(&corpus.join("valid"))
+            .into_iter()
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("cam_"))
+            .collect();
+        cams.sort();
+        files.extend(cams);
+    }
+    let lines: &[&[&str]] = &[
+        &["-ta+1:30"],
+        &["-ta-25:00:05"],
+        &["-da2010:01:01-2004:02:28"],
+        &["-ts2012:03:04-05:06:07"],
+        &["-ds2010"],
+        &["-ds2010:02"],
+        &["-ds2011:02:31"],
+        &["-ft"],
+        &["-ta+2", "-ft"],
+        &["-n%Y%m%d-%H%M%S"],
+        &["-n", "-ft"],
+        &["-de"],
+        &["-dc"],
+        &["-di"],
+        &["-dx"],
+        &["-dt"],
+        &["-autorot"],
+    ];
+    let (mut compared, mut failures) = (0, Vec::new());
+    for path in &files {
+        let data = std::fs::read(path).unwrap();
+        let Ok(tags) = jtool::pipeline::exif_dates(&data) else {
+            continue;
+        };
+        let dated = tags.iter().any(|t| t.value.is_some());
+        // Dates jtool does not read (`0000:00:00 00:00:00`, `05.10.2009 11:16`): jhead
+        // reads some of them its own way, jtool takes the file's time (-n) or leaves
+        // the time (-ft); only success is compared.
+        let unread = tags
+            .iter()
+            .any(|t| t.value.is_none() && !t.text.trim().is_empty());
+        let same_dates = tags.windows(2).all(|w| w[0].text == w[1].text);
+        for line in lines {
+            let dating = line
+                .iter()
+                .any(|s| s.starts_with("-t") || s.starts_with("-d") && s.len() > 3);
+            if dating && !dated {
+                continue;
+            }
+            let root = tempfile::tempdir().unwrap();
+            let (theirs, ours) = (root.path().join("jhead"), root.path().join("jtool"));
+            let mut outcome = Vec::new();
+            for (dir, prog, first) in [(&theirs, &jhead, None), (&ours, &jtool, Some("jhead"))] {
+                std::fs::create_dir(dir).unwrap();
+                let f = dir.join("x.jpg");
+                std::fs::write(&f, &data).unwrap();
+                let f = std::fs::File::options().write(true).open(&f).unwrap();
+                f.set_modified(
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_500_000_000),
+                )
+                .unwrap();
+                let out = Command::new(prog)
+                    .args(first)
+                    .args(*line)
+                    .arg("x.jpg")
+                    .current_dir(dir)
+                    .env("TZ", "UTC")
+                    .output()
+                    .unwrap();
+                outcome.push(out.status.success());
+            }
+            let what = format!(
+                "{} {}",
+                path.file_name().unwrap().to_string_lossy(),
+                line.join(" ")
+            );
+            let (mut a, b) = (jhead_state(&theirs), jhead_state(&ours));
+            if line[0] == "-dt" {
+                // jhead leaves IFD1's own DateTime; jtool removes IFD1 whole.
+                a.0.retain(|t| !t.starts_with("IFD1"));
+            }
+            if unread && line.iter().any(|s| s.starts_with("-n") || *s == "-ft") {
+                (a.2, a.3) = (b.2.clone(), b.3.clone());
+            }
+            if !same_dates {
+                a.0 = b.0.clone();
+                let dto = |s: &(Vec<String>, _, _, _)| {
+                    s.0.iter()
+                        .find(|t| t.starts_with("Exif DateTimeOriginal"))
+                        .cloned()
+                };
+                if dto(&a) != dto(&b) && !line[0].starts_with("-de") {
+                    failures.push(format!(
+                        "{what}: DateTimeOriginal {:?} {:?}",
+                        dto(&a),
+                        dto(&b)
+                    ));
+                }
+            }
+            compared += 1;
+            if outcome[1] && a != b {
+                failures.push(format!("{what}:\n  jhead {a:?}\n  jtool {b:?}"));
+            } else if outcome[0] && !outcome[1] {
+                failures.push(format!("{what}: jtool failed where jhead succeeded"));
+            }
+        }
+    }
+    eprintln!("jhead switches: {compared} runs compared");
+    assert!(compared > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -331,7 +331,7 @@ fn regenerate_adds_a_thumbnail_where_there_is_none() {
     );
 }
 
-/// `thumbnail --insert` (jhead -te) puts a given JPEG in as the Exif thumbnail: over the
+/// `thumbnail --insert` (jhead -rt) puts a given JPEG in as the Exif thumbnail: over the
 /// old one, into an Exif segment without one, or in a new Exif segment; every byte
 /// outside the Exif segment stays, and the thumbnail read back is the file given. A
 /// file that is not a JPEG image is refused before anything is written.

@@ -79,7 +79,7 @@ const SUBCOMMANDS: &[(&str, Augment)] = &[
     ("flip", FlipArgs::augment_args),
     ("transpose", TransformCommon::augment_args),
     ("transverse", TransformCommon::augment_args),
-    ("auto-orient", TransformCommon::augment_args),
+    ("auto-orient", AutoOrientArgs::augment_args),
     ("grayscale", TransformCommon::augment_args),
     ("transform", TransformArgs::augment_args),
     ("strip", StripArgs::augment_args),
@@ -89,6 +89,7 @@ const SUBCOMMANDS: &[(&str, Augment)] = &[
         super::meta_cmd::OrientationArgs::augment_args,
     ),
     ("thumbnail", super::meta_cmd::ThumbnailArgs::augment_args),
+    ("date", super::date_cmd::DateArgs::augment_args),
     ("decode", DecodeArgs::augment_args),
     ("encode", PixelEncodeArgs::augment_args),
     ("verify", super::verify_cmd::VerifyArgs::augment_args),
@@ -145,7 +146,7 @@ pub enum Command {
     /// Mirror about the anti-diagonal.
     Transverse(TransformCommon),
     /// Apply the EXIF Orientation losslessly and set it to 1.
-    AutoOrient(TransformCommon),
+    AutoOrient(AutoOrientArgs),
     /// Keep only the luminance component (jpegtran -grayscale).
     Grayscale(TransformCommon),
     /// Combine a rotation or flip, a crop and grayscale in one pass.
@@ -157,8 +158,11 @@ pub enum Command {
     /// Show or set the Exif Orientation tag without changing the image (jpegexiforient).
     Orientation(super::meta_cmd::OrientationArgs),
     /// Show whether the thumbnails still show the image, take one out (jhead -st), make
-    /// them anew from the image (exiftran -g, jhead -rgt), or put one in (jhead -te).
+    /// them anew from the image (exiftran -g, jhead -rgt), or put one in (jhead -rt).
     Thumbnail(super::meta_cmd::ThumbnailArgs),
+    /// Show or change the Exif dates (jhead -ta, -ts, -ds, -dsft), set file times from
+    /// them (jhead -ft) or rename files by them (jhead -n); every other byte stays.
+    Date(super::date_cmd::DateArgs),
     /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, BMP, Targa, or
     /// PAM for CMYK.
     Decode(DecodeArgs),
@@ -416,6 +420,17 @@ pub struct RotateArgs {
 pub struct FlipArgs {
     /// horizontal (h) mirrors left-right, vertical (v) top-bottom.
     pub direction: Direction,
+    #[command(flatten)]
+    pub common: TransformCommon,
+}
+
+/// `auto-orient`'s arguments.
+#[derive(Debug, Args)]
+pub struct AutoOrientArgs {
+    /// Leave a file with nothing to turn (Orientation 1 or none) as it is, byte for
+    /// byte (with --in-place, not rewritten), as exiftran -a and jhead -autorot do.
+    #[arg(long)]
+    pub skip_upright: bool,
     #[command(flatten)]
     pub common: TransformCommon,
 }

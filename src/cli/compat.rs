@@ -1,7 +1,8 @@
 //! The command lines of libjpeg-turbo's jpegtran, djpeg and cjpeg, for scripts that
 //! call them: `jtool jpegtran|djpeg|cjpeg SWITCHES [INFILE]`, or jtool run under one of
 //! those names (a symbolic link). exiftran's and jpegoptim's (getopt options, several
-//! files) are read the same way, by `exiftran` and `jpegoptim` below.
+//! files) are read the same way, by `exiftran` and `jpegoptim` below, and jhead's by
+//! [`jhead`], which may give several jtool commands to run one after the other.
 //!
 //! The switches are single-dash and abbreviable as the tools allow (each name is tried
 //! in the tool's order; an abbreviation matches the first name it begins, when at least
@@ -17,9 +18,10 @@
 //!
 //! The image is read from INFILE or standard input and written to `-outfile` or
 //! standard output. `-maxmemory`, `-memsrc`, `-memdst` and `-report` are accepted and
-//! have no effect; `-verbose` is jtool's `-v`. Switches for what jtool does not do
-//! (djpeg's colour quantization, GIF and RGB565 output) are refused by name. Unlike the tools, jtool never leaves an
-//! output file half written.
+//! have no effect; `-verbose` is jtool's `-v`. Switches for what jtool does not do are
+//! refused by name. Unlike the tools, jtool never leaves an output file half written.
+
+mod jhead;
 
 use std::ffi::OsString;
 
@@ -161,15 +163,17 @@ pub enum Tool {
     Cjpeg,
     Exiftran,
     Jpegoptim,
+    Jhead,
 }
 
 impl Tool {
-    const ALL: [Tool; 5] = [
+    const ALL: [Tool; 6] = [
         Tool::Jpegtran,
         Tool::Djpeg,
         Tool::Cjpeg,
         Tool::Exiftran,
         Tool::Jpegoptim,
+        Tool::Jhead,
     ];
 
     /// The tool's program name.
@@ -180,6 +184,7 @@ impl Tool {
             Tool::Cjpeg => "cjpeg",
             Tool::Exiftran => "exiftran",
             Tool::Jpegoptim => "jpegoptim",
+            Tool::Jhead => "jhead",
         }
     }
 
@@ -190,7 +195,7 @@ impl Tool {
             Tool::Jpegtran => JPEGTRAN,
             Tool::Djpeg => DJPEG,
             Tool::Cjpeg => CJPEG,
-            Tool::Exiftran | Tool::Jpegoptim => &[],
+            Tool::Exiftran | Tool::Jpegoptim | Tool::Jhead => &[],
         }
     }
 }
@@ -202,6 +207,8 @@ pub enum Compat {
     No,
     /// The jtool command line to run instead.
     Run(Vec<OsString>),
+    /// The jtool command lines to run instead, one after the other while they succeed.
+    RunAll(Vec<Vec<OsString>>),
     /// Print the version and stop.
     Version(Tool),
     /// A usage error (the message; the usage text follows it).
@@ -224,6 +231,13 @@ pub fn compat(argv: &[OsString]) -> Compat {
         (None, Some(t)) => (t, &argv[2..]),
         (None, None) => return Compat::No,
     };
+    if tool == Tool::Jhead {
+        return match jhead::jhead(switches) {
+            Ok(Some(lines)) => Compat::RunAll(lines),
+            Ok(None) => Compat::Version(tool),
+            Err(m) => Compat::Usage(tool, m),
+        };
+    }
     let parsed = match tool {
         Tool::Exiftran => exiftran(switches),
         Tool::Jpegoptim => jpegoptim(switches),
@@ -695,7 +709,7 @@ fn exiftran(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
         (Some(_), Some(_)) => return Err("-c with a transform is not supported by jtool".into()),
         (Some('a'), _) if keep_tag => return Err("-a with -no is not supported by jtool".into()),
         (Some('a'), _) => {
-            push(&["auto-orient"]);
+            push(&["auto-orient", "--skip-upright"]);
             push(thumbnail);
         }
         (Some(op), _) => {
@@ -1039,6 +1053,15 @@ pub fn usage(tool: Tool) -> &'static str {
   -c TEXT  set the comment   -o FILE  output file   -i  in place   -p  keep times
 "
         }
+        Tool::Jhead => {
+            "usage: jtool jhead [options] file...   (jhead's options)
+  -ta<+|->h[:mm[:ss]]  -da<date>-<date>  -ts<yyyy:mm:dd-hh:mm:ss>  -ds<yyyy[:mm[:dd]]>
+  -dsft  -tf FILE  -ft  -n[format]   dates, file times and names
+  -autorot  -norot  -dt  -st NAME  -rt FILE  -rgt   rotation and thumbnails
+  -de  -dc  -di  -dx  -du  -purejpg  -cl TEXT  -ci FILE   metadata and comments
+  -q  -se  -c  -v  -nofinfo  -V   (no other effect; no switch: jtool inspect)
+"
+        }
         Tool::Cjpeg => {
             "usage: jtool cjpeg [switches] [inputfile]   (cjpeg's switches)
   -quality N[,...]  -grayscale  -rgb  -optimize  -progressive  -arithmetic
@@ -1152,7 +1175,7 @@ mod tests {
         let same = |a: &str, b: &str| assert_eq!(run(a), jtool(b), "{a}");
         same(
             "jtool exiftran -ai a.jpg b.jpg",
-            "jtool auto-orient --in-place a.jpg b.jpg",
+            "jtool auto-orient --skip-upright --in-place a.jpg b.jpg",
         );
         same(
             "exiftran -9 -np -p -o out.jpg in.jpg",
@@ -1172,7 +1195,7 @@ mod tests {
         );
         same(
             "exiftran -bai a.jpg",
-            "jtool auto-orient --in-place --backup a.jpg",
+            "jtool auto-orient --skip-upright --in-place --backup a.jpg",
         );
         same(
             "exiftran -9 -nt -o o.jpg i.jpg",
@@ -1180,7 +1203,7 @@ mod tests {
         );
         same(
             "exiftran -ani -i x.jpg",
-            "jtool auto-orient --only-thumbnail --in-place x.jpg",
+            "jtool auto-orient --skip-upright --only-thumbnail --in-place x.jpg",
         );
         assert_eq!(
             run("exiftran -c hi -o o.jpg i.jpg"),

@@ -59,7 +59,7 @@ pub struct ThumbnailArgs {
     /// one gets an Exif thumbnail (160x120 at most), as exiftran -g gives.
     #[arg(long)]
     pub regenerate: bool,
-    /// Put this JPEG file in as the Exif thumbnail (jhead -te): over the old one, or
+    /// Put this JPEG file in as the Exif thumbnail (jhead -rt): over the old one, or
     /// added (a new Exif segment when the file has none); every other byte stays. The
     /// picture is taken as it is: `jtool thumbnail FILE` then tells whether it shows
     /// the image.

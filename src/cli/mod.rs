@@ -3,6 +3,7 @@
 
 mod args;
 mod compat;
+mod date_cmd;
 mod decode_cmd;
 mod io;
 mod jpegoptim_report;
@@ -40,6 +41,15 @@ pub fn run() -> i32 {
     let argv = match compat::compat(&argv) {
         compat::Compat::No => argv,
         compat::Compat::Run(translated) => translated,
+        compat::Compat::RunAll(lines) => {
+            for line in lines {
+                let code = run_line(line);
+                if code != EXIT_OK {
+                    return code;
+                }
+            }
+            return EXIT_OK;
+        }
         compat::Compat::Version(tool) => {
             let v = env!("CARGO_PKG_VERSION");
             eprintln!("jtool {v} ({} switches)", tool.name());
@@ -54,6 +64,11 @@ pub fn run() -> i32 {
             return EXIT_FAILED;
         }
     };
+    run_line(argv)
+}
+
+/// Runs one jtool command line (after any tool's switches were translated).
+fn run_line(argv: Vec<std::ffi::OsString>) -> i32 {
     par::note_inputs(&argv);
     let cli = match args::parse_from(argv) {
         Ok(c) => c,
@@ -85,18 +100,25 @@ pub fn run() -> i32 {
                 Angle::R180 => Orientation::Rot180,
                 Angle::R270 => Orientation::Rot270,
             };
-            run_transform(&ctx, o, None, false, false, &a.common)
+            run_transform(&ctx, o, None, false, (false, false), &a.common)
         }
-        Command::Flip(a) => run_transform(&ctx, flip(a.direction), None, false, false, &a.common),
-        Command::Transpose(a) => plain(&ctx, Orientation::Transpose, false, false, a),
-        Command::Transverse(a) => plain(&ctx, Orientation::Transverse, false, false, a),
-        Command::AutoOrient(a) => plain(&ctx, Orientation::Identity, false, true, a),
-        Command::Grayscale(a) => plain(&ctx, Orientation::Identity, true, false, a),
+        Command::Flip(a) => {
+            let o = flip(a.direction);
+            run_transform(&ctx, o, None, false, (false, false), &a.common)
+        }
+        Command::Transpose(a) => plain(&ctx, Orientation::Transpose, false, a),
+        Command::Transverse(a) => plain(&ctx, Orientation::Transverse, false, a),
+        Command::AutoOrient(a) => {
+            let o = Orientation::Identity;
+            run_transform(&ctx, o, None, false, (true, a.skip_upright), &a.common)
+        }
+        Command::Grayscale(a) => plain(&ctx, Orientation::Identity, true, a),
         Command::Transform(a) => run_combined(&ctx, a),
         Command::Strip(a) => run_strip(&ctx, a),
         Command::Comment(a) => meta_cmd::run_comment(&ctx, a),
         Command::Orientation(a) => meta_cmd::run_orientation(&ctx, a),
         Command::Thumbnail(a) => meta_cmd::run_thumbnail(&ctx, a),
+        Command::Date(a) => date_cmd::run_date(&ctx, a),
         Command::Decode(a) => run_decode(&ctx, a),
         Command::Encode(a) => run_encode(&ctx, a),
         Command::Compare(a) => lab_cmd::run_compare(a, ctx.limits()),
@@ -660,8 +682,8 @@ fn flip(d: Direction) -> Orientation {
     }
 }
 
-fn plain(ctx: &Context, o: Orientation, gray: bool, auto: bool, a: &TransformCommon) -> i32 {
-    run_transform(ctx, o, None, gray, auto, a)
+fn plain(ctx: &Context, o: Orientation, gray: bool, a: &TransformCommon) -> i32 {
+    run_transform(ctx, o, None, gray, (false, false), a)
 }
 
 fn edge_policy(e: &EdgeArgs) -> EdgePolicy {
@@ -675,12 +697,14 @@ fn edge_policy(e: &EdgeArgs) -> EdgePolicy {
 }
 
 /// Runs one transform request over the jobs, reporting the plan with -v / --json.
+/// `auto`: the turn is the Exif Orientation's (auto-orient), and whether a file with
+/// nothing to turn is left as it is (--skip-upright).
 fn run_transform(
     ctx: &Context,
     orientation: Orientation,
     crop: Option<CropSpec>,
     grayscale: bool,
-    auto: bool,
+    (auto, skip_upright): (bool, bool),
     common: &TransformCommon,
 ) -> i32 {
     let (edge, encode, output) = (&common.edge, &common.encode, &common.output);
@@ -701,6 +725,14 @@ fn run_transform(
     };
     let (json, via) = (edge.json, common.via_pixels);
     let op = |data: &[u8], _: &Dest| {
+        if skip_upright && matches!(pipeline::orientation(data)?, None | Some(1)) {
+            let mut done = Done::from(pipeline::Output {
+                bytes: data.to_vec(),
+                warnings: Vec::new(),
+            });
+            done.unchanged = true;
+            return Ok(done);
+        }
         if common.only_thumbnail {
             return pipeline::transform_thumbnail_only(data, &opts, auto).map(Done::from);
         }
@@ -824,7 +856,7 @@ fn run_crop(ctx: &Context, a: &CropArgs) -> i32 {
         Orientation::Identity,
         Some(spec),
         false,
-        false,
+        (false, false),
         &a.common,
     )
 }
@@ -908,7 +940,7 @@ fn run_combined(ctx: &Context, a: &TransformArgs) -> i32 {
         Ok(c) => c,
         Err(g) => return usage(&format!("invalid --crop '{g}' (WxH+X+Y)")),
     };
-    run_transform(ctx, o, crop, a.grayscale, false, &a.common)
+    run_transform(ctx, o, crop, a.grayscale, (false, false), &a.common)
 }
 
 fn run_strip(ctx: &Context, a: &StripArgs) -> i32 {

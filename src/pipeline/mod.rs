@@ -5,6 +5,7 @@ mod assemble;
 mod comment;
 mod drop;
 mod encode_pixels;
+mod exif_date;
 mod hash;
 mod history;
 mod inspect_full;
@@ -28,6 +29,9 @@ pub use drop::{drop_image, load_drop, DropSource};
 pub use encode_pixels::{
     encode_image_file, encode_image_file_lossless, encode_image_file_wide, encode_pixels,
     PixelEncodeOptions, JFIF_APP0_BODY,
+};
+pub use exif_date::{
+    capture_date, date_name, edit_dates, exif_dates, DateEdit, DateTag, ExifDateTime,
 };
 pub use hash::{coefficient_hash, file_coefficient_hash, Sha256};
 pub use history::compression_history;

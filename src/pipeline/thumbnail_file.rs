@@ -99,7 +99,7 @@ pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
     })
 }
 
-/// `data` with the JPEG `thumb` as its Exif thumbnail (as `jhead -te` puts one in):
+/// `data` with the JPEG `thumb` as its Exif thumbnail (as `jhead -rt` puts one in):
 /// written over the old one (see `replace_exif_thumbnail`) when there is one, else
 /// added as `with_exif_thumbnail` adds one. Every other byte stays, the image's scans
 /// and the data after EOI included (an MPF index is kept right).

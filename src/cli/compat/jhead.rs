@@ -1,0 +1,348 @@
+//! jhead's command line (`jtool jhead ...`, or jtool called `jhead`): each switch
+//! becomes a jtool command, run over every file in turn; the commands run in the order
+//! metadata, thumbnail, rotation, dates, so that file times and names are set last.
+
+use std::ffi::OsString;
+
+/// Every metadata kind `strip --keep` names.
+const ALL_KINDS: [&str; 12] = [
+    "exif",
+    "icc",
+    "xmp",
+    "comments",
+    "jfif",
+    "adobe",
+    "jfxx",
+    "mpf",
+    "photoshop",
+    "ducky",
+    "c2pa",
+    "other",
+];
+
+/// What the switches ask for.
+#[derive(Debug, Default)]
+struct Jhead {
+    /// Metadata kinds removed (-de, -dc, -di, -dx, -du, -purejpg).
+    removed: Vec<&'static str>,
+    drop_thumbnail: bool,
+    comment: Option<OsString>,
+    comment_file: Option<OsString>,
+    save_thumbnail: Option<OsString>,
+    replace_thumbnail: Option<OsString>,
+    regenerate: bool,
+    autorot: bool,
+    norot: bool,
+    /// The `date` option and its value (-ta, -da, -ts, -ds, -dsft, -tf).
+    date: Option<(&'static str, Option<OsString>)>,
+    touch: bool,
+    rename: Option<String>,
+    files: Vec<OsString>,
+}
+
+/// `yyyy:mm:dd` or `yyyy:mm:dd/hh:mm:ss` (jhead -da) as Exif's date and time.
+fn da_date(s: &str) -> Option<jtool::pipeline::ExifDateTime> {
+    let full = match s.len() {
+        10 => format!("{s} 00:00:00"),
+        _ => s.replacen('/', " ", 1),
+    };
+    jtool::pipeline::ExifDateTime::parse(&full)
+}
+
+/// jhead -da`NEW-OLD`: the shift from OLD to NEW, as `date --shift` takes it.
+fn da_shift(v: &str) -> Result<String, String> {
+    let bad = || format!("-da{v}: not <date>-<date> (yyyy:mm:dd[/hh:mm:ss])");
+    let (new, old) = v.split_once('-').ok_or_else(bad)?;
+    let (new, old) = (da_date(new).ok_or_else(bad)?, da_date(old).ok_or_else(bad)?);
+    let d = new.seconds() - old.seconds();
+    let (sign, a) = (if d < 0 { "-" } else { "+" }, d.abs());
+    Ok(format!(
+        "{sign}{}:{:02}:{:02}",
+        a / 3600,
+        a / 60 % 60,
+        a % 60
+    ))
+}
+
+fn set_date(j: &mut Jhead, opt: &'static str, v: Option<OsString>) -> Result<(), String> {
+    if j.date.is_some() {
+        return Err("one of -ta, -da, -ts, -ds, -dsft and -tf at a time".into());
+    }
+    j.date = Some((opt, v));
+    Ok(())
+}
+
+/// The switches that remove metadata kinds.
+fn removal(sw: &str) -> Option<&'static [&'static str]> {
+    Some(match sw {
+        "-de" => &["exif"],
+        "-dc" => &["comments"],
+        "-di" => &["photoshop"],
+        "-dx" => &["xmp"],
+        // Everything but Exif, comments, IPTC and XMP (Adobe's colour marker stays:
+        // without it a CMYK or RGB file would decode wrong).
+        "-du" => &["icc", "jfif", "jfxx", "mpf", "ducky", "c2pa", "other"],
+        "-purejpg" => &[
+            "exif",
+            "icc",
+            "xmp",
+            "comments",
+            "jfxx",
+            "mpf",
+            "photoshop",
+            "ducky",
+            "c2pa",
+            "other",
+        ],
+        _ => return None,
+    })
+}
+
+/// Reads jhead's switches; `Ok(None)` for -V.
+fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
+    let mut j = Jhead::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let sw = arg.to_string_lossy().into_owned();
+        if !sw.starts_with('-') || sw == "-" {
+            j.files.push(arg.clone());
+            continue;
+        }
+        let mut value = || it.next().cloned().ok_or(format!("{sw} needs an argument"));
+        if let Some(kinds) = removal(&sw) {
+            j.removed.extend(kinds);
+            continue;
+        }
+        match sw.as_str() {
+            "-V" => return Ok(None),
+            "-h" => return Err(String::new()),
+            "-q" | "-se" | "-c" | "-v" | "-nofinfo" => {}
+            "-autorot" => j.autorot = true,
+            "-norot" => j.norot = true,
+            "-dt" => j.drop_thumbnail = true,
+            "-cl" => j.comment = Some(value()?),
+            "-ci" => j.comment_file = Some(value()?),
+            "-st" => j.save_thumbnail = Some(value()?),
+            "-rt" => j.replace_thumbnail = Some(value()?),
+            "-rgt" => j.regenerate = true,
+            "-ft" => j.touch = true,
+            "-dsft" => set_date(&mut j, "--from-file-time", None)?,
+            "-tf" => set_date(&mut j, "--time-of", Some(value()?))?,
+            _ => date_switch(&mut j, &sw)?,
+        }
+    }
+    Ok(Some(j))
+}
+
+/// The switches with their value attached: -n, -ta, -da, -ts, -ds.
+fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
+    let attached = |p: &str| sw.strip_prefix(p).filter(|v| !v.is_empty());
+    if let Some(f) = sw.strip_prefix("-n") {
+        j.rename = Some(if f.is_empty() { "%m%d-%H%M%S" } else { f }.to_string());
+    } else if let Some(v) = attached("-ta") {
+        set_date(j, "--shift", Some(v.into()))?;
+    } else if let Some(v) = attached("-da") {
+        set_date(j, "--shift", Some(da_shift(v)?.into()))?;
+    } else if let Some(v) = attached("-ts") {
+        set_date(j, "--set", Some(v.into()))?;
+    } else if let Some(v) = attached("-ds") {
+        set_date(j, "--set-date", Some(v.into()))?;
+    } else {
+        let known = [
+            "-te", "-mkexif", "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-model", "-exonly",
+            "-quality", "-cmd", "-orp", "-orl", "-cr", "-ca", "-ar",
+        ];
+        return Err(match known.iter().any(|k| sw.starts_with(k)) {
+            true => format!("jhead {sw} is not supported by jtool"),
+            false => format!("unknown option {sw}"),
+        });
+    }
+    Ok(())
+}
+
+/// jhead's command line as jtool command lines, run one after the other.
+pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
+    let Some(j) = options(args)? else {
+        return Ok(None);
+    };
+    if j.files.is_empty() {
+        return Err("no files given".into());
+    }
+    let mut lines: Vec<Vec<OsString>> = Vec::new();
+    let mut line = |words: &[&str], values: &[&OsString], in_place: bool| {
+        let mut a: Vec<OsString> = std::iter::once("jtool")
+            .chain(words.iter().copied())
+            .map(OsString::from)
+            .collect();
+        a.extend(values.iter().map(|v| (*v).clone()));
+        // jhead keeps the file's times when it changes a file (-ft sets them after).
+        if in_place {
+            a.extend(["--in-place".into(), "-p".into()]);
+        }
+        a.extend(j.files.iter().cloned());
+        lines.push(a);
+    };
+    if !j.removed.is_empty() || j.drop_thumbnail {
+        let kept: Vec<&str> = ALL_KINDS
+            .into_iter()
+            .filter(|k| !j.removed.contains(k))
+            .collect();
+        let list = if kept.is_empty() {
+            "none".to_string()
+        } else {
+            kept.join(",")
+        };
+        let thumb: &[&str] = if j.drop_thumbnail {
+            &["--drop-exif-thumbnail"]
+        } else {
+            &[]
+        };
+        line(&[&["strip", "--keep", &list], thumb].concat(), &[], true);
+    }
+    match (&j.comment, &j.comment_file) {
+        (Some(t), _) => line(&["comment", "--replace", "--add"], &[t], true),
+        (None, Some(f)) => line(&["comment", "--replace", "--add-file"], &[f], true),
+        (None, None) => {}
+    }
+    if let Some(t) = &j.replace_thumbnail {
+        line(&["thumbnail", "--insert"], &[t], true);
+    }
+    if j.regenerate {
+        line(&["thumbnail", "--regenerate"], &[], true);
+    }
+    if j.autorot {
+        line(&["auto-orient", "--trim", "--skip-upright"], &[], true);
+    }
+    if j.norot {
+        line(&["orientation", "--set", "1"], &[], true);
+    }
+    let date_words = date_line(&j);
+    if let Some((words, values)) = &date_words {
+        let words: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+        let values: Vec<&OsString> = values.iter().collect();
+        line(&words, &values, j.date.is_some());
+    }
+    if let Some(name) = &j.save_thumbnail {
+        save_thumbnail_lines(&mut lines, name, &j.files);
+    }
+    if lines.is_empty() {
+        let mut a: Vec<OsString> = vec!["jtool".into(), "inspect".into()];
+        a.extend(j.files.iter().cloned());
+        lines.push(a);
+    }
+    Ok(Some(lines))
+}
+
+/// The `date` command's words and option values for the date switches, if any.
+fn date_line(j: &Jhead) -> Option<(Vec<String>, Vec<OsString>)> {
+    if j.date.is_none() && !j.touch && j.rename.is_none() {
+        return None;
+    }
+    let mut words = vec!["date".to_string()];
+    let mut values = Vec::new();
+    if let Some((opt, v)) = &j.date {
+        match v {
+            Some(v) => {
+                // `--opt=VALUE`, so that a value starting with `-` is not an option.
+                let mut joined = OsString::from(format!("{opt}="));
+                joined.push(v);
+                values.push(joined);
+            }
+            None => words.push(opt.to_string()),
+        }
+    }
+    if j.touch {
+        words.push("--touch".into());
+    }
+    if let Some(f) = &j.rename {
+        values.push(format!("--rename={f}").into());
+    }
+    Some((words, values))
+}
+
+/// jhead -st NAME: a `thumbnail --extract` per file, `&i` in NAME standing for the
+/// file's name.
+fn save_thumbnail_lines(lines: &mut Vec<Vec<OsString>>, name: &OsString, files: &[OsString]) {
+    for f in files {
+        let out = name.to_string_lossy().replace("&i", &f.to_string_lossy());
+        let out: OsString = match name.to_str() {
+            Some(_) => out.into(),
+            None => name.clone(),
+        };
+        lines.push(vec![
+            "jtool".into(),
+            "thumbnail".into(),
+            "--extract".into(),
+            f.clone(),
+            out,
+        ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(line: &str) -> Result<Option<Vec<String>>, String> {
+        let args: Vec<OsString> = line.split(' ').map(OsString::from).collect();
+        jhead(&args).map(|o| {
+            o.map(|lines| {
+                let s: Vec<String> = lines
+                    .iter()
+                    .map(|l| {
+                        l.iter()
+                            .map(|w| w.to_string_lossy())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                s
+            })
+        })
+    }
+
+    #[test]
+    fn switches_become_jtool_commands() {
+        let one = |line: &str| run(line).unwrap().unwrap();
+        assert_eq!(
+            one("-autorot -ft a.jpg b.jpg"),
+            [
+                "jtool auto-orient --trim --skip-upright --in-place -p a.jpg b.jpg",
+                "jtool date --touch a.jpg b.jpg"
+            ]
+        );
+        assert_eq!(
+            one("-ta-1:30 -n%Y%m%d a.jpg"),
+            ["jtool date --shift=-1:30 --rename=%Y%m%d --in-place -p a.jpg"]
+        );
+        assert_eq!(
+            one("-da2004:03:01-2001:06:09 a.jpg"),
+            ["jtool date --shift=+23904:00:00 --in-place -p a.jpg"]
+        );
+        assert_eq!(one("-n a.jpg"), ["jtool date --rename=%m%d-%H%M%S a.jpg"]);
+        assert_eq!(
+            one("-de -dx -dt a.jpg"),
+            ["jtool strip --keep icc,comments,jfif,adobe,jfxx,mpf,photoshop,ducky,c2pa,other --drop-exif-thumbnail --in-place -p a.jpg"]
+        );
+        assert_eq!(
+            one("-purejpg a.jpg"),
+            ["jtool strip --keep jfif,adobe --in-place -p a.jpg"]
+        );
+        assert_eq!(
+            one("-st th_&i a.jpg"),
+            ["jtool thumbnail --extract a.jpg th_a.jpg"]
+        );
+        assert_eq!(one("a.jpg"), ["jtool inspect a.jpg"]);
+        assert_eq!(run("-V").unwrap(), None);
+        for bad in [
+            "-ta+1 -ts2001:01:01-00:00:00 a.jpg",
+            "-mkexif a.jpg",
+            "-zz a.jpg",
+            "-ft",
+            "-da2004-1 a.jpg",
+            "-cl",
+        ] {
+            assert!(run(bad).is_err(), "{bad}");
+        }
+    }
+}
