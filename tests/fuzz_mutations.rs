@@ -723,6 +723,23 @@ const OPS: &[(&str, OpFn)] = &[
     ("strip", |d, _| {
         ok(d, strip(d, jtool::container::KeepPolicy::NOTHING))
     }),
+    ("date (varied by mutant)", |d, i| {
+        use jtool::pipeline::{edit_dates, DateEdit, ExifDateTime};
+        let edit = match i % 3 {
+            0 => DateEdit::Shift(-90_061),
+            1 => DateEdit::SetDate {
+                year: 2010,
+                month: Some(2),
+                day: None,
+            },
+            _ => DateEdit::Set(ExifDateTime::parse("2012:03:04 05:06:07").unwrap()),
+        };
+        match edit_dates(d, &edit) {
+            Ok(out) if out.bytes.len() != d.len() => Err("a date edit changed the length".into()),
+            Ok(_) => Ok(true),
+            Err(_) => Ok(false),
+        }
+    }),
     ("verify", |d, _| {
         let v = verify_with(d, &limits());
         Ok(v.status == jtool::pipeline::Status::Ok)

@@ -37,6 +37,9 @@ pub struct OrientationArgs {
     /// other byte (jpegexiforient -N); without it, show the tag.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=8))]
     pub set: Option<u16>,
+    /// With --set: pass a file without the tag by (set by `jtool jhead -norot`).
+    #[arg(long, hide = true, requires = "set")]
+    pub if_present: bool,
     /// Without --set: the files whose tag to show.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -52,6 +55,10 @@ pub struct ThumbnailArgs {
     /// The thumbnail --extract takes.
     #[arg(long, value_enum, requires = "extract")]
     pub kind: Option<ThumbnailKindArg>,
+    /// With --extract: write nothing for a file without a thumbnail (set by `jtool
+    /// jhead -st`).
+    #[arg(long, hide = true, requires = "extract")]
+    pub if_present: bool,
     /// Make every thumbnail the file keeps in its segments (Exif, Photoshop, JFXX) anew
     /// from the image
     /// (exiftran -g, jhead -rgt): the old one's box, tables and sampling; every other
@@ -201,7 +208,13 @@ pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {
             })
         });
     };
-    let op = |data: &[u8], _: &super::Dest| pipeline::set_orientation(data, value).map(Done::from);
+    let if_present = a.if_present;
+    let op = |data: &[u8], _: &super::Dest| {
+        if if_present && pipeline::orientation(data)?.is_none() {
+            return Ok(unchanged(data));
+        }
+        pipeline::set_orientation(data, value).map(Done::from)
+    };
     match plan_jobs(&a.output) {
         Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
@@ -235,10 +248,18 @@ pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
         ThumbnailKindArg::Jfxx => pipeline::ThumbnailKind::Jfxx,
         ThumbnailKindArg::Mpf => pipeline::ThumbnailKind::MpfPreview,
     });
-    let (extract, strict) = (a.extract, ctx.strict);
+    let (extract, strict, if_present) = (a.extract, ctx.strict, a.if_present);
     let op = |data: &[u8], _: &super::Dest| {
         if extract {
-            let bytes = pipeline::extract_thumbnail(data, kind)?;
+            let bytes = match pipeline::extract_thumbnail(data, kind) {
+                Err(_) if if_present => {
+                    // Nothing to write: as if the operation had written nothing itself.
+                    let mut done = unchanged(data);
+                    done.written = Some(0);
+                    return Ok(done);
+                }
+                r => r?,
+            };
             return Ok(Done::from(pipeline::Output {
                 bytes,
                 warnings: Vec::new(),
@@ -255,6 +276,16 @@ pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
         Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
+}
+
+/// The input kept as it is (with --in-place, not rewritten).
+pub(super) fn unchanged(data: &[u8]) -> Done {
+    let mut done = Done::from(pipeline::Output {
+        bytes: data.to_vec(),
+        warnings: Vec::new(),
+    });
+    done.unchanged = true;
+    done
 }
 
 /// A line per thumbnail: where it is, its size and whether it shows the image.

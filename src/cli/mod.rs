@@ -726,12 +726,7 @@ fn run_transform(
     let (json, via) = (edge.json, common.via_pixels);
     let op = |data: &[u8], _: &Dest| {
         if skip_upright && matches!(pipeline::orientation(data)?, None | Some(1)) {
-            let mut done = Done::from(pipeline::Output {
-                bytes: data.to_vec(),
-                warnings: Vec::new(),
-            });
-            done.unchanged = true;
-            return Ok(done);
+            return Ok(meta_cmd::unchanged(data));
         }
         if common.only_thumbnail {
             return pipeline::transform_thumbnail_only(data, &opts, auto).map(Done::from);

@@ -239,8 +239,9 @@ pub fn exif_dates(data: &[u8]) -> Result<Vec<DateTag>> {
         for &tag in wanted {
             let Some(e) = ifd.find(tag) else { continue };
             let Some(at) = e.value_offset else { continue };
-            let len = e.byte_len().unwrap_or(0).min(tiff.len().saturating_sub(at));
-            let raw = &tiff[at..at + len];
+            let rest = tiff.get(at..).unwrap_or_default();
+            let raw = &rest[..e.byte_len().unwrap_or(0).min(rest.len())];
+            let len = raw.len();
             let text_len = raw.iter().position(|&c| c == 0).unwrap_or(raw.len());
             let text = String::from_utf8_lossy(&raw[..text_len]).into_owned();
             let writable = e.typ == field_type::ASCII && len >= 19;

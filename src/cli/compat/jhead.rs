@@ -214,7 +214,7 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         line(&["auto-orient", "--trim", "--skip-upright"], &[], true);
     }
     if j.norot {
-        line(&["orientation", "--set", "1"], &[], true);
+        line(&["orientation", "--set", "1", "--if-present"], &[], true);
     }
     let date_words = date_line(&j);
     if let Some((words, values)) = &date_words {
@@ -273,6 +273,7 @@ fn save_thumbnail_lines(lines: &mut Vec<Vec<OsString>>, name: &OsString, files: 
             "jtool".into(),
             "thumbnail".into(),
             "--extract".into(),
+            "--if-present".into(),
             f.clone(),
             out,
         ]);
@@ -330,7 +331,7 @@ mod tests {
         );
         assert_eq!(
             one("-st th_&i a.jpg"),
-            ["jtool thumbnail --extract a.jpg th_a.jpg"]
+            ["jtool thumbnail --extract --if-present a.jpg th_a.jpg"]
         );
         assert_eq!(one("a.jpg"), ["jtool inspect a.jpg"]);
         assert_eq!(run("-V").unwrap(), None);
