@@ -723,6 +723,10 @@ const OPS: &[(&str, OpFn)] = &[
     ("strip", |d, _| {
         ok(d, strip(d, jtool::container::KeepPolicy::NOTHING))
     }),
+    ("exif", |d, _| {
+        let f = jtool::inspect::exif_fields::exif_fields(d);
+        Ok(f.is_ok_and(|f| !f.is_empty()))
+    }),
     ("date (varied by mutant)", |d, i| {
         use jtool::pipeline::{edit_dates, DateEdit, ExifDateTime};
         let edit = match i % 3 {

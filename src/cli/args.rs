@@ -90,6 +90,7 @@ const SUBCOMMANDS: &[(&str, Augment)] = &[
     ),
     ("thumbnail", super::meta_cmd::ThumbnailArgs::augment_args),
     ("date", super::date_cmd::DateArgs::augment_args),
+    ("exif", super::meta_cmd::ExifArgs::augment_args),
     ("decode", DecodeArgs::augment_args),
     ("encode", PixelEncodeArgs::augment_args),
     ("verify", super::verify_cmd::VerifyArgs::augment_args),
@@ -163,6 +164,9 @@ pub enum Command {
     /// Show or change the Exif dates (jhead -ta, -ts, -ds, -dsft), set file times from
     /// them (jhead -ft) or rename files by them (jhead -n); every other byte stays.
     Date(super::date_cmd::DateArgs),
+    /// List every Exif entry (IFD0, Exif, GPS, Interop, IFD1) with its tag name and
+    /// values (exiftran -d, jhead -v).
+    Exif(super::meta_cmd::ExifArgs),
     /// Decode to pixels exactly as `djpeg -dct int` does: PNG, PPM/PGM, BMP, Targa, or
     /// PAM for CMYK.
     Decode(DecodeArgs),

@@ -632,6 +632,8 @@ fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
 struct Exiftran {
     op: Option<char>,
     regenerate: bool,
+    /// `-d`: list the Exif data.
+    dump: bool,
     comment: Option<OsString>,
     output: Option<OsString>,
     in_place: bool,
@@ -669,31 +671,30 @@ fn exiftran_options(args: &[OsString]) -> Result<Exiftran, String> {
             match c {
                 'a' | '9' | '1' | '2' | 'f' | 'F' | 't' | 'T' => e.op = Some(c),
                 'g' => e.regenerate = true,
+                'd' => e.dump = true,
                 'i' => e.in_place = true,
                 'b' => e.backup = true,
                 'p' => e.preserve = true,
                 'h' => return Err(String::new()),
-                _ => return Err(unsupported_letter(c)),
+                _ => return Err(format!("unknown option -{c}")),
             }
         }
     }
     Ok(e)
 }
 
-/// An exiftran option jtool does not do (or an unknown one).
-fn unsupported_letter(c: char) -> String {
-    match c {
-        'd' => {
-            "exiftran -d (dump the Exif data) is not supported by jtool: use jtool inspect".into()
-        }
-        _ => format!("unknown option -{c}"),
-    }
-}
-
 /// exiftran's command line as a jtool one.
 fn exiftran(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
     let e = exiftran_options(args)?;
     let mut a: Vec<OsString> = vec!["jtool".into()];
+    if e.dump {
+        if e.files.is_empty() {
+            return Err("-d needs the files to list".into());
+        }
+        a.push("exif".into());
+        a.extend(e.files.iter().cloned());
+        return Ok(Some(a));
+    }
     let mut push = |v: &[&str]| a.extend(v.iter().map(OsString::from));
     if let Some(n) = e.not.iter().find(|n| !matches!(n, 'o' | 'p' | 't' | 'i')) {
         return Err(format!("exiftran -n{n} is not supported by jtool"));
@@ -1051,6 +1052,7 @@ pub fn usage(tool: Tool) -> &'static str {
   -np  don't pare: trim the edges that cannot be transformed
   -no  don't update the orientation tag      -g  (re)generate the thumbnail
   -c TEXT  set the comment   -o FILE  output file   -i  in place   -p  keep times
+  -d  list the Exif data (jtool exif)
 "
         }
         Tool::Jhead => {
@@ -1206,13 +1208,17 @@ mod tests {
             "jtool auto-orient --skip-upright --only-thumbnail --in-place x.jpg",
         );
         assert_eq!(
+            run("exiftran -d a.jpg b.jpg"),
+            jtool("jtool exif a.jpg b.jpg")
+        );
+        assert_eq!(
             run("exiftran -c hi -o o.jpg i.jpg"),
             jtool("jtool comment --replace --add hi i.jpg o.jpg")
         );
         for bad in [
             "exiftran -9 x.jpg",
             "exiftran -9 -o o.jpg a.jpg b.jpg",
-            "exiftran -d -o o.jpg a.jpg",
+            "exiftran -d",
             "exiftran -nt -ni -9 -i a.jpg",
             "exiftran -c hi -9 -i a.jpg",
             "exiftran -i a.jpg",

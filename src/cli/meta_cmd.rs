@@ -46,6 +46,17 @@ pub struct OrientationArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExifArgs {
+    /// A JSON object per file, on one line: its name and every entry (IFD, tag, name,
+    /// type, count, value, offset).
+    #[arg(long)]
+    pub json: bool,
+    /// The files whose Exif entries to list.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
 pub struct ThumbnailArgs {
     /// Write the thumbnail to OUT as a file of its own (jhead -st): the Exif one, else
     /// the Photoshop one, else the JFXX one, else the MPF preview; a JPEG as stored, RGB
@@ -101,13 +112,22 @@ fn reading_only(o: &OutputArgs) -> Result<(), String> {
 /// Reads each file in turn and prints what `show` makes of it (a line per item), under
 /// a `NAME:` line when there are several files.
 fn show_each(files: &[std::ffi::OsString], show: impl Fn(&[u8]) -> jtool::Result<Vec<u8>>) -> i32 {
+    show_each_as(files, files.len() > 1, |data, _| show(data))
+}
+
+/// [`show_each`], the file's name passed to `show`, with or without the `NAME:` lines.
+fn show_each_as(
+    files: &[std::ffi::OsString],
+    headed: bool,
+    show: impl Fn(&[u8], String) -> jtool::Result<Vec<u8>>,
+) -> i32 {
     let mut code = EXIT_OK;
     let mut stdout = std::io::stdout().lock();
     for f in files {
         let src = Source::from_arg(f);
         let shown = io::read_input(&src)
             .map_err(|e| io_message(&e))
-            .and_then(|data| show(&data).map_err(|e| describe(&e)));
+            .and_then(|data| show(&data, src.name()).map_err(|e| describe(&e)));
         let text = match shown {
             Ok(t) => t,
             Err(msg) => {
@@ -116,7 +136,7 @@ fn show_each(files: &[std::ffi::OsString], show: impl Fn(&[u8]) -> jtool::Result
                 continue;
             }
         };
-        let head = if files.len() > 1 {
+        let head = if headed {
             format!("{}:\n", io::escape(&src.name()))
         } else {
             String::new()
@@ -219,6 +239,30 @@ pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {
         Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
+}
+
+/// `jtool exif`: every Exif entry, a line each (`IFD TAG NAME VALUE`), or JSON.
+pub fn run_exif(a: &ExifArgs) -> i32 {
+    if a.json {
+        let json_line = |data: &[u8], name: String| -> jtool::Result<Vec<u8>> {
+            let fields = jtool::inspect::exif_fields::exif_fields(data)?;
+            let v = serde_json::json!({ "file": name, "fields": fields });
+            Ok(format!("{v}\n").into_bytes())
+        };
+        return show_each_as(&a.files, false, |data, name| json_line(data, name));
+    }
+    show_each(&a.files, |data| {
+        let fields = jtool::inspect::exif_fields::exif_fields(data)?;
+        let mut out = String::new();
+        for f in &fields {
+            let name = f.name.unwrap_or("-");
+            out += &format!("{:<7} 0x{:04x} {name:<28} {}\n", f.ifd, f.tag, f.value);
+        }
+        if fields.is_empty() {
+            out += "no Exif\n";
+        }
+        Ok(out.into_bytes())
+    })
 }
 
 pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {

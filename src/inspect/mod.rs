@@ -8,6 +8,7 @@
 //! or removed without bumping it.
 
 mod evidence;
+pub mod exif_fields;
 pub mod history;
 pub mod identify;
 pub mod maker_model;

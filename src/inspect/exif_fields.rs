@@ -1,0 +1,375 @@
+//! Every entry of a file's Exif structure, named and shown (what `exiftran -d` and
+//! `jhead -v` print): IFD0, the Exif IFD, the GPS IFD, the Interoperability IFD and
+//! IFD1, each entry with its tag, type, count and values as stored. Maker notes are
+//! shown as their byte count: their layout is each maker's own.
+
+use crate::container::exif::{field_type, Ifd, IfdEntry, Tiff, APP1_TIFF_START};
+use crate::container::{JpegFile, Marker};
+use crate::error::Result;
+
+/// One IFD entry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExifField {
+    /// The IFD: `IFD0`, `Exif`, `GPS`, `Interop` or `IFD1`.
+    pub ifd: &'static str,
+    pub tag: u16,
+    /// The name Exif 2.32 / TIFF 6.0 give the tag, if it is one of theirs.
+    pub name: Option<&'static str>,
+    /// TIFF field type (1 BYTE … 12 DOUBLE).
+    pub typ: u16,
+    pub count: u32,
+    /// The values as text: strings as they are, numbers separated by spaces, rationals
+    /// as `n/d`; long or binary values shortened (`N bytes`).
+    pub value: String,
+    /// Byte offset of the 12-byte entry in the file.
+    pub offset: usize,
+}
+
+/// The tag names of Exif 2.32 (CIPA DC-008) and TIFF 6.0 for the IFD they belong to.
+fn tag_name(ifd: &str, tag: u16) -> Option<&'static str> {
+    match ifd {
+        "GPS" => gps_name(tag),
+        "Interop" => match tag {
+            0x0001 => Some("InteroperabilityIndex"),
+            0x0002 => Some("InteroperabilityVersion"),
+            0x1000 => Some("RelatedImageFileFormat"),
+            0x1001 => Some("RelatedImageWidth"),
+            0x1002 => Some("RelatedImageLength"),
+            _ => None,
+        },
+        _ => tiff_name(tag).or_else(|| exif_name(tag)),
+    }
+}
+
+fn tiff_name(tag: u16) -> Option<&'static str> {
+    Some(match tag {
+        0x00FE => "NewSubfileType",
+        0x0100 => "ImageWidth",
+        0x0101 => "ImageLength",
+        0x0102 => "BitsPerSample",
+        0x0103 => "Compression",
+        0x0106 => "PhotometricInterpretation",
+        0x010E => "ImageDescription",
+        0x010F => "Make",
+        0x0110 => "Model",
+        0x0111 => "StripOffsets",
+        0x0112 => "Orientation",
+        0x0115 => "SamplesPerPixel",
+        0x0116 => "RowsPerStrip",
+        0x0117 => "StripByteCounts",
+        0x011A => "XResolution",
+        0x011B => "YResolution",
+        0x011C => "PlanarConfiguration",
+        0x0128 => "ResolutionUnit",
+        0x012D => "TransferFunction",
+        0x0131 => "Software",
+        0x0132 => "DateTime",
+        0x013B => "Artist",
+        0x013E => "WhitePoint",
+        0x013F => "PrimaryChromaticities",
+        0x0201 => "JPEGInterchangeFormat",
+        0x0202 => "JPEGInterchangeFormatLength",
+        0x0211 => "YCbCrCoefficients",
+        0x0212 => "YCbCrSubSampling",
+        0x0213 => "YCbCrPositioning",
+        0x0214 => "ReferenceBlackWhite",
+        0x02BC => "XMLPacket",
+        0x4746 => "Rating",
+        0x8298 => "Copyright",
+        0x83BB => "IPTC-NAA",
+        0x8769 => "ExifIFDPointer",
+        0x8773 => "InterColorProfile",
+        0x8825 => "GPSInfoIFDPointer",
+        0x9C9B => "XPTitle",
+        0x9C9C => "XPComment",
+        0x9C9D => "XPAuthor",
+        0x9C9E => "XPKeywords",
+        0x9C9F => "XPSubject",
+        0xC4A5 => "PrintImageMatching",
+        0xEA1C => "Padding",
+        _ => return None,
+    })
+}
+
+fn exif_name(tag: u16) -> Option<&'static str> {
+    Some(match tag {
+        0x829A => "ExposureTime",
+        0x829D => "FNumber",
+        0x8822 => "ExposureProgram",
+        0x8824 => "SpectralSensitivity",
+        0x8827 => "PhotographicSensitivity",
+        0x8828 => "OECF",
+        0x8830 => "SensitivityType",
+        0x8831 => "StandardOutputSensitivity",
+        0x8832 => "RecommendedExposureIndex",
+        0x8833 => "ISOSpeed",
+        0x9000 => "ExifVersion",
+        0x9003 => "DateTimeOriginal",
+        0x9004 => "DateTimeDigitized",
+        0x9010 => "OffsetTime",
+        0x9011 => "OffsetTimeOriginal",
+        0x9012 => "OffsetTimeDigitized",
+        0x9101 => "ComponentsConfiguration",
+        0x9102 => "CompressedBitsPerPixel",
+        0x9201 => "ShutterSpeedValue",
+        0x9202 => "ApertureValue",
+        0x9203 => "BrightnessValue",
+        0x9204 => "ExposureBiasValue",
+        0x9205 => "MaxApertureValue",
+        0x9206 => "SubjectDistance",
+        0x9207 => "MeteringMode",
+        0x9208 => "LightSource",
+        0x9209 => "Flash",
+        0x920A => "FocalLength",
+        0x9214 => "SubjectArea",
+        0x927C => "MakerNote",
+        0x9286 => "UserComment",
+        0x9290 => "SubSecTime",
+        0x9291 => "SubSecTimeOriginal",
+        0x9292 => "SubSecTimeDigitized",
+        0xA000 => "FlashpixVersion",
+        0xA001 => "ColorSpace",
+        0xA002 => "PixelXDimension",
+        0xA003 => "PixelYDimension",
+        0xA004 => "RelatedSoundFile",
+        0xA005 => "InteroperabilityIFDPointer",
+        0xA20B => "FlashEnergy",
+        0xA20C => "SpatialFrequencyResponse",
+        0xA20E => "FocalPlaneXResolution",
+        0xA20F => "FocalPlaneYResolution",
+        0xA210 => "FocalPlaneResolutionUnit",
+        0xA214 => "SubjectLocation",
+        0xA215 => "ExposureIndex",
+        0xA217 => "SensingMethod",
+        0xA300 => "FileSource",
+        0xA301 => "SceneType",
+        0xA302 => "CFAPattern",
+        0xA401 => "CustomRendered",
+        0xA402 => "ExposureMode",
+        0xA403 => "WhiteBalance",
+        0xA404 => "DigitalZoomRatio",
+        0xA405 => "FocalLengthIn35mmFilm",
+        0xA406 => "SceneCaptureType",
+        0xA407 => "GainControl",
+        0xA408 => "Contrast",
+        0xA409 => "Saturation",
+        0xA40A => "Sharpness",
+        0xA40B => "DeviceSettingDescription",
+        0xA40C => "SubjectDistanceRange",
+        0xA420 => "ImageUniqueID",
+        0xA430 => "CameraOwnerName",
+        0xA431 => "BodySerialNumber",
+        0xA432 => "LensSpecification",
+        0xA433 => "LensMake",
+        0xA434 => "LensModel",
+        0xA435 => "LensSerialNumber",
+        0xA460 => "CompositeImage",
+        0xA500 => "Gamma",
+        _ => return None,
+    })
+}
+
+fn gps_name(tag: u16) -> Option<&'static str> {
+    const NAMES: [&str; 32] = [
+        "GPSVersionID",
+        "GPSLatitudeRef",
+        "GPSLatitude",
+        "GPSLongitudeRef",
+        "GPSLongitude",
+        "GPSAltitudeRef",
+        "GPSAltitude",
+        "GPSTimeStamp",
+        "GPSSatellites",
+        "GPSStatus",
+        "GPSMeasureMode",
+        "GPSDOP",
+        "GPSSpeedRef",
+        "GPSSpeed",
+        "GPSTrackRef",
+        "GPSTrack",
+        "GPSImgDirectionRef",
+        "GPSImgDirection",
+        "GPSMapDatum",
+        "GPSDestLatitudeRef",
+        "GPSDestLatitude",
+        "GPSDestLongitudeRef",
+        "GPSDestLongitude",
+        "GPSDestBearingRef",
+        "GPSDestBearing",
+        "GPSDestDistanceRef",
+        "GPSDestDistance",
+        "GPSProcessingMethod",
+        "GPSAreaInformation",
+        "GPSDateStamp",
+        "GPSDifferential",
+        "GPSHPositioningError",
+    ];
+    NAMES.get(usize::from(tag)).copied()
+}
+
+/// Values shown before a long list is cut short.
+const MAX_SHOWN: usize = 16;
+
+/// An entry's values as text.
+fn show(tiff: &Tiff, e: &IfdEntry) -> String {
+    let Some(bytes) = tiff.value_bytes(e) else {
+        return match e.byte_len() {
+            None => format!("unknown type {}", e.typ),
+            Some(n) => format!("{n} bytes outside the Exif data"),
+        };
+    };
+    let o = tiff.order;
+    let n = (e.count as usize).min(MAX_SHOWN);
+    let list = |f: &dyn Fn(usize) -> Option<String>| -> String {
+        let mut v: Vec<String> = (0..n).filter_map(f).collect();
+        if e.count as usize > n {
+            v.push(format!("… ({} values)", e.count));
+        }
+        v.join(" ")
+    };
+    let u16_at = |i: usize| o.u16(bytes, 2 * i);
+    let u32_at = |i: usize| o.u32(bytes, i);
+    match e.typ {
+        field_type::ASCII => {
+            let text = bytes.split(|&c| c == 0).next().unwrap_or(&[]);
+            String::from_utf8_lossy(text).escape_debug().to_string()
+        }
+        field_type::BYTE => list(&|i| Some(bytes[i].to_string())),
+        6 => list(&|i| Some((bytes[i] as i8).to_string())),
+        field_type::SHORT => list(&|i| u16_at(i).map(|v| v.to_string())),
+        8 => list(&|i| u16_at(i).map(|v| (v as i16).to_string())),
+        field_type::LONG => list(&|i| u32_at(4 * i).map(|v| v.to_string())),
+        9 => list(&|i| u32_at(4 * i).map(|v| (v as i32).to_string())),
+        field_type::RATIONAL => {
+            list(&|i| Some(format!("{}/{}", u32_at(8 * i)?, u32_at(8 * i + 4)?)))
+        }
+        10 => list(&|i| {
+            let (a, b) = (u32_at(8 * i)? as i32, u32_at(8 * i + 4)? as i32);
+            Some(format!("{a}/{b}"))
+        }),
+        11 => list(&|i| u32_at(4 * i).map(|v| f32::from_bits(v).to_string())),
+        12 => list(&|i| {
+            let (a, b) = (u32_at(8 * i)?, u32_at(8 * i + 4)?);
+            let bits = match o {
+                crate::container::exif::ByteOrder::LittleEndian => {
+                    u64::from(b) << 32 | u64::from(a)
+                }
+                crate::container::exif::ByteOrder::BigEndian => u64::from(a) << 32 | u64::from(b),
+            };
+            Some(f64::from_bits(bits).to_string())
+        }),
+        _ => undefined(bytes, e.tag),
+    }
+}
+
+/// UNDEFINED bytes: short printable text as text (ExifVersion's `0230`), else the
+/// byte count and the first bytes in hex.
+fn undefined(bytes: &[u8], tag: u16) -> String {
+    let printable = bytes.iter().all(|&c| (0x20..0x7F).contains(&c));
+    if printable && bytes.len() <= 64 && tag != 0x927C {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let more = if bytes.len() > 8 { " …" } else { "" };
+    format!("{} bytes: {}{more}", bytes.len(), head.join(" "))
+}
+
+/// The IFDs a pointer tag leads to: (tag, name of the IFD it points to).
+const POINTERS: [(u16, &str); 3] = [(0x8769, "Exif"), (0x8825, "GPS"), (0xA005, "Interop")];
+
+/// Every entry of the file's first Exif segment, IFD by IFD (IFD0, the IFDs it points
+/// to, then IFD1 and those it points to). A file without Exif has none.
+pub fn exif_fields(data: &[u8]) -> Result<Vec<ExifField>> {
+    let file = JpegFile::parse(data)?;
+    let Some(seg) = file
+        .segments()
+        .find(|s| s.marker == Marker::APP1 && s.body.starts_with(b"Exif\0"))
+    else {
+        return Ok(Vec::new());
+    };
+    let base = seg.body_offset() + APP1_TIFF_START;
+    let Some(tiff) = seg.body.get(APP1_TIFF_START..).and_then(Tiff::parse) else {
+        return Ok(Vec::new());
+    };
+    let (mut out, mut problems, mut seen) = (Vec::new(), Vec::new(), Vec::new());
+    let ifd0 = walk(
+        &tiff,
+        "IFD0",
+        tiff.ifd0_offset,
+        base,
+        &mut seen,
+        &mut out,
+        &mut problems,
+    );
+    if let Some(next) = ifd0.and_then(|i| i.next).filter(|&n| n != 0) {
+        walk(
+            &tiff,
+            "IFD1",
+            next,
+            base,
+            &mut seen,
+            &mut out,
+            &mut problems,
+        );
+    }
+    Ok(out)
+}
+
+/// Reads one IFD's entries into `out`, then the IFDs its pointer tags lead to; never
+/// the same IFD twice (a loop in the structure ends there).
+fn walk(
+    tiff: &Tiff,
+    name: &'static str,
+    offset: u32,
+    base: usize,
+    seen: &mut Vec<u32>,
+    out: &mut Vec<ExifField>,
+    problems: &mut Vec<String>,
+) -> Option<Ifd> {
+    if seen.contains(&offset) || seen.len() > 16 {
+        return None;
+    }
+    seen.push(offset);
+    let ifd = tiff.read_ifd(offset, problems)?;
+    for e in &ifd.entries {
+        out.push(ExifField {
+            ifd: name,
+            tag: e.tag,
+            name: tag_name(name, e.tag),
+            typ: e.typ,
+            count: e.count,
+            value: show(tiff, e),
+            offset: base + e.entry_offset,
+        });
+    }
+    for (tag, sub) in POINTERS {
+        let ptr = ifd.find(tag).filter(|_| name != "GPS" && name != "Interop");
+        if let Some(at) = ptr.and_then(|e| tiff.uint(e, 0)) {
+            walk(tiff, sub, at, base, seen, out, problems);
+        }
+    }
+    Some(ifd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn testdata_exif_is_listed_by_ifd() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let data = std::fs::read(dir.join("meta_420_67x45.jpg")).unwrap();
+        let f = exif_fields(&data).unwrap();
+        let get = |ifd: &str, name: &str| {
+            f.iter()
+                .find(|x| x.ifd == ifd && x.name == Some(name))
+                .map(|x| x.value.clone())
+        };
+        assert_eq!(get("IFD0", "Make").as_deref(), Some("jtool-testdata"));
+        assert_eq!(get("IFD0", "Orientation").as_deref(), Some("6"));
+        assert_eq!(get("Exif", "PixelXDimension").as_deref(), Some("67"));
+        assert!(get("IFD1", "JPEGInterchangeFormatLength").is_some());
+        assert_eq!(undefined(b"0230", 0x9000), "0230");
+        assert_eq!(undefined(&[0, 1, 2], 0x9000), "3 bytes: 00 01 02");
+    }
+}

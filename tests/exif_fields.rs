@@ -1,0 +1,199 @@
+//! `jtool exif` (and `exiftran -d` through it) against exiftool's verbose listing
+//! (`exiftool -v2`): for every testdata and corpus file with Exif, the same entries in
+//! IFD0, the Exif IFD, the GPS IFD, the Interoperability IFD and IFD1 (tag, type and
+//! count), and the same values for text, single integers and single rationals.
+
+mod common;
+
+use common::{testdata_jpegs, tool};
+use std::path::Path;
+use std::process::Command;
+
+/// exiftool's type names, as TIFF field types.
+fn field_type(name: &str) -> u16 {
+    match name {
+        "int8u" => 1,
+        "string" => 2,
+        "int16u" => 3,
+        "int32u" => 4,
+        "rational64u" => 5,
+        "int8s" => 6,
+        "undef" => 7,
+        "int16s" => 8,
+        "int32s" => 9,
+        "rational64s" => 10,
+        "float" => 11,
+        "double" => 12,
+        "ifd" => 13,
+        _ => 0,
+    }
+}
+
+/// One entry: IFD, tag, type, count, and the value to compare (if compared).
+type Entry = (String, u16, u16, u32, Option<String>);
+
+/// The entries of the first Exif segment as `exiftool -v2` lists them.
+fn exiftool_entries(exiftool: &Path, file: &Path) -> Vec<Entry> {
+    let out = Command::new(exiftool)
+        .arg("-v2")
+        .arg(file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (mut in_exif, mut done) = (false, false);
+    let mut dirs: Vec<String> = Vec::new();
+    let mut value: Option<String> = None;
+    let mut entries = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("JPEG ") {
+            done |= in_exif;
+            in_exif = false;
+            continue;
+        }
+        if line.trim() == "ExifByteOrder = II" || line.trim() == "ExifByteOrder = MM" {
+            in_exif = !done;
+        }
+        if !in_exif {
+            continue;
+        }
+        let body = line.trim_start_matches(' ');
+        let bars = body.matches("| ").count();
+        let rest = body.trim_start_matches(['|', ' ']);
+        if let Some(dir) = rest.strip_prefix("+ [") {
+            dirs.truncate(bars);
+            dirs.push(dir.split(' ').next().unwrap().to_string());
+        } else if let Some(tag) = rest.strip_prefix("- Tag 0x") {
+            // Back out of any deeper directory (a maker note's) this entry follows.
+            dirs.truncate(bars);
+            let ifd = match dirs.get(bars.saturating_sub(1)).map(|s| s.as_str()) {
+                Some("IFD0") => "IFD0",
+                Some("ExifIFD") => "Exif",
+                Some("GPS") => "GPS",
+                Some("InteropIFD") => "Interop",
+                Some("IFD1") => "IFD1",
+                _ => continue,
+            };
+            let id = u16::from_str_radix(&tag[..4], 16).unwrap();
+            let ty = tag.split(", ").nth(1).unwrap_or("");
+            let (name, count) = ty.split_once('[').unwrap_or((ty, "0]"));
+            let count: u32 = count.split(']').next().unwrap().parse().unwrap_or(0);
+            // A value exiftool reads as another type is shown in that type's form.
+            let value = value.take().filter(|_| !tag.contains("read as"));
+            entries.push((ifd.into(), id, field_type(name), count, value));
+        } else if let Some((_, v)) = rest.split_once(") ").and_then(|(_, r)| r.split_once(" = ")) {
+            value = Some(v.to_string());
+        } else {
+            value = None;
+        }
+    }
+    entries
+}
+
+/// jtool's entries, with the values compared in exiftool's form: text trimmed, a
+/// rational as `(n/d)`.
+fn jtool_entries(data: &[u8]) -> Vec<Entry> {
+    let fields = jtool::inspect::exif_fields::exif_fields(data).unwrap();
+    fields
+        .iter()
+        // Entries of no TIFF type, or whose values lie outside the segment, are listed
+        // by jtool as such; exiftool leaves them out.
+        .filter(|f| (1..=13).contains(&f.typ) && !f.value.ends_with("outside the Exif data"))
+        .map(|f| {
+            let v = match (f.typ, f.count) {
+                (2, _) => Some(f.value.trim().to_string()),
+                (3 | 4, 1) => Some(f.value.clone()),
+                (5, 1) => Some(format!("({})", f.value)),
+                _ => None,
+            };
+            (f.ifd.to_string(), f.tag, f.typ, f.count, v)
+        })
+        .collect()
+}
+
+/// exiftool's value in the same form.
+fn exiftool_value(e: &mut Entry) {
+    e.4 = match (e.2, e.3, e.4.take()) {
+        // Long text is cut ([snip]) and bytes outside ASCII shown as dots.
+        (2, _, Some(v)) if v.contains("[snip]") || v.contains("..") => None,
+        (2, _, Some(v)) => Some(v.trim().to_string()),
+        (3 | 4, 1, v) => v,
+        (5, 1, Some(v)) => v.rfind(" (").map(|i| v[i + 1..].to_string()),
+        _ => None,
+    };
+}
+
+#[test]
+fn exif_entries_are_exiftools() {
+    let Some(exiftool) = tool("exiftool") else {
+        return;
+    };
+    let mut files = testdata_jpegs();
+    if let Some(corpus) = common::corpus_dir() {
+        files.extend(common::jpegs_in(&corpus.join("valid")));
+    }
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    let (with_exif, compared, valued) = (
+        AtomicUsize::new(0),
+        AtomicUsize::new(0),
+        AtomicUsize::new(0),
+    );
+    let work = |path: &std::path::PathBuf| -> Vec<String> {
+        let data = std::fs::read(path).unwrap();
+        let ours = jtool_entries(&data);
+        if ours.is_empty() {
+            return Vec::new();
+        }
+        with_exif.fetch_add(1, Relaxed);
+        let mut theirs = exiftool_entries(&exiftool, path);
+        theirs.iter_mut().for_each(exiftool_value);
+        // Values exiftool shows converted (a string it decodes, an ExifVersion of
+        // type 2) are compared where both have them in the same form.
+        let mut ours = ours;
+        // exiftool lists a pointed-to IFD where its pointer is, jtool after the IFD
+        // holding it; an entry without values has no type for exiftool.
+        let key = |e: &Entry| (e.0.clone(), e.1, if e.3 == 0 { 0 } else { e.2 }, e.3);
+        ours.sort_by_key(key);
+        theirs.sort_by_key(key);
+        let a: Vec<_> = ours.iter().map(key).collect();
+        let b: Vec<_> = theirs.iter().map(key).collect();
+        if a != b {
+            let only = |x: &[(String, u16, u16, u32)], y: &[(String, u16, u16, u32)]| {
+                x.iter()
+                    .filter(|e| !y.contains(e))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            return vec![format!(
+                "{}: entries only jtool lists {:?}, only exiftool {:?}",
+                path.display(),
+                only(&a, &b),
+                only(&b, &a)
+            )];
+        }
+        compared.fetch_add(a.len(), Relaxed);
+        let both = ours
+            .iter()
+            .zip(&theirs)
+            .filter(|(o, t)| o.4.is_some() && t.4.is_some());
+        valued.fetch_add(both.count(), Relaxed);
+        let differ: Vec<String> = ours
+            .iter()
+            .zip(&theirs)
+            .filter(|(o, t)| o.4.is_some() && t.4.is_some() && o.4 != t.4)
+            .map(|(o, t)| format!("{} 0x{:04x}: {:?} {:?}", o.0, o.1, o.4, t.4))
+            .collect();
+        match differ.is_empty() {
+            true => Vec::new(),
+            false => vec![format!("{}: {}", path.display(), differ.join("; "))],
+        }
+    };
+    let failures = common::parallel(&files, work);
+    eprintln!(
+        "jtool exif against exiftool -v2: {} files with Exif of {}, {} entries, {} values compared",
+        with_exif.into_inner(),
+        files.len(),
+        compared.into_inner(),
+        valued.into_inner()
+    );
+    common::report_failures("exif entries differ", &failures);
+}
