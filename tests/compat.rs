@@ -890,3 +890,84 @@ fn jhead_switches_agree_with_jhead() {
     assert!(compared > 0);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `jhead -te ORIGINAL` against `jtool jhead -te` (`jtool exif --from`): a corpus camera
+/// file whose Exif an editor dropped (`strip` keeping the rest) gets the original's
+/// Exif back, entry for entry, with the image's coefficients untouched; jtool sets
+/// PixelXDimension/PixelYDimension to the image's size (the corpus files resized after
+/// capture keep the camera's in jhead's output).
+#[test]
+fn jhead_te_puts_the_exif_back() {
+    let Some(jhead) = tool("jhead") else { return };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let (mut compared, mut same_bytes, mut failures) = (0, 0, Vec::new());
+    for path in common::jpegs_in(&corpus.join("valid")) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let data = std::fs::read(&path).unwrap();
+        let before = jtool::inspect::exif_fields::exif_fields(&data).unwrap_or_default();
+        if !name.starts_with("cam_") || before.is_empty() {
+            continue;
+        }
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("orig.jpg"), &data).unwrap();
+        let mut outs = Vec::new();
+        for (who, prog, first) in [("jhead", &jhead, None), ("jtool", &jtool, Some("jhead"))] {
+            let dir = root.path().join(who);
+            std::fs::create_dir(&dir).unwrap();
+            let status = Command::new(&jtool)
+                .args([
+                    "strip",
+                    "--keep",
+                    "icc,xmp,comments,jfif,adobe,photoshop,other",
+                ])
+                .arg(&path)
+                .arg(dir.join("x.jpg"))
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let out = Command::new(prog)
+                .args(first)
+                .args(["-te", "../orig.jpg", "x.jpg"])
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{who} -te {name}");
+            outs.push(std::fs::read(dir.join("x.jpg")).unwrap());
+        }
+        compared += 1;
+        same_bytes += usize::from(outs[0] == outs[1]);
+        let frame = JpegFile::parse(&data).ok().and_then(|f| {
+            let sof = f.segments().find(|s| s.marker.is_sof())?;
+            jtool::container::parse_frame(sof).ok()
+        });
+        let size = frame.map(|f| [f.width.to_string(), f.height.to_string()]);
+        // PixelXDimension and PixelYDimension stand as the image's size.
+        let fields = |d: &[u8], sized: bool| {
+            let f = jtool::inspect::exif_fields::exif_fields(d).unwrap();
+            f.into_iter()
+                .map(|f| match (f.tag, &size) {
+                    (0xA002 | 0xA003, Some(wh)) if sized && f.ifd == "Exif" => {
+                        (f.ifd, f.tag, wh[usize::from(f.tag == 0xA003)].clone())
+                    }
+                    _ => (f.ifd, f.tag, f.value),
+                })
+                .collect::<Vec<_>>()
+        };
+        let hash = |d: &[u8]| {
+            let file = JpegFile::parse(d).unwrap();
+            jtool::pipeline::file_coefficient_hash(&file, &Limits::default()).ok()
+        };
+        let ok = fields(&outs[0], false) == fields(&data, false)
+            && fields(&outs[1], false) == fields(&data, true)
+            && hash(&outs[1]) == hash(&data);
+        if !ok {
+            failures.push(name);
+        }
+    }
+    eprintln!("jhead -te: {compared} files, {same_bytes} byte-identical to jhead's");
+    assert!(compared > 0 || !common::ci());
+    assert!(failures.is_empty(), "{failures:?}");
+}

@@ -49,11 +49,16 @@ pub struct OrientationArgs {
 pub struct ExifArgs {
     /// A JSON object per file, on one line: its name and every entry (IFD, tag, name,
     /// type, count, value, offset).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "from")]
     pub json: bool,
-    /// The files whose Exif entries to list.
-    #[arg(value_name = "FILE", required = true)]
-    pub files: Vec<std::ffi::OsString>,
+    /// Put this file's Exif segment in place of the image's own (added when it has
+    /// none), with PixelXDimension/PixelYDimension set to the image's size; every
+    /// other byte stays (jhead -te: Exif an editor dropped, put back).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
+    /// Without --from: the files whose Exif entries to list.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -241,17 +246,36 @@ pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {
     }
 }
 
-/// `jtool exif`: every Exif entry, a line each (`IFD TAG NAME VALUE`), or JSON.
-pub fn run_exif(a: &ExifArgs) -> i32 {
+/// `jtool exif`: every Exif entry, a line each (`IFD TAG NAME VALUE`), or JSON; or
+/// with --from, another file's Exif put in.
+pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
+    if let Some(path) = &a.from {
+        let donor = match read_option_file(path, |b| {
+            jtool::container::JpegFile::parse(&b).map(|_| b.clone())
+        }) {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let op =
+            |data: &[u8], _: &super::Dest| pipeline::transplant_exif(data, &donor).map(Done::from);
+        return match plan_jobs(&a.output) {
+            Ok(jobs) => run_jobs(ctx, jobs, op),
+            Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+        };
+    }
+    if let Err(m) = reading_only(&a.output) {
+        return usage(&m);
+    }
+    let files = &a.output.files;
     if a.json {
         let json_line = |data: &[u8], name: String| -> jtool::Result<Vec<u8>> {
             let fields = jtool::inspect::exif_fields::exif_fields(data)?;
             let v = serde_json::json!({ "file": name, "fields": fields });
             Ok(format!("{v}\n").into_bytes())
         };
-        return show_each_as(&a.files, false, |data, name| json_line(data, name));
+        return show_each_as(files, false, |data, name| json_line(data, name));
     }
-    show_each(&a.files, |data| {
+    show_each(files, |data| {
         let fields = jtool::inspect::exif_fields::exif_fields(data)?;
         let mut out = String::new();
         for f in &fields {

@@ -119,7 +119,7 @@ fn run_line(argv: Vec<std::ffi::OsString>) -> i32 {
         Command::Orientation(a) => meta_cmd::run_orientation(&ctx, a),
         Command::Thumbnail(a) => meta_cmd::run_thumbnail(&ctx, a),
         Command::Date(a) => date_cmd::run_date(&ctx, a),
-        Command::Exif(a) => meta_cmd::run_exif(a),
+        Command::Exif(a) => meta_cmd::run_exif(&ctx, a),
         Command::Decode(a) => run_decode(&ctx, a),
         Command::Encode(a) => run_encode(&ctx, a),
         Command::Compare(a) => lab_cmd::run_compare(a, ctx.limits()),

@@ -40,7 +40,7 @@ pub use strip::{strip, strip_with, StripOptions};
 pub use thumbnail_check::ThumbnailKind;
 pub use thumbnail_file::{
     extract_thumbnail, insert_thumbnail, regenerate_thumbnails, transform_leaving_thumbnail,
-    transform_thumbnail_only,
+    transform_thumbnail_only, transplant_exif,
 };
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 pub use verify::{

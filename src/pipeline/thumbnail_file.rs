@@ -129,6 +129,36 @@ pub fn insert_thumbnail(data: &[u8], thumb: &[u8]) -> Result<Output> {
     })
 }
 
+/// `data` with the Exif segment of `donor` (another JPEG file) in place of its own,
+/// or added after SOI (after the JFIF segment when there is one) when it has none: as
+/// `jhead -te` puts back the Exif an editor dropped. PixelXDimension and
+/// PixelYDimension are set to this image's size where the donor has them; every other
+/// byte of `data` stays.
+pub fn transplant_exif(data: &[u8], donor: &[u8]) -> Result<Output> {
+    let file = JpegFile::parse(data)?;
+    let theirs = JpegFile::parse(donor)?;
+    let body = theirs
+        .segments()
+        .find(|s| classify(s) == MetaClass::Exif)
+        .ok_or_else(|| Error::BadRequest("the file to take Exif from has none".into()))?
+        .body;
+    let frame = file.segments().find(|s| s.marker.is_sof());
+    let size = frame.and_then(|f| crate::container::parse_frame(f).ok());
+    let edit = crate::container::edit::ExifEdit {
+        orientation: None,
+        dimensions: size.map(|f| (u32::from(f.width), u32::from(f.height))),
+    };
+    let body = crate::container::edit::edit_exif(body, &edit).unwrap_or_else(|| body.to_vec());
+    let bytes = match file.segments().find(|s| classify(s) == MetaClass::Exif) {
+        Some(s) => with_body(data, s, &body),
+        None => with_new_exif(data, &file, &body),
+    };
+    Ok(Output {
+        bytes: refresh_mpf(&file, bytes),
+        warnings: file.warnings.clone(),
+    })
+}
+
 /// `data` with the JPEG `thumb` added as its Exif thumbnail (as `exiftran -g` adds
 /// one): an IFD1 appended to the Exif segment, or a new Exif segment holding only the
 /// thumbnail after SOI (after the JFIF segment when there is one).
@@ -145,14 +175,20 @@ fn with_exif_thumbnail(data: &[u8], file: &JpegFile, thumb: &[u8]) -> Result<Vec
     let body = new_exif_thumbnail(thumb).ok_or_else(|| {
         Error::BadRequest("the thumbnail is too large for an Exif segment".into())
     })?;
+    Ok(with_new_exif(data, file, &body))
+}
+
+/// `data` with an Exif APP1 segment holding `body` added after SOI, or after the JFIF
+/// segment when there is one (JFIF must come first; Exif readers look right after).
+fn with_new_exif(data: &[u8], file: &JpegFile, body: &[u8]) -> Vec<u8> {
     let at = match file.segments().find(|s| s.marker != Marker::SOI) {
         Some(s) if classify(s) == MetaClass::Jfif => s.body_offset() + s.body.len(),
         _ => 2,
     };
     let mut out = data[..at].to_vec();
-    write_segment(&mut out, Marker::APP1, &body);
+    write_segment(&mut out, Marker::APP1, body);
     out.extend_from_slice(&data[at..]);
-    Ok(out)
+    out
 }
 
 /// `data` with segment `s` holding `body` (at most 65533 bytes) instead of its own.

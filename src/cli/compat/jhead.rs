@@ -30,6 +30,8 @@ struct Jhead {
     comment_file: Option<OsString>,
     save_thumbnail: Option<OsString>,
     replace_thumbnail: Option<OsString>,
+    /// -te: the file to take Exif from (`&i` stands for each file's name).
+    transfer: Option<OsString>,
     regenerate: bool,
     autorot: bool,
     norot: bool,
@@ -124,6 +126,7 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-ci" => j.comment_file = Some(value()?),
             "-st" => j.save_thumbnail = Some(value()?),
             "-rt" => j.replace_thumbnail = Some(value()?),
+            "-te" => j.transfer = Some(value()?),
             "-rgt" => j.regenerate = true,
             "-ft" => j.touch = true,
             "-dsft" => set_date(&mut j, "--from-file-time", None)?,
@@ -149,7 +152,7 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
         let known = [
-            "-te", "-mkexif", "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-model", "-exonly",
+            "-mkexif", "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-model", "-exonly",
             "-quality", "-cmd", "-orp", "-orl", "-cr", "-ca", "-ar",
         ];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
@@ -169,6 +172,10 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         return Err("no files given".into());
     }
     let mut lines: Vec<Vec<OsString>> = Vec::new();
+    // Exif from another file first: the switches after it act on the new Exif.
+    if let Some(name) = &j.transfer {
+        per_file_lines(&mut lines, name, &j.files, &["exif", "--from"], true);
+    }
     let mut line = |words: &[&str], values: &[&OsString], in_place: bool| {
         let mut a: Vec<OsString> = std::iter::once("jtool")
             .chain(words.iter().copied())
@@ -223,7 +230,8 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         line(&words, &values, j.date.is_some());
     }
     if let Some(name) = &j.save_thumbnail {
-        save_thumbnail_lines(&mut lines, name, &j.files);
+        let words = ["thumbnail", "--extract", "--if-present"];
+        per_file_lines(&mut lines, name, &j.files, &words, false);
     }
     if lines.is_empty() {
         let mut a: Vec<OsString> = vec!["jtool".into(), "inspect".into()];
@@ -260,23 +268,29 @@ fn date_line(j: &Jhead) -> Option<(Vec<String>, Vec<OsString>)> {
     Some((words, values))
 }
 
-/// jhead -st NAME: a `thumbnail --extract` per file, `&i` in NAME standing for the
-/// file's name.
-fn save_thumbnail_lines(lines: &mut Vec<Vec<OsString>>, name: &OsString, files: &[OsString]) {
+/// jhead -st NAME (`words` FILE NAME) and -te NAME (`words` NAME --in-place -p FILE):
+/// a command per file, `&i` in NAME standing for the file's name.
+fn per_file_lines(
+    lines: &mut Vec<Vec<OsString>>,
+    name: &OsString,
+    files: &[OsString],
+    words: &[&str],
+    named_first: bool,
+) {
     for f in files {
-        let out = name.to_string_lossy().replace("&i", &f.to_string_lossy());
-        let out: OsString = match name.to_str() {
-            Some(_) => out.into(),
+        let named: OsString = match name.to_str() {
+            Some(n) => n.replace("&i", &f.to_string_lossy()).into(),
             None => name.clone(),
         };
-        lines.push(vec![
-            "jtool".into(),
-            "thumbnail".into(),
-            "--extract".into(),
-            "--if-present".into(),
-            f.clone(),
-            out,
-        ]);
+        let mut a: Vec<OsString> = std::iter::once("jtool")
+            .chain(words.iter().copied())
+            .map(OsString::from)
+            .collect();
+        match named_first {
+            true => a.extend([named, "--in-place".into(), "-p".into(), f.clone()]),
+            false => a.extend([f.clone(), named]),
+        }
+        lines.push(a);
     }
 }
 
@@ -335,6 +349,10 @@ mod tests {
         );
         assert_eq!(one("a.jpg"), ["jtool inspect a.jpg"]);
         assert_eq!(run("-V").unwrap(), None);
+        assert_eq!(
+            one("-te orig/&i a.jpg"),
+            ["jtool exif --from orig/a.jpg --in-place -p a.jpg"]
+        );
         for bad in [
             "-ta+1 -ts2001:01:01-00:00:00 a.jpg",
             "-mkexif a.jpg",
