@@ -229,6 +229,12 @@ impl<'a> JpegFile<'a> {
         })
     }
 
+    /// The first APP1 segment holding Exif (the one Exif readers take).
+    pub fn exif_segment(&self) -> Option<&Segment<'a>> {
+        self.segments()
+            .find(|s| s.marker == Marker::APP1 && s.body.starts_with(b"Exif\0"))
+    }
+
     /// Every scan, in order.
     pub fn scans(&self) -> impl Iterator<Item = &Scan<'a>> {
         self.items.iter().filter_map(|i| match i {

@@ -4,7 +4,7 @@
 //! shown as their byte count: their layout is each maker's own.
 
 use crate::container::exif::{field_type, Ifd, IfdEntry, Tiff, APP1_TIFF_START};
-use crate::container::{JpegFile, Marker};
+use crate::container::JpegFile;
 use crate::error::Result;
 
 /// One IFD entry.
@@ -281,10 +281,7 @@ const POINTERS: [(u16, &str); 3] = [(0x8769, "Exif"), (0x8825, "GPS"), (0xA005, 
 /// to, then IFD1 and those it points to). A file without Exif has none.
 pub fn exif_fields(data: &[u8]) -> Result<Vec<ExifField>> {
     let file = JpegFile::parse(data)?;
-    let Some(seg) = file
-        .segments()
-        .find(|s| s.marker == Marker::APP1 && s.body.starts_with(b"Exif\0"))
-    else {
+    let Some(seg) = file.exif_segment() else {
         return Ok(Vec::new());
     };
     let base = seg.body_offset() + APP1_TIFF_START;

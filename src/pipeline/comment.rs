@@ -61,7 +61,7 @@ pub fn edit_comments<'a>(data: &'a [u8], text: Option<&'a [u8]>, replace: bool) 
 /// The Orientation tag of the first Exif segment's IFD0 (1–8 when valid), if it has one.
 pub fn orientation(data: &[u8]) -> Result<Option<u16>> {
     let file = JpegFile::parse(data)?;
-    Ok(exif_segment(&file).and_then(|s| exif_orientation(s.body)))
+    Ok(file.exif_segment().and_then(|s| exif_orientation(s.body)))
 }
 
 /// What `jpegexiforient -N` does: sets the Orientation tag to `value` (1–8) where the
@@ -72,7 +72,8 @@ pub fn set_orientation(data: &[u8], value: u16) -> Result<Output> {
         return Err(Error::BadRequest(format!("orientation {value} (1 to 8)")));
     }
     let file = JpegFile::parse(data)?;
-    let seg = exif_segment(&file)
+    let seg = file
+        .exif_segment()
         .filter(|s| exif_orientation(s.body).is_some())
         .ok_or_else(|| Error::BadRequest("no Exif Orientation tag to set".into()))?;
     let edit = ExifEdit {
@@ -92,12 +93,6 @@ pub fn set_orientation(data: &[u8], value: u16) -> Result<Output> {
         bytes,
         warnings: file.warnings.clone(),
     })
-}
-
-/// The first APP1 segment holding Exif.
-fn exif_segment<'f, 'a>(file: &'f JpegFile<'a>) -> Option<&'f Segment<'a>> {
-    file.segments()
-        .find(|s| s.marker == Marker::APP1 && s.body.starts_with(b"Exif\0"))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use super::Output;
 use crate::container::exif::{self, field_type, Ifd, APP1_TIFF_START};
-use crate::container::{JpegFile, Marker};
+use crate::container::JpegFile;
 use crate::error::{Error, Result, Warning, WarningKind};
 
 /// IFD0 DateTime: when the file was last changed.
@@ -213,10 +213,7 @@ impl DateTag {
 /// A file without Exif has none.
 pub fn exif_dates(data: &[u8]) -> Result<Vec<DateTag>> {
     let file = JpegFile::parse(data)?;
-    let Some(seg) = file
-        .segments()
-        .find(|s| s.marker == Marker::APP1 && s.body.starts_with(b"Exif\0"))
-    else {
+    let Some(seg) = file.exif_segment() else {
         return Ok(Vec::new());
     };
     let tiff_start = seg.body_offset() + APP1_TIFF_START;

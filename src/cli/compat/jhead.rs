@@ -74,28 +74,23 @@ fn set_date(j: &mut Jhead, opt: &'static str, v: Option<OsString>) -> Result<(),
     Ok(())
 }
 
-/// The switches that remove metadata kinds.
-fn removal(sw: &str) -> Option<&'static [&'static str]> {
+/// The metadata kinds a switch removes.
+fn removal(sw: &str) -> Option<Vec<&'static str>> {
+    let all_but = |kept: &[&str]| {
+        ALL_KINDS
+            .into_iter()
+            .filter(|k| !kept.contains(k))
+            .collect()
+    };
     Some(match sw {
-        "-de" => &["exif"],
-        "-dc" => &["comments"],
-        "-di" => &["photoshop"],
-        "-dx" => &["xmp"],
+        "-de" => vec!["exif"],
+        "-dc" => vec!["comments"],
+        "-di" => vec!["photoshop"],
+        "-dx" => vec!["xmp"],
         // Everything but Exif, comments, IPTC and XMP (Adobe's colour marker stays:
         // without it a CMYK or RGB file would decode wrong).
-        "-du" => &["icc", "jfif", "jfxx", "mpf", "ducky", "c2pa", "other"],
-        "-purejpg" => &[
-            "exif",
-            "icc",
-            "xmp",
-            "comments",
-            "jfxx",
-            "mpf",
-            "photoshop",
-            "ducky",
-            "c2pa",
-            "other",
-        ],
+        "-du" => all_but(&["exif", "comments", "photoshop", "xmp", "adobe"]),
+        "-purejpg" => all_but(&["jfif", "adobe"]),
         _ => return None,
     })
 }
