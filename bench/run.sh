@@ -10,7 +10,8 @@ IMG=${1:-${TMPDIR:-/tmp}/jtool-bench-images}
 # faster; the default is what `cargo build --release` makes.
 if [ -z "${JT:-}" ] && [ "${STATIC:-0}" = 1 ]; then
   T=$(rustc -vV | sed -n 's/^host: //p')
-  RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --quiet --target "$T" \
+  RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
+    cargo build --release --quiet --target "$T" \
     --manifest-path "$HERE/../Cargo.toml"
   JT="$HERE/../target/$T/release/jtool"
 fi
