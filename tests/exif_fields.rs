@@ -197,3 +197,104 @@ fn exif_entries_are_exiftools() {
     );
     common::report_failures("exif entries differ", &failures);
 }
+
+/// `jtool exif --summary` (what `jtool jhead FILE` prints) against exiftool's numbers
+/// for the corpus camera files: make, model, date, aperture, ISO, focal length, flash.
+#[test]
+fn exif_summary_agrees_with_exiftool() {
+    let Some(exiftool) = tool("exiftool") else {
+        return;
+    };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let (mut checked, mut failures) = (0, Vec::new());
+    for path in common::jpegs_in(&corpus.join("valid")) {
+        if !path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("cam_")
+        {
+            continue;
+        }
+        let data = std::fs::read(&path).unwrap();
+        let fields = jtool::inspect::exif_fields::exif_fields(&data).unwrap();
+        let ours = jtool::inspect::exif_fields::exif_summary(&fields);
+        let out = Command::new(&exiftool)
+            .args([
+                "-n",
+                "-j",
+                "-IFD0:Make",
+                "-IFD0:Model",
+                "-ExifIFD:DateTimeOriginal",
+            ])
+            .args([
+                "-ExifIFD:FNumber",
+                "-ExifIFD:ISO",
+                "-ExifIFD:FocalLength",
+                "-ExifIFD:Flash",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let t = &v[0];
+        let text = |k: &str| {
+            t[k].as_str()
+                .map(|s| s.trim().to_string())
+                .or_else(|| t[k].as_f64().map(|n| n.to_string()))
+        };
+        let mut want: Vec<(&str, String)> = Vec::new();
+        want.extend(
+            text("Make")
+                .filter(|s| !s.is_empty())
+                .map(|s| ("Camera make", s)),
+        );
+        want.extend(
+            text("Model")
+                .filter(|s| !s.is_empty())
+                .map(|s| ("Camera model", s)),
+        );
+        want.extend(text("DateTimeOriginal").map(|s| ("Date/Time", s)));
+        want.extend(
+            t["FNumber"]
+                .as_f64()
+                .filter(|&f| f > 0.0)
+                .map(|f| ("Aperture", format!("f/{f:.1}"))),
+        );
+        want.extend(t["ISO"].as_u64().map(|i| ("ISO", i.to_string())));
+        want.extend(t["Flash"].as_u64().map(|f| {
+            (
+                "Flash used",
+                if f & 1 == 1 { "Yes" } else { "No" }.to_string(),
+            )
+        }));
+        let focal = |s: &str| s.split(' ').next().and_then(|x| x.parse::<f64>().ok());
+        let our_focal = ours
+            .iter()
+            .find(|(l, _)| *l == "Focal length")
+            .and_then(|(_, v)| focal(v));
+        if let Some(f) = t["FocalLength"].as_f64() {
+            if our_focal.map_or(true, |o| (o - f).abs() > 0.051) {
+                failures.push(format!(
+                    "{}: focal length {our_focal:?} {f}",
+                    path.display()
+                ));
+            }
+        }
+        for (label, value) in &want {
+            checked += 1;
+            let got = ours.iter().find(|(l, _)| l == label).map(|(_, v)| v);
+            if got != Some(value) {
+                failures.push(format!(
+                    "{}: {label} {got:?}, exiftool {value:?}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    eprintln!("exif --summary against exiftool: {checked} values");
+    assert!(checked > 0 || !common::ci());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

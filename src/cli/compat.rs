@@ -1062,7 +1062,7 @@ pub fn usage(tool: Tool) -> &'static str {
   -autorot  -norot  -dt  -st NAME  -rt FILE  -rgt   rotation and thumbnails
   -te FILE   Exif from another file
   -de  -dc  -di  -dx  -du  -purejpg  -cl TEXT  -ci FILE   metadata and comments
-  -q  -se  -c  -v  -nofinfo  -V   (no other effect; no switch: jtool inspect)
+  -q  -se  -c  -v  -nofinfo  -V   (no other effect; no switch: jtool exif --summary)
 "
         }
         Tool::Cjpeg => {

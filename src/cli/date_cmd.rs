@@ -105,7 +105,7 @@ fn system_time(d: &ExifDateTime) -> Option<SystemTime> {
 }
 
 /// A system time as local time.
-fn local_date(t: SystemTime) -> Option<ExifDateTime> {
+pub(super) fn local_date(t: SystemTime) -> Option<ExifDateTime> {
     let l = chrono::DateTime::<chrono::Local>::from(t);
     let year = u16::try_from(l.year()).ok()?;
     let small = |v: u32| v as u8;

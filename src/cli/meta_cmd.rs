@@ -51,6 +51,10 @@ pub struct ExifArgs {
     /// type, count, value, offset).
     #[arg(long, conflicts_with = "from")]
     pub json: bool,
+    /// A summary per file instead, as jhead prints without options: file, camera,
+    /// date, resolution, exposure, flash, GPS position, IJG quality.
+    #[arg(long, conflicts_with_all = ["from", "json"])]
+    pub summary: bool,
     /// Put this file's Exif segment in place of the image's own (added when it has
     /// none), with PixelXDimension/PixelYDimension set to the image's size; every
     /// other byte stays (jhead -te: Exif an editor dropped, put back).
@@ -267,6 +271,9 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
         return usage(&m);
     }
     let files = &a.output.files;
+    if a.summary {
+        return summaries(files);
+    }
     if a.json {
         let json_line = |data: &[u8], name: String| -> jtool::Result<Vec<u8>> {
             let fields = jtool::inspect::exif_fields::exif_fields(data)?;
@@ -287,6 +294,54 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
         }
         Ok(out.into_bytes())
     })
+}
+
+/// `exif --summary`: jhead's listing, a `Label : value` line each, a blank line after
+/// each file.
+fn summaries(files: &[std::ffi::OsString]) -> i32 {
+    let mut code = EXIT_OK;
+    for f in files {
+        let src = Source::from_arg(f);
+        let lines = io::read_input(&src)
+            .map_err(|e| io_message(&e))
+            .and_then(|data| summary_lines(&data, &src).map_err(|e| describe(&e)));
+        match lines {
+            Ok(lines) => {
+                for (label, value) in lines {
+                    println!("{label:<14}: {value}");
+                }
+                println!();
+            }
+            Err(m) => {
+                eprintln!("jtool: {}: {m}", src.name());
+                code = EXIT_FAILED;
+            }
+        }
+    }
+    code
+}
+
+fn summary_lines(data: &[u8], src: &Source) -> jtool::Result<Vec<(&'static str, String)>> {
+    let fields = jtool::inspect::exif_fields::exif_fields(data)?;
+    let report = jtool::inspect::inspect(data)?;
+    let mut lines = vec![
+        ("File name", src.name()),
+        ("File size", format!("{} bytes", data.len())),
+    ];
+    if let Source::File(p) = src {
+        let modified = std::fs::metadata(p).and_then(|m| m.modified());
+        if let Some(d) = modified.ok().and_then(super::date_cmd::local_date) {
+            lines.push(("File date", d.to_string()));
+        }
+    }
+    lines.extend(jtool::inspect::exif_fields::exif_summary(&fields));
+    if let Some(f) = &report.frame {
+        lines.push(("Resolution", format!("{} x {}", f.width, f.height)));
+    }
+    if let Some(q) = &report.quality {
+        lines.push(("JPEG quality", q.summary.clone()));
+    }
+    Ok(lines)
 }
 
 pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {

@@ -348,6 +348,127 @@ fn walk(
     Some(ifd)
 }
 
+/// The first value of the entry named `name` (in any IFD but IFD1).
+fn first<'f>(fields: &'f [ExifField], name: &str) -> Option<&'f str> {
+    let f = fields
+        .iter()
+        .find(|f| f.name == Some(name) && f.ifd != "IFD1")?;
+    let v = f.value.as_str();
+    Some(if f.typ == field_type::ASCII {
+        v.trim()
+    } else {
+        v.split(' ').next()?
+    })
+}
+
+/// A rational value `n/d` as a number.
+fn ratio(v: &str) -> Option<f64> {
+    let (n, d) = v.split_once('/')?;
+    let (n, d): (f64, f64) = (n.parse().ok()?, d.parse().ok()?);
+    (d != 0.0).then_some(n / d)
+}
+
+/// GPS latitude or longitude (three rationals: degrees, minutes, seconds) with its
+/// reference letter, in decimal degrees.
+fn gps(fields: &[ExifField], name: &str) -> Option<String> {
+    let f = fields
+        .iter()
+        .find(|f| f.ifd == "GPS" && f.name == Some(name))?;
+    let v: Vec<f64> = f.value.split(' ').filter_map(ratio).collect();
+    let [d, m, s] = v[..] else { return None };
+    let r = first(fields, &format!("{name}Ref")).unwrap_or("?");
+    Some(format!("{r} {:.6}", d + m / 60.0 + s / 3600.0))
+}
+
+/// A summary of the picture's Exif, as `jhead` prints it without options: camera,
+/// date, exposure, flash, white balance, metering, GPS position. Each line is a label
+/// and a value; entries a file lacks give no line.
+pub fn exif_summary(fields: &[ExifField]) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let text = |n: &str| {
+        first(fields, n)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let num = |n: &str| first(fields, n).and_then(|v| v.parse::<u32>().ok());
+    let real = |n: &str| first(fields, n).and_then(ratio);
+    let mut put = |label, v: Option<String>| out.extend(v.map(|v| (label, v)));
+    put("Camera make", text("Make"));
+    put("Camera model", text("Model"));
+    put(
+        "Date/Time",
+        text("DateTimeOriginal").or_else(|| text("DateTime")),
+    );
+    put(
+        "Orientation",
+        num("Orientation")
+            .filter(|&o| o != 1)
+            .map(|o| o.to_string()),
+    );
+    put(
+        "Flash used",
+        num("Flash").map(|f| if f & 1 == 1 { "Yes" } else { "No" }.into()),
+    );
+    let equiv = num("FocalLengthIn35mmFilm").filter(|&e| e > 0);
+    put(
+        "Focal length",
+        real("FocalLength").map(|f| match equiv {
+            Some(e) => format!("{f:.1} mm (35 mm equivalent: {e} mm)"),
+            None => format!("{f:.1} mm"),
+        }),
+    );
+    put(
+        "Exposure time",
+        real("ExposureTime")
+            .filter(|&t| t > 0.0)
+            .map(|t| match t < 0.5 {
+                true => format!("1/{} s ({t:.4} s)", (1.0 / t).round()),
+                false => format!("{t} s"),
+            }),
+    );
+    put("Aperture", real("FNumber").map(|f| format!("f/{f:.1}")));
+    put("ISO", num("PhotographicSensitivity").map(|i| i.to_string()));
+    put(
+        "White balance",
+        num("WhiteBalance").map(|w| if w == 0 { "auto" } else { "manual" }.into()),
+    );
+    let metering = [
+        "unknown",
+        "average",
+        "center-weighted average",
+        "spot",
+        "multi-spot",
+        "pattern",
+        "partial",
+    ];
+    put(
+        "Metering mode",
+        num("MeteringMode")
+            .and_then(|m| metering.get(m as usize))
+            .map(|m| m.to_string()),
+    );
+    let programs = [
+        "not defined",
+        "manual",
+        "program (auto)",
+        "aperture priority",
+        "shutter priority",
+        "creative",
+        "action",
+        "portrait",
+        "landscape",
+    ];
+    put(
+        "Exposure",
+        num("ExposureProgram")
+            .and_then(|p| programs.get(p as usize))
+            .map(|p| p.to_string()),
+    );
+    put("GPS latitude", gps(fields, "GPSLatitude"));
+    put("GPS longitude", gps(fields, "GPSLongitude"));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,6 +487,9 @@ mod tests {
         assert_eq!(get("IFD0", "Orientation").as_deref(), Some("6"));
         assert_eq!(get("Exif", "PixelXDimension").as_deref(), Some("67"));
         assert!(get("IFD1", "JPEGInterchangeFormatLength").is_some());
+        let summary = exif_summary(&f);
+        assert_eq!(summary[0], ("Camera make", "jtool-testdata".to_string()));
+        assert!(summary.contains(&("Orientation", "6".to_string())));
         assert_eq!(undefined(b"0230", 0x9000), "0230");
         assert_eq!(undefined(&[0, 1, 2], 0x9000), "3 bytes: 00 01 02");
     }

@@ -229,7 +229,7 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         per_file_lines(&mut lines, name, &j.files, &words, false);
     }
     if lines.is_empty() {
-        let mut a: Vec<OsString> = vec!["jtool".into(), "inspect".into()];
+        let mut a: Vec<OsString> = vec!["jtool".into(), "exif".into(), "--summary".into()];
         a.extend(j.files.iter().cloned());
         lines.push(a);
     }
@@ -342,7 +342,7 @@ mod tests {
             one("-st th_&i a.jpg"),
             ["jtool thumbnail --extract --if-present a.jpg th_a.jpg"]
         );
-        assert_eq!(one("a.jpg"), ["jtool inspect a.jpg"]);
+        assert_eq!(one("a.jpg"), ["jtool exif --summary a.jpg"]);
         assert_eq!(run("-V").unwrap(), None);
         assert_eq!(
             one("-te orig/&i a.jpg"),
