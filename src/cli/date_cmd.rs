@@ -222,32 +222,18 @@ pub fn run_date(ctx: &Context, a: &DateArgs) -> i32 {
 
 /// Lists each file's Exif dates: `NAME (IFD) TEXT`, a line each.
 fn show_dates(files: &[std::ffi::OsString]) -> i32 {
-    let mut code = EXIT_OK;
-    for f in files {
-        let src = Source::from_arg(f);
-        let tags = io::read_input(&src)
-            .map_err(|e| io_message(&e))
-            .and_then(|d| pipeline::exif_dates(&d).map_err(|e| describe(&e)));
-        let tags = match tags {
-            Ok(t) => t,
-            Err(m) => {
-                eprintln!("jtool: {}: {m}", src.name());
-                code = EXIT_FAILED;
-                continue;
-            }
-        };
-        if files.len() > 1 {
-            println!("{}:", src.name());
-        }
+    super::meta_cmd::show_each(files, |data| {
+        let tags = pipeline::exif_dates(data)?;
+        let mut out = String::new();
         if tags.is_empty() {
-            println!("no Exif date");
+            out += "no Exif date\n";
         }
         for t in &tags {
             let name = format!("{} ({})", t.name, t.ifd);
-            println!("{name:<26} {}", t.text.escape_debug());
+            out += &format!("{name:<26} {}\n", t.text.escape_debug());
         }
-    }
-    code
+        Ok(out.into_bytes())
+    })
 }
 
 /// --touch and --rename on files as they now are, one after the other (the sequence

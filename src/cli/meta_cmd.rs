@@ -120,15 +120,18 @@ fn reading_only(o: &OutputArgs) -> Result<(), String> {
 
 /// Reads each file in turn and prints what `show` makes of it (a line per item), under
 /// a `NAME:` line when there are several files.
-fn show_each(files: &[std::ffi::OsString], show: impl Fn(&[u8]) -> jtool::Result<Vec<u8>>) -> i32 {
+pub(super) fn show_each(
+    files: &[std::ffi::OsString],
+    show: impl Fn(&[u8]) -> jtool::Result<Vec<u8>>,
+) -> i32 {
     show_each_as(files, files.len() > 1, |data, _| show(data))
 }
 
-/// [`show_each`], the file's name passed to `show`, with or without the `NAME:` lines.
+/// [`show_each`], the file passed to `show`, with or without the `NAME:` lines.
 fn show_each_as(
     files: &[std::ffi::OsString],
     headed: bool,
-    show: impl Fn(&[u8], String) -> jtool::Result<Vec<u8>>,
+    show: impl Fn(&[u8], &Source) -> jtool::Result<Vec<u8>>,
 ) -> i32 {
     let mut code = EXIT_OK;
     let mut stdout = std::io::stdout().lock();
@@ -136,7 +139,7 @@ fn show_each_as(
         let src = Source::from_arg(f);
         let shown = io::read_input(&src)
             .map_err(|e| io_message(&e))
-            .and_then(|data| show(&data, src.name()).map_err(|e| describe(&e)));
+            .and_then(|data| show(&data, &src).map_err(|e| describe(&e)));
         let text = match shown {
             Ok(t) => t,
             Err(msg) => {
@@ -275,12 +278,11 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
         return summaries(files);
     }
     if a.json {
-        let json_line = |data: &[u8], name: String| -> jtool::Result<Vec<u8>> {
+        return show_each_as(files, false, |data, src| {
             let fields = jtool::inspect::exif_fields::exif_fields(data)?;
-            let v = serde_json::json!({ "file": name, "fields": fields });
+            let v = serde_json::json!({ "file": src.name(), "fields": fields });
             Ok(format!("{v}\n").into_bytes())
-        };
-        return show_each_as(files, false, |data, name| json_line(data, name));
+        });
     }
     show_each(files, |data| {
         let fields = jtool::inspect::exif_fields::exif_fields(data)?;
@@ -299,26 +301,13 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
 /// `exif --summary`: jhead's listing, a `Label : value` line each, a blank line after
 /// each file.
 fn summaries(files: &[std::ffi::OsString]) -> i32 {
-    let mut code = EXIT_OK;
-    for f in files {
-        let src = Source::from_arg(f);
-        let lines = io::read_input(&src)
-            .map_err(|e| io_message(&e))
-            .and_then(|data| summary_lines(&data, &src).map_err(|e| describe(&e)));
-        match lines {
-            Ok(lines) => {
-                for (label, value) in lines {
-                    println!("{label:<14}: {value}");
-                }
-                println!();
-            }
-            Err(m) => {
-                eprintln!("jtool: {}: {m}", src.name());
-                code = EXIT_FAILED;
-            }
+    show_each_as(files, false, |data, src| {
+        let mut out = String::new();
+        for (label, value) in summary_lines(data, src)? {
+            out += &format!("{label:<14}: {value}\n");
         }
-    }
-    code
+        Ok((out + "\n").into_bytes())
+    })
 }
 
 fn summary_lines(data: &[u8], src: &Source) -> jtool::Result<Vec<(&'static str, String)>> {

@@ -432,6 +432,12 @@ pub fn exif_summary(fields: &[ExifField]) -> Vec<(&'static str, String)> {
         "White balance",
         num("WhiteBalance").map(|w| if w == 0 { "auto" } else { "manual" }.into()),
     );
+    // The meanings Exif 2.32 gives the values of these tags.
+    let meaning = |tag: &str, names: &[&'static str]| {
+        num(tag)
+            .and_then(|v| names.get(v as usize))
+            .map(|m| m.to_string())
+    };
     let metering = [
         "unknown",
         "average",
@@ -441,12 +447,7 @@ pub fn exif_summary(fields: &[ExifField]) -> Vec<(&'static str, String)> {
         "pattern",
         "partial",
     ];
-    put(
-        "Metering mode",
-        num("MeteringMode")
-            .and_then(|m| metering.get(m as usize))
-            .map(|m| m.to_string()),
-    );
+    put("Metering mode", meaning("MeteringMode", &metering));
     let programs = [
         "not defined",
         "manual",
@@ -458,12 +459,7 @@ pub fn exif_summary(fields: &[ExifField]) -> Vec<(&'static str, String)> {
         "portrait",
         "landscape",
     ];
-    put(
-        "Exposure",
-        num("ExposureProgram")
-            .and_then(|p| programs.get(p as usize))
-            .map(|p| p.to_string()),
-    );
+    put("Exposure", meaning("ExposureProgram", &programs));
     put("GPS latitude", gps(fields, "GPSLatitude"));
     put("GPS longitude", gps(fields, "GPSLongitude"));
     out
