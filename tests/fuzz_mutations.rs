@@ -723,8 +723,9 @@ const OPS: &[(&str, OpFn)] = &[
     ("strip", |d, _| {
         ok(d, strip(d, jtool::container::KeepPolicy::NOTHING))
     }),
-    ("exif", |d, _| {
+    ("exif, then exif --new", |d, _| {
         let f = jtool::inspect::exif_fields::exif_fields(d);
+        let _ = jtool::pipeline::new_exif(d, "2000:01:01 00:00:00");
         Ok(f.is_ok_and(|f| !f.is_empty()))
     }),
     ("date (varied by mutant)", |d, i| {

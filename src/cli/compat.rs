@@ -1060,7 +1060,7 @@ pub fn usage(tool: Tool) -> &'static str {
   -ta<+|->h[:mm[:ss]]  -da<date>-<date>  -ts<yyyy:mm:dd-hh:mm:ss>  -ds<yyyy[:mm[:dd]]>
   -dsft  -tf FILE  -ft  -n[format]   dates, file times and names
   -autorot  -norot  -dt  -st NAME  -rt FILE  -rgt   rotation and thumbnails
-  -te FILE   Exif from another file
+  -te FILE  -mkexif   Exif from another file, or a minimal one
   -de  -dc  -di  -dx  -du  -purejpg  -cl TEXT  -ci FILE   metadata and comments
   -q  -se  -c  -v  -nofinfo  -V   (no other effect; no switch: jtool exif --summary)
 "

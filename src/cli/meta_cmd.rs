@@ -58,8 +58,13 @@ pub struct ExifArgs {
     /// Put this file's Exif segment in place of the image's own (added when it has
     /// none), with PixelXDimension/PixelYDimension set to the image's size; every
     /// other byte stays (jhead -te: Exif an editor dropped, put back).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "new")]
     pub from: Option<std::path::PathBuf>,
+    /// Give a file without Exif a minimal Exif segment (resolution, the required Exif
+    /// tags, the image's size), dated with the file's modification time in local time
+    /// (jhead -mkexif); a file with Exif is left as it is, with a warning.
+    #[arg(long, conflicts_with_all = ["json", "summary"])]
+    pub new: bool,
     /// Without --from: the files whose Exif entries to list.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -269,6 +274,39 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
             Ok(jobs) => run_jobs(ctx, jobs, op),
             Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
         };
+    }
+    if a.new {
+        let jobs = match plan_jobs(&a.output) {
+            Ok(j) => j,
+            Err(Failure::Usage(m)) | Err(Failure::File(m)) => return usage(&m),
+        };
+        // Each file's own time (now, for standard input), looked up by its output.
+        let dates: Vec<(super::Dest, String)> = (jobs.iter())
+            .map(|j| {
+                let t = match &j.src {
+                    Source::File(p) => std::fs::metadata(p).and_then(|m| m.modified()).ok(),
+                    Source::Stdin => None,
+                };
+                let t = t.unwrap_or_else(std::time::SystemTime::now);
+                let d = super::date_cmd::local_date(t).map(|d| d.to_string());
+                (
+                    j.dest.clone(),
+                    d.unwrap_or_else(|| "    :  :     :  :  ".into()),
+                )
+            })
+            .collect();
+        let op = |data: &[u8], dest: &super::Dest| {
+            let unknown = "    :  :     :  :  ";
+            let date = dates
+                .iter()
+                .find(|(d, _)| d == dest)
+                .map_or(unknown, |(_, t)| t);
+            let out = pipeline::new_exif(data, date)?;
+            let mut done = Done::from(out);
+            done.unchanged = done.output.bytes == data;
+            Ok(done)
+        };
+        return run_jobs(ctx, jobs, op);
     }
     if let Err(m) = reading_only(&a.output) {
         return usage(&m);

@@ -221,6 +221,82 @@ pub fn new_exif_thumbnail(jpeg: &[u8]) -> Option<Vec<u8>> {
     add_exif_thumbnail(&body, jpeg)
 }
 
+/// One IFD entry to write: tag, field type, count and the value bytes (big-endian).
+type NewEntry = (u16, u16, u32, Vec<u8>);
+
+/// Writes an IFD at the end of `tiff` (big-endian): its entries, the link `next`, then
+/// the values longer than 4 bytes, each at an even offset (TIFF 6.0, section 2).
+fn write_ifd(tiff: &mut Vec<u8>, entries: &[NewEntry], next: u32) {
+    let order = ByteOrder::BigEndian;
+    let mut data_at = tiff.len() + 2 + 12 * entries.len() + 4;
+    let mut data = Vec::new();
+    push16(order, tiff, entries.len() as u16);
+    for (tag, typ, count, value) in entries {
+        push16(order, tiff, *tag);
+        push16(order, tiff, *typ);
+        push32(order, tiff, *count);
+        if value.len() <= 4 {
+            let mut inline = value.clone();
+            inline.resize(4, 0);
+            tiff.extend_from_slice(&inline);
+        } else {
+            push32(order, tiff, data_at as u32);
+            data.extend_from_slice(value);
+            if value.len() % 2 == 1 {
+                data.push(0);
+            }
+            data_at += value.len() + value.len() % 2;
+        }
+    }
+    push32(order, tiff, next);
+    tiff.extend_from_slice(&data);
+}
+
+/// The size [`write_ifd`] gives these entries.
+fn ifd_size(entries: &[NewEntry]) -> usize {
+    let data: usize = (entries.iter().filter(|e| e.3.len() > 4))
+        .map(|e| e.3.len() + e.3.len() % 2)
+        .sum();
+    2 + 12 * entries.len() + 4 + data
+}
+
+/// A minimal Exif APP1 body, for a file that has none (what `jhead -mkexif` makes):
+/// IFD0 with the resolution (72 per inch, Exif's default), YCbCrPositioning and
+/// DateTime; an Exif IFD with ExifVersion 2.32, DateTimeOriginal, DateTimeDigitized,
+/// ComponentsConfiguration, FlashpixVersion, ColorSpace sRGB and the image's size
+/// (CIPA DC-008 4.6.3 lists these as required). `date` is `YYYY:MM:DD HH:MM:SS`.
+pub fn minimal_exif(date: &str, width: u32, height: u32) -> Vec<u8> {
+    let text = |s: &str| -> Vec<u8> { s.bytes().chain([0]).collect() };
+    let rational = |n: u32, d: u32| -> Vec<u8> { [n.to_be_bytes(), d.to_be_bytes()].concat() };
+    let short = |v: u16| v.to_be_bytes().to_vec();
+    let long = |v: u32| v.to_be_bytes().to_vec();
+    let (stamp, n) = (text(date), date.len() as u32 + 1);
+    let mut ifd0: Vec<NewEntry> = vec![
+        (0x011A, 5, 1, rational(72, 1)),
+        (0x011B, 5, 1, rational(72, 1)),
+        (0x0128, 3, 1, short(2)),
+        (0x0132, 2, n, stamp.clone()),
+        (0x0213, 3, 1, short(1)),
+        (0x8769, 4, 1, long(0)),
+    ];
+    let exif_at = 8 + ifd_size(&ifd0) as u32;
+    ifd0[5].3 = long(exif_at);
+    let exif: Vec<NewEntry> = vec![
+        (0x9000, 7, 4, b"0232".to_vec()),
+        (0x9003, 2, n, stamp.clone()),
+        (0x9004, 2, n, stamp),
+        (0x9101, 7, 4, vec![1, 2, 3, 0]),
+        (0xA000, 7, 4, b"0100".to_vec()),
+        (0xA001, 3, 1, short(1)),
+        (0xA002, 4, 1, long(width)),
+        (0xA003, 4, 1, long(height)),
+    ];
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    write_ifd(&mut tiff, &ifd0, 0);
+    write_ifd(&mut tiff, &exif, 0);
+    [b"Exif\0\0".as_slice(), &tiff].concat()
+}
+
 fn push16(order: ByteOrder, out: &mut Vec<u8>, v: u16) {
     out.extend_from_slice(&match order {
         ByteOrder::BigEndian => v.to_be_bytes(),

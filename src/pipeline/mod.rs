@@ -39,8 +39,8 @@ pub use inspect_full::{inspect_full, inspect_full_with, inspect_with_history};
 pub use strip::{strip, strip_with, StripOptions};
 pub use thumbnail_check::ThumbnailKind;
 pub use thumbnail_file::{
-    extract_thumbnail, insert_thumbnail, regenerate_thumbnails, transform_leaving_thumbnail,
-    transform_thumbnail_only, transplant_exif,
+    extract_thumbnail, insert_thumbnail, new_exif, regenerate_thumbnails,
+    transform_leaving_thumbnail, transform_thumbnail_only, transplant_exif,
 };
 pub use transform::{auto_orient, transform, TransformOptions, Transformed};
 pub use verify::{

@@ -6,7 +6,8 @@ use super::thumbnail::{follow, fresh, Blocks, Edit};
 use super::thumbnail_check::{segment_thumbnails, thumbnails, Thumb, ThumbnailKind};
 use super::{CopyOptions, MetaEdits, Output};
 use crate::container::edit::{
-    add_exif_thumbnail, exif_thumbnail, new_exif_thumbnail, refresh_mpf, replace_exif_thumbnail,
+    add_exif_thumbnail, exif_thumbnail, minimal_exif, new_exif_thumbnail, refresh_mpf,
+    replace_exif_thumbnail,
 };
 use crate::container::{
     classify, write_segment, Item, JpegFile, KeepPolicy, Marker, MetaClass, Segment,
@@ -156,6 +157,35 @@ pub fn transplant_exif(data: &[u8], donor: &[u8]) -> Result<Output> {
     Ok(Output {
         bytes: refresh_mpf(&file, bytes),
         warnings: file.warnings.clone(),
+    })
+}
+
+/// `data` with a minimal Exif segment (see [`minimal_exif`]) dated `date`, for a file
+/// that has none (as `jhead -mkexif` makes one); a file with Exif is left as it is,
+/// with a warning (jhead would replace it, and its camera data with it).
+pub fn new_exif(data: &[u8], date: &str) -> Result<Output> {
+    let file = JpegFile::parse(data)?;
+    let mut warnings = file.warnings.clone();
+    if file.exif_segment().is_some() {
+        warnings.push(crate::error::Warning {
+            offset: file.exif_segment().map(|s| s.offset),
+            kind: crate::error::WarningKind::Other(
+                "the file has Exif already; left as it is".into(),
+            ),
+            mcu: None,
+        });
+        return Ok(Output {
+            bytes: data.to_vec(),
+            warnings,
+        });
+    }
+    let sof = file.segments().find(|s| s.marker.is_sof());
+    let frame = sof.map(crate::container::parse_frame).transpose()?;
+    let (w, h) = frame.map_or((0, 0), |f| (u32::from(f.width), u32::from(f.height)));
+    let body = minimal_exif(date, w, h);
+    Ok(Output {
+        bytes: refresh_mpf(&file, with_new_exif(data, &file, &body)),
+        warnings,
     })
 }
 

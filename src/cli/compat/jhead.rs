@@ -32,6 +32,8 @@ struct Jhead {
     replace_thumbnail: Option<OsString>,
     /// -te: the file to take Exif from (`&i` stands for each file's name).
     transfer: Option<OsString>,
+    /// -mkexif: a minimal Exif segment for files without one.
+    mkexif: bool,
     regenerate: bool,
     autorot: bool,
     norot: bool,
@@ -122,6 +124,7 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-st" => j.save_thumbnail = Some(value()?),
             "-rt" => j.replace_thumbnail = Some(value()?),
             "-te" => j.transfer = Some(value()?),
+            "-mkexif" => j.mkexif = true,
             "-rgt" => j.regenerate = true,
             "-ft" => j.touch = true,
             "-dsft" => set_date(&mut j, "--from-file-time", None)?,
@@ -147,8 +150,8 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
         let known = [
-            "-mkexif", "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-model", "-exonly",
-            "-quality", "-cmd", "-orp", "-orl", "-cr", "-ca", "-ar",
+            "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-model", "-exonly", "-quality", "-cmd",
+            "-orp", "-orl", "-cr", "-ca", "-ar",
         ];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
@@ -184,6 +187,9 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         a.extend(j.files.iter().cloned());
         lines.push(a);
     };
+    if j.mkexif {
+        line(&["exif", "--new"], &[], true);
+    }
     if !j.removed.is_empty() || j.drop_thumbnail {
         let kept: Vec<&str> = ALL_KINDS
             .into_iter()
@@ -343,6 +349,13 @@ mod tests {
             ["jtool thumbnail --extract --if-present a.jpg th_a.jpg"]
         );
         assert_eq!(one("a.jpg"), ["jtool exif --summary a.jpg"]);
+        assert_eq!(
+            one("-mkexif -dsft a.jpg"),
+            [
+                "jtool exif --new --in-place -p a.jpg",
+                "jtool date --from-file-time --in-place -p a.jpg"
+            ]
+        );
         assert_eq!(run("-V").unwrap(), None);
         assert_eq!(
             one("-te orig/&i a.jpg"),
@@ -350,7 +363,7 @@ mod tests {
         );
         for bad in [
             "-ta+1 -ts2001:01:01-00:00:00 a.jpg",
-            "-mkexif a.jpg",
+            "-cmd x a.jpg",
             "-zz a.jpg",
             "-ft",
             "-da2004-1 a.jpg",
