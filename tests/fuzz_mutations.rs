@@ -725,7 +725,10 @@ const OPS: &[(&str, OpFn)] = &[
     }),
     ("exif, then exif --new", |d, _| {
         let f = jtool::inspect::exif_fields::exif_fields(d);
-        let _ = jtool::pipeline::new_exif(d, "2000:01:01 00:00:00");
+        let _ = jtool::pipeline::new_exif(
+            d,
+            jtool::pipeline::ExifDateTime::parse("2000:01:01 00:00:00").as_ref(),
+        );
         Ok(f.is_ok_and(|f| !f.is_empty()))
     }),
     ("date (varied by mutant)", |d, i| {

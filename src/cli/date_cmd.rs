@@ -125,6 +125,14 @@ fn modified(p: &Path) -> Result<SystemTime, String> {
         .map_err(|e| io_message(&e))
 }
 
+/// A file's modification time as a local date (`None` for standard input).
+pub(super) fn file_date(src: &Source) -> Option<ExifDateTime> {
+    match src {
+        Source::File(p) => modified(p).ok().and_then(local_date),
+        Source::Stdin => None,
+    }
+}
+
 /// The change asked for, if any; `Err` is a usage message. `--from-file-time` is made
 /// per file (`None` here, `per_file` true).
 fn plan_edit(a: &DateArgs) -> Result<(Option<DateEdit>, bool), String> {
@@ -184,13 +192,7 @@ pub fn run_date(ctx: &Context, a: &DateArgs) -> i32 {
         .collect();
     // --from-file-time: each input's own time, looked up by its output.
     let own_times: Vec<(Dest, Option<ExifDateTime>)> = (jobs.iter())
-        .map(|j| {
-            let t = match &j.src {
-                Source::File(p) if per_file => modified(p).ok().and_then(local_date),
-                _ => None,
-            };
-            (j.dest.clone(), t)
-        })
+        .map(|j| (j.dest.clone(), file_date(&j.src).filter(|_| per_file)))
         .collect();
     let op = |data: &[u8], dest: &Dest| {
         let e = match edit {
@@ -273,12 +275,8 @@ fn file_action(
         eprintln!("jtool: {name}: warning: no Exif date to set the file time from; left as it is");
     }
     if let (true, Some(t)) = (a.touch, time) {
-        let f = std::fs::File::options()
-            .write(true)
-            .open(p)
-            .or_else(|_| std::fs::File::open(p));
-        f.and_then(|f| f.set_modified(t))
-            .map_err(|e| io_message(&e))?;
+        let times = std::fs::FileTimes::new().set_modified(t);
+        io::set_file_times(p, times).map_err(|e| io_message(&e))?;
     }
     let Some(format) = &a.rename else {
         return Ok(None);

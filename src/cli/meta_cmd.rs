@@ -262,9 +262,7 @@ pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {
 /// with --from, another file's Exif put in.
 pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
     if let Some(path) = &a.from {
-        let donor = match read_option_file(path, |b| {
-            jtool::container::JpegFile::parse(&b).map(|_| b.clone())
-        }) {
+        let donor = match read_option_file(path, jpeg_bytes) {
             Ok(b) => b,
             Err(code) => return code,
         };
@@ -281,26 +279,15 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
             Err(Failure::Usage(m)) | Err(Failure::File(m)) => return usage(&m),
         };
         // Each file's own time (now, for standard input), looked up by its output.
-        let dates: Vec<(super::Dest, String)> = (jobs.iter())
-            .map(|j| {
-                let t = match &j.src {
-                    Source::File(p) => std::fs::metadata(p).and_then(|m| m.modified()).ok(),
-                    Source::Stdin => None,
-                };
-                let t = t.unwrap_or_else(std::time::SystemTime::now);
-                let d = super::date_cmd::local_date(t).map(|d| d.to_string());
-                (
-                    j.dest.clone(),
-                    d.unwrap_or_else(|| "    :  :     :  :  ".into()),
-                )
-            })
+        let now = super::date_cmd::local_date(std::time::SystemTime::now());
+        let dates: Vec<(super::Dest, Option<pipeline::ExifDateTime>)> = (jobs.iter())
+            .map(|j| (j.dest.clone(), super::date_cmd::file_date(&j.src).or(now)))
             .collect();
         let op = |data: &[u8], dest: &super::Dest| {
-            let unknown = "    :  :     :  :  ";
             let date = dates
                 .iter()
                 .find(|(d, _)| d == dest)
-                .map_or(unknown, |(_, t)| t);
+                .and_then(|(_, t)| t.as_ref());
             let out = pipeline::new_exif(data, date)?;
             let mut done = Done::from(out);
             done.unchanged = done.output.bytes == data;
@@ -355,11 +342,8 @@ fn summary_lines(data: &[u8], src: &Source) -> jtool::Result<Vec<(&'static str, 
         ("File name", src.name()),
         ("File size", format!("{} bytes", data.len())),
     ];
-    if let Source::File(p) = src {
-        let modified = std::fs::metadata(p).and_then(|m| m.modified());
-        if let Some(d) = modified.ok().and_then(super::date_cmd::local_date) {
-            lines.push(("File date", d.to_string()));
-        }
+    if let Some(d) = super::date_cmd::file_date(src) {
+        lines.push(("File date", d.to_string()));
     }
     lines.extend(jtool::inspect::exif_fields::exif_summary(&fields));
     if let Some(f) = &report.frame {
@@ -374,16 +358,10 @@ fn summary_lines(data: &[u8], src: &Source) -> jtool::Result<Vec<(&'static str, 
 pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
     let limits = ctx.limits();
     let insert = match &a.insert {
-        Some(path) => {
-            let jpeg = |b: Vec<u8>| -> jtool::Result<Vec<u8>> {
-                jtool::container::JpegFile::parse(&b)?;
-                Ok(b)
-            };
-            match read_option_file(path, jpeg) {
-                Ok(bytes) => Some(bytes),
-                Err(code) => return code,
-            }
-        }
+        Some(path) => match read_option_file(path, jpeg_bytes) {
+            Ok(bytes) => Some(bytes),
+            Err(code) => return code,
+        },
         None => None,
     };
     if !a.extract && !a.regenerate && insert.is_none() {
@@ -426,6 +404,12 @@ pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
         Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
+}
+
+/// A file an option names, when it parses as a JPEG file.
+fn jpeg_bytes(b: Vec<u8>) -> jtool::Result<Vec<u8>> {
+    jtool::container::JpegFile::parse(&b)?;
+    Ok(b)
 }
 
 /// The input kept as it is (with --in-place, not rewritten).

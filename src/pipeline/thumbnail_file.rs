@@ -13,7 +13,7 @@ use crate::container::{
     classify, write_segment, Item, JpegFile, KeepPolicy, Marker, MetaClass, Segment,
 };
 use crate::entropy::{self, Limits};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, WarningKind};
 use crate::pixels::image_io;
 use crate::transform::Request;
 
@@ -143,11 +143,9 @@ pub fn transplant_exif(data: &[u8], donor: &[u8]) -> Result<Output> {
         .find(|s| classify(s) == MetaClass::Exif)
         .ok_or_else(|| Error::BadRequest("the file to take Exif from has none".into()))?
         .body;
-    let frame = file.segments().find(|s| s.marker.is_sof());
-    let size = frame.and_then(|f| crate::container::parse_frame(f).ok());
     let edit = crate::container::edit::ExifEdit {
         orientation: None,
-        dimensions: size.map(|f| (u32::from(f.width), u32::from(f.height))),
+        dimensions: frame_size(&file),
     };
     let body = crate::container::edit::edit_exif(body, &edit).unwrap_or_else(|| body.to_vec());
     let bytes = match file.segments().find(|s| classify(s) == MetaClass::Exif) {
@@ -163,30 +161,31 @@ pub fn transplant_exif(data: &[u8], donor: &[u8]) -> Result<Output> {
 /// `data` with a minimal Exif segment (see [`minimal_exif`]) dated `date`, for a file
 /// that has none (as `jhead -mkexif` makes one); a file with Exif is left as it is,
 /// with a warning (jhead would replace it, and its camera data with it).
-pub fn new_exif(data: &[u8], date: &str) -> Result<Output> {
+/// `date` is None when it is not known (Exif's blank `    :  :     :  :  ` then).
+pub fn new_exif(data: &[u8], date: Option<&super::ExifDateTime>) -> Result<Output> {
     let file = JpegFile::parse(data)?;
     let mut warnings = file.warnings.clone();
-    if file.exif_segment().is_some() {
-        warnings.push(crate::error::Warning {
-            offset: file.exif_segment().map(|s| s.offset),
-            kind: crate::error::WarningKind::Other(
-                "the file has Exif already; left as it is".into(),
-            ),
-            mcu: None,
-        });
+    if let Some(s) = file.exif_segment() {
+        let why = "the file has Exif already; left as it is".to_string();
+        warnings.push(crate::error::Warning::at(s.offset, WarningKind::Other(why)));
         return Ok(Output {
             bytes: data.to_vec(),
             warnings,
         });
     }
-    let sof = file.segments().find(|s| s.marker.is_sof());
-    let frame = sof.map(crate::container::parse_frame).transpose()?;
-    let (w, h) = frame.map_or((0, 0), |f| (u32::from(f.width), u32::from(f.height)));
-    let body = minimal_exif(date, w, h);
+    let (w, h) = frame_size(&file).unwrap_or((0, 0));
+    let stamp = date.map_or("    :  :     :  :  ".to_string(), |d| d.to_string());
+    let body = minimal_exif(&stamp, w, h);
     Ok(Output {
         bytes: refresh_mpf(&file, with_new_exif(data, &file, &body)),
         warnings,
     })
+}
+
+/// The frame's width and height, when its header reads.
+fn frame_size(file: &JpegFile) -> Option<(u32, u32)> {
+    let f = crate::container::parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
+    Some((u32::from(f.width), u32::from(f.height)))
 }
 
 /// `data` with the JPEG `thumb` added as its Exif thumbnail (as `exiftran -g` adds
