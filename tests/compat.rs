@@ -730,7 +730,11 @@ fn jhead_state(dir: &Path) -> (Vec<String>, Vec<String>, Vec<i64>, Vec<String>) 
         let p = dir.join(n);
         let data = std::fs::read(&p).unwrap();
         let modified = std::fs::metadata(&p).unwrap().modified().unwrap();
+        // A file written just now (an extracted thumbnail) has the time of writing,
+        // which two runs a second apart do not share: it counts as new.
+        let fresh = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         times.push(match modified.duration_since(std::time::UNIX_EPOCH) {
+            _ if modified > fresh => 0,
             Ok(d) => d.as_secs() as i64,
             Err(e) => -(e.duration().as_secs() as i64),
         });
