@@ -56,6 +56,67 @@ fn copy_is_silent_and_writes_the_output() {
     }
 }
 
+/// A device, FIFO or symbolic link named as the output is written through, as jpegtran's
+/// fopen writes it: renaming a temporary file over `/dev/null` would replace the device
+/// (as root) or fail, and over a link would replace the link.
+#[test]
+fn output_through_a_fifo_or_a_link_leaves_them_in_place() {
+    use std::os::unix::fs::{symlink, FileTypeExt};
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.map(|s| s.success()).unwrap_or(false) {
+        for cmd in [&["copy"][..], &["decode", "--format", "pnm"]] {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || std::fs::read(fifo).unwrap())
+            };
+            jtool()
+                .args(cmd)
+                .arg(sample())
+                .arg(&fifo)
+                .assert()
+                .success();
+            let got = reader.join().unwrap();
+            assert!(got.starts_with(if cmd[0] == "copy" { b"\xFF\xD8" } else { b"P6" }));
+            assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        }
+    } else {
+        eprintln!("skipped the FIFO case: mkfifo is not available");
+    }
+    let real = d.path().join("real.jpg");
+    std::fs::write(&real, b"old").unwrap();
+    let link = d.path().join("link.jpg");
+    symlink("real.jpg", &link).unwrap();
+    jtool()
+        .arg("copy")
+        .arg(sample())
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let copied = std::fs::read(&real).unwrap();
+    assert!(copied.starts_with(b"\xFF\xD8") && copied.ends_with(b"TRAILER-DATA-AFTER-EOI"));
+    jtool()
+        .args(["rotate", "180", "--in-place"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_ne!(std::fs::read(&real).unwrap(), copied);
+    let left: Vec<String> = files_in(d.path())
+        .into_iter()
+        .filter(|f| f != "pipe")
+        .collect();
+    assert_eq!(left, vec!["link.jpg", "real.jpg"]);
+}
+
 #[test]
 fn dash_means_stdin_and_stdout() {
     let input = std::fs::read(sample()).unwrap();

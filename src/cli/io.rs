@@ -137,16 +137,24 @@ pub fn stream_output<E: From<io::Error>>(
             write(&mut out)?;
             Ok(out.flush()?)
         }
+        Dest::File(path) if writes_in_place(path) => {
+            let mut f = fs::OpenOptions::new().write(true).open(path)?;
+            write(&mut f)?;
+            Ok(())
+        }
         Dest::File(path) => {
-            let dir = match path.parent() {
+            let target = follow_links(path)?;
+            let dir = match target.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
             let mut b = tempfile::Builder::new();
             b.prefix(".jtool-").suffix(".tmp");
-            let perms = match like.and_then(|p| fs::metadata(p).ok()) {
-                Some(m) => m.permissions(),
-                None => {
+            // The input's mode for --in-place, else the mode of the file replaced, as a
+            // tool that opens the output for writing keeps it.
+            let perms = match like.or(Some(&target)).and_then(|p| fs::metadata(p).ok()) {
+                Some(m) if m.is_file() => m.permissions(),
+                _ => {
                     use std::os::unix::fs::PermissionsExt;
                     fs::Permissions::from_mode(0o666) // the umask applies at creation
                 }
@@ -155,10 +163,50 @@ pub fn stream_output<E: From<io::Error>>(
             let mut tmp = b.tempfile_in(dir)?;
             let _registered = super::oom::temporary(tmp.path().to_path_buf());
             write(tmp.as_file_mut())?;
-            tmp.persist(path).map_err(|e| e.error)?;
+            tmp.persist(&target).map_err(|e| e.error)?;
             Ok(())
         }
     }
+}
+
+/// Whether output to `path` goes straight into it rather than through a temporary file
+/// renamed over it: a device, FIFO or socket (`/dev/null`, a named pipe, `/dev/stdout`),
+/// which a rename would replace with a regular file, or a descriptor path.
+fn writes_in_place(path: &Path) -> bool {
+    let descriptor = ["/dev/fd/", "/dev/stdout", "/dev/stderr", "/proc/"]
+        .iter()
+        .any(|p| {
+            path.as_os_str()
+                .as_encoded_bytes()
+                .starts_with(p.as_bytes())
+        });
+    match fs::metadata(path) {
+        Ok(m) => descriptor || !(m.is_file() || m.is_dir()),
+        Err(_) => false,
+    }
+}
+
+/// The file a path names once its symbolic links are followed (the final target may
+/// not exist yet), so that renaming the output into place replaces the file a link
+/// points to, not the link.
+fn follow_links(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(d) if to.is_relative() => d.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::Other,
+        "too many levels of symbolic links",
+    ))
 }
 
 /// A file's access and modification times.
@@ -210,5 +258,49 @@ mod tests {
         write_output(&Dest::File(p.clone()), b"new", None).unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"new");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_link_is_written_through_and_a_mode_kept() {
+        use std::os::unix::fs::{symlink, PermissionsExt};
+        let d = tempfile::tempdir().unwrap();
+        let real = d.path().join("real.jpg");
+        fs::write(&real, b"old").unwrap();
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+        let link = d.path().join("link.jpg");
+        symlink("real.jpg", &link).unwrap();
+        write_output(&Dest::File(link.clone()), b"new", None).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        let mode = fs::metadata(&real).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        // A dangling link creates the file it names.
+        let dangling = d.path().join("to-new.jpg");
+        symlink("new.jpg", &dangling).unwrap();
+        write_output(&Dest::File(dangling), b"x", None).unwrap();
+        assert_eq!(fs::read(d.path().join("new.jpg")).unwrap(), b"x");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 4);
+    }
+
+    #[test]
+    fn a_fifo_is_written_into_not_replaced() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.map(|s| s.success()).unwrap_or(false) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).unwrap())
+        };
+        write_output(&Dest::File(fifo.clone()), b"through", None).unwrap();
+        assert_eq!(reader.join().unwrap(), b"through");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
     }
 }

@@ -584,7 +584,8 @@ pub fn run_generations(args: &GenerationsArgs, limits: jtool::entropy::Limits) -
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     if let Some(p) = &args.plot {
-        if let Err(e) = std::fs::write(p, svg_plot(&report)) {
+        let dest = super::io::Dest::File(p.into());
+        if let Err(e) = super::io::write_output(&dest, svg_plot(&report).as_bytes(), None) {
             return fail(format!("{}: {e}", name(p)));
         }
     }
