@@ -203,10 +203,7 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
             _ => return Ok(p),
         }
     }
-    Err(io::Error::new(
-        io::ErrorKind::Other,
-        "too many levels of symbolic links",
-    ))
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// A file's access and modification times.
