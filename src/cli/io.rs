@@ -144,6 +144,11 @@ pub fn stream_output<E: From<io::Error>>(
         }
         Dest::File(path) => {
             let target = follow_links(path)?;
+            if fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+                // A file its owner made read-only is refused, as opening it for writing
+                // (jpegtran, exiftran) refuses it; a rename alone would replace it.
+                fs::OpenOptions::new().write(true).open(&target)?;
+            }
             let dir = match target.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
@@ -280,6 +285,23 @@ mod tests {
         write_output(&Dest::File(dangling), b"x", None).unwrap();
         assert_eq!(fs::read(d.path().join("new.jpg")).unwrap(), b"x");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 4);
+    }
+
+    #[test]
+    fn a_read_only_file_is_not_replaced() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("ro.jpg");
+        fs::write(&p, b"old").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o444)).unwrap();
+        if fs::OpenOptions::new().write(true).open(&p).is_ok() {
+            eprintln!("skipped: this user (root) may write a read-only file");
+            return;
+        }
+        let e = write_output(&Dest::File(p.clone()), b"new", None).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
     }
 
     #[test]

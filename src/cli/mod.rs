@@ -491,10 +491,14 @@ where
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(EXIT_OK),
         Err(e) => {
+            let what = match &job.dest {
+                Dest::File(p) if !job.in_place => io::escape(&p.to_string_lossy()),
+                _ => "output".into(),
+            };
             return Err(Failure::File(format!(
-                "cannot write output: {}",
+                "cannot write {what}: {}",
                 io_message(&e)
-            )))
+            )));
         }
     }
     if let Some(style) = ctx.jpegoptim {
