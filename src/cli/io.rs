@@ -144,7 +144,8 @@ pub fn stream_output<E: From<io::Error>>(
         }
         Dest::File(path) => {
             let target = follow_links(path)?;
-            if fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+            let replaced = fs::symlink_metadata(&target).ok().filter(|m| m.is_file());
+            if replaced.is_some() {
                 // A file its owner made read-only is refused, as opening it for writing
                 // (jpegtran, exiftran) refuses it; a rename alone would replace it.
                 fs::OpenOptions::new().write(true).open(&target)?;
@@ -167,10 +168,25 @@ pub fn stream_output<E: From<io::Error>>(
             b.permissions(perms);
             let mut tmp = b.tempfile_in(dir)?;
             let _registered = super::oom::temporary(tmp.path().to_path_buf());
+            if let Some(m) = &replaced {
+                keep_owner(tmp.as_file(), m);
+            }
             write(tmp.as_file_mut())?;
             tmp.persist(&target).map_err(|e| e.error)?;
             Ok(())
         }
+    }
+}
+
+/// Gives the new file the owner and group of the file it replaces, as writing into that
+/// file would keep them (root editing a user's photo in place must not take it over).
+/// Where the system refuses (only root may give a file away), the writer's stay.
+fn keep_owner(new: &File, replaced: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(now) = new.metadata() else { return };
+    if (now.uid(), now.gid()) != (replaced.uid(), replaced.gid()) {
+        let group = std::os::unix::fs::fchown(new, None, Some(replaced.gid()));
+        let _ = std::os::unix::fs::fchown(new, Some(replaced.uid()), None).and(group);
     }
 }
 
@@ -285,6 +301,23 @@ mod tests {
         write_output(&Dest::File(dangling), b"x", None).unwrap();
         assert_eq!(fs::read(d.path().join("new.jpg")).unwrap(), b"x");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 4);
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_owner_where_allowed() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("theirs.jpg");
+        fs::write(&p, b"old").unwrap();
+        // Only root may give a file away; as anyone else the owner is already the writer.
+        if std::os::unix::fs::chown(&p, Some(65534), Some(65534)).is_err() {
+            eprintln!("skipped: this user may not give a file away");
+            return;
+        }
+        write_output(&Dest::File(p.clone()), b"new", None).unwrap();
+        let m = fs::metadata(&p).unwrap();
+        assert_eq!((m.uid(), m.gid()), (65534, 65534));
+        assert_eq!(fs::read(&p).unwrap(), b"new");
     }
 
     #[test]
