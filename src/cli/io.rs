@@ -238,6 +238,10 @@ pub fn file_times(path: &Path) -> io::Result<fs::FileTimes> {
 /// Sets a written file's access and modification times (opened read-only: the
 /// owner may set them whatever the file's permissions).
 pub fn set_file_times(path: &Path, times: fs::FileTimes) -> io::Result<()> {
+    // Not a device or FIFO written into (opening a FIFO would wait for a writer).
+    if !fs::metadata(path)?.is_file() {
+        return Ok(());
+    }
     fs::File::open(path)?.set_times(times)
 }
 
