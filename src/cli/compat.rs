@@ -471,8 +471,18 @@ fn command(s: &Switches) -> Vec<OsString> {
         a.extend([OsString::from("--image"), file.clone()]);
     }
     let dash = || OsString::from("-");
-    a.push(s.input.clone().unwrap_or_else(dash));
-    a.push(s.outfile.clone().unwrap_or_else(dash));
+    match (&s.input, &s.outfile) {
+        // jpegtran reads its input whole before it opens the output, so `-outfile F F`
+        // rewrites F (`find -exec jpegtran -optimize -outfile {} {} \;`): that is asking
+        // for an in-place edit, mode and owner kept.
+        (Some(i), Some(o)) if super::io::same_file(i.as_ref(), o.as_ref()) => {
+            a.extend(["--in-place".into(), i.clone()]);
+        }
+        _ => {
+            a.push(s.input.clone().unwrap_or_else(dash));
+            a.push(s.outfile.clone().unwrap_or_else(dash));
+        }
+    }
     a
 }
 
@@ -1088,6 +1098,20 @@ mod tests {
 
     fn jtool(line: &str) -> Compat {
         Compat::Run(line.split(' ').map(OsString::from).collect())
+    }
+
+    #[test]
+    fn jpegtran_writing_over_its_input_is_an_in_place_edit() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("a.jpg");
+        std::fs::write(&f, b"x").unwrap();
+        let f = f.to_str().unwrap();
+        assert_eq!(
+            run(&format!("jpegtran -optimize -copy all -outfile {f} {f}")),
+            jtool(&format!(
+                "jtool transform --copy all --baseline --restart 0 --warning-exit-code --in-place {f}"
+            ))
+        );
     }
 
     #[test]
