@@ -646,6 +646,35 @@ fn exit_codes_are_the_tools() {
     }
 }
 
+/// `jpegtran -outfile F F` rewrites F (jpegtran reads the input whole before it opens
+/// the output); `jtool jpegtran` does the same, with jpegtran's coefficients and the
+/// file's mode kept.
+#[test]
+fn jpegtran_outfile_over_the_input_rewrites_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let Some(jpegtran) = tool("jpegtran") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let src = testdata_dir().join("meta_420_67x45.jpg");
+    let mut outputs = Vec::new();
+    for (program, first) in [(&jpegtran, &[][..]), (&jtool, &["jpegtran"][..])] {
+        let f = dir.path().join(format!("{}.jpg", outputs.len()));
+        std::fs::copy(&src, &f).unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let name = f.to_str().unwrap();
+        let switches = ["-rotate", "90", "-copy", "all", "-outfile", name, name];
+        let status = Command::new(program).args(first).args(switches).status();
+        assert!(status.unwrap().success(), "{}", program.display());
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        outputs.push(summary(&std::fs::read(&f).unwrap()));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
 /// The coefficient hash and Exif Orientation of a JPEG file.
 fn hash_and_orientation(data: &[u8]) -> (String, Option<u16>) {
     let file = JpegFile::parse(data).expect("parses");
