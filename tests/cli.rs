@@ -119,6 +119,61 @@ fn output_through_a_fifo_or_a_link_leaves_them_in_place() {
     assert_eq!(left, vec!["link.jpg", "real.jpg"]);
 }
 
+/// Ctrl-C (or `kill`) while an output is being written leaves no temporary file, and
+/// the process ends by the signal, so that a shell loop over files stops.
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let d = tempfile::tempdir().unwrap();
+    let (w, h) = (1500usize, 1500usize);
+    let mut ppm = format!("P6\n{w} {h}\n255\n").into_bytes();
+    let mut x = 12345u32;
+    ppm.extend((0..w * h * 3).map(|_| {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        (x >> 23) as u8
+    }));
+    let (src, jpg) = (d.path().join("noise.ppm"), d.path().join("noise.jpg"));
+    std::fs::write(&src, ppm).unwrap();
+    jtool()
+        .args(["encode", "-q", "95"])
+        .arg(&src)
+        .arg(&jpg)
+        .assert()
+        .success();
+    std::fs::remove_file(&src).unwrap();
+    for signal in [2, 15] {
+        let out = d.path().join("big.ppm");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jtool"))
+            .args(["decode", "--scale", "2/1"])
+            .arg(&jpg)
+            .arg(&out)
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let seen = loop {
+            if files_in(d.path()).iter().any(|f| f.starts_with(".jtool-")) {
+                break true;
+            }
+            if child.try_wait().unwrap().is_some() || start.elapsed() > Duration::from_secs(20) {
+                break false;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        let kill = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status();
+        let status = child.wait().unwrap();
+        let _ = std::fs::remove_file(&out);
+        if !seen || !kill.map(|k| k.success()).unwrap_or(false) {
+            eprintln!("skipped signal {signal}: the decode ended before it was caught");
+            continue;
+        }
+        assert_eq!(status.signal(), Some(signal), "ended by the signal");
+        assert_eq!(files_in(d.path()), vec!["noise.jpg"], "signal {signal}");
+    }
+}
+
 #[test]
 fn dash_means_stdin_and_stdout() {
     let input = std::fs::read(sample()).unwrap();

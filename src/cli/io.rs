@@ -166,6 +166,7 @@ pub fn stream_output<E: From<io::Error>>(
                 }
             };
             b.permissions(perms);
+            super::interrupt::guard_temporaries();
             let mut tmp = b.tempfile_in(dir)?;
             let _registered = super::oom::temporary(tmp.path().to_path_buf());
             if let Some(m) = &replaced {

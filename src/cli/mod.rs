@@ -5,6 +5,7 @@ mod args;
 mod compat;
 mod date_cmd;
 mod decode_cmd;
+mod interrupt;
 mod io;
 mod jpegoptim_report;
 mod lab_cmd;

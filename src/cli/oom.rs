@@ -14,6 +14,7 @@
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::ffi::CString;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -52,7 +53,7 @@ fn checked(p: *mut u8, size: usize) -> *mut u8 {
 /// Names (as shown in messages) of the files in progress, with a registration number.
 static WORKING: Mutex<Vec<(u64, String)>> = Mutex::new(Vec::new());
 /// Temporary output files being written.
-static TEMPORARY: Mutex<Vec<(u64, PathBuf)>> = Mutex::new(Vec::new());
+static TEMPORARY: Mutex<Vec<(u64, CString)>> = Mutex::new(Vec::new());
 static NEXT: AtomicU64 = AtomicU64::new(0);
 static EXITING: AtomicBool = AtomicBool::new(false);
 thread_local! {
@@ -87,8 +88,11 @@ pub fn working_on(name: String) -> Registered<String> {
 
 /// Registers a temporary output file, removed if memory runs out before the value
 /// returned is dropped.
-pub fn temporary(path: PathBuf) -> Registered<PathBuf> {
-    register(&TEMPORARY, path)
+pub fn temporary(path: PathBuf) -> Registered<CString> {
+    use std::os::unix::ffi::OsStringExt;
+    // A path holds no NUL byte; if one did, an empty name unlinks nothing.
+    let c = CString::new(path.into_os_string().into_vec()).unwrap_or_default();
+    register(&TEMPORARY, c)
 }
 
 /// A message buffer on the stack: formatting into it never allocates (a name too long
@@ -133,10 +137,18 @@ fn out_of_memory(size: usize) -> ! {
     let _ = std::io::stderr().write_all(&line.buf[..line.len]);
     // An output file is a temporary one until its rename: the target is untouched,
     // and the temporary is removed here since exiting runs no destructors.
+    unlink_temporaries();
+    std::process::exit(1)
+}
+
+/// Unlinks the temporary output files being written, for a run that ends without
+/// running destructors. Safe in a signal handler: no allocation (the names are kept as
+/// C strings), no waiting (try_lock: the interrupted thread may hold the list).
+pub fn unlink_temporaries() {
     if let Ok(t) = TEMPORARY.try_lock() {
         for (_, path) in t.iter() {
-            let _ = std::fs::remove_file(path);
+            // SAFETY: a valid NUL-terminated path; unlink is async-signal-safe.
+            unsafe { libc::unlink(path.as_ptr()) };
         }
     }
-    std::process::exit(1)
 }
