@@ -366,21 +366,73 @@ fn copy_options_are_accepted() {
 #[test]
 fn broken_pipe_ends_quietly() {
     use std::process::{Command as Std, Stdio};
-    let mut child = Std::new(assert_cmd::cargo::cargo_bin("jtool"))
-        .arg("copy")
-        .arg(testdata_dir().join("opt_444_q90_67x45.jpg"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(0));
+    let s = sample();
+    for args in stdout_writers(&s) {
+        let mut child = Std::new(assert_cmd::cargo::cargo_bin("jtool"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.stderr.is_empty(), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}
+
+/// Commands that write to standard output, each on two copies of the sample file.
+fn stdout_writers(s: &Path) -> Vec<Vec<std::ffi::OsString>> {
+    let lines: [&[&str]; 13] = [
+        &["copy"],
+        &["decode", "--format", "pnm"],
+        &["inspect"],
+        &["inspect", "--json"],
+        &["verify"],
+        &["verify", "--json"],
+        &["exif"],
+        &["exif", "--summary"],
+        &["date"],
+        &["comment"],
+        &["jpegoptim", "-n"],
+        &["generations", "-n", "1"],
+        &["compare", s.to_str().unwrap()],
+    ];
+    lines
+        .iter()
+        .map(|l| {
+            let mut v: Vec<std::ffi::OsString> = l.iter().map(Into::into).collect();
+            let twice = !matches!(l[0], "copy" | "decode" | "generations" | "compare");
+            v.push(s.into());
+            if twice {
+                v.push(s.into());
+            }
+            v
+        })
+        .collect()
+}
+
+/// A write to standard output that fails for any reason but a closed pipe (here a full
+/// disk) is one line and exit code 1, never a panic or a silent success.
+#[test]
+fn a_full_disk_on_standard_output_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full");
+        return;
+    };
+    let s = sample();
+    for args in stdout_writers(&s) {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("jtool"))
+            .args(&args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+    }
 }
 
 #[test]

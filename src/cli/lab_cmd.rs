@@ -223,7 +223,7 @@ pub fn run_compare(args: &CompareArgs, limits: jtool::entropy::Limits) -> i32 {
         }
         out += &format!("verdict: {}\n", c.summary);
     }
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    super::emit(out.as_bytes());
     EXIT_OK
 }
 
@@ -582,7 +582,7 @@ pub fn run_generations(args: &GenerationsArgs, limits: jtool::entropy::Limits) -
     } else {
         table(&report)
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::emit(text.as_bytes());
     if let Some(p) = &args.plot {
         let dest = super::io::Dest::File(p.into());
         if let Err(e) = super::io::write_output(&dest, svg_plot(&report).as_bytes(), None) {

@@ -161,9 +161,8 @@ fn show_each_as(
         let written = stdout
             .write_all(head.as_bytes())
             .and_then(|()| stdout.write_all(&text));
-        if written.is_err() {
-            // A closed pipe ends the listing quietly.
-            return code;
+        if let Err(e) = written.and_then(|()| stdout.flush()) {
+            super::stdout_failed(&e);
         }
     }
     code

@@ -352,10 +352,8 @@ where
             }
             Err(Failure::File(msg)) => {
                 if let Some(style) = ctx.jpegoptim {
-                    println!(
-                        "{}",
-                        jpegoptim_report::error_line(style, &jobs[i].src.name())
-                    );
+                    let line = jpegoptim_report::error_line(style, &jobs[i].src.name());
+                    emit(format!("{line}\n").as_bytes());
                 }
                 eprintln!("jtool: {}: {msg}", jobs[i].src.name());
                 code = EXIT_FAILED;
@@ -365,7 +363,7 @@ where
         stop.is_none()
     });
     if ctx.jpegoptim_totals && stop.is_none() {
-        println!("{}", jpegoptim_report::totals());
+        emit(format!("{}\n", jpegoptim_report::totals()).as_bytes());
     }
     stop.unwrap_or(code)
 }
@@ -413,7 +411,7 @@ impl Log {
     fn print(self) {
         for (out, line) in self.0 {
             if out {
-                println!("{line}");
+                emit(format!("{line}\n").as_bytes());
             } else {
                 eprintln!("{line}");
             }
@@ -490,7 +488,7 @@ where
     });
     match wrote {
         Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(EXIT_OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => stdout_failed(&e),
         Err(e) => {
             let what = match &job.dest {
                 Dest::File(p) if !job.in_place => io::escape(&p.to_string_lossy()),
@@ -533,11 +531,40 @@ fn backup(src: &Source) -> std::io::Result<()> {
 
 /// One line for a library error, with its byte offset.
 fn describe(e: &jtool::Error) -> String {
+    if let jtool::Error::Io(e) = e {
+        return io_message(e);
+    }
     let s = e.to_string();
     match e.offset() {
         Some(o) if !s.contains("(at byte") => format!("{s} (at byte {o})"),
         _ => s,
     }
+}
+
+/// Writes to standard output, flushed. See [`stdout_failed`] for what a failure does.
+fn emit(bytes: &[u8]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        stdout_failed(&e);
+    }
+}
+
+/// Ends the run after a failed write to standard output: quietly (exit code 0) for a
+/// closed pipe, since the reader has what it wanted (`jtool inspect *.jpg | head`), and
+/// with one line and exit code 1 for anything else (a full disk must not look like
+/// success). Temporary output files other threads are writing are removed first.
+fn stdout_failed(e: &std::io::Error) -> ! {
+    let code = if e.kind() == std::io::ErrorKind::BrokenPipe {
+        EXIT_OK
+    } else {
+        use std::io::Write;
+        let line = format!("jtool: standard output: {}\n", io_message(e));
+        let _ = std::io::stderr().write_all(line.as_bytes());
+        EXIT_FAILED
+    };
+    oom::unlink_temporaries();
+    std::process::exit(code)
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -970,7 +997,6 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
     let mut json = Vec::new();
     let mut stdout = std::io::stdout().lock();
     let several = a.files.len() > 1;
-    let mut closed = false;
     let work = |f: &std::ffi::OsString| {
         let src = Source::from_arg(f);
         let report = io::read_input(&src)
@@ -1018,27 +1044,24 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
         } else {
             write!(stdout, "{}", report.to_text(ctx.verbose > 0))
         };
-        closed = written.is_err();
-        !closed
+        if let Err(e) = written {
+            stdout_failed(&e);
+        }
+        true
     });
-    if closed {
-        return EXIT_OK; // broken pipe: the reader has what it wanted
-    }
     if a.json {
         let doc = if several {
             serde_json::Value::Array(json)
         } else {
             json.pop().unwrap_or_default()
         };
-        if writeln!(
-            stdout,
-            "{}",
-            serde_json::to_string_pretty(&doc).expect("json")
-        )
-        .is_err()
-        {
-            return EXIT_OK;
+        let text = serde_json::to_string_pretty(&doc).expect("json") + "\n";
+        if let Err(e) = stdout.write_all(text.as_bytes()) {
+            stdout_failed(&e);
         }
+    }
+    if let Err(e) = stdout.flush() {
+        stdout_failed(&e);
     }
     code
 }
@@ -1119,7 +1142,7 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         let (written, warnings) =
             match decode_cmd::decode_to(data, &opts, dest, like, format, shaping.clone()) {
                 Err(jtool::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                    std::process::exit(EXIT_OK)
+                    stdout_failed(&e)
                 }
                 r => r?,
             };

@@ -39,7 +39,6 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
     let mut results: Vec<(String, Verdict)> = Vec::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut closed = false;
     let workers = par::workers(jobs, args.files.len());
     // The CPUs the workers leave over decode a large file's restart intervals at once.
     let threads = par::threads_per_file(workers);
@@ -78,12 +77,11 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
             return true;
         }
         let text = verdict_text(&name, &verdict, verbose);
-        closed = out.write_all(text.as_bytes()).is_err();
-        !closed
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            super::stdout_failed(&e);
+        }
+        true
     });
-    if closed {
-        return if all_ok { 0 } else { 1 };
-    }
     if args.json {
         let entries: Vec<Entry> = results
             .iter()
@@ -94,7 +92,9 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
             .collect();
         match serde_json::to_string_pretty(&entries) {
             Ok(s) => {
-                let _ = writeln!(out, "{s}");
+                if let Err(e) = writeln!(out, "{s}").and_then(|()| out.flush()) {
+                    super::stdout_failed(&e);
+                }
             }
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "jtool: {e}");
