@@ -15,6 +15,10 @@ mod oom;
 #[path = "../src/cli/par.rs"]
 mod par;
 
+#[allow(dead_code)]
+#[path = "../src/cli/stdout.rs"]
+mod stdout;
+
 use common::{corpus_dir, jpegs_in, tool};
 use jtool::pipeline::{verify, Status};
 use std::process::Command;

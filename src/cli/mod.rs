@@ -12,7 +12,10 @@ mod lab_cmd;
 mod meta_cmd;
 mod oom;
 mod par;
+mod stdout;
 mod verify_cmd;
+
+use stdout::{emit, io_message, stdout_failed};
 
 use args::{
     Angle, Command, CopyArgs, CopyKind, CropArgs, DecodeArgs, Direction, DropArgs, EdgeArgs,
@@ -538,40 +541,6 @@ fn describe(e: &jtool::Error) -> String {
     match e.offset() {
         Some(o) if !s.contains("(at byte") => format!("{s} (at byte {o})"),
         _ => s,
-    }
-}
-
-/// Writes to standard output, flushed. See [`stdout_failed`] for what a failure does.
-fn emit(bytes: &[u8]) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
-        stdout_failed(&e);
-    }
-}
-
-/// Ends the run after a failed write to standard output: quietly (exit code 0) for a
-/// closed pipe, since the reader has what it wanted (`jtool inspect *.jpg | head`), and
-/// with one line and exit code 1 for anything else (a full disk must not look like
-/// success). Temporary output files other threads are writing are removed first.
-fn stdout_failed(e: &std::io::Error) -> ! {
-    let code = if e.kind() == std::io::ErrorKind::BrokenPipe {
-        EXIT_OK
-    } else {
-        use std::io::Write;
-        let line = format!("jtool: standard output: {}\n", io_message(e));
-        let _ = std::io::stderr().write_all(line.as_bytes());
-        EXIT_FAILED
-    };
-    oom::unlink_temporaries();
-    std::process::exit(code)
-}
-
-fn io_message(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
     }
 }
 

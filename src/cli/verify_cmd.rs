@@ -78,7 +78,7 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
         }
         let text = verdict_text(&name, &verdict, verbose);
         if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-            super::stdout_failed(&e);
+            super::stdout::stdout_failed(&e);
         }
         true
     });
@@ -93,7 +93,7 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
         match serde_json::to_string_pretty(&entries) {
             Ok(s) => {
                 if let Err(e) = writeln!(out, "{s}").and_then(|()| out.flush()) {
-                    super::stdout_failed(&e);
+                    super::stdout::stdout_failed(&e);
                 }
             }
             Err(e) => {
