@@ -154,21 +154,21 @@ pub fn stream_output<E: From<io::Error>>(
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
-            let mut b = tempfile::Builder::new();
-            b.prefix(".jtool-").suffix(".tmp");
             // The input's mode for --in-place, else the mode of the file replaced, as a
             // tool that opens the output for writing keeps it.
-            let perms = match like.or(Some(&target)).and_then(|p| fs::metadata(p).ok()) {
-                Some(m) if m.is_file() => m.permissions(),
-                _ => {
-                    use std::os::unix::fs::PermissionsExt;
-                    fs::Permissions::from_mode(0o666) // the umask applies at creation
-                }
-            };
-            b.permissions(perms);
+            let kept = like.or(Some(&target)).and_then(|p| fs::metadata(p).ok());
+            let kept = kept.filter(|m| m.is_file()).map(|m| m.permissions());
             super::interrupt::guard_temporaries();
-            let mut tmp = b.tempfile_in(dir)?;
-            let _registered = super::oom::temporary(tmp.path().to_path_buf());
+            // The name is registered before the file exists, so an interrupt at any
+            // moment finds it.
+            let mut registered = None;
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".jtool-")
+                .suffix(".tmp")
+                .make_in(dir, |p| {
+                    registered = Some(super::oom::temporary(p.to_path_buf()));
+                    create_new(p, kept.as_ref())
+                })?;
             if let Some(m) = &replaced {
                 keep_owner(tmp.as_file(), m);
             }
@@ -177,6 +177,22 @@ pub fn stream_output<E: From<io::Error>>(
             Ok(())
         }
     }
+}
+
+/// Creates a temporary output file: with the kept mode exactly, or 0666 less the umask.
+fn create_new(path: &Path, kept: Option<&fs::Permissions>) -> io::Result<File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mode = kept.map_or(0o666, |p| p.mode() & 0o7777);
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)?;
+    if let Some(p) = kept {
+        f.set_permissions(p.clone())?; // past the umask
+    }
+    Ok(f)
 }
 
 /// Gives the new file the owner and group of the file it replaces, as writing into that
