@@ -433,6 +433,15 @@ fn a_full_disk_on_standard_output_is_an_error() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(err.contains("No space left on device"), "{args:?}: {err}");
     }
+    // A message that cannot be written (standard error full) is no panic either.
+    let d = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("jtool"))
+        .args(["copy", "no-such-file.jpg"])
+        .arg(d.path().join("o.jpg"))
+        .stderr(full)
+        .status()
+        .unwrap();
+    assert_eq!(out.code(), Some(1));
 }
 
 #[test]

@@ -213,7 +213,7 @@ pub fn run_date(ctx: &Context, a: &DateArgs) -> i32 {
         return code;
     }
     if code != EXIT_OK && code != EXIT_WARNING {
-        eprintln!("jtool: files not touched or renamed: a change failed");
+        say!("jtool: files not touched or renamed: a change failed");
         return code;
     }
     match file_actions(ctx, a, &outputs) {
@@ -246,11 +246,11 @@ fn file_actions(ctx: &Context, a: &DateArgs, files: &[PathBuf]) -> i32 {
         let name = io::escape(&p.to_string_lossy());
         match file_action(a, p, i + 1, &name, ctx.quiet) {
             Ok(Some(new)) if ctx.verbose > 0 => {
-                eprintln!("jtool: {name} -> {}", io::escape(&new.to_string_lossy()))
+                say!("jtool: {name} -> {}", io::escape(&new.to_string_lossy()))
             }
             Ok(_) => {}
             Err(m) => {
-                eprintln!("jtool: {name}: {m}");
+                say!("jtool: {name}: {m}");
                 code = EXIT_FAILED;
             }
         }
@@ -272,7 +272,7 @@ fn file_action(
     let taken = pipeline::capture_date(&tags);
     let time = taken.and_then(|d| system_time(&d));
     if a.touch && time.is_none() && !quiet {
-        eprintln!("jtool: {name}: warning: no Exif date to set the file time from; left as it is");
+        say!("jtool: {name}: warning: no Exif date to set the file time from; left as it is");
     }
     if let (true, Some(t)) = (a.touch, time) {
         let times = std::fs::FileTimes::new().set_modified(t);

@@ -148,7 +148,7 @@ fn show_each_as(
         let text = match shown {
             Ok(t) => t,
             Err(msg) => {
-                eprintln!("jtool: {}: {msg}", src.name());
+                say!("jtool: {}: {msg}", src.name());
                 code = EXIT_FAILED;
                 continue;
             }

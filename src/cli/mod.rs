@@ -1,6 +1,15 @@
 //! The command-line front end: parses arguments, turns them into jobs (one input, one
 //! output), runs each job through the library and folds the results into an exit code.
 
+/// Prints a line to standard error, as eprintln! does, except that a failed write (a
+/// full disk behind `2>`) is ignored rather than a panic: the exit code still tells.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod compat;
 mod date_cmd;
@@ -56,14 +65,14 @@ pub fn run() -> i32 {
         }
         compat::Compat::Version(tool) => {
             let v = env!("CARGO_PKG_VERSION");
-            eprintln!("jtool {v} ({} switches)", tool.name());
+            say!("jtool {v} ({} switches)", tool.name());
             return EXIT_OK;
         }
         compat::Compat::Usage(tool, m) => {
             if !m.is_empty() {
-                eprintln!("jtool {}: {m}", tool.name());
+                say!("jtool {}: {m}", tool.name());
             }
-            eprint!("{}", compat::usage(tool));
+            say!("{}", compat::usage(tool).trim_end_matches('\n'));
             // The tools exit with 1 on a usage error.
             return EXIT_FAILED;
         }
@@ -208,17 +217,17 @@ fn read_option_file<T, E: std::fmt::Display>(
     parse: impl FnOnce(Vec<u8>) -> Result<T, E>,
 ) -> Result<T, i32> {
     let bytes = std::fs::read(path).map_err(|e| {
-        eprintln!("jtool: {}: {}", path.display(), io_message(&e));
+        say!("jtool: {}: {}", path.display(), io_message(&e));
         EXIT_FAILED
     })?;
     parse(bytes).map_err(|e| {
-        eprintln!("jtool: {}: {e}", path.display());
+        say!("jtool: {}: {e}", path.display());
         EXIT_FAILED
     })
 }
 
 fn usage(msg: &str) -> i32 {
-    eprintln!("jtool: {msg}");
+    say!("jtool: {msg}");
     EXIT_USAGE
 }
 
@@ -358,7 +367,7 @@ where
                     let line = jpegoptim_report::error_line(style, &jobs[i].src.name());
                     emit(format!("{line}\n").as_bytes());
                 }
-                eprintln!("jtool: {}: {msg}", jobs[i].src.name());
+                say!("jtool: {}: {msg}", jobs[i].src.name());
                 code = EXIT_FAILED;
             }
             Err(Failure::Usage(msg)) => stop = Some(usage(&msg)),
@@ -416,7 +425,7 @@ impl Log {
             if out {
                 emit(format!("{line}\n").as_bytes());
             } else {
-                eprintln!("{line}");
+                say!("{line}");
             }
         }
     }
@@ -889,24 +898,24 @@ fn run_drop(ctx: &Context, a: &DropArgs) -> i32 {
     let data = match std::fs::read(&a.image) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("jtool: {name}: {}", io_message(&e));
+            say!("jtool: {name}: {}", io_message(&e));
             return EXIT_FAILED;
         }
     };
     let source = match pipeline::load_drop(&data, &opts.limits) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("jtool: {name}: {}", describe(&e));
+            say!("jtool: {name}: {}", describe(&e));
             return EXIT_FAILED;
         }
     };
     if let (true, Some(w)) = (ctx.strict, source.warnings.first()) {
-        eprintln!("jtool: {name}: {w}");
+        say!("jtool: {name}: {w}");
         return EXIT_FAILED;
     }
     if !ctx.quiet {
         for w in &source.warnings {
-            eprintln!("jtool: {name}: warning: {w}");
+            say!("jtool: {name}: warning: {w}");
         }
     }
     let at = (a.x, a.y);
@@ -985,13 +994,13 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
         let report = match report {
             Ok(r) => r,
             Err(msg) => {
-                eprintln!("jtool: {}: {msg}", src.name());
+                say!("jtool: {}: {msg}", src.name());
                 code = EXIT_FAILED;
                 return true;
             }
         };
         if ctx.strict && !report.warnings.is_empty() {
-            eprintln!(
+            say!(
                 "jtool: {}: {} (strict mode)",
                 src.name(),
                 report.warnings[0]
