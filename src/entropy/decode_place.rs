@@ -17,9 +17,7 @@ use super::bitread::BitReader;
 use super::decode::decode_with;
 use super::decode_scan::{nat, BlockDecode, Corrupt, Layout, Natural, Order, Sink};
 use super::{Decoded, Limits};
-use crate::coeffs::{
-    Block, BlockPlane, CoefficientImage, Component, PackedPlane, QuantTable, ZIGZAG,
-};
+use crate::coeffs::{Block, BlockPlane, CoefficientImage, Component, PackedPlane, QuantTable};
 use crate::container::JpegFile;
 use crate::error::{Error, Result};
 
@@ -123,15 +121,15 @@ impl CoefMap {
             idx: [0; 128],
             neg: [0; 128],
         };
+        let mut zigzag_of = [0u8; 64];
+        for (z, &n) in crate::coeffs::ZIGZAG.iter().enumerate() {
+            zigzag_of[n] = z as u8;
+        }
         for k in 0..128 {
             let n = nat(k);
             let (r, c) = if t { (n % 8, n / 8) } else { (n / 8, n % 8) };
             let out = r * 8 + c;
-            map.idx[k] = if zigzag {
-                ZIGZAG.iter().position(|&z| z == out).unwrap_or(63) as u8
-            } else {
-                out as u8
-            };
+            map.idx[k] = if zigzag { zigzag_of[out] } else { out as u8 };
             map.neg[k] = -(((mx && c & 1 == 1) ^ (my && r & 1 == 1)) as i16);
         }
         map
