@@ -748,6 +748,16 @@ const OPS: &[(&str, OpFn)] = &[
             Err(_) => Ok(false),
         }
     }),
+    ("orientation --set (added where missing)", |d, i| {
+        let value = 1 + (i % 8) as u16;
+        match jtool::pipeline::set_orientation(d, value) {
+            Ok(out) => match jtool::pipeline::orientation(&out.bytes) {
+                Ok(Some(v)) if v == value => Ok(true),
+                other => Err(format!("orientation {value} set, {other:?} read back")),
+            },
+            Err(_) => Ok(false),
+        }
+    }),
     ("verify", |d, _| {
         let v = verify_with(d, &limits());
         Ok(v.status == jtool::pipeline::Status::Ok)

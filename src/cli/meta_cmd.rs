@@ -33,8 +33,9 @@ pub struct CommentArgs {
 
 #[derive(Debug, Args)]
 pub struct OrientationArgs {
-    /// Set the Exif Orientation tag to N (1-8) where the file has one, changing no
-    /// other byte (jpegexiforient -N); without it, show the tag.
+    /// Set the Exif Orientation tag to N (1-8), changing no other byte where the file
+    /// has one (jpegexiforient -N), else adding it as exiftool -Orientation=N does;
+    /// without --set, show the tag.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=8))]
     pub set: Option<u16>,
     /// With --set: pass a file without the tag by (set by `jtool jhead -norot`).

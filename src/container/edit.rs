@@ -297,6 +297,79 @@ pub fn minimal_exif(date: &str, width: u32, height: u32) -> Vec<u8> {
     [b"Exif\0\0".as_slice(), &tiff].concat()
 }
 
+/// An Exif APP1 body holding only the Orientation tag and what IFD0 requires with it
+/// (the resolution and YCbCrPositioning), big-endian: the segment `exiftool
+/// -Orientation=N` writes into a file without Exif. The resolution is the JFIF
+/// segment's `jfif` body (density and units: none, per inch, per cm), else 72 per inch.
+pub fn orientation_exif(value: u16, jfif: Option<&[u8]>) -> Vec<u8> {
+    let density = jfif
+        .filter(|b| b.starts_with(b"JFIF\0") && b.len() >= 12 && b[7] <= 2)
+        .map(|b| {
+            (
+                u16::from_be_bytes([b[8], b[9]]),
+                u16::from_be_bytes([b[10], b[11]]),
+                b[7],
+            )
+        });
+    let (x, y, units) = density.unwrap_or((72, 72, 1));
+    let rational = |v: u16| [u32::from(v).to_be_bytes(), 1u32.to_be_bytes()].concat();
+    let short = |v: u16| v.to_be_bytes().to_vec();
+    let ifd0: Vec<NewEntry> = vec![
+        (exif::tags::ORIENTATION, 3, 1, short(value)),
+        (0x011A, 5, 1, rational(x)),
+        (0x011B, 5, 1, rational(y)),
+        (0x0128, 3, 1, short(u16::from(units) + 1)), // TIFF: 1 none, 2 inch, 3 cm
+        (0x0213, 3, 1, short(1)),
+    ];
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    write_ifd(&mut tiff, &ifd0, 0);
+    [b"Exif\0\0".as_slice(), &tiff].concat()
+}
+
+/// `body` (an Exif APP1 body whose IFD0 has no Orientation tag) with one: a copy of
+/// IFD0 with the entry added in tag order (TIFF 6.0, 2) is appended and the header
+/// points to it. Every other byte and offset of the TIFF data stays where it was
+/// (maker notes with absolute offsets included); the old IFD0 is left unreferenced.
+/// `None` when IFD0 cannot be read whole, already has the tag, or the segment would
+/// exceed 64 KiB.
+pub fn add_orientation(body: &[u8], value: u16) -> Option<Vec<u8>> {
+    let parsed = exif::parse_app1(body)?;
+    let ifd0 = parsed.ifd0.as_ref()?;
+    let n = usize::from(ifd0.stored_count);
+    if ifd0.entries.len() != n || ifd0.find(exif::tags::ORIENTATION).is_some() {
+        return None;
+    }
+    // Values that lie past the segment would read the appended bytes instead.
+    if (ifd0.entries.iter()).any(|e| e.byte_len().is_some() && e.value_offset.is_none()) {
+        return None;
+    }
+    let order = parsed.byte_order;
+    let first = APP1_TIFF_START + ifd0.offset + 2;
+    let old = body.get(first..first + 12 * n + 4)?;
+    let mut entry = Vec::with_capacity(12);
+    push16(order, &mut entry, exif::tags::ORIENTATION);
+    push16(order, &mut entry, exif::field_type::SHORT);
+    push32(order, &mut entry, 1);
+    push16(order, &mut entry, value);
+    push16(order, &mut entry, 0);
+    let mut entries: Vec<&[u8]> = old[..12 * n].chunks(12).collect();
+    let at = entries.partition_point(|e| order.u16(e, 0).unwrap_or(0) < exif::tags::ORIENTATION);
+    entries.insert(at, &entry);
+    let mut out = body.to_vec();
+    // TIFF 6.0, 2: an IFD starts on a word boundary.
+    if (out.len() - APP1_TIFF_START) % 2 == 1 {
+        out.push(0);
+    }
+    let new_at = u32::try_from(out.len() - APP1_TIFF_START).ok()?;
+    push16(order, &mut out, u16::try_from(n + 1).ok()?);
+    entries.iter().for_each(|e| out.extend_from_slice(e));
+    out.extend_from_slice(&old[12 * n..]); // the link to IFD1
+    let mut header = Vec::with_capacity(4);
+    push32(order, &mut header, new_at);
+    out[APP1_TIFF_START + 4..APP1_TIFF_START + 8].copy_from_slice(&header);
+    (out.len() <= 0xFFFF - 2).then_some(out)
+}
+
 fn push16(order: ByteOrder, out: &mut Vec<u8>, v: u16) {
     out.extend_from_slice(&match order {
         ByteOrder::BigEndian => v.to_be_bytes(),
@@ -627,6 +700,48 @@ pub fn is_icc_profile(data: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_orientation_tag_is_added_in_tag_order_and_nothing_moves() {
+        // Little-endian: IFD0 {Make "Canon" (past the entry), ExifIFD} linking to IFD1.
+        let mut t = b"II\x2a\0\x08\0\0\0".to_vec();
+        t.extend_from_slice(&[2, 0]);
+        t.extend_from_slice(&[0x0F, 0x01, 2, 0, 6, 0, 0, 0, 38, 0, 0, 0]);
+        t.extend_from_slice(&[0x69, 0x87, 4, 0, 1, 0, 0, 0, 44, 0, 0, 0]);
+        t.extend_from_slice(&[62, 0, 0, 0]); // IFD1
+        t.extend_from_slice(b"Canon\0");
+        t.extend_from_slice(&[1, 0, 0x00, 0x90, 7, 0, 4, 0, 0, 0, b'0', b'2', b'3', b'2']);
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend_from_slice(&[1, 0, 0x03, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+        let body = [b"Exif\0\0".as_slice(), &t].concat();
+        let before = exif::parse_app1(&body).unwrap();
+        assert!(before.orientation.is_none() && before.ifd1.is_some());
+        let out = add_orientation(&body, 6).unwrap();
+        // The header's IFD0 offset changes; every other byte stays.
+        let tiff_ifd0 = APP1_TIFF_START + 4..APP1_TIFF_START + 8;
+        assert_eq!(out[..tiff_ifd0.start], body[..tiff_ifd0.start]);
+        assert_eq!(out[tiff_ifd0.end..body.len()], body[tiff_ifd0.end..]);
+        let after = exif::parse_app1(&out).unwrap();
+        assert_eq!(after.orientation.map(|o| o.value), Some(6));
+        assert_eq!(after.make.map(|m| m.value), Some("Canon".to_string()));
+        let tags: Vec<u16> = after.ifd0.unwrap().entries.iter().map(|e| e.tag).collect();
+        assert_eq!(tags, [0x010F, 0x0112, 0x8769]);
+        assert_eq!(after.exif_ifd, before.exif_ifd);
+        assert_eq!(after.ifd1, before.ifd1);
+        assert!(add_orientation(&out, 3).is_none(), "the tag is there now");
+    }
+
+    #[test]
+    fn a_segment_of_its_own_takes_the_jfif_density() {
+        let jfif = b"JFIF\0\x01\x02\x02\x00\x28\x00\x32\0\0";
+        let parsed = exif::parse_app1(&orientation_exif(8, Some(jfif))).unwrap();
+        assert_eq!(parsed.orientation.map(|o| o.value), Some(8));
+        let ifd0 = parsed.ifd0.unwrap();
+        let unit = ifd0.find(0x0128).unwrap().value_offset.unwrap();
+        let body = orientation_exif(8, Some(jfif));
+        assert_eq!(body[APP1_TIFF_START + unit + 1], 3, "per cm");
+        assert_eq!(orientation_exif(1, None).len(), 96);
+    }
 
     /// A big-endian Exif body: IFD0 {Orientation=6, ExifIFD→}, Exif IFD {PixelX=640 LONG, PixelY=480 SHORT}.
     fn sample() -> Vec<u8> {

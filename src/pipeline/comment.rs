@@ -2,8 +2,11 @@
 //! without touching anything else: what libjpeg-turbo's `rdjpgcom`, `wrjpgcom` and
 //! `jpegexiforient` do.
 
+use super::thumbnail_file::{with_body, with_new_exif};
 use super::Output;
-use crate::container::edit::{edit_exif, exif_orientation, ExifEdit};
+use crate::container::edit::{
+    add_orientation, edit_exif, exif_orientation, orientation_exif, refresh_mpf, ExifEdit,
+};
 use crate::container::{Item, JpegFile, Marker, Segment};
 use crate::error::{Error, Result};
 
@@ -65,29 +68,44 @@ pub fn orientation(data: &[u8]) -> Result<Option<u16>> {
 }
 
 /// What `jpegexiforient -N` does: sets the Orientation tag to `value` (1–8) where the
-/// file's Exif has it (IFD0, and IFD1 when it has one too), changing no other byte.
-/// An error when there is no tag to set; nothing changes when it already holds `value`.
+/// file's Exif has it (IFD0, and IFD1 when it has one too), changing no other byte;
+/// nothing changes when it already holds `value`. Where IFD0 lacks the tag it is added
+/// (see [`add_orientation`]), and a file without Exif gets the segment `exiftool
+/// -Orientation=N` writes, after JFIF (what a user tagging a scan's orientation
+/// expects; jpegexiforient refuses both).
 pub fn set_orientation(data: &[u8], value: u16) -> Result<Output> {
     if !(1..=8).contains(&value) {
         return Err(Error::BadRequest(format!("orientation {value} (1 to 8)")));
     }
     let file = JpegFile::parse(data)?;
-    let seg = file
-        .exif_segment()
-        .filter(|s| exif_orientation(s.body).is_some())
-        .ok_or_else(|| Error::BadRequest("no Exif Orientation tag to set".into()))?;
-    let edit = ExifEdit {
-        orientation: Some(value),
-        dimensions: None,
-    };
-    let bytes = match edit_exif(seg.body, &edit) {
-        Some(body) => {
-            let start = seg.body_offset();
-            let mut out = data.to_vec();
-            out[start..start + body.len()].copy_from_slice(&body);
-            out
+    let bytes = match file.exif_segment() {
+        Some(seg) if exif_orientation(seg.body).is_some() => {
+            let edit = ExifEdit {
+                orientation: Some(value),
+                dimensions: None,
+            };
+            match edit_exif(seg.body, &edit) {
+                Some(body) => {
+                    let start = seg.body_offset();
+                    let mut out = data.to_vec();
+                    out[start..start + body.len()].copy_from_slice(&body);
+                    out
+                }
+                None => data.to_vec(),
+            }
         }
-        None => data.to_vec(),
+        Some(seg) => {
+            let body = add_orientation(seg.body, value).ok_or_else(|| {
+                let why = "the Exif segment's IFD0 cannot take an Orientation tag";
+                Error::BadRequest(why.into())
+            })?;
+            refresh_mpf(&file, with_body(data, seg, &body))
+        }
+        None => {
+            let jfif = file.segments().find(|s| s.marker == Marker::APP0);
+            let body = orientation_exif(value, jfif.map(|s| s.body));
+            refresh_mpf(&file, with_new_exif(data, &file, &body))
+        }
     };
     Ok(Output {
         bytes,

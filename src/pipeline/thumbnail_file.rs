@@ -209,7 +209,7 @@ fn with_exif_thumbnail(data: &[u8], file: &JpegFile, thumb: &[u8]) -> Result<Vec
 
 /// `data` with an Exif APP1 segment holding `body` added after SOI, or after the JFIF
 /// segment when there is one (JFIF must come first; Exif readers look right after).
-fn with_new_exif(data: &[u8], file: &JpegFile, body: &[u8]) -> Vec<u8> {
+pub(super) fn with_new_exif(data: &[u8], file: &JpegFile, body: &[u8]) -> Vec<u8> {
     let at = match file.segments().find(|s| s.marker != Marker::SOI) {
         Some(s) if classify(s) == MetaClass::Jfif => s.body_offset() + s.body.len(),
         _ => 2,
@@ -221,7 +221,7 @@ fn with_new_exif(data: &[u8], file: &JpegFile, body: &[u8]) -> Vec<u8> {
 }
 
 /// `data` with segment `s` holding `body` (at most 65533 bytes) instead of its own.
-fn with_body(data: &[u8], s: &Segment, body: &[u8]) -> Vec<u8> {
+pub(super) fn with_body(data: &[u8], s: &Segment, body: &[u8]) -> Vec<u8> {
     let mut out = data[..s.offset].to_vec();
     write_segment(&mut out, s.marker, body);
     out.extend_from_slice(&data[s.body_offset() + s.body.len()..]);
