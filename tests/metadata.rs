@@ -40,6 +40,11 @@ fn changes_with_geometry(tag: &str) -> bool {
         "IFD1:Orientation",
         "ExifIFD:ExifImageWidth",
         "ExifIFD:ExifImageHeight",
+        "XMP-tiff:Orientation",
+        "XMP-exif:ExifImageWidth",
+        "XMP-exif:ExifImageHeight",
+        "XMP-tiff:ImageWidth",
+        "XMP-tiff:ImageHeight",
         "File:ImageWidth",
         "File:ImageHeight",
         "Composite:ImageSize",
@@ -911,4 +916,81 @@ fn orientation_is_added_where_missing_as_exiftool_adds_it() {
     // of the project's own.
     assert!(refused.len() <= 5 && refused.iter().all(|r| !r.contains("testdata")));
     report_failures("orientation --set where the tag is missing", &failures);
+}
+
+/// After a lossless turn the XMP properties that mirror Exif tags agree with them, as
+/// exiftool reads both: tiff:Orientation reset with IFD0's Orientation, and
+/// exif:PixelXDimension/PixelYDimension and tiff:ImageWidth/ImageLength swapped with
+/// the image, wherever the input had them equal to the Exif values and the frame.
+#[test]
+fn xmp_mirrors_of_exif_tags_follow_a_turn() {
+    let Some(exiftool) = tool("exiftool") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let made = d.path().join("made.jpg");
+    std::fs::copy(testdata_dir().join("meta_420_67x45.jpg"), &made).unwrap();
+    let status = std::process::Command::new(&exiftool)
+        .args(["-q", "-overwrite_original", "-n", "-IFD0:Orientation=6"])
+        .args([
+            "-XMP-tiff:Orientation=6",
+            "-XMP-tiff:ImageWidth=67",
+            "-XMP-tiff:ImageHeight=45",
+        ])
+        .args([
+            "-XMP-exif:ExifImageWidth=67",
+            "-XMP-exif:ExifImageHeight=45",
+        ])
+        .arg(&made)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut files = vec![made];
+    files.extend(all_jpegs().into_iter().filter(|f| {
+        let data = std::fs::read(f).unwrap();
+        memchr_find(&data, b"http://ns.adobe.com/tiff/1.0/")
+            || memchr_find(&data, b"http://ns.adobe.com/exif/1.0/")
+    }));
+    let mirrors = [
+        ("XMP-tiff:Orientation", "IFD0:Orientation"),
+        ("XMP-exif:ExifImageWidth", "ExifIFD:ExifImageWidth"),
+        ("XMP-exif:ExifImageHeight", "ExifIFD:ExifImageHeight"),
+        ("XMP-tiff:ImageWidth", "File:ImageWidth"),
+        ("XMP-tiff:ImageHeight", "File:ImageHeight"),
+    ];
+    let (mut checked, mut failures) = (0, Vec::new());
+    for f in &files {
+        let data = std::fs::read(f).unwrap();
+        let mut opts = opts();
+        opts.request.orientation = Orientation::Rot90;
+        opts.reset_orientation = true;
+        let Ok(out) = transform(&data, &opts) else {
+            continue;
+        };
+        let (before, after) = (
+            exif_tags(&exiftool, &data),
+            exif_tags(&exiftool, &out.output.bytes),
+        );
+        for (xmp, exif) in mirrors {
+            let agreed = before.contains_key(xmp) && before.get(xmp) == before.get(exif);
+            if !agreed || !after.contains_key(exif) {
+                continue;
+            }
+            checked += 1;
+            if after.get(xmp) != after.get(exif) {
+                let (x, e) = (&after[xmp], &after[exif]);
+                failures.push(format!("{}: {xmp} {x} against {exif} {e}", f.display()));
+            }
+        }
+    }
+    eprintln!(
+        "XMP mirrors of Exif tags: {checked} checked in {} files",
+        files.len()
+    );
+    assert!(checked >= 5);
+    report_failures("XMP mirrors after a turn", &failures);
+}
+
+fn memchr_find(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }

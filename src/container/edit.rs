@@ -624,6 +624,134 @@ pub fn edit_xmp_item_lengths(body: &[u8], changes: &[(usize, usize)]) -> Option<
     (out != body && out.len() + 2 <= 0xFFFF).then_some(out)
 }
 
+/// The XMP namespaces whose properties mirror the Exif tags a lossless transform edits.
+const XMP_TIFF: &[u8] = b"\"http://ns.adobe.com/tiff/1.0/\"";
+const XMP_EXIF: &[u8] = b"\"http://ns.adobe.com/exif/1.0/\"";
+
+/// An XMP APP1 body with the properties that mirror Exif tags edited as `edit` edits
+/// the Exif segment, where the packet has them: tiff:Orientation, and
+/// exif:PixelXDimension, exif:PixelYDimension, tiff:ImageWidth and tiff:ImageLength
+/// (XMP Specification Part 2, 3.2 and 3.3), as an attribute (`tiff:Orientation="6"`)
+/// or an element (`<tiff:Orientation>6</tiff:Orientation>`). A packet that names
+/// those namespaces with other prefixes is left alone. The packet keeps its length
+/// where its padding allows (XMP Part 1, 7.3.3: padding is there for edits in place).
+/// `None` when nothing changed, the body is not a main XMP packet, or it would pass
+/// 64 KiB.
+pub fn edit_xmp_tags(body: &[u8], edit: &ExifEdit) -> Option<Vec<u8>> {
+    const HEAD: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+    if !body.starts_with(HEAD) {
+        return None;
+    }
+    let declared = |ns: &[u8], prefix: &[u8]| {
+        let double = [b"xmlns:".as_slice(), prefix, b"=", ns].concat();
+        let single: Vec<u8> = double
+            .iter()
+            .map(|&b| if b == b'"' { b'\'' } else { b })
+            .collect();
+        [double, single]
+            .iter()
+            .any(|d| memchr::memmem::find(body, d).is_some())
+    };
+    let mut changes: Vec<(&[u8], u32)> = Vec::new();
+    if let (Some(o), true) = (edit.orientation, declared(XMP_TIFF, b"tiff")) {
+        changes.push((b"tiff:Orientation", u32::from(o)));
+    }
+    if let Some((w, h)) = edit.dimensions {
+        if declared(XMP_EXIF, b"exif") {
+            changes.extend([
+                (b"exif:PixelXDimension".as_slice(), w),
+                (b"exif:PixelYDimension", h),
+            ]);
+        }
+        if declared(XMP_TIFF, b"tiff") {
+            changes.extend([(b"tiff:ImageWidth".as_slice(), w), (b"tiff:ImageLength", h)]);
+        }
+    }
+    let mut out = body.to_vec();
+    for (name, value) in changes {
+        out = set_xmp_property(&out, name, value);
+    }
+    let out = keep_packet_length(out, body.len());
+    (out != body && out.len() + 2 <= 0xFFFF).then_some(out)
+}
+
+/// `xmp` with every decimal value of property `name` (attribute or simple element)
+/// set to `value`.
+fn set_xmp_property(xmp: &[u8], name: &[u8], value: u32) -> Vec<u8> {
+    let text = value.to_string();
+    let mut out = Vec::with_capacity(xmp.len() + 8);
+    let mut rest = xmp;
+    while let Some(k) = memchr::memmem::find(rest, name) {
+        let after = &rest[k + name.len()..];
+        // The name must stand alone: after `<` or white space, before `=` or `>`.
+        let before_ok = k > 0 && (rest[k - 1] == b'<' || rest[k - 1].is_ascii_whitespace());
+        let span = before_ok
+            .then(|| xmp_value_span(after, rest[k - 1] == b'<'))
+            .flatten();
+        let Some((start, len)) = span else {
+            out.extend_from_slice(&rest[..k + name.len()]);
+            rest = after;
+            continue;
+        };
+        out.extend_from_slice(&rest[..k + name.len() + start]);
+        out.extend_from_slice(text.as_bytes());
+        rest = &after[start + len..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// Where the decimal value after a property name lies (start, length): `="6"` or `='6'`
+/// for an attribute, `>6<` for an element (`element`: the name followed a `<`).
+fn xmp_value_span(after: &[u8], element: bool) -> Option<(usize, usize)> {
+    let start = if element {
+        (after.first() == Some(&b'>')).then_some(1)?
+    } else {
+        let eq = after.iter().position(|b| !b.is_ascii_whitespace())?;
+        (after[eq] == b'=').then_some(())?;
+        let q = eq
+            + 1
+            + after[eq + 1..]
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())?;
+        matches!(after[q], b'"' | b'\'').then_some(q + 1)?
+    };
+    let digits = after[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let end = after.get(start + digits)?;
+    let closes = if element {
+        *end == b'<'
+    } else {
+        matches!(end, b'"' | b'\'')
+    };
+    (digits > 0 && closes).then_some((start, digits))
+}
+
+/// `xmp` brought back to `len` bytes by taking or adding padding spaces before the
+/// packet trailer (`<?xpacket end=`), when there is enough padding to take.
+fn keep_packet_length(mut xmp: Vec<u8>, len: usize) -> Vec<u8> {
+    let Some(trailer) = memchr::memmem::rfind(&xmp, b"<?xpacket end=") else {
+        return xmp;
+    };
+    if xmp.len() > len {
+        let extra = xmp.len() - len;
+        let pad = xmp[..trailer]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b' ')
+            .count();
+        if pad >= extra {
+            xmp.drain(trailer - extra..trailer);
+        }
+    } else if xmp.len() < len {
+        let missing = len - xmp.len();
+        xmp.splice(trailer..trailer, std::iter::repeat(b' ').take(missing));
+    }
+    xmp
+}
+
 /// Bytes of profile data an APP2 ICC segment holds: 65535 less the length field and
 /// the 14-byte header (`ICC_PROFILE\0`, sequence number, count).
 const ICC_CHUNK: usize = 65535 - 2 - 14;
@@ -729,6 +857,52 @@ mod tests {
         assert_eq!(after.exif_ifd, before.exif_ifd);
         assert_eq!(after.ifd1, before.ifd1);
         assert!(add_orientation(&out, 3).is_none(), "the tag is there now");
+    }
+
+    #[test]
+    fn xmp_mirrors_are_edited_in_both_forms_within_the_padding() {
+        let packet = |props: &str, pad: usize| -> Vec<u8> {
+            let mut p = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><rdf:Description ".to_vec();
+            p.extend_from_slice(b"xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\" ");
+            p.extend_from_slice(b"xmlns:exif='http://ns.adobe.com/exif/1.0/' ");
+            p.extend_from_slice(props.as_bytes());
+            p.extend_from_slice(b"</rdf:Description></x:xmpmeta>");
+            p.extend(std::iter::repeat(b' ').take(pad));
+            p.extend_from_slice(b"<?xpacket end=\"w\"?>");
+            p
+        };
+        let before = packet(
+            r#"tiff:Orientation="6" exif:PixelXDimension = '640'><exif:PixelYDimension>480</exif:PixelYDimension><tiff:OrientationX>6</tiff:OrientationX>"#,
+            20,
+        );
+        let edit = ExifEdit {
+            orientation: Some(1),
+            dimensions: Some((1000, 640)),
+        };
+        let after = edit_xmp_tags(&before, &edit).unwrap();
+        let want = packet(
+            r#"tiff:Orientation="1" exif:PixelXDimension = '1000'><exif:PixelYDimension>640</exif:PixelYDimension><tiff:OrientationX>6</tiff:OrientationX>"#,
+            19,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&after),
+            String::from_utf8_lossy(&want)
+        );
+        assert_eq!(
+            after.len(),
+            before.len(),
+            "the padding took the longer value"
+        );
+        // Another prefix for the namespace: left alone.
+        let other = String::from_utf8_lossy(&before).replace("xmlns:tiff", "xmlns:t");
+        let other = edit_xmp_tags(
+            other.as_bytes(),
+            &ExifEdit {
+                orientation: Some(1),
+                dimensions: None,
+            },
+        );
+        assert!(other.is_none());
     }
 
     #[test]

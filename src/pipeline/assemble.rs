@@ -3,8 +3,8 @@
 //! the input's data after EOI with any MPF index pointing at it again.
 
 use crate::container::edit::{
-    edit_exif, edit_xmp_item_lengths, mpf_entries, replace_exif_thumbnail, set_mpf_entries,
-    write_icc, ExifEdit,
+    edit_exif, edit_xmp_item_lengths, edit_xmp_tags, mpf_entries, replace_exif_thumbnail,
+    set_mpf_entries, write_icc, ExifEdit,
 };
 use crate::container::{classify, write_segment, JpegFile, KeepPolicy, Marker, MetaClass};
 
@@ -82,10 +82,7 @@ pub fn assemble(file: &JpegFile, keep: KeepPolicy, coded: &[u8], edits: &MetaEdi
         }
         let edited = match (class, &edits.trailer) {
             (MetaClass::Exif, _) => edit_exif_segment(seg.body, edits),
-            (MetaClass::Xmp, Some(t)) => {
-                let lengths: Vec<(usize, usize)> = t.moved.iter().map(|m| (m.1, m.3)).collect();
-                edit_xmp_item_lengths(seg.body, &lengths)
-            }
+            (MetaClass::Xmp, trailer) => edit_xmp_segment(seg.body, trailer.as_ref(), edits),
             _ => None,
         };
         let replaced = edits.segments.iter().find(|r| r.0 == seg.offset);
@@ -150,6 +147,17 @@ fn relocated_mpf(
         })
         .collect::<Option<Vec<_>>>()?;
     set_mpf_entries(body, &entries)
+}
+
+/// The XMP body with the lengths of the images after EOI it lists and the properties
+/// that mirror the edited Exif tags changed, or `None` if unchanged.
+fn edit_xmp_segment(body: &[u8], trailer: Option<&Trailer>, edits: &MetaEdits) -> Option<Vec<u8>> {
+    let lengths = trailer.and_then(|t| {
+        let moved: Vec<(usize, usize)> = t.moved.iter().map(|m| (m.1, m.3)).collect();
+        edit_xmp_item_lengths(body, &moved)
+    });
+    let base = lengths.as_deref().unwrap_or(body);
+    edit_xmp_tags(base, &edits.exif).or(lengths)
 }
 
 /// The Exif body with the thumbnail replaced and tags edited, or `None` if unchanged.
