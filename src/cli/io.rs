@@ -158,25 +158,51 @@ pub fn stream_output<E: From<io::Error>>(
             // tool that opens the output for writing keeps it.
             let kept = like.or(Some(&target)).and_then(|p| fs::metadata(p).ok());
             let kept = kept.filter(|m| m.is_file()).map(|m| m.permissions());
-            super::interrupt::guard_temporaries();
-            // The name is registered before the file exists, so an interrupt at any
-            // moment finds it.
-            let mut registered = None;
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".jtool-")
-                .suffix(".tmp")
-                .make_in(dir, |p| {
-                    registered = Some(super::oom::temporary(p.to_path_buf()));
-                    create_new(p, kept.as_ref())
-                })?;
+            let mut tmp = new_temporary(dir, kept.as_ref())?;
             if let Some(m) = &replaced {
-                keep_owner(tmp.as_file(), m);
+                keep_owner(tmp.file.as_file(), m);
             }
-            write(tmp.as_file_mut())?;
-            tmp.persist(&target).map_err(|e| e.error)?;
+            write(tmp.file.as_file_mut())?;
+            tmp.file.persist(&target).map_err(|e| e.error)?;
             Ok(())
         }
     }
+}
+
+/// A temporary file (`.jtool-XXXXXX.tmp`), removed when dropped or when the run is
+/// interrupted or runs out of memory.
+pub struct Temporary {
+    file: tempfile::NamedTempFile,
+    _registered: Option<super::oom::Registered<std::ffi::CString>>,
+}
+
+impl Temporary {
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+}
+
+/// A new empty temporary file in `dir`, for another program to write.
+pub fn temporary_in(dir: &Path) -> io::Result<Temporary> {
+    new_temporary(dir, None)
+}
+
+fn new_temporary(dir: &Path, kept: Option<&fs::Permissions>) -> io::Result<Temporary> {
+    super::interrupt::guard_temporaries();
+    // The name is registered before the file exists, so an interrupt at any moment
+    // finds it.
+    let mut registered = None;
+    let file = tempfile::Builder::new()
+        .prefix(".jtool-")
+        .suffix(".tmp")
+        .make_in(dir, |p| {
+            registered = Some(super::oom::temporary(p.to_path_buf()));
+            create_new(p, kept)
+        })?;
+    Ok(Temporary {
+        file,
+        _registered: registered,
+    })
 }
 
 /// Creates a temporary output file: with the kept mode exactly, or 0666 less the umask.

@@ -66,6 +66,13 @@ pub struct ExifArgs {
     /// (jhead -mkexif); a file with Exif is left as it is, with a warning.
     #[arg(long, conflicts_with_all = ["json", "summary"])]
     pub new: bool,
+    /// Run this shell command (sh -c) on each file, then put back the Exif segment the
+    /// file had before, with PixelXDimension/PixelYDimension set to the new size (jhead
+    /// -cmd). `&i` stands for the file and `&o` for a new file beside it that the
+    /// command writes instead (`jpegtran -progressive &i > &o`), each quoted for the
+    /// shell. The file is replaced in place; -p keeps its times.
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = ["from", "new", "json", "summary"])]
+    pub through: Option<String>,
     /// Without --from: the files whose Exif entries to list.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -272,6 +279,13 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
             Ok(jobs) => run_jobs(ctx, jobs, op),
             Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
         };
+    }
+    if let Some(command) = &a.through {
+        let o = &a.output;
+        if o.out_dir.is_some() || o.dry_run || o.backup || o.no_clobber {
+            return usage("--through edits each file in place (-p keeps its times)");
+        }
+        return super::through_cmd::run(command, &o.files, o.preserve_times, ctx.quiet);
     }
     if a.new {
         let jobs = match plan_jobs(&a.output) {

@@ -22,6 +22,7 @@ mod meta_cmd;
 mod oom;
 mod par;
 mod stdout;
+mod through_cmd;
 mod verify_cmd;
 
 use stdout::{emit, io_message, stdout_failed};

@@ -156,6 +156,8 @@ mod tests {
             .unwrap()
             .bytes;
         assert_eq!(orientation(&stripped).unwrap(), None);
-        assert!(set_orientation(&stripped, 1).is_err());
+        // A file without Exif gets a segment with the tag.
+        let added = set_orientation(&stripped, 8).unwrap().bytes;
+        assert_eq!(orientation(&added).unwrap(), Some(8));
     }
 }

@@ -32,6 +32,8 @@ struct Jhead {
     replace_thumbnail: Option<OsString>,
     /// -te: the file to take Exif from (`&i` stands for each file's name).
     transfer: Option<OsString>,
+    /// -cmd: a shell command run on each file, its Exif put back afterwards.
+    command: Option<OsString>,
     /// -mkexif: a minimal Exif segment for files without one.
     mkexif: bool,
     regenerate: bool,
@@ -124,6 +126,7 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-st" => j.save_thumbnail = Some(value()?),
             "-rt" => j.replace_thumbnail = Some(value()?),
             "-te" => j.transfer = Some(value()?),
+            "-cmd" => j.command = Some(value()?),
             "-mkexif" => j.mkexif = true,
             "-rgt" => j.regenerate = true,
             "-ft" => j.touch = true,
@@ -150,8 +153,8 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
         let known = [
-            "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-model", "-exonly", "-quality", "-cmd",
-            "-orp", "-orl", "-cr", "-ca", "-ar",
+            "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-model", "-exonly", "-quality", "-orp",
+            "-orl", "-cr", "-ca", "-ar",
         ];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
@@ -170,6 +173,13 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         return Err("no files given".into());
     }
     let mut lines: Vec<Vec<OsString>> = Vec::new();
+    // The command first, as jhead runs it before its own changes.
+    if let Some(command) = &j.command {
+        let mut a: Vec<OsString> = ["jtool", "exif", "--through"].map(OsString::from).to_vec();
+        a.extend([command.clone(), "-p".into()]);
+        a.extend(j.files.iter().cloned());
+        lines.push(a);
+    }
     // Exif from another file first: the switches after it act on the new Exif.
     if let Some(name) = &j.transfer {
         per_file_lines(&mut lines, name, &j.files, &["exif", "--from"], true);
@@ -356,6 +366,13 @@ mod tests {
                 "jtool date --from-file-time --in-place -p a.jpg"
             ]
         );
+        assert_eq!(
+            one("-cmd x -autorot a.jpg"),
+            [
+                "jtool exif --through x -p a.jpg",
+                "jtool auto-orient --trim --skip-upright --in-place -p a.jpg"
+            ]
+        );
         assert_eq!(run("-V").unwrap(), None);
         assert_eq!(
             one("-te orig/&i a.jpg"),
@@ -363,7 +380,6 @@ mod tests {
         );
         for bad in [
             "-ta+1 -ts2001:01:01-00:00:00 a.jpg",
-            "-cmd x a.jpg",
             "-zz a.jpg",
             "-ft",
             "-da2004-1 a.jpg",
