@@ -16,6 +16,13 @@ fn sample() -> PathBuf {
     testdata_dir().join("meta_420_67x45.jpg")
 }
 
+fn is_link(p: &Path) -> bool {
+    std::fs::symlink_metadata(p)
+        .unwrap()
+        .file_type()
+        .is_symlink()
+}
+
 fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -96,10 +103,7 @@ fn output_through_a_fifo_or_a_link_leaves_them_in_place() {
         .arg(&link)
         .assert()
         .success();
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
+    assert!(is_link(&link));
     let copied = std::fs::read(&real).unwrap();
     assert!(copied.starts_with(b"\xFF\xD8") && copied.ends_with(b"TRAILER-DATA-AFTER-EOI"));
     jtool()
@@ -107,10 +111,7 @@ fn output_through_a_fifo_or_a_link_leaves_them_in_place() {
         .arg(&link)
         .assert()
         .success();
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
+    assert!(is_link(&link));
     assert_ne!(std::fs::read(&real).unwrap(), copied);
     let left: Vec<String> = files_in(d.path())
         .into_iter()

@@ -937,13 +937,7 @@ fn jhead_te_puts_the_exif_back() {
     };
     let jtool = assert_cmd::cargo::cargo_bin("jtool");
     let (mut compared, mut same_bytes, mut failures) = (0, 0, Vec::new());
-    for path in common::jpegs_in(&corpus.join("valid")) {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let data = std::fs::read(&path).unwrap();
-        let before = jtool::inspect::exif_fields::exif_fields(&data).unwrap_or_default();
-        if !name.starts_with("cam_") || before.is_empty() {
-            continue;
-        }
+    for (path, name, data) in camera_files_with_exif(&corpus) {
         let root = tempfile::tempdir().unwrap();
         std::fs::write(root.path().join("orig.jpg"), &data).unwrap();
         let mut outs = Vec::new();
@@ -972,30 +966,11 @@ fn jhead_te_puts_the_exif_back() {
         }
         compared += 1;
         same_bytes += usize::from(outs[0] == outs[1]);
-        let frame = JpegFile::parse(&data).ok().and_then(|f| {
-            let sof = f.segments().find(|s| s.marker.is_sof())?;
-            jtool::container::parse_frame(sof).ok()
-        });
-        let size = frame.map(|f| [f.width.to_string(), f.height.to_string()]);
         // PixelXDimension and PixelYDimension stand as the image's size.
-        let fields = |d: &[u8], sized: bool| {
-            let f = jtool::inspect::exif_fields::exif_fields(d).unwrap();
-            f.into_iter()
-                .map(|f| match (f.tag, &size) {
-                    (0xA002 | 0xA003, Some(wh)) if sized && f.ifd == "Exif" => {
-                        (f.ifd, f.tag, wh[usize::from(f.tag == 0xA003)].clone())
-                    }
-                    _ => (f.ifd, f.tag, f.value),
-                })
-                .collect::<Vec<_>>()
-        };
-        let hash = |d: &[u8]| {
-            let file = JpegFile::parse(d).unwrap();
-            jtool::pipeline::file_coefficient_hash(&file, &Limits::default()).ok()
-        };
-        let ok = fields(&outs[0], false) == fields(&data, false)
-            && fields(&outs[1], false) == fields(&data, true)
-            && hash(&outs[1]) == hash(&data);
+        let size = frame_size_text(&data);
+        let ok = exif_entries(&outs[0], None) == exif_entries(&data, None)
+            && exif_entries(&outs[1], None) == exif_entries(&data, size.as_ref())
+            && coefficient_hash(&outs[1]) == coefficient_hash(&data);
         if !ok {
             failures.push(name);
         }
@@ -1023,13 +998,7 @@ fn jhead_cmd_puts_the_exif_back() {
         "jpegtran -rotate 90 -copy none &i > &o",
     ];
     let (mut compared, mut failures) = (0, Vec::new());
-    for path in common::jpegs_in(&corpus.join("valid")) {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let data = std::fs::read(&path).unwrap();
-        let before = jtool::inspect::exif_fields::exif_fields(&data).unwrap_or_default();
-        if !name.starts_with("cam_") || before.is_empty() {
-            continue;
-        }
+    for (_, name, data) in camera_files_with_exif(&corpus) {
         for command in commands {
             let root = tempfile::tempdir().unwrap();
             let mut outs = Vec::new();
@@ -1046,31 +1015,13 @@ fn jhead_cmd_puts_the_exif_back() {
                 outs.push(std::fs::read(&file).unwrap());
             }
             compared += 1;
-            let size = JpegFile::parse(&outs[1]).ok().and_then(|f| {
-                let sof = f.segments().find(|s| s.marker.is_sof())?;
-                let frame = jtool::container::parse_frame(sof).ok()?;
-                Some([frame.width.to_string(), frame.height.to_string()])
-            });
-            let fields = |d: &[u8]| {
-                let f = jtool::inspect::exif_fields::exif_fields(d).unwrap();
-                f.into_iter()
-                    .map(|f| match (f.tag, &size) {
-                        (0xA002 | 0xA003, Some(wh)) if f.ifd == "Exif" => {
-                            (f.ifd, f.tag, wh[usize::from(f.tag == 0xA003)].clone())
-                        }
-                        _ => (f.ifd, f.tag, f.value),
-                    })
-                    .collect::<Vec<_>>()
-            };
-            let hash = |d: &[u8]| {
-                let file = JpegFile::parse(d).unwrap();
-                jtool::pipeline::file_coefficient_hash(&file, &Limits::default()).ok()
-            };
+            let size = frame_size_text(&outs[1]);
+            let fields = |d: &[u8]| exif_entries(d, size.as_ref());
             let sized = jtool::inspect::exif_fields::exif_fields(&outs[1]).unwrap();
             let pixel_x = sized.iter().find(|f| f.tag == 0xA002 && f.ifd == "Exif");
             let ok = fields(&outs[0]) == fields(&outs[1])
                 && fields(&outs[1]) == fields(&data)
-                && hash(&outs[0]) == hash(&outs[1])
+                && coefficient_hash(&outs[0]) == coefficient_hash(&outs[1])
                 && pixel_x.map_or(true, |p| Some(&p.value) == size.as_ref().map(|s| &s[0]));
             if !ok {
                 failures.push(format!("{name}: {command}"));
@@ -1080,4 +1031,48 @@ fn jhead_cmd_puts_the_exif_back() {
     eprintln!("jhead -cmd: {compared} runs compared");
     assert!(compared > 0 || !common::ci());
     assert!(failures.is_empty(), "{failures:?}");
+}
+
+/// The frame's width and height as text, as `exif_fields` shows values.
+fn frame_size_text(d: &[u8]) -> Option<[String; 2]> {
+    let f = JpegFile::parse(d).ok()?;
+    let frame = jtool::container::parse_frame(f.segments().find(|s| s.marker.is_sof())?).ok()?;
+    Some([frame.width.to_string(), frame.height.to_string()])
+}
+
+/// The Exif entries (IFD, tag, value), PixelXDimension and PixelYDimension replaced by
+/// `size` when given.
+fn exif_entries(d: &[u8], size: Option<&[String; 2]>) -> Vec<(&'static str, u16, String)> {
+    let f = jtool::inspect::exif_fields::exif_fields(d).unwrap();
+    f.into_iter()
+        .map(|f| match (f.tag, size) {
+            (0xA002 | 0xA003, Some(wh)) if f.ifd == "Exif" => {
+                (f.ifd, f.tag, wh[usize::from(f.tag == 0xA003)].clone())
+            }
+            _ => (f.ifd, f.tag, f.value),
+        })
+        .collect()
+}
+
+/// The coefficient hash of a JPEG file.
+fn coefficient_hash(d: &[u8]) -> Option<String> {
+    let file = JpegFile::parse(d).unwrap();
+    jtool::pipeline::file_coefficient_hash(&file, &Limits::default()).ok()
+}
+
+/// The corpus camera files (`cam_*`) with Exif entries: path, name and bytes.
+fn camera_files_with_exif(corpus: &Path) -> Vec<(std::path::PathBuf, String, Vec<u8>)> {
+    let files = common::jpegs_in(&corpus.join("valid"))
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let data = std::fs::read(&path).unwrap();
+            (path, name, data)
+        });
+    files
+        .filter(|(_, name, data)| {
+            let entries = jtool::inspect::exif_fields::exif_fields(data).unwrap_or_default();
+            name.starts_with("cam_") && !entries.is_empty()
+        })
+        .collect()
 }
