@@ -1076,3 +1076,62 @@ fn camera_files_with_exif(corpus: &Path) -> Vec<(std::path::PathBuf, String, Vec
         })
         .collect()
 }
+
+/// jhead's file filters (-model, -exonly, -orp, -orl): `jtool jhead` changes the same
+/// files jhead changes, and exits with 1 where jhead does (no file let through).
+#[test]
+fn jhead_filters_pick_jheads_files() {
+    let Some(jhead) = tool("jhead") else { return };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let mut files = common::testdata_jpegs();
+    if let Some(corpus) = common::corpus_dir() {
+        files.extend(
+            common::jpegs_in(&corpus.join("valid"))
+                .into_iter()
+                .filter(|p| {
+                    let name = p.file_name().unwrap().to_string_lossy();
+                    name.starts_with("cam_") || name.contains("480x640") || name.contains("noexif")
+                }),
+        );
+    }
+    let mut failures = Vec::new();
+    for filter in [
+        &["-model", "Canon"][..],
+        &["-model", "no such"],
+        &["-exonly"],
+        &["-orp"],
+        &["-orl"],
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        let mut changed = Vec::new();
+        for (who, prog, first) in [("jhead", &jhead, None), ("jtool", &jtool, Some("jhead"))] {
+            let dir = root.path().join(who);
+            std::fs::create_dir(&dir).unwrap();
+            let names: Vec<String> = (0..files.len()).map(|i| format!("{i}.jpg")).collect();
+            for (f, n) in files.iter().zip(&names) {
+                std::fs::copy(f, dir.join(n)).unwrap();
+            }
+            let out = Command::new(prog)
+                .args(first)
+                .args(filter)
+                .args(["-cl", "filtered"])
+                .args(&names)
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            let touched: Vec<usize> = (0..files.len())
+                .filter(|&i| {
+                    std::fs::read(dir.join(&names[i])).unwrap() != std::fs::read(&files[i]).unwrap()
+                })
+                .collect();
+            changed.push((out.status.code(), touched));
+        }
+        if changed[0] != changed[1] {
+            failures.push(format!(
+                "{filter:?}: jhead {:?}, jtool {:?}",
+                changed[0], changed[1]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -55,6 +55,8 @@ pub fn run() -> i32 {
     let argv = match compat::compat(&argv) {
         compat::Compat::No => argv,
         compat::Compat::Run(translated) => translated,
+        // No line at all: jhead's filters let no file through, and jhead exits with 1.
+        compat::Compat::RunAll(lines) if lines.is_empty() => return EXIT_FAILED,
         compat::Compat::RunAll(lines) => {
             for line in lines {
                 let code = run_line(line);

@@ -43,7 +43,47 @@ struct Jhead {
     date: Option<(&'static str, Option<OsString>)>,
     touch: bool,
     rename: Option<String>,
+    /// File filters: -model (a substring of the Exif Model), -exonly, -orp (1) / -orl (-1).
+    model: Option<String>,
+    exif_only: bool,
+    portrait: i8,
     files: Vec<OsString>,
+}
+
+/// Whether jhead's filters (-model, -exonly, -orp, -orl) let `file` through. A file
+/// that does not read is let through, for the command to report.
+fn passes(j: &Jhead, file: &OsString) -> bool {
+    if j.model.is_none() && !j.exif_only && j.portrait == 0 {
+        return true;
+    }
+    let Ok(data) = std::fs::read(file) else {
+        return true;
+    };
+    let Ok(jpeg) = jtool::container::JpegFile::parse(&data) else {
+        return true;
+    };
+    // Exif jhead reads: a segment whose IFD0 reads.
+    let exif = (jpeg.exif_segment())
+        .and_then(|s| jtool::container::exif::parse_app1(s.body))
+        .filter(|e| e.ifd0.is_some());
+    let model = exif
+        .as_ref()
+        .and_then(|e| e.model.as_ref())
+        .map(|m| m.value.clone());
+    let frame = (jpeg.segments().find(|s| s.marker.is_sof()))
+        .and_then(|s| jtool::container::parse_frame(s).ok());
+    // jhead compares the frame's width and height; a square image is both.
+    let (w, h) = frame.map_or((0, 0), |f| (f.width, f.height));
+    let shape_ok = match j.portrait {
+        1 => w <= h,
+        -1 => w >= h,
+        _ => true,
+    };
+    let model_ok = j
+        .model
+        .as_ref()
+        .map_or(true, |m| model.is_some_and(|v| v.contains(m.as_str())));
+    shape_ok && model_ok && (!j.exif_only || exif.is_some())
 }
 
 /// `yyyy:mm:dd` or `yyyy:mm:dd/hh:mm:ss` (jhead -da) as Exif's date and time.
@@ -127,6 +167,10 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-rt" => j.replace_thumbnail = Some(value()?),
             "-te" => j.transfer = Some(value()?),
             "-cmd" => j.command = Some(value()?),
+            "-model" => j.model = Some(value()?.to_string_lossy().into_owned()),
+            "-exonly" => j.exif_only = true,
+            "-orp" => j.portrait = 1,
+            "-orl" => j.portrait = -1,
             "-mkexif" => j.mkexif = true,
             "-rgt" => j.regenerate = true,
             "-ft" => j.touch = true,
@@ -153,8 +197,7 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
         let known = [
-            "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-model", "-exonly", "-quality", "-orp",
-            "-orl", "-cr", "-ca", "-ar",
+            "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-quality", "-cr", "-ca", "-ar",
         ];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
@@ -166,11 +209,17 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
 
 /// jhead's command line as jtool command lines, run one after the other.
 pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
-    let Some(j) = options(args)? else {
+    let Some(mut j) = options(args)? else {
         return Ok(None);
     };
     if j.files.is_empty() {
         return Err("no files given".into());
+    }
+    let files = std::mem::take(&mut j.files);
+    j.files = files.into_iter().filter(|f| passes(&j, f)).collect();
+    if j.files.is_empty() {
+        // Every file filtered out: nothing to run (jhead then exits with 1).
+        return Ok(Some(Vec::new()));
     }
     let mut lines: Vec<Vec<OsString>> = Vec::new();
     // The command first, as jhead runs it before its own changes.
