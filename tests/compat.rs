@@ -1135,3 +1135,70 @@ fn jhead_filters_pick_jheads_files() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// `jhead -zt` and `jtool jhead -zt` (`strip --trim-exif-padding`): the zeros padding
+/// an Exif segment are cut. jtool cuts nothing its entries, IFDs or thumbnail use, so
+/// every entry reads as before (jhead cuts trailing zeros by its own rule, a used NUL
+/// at the end included); a segment padded with 3,000 zeros loses exactly those.
+#[test]
+fn jhead_zt_trims_the_exif_padding() {
+    let Some(jhead) = tool("jhead") else { return };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let root = tempfile::tempdir().unwrap();
+    let padded = root.path().join("padded.jpg");
+    let camera = std::fs::read(corpus.join("valid/cam_canon_digital_ixus_640x480.jpg")).unwrap();
+    std::fs::write(&padded, pad_exif(&camera, 3000)).unwrap();
+    let mut files = common::jpegs_in(&corpus.join("valid"));
+    files.push(padded.clone());
+    let (mut trimmed, mut same, mut failures) = (0, 0, Vec::new());
+    for (i, f) in files.iter().enumerate() {
+        let data = std::fs::read(f).unwrap();
+        let mut outs = Vec::new();
+        for (prog, first) in [(&jhead, None), (&jtool, Some("jhead"))] {
+            let file = root.path().join(format!("{i}-{}.jpg", outs.len()));
+            std::fs::write(&file, &data).unwrap();
+            let status = Command::new(prog)
+                .args(first)
+                .arg("-zt")
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                status.status.success() || first.is_none(),
+                "{}",
+                f.display()
+            );
+            outs.push(std::fs::read(&file).unwrap());
+        }
+        let entries = |d: &[u8]| jtool::inspect::exif_fields::exif_fields(d).unwrap_or_default();
+        let ok = entries(&outs[1]) == entries(&data)
+            && coefficient_hash(&outs[1]) == coefficient_hash(&data);
+        if !ok {
+            failures.push(f.display().to_string());
+        }
+        trimmed += usize::from(outs[1].len() < data.len());
+        same += usize::from(outs[0] == outs[1]);
+    }
+    let padded_out = std::fs::read(root.path().join(format!("{}-1.jpg", files.len() - 1))).unwrap();
+    assert_eq!(padded_out.len(), camera.len(), "exactly the padding cut");
+    eprintln!(
+        "jhead -zt: {} files, {trimmed} trimmed by jtool, {same} byte-identical to jhead's",
+        files.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// `jpeg` (whose first segment is Exif APP1) with `n` zero bytes added to that segment.
+fn pad_exif(jpeg: &[u8], n: usize) -> Vec<u8> {
+    assert_eq!(&jpeg[2..4], &[0xFF, 0xE1]);
+    let len = usize::from(u16::from_be_bytes([jpeg[4], jpeg[5]]));
+    let mut out = jpeg[..4].to_vec();
+    out.extend_from_slice(&u16::try_from(len + n).unwrap().to_be_bytes());
+    out.extend_from_slice(&jpeg[6..4 + len]);
+    out.extend(std::iter::repeat(0).take(n));
+    out.extend_from_slice(&jpeg[4 + len..]);
+    out
+}

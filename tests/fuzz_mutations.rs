@@ -748,6 +748,23 @@ const OPS: &[(&str, OpFn)] = &[
             Err(_) => Ok(false),
         }
     }),
+    ("strip --trim-exif-padding (entries unchanged)", |d, _| {
+        let opts = jtool::pipeline::StripOptions {
+            trim_exif_padding: true,
+            ..Default::default()
+        };
+        let all = jtool::container::KeepPolicy::ALL;
+        match jtool::pipeline::strip_with(d, all, opts) {
+            Ok(out) => {
+                let entries = jtool::inspect::exif_fields::exif_fields;
+                match (entries(d), entries(&out.bytes)) {
+                    (Ok(a), Ok(b)) if a != b => Err("trimming the padding changed an entry".into()),
+                    _ => Ok(out.bytes.len() < d.len()),
+                }
+            }
+            Err(_) => Ok(false),
+        }
+    }),
     ("orientation --set (added where missing)", |d, i| {
         let value = 1 + (i % 8) as u16;
         match jtool::pipeline::set_orientation(d, value) {

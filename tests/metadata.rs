@@ -395,7 +395,7 @@ fn drop_exif_thumbnail_keeps_every_other_tag() {
             KeepPolicy::ALL,
             jtool::pipeline::StripOptions {
                 drop_exif_thumbnail: true,
-                drop_trailer: false,
+                ..Default::default()
             },
         ) else {
             continue;

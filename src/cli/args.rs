@@ -505,6 +505,10 @@ pub struct StripArgs {
     /// own; by default it is kept, and a warning names metadata left there).
     #[arg(long)]
     pub drop_trailer: bool,
+    /// Cut the zero bytes that pad a kept Exif segment past the last byte its entries,
+    /// IFDs and thumbnail use (jhead -zt; some cameras pad Exif with tens of KiB).
+    #[arg(long)]
+    pub trim_exif_padding: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -960,6 +960,7 @@ fn run_strip(ctx: &Context, a: &StripArgs) -> i32 {
     let strict = ctx.strict;
     let opts = pipeline::StripOptions {
         drop_exif_thumbnail: a.drop_exif_thumbnail,
+        trim_exif_padding: a.trim_exif_padding,
         drop_trailer: a.drop_trailer,
     };
     let op = |data: &[u8], _: &Dest| {

@@ -408,6 +408,57 @@ pub fn drop_exif_thumbnail(body: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// `body` (an Exif APP1 body) without the zero bytes that pad it past the last byte
+/// its TIFF structure uses (`jhead -zt`: some cameras pad Exif with tens of KiB of
+/// zeros). What is used: every IFD reachable from IFD0 (the Exif, GPS and Interop IFDs
+/// and IFD1), each entry's values, and the IFD1 thumbnail. `None` when there is no
+/// such padding, or when some entry's values cannot be located (an unknown type, a
+/// damaged IFD): bytes that might be used are never cut.
+pub fn trim_exif_padding(body: &[u8]) -> Option<Vec<u8>> {
+    let tiff = body.strip_prefix(b"Exif\0".as_slice())?.get(1..)?;
+    let used = APP1_TIFF_START + exif_used_end(tiff)?;
+    let last_nonzero = body.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    let end = used.max(last_nonzero);
+    (end < body.len()).then(|| body[..end].to_vec())
+}
+
+/// The end of the bytes a TIFF structure uses (see [`trim_exif_padding`]).
+fn exif_used_end(data: &[u8]) -> Option<usize> {
+    const POINTERS: [u16; 3] = [0x8769, 0x8825, 0xA005]; // Exif, GPS, Interop IFDs
+    let tiff = exif::Tiff::parse(data)?;
+    let (mut end, mut queue, mut seen) = (8usize, vec![tiff.ifd0_offset], Vec::new());
+    while let Some(offset) = queue.pop() {
+        if seen.contains(&offset) || seen.len() >= 16 {
+            return None; // a loop, or more IFDs than Exif has
+        }
+        seen.push(offset);
+        let mut problems = Vec::new();
+        let ifd = tiff.read_ifd(offset, &mut problems)?;
+        if !problems.is_empty() || ifd.entries.len() != usize::from(ifd.stored_count) {
+            return None;
+        }
+        end = end.max(ifd.offset + 2 + 12 * ifd.entries.len() + 4);
+        for e in &ifd.entries {
+            let len = e.byte_len()?;
+            end = end.max(e.value_offset? + len);
+            if POINTERS.contains(&e.tag) {
+                queue.push(tiff.uint(e, 0)?);
+            }
+        }
+        let (at, len) = (ifd.find(0x0201), ifd.find(0x0202));
+        if let (Some(at), Some(len)) = (at, len) {
+            let thumb = (tiff.uint(at, 0)? as usize).checked_add(tiff.uint(len, 0)? as usize)?;
+            end = end.max(thumb);
+        }
+        match ifd.next {
+            Some(0) => {}
+            Some(next) => queue.push(next),
+            None => return None,
+        }
+    }
+    Some(end)
+}
+
 /// Offset of the TIFF header inside an MPF APP2 body ("MPF\0").
 const MPF_TIFF_START: usize = 4;
 /// MP Entry tag of the MP Index IFD (CIPA DC-007 5.2.3.3).
@@ -903,6 +954,22 @@ mod tests {
             },
         );
         assert!(other.is_none());
+    }
+
+    #[test]
+    fn exif_padding_is_cut_to_the_last_used_byte() {
+        // DateTime's 20 bytes end the TIFF data with its NUL: used, so never cut.
+        let body = minimal_exif("2020:01:02 03:04:05", 8, 8);
+        assert_eq!(body.last(), Some(&0));
+        assert!(trim_exif_padding(&body).is_none());
+        let mut padded = body.clone();
+        padded.extend([0; 500]);
+        assert_eq!(trim_exif_padding(&padded), Some(body.clone()));
+        // An entry of no TIFF type: its extent is unknown, nothing is cut.
+        let mut odd = padded.clone();
+        let ifd0 = APP1_TIFF_START + 8 + 2;
+        odd[ifd0 + 2..ifd0 + 4].copy_from_slice(&[0, 99]);
+        assert!(trim_exif_padding(&odd).is_none());
     }
 
     #[test]

@@ -14,6 +14,9 @@ pub struct StripOptions {
     /// Remove the data after EOI (MPF secondary images and previews, which carry
     /// metadata of their own, or anything else appended).
     pub drop_trailer: bool,
+    /// Cut the zero bytes that pad kept Exif segments past their last used byte (as
+    /// `jhead -zt`; see [`edit::trim_exif_padding`]).
+    pub trim_exif_padding: bool,
 }
 
 /// Writes `data` back without the metadata segments `keep` does not keep. Nothing else
@@ -50,10 +53,16 @@ pub fn strip_with(data: &[u8], keep: KeepPolicy, opts: StripOptions) -> Result<O
         .items
         .iter()
         .enumerate()
-        .filter(|_| drop_exif_thumbnail)
         .filter_map(|(i, item)| match item {
             Item::Segment(s) if classify(s) == MetaClass::Exif => {
-                edit::drop_exif_thumbnail(s.body).map(|b| (i, b))
+                let thumbless = drop_exif_thumbnail
+                    .then(|| edit::drop_exif_thumbnail(s.body))
+                    .flatten();
+                let body = thumbless.as_deref().unwrap_or(s.body);
+                let trimmed = (opts.trim_exif_padding)
+                    .then(|| edit::trim_exif_padding(body))
+                    .flatten();
+                trimmed.or(thumbless).map(|b| (i, b))
             }
             _ => None,
         })

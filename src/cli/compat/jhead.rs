@@ -26,6 +26,8 @@ struct Jhead {
     /// Metadata kinds removed (-de, -dc, -di, -dx, -du, -purejpg).
     removed: Vec<&'static str>,
     drop_thumbnail: bool,
+    /// -zt: the zeros padding Exif cut.
+    trim: bool,
     comment: Option<OsString>,
     comment_file: Option<OsString>,
     save_thumbnail: Option<OsString>,
@@ -161,6 +163,7 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-autorot" => j.autorot = true,
             "-norot" => j.norot = true,
             "-dt" => j.drop_thumbnail = true,
+            "-zt" => j.trim = true,
             "-cl" => j.comment = Some(value()?),
             "-ci" => j.comment_file = Some(value()?),
             "-st" => j.save_thumbnail = Some(value()?),
@@ -197,7 +200,7 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
         let known = [
-            "-ce", "-cs", "-zt", "-rgt", "-a", "-exifmap", "-quality", "-cr", "-ca", "-ar",
+            "-ce", "-cs", "-rgt", "-a", "-exifmap", "-quality", "-cr", "-ca", "-ar",
         ];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
@@ -249,7 +252,7 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     if j.mkexif {
         line(&["exif", "--new"], &[], true);
     }
-    if !j.removed.is_empty() || j.drop_thumbnail {
+    if !j.removed.is_empty() || j.drop_thumbnail || j.trim {
         let kept: Vec<&str> = ALL_KINDS
             .into_iter()
             .filter(|k| !j.removed.contains(k))
@@ -264,7 +267,16 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         } else {
             &[]
         };
-        line(&[&["strip", "--keep", &list], thumb].concat(), &[], true);
+        let trim: &[&str] = if j.trim {
+            &["--trim-exif-padding"]
+        } else {
+            &[]
+        };
+        line(
+            &[&["strip", "--keep", &list], thumb, trim].concat(),
+            &[],
+            true,
+        );
     }
     match (&j.comment, &j.comment_file) {
         (Some(t), _) => line(&["comment", "--replace", "--add"], &[t], true),
