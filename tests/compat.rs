@@ -1202,3 +1202,53 @@ fn pad_exif(jpeg: &[u8], n: usize) -> Vec<u8> {
     out.extend_from_slice(&jpeg[4 + len..]);
     out
 }
+
+/// `jhead -cs NAME` and `jtool jhead -cs NAME` (`comment --extract`): the same comment
+/// files, byte for byte, none for a file without a comment.
+#[test]
+fn jhead_cs_saves_the_comment() {
+    let Some(jhead) = tool("jhead") else { return };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let mut files = common::testdata_jpegs();
+    if let Some(corpus) = common::corpus_dir() {
+        files.extend(common::jpegs_in(&corpus.join("valid")));
+    }
+    let root = tempfile::tempdir().unwrap();
+    let mut saved = Vec::new();
+    for (who, prog, first) in [("jhead", &jhead, None), ("jtool", &jtool, Some("jhead"))] {
+        let dir = root.path().join(who);
+        std::fs::create_dir(&dir).unwrap();
+        let names: Vec<String> = (0..files.len()).map(|i| format!("{i}.jpg")).collect();
+        for (f, n) in files.iter().zip(&names) {
+            std::fs::copy(f, dir.join(n)).unwrap();
+        }
+        let out = Command::new(prog)
+            .args(first)
+            .args(["-cs", "c_&i.txt"])
+            .args(&names)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{who}");
+        let mut texts: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        texts.sort();
+        saved.push(texts);
+    }
+    eprintln!(
+        "jhead -cs: {} comment files of {} files",
+        saved[0].len(),
+        files.len()
+    );
+    assert!(!saved[0].is_empty());
+    assert_eq!(saved[0], saved[1]);
+}

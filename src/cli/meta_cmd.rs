@@ -26,6 +26,10 @@ pub struct CommentArgs {
     /// included (rdjpgcom -raw; unsafe on a terminal).
     #[arg(long)]
     pub raw: bool,
+    /// Write the first comment's bytes, as they are, to OUT (jhead -cs); a file without
+    /// a comment writes nothing, with a warning.
+    #[arg(long, conflicts_with_all = ["add", "add_file", "replace", "raw"])]
+    pub extract: bool,
     /// Without --add, --add-file or --replace: the files whose comments to show.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -217,6 +221,30 @@ pub fn run_comment(ctx: &Context, a: &CommentArgs) -> i32 {
             "a comment holds at most {} bytes",
             pipeline::MAX_COMMENT
         ));
+    }
+    if a.extract {
+        let op = |data: &[u8], _: &super::Dest| {
+            let Some(first) = pipeline::comments(data)?.into_iter().next() else {
+                // Nothing to write: as if the operation had written nothing itself.
+                let mut done = unchanged(data);
+                done.written = Some(0);
+                let none = jtool::Warning {
+                    offset: None,
+                    kind: jtool::WarningKind::Other("no comment; nothing written".into()),
+                    mcu: None,
+                };
+                done.output.warnings.push(none);
+                return Ok(done);
+            };
+            Ok(Done::from(pipeline::Output {
+                bytes: first,
+                warnings: Vec::new(),
+            }))
+        };
+        return match plan_jobs(&a.output) {
+            Ok(jobs) => run_jobs(ctx, jobs, op),
+            Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
+        };
     }
     if text.is_none() && !a.replace {
         if let Err(m) = reading_only(&a.output) {

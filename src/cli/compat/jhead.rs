@@ -31,6 +31,8 @@ struct Jhead {
     comment: Option<OsString>,
     comment_file: Option<OsString>,
     save_thumbnail: Option<OsString>,
+    /// -cs: the file the comment is saved to (`&i` stands for each file's name).
+    save_comment: Option<OsString>,
     replace_thumbnail: Option<OsString>,
     /// -te: the file to take Exif from (`&i` stands for each file's name).
     transfer: Option<OsString>,
@@ -167,6 +169,7 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-cl" => j.comment = Some(value()?),
             "-ci" => j.comment_file = Some(value()?),
             "-st" => j.save_thumbnail = Some(value()?),
+            "-cs" => j.save_comment = Some(value()?),
             "-rt" => j.replace_thumbnail = Some(value()?),
             "-te" => j.transfer = Some(value()?),
             "-cmd" => j.command = Some(value()?),
@@ -200,7 +203,7 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
         let known = [
-            "-ce", "-cs", "-rgt", "-a", "-exifmap", "-quality", "-cr", "-ca", "-ar",
+            "-ce", "-rgt", "-a", "-exifmap", "-quality", "-cr", "-ca", "-ar",
         ];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
@@ -304,6 +307,9 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     if let Some(name) = &j.save_thumbnail {
         let words = ["thumbnail", "--extract", "--if-present"];
         per_file_lines(&mut lines, name, &j.files, &words, false);
+    }
+    if let Some(name) = &j.save_comment {
+        per_file_lines(&mut lines, name, &j.files, &["comment", "--extract"], false);
     }
     if lines.is_empty() {
         let mut a: Vec<OsString> = vec!["jtool".into(), "exif".into(), "--summary".into()];
