@@ -242,3 +242,66 @@ fn jhead_switches_run_as_jtool_commands() {
     assert_eq!(mtime(&dir.path().join("0229.jpg")), 1_078_014_600);
     jtool().args(["jhead", "-zt", "a.jpg"]).assert().code(1);
 }
+
+/// `sample()` with an XMP packet holding the mirrors of its Exif dates, in both forms.
+fn with_xmp_dates() -> Vec<u8> {
+    let data = sample();
+    let mut xmp =
+        b"http://ns.adobe.com/xap/1.0/\0<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>"
+            .to_vec();
+    xmp.extend_from_slice(
+        concat!(
+            "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>",
+            "<rdf:Description xmlns:xmp='http://ns.adobe.com/xap/1.0/' xmlns:exif='http://ns.adobe.com/exif/1.0/'",
+            " xmlns:photoshop='http://ns.adobe.com/photoshop/1.0/' xmp:CreateDate='2004-02-29T01:00:01.5-05:00'>",
+            "<exif:DateTimeOriginal>2004-02-29T01:00:00</exif:DateTimeOriginal>",
+            "<photoshop:DateCreated>2004-02-29</photoshop:DateCreated>",
+            "</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+        )
+        .as_bytes(),
+    );
+    let mut out = data[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&u16::try_from(xmp.len() + 2).unwrap().to_be_bytes());
+    out.extend_from_slice(&xmp);
+    out.extend_from_slice(&data[2..]);
+    out
+}
+
+/// The XMP mirrors of the Exif dates move with them, in place: a shift of whole days moves
+/// a date alone too, a shift within the day leaves it (with a warning); the zone and the
+/// fraction of a second stay; the file keeps its length.
+#[test]
+fn xmp_mirrors_of_the_dates_move_with_them() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("x.jpg");
+    std::fs::write(&src, with_xmp_dates()).unwrap();
+    let run = |shift: &str| {
+        let out = d.path().join("o.jpg");
+        let r = jtool()
+            .args(["date", "--shift", shift])
+            .arg(&src)
+            .arg(&out)
+            .assert()
+            .success();
+        let warned = String::from_utf8_lossy(&r.get_output().stderr).into_owned();
+        (
+            String::from_utf8_lossy(&std::fs::read(&out).unwrap()).into_owned(),
+            warned,
+        )
+    };
+    let (days, warned) = run("+48");
+    assert!(
+        days.contains("xmp:CreateDate='2004-03-02T01:00:01.5-05:00'"),
+        "{days}"
+    );
+    assert!(days.contains("<exif:DateTimeOriginal>2004-03-02T01:00:00<"));
+    assert!(days.contains("<photoshop:DateCreated>2004-03-02<"));
+    assert!(warned.is_empty(), "{warned}");
+    let (hours, warned) = run("-2");
+    assert!(hours.contains("xmp:CreateDate='2004-02-28T23:00:01.5-05:00'"));
+    assert!(hours.contains("<photoshop:DateCreated>2004-02-29<"));
+    assert!(warned.contains("photoshop:DateCreated"), "{warned}");
+    let written = std::fs::read(d.path().join("o.jpg")).unwrap();
+    assert_eq!(written.len(), with_xmp_dates().len());
+}

@@ -693,16 +693,7 @@ pub fn edit_xmp_tags(body: &[u8], edit: &ExifEdit) -> Option<Vec<u8>> {
     if !body.starts_with(HEAD) {
         return None;
     }
-    let declared = |ns: &[u8], prefix: &[u8]| {
-        let double = [b"xmlns:".as_slice(), prefix, b"=", ns].concat();
-        let single: Vec<u8> = double
-            .iter()
-            .map(|&b| if b == b'"' { b'\'' } else { b })
-            .collect();
-        [double, single]
-            .iter()
-            .any(|d| memchr::memmem::find(body, d).is_some())
-    };
+    let declared = |ns: &[u8], prefix: &[u8]| xmp_declares(body, prefix, ns);
     let mut changes: Vec<(&[u8], u32)> = Vec::new();
     if let (Some(o), true) = (edit.orientation, declared(XMP_TIFF, b"tiff")) {
         changes.push((b"tiff:Orientation", u32::from(o)));
@@ -731,32 +722,59 @@ pub fn edit_xmp_tags(body: &[u8], edit: &ExifEdit) -> Option<Vec<u8>> {
 fn set_xmp_property(xmp: &[u8], name: &[u8], value: u32) -> Vec<u8> {
     let text = value.to_string();
     let mut out = Vec::with_capacity(xmp.len() + 8);
-    let mut rest = xmp;
-    while let Some(k) = memchr::memmem::find(rest, name) {
-        let after = &rest[k + name.len()..];
-        // The name must stand alone: after `<` or white space, before `=` or `>`.
-        let before_ok = k > 0 && (rest[k - 1] == b'<' || rest[k - 1].is_ascii_whitespace());
-        let span = before_ok
-            .then(|| xmp_value_span(after, rest[k - 1] == b'<'))
-            .flatten();
-        let Some((start, len)) = span else {
-            out.extend_from_slice(&rest[..k + name.len()]);
-            rest = after;
+    let mut copied = 0;
+    for span in xmp_values(xmp, name) {
+        let v = &xmp[span.clone()];
+        if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
             continue;
-        };
-        out.extend_from_slice(&rest[..k + name.len() + start]);
+        }
+        out.extend_from_slice(&xmp[copied..span.start]);
         out.extend_from_slice(text.as_bytes());
-        rest = &after[start + len..];
+        copied = span.end;
     }
-    out.extend_from_slice(rest);
+    out.extend_from_slice(&xmp[copied..]);
     out
 }
 
-/// Where the decimal value after a property name lies (start, length): `="6"` or `='6'`
-/// for an attribute, `>6<` for an element (`element`: the name followed a `<`).
+/// Whether an XMP packet binds `prefix` to namespace `ns` (quoted, as in
+/// `xmlns:tiff="http://ns.adobe.com/tiff/1.0/"`), with double or single quotes.
+pub fn xmp_declares(xmp: &[u8], prefix: &[u8], ns: &[u8]) -> bool {
+    let double = [b"xmlns:".as_slice(), prefix, b"=", ns].concat();
+    let single: Vec<u8> = double
+        .iter()
+        .map(|&b| if b == b'"' { b'\'' } else { b })
+        .collect();
+    [double, single]
+        .iter()
+        .any(|d| memchr::memmem::find(xmp, d).is_some())
+}
+
+/// Where the simple values of property `name` (`prefix:Name`) lie in an XMP packet:
+/// the attribute form (`name="v"` or `name='v'`) and the element form
+/// (`<name>v</name>`, text only), in packet order.
+pub fn xmp_values(xmp: &[u8], name: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(k) = memchr::memmem::find(&xmp[from..], name).map(|k| k + from) {
+        from = k + name.len();
+        // The name must stand alone: after `<` or white space, before `=` or `>`.
+        let before = k.checked_sub(1).map(|i| xmp[i]);
+        let element = before == Some(b'<');
+        if !(element || before.is_some_and(|b| b.is_ascii_whitespace())) {
+            continue;
+        }
+        if let Some((start, len)) = xmp_value_span(&xmp[from..], element) {
+            spans.push(from + start..from + start + len);
+        }
+    }
+    spans
+}
+
+/// Where the value after a property name lies (start, length): `="v"` or `='v'` for an
+/// attribute, `>v<` for an element (`element`: the name followed a `<`).
 fn xmp_value_span(after: &[u8], element: bool) -> Option<(usize, usize)> {
-    let start = if element {
-        (after.first() == Some(&b'>')).then_some(1)?
+    let (start, close) = if element {
+        (after.first() == Some(&b'>')).then_some((1, b'<'))?
     } else {
         let eq = after.iter().position(|b| !b.is_ascii_whitespace())?;
         (after[eq] == b'=').then_some(())?;
@@ -765,19 +783,12 @@ fn xmp_value_span(after: &[u8], element: bool) -> Option<(usize, usize)> {
             + after[eq + 1..]
                 .iter()
                 .position(|b| !b.is_ascii_whitespace())?;
-        matches!(after[q], b'"' | b'\'').then_some(q + 1)?
+        matches!(after[q], b'"' | b'\'').then_some((q + 1, after[q]))?
     };
-    let digits = after[start..]
+    let len = after[start..]
         .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    let end = after.get(start + digits)?;
-    let closes = if element {
-        *end == b'<'
-    } else {
-        matches!(end, b'"' | b'\'')
-    };
-    (digits > 0 && closes).then_some((start, digits))
+        .position(|&b| b == close || b == b'<')?;
+    (after[start + len] == close).then_some((start, len))
 }
 
 /// `xmp` brought back to `len` bytes by taking or adding padding spaces before the

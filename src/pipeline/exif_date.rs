@@ -332,10 +332,118 @@ pub fn edit_dates(data: &[u8], edit: &DateEdit) -> Result<Output> {
             "no Exif date to change (DateTime, DateTimeOriginal, DateTimeDigitized)".into(),
         ));
     }
+    edit_xmp_dates(data, &mut out, edit, &mut warnings)?;
     Ok(Output {
         bytes: out,
         warnings,
     })
+}
+
+/// The XMP properties that mirror the Exif dates (MWG Guidelines 2.0, 5.9: DateTime is
+/// xmp:ModifyDate, DateTimeOriginal photoshop:DateCreated, DateTimeDigitized
+/// xmp:CreateDate; tiff: and exif: repeat the Exif names), with their namespaces.
+const XMP_DATES: [(&[u8], &[u8]); 6] = [
+    (b"xmp:ModifyDate", b"\"http://ns.adobe.com/xap/1.0/\""),
+    (b"xmp:CreateDate", b"\"http://ns.adobe.com/xap/1.0/\""),
+    (
+        b"photoshop:DateCreated",
+        b"\"http://ns.adobe.com/photoshop/1.0/\"",
+    ),
+    (
+        b"exif:DateTimeOriginal",
+        b"\"http://ns.adobe.com/exif/1.0/\"",
+    ),
+    (
+        b"exif:DateTimeDigitized",
+        b"\"http://ns.adobe.com/exif/1.0/\"",
+    ),
+    (b"tiff:DateTime", b"\"http://ns.adobe.com/tiff/1.0/\""),
+];
+
+/// Applies `edit` to the XMP mirrors of the Exif dates in the file's main XMP packet,
+/// over the old characters (an XMP date's fields have fixed widths, so nothing moves):
+/// its date and time change, its fraction of a second and time zone stay as written. A
+/// value that is not a date with a time, or that would need seconds it does not write,
+/// is left as it is with a warning.
+fn edit_xmp_dates(
+    data: &[u8],
+    out: &mut [u8],
+    edit: &DateEdit,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    let file = JpegFile::parse(data)?;
+    let packet = file.segments().find(|s| {
+        s.marker == crate::container::Marker::APP1
+            && s.body.starts_with(b"http://ns.adobe.com/xap/1.0/\0")
+    });
+    let Some(packet) = packet else {
+        return Ok(());
+    };
+    let (body, base) = (packet.body, packet.body_offset());
+    for (name, ns) in XMP_DATES {
+        let (prefix, _) = name.split_at(name.iter().position(|&b| b == b':').unwrap_or(0));
+        if !crate::container::edit::xmp_declares(body, prefix, ns) {
+            continue;
+        }
+        for span in crate::container::edit::xmp_values(body, name) {
+            let old = &body[span.clone()];
+            match new_xmp_date(old, edit) {
+                Some(new) => {
+                    out[base + span.start..base + span.start + new.len()].copy_from_slice(&new)
+                }
+                None => warnings.push(Warning::at(
+                    base + span.start,
+                    WarningKind::Other(format!(
+                        "XMP {} \"{}\" left as it is: not a date this change can be written to",
+                        String::from_utf8_lossy(name),
+                        String::from_utf8_lossy(old).escape_debug()
+                    )),
+                )),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The changed date-and-time part of an XMP date (`YYYY-MM-DD[Thh:mm[:ss]]`, XMP Part
+/// 1, 8.2.1.1), the same length as the old; `None` when it is no such date or the new
+/// value needs fields it does not write (seconds, or a time of day for a date alone).
+fn new_xmp_date(old: &[u8], edit: &DateEdit) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(old).ok()?;
+    let shape = |i: usize, c: u8| old.get(i) == Some(&c);
+    if !(shape(4, b'-') && shape(7, b'-')) {
+        return None;
+    }
+    // A date alone (`YYYY-MM-DD`) is midnight for the edit, and changes only by days.
+    let timed = shape(10, b'T') && shape(13, b':');
+    if !timed && old.len() != 10 {
+        return None;
+    }
+    let seconds = shape(16, b':');
+    let time = match (timed, seconds) {
+        (false, _) => "00:00:00".to_string(),
+        (true, true) => text.get(11..19)?.to_string(),
+        (true, false) => format!("{}:00", text.get(11..16)?),
+    };
+    let exif = format!(
+        "{}:{}:{} {time}",
+        &text[..4],
+        text.get(5..7)?,
+        text.get(8..10)?
+    );
+    let new = edit.apply(ExifDateTime::parse(&exif))?;
+    let (date, hm) = (
+        format!("{:04}-{:02}-{:02}", new.year, new.month, new.day),
+        format!("{:02}:{:02}", new.hour, new.minute),
+    );
+    let written = match (timed, seconds) {
+        (false, _) if (new.hour, new.minute, new.second) != (0, 0, 0) => return None,
+        (true, false) if new.second != 0 => return None,
+        (false, _) => date,
+        (true, false) => format!("{date}T{hm}"),
+        (true, true) => format!("{date}T{hm}:{:02}", new.second),
+    };
+    Some(written.into_bytes())
 }
 
 /// The date a file's picture was taken: DateTimeOriginal, else DateTimeDigitized,
@@ -437,6 +545,37 @@ fn bad_format(format: &str, why: &str) -> Error {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn xmp_dates_keep_their_shape() {
+        let shifted = |v: &str, s: i64| new_xmp_date(v.as_bytes(), &DateEdit::Shift(s));
+        let text = |v: Option<Vec<u8>>| v.map(|b| String::from_utf8(b).unwrap());
+        // The fraction and the zone after the seconds are left to the caller's bytes.
+        assert_eq!(
+            text(shifted("2020-12-31T23:30:09.25+02:00", 1800)).as_deref(),
+            Some("2021-01-01T00:00:09")
+        );
+        assert_eq!(
+            text(shifted("2020-05-06T07:08", 60)).as_deref(),
+            Some("2020-05-06T07:09")
+        );
+        assert_eq!(
+            shifted("2020-05-06T07:08", 61),
+            None,
+            "seconds it does not write"
+        );
+        assert_eq!(
+            text(shifted("2020-05-06", 86_400)).as_deref(),
+            Some("2020-05-07")
+        );
+        assert_eq!(
+            shifted("2020-05-06", 3_600),
+            None,
+            "a time of day for a date alone"
+        );
+        assert_eq!(shifted("2020", 86_400), None);
+        assert_eq!(shifted("yesterday", 1), None);
+    }
 
     fn dt(s: &str) -> ExifDateTime {
         ExifDateTime::parse(s).unwrap()
