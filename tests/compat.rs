@@ -1105,20 +1105,8 @@ fn jhead_filters_pick_jheads_files() {
         let root = tempfile::tempdir().unwrap();
         let mut changed = Vec::new();
         for (who, prog, first) in [("jhead", &jhead, None), ("jtool", &jtool, Some("jhead"))] {
-            let dir = root.path().join(who);
-            std::fs::create_dir(&dir).unwrap();
-            let names: Vec<String> = (0..files.len()).map(|i| format!("{i}.jpg")).collect();
-            for (f, n) in files.iter().zip(&names) {
-                std::fs::copy(f, dir.join(n)).unwrap();
-            }
-            let out = Command::new(prog)
-                .args(first)
-                .args(filter)
-                .args(["-cl", "filtered"])
-                .args(&names)
-                .current_dir(&dir)
-                .output()
-                .unwrap();
+            let args = [filter, &["-cl", "filtered"]].concat();
+            let (dir, names, out) = in_copies(root.path(), who, (prog, first), &files, &args);
             let touched: Vec<usize> = (0..files.len())
                 .filter(|&i| {
                     std::fs::read(dir.join(&names[i])).unwrap() != std::fs::read(&files[i]).unwrap()
@@ -1216,19 +1204,8 @@ fn jhead_cs_saves_the_comment() {
     let root = tempfile::tempdir().unwrap();
     let mut saved = Vec::new();
     for (who, prog, first) in [("jhead", &jhead, None), ("jtool", &jtool, Some("jhead"))] {
-        let dir = root.path().join(who);
-        std::fs::create_dir(&dir).unwrap();
-        let names: Vec<String> = (0..files.len()).map(|i| format!("{i}.jpg")).collect();
-        for (f, n) in files.iter().zip(&names) {
-            std::fs::copy(f, dir.join(n)).unwrap();
-        }
-        let out = Command::new(prog)
-            .args(first)
-            .args(["-cs", "c_&i.txt"])
-            .args(&names)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
+        let args = ["-cs", "c_&i.txt"];
+        let (dir, _, out) = in_copies(root.path(), who, (prog, first), &files, &args);
         assert!(out.status.success(), "{who}");
         let mut texts: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
             .unwrap()
@@ -1251,4 +1228,30 @@ fn jhead_cs_saves_the_comment() {
     );
     assert!(!saved[0].is_empty());
     assert_eq!(saved[0], saved[1]);
+}
+
+/// Copies `files` into a new directory `root/who` as 0.jpg, 1.jpg… and runs the
+/// program (with its first word, `jhead` for jtool) there on them after `args`: the
+/// directory, the names and the run's output.
+fn in_copies(
+    root: &Path,
+    who: &str,
+    (prog, first): (&Path, Option<&str>),
+    files: &[std::path::PathBuf],
+    args: &[&str],
+) -> (std::path::PathBuf, Vec<String>, std::process::Output) {
+    let dir = root.join(who);
+    std::fs::create_dir(&dir).unwrap();
+    let names: Vec<String> = (0..files.len()).map(|i| format!("{i}.jpg")).collect();
+    for (f, n) in files.iter().zip(&names) {
+        std::fs::copy(f, dir.join(n)).unwrap();
+    }
+    let out = Command::new(prog)
+        .args(first)
+        .args(args)
+        .args(&names)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    (dir, names, out)
 }
