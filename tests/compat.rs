@@ -1035,8 +1035,7 @@ fn jhead_cmd_puts_the_exif_back() {
 
 /// The frame's width and height as text, as `exif_fields` shows values.
 fn frame_size_text(d: &[u8]) -> Option<[String; 2]> {
-    let f = JpegFile::parse(d).ok()?;
-    let frame = jtool::container::parse_frame(f.segments().find(|s| s.marker.is_sof())?).ok()?;
+    let frame = JpegFile::parse(d).ok()?.frame()?;
     Some([frame.width.to_string(), frame.height.to_string()])
 }
 

@@ -150,10 +150,7 @@ pub fn stream_output<E: From<io::Error>>(
                 // (jpegtran, exiftran) refuses it; a rename alone would replace it.
                 fs::OpenOptions::new().write(true).open(&target)?;
             }
-            let dir = match target.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
-            };
+            let dir = parent_dir(&target);
             // The input's mode for --in-place, else the mode of the file replaced, as a
             // tool that opens the output for writing keeps it.
             let kept = like.or(Some(&target)).and_then(|p| fs::metadata(p).ok());
@@ -166,6 +163,14 @@ pub fn stream_output<E: From<io::Error>>(
             tmp.file.persist(&target).map_err(|e| e.error)?;
             Ok(())
         }
+    }
+}
+
+/// The directory a file is in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     }
 }
 

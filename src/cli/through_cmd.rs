@@ -38,12 +38,8 @@ fn through(command: &str, path: &Path, keep_times: bool) -> Result<Vec<String>, 
         true => Some(io::file_times(path).map_err(|e| io_message(&e))?),
         false => None,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
     let out_file = match command.contains("&o") {
-        true => Some(io::temporary_in(dir).map_err(|e| io_message(&e))?),
+        true => Some(io::temporary_in(io::parent_dir(path)).map_err(|e| io_message(&e))?),
         false => None,
     };
     let line = substitute(command, path, out_file.as_ref().map(|t| t.path()));

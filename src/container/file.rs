@@ -235,6 +235,12 @@ impl<'a> JpegFile<'a> {
             .find(|s| s.marker == Marker::APP1 && s.body.starts_with(b"Exif\0"))
     }
 
+    /// The frame header (the first SOFn segment), when there is one that reads.
+    pub fn frame(&self) -> Option<super::FrameHeader> {
+        let sof = self.segments().find(|s| s.marker.is_sof())?;
+        super::parse_frame(sof).ok()
+    }
+
     /// Every scan, in order.
     pub fn scans(&self) -> impl Iterator<Item = &Scan<'a>> {
         self.items.iter().filter_map(|i| match i {

@@ -15,7 +15,7 @@ use super::pixels::{decode_file, DecodeOptions};
 use super::thumbnail::{encoded, like_old, remade, turn_embedded, Blocks, Edit};
 use super::{MetaEdits, Trailer};
 use crate::container::edit::{mpf_entries, mpf_entry_types, ExifEdit, MPF_LARGE_THUMBNAILS};
-use crate::container::{classify, parse_frame, JpegFile, KeepPolicy, Marker, MetaClass};
+use crate::container::{classify, JpegFile, KeepPolicy, Marker, MetaClass};
 use crate::error::{Warning, WarningKind};
 use crate::pixels::{geometry, ColorSpace};
 use crate::transform::{Orientation, Rect, Request};
@@ -162,7 +162,7 @@ fn reassembled(image: &[u8], coded: &[u8], edit: &Edit) -> Option<Vec<u8>> {
     let file = JpegFile::parse(image).ok()?;
     let new = JpegFile::parse(coded).ok()?;
     let start = new.segments().find(|s| s.marker == Marker::DQT)?.offset;
-    let frame = parse_frame(new.segments().find(|s| s.marker.is_sof())?).ok()?;
+    let frame = new.frame()?;
     let edits = MetaEdits {
         exif: ExifEdit {
             dimensions: Some((u32::from(frame.width), u32::from(frame.height))),
@@ -221,7 +221,7 @@ fn turned_image(image: &[u8], edit: &Edit) -> Option<Vec<u8>> {
 /// sampling, its metadata kept, its Exif size updated. Gray and YCbCr images only.
 fn cut_image(image: &[u8], edit: &Edit, region: Rect) -> Option<Vec<u8>> {
     let file = JpegFile::parse(image).ok()?;
-    let frame = parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
+    let frame = file.frame()?;
     let limits = DecodeOptions {
         limits: edit.options.limits,
         ..DecodeOptions::default()

@@ -246,7 +246,7 @@ fn new_thumbnail(
 /// The width and height of a JPEG's frame (a thumbnail's, an image's after EOI).
 pub(super) fn jpeg_size(thumb: &[u8]) -> Option<(u32, u32)> {
     let file = JpegFile::parse(thumb).ok()?;
-    let frame = parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
+    let frame = file.frame()?;
     Some((u32::from(frame.width), u32::from(frame.height)))
 }
 

@@ -184,7 +184,7 @@ pub fn new_exif(data: &[u8], date: Option<&super::ExifDateTime>) -> Result<Outpu
 
 /// The frame's width and height, when its header reads.
 fn frame_size(file: &JpegFile) -> Option<(u32, u32)> {
-    let f = crate::container::parse_frame(file.segments().find(|s| s.marker.is_sof())?).ok()?;
+    let f = file.frame()?;
     Some((u32::from(f.width), u32::from(f.height)))
 }
 

@@ -74,8 +74,7 @@ fn passes(j: &Jhead, file: &OsString) -> bool {
         .as_ref()
         .and_then(|e| e.model.as_ref())
         .map(|m| m.value.clone());
-    let frame = (jpeg.segments().find(|s| s.marker.is_sof()))
-        .and_then(|s| jtool::container::parse_frame(s).ok());
+    let frame = jpeg.frame();
     // jhead compares the frame's width and height; a square image is both.
     let (w, h) = frame.map_or((0, 0), |f| (f.width, f.height));
     let shape_ok = match j.portrait {
