@@ -298,6 +298,11 @@ fn cjpeg_switches_give_cjpegs_file() {
         ("-grayscale -sample 2x2", true),
         ("-grayscale -sample 1x3 -restart 2", true),
         ("-grayscale -sample 2x1 -progressive", false),
+        // One component: a non-interleaved scan, one block per MCU whatever its
+        // factors, so the 10-block MCU limit does not apply (was refused).
+        ("-grayscale -sample 4x4", true),
+        ("-grayscale -sample 3x4 -restart 1", true),
+        ("-grayscale -sample 4x3 -optimize", false),
         // A repeated switch takes its last value.
         (
             "-quality 20 -quality 80 -dct fast -dct int -baseline -baseline",

@@ -35,14 +35,13 @@ pub(super) fn scan_of(
     }
 }
 
-/// Whether the components `comps` may share one interleaved scan.
+/// Whether the components `comps` may share one scan. A scan of one component is
+/// non-interleaved: its MCU is one block whatever the sampling factors (T.81 A.2.2),
+/// so only an interleaved scan is bound by the 10-block MCU limit (B.2.3).
 pub fn can_interleave(image: &CoefficientImage, comps: &[usize]) -> bool {
-    comps.len() <= 4
-        && comps
-            .iter()
-            .map(|&c| image.components[c].h as usize * image.components[c].v as usize)
-            .sum::<usize>()
-            <= MAX_BLOCKS_IN_MCU
+    let blocks = |&c: &usize| image.components[c].h as usize * image.components[c].v as usize;
+    comps.len() == 1
+        || (comps.len() <= 4 && comps.iter().map(blocks).sum::<usize>() <= MAX_BLOCKS_IN_MCU)
 }
 
 fn dc_scans(image: &CoefficientImage, out: &mut Vec<ScanHeader>, ah: u8, al: u8) {
