@@ -446,6 +446,15 @@ fn option_cases(colour: bool, qt: &str) -> Vec<Case> {
         o.mode = CodingMode::Progressive;
         o.huffman = HuffmanChoice::Optimal;
     }));
+    // Smoothing puts libjpeg in context mode for every component: the rows below the
+    // image of one it cannot smooth (1x3, 4x2) are downsampled from copies of the last
+    // image row, not copies of its last downsampled row.
+    for (s, f) in [("1x3", 20), ("4x2", 50)] {
+        v.push(case(&format!("-smooth {f} -sample {s}"), |o| {
+            o.params.smoothing = f;
+            o.params.sampling = Sampling::parse(s).unwrap();
+        }));
+    }
     for s in [
         "4x1",
         "1x4",

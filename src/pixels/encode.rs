@@ -198,7 +198,8 @@ struct CompPlan {
     /// Block columns and rows holding image samples.
     real_w: usize,
     real_h: usize,
-    /// Rows of this component libjpeg computes from image rows (the rest repeat the last).
+    /// Rows of this component libjpeg computes from image rows (the rest repeat the
+    /// last; `usize::MAX` when every row is computed).
     rows_computed: usize,
     /// Block columns of the padded plane.
     plane_w: usize,
@@ -392,7 +393,7 @@ fn plan(
     }
     let (max_h, max_v) = (g.max_h as usize, g.max_v as usize);
     let h = img.height as usize;
-    let plans: Vec<CompPlan> = out
+    let mut plans: Vec<CompPlan> = out
         .components
         .iter()
         .enumerate()
@@ -421,6 +422,15 @@ fn plan(
             }
         })
         .collect();
+    // With a smoothed component libjpeg prepares the input with context rows
+    // (jcprepct.c's context mode): every row group of the last iMCU row is then
+    // downsampled from image rows padded with copies of the last one, for every
+    // component, where plain downsampling repeats the last row it computed.
+    if plans.iter().any(|pl| pl.smooth > 0) {
+        for pl in &mut plans {
+            pl.rows_computed = usize::MAX;
+        }
+    }
     Ok((out, plans))
 }
 
