@@ -348,6 +348,83 @@ fn cjpeg_switches_give_cjpegs_file() {
     common::report_failures(&format!("cjpeg switches: {compared} runs"), &failures);
 }
 
+/// `-scans FILE` through the cjpeg and jpegtran fronts: the script decides the mode
+/// (it overrides -progressive), a sequential script without -optimize takes the Annex K
+/// tables (byte for byte the tools' file), a progressive one optimal tables (the same
+/// coefficients), and components a script codes apart may exceed the 10-block MCU of an
+/// interleaved scan. Each of these was refused before.
+#[test]
+fn scan_scripts_through_the_fronts() {
+    let (Some(cjpeg), Some(jpegtran)) = (tool("cjpeg"), tool("jpegtran")) else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let dir = tempfile::tempdir().unwrap();
+    let script = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let seq = script("seq.txt", "0;\n1 2;\n");
+    let prog = script(
+        "prog.txt",
+        "0 1 2: 0-0, 0, 1;\n0: 1-9, 0, 0;\n0: 10-63, 0, 0;\n1: 1-63, 0, 0;\n2: 1-63, 0, 0;\n0 1 2: 0-0, 1, 0;\n",
+    );
+    let apart = script(
+        "apart.txt",
+        "0: 0-0, 0, 0;\n1: 0-0, 0, 0;\n2: 0-0, 0, 0;\n0: 1-63, 0, 0;\n1: 1-63, 0, 0;\n2: 1-63, 0, 0;\n",
+    );
+    let same = |ours: Option<Vec<u8>>, theirs: &[u8], exact: bool| match ours {
+        Some(o) if exact => o == theirs,
+        Some(o) => {
+            coefficient_hash(&o).is_some() && coefficient_hash(&o) == coefficient_hash(theirs)
+        }
+        None => false,
+    };
+    let input = testdata_dir().join("src_67x45.ppm");
+    let mut failures = Vec::new();
+    let cjpeg_lines = [
+        (format!("-scans {seq}"), true),
+        (format!("-progressive -scans {seq}"), true),
+        (format!("-optimize -scans {seq}"), false),
+        (format!("-scans {prog}"), false),
+        (format!("-sample 4x4 -scans {apart}"), false),
+    ];
+    for (line, exact) in &cjpeg_lines {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let theirs = output_of(&cjpeg, &args, &input).expect("cjpeg runs");
+        let ours = output_of(&jtool, &[&["cjpeg"], &args[..]].concat(), &input);
+        if !same(ours, &theirs, *exact) {
+            failures.push(format!("cjpeg {line}"));
+        }
+    }
+    let jpeg = testdata_dir().join("baseline_420_q85_67x45.jpg");
+    let jpegtran_lines = [
+        (format!("-copy none -scans {seq}"), true),
+        (format!("-copy none -progressive -scans {seq}"), true),
+        (format!("-copy none -optimize -scans {seq}"), false),
+        (format!("-copy none -rotate 90 -scans {prog}"), false),
+    ];
+    for (line, exact) in &jpegtran_lines {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let theirs = output_of(&jpegtran, &args, &jpeg).expect("jpegtran runs");
+        let ours = output_of(&jtool, &[&["jpegtran"], &args[..]].concat(), &jpeg);
+        if !same(ours, &theirs, *exact) {
+            failures.push(format!("jpegtran {line}"));
+        }
+    }
+    // Without a script that codes them apart, cjpeg refuses such factors, and so does
+    // jtool.
+    for line in ["-sample 4x4", "-sample 4x4 -progressive"] {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let ours = output_of(&jtool, &[&["cjpeg"], &args[..]].concat(), &input);
+        if output_of(&cjpeg, &args, &input).is_some() || ours.is_some() {
+            failures.push(format!("cjpeg {line} is not refused by both"));
+        }
+    }
+    common::report_failures("scan scripts through the fronts", &failures);
+}
+
 /// The Exif Orientation of a file, if any.
 fn orientation(data: &[u8]) -> Option<u16> {
     let file = JpegFile::parse(data).ok()?;

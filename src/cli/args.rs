@@ -252,8 +252,10 @@ pub struct EncodeArgs {
     #[arg(long, conflicts_with = "standard_huffman")]
     pub arithmetic: bool,
     /// Scan script file, as jpegtran -scans reads it (`0,1,2: 0-0, 0, 1;` per scan):
-    /// progressive when any scan is, else one sequential scan per line.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["progressive", "baseline", "standard_huffman"])]
+    /// progressive when any scan is, else one sequential scan per line (with
+    /// --standard-huffman, the Annex K tables; a progressive script's tables are always
+    /// optimal, as libjpeg makes them).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["progressive", "baseline"])]
     pub scans: Option<std::path::PathBuf>,
     /// Embed this ICC profile in place of the input's (jpegtran -icc), whatever --copy
     /// keeps.
@@ -727,8 +729,10 @@ pub struct PixelEncodeArgs {
     /// cjpeg -arithmetic writes.
     #[arg(long, conflicts_with = "standard_huffman")]
     pub arithmetic: bool,
-    /// Scan script file, as cjpeg -scans reads it: progressive when any scan is.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["progressive", "standard_huffman"])]
+    /// Scan script file, as cjpeg -scans reads it: progressive when any scan is (with
+    /// --standard-huffman, a sequential script gets the Annex K tables; a progressive
+    /// one's are always optimal, as libjpeg makes them).
+    #[arg(long, value_name = "FILE", conflicts_with = "progressive")]
     pub scans: Option<std::path::PathBuf>,
     /// Embed this ICC profile (cjpeg -icc).
     #[arg(long, value_name = "FILE")]

@@ -451,7 +451,14 @@ fn command(s: &Switches) -> Vec<OsString> {
         _ => {}
     }
     push(&["--copy", s.copy.as_deref().unwrap_or("comments")]);
+    // A scan script decides the mode (it overrides -progressive in jpegtran); without
+    // -optimize its sequential scans take the Annex K tables.
     let mode: &[&str] = match (s.arithmetic, s.progressive, s.optimize) {
+        _ if s.scans.is_some() => match (s.arithmetic, s.optimize) {
+            (true, _) => &["--arithmetic"],
+            (false, true) => &[],
+            (false, false) => &["--standard-huffman"],
+        },
         (true, true, _) => &["--arithmetic", "--progressive"],
         (true, false, _) => &["--arithmetic", "--baseline"],
         (false, true, _) => &["--progressive"],
@@ -604,10 +611,14 @@ fn djpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
 fn cjpeg(words: &Words) -> Result<Option<Vec<OsString>>, String> {
     let mut a: Vec<OsString> = vec!["jtool".into(), "encode".into()];
     let (mut annex_k, mut outfile, mut colour) = (true, None, None);
+    // A scan script overrides -progressive, as in cjpeg: the script alone decides the
+    // mode, and its sequential scans take the Annex K tables unless -optimize.
+    let scripted = words.switches.iter().any(|(sw, _)| *sw == "scans");
     for (sw, value) in &words.switches {
         match *sw {
             "version" => return Ok(None),
             "help" => return Err(String::new()),
+            "progressive" if scripted => {}
             "quality" | "qslots" | "qtables" | "scans" | "icc" | "restart" | "smooth"
             | "precision" | "lossless" => pass(&mut a, &format!("--{sw}"), value),
             "sample" => pass(&mut a, "--sampling", value),

@@ -804,11 +804,11 @@ fn encode_sequential(
         // (Arithmetic output is written by `encode_arithmetic`.)
         _ => optimal_sequential(&src, &scans, counted)?,
     };
-    write_dht(&mut out, &specs);
     let tabs = install(&specs);
 
-    let mut last_dri = 0;
+    let (mut last_dri, mut sent) = (0, Vec::new());
     for idx in &scans {
+        write_scan_dht(&mut out, idx, &sel, &specs, &mut sent);
         let dri = scan_restart(opts, g, idx);
         write_dri(&mut out, dri, &mut last_dri);
         write_seq_sos(&mut out, image, idx, &sel);
@@ -817,6 +817,30 @@ fn encode_sequential(
         out = w.w.finish();
     }
     Ok(out)
+}
+
+/// The DHT segments a sequential scan of frame components `idx` needs that no earlier
+/// scan did (`sent` lists those written), each component's DC table then its AC table,
+/// as libjpeg places them: before the scan's DRI and SOS (T.81 B.2.4 lets tables be
+/// defined anywhere before the scan that uses them). A single scan gets every table.
+fn write_scan_dht(
+    out: &mut Vec<u8>,
+    idx: &[usize],
+    sel: &[(u8, u8)],
+    specs: &[HuffmanSpec],
+    sent: &mut Vec<(u8, u8)>,
+) {
+    for &c in idx {
+        for (class, id) in [(0, sel[c].0), (1, sel[c].1)] {
+            if sent.contains(&(class, id)) {
+                continue;
+            }
+            if let Some(spec) = specs.iter().find(|s| s.class == class && s.id == id) {
+                write_dht(out, std::slice::from_ref(spec));
+                sent.push((class, id));
+            }
+        }
+    }
 }
 
 /// The Annex K tables of sequential output: each component's (DC, AC) table ids as

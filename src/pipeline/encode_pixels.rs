@@ -12,8 +12,8 @@ use crate::entropy::{
 };
 use crate::error::{Error, Result};
 use crate::pixels::{
-    encode_slice_with_slots, image_io, BandEncoder, EncodeParams, EncodeScratch, OutputColor,
-    PixelImage, PixelSlice, QuantChoice,
+    check_interleaved_mcu, encode_slice_with_slots, image_io, BandEncoder, EncodeParams,
+    EncodeScratch, OutputColor, PixelImage, PixelSlice, QuantChoice,
 };
 use std::sync::mpsc::{channel, Receiver, Sender};
 
@@ -123,6 +123,9 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
         && opts.huffman != HuffmanChoice::Arithmetic
         && opts.scans.is_none();
     let color = opts.params.output_color(img.channels);
+    if opts.scans.is_none() {
+        check_interleaved_mcu(color, &opts.params)?;
+    }
     if streamed {
         let out = file_start(opts, color);
         let mut out = match opts.huffman {
@@ -200,6 +203,9 @@ pub fn encode_image_file(data: &[u8], opts: &PixelEncodeOptions) -> Result<Vec<u
 /// progressive file with optimal Huffman tables.
 pub fn encode_image_file_wide(data: &[u8], opts: &PixelEncodeOptions) -> Result<Vec<u8>> {
     let img = image_io::read_wide(data)?;
+    if opts.scans.is_none() {
+        check_interleaved_mcu(opts.params.output_color(img.channels), &opts.params)?;
+    }
     let tables = opts.component_tables(img.channels)?;
     let coeffs = crate::pixels::wide_encode::encode_wide(&img, &opts.params, &tables)?;
     whole_file(coeffs, opts, opts.params.output_color(img.channels))

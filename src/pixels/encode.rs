@@ -435,8 +435,9 @@ fn plan(
 }
 
 /// (id, H, V) of each output component. Factors must be 1 to 4 and divide the largest
-/// ones, and an MCU holds at most 10 blocks (T.81 B.2.2, B.2.3; libjpeg downsamples by
-/// integer factors only).
+/// ones (T.81 B.2.2; libjpeg downsamples by integer factors only). Whether the
+/// components fit one interleaved scan is the scans' matter: see
+/// [`check_interleaved_mcu`].
 pub(super) fn components(color: OutputColor, p: &EncodeParams) -> Result<Vec<(u8, u8, u8)>> {
     let f = p.sampling.factors();
     let ids: &[u8] = match color {
@@ -471,14 +472,26 @@ pub(super) fn components(color: OutputColor, p: &EncodeParams) -> Result<Vec<(u8
             None,
         ));
     }
+    Ok(ids.iter().zip(f).map(|(&id, (h, v))| (id, h, v)).collect())
+}
+
+/// Refuses sampling factors whose MCU, with every component in one interleaved scan,
+/// would exceed 10 blocks (T.81 B.2.3), as cjpeg refuses them when no scan script
+/// codes the components apart (its default scans interleave them all).
+pub fn check_interleaved_mcu(color: OutputColor, p: &EncodeParams) -> Result<()> {
+    if color == OutputColor::Gray {
+        return Ok(());
+    }
+    let f = p.sampling.factors();
     let blocks: u32 = f.iter().map(|&(h, v)| u32::from(h) * u32::from(v)).sum();
     if blocks > 10 {
+        let v: Vec<String> = f.iter().map(|(h, v)| format!("{h}x{v}")).collect();
         return Err(Error::BadRequest(format!(
-            "sampling factors {} make MCUs of {blocks} blocks (at most 10)",
-            named()
+            "sampling factors {} make MCUs of {blocks} blocks (at most 10 in an interleaved scan)",
+            v.join(",")
         )));
     }
-    Ok(ids.iter().zip(f).map(|(&id, (h, v))| (id, h, v)).collect())
+    Ok(())
 }
 
 impl OutputColor {

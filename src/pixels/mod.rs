@@ -60,9 +60,9 @@ pub use decode::{
     BandDecoder, PixelShape,
 };
 pub use encode::{
-    encode_coefficients, encode_coefficients_with_tables, encode_slice, encode_slice_with_slots,
-    encode_slice_with_tables, ijg_tables, BandEncoder, EncodeParams, EncodeScratch, OutputColor,
-    PixelSlice, Sampling,
+    check_interleaved_mcu, encode_coefficients, encode_coefficients_with_tables, encode_slice,
+    encode_slice_with_slots, encode_slice_with_tables, ijg_tables, BandEncoder, EncodeParams,
+    EncodeScratch, OutputColor, PixelSlice, Sampling,
 };
 pub use qtables::{parse_table_file, QuantChoice};
 pub use rgb2ycc::luma_wide;
