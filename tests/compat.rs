@@ -382,35 +382,67 @@ fn scan_scripts_through_the_fronts() {
         None => false,
     };
     let input = testdata_dir().join("src_67x45.ppm");
-    let mut failures = Vec::new();
-    let cjpeg_lines = [
-        (format!("-scans {seq}"), true),
-        (format!("-progressive -scans {seq}"), true),
-        (format!("-optimize -scans {seq}"), false),
-        (format!("-scans {prog}"), false),
-        (format!("-sample 4x4 -scans {apart}"), false),
-    ];
-    for (line, exact) in &cjpeg_lines {
-        let args: Vec<&str> = line.split_whitespace().collect();
-        let theirs = output_of(&cjpeg, &args, &input).expect("cjpeg runs");
-        let ours = output_of(&jtool, &[&["cjpeg"], &args[..]].concat(), &input);
-        if !same(ours, &theirs, *exact) {
-            failures.push(format!("cjpeg {line}"));
-        }
-    }
     let jpeg = testdata_dir().join("baseline_420_q85_67x45.jpg");
-    let jpegtran_lines = [
-        (format!("-copy none -scans {seq}"), true),
-        (format!("-copy none -progressive -scans {seq}"), true),
-        (format!("-copy none -optimize -scans {seq}"), false),
-        (format!("-copy none -rotate 90 -scans {prog}"), false),
+    let runs = [
+        ("cjpeg", &cjpeg, &input, format!("-scans {seq}"), true),
+        (
+            "cjpeg",
+            &cjpeg,
+            &input,
+            format!("-progressive -scans {seq}"),
+            true,
+        ),
+        (
+            "cjpeg",
+            &cjpeg,
+            &input,
+            format!("-optimize -scans {seq}"),
+            false,
+        ),
+        ("cjpeg", &cjpeg, &input, format!("-scans {prog}"), false),
+        (
+            "cjpeg",
+            &cjpeg,
+            &input,
+            format!("-sample 4x4 -scans {apart}"),
+            false,
+        ),
+        (
+            "jpegtran",
+            &jpegtran,
+            &jpeg,
+            format!("-copy none -scans {seq}"),
+            true,
+        ),
+        (
+            "jpegtran",
+            &jpegtran,
+            &jpeg,
+            format!("-copy none -progressive -scans {seq}"),
+            true,
+        ),
+        (
+            "jpegtran",
+            &jpegtran,
+            &jpeg,
+            format!("-copy none -optimize -scans {seq}"),
+            false,
+        ),
+        (
+            "jpegtran",
+            &jpegtran,
+            &jpeg,
+            format!("-copy none -rotate 90 -scans {prog}"),
+            false,
+        ),
     ];
-    for (line, exact) in &jpegtran_lines {
+    let mut failures = Vec::new();
+    for (name, tool, file, line, exact) in &runs {
         let args: Vec<&str> = line.split_whitespace().collect();
-        let theirs = output_of(&jpegtran, &args, &jpeg).expect("jpegtran runs");
-        let ours = output_of(&jtool, &[&["jpegtran"], &args[..]].concat(), &jpeg);
+        let theirs = output_of(tool, &args, file).expect("the tool runs");
+        let ours = output_of(&jtool, &[&[*name], &args[..]].concat(), file);
         if !same(ours, &theirs, *exact) {
-            failures.push(format!("jpegtran {line}"));
+            failures.push(format!("{name} {line}"));
         }
     }
     // Without a script that codes them apart, cjpeg refuses such factors, and so does
