@@ -69,8 +69,10 @@ pub fn divisors(q: &QuantTable) -> [u32; 64] {
     })
 }
 
-/// One 1-D inverse pass (T.81 A.3.3 up to the scale factors) of 8 dequantized values.
-#[inline(always)]
+/// One 1-D inverse pass (T.81 A.3.3 up to the scale factors) of 8 dequantized values,
+/// in exact integers as libjpeg's C code computes it: the reference [`inverse_1d_16`]
+/// equals wherever no lane overflows.
+#[cfg(test)]
 fn inverse_1d(x: [i32; 8]) -> [i32; 8] {
     // Even part.
     let (t10, t11) = (x[0] + x[4], x[0] - x[4]);
@@ -100,26 +102,68 @@ fn inverse_1d(x: [i32; 8]) -> [i32; 8] {
     ]
 }
 
+/// `x·c >> 8` as libjpeg-turbo's SSE2 code forms it in a 16-bit lane: `x` shifted
+/// left 2 bits (wrapping) times `c << 6`, keeping the high 16 bits (`pmulhw`). Without
+/// overflow this is [`mul`].
+#[inline(always)]
+fn mul16(x: i16, c: i32) -> i16 {
+    ((i32::from(x.wrapping_shl(2)) * (c << 6)) >> 16) as i16
+}
+
+/// [`inverse_1d`] in 16-bit lanes, every sum wrapping and every product [`mul16`], as
+/// djpeg's SSE2 code computes it (×−2.613 as ×−1.613 less the value itself, which
+/// keeps the constant within 16 bits: the same result without overflow). Coefficients
+/// far outside what an encoder of samples produces overflow the lanes; this gives
+/// djpeg's samples for them too.
+#[inline(always)]
+fn inverse_1d_16(x: [i16; 8]) -> [i16; 8] {
+    let (a, s) = (i16::wrapping_add, i16::wrapping_sub);
+    // Even part.
+    let (t10, t11) = (a(x[0], x[4]), s(x[0], x[4]));
+    let t13 = a(x[2], x[6]);
+    let t12 = s(mul16(s(x[2], x[6]), I_1_414), t13);
+    let (e0, e3, e1, e2) = (a(t10, t13), s(t10, t13), a(t11, t12), s(t11, t12));
+    // Odd part.
+    let (z13, z10) = (a(x[5], x[3]), s(x[5], x[3]));
+    let (z11, z12) = (a(x[1], x[7]), s(x[1], x[7]));
+    let o7 = a(z11, z13);
+    let t11 = mul16(s(z11, z13), I_1_414);
+    let z5 = mul16(a(z10, z12), I_1_847);
+    let t10 = s(mul16(z12, I_1_082), z5);
+    let t12 = a(s(mul16(z10, 256 - I_2_613), z10), z5);
+    let o6 = s(t12, o7);
+    let o5 = s(t11, o6);
+    let o4 = a(t10, o5);
+    [
+        a(e0, o7),
+        a(e1, o6),
+        a(e2, o5),
+        s(e3, o4),
+        a(e3, o4),
+        s(e2, o5),
+        s(e1, o6),
+        s(e0, o7),
+    ]
+}
+
 /// Dequantizes and inverse-transforms one block with the fast method, writing 8 rows
 /// of 8 samples at `out[0..]`, `out[stride..]`, … (level shift and saturation
-/// included). `mult` comes from [`multipliers`].
+/// included). `mult` comes from [`multipliers`]. Both passes run in 16-bit lanes as
+/// djpeg's SSE2 code runs them ([`inverse_1d_16`]).
 pub fn idct_block_fast(coef: &Block, mult: &[i16; 64], out: &mut [u8], stride: usize) {
     let out = &mut out[..7 * stride + 8];
-    let mut ws = [0i32; 64];
+    let mut ws = [0i16; 64];
     for c in 0..8 {
-        let col: [i32; 8] =
-            std::array::from_fn(|k| coef[k * 8 + c].wrapping_mul(mult[k * 8 + c]) as i32);
-        // 16-bit lanes between the passes, as libjpeg-turbo keeps them (and no
-        // 32-bit product can overflow in the row pass).
-        for (k, v) in inverse_1d(col).into_iter().enumerate() {
-            ws[k * 8 + c] = v as i16 as i32;
+        let col: [i16; 8] = std::array::from_fn(|k| coef[k * 8 + c].wrapping_mul(mult[k * 8 + c]));
+        for (k, v) in inverse_1d_16(col).into_iter().enumerate() {
+            ws[k * 8 + c] = v;
         }
     }
     for r in 0..8 {
-        let row: [i32; 8] = ws[r * 8..r * 8 + 8].try_into().unwrap();
+        let row: [i16; 8] = ws[r * 8..r * 8 + 8].try_into().unwrap();
         let dst = &mut out[r * stride..r * stride + 8];
-        for (d, v) in dst.iter_mut().zip(inverse_1d(row)) {
-            *d = ((v >> 5).clamp(-128, 127) + 128) as u8;
+        for (d, v) in dst.iter_mut().zip(inverse_1d_16(row)) {
+            *d = ((i32::from(v) >> 5).clamp(-128, 127) + 128) as u8;
         }
     }
 }
@@ -166,6 +210,24 @@ pub fn fdct_fast(data: &mut [i32; 64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The 16-bit pass is the exact one while no lane overflows: values up to ±2047
+    /// (every sum and shifted product then stays within 16 bits).
+    #[test]
+    fn sixteen_bit_pass_is_exact_without_overflow() {
+        let mut s = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            let x: [i32; 8] = std::array::from_fn(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                (s % 4095) as i32 - 2047
+            });
+            let wide = inverse_1d(x);
+            let narrow = inverse_1d_16(x.map(|v| v as i16));
+            assert_eq!(wide, narrow.map(i32::from), "{x:?}");
+        }
+    }
 
     #[test]
     fn scales_are_the_aan_factors() {
