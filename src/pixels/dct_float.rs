@@ -102,9 +102,11 @@ pub fn idct_block_float(coef: &Block, mult: &[f32; 64], out: &mut [u8], stride: 
         let row: [f32; 8] = ws[r * 8..r * 8 + 8].try_into().unwrap();
         let dst = &mut out[r * stride..r * stride + 8];
         for (d, v) in dst.iter_mut().zip(inverse_1d(row)) {
-            // Non-finite or huge values (corrupt data) saturate like the packs.
-            let n = ((v + ROUND_TO_8) - ROUND_TO_8) / 8.0;
-            *d = (n.clamp(-128.0, 127.0) as i32 + 128) as u8;
+            // The sum's low 16 bits hold v/8, rounded: djpeg's SSE2 code takes them as a
+            // 16-bit lane, which wraps for outputs beyond ±2^18 (coefficients no
+            // encoder of samples makes), then saturates them to a sample.
+            let n = (v + ROUND_TO_8).to_bits() as u16 as i16;
+            *d = (i32::from(n).clamp(-128, 127) + 128) as u8;
         }
     }
 }
