@@ -73,6 +73,15 @@ impl PixelEncodeOptions {
             .component_tables(color.components(), color)
     }
 
+    /// Without a scan script the components share interleaved scans, whose MCU must
+    /// hold at most 10 blocks; a script's scans are checked one by one instead.
+    fn check_mcu(&self, color: OutputColor) -> Result<()> {
+        match self.scans {
+            None => check_interleaved_mcu(color, &self.params),
+            Some(_) => Ok(()),
+        }
+    }
+
     /// The restart interval in MCUs for `image` (its size and components).
     fn restart_for(&self, image: &CoefficientImage) -> u16 {
         if self.restart_rows == 0 {
@@ -123,9 +132,7 @@ pub fn encode_pixel_slice(img: PixelSlice<'_>, opts: &PixelEncodeOptions) -> Res
         && opts.huffman != HuffmanChoice::Arithmetic
         && opts.scans.is_none();
     let color = opts.params.output_color(img.channels);
-    if opts.scans.is_none() {
-        check_interleaved_mcu(color, &opts.params)?;
-    }
+    opts.check_mcu(color)?;
     if streamed {
         let out = file_start(opts, color);
         let mut out = match opts.huffman {
@@ -203,9 +210,7 @@ pub fn encode_image_file(data: &[u8], opts: &PixelEncodeOptions) -> Result<Vec<u
 /// progressive file with optimal Huffman tables.
 pub fn encode_image_file_wide(data: &[u8], opts: &PixelEncodeOptions) -> Result<Vec<u8>> {
     let img = image_io::read_wide(data)?;
-    if opts.scans.is_none() {
-        check_interleaved_mcu(opts.params.output_color(img.channels), &opts.params)?;
-    }
+    opts.check_mcu(opts.params.output_color(img.channels))?;
     let tables = opts.component_tables(img.channels)?;
     let coeffs = crate::pixels::wide_encode::encode_wide(&img, &opts.params, &tables)?;
     whole_file(coeffs, opts, opts.params.output_color(img.channels))

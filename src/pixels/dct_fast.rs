@@ -13,11 +13,11 @@
 //! - Encoding divides each DCT output by `q·s(u)·s(v)·8` ([`divisors`]), rounded to
 //!   nearest by the same reciprocal multiplication as "islow".
 //!
-//! libjpeg-turbo runs both with SSE2 in 16-bit lanes; on any coefficients an encoder
-//! produces the lanes do not overflow and give the C results, which this module
-//! computes in 32-bit integers. The 16-bit forms show only where they are cheap to
-//! copy: the dequantization multiply and the column pass outputs wrap, the multipliers
-//! are 16-bit, and the decoded samples saturate.
+//! libjpeg-turbo runs both with SSE2 in 16-bit lanes. The inverse transform here runs
+//! in the same wrapping 16-bit lanes (its products formed as `pmulhw` forms them), so
+//! coefficients that overflow them decode to djpeg's samples too; without overflow the
+//! results are the C code's. The forward transform's values always fit 16 bits and
+//! are computed in 32-bit integers.
 
 use super::aan::{forward, AanValue, K};
 use crate::coeffs::{Block, QuantTable};

@@ -459,15 +459,11 @@ pub(super) fn components(color: OutputColor, p: &EncodeParams) -> Result<Vec<(u8
     let ok = f.iter().all(|&(h, v)| {
         (1..=4).contains(&h) && (1..=4).contains(&v) && max_h % h == 0 && max_v % v == 0
     });
-    let named = || {
-        let v: Vec<String> = f.iter().map(|(h, v)| format!("{h}x{v}")).collect();
-        v.join(",")
-    };
     if !ok {
         return Err(Error::unsupported(
             format!(
                 "sampling factors {}: each must be 1 to 4 and divide the largest",
-                named()
+                named(&f)
             ),
             None,
         ));
@@ -485,13 +481,18 @@ pub fn check_interleaved_mcu(color: OutputColor, p: &EncodeParams) -> Result<()>
     let f = p.sampling.factors();
     let blocks: u32 = f.iter().map(|&(h, v)| u32::from(h) * u32::from(v)).sum();
     if blocks > 10 {
-        let v: Vec<String> = f.iter().map(|(h, v)| format!("{h}x{v}")).collect();
         return Err(Error::BadRequest(format!(
             "sampling factors {} make MCUs of {blocks} blocks (at most 10 in an interleaved scan)",
-            v.join(",")
+            named(&f)
         )));
     }
     Ok(())
+}
+
+/// Sampling factors as cjpeg's `-sample` lists them: `2x2,1x1,1x1`.
+fn named(f: &[(u8, u8)]) -> String {
+    let v: Vec<String> = f.iter().map(|(h, v)| format!("{h}x{v}")).collect();
+    v.join(",")
 }
 
 impl OutputColor {
