@@ -253,9 +253,12 @@ fn plan_component<'a>(
     // iMCU is a block.
     let (ds_w, fb, bw) = if win.cropped {
         let cols = win.blocks(c.components.len() == 1, h);
-        // libjpeg's width falls short of the crop's when a component's inverse DCT is
-        // larger than the luma's and still needs upsampling (4:1:1 at 1/2 or 1/4): its
-        // upsampler then reads past it. jtool upsamples the samples the crop covers.
+        // libjpeg-turbo 2.1's width falls short of the crop's when a component's
+        // inverse DCT is larger than the luma's and still needs upsampling (luma 4x2
+        // or 2x4 at 2/8 to 7/8): its SIMD upsampler then puts the row's edge in its
+        // middle and writes nothing past that width's 32-sample group (README). Later
+        // libjpeg-turbo sizes the component from its inverse DCT, as jtool does: the
+        // samples the crop covers, with the crop's right edge as the row's.
         let covered = ceil_div(win.width * h * size, max_h * m);
         (
             ceil_div(win.width * h, max_h).max(covered),

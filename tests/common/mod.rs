@@ -314,3 +314,100 @@ pub fn djpeg_precision(data: &[u8]) -> bool {
     let sof = file.segments().find(|s| s.marker.is_sof());
     sof.map_or(true, |s| s.marker.0 != 0xC3 && s.body.first() == Some(&8))
 }
+
+/// libjpeg-turbo 2.1's scaled crops of files whose chroma inverse DCT is enlarged and
+/// still upsampled (luma 4x2 or 2x4 at 2/8 to 7/8, for one): `jpeg_crop_scanline`
+/// gives the component ⌈W·H/Hmax⌉ samples, half the crop's, and its SIMD fancy
+/// upsampler puts its edge sample there, in the middle of the row, and writes output
+/// only up to the end of that width's 32-sample group (the rest of its row is stale
+/// memory). Later libjpeg-turbo sizes the component from its inverse DCT, as jtool
+/// does, so the crop's last column is upsampled with the crop's edge as the row's
+/// edge, as in every other layout, where 2.1's reads the sample beyond it.
+/// Given djpeg's output `full` without the crop, `theirs` and `ours` with crop
+/// `(x, y, w, h)`: Ok when they are the same size and every column where they differ
+/// is the last or one where djpeg's crop is not its own full decode's and jtool's is
+/// (with the number of such columns), else a description.
+pub fn djpeg_crop_anomaly(
+    full: &[u8],
+    crop: (usize, usize, usize, usize),
+    theirs: &[u8],
+    ours: &[u8],
+) -> Result<usize, String> {
+    use jtool::pixels::image_io::read_pnm;
+    let (Ok(f), Ok(a), Ok(b)) = (read_pnm(full), read_pnm(theirs), read_pnm(ours)) else {
+        return Err("not PNM".into());
+    };
+    if (a.width, a.height, a.channels) != (b.width, b.height, b.channels) {
+        return Err("sizes differ".into());
+    }
+    let (x, y, w, _) = crop;
+    let (cw, ch, n) = (a.width as usize, a.height as usize, a.channels);
+    // The crop's left edge moves left to an iMCU boundary; its width grows as much.
+    let Some(x0) = (x + w).checked_sub(cw) else {
+        return Err("crop wider than asked".into());
+    };
+    let fw = f.width as usize;
+    let column = |img: &jtool::pixels::PixelImage, stride: usize, cx: usize, y0: usize| {
+        (0..ch)
+            .flat_map(|r| {
+                let at = ((y0 + r) * stride + cx) * n;
+                img.data[at..at + n].to_vec()
+            })
+            .collect::<Vec<u8>>()
+    };
+    let mut anomalies = 0;
+    for c in 0..cw {
+        let (ca, cb) = (column(&a, cw, c, 0), column(&b, cw, c, 0));
+        if ca == cb {
+            continue;
+        }
+        if c + 1 == cw {
+            anomalies += 1;
+            continue;
+        }
+        if x0 + c >= fw || y + ch > f.height as usize {
+            return Err(format!("column {c} outside the full decode"));
+        }
+        let cf = column(&f, fw, x0 + c, y);
+        if cb != cf || ca == cf {
+            return Err(format!(
+                "column {c} differs and djpeg's is its full decode's"
+            ));
+        }
+        anomalies += 1;
+    }
+    Ok(anomalies)
+}
+
+/// The frame header of a JPEG file.
+pub fn frame_of(jpeg: &[u8]) -> Option<jtool::container::FrameHeader> {
+    let file = jtool::container::JpegFile::parse(jpeg).ok()?;
+    let sof = file.segments().find(|s| s.marker.is_sof())?;
+    jtool::container::parse_frame(sof).ok()
+}
+
+/// Whether libjpeg-turbo 2.1's crop at `scale` sizes some component's rows too short
+/// for its upsampler (see [`djpeg_crop_anomaly`]): `jpeg_crop_scanline` gives a
+/// component ⌈W·H/Hmax⌉ samples, which falls short when its inverse DCT was enlarged
+/// (to spare upsampling) and it still needs upsampling, as 4:1:0 chroma at 1/2 does.
+pub fn libjpeg_crop_overreads(
+    frame: &jtool::container::FrameHeader,
+    scale: jtool::pixels::Scale,
+) -> bool {
+    let m = scale.eighths();
+    let f: Vec<(usize, usize)> = frame
+        .components
+        .iter()
+        .map(|c| (c.h as usize, c.v as usize))
+        .collect();
+    let max_h = f.iter().map(|c| c.0).max().unwrap_or(1);
+    let max_v = f.iter().map(|c| c.1).max().unwrap_or(1);
+    f.len() > 1
+        && f.iter().any(|&(h, v)| {
+            let mut s = m;
+            while s < 8 && (max_h * m) % (h * s * 2) == 0 && (max_v * m) % (v * s * 2) == 0 {
+                s *= 2;
+            }
+            s > m && (max_h * m > h * s || max_v * m > v * s)
+        })
+}
