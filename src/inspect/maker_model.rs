@@ -646,13 +646,27 @@ pub fn score_makers(
         .into_iter()
         .filter(|(_, decisive)| *decisive)
         .map(|(mut m, _)| {
-            m.score = m.score.min(CAP);
+            m.score = calibrated(m.score.min(CAP));
             m
         })
         .collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
     out
 }
+
+/// The traits' summed score turned into a confidence: below [`CALIBRATED_KNEE`] the
+/// sum overstates how often the maker is right, above it the traits agree and are
+/// rarely wrong.
+fn calibrated(s: f64) -> f64 {
+    if s <= CALIBRATED_KNEE {
+        s - CALIBRATED_DROP
+    } else {
+        let lo = CALIBRATED_KNEE - CALIBRATED_DROP;
+        lo + (s - CALIBRATED_KNEE) * (CAP - lo) / (CAP - CALIBRATED_KNEE)
+    }
+}
+const CALIBRATED_KNEE: f64 = 0.65;
+const CALIBRATED_DROP: f64 = 0.15;
 
 /// Weight of the nearest camera table set's maker (see [`nearest_camera`]), reached
 /// when the nearest set of another maker is [`NEAR_MARGIN`] further away. (0.2 to 0.5
