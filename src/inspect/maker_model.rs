@@ -670,7 +670,8 @@ const CALIBRATED_DROP: f64 = 0.15;
 
 /// Weight of the nearest camera table set's maker (see [`nearest_camera`]), reached
 /// when the nearest set of another maker is [`NEAR_MARGIN`] further away. (0.2 to 0.5
-/// name the maker of 55% to 58.5% of the unseen published models; above 0.25 the
+/// name the maker of 55% to 58.5% of the unseen published models, measured when that
+/// test also left out the sets a model shares with its siblings; above 0.25 the
 /// corpus files with their own entry left out lose one or two of 13.)
 const NEAR: f64 = 0.25;
 /// Distance beyond which the nearest camera table set is no evidence (tables that far
