@@ -907,6 +907,83 @@ fn saving_margin_dry_run_no_clobber_and_keep_list() {
     assert_ne!(std::fs::read(&a).unwrap(), input);
 }
 
+/// `--in-place` renames a new file over the input (a hard link keeps the old bytes);
+/// `--keep-inode` writes into the input itself, so every link sees the output; a
+/// failing operation leaves the file as it was.
+#[test]
+fn keep_inode_writes_into_the_file_and_its_links() {
+    use std::os::unix::fs::MetadataExt;
+    let d = tempfile::tempdir().unwrap();
+    let input = std::fs::read(sample()).unwrap();
+    let expected = {
+        let out = d.path().join("expected.jpg");
+        jtool()
+            .args(["rotate", "90"])
+            .arg(sample())
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read(out).unwrap()
+    };
+    assert!(expected.len() != input.len());
+    let (a, link) = (d.path().join("a.jpg"), d.path().join("link.jpg"));
+    std::fs::write(&a, &input).unwrap();
+    std::fs::hard_link(&a, &link).unwrap();
+    let inode = std::fs::metadata(&a).unwrap().ino();
+    jtool()
+        .args(["rotate", "90", "--in-place", "--keep-inode"])
+        .arg(&a)
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(std::fs::metadata(&a).unwrap().ino(), inode);
+    assert_eq!(std::fs::read(&a).unwrap(), expected);
+    assert_eq!(std::fs::read(&link).unwrap(), expected);
+    // A shorter output, through the other name: the file is cut to its length.
+    let back = {
+        let out = d.path().join("back.jpg");
+        jtool()
+            .args(["strip", "--keep", "none"])
+            .arg(&a)
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read(out).unwrap()
+    };
+    assert!(back.len() < expected.len());
+    jtool()
+        .args(["strip", "--keep", "none", "--in-place", "--keep-inode"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&a).unwrap(), back);
+    // A damaged file is refused and left alone.
+    let bad = d.path().join("bad.jpg");
+    std::fs::write(&bad, &input[..input.len() / 3]).unwrap();
+    let before = std::fs::read(&bad).unwrap();
+    jtool()
+        .args(["--strict", "rotate", "90", "--in-place", "--keep-inode"])
+        .arg(&bad)
+        .assert()
+        .failure();
+    assert_eq!(std::fs::read(&bad).unwrap(), before);
+    // Without it, the link keeps the old file.
+    jtool()
+        .args(["rotate", "90", "--in-place"])
+        .arg(&a)
+        .assert()
+        .success();
+    assert_ne!(std::fs::metadata(&a).unwrap().ino(), inode);
+    assert_eq!(std::fs::read(&link).unwrap(), back);
+    // It needs --in-place.
+    jtool()
+        .args(["rotate", "90", "--keep-inode"])
+        .arg(&a)
+        .arg(d.path().join("o.jpg"))
+        .assert()
+        .code(2);
+}
+
 /// `comment` and `orientation` from the command line: show, change in place, and the
 /// usage errors (a bad value, output options when only showing) and file errors (no tag).
 #[test]

@@ -621,6 +621,52 @@ fn jpegoptim_options_give_jpegoptims_tables() {
     common::report_failures(&format!("jpegoptim options: {compared} runs"), &failures);
 }
 
+/// `jpegoptim -P` overwrites the file itself (its inode and hard links keep the new
+/// bytes); without it a new file is renamed over the name and a hard link keeps the old
+/// bytes. jtool does the same in both cases.
+#[test]
+fn jpegoptim_preserve_perms_keeps_the_inode() {
+    use std::os::unix::fs::MetadataExt;
+    let Some(jpegoptim) = tool("jpegoptim") else {
+        return;
+    };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let dir = tempfile::tempdir().unwrap();
+    // Annex K Huffman tables, which both programs replace by optimal ones.
+    let plain = dir.path().join("plain.jpg");
+    let made = std::process::Command::new(&jtool)
+        .args(["copy", "--standard-huffman"])
+        .arg(testdata_dir().join("meta_420_67x45.jpg"))
+        .arg(&plain)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let input = std::fs::read(&plain).unwrap();
+    for (program, first) in [(&jpegoptim, None), (&jtool, Some("jpegoptim"))] {
+        for keep in [true, false] {
+            let (f, link) = (dir.path().join("f.jpg"), dir.path().join("link.jpg"));
+            let _ = std::fs::remove_file(&f);
+            let _ = std::fs::remove_file(&link);
+            std::fs::write(&f, &input).unwrap();
+            std::fs::hard_link(&f, &link).unwrap();
+            let inode = std::fs::metadata(&f).unwrap().ino();
+            let mut c = std::process::Command::new(program);
+            c.args(first).arg("-q").args(keep.then_some("-P")).arg(&f);
+            assert!(c.status().unwrap().success(), "{program:?} {keep}");
+            let out = std::fs::read(&f).unwrap();
+            let what = format!("{} -P {keep}", program.display());
+            assert!(out.len() < input.len(), "{what}: not optimized");
+            assert_eq!(
+                std::fs::metadata(&f).unwrap().ino() == inode,
+                keep,
+                "{what}"
+            );
+            let linked = std::fs::read(&link).unwrap();
+            assert_eq!(linked == out, keep, "{what}");
+        }
+    }
+}
+
 /// jpegoptim's report: for each file the same line as jpegoptim's, text (with the
 /// average of `-t`) or CSV (`-b`), the new size aside (jtool's Huffman tables differ);
 /// `-n` writes nothing; a file that is not a JPEG gets jpegoptim's error line.

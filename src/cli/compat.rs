@@ -786,6 +786,8 @@ struct Jpegoptim {
     threshold: Option<String>,
     force: bool,
     preserve: bool,
+    /// `-P`: overwrite each file rather than rename a new one over it.
+    preserve_perms: bool,
     strip_all: bool,
     /// jtool `--keep` classes named by `--strip-X` (removed) and `--keep-X` (kept).
     strip: Vec<&'static str>,
@@ -858,7 +860,8 @@ fn jpegoptim_option(
         "q" | "quiet" => o.report = Some("quiet"),
         "b" | "csv" => o.report = Some("csv"),
         "t" | "totals" => o.totals = true,
-        "v" | "verbose" | "P" | "preserve-perms" => {}
+        "P" | "preserve-perms" => o.preserve_perms = true,
+        "v" | "verbose" => {}
         long if long.starts_with("strip-") || long.starts_with("keep-") => {
             let (strip, kind) = long.split_once('-').unwrap_or_default();
             let class = jpegoptim_class(kind)
@@ -1027,6 +1030,9 @@ fn jpegoptim_files(o: &Jpegoptim, a: &mut Vec<OsString>) -> Result<(), String> {
             }
         }
         None => a.push("--in-place".into()),
+    }
+    if o.preserve_perms && o.dest.is_none() {
+        a.push("--keep-inode".into());
     }
     if o.files.is_empty() {
         return Err("no files given".into());
@@ -1286,6 +1292,14 @@ mod tests {
         same(
             "jpegoptim -nt -T5.5 --strip-exif --strip-com --nofix a.jpg",
             "jtool copy --keep jfif,adobe,jfxx,xmp,icc,mpf,c2pa,ducky,photoshop,other --restart 0 --min-saving 5 --dry-run --strict --jpegoptim-totals --jpegoptim-report plain --in-place a.jpg",
+        );
+        same(
+            "jpegoptim -P --preserve-perms a.jpg",
+            "jtool copy --copy all --restart 0 --only-smaller --jpegoptim-report plain --in-place --keep-inode a.jpg",
+        );
+        same(
+            "jpegoptim -P -d o a.jpg",
+            "jtool copy --copy all --restart 0 --only-smaller --jpegoptim-report plain --out-dir o --skip-kept --no-clobber a.jpg",
         );
         same(
             "jpegoptim -s --keep-icc --keep-xmp --stdout a.jpg",

@@ -81,6 +81,21 @@ pub fn read_input(src: &Source) -> io::Result<Input> {
     })
 }
 
+/// Reads the whole input into memory, never mapped: for a file that will be written
+/// into while its bytes are still in use (`--keep-inode`; a shortened mapped file would
+/// fault).
+pub fn read_input_copied(src: &Source) -> io::Result<Input> {
+    let working = super::oom::working_on(src.name());
+    let bytes = match src {
+        Source::File(p) => Bytes::Owned(fs::read(p)?),
+        Source::Stdin => read_bytes(src)?,
+    };
+    Ok(Input {
+        bytes,
+        _working: working,
+    })
+}
+
 fn read_bytes(src: &Source) -> io::Result<Bytes> {
     match src {
         Source::Stdin => {
@@ -122,6 +137,16 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// permissions to copy (the input's, for --in-place).
 pub fn write_output(dest: &Dest, bytes: &[u8], like: Option<&Path>) -> io::Result<()> {
     stream_output(dest, like, |w| w.write_all(bytes))
+}
+
+/// Writes `bytes` into the existing file `path` itself (`--keep-inode`): the same inode,
+/// so hard links, owner, ACLs and extended attributes stay. Not atomic: the caller has
+/// the whole output before it calls this, and must not read a map of the file after it.
+pub fn overwrite_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = fs::OpenOptions::new().write(true).open(path)?;
+    f.write_all(bytes)?;
+    f.set_len(bytes.len() as u64)?;
+    f.sync_data()
 }
 
 /// Like [`write_output`], with the bytes written by `write` as they are produced (a

@@ -193,6 +193,8 @@ struct WriteRules {
     backup: bool,
     /// Write nothing when the input is kept (`--skip-kept`).
     skip_kept: bool,
+    /// Write into the input file itself (`--keep-inode`).
+    keep_inode: bool,
 }
 
 impl WriteRules {
@@ -203,6 +205,7 @@ impl WriteRules {
             no_clobber: o.no_clobber,
             backup: o.backup,
             skip_kept: o.skip_kept,
+            keep_inode: o.keep_inode,
         }
     }
 }
@@ -462,7 +465,11 @@ where
         }
         _ => None,
     };
-    let input = io::read_input(&job.src).map_err(|e| Failure::File(io_message(&e)))?;
+    let input = match job.in_place && job.rules.keep_inode {
+        true => io::read_input_copied(&job.src),
+        false => io::read_input(&job.src),
+    }
+    .map_err(|e| Failure::File(io_message(&e)))?;
     let done = op(&input, &job.dest).map_err(|e| Failure::File(describe(&e)))?;
     let out = &done.output;
     if !ctx.quiet {
@@ -493,9 +500,9 @@ where
         // Nothing to replace: the input stays as it is, times included.
         None if done.unchanged && (job.in_place || job.rules.skip_kept) => Ok(()),
         None if job.rules.backup => {
-            backup(&job.src).and_then(|()| io::write_output(&job.dest, &out.bytes, like))
+            backup(&job.src).and_then(|()| write_job(job, &out.bytes, like))
         }
-        None => io::write_output(&job.dest, &out.bytes, like),
+        None => write_job(job, &out.bytes, like),
     }
     .and_then(|()| match (&job.dest, times) {
         (Dest::File(p), Some(t)) if !unwritten => io::set_file_times(p, t),
@@ -533,6 +540,15 @@ where
 }
 
 /// `--backup`: the input file copied to its name with `~` added.
+/// Writes a job's output: renamed into place, or with `--in-place --keep-inode` into
+/// the input file itself.
+fn write_job(job: &Job, bytes: &[u8], like: Option<&std::path::Path>) -> std::io::Result<()> {
+    match (&job.dest, job.in_place && job.rules.keep_inode) {
+        (Dest::File(p), true) => io::overwrite_output(p, bytes),
+        _ => io::write_output(&job.dest, bytes, like),
+    }
+}
+
 fn backup(src: &Source) -> std::io::Result<()> {
     match src {
         Source::File(p) => {
