@@ -975,13 +975,19 @@ fn keep_inode_writes_into_the_file_and_its_links() {
         .success();
     assert_ne!(std::fs::metadata(&a).unwrap().ino(), inode);
     assert_eq!(std::fs::read(&link).unwrap(), back);
-    // It needs --in-place.
+    // It needs --in-place, and a JPEG output (decode streams pixels into a new file).
     jtool()
         .args(["rotate", "90", "--keep-inode"])
         .arg(&a)
         .arg(d.path().join("o.jpg"))
         .assert()
         .code(2);
+    jtool()
+        .args(["decode", "--in-place", "--keep-inode"])
+        .arg(&a)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(&link).unwrap(), back);
 }
 
 /// `comment` and `orientation` from the command line: show, change in place, and the

@@ -1156,6 +1156,8 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         Ok(done)
     };
     match plan_jobs(&a.output) {
+        // Pixels are streamed out as they are decoded, into a new file only.
+        Ok(_) if a.output.keep_inode => usage("decode cannot --keep-inode: it writes a new file"),
         Ok(jobs) if a.icc.is_some() && jobs.len() > 1 => usage("decode --icc FILE takes one input"),
         Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
