@@ -990,6 +990,55 @@ fn keep_inode_writes_into_the_file_and_its_links() {
     assert_eq!(std::fs::read(&link).unwrap(), back);
 }
 
+/// Two names of one file (hard links) given together are one file: with `--keep-inode`
+/// on two workers it is turned twice, one job after the other, never read while the
+/// other job writes it.
+#[test]
+fn hard_links_given_together_are_processed_in_turn() {
+    let d = tempfile::tempdir().unwrap();
+    // Noise, so that the file is large enough (over 32 KiB) to be given several workers.
+    let (w, h) = (256usize, 256usize);
+    let mut ppm = format!("P6 {w} {h} 255\n").into_bytes();
+    let mut x: u32 = 12345;
+    ppm.extend((0..w * h * 3).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        (x >> 24) as u8
+    }));
+    let (src, f, link) = (
+        d.path().join("n.ppm"),
+        d.path().join("f.jpg"),
+        d.path().join("l.jpg"),
+    );
+    std::fs::write(&src, &ppm).unwrap();
+    jtool()
+        .args(["encode", "-q", "95"])
+        .arg(&src)
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(std::fs::metadata(&f).unwrap().len() > 32 << 10);
+    let half = d.path().join("half.jpg");
+    jtool()
+        .args(["rotate", "180"])
+        .arg(&f)
+        .arg(&half)
+        .assert()
+        .success();
+    std::fs::hard_link(&f, &link).unwrap();
+    jtool()
+        .args(["rotate", "90", "-j", "2", "--in-place", "--keep-inode"])
+        .arg(&f)
+        .arg(&link)
+        .assert()
+        .success();
+    let (a, b) = (std::fs::read(&f).unwrap(), std::fs::read(&half).unwrap());
+    let hash = |x: &[u8]| jtool::pipeline::inspect_full(x).unwrap().coefficient_hash;
+    assert!(hash(&a).is_some());
+    assert_eq!(hash(&a), hash(&b));
+}
+
 /// `comment` and `orientation` from the command line: show, change in place, and the
 /// usage errors (a bad value, output options when only showing) and file errors (no tag).
 #[test]

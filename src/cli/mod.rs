@@ -387,8 +387,9 @@ where
 }
 
 /// Worker threads for `jobs`: one unless there are several files, `--jobs` (or one per
-/// CPU), and never two jobs that touch the same path (an input given twice with
-/// `--in-place` must be processed twice, one after the other).
+/// CPU), and never two jobs that touch the same file (an input given twice with
+/// `--in-place` must be processed twice, one after the other; two hard links to one
+/// file are one file, which `--keep-inode` writes into while the other may read it).
 fn worker_count(ctx: &Context, jobs: &[Job]) -> usize {
     if jobs.len() < 2 {
         return 1;
@@ -406,7 +407,15 @@ fn worker_count(ctx: &Context, jobs: &[Job]) -> usize {
             },
         ];
         for p in paths.into_iter().flatten() {
-            let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            use std::os::unix::fs::MetadataExt;
+            let key = match std::fs::metadata(p) {
+                Ok(m) => (m.dev(), m.ino(), None),
+                Err(_) => (
+                    0,
+                    0,
+                    Some(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+                ),
+            };
             if !seen.insert(key) {
                 return 1;
             }
