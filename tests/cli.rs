@@ -997,15 +997,9 @@ fn keep_inode_writes_into_the_file_and_its_links() {
 fn hard_links_given_together_are_processed_in_turn() {
     let d = tempfile::tempdir().unwrap();
     // Noise, so that the file is large enough (over 32 KiB) to be given several workers.
-    let (w, h) = (256usize, 256usize);
-    let mut ppm = format!("P6 {w} {h} 255\n").into_bytes();
-    let mut x: u32 = 12345;
-    ppm.extend((0..w * h * 3).map(|_| {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        (x >> 24) as u8
-    }));
+    let img = synthetic(256, 256, 3, 7);
+    let mut ppm = b"P6 256 256 255\n".to_vec();
+    ppm.extend(&img.data);
     let (src, f, link) = (
         d.path().join("n.ppm"),
         d.path().join("f.jpg"),
