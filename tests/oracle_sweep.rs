@@ -11,8 +11,8 @@
 //! colour-mapped crops, jpegtran's output of components too large to interleave) is
 //! not compared; `-skip` is left out (its documented
 //! difference, README). djpeg's scaled crops of files where libjpeg-turbo 2.1 sizes a
-//! component too short may differ as [`djpeg_crop_anomaly`] describes. Environment: `JTOOL_SWEEP_ITERS=N` images (default 300),
-//! `JTOOL_SWEEP_SEED=S` (default 1).
+//! component too short may differ as [`djpeg_crop_anomaly`] describes. Environment:
+//! `JTOOL_SWEEP_ITERS=N` images (default 300), `JTOOL_SWEEP_SEED=S` (default 1).
 
 mod common;
 

@@ -72,23 +72,12 @@ impl Deref for Input {
     }
 }
 
-/// Reads the whole input.
-pub fn read_input(src: &Source) -> io::Result<Input> {
-    let working = super::oom::working_on(src.name());
-    read_bytes(src).map(|bytes| Input {
-        bytes,
-        _working: working,
-    })
-}
-
-/// Reads the whole input into memory, never mapped: for a file that will be written
-/// into while its bytes are still in use (`--keep-inode`; a shortened mapped file would
-/// fault).
-pub fn read_input_copied(src: &Source) -> io::Result<Input> {
+/// Reads the whole input: a regular file mapped when `map`, else read into memory.
+pub fn read_input(src: &Source, map: bool) -> io::Result<Input> {
     let working = super::oom::working_on(src.name());
     let bytes = match src {
-        Source::File(p) => Bytes::Owned(fs::read(p)?),
-        Source::Stdin => read_bytes(src)?,
+        Source::File(p) if !map => Bytes::Owned(fs::read(p)?),
+        _ => read_bytes(src)?,
     };
     Ok(Input {
         bytes,

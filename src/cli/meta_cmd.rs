@@ -154,7 +154,7 @@ fn show_each_as(
     let mut stdout = std::io::stdout().lock();
     for f in files {
         let src = Source::from_arg(f);
-        let shown = io::read_input(&src)
+        let shown = io::read_input(&src, true)
             .map_err(|e| io_message(&e))
             .and_then(|data| show(&data, &src).map_err(|e| describe(&e)));
         let text = match shown {

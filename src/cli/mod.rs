@@ -180,6 +180,13 @@ struct Job {
     rules: WriteRules,
 }
 
+impl Job {
+    /// The output goes into the input file itself (`--in-place --keep-inode`).
+    fn writes_into_input(&self) -> bool {
+        self.in_place && self.rules.keep_inode
+    }
+}
+
 /// How each job of a command writes its output (from [`OutputArgs`]).
 #[derive(Debug, Clone, Copy)]
 struct WriteRules {
@@ -408,13 +415,10 @@ fn worker_count(ctx: &Context, jobs: &[Job]) -> usize {
         ];
         for p in paths.into_iter().flatten() {
             use std::os::unix::fs::MetadataExt;
+            // An existing file by device and inode, a file still to be made by name.
             let key = match std::fs::metadata(p) {
-                Ok(m) => (m.dev(), m.ino(), None),
-                Err(_) => (
-                    0,
-                    0,
-                    Some(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
-                ),
+                Ok(m) => Ok((m.dev(), m.ino())),
+                Err(_) => Err(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
             };
             if !seen.insert(key) {
                 return 1;
@@ -474,11 +478,10 @@ where
         }
         _ => None,
     };
-    let input = match job.in_place && job.rules.keep_inode {
-        true => io::read_input_copied(&job.src),
-        false => io::read_input(&job.src),
-    }
-    .map_err(|e| Failure::File(io_message(&e)))?;
+    // A file written into while its bytes are in use is read, not mapped (a mapped
+    // file that gets shorter would fault).
+    let input = io::read_input(&job.src, !job.writes_into_input())
+        .map_err(|e| Failure::File(io_message(&e)))?;
     let done = op(&input, &job.dest).map_err(|e| Failure::File(describe(&e)))?;
     let out = &done.output;
     if !ctx.quiet {
@@ -548,16 +551,16 @@ where
     Ok(!out.warnings.is_empty())
 }
 
-/// `--backup`: the input file copied to its name with `~` added.
 /// Writes a job's output: renamed into place, or with `--in-place --keep-inode` into
 /// the input file itself.
 fn write_job(job: &Job, bytes: &[u8], like: Option<&std::path::Path>) -> std::io::Result<()> {
-    match (&job.dest, job.in_place && job.rules.keep_inode) {
-        (Dest::File(p), true) => io::overwrite_output(p, bytes),
+    match &job.dest {
+        Dest::File(p) if job.writes_into_input() => io::overwrite_output(p, bytes),
         _ => io::write_output(&job.dest, bytes, like),
     }
 }
 
+/// `--backup`: the input file copied to its name with `~` added.
 fn backup(src: &Source) -> std::io::Result<()> {
     match src {
         Source::File(p) => {
@@ -1006,7 +1009,7 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
     let several = a.files.len() > 1;
     let work = |f: &std::ffi::OsString| {
         let src = Source::from_arg(f);
-        let report = io::read_input(&src)
+        let report = io::read_input(&src, true)
             .map_err(|e| io_message(&e))
             .and_then(|data| {
                 let inspect = if a.history {
