@@ -189,6 +189,45 @@ fn dash_means_stdin_and_stdout() {
     assert_eq!(&via_dash[..2], &[0xFF, 0xD8]);
 }
 
+/// With no file named, a command reads stdin and writes stdout, as jpegtran does; the
+/// read-only commands read stdin too. --in-place and --out-dir still need names.
+#[test]
+fn no_file_means_stdin() {
+    let input = std::fs::read(sample()).unwrap();
+    let named = jtool()
+        .args(["rotate", "90"])
+        .arg(sample())
+        .assert()
+        .success();
+    let piped = jtool()
+        .args(["rotate", "90"])
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(piped.get_output().stdout, named.get_output().stdout);
+    jtool()
+        .args(["inspect", "--json"])
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stdout(predicates_contains("\"file\": \"-\""));
+    jtool()
+        .arg("verify")
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stdout(predicates_contains("-: OK"));
+    for flags in [&["copy", "--in-place"][..], &["copy", "--out-dir", "."]] {
+        jtool()
+            .args(flags)
+            .write_stdin(input.clone())
+            .assert()
+            .code(2)
+            .stderr(predicates_contains("needs file names"));
+    }
+}
+
 #[test]
 fn refuses_to_overwrite_input_without_in_place() {
     let d = tempfile::tempdir().unwrap();

@@ -19,6 +19,9 @@ mod par;
 #[path = "../src/cli/stdout.rs"]
 mod stdout;
 
+#[path = "../src/cli/stdin.rs"]
+mod stdin;
+
 use common::{corpus_dir, jpegs_in, tool};
 use jtool::pipeline::{verify, Status};
 use std::process::Command;

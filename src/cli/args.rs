@@ -218,8 +218,9 @@ pub struct OutputArgs {
     /// does (set by `jtool jpegoptim`).
     #[arg(long, hide = true)]
     pub skip_kept: bool,
-    /// IN [OUT], or IN... with --in-place / --out-dir. `-` is stdin/stdout; OUT omitted is stdout.
-    #[arg(value_name = "FILE", required = true)]
+    /// IN [OUT], or IN... with --in-place / --out-dir. `-` is stdin/stdout; OUT omitted is
+    /// stdout, and IN omitted stdin (as for jpegtran).
+    #[arg(value_name = "FILE", default_value = "-")]
     pub files: Vec<OsString>,
 }
 
@@ -778,8 +779,8 @@ pub struct InspectArgs {
     /// the earlier IJG quality when its steps fit one (-v: every frequency tested).
     #[arg(long)]
     pub history: bool,
-    /// Files to inspect (`-` for stdin).
-    #[arg(value_name = "FILE", required = true)]
+    /// Files to inspect (`-`, or none, for stdin).
+    #[arg(value_name = "FILE", default_value = "-")]
     pub files: Vec<OsString>,
 }
 

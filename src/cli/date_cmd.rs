@@ -177,6 +177,9 @@ pub fn run_date(ctx: &Context, a: &DateArgs) -> i32 {
         if !file_steps {
             return show_dates(&o.files);
         }
+        if o.files.iter().any(|f| f == "-") {
+            return usage("--touch and --rename need file names, not -");
+        }
         let files: Vec<PathBuf> = o.files.iter().map(PathBuf::from).collect();
         return file_actions(ctx, a, &files);
     }

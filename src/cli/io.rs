@@ -87,11 +87,7 @@ pub fn read_input(src: &Source, map: bool) -> io::Result<Input> {
 
 fn read_bytes(src: &Source) -> io::Result<Bytes> {
     match src {
-        Source::Stdin => {
-            let mut v = Vec::new();
-            io::stdin().lock().read_to_end(&mut v)?;
-            Ok(Bytes::Owned(v))
-        }
+        Source::Stdin => super::stdin::read_stdin().map(Bytes::Owned),
         Source::File(p) => {
             let f = File::open(p)?;
             let meta = f.metadata()?;

@@ -11,7 +11,7 @@ use jtool::pipeline::lab::{
 use jtool::pipeline::CopyOptions;
 use jtool::pixels::metrics::fmt_psnr;
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::Write;
 
 const EXIT_OK: i32 = 0;
 const EXIT_FAILED: i32 = 1;
@@ -134,9 +134,7 @@ pub struct GenerationsArgs {
 
 fn read(path: &OsString) -> std::io::Result<Vec<u8>> {
     if path == "-" {
-        let mut v = Vec::new();
-        std::io::stdin().read_to_end(&mut v)?;
-        Ok(v)
+        super::stdin::read_stdin()
     } else {
         std::fs::read(path)
     }

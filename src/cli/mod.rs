@@ -21,6 +21,7 @@ mod lab_cmd;
 mod meta_cmd;
 mod oom;
 mod par;
+mod stdin;
 mod stdout;
 mod through_cmd;
 mod verify_cmd;

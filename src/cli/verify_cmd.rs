@@ -9,7 +9,7 @@ use clap::Args;
 use jtool::entropy::Limits;
 use jtool::pipeline::{self, Status, Verdict};
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// Arguments of `jtool verify`.
 #[derive(Debug, Args)]
@@ -17,8 +17,8 @@ pub struct VerifyArgs {
     /// One JSON array for all files: [{"file", "status", "summary", "problems", "trailer"}].
     #[arg(long)]
     pub json: bool,
-    /// Files to check (`-` for stdin).
-    #[arg(value_name = "FILE", required = true)]
+    /// Files to check (`-`, or none, for stdin).
+    #[arg(value_name = "FILE", default_value = "-")]
     pub files: Vec<OsString>,
 }
 
@@ -52,8 +52,7 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
         };
         let _working = super::oom::working_on(name.clone());
         let data = if stdin {
-            let mut v = Vec::new();
-            std::io::stdin().read_to_end(&mut v).map(|_| v)
+            super::stdin::read_stdin()
         } else {
             std::fs::read(f)
         };
