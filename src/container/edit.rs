@@ -13,8 +13,11 @@ pub struct ExifEdit {
     pub dimensions: Option<(u32, u32)>,
 }
 
+/// Writes `value` into the entry's value field in the entry's own type (BYTE, SHORT or
+/// LONG: the types the reader accepts), or returns false when it does not fit.
 fn put(order: ByteOrder, buf: &mut [u8], at: usize, e: &IfdEntry, value: u32) -> bool {
     let bytes: Vec<u8> = match (e.typ, order) {
+        (exif::field_type::BYTE, _) if value <= 0xFF => vec![value as u8],
         (exif::field_type::SHORT, ByteOrder::BigEndian) if value <= 0xFFFF => {
             (value as u16).to_be_bytes().to_vec()
         }
@@ -1185,6 +1188,25 @@ mod tests {
         assert_eq!(p.pixel_y_dimension.unwrap().value, 640);
         assert!(edit_exif(&out, &e).is_none(), "nothing left to change");
         assert!(edit_exif(b"Exif\0\0garbage", &e).is_none());
+    }
+
+    /// An Orientation stored as a BYTE (which the reader accepts) is edited as one: a
+    /// SHORT written there would read back as its high byte.
+    #[test]
+    fn edits_an_orientation_stored_as_a_byte() {
+        let mut body = sample();
+        let e = exif::parse_app1(&body).unwrap().ifd0.unwrap();
+        let at = APP1_TIFF_START + e.find(exif::tags::ORIENTATION).unwrap().entry_offset;
+        body[at + 2..at + 4].copy_from_slice(&[0, 1]);
+        body[at + 8..at + 12].copy_from_slice(&[6, 0, 0, 0]);
+        assert_eq!(exif_orientation(&body), Some(6));
+        let edit = ExifEdit {
+            orientation: Some(3),
+            dimensions: None,
+        };
+        let out = edit_exif(&body, &edit).unwrap();
+        assert_eq!(exif_orientation(&out), Some(3));
+        assert_eq!(&out[at + 8..at + 12], &[3, 0, 0, 0]);
     }
 
     #[test]
