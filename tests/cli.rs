@@ -228,6 +228,44 @@ fn no_file_means_stdin() {
     }
 }
 
+/// At a terminal (a pseudo-terminal made by util-linux's `script`), image bytes are
+/// neither read from it nor written to it: a usage error instead of a wait or garbage.
+#[test]
+fn a_terminal_is_not_an_image_stream() {
+    let bin = assert_cmd::cargo::cargo_bin("jtool");
+    let at_terminal = |args: &str| {
+        let line = format!("{} {args}", bin.display());
+        std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .stdin(std::process::Stdio::null())
+            .output()
+    };
+    let Ok(probe) = at_terminal("--version") else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    assert!(probe.status.success());
+    let out = at_terminal(&format!("rotate 90 {}", sample().display())).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("will not write an image to a terminal"),
+        "{text}"
+    );
+    let out = at_terminal("inspect").unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("will not read an image from a terminal"),
+        "{text}"
+    );
+    // Text output and --dry-run write no image.
+    let out = at_terminal(&format!("rotate 90 --dry-run {}", sample().display())).unwrap();
+    assert!(out.status.success());
+    let out = at_terminal(&format!("inspect {}", sample().display())).unwrap();
+    assert!(out.status.success());
+}
+
 #[test]
 fn refuses_to_overwrite_input_without_in_place() {
     let d = tempfile::tempdir().unwrap();

@@ -39,7 +39,7 @@ use jtool::entropy::{CodingMode, HuffmanChoice, Limits};
 use jtool::pipeline::{self, CopyOptions, RestartSpec, TransformOptions, Transformed};
 use jtool::transform::{CropOffset, CropSpec, EdgePolicy, Orientation, Request};
 use jtool::WarningKind;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// Exit code: every file succeeded.
 const EXIT_OK: i32 = 0;
@@ -465,6 +465,12 @@ fn run_job<F>(ctx: &Context, job: &Job, op: &F, log: &mut Log) -> Result<bool, F
 where
     F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
 {
+    if job.dest == Dest::Stdout && !job.rules.dry_run && std::io::stdout().is_terminal() {
+        // As gzip refuses it: image bytes on a terminal are a mistake that garbles it.
+        return Err(Failure::Usage(
+            "will not write an image to a terminal: name an output file, or redirect".into(),
+        ));
+    }
     if let (Source::File(i), Dest::File(o)) = (&job.src, &job.dest) {
         if !job.in_place && io::same_file(i, o) {
             return Err(Failure::File(
