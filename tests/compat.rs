@@ -1236,8 +1236,8 @@ fn camera_files_with_exif(corpus: &Path) -> Vec<(std::path::PathBuf, String, Vec
         .collect()
 }
 
-/// jhead's file filters (-model, -exonly, -orp, -orl): `jtool jhead` changes the same
-/// files jhead changes, and exits with 1 where jhead does (no file let through).
+/// jhead's file filters (-model, -exonly, -orp, -orl, -quality): `jtool jhead` changes
+/// the same files jhead changes, and exits with 1 where jhead does (no file let through).
 #[test]
 fn jhead_filters_pick_jheads_files() {
     let Some(jhead) = tool("jhead") else { return };
@@ -1260,6 +1260,9 @@ fn jhead_filters_pick_jheads_files() {
         &["-exonly"],
         &["-orp"],
         &["-orl"],
+        &["-quality", "75"],
+        &["-quality", "90"],
+        &["-quality", "100"],
     ] {
         let root = tempfile::tempdir().unwrap();
         let mut changed = Vec::new();
@@ -1280,6 +1283,45 @@ fn jhead_filters_pick_jheads_files() {
             ));
         }
     }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// `jhead -quality N` lets a file through when jhead's quality guess (its "JPEG Quality"
+/// line) is N or more: for every corpus file jhead gives one, jtool's filter lets it
+/// through at that value and not at the next.
+#[test]
+fn jhead_quality_filter_uses_jheads_guess() {
+    let Some(jhead) = tool("jhead") else { return };
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let jtool = |q: u32, f: &Path| {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("jtool"))
+            .args(["jhead", "-quality", &q.to_string()])
+            .arg(f)
+            .output()
+            .unwrap();
+        out.status.code()
+    };
+    let (mut n, mut failures) = (0, Vec::new());
+    for f in common::jpegs_in(&corpus.join("valid")) {
+        let listing = std::process::Command::new(&jhead).arg(&f).output().unwrap();
+        let text = String::from_utf8_lossy(&listing.stdout);
+        let Some(q) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("JPEG Quality : "))
+            .and_then(|v| v.trim().parse::<u32>().ok())
+        else {
+            continue;
+        };
+        n += 1;
+        let got = (jtool(q, &f), jtool(q + 1, &f));
+        if got != (Some(0), Some(1)) {
+            failures.push(format!("{}: jhead {q}, jtool exits {got:?}", f.display()));
+        }
+    }
+    eprintln!("jhead -quality: {n} corpus files");
+    assert!(n >= 200, "{n}");
     assert!(failures.is_empty(), "{failures:#?}");
 }
 

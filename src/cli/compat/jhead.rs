@@ -2,6 +2,7 @@
 //! becomes a jtool command, run over every file in turn; the commands run in the order
 //! metadata, thumbnail, rotation, dates, so that file times and names are set last.
 
+use jtool::container::Marker;
 use std::ffi::OsString;
 
 /// Every metadata kind `strip --keep` names.
@@ -47,17 +48,42 @@ struct Jhead {
     date: Option<(&'static str, Option<OsString>)>,
     touch: bool,
     rename: Option<String>,
-    /// File filters: -model (a substring of the Exif Model), -exonly, -orp (1) / -orl (-1).
+    /// File filters: -model (a substring of the Exif Model), -exonly, -orp (1) / -orl (-1),
+    /// -quality (jhead's quality guess at least this).
     model: Option<String>,
     exif_only: bool,
     portrait: i8,
+    quality: Option<u32>,
     files: Vec<OsString>,
 }
 
-/// Whether jhead's filters (-model, -exonly, -orp, -orl) let `file` through. A file
-/// that does not read is let through, for the command to report.
+/// jhead's "JPEG Quality": from the last table in slot 0, the mean over its 64 entries of
+/// 100 × entry / Annex K luminance entry (s), as IJG quality (200 − s) / 2 when s ≤ 100,
+/// else 5000 / s, rounded; 100 for a table of ones, 0 when there is no slot-0 table.
+fn jhead_quality(jpeg: &jtool::container::JpegFile) -> u32 {
+    use jtool::coeffs::ijg::ANNEX_K_LUMA;
+    let dqt = jpeg.segments().filter(|s| s.marker == Marker::DQT);
+    let tables = dqt.filter_map(|s| jtool::container::parse_dqt(s).ok());
+    let Some(t) = tables.flatten().filter(|(slot, _)| *slot == 0).last() else {
+        return 0;
+    };
+    let v = &t.1.values;
+    let s = (v.iter().zip(ANNEX_K_LUMA))
+        .map(|(&q, k)| 100.0 * f64::from(q) / f64::from(k))
+        .sum::<f64>()
+        / 64.0;
+    let q = match () {
+        _ if v.iter().all(|&q| q == 1) => 100.0,
+        _ if s <= 100.0 => (200.0 - s) / 2.0,
+        _ => 5000.0 / s,
+    };
+    (q + 0.5) as u32
+}
+
+/// Whether jhead's filters (-model, -exonly, -orp, -orl, -quality) let `file` through. A
+/// file that does not read is let through, for the command to report.
 fn passes(j: &Jhead, file: &OsString) -> bool {
-    if j.model.is_none() && !j.exif_only && j.portrait == 0 {
+    if j.model.is_none() && !j.exif_only && j.portrait == 0 && j.quality.is_none() {
         return true;
     }
     let Ok(data) = std::fs::read(file) else {
@@ -86,7 +112,8 @@ fn passes(j: &Jhead, file: &OsString) -> bool {
         .model
         .as_ref()
         .map_or(true, |m| model.is_some_and(|v| v.contains(m.as_str())));
-    shape_ok && model_ok && (!j.exif_only || exif.is_some())
+    let quality_ok = j.quality.map_or(true, |q| jhead_quality(&jpeg) >= q);
+    shape_ok && model_ok && quality_ok && (!j.exif_only || exif.is_some())
 }
 
 /// `yyyy:mm:dd` or `yyyy:mm:dd/hh:mm:ss` (jhead -da) as Exif's date and time.
@@ -176,6 +203,11 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-exonly" => j.exif_only = true,
             "-orp" => j.portrait = 1,
             "-orl" => j.portrait = -1,
+            "-quality" => {
+                let v = value()?;
+                let q = v.to_str().and_then(|s| s.parse().ok());
+                j.quality = Some(q.ok_or(format!("-quality needs a number, not {v:?}"))?);
+            }
             "-mkexif" => j.mkexif = true,
             "-rgt" => j.regenerate = true,
             "-ft" => j.touch = true,
@@ -201,9 +233,7 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
     } else if let Some(v) = attached("-ds") {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
-        let known = [
-            "-ce", "-rgt", "-a", "-exifmap", "-quality", "-cr", "-ca", "-ar",
-        ];
+        let known = ["-ce", "-rgt", "-a", "-exifmap", "-cr", "-ca", "-ar"];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
             false => format!("unknown option {sw}"),
