@@ -1286,6 +1286,83 @@ fn jhead_filters_pick_jheads_files() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// The size of the Exif thumbnail of the file at `path`, if it has one.
+fn exif_thumbnail_size(path: &Path) -> Option<(u16, u16)> {
+    let data = std::fs::read(path).unwrap();
+    let kind = Some(jtool::pipeline::ThumbnailKind::Exif);
+    let thumb = jtool::pipeline::extract_thumbnail(&data, kind).ok()?;
+    let frame = JpegFile::parse(&thumb).ok()?.frame()?;
+    Some((frame.width, frame.height))
+}
+
+/// `jhead -rgt[N]`: the Exif thumbnail made anew within N×N (160 by default, 320 at
+/// most), a file without one left alone. Against jhead itself (which needs
+/// ImageMagick's mogrify) the thumbnails have the same sizes; the pixels are each
+/// program's own reduction.
+#[test]
+fn jhead_rgt_fits_the_thumbnail_in_n_by_n() {
+    let Some(jhead) = tool("jhead") else { return };
+    let jtool = assert_cmd::cargo::cargo_bin("jtool");
+    let mut files = common::testdata_jpegs();
+    if let Some(corpus) = common::corpus_dir() {
+        let cams = common::jpegs_in(&corpus.join("valid")).into_iter();
+        files.extend(cams.filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("cam_")));
+    }
+    let mogrify = common::on_path("mogrify").is_some();
+    if !mogrify {
+        eprintln!("note: no mogrify; jhead -rgt not run, jtool's sizes checked alone");
+    }
+    for args in [&["-rgt"][..], &["-rgt200"], &["-rgt64"]] {
+        let root = tempfile::tempdir().unwrap();
+        let (dir, names, out) =
+            in_copies(root.path(), "jtool", (&jtool, Some("jhead")), &files, args);
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        let side: u16 = args[0][4..].parse().unwrap_or(160);
+        for (f, n) in files.iter().zip(&names) {
+            let (before, after) = (exif_thumbnail_size(f), exif_thumbnail_size(&dir.join(n)));
+            match before {
+                None => assert_eq!(
+                    std::fs::read(f).unwrap(),
+                    std::fs::read(dir.join(n)).unwrap()
+                ),
+                Some(_) => {
+                    // A thumbnail is never larger than the image.
+                    let data = std::fs::read(f).unwrap();
+                    let frame = JpegFile::parse(&data).unwrap().frame().unwrap();
+                    let (w, h) = after.unwrap();
+                    let whole = (w, h) == (frame.width, frame.height);
+                    assert!(w.max(h) == side || whole, "{args:?} {n}: {w}x{h}");
+                }
+            }
+        }
+        if mogrify {
+            let mut compared = 0;
+            let (theirs, _, out) = in_copies(root.path(), "jhead", (&jhead, None), &files, args);
+            assert!(out.status.success(), "{args:?}: {out:?}");
+            for (f, n) in files.iter().zip(&names) {
+                let (a, b) = (
+                    exif_thumbnail_size(&dir.join(n)),
+                    exif_thumbnail_size(&theirs.join(n)),
+                );
+                // mogrify enlarges an image smaller than the box; jtool does not.
+                let data = std::fs::read(f).unwrap();
+                let frame = JpegFile::parse(&data).unwrap().frame().unwrap();
+                if frame.width.max(frame.height) >= side && a.is_some() {
+                    assert_eq!(a, b, "{args:?} {n}");
+                    compared += 1;
+                }
+            }
+            eprintln!("jhead {args:?}: {compared} thumbnails of the same size as jhead's");
+        }
+    }
+    let out = Command::new(&jtool)
+        .args(["jhead", "-rgt321"])
+        .arg(&files[0])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
+
 /// `jhead -quality N` lets a file through when jhead's quality guess (its "JPEG Quality"
 /// line) is N or more: for every corpus file jhead gives one, jtool's filter lets it
 /// through at that value and not at the next.

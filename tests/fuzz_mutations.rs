@@ -663,7 +663,7 @@ const OPS: &[(&str, OpFn)] = &[
     }),
     ("thumbnail --regenerate, then --extract", |d, _| {
         use jtool::pipeline::{extract_thumbnail, regenerate_thumbnails};
-        let regenerated = ok(d, regenerate_thumbnails(d, &limits()))?;
+        let regenerated = ok(d, regenerate_thumbnails(d, &limits(), None))?;
         let extracted = ok(d, extract_thumbnail(d, None))?;
         Ok(regenerated || extracted)
     }),

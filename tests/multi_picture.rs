@@ -341,7 +341,7 @@ fn a_drop_redraws_the_large_thumbnail() {
 #[test]
 fn a_new_thumbnail_keeps_the_mpf_index_right() {
     let data = multi_picture();
-    let out = jtool::pipeline::regenerate_thumbnails(&data, &Default::default()).unwrap();
+    let out = jtool::pipeline::regenerate_thumbnails(&data, &Default::default(), None).unwrap();
     let images = listed(&out.bytes);
     assert_eq!(images.len(), 2);
     assert_eq!(images[0].1.len() + images[1].1.len(), out.bytes.len());

@@ -312,7 +312,7 @@ fn regenerate_adds_a_thumbnail_where_there_is_none() {
     let limits = Default::default();
     let plain = std::fs::read(testdata_dir().join("baseline_420_q85_67x45.jpg")).unwrap();
     assert!(inspect_full(&plain).unwrap().thumbnails.is_empty());
-    let out = jtool::pipeline::regenerate_thumbnails(&plain, &limits).unwrap();
+    let out = jtool::pipeline::regenerate_thumbnails(&plain, &limits, None).unwrap();
     let r = report(&out.bytes);
     assert!(r.thumbnails[0].shows_image, "{:?}", r.thumbnails[0]);
     let (start, end) = exif_span(&out.bytes);
@@ -322,13 +322,20 @@ fn regenerate_adds_a_thumbnail_where_there_is_none() {
     let data = std::fs::read(testdata_dir().join("meta_420_67x45.jpg")).unwrap();
     let bare = without_thumbnail(&data);
     assert!(inspect_full(&bare).unwrap().thumbnails.is_empty());
-    let out = jtool::pipeline::regenerate_thumbnails(&bare, &limits).unwrap();
+    let out = jtool::pipeline::regenerate_thumbnails(&bare, &limits, None).unwrap();
     let r = report(&out.bytes);
     assert!(r.thumbnails[0].shows_image, "{:?}", r.thumbnails[0]);
     assert_eq!(
         out.bytes[exif_span(&out.bytes).1..],
         bare[exif_span(&bare).1..]
     );
+    // Within a square of a given side (jhead -rgtN), never larger than the image.
+    for (side, want) in [(32, (32, 21)), (16, (16, 11)), (200, (67, 45))] {
+        let out = jtool::pipeline::regenerate_thumbnails(&data, &limits, Some(side)).unwrap();
+        let t = &report(&out.bytes).thumbnails[0];
+        assert_eq!((t.width, t.height), want, "side {side}");
+        assert!(t.shows_image, "{t:?}");
+    }
 }
 
 /// `thumbnail --insert` (jhead -rt) puts a given JPEG in as the Exif thumbnail: over the

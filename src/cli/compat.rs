@@ -1086,9 +1086,10 @@ pub fn usage(tool: Tool) -> &'static str {
             "usage: jtool jhead [options] file...   (jhead's options)
   -ta<+|->h[:mm[:ss]]  -da<date>-<date>  -ts<yyyy:mm:dd-hh:mm:ss>  -ds<yyyy[:mm[:dd]]>
   -dsft  -tf FILE  -ft  -n[format]   dates, file times and names
-  -autorot  -norot  -dt  -st NAME  -rt FILE  -rgt   rotation and thumbnails
-  -te FILE  -mkexif   Exif from another file, or a minimal one
-  -de  -dc  -di  -dx  -du  -purejpg  -cl TEXT  -ci FILE   metadata and comments
+  -autorot  -norot  -dt  -zt  -st NAME  -rt FILE  -rgt[N]   rotation and thumbnails
+  -te FILE  -mkexif  -cmd COMMAND   Exif from another file, a minimal one, or a command
+  -de  -dc  -di  -dx  -du  -purejpg  -cl TEXT  -ci FILE  -cs NAME   metadata and comments
+  -model TEXT  -exonly  -orp  -orl  -quality N   which files
   -q  -se  -c  -v  -nofinfo  -V   (no other effect; no switch: jtool exif --summary)
 "
         }

@@ -92,9 +92,9 @@ pub struct ThumbnailArgs {
     /// The thumbnail --extract takes.
     #[arg(long, value_enum, requires = "extract")]
     pub kind: Option<ThumbnailKindArg>,
-    /// With --extract: write nothing for a file without a thumbnail (set by `jtool
-    /// jhead -st`).
-    #[arg(long, hide = true, requires = "extract")]
+    /// With --extract, write nothing for a file without a thumbnail (set by `jtool jhead
+    /// -st`); with --regenerate, leave a file without an Exif thumbnail alone (`-rgt`).
+    #[arg(long, hide = true)]
     pub if_present: bool,
     /// Make every thumbnail the file keeps in its segments (Exif, Photoshop, JFXX) anew
     /// from the image
@@ -103,6 +103,11 @@ pub struct ThumbnailArgs {
     /// one gets an Exif thumbnail (160x120 at most), as exiftran -g gives.
     #[arg(long)]
     pub regenerate: bool,
+    /// With --regenerate: fit the new thumbnails in a square of N pixels instead of the
+    /// old ones' boxes (jhead -rgtN; a JFXX thumbnail stays within 255).
+    #[arg(long, value_name = "N", requires = "regenerate",
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub size: Option<u32>,
     /// Put this JPEG file in as the Exif thumbnail (jhead -rt): over the old one, or
     /// added (a new Exif segment when the file has none); every other byte stays. The
     /// picture is taken as it is: `jtool thumbnail FILE` then tells whether it shows
@@ -399,6 +404,7 @@ fn summary_lines(data: &[u8], src: &Source) -> jtool::Result<Vec<(&'static str, 
 
 pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
     let limits = ctx.limits();
+    let size = a.size;
     let insert = match &a.insert {
         Some(path) => match read_option_file(path, jpeg_bytes) {
             Ok(bytes) => Some(bytes),
@@ -419,15 +425,16 @@ pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
         ThumbnailKindArg::Mpf => pipeline::ThumbnailKind::MpfPreview,
     });
     let (extract, strict, if_present) = (a.extract, ctx.strict, a.if_present);
+    // Nothing to write: as if the operation had written nothing itself.
+    let untouched = |data: &[u8]| {
+        let mut done = unchanged(data);
+        done.written = Some(0);
+        Ok(done)
+    };
     let op = |data: &[u8], _: &super::Dest| {
         if extract {
             let bytes = match pipeline::extract_thumbnail(data, kind) {
-                Err(_) if if_present => {
-                    // Nothing to write: as if the operation had written nothing itself.
-                    let mut done = unchanged(data);
-                    done.written = Some(0);
-                    return Ok(done);
-                }
+                Err(_) if if_present => return untouched(data),
                 r => r?,
             };
             return Ok(Done::from(pipeline::Output {
@@ -435,9 +442,13 @@ pub fn run_thumbnail(ctx: &Context, a: &ThumbnailArgs) -> i32 {
                 warnings: Vec::new(),
             }));
         }
+        let exif = Some(pipeline::ThumbnailKind::Exif);
+        if insert.is_none() && if_present && pipeline::extract_thumbnail(data, exif).is_err() {
+            return untouched(data);
+        }
         let out = match &insert {
             Some(thumb) => pipeline::insert_thumbnail(data, thumb)?,
-            None => pipeline::regenerate_thumbnails(data, &limits)?,
+            None => pipeline::regenerate_thumbnails(data, &limits, size)?,
         };
         pipeline::check_strict(strict, &out.warnings)?;
         Ok(Done::from(out))

@@ -75,6 +75,7 @@ pub fn drop_image(
         true_transform: true,
         reset_orientation: false,
         region: None,
+        thumb_side: None,
     };
     let followed = thumbnail::followed(&edit, &Blocks::Dense(&decoded.image), &mut warnings);
     let coded = entropy::encode_owned(decoded.image, &enc)?;

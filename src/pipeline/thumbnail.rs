@@ -72,6 +72,9 @@ pub(super) struct Edit<'a> {
     pub reset_orientation: bool,
     /// The part of the turned image the output shows, when it is not all of it.
     pub region: Option<Rect>,
+    /// Thumbnails made anew fit in a square of this side instead of the old ones' boxes
+    /// (`thumbnail --regenerate --size`, `jhead -rgtN`).
+    pub thumb_side: Option<u32>,
 }
 
 impl<'a> Edit<'a> {
@@ -88,6 +91,7 @@ impl<'a> Edit<'a> {
             true_transform: true,
             reset_orientation: opts.reset_orientation,
             region: None,
+            thumb_side: None,
         }
     }
 }
@@ -326,6 +330,7 @@ pub(super) fn remade(
     let sof = old.segments().find(|s| s.marker.is_sof())?;
     let frame = parse_frame(sof).ok()?;
     let old_box = (u32::from(frame.width), u32::from(frame.height));
+    let old_box = edit.thumb_side.map_or(old_box, |n| (n, n));
     let px = fitted_picture(edit, blocks, old_box, transposes)?;
     // The old thumbnail's tables first; coarser IJG tables while the segment overflows.
     let like = coded(&px, like_old(&old, &frame, px.channels));
@@ -342,11 +347,12 @@ pub(super) fn remade(
 /// The box of an Exif thumbnail made where there was none (Exif 2.3, 4.5.4: 160×120).
 const NEW_BOX: (u32, u32) = (160, 120);
 
-/// A new Exif thumbnail of the output, where the file had none: fitted to 160×120,
-/// IJG quality 75 tables, 4:2:2 as DCF thumbnails are, sequential with the Annex K
-/// Huffman tables.
+/// A new Exif thumbnail of the output, where the file had none: fitted to 160×120 (or
+/// the square of `thumb_side`), IJG quality 75 tables, 4:2:2 as DCF thumbnails are,
+/// sequential with the Annex K Huffman tables.
 pub(super) fn fresh(edit: &Edit, blocks: &Blocks) -> Option<Vec<u8>> {
-    let px = fitted_picture(edit, blocks, NEW_BOX, false)?;
+    let new_box = edit.thumb_side.map_or(NEW_BOX, |n| (n, n));
+    let px = fitted_picture(edit, blocks, new_box, false)?;
     coded(&px, Some((QuantChoice::ijg(&[75], true), Sampling::S422)))
 }
 
@@ -380,7 +386,11 @@ fn jfxx_rgb(body: &[u8], edit: &Edit, blocks: &Blocks, resized: bool) -> Option<
     let old = super::thumbnail_check::jfxx_rgb(body)?;
     let (t, fx, fy) = edit.request.orientation.parts();
     let px = if resized || edit.request.grayscale {
-        fitted_picture(edit, blocks, (old.width, old.height), t)?
+        // The stored size is a byte each way.
+        let old_box = edit
+            .thumb_side
+            .map_or((old.width, old.height), |n| (n.min(255), n.min(255)));
+        fitted_picture(edit, blocks, old_box, t)?
     } else {
         geometry::orient(&old, t, fx, fy)
     };

@@ -48,12 +48,13 @@ pub fn extract_thumbnail(data: &[u8], kind: Option<ThumbnailKind>) -> Result<Vec
 }
 
 /// `data` with each thumbnail it keeps (Exif, Photoshop, JFXX) made anew from the
-/// image: fitted to the old one's box, coded with its tables and sampling (see
-/// `thumbnail`). Every other byte stays, the image's scans included. A warning names a
-/// thumbnail that could not be made. A file with none gets an Exif thumbnail, as
-/// `exiftran -g` gives one (160×120 box; see `with_new_thumbnail`). (An MPF preview
-/// after EOI is not made anew.)
-pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
+/// image: fitted to the old one's box, or to a square of `side` pixels when given (as
+/// `jhead -rgtN`), coded with its tables and sampling (see `thumbnail`). Every other
+/// byte stays, the image's scans included. A warning names a thumbnail that could not
+/// be made. A file with none gets an Exif thumbnail, as `exiftran -g` gives one
+/// (160×120 box, or the square; see `with_new_thumbnail`). (An MPF preview after EOI
+/// is not made anew.)
+pub fn regenerate_thumbnails(data: &[u8], limits: &Limits, side: Option<u32>) -> Result<Output> {
     let mut file = JpegFile::parse(data)?;
     let decoded = entropy::decode(&file, limits)?;
     let mut warnings = file.warnings.clone();
@@ -75,6 +76,7 @@ pub fn regenerate_thumbnails(data: &[u8], limits: &Limits) -> Result<Output> {
         true_transform: true,
         reset_orientation: false,
         region: None,
+        thumb_side: side,
     };
     let blocks = Blocks::Dense(&decoded.image);
     if segment_thumbnails(&file).is_empty() {

@@ -36,12 +36,7 @@ pub fn ci() -> bool {
 /// The path of a reference tool, or `None` (with a visible message) when it is missing
 /// outside CI. Under CI a missing tool fails the test.
 pub fn tool(name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.is_file())
-    });
-    match found {
+    match on_path(name) {
         Some(p) => Some(p),
         None if ci() => {
             panic!("{name} is required when CI=true (see .ci/run: libjpeg-turbo-progs, dcmtk, ...)")
@@ -51,6 +46,15 @@ pub fn tool(name: &str) -> Option<PathBuf> {
             None
         }
     }
+}
+
+/// The path of a program on PATH, if there is one (no message, whatever CI says).
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
 }
 
 /// A MANIFEST.tsv row as column name → value.

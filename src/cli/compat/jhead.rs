@@ -41,7 +41,8 @@ struct Jhead {
     command: Option<OsString>,
     /// -mkexif: a minimal Exif segment for files without one.
     mkexif: bool,
-    regenerate: bool,
+    /// -rgt[N]: the side of the square the new Exif thumbnail fits in (160 unless given).
+    regenerate: Option<u32>,
     autorot: bool,
     norot: bool,
     /// The `date` option and its value (-ta, -da, -ts, -ds, -dsft, -tf).
@@ -209,7 +210,6 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
                 j.quality = Some(q.ok_or(format!("-quality needs a number, not {v:?}"))?);
             }
             "-mkexif" => j.mkexif = true,
-            "-rgt" => j.regenerate = true,
             "-ft" => j.touch = true,
             "-dsft" => set_date(&mut j, "--from-file-time", None)?,
             "-tf" => set_date(&mut j, "--time-of", Some(value()?))?,
@@ -222,7 +222,20 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
 /// The switches with their value attached: -n, -ta, -da, -ts, -ds.
 fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
     let attached = |p: &str| sw.strip_prefix(p).filter(|v| !v.is_empty());
-    if let Some(f) = sw.strip_prefix("-n") {
+    if let Some(n) = sw.strip_prefix("-rgt") {
+        let side = if n.is_empty() {
+            Ok(160)
+        } else {
+            n.parse::<u32>()
+        };
+        j.regenerate = match side {
+            Ok(s) if s > 320 => {
+                return Err("specified thumbnail geometry too big (-rgt320 at most)".into())
+            }
+            Ok(s) if s > 0 => Some(s),
+            _ => return Err(format!("unknown option {sw}")),
+        };
+    } else if let Some(f) = sw.strip_prefix("-n") {
         j.rename = Some(if f.is_empty() { "%m%d-%H%M%S" } else { f }.to_string());
     } else if let Some(v) = attached("-ta") {
         set_date(j, "--shift", Some(v.into()))?;
@@ -233,7 +246,7 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
     } else if let Some(v) = attached("-ds") {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
-        let known = ["-ce", "-rgt", "-a", "-exifmap", "-cr", "-ca", "-ar"];
+        let known = ["-ce", "-a", "-exifmap", "-cr", "-ca", "-ar"];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
             false => format!("unknown option {sw}"),
@@ -318,8 +331,13 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     if let Some(t) = &j.replace_thumbnail {
         line(&["thumbnail", "--insert"], &[t], true);
     }
-    if j.regenerate {
-        line(&["thumbnail", "--regenerate"], &[], true);
+    if let Some(side) = j.regenerate {
+        let side = OsString::from(side.to_string());
+        line(
+            &["thumbnail", "--regenerate", "--if-present", "--size"],
+            &[&side],
+            true,
+        );
     }
     if j.autorot {
         line(&["auto-orient", "--trim", "--skip-upright"], &[], true);
