@@ -800,6 +800,8 @@ struct Jpegoptim {
     nofix: bool,
     report: Option<&'static str>,
     totals: bool,
+    /// `-w N` (jpegoptim 1.5): files optimised at once.
+    workers: Option<String>,
     files: Vec<OsString>,
 }
 
@@ -844,6 +846,14 @@ fn jpegoptim_option(
         "S" | "size" => o.size = Some(value()?.to_string_lossy().into_owned()),
         "d" | "dest" => o.dest = Some(value()?),
         "T" | "threshold" => o.threshold = Some(value()?.to_string_lossy().into_owned()),
+        "w" | "workers" => {
+            let v = value()?.to_string_lossy().into_owned();
+            let n = v
+                .trim()
+                .parse::<usize>()
+                .map_err(|_| format!("-w needs a number, not {v:?}"))?;
+            o.workers = Some(n.max(1).to_string());
+        }
         "f" | "force" => o.force = true,
         "p" | "preserve" => o.preserve = true,
         "s" | "strip-all" => o.strip_all = true,
@@ -885,7 +895,18 @@ fn jpegoptim_option(
 
 /// Reads jpegoptim's options; `None` for `--version`.
 fn jpegoptim_options(args: &[OsString]) -> Result<Option<Jpegoptim>, String> {
-    const VALUED: &[&str] = &["m", "max", "S", "size", "d", "dest", "T", "threshold"];
+    const VALUED: &[&str] = &[
+        "m",
+        "max",
+        "S",
+        "size",
+        "d",
+        "dest",
+        "T",
+        "threshold",
+        "w",
+        "workers",
+    ];
     let mut o = Jpegoptim::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -987,6 +1008,9 @@ fn jpegoptim(args: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
         Some("quiet") => {}
         style => push(&["--jpegoptim-report", style.unwrap_or("plain")]),
     }
+    if let Some(n) = &o.workers {
+        push(&["--jobs", n]);
+    }
     jpegoptim_files(&o, &mut a)?;
     Ok(Some(a))
 }
@@ -1068,8 +1092,8 @@ pub fn usage(tool: Tool) -> &'static str {
   -s, --strip-all  --strip-none  --strip-X  --keep-X
       (X: adobe com exif iptc icc jfxx xmp)  --all-normal  --all-progressive
   -d DIR, --dest=DIR  -o, --overwrite  -f, --force  -n, --noaction
-  -p, --preserve  -q, --quiet  -t, --totals  -b, --csv  --stdin  --stdout
-  --nofix   (-v, -P: no effect)
+  -p, --preserve  -P, --preserve-perms  -q, --quiet  -t, --totals  -b, --csv
+  --stdin  --stdout  --nofix  -w N, --workers=N   (-v: no effect)
 "
         }
         Tool::Exiftran => {
@@ -1303,6 +1327,10 @@ mod tests {
             "jtool copy --copy all --restart 0 --only-smaller --jpegoptim-report plain --out-dir o --skip-kept --no-clobber a.jpg",
         );
         same(
+            "jpegoptim -w2 --workers=3 a.jpg b.jpg",
+            "jtool copy --copy all --restart 0 --only-smaller --jpegoptim-report plain --jobs 3 --in-place a.jpg b.jpg",
+        );
+        same(
             "jpegoptim -s --keep-icc --keep-xmp --stdout a.jpg",
             "jtool copy --keep jfif,adobe,xmp,icc --restart 0 --only-smaller --jpegoptim-report plain a.jpg -",
         );
@@ -1313,6 +1341,7 @@ mod tests {
             "jpegoptim --stdout a.jpg b.jpg",
             "jpegoptim -m",
             "jpegoptim -S 200 -m 70 x.jpg",
+            "jpegoptim -w x a.jpg",
         ] {
             assert!(matches!(run(bad), Compat::Usage(..)), "{bad}");
         }
