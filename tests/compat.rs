@@ -1236,23 +1236,25 @@ fn camera_files_with_exif(corpus: &Path) -> Vec<(std::path::PathBuf, String, Vec
         .collect()
 }
 
+/// The testdata JPEGs and the valid corpus files whose names `keep` accepts.
+fn testdata_and_valid(keep: impl Fn(&str) -> bool) -> Vec<std::path::PathBuf> {
+    let mut files = common::testdata_jpegs();
+    if let Some(corpus) = common::corpus_dir() {
+        let valid = common::jpegs_in(&corpus.join("valid")).into_iter();
+        files.extend(valid.filter(|p| keep(&p.file_name().unwrap().to_string_lossy())));
+    }
+    files
+}
+
 /// jhead's file filters (-model, -exonly, -orp, -orl, -quality): `jtool jhead` changes
 /// the same files jhead changes, and exits with 1 where jhead does (no file let through).
 #[test]
 fn jhead_filters_pick_jheads_files() {
     let Some(jhead) = tool("jhead") else { return };
     let jtool = assert_cmd::cargo::cargo_bin("jtool");
-    let mut files = common::testdata_jpegs();
-    if let Some(corpus) = common::corpus_dir() {
-        files.extend(
-            common::jpegs_in(&corpus.join("valid"))
-                .into_iter()
-                .filter(|p| {
-                    let name = p.file_name().unwrap().to_string_lossy();
-                    name.starts_with("cam_") || name.contains("480x640") || name.contains("noexif")
-                }),
-        );
-    }
+    let files = testdata_and_valid(|name| {
+        name.starts_with("cam_") || name.contains("480x640") || name.contains("noexif")
+    });
     let mut failures = Vec::new();
     for filter in [
         &["-model", "Canon"][..],
@@ -1303,11 +1305,7 @@ fn exif_thumbnail_size(path: &Path) -> Option<(u16, u16)> {
 fn jhead_rgt_fits_the_thumbnail_in_n_by_n() {
     let Some(jhead) = tool("jhead") else { return };
     let jtool = assert_cmd::cargo::cargo_bin("jtool");
-    let mut files = common::testdata_jpegs();
-    if let Some(corpus) = common::corpus_dir() {
-        let cams = common::jpegs_in(&corpus.join("valid")).into_iter();
-        files.extend(cams.filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("cam_")));
-    }
+    let files = testdata_and_valid(|name| name.starts_with("cam_"));
     let mogrify = common::on_path("mogrify").is_some();
     if !mogrify {
         eprintln!("note: no mogrify; jhead -rgt not run, jtool's sizes checked alone");
