@@ -253,7 +253,18 @@ fn a_terminal_is_not_an_image_stream() {
         "{text}"
     );
     let out = at_terminal("inspect").unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(1), "a file that could not be read");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("will not read an image from a terminal"),
+        "{text}"
+    );
+    let out = at_terminal("rotate 90 - /dev/null").unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a usage error, as for the output"
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("will not read an image from a terminal"),
