@@ -190,7 +190,8 @@ fn dash_means_stdin_and_stdout() {
 }
 
 /// With no file named, a command reads stdin and writes stdout, as jpegtran does; the
-/// read-only commands read stdin too. --in-place and --out-dir still need names.
+/// read-only commands read stdin too. What acts on files by name (--in-place,
+/// --out-dir, exif --through, date --touch and --rename) still needs names.
 #[test]
 fn no_file_means_stdin() {
     let input = std::fs::read(sample()).unwrap();
@@ -218,13 +219,19 @@ fn no_file_means_stdin() {
         .assert()
         .success()
         .stdout(predicates_contains("-: OK"));
-    for flags in [&["copy", "--in-place"][..], &["copy", "--out-dir", "."]] {
+    for flags in [
+        &["copy", "--in-place"][..],
+        &["copy", "--out-dir", "."],
+        &["exif", "--through", "cat"],
+        &["date", "--touch"],
+        &["date", "--rename", "%Y"],
+    ] {
         jtool()
             .args(flags)
             .write_stdin(input.clone())
             .assert()
             .code(2)
-            .stderr(predicates_contains("needs file names"));
+            .stderr(predicates_contains("file names, not -"));
     }
 }
 

@@ -318,6 +318,9 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
         if o.out_dir.is_some() || o.dry_run || o.backup || o.no_clobber {
             return usage("--through edits each file in place (-p keeps its times)");
         }
+        if o.files.iter().any(|f| f == "-") {
+            return usage("--through needs file names, not -");
+        }
         return super::through_cmd::run(command, &o.files, o.preserve_times, ctx.quiet);
     }
     if a.new {
