@@ -219,7 +219,7 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
     Ok(Some(j))
 }
 
-/// The switches with their value attached: -n, -ta, -da, -ts, -ds.
+/// The switches with their value attached: -rgt, -n, -ta, -da, -ts, -ds.
 fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
     let attached = |p: &str| sw.strip_prefix(p).filter(|v| !v.is_empty());
     if let Some(n) = sw.strip_prefix("-rgt") {
