@@ -825,6 +825,7 @@ mod tests {
             "flip h --in-place a.jpg",
             "crop --geometry 16x16+8+8 a.jpg -",
             "auto-orient a.jpg b.jpg --quiet",
+            // No file: stdin to stdout.
             "grayscale",
             "transpose --nonsense a.jpg",
             "verify --json a.jpg b.jpg",
@@ -853,6 +854,6 @@ mod tests {
                 (f, l) => panic!("{line}: full {f:?}, lean {l:?}"),
             }
         }
-        assert_eq!(parsed, 13, "the lines meant to parse");
+        assert_eq!(parsed, 14, "the lines meant to parse");
     }
 }
