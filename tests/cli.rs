@@ -277,6 +277,10 @@ fn a_terminal_is_not_an_image_stream() {
         text.contains("will not read an image from a terminal"),
         "{text}"
     );
+    // Under jpegtran's command line, its code for a wrong request: 1 (its 2 means
+    // "written with warnings").
+    let out = at_terminal(&format!("jpegtran -rotate 90 {}", sample().display())).unwrap();
+    assert_eq!(out.status.code(), Some(1));
     // Text output and --dry-run write no image.
     let out = at_terminal(&format!("rotate 90 --dry-run {}", sample().display())).unwrap();
     assert!(out.status.success());

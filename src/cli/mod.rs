@@ -384,7 +384,12 @@ where
                 say!("jtool: {}: {msg}", jobs[i].src.name());
                 code = EXIT_FAILED;
             }
-            Err(Failure::Usage(msg)) => stop = Some(usage(&msg)),
+            Err(Failure::Usage(msg)) => {
+                let code = usage(&msg);
+                // Under the libjpeg tools' command lines, 2 means "written with
+                // warnings"; a wrong request is their 1.
+                stop = Some(if ctx.warning_exit { EXIT_FAILED } else { code });
+            }
         }
         stop.is_none()
     });
