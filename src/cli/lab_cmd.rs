@@ -4,6 +4,7 @@
 //! Self-contained: uses only the public library API (`jtool::pipeline::lab`).
 
 use super::io::escape;
+use super::stdin::read_arg;
 use clap::{Args, ValueEnum};
 use jtool::pipeline::lab::{
     self, GenOp, GenOptions, GenPath, GenReport, RequantTarget, RequantizeOptions,
@@ -132,14 +133,6 @@ pub struct GenerationsArgs {
     pub plot: Option<OsString>,
 }
 
-fn read(path: &OsString) -> std::io::Result<Vec<u8>> {
-    if path == "-" {
-        super::stdin::read_stdin()
-    } else {
-        std::fs::read(path)
-    }
-}
-
 fn name(path: &OsString) -> String {
     escape(&path.to_string_lossy())
 }
@@ -155,7 +148,7 @@ pub fn run_compare(args: &CompareArgs, limits: jtool::entropy::Limits) -> i32 {
         let _ = writeln!(std::io::stderr(), "jtool: only one of A and B can be stdin");
         return EXIT_USAGE;
     }
-    let (a, b) = match (read(&args.a), read(&args.b)) {
+    let (a, b) = match (read_arg(&args.a), read_arg(&args.b)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) => return fail(format!("{}: {e}", name(&args.a))),
         (_, Err(e)) => return fail(format!("{}: {e}", name(&args.b))),
@@ -242,7 +235,7 @@ pub fn run_requantize(ctx: &super::Context, args: &RequantizeArgs) -> i32 {
             if f == "-" && args.output.files.iter().any(|i| i == "-") {
                 return super::usage("IN and --tables-from cannot both be stdin");
             }
-            match read(f) {
+            match read_arg(f) {
                 Ok(d) => RequantTarget::TablesFrom(d),
                 Err(e) => return fail(format!("{}: {e}", name(f))),
             }
@@ -548,7 +541,7 @@ pub fn svg_plot(r: &GenReport) -> String {
 
 /// Runs `jtool generations`: 0 on success, 1 on error.
 pub fn run_generations(args: &GenerationsArgs, limits: jtool::entropy::Limits) -> i32 {
-    let data = match read(&args.input) {
+    let data = match read_arg(&args.input) {
         Ok(d) => d,
         Err(e) => return fail(format!("{}: {e}", name(&args.input))),
     };

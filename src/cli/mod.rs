@@ -476,10 +476,8 @@ where
             "will not write an image to a terminal: name an output file, or redirect".into(),
         ));
     }
-    if job.src == Source::Stdin && std::io::stdin().is_terminal() {
-        return Err(Failure::Usage(
-            "will not read an image from a terminal: name a file, or pipe one in".into(),
-        ));
+    if job.src == Source::Stdin && stdin::is_terminal() {
+        return Err(Failure::Usage(stdin::FROM_TERMINAL.into()));
     }
     if let (Source::File(i), Dest::File(o)) = (&job.src, &job.dest) {
         if !job.in_place && io::same_file(i, o) {

@@ -51,11 +51,7 @@ pub fn run(args: &VerifyArgs, quiet: bool, verbose: u8, limits: Limits, jobs: us
             escape(&f.to_string_lossy())
         };
         let _working = super::oom::working_on(name.clone());
-        let data = if stdin {
-            super::stdin::read_stdin()
-        } else {
-            std::fs::read(f)
-        };
+        let data = super::stdin::read_arg(f);
         (name, data.map(|d| verify(&d)))
     };
     par::ordered(&args.files, workers, check, |_, (name, verdict)| {

@@ -106,6 +106,12 @@ impl Edit<'_> {
         }
     }
 
+    /// The box a thumbnail made anew fits in: the square of `thumb_side` when given,
+    /// else `old` (the old thumbnail's, or the new one's default).
+    fn thumb_box(&self, old: (u32, u32)) -> (u32, u32) {
+        self.thumb_side.map_or(old, |n| (n, n))
+    }
+
     /// Whether the output is all of the picture, only turned: no crop, trim or drop.
     pub fn whole(&self) -> bool {
         self.output == self.turned_source() && !self.redrawn
@@ -329,8 +335,7 @@ pub(super) fn remade(
     let old = JpegFile::parse(thumb).ok()?;
     let sof = old.segments().find(|s| s.marker.is_sof())?;
     let frame = parse_frame(sof).ok()?;
-    let old_box = (u32::from(frame.width), u32::from(frame.height));
-    let old_box = edit.thumb_side.map_or(old_box, |n| (n, n));
+    let old_box = edit.thumb_box((u32::from(frame.width), u32::from(frame.height)));
     let px = fitted_picture(edit, blocks, old_box, transposes)?;
     // The old thumbnail's tables first; coarser IJG tables while the segment overflows.
     let like = coded(&px, like_old(&old, &frame, px.channels));
@@ -351,8 +356,7 @@ const NEW_BOX: (u32, u32) = (160, 120);
 /// the square of `thumb_side`), IJG quality 75 tables, 4:2:2 as DCF thumbnails are,
 /// sequential with the Annex K Huffman tables.
 pub(super) fn fresh(edit: &Edit, blocks: &Blocks) -> Option<Vec<u8>> {
-    let new_box = edit.thumb_side.map_or(NEW_BOX, |n| (n, n));
-    let px = fitted_picture(edit, blocks, new_box, false)?;
+    let px = fitted_picture(edit, blocks, edit.thumb_box(NEW_BOX), false)?;
     coded(&px, Some((QuantChoice::ijg(&[75], true), Sampling::S422)))
 }
 
@@ -387,10 +391,8 @@ fn jfxx_rgb(body: &[u8], edit: &Edit, blocks: &Blocks, resized: bool) -> Option<
     let (t, fx, fy) = edit.request.orientation.parts();
     let px = if resized || edit.request.grayscale {
         // The stored size is a byte each way.
-        let old_box = edit
-            .thumb_side
-            .map_or((old.width, old.height), |n| (n.min(255), n.min(255)));
-        fitted_picture(edit, blocks, old_box, t)?
+        let (w, h) = edit.thumb_box((old.width, old.height));
+        fitted_picture(edit, blocks, (w.min(255), h.min(255)), t)?
     } else {
         geometry::orient(&old, t, fx, fy)
     };
