@@ -251,6 +251,32 @@ fn twelve_bit_encode_matches_ijg() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A lossless file with a second frame header after its scan (a fuzz mutant: the
+/// second SOF3 has one component where the first has three) is refused at that
+/// header by every reader of the samples, as the DCT decoder refuses one; the
+/// streamed decode had promised three channels and then indexed a fourth.
+#[test]
+fn a_second_lossless_frame_is_refused() {
+    let d = std::fs::read(testdata_dir().join("lossless/ll_rgb_sv4_67x45.jpg")).unwrap();
+    let sof = d.windows(2).position(|w| w == [0xFF, 0xC3]).unwrap();
+    let gray_sof = [0xFF, 0xC3, 0, 11, 8, 0, 45, 0, 67, 1, 0, 0x11, 0];
+    let mut bad = d[..d.len() - 2].to_vec();
+    let at = bad.len();
+    bad.extend_from_slice(&gray_sof);
+    bad.extend_from_slice(&[0xFF, 0xD9]);
+    assert!(sof < at);
+    let opts = DecodeOptions::default();
+    let decoded = decode_file_rows(&bad, &opts, &mut |_| Ok(()), &mut |_| Ok(()));
+    let msg = decoded.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg.contains("second frame header"), "decode: {msg}");
+    assert!(msg.contains(&format!("byte {at}")), "decode: {msg}");
+    let v = jtool::pipeline::verify(&bad);
+    assert_eq!(v.status, jtool::pipeline::Status::Error);
+    assert!(copy(&bad, &CopyOptions::default()).is_err());
+    // The file without the second header still decodes.
+    assert!(decode_file_rows(&d, &opts, &mut |_| Ok(()), &mut |_| Ok(())).is_ok());
+}
+
 /// Lossless (SOF3) files that DCMTK's IJG lossless codec writes (`dcmcjpeg +el`) from
 /// known samples, with every predictor 1-7 and point transforms 0 and 2, decode to
 /// exactly those samples (shifted by the point transform), at 8 and 12 bits, gray and

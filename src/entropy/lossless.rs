@@ -64,6 +64,7 @@ fn walk(
     let first_scan = file.scans().next().and_then(|s| parse_scan(&s.header).ok());
     let one_scan = file.scans().count() == 1;
     let mut streamed = false;
+    let mut framed = false;
     for item in &file.items {
         match item {
             Item::Segment(seg) if seg.marker == Marker::DHT => {
@@ -75,7 +76,17 @@ fn walk(
                 }
             }
             Item::Segment(seg) if seg.marker == Marker::DRI => restart = parse_dri(seg)?,
+            // One frame per file outside hierarchical mode (T.81 B.2), as the DCT
+            // decoder holds too: a second one would change the shape of what has
+            // already been decoded and promised to the caller.
+            Item::Segment(seg) if seg.marker.is_sof() && framed => {
+                return Err(bad(seg.offset, "second frame header (SOFn)"));
+            }
+            Item::Segment(seg) if seg.marker.is_sof() && seg.marker != Marker::SOF3 => {
+                framed = true;
+            }
             Item::Segment(seg) if seg.marker == Marker::SOF3 => {
+                framed = true;
                 let header = parse_frame(seg)?;
                 let all = first_scan.as_ref().map(|h| h.components.len());
                 streamed = rows.is_some() && one_scan && all == Some(header.components.len());
