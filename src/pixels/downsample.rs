@@ -94,14 +94,33 @@ pub fn int_factors(rows: &[&[u8]], h: usize, out: &mut [u8]) {
 /// left and right ends the end sample repeats. Writes `out.len()` samples.
 pub fn smooth_full(above: &[u8], row: &[u8], below: &[u8], sf: u32, out: &mut [u8]) {
     let n = out.len();
+    if n < 3 {
+        return smooth_full_at(above, row, below, sf, out, 0..n);
+    }
+    let w = (sf.min(100) * 64) as i16;
+    let done = sse2_done!(smooth_full(above, row, below, w, out));
+    smooth_full_at(above, row, below, sf, out, 0..1);
+    smooth_full_at(above, row, below, sf, out, 1 + done..n);
+}
+
+/// [`smooth_full`] for the outputs in `range`, clamping every neighbour to the row.
+fn smooth_full_at(
+    above: &[u8],
+    row: &[u8],
+    below: &[u8],
+    sf: u32,
+    out: &mut [u8],
+    range: std::ops::Range<usize>,
+) {
+    let n = out.len();
     let member_scale = 65536 - sf * 512;
     let neigh_scale = sf * 64;
     let col = |x: usize| above[x] as u32 + row[x] as u32 + below[x] as u32;
-    for (x, o) in out.iter_mut().enumerate() {
+    for x in range {
         let (l, r) = (x.saturating_sub(1), (x + 1).min(n - 1));
         let member = row[x] as u32;
         let neigh = col(l) + col(x) - member + col(r);
-        *o = ((member * member_scale + neigh * neigh_scale + 32768) >> 16) as u8;
+        out[x] = ((member * member_scale + neigh * neigh_scale + 32768) >> 16) as u8;
     }
 }
 
@@ -111,11 +130,31 @@ pub fn smooth_full(above: &[u8], row: &[u8], below: &[u8], sf: u32, out: &mut [u
 /// `above` and `below` are the rows around the pair `r0`, `r1`; past the ends of the
 /// rows the end sample repeats. Writes `out.len()` samples from `2·out.len()` inputs.
 pub fn smooth_h2v2(above: &[u8], r0: &[u8], r1: &[u8], below: &[u8], sf: u32, out: &mut [u8]) {
+    let n = out.len();
+    if n < 3 {
+        return smooth_h2v2_at(above, r0, r1, below, sf, out, 0..n);
+    }
+    let w = (sf.min(100) * 16) as i16;
+    let done = sse2_done!(smooth_h2v2([above, r0, r1, below], w, out));
+    smooth_h2v2_at(above, r0, r1, below, sf, out, 0..1);
+    smooth_h2v2_at(above, r0, r1, below, sf, out, 1 + done..n);
+}
+
+/// [`smooth_h2v2`] for the outputs in `range`, clamping every neighbour to the row.
+fn smooth_h2v2_at(
+    above: &[u8],
+    r0: &[u8],
+    r1: &[u8],
+    below: &[u8],
+    sf: u32,
+    out: &mut [u8],
+    range: std::ops::Range<usize>,
+) {
     let last = 2 * out.len() - 1;
     let member_scale = 16384 - sf * 80;
     let neigh_scale = sf * 16;
     let at = |row: &[u8], x: isize| row[x.clamp(0, last as isize) as usize] as u32;
-    for (j, o) in out.iter_mut().enumerate() {
+    for j in range {
         let (a, b) = (2 * j as isize, 2 * j as isize + 1);
         let member = at(r0, a) + at(r0, b) + at(r1, a) + at(r1, b);
         let edges = at(above, a)
@@ -128,7 +167,7 @@ pub fn smooth_h2v2(above: &[u8], r0: &[u8], r1: &[u8], below: &[u8], sf: u32, ou
             + at(r1, b + 1);
         let corners = at(above, a - 1) + at(above, b + 1) + at(below, a - 1) + at(below, b + 1);
         let neigh = 2 * edges + corners;
-        *o = ((member * member_scale + neigh * neigh_scale + 32768) >> 16) as u8;
+        out[j] = ((member * member_scale + neigh * neigh_scale + 32768) >> 16) as u8;
     }
 }
 
@@ -147,6 +186,35 @@ mod tests {
         assert_eq!(o, [0, 1, 0, 1]);
         h1v2(&[0, 1, 2, 3], &[1, 1, 1, 1], &mut o);
         assert_eq!(o, [1, 1, 2, 2]);
+    }
+
+    /// The clamped per-sample form over the whole row: the fast paths must equal it.
+    #[test]
+    fn smoothing_interior_equals_the_clamped_form() {
+        let mut next = crate::xorshift32(0x5eed_0001);
+        // Random samples with runs of the extremes, across the SSE2 chunk sizes.
+        let mut sample = move || match next() % 8 {
+            0 => 0,
+            1 => 255,
+            _ => next() as u8,
+        };
+        for n in [1usize, 2, 3, 4, 5, 8, 9, 10, 17, 18, 19, 64, 301, 1000] {
+            let rows: Vec<Vec<u8>> = (0..4)
+                .map(|_| (0..2 * n).map(|_| sample()).collect())
+                .collect();
+            for sf in [1, 30, 64, 100] {
+                let (mut fast, mut slow) = (vec![0u8; n], vec![0u8; n]);
+                smooth_full(&rows[0], &rows[1], &rows[2], sf, &mut fast[..n]);
+                let full = |r: &Vec<u8>| r[..n].to_vec();
+                let (a, r, b) = (full(&rows[0]), full(&rows[1]), full(&rows[2]));
+                smooth_full_at(&a, &r, &b, sf, &mut slow, 0..n);
+                assert_eq!(fast, slow, "smooth_full n={n} sf={sf}");
+                smooth_h2v2(&rows[0], &rows[1], &rows[2], &rows[3], sf, &mut fast);
+                let (r0, r1, r2, r3) = (&rows[0], &rows[1], &rows[2], &rows[3]);
+                smooth_h2v2_at(r0, r1, r2, r3, sf, &mut slow, 0..n);
+                assert_eq!(fast, slow, "smooth_h2v2 n={n} sf={sf}");
+            }
+        }
     }
 
     /// Smoothing keeps a flat area flat and pulls a lone spike toward its neighbours

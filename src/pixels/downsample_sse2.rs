@@ -4,7 +4,8 @@
 //! the alternating bias added, and the result shifted and packed back to bytes; the
 //! vertical average is `pavgb`, which rounds half up as the scalar code does. Each
 //! function returns how many outputs it wrote (a multiple of 16; the caller does the
-//! rest).
+//! rest). The smoothing filters (`cjpeg -smooth`) do the interior of a row, where no
+//! neighbour is clamped, eight or sixteen outputs at a time.
 
 use safe_arch::*;
 
@@ -62,6 +63,84 @@ pub fn h1v2(row0: &[u8], row1: &[u8], out: &mut [u8]) -> usize {
     {
         let r = average_u8_m128i(load(a), load(b));
         o.copy_from_slice(&<[u8; 16]>::from(r));
+    }
+    n
+}
+
+/// The interior of [`smooth_full`](super::downsample::smooth_full), sixteen outputs at
+/// a time from output 1 on; `w` is 64·SF. Returns how many outputs after the first
+/// it wrote. `member·65536 + w·(neigh − 8·member) + 32768`, shifted down by 16, is
+/// `member` plus the rounded high half of the 16-bit product `w·(neigh − 8·member)`:
+/// `pmulhw` plus the top bit of `pmullw`.
+pub fn smooth_full(above: &[u8], row: &[u8], below: &[u8], w: i16, out: &mut [u8]) -> usize {
+    let n = out.len().saturating_sub(2) / 16 * 16;
+    let wv = set_splat_i16_m128i(w);
+    for i in (0..n).step_by(16) {
+        let [a, r, b] = [above, row, below].map(|s| &s[i..i + 18]);
+        let lanes = |hi: bool| {
+            let (sa, _) = three_columns(a, hi);
+            let (sr, member) = three_columns(r, hi);
+            let (sb, _) = three_columns(b, hi);
+            let neigh = sub_i16_m128i(add_i16_m128i(add_i16_m128i(sa, sr), sb), member);
+            let d = sub_i16_m128i(neigh, shl_imm_u16_m128i::<3>(member));
+            let high = mul_i16_keep_high_m128i(d, wv);
+            let round = shr_imm_u16_m128i::<15>(mul_i16_keep_low_m128i(d, wv));
+            add_i16_m128i(add_i16_m128i(member, high), round)
+        };
+        let r = pack_i16_to_u8_m128i(lanes(false), lanes(true));
+        out[i + 1..i + 17].copy_from_slice(&<[u8; 16]>::from(r));
+    }
+    n
+}
+
+/// Of the eight samples `s[k + 1]` (k in 0..8, or 8..16 when `hi`), in 16-bit lanes:
+/// the sums `s[k] + s[k + 1] + s[k + 2]`, and the samples themselves.
+#[inline(always)]
+fn three_columns(s: &[u8], hi: bool) -> (m128i, m128i) {
+    let widen = |v: m128i| match hi {
+        true => unpack_high_i8_m128i(v, zeroed_m128i()),
+        false => unpack_low_i8_m128i(v, zeroed_m128i()),
+    };
+    let (l, c, r) = (widen(load(s)), widen(load(&s[1..])), widen(load(&s[2..])));
+    (add_i16_m128i(add_i16_m128i(l, c), r), c)
+}
+
+/// The interior of [`smooth_h2v2`](super::downsample::smooth_h2v2), eight outputs at a
+/// time from output 1 on; `w` is 16·SF. Returns how many outputs after the first it
+/// wrote. Output j sums the byte pairs at 2j (its group), the even bytes from 2j − 1
+/// (left neighbours) and the odd bytes from 2j + 1 (right neighbours); then
+/// `member·16384 + w·(neigh − 5·member)` is one `pmaddwd` of interleaved lanes.
+pub fn smooth_h2v2(rows: [&[u8]; 4], w: i16, out: &mut [u8]) -> usize {
+    let [above, r0, r1, below] = rows;
+    let n = out.len().saturating_sub(2) / 8 * 8;
+    let mask = set_splat_i16_m128i(0xFF);
+    let weights = m128i::from([w, 16384, w, 16384, w, 16384, w, 16384]);
+    let round = set_splat_i32_m128i(32768);
+    let mut j = 1;
+    while j < n + 1 {
+        let x = 2 * j;
+        let pairs = |r: &[u8]| pair_sums(load(&r[x..]));
+        let left = |r: &[u8]| bitand_m128i(load(&r[x - 1..]), mask);
+        let right = |r: &[u8]| shr_imm_u16_m128i::<8>(load(&r[x + 1..]));
+        let sides = |r: &[u8]| add_i16_m128i(left(r), right(r));
+        let member = add_i16_m128i(pairs(r0), pairs(r1));
+        let edges = add_i16_m128i(
+            add_i16_m128i(pairs(above), pairs(below)),
+            add_i16_m128i(sides(r0), sides(r1)),
+        );
+        let corners = add_i16_m128i(sides(above), sides(below));
+        let neigh = add_i16_m128i(add_i16_m128i(edges, edges), corners);
+        let five = add_i16_m128i(shl_imm_u16_m128i::<2>(member), member);
+        let e = sub_i16_m128i(neigh, five);
+        let sum = |lo: m128i| {
+            let v = mul_i16_horizontal_add_m128i(lo, weights);
+            shr_imm_i32_m128i::<16>(add_i32_m128i(v, round))
+        };
+        let low = sum(unpack_low_i16_m128i(e, member));
+        let high = sum(unpack_high_i16_m128i(e, member));
+        let r = pack_i16_to_u8_m128i(pack_i32_to_i16_m128i(low, high), zeroed_m128i());
+        out[j..j + 8].copy_from_slice(&<[u8; 16]>::from(r)[..8]);
+        j += 8;
     }
     n
 }
