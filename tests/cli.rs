@@ -1006,6 +1006,61 @@ fn saving_margin_dry_run_no_clobber_and_keep_list() {
     assert_ne!(std::fs::read(&a).unwrap(), input);
 }
 
+/// A file replaced by a new one renamed over it keeps its extended attributes (user
+/// tags here; ACLs and SELinux labels are attributes too), as writing into it would:
+/// after `--in-place`, on the `--backup` copy, and for an output file replaced.
+#[cfg(target_os = "linux")]
+#[test]
+fn replaced_files_keep_their_extended_attributes() {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &std::path::Path| CString::new(p.as_os_str().as_bytes()).unwrap();
+    let name = CString::new("user.tag").unwrap();
+    let set = |p: &std::path::Path, v: &[u8]| {
+        // SAFETY: NUL-terminated strings and a valid value buffer.
+        unsafe { libc::setxattr(c(p).as_ptr(), name.as_ptr(), v.as_ptr().cast(), v.len(), 0) == 0 }
+    };
+    let get = |p: &std::path::Path| {
+        let mut buf = [0u8; 64];
+        // SAFETY: as above; `buf` is valid for its length.
+        let n = unsafe {
+            libc::getxattr(
+                c(p).as_ptr(),
+                name.as_ptr(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+            )
+        };
+        (n >= 0).then(|| buf[..n as usize].to_vec())
+    };
+    let d = tempfile::tempdir().unwrap();
+    let (a, out) = (d.path().join("a.jpg"), d.path().join("out.jpg"));
+    std::fs::copy(sample(), &a).unwrap();
+    std::fs::copy(sample(), &out).unwrap();
+    if !set(&a, b"holiday") || !set(&out, b"print") {
+        eprintln!("skipped: this file system keeps no user attributes");
+        return;
+    }
+    jtool()
+        .args(["rotate", "90", "--in-place", "--backup"])
+        .arg(&a)
+        .assert()
+        .success();
+    jtool()
+        .args(["rotate", "180"])
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(sample()).unwrap());
+    assert_eq!(get(&a).as_deref(), Some(&b"holiday"[..]));
+    assert_eq!(
+        get(&d.path().join("a.jpg~")).as_deref(),
+        Some(&b"holiday"[..])
+    );
+    assert_eq!(get(&out).as_deref(), Some(&b"print"[..]));
+}
+
 /// `--in-place` renames a new file over the input (a hard link keeps the old bytes);
 /// `--keep-inode` writes into the input itself, so every link sees the output; a
 /// failing operation leaves the file as it was.

@@ -209,9 +209,9 @@ pub struct OutputArgs {
     #[arg(long, requires = "in_place")]
     pub backup: bool,
     /// With --in-place, write each output into the input file itself instead of renaming
-    /// a new file over it (jpegoptim -P): its hard links, owner, ACLs and extended
-    /// attributes stay. The output is made in full first, but a failure while it is
-    /// copied in can leave the file damaged.
+    /// a new file over it (jpegoptim -P): its hard links and inode number stay. The
+    /// output is made in full first, but a failure while it is copied in can leave the
+    /// file damaged.
     #[arg(long, requires = "in_place")]
     pub keep_inode: bool,
     /// Write nothing for a file whose input is kept (--only-smaller), as jpegoptim -d

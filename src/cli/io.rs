@@ -119,14 +119,16 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Writes `bytes` to `dest`. Files are written to a temporary file beside the target
 /// and renamed over it, so a failure never leaves a partial output. `like` gives the
-/// permissions to copy (the input's, for --in-place).
+/// permissions to copy (the input's, for --in-place). A file replaced passes on its
+/// mode, owner and extended attributes (ACLs among them), as writing into it would.
 pub fn write_output(dest: &Dest, bytes: &[u8], like: Option<&Path>) -> io::Result<()> {
     stream_output(dest, like, |w| w.write_all(bytes))
 }
 
 /// Writes `bytes` into the existing file `path` itself (`--keep-inode`): the same inode,
-/// so hard links, owner, ACLs and extended attributes stay. Not atomic: the caller has
-/// the whole output before it calls this, and must not read a map of the file after it.
+/// so hard links stay (owner, mode and extended attributes stay either way). Not
+/// atomic: the caller has the whole output before it calls this, and must not read a
+/// map of the file after it.
 pub fn overwrite_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = fs::OpenOptions::new().write(true).open(path)?;
     f.write_all(bytes)?;
@@ -168,6 +170,7 @@ pub fn stream_output<E: From<io::Error>>(
             let mut tmp = new_temporary(dir, kept.as_ref())?;
             if let Some(m) = &replaced {
                 keep_owner(tmp.file.as_file(), m);
+                super::xattr::copy(&target, tmp.file.as_file());
             }
             write(tmp.file.as_file_mut())?;
             tmp.file.persist(&target).map_err(|e| e.error)?;
@@ -380,6 +383,40 @@ mod tests {
         let m = fs::metadata(&p).unwrap();
         assert_eq!((m.uid(), m.gid()), (65534, 65534));
         assert_eq!(fs::read(&p).unwrap(), b"new");
+    }
+
+    /// Extended attributes stay with the name, as when the file is written into: a
+    /// user tag, and an ACL (where `setfacl` is installed).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_replaced_file_keeps_its_extended_attributes() {
+        use super::super::xattr::{get, set};
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("tagged.jpg");
+        fs::write(&p, b"old").unwrap();
+        if !set(&p, "user.tag", b"holiday") {
+            eprintln!("skipped: this file system keeps no user attributes");
+            return;
+        }
+        let acl = |args: &[&str]| {
+            let out = std::process::Command::new(args[0])
+                .args(&args[1..])
+                .arg(&p)
+                .output();
+            out.ok().filter(|o| o.status.success()).map(|o| o.stdout)
+        };
+        let with_acl = acl(&["setfacl", "-m", "u:65534:r"]).is_some();
+        let before = acl(&["getfacl", "-c", "-n"]);
+        write_output(&Dest::File(p.clone()), b"new", None).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(get(&p, "user.tag").as_deref(), Some(&b"holiday"[..]));
+        if with_acl {
+            let after = acl(&["getfacl", "-c", "-n"]);
+            assert!(String::from_utf8_lossy(after.as_deref().unwrap()).contains("user:65534:r--"));
+            assert_eq!(after, before);
+        } else {
+            eprintln!("ACL not checked: setfacl is not installed");
+        }
     }
 
     #[test]

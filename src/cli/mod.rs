@@ -25,6 +25,7 @@ mod stdin;
 mod stdout;
 mod through_cmd;
 mod verify_cmd;
+mod xattr;
 
 use stdout::{emit, io_message, stdout_failed};
 
@@ -575,13 +576,16 @@ fn write_job(job: &Job, bytes: &[u8], like: Option<&std::path::Path>) -> std::io
     }
 }
 
-/// `--backup`: the input file copied to its name with `~` added.
+/// `--backup`: the input file copied to its name with `~` added, with its mode and
+/// extended attributes.
 fn backup(src: &Source) -> std::io::Result<()> {
     match src {
         Source::File(p) => {
             let mut name = p.as_os_str().to_owned();
             name.push("~");
-            std::fs::copy(p, name).map(|_| ())
+            std::fs::copy(p, &name)?;
+            xattr::copy(p, &std::fs::File::open(&name)?);
+            Ok(())
         }
         Source::Stdin => Ok(()),
     }
