@@ -1006,6 +1006,63 @@ fn saving_margin_dry_run_no_clobber_and_keep_list() {
     assert_ne!(std::fs::read(&a).unwrap(), input);
 }
 
+/// `comment --edit` (jhead -ce) hands each file's first comment to $VISUAL or $EDITOR,
+/// one file after another, and puts back what is saved: changed, emptied (removed), or
+/// left as it was (the file untouched). An editor that fails fails the file; a stream
+/// is refused, since the editor has the terminal.
+#[test]
+fn comment_edit_runs_the_editor() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a.jpg"), d.path().join("b.jpg"));
+    std::fs::copy(sample(), &a).unwrap();
+    std::fs::copy(sample(), &b).unwrap();
+    let comments = |p: &Path| {
+        let out = jtool().arg("comment").arg(p).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(comments(&a), "made for jtool tests\n");
+    let edit = |editor: &str| {
+        let mut c = jtool();
+        c.env("VISUAL", "").env("EDITOR", editor);
+        c.args(["comment", "--edit", "--in-place"]);
+        c
+    };
+    // The files in turn: the editor's log shows the order.
+    let log = d.path().join("log");
+    let script = format!(
+        "sh -c 'echo \"$0\" >> {}; sed -i s/jtool/JTOOL/ \"$0\"'",
+        log.display()
+    );
+    edit(&script).arg(&a).arg(&b).assert().success().stdout("");
+    assert_eq!(comments(&a), "made for JTOOL tests\n");
+    assert_eq!(comments(&b), "made for JTOOL tests\n");
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 2);
+    let before = std::fs::read(&a).unwrap();
+    edit("true").arg(&a).assert().success();
+    assert_eq!(std::fs::read(&a).unwrap(), before);
+    edit("false")
+        .arg(&a)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicates::str::contains("the editor (false) failed"));
+    edit("truncate -s 0").arg(&a).assert().success();
+    assert_eq!(comments(&a), "");
+    // jhead's -ce: the same, through jhead's command line.
+    let mut c = jtool();
+    c.env("VISUAL", "")
+        .env("EDITOR", "sh -c 'printf \"from jhead\\n\" > \"$0\"'");
+    c.args(["jhead", "-ce"]).arg(&a).assert().success();
+    assert_eq!(comments(&a), "from jhead\n");
+    edit("true").arg("-").assert().code(2);
+    jtool()
+        .args(["comment", "--edit"])
+        .arg(&a)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--in-place"));
+}
+
 /// A file replaced by a new one renamed over it keeps its extended attributes (user
 /// tags here; ACLs and SELinux labels are attributes too), as writing into it would:
 /// after `--in-place`, on the `--backup` copy, and for an output file replaced.

@@ -1112,7 +1112,7 @@ pub fn usage(tool: Tool) -> &'static str {
   -dsft  -tf FILE  -ft  -n[format]   dates, file times and names
   -autorot  -norot  -dt  -zt  -st NAME  -rt FILE  -rgt[N]   rotation and thumbnails
   -te FILE  -mkexif  -cmd COMMAND   Exif from another file, a minimal one, or a command
-  -de  -dc  -di  -dx  -du  -purejpg  -cl TEXT  -ci FILE  -cs NAME   metadata and comments
+  -de  -dc  -di  -dx  -du  -purejpg  -cl TEXT  -ci FILE  -ce  -cs NAME   metadata, comments
   -model TEXT  -exonly  -orp  -orl  -quality N   which files
   -q  -se  -c  -v  -nofinfo  -V   (no other effect; no switch: jtool exif --summary)
 "

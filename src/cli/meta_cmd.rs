@@ -30,6 +30,12 @@ pub struct CommentArgs {
     /// a comment writes nothing, with a warning.
     #[arg(long, conflicts_with_all = ["add", "add_file", "replace", "raw"])]
     pub extract: bool,
+    /// Edit the first comment in an editor ($VISUAL, else $EDITOR, else vi), one file
+    /// after another (jhead -ce): the text saved replaces it where it stands (empty
+    /// removes it; a file without one gets it). A text left as it was changes nothing.
+    /// Needs the files named and the output not stdout: the editor has the terminal.
+    #[arg(long, conflicts_with_all = ["add", "add_file", "replace", "raw", "extract"])]
+    pub edit: bool,
     /// Without --add, --add-file or --replace: the files whose comments to show.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -227,6 +233,9 @@ pub fn run_comment(ctx: &Context, a: &CommentArgs) -> i32 {
             pipeline::MAX_COMMENT
         ));
     }
+    if a.edit {
+        return edit_each(ctx, &a.output);
+    }
     if a.extract {
         let op = |data: &[u8], _: &super::Dest| {
             let Some(first) = pipeline::comments(data)?.into_iter().next() else {
@@ -269,6 +278,74 @@ pub fn run_comment(ctx: &Context, a: &CommentArgs) -> i32 {
         Ok(jobs) => run_jobs(ctx, jobs, op),
         Err(Failure::Usage(m)) | Err(Failure::File(m)) => usage(&m),
     }
+}
+
+/// `comment --edit`: each file's first comment through the user's editor, one file at
+/// a time (the editor has the terminal, so neither the input nor the output may be a
+/// standard stream).
+fn edit_each(ctx: &Context, o: &OutputArgs) -> i32 {
+    if o.files.iter().any(|f| f == "-") {
+        return usage("--edit needs file names, not - (the editor has the terminal)");
+    }
+    let jobs = match plan_jobs(o) {
+        Ok(jobs) => jobs,
+        Err(Failure::Usage(m)) | Err(Failure::File(m)) => return usage(&m),
+    };
+    if jobs.iter().any(|j| j.dest == super::Dest::Stdout) {
+        return usage("--edit needs an output file or --in-place (the editor has the terminal)");
+    }
+    let op = |data: &[u8], _: &super::Dest| {
+        let first = pipeline::comments(data)?.into_iter().next();
+        let first = first.unwrap_or_default();
+        let edited = edit_text(&first).map_err(jtool::Error::Io)?;
+        let text = without_final_newlines(&edited);
+        if text == without_final_newlines(&first) {
+            return Ok(unchanged(data));
+        }
+        pipeline::set_first_comment(data, text).map(Done::from)
+    };
+    let one_at_a_time = Context { jobs: 1, ..*ctx };
+    run_jobs(&one_at_a_time, jobs, op)
+}
+
+/// `text` as the user leaves it after editing it in $VISUAL, $EDITOR or vi (run by the
+/// shell, so that the variable may hold arguments, as git runs it). A text without a
+/// final newline gets one, as editors add it.
+fn edit_text(text: &[u8]) -> std::io::Result<Vec<u8>> {
+    let var = |n: &str| std::env::var_os(n).filter(|v| !v.is_empty());
+    let editor = var("VISUAL").or_else(|| var("EDITOR"));
+    let editor = editor.unwrap_or_else(|| "vi".into());
+    let mut file = tempfile::Builder::new()
+        .prefix("jtool-comment-")
+        .suffix(".txt")
+        .tempfile()?;
+    file.write_all(text)?;
+    if !text.is_empty() && !text.ends_with(b"\n") {
+        file.write_all(b"\n")?;
+    }
+    file.flush()?;
+    let mut script = editor.clone();
+    script.push(" \"$@\"");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(&editor)
+        .arg(file.path())
+        .status()?;
+    if !status.success() {
+        let what = format!("the editor ({}) failed: {status}", editor.to_string_lossy());
+        return Err(std::io::Error::other(what));
+    }
+    // Read by name: an editor may save by writing a new file under it.
+    std::fs::read(file.path())
+}
+
+/// `text` without the newlines (LF or CR LF) at its end.
+fn without_final_newlines(mut text: &[u8]) -> &[u8] {
+    while let Some(rest) = text.strip_suffix(b"\n") {
+        text = rest.strip_suffix(b"\r").unwrap_or(rest);
+    }
+    text
 }
 
 pub fn run_orientation(ctx: &Context, a: &OrientationArgs) -> i32 {

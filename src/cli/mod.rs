@@ -148,6 +148,7 @@ fn run_line(argv: Vec<std::ffi::OsString>) -> i32 {
 }
 
 /// Global options every subcommand sees.
+#[derive(Clone, Copy)]
 struct Context {
     strict: bool,
     quiet: bool,

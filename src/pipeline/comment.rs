@@ -61,6 +61,30 @@ pub fn edit_comments<'a>(data: &'a [u8], text: Option<&'a [u8]>, replace: bool) 
     })
 }
 
+/// The file with its first comment's text replaced by `text` where that comment stands
+/// (removed when `text` is empty), the other comments kept; a file without a comment
+/// gets `text` as [`edit_comments`] adds it. Every other byte stays as it was.
+pub fn set_first_comment<'a>(data: &'a [u8], text: &'a [u8]) -> Result<Output> {
+    let mut file = JpegFile::parse(data)?;
+    let first =
+        (file.items.iter()).position(|i| matches!(i, Item::Segment(s) if s.marker == Marker::COM));
+    let Some(at) = first else {
+        return edit_comments(data, (!text.is_empty()).then_some(text), false);
+    };
+    if text.len() > MAX_COMMENT {
+        return edit_comments(data, Some(text), false);
+    }
+    match &mut file.items[at] {
+        Item::Segment(s) if !text.is_empty() => s.body = text,
+        _ => drop(file.items.remove(at)),
+    }
+    let bytes = refresh_mpf(&file, file.to_bytes());
+    Ok(Output {
+        bytes,
+        warnings: file.warnings.clone(),
+    })
+}
+
 /// The Orientation tag of the first Exif segment's IFD0 (1–8 when valid), if it has one.
 pub fn orientation(data: &[u8]) -> Result<Option<u16>> {
     let file = JpegFile::parse(data)?;
@@ -139,6 +163,30 @@ mod tests {
         let none = edit_comments(&added, None, true).unwrap().bytes;
         assert!(comments(&none).unwrap().is_empty());
         assert!(edit_comments(&data, Some(&vec![b'x'; MAX_COMMENT + 1]), false).is_err());
+    }
+
+    #[test]
+    fn the_first_comment_is_replaced_where_it_stands() {
+        let data = sample();
+        let two = edit_comments(&data, Some(b"second"), false).unwrap().bytes;
+        let before = comments(&two).unwrap();
+        assert!(before.len() >= 2);
+        let set = set_first_comment(&two, b"edited").unwrap().bytes;
+        let mut expected = before.clone();
+        expected[0] = b"edited".to_vec();
+        assert_eq!(comments(&set).unwrap(), expected);
+        // Only the comment changed: the bytes before it are the same.
+        let parsed = JpegFile::parse(&two).unwrap();
+        let at = parsed.segments().find(|s| s.marker == Marker::COM);
+        let at = at.unwrap().offset;
+        assert_eq!(set[..at], two[..at]);
+        let removed = set_first_comment(&two, b"").unwrap().bytes;
+        assert_eq!(comments(&removed).unwrap(), before[1..].to_vec());
+        let none = edit_comments(&data, None, true).unwrap().bytes;
+        let added = set_first_comment(&none, b"new").unwrap().bytes;
+        assert_eq!(comments(&added).unwrap(), vec![b"new".to_vec()]);
+        assert_eq!(set_first_comment(&none, b"").unwrap().bytes, none);
+        assert!(set_first_comment(&two, &vec![b'x'; MAX_COMMENT + 1]).is_err());
     }
 
     #[test]

@@ -24,7 +24,9 @@ pub mod via_pixels;
 mod wipe;
 
 pub use assemble::{assemble, MetaEdits, Trailer};
-pub use comment::{comments, edit_comments, orientation, set_orientation, MAX_COMMENT};
+pub use comment::{
+    comments, edit_comments, orientation, set_first_comment, set_orientation, MAX_COMMENT,
+};
 pub use drop::{drop_image, load_drop, DropSource};
 pub use encode_pixels::{
     encode_image_file, encode_image_file_lossless, encode_image_file_wide, encode_pixels,

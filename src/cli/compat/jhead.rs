@@ -34,6 +34,8 @@ struct Jhead {
     save_thumbnail: Option<OsString>,
     /// -cs: the file the comment is saved to (`&i` stands for each file's name).
     save_comment: Option<OsString>,
+    /// -ce: the comment edited in the user's editor.
+    edit_comment: bool,
     replace_thumbnail: Option<OsString>,
     /// -te: the file to take Exif from (`&i` stands for each file's name).
     transfer: Option<OsString>,
@@ -194,6 +196,7 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-dt" => j.drop_thumbnail = true,
             "-zt" => j.trim = true,
             "-cl" => j.comment = Some(value()?),
+            "-ce" => j.edit_comment = true,
             "-ci" => j.comment_file = Some(value()?),
             "-st" => j.save_thumbnail = Some(value()?),
             "-cs" => j.save_comment = Some(value()?),
@@ -246,7 +249,7 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
     } else if let Some(v) = attached("-ds") {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
-        let known = ["-ce", "-a", "-exifmap", "-cr", "-ca", "-ar"];
+        let known = ["-a", "-exifmap", "-cr", "-ca", "-ar"];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
             false => format!("unknown option {sw}"),
@@ -327,6 +330,9 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         (Some(t), _) => line(&["comment", "--replace", "--add"], &[t], true),
         (None, Some(f)) => line(&["comment", "--replace", "--add-file"], &[f], true),
         (None, None) => {}
+    }
+    if j.edit_comment {
+        line(&["comment", "--edit"], &[], true);
     }
     if let Some(t) = &j.replace_thumbnail {
         line(&["thumbnail", "--insert"], &[t], true);
@@ -491,6 +497,10 @@ mod tests {
         assert_eq!(
             one("-te orig/&i a.jpg"),
             ["jtool exif --from orig/a.jpg --in-place -p a.jpg"]
+        );
+        assert_eq!(
+            one("-ce a.jpg b.jpg"),
+            ["jtool comment --edit --in-place -p a.jpg b.jpg"]
         );
         for bad in [
             "-ta+1 -ts2001:01:01-00:00:00 a.jpg",
