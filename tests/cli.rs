@@ -1006,6 +1006,96 @@ fn saving_margin_dry_run_no_clobber_and_keep_list() {
     assert_ne!(std::fs::read(&a).unwrap(), input);
 }
 
+/// `--files-from LIST` adds the names listed (a file, or stdin; newlines, or NUL bytes
+/// with `--null`, so that a name may hold a newline) to those on the command line;
+/// writing commands need --in-place or --out-dir with it, and a list never names `-`.
+#[test]
+fn files_from_lists_the_inputs() {
+    let d = tempfile::tempdir().unwrap();
+    let names = ["a.jpg", "b c.jpg", "new\nline.jpg"];
+    for n in names {
+        std::fs::copy(sample(), d.path().join(n)).unwrap();
+    }
+    let expected = {
+        let out = d.path().join("expected.jpg");
+        jtool()
+            .args(["rotate", "90"])
+            .arg(sample())
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read(out).unwrap()
+    };
+    let path = |n: &str| d.path().join(n).to_string_lossy().into_owned();
+    // A list file, one name per line, after a name given on the command line.
+    std::fs::write(
+        d.path().join("list"),
+        format!("{}\n\n{}\n", path("a.jpg"), path("b c.jpg")),
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    jtool()
+        .args(["rotate", "90", "--out-dir"])
+        .arg(&out)
+        .arg("--files-from")
+        .arg(d.path().join("list"))
+        .arg(sample())
+        .assert()
+        .success()
+        .stdout("");
+    for n in ["a.jpg", "b c.jpg", "meta_420_67x45.jpg"] {
+        assert_eq!(std::fs::read(out.join(n)).unwrap(), expected, "{n}");
+    }
+    // NUL-separated from stdin, in place.
+    let list: String = names.iter().map(|n| path(n) + "\0").collect();
+    jtool()
+        .args(["rotate", "90", "--in-place", "--files-from", "-", "--null"])
+        .write_stdin(list.clone())
+        .assert()
+        .success();
+    for n in names {
+        assert_eq!(std::fs::read(d.path().join(n)).unwrap(), expected, "{n:?}");
+    }
+    // Reading commands take it alone; verify prints a line per listed file.
+    let v = jtool()
+        .args(["verify", "--files-from", "-", "--null"])
+        .write_stdin(list)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&v.get_output().stdout)
+            .matches(": OK")
+            .count(),
+        3
+    );
+    let refused = |args: &[&str], stdin: &str, why: &str| {
+        jtool()
+            .args(args)
+            .write_stdin(stdin.to_string())
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(why.to_string()));
+    };
+    let a = path("a.jpg") + "\n";
+    refused(
+        &["rotate", "90", "--files-from", "-"],
+        &a,
+        "--in-place or --out-dir",
+    );
+    refused(
+        &["verify", "--files-from", "-"],
+        "-\n",
+        "not a file name in a list",
+    );
+    refused(
+        &["compare", "--files-from", "-", "x", "y"],
+        &a,
+        "takes no list",
+    );
+    refused(&["verify", "--null", "x"], "", "--files-from");
+}
+
 /// `comment --edit` (jhead -ce) hands each file's first comment to $VISUAL or $EDITOR,
 /// one file after another, and puts back what is saved: changed, emptied (removed), or
 /// left as it was (the file untouched). An editor that fails fails the file; a stream

@@ -63,6 +63,15 @@ pub struct GlobalArgs {
     /// Print jpegoptim's average after the files (jpegoptim -t).
     #[arg(long, global = true, hide = true)]
     pub jpegoptim_totals: bool,
+    /// Read more input file names from LIST (`-`: standard input), one per line, after
+    /// those on the command line: for more files than a command line holds (jpegoptim
+    /// --files-from). A command that writes files needs --in-place or --out-dir with it.
+    #[arg(long, global = true, value_name = "LIST")]
+    pub files_from: Option<PathBuf>,
+    /// With --files-from: each name ends with a NUL byte, not a newline (as `find
+    /// -print0` writes them), so that any name can be listed.
+    #[arg(long, global = true, requires = "files_from")]
+    pub null: bool,
 }
 
 /// Adds a subcommand's arguments to its command (a derived `Args::augment_args`).
@@ -119,6 +128,38 @@ pub fn parse_from(args: Vec<OsString>) -> Result<Cli, clap::Error> {
         }
     }
     Cli::try_parse_from(args)
+}
+
+impl Command {
+    /// The input names a command takes, and for a command that writes files, its
+    /// output arguments' `listed` flag; `None` for a command of fixed arguments.
+    pub fn inputs_mut(&mut self) -> Option<(&mut Vec<OsString>, Option<&mut bool>)> {
+        use Command as C;
+        let o = match self {
+            C::Inspect(a) => return Some((&mut a.files, None)),
+            C::Verify(a) => return Some((&mut a.files, None)),
+            C::Compare(_) | C::Generations(_) => return None,
+            C::Copy(a) => &mut a.output,
+            C::Crop(a) => &mut a.common.output,
+            C::Wipe(a) => &mut a.output,
+            C::Drop(a) => &mut a.output,
+            C::Rotate(a) => &mut a.common.output,
+            C::Flip(a) => &mut a.common.output,
+            C::Transpose(a) | C::Transverse(a) | C::Grayscale(a) => &mut a.output,
+            C::AutoOrient(a) => &mut a.common.output,
+            C::Transform(a) => &mut a.common.output,
+            C::Strip(a) => &mut a.output,
+            C::Comment(a) => &mut a.output,
+            C::Orientation(a) => &mut a.output,
+            C::Thumbnail(a) => &mut a.output,
+            C::Date(a) => &mut a.output,
+            C::Exif(a) => &mut a.output,
+            C::Decode(a) => &mut a.output,
+            C::Encode(a) => &mut a.output,
+            C::Requantize(a) => &mut a.output,
+        };
+        Some((&mut o.files, Some(&mut o.listed)))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +263,9 @@ pub struct OutputArgs {
     /// stdout, and IN omitted stdin (as for jpegtran).
     #[arg(value_name = "FILE", default_value = "-")]
     pub files: Vec<OsString>,
+    /// Some of `files` came from --files-from: all of them are inputs.
+    #[arg(skip)]
+    pub listed: bool,
 }
 
 /// Which metadata segments `copy` keeps (jpegtran's -copy, plus `exif`).

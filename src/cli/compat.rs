@@ -802,6 +802,8 @@ struct Jpegoptim {
     totals: bool,
     /// `-w N` (jpegoptim 1.5): files optimised at once.
     workers: Option<String>,
+    /// `--files-from=FILE` / `--files-stdin` (jpegoptim 1.5): the names listed there.
+    files_from: Option<OsString>,
     files: Vec<OsString>,
 }
 
@@ -865,6 +867,8 @@ fn jpegoptim_option(
         "n" | "noaction" => o.dry_run = true,
         "o" | "overwrite" => o.overwrite = true,
         "stdin" => o.stdin = true,
+        "files-from" => o.files_from = Some(value()?),
+        "files-stdin" => o.files_from = Some("-".into()),
         "stdout" => o.stdout = true,
         "nofix" => o.nofix = true,
         "q" | "quiet" => o.report = Some("quiet"),
@@ -906,6 +910,7 @@ fn jpegoptim_options(args: &[OsString]) -> Result<Option<Jpegoptim>, String> {
         "threshold",
         "w",
         "workers",
+        "files-from",
     ];
     let mut o = Jpegoptim::default();
     let mut it = args.iter();
@@ -1058,7 +1063,9 @@ fn jpegoptim_files(o: &Jpegoptim, a: &mut Vec<OsString>) -> Result<(), String> {
     if o.preserve_perms && o.dest.is_none() {
         a.push("--keep-inode".into());
     }
-    if o.files.is_empty() {
+    if let Some(list) = &o.files_from {
+        a.extend(["--files-from".into(), list.clone()]);
+    } else if o.files.is_empty() {
         return Err("no files given".into());
     }
     a.extend(o.files.iter().cloned());
@@ -1093,7 +1100,8 @@ pub fn usage(tool: Tool) -> &'static str {
       (X: adobe com exif iptc icc jfxx xmp)  --all-normal  --all-progressive
   -d DIR, --dest=DIR  -o, --overwrite  -f, --force  -n, --noaction
   -p, --preserve  -P, --preserve-perms  -q, --quiet  -t, --totals  -b, --csv
-  --stdin  --stdout  --nofix  -w N, --workers=N   (-v: no effect)
+  --stdin  --stdout  --nofix  -w N, --workers=N  --files-from=FILE  --files-stdin
+  (-v: no effect)
 "
         }
         Tool::Exiftran => {
@@ -1325,6 +1333,14 @@ mod tests {
         same(
             "jpegoptim -P -d o a.jpg",
             "jtool copy --copy all --restart 0 --only-smaller --jpegoptim-report plain --out-dir o --skip-kept --no-clobber a.jpg",
+        );
+        same(
+            "jpegoptim --files-from=list.txt -q",
+            "jtool copy --copy all --restart 0 --only-smaller --in-place --files-from list.txt",
+        );
+        same(
+            "jpegoptim --files-stdin -d o a.jpg",
+            "jtool copy --copy all --restart 0 --only-smaller --jpegoptim-report plain --out-dir o --skip-kept --no-clobber --files-from - a.jpg",
         );
         same(
             "jpegoptim -w2 --workers=3 a.jpg b.jpg",

@@ -14,6 +14,7 @@ mod args;
 mod compat;
 mod date_cmd;
 mod decode_cmd;
+mod file_list;
 mod interrupt;
 mod io;
 mod jpegoptim_report;
@@ -88,13 +89,16 @@ pub fn run() -> i32 {
 /// Runs one jtool command line (after any tool's switches were translated).
 fn run_line(argv: Vec<std::ffi::OsString>) -> i32 {
     par::note_inputs(&argv);
-    let cli = match args::parse_from(argv) {
+    let mut cli = match args::parse_from(argv) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    if let Err(m) = file_list::add_listed(&mut cli) {
+        return usage(&m);
+    }
     let ctx = Context {
         strict: cli.global.strict,
         quiet: cli.global.quiet,
@@ -249,6 +253,11 @@ fn usage(msg: &str) -> i32 {
 
 /// Turns IN [OUT] / --in-place / --out-dir into jobs.
 fn plan_jobs(o: &OutputArgs) -> Result<Vec<Job>, Failure> {
+    if o.listed && !o.in_place && o.out_dir.is_none() {
+        return Err(Failure::Usage(
+            "--files-from gives inputs: add --in-place or --out-dir DIR".into(),
+        ));
+    }
     if o.in_place {
         return o
             .files
