@@ -69,6 +69,19 @@ pub fn std_ac_chroma(id: u8) -> HuffmanSpec {
     spec(1, id, &AC_CHROMA_COUNTS, &AC_CHROMA_SYMBOLS)
 }
 
+/// The Annex K table a decoder takes for table `id` of `class` (0 DC, 1 AC) that the
+/// file never defines, as Motion-JPEG frames expect (they leave out their DHT):
+/// luminance as 0, chrominance as 1; `None` for other ids.
+pub fn motion_jpeg_default(class: u8, id: u8) -> Option<HuffmanSpec> {
+    Some(match (class, id) {
+        (0, 0) => std_dc_luma(0),
+        (0, 1) => std_dc_chroma(1),
+        (1, 0) => std_ac_luma(0),
+        (1, 1) => std_ac_chroma(1),
+        _ => return None,
+    })
+}
+
 /// Whether `spec` has the same codes as one of the four Annex K tables, and which.
 pub fn standard_table_name(spec: &HuffmanSpec) -> Option<&'static str> {
     let same = |c: &[u8; 16], s: &[u8]| spec.counts == *c && spec.symbols == s;

@@ -688,21 +688,21 @@ fn build(slots: &[TableSlot; 4], class: u8, id: u8, at: usize) -> Result<Box<Huf
     let (spec, offset) = match &slots[id as usize & 3] {
         Some((spec, off)) => (spec, *off),
         None => {
-            std = match (class, id) {
-                (0, 0) => std_tables::std_dc_luma(0),
-                (0, 1) => std_tables::std_dc_chroma(1),
-                (1, 0) => std_tables::std_ac_luma(0),
-                (1, 1) => std_tables::std_ac_chroma(1),
-                _ => {
-                    let kind = if class == 0 { "DC" } else { "AC" };
-                    return Err(Error::malformed(
-                        at,
-                        MalformedKind::MissingTable(format!("{kind} Huffman table {id}")),
-                    ));
-                }
-            };
+            std = default_table(class, id, at)?;
             (&std, at)
         }
     };
     HuffDecoder::new(spec, class == 0).map_err(|e| bad(offset, e.to_string()))
+}
+
+/// The Annex K table for a table id 0 or 1 the file never defines (Motion-JPEG), else
+/// the error of a missing table, at byte `at`.
+pub(super) fn default_table(class: u8, id: u8, at: usize) -> Result<crate::container::HuffmanSpec> {
+    std_tables::motion_jpeg_default(class, id).ok_or_else(|| {
+        let kind = if class == 0 { "DC" } else { "AC" };
+        Error::malformed(
+            at,
+            MalformedKind::MissingTable(format!("{kind} Huffman table {id}")),
+        )
+    })
 }

@@ -18,9 +18,7 @@ use super::decode_scan::{run_scan, BlockDecode, Corrupt, Layout, Natural, ScanDa
 use super::huffdec::HuffDecoder;
 use super::{Decoded, Limits};
 use crate::coeffs::Block;
-use crate::container::{
-    parse_dht, parse_frame, std_tables, HuffmanSpec, Item, JpegFile, Marker, Scan,
-};
+use crate::container::{parse_dht, parse_frame, HuffmanSpec, Item, JpegFile, Marker, Scan};
 use crate::error::{Error, MalformedKind, Result, Warning};
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::sync_channel;
@@ -204,17 +202,7 @@ fn huffman(slots: &Slots, class: u8, id: u8, at: usize) -> Result<Box<HuffDecode
     let spec = match &slots[id as usize & 3] {
         Some(spec) => spec,
         None => {
-            std = match (class, id) {
-                (0, 0) => std_tables::std_dc_luma(0),
-                (0, 1) => std_tables::std_dc_chroma(1),
-                (1, 0) => std_tables::std_ac_luma(0),
-                (1, 1) => std_tables::std_ac_chroma(1),
-                _ => {
-                    let kind = if class == 0 { "DC" } else { "AC" };
-                    let what = format!("{kind} Huffman table {id}");
-                    return Err(Error::malformed(at, MalformedKind::MissingTable(what)));
-                }
-            };
+            std = super::decode::default_table(class, id, at)?;
             &std
         }
     };
