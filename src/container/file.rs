@@ -323,7 +323,7 @@ fn scan_end(data: &[u8], pos: usize) -> usize {
     let mut i = pos;
     while i + 1 < data.len() {
         // Most bytes are not 0xFF: a vectorised search finds the next candidate.
-        match memchr::memchr(0xFF, &data[i..data.len() - 1]) {
+        match find_ff(&data[i..data.len() - 1]) {
             None => return data.len(),
             Some(k) => i += k,
         }
@@ -337,9 +337,54 @@ fn scan_end(data: &[u8], pos: usize) -> usize {
     data.len()
 }
 
+/// The index of the first 0xFF in `hay`. A short one is searched eight bytes at a time
+/// (a byte is 0xFF where its complement is zero; the lowest flag of the zero-byte test
+/// is always a true one), so that a small file never pays for memchr's CPU feature
+/// detection, tens of microseconds of CPUID under virtualization; a long one by memchr.
+pub(crate) fn find_ff(hay: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    if hay.len() >= 4096 {
+        return memchr::memchr(0xFF, hay);
+    }
+    let mut chunks = hay.chunks_exact(8);
+    for (n, c) in (&mut chunks).enumerate() {
+        let x = !u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        let flags = x.wrapping_sub(LO) & !x & HI;
+        if flags != 0 {
+            return Some(8 * n + (flags.trailing_zeros() / 8) as usize);
+        }
+    }
+    let tail = chunks.remainder();
+    let k = tail.iter().position(|&b| b == 0xFF)?;
+    Some(hay.len() - tail.len() + k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_ff_equals_a_plain_search() {
+        let mut next = crate::xorshift32(0xff00_ff01);
+        for len in [0usize, 1, 7, 8, 9, 15, 16, 17, 100, 4095, 4096, 5000] {
+            for _ in 0..20 {
+                // Sparse 0xFF bytes, and bytes just below and above it (0xFE, 0x00).
+                let hay: Vec<u8> = (0..len)
+                    .map(|_| match next() % 64 {
+                        0 => 0xFF,
+                        1 => 0xFE,
+                        2 => 0x00,
+                        _ => next() as u8 & 0x7F,
+                    })
+                    .collect();
+                let plain = hay.iter().position(|&b| b == 0xFF);
+                assert_eq!(find_ff(&hay), plain, "{hay:?}");
+            }
+        }
+        assert_eq!(find_ff(&[0xFE, 0x00, 0xFF, 0xFF]), Some(2));
+        assert_eq!(find_ff(&[0x00; 9]), None);
+    }
 
     #[test]
     fn minimal_round_trip_with_fill_trailer_and_rst() {
