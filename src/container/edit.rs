@@ -37,6 +37,43 @@ fn put(order: ByteOrder, buf: &mut [u8], at: usize, e: &IfdEntry, value: u32) ->
     }
 }
 
+/// Sets entry `e` of an APP1 body to the one number `value`. One value lies in the
+/// entry itself (TIFF 6.0, 2: four bytes or fewer) and is written there. An entry that
+/// claims several, or a type that holds no number, is written anew as one value
+/// instead: its old offset may point anywhere (at another IFD's entries, say).
+fn put_number(order: ByteOrder, buf: &mut [u8], e: &IfdEntry, value: u32) -> bool {
+    let inline = e.value_offset.filter(|_| e.count == 1);
+    inline.is_some_and(|v| put(order, buf, APP1_TIFF_START + v, e, value))
+        || put_entry(order, buf, APP1_TIFF_START + e.entry_offset, e.tag, value)
+}
+
+/// Writes the 12-byte IFD entry at `at` as `tag` holding the one number `value`: a
+/// SHORT when it fits, else a LONG, in the entry itself.
+fn put_entry(order: ByteOrder, buf: &mut [u8], at: usize, tag: u16, value: u32) -> bool {
+    let mut entry = Vec::with_capacity(12);
+    push16(order, &mut entry, tag);
+    match u16::try_from(value) {
+        Ok(v) => {
+            push16(order, &mut entry, exif::field_type::SHORT);
+            push32(order, &mut entry, 1);
+            push16(order, &mut entry, v);
+            push16(order, &mut entry, 0);
+        }
+        Err(_) => {
+            push16(order, &mut entry, exif::field_type::LONG);
+            push32(order, &mut entry, 1);
+            push32(order, &mut entry, value);
+        }
+    }
+    match buf.get_mut(at..at + 12) {
+        Some(dst) => {
+            dst.copy_from_slice(&entry);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Applies `edit` to an Exif APP1 body, returning the edited copy, or `None` when the body
 /// is not Exif or nothing needed changing. Values are rewritten in place, so every other
 /// byte (maker notes with absolute offsets included) stays where it was.
@@ -44,11 +81,10 @@ pub fn edit_exif(body: &[u8], edit: &ExifEdit) -> Option<Vec<u8>> {
     let parsed = exif::parse_app1(body)?;
     let mut out = body.to_vec();
     let mut changed = false;
+    let order = parsed.byte_order;
     let mut set = |ifd: &Option<exif::Ifd>, tag: u16, value: u32| {
         if let Some(e) = ifd.as_ref().and_then(|i| i.find(tag)) {
-            if let Some(v) = e.value_offset {
-                changed |= put(parsed.byte_order, &mut out, APP1_TIFF_START + v, e, value);
-            }
+            changed |= put_number(order, &mut out, e, value);
         }
     };
     if let Some(o) = edit.orientation {
@@ -60,6 +96,15 @@ pub fn edit_exif(body: &[u8], edit: &ExifEdit) -> Option<Vec<u8>> {
         set(&parsed.exif_ifd, exif::tags::PIXEL_Y_DIMENSION, h);
     }
     (changed && out != body).then_some(out)
+}
+
+/// Whether IFD0 of an Exif APP1 body has an Orientation entry, whether its value reads
+/// or not.
+pub fn has_orientation_entry(body: &[u8]) -> bool {
+    let parsed = exif::parse_app1(body);
+    parsed
+        .and_then(|p| p.ifd0)
+        .is_some_and(|i| i.find(exif::tags::ORIENTATION).is_some())
 }
 
 /// The Orientation value of IFD0 in an Exif APP1 body.
@@ -128,19 +173,12 @@ pub fn replace_exif_thumbnail(body: &[u8], thumb: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let order = parsed.byte_order;
-    let ok = put(
+    let ok = put_number(
         order,
         &mut out,
-        APP1_TIFF_START + off_entry.value_offset?,
         &off_entry,
         (new_at - APP1_TIFF_START) as u32,
-    ) && put(
-        order,
-        &mut out,
-        APP1_TIFF_START + len_entry.value_offset?,
-        &len_entry,
-        thumb.len() as u32,
-    );
+    ) && put_number(order, &mut out, &len_entry, thumb.len() as u32);
     ok.then_some(out)
 }
 
@@ -1207,6 +1245,34 @@ mod tests {
         let out = edit_exif(&body, &edit).unwrap();
         assert_eq!(exif_orientation(&out), Some(3));
         assert_eq!(&out[at + 8..at + 12], &[3, 0, 0, 0]);
+    }
+
+    /// An Orientation entry that claims many values (a fuzz mutant: count 16385, its
+    /// values at TIFF offset 1, over the header) is written anew as one SHORT in the
+    /// entry: writing at its offset broke the header and lost the Exif.
+    #[test]
+    fn an_orientation_claiming_many_values_is_written_anew() {
+        let mut body = sample();
+        let e = exif::parse_app1(&body).unwrap().ifd0.unwrap();
+        let at = APP1_TIFF_START + e.find(exif::tags::ORIENTATION).unwrap().entry_offset;
+        let order = exif::parse_app1(&body).unwrap().byte_order;
+        let (mut count, mut offset) = (Vec::new(), Vec::new());
+        push32(order, &mut count, 16385);
+        push32(order, &mut offset, 1);
+        body[at + 4..at + 8].copy_from_slice(&count);
+        body[at + 8..at + 12].copy_from_slice(&offset);
+        let header = body[APP1_TIFF_START..APP1_TIFF_START + 8].to_vec();
+        let edit = ExifEdit {
+            orientation: Some(8),
+            dimensions: None,
+        };
+        let out = edit_exif(&body, &edit).unwrap();
+        assert_eq!(out[APP1_TIFF_START..APP1_TIFF_START + 8], header[..]);
+        assert_eq!(exif_orientation(&out), Some(8));
+        let e = exif::parse_app1(&out).unwrap().ifd0.unwrap();
+        let o = e.find(exif::tags::ORIENTATION).unwrap();
+        assert_eq!((o.typ, o.count), (exif::field_type::SHORT, 1));
+        assert_eq!(out.len(), body.len());
     }
 
     #[test]

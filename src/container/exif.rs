@@ -92,7 +92,7 @@ pub struct IfdEntry {
     pub entry_offset: usize,
     /// Offset of the value bytes from the start of the TIFF header (inside the entry
     /// when they fit in 4 bytes); `None` when the type is unknown or the values lie
-    /// outside the data.
+    /// outside the data or in the header.
     pub value_offset: Option<usize>,
 }
 
@@ -201,6 +201,9 @@ impl<'a> Tiff<'a> {
                     .order
                     .u32(self.data, e + 8)
                     .map(|o| o as usize)
+                    // Past the 8-byte header (whose bytes are no entry's values: a
+                    // value written there would break the TIFF data) and within the data.
+                    .filter(|&o| o >= 8)
                     .filter(|&o| o.checked_add(n).is_some_and(|end| end <= self.data.len())),
                 None => None,
             };

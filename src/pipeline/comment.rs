@@ -5,7 +5,8 @@
 use super::thumbnail_file::{with_body, with_new_exif};
 use super::Output;
 use crate::container::edit::{
-    add_orientation, edit_exif, exif_orientation, orientation_exif, refresh_mpf, ExifEdit,
+    add_orientation, edit_exif, exif_orientation, has_orientation_entry, orientation_exif,
+    refresh_mpf, ExifEdit,
 };
 use crate::container::{Item, JpegFile, Marker, Segment};
 use crate::error::{Error, Result};
@@ -102,22 +103,22 @@ pub fn set_orientation(data: &[u8], value: u16) -> Result<Output> {
         return Err(Error::BadRequest(format!("orientation {value} (1 to 8)")));
     }
     let file = JpegFile::parse(data)?;
+    let edit = ExifEdit {
+        orientation: Some(value),
+        dimensions: None,
+    };
     let bytes = match file.exif_segment() {
-        Some(seg) if exif_orientation(seg.body).is_some() => {
-            let edit = ExifEdit {
-                orientation: Some(value),
-                dimensions: None,
-            };
-            match edit_exif(seg.body, &edit) {
-                Some(body) => {
-                    let start = seg.body_offset();
-                    let mut out = data.to_vec();
-                    out[start..start + body.len()].copy_from_slice(&body);
-                    out
-                }
-                None => data.to_vec(),
+        // An entry there is edited in place (one whose value does not read is written
+        // anew); nothing changes when it says so already.
+        Some(seg) if has_orientation_entry(seg.body) => match edit_exif(seg.body, &edit) {
+            Some(body) => {
+                let start = seg.body_offset();
+                let mut out = data.to_vec();
+                out[start..start + body.len()].copy_from_slice(&body);
+                out
             }
-        }
+            None => data.to_vec(),
+        },
         Some(seg) => {
             let body = add_orientation(seg.body, value).ok_or_else(|| {
                 let why = "the Exif segment's IFD0 cannot take an Orientation tag";
@@ -187,6 +188,30 @@ mod tests {
         assert_eq!(comments(&added).unwrap(), vec![b"new".to_vec()]);
         assert_eq!(set_first_comment(&none, b"").unwrap().bytes, none);
         assert!(set_first_comment(&two, &vec![b'x'; MAX_COMMENT + 1]).is_err());
+    }
+
+    /// An Orientation entry whose values lie over the TIFF header (a fuzz mutant:
+    /// count 16385 at offset 1) reads as no value, and setting one writes the entry
+    /// anew; the header stays, so the Exif still reads.
+    #[test]
+    fn an_orientation_over_the_header_is_set_anew() {
+        use crate::container::exif;
+        let mut data = sample();
+        let file = JpegFile::parse(&data).unwrap();
+        let seg = file.exif_segment().unwrap();
+        let parsed = exif::parse_app1(seg.body).unwrap();
+        let entry = *parsed.ifd0.unwrap().find(exif::tags::ORIENTATION).unwrap();
+        let at = seg.body_offset() + 6 + entry.entry_offset;
+        let (count, offset) = match parsed.byte_order {
+            exif::ByteOrder::BigEndian => (16385u32.to_be_bytes(), 1u32.to_be_bytes()),
+            exif::ByteOrder::LittleEndian => (16385u32.to_le_bytes(), 1u32.to_le_bytes()),
+        };
+        data[at + 4..at + 8].copy_from_slice(&count);
+        data[at + 8..at + 12].copy_from_slice(&offset);
+        assert_eq!(orientation(&data).unwrap(), None);
+        let set = set_orientation(&data, 8).unwrap().bytes;
+        assert_eq!(set.len(), data.len());
+        assert_eq!(orientation(&set).unwrap(), Some(8));
     }
 
     #[test]
