@@ -16,6 +16,18 @@ fn sample() -> PathBuf {
     testdata_dir().join("meta_420_67x45.jpg")
 }
 
+/// `jtool rotate 90` of the sample, made in `dir`.
+fn rotated_sample(dir: &Path) -> Vec<u8> {
+    let out = dir.join("expected.jpg");
+    jtool()
+        .args(["rotate", "90"])
+        .arg(sample())
+        .arg(&out)
+        .assert()
+        .success();
+    std::fs::read(out).unwrap()
+}
+
 fn is_link(p: &Path) -> bool {
     std::fs::symlink_metadata(p)
         .unwrap()
@@ -1016,16 +1028,7 @@ fn files_from_lists_the_inputs() {
     for n in names {
         std::fs::copy(sample(), d.path().join(n)).unwrap();
     }
-    let expected = {
-        let out = d.path().join("expected.jpg");
-        jtool()
-            .args(["rotate", "90"])
-            .arg(sample())
-            .arg(&out)
-            .assert()
-            .success();
-        std::fs::read(out).unwrap()
-    };
+    let expected = rotated_sample(d.path());
     let path = |n: &str| d.path().join(n).to_string_lossy().into_owned();
     // A list file, one name per line, after a name given on the command line.
     std::fs::write(
@@ -1216,16 +1219,7 @@ fn keep_inode_writes_into_the_file_and_its_links() {
     use std::os::unix::fs::MetadataExt;
     let d = tempfile::tempdir().unwrap();
     let input = std::fs::read(sample()).unwrap();
-    let expected = {
-        let out = d.path().join("expected.jpg");
-        jtool()
-            .args(["rotate", "90"])
-            .arg(sample())
-            .arg(&out)
-            .assert()
-            .success();
-        std::fs::read(out).unwrap()
-    };
+    let expected = rotated_sample(d.path());
     assert!(expected.len() != input.len());
     let (a, link) = (d.path().join("a.jpg"), d.path().join("link.jpg"));
     std::fs::write(&a, &input).unwrap();
