@@ -116,8 +116,13 @@ pub fn exif_orientation(body: &[u8]) -> Option<u16> {
 /// that lies inside the segment: (offset in the body, length).
 pub fn exif_thumbnail(body: &[u8]) -> Option<(usize, usize)> {
     let parsed = exif::parse_app1(body)?;
-    let at = APP1_TIFF_START + parsed.thumbnail_offset?.value as usize;
-    let len = parsed.thumbnail_length?.value as usize;
+    let offset = parsed.thumbnail_offset.as_ref()?.value as usize;
+    let len = parsed.thumbnail_length.as_ref()?.value as usize;
+    // A thumbnail over the IFDs is none: replacing or wiping it would break them.
+    if parsed.in_structure(offset, len) {
+        return None;
+    }
+    let at = APP1_TIFF_START + offset;
     let thumb = body.get(at..at.checked_add(len)?)?;
     thumb.starts_with(&[0xFF, 0xD8]).then_some((at, len))
 }

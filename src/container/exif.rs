@@ -127,6 +127,30 @@ impl Ifd {
     }
 }
 
+impl Ifd {
+    /// The bytes the IFD itself takes (TIFF 6.0, 2): its count, entries and next link.
+    pub fn span(&self) -> std::ops::Range<usize> {
+        self.offset..self.offset + 2 + 12 * usize::from(self.stored_count) + 4
+    }
+}
+
+impl Exif {
+    /// Whether bytes `start..start + len` (TIFF offsets) touch the TIFF structure: the
+    /// 8-byte header or one of the IFDs read. Values written there would break the
+    /// Exif (a crafted or damaged offset can point anywhere), so writers leave them.
+    pub fn in_structure(&self, start: usize, len: usize) -> bool {
+        let end = start.saturating_add(len);
+        if len == 0 {
+            return false;
+        }
+        let ifds = [&self.ifd0, &self.exif_ifd, &self.ifd1];
+        let spans = ifds.into_iter().flatten().map(Ifd::span);
+        std::iter::once(0..8)
+            .chain(spans)
+            .any(|r| start < r.end && r.start < end)
+    }
+}
+
 /// A TIFF structure over a byte slice that starts with the TIFF header.
 #[derive(Debug, Clone, Copy)]
 pub struct Tiff<'a> {
@@ -510,6 +534,27 @@ mod tests {
     #[test]
     fn little_endian() {
         check(ByteOrder::LittleEndian);
+    }
+
+    /// The header and the IFD tables (IFD0 8..50, Exif 50..68, IFD1 70..100) are the
+    /// structure; the values between and after them are not.
+    #[test]
+    fn the_header_and_ifds_are_structure() {
+        let e = parse(&build(ByteOrder::BigEndian)).unwrap();
+        assert_eq!(e.ifd1.as_ref().unwrap().span(), 70..100);
+        for (start, len, touches) in [
+            (0, 2, true),
+            (7, 1, true),
+            (49, 1, true),
+            (68, 2, false),
+            (66, 4, true),
+            (100, 6, false),
+            (200, 1234, false),
+            (99, 1, true),
+            (60, 0, false),
+        ] {
+            assert_eq!(e.in_structure(start, len), touches, "{start} {len}");
+        }
     }
 
     #[test]

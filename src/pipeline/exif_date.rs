@@ -241,7 +241,9 @@ pub fn exif_dates(data: &[u8]) -> Result<Vec<DateTag>> {
             let len = raw.len();
             let text_len = raw.iter().position(|&c| c == 0).unwrap_or(raw.len());
             let text = String::from_utf8_lossy(&raw[..text_len]).into_owned();
-            let writable = e.typ == field_type::ASCII && len >= 19;
+            // Never over the header or an IFD (a damaged offset), which a date
+            // written there would break.
+            let writable = e.typ == field_type::ASCII && len >= 19 && !ex.in_structure(at, len);
             out.push(DateTag {
                 ifd: ifd_name,
                 name: DateTag::name_of(tag),
