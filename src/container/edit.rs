@@ -519,8 +519,15 @@ fn mp_entry_array(body: &[u8]) -> Option<(ByteOrder, usize, usize)> {
     let tiff = exif::Tiff::parse(body.get(MPF_TIFF_START..)?)?;
     let ifd = tiff.read_ifd(tiff.ifd0_offset, &mut Vec::new())?;
     let entry = ifd.find(MP_ENTRY)?;
-    let start = MPF_TIFF_START + entry.value_offset?;
+    let offset = entry.value_offset?;
     let n = entry.count as usize / 16;
+    // An array over the index IFD itself (a damaged offset) is none: the offsets
+    // written into it would break the IFD.
+    let span = ifd.span();
+    if offset < span.end && span.start < offset + 16 * n {
+        return None;
+    }
+    let start = MPF_TIFF_START + offset;
     body.get(start..start + 16 * n)?;
     Some((tiff.order, start, n))
 }
@@ -1278,6 +1285,27 @@ mod tests {
         let o = e.find(exif::tags::ORIENTATION).unwrap();
         assert_eq!((o.typ, o.count), (exif::field_type::SHORT, 1));
         assert_eq!(out.len(), body.len());
+    }
+
+    /// An MP Entry array is read where its offset says, unless that is the index IFD
+    /// itself (a damaged offset): offsets written there would break the IFD.
+    #[test]
+    fn an_mp_entry_array_over_its_ifd_is_none() {
+        let mpf = |array_at: u32| {
+            let mut b = b"MPF\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+            b.extend_from_slice(&[0xB0, 0x02, 0, 7, 0, 0, 0, 32]);
+            b.extend_from_slice(&array_at.to_be_bytes());
+            b.extend_from_slice(&[0; 4]);
+            b.extend_from_slice(&[0x20, 3, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            b.extend_from_slice(&[0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0x20, 0, 0, 0, 0, 0]);
+            b
+        };
+        assert_eq!(
+            mpf_entries(&mpf(26)),
+            Some(vec![(0, 0x1000), (0x2000, 0x100)])
+        );
+        assert_eq!(mpf_entries(&mpf(8)), None);
+        assert_eq!(mpf_entries(&mpf(20)), None);
     }
 
     #[test]
