@@ -36,6 +36,8 @@ pub fn add_listed(cli: &mut Cli) -> Result<(), String> {
     Ok(())
 }
 
+/// The list's bytes. Not [`super::stdin::read_arg`]: that refuses a terminal, where
+/// an image cannot come from but a list of names may be typed (as for xargs).
 fn read_list(list: &std::path::Path) -> std::io::Result<Vec<u8>> {
     if list.as_os_str() == "-" {
         let mut bytes = Vec::new();

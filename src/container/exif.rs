@@ -139,10 +139,10 @@ impl Exif {
     /// 8-byte header or one of the IFDs read. Values written there would break the
     /// Exif (a crafted or damaged offset can point anywhere), so writers leave them.
     pub fn in_structure(&self, start: usize, len: usize) -> bool {
-        let end = start.saturating_add(len);
         if len == 0 {
             return false;
         }
+        let end = start.saturating_add(len);
         let ifds = [&self.ifd0, &self.exif_ifd, &self.ifd1];
         let spans = ifds.into_iter().flatten().map(Ifd::span);
         std::iter::once(0..8)

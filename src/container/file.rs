@@ -343,7 +343,7 @@ fn scan_end(data: &[u8], pos: usize) -> usize {
 /// memchr: its CPU feature detection (CPUID traps under virtualization) and the pages
 /// it touches cost a thumbnail's run about 0.25 ms, more than this search of 256 KiB.
 /// A longer one goes to memchr.
-pub(crate) fn find_ff(hay: &[u8]) -> Option<usize> {
+fn find_ff(hay: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     if hay.len() >= 1 << 18 {
@@ -360,6 +360,16 @@ pub(crate) fn find_ff(hay: &[u8]) -> Option<usize> {
     let tail = chunks.remainder();
     let k = tail.iter().position(|&b| b == 0xFF)?;
     Some(hay.len() - tail.len() + k)
+}
+
+/// The offsets of every 0xFF in `hay`, in order ([`find_ff`] after each).
+pub(crate) fn ff_positions(hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + find_ff(hay.get(from..)?)?;
+        from = at + 1;
+        Some(at)
+    })
 }
 
 #[cfg(test)]
@@ -387,6 +397,8 @@ mod tests {
             }
         }
         assert_eq!(find_ff(&[0xFE, 0x00, 0xFF, 0xFF]), Some(2));
+        let all: Vec<usize> = ff_positions(&[0xFF, 1, 0xFF, 0xFF, 2]).collect();
+        assert_eq!(all, [0, 2, 3]);
         assert_eq!(find_ff(&[0x00; 9]), None);
     }
 

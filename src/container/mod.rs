@@ -7,7 +7,7 @@ mod headers;
 mod marker;
 pub mod metadata;
 
-pub(crate) use file::find_ff;
+pub(crate) use file::ff_positions;
 pub use file::{write_segment, Item, JpegFile, Scan, Segment, MAX_SEGMENTS};
 pub use headers::{
     parse_dht, parse_dnl, parse_dqt, parse_dri, parse_frame, parse_scan, write_dht_entry,

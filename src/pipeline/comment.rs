@@ -28,11 +28,7 @@ pub fn comments(data: &[u8]) -> Result<Vec<Vec<u8>>> {
 /// `text`, a COM segment holding it goes in just before the frame header (SOFn), after
 /// the comments kept. Every other byte stays as it was.
 pub fn edit_comments<'a>(data: &'a [u8], text: Option<&'a [u8]>, replace: bool) -> Result<Output> {
-    if text.is_some_and(|t| t.len() > MAX_COMMENT) {
-        return Err(Error::BadRequest(format!(
-            "a comment holds at most {MAX_COMMENT} bytes"
-        )));
-    }
+    text.map_or(Ok(()), fits_one_segment)?;
     let mut file = JpegFile::parse(data)?;
     if replace {
         file.items
@@ -62,19 +58,27 @@ pub fn edit_comments<'a>(data: &'a [u8], text: Option<&'a [u8]>, replace: bool) 
     })
 }
 
+/// Refuses a comment one COM segment cannot hold.
+fn fits_one_segment(text: &[u8]) -> Result<()> {
+    match text.len() > MAX_COMMENT {
+        true => Err(Error::BadRequest(format!(
+            "a comment holds at most {MAX_COMMENT} bytes"
+        ))),
+        false => Ok(()),
+    }
+}
+
 /// The file with its first comment's text replaced by `text` where that comment stands
 /// (removed when `text` is empty), the other comments kept; a file without a comment
 /// gets `text` as [`edit_comments`] adds it. Every other byte stays as it was.
 pub fn set_first_comment<'a>(data: &'a [u8], text: &'a [u8]) -> Result<Output> {
+    fits_one_segment(text)?;
     let mut file = JpegFile::parse(data)?;
     let first =
         (file.items.iter()).position(|i| matches!(i, Item::Segment(s) if s.marker == Marker::COM));
     let Some(at) = first else {
         return edit_comments(data, (!text.is_empty()).then_some(text), false);
     };
-    if text.len() > MAX_COMMENT {
-        return edit_comments(data, Some(text), false);
-    }
     match &mut file.items[at] {
         Item::Segment(s) if !text.is_empty() => s.body = text,
         _ => drop(file.items.remove(at)),

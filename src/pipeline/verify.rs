@@ -585,17 +585,10 @@ fn data_after_last_interval(
 /// Offsets of the RSTn markers in stored entropy-coded data.
 fn restart_markers(ecs: &[u8]) -> Vec<usize> {
     // Every 0xFF followed by D0–D7 (a byte that is not 0xFF, so no marker overlaps
-    // another); the 0xFF bytes are found by a word-at-a-time search.
-    let mut found = Vec::new();
-    let mut i = 0;
-    while let Some(k) = ecs.get(i..).and_then(crate::container::find_ff) {
-        let at = i + k;
-        if ecs.get(at + 1).is_some_and(|b| (0xD0..=0xD7).contains(b)) {
-            found.push(at);
-        }
-        i = at + 1;
-    }
-    found
+    // another).
+    crate::container::ff_positions(ecs)
+        .filter(|&i| ecs.get(i + 1).is_some_and(|b| (0xD0..=0xD7).contains(b)))
+        .collect()
 }
 
 /// What the bytes after EOI look like.
