@@ -307,7 +307,8 @@ fn scaling(t: &[u16; 64], base: &[u16; 64]) -> (String, u8) {
 
 /// [`scaling`] with `t`'s [`fitting_spans`] already worked out.
 fn scaling_in(t: &[u16; 64], base: &[u16; 64], spans: &Spans) -> (String, u8) {
-    for q in (1..=100u8).rev() {
+    let candidates = dc_qualities(base, t[0]);
+    for q in (1..=100u8).rev().filter(|&q| candidates & 1 << q != 0) {
         // `ijg_table` of either variant, entry by entry: the first entries rule out
         // almost every quality.
         let scale = crate::coeffs::ijg::ijg_scale(q);
@@ -332,6 +333,38 @@ fn scaling_in(t: &[u16; 64], base: &[u16; 64], spans: &Spans) -> (String, u8) {
         }
     }
     (OWN.into(), 0)
+}
+
+/// The IJG qualities (bit q) whose scaling of `base`, clamped or not, has the DC
+/// quantizer `dc`: a mask looked up for the Annex K tables, which rules out all but a
+/// few qualities before any table is compared (identification scales every published
+/// table set on each run). All qualities for another base or a 16-bit `dc`.
+fn dc_qualities(base: &[u16; 64], dc: u16) -> u128 {
+    static MASKS: OnceLock<[[u128; 256]; 2]> = OnceLock::new();
+    let k = if *base == ANNEX_K_LUMA {
+        0
+    } else if *base == ANNEX_K_CHROMA {
+        1
+    } else {
+        return u128::MAX;
+    };
+    let masks = MASKS.get_or_init(|| {
+        std::array::from_fn(|k| {
+            let b = [&ANNEX_K_LUMA, &ANNEX_K_CHROMA][k][0];
+            let mut m = [0u128; 256];
+            for q in 1..=100u8 {
+                let scale = crate::coeffs::ijg::ijg_scale(q);
+                for baseline in [true, false] {
+                    let v = crate::coeffs::ijg::ijg_step(b, scale, baseline);
+                    if let Some(e) = m.get_mut(usize::from(v)) {
+                        *e |= 1 << q;
+                    }
+                }
+            }
+            m
+        })
+    });
+    masks[k].get(usize::from(dc)).copied().unwrap_or(u128::MAX)
 }
 
 /// Denominators of the scales firmware is seen to use: `k/100` (an integer percent,
@@ -491,10 +524,17 @@ fn ln_step(v: u16) -> f64 {
 /// Mean absolute deviation of 64 log ratios from their median (the mean of the two
 /// middle values).
 fn spread(r: [f64; 64]) -> f64 {
-    let mut s = r;
-    let (below, upper, _) = s.select_nth_unstable_by(32, f64::total_cmp);
-    let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let c = (lower + *upper) / 2.0;
+    // Selection on integer keys that order as `f64::total_cmp` orders the values (the
+    // sign bit flips the rest): a third of the cost of comparing floats.
+    let key = |v: f64| {
+        let b = v.to_bits() as i64;
+        b ^ (((b >> 63) as u64) >> 1) as i64
+    };
+    let value = |k: i64| f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64);
+    let mut s: [i64; 64] = std::array::from_fn(|i| key(r[i]));
+    let (below, upper, _) = s.select_nth_unstable(32);
+    let lower = below.iter().copied().max().unwrap_or(*upper);
+    let c = (value(lower) + value(*upper)) / 2.0;
     r.iter().map(|v| (v - c).abs()).sum::<f64>() / 64.0
 }
 
@@ -981,6 +1021,25 @@ pub fn shared_traits() -> Vec<(String, String, Vec<&'static str>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spread_is_the_deviation_from_the_median() {
+        // Against the median found by sorting the floats themselves, negative, zero
+        // and positive values mixed.
+        let mut x = 0x9e37_79b9u32;
+        for _ in 0..200 {
+            let r: [f64; 64] = std::array::from_fn(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (f64::from((x >> 16) % 2001) - 1000.0) / 97.0
+            });
+            let mut s = r;
+            s.sort_by(f64::total_cmp);
+            let c = (s[31] + s[32]) / 2.0;
+            let want = r.iter().map(|v| (v - c).abs()).sum::<f64>() / 64.0;
+            assert_eq!(spread(r), want);
+        }
+        assert_eq!(spread([-0.0; 64]), 0.0);
+    }
 
     /// [`joint_scale`] with the spans worked out here.
     fn joint(l: &[u16; 64], c: &[u16; 64]) -> Vec<(String, u8)> {

@@ -328,18 +328,25 @@ fn parse_digest(s: &str) -> Option<[u8; 16]> {
 fn parse_table(s: &str) -> Option<[u16; 64]> {
     let mut t = [0u16; 64];
     let mut n = 0;
-    for word in s.split_ascii_whitespace() {
-        if n == 64 || word.len() > 3 {
-            return None;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
         }
+        // A number of one to three digits, ended by a space or the end.
         let mut v = 0u16;
-        for b in word.bytes() {
-            if !b.is_ascii_digit() {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            v = v * 10 + u16::from(bytes[i] - b'0');
+            i += 1;
+            if i - start > 3 {
                 return None;
             }
-            v = v * 10 + u16::from(b - b'0');
         }
-        if !(1..=255).contains(&v) {
+        let ended = i == bytes.len() || bytes[i].is_ascii_whitespace();
+        if i == start || !ended || n == 64 || !(1..=255).contains(&v) {
             return None;
         }
         t[n] = v;
@@ -351,6 +358,27 @@ fn parse_table(s: &str) -> Option<[u16; 64]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_is_64_numbers_from_1_to_255() {
+        let nums = |n: usize, v: &str| vec![v; n].join(" ");
+        assert_eq!(parse_table(&nums(64, "7")), Some([7; 64]));
+        assert_eq!(
+            parse_table(&format!("  {}\t ", nums(64, "255"))),
+            Some([255; 64])
+        );
+        for bad in [
+            nums(63, "7"),
+            nums(65, "7"),
+            nums(64, "0"),
+            nums(64, "256"),
+            nums(64, "0007"),
+            nums(64, "7a"),
+            format!("{} -1", nums(63, "7")),
+        ] {
+            assert_eq!(parse_table(&bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn every_line_parses_and_is_sourced() {
