@@ -494,6 +494,42 @@ fn broken_pipe_ends_quietly() {
     }
 }
 
+/// With standard output and error closed, the output file jtool opens must not take
+/// their place: a warning written to "stderr" would land in the image.
+#[test]
+fn closed_standard_descriptors_never_receive_the_image() {
+    let d = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(sample()).unwrap();
+    // Cut inside the scan: warnings on every run.
+    let input = d.path().join("cut.jpg");
+    std::fs::write(&input, &bytes[..bytes.len() * 3 / 4]).unwrap();
+    let (want, with_err) = (d.path().join("want.jpg"), d.path().join("closed.jpg"));
+    let warned = jtool()
+        .arg("copy")
+        .arg(&input)
+        .arg(&want)
+        .assert()
+        .success();
+    assert!(!warned.get_output().stderr.is_empty());
+    let bin = assert_cmd::cargo::cargo_bin("jtool");
+    for closing in [">&- 2>&-", "<&- >&- 2>&-", "2>&-"] {
+        let _ = std::fs::remove_file(&with_err);
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" copy \"$1\" \"$2\" {closing}"))
+            .arg(&bin)
+            .arg(&input)
+            .arg(&with_err)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(0), "{closing}");
+        assert!(
+            std::fs::read(&with_err).unwrap() == std::fs::read(&want).unwrap(),
+            "{closing}: the output differs"
+        );
+    }
+}
+
 /// Commands that write to standard output, each on two copies of the sample file.
 fn stdout_writers(s: &Path) -> Vec<Vec<std::ffi::OsString>> {
     let lines: [&[&str]; 13] = [

@@ -22,6 +22,7 @@ mod lab_cmd;
 mod meta_cmd;
 mod oom;
 mod par;
+pub mod start;
 mod stdin;
 mod stdout;
 mod through_cmd;
