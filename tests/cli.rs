@@ -530,6 +530,23 @@ fn closed_standard_descriptors_never_receive_the_image() {
     }
 }
 
+/// File names are bytes, not UTF-8: they reach the file system as given.
+#[test]
+fn file_names_need_not_be_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = tempfile::tempdir().unwrap();
+    let name = |b: &[u8]| d.path().join(std::ffi::OsStr::from_bytes(b));
+    let (a, out) = (name(b"in\xff.jpg"), name(b"out\xfe\x80.jpg"));
+    std::fs::copy(sample(), &a).unwrap();
+    jtool()
+        .args(["rotate", "90"])
+        .arg(&a)
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&out).unwrap(), rotated_sample(d.path()));
+}
+
 /// Commands that write to standard output, each on two copies of the sample file.
 fn stdout_writers(s: &Path) -> Vec<Vec<std::ffi::OsString>> {
     let lines: [&[&str]; 13] = [

@@ -54,8 +54,7 @@ const EXIT_USAGE: i32 = 2;
 const EXIT_WARNING: i32 = 2;
 
 /// Runs the command line and returns the exit code.
-pub fn run() -> i32 {
-    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+pub fn run(argv: Vec<std::ffi::OsString>) -> i32 {
     let argv = match compat::compat(&argv) {
         compat::Compat::No => argv,
         compat::Compat::Run(translated) => translated,
