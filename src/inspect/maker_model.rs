@@ -597,26 +597,62 @@ pub fn score_makers(
         .zip(entry_traits())
         .filter(|(s, _)| use_sig(s))
         .collect();
-    let mut out: Vec<(MakerScore, bool)> = Vec::new();
-    let mut credit = |maker: &'static str, add: f64, decisive: bool, ev: String| {
-        let i = match out.iter().position(|(m, _)| m.maker == maker) {
+    let mut c = Credits(Vec::new());
+    credit_listed_traits(&ft, &entries, &mut c);
+    published_scaling(&ft, use_pub, &mut |m, add, decisive, ev| {
+        c.credit(m, add, decisive, ev)
+    });
+    // IJG-scaled tables are every libjpeg user's: the nearest set says nothing more.
+    if !ijg_scaled(&ft.values) {
+        credit_nearest(&st.tables, use_sig, use_pub, &mut c);
+    }
+    if let Some(own) = ft.own_luma {
+        credit_own_shape(&own, &entries, use_pub, &mut c);
+    }
+    c.finish()
+}
+
+/// Per maker, the score so far, its evidence, and whether any of it was decisive.
+struct Credits(Vec<(MakerScore, bool)>);
+
+impl Credits {
+    fn credit(&mut self, maker: &'static str, add: f64, decisive: bool, ev: String) {
+        let i = match self.0.iter().position(|(m, _)| m.maker == maker) {
             Some(i) => i,
             None => {
-                out.push((
-                    MakerScore {
-                        maker,
-                        score: BASE,
-                        evidence: Vec::new(),
-                    },
-                    false,
-                ));
-                out.len() - 1
+                let fresh = MakerScore {
+                    maker,
+                    score: BASE,
+                    evidence: Vec::new(),
+                };
+                self.0.push((fresh, false));
+                self.0.len() - 1
             }
         };
-        out[i].0.score += add;
-        out[i].0.evidence.push(ev);
-        out[i].1 |= decisive;
-    };
+        let (m, d) = &mut self.0[i];
+        m.score += add;
+        m.evidence.push(ev);
+        *d |= decisive;
+    }
+
+    /// The makers with decisive evidence, best first, scores calibrated.
+    fn finish(self) -> Vec<MakerScore> {
+        let mut out: Vec<MakerScore> = self
+            .0
+            .into_iter()
+            .filter(|(_, decisive)| *decisive)
+            .map(|(mut m, _)| {
+                m.score = calibrated(m.score.min(CAP));
+                m
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out
+    }
+}
+
+/// Credits the makers of the listed entries that share each of the file's traits.
+fn credit_listed_traits(ft: &Traits, entries: &[(&Signature, &Traits)], c: &mut Credits) {
     for tr in &ft.values {
         let (kind, value) = (tr.kind, tr.text());
         let sharing: Vec<&Signature> = entries
@@ -633,65 +669,70 @@ pub fn score_makers(
                 sharing.len() - mine.len(),
                 sources(mine)
             );
-            credit(maker, kind.weight(&value) * share, kind.decisive(), ev);
+            c.credit(maker, kind.weight(&value) * share, kind.decisive(), ev);
         });
     }
-    published_scaling(&ft, use_pub, &mut credit);
-    // IJG-scaled tables are every libjpeg user's: the nearest set says nothing more.
-    let ijg = ijg_scaled(&ft.values);
-    if let Some(n) = nearest_camera(&st.tables, use_sig, use_pub).filter(|_| !ijg) {
-        let margin = n
-            .other
-            .map_or(NEAR_MARGIN, |o| (o - n.distance).min(NEAR_MARGIN));
-        let ev = format!(
-            "tables closest in shape to the {} (distance {:.3}; another maker's nearest {})",
-            n.name,
-            n.distance,
-            n.other.map_or("none".into(), |o| format!("{o:.3}"))
-        );
-        // Weaker with distance (far tables share little shape) and with a small lead;
-        // too weak to make a candidate of its own below a fifth of the full weight.
-        let w = NEAR * (0.3 + 0.7 * margin / NEAR_MARGIN) * (1.0 - n.distance / NEAR_MAX);
-        credit(n.maker, w, w >= NEAR / 5.0, ev);
-    }
-    if let Some(own) = ft.own_luma {
-        let sharing: Vec<&Signature> = entries
-            .iter()
-            .filter(|(_, t)| {
-                t.own_luma.is_some_and(|e| {
-                    shape_distance(&own, &e).min(shape_distance(&transpose(&own), &e)) <= SHAPE_MAX
-                })
+}
+
+/// Credits the maker of the camera table set nearest in shape (see [`nearest_camera`]).
+fn credit_nearest(
+    tables: &[[u16; 64]],
+    use_sig: &dyn Fn(&Signature) -> bool,
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
+    c: &mut Credits,
+) {
+    let Some(n) = nearest_camera(tables, use_sig, use_pub) else {
+        return;
+    };
+    let margin = n
+        .other
+        .map_or(NEAR_MARGIN, |o| (o - n.distance).min(NEAR_MARGIN));
+    let ev = format!(
+        "tables closest in shape to the {} (distance {:.3}; another maker's nearest {})",
+        n.name,
+        n.distance,
+        n.other.map_or("none".into(), |o| format!("{o:.3}"))
+    );
+    // Weaker with distance (far tables share little shape) and with a small lead;
+    // too weak to make a candidate of its own below a fifth of the full weight.
+    let w = NEAR * (0.3 + 0.7 * margin / NEAR_MARGIN) * (1.0 - n.distance / NEAR_MAX);
+    c.credit(n.maker, w, w >= NEAR / 5.0, ev);
+}
+
+/// Credits the makers whose own luminance table (listed or published) has the shape
+/// of the file's own table `own`.
+fn credit_own_shape(
+    own: &[u16; 64],
+    entries: &[(&Signature, &Traits)],
+    use_pub: &dyn Fn(&PublishedTable) -> bool,
+    c: &mut Credits,
+) {
+    let sharing: Vec<&Signature> = entries
+        .iter()
+        .filter(|(_, t)| {
+            t.own_luma.is_some_and(|e| {
+                shape_distance(own, &e).min(shape_distance(&transpose(own), &e)) <= SHAPE_MAX
             })
-            .map(|(s, _)| *s)
-            .collect();
-        for_each_maker(&sharing, |maker, mine| {
-            let share = mine.len() as f64 / (sharing.len() as f64 + 1.0);
-            let ev = format!(
-                "luminance table has the shape of {maker}'s own table (one scaled from the other) in {} listed file(s) ({})",
-                mine.len(),
-                sources(mine)
-            );
-            credit(maker, SHAPE * share, true, ev);
-        });
-        // Published camera tables (independent of the corpus, never left out): a
-        // maker's own base table, scaled for its other quality settings.
-        for (maker, n, of, src) in published_shapes(&own, use_pub) {
-            let ev = format!(
-                "luminance table has the shape of {maker}'s own table in {n} published table set(s) ({src})"
-            );
-            credit(maker, SHAPE * n as f64 / (of as f64 + 1.0), true, ev);
-        }
-    }
-    let mut out: Vec<MakerScore> = out
-        .into_iter()
-        .filter(|(_, decisive)| *decisive)
-        .map(|(mut m, _)| {
-            m.score = calibrated(m.score.min(CAP));
-            m
         })
+        .map(|(s, _)| *s)
         .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score));
-    out
+    for_each_maker(&sharing, |maker, mine| {
+        let share = mine.len() as f64 / (sharing.len() as f64 + 1.0);
+        let ev = format!(
+            "luminance table has the shape of {maker}'s own table (one scaled from the other) in {} listed file(s) ({})",
+            mine.len(),
+            sources(mine)
+        );
+        c.credit(maker, SHAPE * share, true, ev);
+    });
+    // Published camera tables (independent of the corpus, never left out): a maker's
+    // own base table, scaled for its other quality settings.
+    for (maker, n, of, src) in published_shapes(own, use_pub) {
+        let ev = format!(
+            "luminance table has the shape of {maker}'s own table in {n} published table set(s) ({src})"
+        );
+        c.credit(maker, SHAPE * n as f64 / (of as f64 + 1.0), true, ev);
+    }
 }
 
 /// The traits' summed score turned into a confidence: below [`CALIBRATED_KNEE`] the
