@@ -259,6 +259,31 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
 }
 
 /// jhead's command line as jtool command lines, run one after the other.
+/// The `jtool strip` words for -dc, -de, -di, -dx, -du, -purejpg, -dt and -zt, if any
+/// of them was given.
+fn strip_words(j: &Jhead) -> Option<Vec<String>> {
+    if j.removed.is_empty() && !j.drop_thumbnail && !j.trim {
+        return None;
+    }
+    let kept: Vec<&str> = ALL_KINDS
+        .into_iter()
+        .filter(|k| !j.removed.contains(k))
+        .collect();
+    let list = if kept.is_empty() {
+        "none".to_string()
+    } else {
+        kept.join(",")
+    };
+    let mut words: Vec<String> = vec!["strip".into(), "--keep".into(), list];
+    if j.drop_thumbnail {
+        words.push("--drop-exif-thumbnail".into());
+    }
+    if j.trim {
+        words.push("--trim-exif-padding".into());
+    }
+    Some(words)
+}
+
 pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     let Some(mut j) = options(args)? else {
         return Ok(None);
@@ -300,31 +325,9 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     if j.mkexif {
         line(&["exif", "--new"], &[], true);
     }
-    if !j.removed.is_empty() || j.drop_thumbnail || j.trim {
-        let kept: Vec<&str> = ALL_KINDS
-            .into_iter()
-            .filter(|k| !j.removed.contains(k))
-            .collect();
-        let list = if kept.is_empty() {
-            "none".to_string()
-        } else {
-            kept.join(",")
-        };
-        let thumb: &[&str] = if j.drop_thumbnail {
-            &["--drop-exif-thumbnail"]
-        } else {
-            &[]
-        };
-        let trim: &[&str] = if j.trim {
-            &["--trim-exif-padding"]
-        } else {
-            &[]
-        };
-        line(
-            &[&["strip", "--keep", &list], thumb, trim].concat(),
-            &[],
-            true,
-        );
+    if let Some(words) = strip_words(&j) {
+        let words: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+        line(&words, &[], true);
     }
     match (&j.comment, &j.comment_file) {
         (Some(t), _) => line(&["comment", "--replace", "--add"], &[t], true),
