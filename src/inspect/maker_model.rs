@@ -796,6 +796,7 @@ fn set_distance(a: &LogSet, b: &LogSet) -> f64 {
 }
 
 /// Where a table set of [`table_sets`] comes from.
+#[derive(Clone, Copy)]
 enum SetSource {
     Listed(&'static Signature),
     Published(&'static PublishedTable),
@@ -804,21 +805,30 @@ enum SetSource {
 }
 
 /// Every listed and published table set (cameras and programs) as [`LogSet`]s, worked
-/// out once per process.
-fn table_sets() -> &'static [(SetSource, LogSet)] {
-    static T: OnceLock<Vec<(SetSource, LogSet)>> = OnceLock::new();
-    T.get_or_init(|| {
+/// out once per process: listed entries, then published cameras, then programs. The
+/// published cameras' sets are those of [`published_traits`], not copies (a megabyte of
+/// memory, and its page faults, on every run that identifies a file).
+fn table_sets() -> impl Iterator<Item = (SetSource, &'static LogSet)> {
+    static OWN: OnceLock<(Vec<(&'static Signature, LogSet)>, Vec<LogSet>)> = OnceLock::new();
+    let (listed, programs) = OWN.get_or_init(|| {
         let listed = SIGNATURES
             .iter()
-            .filter_map(|s| Some((SetSource::Listed(s), log_set(&orient(&s.parsed_tables()))?)));
-        let published = published_traits()
-            .iter()
-            .filter_map(|(p, _, l)| Some((SetSource::Published(p), (*l)?)));
+            .filter_map(|s| Some((s, log_set(&orient(&s.parsed_tables()))?)))
+            .collect();
         let programs = super::published_tables::published_software()
             .iter()
-            .filter_map(|p| Some((SetSource::PublishedProgram, log_set(&orient(&p.tables))?)));
-        listed.chain(published).chain(programs).collect()
-    })
+            .filter_map(|p| log_set(&orient(&p.tables)))
+            .collect();
+        (listed, programs)
+    });
+    let published = published_traits()
+        .iter()
+        .filter_map(|(p, _, l)| Some((SetSource::Published(p), l.as_ref()?)));
+    listed
+        .iter()
+        .map(|(s, l)| (SetSource::Listed(s), l))
+        .chain(published)
+        .chain(programs.iter().map(|l| (SetSource::PublishedProgram, l)))
 }
 
 /// The listed or published camera table set nearest in shape to `tables`, when it is
@@ -834,7 +844,7 @@ fn nearest_camera(
     use_pub: &dyn Fn(&PublishedTable) -> bool,
 ) -> Option<Nearest> {
     let file = log_set(&orient(tables))?;
-    let mut best: Option<(f64, &SetSource)> = None;
+    let mut best: Option<(f64, SetSource)> = None;
     let mut program = f64::INFINITY;
     // Each camera maker's nearest distance.
     let mut by_maker: Vec<(&'static str, f64)> = Vec::new();
