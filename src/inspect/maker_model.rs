@@ -809,7 +809,9 @@ enum SetSource {
 /// published cameras' sets are those of [`published_traits`], not copies (a megabyte of
 /// memory, and its page faults, on every run that identifies a file).
 fn table_sets() -> impl Iterator<Item = (SetSource, &'static LogSet)> {
-    static OWN: OnceLock<(Vec<(&'static Signature, LogSet)>, Vec<LogSet>)> = OnceLock::new();
+    // The listed entries' sets, and the programs'.
+    type Own = (Vec<(&'static Signature, LogSet)>, Vec<LogSet>);
+    static OWN: OnceLock<Own> = OnceLock::new();
     let (listed, programs) = OWN.get_or_init(|| {
         let listed = SIGNATURES
             .iter()
