@@ -775,23 +775,29 @@ struct Nearest {
     other: Option<f64>,
 }
 
-/// A table set reduced for [`set_distance`]: the logarithms of the luminance and
-/// chrominance entries of tables already turned back (see `orient`), a lone table
-/// standing for both.
+/// A table set as [`set_distance`] compares it: the luminance and chrominance tables,
+/// already turned back (see `orient`), a lone table standing for both. Kept as the
+/// steps (their logarithms are looked up when compared: a quarter of the memory, for
+/// the thousand sets identification holds).
+type ShapeSet = [[u16; 64]; 2];
+
+fn shape_set(t: &[[u16; 64]]) -> Option<ShapeSet> {
+    let l = t.first()?;
+    Some([*l, *t.get(1).unwrap_or(l)])
+}
+
+/// The logarithms of a [`ShapeSet`]'s steps.
 type LogSet = [[f64; 64]; 2];
 
-fn log_set(t: &[[u16; 64]]) -> Option<LogSet> {
-    let l = t.first()?;
-    let c = t.get(1).unwrap_or(l);
-    let ln = |t: &[u16; 64]| std::array::from_fn(|i| ln_step(t[i]));
-    Some([ln(l), ln(c)])
+fn log_set(s: &ShapeSet) -> LogSet {
+    s.map(|t| t.map(ln_step))
 }
 
 /// Shape distance of two table sets: [`shape_distance`] of the luminance tables plus
 /// that of the chrominance tables (each scale removed separately).
-fn set_distance(a: &LogSet, b: &LogSet) -> f64 {
+fn set_distance(a: &LogSet, b: &ShapeSet) -> f64 {
     (0..2)
-        .map(|k| spread(std::array::from_fn(|i| a[k][i] - b[k][i])))
+        .map(|k| spread(std::array::from_fn(|i| a[k][i] - ln_step(b[k][i]))))
         .sum()
 }
 
@@ -804,22 +810,22 @@ enum SetSource {
     PublishedProgram,
 }
 
-/// Every listed and published table set (cameras and programs) as [`LogSet`]s, worked
+/// Every listed and published table set (cameras and programs) as [`ShapeSet`]s, worked
 /// out once per process: listed entries, then published cameras, then programs. The
 /// published cameras' sets are those of [`published_traits`], not copies (a megabyte of
 /// memory, and its page faults, on every run that identifies a file).
-fn table_sets() -> impl Iterator<Item = (SetSource, &'static LogSet)> {
+fn table_sets() -> impl Iterator<Item = (SetSource, &'static ShapeSet)> {
     // The listed entries' sets, and the programs'.
-    type Own = (Vec<(&'static Signature, LogSet)>, Vec<LogSet>);
+    type Own = (Vec<(&'static Signature, ShapeSet)>, Vec<ShapeSet>);
     static OWN: OnceLock<Own> = OnceLock::new();
     let (listed, programs) = OWN.get_or_init(|| {
         let listed = SIGNATURES
             .iter()
-            .filter_map(|s| Some((s, log_set(&orient(&s.parsed_tables()))?)))
+            .filter_map(|s| Some((s, shape_set(&orient(&s.parsed_tables()))?)))
             .collect();
         let programs = super::published_tables::published_software()
             .iter()
-            .filter_map(|p| log_set(&orient(&p.tables)))
+            .filter_map(|p| shape_set(&orient(&p.tables)))
             .collect();
         (listed, programs)
     });
@@ -845,7 +851,7 @@ fn nearest_camera(
     use_sig: &dyn Fn(&Signature) -> bool,
     use_pub: &dyn Fn(&PublishedTable) -> bool,
 ) -> Option<Nearest> {
-    let file = log_set(&orient(tables))?;
+    let file = log_set(&shape_set(&orient(tables))?);
     let mut best: Option<(f64, SetSource)> = None;
     let mut program = f64::INFINITY;
     // Each camera maker's nearest distance.
@@ -898,14 +904,14 @@ fn nearest_camera(
 /// The table traits (how the luminance and chrominance tables relate to Annex K) of
 /// every published camera table set, found once per process (only the scaling is
 /// worked out: the other traits are not published).
-fn published_traits() -> &'static [(&'static PublishedTable, Traits, Option<LogSet>)] {
-    static T: OnceLock<Vec<(&'static PublishedTable, Traits, Option<LogSet>)>> = OnceLock::new();
+fn published_traits() -> &'static [(&'static PublishedTable, Traits, Option<ShapeSet>)] {
+    static T: OnceLock<Vec<(&'static PublishedTable, Traits, Option<ShapeSet>)>> = OnceLock::new();
     T.get_or_init(|| {
         super::published_tables::published_tables()
             .iter()
             .map(|p| {
                 let o = orient(&p.tables);
-                (p, table_traits(&o), log_set(&o))
+                (p, table_traits(&o), shape_set(&o))
             })
             .collect()
     })
