@@ -481,22 +481,7 @@ fn run_job<F>(ctx: &Context, job: &Job, op: &F, log: &mut Log) -> Result<bool, F
 where
     F: Fn(&[u8], &Dest) -> jtool::Result<Done>,
 {
-    if job.dest == Dest::Stdout && !job.rules.dry_run && std::io::stdout().is_terminal() {
-        // As gzip refuses it: image bytes on a terminal are a mistake that garbles it.
-        return Err(Failure::Usage(
-            "will not write an image to a terminal: name an output file, or redirect".into(),
-        ));
-    }
-    if job.src == Source::Stdin && stdin::is_terminal() {
-        return Err(Failure::Usage(stdin::FROM_TERMINAL.into()));
-    }
-    if let (Source::File(i), Dest::File(o)) = (&job.src, &job.dest) {
-        if !job.in_place && io::same_file(i, o) {
-            return Err(Failure::File(
-                "output would overwrite the input (use --in-place)".into(),
-            ));
-        }
-    }
+    check_job(job)?;
     // Read first: with --in-place the input is gone once the output is written.
     let times = match (&job.src, job.rules.preserve_times) {
         (Source::File(p), true) => {
@@ -515,38 +500,7 @@ where
             log.err(format!("jtool: {}: warning: {w}", job.src.name()));
         }
     }
-    let like = match (&job.src, job.in_place) {
-        (Source::File(p), true) => Some(p.as_path()),
-        _ => None,
-    };
-    // Nothing is written when dry, or for a kept file with --skip-kept.
-    let unwritten = job.rules.dry_run || done.unchanged && job.rules.skip_kept;
-    let wrote = match done.written {
-        Some(_) => Ok(()),
-        None if job.rules.dry_run => Ok(()),
-        // --no-clobber: an existing output stays; it is an error only when it would have
-        // been replaced by something other than the input.
-        None if job.rules.no_clobber && matches!(&job.dest, Dest::File(p) if p.exists()) => {
-            match done.unchanged {
-                true => Ok(()),
-                false => Err(std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    "the output file exists (--no-clobber)",
-                )),
-            }
-        }
-        // Nothing to replace: the input stays as it is, times included.
-        None if done.unchanged && (job.in_place || job.rules.skip_kept) => Ok(()),
-        None if job.rules.backup => {
-            backup(&job.src).and_then(|()| write_job(job, &out.bytes, like))
-        }
-        None => write_job(job, &out.bytes, like),
-    }
-    .and_then(|()| match (&job.dest, times) {
-        (Dest::File(p), Some(t)) if !unwritten => io::set_file_times(p, t),
-        _ => Ok(()),
-    });
-    match wrote {
+    match write_done(job, &done, times) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => stdout_failed(&e),
         Err(e) => {
@@ -575,6 +529,63 @@ where
         report(ctx, job, &done, log);
     }
     Ok(!out.warnings.is_empty())
+}
+
+/// What a job is refused before its input is read: image bytes for a terminal, a
+/// terminal for input, an output that is the input without --in-place.
+fn check_job(job: &Job) -> Result<(), Failure> {
+    if job.dest == Dest::Stdout && !job.rules.dry_run && std::io::stdout().is_terminal() {
+        // As gzip refuses it: image bytes on a terminal are a mistake that garbles it.
+        return Err(Failure::Usage(
+            "will not write an image to a terminal: name an output file, or redirect".into(),
+        ));
+    }
+    if job.src == Source::Stdin && stdin::is_terminal() {
+        return Err(Failure::Usage(stdin::FROM_TERMINAL.into()));
+    }
+    if let (Source::File(i), Dest::File(o)) = (&job.src, &job.dest) {
+        if !job.in_place && io::same_file(i, o) {
+            return Err(Failure::File(
+                "output would overwrite the input (use --in-place)".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a job's output as its rules say (or leaves the file alone: dry run, a kept
+/// input, --no-clobber), then gives it the input's `times` when asked.
+fn write_done(job: &Job, done: &Done, times: Option<std::fs::FileTimes>) -> std::io::Result<()> {
+    let like = match (&job.src, job.in_place) {
+        (Source::File(p), true) => Some(p.as_path()),
+        _ => None,
+    };
+    let bytes = &done.output.bytes;
+    // Nothing is written when dry, or for a kept file with --skip-kept.
+    let unwritten = job.rules.dry_run || done.unchanged && job.rules.skip_kept;
+    match done.written {
+        Some(_) => Ok(()),
+        None if job.rules.dry_run => Ok(()),
+        // --no-clobber: an existing output stays; it is an error only when it would have
+        // been replaced by something other than the input.
+        None if job.rules.no_clobber && matches!(&job.dest, Dest::File(p) if p.exists()) => {
+            match done.unchanged {
+                true => Ok(()),
+                false => Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "the output file exists (--no-clobber)",
+                )),
+            }
+        }
+        // Nothing to replace: the input stays as it is, times included.
+        None if done.unchanged && (job.in_place || job.rules.skip_kept) => Ok(()),
+        None if job.rules.backup => backup(&job.src).and_then(|()| write_job(job, bytes, like)),
+        None => write_job(job, bytes, like),
+    }?;
+    match (&job.dest, times) {
+        (Dest::File(p), Some(t)) if !unwritten => io::set_file_times(p, t),
+        _ => Ok(()),
+    }
 }
 
 /// Writes a job's output: renamed into place, or with `--in-place --keep-inode` into
@@ -1105,14 +1116,15 @@ fn run_inspect(ctx: &Context, a: &InspectArgs) -> i32 {
     code
 }
 
-fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
+/// `decode`'s options for the library.
+fn decode_options(ctx: &Context, a: &DecodeArgs) -> pipeline::pixels::DecodeOptions {
     use jtool::pixels::{CmykOutput, PixelOptions};
     let cmyk = if a.cmyk {
         CmykOutput::Cmyk
     } else {
         CmykOutput::Rgb
     };
-    let opts = pipeline::pixels::DecodeOptions {
+    pipeline::pixels::DecodeOptions {
         pixels: PixelOptions {
             nosmooth: a.nosmooth,
             cmyk,
@@ -1126,7 +1138,34 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
         },
         limits: ctx.limits(),
         strict: ctx.strict,
-    };
+    }
+}
+
+/// The pixel format `decode` writes: the one asked for, else the output file's
+/// extension's (PNM for any other, and for stdout).
+fn decode_format(asked: Option<PixelFormat>, dest: &Dest) -> decode_cmd::Format {
+    use decode_cmd::Format;
+    use jtool::pixels::bmp::BmpKind;
+    let ext =
+        |p: &std::path::Path, e: &str| p.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+    match (asked, dest) {
+        (Some(PixelFormat::Png), _) => Format::Png,
+        (Some(PixelFormat::Bmp), _) => Format::Bmp(BmpKind::Windows),
+        (Some(PixelFormat::Os2), _) => Format::Bmp(BmpKind::Os2),
+        (Some(PixelFormat::Targa), _) => Format::Targa,
+        (Some(PixelFormat::Gif), _) => Format::Gif { lzw: true },
+        (Some(PixelFormat::Gif0), _) => Format::Gif { lzw: false },
+        (None, Dest::File(p)) if ext(p, "gif") => Format::Gif { lzw: true },
+        (Some(PixelFormat::Pnm), _) | (None, Dest::Stdout) => Format::Pnm,
+        (None, Dest::File(p)) if ext(p, "png") => Format::Png,
+        (None, Dest::File(p)) if ext(p, "bmp") => Format::Bmp(BmpKind::Windows),
+        (None, Dest::File(p)) if ext(p, "tga") => Format::Targa,
+        (None, Dest::File(_)) => Format::Pnm,
+    }
+}
+
+fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
+    let opts = decode_options(ctx, a);
     let format = a.format;
     if a.rgb565 && matches!(format, Some(PixelFormat::Gif | PixelFormat::Gif0)) {
         return usage("--rgb565 with GIF output (a colour-mapped format)");
@@ -1155,24 +1194,7 @@ fn run_decode(ctx: &Context, a: &DecodeArgs) -> i32 {
     };
     let in_place = a.output.in_place;
     let op = |data: &[u8], dest: &Dest| {
-        use decode_cmd::Format;
-        use jtool::pixels::bmp::BmpKind;
-        let ext =
-            |p: &std::path::Path, e: &str| p.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
-        let format = match (format, dest) {
-            (Some(PixelFormat::Png), _) => Format::Png,
-            (Some(PixelFormat::Bmp), _) => Format::Bmp(BmpKind::Windows),
-            (Some(PixelFormat::Os2), _) => Format::Bmp(BmpKind::Os2),
-            (Some(PixelFormat::Targa), _) => Format::Targa,
-            (Some(PixelFormat::Gif), _) => Format::Gif { lzw: true },
-            (Some(PixelFormat::Gif0), _) => Format::Gif { lzw: false },
-            (None, Dest::File(p)) if ext(p, "gif") => Format::Gif { lzw: true },
-            (Some(PixelFormat::Pnm), _) | (None, Dest::Stdout) => Format::Pnm,
-            (None, Dest::File(p)) if ext(p, "png") => Format::Png,
-            (None, Dest::File(p)) if ext(p, "bmp") => Format::Bmp(BmpKind::Windows),
-            (None, Dest::File(p)) if ext(p, "tga") => Format::Targa,
-            (None, Dest::File(_)) => Format::Pnm,
-        };
+        let format = decode_format(format, dest);
         let like = match dest {
             Dest::File(p) if in_place => Some(p.as_path()),
             _ => None,
