@@ -270,57 +270,8 @@ impl<'f> State<'_, 'f> {
     }
 
     fn frame(&mut self, seg: &Segment, rest: &[Item], limits: &Limits) -> Result<()> {
-        let m = seg.marker;
-        let name = m.name();
-        let at = Some(seg.offset);
-        match m.0 {
-            0xC0..=0xC2 | 0xC9 | 0xCA => {}
-            0xC3 | 0xCB => return Err(Error::unsupported(format!("lossless JPEG ({name})"), at)),
-            0xC5..=0xC7 | 0xCD..=0xCF => {
-                return Err(Error::unsupported(
-                    format!("hierarchical JPEG ({name})"),
-                    at,
-                ))
-            }
-            _ => {
-                return Err(Error::unsupported(
-                    format!("arithmetic coding ({name})"),
-                    at,
-                ))
-            }
-        }
-        if self.frame.is_some() {
-            return Err(bad(seg.offset, "second frame header (SOFn)"));
-        }
-        let mut header = parse_frame(seg)?;
-        if header.precision != 8 && header.precision != 12 {
-            return Err(Error::unsupported(
-                format!("{}-bit precision", header.precision),
-                at,
-            ));
-        }
-        if header.components.len() > 4 {
-            return Err(Error::unsupported(
-                format!("{} components", header.components.len()),
-                at,
-            ));
-        }
-        if header.height == 0 {
-            header.height = dnl_height(seg, rest)?;
-        }
+        let header = checked_frame(seg, rest, limits, self.frame.is_some())?;
         let (w, h) = (header.width as u32, header.height as u32);
-        let pixels = w as u64 * h as u64;
-        if pixels > limits.max_pixels {
-            return Err(Error::Limit(LimitKind::Pixels(pixels)));
-        }
-        let factors: Vec<(u8, u8)> = header.components.iter().map(|c| (c.h, c.v)).collect();
-        // Padding to whole iMCUs can multiply tiny images; bound the blocks too.
-        let max_blocks = (limits.max_pixels / 64)
-            .saturating_mul(8)
-            .saturating_add(1 << 16);
-        if Geometry::new(w, h, &factors).total_blocks() > max_blocks {
-            return Err(Error::Limit(LimitKind::Pixels(pixels)));
-        }
         let comps: Vec<(u8, u8, u8, u8)> = header
             .components
             .iter()
@@ -484,6 +435,70 @@ impl<'f> State<'_, 'f> {
 /// Whether frames with this SOFn are progressive (SOF2, SOF10; T.81 B.1.1.3).
 fn is_progressive(m: Marker) -> bool {
     m == Marker::SOF2 || m.0 == 0xCA
+}
+
+/// The frame header of `seg`, checked against what this decoder takes (DCT processes,
+/// 8- or 12-bit samples, up to 4 components; T.81 B.2.2) and against the limits, its
+/// height taken from the DNL segment when the header gives 0 (T.81 B.2.5). A `second`
+/// frame header of a supported process is refused (T.81 allows one, B.2).
+fn checked_frame(
+    seg: &Segment,
+    rest: &[Item],
+    limits: &Limits,
+    second: bool,
+) -> Result<FrameHeader> {
+    let m = seg.marker;
+    let name = m.name();
+    let at = Some(seg.offset);
+    match m.0 {
+        0xC0..=0xC2 | 0xC9 | 0xCA => {}
+        0xC3 | 0xCB => return Err(Error::unsupported(format!("lossless JPEG ({name})"), at)),
+        0xC5..=0xC7 | 0xCD..=0xCF => {
+            return Err(Error::unsupported(
+                format!("hierarchical JPEG ({name})"),
+                at,
+            ))
+        }
+        _ => {
+            return Err(Error::unsupported(
+                format!("arithmetic coding ({name})"),
+                at,
+            ))
+        }
+    }
+    if second {
+        return Err(bad(seg.offset, "second frame header (SOFn)"));
+    }
+    let mut header = parse_frame(seg)?;
+    if header.precision != 8 && header.precision != 12 {
+        return Err(Error::unsupported(
+            format!("{}-bit precision", header.precision),
+            at,
+        ));
+    }
+    if header.components.len() > 4 {
+        return Err(Error::unsupported(
+            format!("{} components", header.components.len()),
+            at,
+        ));
+    }
+    if header.height == 0 {
+        header.height = dnl_height(seg, rest)?;
+    }
+    let (w, h) = (header.width as u32, header.height as u32);
+    let pixels = w as u64 * h as u64;
+    if pixels > limits.max_pixels {
+        return Err(Error::Limit(LimitKind::Pixels(pixels)));
+    }
+    let factors: Vec<(u8, u8)> = header.components.iter().map(|c| (c.h, c.v)).collect();
+    // Padding to whole iMCUs can multiply tiny images; bound the blocks too.
+    let max_blocks = (limits.max_pixels / 64)
+        .saturating_mul(8)
+        .saturating_add(1 << 16);
+    if Geometry::new(w, h, &factors).total_blocks() > max_blocks {
+        return Err(Error::Limit(LimitKind::Pixels(pixels)));
+    }
+    Ok(header)
 }
 
 /// The number of lines from the first DNL segment after the frame header.
