@@ -388,3 +388,95 @@ fn new_exif_is_valid_and_dated() {
     assert!(made > 0);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The regions `jhead -exifmap` prints for a file: (start, end, kind), kind being
+/// "dir", "data", "thumb", or jhead's own words for anything else.
+fn jhead_map(jhead: &Path, file: &Path) -> Vec<(usize, usize, String)> {
+    let out = Command::new(jhead)
+        .arg("-exifmap")
+        .arg(file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut regions = Vec::new();
+    for line in text.lines() {
+        // "Map: 00110-00125:   Data for tag 010f" (decimal offsets, end exclusive).
+        let Some(rest) = line.strip_prefix("Map: ") else {
+            continue;
+        };
+        let Some((range, what)) = rest.split_once(": ") else {
+            continue;
+        };
+        let Some((a, b)) = range.split_once('-') else {
+            continue;
+        };
+        let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.trim().parse::<usize>()) else {
+            continue;
+        };
+        let what = what.trim();
+        // jhead walks some makers' maker note IFDs; jtool maps the maker note whole.
+        if what.contains("makernote") {
+            continue;
+        }
+        let kind = match () {
+            _ if what.starts_with("Directory") => "dir",
+            _ if what.starts_with("Data for tag") => "data",
+            _ if what.starts_with("Thumbnail") => "thumb",
+            _ => what,
+        };
+        regions.push((a, b, kind.to_string()));
+    }
+    regions
+}
+
+/// `exif --map` (`jhead -exifmap`): every region jhead maps (IFD directories, values
+/// stored outside their entries, the thumbnail) is one of jtool's, but for the maker
+/// note IFDs jhead walks for some makers (jtool maps the maker note whole, as the value
+/// it is). jtool maps the GPS and Interoperability IFDs too, which jhead leaves out.
+#[test]
+fn exif_map_agrees_with_jhead() {
+    let Some(jhead) = tool("jhead") else {
+        return;
+    };
+    let mut files = testdata_jpegs();
+    if let Some(corpus) = common::corpus_dir() {
+        files.extend(common::jpegs_in(&corpus.join("valid")));
+    }
+    let (mut mapped, mut same, mut regions) = (0, 0, 0);
+    let mut wrong = Vec::new();
+    for path in &files {
+        let data = std::fs::read(path).unwrap();
+        let Some(map) = jtool::inspect::exif_fields::exif_map(&data).unwrap() else {
+            continue;
+        };
+        mapped += 1;
+        let kind = |what: &str| match () {
+            _ if what.contains("directory") => "dir",
+            _ if what.contains("thumbnail") => "thumb",
+            _ => "data",
+        };
+        let ours: Vec<(usize, usize, &str)> = (map.regions.iter())
+            .filter(|r| !r.what.starts_with("unclaimed") && !r.what.starts_with("TIFF"))
+            .map(|r| (r.start, r.end, kind(&r.what)))
+            .collect();
+        let theirs = jhead_map(&jhead, path);
+        let mut all = true;
+        for (a, b, k) in theirs.iter().filter(|(a, b, _)| b > a) {
+            regions += 1;
+            let found = ours
+                .iter()
+                .any(|&(s, e, o)| (s, e, o) == (*a, *b, k.as_str()));
+            all &= found;
+            if !found {
+                wrong.push(format!("{}: jhead {a}-{b} {k}", path.display()));
+            }
+        }
+        same += usize::from(all && ours.len() == theirs.iter().filter(|(a, b, _)| b > a).count());
+    }
+    eprintln!(
+        "exif --map: {mapped} files with Exif, {regions} jhead regions; the same map as \
+         jhead's for {same} files (the others: maker note, GPS and Interop IFDs)"
+    );
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(mapped > 0);
+}

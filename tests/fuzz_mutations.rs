@@ -723,8 +723,14 @@ const OPS: &[(&str, OpFn)] = &[
     ("strip", |d, _| {
         ok(d, strip(d, jtool::container::KeepPolicy::NOTHING))
     }),
-    ("exif, then exif --new", |d, _| {
+    ("exif, exif --map, then exif --new", |d, _| {
         let f = jtool::inspect::exif_fields::exif_fields(d);
+        if let Ok(Some(m)) = jtool::inspect::exif_fields::exif_map(d) {
+            let sorted = m.regions.windows(2).all(|w| w[0].start <= w[1].start);
+            if !sorted || m.regions.iter().any(|r| r.end < r.start) {
+                return Err("the Exif map is out of order".into());
+            }
+        }
         let _ = jtool::pipeline::new_exif(
             d,
             jtool::pipeline::ExifDateTime::parse("2000:01:01 00:00:00").as_ref(),

@@ -66,6 +66,12 @@ pub struct ExifArgs {
     /// date, resolution, exposure, flash, GPS position, IJG quality.
     #[arg(long, conflicts_with_all = ["from", "json"])]
     pub summary: bool,
+    /// A map of the Exif segment's bytes instead (jhead -exifmap): the TIFF header,
+    /// each IFD, each value stored outside its entry and the thumbnail, by offset from
+    /// the TIFF header, and the bytes nothing claims (where data can hide). With
+    /// --json, as JSON.
+    #[arg(long, conflicts_with_all = ["from", "summary"])]
+    pub map: bool,
     /// Put this file's Exif segment in place of the image's own (added when it has
     /// none), with PixelXDimension/PixelYDimension set to the image's size; every
     /// other byte stays (jhead -te: Exif an editor dropped, put back).
@@ -429,6 +435,9 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
     if a.summary {
         return summaries(files);
     }
+    if a.map {
+        return maps(files, a.json);
+    }
     if a.json {
         return show_each_as(files, false, |data, src| {
             let fields = jtool::inspect::exif_fields::exif_fields(data)?;
@@ -445,6 +454,39 @@ pub fn run_exif(ctx: &Context, a: &ExifArgs) -> i32 {
         }
         if fields.is_empty() {
             out += "no Exif\n";
+        }
+        Ok(out.into_bytes())
+    })
+}
+
+/// `exif --map`: each file's Exif byte map, as a table or (`json`) a JSON object a line.
+fn maps(files: &[std::ffi::OsString], json: bool) -> i32 {
+    show_each_as(files, files.len() > 1 && !json, |data, src| {
+        let map = jtool::inspect::exif_fields::exif_map(data)?;
+        if json {
+            let v = serde_json::json!({ "file": src.name(), "map": map });
+            return Ok(format!("{v}\n").into_bytes());
+        }
+        let Some(m) = map else {
+            return Ok(b"no Exif\n".to_vec());
+        };
+        let mut out = format!(
+            "Exif TIFF data at byte {}, {} bytes, {}\n{:>8} {:>8} {:>8}  what\n",
+            m.tiff_offset, m.length, m.byte_order, "start", "end", "length"
+        );
+        for r in &m.regions {
+            let over = if r.overlaps {
+                " (overlaps the region before)"
+            } else {
+                ""
+            };
+            out += &format!(
+                "{:>8} {:>8} {:>8}  {}{over}\n",
+                r.start,
+                r.end,
+                r.end - r.start,
+                r.what.trim_end()
+            );
         }
         Ok(out.into_bytes())
     })

@@ -280,72 +280,221 @@ const POINTERS: [(u16, &str); 3] = [(0x8769, "Exif"), (0x8825, "GPS"), (0xA005, 
 /// Every entry of the file's first Exif segment, IFD by IFD (IFD0, the IFDs it points
 /// to, then IFD1 and those it points to). A file without Exif has none.
 pub fn exif_fields(data: &[u8]) -> Result<Vec<ExifField>> {
+    Ok(walk_exif(data)?.map(|w| w.fields).unwrap_or_default())
+}
+
+/// The IFDs of a file's first Exif segment and their entries, as read by [`Walker`].
+struct Walked {
+    /// File offset of the TIFF header.
+    base: usize,
+    /// Length of the TIFF data (the segment's body after the Exif identifier).
+    len: usize,
+    byte_order: crate::container::exif::ByteOrder,
+    fields: Vec<ExifField>,
+    /// Each IFD read, with its name, in the order read.
+    ifds: Vec<(&'static str, Ifd)>,
+}
+
+/// Walks the first Exif segment's IFDs; `None` when the file has no readable Exif.
+fn walk_exif(data: &[u8]) -> Result<Option<Walked>> {
     let file = JpegFile::parse(data)?;
     let Some(seg) = file.exif_segment() else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let base = seg.body_offset() + APP1_TIFF_START;
     let Some(tiff) = seg.body.get(APP1_TIFF_START..).and_then(Tiff::parse) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
-    let (mut out, mut problems, mut seen) = (Vec::new(), Vec::new(), Vec::new());
-    let ifd0 = walk(
-        &tiff,
-        "IFD0",
-        tiff.ifd0_offset,
+    let mut w = Walker {
+        tiff: &tiff,
         base,
-        &mut seen,
-        &mut out,
-        &mut problems,
-    );
-    if let Some(next) = ifd0.and_then(|i| i.next).filter(|&n| n != 0) {
-        walk(
-            &tiff,
-            "IFD1",
-            next,
-            base,
-            &mut seen,
-            &mut out,
-            &mut problems,
-        );
+        seen: Vec::new(),
+        problems: Vec::new(),
+        fields: Vec::new(),
+        ifds: Vec::new(),
+    };
+    let next = w.walk("IFD0", tiff.ifd0_offset).and_then(|n| n);
+    if let Some(next) = next.filter(|&n| n != 0) {
+        w.walk("IFD1", next);
     }
-    Ok(out)
+    Ok(Some(Walked {
+        base,
+        len: tiff.data.len(),
+        byte_order: tiff.order,
+        fields: w.fields,
+        ifds: w.ifds,
+    }))
 }
 
-/// Reads one IFD's entries into `out`, then the IFDs its pointer tags lead to; never
-/// the same IFD twice (a loop in the structure ends there).
-fn walk(
-    tiff: &Tiff,
-    name: &'static str,
-    offset: u32,
+/// What a walk over the IFDs has found so far.
+struct Walker<'t, 'd> {
+    tiff: &'t Tiff<'d>,
+    /// File offset of the TIFF header.
     base: usize,
-    seen: &mut Vec<u32>,
-    out: &mut Vec<ExifField>,
-    problems: &mut Vec<String>,
-) -> Option<Ifd> {
-    if seen.contains(&offset) || seen.len() > 16 {
-        return None;
+    /// IFD offsets read (a loop in the structure ends there).
+    seen: Vec<u32>,
+    problems: Vec<String>,
+    fields: Vec<ExifField>,
+    ifds: Vec<(&'static str, Ifd)>,
+}
+
+impl Walker<'_, '_> {
+    /// Reads one IFD's entries, then the IFDs its pointer tags lead to; never the same
+    /// IFD twice. The IFD's link to the next one, when it was read.
+    fn walk(&mut self, name: &'static str, offset: u32) -> Option<Option<u32>> {
+        if self.seen.contains(&offset) || self.seen.len() > 16 {
+            return None;
+        }
+        self.seen.push(offset);
+        let ifd = self.tiff.read_ifd(offset, &mut self.problems)?;
+        for e in &ifd.entries {
+            self.fields.push(ExifField {
+                ifd: name,
+                tag: e.tag,
+                name: tag_name(name, e.tag),
+                typ: e.typ,
+                count: e.count,
+                value: show(self.tiff, e),
+                offset: self.base + e.entry_offset,
+            });
+        }
+        let next = ifd.next;
+        let pointers: Vec<(u32, &'static str)> = POINTERS
+            .iter()
+            .filter(|_| name != "GPS" && name != "Interop")
+            .filter_map(|&(tag, sub)| Some((self.tiff.uint(ifd.find(tag)?, 0)?, sub)))
+            .collect();
+        self.ifds.push((name, ifd));
+        for (at, sub) in pointers {
+            self.walk(sub, at);
+        }
+        Some(next)
     }
-    seen.push(offset);
-    let ifd = tiff.read_ifd(offset, problems)?;
-    for e in &ifd.entries {
-        out.push(ExifField {
-            ifd: name,
-            tag: e.tag,
-            name: tag_name(name, e.tag),
-            typ: e.typ,
-            count: e.count,
-            value: show(tiff, e),
-            offset: base + e.entry_offset,
-        });
-    }
-    for (tag, sub) in POINTERS {
-        let ptr = ifd.find(tag).filter(|_| name != "GPS" && name != "Interop");
-        if let Some(at) = ptr.and_then(|e| tiff.uint(e, 0)) {
-            walk(tiff, sub, at, base, seen, out, problems);
+}
+
+/// One stretch of an Exif segment's TIFF data and what claims it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExifRegion {
+    /// Offset from the start of the TIFF header (as Exif offsets count).
+    pub start: usize,
+    /// End, exclusive.
+    pub end: usize,
+    /// "TIFF header", "IFD0 directory (8 entries)", "IFD0 0x010f Make", "IFD1
+    /// thumbnail (JPEG)", or "unclaimed" (no entry points there; "all zero" when it is).
+    pub what: String,
+    /// Whether the region begins before the one listed before it ends: two claims on
+    /// the same bytes (a damaged or crafted structure).
+    pub overlaps: bool,
+}
+
+/// Where the bytes of a file's Exif segment go (what `jhead -exifmap` shows): the TIFF
+/// header, each IFD's directory, each value stored outside its 12-byte entry, the IFD1
+/// thumbnail, and the bytes none of them claims, in offset order. Unclaimed bytes are
+/// where data can hide from every Exif reader: a forensic check, beside the padding
+/// some firmware leaves (all zero).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExifMap {
+    /// File offset of the TIFF header.
+    pub tiff_offset: usize,
+    /// Bytes of TIFF data (the segment after its `Exif` identifier).
+    pub length: usize,
+    /// "big-endian" or "little-endian".
+    pub byte_order: &'static str,
+    pub regions: Vec<ExifRegion>,
+}
+
+/// The map of the file's first Exif segment; `None` when it has none readable.
+pub fn exif_map(data: &[u8]) -> Result<Option<ExifMap>> {
+    let Some(w) = walk_exif(data)? else {
+        return Ok(None);
+    };
+    let mut claims: Vec<(usize, usize, String)> = vec![(0, 8, "TIFF header".into())];
+    for (name, ifd) in &w.ifds {
+        let span = ifd.span();
+        let entries = ifd.stored_count;
+        claims.push((
+            span.start,
+            span.end,
+            format!("{name} directory ({entries} entries)"),
+        ));
+        for e in &ifd.entries {
+            let (Some(at), Some(n)) = (e.value_offset, e.byte_len()) else {
+                continue;
+            };
+            // Values of four bytes or less live in the entry itself (TIFF 6.0, 2).
+            if n > 4 {
+                let tag = tag_name(name, e.tag).unwrap_or("");
+                claims.push((at, at + n, format!("{name} 0x{:04x} {tag}", e.tag)));
+            }
         }
     }
-    Some(ifd)
+    if let Some((at, n)) = thumbnail_span(&w) {
+        claims.push((at, at + n, "IFD1 thumbnail (JPEG)".into()));
+    }
+    claims.sort_by_key(|&(start, end, _)| (start, end));
+    let order = match w.byte_order {
+        crate::container::exif::ByteOrder::BigEndian => "big-endian",
+        crate::container::exif::ByteOrder::LittleEndian => "little-endian",
+    };
+    let tiff = data.get(w.base..w.base + w.len).unwrap_or(&[]);
+    Ok(Some(ExifMap {
+        tiff_offset: w.base,
+        length: w.len,
+        byte_order: order,
+        regions: with_gaps(claims, tiff),
+    }))
+}
+
+/// IFD1's JPEGInterchangeFormat and JPEGInterchangeFormatLength, when both are read.
+fn thumbnail_span(w: &Walked) -> Option<(usize, usize)> {
+    let value = |tag: &str| {
+        let f = w
+            .fields
+            .iter()
+            .find(|f| f.ifd == "IFD1" && f.name == Some(tag))?;
+        f.value.parse::<usize>().ok()
+    };
+    Some((
+        value("JPEGInterchangeFormat")?,
+        value("JPEGInterchangeFormatLength")?,
+    ))
+}
+
+/// The claims (sorted) as regions, with the stretches of `tiff` between and after
+/// them that nothing claims.
+fn with_gaps(claims: Vec<(usize, usize, String)>, tiff: &[u8]) -> Vec<ExifRegion> {
+    let mut out = Vec::new();
+    let mut covered = 0usize;
+    let unclaimed = |from: usize, to: usize, out: &mut Vec<ExifRegion>| {
+        let bytes = tiff.get(from..to.min(tiff.len())).unwrap_or(&[]);
+        let what = match bytes.iter().all(|&b| b == 0) {
+            true => "unclaimed (all zero)",
+            false => "unclaimed",
+        };
+        out.push(ExifRegion {
+            start: from,
+            end: to,
+            what: what.into(),
+            overlaps: false,
+        });
+    };
+    for (start, end, what) in claims {
+        if start > covered {
+            unclaimed(covered, start.min(tiff.len()).max(covered), &mut out);
+        }
+        out.push(ExifRegion {
+            start,
+            end,
+            what,
+            overlaps: start < covered,
+        });
+        covered = covered.max(end);
+    }
+    if covered < tiff.len() {
+        unclaimed(covered, tiff.len(), &mut out);
+    }
+    out.retain(|r| r.end > r.start || r.what.starts_with("TIFF"));
+    out
 }
 
 /// The first value of the entry named `name` (in any IFD but IFD1).
@@ -468,6 +617,63 @@ pub fn exif_summary(fields: &[ExifField]) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unclaimed_bytes_and_overlaps_are_mapped() {
+        let mut tiff = vec![0u8; 64];
+        tiff[40] = 7; // data no entry points to
+        let claims = vec![
+            (0, 8, "TIFF header".to_string()),
+            (8, 26, "IFD0 directory (1 entries)".into()),
+            (24, 30, "IFD0 0x010f Make".into()),
+            (36, 44, "IFD0 0x0110 Model".into()),
+        ];
+        let r = with_gaps(claims, &tiff);
+        let got: Vec<(usize, usize, &str, bool)> = r
+            .iter()
+            .map(|r| (r.start, r.end, r.what.as_str(), r.overlaps))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 8, "TIFF header", false),
+                (8, 26, "IFD0 directory (1 entries)", false),
+                (24, 30, "IFD0 0x010f Make", true),
+                (30, 36, "unclaimed (all zero)", false),
+                (36, 44, "IFD0 0x0110 Model", false),
+                (44, 64, "unclaimed (all zero)", false),
+            ]
+        );
+        tiff[50] = 1;
+        let r = with_gaps(vec![(0, 8, "TIFF header".into())], &tiff);
+        assert_eq!(
+            (r[1].start, r[1].end, r[1].what.as_str()),
+            (8, 64, "unclaimed")
+        );
+    }
+
+    #[test]
+    fn the_testdata_exif_map_has_its_thumbnail_and_no_gap_but_padding() {
+        let data = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/meta_420_67x45.jpg"
+        ))
+        .unwrap();
+        let m = exif_map(&data).unwrap().unwrap();
+        assert_eq!((m.tiff_offset, m.byte_order), (30, "big-endian"));
+        let last = m.regions.last().unwrap();
+        assert_eq!(
+            (last.end, last.what.as_str()),
+            (m.length, "IFD1 thumbnail (JPEG)")
+        );
+        let gaps: Vec<_> = (m.regions.iter())
+            .filter(|r| r.what.starts_with("unclaimed"))
+            .map(|r| (r.start, r.end, r.what.as_str()))
+            .collect();
+        // One pad byte after the odd-length Make string.
+        assert_eq!(gaps, [(125, 126, "unclaimed (all zero)")]);
+        assert!(m.regions.iter().all(|r| !r.overlaps));
+    }
 
     #[test]
     fn testdata_exif_is_listed_by_ifd() {

@@ -43,6 +43,8 @@ struct Jhead {
     command: Option<OsString>,
     /// -mkexif: a minimal Exif segment for files without one.
     mkexif: bool,
+    /// -exifmap: the map of each file's Exif bytes first.
+    exifmap: bool,
     /// -rgt[N]: the side of the square the new Exif thumbnail fits in (160 unless given).
     regenerate: Option<u32>,
     autorot: bool,
@@ -192,6 +194,7 @@ fn options(args: &[OsString]) -> Result<Option<Jhead>, String> {
             "-h" => return Err(String::new()),
             "-q" | "-se" | "-c" | "-v" | "-nofinfo" => {}
             "-autorot" => j.autorot = true,
+            "-exifmap" => j.exifmap = true,
             "-norot" => j.norot = true,
             "-dt" => j.drop_thumbnail = true,
             "-zt" => j.trim = true,
@@ -249,7 +252,7 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
     } else if let Some(v) = attached("-ds") {
         set_date(j, "--set-date", Some(v.into()))?;
     } else {
-        let known = ["-a", "-exifmap", "-cr", "-ca", "-ar"];
+        let known = ["-a", "-cr", "-ca", "-ar"];
         return Err(match known.iter().any(|k| sw.starts_with(k)) {
             true => format!("jhead {sw} is not supported by jtool"),
             false => format!("unknown option {sw}"),
@@ -298,6 +301,12 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         return Ok(Some(Vec::new()));
     }
     let mut lines: Vec<Vec<OsString>> = Vec::new();
+    // jhead prints the map as it reads each file, before it changes anything.
+    if j.exifmap {
+        let mut a: Vec<OsString> = ["jtool", "exif", "--map"].map(OsString::from).to_vec();
+        a.extend(j.files.iter().cloned());
+        lines.push(a);
+    }
     // The command first, as jhead runs it before its own changes.
     if let Some(command) = &j.command {
         let mut a: Vec<OsString> = ["jtool", "exif", "--through"].map(OsString::from).to_vec();
@@ -367,7 +376,8 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     if let Some(name) = &j.save_comment {
         per_file_lines(&mut lines, name, &j.files, &["comment", "--extract"], false);
     }
-    if lines.is_empty() {
+    // Nothing but the map asked for: the summary follows, as jhead prints it.
+    if lines.len() == usize::from(j.exifmap) {
         let mut a: Vec<OsString> = vec!["jtool".into(), "exif".into(), "--summary".into()];
         a.extend(j.files.iter().cloned());
         lines.push(a);
@@ -482,6 +492,17 @@ mod tests {
             ["jtool thumbnail --extract --if-present a.jpg th_a.jpg"]
         );
         assert_eq!(one("a.jpg"), ["jtool exif --summary a.jpg"]);
+        assert_eq!(
+            one("-exifmap a.jpg"),
+            ["jtool exif --map a.jpg", "jtool exif --summary a.jpg"]
+        );
+        assert_eq!(
+            one("-exifmap -dt a.jpg"),
+            [
+                "jtool exif --map a.jpg",
+                "jtool strip --keep exif,icc,xmp,comments,jfif,adobe,jfxx,mpf,photoshop,ducky,c2pa,other --drop-exif-thumbnail --in-place -p a.jpg"
+            ]
+        );
         assert_eq!(
             one("-mkexif -dsft a.jpg"),
             [
