@@ -1473,10 +1473,7 @@ fn pad_exif(jpeg: &[u8], n: usize) -> Vec<u8> {
 fn jhead_cs_saves_the_comment() {
     let Some(jhead) = tool("jhead") else { return };
     let jtool = assert_cmd::cargo::cargo_bin("jtool");
-    let mut files = common::testdata_jpegs();
-    if let Some(corpus) = common::corpus_dir() {
-        files.extend(common::jpegs_in(&corpus.join("valid")));
-    }
+    let files = common::testdata_and_valid_jpegs();
     let root = tempfile::tempdir().unwrap();
     let mut saved = Vec::new();
     for (who, prog, first) in [("jhead", &jhead, None), ("jtool", &jtool, Some("jhead"))] {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{testdata_jpegs, tool};
+use common::tool;
 use std::path::Path;
 use std::process::Command;
 
@@ -127,10 +127,7 @@ fn exif_entries_are_exiftools() {
     let Some(exiftool) = tool("exiftool") else {
         return;
     };
-    let mut files = testdata_jpegs();
-    if let Some(corpus) = common::corpus_dir() {
-        files.extend(common::jpegs_in(&corpus.join("valid")));
-    }
+    let files = common::testdata_and_valid_jpegs();
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let (with_exif, compared, valued) = (
         AtomicUsize::new(0),
@@ -309,10 +306,7 @@ fn new_exif_is_valid_and_dated() {
     };
     let jtool = assert_cmd::cargo::cargo_bin("jtool");
     let dir = tempfile::tempdir().unwrap();
-    let mut files = testdata_jpegs();
-    if let Some(corpus) = common::corpus_dir() {
-        files.extend(common::jpegs_in(&corpus.join("valid")));
-    }
+    let files = common::testdata_and_valid_jpegs();
     let (mut made, mut failures) = (0, Vec::new());
     for path in &files {
         let data = std::fs::read(path).unwrap();
@@ -438,10 +432,7 @@ fn exif_map_agrees_with_jhead() {
     let Some(jhead) = tool("jhead") else {
         return;
     };
-    let mut files = testdata_jpegs();
-    if let Some(corpus) = common::corpus_dir() {
-        files.extend(common::jpegs_in(&corpus.join("valid")));
-    }
+    let files = common::testdata_and_valid_jpegs();
     let (mut mapped, mut same, mut regions) = (0, 0, 0);
     let mut wrong = Vec::new();
     for path in &files {

@@ -242,10 +242,7 @@ fn auto_orient_equals_explicit_transform() {
 /// strip removes segments but leaves every scan's bytes and the trailer untouched.
 #[test]
 fn strip_keeps_entropy_coded_bytes() {
-    let mut files = testdata_jpegs();
-    if let Some(c) = corpus_dir() {
-        files.extend(jpegs_in(&c.join("valid")));
-    }
+    let files = common::testdata_and_valid_jpegs();
     let et = tool("exiftool");
     for path in files {
         let data = std::fs::read(&path).unwrap();
@@ -681,11 +678,7 @@ fn decode_icc_writes_the_embedded_profile() {
 
 /// Every corpus and testdata JPEG.
 fn all_jpegs() -> Vec<PathBuf> {
-    let mut files = testdata_jpegs();
-    if let Some(c) = corpus_dir() {
-        files.extend(jpegs_in(&c.join("valid")));
-    }
-    files
+    common::testdata_and_valid_jpegs()
 }
 
 /// `jtool comment` prints what rdjpgcom prints, and `--add` / `--replace --add` write

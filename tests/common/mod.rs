@@ -94,6 +94,15 @@ pub fn testdata_jpegs() -> Vec<PathBuf> {
     v
 }
 
+/// The testdata JPEGs and, when the corpus is present, its valid ones.
+pub fn testdata_and_valid_jpegs() -> Vec<PathBuf> {
+    let mut files = testdata_jpegs();
+    if let Some(corpus) = corpus_dir() {
+        files.extend(jpegs_in(&corpus.join("valid")));
+    }
+    files
+}
+
 /// Runs `prog args...` with `input` on stdin; returns (exit code, stdout, stderr).
 pub fn run_with_stdin(prog: &Path, args: &[&str], input: &[u8]) -> (i32, Vec<u8>, String) {
     let mut child = Command::new(prog)
