@@ -287,6 +287,32 @@ fn strip_words(j: &Jhead) -> Option<Vec<String>> {
     Some(words)
 }
 
+/// The lines that run before jhead's own changes: the Exif map (jhead prints it as it
+/// reads each file), the -cmd command, and -te's Exif from another file (the switches
+/// after it act on the new Exif).
+fn leading_lines(j: &Jhead) -> Vec<Vec<OsString>> {
+    let mut lines: Vec<Vec<OsString>> = Vec::new();
+    let mut first = |words: &[&str], values: Vec<OsString>| {
+        let mut a: Vec<OsString> = std::iter::once("jtool")
+            .chain(words.iter().copied())
+            .map(OsString::from)
+            .collect();
+        a.extend(values);
+        a.extend(j.files.iter().cloned());
+        lines.push(a);
+    };
+    if j.exifmap {
+        first(&["exif", "--map"], Vec::new());
+    }
+    if let Some(command) = &j.command {
+        first(&["exif", "--through"], vec![command.clone(), "-p".into()]);
+    }
+    if let Some(name) = &j.transfer {
+        per_file_lines(&mut lines, name, &j.files, &["exif", "--from"], true);
+    }
+    lines
+}
+
 pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     let Some(mut j) = options(args)? else {
         return Ok(None);
@@ -300,24 +326,7 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
         // Every file filtered out: nothing to run (jhead then exits with 1).
         return Ok(Some(Vec::new()));
     }
-    let mut lines: Vec<Vec<OsString>> = Vec::new();
-    // jhead prints the map as it reads each file, before it changes anything.
-    if j.exifmap {
-        let mut a: Vec<OsString> = ["jtool", "exif", "--map"].map(OsString::from).to_vec();
-        a.extend(j.files.iter().cloned());
-        lines.push(a);
-    }
-    // The command first, as jhead runs it before its own changes.
-    if let Some(command) = &j.command {
-        let mut a: Vec<OsString> = ["jtool", "exif", "--through"].map(OsString::from).to_vec();
-        a.extend([command.clone(), "-p".into()]);
-        a.extend(j.files.iter().cloned());
-        lines.push(a);
-    }
-    // Exif from another file first: the switches after it act on the new Exif.
-    if let Some(name) = &j.transfer {
-        per_file_lines(&mut lines, name, &j.files, &["exif", "--from"], true);
-    }
+    let mut lines = leading_lines(&j);
     let mut line = |words: &[&str], values: &[&OsString], in_place: bool| {
         let mut a: Vec<OsString> = std::iter::once("jtool")
             .chain(words.iter().copied())
