@@ -70,7 +70,7 @@ pub struct ExifArgs {
     /// each IFD, each value stored outside its entry and the thumbnail, by offset from
     /// the TIFF header, and the bytes nothing claims (where data can hide). With
     /// --json, as JSON.
-    #[arg(long, conflicts_with_all = ["from", "summary"])]
+    #[arg(long, conflicts_with_all = ["from", "summary", "new", "through"])]
     pub map: bool,
     /// Put this file's Exif segment in place of the image's own (added when it has
     /// none), with PixelXDimension/PixelYDimension set to the image's size; every
