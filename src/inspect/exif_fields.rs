@@ -284,19 +284,18 @@ pub fn exif_fields(data: &[u8]) -> Result<Vec<ExifField>> {
 }
 
 /// The IFDs of a file's first Exif segment and their entries, as read by [`Walker`].
-struct Walked {
+struct Walked<'d> {
     /// File offset of the TIFF header.
     base: usize,
-    /// Length of the TIFF data (the segment's body after the Exif identifier).
-    len: usize,
-    byte_order: crate::container::exif::ByteOrder,
+    /// The TIFF data (the segment's body after the Exif identifier).
+    tiff: Tiff<'d>,
     fields: Vec<ExifField>,
     /// Each IFD read, with its name, in the order read.
     ifds: Vec<(&'static str, Ifd)>,
 }
 
 /// Walks the first Exif segment's IFDs; `None` when the file has no readable Exif.
-fn walk_exif(data: &[u8]) -> Result<Option<Walked>> {
+fn walk_exif(data: &[u8]) -> Result<Option<Walked<'_>>> {
     let file = JpegFile::parse(data)?;
     let Some(seg) = file.exif_segment() else {
         return Ok(None);
@@ -317,12 +316,12 @@ fn walk_exif(data: &[u8]) -> Result<Option<Walked>> {
     if let Some(next) = next.filter(|&n| n != 0) {
         w.walk("IFD1", next);
     }
+    let (fields, ifds) = (w.fields, w.ifds);
     Ok(Some(Walked {
         base,
-        len: tiff.data.len(),
-        byte_order: tiff.order,
-        fields: w.fields,
-        ifds: w.ifds,
+        tiff,
+        fields,
+        ifds,
     }))
 }
 
@@ -432,31 +431,22 @@ pub fn exif_map(data: &[u8]) -> Result<Option<ExifMap>> {
         claims.push((at, at + n, "IFD1 thumbnail (JPEG)".into()));
     }
     claims.sort_by_key(|&(start, end, _)| (start, end));
-    let order = match w.byte_order {
-        crate::container::exif::ByteOrder::BigEndian => "big-endian",
-        crate::container::exif::ByteOrder::LittleEndian => "little-endian",
-    };
-    let tiff = data.get(w.base..w.base + w.len).unwrap_or(&[]);
     Ok(Some(ExifMap {
         tiff_offset: w.base,
-        length: w.len,
-        byte_order: order,
-        regions: with_gaps(claims, tiff),
+        length: w.tiff.data.len(),
+        byte_order: w.tiff.order.describe(),
+        regions: with_gaps(claims, w.tiff.data),
     }))
 }
 
 /// IFD1's JPEGInterchangeFormat and JPEGInterchangeFormatLength, when both are read.
 fn thumbnail_span(w: &Walked) -> Option<(usize, usize)> {
-    let value = |tag: &str| {
-        let f = w
-            .fields
-            .iter()
-            .find(|f| f.ifd == "IFD1" && f.name == Some(tag))?;
-        f.value.parse::<usize>().ok()
-    };
+    use crate::container::exif::tags;
+    let (_, ifd1) = w.ifds.iter().find(|(name, _)| *name == "IFD1")?;
+    let value = |tag| Some(w.tiff.uint(ifd1.find(tag)?, 0)? as usize);
     Some((
-        value("JPEGInterchangeFormat")?,
-        value("JPEGInterchangeFormatLength")?,
+        value(tags::THUMBNAIL_OFFSET)?,
+        value(tags::THUMBNAIL_LENGTH)?,
     ))
 }
 
