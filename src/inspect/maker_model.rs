@@ -599,9 +599,7 @@ pub fn score_makers(
         .collect();
     let mut c = Credits(Vec::new());
     credit_listed_traits(&ft, &entries, &mut c);
-    published_scaling(&ft, use_pub, &mut |m, add, decisive, ev| {
-        c.credit(m, add, decisive, ev)
-    });
+    published_scaling(&ft, use_pub, &mut c);
     // IJG-scaled tables are every libjpeg user's: the nearest set says nothing more.
     if !ijg_scaled(&ft.values) {
         credit_nearest(&st.tables, use_sig, use_pub, &mut c);
@@ -919,11 +917,7 @@ fn published_traits() -> &'static [(&'static PublishedTable, Traits, Option<Shap
 
 /// Credits the makers whose published table sets (those `use_pub` accepts) share the
 /// file's table scaling traits, as listed files do (published sets carry no layout).
-fn published_scaling(
-    ft: &Traits,
-    use_pub: &dyn Fn(&PublishedTable) -> bool,
-    credit: &mut impl FnMut(&'static str, f64, bool, String),
-) {
+fn published_scaling(ft: &Traits, use_pub: &dyn Fn(&PublishedTable) -> bool, c: &mut Credits) {
     let wanted = ft.values.iter().filter(|t| {
         matches!(
             t.kind,
@@ -964,7 +958,7 @@ fn published_scaling(
                 models.len() - mine,
                 sharing[0].source
             );
-            credit(
+            c.credit(
                 maker,
                 tr.kind.weight(&value) * share,
                 tr.kind.decisive(),
