@@ -784,19 +784,10 @@ fn shape_set(t: &[[u16; 64]]) -> Option<ShapeSet> {
     Some([*l, *t.get(1).unwrap_or(l)])
 }
 
-/// The logarithms of a [`ShapeSet`]'s steps.
-type LogSet = [[f64; 64]; 2];
-
-fn log_set(s: &ShapeSet) -> LogSet {
-    s.map(|t| t.map(ln_step))
-}
-
 /// Shape distance of two table sets: [`shape_distance`] of the luminance tables plus
 /// that of the chrominance tables (each scale removed separately).
-fn set_distance(a: &LogSet, b: &ShapeSet) -> f64 {
-    (0..2)
-        .map(|k| spread(std::array::from_fn(|i| a[k][i] - ln_step(b[k][i]))))
-        .sum()
+fn set_distance(a: &ShapeSet, b: &ShapeSet) -> f64 {
+    (0..2).map(|k| shape_distance(&a[k], &b[k])).sum()
 }
 
 /// Where a table set of [`table_sets`] comes from.
@@ -849,7 +840,7 @@ fn nearest_camera(
     use_sig: &dyn Fn(&Signature) -> bool,
     use_pub: &dyn Fn(&PublishedTable) -> bool,
 ) -> Option<Nearest> {
-    let file = log_set(&shape_set(&orient(tables))?);
+    let file = shape_set(&orient(tables))?;
     let mut best: Option<(f64, SetSource)> = None;
     let mut program = f64::INFINITY;
     // Each camera maker's nearest distance.
