@@ -261,7 +261,6 @@ fn date_switch(j: &mut Jhead, sw: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// jhead's command line as jtool command lines, run one after the other.
 /// The `jtool strip` words for -dc, -de, -di, -dx, -du, -purejpg, -dt and -zt, if any
 /// of them was given.
 fn strip_words(j: &Jhead) -> Option<Vec<String>> {
@@ -287,25 +286,37 @@ fn strip_words(j: &Jhead) -> Option<Vec<String>> {
     Some(words)
 }
 
+/// `jtool WORDS VALUES [--in-place -p] FILES`: one jtool command line. jhead keeps a
+/// file's times when it changes it (-ft sets them after), hence -p with --in-place.
+fn jtool_line(
+    words: &[&str],
+    values: impl IntoIterator<Item = OsString>,
+    in_place: bool,
+    files: &[OsString],
+) -> Vec<OsString> {
+    let mut a: Vec<OsString> = std::iter::once("jtool")
+        .chain(words.iter().copied())
+        .map(OsString::from)
+        .collect();
+    a.extend(values);
+    if in_place {
+        a.extend(["--in-place".into(), "-p".into()]);
+    }
+    a.extend(files.iter().cloned());
+    a
+}
+
 /// The lines that run before jhead's own changes: the Exif map (jhead prints it as it
 /// reads each file), the -cmd command, and -te's Exif from another file (the switches
 /// after it act on the new Exif).
 fn leading_lines(j: &Jhead) -> Vec<Vec<OsString>> {
     let mut lines: Vec<Vec<OsString>> = Vec::new();
-    let mut first = |words: &[&str], values: Vec<OsString>| {
-        let mut a: Vec<OsString> = std::iter::once("jtool")
-            .chain(words.iter().copied())
-            .map(OsString::from)
-            .collect();
-        a.extend(values);
-        a.extend(j.files.iter().cloned());
-        lines.push(a);
-    };
     if j.exifmap {
-        first(&["exif", "--map"], Vec::new());
+        lines.push(jtool_line(&["exif", "--map"], [], false, &j.files));
     }
     if let Some(command) = &j.command {
-        first(&["exif", "--through"], vec![command.clone(), "-p".into()]);
+        let values = [command.clone(), "-p".into()];
+        lines.push(jtool_line(&["exif", "--through"], values, false, &j.files));
     }
     if let Some(name) = &j.transfer {
         per_file_lines(&mut lines, name, &j.files, &["exif", "--from"], true);
@@ -313,6 +324,7 @@ fn leading_lines(j: &Jhead) -> Vec<Vec<OsString>> {
     lines
 }
 
+/// jhead's command line as jtool command lines, run one after the other.
 pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     let Some(mut j) = options(args)? else {
         return Ok(None);
@@ -328,17 +340,8 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     }
     let mut lines = leading_lines(&j);
     let mut line = |words: &[&str], values: &[&OsString], in_place: bool| {
-        let mut a: Vec<OsString> = std::iter::once("jtool")
-            .chain(words.iter().copied())
-            .map(OsString::from)
-            .collect();
-        a.extend(values.iter().map(|v| (*v).clone()));
-        // jhead keeps the file's times when it changes a file (-ft sets them after).
-        if in_place {
-            a.extend(["--in-place".into(), "-p".into()]);
-        }
-        a.extend(j.files.iter().cloned());
-        lines.push(a);
+        let values = values.iter().map(|v| (*v).clone());
+        lines.push(jtool_line(words, values, in_place, &j.files));
     };
     if j.mkexif {
         line(&["exif", "--new"], &[], true);
@@ -387,9 +390,7 @@ pub fn jhead(args: &[OsString]) -> Result<Option<Vec<Vec<OsString>>>, String> {
     }
     // Nothing but the map asked for: the summary follows, as jhead prints it.
     if lines.len() == usize::from(j.exifmap) {
-        let mut a: Vec<OsString> = vec!["jtool".into(), "exif".into(), "--summary".into()];
-        a.extend(j.files.iter().cloned());
-        lines.push(a);
+        lines.push(jtool_line(&["exif", "--summary"], [], false, &j.files));
     }
     Ok(Some(lines))
 }
@@ -435,15 +436,10 @@ fn per_file_lines(
             Some(n) => n.replace("&i", &f.to_string_lossy()).into(),
             None => name.clone(),
         };
-        let mut a: Vec<OsString> = std::iter::once("jtool")
-            .chain(words.iter().copied())
-            .map(OsString::from)
-            .collect();
-        match named_first {
-            true => a.extend([named, "--in-place".into(), "-p".into(), f.clone()]),
-            false => a.extend([f.clone(), named]),
-        }
-        lines.push(a);
+        lines.push(match named_first {
+            true => jtool_line(words, [named], true, std::slice::from_ref(f)),
+            false => jtool_line(words, [f.clone(), named], false, &[]),
+        });
     }
 }
 
