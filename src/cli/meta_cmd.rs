@@ -485,7 +485,7 @@ fn maps(files: &[std::ffi::OsString], json: bool) -> i32 {
                 r.start,
                 r.end,
                 r.end - r.start,
-                r.what.trim_end()
+                r.what
             );
         }
         Ok(out.into_bytes())

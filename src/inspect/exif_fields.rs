@@ -422,8 +422,11 @@ pub fn exif_map(data: &[u8]) -> Result<Option<ExifMap>> {
             };
             // Values of four bytes or less live in the entry itself (TIFF 6.0, 2).
             if n > 4 {
-                let tag = tag_name(name, e.tag).unwrap_or("");
-                claims.push((at, at + n, format!("{name} 0x{:04x} {tag}", e.tag)));
+                let what = match tag_name(name, e.tag) {
+                    Some(tag) => format!("{name} 0x{:04x} {tag}", e.tag),
+                    None => format!("{name} 0x{:04x}", e.tag),
+                };
+                claims.push((at, at + n, what));
             }
         }
     }
