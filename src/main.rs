@@ -9,8 +9,8 @@ use std::os::unix::ffi::OsStrExt;
 
 /// The C entry point, in place of std's (`lang_start`): std's set-up reads
 /// /proc/self/maps to place a guard for a main-thread stack overflow (through
-/// `pthread_getattr_np` and sscanf) and maps a signal stack, about a tenth of the
-/// running time of a small file's command. What of it jtool relies on is done here.
+/// `pthread_getattr_np` and sscanf) and maps a signal stack: 0.09 ms, 7%, of `verify`
+/// on a 16x16 file. What of it jtool relies on is done here.
 #[cfg_attr(not(test), no_mangle)]
 extern "C" fn main(argc: libc::c_int, argv: *const *const libc::c_char) -> libc::c_int {
     cli::start::standard_streams();
